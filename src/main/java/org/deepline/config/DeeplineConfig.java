@@ -1,0 +1,74 @@
+package org.deepline.config;
+
+import java.util.Map;
+import org.deepline.etl.ColumnSpec;
+import org.deepline.etl.IngestConfig;
+import org.deepline.etl.SchemaConfig;
+import org.deepline.etl.SourceConfig;
+import org.deepline.evaluation.EvaluationConfig;
+import org.deepline.features.FeatureConfig;
+import org.deepline.leakage.LeakageConfig;
+import org.deepline.quality.ValidationConfig;
+import org.deepline.sampling.SplitConfig;
+import org.deepline.scoring.ScoringConfig;
+import org.deepline.training.TrainingConfig;
+
+/**
+ * One data set's job config: a JSON file in {@code conf/}, one section per stage. Sections a user
+ * leaves out take the defaults documented on each section's record; source, schema, label and features
+ * have no sensible default and are required.
+ */
+public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
+    LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
+    FeatureConfig features, LeakageConfig leakage, TrainingConfig training, ScoringConfig scoring,
+    EvaluationConfig evaluation) {
+
+  public DeeplineConfig {
+    ingest = ingest == null ? IngestConfig.defaults() : ingest;
+    validation = validation == null ? ValidationConfig.defaults() : validation;
+    split = split == null ? SplitConfig.defaults() : split;
+    leakage = leakage == null ? LeakageConfig.defaults() : leakage;
+    training = training == null ? TrainingConfig.defaults() : training;
+    scoring = scoring == null ? ScoringConfig.defaults() : scoring;
+    evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
+  }
+
+  /** Every problem of the config, each named by its path; empty when the config is usable. */
+  public ConfigErrors validate() {
+    ConfigErrors errors = new ConfigErrors();
+    if (dataset == null || !dataset.matches("[a-z][a-z0-9_]{0,63}")) {
+      errors.add("dataset", "must be lower-case letters, digits and _, starting with a letter, got "
+          + dataset);
+    }
+    if (source == null) {
+      errors.add("source", "is required");
+    } else {
+      source.validate(errors.at("source"));
+    }
+    Map<String, ColumnSpec> columns = Map.of();
+    if (schema == null) {
+      errors.add("schema", "is required");
+    } else {
+      schema.validate(errors.at("schema"));
+      columns = schema.byName();
+    }
+    if (label == null) {
+      errors.add("label", "is required");
+    } else {
+      label.validate(errors.at("label"), columns);
+    }
+    if (features == null) {
+      errors.add("features", "is required");
+    } else {
+      features.validate(errors.at("features"), columns, label == null ? null : label.column());
+    }
+    ingest.validate(errors.at("ingest"));
+    validation.validate(errors.at("validation"));
+    split.validate(errors.at("split"));
+    leakage.validate(errors.at("leakage"));
+    training.validate(errors.at("training"));
+    scoring.validate(errors.at("scoring"));
+    evaluation.validate(errors.at("evaluation"));
+    return errors;
+  }
+}

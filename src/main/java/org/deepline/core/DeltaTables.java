@@ -1,0 +1,72 @@
+package org.deepline.core;
+
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * The Delta reads and writes every stage shares. All writes of a daily stage replace the slice of its
+ * run date ({@code replaceWhere}) in one atomic commit, so re-running a job for the same date replaces
+ * its output instead of duplicating it, and a failed run leaves the table as it was.
+ */
+public final class DeltaTables {
+  public static final String RUN_DATE = "run_date";
+
+  private DeltaTables() {}
+
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  public static Dataset<Row> read(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      throw new DeeplineException("no Delta table at " + path
+          + " (run the stage that writes it first)");
+    }
+    return spark.read().format("delta").load(path);
+  }
+
+  /** The rows of one run date; fails with the table's path when there are none. */
+  public static Dataset<Row> readRunDate(SparkSession spark, String path, String runDate) {
+    Dataset<Row> slice = read(spark, path).where(functions.col(RUN_DATE).equalTo(runDate));
+    if (slice.isEmpty()) {
+      throw new DeeplineException("table " + path + " has no rows for run_date " + runDate);
+    }
+    return slice;
+  }
+
+  public static long latestVersion(SparkSession spark, String path) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version").head();
+    return last.getLong(0);
+  }
+
+  public static TableRef ref(SparkSession spark, String path) {
+    return new TableRef(path, latestVersion(spark, path));
+  }
+
+  /**
+   * Replaces the rows of {@code runDate} in the table at {@code path} with {@code rows} (which must all
+   * carry that run date), creating the table partitioned by run date when it does not exist.
+   */
+  public static TableRef replaceRunDate(Dataset<Row> rows, String path, String runDate) {
+    SparkSession spark = rows.sparkSession();
+    Dataset<Row> dated = rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"));
+    if (!exists(spark, path)) {
+      dated.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RUN_DATE).save(path);
+    } else {
+      dated.write().format("delta").mode(SaveMode.Overwrite)
+          .option("replaceWhere", RUN_DATE + " = '" + runDate + "'")
+          .save(path);
+    }
+    return ref(spark, path);
+  }
+
+  /** Appends rows to an append-only log table (run records, model registry). */
+  public static TableRef append(Dataset<Row> rows, String path) {
+    rows.write().format("delta").mode(SaveMode.Append).save(path);
+    return ref(rows.sparkSession(), path);
+  }
+}

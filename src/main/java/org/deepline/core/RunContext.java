@@ -1,0 +1,58 @@
+package org.deepline.core;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.deepline.config.DeeplineConfig;
+
+/**
+ * What one run of one command knows: its identity, its date, the validated config, the warehouse and
+ * the Spark session. Stages get everything through it and never read arguments or global state.
+ */
+public record RunContext(String runId, String parentRunId, String command, String runDate,
+    DeeplineConfig config, Warehouse warehouse, SparkSession spark) {
+
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT);
+  private static final int RUN_ID_SUFFIX_LENGTH = 6;
+
+  public static String newRunId() {
+    String time = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID_TIME);
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, RUN_ID_SUFFIX_LENGTH);
+    return time + "-" + suffix;
+  }
+
+  /** Parses {@code --run-date}; today's UTC date when absent. */
+  public static String parseRunDate(String value) {
+    if (value == null || value.isBlank()) {
+      return LocalDate.now(ZoneOffset.UTC).toString();
+    }
+    try {
+      return LocalDate.parse(value.strip()).toString();
+    } catch (DateTimeParseException e) {
+      throw new DeeplineException("--run-date: expected YYYY-MM-DD, got " + value);
+    }
+  }
+
+  public String dataset() {
+    return config.dataset();
+  }
+
+  public String table(Warehouse.Table table) {
+    return warehouse.table(dataset(), table);
+  }
+
+  public FileStore files() {
+    return new FileStore(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** The same run seen as a child command of a pipeline. */
+  public RunContext child(String childRunId, String childCommand) {
+    return new RunContext(childRunId, runId, childCommand, runDate, config, warehouse, spark);
+  }
+}

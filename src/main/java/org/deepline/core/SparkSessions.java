@@ -1,0 +1,35 @@
+package org.deepline.core;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Obtains the SparkSession a job runs in. Spark settings come from spark-submit (or the notebook that
+ * created the session); the only thing added here is what Delta needs when nobody set it, and the
+ * {@code local[*]} master for a plain {@code java} launch.
+ */
+public final class SparkSessions {
+  static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate() {
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    if (active != null) {
+      return active;
+    }
+    SparkConf submitted = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName("deepline");
+    if (!submitted.contains("spark.master")) {
+      builder.master("local[*]");
+    }
+    if (!submitted.contains("spark.sql.extensions")) {
+      builder.config("spark.sql.extensions", DELTA_EXTENSION);
+    }
+    if (!submitted.contains("spark.sql.catalog.spark_catalog")) {
+      builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+    }
+    return builder.getOrCreate();
+  }
+}

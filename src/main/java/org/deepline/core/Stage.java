@@ -1,0 +1,13 @@
+package org.deepline.core;
+
+/**
+ * One step of the pipeline. A stage reads its inputs from the warehouse, transforms them with pure
+ * {@code Dataset -> Dataset} functions and writes its outputs; it throws {@link DeeplineException}
+ * for anything the user must fix.
+ */
+public interface Stage {
+  /** The CLI command that runs this stage alone. */
+  String command();
+
+  StageResult run(RunContext context);
+}

@@ -1,0 +1,105 @@
+package org.deepline.core;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Paths;
+import java.util.regex.Pattern;
+
+/**
+ * The root under which every table and artifact of deepline lives, and the one place that knows the
+ * layout below it. Stages ask the warehouse for a table of a data set instead of building paths, so the
+ * layout can change in one file.
+ *
+ * <pre>{@code
+ * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
+ * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
+ * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
+ * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
+ * <root>/_deepline/runs      every command's run record
+ * <root>/_deepline/models    the model registry
+ * }</pre>
+ */
+public final class Warehouse {
+  private static final Pattern DATASET_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  private static final String SYSTEM_DIR = "_deepline";
+
+  private final String root;
+
+  private Warehouse(String root) {
+    this.root = root;
+  }
+
+  /**
+   * A warehouse at {@code uri}: {@code s3a://bucket/prefix}, {@code hdfs://nn/path}, {@code file:/...}
+   * or a plain local path (made absolute, so executors and the driver agree on it).
+   */
+  public static Warehouse at(String uri) {
+    if (uri == null || uri.isBlank()) {
+      throw new DeeplineException("--warehouse: must not be empty");
+    }
+    String trimmed = uri.strip().replaceAll("/+$", "");
+    try {
+      URI parsed = new URI(trimmed);
+      if (parsed.getScheme() == null || parsed.getScheme().length() == 1) {
+        return new Warehouse(Paths.get(trimmed).toAbsolutePath().normalize().toUri().toString()
+            .replaceAll("/+$", ""));
+      }
+    } catch (URISyntaxException e) {
+      throw new DeeplineException("--warehouse: not a valid URI or path: " + uri);
+    }
+    return new Warehouse(trimmed);
+  }
+
+  public static void checkDatasetName(String dataset) {
+    if (dataset == null || !DATASET_NAME.matcher(dataset).matches()) {
+      throw new DeeplineException("dataset: must match " + DATASET_NAME.pattern() + ", got " + dataset);
+    }
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String table(String dataset, Table table) {
+    return root + "/" + dataset + "/" + table.dirName();
+  }
+
+  public String runsTable() {
+    return root + "/" + SYSTEM_DIR + "/runs";
+  }
+
+  public String modelsTable() {
+    return root + "/" + SYSTEM_DIR + "/models";
+  }
+
+  public String featureArtifact(String dataset, String runDate) {
+    return root + "/" + dataset + "/artifacts/features/" + runDate + "/feature_model.json";
+  }
+
+  public String modelDir(String dataset, String modelVersion) {
+    return root + "/" + dataset + "/models/" + modelVersion;
+  }
+
+  public String reportDir(String dataset, String runDate) {
+    return root + "/" + dataset + "/reports/" + runDate;
+  }
+
+  /** Scratch space for a run (e.g. DL4J's exported minibatches); deleted when the run ends. */
+  public String scratchDir(String runId) {
+    return root + "/" + SYSTEM_DIR + "/scratch/" + runId;
+  }
+
+  @Override
+  public String toString() {
+    return root;
+  }
+
+  /** The Delta tables kept for each data set. */
+  public enum Table {
+    BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS;
+
+    public String dirName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

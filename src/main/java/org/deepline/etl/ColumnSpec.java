@@ -1,0 +1,51 @@
+package org.deepline.etl;
+
+import java.util.List;
+import java.util.Set;
+import org.deepline.config.ConfigErrors;
+
+/**
+ * One declared column of the silver table.
+ *
+ * @param name           the column name in the source (and in silver)
+ * @param type           string, int, long, double, boolean, date or timestamp
+ * @param nullable       whether a missing value is allowed; a missing value in a non-nullable column
+ *                       sends the row to quarantine
+ * @param min            smallest allowed value of a numeric column (checked by {@code validate})
+ * @param max            largest allowed value of a numeric column (checked by {@code validate})
+ * @param allowedValues  the only values a string column may take (checked by {@code validate})
+ * @param maxNullFraction the largest share of missing values {@code validate} accepts, when stricter
+ *                       or looser than the job's default
+ */
+public record ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
+    List<String> allowedValues, Double maxNullFraction) {
+  public static final List<String> TYPES =
+      List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
+  private static final Set<String> NUMERIC = Set.of("int", "long", "double");
+
+  public ColumnSpec {
+    nullable = nullable == null ? Boolean.TRUE : nullable;
+    allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
+  }
+
+  public boolean isNumeric() {
+    return NUMERIC.contains(type);
+  }
+
+  public void validate(ConfigErrors errors) {
+    errors.requireNonBlank(name, "name");
+    errors.requireOneOf(type, TYPES, "type");
+    if ((min != null || max != null) && type != null && !isNumeric()) {
+      errors.add("min", "ranges apply to numeric columns only, " + name + " is " + type);
+    }
+    if (min != null && max != null && min > max) {
+      errors.add("max", "must be >= min (" + min + "), got " + max);
+    }
+    if (!allowedValues.isEmpty() && !"string".equals(type)) {
+      errors.add("allowed_values", "applies to string columns only, " + name + " is " + type);
+    }
+    if (maxNullFraction != null) {
+      errors.requireFraction(maxNullFraction, "max_null_fraction", true, true);
+    }
+  }
+}

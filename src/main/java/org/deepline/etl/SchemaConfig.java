@@ -1,0 +1,57 @@
+package org.deepline.etl;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deepline.config.ConfigErrors;
+
+/**
+ * The declared schema of a data set: the silver table's typed columns and the columns that identify a
+ * record. Without a key, ingest derives {@code record_id} from the record's content (see
+ * {@link RecordIds}).
+ */
+public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
+  public SchemaConfig {
+    key = key == null ? List.of() : List.copyOf(key);
+    columns = columns == null ? List.of() : List.copyOf(columns);
+  }
+
+  public Map<String, ColumnSpec> byName() {
+    Map<String, ColumnSpec> byName = new LinkedHashMap<>();
+    columns.forEach(c -> byName.put(c.name(), c));
+    return byName;
+  }
+
+  public ColumnSpec column(String name) {
+    return byName().get(name);
+  }
+
+  public void validate(ConfigErrors errors) {
+    if (columns.isEmpty()) {
+      errors.add("columns", "must declare at least one column");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnSpec column = columns.get(i);
+      ConfigErrors at = errors.at("columns", i);
+      if (column == null) {
+        at.add(null, "must be an object");
+        continue;
+      }
+      column.validate(at);
+      if (column.name() != null && !seen.add(column.name())) {
+        at.add("name", "duplicate column " + column.name());
+      }
+      if (column.name() != null && column.name().startsWith("_")) {
+        at.add("name", "names starting with '_' are reserved for deepline's own columns: "
+            + column.name());
+      }
+    }
+    Map<String, ColumnSpec> byName = byName();
+    for (int i = 0; i < key.size(); i++) {
+      errors.requireColumn(key.get(i), byName, "key[" + i + "]");
+    }
+  }
+}

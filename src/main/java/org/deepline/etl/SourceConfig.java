@@ -1,0 +1,26 @@
+package org.deepline.etl;
+
+import java.util.List;
+import java.util.Map;
+import org.deepline.config.ConfigErrors;
+
+/**
+ * Where the raw data comes from.
+ *
+ * @param format  the reader; {@code csv} for now
+ * @param path    a file, directory or glob, local or on any Hadoop file system
+ * @param options reader options passed to Spark as they are (e.g. {@code "sep": ";"})
+ */
+public record SourceConfig(String format, String path, Map<String, String> options) {
+  public static final List<String> FORMATS = List.of("csv");
+
+  public SourceConfig {
+    format = format == null ? "csv" : format;
+    options = options == null ? Map.of() : Map.copyOf(options);
+  }
+
+  public void validate(ConfigErrors errors) {
+    errors.requireOneOf(format, FORMATS, "format");
+    errors.requireNonBlank(path, "path");
+  }
+}

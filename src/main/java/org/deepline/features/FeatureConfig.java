@@ -1,0 +1,64 @@
+package org.deepline.features;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deepline.config.ConfigErrors;
+import org.deepline.etl.ColumnSpec;
+
+/**
+ * Which columns become features and how.
+ *
+ * @param numeric          imputed with the training median (plus a missing indicator when training
+ *                         had gaps) and standardised
+ * @param categorical      one-hot encoded over the training vocabulary, with one slot for unseen values
+ * @param crosses          hashed crosses of two categorical columns
+ * @param maxCategories    the most frequent values kept per categorical column
+ * @param minCategoryCount values seen fewer times in training share the unseen slot
+ */
+public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
+    Integer maxCategories, Long minCategoryCount) {
+  public static final int DEFAULT_MAX_CATEGORIES = 100;
+
+  public FeatureConfig {
+    numeric = numeric == null ? List.of() : List.copyOf(numeric);
+    categorical = categorical == null ? List.of() : List.copyOf(categorical);
+    crosses = crosses == null ? List.of() : List.copyOf(crosses);
+    maxCategories = maxCategories == null ? DEFAULT_MAX_CATEGORIES : maxCategories;
+    minCategoryCount = minCategoryCount == null ? 1L : minCategoryCount;
+  }
+
+  public List<String> inputColumns() {
+    return java.util.stream.Stream.concat(numeric.stream(), categorical.stream()).toList();
+  }
+
+  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, String labelColumn) {
+    if (numeric.isEmpty() && categorical.isEmpty()) {
+      errors.add("numeric", "at least one numeric or categorical feature is required");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < numeric.size(); i++) {
+      String name = numeric.get(i);
+      errors.requireColumn(name, columns, "numeric[" + i + "]");
+      ColumnSpec spec = columns.get(name);
+      if (spec != null && !spec.isNumeric() && !"boolean".equals(spec.type())) {
+        errors.add("numeric[" + i + "]", name + " is declared " + spec.type()
+            + "; list it under categorical");
+      }
+      errors.require(seen.add(name), "numeric[" + i + "]", name + " is listed twice");
+    }
+    for (int i = 0; i < categorical.size(); i++) {
+      String name = categorical.get(i);
+      errors.requireColumn(name, columns, "categorical[" + i + "]");
+      errors.require(seen.add(name), "categorical[" + i + "]", name + " is listed twice");
+    }
+    errors.require(!seen.contains(labelColumn), "numeric",
+        "the label column " + labelColumn + " cannot be a feature");
+    for (int i = 0; i < crosses.size(); i++) {
+      crosses.get(i).validate(errors.at("crosses", i), categorical);
+    }
+    errors.requirePositive(maxCategories, "max_categories");
+    errors.requirePositive(minCategoryCount, "min_category_count");
+  }
+}

@@ -1,0 +1,69 @@
+package org.deepline.features;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.deepline.config.LabelConfig;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
+import org.deepline.core.StageResult;
+import org.deepline.core.TableRef;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.RecordIds;
+import org.deepline.sampling.StratifiedSplitter;
+
+/**
+ * Features: fits the feature model on the run date's training split, saves it as a JSON artifact, and
+ * writes the features table ({@code _record_id, split, label, features}) for every split with that
+ * one model.
+ */
+public final class FeatureJob implements Stage {
+  @Override
+  public String command() {
+    return "features";
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    SparkSession spark = context.spark();
+    String runDate = context.runDate();
+    TableRef silverRef = DeltaTables.ref(spark, context.table(Table.SILVER));
+    TableRef splitsRef = DeltaTables.ref(spark, context.table(Table.SPLITS));
+    Dataset<Row> labelled = withSplits(
+        DeltaTables.readRunDate(spark, silverRef.path(), runDate),
+        DeltaTables.readRunDate(spark, splitsRef.path(), runDate)).persist();
+    try {
+      Dataset<Row> train = labelled.where(
+          functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
+      FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
+          runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
+          splitsRef.version());
+      FeatureModel model = FeatureFitter.fit(train, context.config().features(), provenance);
+      String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
+      context.files().writeText(artifact, model.toJson());
+
+      Dataset<Row> features = new FeatureTransform(model).transform(labelled)
+          .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
+              FeatureTransform.FEATURES);
+      TableRef featuresRef = DeltaTables.replaceRunDate(features, context.table(Table.FEATURES),
+          runDate);
+      return StageResult.builder()
+          .input(silverRef).input(splitsRef).output(featuresRef)
+          .artifact("feature_model", artifact)
+          .metric("feature_width", model.width())
+          .metric("rows_train", provenance.rows())
+          .build();
+    } finally {
+      labelled.unpersist();
+    }
+  }
+
+  /** Silver rows joined with their split and 0/1 label. */
+  public static Dataset<Row> withSplits(Dataset<Row> silver, Dataset<Row> splits) {
+    return silver.drop(DeltaTables.RUN_DATE).join(
+        splits.select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL),
+        RecordIds.RECORD_ID);
+  }
+}

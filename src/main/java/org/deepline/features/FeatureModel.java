@@ -1,0 +1,121 @@
+package org.deepline.features;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deepline.core.Json;
+
+/**
+ * The fitted feature transform: every statistic needed to turn a raw record into the network's input
+ * vector, learnt from the training split only. Saved as readable JSON next to the features table and
+ * inside every model bundle, and applied by {@link FeatureVectorizer}, so training and scoring (with or
+ * without Spark) compute the same vector from the same record.
+ *
+ * @param formatVersion the artifact layout; bumped when a reader must change
+ * @param fittedOn      what the statistics were computed from; the leakage gate checks it
+ */
+public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
+    List<CategoricalFeature> categorical, List<CrossFeature> crosses) {
+
+  public static final int FORMAT_VERSION = 1;
+  /** The token a missing categorical value is counted and encoded as. */
+  public static final String MISSING_TOKEN = "__missing__";
+  /** The one-hot slot of values not in the training vocabulary. */
+  public static final String OTHER_TOKEN = "__other__";
+
+  public FeatureModel {
+    numeric = List.copyOf(numeric);
+    categorical = List.copyOf(categorical);
+    crosses = List.copyOf(crosses);
+  }
+
+  /** The names of the vector's slots, in order. */
+  public List<String> featureNames() {
+    List<String> names = new ArrayList<>();
+    for (NumericFeature f : numeric) {
+      names.add(f.name());
+      if (f.missingIndicator()) {
+        names.add(f.name() + "__missing");
+      }
+    }
+    for (CategoricalFeature f : categorical) {
+      f.vocabulary().forEach(v -> names.add(f.name() + "=" + v));
+      names.add(f.name() + "=" + OTHER_TOKEN);
+    }
+    for (CrossFeature f : crosses) {
+      for (int b = 0; b < f.buckets(); b++) {
+        names.add(f.name() + "#" + b);
+      }
+    }
+    return names;
+  }
+
+  public int width() {
+    int width = 0;
+    for (NumericFeature f : numeric) {
+      width += f.missingIndicator() ? 2 : 1;
+    }
+    for (CategoricalFeature f : categorical) {
+      width += f.vocabulary().size() + 1;
+    }
+    for (CrossFeature f : crosses) {
+      width += f.buckets();
+    }
+    return width;
+  }
+
+  /** The raw columns a record must have to be vectorised. */
+  public List<String> inputColumns() {
+    List<String> columns = new ArrayList<>();
+    numeric.forEach(f -> columns.add(f.name()));
+    categorical.forEach(f -> columns.add(f.name()));
+    return columns;
+  }
+
+  public String toJson() {
+    return Json.write(this);
+  }
+
+  public static FeatureModel fromJson(String json, String source) {
+    FeatureModel model = Json.read(json, FeatureModel.class, source);
+    if (model.formatVersion() != FORMAT_VERSION) {
+      throw new org.deepline.core.DeeplineException(source + ": feature model format "
+          + model.formatVersion() + " is not readable by this version (expects " + FORMAT_VERSION + ")");
+    }
+    return model;
+  }
+
+  /**
+   * Where the statistics came from.
+   *
+   * @param split        always {@code train} for a model deepline fitted
+   * @param rows         training rows the statistics were computed on
+   * @param splitsTable  the splits table and version whose train rows were used
+   */
+  public record FitProvenance(String dataset, String runDate, String runId, String split, long rows,
+      String splitsTable, long splitsVersion) {}
+
+  /**
+   * A numeric input: missing values become the training median, then the value is standardised with
+   * the training mean and standard deviation (of the imputed column).
+   */
+  public record NumericFeature(String name, double median, double mean, double stddev,
+      boolean missingIndicator) {}
+
+  /** A one-hot encoded input over the training vocabulary, most frequent first. */
+  public record CategoricalFeature(String name, List<String> vocabulary) {
+    public CategoricalFeature {
+      vocabulary = List.copyOf(vocabulary);
+    }
+  }
+
+  /** A hashed cross of two categorical inputs into {@code buckets} one-hot slots. */
+  public record CrossFeature(List<String> columns, int buckets) {
+    public CrossFeature {
+      columns = List.copyOf(columns);
+    }
+
+    public String name() {
+      return String.join("_x_", columns);
+    }
+  }
+}

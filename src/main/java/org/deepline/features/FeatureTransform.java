@@ -1,0 +1,92 @@
+package org.deepline.features;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeeplineException;
+
+/**
+ * Applies a fitted {@link FeatureModel} to a Dataset: appends a {@value #FEATURES} column (array of
+ * doubles) computed by {@link FeatureVectorizer}, keeping every input column.
+ *
+ * <pre>{@code
+ * Dataset<Row> withFeatures = new FeatureTransform(model).transform(silver);
+ * }</pre>
+ */
+public final class FeatureTransform {
+  public static final String FEATURES = "features";
+
+  private final FeatureModel model;
+
+  public FeatureTransform(FeatureModel model) {
+    this.model = model;
+  }
+
+  /**
+   * The output schema, checked before any data is read: every input column the model needs must be
+   * there, numeric inputs must be numbers, booleans or strings, and no column may be called features.
+   */
+  public StructType transformSchema(StructType input) {
+    List<String> names = List.of(input.fieldNames());
+    List<String> missing = model.inputColumns().stream().filter(c -> !names.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new DeeplineException("features: input lacks column(s) " + missing + " the feature model "
+          + "was fitted on (input has " + names + ")");
+    }
+    for (FeatureModel.NumericFeature f : model.numeric()) {
+      DataType type = input.apply(f.name()).dataType();
+      boolean usable = type instanceof org.apache.spark.sql.types.NumericType
+          || type == DataTypes.BooleanType || type == DataTypes.StringType;
+      if (!usable) {
+        throw new DeeplineException("features: numeric input " + f.name() + " has type "
+            + type.simpleString());
+      }
+    }
+    if (names.contains(FEATURES)) {
+      throw new DeeplineException("features: input already has a column named " + FEATURES);
+    }
+    return input.add(new StructField(FEATURES, new ArrayType(DataTypes.DoubleType, false), false,
+        org.apache.spark.sql.types.Metadata.empty()));
+  }
+
+  public Dataset<Row> transform(Dataset<Row> input) {
+    StructType output = transformSchema(input.schema());
+    Map<String, Integer> positions = new HashMap<>();
+    for (String column : model.inputColumns()) {
+      positions.put(column, input.schema().fieldIndex(column));
+    }
+    FeatureVectorizer vectorizer = new FeatureVectorizer(model);
+    int inputWidth = input.schema().size();
+    MapPartitionsFunction<Row, Row> apply = rows -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row row = rows.next();
+        double[] vector = vectorizer.vectorize(column -> row.get(positions.get(column)));
+        List<Object> values = new ArrayList<>(inputWidth + 1);
+        for (int i = 0; i < inputWidth; i++) {
+          values.add(row.get(i));
+        }
+        values.add(vector);
+        return RowFactory.create(values.toArray());
+      }
+    };
+    return input.mapPartitions(apply, Encoders.row(output));
+  }
+}

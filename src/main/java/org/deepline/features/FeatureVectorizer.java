@@ -1,0 +1,118 @@
+package org.deepline.features;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns one record into the network's input vector with a {@link FeatureModel}. Plain Java with no
+ * Spark types, so the Spark transform, the training data and a scorer without Spark share this one
+ * implementation and cannot drift apart.
+ *
+ * <pre>{@code
+ * FeatureVectorizer vectorizer = new FeatureVectorizer(model);
+ * double[] x = vectorizer.vectorize(Map.of("tenure", 12, "contract", "One year")::get);
+ * }</pre>
+ */
+public final class FeatureVectorizer implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+  private static final char CROSS_SEPARATOR = '\u001f';
+
+  private final FeatureModel model;
+  private final List<Map<String, Integer>> vocabularyIndex;
+  private final int width;
+
+  public FeatureVectorizer(FeatureModel model) {
+    this.model = model;
+    this.width = model.width();
+    this.vocabularyIndex = model.categorical().stream().map(f -> {
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < f.vocabulary().size(); i++) {
+        index.put(f.vocabulary().get(i), i);
+      }
+      return index;
+    }).toList();
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** The vector of a record whose raw values {@code valueOf} returns by column name. */
+  public double[] vectorize(Function<String, Object> valueOf) {
+    double[] out = new double[width];
+    int at = 0;
+    for (FeatureModel.NumericFeature f : model.numeric()) {
+      Double raw = toDouble(valueOf.apply(f.name()), f.name());
+      boolean missing = raw == null || raw.isNaN();
+      double value = missing ? f.median() : raw;
+      out[at++] = f.stddev() > 0 ? (value - f.mean()) / f.stddev() : value - f.mean();
+      if (f.missingIndicator()) {
+        out[at++] = missing ? 1.0 : 0.0;
+      }
+    }
+    String[] tokens = new String[model.categorical().size()];
+    Map<String, String> tokenByColumn = new HashMap<>();
+    for (int c = 0; c < tokens.length; c++) {
+      FeatureModel.CategoricalFeature f = model.categorical().get(c);
+      tokens[c] = token(valueOf.apply(f.name()));
+      tokenByColumn.put(f.name(), tokens[c]);
+      Integer slot = vocabularyIndex.get(c).get(tokens[c]);
+      out[at + (slot == null ? f.vocabulary().size() : slot)] = 1.0;
+      at += f.vocabulary().size() + 1;
+    }
+    for (FeatureModel.CrossFeature f : model.crosses()) {
+      String left = tokenByColumn.get(f.columns().get(0));
+      String right = tokenByColumn.get(f.columns().get(1));
+      out[at + crossBucket(left, right, f.buckets())] = 1.0;
+      at += f.buckets();
+    }
+    return out;
+  }
+
+  /** The categorical token of a raw value: its text, or the missing token. */
+  public static String token(Object value) {
+    if (value == null) {
+      return FeatureModel.MISSING_TOKEN;
+    }
+    String text = String.valueOf(value);
+    return text.isEmpty() ? FeatureModel.MISSING_TOKEN : text;
+  }
+
+  /** FNV-1a (64 bit) of the two tokens: stable across JVMs, languages and Spark versions. */
+  public static int crossBucket(String left, String right, int buckets) {
+    long hash = FNV_OFFSET;
+    byte[] bytes = (left + CROSS_SEPARATOR + right).getBytes(StandardCharsets.UTF_8);
+    for (byte b : bytes) {
+      hash ^= b & 0xff;
+      hash *= FNV_PRIME;
+    }
+    return (int) Long.remainderUnsigned(hash, buckets);
+  }
+
+  private static Double toDouble(Object value, String column) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number number) {
+      return number.doubleValue();
+    }
+    if (value instanceof Boolean bool) {
+      return bool ? 1.0 : 0.0;
+    }
+    String text = value.toString().strip();
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("feature " + column + ": not a number: '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.deepline.quality;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deepline.etl.ColumnSpec;
+import org.deepline.etl.SchemaConfig;
+
+/**
+ * Derives a check from what the config declares: the table's minimum size, each column's null limit,
+ * numeric ranges and allowed values; severities can be overridden by constraint name.
+ */
+public final class SchemaConstraints {
+  private SchemaConstraints() {}
+
+  public static QualityCheck forSilver(SchemaConfig schema, ValidationConfig validation) {
+    List<Constraint> constraints = new ArrayList<>();
+    long minRows = validation.minRows();
+    constraints.add(new Constraint("size", null, Severity.ERROR, Analyzers.size(),
+        v -> v >= minRows, ">= " + minRows + " rows"));
+    for (ColumnSpec column : schema.columns()) {
+      String name = column.name();
+      double maxNulls = column.maxNullFraction() != null ? column.maxNullFraction()
+          : column.nullable() ? validation.defaultMaxNullFraction() : 0.0;
+      constraints.add(new Constraint("null_fraction:" + name, name, Severity.ERROR,
+          Analyzers.nullFraction(name), v -> v <= maxNulls, "<= " + maxNulls));
+      if (column.min() != null || column.max() != null) {
+        constraints.add(new Constraint("range:" + name, name, Severity.ERROR,
+            Analyzers.outOfRange(name, column.min(), column.max()), v -> v == 0,
+            "0 values outside [" + bound(column.min()) + ", " + bound(column.max()) + "]"));
+      }
+      if (!column.allowedValues().isEmpty()) {
+        constraints.add(new Constraint("allowed_values:" + name, name, Severity.ERROR,
+            Analyzers.notAllowed(name, column.allowedValues()), v -> v == 0,
+            "0 values outside " + column.allowedValues()));
+      }
+    }
+    QualityCheck check = QualityCheck.of("silver");
+    for (Constraint constraint : constraints) {
+      String override = validation.severities().get(constraint.name());
+      check = check.with(override == null ? constraint
+          : constraint.withSeverity(Severity.parse(override)));
+    }
+    return check;
+  }
+
+  private static String bound(Double value) {
+    return value == null ? "-inf" : value.toString();
+  }
+}

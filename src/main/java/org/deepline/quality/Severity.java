@@ -1,0 +1,16 @@
+package org.deepline.quality;
+
+import java.util.Locale;
+
+/** How much a failed constraint matters: an error fails the run, a warning is recorded only. */
+public enum Severity {
+  ERROR, WARNING;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Severity parse(String label) {
+    return valueOf(label.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,38 @@
+package org.deepline.quality;
+
+import java.util.List;
+import java.util.Map;
+import org.deepline.config.ConfigErrors;
+
+/**
+ * Thresholds of the validate stage. Per-column ranges, allowed values and null limits are declared on
+ * the schema's columns; these are the table-wide ones.
+ *
+ * @param minRows                 fewer rows than this is an error
+ * @param defaultMaxNullFraction  null limit of nullable columns that declare none
+ * @param severities              per-constraint severity overrides, keyed by constraint name
+ *                                ({@code "range:tenure": "warning"})
+ */
+public record ValidationConfig(Long minRows, Double defaultMaxNullFraction,
+    Map<String, String> severities) {
+  public static final long DEFAULT_MIN_ROWS = 1;
+  public static final double DEFAULT_MAX_NULL_FRACTION = 0.2;
+
+  public ValidationConfig {
+    minRows = minRows == null ? DEFAULT_MIN_ROWS : minRows;
+    defaultMaxNullFraction = defaultMaxNullFraction == null
+        ? DEFAULT_MAX_NULL_FRACTION : defaultMaxNullFraction;
+    severities = severities == null ? Map.of() : Map.copyOf(severities);
+  }
+
+  public static ValidationConfig defaults() {
+    return new ValidationConfig(null, null, null);
+  }
+
+  public void validate(ConfigErrors errors) {
+    errors.requirePositive(minRows, "min_rows");
+    errors.requireFraction(defaultMaxNullFraction, "default_max_null_fraction", true, true);
+    List<String> levels = List.of(Severity.ERROR.label(), Severity.WARNING.label());
+    severities.forEach((name, level) -> errors.requireOneOf(level, levels, "severities." + name));
+  }
+}

@@ -1,0 +1,75 @@
+package org.deepline.quality;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
+import org.deepline.core.StageResult;
+import org.deepline.core.TableRef;
+import org.deepline.core.Warehouse.Table;
+
+/**
+ * Validate: runs the schema's constraints on the run date's silver rows, keeps every verdict in the
+ * quality table, and fails the run when an error-level constraint fails (warnings are only recorded).
+ */
+public final class ValidationJob implements Stage {
+  static final StructType RESULT_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("check", DataTypes.StringType, false)
+      .add("constraint", DataTypes.StringType, false)
+      .add("column", DataTypes.StringType, true)
+      .add("severity", DataTypes.StringType, false)
+      .add("value", DataTypes.DoubleType, true)
+      .add("passed", DataTypes.BooleanType, false)
+      .add("expectation", DataTypes.StringType, false);
+
+  @Override
+  public String command() {
+    return "validate";
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    SparkSession spark = context.spark();
+    String silverPath = context.table(Table.SILVER);
+    TableRef silverRef = DeltaTables.ref(spark, silverPath);
+    Dataset<Row> silver = DeltaTables.read(spark, silverPath)
+        .where(functions.col(DeltaTables.RUN_DATE).equalTo(context.runDate()));
+    QualityCheck check = SchemaConstraints.forSilver(context.config().schema(),
+        context.config().validation());
+    List<ConstraintResult> results = check.run(silver);
+
+    List<Row> rows = results.stream().map(r -> RowFactory.create(context.runId(), check.name(),
+        r.name(), r.column(), r.severity().label(), Double.isNaN(r.value()) ? null : r.value(),
+        r.passed(), r.expectation())).toList();
+    TableRef qualityRef = DeltaTables.replaceRunDate(
+        spark.createDataFrame(rows, RESULT_SCHEMA).coalesce(1), context.table(Table.QUALITY),
+        context.runDate());
+
+    List<ConstraintResult> errors = results.stream()
+        .filter(r -> !r.passed() && r.severity() == Severity.ERROR).toList();
+    long warnings = results.stream()
+        .filter(r -> !r.passed() && r.severity() == Severity.WARNING).count();
+    if (!errors.isEmpty()) {
+      throw new DeeplineException("validate: " + errors.size() + " error-level constraint(s) failed on "
+          + silverPath + " for " + context.runDate() + ": "
+          + errors.stream().map(ConstraintResult::message).collect(Collectors.joining("; ")));
+    }
+    return StageResult.builder()
+        .input(silverRef)
+        .output(qualityRef)
+        .metric("constraints", results.size())
+        .metric("constraints_failed_warning", warnings)
+        .metric("rows", results.get(0).value())
+        .build();
+  }
+}

@@ -1,0 +1,65 @@
+package org.deepline.sampling;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.deepline.config.LabelConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
+import org.deepline.core.StageResult;
+import org.deepline.core.TableRef;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.RecordIds;
+
+/**
+ * Split: stores which split every silver record of the run date belongs to, in the splits table
+ * ({@code _record_id, split, label}). Later stages join on it instead of re-deriving the split.
+ */
+public final class SplitJob implements Stage {
+  @Override
+  public String command() {
+    return "split";
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    SparkSession spark = context.spark();
+    String silverPath = context.table(Table.SILVER);
+    TableRef silverRef = DeltaTables.ref(spark, silverPath);
+    Dataset<Row> silver = DeltaTables.readRunDate(spark, silverPath, context.runDate());
+    Dataset<Row> splits = split(silver, context.config().label(), context.config().split());
+    TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
+        context.runDate());
+
+    StageResult.Builder result = StageResult.builder().input(silverRef).output(splitsRef);
+    List<Row> summary = DeltaTables.read(spark, splitsRef.path())
+        .where(functions.col(DeltaTables.RUN_DATE).equalTo(context.runDate()))
+        .groupBy(StratifiedSplitter.SPLIT)
+        .agg(functions.count(functions.lit(1)), functions.avg(LabelConfig.LABEL))
+        .collectAsList();
+    for (Row row : summary) {
+      result.metric("rows_" + row.getString(0), row.getLong(1));
+      result.metric("positive_rate_" + row.getString(0), row.getDouble(2));
+    }
+    for (String required : List.of(StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION,
+        StratifiedSplitter.TEST)) {
+      if (summary.stream().noneMatch(r -> r.getString(0).equals(required))) {
+        throw new DeeplineException("split: the " + required + " split of " + context.runDate()
+            + " is empty; " + silverPath + " has too few rows for the configured fractions");
+      }
+    }
+    return result.build();
+  }
+
+  /** Membership rows: record id, split and the 0/1 label the split was stratified on. */
+  public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
+    Dataset<Row> labelled = silver.select(functions.col(RecordIds.RECORD_ID),
+        label.binary().as(LabelConfig.LABEL));
+    return StratifiedSplitter.assign(labelled, RecordIds.RECORD_ID,
+        functions.col(LabelConfig.LABEL), config);
+  }
+}
