@@ -19,6 +19,8 @@ public final class RecordIds {
   public static final String RECORD_ID = "_record_id";
   /** Occurrence of the same id within one load: 1 for the first, 2 for a repeat. */
   public static final String OCCURRENCE = "_occurrence";
+  /** How many records of the load share the id (before the occurrence suffix). */
+  public static final String COPIES = "_copies";
   private static final String FIELD_SEPARATOR = "\u001f";
   private static final String NULL_MARKER = "\u0000";
   private static final int HASH_HEX_CHARS = 20;
@@ -40,8 +42,10 @@ public final class RecordIds {
       base = functions.concat_ws("|", values);
     }
     Dataset<Row> withBase = raw.withColumn("_id_base", base);
-    Dataset<Row> numbered = withBase.withColumn(OCCURRENCE, functions.row_number().over(
-        Window.partitionBy("_id_base").orderBy(functions.col(CsvSource.SOURCE_FILE))));
+    Dataset<Row> numbered = withBase
+        .withColumn(OCCURRENCE, functions.row_number().over(
+            Window.partitionBy("_id_base").orderBy(functions.col(CsvSource.SOURCE_FILE))))
+        .withColumn(COPIES, functions.count(functions.lit(1)).over(Window.partitionBy("_id_base")));
     Column id = key.isEmpty()
         ? functions.concat_ws("-", functions.col("_id_base"), functions.col(OCCURRENCE).cast("string"))
         : functions.col("_id_base");

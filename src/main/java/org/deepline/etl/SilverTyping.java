@@ -26,9 +26,11 @@ public final class SilverTyping {
     reasons.add(functions.when(functions.col(CsvSource.CORRUPT_RECORD).isNotNull(),
         functions.lit("malformed line: field count or quoting does not match the header")));
     if (!schema.key().isEmpty()) {
-      reasons.add(functions.when(functions.col(RecordIds.OCCURRENCE).gt(1),
-          functions.concat(functions.lit("duplicate key " + schema.key() + ": "),
-              functions.col(RecordIds.RECORD_ID))));
+      // Which of two records with one key is right cannot be known here: neither goes to silver.
+      reasons.add(functions.when(functions.col(RecordIds.COPIES).gt(1),
+          functions.concat(functions.lit("duplicate key " + schema.key() + " = "),
+              functions.col(RecordIds.RECORD_ID), functions.lit(": "),
+              functions.col(RecordIds.COPIES).cast("string"), functions.lit(" records share it"))));
     }
     for (ColumnSpec column : schema.columns()) {
       Column raw = functions.col(RecordIds.quote(column.name()));

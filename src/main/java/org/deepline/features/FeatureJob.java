@@ -12,6 +12,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
+import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 
 /**
@@ -39,7 +40,7 @@ public final class FeatureJob implements Stage {
           functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
       FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
           runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
-          splitsRef.version());
+          splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
       FeatureModel model = FeatureFitter.fit(train, context.config().features(), provenance);
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());

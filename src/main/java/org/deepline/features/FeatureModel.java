@@ -1,5 +1,6 @@
 package org.deepline.features;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepline.core.Json;
@@ -14,7 +15,8 @@ import org.deepline.core.Json;
  * @param fittedOn      what the statistics were computed from; the leakage gate checks it
  */
 public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
-    List<CategoricalFeature> categorical, List<CrossFeature> crosses) {
+    List<CategoricalFeature> categorical, List<CrossFeature> crosses) implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   public static final int FORMAT_VERSION = 1;
   /** The token a missing categorical value is counted and encoded as. */
@@ -90,26 +92,35 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * @param split        always {@code train} for a model deepline fitted
    * @param rows         training rows the statistics were computed on
    * @param splitsTable  the splits table and version whose train rows were used
+   * @param fingerprint  {@link org.deepline.sampling.SplitFingerprint} of the rows fitted on
    */
   public record FitProvenance(String dataset, String runDate, String runId, String split, long rows,
-      String splitsTable, long splitsVersion) {}
+      String splitsTable, long splitsVersion, long fingerprint) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * A numeric input: missing values become the training median, then the value is standardised with
    * the training mean and standard deviation (of the imputed column).
    */
   public record NumericFeature(String name, double median, double mean, double stddev,
-      boolean missingIndicator) {}
+      boolean missingIndicator) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** A one-hot encoded input over the training vocabulary, most frequent first. */
-  public record CategoricalFeature(String name, List<String> vocabulary) {
+  public record CategoricalFeature(String name, List<String> vocabulary) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public CategoricalFeature {
       vocabulary = List.copyOf(vocabulary);
     }
   }
 
   /** A hashed cross of two categorical inputs into {@code buckets} one-hot slots. */
-  public record CrossFeature(List<String> columns, int buckets) {
+  public record CrossFeature(List<String> columns, int buckets) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public CrossFeature {
       columns = List.copyOf(columns);
     }

@@ -1,6 +1,5 @@
 package org.deepline.features;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.mutable.WrappedArray;
 import org.deepline.core.DeeplineException;
 
 /**
@@ -69,24 +69,42 @@ public final class FeatureTransform {
     }
     FeatureVectorizer vectorizer = new FeatureVectorizer(model);
     int inputWidth = input.schema().size();
-    MapPartitionsFunction<Row, Row> apply = rows -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row row = rows.next();
-        double[] vector = vectorizer.vectorize(column -> row.get(positions.get(column)));
-        List<Object> values = new ArrayList<>(inputWidth + 1);
-        for (int i = 0; i < inputWidth; i++) {
-          values.add(row.get(i));
-        }
-        values.add(vector);
-        return RowFactory.create(values.toArray());
-      }
-    };
+    MapPartitionsFunction<Row, Row> apply =
+        rows -> new VectorizingIterator(rows, vectorizer, positions, inputWidth);
     return input.mapPartitions(apply, Encoders.row(output));
+  }
+
+  /** Appends each row's feature vector; static so that the task does not capture the transform. */
+  private static final class VectorizingIterator implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final FeatureVectorizer vectorizer;
+    private final Map<String, Integer> positions;
+    private final int inputWidth;
+
+    VectorizingIterator(Iterator<Row> rows, FeatureVectorizer vectorizer,
+        Map<String, Integer> positions, int inputWidth) {
+      this.rows = rows;
+      this.vectorizer = vectorizer;
+      this.positions = positions;
+      this.inputWidth = inputWidth;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      Row row = rows.next();
+      double[] vector = vectorizer.vectorize(column -> row.get(positions.get(column)));
+      Object[] values = new Object[inputWidth + 1];
+      for (int i = 0; i < inputWidth; i++) {
+        values[i] = row.get(i);
+      }
+      // External rows carry arrays as Scala sequences; wrapping does not copy the vector.
+      values[inputWidth] = WrappedArray.make(vector);
+      return RowFactory.create(values);
+    }
   }
 }

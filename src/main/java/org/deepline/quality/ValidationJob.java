@@ -4,11 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
@@ -22,16 +19,6 @@ import org.deepline.core.Warehouse.Table;
  * quality table, and fails the run when an error-level constraint fails (warnings are only recorded).
  */
 public final class ValidationJob implements Stage {
-  static final StructType RESULT_SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("check", DataTypes.StringType, false)
-      .add("constraint", DataTypes.StringType, false)
-      .add("column", DataTypes.StringType, true)
-      .add("severity", DataTypes.StringType, false)
-      .add("value", DataTypes.DoubleType, true)
-      .add("passed", DataTypes.BooleanType, false)
-      .add("expectation", DataTypes.StringType, false);
-
   @Override
   public String command() {
     return "validate";
@@ -48,17 +35,9 @@ public final class ValidationJob implements Stage {
         context.config().validation());
     List<ConstraintResult> results = check.run(silver);
 
-    List<Row> rows = results.stream().map(r -> RowFactory.create(context.runId(), check.name(),
-        r.name(), r.column(), r.severity().label(), Double.isNaN(r.value()) ? null : r.value(),
-        r.passed(), r.expectation())).toList();
-    TableRef qualityRef = DeltaTables.replaceRunDate(
-        spark.createDataFrame(rows, RESULT_SCHEMA).coalesce(1), context.table(Table.QUALITY),
-        context.runDate());
-
-    List<ConstraintResult> errors = results.stream()
-        .filter(r -> !r.passed() && r.severity() == Severity.ERROR).toList();
-    long warnings = results.stream()
-        .filter(r -> !r.passed() && r.severity() == Severity.WARNING).count();
+    TableRef qualityRef = ResultTable.write(context, check.name(), results,
+        context.table(Table.QUALITY));
+    List<ConstraintResult> errors = ResultTable.errors(results);
     if (!errors.isEmpty()) {
       throw new DeeplineException("validate: " + errors.size() + " error-level constraint(s) failed on "
           + silverPath + " for " + context.runDate() + ": "
@@ -68,7 +47,7 @@ public final class ValidationJob implements Stage {
         .input(silverRef)
         .output(qualityRef)
         .metric("constraints", results.size())
-        .metric("constraints_failed_warning", warnings)
+        .metric("constraints_failed_warning", ResultTable.warnings(results))
         .metric("rows", results.get(0).value())
         .build();
   }

@@ -1,0 +1,30 @@
+package org.deepline.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every stage command takes. */
+public final class CommonOptions {
+  public static final String DEFAULT_WAREHOUSE = "./warehouse";
+
+  @Option(names = "--conf", paramLabel = "FILE", required = true,
+      description = "Job config (JSON), e.g. conf/churn.json.")
+  Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+      description = "Override one config value, e.g. --set training.epochs=5 "
+          + "--set training.layers[0].units=64. Repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--warehouse", paramLabel = "URI", defaultValue = DEFAULT_WAREHOUSE,
+      description = "Root of all tables and artifacts: a path, file:, hdfs:// or s3a:// URI "
+          + "(default: ${DEFAULT-VALUE}).")
+  String warehouse;
+
+  @Option(names = "--run-date", paramLabel = "YYYY-MM-DD",
+      description = "The date this run processes; re-running a date replaces its output "
+          + "(default: today, UTC).")
+  String runDate;
+}

@@ -1,0 +1,74 @@
+package org.deepline.leakage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
+import org.deepline.core.StageResult;
+import org.deepline.core.TableRef;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.features.FeatureJob;
+import org.deepline.features.FeatureModel;
+import org.deepline.quality.ConstraintResult;
+import org.deepline.quality.ResultTable;
+
+/**
+ * Leakage gate: runs every leakage check on the run date's splits, silver rows and feature model,
+ * keeps the verdicts in the leakage table, and fails the run when any check fails.
+ */
+public final class LeakageJob implements Stage {
+  @Override
+  public String command() {
+    return "leakage";
+  }
+
+  @Override
+  public StageResult run(RunContext context) {
+    SparkSession spark = context.spark();
+    DeeplineConfig config = context.config();
+    TableRef silverRef = DeltaTables.ref(spark, context.table(Table.SILVER));
+    TableRef splitsRef = DeltaTables.ref(spark, context.table(Table.SPLITS));
+    Dataset<Row> splits = DeltaTables.readRunDate(spark, splitsRef.path(), context.runDate()).persist();
+    Dataset<Row> labelled = FeatureJob.withSplits(
+        DeltaTables.readRunDate(spark, silverRef.path(), context.runDate()), splits).persist();
+    String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
+    FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
+    try {
+      List<ConstraintResult> results = new ArrayList<>();
+      results.add(LeakageChecks.keyOverlap(splits));
+      results.add(LeakageChecks.sharedRows(labelled, config.features(),
+          config.leakage().maxSharedRowFraction()));
+      results.addAll(LeakageChecks.singleFeatureAuc(labelled, config.features(),
+          config.leakage().maxSingleFeatureAuc()));
+      results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
+      TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
+          context.table(Table.LEAKAGE));
+
+      List<ConstraintResult> errors = ResultTable.errors(results);
+      if (!errors.isEmpty()) {
+        throw new DeeplineException("leakage: " + errors.size() + " check(s) failed for "
+            + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
+            .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
+      }
+      double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
+          .mapToDouble(ConstraintResult::value).max().orElse(0.5);
+      return StageResult.builder()
+          .input(silverRef).input(splitsRef).output(leakageRef)
+          .artifact("feature_model", artifact)
+          .metric("checks", results.size())
+          .metric("max_single_feature_auc", strongest)
+          .metric("shared_row_fraction", results.get(1).value())
+          .build();
+    } finally {
+      labelled.unpersist();
+      splits.unpersist();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.deepline.quality;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.TableRef;
+
+/**
+ * Keeps constraint verdicts as rows of a Delta table (the repository of quality and leakage results),
+ * one slice per run date, so a gate's history can be queried like any other table.
+ */
+public final class ResultTable {
+  static final StructType SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("check", DataTypes.StringType, false)
+      .add("constraint", DataTypes.StringType, false)
+      .add("column", DataTypes.StringType, true)
+      .add("severity", DataTypes.StringType, false)
+      .add("value", DataTypes.DoubleType, true)
+      .add("passed", DataTypes.BooleanType, false)
+      .add("expectation", DataTypes.StringType, false);
+
+  private ResultTable() {}
+
+  public static TableRef write(RunContext context, String check, List<ConstraintResult> results,
+      String path) {
+    List<Row> rows = results.stream().map(r -> RowFactory.create(context.runId(), check, r.name(),
+        r.column(), r.severity().label(), Double.isNaN(r.value()) ? null : r.value(), r.passed(),
+        r.expectation())).toList();
+    return DeltaTables.replaceRunDate(context.spark().createDataFrame(rows, SCHEMA).coalesce(1),
+        path, context.runDate());
+  }
+
+  /** The error-level failures, or an empty list when the gate passes. */
+  public static List<ConstraintResult> errors(List<ConstraintResult> results) {
+    return results.stream().filter(r -> !r.passed() && r.severity() == Severity.ERROR).toList();
+  }
+
+  public static long warnings(List<ConstraintResult> results) {
+    return results.stream().filter(r -> !r.passed() && r.severity() == Severity.WARNING).count();
+  }
+}

@@ -1,0 +1,21 @@
+package org.deepline.training;
+
+import java.util.List;
+import java.util.Map;
+import org.deepline.features.FeatureModel;
+
+/**
+ * Everything needed to use a trained network besides its weights: the feature model that makes its
+ * inputs, the label it predicts, the config it was trained with and how training went. Stored as
+ * {@code model.json} beside {@code network.zip}.
+ */
+public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
+    String createdAt, String labelColumn, String positiveLabel, int inputWidth,
+    TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
+    Map<String, Double> validationMetrics) {
+
+  public ModelMetadata {
+    epochs = List.copyOf(epochs);
+    validationMetrics = Map.copyOf(validationMetrics);
+  }
+}

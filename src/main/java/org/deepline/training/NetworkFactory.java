@@ -1,0 +1,79 @@
+package org.deepline.training;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * Builds the DL4J network described by {@link TrainingConfig}: dense hidden layers and a two-class
+ * softmax output trained with (optionally class-weighted) cross-entropy, optimised by Adam.
+ *
+ * <pre>{@code
+ * MultiLayerConfiguration conf = NetworkFactory.binaryClassifier(config.training(), 57, null);
+ * }</pre>
+ */
+public final class NetworkFactory {
+  public static final int CLASSES = 2;
+
+  private NetworkFactory() {}
+
+  /**
+   * @param inputWidth   width of the feature vector
+   * @param classWeights loss weight of class 0 and class 1, or null for unweighted
+   */
+  public static MultiLayerConfiguration binaryClassifier(TrainingConfig config, int inputWidth,
+      double[] classWeights) {
+    NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+        .seed(config.seed())
+        .weightInit(WeightInit.XAVIER)
+        .updater(new Adam(config.learningRate()))
+        .l2(config.l2())
+        .list();
+    int width = inputWidth;
+    for (LayerSpec spec : config.layers()) {
+      DenseLayer.Builder dense = new DenseLayer.Builder()
+          .nIn(width)
+          .nOut(spec.units())
+          .activation(activation(spec.activation()));
+      if (spec.dropout() > 0) {
+        // DL4J's dropOut takes the probability of keeping a unit, the config the one of dropping it.
+        dense.dropOut(1.0 - spec.dropout());
+      }
+      layers.layer(dense.build());
+      width = spec.units();
+    }
+    LossMCXENT loss = classWeights == null ? new LossMCXENT()
+        : new LossMCXENT(Nd4j.createFromArray(classWeights).castTo(Nd4j.defaultFloatingPointType()));
+    layers.layer(new OutputLayer.Builder(loss)
+        .nIn(width)
+        .nOut(CLASSES)
+        .activation(Activation.SOFTMAX)
+        .build());
+    return layers.build();
+  }
+
+  /** Inverse class frequency weights, normalised so that a balanced split gets (1, 1). */
+  public static double[] balancedWeights(long negatives, long positives) {
+    long total = negatives + positives;
+    return new double[] {
+        total / (double) (CLASSES * negatives), total / (double) (CLASSES * positives)};
+  }
+
+  static Activation activation(String name) {
+    return switch (name) {
+      case "relu" -> Activation.RELU;
+      case "tanh" -> Activation.TANH;
+      case "sigmoid" -> Activation.SIGMOID;
+      case "leakyrelu" -> Activation.LEAKYRELU;
+      case "elu" -> Activation.ELU;
+      case "identity" -> Activation.IDENTITY;
+      default -> throw new IllegalArgumentException("unknown activation " + name);
+    };
+  }
+}

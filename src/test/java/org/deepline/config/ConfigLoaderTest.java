@@ -1,0 +1,138 @@
+package org.deepline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deepline.core.DeeplineException;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+  private static final Path CHURN = TestRuns.project().resolve("conf/churn.json");
+
+  static Stream<Path> jobConfigs() throws IOException {
+    try (Stream<Path> files = Files.list(TestRuns.project().resolve("conf"))) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("jobConfigs")
+  void everyShippedConfigLoadsAndValidates(Path file) {
+    DeeplineConfig config = ConfigLoader.load(file, List.of());
+    assertTrue(config.validate().isEmpty());
+    assertFalse(config.features().inputColumns().isEmpty());
+  }
+
+  @Test
+  void shippedConfigsAreThereToTest() throws IOException {
+    assertTrue(jobConfigs().count() >= 2, "conf/ should hold churn.json and credit.json");
+  }
+
+  @Test
+  void defaultsFillWhatTheFileLeavesOut() {
+    DeeplineConfig config = ConfigLoader.load(TestRuns.project().resolve("conf/credit.json"), List.of());
+    assertEquals(0.7, config.split().train());
+    assertEquals(0.5, config.scoring().threshold());
+    assertEquals("test", config.evaluation().split());
+    assertEquals("none", config.training().classWeights());
+  }
+
+  @Test
+  void overridesReachNestedListsAndParseJsonValues() {
+    DeeplineConfig config = ConfigLoader.load(CHURN, List.of("training.epochs=3",
+        "training.layers[1].units=8", "split.stratify=false", "scoring.model_version=abc",
+        "training.layers=[{\"units\": 4}]"));
+    assertEquals(3, config.training().epochs());
+    assertEquals(List.of(4), config.training().layers().stream().map(l -> l.units()).toList());
+    assertFalse(config.split().stratify());
+    assertEquals("abc", config.scoring().modelVersion());
+  }
+
+  @Test
+  void badValueIsNamedByItsPath() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.layers[1].units=-3")));
+    assertTrue(error.getMessage().contains("training.layers[1].units: must be > 0, got -3"),
+        error.getMessage());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("split.train=0.9", "training.learning_rate=0",
+            "features.numeric[0]=no_such_column", "evaluation.split=holdout")));
+    String message = error.getMessage();
+    assertTrue(message.contains("4 config errors"), message);
+    assertTrue(message.contains("split.test: train + validation + test must be 1, got 1.2"), message);
+    assertTrue(message.contains("training.learning_rate: must be > 0, got 0.0"), message);
+    assertTrue(message.contains("features.numeric[0]: names no column of schema.columns: no_such_column"),
+        message);
+    assertTrue(message.contains("evaluation.split: must be one of [train, validation, test], got holdout"),
+        message);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithTheKnownOnes() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.epoch=5")));
+    assertTrue(error.getMessage().contains("training.epoch: unknown key"), error.getMessage());
+    assertTrue(error.getMessage().contains("epochs"), error.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsNamed() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.epochs=many")));
+    assertTrue(error.getMessage().contains("training.epochs: expected an integer"), error.getMessage());
+  }
+
+  @Test
+  void absurdValuesAreRejected() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.epochs=100000000",
+            "features.crosses[0].buckets=0", "leakage.max_single_feature_auc=0.4")));
+    String message = error.getMessage();
+    assertTrue(message.contains("training.epochs: must be <= 10000, got 100000000"), message);
+    assertTrue(message.contains("features.crosses[0].buckets: must be > 0, got 0"), message);
+    assertTrue(message.contains("leakage.max_single_feature_auc: must be > 0.5"), message);
+  }
+
+  @Test
+  void missingFileAndBrokenJsonAreNamed() {
+    DeeplineException missing = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(Path.of("conf/nope.json"), List.of()));
+    assertEquals("--conf: no such file: conf/nope.json", missing.getMessage());
+    DeeplineException broken = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.parse("{\"dataset\": ", "broken.json", List.of()));
+    assertTrue(broken.getMessage().startsWith("broken.json: not valid JSON at line 1"),
+        broken.getMessage());
+  }
+
+  @Test
+  void labelMustBeRequiredAndFeaturesMustNotIncludeIt() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("schema.columns[0].nullable=true",
+            "features.categorical[0]=churn")));
+    assertTrue(error.getMessage().contains("label.column: the label column churn must be declared "
+        + "nullable: false"), error.getMessage());
+    assertTrue(error.getMessage().contains("the label column churn cannot be a feature"),
+        error.getMessage());
+  }
+
+  @Test
+  void badOverrideSyntaxIsNamed() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.layers[7].units=3")));
+    assertEquals("--set training.layers[7].units=3: layers has no element 7", error.getMessage());
+  }
+}

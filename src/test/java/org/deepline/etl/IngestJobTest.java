@@ -1,0 +1,137 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestJobTest {
+  private static final String HEADER = "id,amount,kind,label\n";
+
+  private static String config(Path csv, String extra) {
+    return """
+        {"dataset": "toy",
+         "source": {"path": "%s"},
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int", "nullable": false},
+           {"name": "amount", "type": "double"},
+           {"name": "kind", "type": "string"},
+           {"name": "label", "type": "string", "nullable": false}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"numeric": ["amount"], "categorical": ["kind"]}%s}
+        """.formatted(csv.toString().replace("\\", "\\\\"), extra);
+  }
+
+  @Test
+  void badRowsGoToQuarantineWithTheirReasonAndCountsReconcile(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER
+        + "1,10.5,a,yes\n"
+        + "2,abc,b,no\n"
+        + "3,,a,yes\n"
+        + "4,7,c\n"
+        + "5,3,a,\n"
+        + "5,4,b,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(6, result.metric("rows_read"));
+    assertEquals(2, result.metric("rows_silver"));
+    assertEquals(4, result.metric("rows_quarantined"));
+    List<Row> silver = DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
+        .orderBy("id").collectAsList();
+    assertEquals(1, silver.get(0).<Integer>getAs("id"));
+    assertEquals(10.5, silver.get(0).<Double>getAs("amount"));
+    assertEquals(3, silver.get(1).<Integer>getAs("id"));
+    assertTrue(silver.get(1).isNullAt(silver.get(1).fieldIndex("amount")));
+
+    List<String> reasons = DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE))
+        .orderBy("reason")
+        .select(functions.concat_ws(" | ", functions.col(RecordIds.RECORD_ID),
+            functions.col("reason")))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of(
+        "2 | amount: cannot parse 'abc' as double",
+        "5 | duplicate key [id] = 5: 2 records share it",
+        "5 | duplicate key [id] = 5: 2 records share it; label: missing value in a non-nullable column",
+        "4 | malformed line: field count or quoting does not match the header; "
+            + "label: missing value in a non-nullable column"), reasons);
+  }
+
+  @Test
+  void rerunForTheSameDateReplacesInsteadOfDuplicating(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n2,2.0,b,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    new IngestJob().run(context);
+    new IngestJob().run(context);
+
+    assertEquals(2, DeltaTables.read(SparkTestSession.get(), context.table(Table.BRONZE)).count());
+    assertEquals(2, DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER)).count());
+  }
+
+  @Test
+  void missingDeclaredColumnIsNamedInTheError(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label\n1,1.0,yes\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+    assertTrue(error.getMessage().contains("[kind] missing from the CSV header"), error.getMessage());
+  }
+
+  @Test
+  void missingSourcePathIsNamed(@TempDir Path dir) {
+    DeeplineConfig config = TestRuns.configFromJson(config(dir.resolve("nope.csv"), ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+    assertTrue(error.getMessage().startsWith("source.path: cannot read " + dir.resolve("nope.csv")),
+        error.getMessage());
+  }
+
+  @Test
+  void headerOnlyFileIsAnError(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER);
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+    assertTrue(error.getMessage().endsWith("no data rows"), error.getMessage());
+  }
+
+  @Test
+  void tooManyQuarantinedRowsFailAfterKeepingThem(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,x,a,yes\n2,2.0,b,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""),
+        "ingest.max_quarantine_fraction=0.1");
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+    assertTrue(error.getMessage().contains("1 of 2 rows (50.0%) quarantined"), error.getMessage());
+    assertTrue(error.getMessage().contains("amount: cannot parse 'x' as double (1)"),
+        error.getMessage());
+    assertEquals(1, DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE)).count());
+  }
+}
