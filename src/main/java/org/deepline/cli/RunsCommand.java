@@ -41,7 +41,7 @@ final class RunsCommand {
     Which which;
 
     static final class Which {
-      @Option(names = "--last", required = true, description = "The most recently started run.")
+      @Option(names = "--last", required = true, description = "The most recently finished run.")
       boolean last;
 
       @Option(names = "--run-id", required = true, paramLabel = "ID", description = "A run id.")

@@ -63,7 +63,8 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
       features.validate(errors.at("features"), columns, label == null ? null : label.column());
     }
     ingest.validate(errors.at("ingest"));
-    validation.validate(errors.at("validation"));
+    validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
+        ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema));
     split.validate(errors.at("split"));
     leakage.validate(errors.at("leakage"));
     training.validate(errors.at("training"));

@@ -8,8 +8,11 @@ import org.deepline.etl.ColumnSpec;
  * reads the label through {@code label = 1.0 if column == positive else 0.0}.
  */
 public record LabelConfig(String column, String positive) {
-  /** The name of the 0/1 label column every stage after ingest works with. */
-  public static final String LABEL = "label";
+  /**
+   * The 0/1 label column every stage after ingest works with; underscored like every column deepline
+   * derives, so it can never clash with a source column (those may not start with '_').
+   */
+  public static final String LABEL = "_label";
 
   /** 1.0 where the label column holds the positive value, 0.0 otherwise (null stays null). */
   public org.apache.spark.sql.Column binary() {

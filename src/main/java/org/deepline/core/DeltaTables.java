@@ -39,6 +39,10 @@ public final class DeltaTables {
   }
 
   public static long latestVersion(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      throw new DeeplineException("no Delta table at " + path
+          + " (run the stage that writes it first)");
+    }
     Row last = DeltaTable.forPath(spark, path).history(1).select("version").head();
     return last.getLong(0);
   }

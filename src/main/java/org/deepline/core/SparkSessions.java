@@ -15,7 +15,9 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession getOrCreate() {
-    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    // A notebook's or test's session is reused, so deepline runs inside the user's Spark application.
+    SparkSession active = SparkSession.getActiveSession()
+        .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
     if (active != null) {
       return active;
     }

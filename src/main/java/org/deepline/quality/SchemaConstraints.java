@@ -43,6 +43,12 @@ public final class SchemaConstraints {
     return check;
   }
 
+  /** The names of the constraints {@link #forSilver} derives from {@code schema}. */
+  public static List<String> names(SchemaConfig schema) {
+    return forSilver(schema, ValidationConfig.defaults()).constraints().stream()
+        .map(Constraint::name).toList();
+  }
+
   private static String bound(Double value) {
     return value == null ? "-inf" : value.toString();
   }

@@ -29,10 +29,19 @@ public record ValidationConfig(Long minRows, Double defaultMaxNullFraction,
     return new ValidationConfig(null, null, null);
   }
 
-  public void validate(ConfigErrors errors) {
+  /**
+   * @param constraintNames the constraints the schema yields; a severity for any other name is a typo
+   *                        that would otherwise be silently ignored
+   */
+  public void validate(ConfigErrors errors, List<String> constraintNames) {
     errors.requirePositive(minRows, "min_rows");
     errors.requireFraction(defaultMaxNullFraction, "default_max_null_fraction", true, true);
     List<String> levels = List.of(Severity.ERROR.label(), Severity.WARNING.label());
-    severities.forEach((name, level) -> errors.requireOneOf(level, levels, "severities." + name));
+    severities.forEach((name, level) -> {
+      errors.requireOneOf(level, levels, "severities." + name);
+      if (!constraintNames.isEmpty() && !constraintNames.contains(name)) {
+        errors.add("severities." + name, "names no constraint; the schema yields " + constraintNames);
+      }
+    });
   }
 }

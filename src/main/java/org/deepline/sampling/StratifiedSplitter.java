@@ -8,15 +8,16 @@ import org.apache.spark.sql.functions;
 
 /**
  * Assigns each record to train, validation or test from a seeded hash of its id, so that the same
- * records and seed give the same split whatever the partitioning, and a record keeps its split when
- * new records arrive.
+ * records and seed give the same split whatever the partitioning.
  *
  * <p>Stratified: records are ranked by their hash within each label value and cut at the configured
- * fractions, so every split has the label's class ratio to within one record. Unstratified: the hash
- * itself is cut, with no shuffle at all.
+ * fractions, so every split has the label's class ratio to within one record; new records shift the
+ * ranks, so a record may change split when the data grows. Unstratified: the hash itself is cut, with
+ * no shuffle, and a record keeps its split however many records arrive.
  */
 public final class StratifiedSplitter {
-  public static final String SPLIT = "split";
+  /** The split column; underscored so that it cannot clash with a source column. */
+  public static final String SPLIT = "_split";
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
   public static final String TEST = "test";

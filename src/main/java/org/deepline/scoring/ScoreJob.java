@@ -35,7 +35,7 @@ public final class ScoreJob implements Stage {
     ScoringConfig config = context.config().scoring();
     ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
     ModelRegistry.ModelEntry model = config.modelVersion() == null
-        ? registry.latest(context.dataset())
+        ? registry.latest(context.dataset(), context.runDate())
         : registry.version(context.dataset(), config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), model.path());
 

@@ -49,24 +49,31 @@ public final class ModelRegistry {
     DeltaTables.append(spark.createDataFrame(List.of(row), SCHEMA).coalesce(1), path);
   }
 
-  /** The newest model of the data set; fails with a hint when none was trained. */
-  public ModelEntry latest(String dataset) {
-    return find(dataset, null).orElseThrow(() -> new DeeplineException("no model of " + dataset
-        + " is registered in " + path + ": run train first"));
+  /**
+   * The newest model of the data set trained on data of {@code runDate} or earlier: re-scoring an old
+   * date (a backfill) must not use a model that has seen later data.
+   */
+  public ModelEntry latest(String dataset, String runDate) {
+    return find(dataset, null, runDate).orElseThrow(() -> new DeeplineException("no model of "
+        + dataset + " trained on or before " + runDate + " is registered in " + path
+        + ": run train first"));
   }
 
   public ModelEntry version(String dataset, String modelVersion) {
-    return find(dataset, modelVersion).orElseThrow(() -> new DeeplineException(
+    return find(dataset, modelVersion, null).orElseThrow(() -> new DeeplineException(
         "scoring.model_version: no model " + modelVersion + " of " + dataset + " in " + path));
   }
 
-  private Optional<ModelEntry> find(String dataset, String modelVersion) {
+  private Optional<ModelEntry> find(String dataset, String modelVersion, String latestRunDate) {
     if (!DeltaTables.exists(spark, path)) {
       return Optional.empty();
     }
     var rows = DeltaTables.read(spark, path).where(functions.col("dataset").equalTo(dataset));
     if (modelVersion != null) {
       rows = rows.where(functions.col("model_version").equalTo(modelVersion));
+    }
+    if (latestRunDate != null) {
+      rows = rows.where(functions.col("run_date").leq(functions.lit(latestRunDate).cast("date")));
     }
     return rows.orderBy(functions.col("created_at").desc()).limit(1).collectAsList().stream()
         .map(r -> new ModelEntry(r.getString(0), r.getString(1), r.getString(2),

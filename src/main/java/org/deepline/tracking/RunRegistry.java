@@ -64,18 +64,19 @@ public final class RunRegistry {
     DeltaTables.append(row, path);
   }
 
-  /** The most recently started run, if any run was ever recorded. */
+  /** The most recently finished run (a pipeline's record comes after its stages'), if any. */
   public Optional<RunRecord> last() {
     return recent(1).stream().findFirst();
   }
 
-  /** The {@code limit} most recently started runs, newest first. */
+  /** The {@code limit} most recently finished runs, newest first. */
   public List<RunRecord> recent(int limit) {
     if (!DeltaTables.exists(spark, path)) {
       return List.of();
     }
     return DeltaTables.read(spark, path)
-        .orderBy(functions.col("started_at").desc(), functions.col("run_id").desc())
+        .orderBy(functions.col("finished_at").desc(), functions.col("started_at").desc(),
+            functions.col("run_id").desc())
         .limit(limit)
         .collectAsList().stream()
         .map(RunRegistry::fromRow)

@@ -66,7 +66,8 @@ public final class TrainJob implements Stage {
 
     Dataset<Row> train = features.where(split(StratifiedSplitter.TRAIN));
     Dataset<Row> validation = features.where(split(StratifiedSplitter.VALIDATION));
-    long[] classCounts = classCounts(train);
+    long[] classCounts = classCounts(train, StratifiedSplitter.TRAIN);
+    classCounts(validation, StratifiedSplitter.VALIDATION);
     double[] weights = "balanced".equals(config.classWeights())
         ? NetworkFactory.balancedWeights(classCounts[0], classCounts[1]) : null;
     MultiLayerConfiguration networkConfig =
@@ -173,14 +174,17 @@ public final class TrainJob implements Stage {
     return functions.col(StratifiedSplitter.SPLIT).equalTo(name);
   }
 
-  /** Negatives and positives of the training split; both must be present. */
-  private static long[] classCounts(Dataset<Row> train) {
+  /**
+   * Negatives and positives of a split; both must be present, for training to learn anything and for
+   * the validation AUC that drives early stopping to exist.
+   */
+  private static long[] classCounts(Dataset<Row> rows, String split) {
     long[] counts = new long[NetworkFactory.CLASSES];
-    for (Row row : train.groupBy(LabelConfig.LABEL).count().collectAsList()) {
+    for (Row row : rows.groupBy(LabelConfig.LABEL).count().collectAsList()) {
       counts[(int) row.getDouble(0)] = row.getLong(1);
     }
     if (counts[0] == 0 || counts[1] == 0) {
-      throw new DeeplineException("train: the training split has " + counts[0] + " negative and "
+      throw new DeeplineException("train: the " + split + " split has " + counts[0] + " negative and "
           + counts[1] + " positive rows; both classes are needed");
     }
     return counts;

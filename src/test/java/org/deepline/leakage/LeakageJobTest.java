@@ -1,0 +1,128 @@
+package org.deepline.leakage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.IngestJob;
+import org.deepline.etl.RecordIds;
+import org.deepline.features.FeatureJob;
+import org.deepline.sampling.SplitJob;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.ToyData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LeakageJobTest {
+  private static final int ROWS = 400;
+
+  private static RunContext prepared(Path dir, boolean leaky, String... overrides) {
+    RunContext context = ToyData.context(dir, ROWS, leaky, overrides);
+    new IngestJob().run(context);
+    new SplitJob().run(context);
+    return context;
+  }
+
+  private static List<Row> failedChecks(RunContext context) {
+    return DeltaTables.read(SparkTestSession.get(), context.table(Table.LEAKAGE))
+        .where("NOT passed").orderBy("constraint").collectAsList();
+  }
+
+  @Test
+  void honestDataPasses(@TempDir Path dir) {
+    RunContext context = prepared(dir, false);
+    new FeatureJob().run(context);
+
+    StageResult result = new LeakageJob().run(context);
+
+    // key_overlap, shared_rows, 5 single-feature AUCs, fitted_on_train.
+    assertEquals(8.0, result.metric("checks"));
+    assertTrue(result.metric("max_single_feature_auc") > 0.7, "x carries real signal");
+    assertTrue(result.metric("max_single_feature_auc") < 0.95);
+    assertEquals(List.of(), failedChecks(context));
+  }
+
+  @Test
+  void featureThatCopiesTheLabelFailsTheGate(@TempDir Path dir) {
+    RunContext context = prepared(dir, true);
+    new FeatureJob().run(context);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new LeakageJob().run(context));
+
+    assertTrue(error.getMessage().contains("single_feature_auc:outcome_code: failed, got 1.0"),
+        error.getMessage());
+    List<Row> failed = failedChecks(context);
+    assertEquals(1, failed.size());
+    assertEquals("outcome_code", failed.get(0).getAs("column"));
+  }
+
+  @Test
+  void recordInTwoSplitsFailsTheGate(@TempDir Path dir) {
+    RunContext context = prepared(dir, false);
+    new FeatureJob().run(context);
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> splits = DeltaTables.read(spark, context.table(Table.SPLITS));
+    Dataset<Row> movedToTest = splits.where("_split = 'train'").limit(3)
+        .withColumn("_split", functions.lit("test"));
+    DeltaTables.append(movedToTest.select(splits.columns()[0], java.util.Arrays.copyOfRange(
+        splits.columns(), 1, splits.columns().length)), context.table(Table.SPLITS));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new LeakageJob().run(context));
+
+    assertTrue(error.getMessage().contains("key_overlap: failed, got 3.0"), error.getMessage());
+  }
+
+  @Test
+  void copiesOfTestRowsInTrainFailTheGate(@TempDir Path dir) {
+    RunContext context = prepared(dir, false);
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> splits = DeltaTables.read(spark, context.table(Table.SPLITS));
+    Dataset<Row> silver = DeltaTables.read(spark, context.table(Table.SILVER));
+    Dataset<Row> heldOutIds = splits.where("_split <> 'train'").select(RecordIds.RECORD_ID);
+    Dataset<Row> copies = silver.join(heldOutIds, RecordIds.RECORD_ID)
+        .withColumn(RecordIds.RECORD_ID, functions.concat(functions.col(RecordIds.RECORD_ID),
+            functions.lit("-copy")))
+        .select(silver.columns()[0], java.util.Arrays.copyOfRange(silver.columns(), 1,
+            silver.columns().length));
+    DeltaTables.append(copies, context.table(Table.SILVER));
+    DeltaTables.append(copies.select(functions.col(RecordIds.RECORD_ID),
+        functions.lit(1.0).as("_label"), functions.lit("train").as("_split"),
+        functions.col("run_date")).select(splits.columns()[0],
+        java.util.Arrays.copyOfRange(splits.columns(), 1, splits.columns().length)),
+        context.table(Table.SPLITS));
+    new FeatureJob().run(context);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new LeakageJob().run(context));
+
+    assertTrue(error.getMessage().contains("shared_rows: failed, got 1.0"), error.getMessage());
+  }
+
+  @Test
+  void featureModelFittedOnOtherRowsFailsTheGate(@TempDir Path dir) {
+    RunContext context = prepared(dir, false);
+    new FeatureJob().run(context);
+    RunContext resplit = ToyData.context(dir, ROWS, false, "split.seed=99");
+    new SplitJob().run(resplit);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new LeakageJob().run(context));
+
+    assertTrue(error.getMessage().contains("fitted_on_train: failed"), error.getMessage());
+    assertFalse(failedChecks(context).isEmpty());
+  }
+}

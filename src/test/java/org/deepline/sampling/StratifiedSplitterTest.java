@@ -1,0 +1,107 @@
+package org.deepline.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/** Property tests: the splitter's guarantees must hold for any size, class balance and seed. */
+class StratifiedSplitterTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.StringType, false)
+      .add("label", DataTypes.DoubleType, false);
+  private static final int CASES = 6;
+
+  private static Dataset<Row> records(int rows, double positiveRate, Random random) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      out.add(RowFactory.create("r" + i + "-" + random.nextInt(1000),
+          random.nextDouble() < positiveRate ? 1.0 : 0.0));
+    }
+    return SparkTestSession.get().createDataFrame(out, SCHEMA);
+  }
+
+  private static Map<String, String> assignment(Dataset<Row> split) {
+    Map<String, String> byId = new HashMap<>();
+    split.collectAsList().forEach(r -> byId.put(r.getString(0), r.getAs(StratifiedSplitter.SPLIT)));
+    return byId;
+  }
+
+  @Test
+  void everyStratumIsCutAtTheConfiguredFractionsToWithinOneRecord() {
+    Random random = new Random(1);
+    for (int c = 0; c < CASES; c++) {
+      int rows = 50 + random.nextInt(2000);
+      double positiveRate = 0.02 + 0.5 * random.nextDouble();
+      double train = 0.5 + 0.3 * random.nextDouble();
+      double validation = (1 - train) / 2;
+      SplitConfig config = new SplitConfig((long) random.nextInt(), train, validation,
+          1 - train - validation, true);
+      Dataset<Row> split = StratifiedSplitter.assign(records(rows, positiveRate, random), "id",
+          functions.col("label"), config);
+
+      for (Row stratum : split.groupBy("label").count().collectAsList()) {
+        double label = stratum.getDouble(0);
+        long size = stratum.getLong(1);
+        Map<String, Long> counts = new HashMap<>();
+        split.where(functions.col("label").equalTo(label)).groupBy(StratifiedSplitter.SPLIT).count()
+            .collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+        assertEquals(size * train, counts.getOrDefault("train", 0L), 1.0,
+            "case " + c + " label " + label + ": " + counts);
+        assertEquals(size * validation, counts.getOrDefault("validation", 0L), 1.0,
+            "case " + c + " label " + label + ": " + counts);
+      }
+    }
+  }
+
+  @Test
+  void sameSeedGivesTheSameSplitWhateverThePartitioning() {
+    Dataset<Row> data = records(500, 0.3, new Random(2));
+    SplitConfig config = SplitConfig.defaults();
+    Map<String, String> onOne = assignment(StratifiedSplitter.assign(data.repartition(1), "id",
+        functions.col("label"), config));
+    Map<String, String> onSeven = assignment(StratifiedSplitter.assign(data.repartition(7), "id",
+        functions.col("label"), config));
+    assertEquals(onOne, onSeven);
+  }
+
+  @Test
+  void anotherSeedGivesAnotherSplit() {
+    Dataset<Row> data = records(500, 0.3, new Random(3));
+    Map<String, String> a = assignment(StratifiedSplitter.assign(data, "id", functions.col("label"),
+        new SplitConfig(1L, null, null, null, true)));
+    Map<String, String> b = assignment(StratifiedSplitter.assign(data, "id", functions.col("label"),
+        new SplitConfig(2L, null, null, null, true)));
+    assertNotEquals(a, b);
+    assertEquals(a.keySet(), b.keySet());
+  }
+
+  @Test
+  void unstratifiedSplitKeepsEachRecordsSplitWhenNewRecordsArrive() {
+    Random random = new Random(4);
+    Dataset<Row> first = records(2000, 0.3, random);
+    Dataset<Row> more = first.union(records(500, 0.3, random));
+    SplitConfig config = new SplitConfig(9L, null, null, null, false);
+    Map<String, String> before = assignment(StratifiedSplitter.assign(first, "id",
+        functions.col("label"), config));
+    Map<String, String> after = assignment(StratifiedSplitter.assign(more, "id",
+        functions.col("label"), config));
+    before.forEach((id, split) -> assertEquals(split, after.get(id), id));
+    long train = before.values().stream().filter("train"::equals).count();
+    // Binomial(2000, 0.7): 4 standard deviations is about 82 records.
+    assertTrue(Math.abs(train - 1400) < 82, "train " + train);
+  }
+}

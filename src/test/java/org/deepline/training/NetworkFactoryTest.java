@@ -1,0 +1,44 @@
+package org.deepline.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.junit.jupiter.api.Test;
+
+class NetworkFactoryTest {
+  @Test
+  void layersFollowTheConfigAndEndInATwoClassSoftmax() {
+    TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
+        List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null);
+
+    MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
+
+    assertEquals(3, network.getConfs().size());
+    DenseLayer first = (DenseLayer) network.getConf(0).getLayer();
+    assertEquals(10, first.getNIn());
+    assertEquals(16, first.getNOut());
+    assertEquals("tanh", first.getActivationFn().toString());
+    // The config says "drop 25 %"; DL4J's Dropout holds the probability of keeping a unit.
+    assertEquals(0.75, ((Dropout) first.getIDropout()).getP(), 1e-12);
+    DenseLayer second = (DenseLayer) network.getConf(1).getLayer();
+    assertEquals(4, second.getNOut());
+    assertEquals(null, second.getIDropout());
+    OutputLayer output = (OutputLayer) network.getConf(2).getLayer();
+    assertEquals(4, output.getNIn());
+    assertEquals(2, output.getNOut());
+    assertEquals("softmax", output.getActivationFn().toString());
+  }
+
+  @Test
+  void balancedWeightsAreInverseClassFrequency() {
+    // 300 negatives, 100 positives: each class should weigh as much as the other in the loss.
+    assertArrayEquals(new double[] {400.0 / 600, 400.0 / 200},
+        NetworkFactory.balancedWeights(300, 100), 1e-12);
+    assertArrayEquals(new double[] {1, 1}, NetworkFactory.balancedWeights(50, 50), 1e-12);
+  }
+}
