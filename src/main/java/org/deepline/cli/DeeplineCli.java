@@ -1,7 +1,13 @@
 package org.deepline.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.Stage;
+import org.deepline.pipeline.Pipeline;
+import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,12 +18,13 @@ import picocli.CommandLine.Command;
  * stack trace for anything unexpected.
  */
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",
-    description = "A deep-learning system run as Spark batch jobs over Delta tables.",
-    subcommands = {StageCommands.Ingest.class, StageCommands.Validate.class,
-        StageCommands.Split.class, StageCommands.Features.class, StageCommands.Leakage.class,
-        StageCommands.Train.class, StageCommands.Score.class, StageCommands.Evaluate.class,
-        StageCommands.RunPipeline.class, RunsCommand.class})
+    description = "A deep-learning system run as Spark batch jobs over Delta tables.")
 public final class DeeplineCli implements Runnable {
+  /** Every stage in pipeline order, then the pipeline itself: one subcommand each. */
+  static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
+      Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
+      Stream.of(Pipeline::new)).toList();
+
   public static final int USER_ERROR = 1;
   public static final int UNEXPECTED_ERROR = 3;
 
@@ -29,6 +36,14 @@ public final class DeeplineCli implements Runnable {
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new DeeplineCli());
+    for (Function<RunRecorder, Stage> factory : STAGE_COMMANDS) {
+      Stage stage = factory.apply(null);
+      CommandLine command = new CommandLine(new StageCommand(factory));
+      command.getCommandSpec().usageMessage().description(stage.description());
+      cli.addSubcommand(stage.command(), command);
+    }
+    cli.addSubcommand(new RunsCommand());
+    // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (e instanceof DeeplineException) {

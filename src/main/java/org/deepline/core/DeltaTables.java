@@ -29,11 +29,20 @@ public final class DeltaTables {
     return spark.read().format("delta").load(path);
   }
 
-  /** The rows of one run date; fails with the table's path when there are none. */
-  public static Dataset<Row> readRunDate(SparkSession spark, String path, String runDate) {
-    Dataset<Row> slice = read(spark, path).where(functions.col(RUN_DATE).equalTo(runDate));
+  /**
+   * The rows of one run date as of the table's version in {@code table}: what a run reads is exactly
+   * what its run record says it read, even if another job commits to the table meanwhile.
+   */
+  public static Dataset<Row> slice(SparkSession spark, TableRef table, String runDate) {
+    return spark.read().format("delta").option("versionAsOf", table.version()).load(table.path())
+        .where(functions.col(RUN_DATE).equalTo(functions.lit(runDate).cast("date")));
+  }
+
+  /** {@link #slice}, failing with the table's path when the run date has no rows. */
+  public static Dataset<Row> nonEmptySlice(SparkSession spark, TableRef table, String runDate) {
+    Dataset<Row> slice = slice(spark, table, runDate);
     if (slice.isEmpty()) {
-      throw new DeeplineException("table " + path + " has no rows for run_date " + runDate);
+      throw new DeeplineException("table " + table.path() + " has no rows for run_date " + runDate);
     }
     return slice;
   }

@@ -47,6 +47,15 @@ public record RunContext(String runId, String parentRunId, String command, Strin
     return warehouse.table(dataset(), table);
   }
 
+  /** A stage's input: the table's current version and its rows of this run date at that version. */
+  public record Input(TableRef ref, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows) {}
+
+  /** The run date's rows of a data set table; fails naming the table when it has none. */
+  public Input input(Warehouse.Table table) {
+    TableRef ref = DeltaTables.ref(spark, table(table));
+    return new Input(ref, DeltaTables.nonEmptySlice(spark, ref, runDate));
+  }
+
   public FileStore files() {
     return new FileStore(spark.sparkContext().hadoopConfiguration());
   }

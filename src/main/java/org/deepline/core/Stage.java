@@ -9,5 +9,8 @@ public interface Stage {
   /** The CLI command that runs this stage alone. */
   String command();
 
+  /** One line for {@code --help}: what the stage reads, writes and fails on. */
+  String description();
+
   StageResult run(RunContext context);
 }

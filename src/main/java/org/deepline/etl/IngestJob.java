@@ -32,6 +32,11 @@ public final class IngestJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Source files -> bronze (raw), silver (typed) and quarantine (rejected, with reason).";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     DeeplineConfig config = context.config();
     SparkSession spark = context.spark();
@@ -44,7 +49,7 @@ public final class IngestJob implements Stage {
     TableRef bronzeRef = DeltaTables.replaceRunDate(toBronze(raw, config.schema()),
         context.table(Table.BRONZE), runDate);
 
-    Dataset<Row> bronze = DeltaTables.readRunDate(spark, context.table(Table.BRONZE), runDate);
+    Dataset<Row> bronze = DeltaTables.nonEmptySlice(spark, bronzeRef, runDate);
     Dataset<Row> typed = SilverTyping.apply(bronze, config.schema()).persist();
     try {
       TableRef silverRef = DeltaTables.replaceRunDate(silver(typed), context.table(Table.SILVER),
@@ -83,9 +88,9 @@ public final class IngestJob implements Stage {
       TableRef quarantineRef) {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
-    long bronzeRows = countRunDate(spark, bronzeRef.path(), runDate);
-    long silverRows = countRunDate(spark, silverRef.path(), runDate);
-    long quarantineRows = countRunDate(spark, quarantineRef.path(), runDate);
+    long bronzeRows = DeltaTables.slice(spark, bronzeRef, runDate).count();
+    long silverRows = DeltaTables.slice(spark, silverRef, runDate).count();
+    long quarantineRows = DeltaTables.slice(spark, quarantineRef, runDate).count();
     if (bronzeRows != silverRows + quarantineRows) {
       throw new DeeplineException("ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
           + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
@@ -96,7 +101,7 @@ public final class IngestJob implements Stage {
       throw new DeeplineException(String.format(java.util.Locale.ROOT,
           "ingest: %d of %d rows (%.1f%%) quarantined, more than ingest.max_quarantine_fraction %.1f%%;"
               + " most common reasons: %s (see %s)", quarantineRows, bronzeRows, 100 * quarantined,
-          100 * limit, topReasons(spark, quarantineRef.path(), runDate), quarantineRef.path()));
+          100 * limit, topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
     }
     return StageResult.builder()
         .output(bronzeRef).output(silverRef).output(quarantineRef)
@@ -107,14 +112,8 @@ public final class IngestJob implements Stage {
         .build();
   }
 
-  private static long countRunDate(SparkSession spark, String path, String runDate) {
-    return DeltaTables.read(spark, path)
-        .where(functions.col(DeltaTables.RUN_DATE).equalTo(runDate)).count();
-  }
-
-  private static String topReasons(SparkSession spark, String quarantinePath, String runDate) {
-    return DeltaTables.read(spark, quarantinePath)
-        .where(functions.col(DeltaTables.RUN_DATE).equalTo(runDate))
+  private static String topReasons(SparkSession spark, TableRef quarantine, String runDate) {
+    return DeltaTables.slice(spark, quarantine, runDate)
         .groupBy("reason").count()
         .orderBy(functions.col("count").desc())
         .limit(REASONS_IN_ERROR)

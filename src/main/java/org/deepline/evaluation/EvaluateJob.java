@@ -57,16 +57,19 @@ public final class EvaluateJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Metrics, calibration and ROC of the predictions on a split: JSON, HTML, Delta.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     EvaluationConfig config = context.config().evaluation();
     double threshold = context.config().scoring().threshold();
-    TableRef predictionsRef = DeltaTables.ref(spark, context.table(Table.PREDICTIONS));
-    TableRef splitsRef = DeltaTables.ref(spark, context.table(Table.SPLITS));
-    Dataset<Row> judged = onSplit(
-        DeltaTables.readRunDate(spark, predictionsRef.path(), context.runDate()),
-        DeltaTables.readRunDate(spark, splitsRef.path(), context.runDate()), config.split())
-        .persist();
+    RunContext.Input predictions = context.input(Table.PREDICTIONS);
+    RunContext.Input splits = context.input(Table.SPLITS);
+    TableRef predictionsRef = predictions.ref();
+    Dataset<Row> judged = onSplit(predictions.rows(), splits.rows(), config.split()).persist();
     try {
       List<String> versions = judged.select(ScoreJob.MODEL_VERSION).distinct()
           .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -96,7 +99,7 @@ public final class EvaluateJob implements Stage {
             summary.rocAuc(), config.split(), config.minRocAuc(), dir + "/" + HTML_REPORT));
       }
       return StageResult.builder()
-          .input(predictionsRef).input(splitsRef).output(evaluationsRef)
+          .input(predictionsRef).input(splits.ref()).output(evaluationsRef)
           .artifact("report_json", dir + "/" + JSON_REPORT)
           .artifact("report_html", dir + "/" + HTML_REPORT)
           .artifact("model_version", versions.get(0))

@@ -27,14 +27,18 @@ public final class FeatureJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Fit the feature model on train, save it, and write the features table.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
-    TableRef silverRef = DeltaTables.ref(spark, context.table(Table.SILVER));
-    TableRef splitsRef = DeltaTables.ref(spark, context.table(Table.SPLITS));
-    Dataset<Row> labelled = withSplits(
-        DeltaTables.readRunDate(spark, silverRef.path(), runDate),
-        DeltaTables.readRunDate(spark, splitsRef.path(), runDate)).persist();
+    RunContext.Input silver = context.input(Table.SILVER);
+    RunContext.Input splits = context.input(Table.SPLITS);
+    TableRef splitsRef = splits.ref();
+    Dataset<Row> labelled = withSplits(silver.rows(), splits.rows()).persist();
     try {
       Dataset<Row> train = labelled.where(
           functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
@@ -51,7 +55,7 @@ public final class FeatureJob implements Stage {
       TableRef featuresRef = DeltaTables.replaceRunDate(features, context.table(Table.FEATURES),
           runDate);
       return StageResult.builder()
-          .input(silverRef).input(splitsRef).output(featuresRef)
+          .input(silver.ref()).input(splitsRef).output(featuresRef)
           .artifact("feature_model", artifact)
           .metric("feature_width", model.width())
           .metric("rows_train", provenance.rows())

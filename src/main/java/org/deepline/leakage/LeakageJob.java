@@ -8,7 +8,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
-import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -30,14 +29,19 @@ public final class LeakageJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Fail on records shared across splits, near-perfect single features, or "
+        + "a feature model not fitted on train.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     DeeplineConfig config = context.config();
-    TableRef silverRef = DeltaTables.ref(spark, context.table(Table.SILVER));
-    TableRef splitsRef = DeltaTables.ref(spark, context.table(Table.SPLITS));
-    Dataset<Row> splits = DeltaTables.readRunDate(spark, splitsRef.path(), context.runDate()).persist();
-    Dataset<Row> labelled = FeatureJob.withSplits(
-        DeltaTables.readRunDate(spark, silverRef.path(), context.runDate()), splits).persist();
+    RunContext.Input silver = context.input(Table.SILVER);
+    RunContext.Input splitsInput = context.input(Table.SPLITS);
+    Dataset<Row> splits = splitsInput.rows().persist();
+    Dataset<Row> labelled = FeatureJob.withSplits(silver.rows(), splits).persist();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     try {
@@ -60,7 +64,7 @@ public final class LeakageJob implements Stage {
       double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
           .mapToDouble(ConstraintResult::value).max().orElse(0.5);
       return StageResult.builder()
-          .input(silverRef).input(splitsRef).output(leakageRef)
+          .input(silver.ref()).input(splitsInput.ref()).output(leakageRef)
           .artifact("feature_model", artifact)
           .metric("checks", results.size())
           .metric("max_single_feature_auc", strongest)

@@ -43,6 +43,12 @@ public final class Pipeline implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Run every stage in order: ingest, validate, split, features, leakage, "
+        + "train, score, evaluate.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     StageResult.Builder all = StageResult.builder();
     for (Supplier<Stage> supplier : STAGES) {

@@ -5,7 +5,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
@@ -25,12 +24,17 @@ public final class ValidationJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Check silver against the declared constraints; fail on an error-level breach.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     String silverPath = context.table(Table.SILVER);
     TableRef silverRef = DeltaTables.ref(spark, silverPath);
-    Dataset<Row> silver = DeltaTables.read(spark, silverPath)
-        .where(functions.col(DeltaTables.RUN_DATE).equalTo(context.runDate()));
+    // Possibly empty: an empty table is a failed size constraint, reported like any other.
+    Dataset<Row> silver = DeltaTables.slice(spark, silverRef, context.runDate());
     QualityCheck check = SchemaConstraints.forSilver(context.config().schema(),
         context.config().validation());
     List<ConstraintResult> results = check.run(silver);

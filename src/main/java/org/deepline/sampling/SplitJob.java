@@ -26,18 +26,20 @@ public final class SplitJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Assign silver records to train/validation/test (seeded, stratified by label).";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
-    String silverPath = context.table(Table.SILVER);
-    TableRef silverRef = DeltaTables.ref(spark, silverPath);
-    Dataset<Row> silver = DeltaTables.readRunDate(spark, silverPath, context.runDate());
-    Dataset<Row> splits = split(silver, context.config().label(), context.config().split());
+    RunContext.Input silver = context.input(Table.SILVER);
+    Dataset<Row> splits = split(silver.rows(), context.config().label(), context.config().split());
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
         context.runDate());
 
-    StageResult.Builder result = StageResult.builder().input(silverRef).output(splitsRef);
-    List<Row> summary = DeltaTables.read(spark, splitsRef.path())
-        .where(functions.col(DeltaTables.RUN_DATE).equalTo(context.runDate()))
+    StageResult.Builder result = StageResult.builder().input(silver.ref()).output(splitsRef);
+    List<Row> summary = DeltaTables.slice(spark, splitsRef, context.runDate())
         .groupBy(StratifiedSplitter.SPLIT)
         .agg(functions.count(functions.lit(1)), functions.avg(LabelConfig.LABEL))
         .collectAsList();
@@ -49,7 +51,7 @@ public final class SplitJob implements Stage {
         StratifiedSplitter.TEST)) {
       if (summary.stream().noneMatch(r -> r.getString(0).equals(required))) {
         throw new DeeplineException("split: the " + required + " split of " + context.runDate()
-            + " is empty; " + silverPath + " has too few rows for the configured fractions");
+            + " is empty; " + silver.ref().path() + " has too few rows for the configured fractions");
       }
     }
     return result.build();

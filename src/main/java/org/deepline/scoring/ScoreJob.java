@@ -30,6 +30,11 @@ public final class ScoreJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Score silver with a registered model into the predictions table.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     ScoringConfig config = context.config().scoring();
@@ -39,19 +44,17 @@ public final class ScoreJob implements Stage {
         : registry.version(context.dataset(), config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), model.path());
 
-    TableRef silverRef = DeltaTables.ref(spark, context.table(Table.SILVER));
-    Dataset<Row> silver = DeltaTables.readRunDate(spark, silverRef.path(), context.runDate());
-    Dataset<Row> predictions = predict(silver, bundle, config, context.runId());
+    RunContext.Input silver = context.input(Table.SILVER);
+    Dataset<Row> predictions = predict(silver.rows(), bundle, config, context.runId());
     TableRef predictionsRef = DeltaTables.replaceRunDate(predictions,
         context.table(Table.PREDICTIONS), context.runDate());
 
-    Row summary = DeltaTables.read(spark, predictionsRef.path())
-        .where(functions.col(DeltaTables.RUN_DATE).equalTo(context.runDate()))
+    Row summary = DeltaTables.slice(spark, predictionsRef, context.runDate())
         .agg(functions.count(functions.lit(1)), functions.avg(BatchScorer.PROBABILITY),
             functions.avg(PREDICTED_LABEL))
         .head();
     return StageResult.builder()
-        .input(silverRef).output(predictionsRef)
+        .input(silver.ref()).output(predictionsRef)
         .artifact("model_version", model.modelVersion())
         .metric("rows_scored", summary.getLong(0))
         .metric("mean_probability", summary.getDouble(1))

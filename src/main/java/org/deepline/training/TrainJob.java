@@ -14,7 +14,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deepline.config.LabelConfig;
 import org.deepline.core.DeeplineException;
-import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -56,11 +55,17 @@ public final class TrainJob implements Stage {
   }
 
   @Override
+  public String description() {
+    return "Train the DL4J network with parameter averaging on Spark; register the model.";
+  }
+
+  @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     TrainingConfig config = context.config().training();
-    TableRef featuresRef = DeltaTables.ref(spark, context.table(Table.FEATURES));
-    Dataset<Row> features = DeltaTables.readRunDate(spark, featuresRef.path(), context.runDate());
+    RunContext.Input featuresInput = context.input(Table.FEATURES);
+    TableRef featuresRef = featuresInput.ref();
+    Dataset<Row> features = featuresInput.rows();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
 
