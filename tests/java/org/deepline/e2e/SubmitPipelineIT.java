@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,55 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SubmitPipelineIT {
   private static final String RUN_DATE = "2026-11-24";
-  private static final long SUBMIT_TIMEOUT_MINUTES = 15;
   private static final double MIN_CHURN_AUC = 0.80;
   private static final double MIN_CREDIT_AUC = 0.75;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   static Path warehouse;
-  private static Path home;
 
-  /** Exit code and output of one deepline-submit call. */
-  record Submitted(int code, String out, String err) {}
-
-  @BeforeAll
-  static void locateProject() {
-    home = Path.of(System.getProperty("deepline.home", ".")).toAbsolutePath();
-  }
-
-  static Submitted submit(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(home.resolve("submit/deepline-submit").toString());
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile("deepline-submit", ".out");
-    Path err = Files.createTempFile("deepline-submit", ".err");
-    Process process = new ProcessBuilder(command).directory(home.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(SUBMIT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("deepline-submit " + String.join(" ", args) + " timed out");
-    }
-    return new Submitted(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  static Submit.Result submit(String... args) throws Exception {
+    return Submit.run(args);
   }
 
   static JsonNode lastRun() throws Exception {
-    Submitted shown = submit("runs", "show", "--last", "--json", "--warehouse", warehouse.toString());
+    Submit.Result shown = submit("runs", "show", "--last", "--json", "--warehouse",
+        warehouse.toString());
     assertEquals(0, shown.code(), shown.err());
-    return JSON.readTree(shown.out());
-  }
-
-  static String tail(String text) {
-    return text.length() < 4000 ? text : text.substring(text.length() - 4000);
+    return Submit.json(shown.out());
   }
 
   @Test
   @Order(1)
   void churnPipelineRunsEndToEndThroughSparkSubmit() throws Exception {
-    Submitted run = submit("pipeline", "--conf", "conf/churn.json", "--warehouse",
+    Submit.Result run = submit("pipeline", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--run-date", RUN_DATE);
-    assertEquals(0, run.code(), tail(run.err()));
+    assertEquals(0, run.code(), run.errTail());
     assertTrue(run.out().contains("pipeline churn " + RUN_DATE + ": succeeded"), run.out());
 
     JsonNode record = lastRun();
@@ -95,9 +62,9 @@ class SubmitPipelineIT {
   @Test
   @Order(2)
   void rescoringTheSameDateReplacesItsPredictions() throws Exception {
-    Submitted again = submit("score", "--conf", "conf/churn.json", "--warehouse",
+    Submit.Result again = submit("score", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--run-date", RUN_DATE);
-    assertEquals(0, again.code(), tail(again.err()));
+    assertEquals(0, again.code(), again.errTail());
     JsonNode record = lastRun();
     assertEquals("score", record.get("command").asText());
     assertEquals(7043, record.get("metrics").get("rows_scored").asLong(),
@@ -107,9 +74,9 @@ class SubmitPipelineIT {
   @Test
   @Order(3)
   void creditDataRunsThroughTheSamePipelineWithOnlyItsConfig() throws Exception {
-    Submitted run = submit("pipeline", "--conf", "conf/credit.json", "--warehouse",
+    Submit.Result run = submit("pipeline", "--conf", "conf/credit.json", "--warehouse",
         warehouse.toString(), "--run-date", RUN_DATE);
-    assertEquals(0, run.code(), tail(run.err()));
+    assertEquals(0, run.code(), run.errTail());
     JsonNode record = lastRun();
     assertEquals("credit", record.get("dataset").asText());
     double auc = record.get("metrics").get("evaluate.roc_auc").asDouble();
@@ -120,21 +87,21 @@ class SubmitPipelineIT {
   @Test
   @Order(4)
   void badInputFailsWithAOneLineReasonAndNoStackTrace() throws Exception {
-    Submitted badConfig = submit("train", "--conf", "conf/churn.json", "--warehouse",
+    Submit.Result badConfig = submit("train", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--set", "training.layers[0].units=-3");
     assertEquals(1, badConfig.code());
     assertTrue(badConfig.err().contains(
         "deepline: error: conf/churn.json: 1 config error: training.layers[0].units: must be > 0, "
-            + "got -3"), tail(badConfig.err()));
+            + "got -3"), badConfig.errTail());
     assertTrue(!badConfig.err().contains("\tat "), "no stack trace for a user error");
 
-    Submitted missingSource = submit("ingest", "--conf", "conf/churn.json", "--warehouse",
+    Submit.Result missingSource = submit("ingest", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--set", "source.path=data-samples/nope.csv");
     assertEquals(1, missingSource.code());
     assertTrue(missingSource.err().contains("source.path: cannot read data-samples/nope.csv"),
-        tail(missingSource.err()));
+        missingSource.errTail());
 
-    Submitted noCommand = submit();
+    Submit.Result noCommand = submit();
     assertEquals(2, noCommand.code());
     assertTrue(noCommand.err().contains("a command is required"), noCommand.err());
   }

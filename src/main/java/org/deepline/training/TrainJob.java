@@ -42,7 +42,11 @@ public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
   /** Each DataSet in the training RDD holds one example; the master batches them per worker. */
   private static final int EXAMPLES_PER_RDD_DATASET = 1;
-  private static final int PREFETCH_BATCHES = 2;
+  /**
+   * No asynchronous prefetch on workers: it gains nothing for minibatches this small, and a worker that
+   * finishes its share interrupts the prefetch thread mid-read, which DL4J reports as a stack trace.
+   */
+  private static final int PREFETCH_BATCHES = 0;
   /** ROC threshold steps: 0 asks DL4J for the exact AUC rather than a binned one. */
   private static final int EXACT_ROC = 0;
   private static final int EVALUATION_BATCH = 256;
