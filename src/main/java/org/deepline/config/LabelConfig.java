@@ -16,7 +16,7 @@ public record LabelConfig(String column, String positive) {
 
   /** 1.0 where the label column holds the positive value, 0.0 otherwise (null stays null). */
   public org.apache.spark.sql.Column binary() {
-    org.apache.spark.sql.Column value = org.apache.spark.sql.functions.col("`" + column + "`");
+    org.apache.spark.sql.Column value = org.deepline.core.Columns.col(column);
     return org.apache.spark.sql.functions.when(value.isNull(), null)
         .otherwise(value.cast("string").equalTo(positive).cast("double"));
   }

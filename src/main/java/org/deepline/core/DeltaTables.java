@@ -6,6 +6,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The Delta reads and writes every stage shares. All writes of a daily stage replace the slice of its
@@ -70,11 +73,32 @@ public final class DeltaTables {
     if (!exists(spark, path)) {
       dated.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RUN_DATE).save(path);
     } else {
+      checkCompatible(read(spark, path).schema(), dated.schema(), path);
+      // A source or config that gains a column adds it to the table; older dates read it as null.
       dated.write().format("delta").mode(SaveMode.Overwrite)
           .option("replaceWhere", RUN_DATE + " = '" + runDate + "'")
+          .option("mergeSchema", "true")
           .save(path);
     }
     return ref(spark, path);
+  }
+
+  /**
+   * A column whose type changed cannot share a table with the dates written before: say which column
+   * and what to do, instead of Delta's schema-mismatch stack trace.
+   */
+  static void checkCompatible(StructType existing, StructType incoming, String path) {
+    for (StructField field : incoming.fields()) {
+      if (!java.util.Arrays.asList(existing.fieldNames()).contains(field.name())) {
+        continue;
+      }
+      DataType before = existing.apply(field.name()).dataType();
+      if (!before.sameType(field.dataType())) {
+        throw new DeeplineException("table " + path + ": column " + field.name() + " was "
+            + before.simpleString() + " and is now " + field.dataType().simpleString()
+            + "; keep the declared type, or write to a new warehouse or data set name");
+      }
+    }
   }
 
   /** Appends rows to an append-only log table (run records, model registry). */

@@ -14,9 +14,13 @@ import org.apache.hadoop.fs.Path;
  * Reads and writes artifact files (feature models, networks, reports) through Hadoop's FileSystem, so
  * that a warehouse on a local path, {@code hdfs://} or {@code s3a://} is handled by one code path.
  *
- * <p>Writes go to a temporary sibling that is renamed into place, so a reader never sees half a file.
+ * <p>Writes go to a temporary sibling that is renamed into place (on object stores, one PUT), so a
+ * reader never sees half a file.
  */
 public final class FileStore {
+  private static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3a", "s3", "gs",
+      "wasb", "wasbs", "abfs", "abfss", "oss");
+
   private final Configuration hadoopConf;
 
   public FileStore(Configuration hadoopConf) {
@@ -27,7 +31,15 @@ public final class FileStore {
     Path target = new Path(uri);
     try {
       FileSystem fs = target.getFileSystem(hadoopConf);
-      Path staging = new Path(target.getParent(), "." + target.getName() + ".inprogress");
+      if (OBJECT_STORES.contains(fs.getScheme())) {
+        // An object PUT is atomic, while a rename there is a copy and a delete that can fail halfway.
+        try (OutputStream out = fs.create(target, true)) {
+          out.write(bytes);
+        }
+        return;
+      }
+      Path staging = new Path(target.getParent(),
+          "." + target.getName() + "." + java.util.UUID.randomUUID() + ".inprogress");
       try (OutputStream out = fs.create(staging, true)) {
         out.write(bytes);
       }

@@ -3,7 +3,6 @@ package org.deepline.core;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Paths;
-import java.util.regex.Pattern;
 
 /**
  * The root under which every table and artifact of deepline lives, and the one place that knows the
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Warehouse {
-  private static final Pattern DATASET_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final String SYSTEM_DIR = "_deepline";
 
   private final String root;
@@ -40,6 +38,10 @@ public final class Warehouse {
     String trimmed = uri.strip().replaceAll("/+$", "");
     try {
       URI parsed = new URI(trimmed);
+      if (parsed.getRawUserInfo() != null) {
+        throw new DeeplineException("--warehouse: credentials in the URI are not accepted (they would "
+            + "be written to run records and logs); use the environment or a credential provider");
+      }
       if (parsed.getScheme() == null || parsed.getScheme().length() == 1) {
         return new Warehouse(Paths.get(trimmed).toAbsolutePath().normalize().toUri().toString()
             .replaceAll("/+$", ""));
@@ -50,11 +52,6 @@ public final class Warehouse {
     return new Warehouse(trimmed);
   }
 
-  public static void checkDatasetName(String dataset) {
-    if (dataset == null || !DATASET_NAME.matcher(dataset).matches()) {
-      throw new DeeplineException("dataset: must match " + DATASET_NAME.pattern() + ", got " + dataset);
-    }
-  }
 
   public String root() {
     return root;

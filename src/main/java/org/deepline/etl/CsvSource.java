@@ -24,6 +24,9 @@ import org.deepline.core.DeeplineException;
 public final class CsvSource {
   public static final String CORRUPT_RECORD = "_corrupt_record";
   public static final String SOURCE_FILE = "_source_file";
+  /** Spark's header check message, up to the file it names (the rest is a task stack trace). */
+  private static final java.util.regex.Pattern HEADER_MISMATCH = java.util.regex.Pattern.compile(
+      "CSV header does not conform to the schema\\.[\\s\\S]*?CSV file: \\S+");
 
   private CsvSource() {}
 
@@ -52,6 +55,26 @@ public final class CsvSource {
         .option("enforceSchema", "false")
         .csv(source.path())
         .withColumn(SOURCE_FILE, functions.col("_metadata.file_path"));
+  }
+
+  /**
+   * Turns a failure met while reading the files into a one-line error when it is the input's fault
+   * (Spark reports a file whose header differs from the first file's deep inside a task failure);
+   * anything else is rethrown as it is.
+   */
+  public static RuntimeException explain(Exception failure, SourceConfig source) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      java.util.regex.Matcher header =
+          message == null ? null : HEADER_MISMATCH.matcher(message);
+      if (header != null && header.find()) {
+        return new DeeplineException("source " + source.path() + ": "
+            + header.group().lines().map(String::strip)
+                .collect(java.util.stream.Collectors.joining(" ")));
+      }
+    }
+    return failure instanceof RuntimeException runtime ? runtime
+        : new IllegalStateException("reading " + source.path() + " failed", failure);
   }
 
   /** The column names of the source's header line, in order; reads one line. */

@@ -43,11 +43,18 @@ public final class IngestJob implements Stage {
     String runDate = context.runDate();
 
     Dataset<Row> raw = CsvSource.read(spark, config.source(), config.schema());
-    if (raw.isEmpty()) {
-      throw new DeeplineException("source " + config.source().path() + ": no data rows");
+    TableRef bronzeRef;
+    try {
+      if (raw.isEmpty()) {
+        throw new DeeplineException("source " + config.source().path() + ": no data rows");
+      }
+      bronzeRef = DeltaTables.replaceRunDate(toBronze(raw, config.schema()),
+          context.table(Table.BRONZE), runDate);
+    } catch (DeeplineException e) {
+      throw e;
+    } catch (Exception e) {
+      throw CsvSource.explain(e, config.source());
     }
-    TableRef bronzeRef = DeltaTables.replaceRunDate(toBronze(raw, config.schema()),
-        context.table(Table.BRONZE), runDate);
 
     Dataset<Row> bronze = DeltaTables.nonEmptySlice(spark, bronzeRef, runDate);
     Dataset<Row> typed = SilverTyping.apply(bronze, config.schema()).persist();

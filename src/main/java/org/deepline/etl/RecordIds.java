@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 
 /**
  * Gives every raw record a stable {@value #RECORD_ID}: the same record gets the same id on every
@@ -31,15 +32,15 @@ public final class RecordIds {
     Column base;
     if (key.isEmpty()) {
       Column[] values = contentColumns.stream()
-          .map(c -> functions.coalesce(functions.col(quote(c)), functions.lit(NULL_MARKER)))
+          .map(c -> functions.coalesce(Columns.col(c), functions.lit(NULL_MARKER)))
           .toArray(Column[]::new);
       base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, values), 256),
           1, HASH_HEX_CHARS);
     } else {
-      Column[] values = key.stream()
-          .map(c -> functions.coalesce(functions.col(quote(c)), functions.lit("")))
-          .toArray(Column[]::new);
-      base = functions.concat_ws("|", values);
+      // One key column is its trimmed value; several are a JSON array, so ("a|b", "c") and
+      // ("a", "b|c") stay apart.
+      Column[] values = key.stream().map(c -> functions.trim(Columns.col(c))).toArray(Column[]::new);
+      base = values.length == 1 ? values[0] : functions.to_json(functions.array(values));
     }
     Dataset<Row> withBase = raw.withColumn("_id_base", base);
     Dataset<Row> numbered = withBase
@@ -50,9 +51,5 @@ public final class RecordIds {
         ? functions.concat_ws("-", functions.col("_id_base"), functions.col(OCCURRENCE).cast("string"))
         : functions.col("_id_base");
     return numbered.withColumn(RECORD_ID, id).drop("_id_base");
-  }
-
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -52,6 +52,10 @@ public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
     Map<String, ColumnSpec> byName = byName();
     for (int i = 0; i < key.size(); i++) {
       errors.requireColumn(key.get(i), byName, "key[" + i + "]");
+      ColumnSpec column = byName.get(key.get(i));
+      if (column != null && column.nullable()) {
+        errors.add("key[" + i + "]", "key column " + key.get(i) + " must be declared nullable: false");
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 
 /**
  * Casts bronze's raw strings to the declared schema and says, for every row, why it cannot go to
@@ -33,7 +34,7 @@ public final class SilverTyping {
               functions.col(RecordIds.COPIES).cast("string"), functions.lit(" records share it"))));
     }
     for (ColumnSpec column : schema.columns()) {
-      Column raw = functions.col(RecordIds.quote(column.name()));
+      Column raw = functions.col(Columns.quote(column.name()));
       Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
       Column typed = typed(column);
       selected.add(typed.as(column.name()));
@@ -46,6 +47,14 @@ public final class SilverTyping {
             functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
                 functions.lit("' as " + column.type()))));
       }
+      if ("double".equals(column.type())) {
+        // try_cast accepts NaN and Infinity, which no statistic or network can use.
+        Column nonFinite = functions.isnan(typed).or(typed.equalTo(Double.POSITIVE_INFINITY))
+            .or(typed.equalTo(Double.NEGATIVE_INFINITY));
+        reasons.add(functions.when(typed.isNotNull().and(nonFinite),
+            functions.concat(functions.lit(column.name() + ": '"), raw,
+                functions.lit("' is not a finite number"))));
+      }
     }
     Column reasonArray = functions.filter(functions.array(reasons.toArray(Column[]::new)),
         Column::isNotNull);
@@ -55,7 +64,7 @@ public final class SilverTyping {
     out.add(reasonArray.as(REASONS));
     Column[] rawFields = java.util.Arrays.stream(bronze.columns())
         .filter(name -> !name.startsWith("_") && !name.equals(org.deepline.core.DeltaTables.RUN_DATE))
-        .map(name -> functions.col(RecordIds.quote(name)))
+        .map(name -> functions.col(Columns.quote(name)))
         .toArray(Column[]::new);
     out.add(functions.coalesce(functions.col(CsvSource.CORRUPT_RECORD),
         functions.to_json(functions.struct(rawFields))).as(RAW_RECORD));
@@ -67,7 +76,7 @@ public final class SilverTyping {
    * value is told apart from a good one; strings keep their exact text, numbers ignore padding.
    */
   static Column typed(ColumnSpec column) {
-    String ref = RecordIds.quote(column.name());
+    String ref = Columns.quote(column.name());
     return switch (column.type()) {
       case "string" -> functions.col(ref);
       case "int", "long", "double", "boolean", "date", "timestamp" ->

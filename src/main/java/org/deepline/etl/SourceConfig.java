@@ -22,5 +22,10 @@ public record SourceConfig(String format, String path, Map<String, String> optio
   public void validate(ConfigErrors errors) {
     errors.requireOneOf(format, FORMATS, "format");
     errors.requireNonBlank(path, "path");
+    if (path != null && path.matches("^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*@.*")) {
+      // Never echo the path here: it holds the credentials.
+      errors.add("path", "credentials in the URI are not accepted (they would be written to run "
+          + "records and logs); use the environment or a credential provider");
+    }
   }
 }

@@ -20,6 +20,9 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
+import org.deepline.features.FeatureModel;
+import org.deepline.training.ModelBundle;
+import org.deepline.tracking.ModelRegistry;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
@@ -69,9 +72,10 @@ public final class EvaluateJob implements Stage {
     RunContext.Input predictions = context.input(Table.PREDICTIONS);
     RunContext.Input splits = context.input(Table.SPLITS);
     TableRef predictionsRef = predictions.ref();
-    Dataset<Row> judged = onSplit(predictions.rows(), splits.rows(), config.split()).persist();
+    Dataset<Row> onSplit = onSplit(predictions.rows(), splits.rows(), config.split()).persist();
+    Dataset<Row> judged = onSplit;
     try {
-      List<String> versions = judged.select(ScoreJob.MODEL_VERSION).distinct()
+      List<String> versions = onSplit.select(ScoreJob.MODEL_VERSION).distinct()
           .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
       if (versions.isEmpty()) {
         throw new DeeplineException("evaluate: no predictions of the " + config.split()
@@ -80,6 +84,12 @@ public final class EvaluateJob implements Stage {
       if (versions.size() > 1) {
         throw new DeeplineException("evaluate: predictions of " + context.runDate()
             + " mix model versions " + versions + "; re-run score");
+      }
+      judged = withoutTrainingRows(context, versions.get(0), onSplit).persist();
+      long seenInTraining = onSplit.count() - judged.count();
+      if (judged.isEmpty()) {
+        throw new DeeplineException("evaluate: every " + config.split() + " row of "
+            + context.runDate() + " was in the training split of model " + versions.get(0));
       }
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, threshold, config.calibrationBins());
@@ -104,6 +114,7 @@ public final class EvaluateJob implements Stage {
           .artifact("report_html", dir + "/" + HTML_REPORT)
           .artifact("model_version", versions.get(0))
           .metric("rows", summary.count())
+          .metric("rows_excluded_seen_in_training", seenInTraining)
           .metric("accuracy", summary.accuracy())
           .metric("precision", summary.precision())
           .metric("recall", summary.recall())
@@ -114,7 +125,27 @@ public final class EvaluateJob implements Stage {
           .build();
     } finally {
       judged.unpersist();
+      onSplit.unpersist();
     }
+  }
+
+  /**
+   * Drops the rows the model was trained on: a model evaluated on another date's data (or after the
+   * splits were redone) must not be judged on records it has seen. The model's feature artifact says
+   * which splits table version and date its training split came from.
+   */
+  static Dataset<Row> withoutTrainingRows(RunContext context, String modelVersion,
+      Dataset<Row> predictions) {
+    ModelRegistry.ModelEntry entry = new ModelRegistry(context.spark(), context.warehouse())
+        .version(context.dataset(), modelVersion);
+    FeatureModel.FitProvenance fitted =
+        ModelBundle.loadMetadata(context.files(), entry.path()).featureModel().fittedOn();
+    Dataset<Row> trainedOn = DeltaTables.slice(context.spark(),
+            new TableRef(fitted.splitsTable(), fitted.splitsVersion()), fitted.runDate())
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
+        .select(RecordIds.RECORD_ID);
+    return predictions.join(trainedOn, predictions.col(RecordIds.RECORD_ID)
+        .equalTo(trainedOn.col(RecordIds.RECORD_ID)), "left_anti");
   }
 
   /** Predictions of the records in {@code split}, with their 0/1 label. */

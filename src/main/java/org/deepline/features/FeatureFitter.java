@@ -9,7 +9,9 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 
 /**
@@ -47,7 +49,8 @@ public final class FeatureFitter {
     }
     List<Column> aggregates = new ArrayList<>();
     for (String name : columns) {
-      Column value = col(name).cast("double");
+      // NaN counts as missing, as it does in FeatureVectorizer.
+      Column value = functions.nanvl(Columns.col(name).cast("double"), functions.lit(null).cast("double"));
       aggregates.add(functions.count(value));
       aggregates.add(functions.count(functions.lit(1)));
       aggregates.add(functions.avg(value));
@@ -95,12 +98,16 @@ public final class FeatureFitter {
     }
     Column[] pairs = config.categorical().stream()
         .map(c -> functions.struct(functions.lit(c).as("feature"),
-            functions.coalesce(functions.nullif(col(c).cast("string"), functions.lit("")),
+            functions.coalesce(functions.nullif(Columns.col(c).cast("string"), functions.lit("")),
                 functions.lit(FeatureModel.MISSING_TOKEN)).as("token")))
         .toArray(Column[]::new);
+    // Ranked on the executors, so only the kept values reach the driver, whatever the cardinality.
     List<Row> counts = train.select(functions.explode(functions.array(pairs)).as("pair"))
         .groupBy("pair.feature", "pair.token").count()
         .where(functions.col("count").geq(config.minCategoryCount()))
+        .withColumn("rank", functions.row_number().over(Window.partitionBy("feature")
+            .orderBy(functions.col("count").desc(), functions.col("token"))))
+        .where(functions.col("rank").leq(config.maxCategories()))
         .collectAsList();
     Map<String, List<Row>> byFeature = new HashMap<>();
     for (Row row : counts) {
@@ -114,9 +121,5 @@ public final class FeatureFitter {
         .map(r -> r.getString(1))
         .toList()));
     return vocabularies;
-  }
-
-  private static Column col(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
   }
 }

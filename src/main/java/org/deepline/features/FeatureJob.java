@@ -46,14 +46,14 @@ public final class FeatureJob implements Stage {
           runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
           splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
       FeatureModel model = FeatureFitter.fit(train, context.config().features(), provenance);
-      String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
-      context.files().writeText(artifact, model.toJson());
-
       Dataset<Row> features = new FeatureTransform(model).transform(labelled)
           .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
               FeatureTransform.FEATURES);
       TableRef featuresRef = DeltaTables.replaceRunDate(features, context.table(Table.FEATURES),
           runDate);
+      // The artifact goes last: if the table write fails, the old artifact still matches the old table.
+      String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
+      context.files().writeText(artifact, model.toJson());
       return StageResult.builder()
           .input(silver.ref()).input(splitsRef).output(featuresRef)
           .artifact("feature_model", artifact)

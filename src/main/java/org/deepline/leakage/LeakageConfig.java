@@ -7,9 +7,10 @@ import org.deepline.config.ConfigErrors;
  *
  * @param maxSingleFeatureAuc  a single raw feature whose validation AUC (or 1 - AUC) exceeds this
  *                             predicts the label too well to be honest: it fails the run
- * @param maxSharedRowFraction identical feature rows may occur across splits by chance (real data has
- *                             duplicate customers); above this share of the validation and test
- *                             rows it fails
+ * @param maxSharedRowFraction identical feature rows occur across splits by chance (real data has
+ *                             duplicate customers); when the share of validation and test rows equal
+ *                             to a train row exceeds train's own repetition rate by more than this,
+ *                             it fails
  */
 public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFraction) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;

@@ -62,13 +62,14 @@ public final class LeakageJob implements Stage {
             .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
       }
       double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
-          .mapToDouble(ConstraintResult::value).max().orElse(0.5);
+          .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0.5);
       return StageResult.builder()
           .input(silver.ref()).input(splitsInput.ref()).output(leakageRef)
           .artifact("feature_model", artifact)
           .metric("checks", results.size())
           .metric("max_single_feature_auc", strongest)
-          .metric("shared_row_fraction", results.get(1).value())
+          .metric("shared_row_excess", results.get(1).value())
+          .metric("warnings", ResultTable.warnings(results))
           .build();
     } finally {
       labelled.unpersist();

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 
 /**
@@ -79,9 +80,9 @@ public final class BinaryMetrics {
   public static Dataset<Row> rocAucByGroup(Dataset<Row> data, String groupColumn,
       String scoreColumn, String labelColumn) {
     requireColumns(data, groupColumn, scoreColumn, labelColumn);
-    Column score = col(scoreColumn).cast("double");
-    Column label = col(labelColumn).cast("double");
-    Column group = col(groupColumn);
+    Column score = Columns.col(scoreColumn).cast("double");
+    Column label = Columns.col(labelColumn).cast("double");
+    Column group = Columns.col(groupColumn);
     Dataset<Row> levels = data
         .where(score.isNotNull().and(functions.not(functions.isnan(score)))
             .and(label.isin(POSITIVE, NEGATIVE)))
@@ -133,8 +134,8 @@ public final class BinaryMetrics {
       throw new IllegalArgumentException("threshold must be a number, got NaN");
     }
     requireColumns(predictions, probabilityColumn, labelColumn);
-    Column probability = col(probabilityColumn).cast("double");
-    Column label = col(labelColumn).cast("double");
+    Column probability = Columns.col(probabilityColumn).cast("double");
+    Column label = Columns.col(labelColumn).cast("double");
 
     List<BinTotals> bins = binTotals(predictions, probability, label, threshold, calibrationBins);
     long invalidProbabilities = bins.stream().mapToLong(BinTotals::invalidProbabilities).sum();
@@ -311,9 +312,6 @@ public final class BinaryMetrics {
     }
   }
 
-  private static Column col(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
-  }
 
   /** The sums of one calibration bin, or (bin null) the counts of rows that cannot be evaluated. */
   private record BinTotals(Integer bin, long rows, long positives, long truePositives,

@@ -3,6 +3,7 @@ package org.deepline.quality;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 
 /** Aggregate expressions that turn a table into the metrics constraints judge. */
 public final class Analyzers {
@@ -14,13 +15,13 @@ public final class Analyzers {
 
   /** Share of rows where the column is null (0 for an empty table). */
   public static Column nullFraction(String column) {
-    Column nulls = functions.sum(functions.when(col(column).isNull(), 1).otherwise(0));
+    Column nulls = functions.sum(functions.when(Columns.col(column).isNull(), 1).otherwise(0));
     return functions.coalesce(nulls.divide(functions.count(functions.lit(1))), functions.lit(0.0));
   }
 
   /** Rows whose non-null value lies outside [min, max]; an absent bound is open. */
   public static Column outOfRange(String column, Double min, Double max) {
-    Column value = col(column).cast("double");
+    Column value = Columns.col(column).cast("double");
     Column outside = functions.lit(false);
     if (min != null) {
       outside = outside.or(value.lt(min));
@@ -35,12 +36,8 @@ public final class Analyzers {
 
   /** Rows whose non-null value is not in the allowed set. */
   public static Column notAllowed(String column, List<String> allowed) {
-    Column bad = col(column).isNotNull().and(functions.not(col(column).isin(allowed.toArray())));
+    Column bad = Columns.col(column).isNotNull().and(functions.not(Columns.col(column).isin(allowed.toArray())));
     return functions.coalesce(functions.sum(functions.when(bad, 1).otherwise(0)), functions.lit(0))
         .cast("double");
-  }
-
-  private static Column col(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
   }
 }

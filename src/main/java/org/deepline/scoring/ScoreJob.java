@@ -4,6 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -68,7 +69,7 @@ public final class ScoreJob implements Stage {
     Dataset<Row> vectors = new FeatureTransform(bundle.metadata().featureModel())
         .transform(silver.select(RecordIds.RECORD_ID,
             bundle.metadata().featureModel().inputColumns().stream()
-                .map(c -> "`" + c + "`").toArray(String[]::new)));
+                .map(Columns::quote).toArray(String[]::new)));
     return new BatchScorer(bundle.networkBytes(), config.batchSize()).transform(vectors)
         .select(functions.col(RecordIds.RECORD_ID),
             functions.col(BatchScorer.PROBABILITY),

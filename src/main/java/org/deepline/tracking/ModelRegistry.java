@@ -75,7 +75,7 @@ public final class ModelRegistry {
     if (latestRunDate != null) {
       rows = rows.where(functions.col("run_date").leq(functions.lit(latestRunDate).cast("date")));
     }
-    return rows.orderBy(functions.col("created_at").desc()).limit(1).collectAsList().stream()
+    return rows.orderBy(functions.col("run_date").desc(), functions.col("created_at").desc()).limit(1).collectAsList().stream()
         .map(r -> new ModelEntry(r.getString(0), r.getString(1), r.getString(2),
             r.getDate(3).toLocalDate().toString(), r.getTimestamp(4).toInstant(), r.getString(5),
             r.getJavaMap(6)))

@@ -15,8 +15,9 @@ import org.deepline.core.Json;
  */
 public final class Redaction {
   public static final String MASK = "***";
-  private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(password|passwd|secret|token|credential|access[._-]?key|private[._-]?key).*");
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|pwd|secret|token"
+      + "|credential|access[._-]?key|private[._-]?key|api[._-]?key|account[._-]?key|encryption[._-]?key"
+      + "|sas|authorization).*");
 
   private Redaction() {}
 
@@ -31,7 +32,8 @@ public final class Redaction {
       Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        if (SECRET_KEY.matcher(field.getKey()).matches() && field.getValue().isValueNode()) {
+        if (SECRET_KEY.matcher(field.getKey()).matches()) {
+          // The whole value, even an object or list: credentials often come as {"id", "value"}.
           field.setValue(object.textNode(MASK));
         } else {
           redact(field.getValue());

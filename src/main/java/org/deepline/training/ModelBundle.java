@@ -40,12 +40,16 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes) {
   }
 
   public static ModelBundle load(FileStore files, String dir) {
+    return new ModelBundle(loadMetadata(files, dir), files.readBytes(dir + "/" + NETWORK_FILE));
+  }
+
+  /** The metadata alone, for stages that need to know about a model without running it. */
+  public static ModelMetadata loadMetadata(FileStore files, String dir) {
     String metadataUri = dir + "/" + METADATA_FILE;
     if (!files.exists(metadataUri)) {
       throw new DeeplineException("no model at " + dir + " (" + METADATA_FILE + " is missing)");
     }
-    ModelMetadata metadata = Json.read(files.readText(metadataUri), ModelMetadata.class, metadataUri);
-    return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE));
+    return Json.read(files.readText(metadataUri), ModelMetadata.class, metadataUri);
   }
 
   public MultiLayerNetwork network() {

@@ -20,6 +20,8 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.features.FeatureModel;
+import org.deepline.features.FeatureTransform;
+import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -73,6 +75,7 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
 
+    checkFeaturesMatchModel(features, featureModel, featuresRef);
     Dataset<Row> train = features.where(split(StratifiedSplitter.TRAIN));
     Dataset<Row> validation = features.where(split(StratifiedSplitter.VALIDATION));
     long[] classCounts = classCounts(train, StratifiedSplitter.TRAIN);
@@ -83,7 +86,9 @@ public final class TrainJob implements Stage {
         NetworkFactory.binaryClassifier(config, featureModel.width(), weights);
 
     String scratch = context.warehouse().scratchDir(context.runId());
-    JavaRDD<DataSet> trainSets = TrainingData.toDataSets(train).persist(StorageLevel.MEMORY_ONLY());
+    // Not cached: DL4J exports the training RDD once and reuses the export by RDD id, and cached
+    // one-example DataSets would pin off-heap memory Spark does not account for.
+    JavaRDD<DataSet> trainSets = TrainingData.toDataSets(train);
     JavaRDD<DataSet> validationSets =
         TrainingData.toDataSets(validation).persist(StorageLevel.MEMORY_ONLY());
     try {
@@ -100,7 +105,6 @@ public final class TrainJob implements Stage {
       Training outcome = fitWithEarlyStopping(sparkNet, master, trainSets, validationSets, config);
       return save(context, featuresRef, featureModel, outcome, classCounts);
     } finally {
-      trainSets.unpersist();
       validationSets.unpersist();
       context.files().deleteRecursively(scratch);
     }
@@ -177,6 +181,23 @@ public final class TrainJob implements Stage {
         .metric("rows_train", classCounts[0] + classCounts[1])
         .metric("parameters", outcome.network().numParams())
         .build();
+  }
+
+  /**
+   * The features table must hold the vectors the saved feature model makes, computed for the train
+   * split it was fitted on; otherwise the network would learn from one transform and ship another.
+   */
+  private static void checkFeaturesMatchModel(Dataset<Row> features, FeatureModel model,
+      TableRef table) {
+    long fingerprint = SplitFingerprint.of(features, StratifiedSplitter.TRAIN);
+    Row widths = features.agg(functions.min(functions.size(functions.col(FeatureTransform.FEATURES))),
+        functions.max(functions.size(functions.col(FeatureTransform.FEATURES)))).head();
+    if (fingerprint != model.fittedOn().fingerprint() || widths.getInt(0) != model.width()
+        || widths.getInt(1) != model.width()) {
+      throw new DeeplineException("train: " + table.path() + " (version " + table.version()
+          + ") was not written with the saved feature model (fitted on run " + model.fittedOn().runId()
+          + "); re-run features");
+    }
   }
 
   private static org.apache.spark.sql.Column split(String name) {

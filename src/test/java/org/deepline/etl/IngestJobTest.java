@@ -135,4 +135,53 @@ class IngestJobTest {
         error.getMessage());
     assertEquals(1, DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE)).count());
   }
+
+  @Test
+  void nonFiniteNumbersAreQuarantined(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,NaN,a,yes\n2,Infinity,a,no\n3,1.5,b,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(1, result.metric("rows_silver"));
+    List<String> reasons = DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE))
+        .orderBy("reason").select("reason").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of("amount: 'Infinity' is not a finite number",
+        "amount: 'NaN' is not a finite number"), reasons);
+  }
+
+  @Test
+  void fileWhoseHeaderDiffersFromTheFirstIsNamed(@TempDir Path dir) {
+    Path sources = dir.resolve("in");
+    TestRuns.writeFile(sources, "a.csv", HEADER + "1,1.0,a,yes\n");
+    TestRuns.writeFile(sources, "b.csv", "id,kind,amount,label\n2,b,2.0,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(sources, ""));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().startsWith("source " + sources + ": CSV header does not conform"),
+        error.getMessage());
+  }
+
+  @Test
+  void addedSourceColumnExtendsBronzeButATypeChangeIsNamed(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv, "")),
+        dir.resolve("wh"), "ingest");
+    new IngestJob().run(context);
+    TestRuns.writeFile(dir, "toy.csv", "id,amount,kind,label,extra\n1,1.0,a,yes,x\n");
+    new IngestJob().run(context);
+    assertTrue(List.of(DeltaTables.read(SparkTestSession.get(), context.table(Table.BRONZE))
+        .columns()).contains("extra"));
+
+    RunContext retyped = TestRuns.context(TestRuns.configFromJson(config(csv, ""),
+        "schema.columns[2].type=int"), dir.resolve("wh"), "ingest");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(retyped));
+    assertTrue(error.getMessage().contains("column kind was string and is now int"),
+        error.getMessage());
+  }
 }

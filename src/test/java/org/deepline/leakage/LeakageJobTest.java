@@ -47,8 +47,8 @@ class LeakageJobTest {
 
     StageResult result = new LeakageJob().run(context);
 
-    // key_overlap, shared_rows, 5 single-feature AUCs, fitted_on_train.
-    assertEquals(8.0, result.metric("checks"));
+    // key_overlap, shared_rows, 5 single-feature AUCs plus 3 missingness AUCs, fitted_on_train.
+    assertEquals(11.0, result.metric("checks"));
     assertTrue(result.metric("max_single_feature_auc") > 0.7, "x carries real signal");
     assertTrue(result.metric("max_single_feature_auc") < 0.95);
     assertEquals(List.of(), failedChecks(context));
@@ -67,6 +67,30 @@ class LeakageJobTest {
     List<Row> failed = failedChecks(context);
     assertEquals(1, failed.size());
     assertEquals("outcome_code", failed.get(0).getAs("column"));
+  }
+
+  @Test
+  void featureWhoseGapsGiveAwayTheLabelFailsTheGate(@TempDir Path dir) throws Exception {
+    RunContext context = ToyData.context(dir, ROWS, false);
+    Path csv = dir.resolve("toy.csv");
+    // income is filled in only for positives: its value is noise, its absence is the label.
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    List<String> leaky = new java.util.ArrayList<>(List.of(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      f[3] = line.endsWith(",yes") ? "50.0" : "";
+      leaky.add(String.join(",", f));
+    }
+    java.nio.file.Files.write(csv, leaky);
+    new IngestJob().run(context);
+    new SplitJob().run(context);
+    new FeatureJob().run(context);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new LeakageJob().run(context));
+
+    assertTrue(error.getMessage().contains("single_feature_auc:income__missing: failed, got 1.0"),
+        error.getMessage());
   }
 
   @Test

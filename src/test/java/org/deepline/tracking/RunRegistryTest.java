@@ -54,4 +54,25 @@ class RunRegistryTest {
     assertTrue(stored.contains("\"sep\":\";\""), stored);
     assertTrue(stored.contains("\"password\":\"***\""), stored);
   }
+
+  @Test
+  void aSecretKeyMasksItsWholeValueEvenAnObject() {
+    Map<String, Object> config = Map.of("credentials", Map.of("id", "AKIAEXAMPLE", "value", "s3cr3t"),
+        "path", "/data");
+    String stored = Redaction.redactedJson(config);
+    assertFalse(stored.contains("s3cr3t") || stored.contains("AKIAEXAMPLE"), stored);
+    assertTrue(stored.contains("\"credentials\":\"***\""), stored);
+  }
+
+  @Test
+  void credentialsInAUriAreRefusedWithoutEchoingThem() {
+    org.deepline.core.DeeplineException error = org.junit.jupiter.api.Assertions.assertThrows(
+        org.deepline.core.DeeplineException.class,
+        () -> Warehouse.at("s3a://AKIAEXAMPLE:s3cr3t@bucket/wh"));
+    assertFalse(error.getMessage().contains("s3cr3t"), error.getMessage());
+    org.deepline.config.ConfigErrors errors = new org.deepline.config.ConfigErrors();
+    new SourceConfig("csv", "s3a://AKIAEXAMPLE:s3cr3t@bucket/raw.csv", null).validate(errors.at("source"));
+    assertEquals(1, errors.messages().size());
+    assertFalse(errors.messages().get(0).contains("s3cr3t"), errors.messages().get(0));
+  }
 }

@@ -32,12 +32,16 @@ import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
 import org.deepline.tracking.ModelRegistry;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Train, score and evaluate on one prepared toy data set: the model's whole life in one warehouse. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelLifecycleTest {
   private static final int ROWS = 600;
 
@@ -131,6 +135,7 @@ class ModelLifecycleTest {
     Path json = Path.of(java.net.URI.create(evaluated.artifacts().get("report_json")));
     EvaluationReport report = Json.read(Files.readString(json), EvaluationReport.class, "report");
     assertEquals(splitRows("test"), report.metrics().count());
+    assertEquals(0.0, evaluated.metric("rows_excluded_seen_in_training"));
     assertEquals(evaluated.metric("roc_auc"), report.metrics().rocAuc());
     assertTrue(report.metrics().rocAuc() > 0.7, "roc_auc " + report.metrics().rocAuc());
     String html = Files.readString(Path.of(java.net.URI.create(evaluated.artifacts().get("report_html"))));
@@ -155,6 +160,23 @@ class ModelLifecycleTest {
         error.getMessage());
     assertTrue(context.files().exists(context.warehouse().reportDir("toy", context.runDate())
         + "/evaluation.html"));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void evaluationNeverJudgesOnRowsTheModelTrainedOn() {
+    new ScoreJob().run(context);
+    RunContext resplit = new RunContext(RunContext.newRunId(), null, "split", context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), "split.seed=5"),
+        context.warehouse(), context.spark());
+    new SplitJob().run(resplit);
+
+    StageResult evaluated = new EvaluateJob().run(resplit);
+
+    // About 70 % of the new test split was in the model's training split: those rows are left out.
+    long excluded = (long) evaluated.metric("rows_excluded_seen_in_training");
+    assertTrue(excluded > 0.5 * splitRows("test"), "excluded " + excluded);
+    assertEquals(splitRows("test") - excluded, (long) evaluated.metric("rows"));
   }
 
   private long splitRows(String split) {
