@@ -24,9 +24,6 @@ public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
     return byName;
   }
 
-  public ColumnSpec column(String name) {
-    return byName().get(name);
-  }
 
   public void validate(ConfigErrors errors) {
     if (columns.isEmpty()) {
