@@ -86,8 +86,9 @@ public final class EvaluateJob implements Stage {
             + " mix model versions " + versions + "; re-run score");
       }
       judged = withoutTrainingRows(context, versions.get(0), onSplit).persist();
-      long seenInTraining = onSplit.count() - judged.count();
-      if (judged.isEmpty()) {
+      long judgedRows = judged.count();
+      long seenInTraining = onSplit.count() - judgedRows;
+      if (judgedRows == 0) {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
       }
