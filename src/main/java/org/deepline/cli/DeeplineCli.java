@@ -9,7 +9,9 @@ import org.deepline.core.Stage;
 import org.deepline.pipeline.Pipeline;
 import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
+import org.deepline.training.TrainJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The one entry point: {@code deepline <command> [options]}, launched by spark-submit
@@ -38,7 +40,14 @@ public final class DeeplineCli implements Runnable {
     CommandLine cli = new CommandLine(new DeeplineCli());
     for (Function<RunRecorder, Stage> factory : STAGE_COMMANDS) {
       Stage stage = factory.apply(null);
-      CommandLine command = new CommandLine(new StageCommand(factory));
+      CommandLine command;
+      if (stage instanceof TrainJob) {
+        ResumeOption resume = new ResumeOption();
+        command = new CommandLine(new StageCommand(recorder -> new TrainJob(resume.runId)));
+        command.addMixin("resume", resume);
+      } else {
+        command = new CommandLine(new StageCommand(factory));
+      }
       command.getCommandSpec().usageMessage().description(stage.description());
       cli.addSubcommand(stage.command(), command);
     }
@@ -55,6 +64,14 @@ public final class DeeplineCli implements Runnable {
       return UNEXPECTED_ERROR;
     });
     return cli.execute(args);
+  }
+
+  /** {@code train --resume RUN_ID}: read when the command runs, after picocli has parsed it. */
+  static final class ResumeOption {
+    @Option(names = "--resume", paramLabel = "RUN_ID",
+        description = "Continue the killed train run RUN_ID from its last complete checkpoint "
+            + "(same config, run date and features table).")
+    String runId;
   }
 
   public static void main(String[] args) {

@@ -81,6 +81,14 @@ public final class Warehouse {
     return root + "/" + dataset + "/reports/" + runDate;
   }
 
+  /**
+   * A training run's checkpoints (network and updater state after each epoch): kept while the run may
+   * still be resumed, deleted when it succeeds.
+   */
+  public String checkpointDir(String dataset, String runId) {
+    return root + "/" + dataset + "/checkpoints/" + runId;
+  }
+
   /** Scratch space for a run (e.g. DL4J's exported minibatches); deleted when the run ends. */
   public String scratchDir(String runId) {
     return root + "/" + SYSTEM_DIR + "/scratch/" + runId;

@@ -4,14 +4,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.deepline.config.LabelConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
@@ -21,39 +19,41 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
+import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.evaluation.classification.ROC;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Train: fits the configured network on the training split with data-parallel parameter averaging
- * ({@link ParameterAveragingTrainingMaster}), evaluates it on the validation split after every epoch,
- * keeps the best epoch's weights (early stopping on validation ROC AUC), saves the bundle and
- * registers the model version (the run id).
+ * ({@link ParameterAveraging}), scores the validation split after every epoch, checkpoints network and
+ * updater state, keeps the best epoch's weights (early stopping on a validation metric), refuses a
+ * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
+ * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
  */
 public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-  /** Each DataSet in the training RDD holds one example; the master batches them per worker. */
-  private static final int EXAMPLES_PER_RDD_DATASET = 1;
   /**
-   * No asynchronous prefetch on workers: it gains nothing for minibatches this small, and a worker that
-   * finishes its share interrupts the prefetch thread mid-read, which DL4J reports as a stack trace.
+   * Largest network trained: parameters, gradients, Adam's two moments and each worker's copy all
+   * scale with it, and a dense network this large on tabular rows is a config mistake, not a model.
    */
-  private static final int PREFETCH_BATCHES = 0;
-  /** ROC threshold steps: 0 asks DL4J for the exact AUC rather than a binned one. */
-  private static final int EXACT_ROC = 0;
-  private static final int EVALUATION_BATCH = 256;
-  /** An epoch must beat the best validation AUC by this much to count as an improvement. */
-  private static final double MIN_IMPROVEMENT = 1e-4;
+  public static final long MAX_PARAMETERS = 20_000_000L;
+
+  private final String resumeRunId;
+
+  public TrainJob() {
+    this(null);
+  }
+
+  /** @param resumeRunId a killed train run to continue from its checkpoint, or null */
+  public TrainJob(String resumeRunId) {
+    this.resumeRunId = resumeRunId;
+  }
 
   @Override
   public String command() {
@@ -67,94 +67,190 @@ public final class TrainJob implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    SparkSession spark = context.spark();
     TrainingConfig config = context.config().training();
     RunContext.Input featuresInput = context.input(Table.FEATURES);
     TableRef featuresRef = featuresInput.ref();
     Dataset<Row> features = featuresInput.rows();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
-
     checkFeaturesMatchModel(features, featureModel, featuresRef);
-    Dataset<Row> train = features.where(split(StratifiedSplitter.TRAIN));
-    Dataset<Row> validation = features.where(split(StratifiedSplitter.VALIDATION));
-    long[] classCounts = classCounts(train, StratifiedSplitter.TRAIN);
-    classCounts(validation, StratifiedSplitter.VALIDATION);
-    double[] weights = "balanced".equals(config.classWeights())
-        ? NetworkFactory.balancedWeights(classCounts[0], classCounts[1]) : null;
-    MultiLayerConfiguration networkConfig =
-        NetworkFactory.binaryClassifier(config, featureModel.width(), weights);
+    Checkpoints resumed = resumeRunId == null ? null : new Checkpoints(context.files(),
+        context.warehouse().checkpointDir(context.dataset(), resumeRunId));
+    Checkpoints.Restored restored = resumed == null ? null : restore(resumed, context, featuresRef);
+    Checkpoints checkpoints = new Checkpoints(context.files(),
+        context.warehouse().checkpointDir(context.dataset(), context.runId()));
+    LOG.info("train {}: run {} on ND4J {} ({} threads per worker); checkpoints in {}",
+        context.dataset(), context.runId(), Nd4j.getBackend().getClass().getSimpleName(),
+        Nd4j.getEnvironment().maxMasterThreads(), checkpoints.dir());
+    warnAboutUnusedSlots(context, config);
 
-    String scratch = context.warehouse().scratchDir(context.runId());
-    // Not cached: DL4J exports the training RDD once and reuses the export by RDD id, and cached
-    // one-example DataSets would pin off-heap memory Spark does not account for.
-    JavaRDD<DataSet> trainSets = TrainingData.toDataSets(train);
-    JavaRDD<DataSet> validationSets =
-        TrainingData.toDataSets(validation).persist(StorageLevel.MEMORY_ONLY());
+    int width = featureModel.width();
+    TrainingData train = null;
+    TrainingData validation = null;
     try {
-      ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
-          config.workers(), EXAMPLES_PER_RDD_DATASET)
-          .batchSizePerWorker(config.batchSizePerWorker())
-          .averagingFrequency(config.averagingFrequency())
-          .workerPrefetchNumBatches(PREFETCH_BATCHES)
-          .rngSeed(config.seed())
-          .exportDirectory(scratch + "/dl4j-export")
-          .build();
-      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(
-          JavaSparkContext.fromSparkContext(spark.sparkContext()), networkConfig, master);
-      Training outcome = fitWithEarlyStopping(sparkNet, master, trainSets, validationSets, config);
-      return save(context, featuresRef, featureModel, outcome, classCounts);
+      train = cache(features, StratifiedSplitter.TRAIN, config, width);
+      validation = cache(features, StratifiedSplitter.VALIDATION, config, width);
+      requireBothClasses(train);
+      requireBothClasses(validation);
+      TrainingConfig resolved = config.withBatchSize(config.resolveBatchSize(train.rows()));
+      double[] weights = "balanced".equals(config.classWeights())
+          ? NetworkFactory.balancedWeights(train.negatives(), train.positives()) : null;
+      MultiLayerConfiguration networkConfig =
+          NetworkFactory.binaryClassifier(resolved, width, weights);
+      requireSensibleSize(resolved, width);
+      LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
+          context.dataset(), train, validation, resolved.batchSizePerWorker(),
+          resolved.averagingFrequency(), resolved.workers());
+      Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
+          checkpoints).run(networkConfig, restored);
+      CollapseGuard.check(outcome.bestScores(), weights, outcome.bestEpoch());
+      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train);
+      checkpoints.delete();
+      if (resumed != null) {
+        resumed.delete();
+      }
+      return result;
+    } catch (RuntimeException e) {
+      throw userError(e);
     } finally {
-      validationSets.unpersist();
-      context.files().deleteRecursively(scratch);
+      if (train != null) {
+        train.release();
+      }
+      if (validation != null) {
+        validation.release();
+      }
     }
   }
 
-  private record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch) {}
+  private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,
+      int width) {
+    Dataset<Row> rows = features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split));
+    return TrainingData.cache(rows, config.workers(), config.seed(), split, width);
+  }
 
-  private Training fitWithEarlyStopping(SparkDl4jMultiLayer sparkNet,
-      ParameterAveragingTrainingMaster master, JavaRDD<DataSet> train, JavaRDD<DataSet> validation,
-      TrainingConfig config) {
-    List<EpochMetrics> epochs = new ArrayList<>();
-    INDArray bestParams = null;
-    double bestAuc = Double.NEGATIVE_INFINITY;
-    int bestEpoch = 0;
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-      long start = System.currentTimeMillis();
-      MultiLayerNetwork network = sparkNet.fit(train);
-      // Evaluate a copy: in local mode DL4J's score function receives the broadcast parameter array
-      // itself and closes it after use, which would close the network being trained.
-      SparkDl4jMultiLayer evaluator =
-          new SparkDl4jMultiLayer(sparkNet.getSparkContext(), network.clone(), master);
-      ROC roc = evaluator.evaluateROC(validation, EXACT_ROC, EVALUATION_BATCH);
-      double loss = evaluator.calculateScore(validation, true, EVALUATION_BATCH);
-      EpochMetrics metrics = new EpochMetrics(epoch, roc.calculateAUC(), roc.calculateAUCPR(), loss,
-          System.currentTimeMillis() - start);
-      epochs.add(metrics);
-      LOG.info("epoch {}: validation roc_auc {} pr_auc {} loss {} ({} ms)", epoch,
-          round(metrics.validationRocAuc()), round(metrics.validationPrAuc()), round(loss),
-          metrics.millis());
-      if (!Double.isFinite(loss)) {
-        throw new DeeplineException("train: validation loss became " + loss + " at epoch " + epoch
-            + "; lower training.learning_rate (now " + config.learningRate() + ")");
-      }
-      if (metrics.validationRocAuc() > bestAuc + MIN_IMPROVEMENT) {
-        bestAuc = metrics.validationRocAuc();
-        bestParams = network.params().dup();
-        bestEpoch = epoch;
-      } else if (epoch - bestEpoch >= config.patience()) {
-        LOG.info("early stop after epoch {}: no better validation roc_auc since epoch {}", epoch,
-            bestEpoch);
-        break;
-      }
+  private Checkpoints.Restored restore(Checkpoints checkpoints, RunContext context,
+      TableRef featuresRef) {
+    Checkpoints.Restored restored = checkpoints.load();
+    Checkpoints.State state = restored.state();
+    List<String> mismatches = new ArrayList<>();
+    if (!state.dataset().equals(context.dataset())) {
+      mismatches.add("data set " + state.dataset());
     }
-    MultiLayerNetwork best = sparkNet.getNetwork();
-    best.setParams(bestParams);
-    return new Training(best, epochs, bestEpoch);
+    if (!state.runDate().equals(context.runDate())) {
+      mismatches.add("run date " + state.runDate() + " (pass --run-date " + state.runDate() + ")");
+    }
+    if (state.featuresVersion() != featuresRef.version()) {
+      mismatches.add("features table version " + state.featuresVersion() + " (now "
+          + featuresRef.version() + ")");
+    }
+    TrainingConfig now = context.config().training().withBatchSize(
+        state.training().batchSizePerWorker());
+    if (!state.training().equals(now)) {
+      mismatches.add("training config " + state.training());
+    }
+    if (!mismatches.isEmpty()) {
+      throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made with "
+          + String.join(", ", mismatches) + "; resume with the same inputs or train anew");
+    }
+    LOG.info("train {}: resuming run {} after epoch {} (best epoch {})", context.dataset(),
+        resumeRunId, state.epoch(), state.bestEpoch());
+    return restored;
+  }
+
+  /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */
+  record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
+      ScoredLabels bestScores) {}
+
+  /** Epochs of parameter averaging, validation, checkpoint and the early-stopping decision. */
+  private static final class EpochLoop {
+    private final RunContext context;
+    private final TrainingConfig config;
+    private final TableRef featuresRef;
+    private final TrainingData train;
+    private final TrainingData validation;
+    private final Checkpoints checkpoints;
+    private final boolean higherIsBetter;
+
+    EpochLoop(RunContext context, TrainingConfig config, TableRef featuresRef, TrainingData train,
+        TrainingData validation, double[] weights, Checkpoints checkpoints) {
+      this.context = context;
+      this.config = config;
+      this.featuresRef = featuresRef;
+      this.train = train;
+      this.validation = validation;
+      this.checkpoints = checkpoints;
+      this.higherIsBetter = EpochMetrics.higherIsBetter(config.earlyStoppingMetric());
+    }
+
+    Training run(MultiLayerConfiguration networkConfig, Checkpoints.Restored restored) {
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
+      MultiLayerNetwork start;
+      List<EpochMetrics> epochs = new ArrayList<>();
+      MultiLayerNetwork best = null;
+      int bestEpoch = 0;
+      double bestScore = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      int firstEpoch = 1;
+      if (restored == null) {
+        start = new MultiLayerNetwork(networkConfig);
+        start.init();
+      } else {
+        start = restored.network();
+        best = restored.best();
+        epochs.addAll(restored.state().epochs());
+        bestEpoch = restored.state().bestEpoch();
+        bestScore = restored.state().bestScore();
+        firstEpoch = restored.state().epoch() + 1;
+      }
+      ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
+      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+        if (epoch - bestEpoch > config.patience() && bestEpoch > 0) {
+          break;
+        }
+        long started = System.currentTimeMillis();
+        ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
+        MultiLayerNetwork network = averaging.network();
+        if (!Double.isFinite(stats.lastLoss())) {
+          throw new DeeplineException("train: the training loss became " + stats.lastLoss()
+              + " in epoch " + epoch + "; lower training.learning_rate (now "
+              + config.learningRate() + ") or check the features for extreme values");
+        }
+        ScoredLabels scores = validation.score(spark, network);
+        double loss = scores.logLoss();
+        if (!Double.isFinite(loss)) {
+          throw new DeeplineException("train: the validation loss became " + loss + " in epoch "
+              + epoch + "; lower training.learning_rate (now " + config.learningRate() + ")");
+        }
+        EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
+            stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
+        double score = metrics.metric(config.earlyStoppingMetric());
+        boolean improved = higherIsBetter ? score > bestScore + config.minDelta()
+            : score < bestScore - config.minDelta();
+        if (improved) {
+          bestScore = score;
+          bestEpoch = epoch;
+          best = network.clone();
+        }
+        epochs.add(metrics);
+        checkpoints.save(new Checkpoints.State(context.runId(), context.dataset(),
+            context.runDate(), featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore),
+            network, best);
+        LOG.info(String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc %.4f loss"
+            + " %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
+            metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
+            stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : ""));
+      }
+      if (epochs.size() < config.epochs()) {
+        LOG.info("early stop after epoch {}: no better validation {} since epoch {}",
+            epochs.size(), config.earlyStoppingMetric(), bestEpoch);
+      }
+      // The best epoch's scores again: the last epoch's are not the model's.
+      ScoredLabels bestScores = validation.score(spark, best);
+      return new Training(best, epochs, bestEpoch, bestScores);
+    }
   }
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
-      Training outcome, long[] classCounts) {
+      TrainingConfig resolved, Training outcome, TrainingData train) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
     validationMetrics.put("validation_roc_auc", best.validationRocAuc());
@@ -164,23 +260,35 @@ public final class TrainJob implements Stage {
     LabelConfig label = context.config().label();
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
-        featureModel.width(), context.config().training(), featureModel, outcome.epochs(),
-        outcome.bestEpoch(), validationMetrics);
+        featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
+        validationMetrics);
     String dir = context.warehouse().modelDir(context.dataset(), version);
     ModelBundle.of(metadata, outcome.network()).save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
         version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
         validationMetrics));
-    return StageResult.builder()
+    double trainingSeconds = outcome.epochs().stream().mapToDouble(EpochMetrics::millis).sum()
+        / 1000.0;
+    StageResult.Builder result = StageResult.builder()
         .input(featuresRef)
         .artifact("model", dir)
         .artifact("model_version", version)
         .metrics(validationMetrics)
+        .metric("validation_mean_probability", outcome.bestScores().meanProbability())
+        .metric("validation_positive_rate", outcome.bestScores().positiveRate())
         .metric("epochs_run", outcome.epochs().size())
         .metric("best_epoch", outcome.bestEpoch())
-        .metric("rows_train", classCounts[0] + classCounts[1])
-        .metric("parameters", outcome.network().numParams())
-        .build();
+        .metric("rows_train", train.rows())
+        .metric("batch_size_per_worker", resolved.batchSizePerWorker())
+        .metric("workers", resolved.workers())
+        .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
+            .rowsPerSecond())
+        .metric("training_seconds", trainingSeconds)
+        .metric("parameters", outcome.network().numParams());
+    if (resumeRunId != null) {
+      result.artifact("resumed_from", resumeRunId);
+    }
+    return result.build();
   }
 
   /**
@@ -190,37 +298,59 @@ public final class TrainJob implements Stage {
   private static void checkFeaturesMatchModel(Dataset<Row> features, FeatureModel model,
       TableRef table) {
     long fingerprint = SplitFingerprint.of(features, StratifiedSplitter.TRAIN);
-    Row widths = features.agg(functions.min(functions.size(functions.col(FeatureTransform.FEATURES))),
-        functions.max(functions.size(functions.col(FeatureTransform.FEATURES)))).head();
-    if (fingerprint != model.fittedOn().fingerprint() || widths.getInt(0) != model.width()
-        || widths.getInt(1) != model.width()) {
+    if (fingerprint != model.fittedOn().fingerprint()) {
       throw new DeeplineException("train: " + table.path() + " (version " + table.version()
           + ") was not written with the saved feature model (fitted on run " + model.fittedOn().runId()
           + "); re-run features");
     }
   }
 
-  private static org.apache.spark.sql.Column split(String name) {
-    return functions.col(StratifiedSplitter.SPLIT).equalTo(name);
+  /**
+   * Negatives and positives of a split; both must be present, for training to learn anything and for
+   * the validation metrics that drive early stopping to exist.
+   */
+  private static void requireBothClasses(TrainingData split) {
+    if (split.rows() == 0 || split.positives() == 0 || split.negatives() == 0) {
+      throw new DeeplineException("train: the " + split + "; both classes are needed");
+    }
+  }
+
+  private static void requireSensibleSize(TrainingConfig config, int width) {
+    long parameters = 0;
+    int inputs = width;
+    StringBuilder shape = new StringBuilder(String.valueOf(width));
+    for (LayerSpec layer : config.layers()) {
+      parameters += (long) inputs * layer.units() + layer.units();
+      inputs = layer.units();
+      shape.append('-').append(layer.units());
+    }
+    parameters += (long) inputs * NetworkFactory.CLASSES + NetworkFactory.CLASSES;
+    if (parameters > MAX_PARAMETERS) {
+      throw new DeeplineException("train: the network " + shape + "-" + NetworkFactory.CLASSES
+          + " (feature width " + width + ") has " + parameters + " parameters, more than "
+          + MAX_PARAMETERS + "; use fewer or narrower training.layers");
+    }
+  }
+
+  private static void warnAboutUnusedSlots(RunContext context, TrainingConfig config) {
+    int slots = context.spark().sparkContext().defaultParallelism();
+    if (slots > config.workers()) {
+      LOG.info("train: {} workers use {} of {} task slots; set training.workers to use more (the "
+          + "model depends on it, so it is never chosen for you)", config.workers(),
+          config.workers(), slots);
+    }
   }
 
   /**
-   * Negatives and positives of a split; both must be present, for training to learn anything and for
-   * the validation AUC that drives early stopping to exist.
+   * A {@link DeeplineException} thrown inside a Spark task reaches the driver wrapped in Spark's own
+   * exceptions; the user should see its message, not a stack of task failures.
    */
-  private static long[] classCounts(Dataset<Row> rows, String split) {
-    long[] counts = new long[NetworkFactory.CLASSES];
-    for (Row row : rows.groupBy(LabelConfig.LABEL).count().collectAsList()) {
-      counts[(int) row.getDouble(0)] = row.getLong(1);
+  private static RuntimeException userError(RuntimeException error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeeplineException user) {
+        return user;
+      }
     }
-    if (counts[0] == 0 || counts[1] == 0) {
-      throw new DeeplineException("train: the " + split + " split has " + counts[0] + " negative and "
-          + counts[1] + " positive rows; both classes are needed");
-    }
-    return counts;
-  }
-
-  private static String round(double value) {
-    return String.format(java.util.Locale.ROOT, "%.4f", value);
+    return error;
   }
 }

@@ -6,50 +6,97 @@ import org.deepline.config.ConfigErrors;
 /**
  * The network and how it is trained with parameter averaging on Spark.
  *
- * @param seed               weight initialisation and data shuffling
+ * @param seed               weight initialisation and the order rows reach the workers in
  * @param epochs             the most passes over the training split
- * @param patience           stop after this many epochs without a better validation AUC (the best
- *                           epoch's weights are kept)
- * @param batchSizePerWorker minibatch size on each worker
+ * @param patience           stop after this many epochs without a better early-stopping metric (the
+ *                           best epoch's weights are kept)
+ * @param batchSizePerWorker minibatch size on each worker; null picks one from the training split's
+ *                           size (see {@link #resolveBatchSize})
  * @param averagingFrequency minibatches each worker fits between two parameter averagings
- * @param workers            number of data-parallel workers; defaults to Spark's default parallelism
+ * @param workers            number of data-parallel workers, i.e. partitions of the training data
  * @param learningRate       Adam's step size
  * @param l2                 L2 weight decay
  * @param layers             hidden layers, input to output; the softmax output layer is added
  * @param classWeights       {@code none}, or {@code balanced} to weight the loss by inverse class
  *                           frequency of the training split
+ * @param earlyStoppingMetric validation metric that picks the best epoch: roc_auc, pr_auc or loss
+ * @param minDelta           an epoch must beat the best metric by more than this to count
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
-    List<LayerSpec> layers, String classWeights) {
+    List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta) {
   public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
+  public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
   public static final int MAX_EPOCHS = 10_000;
+  /**
+   * Fixed rather than Spark's default parallelism: the number of workers changes the model (each
+   * averages over a different share of the data), so the same config must train the same model on a
+   * laptop and on a cluster. Raise it to use more task slots.
+   */
+  public static final int DEFAULT_WORKERS = 2;
+  /**
+   * Chosen by the averaging sweep in bench/ (see bench/README.md): fewer averagings cost accuracy
+   * little and each round costs two Spark jobs.
+   */
+  public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
+  public static final int MIN_AUTO_BATCH = 32;
+  public static final int MAX_AUTO_BATCH = 512;
+  /** The automatic batch size leaves each worker at least this many minibatches per epoch. */
+  public static final int MIN_AUTO_BATCHES_PER_EPOCH = 200;
 
   public TrainingConfig {
     seed = seed == null ? 42L : seed;
     epochs = epochs == null ? 20 : epochs;
     patience = patience == null ? 5 : patience;
-    batchSizePerWorker = batchSizePerWorker == null ? 64 : batchSizePerWorker;
-    averagingFrequency = averagingFrequency == null ? 5 : averagingFrequency;
+    averagingFrequency = averagingFrequency == null ? DEFAULT_AVERAGING_FREQUENCY
+        : averagingFrequency;
+    workers = workers == null ? DEFAULT_WORKERS : workers;
     learningRate = learningRate == null ? 0.005 : learningRate;
     l2 = l2 == null ? 1e-4 : l2;
     layers = layers == null ? List.of(new LayerSpec(32, null, null)) : List.copyOf(layers);
     classWeights = classWeights == null ? "none" : classWeights;
+    earlyStoppingMetric = earlyStoppingMetric == null ? "roc_auc" : earlyStoppingMetric;
+    minDelta = minDelta == null ? 1e-4 : minDelta;
   }
 
   public static TrainingConfig defaults() {
-    return new TrainingConfig(null, null, null, null, null, null, null, null, null, null);
+    return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
+        null);
+  }
+
+  /**
+   * The configured batch size, or the largest power of two in [{@value #MIN_AUTO_BATCH},
+   * {@value #MAX_AUTO_BATCH}] that still gives every worker {@value #MIN_AUTO_BATCHES_PER_EPOCH}
+   * minibatches per epoch: large batches are what make a CPU fast, and small data needs enough
+   * updates per epoch to learn at all.
+   */
+  public int resolveBatchSize(long trainingRows) {
+    if (batchSizePerWorker != null) {
+      return batchSizePerWorker;
+    }
+    long perWorker = trainingRows / workers;
+    int batch = MIN_AUTO_BATCH;
+    while (batch * 2 <= MAX_AUTO_BATCH && perWorker / (batch * 2L) >= MIN_AUTO_BATCHES_PER_EPOCH) {
+      batch *= 2;
+    }
+    return batch;
+  }
+
+  /** This config with the batch size fixed, as recorded with the model. */
+  public TrainingConfig withBatchSize(int batchSize) {
+    return new TrainingConfig(seed, epochs, patience, batchSize, averagingFrequency, workers,
+        learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta);
   }
 
   public void validate(ConfigErrors errors) {
     errors.requirePositive(epochs, "epochs");
     errors.require(epochs <= MAX_EPOCHS, "epochs", "must be <= " + MAX_EPOCHS + ", got " + epochs);
     errors.requirePositive(patience, "patience");
-    errors.requirePositive(batchSizePerWorker, "batch_size_per_worker");
-    errors.requirePositive(averagingFrequency, "averaging_frequency");
-    if (workers != null) {
-      errors.requirePositive(workers, "workers");
+    if (batchSizePerWorker != null) {
+      errors.requirePositive(batchSizePerWorker, "batch_size_per_worker");
     }
+    errors.requirePositive(averagingFrequency, "averaging_frequency");
+    errors.requirePositive(workers, "workers");
     errors.requirePositive(learningRate, "learning_rate");
     errors.require(learningRate < 1, "learning_rate", "must be < 1, got " + learningRate);
     errors.require(l2 >= 0, "l2", "must be >= 0, got " + l2);
@@ -64,5 +111,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
       }
     }
     errors.requireOneOf(classWeights, CLASS_WEIGHTS, "class_weights");
+    errors.requireOneOf(earlyStoppingMetric, EARLY_STOPPING_METRICS, "early_stopping_metric");
+    errors.require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
   }
 }

@@ -14,7 +14,7 @@ class NetworkFactoryTest {
   @Test
   void layersFollowTheConfigAndEndInATwoClassSoftmax() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
-        List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null);
+        List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null, null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 

@@ -1,0 +1,62 @@
+package org.deepline.training;
+
+import java.util.Locale;
+import org.deepline.core.DeeplineException;
+import org.deepline.metrics.ScoredLabels;
+
+/**
+ * Refuses a network that has collapsed: one that gives (nearly) every row the same probability, or
+ * whose mean predicted probability on validation is far from the positive rate it was trained to
+ * reproduce. A cross-entropy fit is calibrated in the large (its mean prediction matches the class
+ * balance it saw, reweighted by the class weights), so a large gap means training went wrong, e.g. on
+ * data that reached the workers sorted by class, and the model must not be registered as a success.
+ *
+ * <pre>{@code
+ * CollapseGuard.check(validationScores, classWeights, bestEpoch);
+ * }</pre>
+ */
+public final class CollapseGuard {
+  /**
+   * Largest accepted ratio between the odds of the mean prediction and the odds of the expected rate
+   * (either way round). At a 38 % positive rate it accepts mean predictions from 13 % to 71 %: far
+   * wider than an honest model's miss, far narrower than a collapse (the one this guard was written
+   * for predicted 0.01 %).
+   */
+  public static final double MAX_ODDS_RATIO = 4.0;
+  /** Predictions spread less than this (standard deviation) are one constant answer. */
+  public static final double MIN_SPREAD = 1e-4;
+
+  private CollapseGuard() {}
+
+  /** The share of positives the loss makes the network predict on average, given class weights. */
+  public static double expectedMeanProbability(double positiveRate, double[] classWeights) {
+    if (classWeights == null) {
+      return positiveRate;
+    }
+    double positive = classWeights[1] * positiveRate;
+    return positive / (positive + classWeights[0] * (1 - positiveRate));
+  }
+
+  public static void check(ScoredLabels validation, double[] classWeights, int epoch) {
+    double spread = validation.probabilityStandardDeviation();
+    double mean = validation.meanProbability();
+    if (!(spread >= MIN_SPREAD)) {
+      throw new DeeplineException(String.format(Locale.ROOT, "train: the network collapsed: at epoch"
+          + " %d it gives every validation row the probability %.4f (spread %.2g); check the"
+          + " features and lower training.learning_rate", epoch, mean, spread));
+    }
+    double expected = expectedMeanProbability(validation.positiveRate(), classWeights);
+    double ratio = odds(mean) / odds(expected);
+    if (!(ratio <= MAX_ODDS_RATIO && ratio >= 1 / MAX_ODDS_RATIO)) {
+      throw new DeeplineException(String.format(Locale.ROOT, "train: the network collapsed towards"
+          + " one class: at epoch %d its mean validation probability is %.4f where %.4f is expected"
+          + " (validation positive rate %.4f%s); the model is not registered", epoch, mean,
+          expected, validation.positiveRate(),
+          classWeights == null ? "" : ", reweighted by the class weights"));
+    }
+  }
+
+  private static double odds(double p) {
+    return p / (1 - p);
+  }
+}

@@ -1,0 +1,121 @@
+package org.deepline.training;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Rows of a split held as primitive arrays, the form workers cut minibatches from: one label per row
+ * and the feature vectors either dense (row-major) or, when most values are zero as one-hot encodings
+ * make them, compressed sparse rows. A chunk holds at most {@link TrainingData#CHUNK_ROWS} rows so that
+ * Spark caches and spills a partition in pieces of bounded size.
+ */
+public final class FeatureChunk implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Dense storage is chosen when at least this share of the values is non-zero. */
+  private static final double DENSE_SHARE = 0.5;
+
+  private final int width;
+  private final int rows;
+  private final byte[] labels;
+  /** Dense: rows * width values. Sparse: the non-zero values, row by row. */
+  private final float[] values;
+  /** Sparse only: column of each value in {@link #values}; null when dense. */
+  private final int[] columns;
+  /** Sparse only: where each row starts in {@link #values} (rows + 1 entries); null when dense. */
+  private final int[] rowStarts;
+
+  private FeatureChunk(int width, int rows, byte[] labels, float[] values, int[] columns,
+      int[] rowStarts) {
+    this.width = width;
+    this.rows = rows;
+    this.labels = labels;
+    this.values = values;
+    this.columns = columns;
+    this.rowStarts = rowStarts;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public boolean isSparse() {
+    return rowStarts != null;
+  }
+
+  public int label(int row) {
+    return labels[row];
+  }
+
+  /** Writes row {@code row}'s feature vector into {@code target} at {@code offset} (width floats). */
+  public void copyFeatures(int row, float[] target, int offset) {
+    if (rowStarts == null) {
+      System.arraycopy(values, row * width, target, offset, width);
+      return;
+    }
+    Arrays.fill(target, offset, offset + width, 0f);
+    for (int i = rowStarts[row]; i < rowStarts[row + 1]; i++) {
+      target[offset + columns[i]] = values[i];
+    }
+  }
+
+  /** Accumulates rows as compressed sparse rows and decides the storage at {@link #build()}. */
+  public static final class Builder {
+    private final int width;
+    private int rows;
+    private byte[] labels = new byte[16];
+    private float[] values = new float[64];
+    private int[] columns = new int[64];
+    private int[] rowStarts = new int[17];
+    private int nonZeros;
+
+    public Builder(int width) {
+      this.width = width;
+    }
+
+    public int rows() {
+      return rows;
+    }
+
+    /** Appends one row; {@code features} must have {@code width} finite values. */
+    public void add(double[] features, int label) {
+      if (rows == labels.length) {
+        labels = Arrays.copyOf(labels, labels.length * 2);
+        rowStarts = Arrays.copyOf(rowStarts, labels.length + 1);
+      }
+      for (int column = 0; column < features.length; column++) {
+        double value = features[column];
+        if (value != 0) {
+          if (nonZeros == values.length) {
+            values = Arrays.copyOf(values, values.length * 2);
+            columns = Arrays.copyOf(columns, columns.length * 2);
+          }
+          values[nonZeros] = (float) value;
+          columns[nonZeros] = column;
+          nonZeros++;
+        }
+      }
+      labels[rows] = (byte) label;
+      rows++;
+      rowStarts[rows] = nonZeros;
+    }
+
+    public FeatureChunk build() {
+      byte[] rowLabels = Arrays.copyOf(labels, rows);
+      if (nonZeros >= DENSE_SHARE * rows * (double) width) {
+        float[] dense = new float[rows * width];
+        for (int row = 0; row < rows; row++) {
+          for (int i = rowStarts[row]; i < rowStarts[row + 1]; i++) {
+            dense[row * width + columns[i]] = values[i];
+          }
+        }
+        return new FeatureChunk(width, rows, rowLabels, dense, null, null);
+      }
+      return new FeatureChunk(width, rows, rowLabels, Arrays.copyOf(values, nonZeros),
+          Arrays.copyOf(columns, nonZeros), Arrays.copyOf(rowStarts, rows + 1));
+    }
+  }
+}
