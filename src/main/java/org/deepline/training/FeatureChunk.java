@@ -23,15 +23,26 @@ public final class FeatureChunk implements Serializable {
   private final int[] columns;
   /** Sparse only: where each row starts in {@link #values} (rows + 1 entries); null when dense. */
   private final int[] rowStarts;
+  /**
+   * The first unusable row seen (a NaN, an infinity, a wrong width), described for the user, or null.
+   * Reported rather than thrown: an exception inside a Spark task reaches the driver as a stage
+   * failure wrapped in Spark's text, and the user should read one plain sentence.
+   */
+  private final String problem;
 
   private FeatureChunk(int width, int rows, byte[] labels, float[] values, int[] columns,
-      int[] rowStarts) {
+      int[] rowStarts, String problem) {
     this.width = width;
     this.rows = rows;
     this.labels = labels;
     this.values = values;
     this.columns = columns;
     this.rowStarts = rowStarts;
+    this.problem = problem;
+  }
+
+  public String problem() {
+    return problem;
   }
 
   public int rows() {
@@ -71,6 +82,7 @@ public final class FeatureChunk implements Serializable {
     private int[] columns = new int[64];
     private int[] rowStarts = new int[17];
     private int nonZeros;
+    private String problem;
 
     public Builder(int width) {
       this.width = width;
@@ -78,6 +90,13 @@ public final class FeatureChunk implements Serializable {
 
     public int rows() {
       return rows;
+    }
+
+    /** Remembers the first problem of the chunk (later ones add nothing the user needs). */
+    public void problem(String description) {
+      if (problem == null) {
+        problem = description;
+      }
     }
 
     /** Appends one row; {@code features} must have {@code width} finite values. */
@@ -112,10 +131,10 @@ public final class FeatureChunk implements Serializable {
             dense[row * width + columns[i]] = values[i];
           }
         }
-        return new FeatureChunk(width, rows, rowLabels, dense, null, null);
+        return new FeatureChunk(width, rows, rowLabels, dense, null, null, problem);
       }
       return new FeatureChunk(width, rows, rowLabels, Arrays.copyOf(values, nonZeros),
-          Arrays.copyOf(columns, nonZeros), Arrays.copyOf(rowStarts, rows + 1));
+          Arrays.copyOf(columns, nonZeros), Arrays.copyOf(rowStarts, rows + 1), problem);
     }
   }
 }

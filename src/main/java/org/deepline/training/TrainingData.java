@@ -92,25 +92,36 @@ public final class TrainingData implements Serializable {
     JavaRDD<FeatureChunk> chunks = ordered.queryExecution().toRdd().toJavaRDD()
         .mapPartitions(partition -> toChunks(partition, width, chunkRows, split))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    List<long[]> counts = chunks.mapPartitionsWithIndex((index, partition) -> {
-      long[] count = {index, 0, 0};
+    List<PartitionCount> counts = chunks.mapPartitionsWithIndex((index, partition) -> {
+      long rowCount = 0;
+      long positiveCount = 0;
+      String problem = null;
       while (partition.hasNext()) {
         FeatureChunk chunk = partition.next();
-        count[1] += chunk.rows();
+        rowCount += chunk.rows();
         for (int row = 0; row < chunk.rows(); row++) {
-          count[2] += chunk.label(row);
+          positiveCount += chunk.label(row);
         }
+        problem = problem == null ? chunk.problem() : problem;
       }
-      return List.of(count).iterator();
+      return List.of(new PartitionCount(index, rowCount, positiveCount, problem)).iterator();
     }, true).collect();
     long[] partitionRows = new long[partitions];
     long positives = 0;
-    for (long[] count : counts) {
-      partitionRows[(int) count[0]] += count[1];
-      positives += count[2];
+    for (PartitionCount count : counts) {
+      if (count.problem() != null) {
+        chunks.unpersist(false);
+        throw new DeeplineException(count.problem());
+      }
+      partitionRows[count.partition()] += count.rows();
+      positives += count.positives();
     }
     return new TrainingData(chunks, split, seed, width, partitionRows, positives);
   }
+
+  /** What the counting pass learns about one cached partition. */
+  private record PartitionCount(int partition, long rows, long positives, String problem)
+      implements Serializable {}
 
   private static Iterator<FeatureChunk> toChunks(Iterator<InternalRow> rows, int width,
       int chunkRows, String split) {
@@ -121,14 +132,16 @@ public final class TrainingData implements Serializable {
       InternalRow row = rows.next();
       ArrayData features = row.getArray(0);
       if (features.numElements() != width) {
-        throw new DeeplineException("train: a " + split + " row has " + features.numElements()
+        builder.problem("train: a " + split + " row has " + features.numElements()
             + " features, the feature model makes " + width + "; re-run features");
+        continue;
       }
       for (int i = 0; i < width; i++) {
         double value = features.getDouble(i);
         if (!Double.isFinite(value)) {
-          throw new DeeplineException("train: feature " + i + " of a " + split + " row is " + value
+          builder.problem("train: feature " + i + " of a " + split + " row is " + value
               + "; the features stage must not emit NaN or infinite values");
+          value = 0;
         }
         values[i] = value;
       }
