@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,15 @@ class SubmitPipelineIT {
   private static final String RUN_DATE = "2026-11-24";
   private static final double MIN_CHURN_AUC = 0.80;
   private static final double MIN_CREDIT_AUC = 0.75;
+  private static final int RESUME_EPOCHS = 6;
+  private static final int KILL_AFTER_EPOCH = 3;
+  private static final long KILL_WAIT_MINUTES = 5;
+  private static final long POLL_MILLIS = 200;
+  /**
+   * The data order and initialisation are seeded, but parameter averaging sums worker results in the
+   * order they arrive and dropout draws from per-thread generators, so two runs differ slightly.
+   */
+  private static final double RESUME_AUC_TOLERANCE = 0.01;
 
   @TempDir
   static Path warehouse;
@@ -104,5 +118,54 @@ class SubmitPipelineIT {
     Submit.Result noCommand = submit();
     assertEquals(2, noCommand.code());
     assertTrue(noCommand.err().contains("a command is required"), noCommand.err());
+  }
+
+  @Test
+  @Order(5)
+  void aKilledTrainingRunResumesFromItsLastCheckpoint() throws Exception {
+    List<String> train = List.of("train", "--conf", "conf/churn.json", "--warehouse",
+        warehouse.toString(), "--run-date", RUN_DATE, "--set", "training.epochs=" + RESUME_EPOCHS,
+        "--set", "training.patience=" + RESUME_EPOCHS);
+    Path log = Files.createTempFile("deepline-train", ".err");
+    List<String> command = new ArrayList<>();
+    command.add(Submit.home().resolve("submit/deepline-submit").toString());
+    command.addAll(train);
+    Process killed = new ProcessBuilder(command).directory(Submit.home().toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
+    String checkpointed = "epoch " + KILL_AFTER_EPOCH + "/" + RESUME_EPOCHS + ":";
+    long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(KILL_WAIT_MINUTES);
+    while (!Files.readString(log).contains(checkpointed)) {
+      assertTrue(killed.isAlive(), "train ended before epoch " + KILL_AFTER_EPOCH + ": "
+          + Files.readString(log));
+      assertTrue(System.currentTimeMillis() < deadline, "no " + checkpointed + " in time");
+      Thread.sleep(POLL_MILLIS);
+    }
+    // The launcher execs the JVM, so this is a SIGKILL of the driver itself: no shutdown hooks run.
+    killed.destroyForcibly().waitFor();
+    Matcher runLine =
+        Pattern.compile("train churn: run (\\S+) on ").matcher(Files.readString(log));
+    assertTrue(runLine.find(), "the log names the run id to resume");
+    String killedRun = runLine.group(1);
+    assertTrue(!Files.exists(warehouse.resolve("churn/models/" + killedRun)),
+        "a killed run registers no model");
+
+    List<String> resume = new ArrayList<>(train);
+    resume.addAll(List.of("--resume", killedRun));
+    Submit.Result resumed = submit(resume.toArray(String[]::new));
+    assertEquals(0, resumed.code(), resumed.errTail());
+    assertTrue(resumed.err().contains("resuming run " + killedRun + " after epoch "),
+        resumed.errTail());
+    JsonNode record = lastRun();
+    assertEquals(killedRun, record.get("artifacts").get("resumed_from").asText());
+    assertEquals(RESUME_EPOCHS, record.get("metrics").get("epochs_run").asInt());
+    assertTrue(!Files.exists(warehouse.resolve("churn/checkpoints/" + killedRun)),
+        "the resumed run's checkpoints are gone once it succeeded");
+    double resumedAuc = record.get("metrics").get("validation_roc_auc").asDouble();
+
+    Submit.Result straight = submit(train.toArray(String[]::new));
+    assertEquals(0, straight.code(), straight.errTail());
+    double straightAuc = lastRun().get("metrics").get("validation_roc_auc").asDouble();
+    assertEquals(straightAuc, resumedAuc, RESUME_AUC_TOLERANCE,
+        "a resumed run ends where an uninterrupted one does");
   }
 }

@@ -9,6 +9,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * Builds the DL4J network described by {@link TrainingConfig}: dense hidden layers and a two-class
@@ -32,7 +34,9 @@ public final class NetworkFactory {
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
         .weightInit(WeightInit.XAVIER)
-        .updater(new Adam(config.learningRate()))
+        .updater(config.learningRateDecay() == 1.0 ? new Adam(config.learningRate())
+            : new Adam(new ExponentialSchedule(ScheduleType.EPOCH, config.learningRate(),
+                config.learningRateDecay())))
         .l2(config.l2())
         .list();
     int width = inputWidth;

@@ -1,12 +1,15 @@
 package org.deepline.training;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.stats.StatsUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +66,24 @@ public final class ParameterAveraging {
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartionData(Repartition.Never)
         .storageLevel(null)
+        .collectTrainingStats(config.collectStats())
         .build();
     this.sparkNet = new SparkDl4jMultiLayer(spark, start, master);
+  }
+
+  /** DL4J's timing breakdown of every round so far, as an HTML page; null unless collect_stats. */
+  public byte[] statsPage() {
+    SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
+    if (stats == null) {
+      return null;
+    }
+    ByteArrayOutputStream page = new ByteArrayOutputStream();
+    try {
+      StatsUtils.exportStatsAsHTML(stats, page);
+    } catch (Exception e) {
+      throw new IllegalStateException("DL4J could not render its training stats", e);
+    }
+    return page.toByteArray();
   }
 
   public MultiLayerNetwork network() {
@@ -76,6 +95,9 @@ public final class ParameterAveraging {
     int rounds = train.roundsPerEpoch(rowsPerWorker);
     long started = System.nanoTime();
     long lastReport = System.currentTimeMillis();
+    // Workers receive the configuration with every round; its epoch count drives the learning rate
+    // schedule, and DL4J's master never advances it.
+    network().getLayerWiseConfigurations().setEpochCount(epoch - 1);
     for (int round = 0; round < rounds; round++) {
       sparkNet.fit(train.round(epoch, round, rowsPerWorker, config.batchSizePerWorker()));
       long now = System.currentTimeMillis();

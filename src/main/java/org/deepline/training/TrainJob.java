@@ -159,7 +159,7 @@ public final class TrainJob implements Stage {
 
   /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */
   record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
-      ScoredLabels bestScores) {}
+      ScoredLabels bestScores, byte[] statsPage) {}
 
   /** Epochs of parameter averaging, validation, checkpoint and the early-stopping decision. */
   private static final class EpochLoop {
@@ -245,7 +245,7 @@ public final class TrainJob implements Stage {
       }
       // The best epoch's scores again: the last epoch's are not the model's.
       ScoredLabels bestScores = validation.score(spark, best);
-      return new Training(best, epochs, bestEpoch, bestScores);
+      return new Training(best, epochs, bestEpoch, bestScores, averaging.statsPage());
     }
   }
 
@@ -287,6 +287,12 @@ public final class TrainJob implements Stage {
         .metric("parameters", outcome.network().numParams());
     if (resumeRunId != null) {
       result.artifact("resumed_from", resumeRunId);
+    }
+    if (outcome.statsPage() != null) {
+      String page = context.warehouse().reportDir(context.dataset(), context.runDate())
+          + "/training-stats-" + context.runId() + ".html";
+      context.files().writeBytes(page, outcome.statsPage());
+      result.artifact("training_stats_html", page);
     }
     return result.build();
   }

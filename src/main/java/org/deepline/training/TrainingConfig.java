@@ -21,10 +21,13 @@ import org.deepline.config.ConfigErrors;
  *                           frequency of the training split
  * @param earlyStoppingMetric validation metric that picks the best epoch: roc_auc, pr_auc or loss
  * @param minDelta           an epoch must beat the best metric by more than this to count
+ * @param learningRateDecay  the learning rate is multiplied by this after every epoch (1: constant)
+ * @param collectStats       save DL4J's timing breakdown of parameter averaging as an HTML page
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
-    List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta) {
+    List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
+    Double learningRateDecay, Boolean collectStats) {
   public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
   public static final int MAX_EPOCHS = 10_000;
@@ -57,11 +60,13 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     classWeights = classWeights == null ? "none" : classWeights;
     earlyStoppingMetric = earlyStoppingMetric == null ? "roc_auc" : earlyStoppingMetric;
     minDelta = minDelta == null ? 1e-4 : minDelta;
+    learningRateDecay = learningRateDecay == null ? 1.0 : learningRateDecay;
+    collectStats = collectStats != null && collectStats;
   }
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null, null);
   }
 
   /**
@@ -85,7 +90,8 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
   /** This config with the batch size fixed, as recorded with the model. */
   public TrainingConfig withBatchSize(int batchSize) {
     return new TrainingConfig(seed, epochs, patience, batchSize, averagingFrequency, workers,
-        learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta);
+        learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
+        collectStats);
   }
 
   public void validate(ConfigErrors errors) {
@@ -113,5 +119,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     errors.requireOneOf(classWeights, CLASS_WEIGHTS, "class_weights");
     errors.requireOneOf(earlyStoppingMetric, EARLY_STOPPING_METRICS, "early_stopping_metric");
     errors.require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
+    errors.require(learningRateDecay > 0 && learningRateDecay <= 1, "learning_rate_decay",
+        "must be in (0, 1], got " + learningRateDecay);
   }
 }

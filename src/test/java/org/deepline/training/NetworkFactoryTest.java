@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
 
 class NetworkFactoryTest {
   @Test
   void layersFollowTheConfigAndEndInATwoClassSoftmax() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
-        List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null, null, null);
+        List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null, null, null,
+        null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 
@@ -32,6 +35,21 @@ class NetworkFactoryTest {
     assertEquals(4, output.getNIn());
     assertEquals(2, output.getNOut());
     assertEquals("softmax", output.getActivationFn().toString());
+  }
+
+  @Test
+  void learningRateDecayIsAnEpochSchedule() {
+    TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, 0.01, null, null,
+        null, null, null, 0.5, null);
+
+    MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
+
+    Adam adam = (Adam) ((BaseLayer) network.getConf(0).getLayer()).getIUpdater();
+    assertEquals(0.01, adam.getLearningRate(0, 0), 1e-12);
+    assertEquals(0.0025, adam.getLearningRate(0, 2), 1e-12);
+    Adam constant = (Adam) ((BaseLayer) NetworkFactory.binaryClassifier(
+        TrainingConfig.defaults(), 10, null).getConf(0).getLayer()).getIUpdater();
+    assertEquals(0.005, constant.getLearningRate(1000, 7), 1e-12);
   }
 
   @Test
