@@ -89,11 +89,6 @@ public final class Warehouse {
     return root + "/" + dataset + "/checkpoints/" + runId;
   }
 
-  /** Scratch space for a run (e.g. DL4J's exported minibatches); deleted when the run ends. */
-  public String scratchDir(String runId) {
-    return root + "/" + SYSTEM_DIR + "/scratch/" + runId;
-  }
-
   @Override
   public String toString() {
     return root;
