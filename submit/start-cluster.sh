@@ -81,7 +81,9 @@ done
 
 require_java
 ensure_built
-class_path="$(runtime_classpath)"
+# Spark and its dependencies only: the daemons never load deepline's classes, and a rebuild rewrites
+# the app jar in target/ under running JVMs that would otherwise hold it open.
+class_path="$(cat "$CLASSPATH_FILE")"
 
 # A Worker builds each executor's command with Spark's launcher, which insists on $SPARK_HOME/jars
 # and a Scala version even though every jar an executor needs comes from spark.executor.extraClassPath
