@@ -1,0 +1,459 @@
+package org.deepline.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deepline on a real Spark standalone cluster: {@code submit/start-cluster.sh} starts a Master and
+ * two Workers of one core each from the project's own Spark classes, and the stages run through
+ * {@code submit/deepline-submit --master spark://...}, so every task runs in an executor JVM that a
+ * Worker launched, never in the driver. What ran where is read back from Spark's event log, the
+ * workers' directories and the processes themselves.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+  private static final String HOST = "127.0.0.1";
+  private static final int WORKERS = 2;
+  private static final int CORES_PER_WORKER = 1;
+  private static final String WORKER_MEMORY = "2g";
+  private static final String EXECUTOR_MEMORY = "1g";
+  private static final String RUN_DATE = "2026-11-24";
+  /** Credit is the smaller sample (4,454 rows): the faster of the two on a 2-core machine. */
+  private static final String CONFIG = "conf/credit.json";
+  private static final int CREDIT_ROWS = 4454;
+  private static final int EPOCHS = 2;
+  /** Two epochs reach about 0.80 on credit's validation split; a broken cluster run is near 0.5. */
+  private static final double MIN_VALIDATION_AUC = 0.75;
+  /**
+   * Enough epochs that training is still running well after the first one, when an executor is
+   * killed (patience as large, so early stopping cannot end it first).
+   */
+  private static final int LONG_EPOCHS = 6;
+  private static final Duration KILL_WINDOW = Duration.ofMinutes(5);
+  private static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * How long a frozen executor is left before its active tasks are read: enough for the driver to
+   * process the status updates the executor sent just before it froze, even on a loaded machine.
+   */
+  private static final Duration DRIVER_CATCH_UP = Duration.ofSeconds(2);
+  /** The trainer logs this after every epoch; seeing it means the training rounds are under way. */
+  private static final String EPOCH_LOG = "epoch 1/" + LONG_EPOCHS;
+  private static final String NOT_AN_EXECUTOR = "driver";
+
+  @TempDir
+  static Path clusterDir;
+  @TempDir
+  static Path warehouse;
+  @TempDir
+  static Path eventLogs;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static Map<String, String> clusterEnv;
+  private static String masterUrl;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    int masterPort = freePort();
+    clusterEnv = Map.of("DEEPLINE_CLUSTER_DIR", clusterDir.toString(),
+        "DEEPLINE_MASTER_PORT", String.valueOf(masterPort),
+        "DEEPLINE_MASTER_WEBUI_PORT", String.valueOf(freePort()));
+    Submit.Result started = Submit.script("submit/start-cluster.sh", clusterEnv, "--workers",
+        String.valueOf(WORKERS), "--cores-per-worker", String.valueOf(CORES_PER_WORKER), "--memory",
+        WORKER_MEMORY);
+    assertEquals(0, started.code(), started.errTail());
+    masterUrl = started.out().trim();
+    assertEquals("spark://" + HOST + ":" + masterPort, masterUrl);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (clusterEnv == null) {
+      return;
+    }
+    List<Long> daemons = daemonPids("");
+    Submit.Result stopped = Submit.script("submit/stop-cluster.sh", clusterEnv);
+    assertEquals(0, stopped.code(), stopped.errTail());
+    for (long pid : daemons) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+          "daemon " + pid + " still running");
+    }
+    Submit.Result again = Submit.script("submit/stop-cluster.sh", clusterEnv);
+    assertEquals(0, again.code(), "stopping twice is harmless: " + again.errTail());
+  }
+
+  @Test
+  @Order(1)
+  void pipelineRunsItsTasksInTwoExecutorJvmsOfTheCluster() throws Exception {
+    Path events = Files.createDirectories(eventLogs.resolve("pipeline"));
+    Submit.Result run = submitToCluster(events, List.of(), "pipeline", "--conf", CONFIG,
+        "--warehouse", warehouse.toString(), "--run-date", RUN_DATE,
+        "--set", "training.epochs=" + EPOCHS);
+    assertEquals(0, run.code(), run.errTail());
+    assertTrue(run.out().contains("pipeline credit " + RUN_DATE + ": succeeded"), run.out());
+
+    JsonNode pipeline = runsShowLast();
+    assertEquals("SUCCEEDED", pipeline.get("status").asText());
+    JsonNode metrics = pipeline.get("metrics");
+    double auc = metrics.get("train.validation_roc_auc").asDouble();
+    assertTrue(auc >= MIN_VALIDATION_AUC, "validation ROC AUC " + auc);
+    assertEquals(EPOCHS, metrics.get("train.epochs_run").asInt());
+    assertEquals(CREDIT_ROWS, metrics.get("score.rows_scored").asLong());
+
+    EventLog log = EventLog.read(events);
+    assertEquals(Set.of("0", "1"), log.executors().keySet(), "one executor per worker");
+    log.executors().values().forEach(cores -> assertEquals(CORES_PER_WORKER, cores));
+    assertFalse(log.taskCountByExecutor().containsKey(NOT_AN_EXECUTOR), "no task in the driver");
+    JsonNode train = childRun(pipeline.get("run_id").asText(), "train");
+    Map<String, Integer> trainTasks = log.taskCountByExecutor(
+        Instant.parse(train.get("started_at").asText()),
+        Instant.parse(train.get("finished_at").asText()));
+    assertEquals(Set.of("0", "1"), trainTasks.keySet(), "training tasks by executor: " + trainTasks);
+
+    // Each worker launched one of the two executors as its own JVM, with the launcher's class path
+    // (the app jar, then every dependency in Maven's order), the Java 17 module openings and the
+    // native library cache: the first line of its stderr file is the command the worker ran.
+    String classPath = appJar() + ":"
+        + Files.readString(Submit.home().resolve("target/runtime-classpath.txt")).trim();
+    Set<String> launched = new TreeSet<>();
+    for (int worker = 1; worker <= WORKERS; worker++) {
+      List<Path> executorDirs = executorDirs(worker, log.appId());
+      assertEquals(1, executorDirs.size(), "executors of worker " + worker + ": " + executorDirs);
+      launched.add(executorDirs.get(0).getFileName().toString());
+      String command = Files.readString(executorDirs.get(0).resolve("stderr")).lines()
+          .findFirst().orElse("");
+      assertTrue(command.startsWith("Spark Executor Command:"), command);
+      assertTrue(command.contains("\"-cp\" \"" + classPath + ":"), "executor class path");
+      assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), "module openings");
+      assertTrue(command.contains("-Dorg.bytedeco.javacpp.cachedir="), "native cache");
+    }
+    assertEquals(log.executors().keySet(), launched);
+    for (long worker : daemonPids("worker-")) {
+      assertTrue(procFile(worker, "environ").contains("OMP_NUM_THREADS=1\n"),
+          "worker " + worker + " environment");
+    }
+  }
+
+  /**
+   * SIGKILL of one executor JVM in the middle of a training task. What happens, every time: Spark
+   * marks the executor lost, the task that was running on it fails with ExecutorLostFailure and is
+   * retried on an executor that is alive (a task may fail 4 times on a cluster), the cached training
+   * chunks that lived in the killed JVM are recomputed from the features table, and the master has
+   * the worker launch a replacement executor. Parameter averaging recomputes the round from the
+   * broadcast parameters, so training carries on and finishes: the command exits 0 with every epoch
+   * run and its metrics recorded.
+   */
+  @Test
+  @Order(2)
+  void killingAnExecutorMidTaskRetriesTheTaskAndTrainingFinishes() throws Exception {
+    Path events = Files.createDirectories(eventLogs.resolve("train"));
+    int uiPort = freePort();
+    Submit.Running train = Submit.start("submit/deepline-submit", Map.of(),
+        clusterArgs(events, List.of("--conf", "spark.ui.port=" + uiPort), "train", "--conf",
+            CONFIG, "--warehouse", warehouse.toString(), "--run-date", RUN_DATE,
+            "--set", "training.epochs=" + LONG_EPOCHS, "--set", "training.patience=" + LONG_EPOCHS));
+    String killed;
+    try {
+      killed = killAnExecutorInTheMiddleOfATask(train, uiPort);
+    } catch (Throwable notKilled) {
+      train.process().destroyForcibly();
+      throw notKilled;
+    }
+    Submit.Result run = train.await();
+
+    assertEquals(0, run.code(), run.errTail());
+    JsonNode record = runsShowLast();
+    assertEquals("train", record.get("command").asText());
+    assertEquals("SUCCEEDED", record.get("status").asText());
+    assertEquals(LONG_EPOCHS, record.get("metrics").get("epochs_run").asInt());
+    double auc = record.get("metrics").get("validation_roc_auc").asDouble();
+    assertTrue(auc >= MIN_VALIDATION_AUC, "validation ROC AUC " + auc);
+
+    EventLog log = EventLog.read(events);
+    assertTrue(log.removedExecutors().contains(killed), "removed: " + log.removedExecutors());
+    List<JsonNode> lost = log.failedTasks(killed);
+    assertFalse(lost.isEmpty(), "the task running on executor " + killed + " was lost");
+    for (JsonNode task : lost) {
+      assertEquals("ExecutorLostFailure", task.get("Task End Reason").get("Reason").asText());
+      assertTrue(log.succeededLater(task), "the lost task was retried successfully: " + task);
+    }
+    int launched = 0;
+    for (int worker = 1; worker <= WORKERS; worker++) {
+      launched += executorDirs(worker, log.appId()).size();
+    }
+    assertEquals(WORKERS + 1, launched, "the workers launched a replacement executor");
+  }
+
+  /**
+   * Waits until training is under way, then freezes (SIGSTOP) an executor that the driver's REST API
+   * shows busy. A frozen JVM cannot finish a task, so once the driver has caught up, a task still
+   * active on it is certain to be running at the kill (SIGKILL); when none is, the executor is let go
+   * on (SIGCONT) and another moment is tried. Returns the killed executor's id.
+   */
+  private static String killAnExecutorInTheMiddleOfATask(Submit.Running train, int uiPort)
+      throws Exception {
+    long deadline = System.nanoTime() + KILL_WINDOW.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertTrue(train.process().isAlive(), "train ended before an executor was killed: "
+          + Submit.tail(train.errSoFar()));
+      Optional<String> busy = train.errSoFar().contains(EPOCH_LOG)
+          ? executorRunningATask(uiPort) : Optional.empty();
+      if (busy.isPresent()) {
+        ProcessHandle executor = executorProcess(busy.get());
+        assertTrue(procFile(executor.pid(), "environ").contains("OMP_NUM_THREADS=1\n"),
+            "executor environment");
+        signal(executor, "STOP");
+        Thread.sleep(DRIVER_CATCH_UP.toMillis());
+        if (activeTasks(uiPort, busy.get()) > 0) {
+          assertTrue(executor.destroyForcibly(), "SIGKILL sent");
+          return busy.get();
+        }
+        signal(executor, "CONT");
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    throw new AssertionError("no executor was running a task of the training within "
+        + KILL_WINDOW + ": " + Submit.tail(train.errSoFar()));
+  }
+
+  private static void signal(ProcessHandle process, String signal) throws Exception {
+    int code = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + process.pid())
+        .inheritIO().start().waitFor();
+    assertEquals(0, code, "kill -" + signal + " " + process.pid());
+  }
+
+  private static Optional<String> executorRunningATask(int uiPort) throws Exception {
+    JsonNode executors = executors(uiPort);
+    for (JsonNode executor : executors == null ? List.<JsonNode>of() : toList(executors)) {
+      String id = executor.get("id").asText();
+      if (!NOT_AN_EXECUTOR.equals(id) && executor.get("activeTasks").asInt() > 0) {
+        return Optional.of(id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int activeTasks(int uiPort, String executorId) throws Exception {
+    JsonNode executors = executors(uiPort);
+    for (JsonNode executor : executors == null ? List.<JsonNode>of() : toList(executors)) {
+      if (executorId.equals(executor.get("id").asText())) {
+        return executor.get("activeTasks").asInt();
+      }
+    }
+    return 0;
+  }
+
+  /** The live executors of the one application the driver runs, from its REST API. */
+  private static JsonNode executors(int uiPort) throws Exception {
+    String api = "http://" + HOST + ":" + uiPort + "/api/v1/applications";
+    JsonNode apps = getJson(api);
+    if (apps == null || apps.isEmpty()) {
+      return null;
+    }
+    return getJson(api + "/" + apps.get(0).get("id").asText() + "/executors");
+  }
+
+  private static List<JsonNode> toList(JsonNode array) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    return items;
+  }
+
+  /** The executor JVM of that id: a child of one of this cluster's Worker processes. */
+  private static ProcessHandle executorProcess(String executorId) throws IOException {
+    for (long pid : daemonPids("worker-")) {
+      for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList())
+          .orElse(List.of())) {
+        List<String> args = List.of(procFile(child.pid(), "cmdline").split("\n"));
+        int at = args.indexOf("--executor-id");
+        if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && at >= 0
+            && executorId.equals(args.get(at + 1))) {
+          return child;
+        }
+      }
+    }
+    throw new AssertionError("no executor process with id " + executorId);
+  }
+
+  private static Submit.Result submitToCluster(Path events, List<String> sparkArgs,
+      String... deeplineArgs) throws Exception {
+    return Submit.run(Map.of(), clusterArgs(events, sparkArgs, deeplineArgs));
+  }
+
+  private static List<String> clusterArgs(Path events, List<String> sparkArgs,
+      String... deeplineArgs) {
+    List<String> args = new ArrayList<>(List.of("--master", masterUrl,
+        "--executor-memory", EXECUTOR_MEMORY,
+        "--conf", "spark.eventLog.enabled=true",
+        "--conf", "spark.eventLog.dir=" + events.toUri()));
+    args.addAll(sparkArgs);
+    args.addAll(List.of(deeplineArgs));
+    return args;
+  }
+
+  private static JsonNode runsShowLast() throws Exception {
+    Submit.Result shown = Submit.run("runs", "show", "--last", "--json", "--warehouse",
+        warehouse.toString());
+    assertEquals(0, shown.code(), shown.errTail());
+    return Submit.json(shown.out());
+  }
+
+  private static JsonNode childRun(String parentRunId, String command) throws Exception {
+    Submit.Result listed = Submit.run("runs", "list", "--json", "--warehouse",
+        warehouse.toString());
+    assertEquals(0, listed.code(), listed.errTail());
+    for (JsonNode record : Submit.json(listed.out())) {
+      if (parentRunId.equals(record.get("parent_run_id").asText())
+          && command.equals(record.get("command").asText())) {
+        return record;
+      }
+    }
+    throw new AssertionError("no " + command + " run under " + parentRunId + ": " + listed.out());
+  }
+
+  private static List<Path> executorDirs(int worker, String appId) throws IOException {
+    try (Stream<Path> dirs = Files.list(clusterDir.resolve("worker-" + worker).resolve(appId))) {
+      return dirs.filter(Files::isDirectory).sorted().toList();
+    }
+  }
+
+  /** Pids of the cluster's daemons whose pid file names start with the prefix. */
+  private static List<Long> daemonPids(String prefix) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> files = Files.list(clusterDir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+          && f.toString().endsWith(".pid")).toList()) {
+        pids.add(Long.parseLong(Files.readString(file).trim()));
+      }
+    }
+    return pids;
+  }
+
+  /** A /proc file of a process with its NUL separators as newlines ("" when the process is gone). */
+  private static String procFile(long pid, String name) {
+    try {
+      byte[] bytes = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), name));
+      return new String(bytes, StandardCharsets.UTF_8).replace('\0', '\n');
+    } catch (IOException gone) {
+      return "";
+    }
+  }
+
+  private static JsonNode getJson(String url) throws InterruptedException {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Submit.json(response.body()) : null;
+    } catch (IOException notServingYet) {
+      return null;
+    }
+  }
+
+  private static Path appJar() throws IOException {
+    try (Stream<Path> files = Files.list(Submit.home().resolve("target"))) {
+      return files.filter(f -> f.getFileName().toString().matches("deepline-[^/]*\\.jar"))
+          .findFirst().orElseThrow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The events of the one application whose Spark event log is in a directory. */
+  private record EventLog(String appId, List<JsonNode> events) {
+    static EventLog read(Path dir) throws IOException {
+      List<Path> files;
+      try (Stream<Path> listed = Files.list(dir)) {
+        files = listed.toList();
+      }
+      assertEquals(1, files.size(), "one event log: " + files);
+      List<JsonNode> events = new ArrayList<>();
+      try (BufferedReader reader = Files.newBufferedReader(files.get(0))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          events.add(Submit.json(line));
+        }
+      }
+      return new EventLog(files.get(0).getFileName().toString(), events);
+    }
+
+    private Stream<JsonNode> of(String type) {
+      return events.stream().filter(e -> type.equals(e.get("Event").asText()));
+    }
+
+    /** Cores of every executor that joined the application, by executor id. */
+    Map<String, Integer> executors() {
+      Map<String, Integer> executors = new TreeMap<>();
+      of("SparkListenerExecutorAdded").forEach(e -> executors.put(e.get("Executor ID").asText(),
+          e.get("Executor Info").get("Total Cores").asInt()));
+      return executors;
+    }
+
+    Set<String> removedExecutors() {
+      Set<String> removed = new TreeSet<>();
+      of("SparkListenerExecutorRemoved").forEach(e -> removed.add(e.get("Executor ID").asText()));
+      return removed;
+    }
+
+    Map<String, Integer> taskCountByExecutor() {
+      return taskCountByExecutor(Instant.MIN, Instant.MAX);
+    }
+
+    /** Finished tasks by executor id, of the tasks launched in [from, to]. */
+    Map<String, Integer> taskCountByExecutor(Instant from, Instant to) {
+      Map<String, Integer> counts = new TreeMap<>();
+      of("SparkListenerTaskEnd").map(e -> e.get("Task Info")).filter(task -> {
+        Instant launched = Instant.ofEpochMilli(task.get("Launch Time").asLong());
+        return !launched.isBefore(from) && !launched.isAfter(to);
+      }).forEach(task -> counts.merge(task.get("Executor ID").asText(), 1, Integer::sum));
+      return counts;
+    }
+
+    /** The end events of the tasks that failed on an executor. */
+    List<JsonNode> failedTasks(String executorId) {
+      return of("SparkListenerTaskEnd").filter(e -> e.get("Task Info").get("Failed").asBoolean()
+          && executorId.equals(e.get("Task Info").get("Executor ID").asText())).toList();
+    }
+
+    /** Whether a later attempt of the same task (stage and partition) succeeded. */
+    boolean succeededLater(JsonNode failed) {
+      long stage = failed.get("Stage ID").asLong();
+      long partition = failed.get("Task Info").get("Partition ID").asLong();
+      return of("SparkListenerTaskEnd").anyMatch(e -> e.get("Stage ID").asLong() == stage
+          && e.get("Task Info").get("Partition ID").asLong() == partition
+          && !e.get("Task Info").get("Failed").asBoolean()
+          && "Success".equals(e.get("Task End Reason").get("Reason").asText()));
+    }
+  }
+}
