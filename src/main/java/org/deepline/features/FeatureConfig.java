@@ -4,7 +4,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.deepline.config.ConfigErrors;
+import org.deepline.config.LabelConfig;
 import org.deepline.etl.ColumnSpec;
 
 /**
@@ -29,14 +31,16 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
     minCategoryCount = minCategoryCount == null ? 1L : minCategoryCount;
   }
 
+  /** Every raw column a feature is computed from. */
   public List<String> inputColumns() {
-    return java.util.stream.Stream.concat(numeric.stream(), categorical.stream()).toList();
+    return Stream.concat(numeric.stream(), categorical.stream()).toList();
   }
 
-  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, String labelColumn) {
+  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, LabelConfig label) {
     if (numeric.isEmpty() && categorical.isEmpty()) {
       errors.add("numeric", "at least one numeric or categorical feature is required");
     }
+    Set<String> labelInputs = label == null ? Set.of() : label.columnsRead(columns);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < numeric.size(); i++) {
       String name = numeric.get(i);
@@ -47,18 +51,35 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
             + "; list it under categorical");
       }
       errors.require(seen.add(name), "numeric[" + i + "]", name + " is listed twice");
+      requireNotLabelInput(errors, "numeric[" + i + "]", name, label, labelInputs);
     }
     for (int i = 0; i < categorical.size(); i++) {
       String name = categorical.get(i);
       errors.requireColumn(name, columns, "categorical[" + i + "]");
       errors.require(seen.add(name), "categorical[" + i + "]", name + " is listed twice");
+      requireNotLabelInput(errors, "categorical[" + i + "]", name, label, labelInputs);
     }
-    errors.require(!seen.contains(labelColumn), "numeric",
-        "the label column " + labelColumn + " cannot be a feature");
     for (int i = 0; i < crosses.size(); i++) {
       crosses.get(i).validate(errors.at("crosses", i), categorical);
     }
     errors.requirePositive(maxCategories, "max_categories");
     errors.requirePositive(minCategoryCount, "min_category_count");
+  }
+
+  /**
+   * A feature computed from the label's own inputs hands the network its target (a label
+   * {@code delay > 15} with {@code delay} as a feature is a perfect leak), so it is a config error.
+   */
+  private static void requireNotLabelInput(ConfigErrors errors, String field, String name,
+      LabelConfig label, Set<String> labelInputs) {
+    if (!labelInputs.contains(name)) {
+      return;
+    }
+    if (label.isExpression()) {
+      errors.add(field, name + " is read by " + label.describe()
+          + "; a feature computed from the label's inputs leaks the label");
+    } else {
+      errors.add(field, "the label column " + name + " cannot be a feature");
+    }
   }
 }
