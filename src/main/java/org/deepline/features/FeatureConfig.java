@@ -18,9 +18,10 @@ import org.deepline.etl.ColumnSpec;
  * @param crosses          hashed crosses of two categorical columns
  * @param maxCategories    the most frequent values kept per categorical column
  * @param minCategoryCount values seen fewer times in training share the unseen slot
+ * @param datetime         date and timestamp columns turned into calendar parts
  */
 public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
-    Integer maxCategories, Long minCategoryCount) {
+    Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime) {
   public static final int DEFAULT_MAX_CATEGORIES = 100;
 
   public FeatureConfig {
@@ -29,16 +30,18 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
     crosses = crosses == null ? List.of() : List.copyOf(crosses);
     maxCategories = maxCategories == null ? DEFAULT_MAX_CATEGORIES : maxCategories;
     minCategoryCount = minCategoryCount == null ? 1L : minCategoryCount;
+    datetime = datetime == null ? List.of() : List.copyOf(datetime);
   }
 
   /** Every raw column a feature is computed from. */
   public List<String> inputColumns() {
-    return Stream.concat(numeric.stream(), categorical.stream()).toList();
+    return Stream.of(numeric.stream(), categorical.stream(),
+        datetime.stream().map(DateTimeSpec::column)).flatMap(s -> s).toList();
   }
 
   public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, LabelConfig label) {
-    if (numeric.isEmpty() && categorical.isEmpty()) {
-      errors.add("numeric", "at least one numeric or categorical feature is required");
+    if (numeric.isEmpty() && categorical.isEmpty() && datetime.isEmpty()) {
+      errors.add("numeric", "at least one numeric, categorical or datetime feature is required");
     }
     Set<String> labelInputs = label == null ? Set.of() : label.columnsRead(columns);
     Set<String> seen = new HashSet<>();
@@ -48,7 +51,8 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
       ColumnSpec spec = columns.get(name);
       if (spec != null && !spec.isNumeric() && !"boolean".equals(spec.type())) {
         errors.add("numeric[" + i + "]", name + " is declared " + spec.type()
-            + "; list it under categorical");
+            + "; list it under " + ("date".equals(spec.type()) || "timestamp".equals(spec.type())
+                ? "datetime" : "categorical"));
       }
       errors.require(seen.add(name), "numeric[" + i + "]", name + " is listed twice");
       requireNotLabelInput(errors, "numeric[" + i + "]", name, label, labelInputs);
@@ -58,6 +62,19 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
       errors.requireColumn(name, columns, "categorical[" + i + "]");
       errors.require(seen.add(name), "categorical[" + i + "]", name + " is listed twice");
       requireNotLabelInput(errors, "categorical[" + i + "]", name, label, labelInputs);
+    }
+    for (int i = 0; i < datetime.size(); i++) {
+      DateTimeSpec spec = datetime.get(i);
+      ConfigErrors at = errors.at("datetime", i);
+      if (spec == null) {
+        at.add(null, "must be an object");
+        continue;
+      }
+      spec.validate(at, columns);
+      if (spec.column() != null) {
+        at.require(seen.add(spec.column()), "column", spec.column() + " is listed twice");
+        requireNotLabelInput(at, "column", spec.column(), label, labelInputs);
+      }
     }
     for (int i = 0; i < crosses.size(); i++) {
       crosses.get(i).validate(errors.at("crosses", i), categorical);
