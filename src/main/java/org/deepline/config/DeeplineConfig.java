@@ -60,7 +60,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     if (features == null) {
       errors.add("features", "is required");
     } else {
-      features.validate(errors.at("features"), columns, label == null ? null : label.column());
+      features.validate(errors.at("features"), columns, label);
     }
     ingest.validate(errors.at("ingest"));
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()

@@ -1,27 +1,135 @@
 package org.deepline.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.deepline.core.Columns;
+import org.deepline.core.DeeplineException;
 import org.deepline.etl.ColumnSpec;
 
 /**
- * The binary target: which column, and which of its values is the positive class. Every later stage
- * reads the label through {@code label = 1.0 if column == positive else 0.0}.
+ * The binary target, in one of two forms:
+ *
+ * <ul>
+ *   <li>{@code column} + {@code positive}: 1.0 where the column's text equals {@code positive}, else
+ *       0.0;</li>
+ *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
+ *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
+ *       are missing) is quarantined at ingest, so every silver row has a label.</li>
+ * </ul>
+ *
+ * <p>Every later stage reads the label through {@link #binary()} as the column {@value #LABEL}.
  */
-public record LabelConfig(String column, String positive) {
+public record LabelConfig(String column, String positive, String expression) {
   /**
    * The 0/1 label column every stage after ingest works with; underscored like every column deepline
    * derives, so it can never clash with a source column (those may not start with '_').
    */
   public static final String LABEL = "_label";
+  private static final String PROBE = "_label_probe";
 
-  /** 1.0 where the label column holds the positive value, 0.0 otherwise (null stays null). */
-  public org.apache.spark.sql.Column binary() {
-    org.apache.spark.sql.Column value = org.deepline.core.Columns.col(column);
-    return org.apache.spark.sql.functions.when(value.isNull(), null)
+  public boolean isExpression() {
+    return expression != null;
+  }
+
+  /** 1.0 for the positive class, 0.0 for the negative one, null when it cannot be told. */
+  public Column binary() {
+    if (isExpression()) {
+      Column condition = functions.expr(expression);
+      return functions.when(condition.isNull(), null).otherwise(condition.cast(DataTypes.DoubleType));
+    }
+    Column value = Columns.col(column);
+    return functions.when(value.isNull(), null)
         .otherwise(value.cast("string").equalTo(positive).cast("double"));
   }
 
+  /**
+   * {@link #binary()} for {@code rows}, after checking before any data is read that an expression
+   * resolves on their columns, is boolean and deterministic (ingest and split evaluate it separately
+   * and must agree).
+   */
+  public Column binaryOn(Dataset<Row> rows) {
+    if (!isExpression()) {
+      return binary();
+    }
+    Dataset<Row> probe;
+    try {
+      probe = rows.select(functions.col("*"), functions.expr(expression).as(PROBE));
+    } catch (Exception e) {
+      // Analysis and parse errors are checked Scala exceptions, thrown undeclared.
+      String reason = e instanceof AnalysisException analysis ? analysis.getSimpleMessage()
+          : String.valueOf(e.getMessage());
+      throw new DeeplineException(describe() + " cannot be evaluated: "
+          + reason.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+              .orElse(reason), e);
+    }
+    DataType type = probe.schema().apply(PROBE).dataType();
+    if (type != DataTypes.BooleanType) {
+      throw new DeeplineException(describe() + " is " + type.simpleString()
+          + ", not boolean; write a condition, e.g. delay > 15");
+    }
+    LogicalPlan analyzed = probe.queryExecution().analyzed();
+    if (analyzed instanceof Project project) {
+      // NamedExpression is a Scala trait, seen from Java without Expression's methods.
+      Expression evaluated = (Expression) project.projectList().last();
+      if (!evaluated.deterministic()) {
+        throw new DeeplineException(describe() + " is not deterministic; ingest and split would "
+            + "give a record different labels");
+      }
+    }
+    return binary();
+  }
+
+  /** The quarantine reason of a row whose label expression is null. */
+  public String nullReason() {
+    return "label expression `" + expression + "` is null";
+  }
+
+  /** How error messages name the label. */
+  public String describe() {
+    return isExpression() ? "label.expression `" + expression + "`" : "label.column " + column;
+  }
+
+  /**
+   * The declared columns the label is computed from: they cannot be features, which would hand the
+   * network its own target.
+   */
+  public Set<String> columnsRead(Map<String, ColumnSpec> declared) {
+    if (!isExpression()) {
+      return column == null ? Set.of() : Set.of(column);
+    }
+    Set<String> read = new LinkedHashSet<>();
+    try {
+      for (String name : SqlExpressions.referencedColumns(expression)) {
+        String match = declaredName(name, declared);
+        if (match != null) {
+          read.add(match);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // A parse error is reported by validate; no columns are known.
+    }
+    return read;
+  }
+
   public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns) {
+    if (isExpression()) {
+      validateExpression(errors, columns);
+      return;
+    }
     errors.requireColumn(column, columns, "column");
     errors.requireNonBlank(positive, "positive");
     ColumnSpec spec = columns.get(column);
@@ -34,5 +142,43 @@ public record LabelConfig(String column, String positive) {
       errors.add("positive", positive + " is not among " + column + "'s allowed_values "
           + spec.allowedValues());
     }
+  }
+
+  private void validateExpression(ConfigErrors errors, Map<String, ColumnSpec> columns) {
+    if (column != null || positive != null) {
+      errors.add("expression", "give either column and positive, or expression, not both");
+    }
+    if (expression.isBlank()) {
+      errors.add("expression", "must not be blank");
+      return;
+    }
+    List<String> read;
+    try {
+      read = SqlExpressions.referencedColumns(expression);
+    } catch (IllegalArgumentException e) {
+      errors.add("expression", "`" + expression + "` is not a valid Spark SQL expression: "
+          + e.getMessage());
+      return;
+    }
+    if (read.isEmpty()) {
+      errors.add("expression", "`" + expression + "` reads no column; a label must depend on the "
+          + "record");
+    }
+    List<String> unknown = new ArrayList<>();
+    read.stream().filter(name -> declaredName(name, columns) == null).forEach(unknown::add);
+    if (!unknown.isEmpty()) {
+      errors.add("expression", "`" + expression + "` reads " + unknown
+          + ", not declared in schema.columns " + columns.keySet());
+    }
+  }
+
+  /** The declared column a name in an expression resolves to: Spark compares names ignoring case. */
+  private static String declaredName(String name, Map<String, ColumnSpec> declared) {
+    for (String candidate : declared.keySet()) {
+      if (candidate.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+        return candidate;
+      }
+    }
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 package org.deepline.core;
 
 import io.delta.tables.DeltaTable;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class DeltaTables {
   public static final String RUN_DATE = "run_date";
+  /** The operation metric of a Delta write commit that counts the rows it wrote. */
+  private static final String NUM_OUTPUT_ROWS = "numOutputRows";
 
   private DeltaTables() {}
 
@@ -68,6 +71,19 @@ public final class DeltaTables {
    * carry that run date), creating the table partitioned by run date when it does not exist.
    */
   public static TableRef replaceRunDate(Dataset<Row> rows, String path, String runDate) {
+    return replaceRunDateCounted(rows, path, runDate).table();
+  }
+
+  /**
+   * A write's commit: the table version it made and the rows it wrote, as Delta recorded them in its
+   * log ({@code numOutputRows}), so a stage can count what it wrote without reading it back. The count
+   * is empty when Delta kept no operation metrics
+   * ({@code spark.databricks.delta.history.metricsEnabled=false}) or another writer committed first.
+   */
+  public record Written(TableRef table, OptionalLong rows) {}
+
+  /** {@link #replaceRunDate}, also returning the number of rows written. */
+  public static Written replaceRunDateCounted(Dataset<Row> rows, String path, String runDate) {
     SparkSession spark = rows.sparkSession();
     Dataset<Row> dated = rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"));
     if (!exists(spark, path)) {
@@ -80,7 +96,14 @@ public final class DeltaTables {
           .option("mergeSchema", "true")
           .save(path);
     }
-    return ref(spark, path);
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    TableRef table = new TableRef(path, last.getLong(0));
+    if (last.isNullAt(1)) {
+      return new Written(table, OptionalLong.empty());
+    }
+    String written = last.<String, String>getJavaMap(1).get(NUM_OUTPUT_ROWS);
+    return new Written(table, written == null ? OptionalLong.empty()
+        : OptionalLong.of(Long.parseLong(written)));
   }
 
   /**

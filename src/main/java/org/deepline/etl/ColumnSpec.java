@@ -7,7 +7,8 @@ import org.deepline.config.ConfigErrors;
 /**
  * One declared column of the silver table.
  *
- * @param name           the column name in the source (and in silver)
+ * @param name           the column name in the source (and in silver), after ingest's renaming of
+ *                       names Delta rejects ({@link ColumnNames})
  * @param type           string, int, long, double, boolean, date or timestamp
  * @param nullable       whether a missing value is allowed; a missing value in a non-nullable column
  *                       sends the row to quarantine
@@ -34,6 +35,11 @@ public record ColumnSpec(String name, String type, Boolean nullable, Double min,
 
   public void validate(ConfigErrors errors) {
     errors.requireNonBlank(name, "name");
+    if (name != null && !name.isBlank() && !ColumnNames.deltaAccepts(name)) {
+      errors.add("name", name + " has characters Delta does not accept in column names ("
+          + ColumnNames.DELTA_INVALID.replace("\n", "\\n").replace("\t", "\\t")
+          + "); ingest renames such source columns: declare it as " + ColumnNames.rewrite(name));
+    }
     errors.requireOneOf(type, TYPES, "type");
     if ((min != null || max != null) && type != null && !isNumeric()) {
       errors.add("min", "ranges apply to numeric columns only, " + name + " is " + type);

@@ -2,29 +2,41 @@ package org.deepline.etl;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.config.DeeplineConfig;
+import org.deepline.config.LabelConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.Json;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingest: source files into bronze (every field as it arrived), then bronze into a typed silver table
  * and a quarantine table that holds each rejected record with its reason. Bronze rows of the run date
  * always equal silver plus quarantine rows; the job fails if they do not, or if more rows than
  * {@code ingest.max_quarantine_fraction} were rejected.
+ *
+ * <p>The source is read once (into bronze) and bronze twice (silver, quarantine), each pass one
+ * projection with no cache; the row counts come from the Delta commits, not from re-reading tables.
  */
 public final class IngestJob implements Stage {
   public static final String INGESTED_AT = "_ingested_at";
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
   private static final int REASONS_IN_ERROR = 3;
+  private static final String CSV_MALFORMED =
+      "malformed line: field count or quoting does not match the header";
+  private static final String JSON_MALFORMED = "malformed record: not valid JSON";
 
   @Override
   public String command() {
@@ -42,62 +54,80 @@ public final class IngestJob implements Stage {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
 
-    Dataset<Row> raw = CsvSource.read(spark, config.source(), config.schema());
-    TableRef bronzeRef;
+    SourceReader.Source source = SourceReader.read(spark, config.source(), config.schema());
+    if (!source.renamed().isEmpty()) {
+      LOG.info("ingest: source columns renamed for Delta (source -> column): {}", source.renamed());
+    }
+    DeltaTables.Written bronze;
     try {
-      if (raw.isEmpty()) {
+      if (source.rows().isEmpty()) {
         throw new DeeplineException("source " + config.source().path() + ": no data rows");
       }
-      bronzeRef = DeltaTables.replaceRunDate(toBronze(raw, config.schema()),
+      bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), config.schema()),
           context.table(Table.BRONZE), runDate);
     } catch (DeeplineException e) {
       throw e;
     } catch (Exception e) {
-      throw CsvSource.explain(e, config.source());
+      throw SourceReader.explain(e, source, config.source());
     }
 
-    Dataset<Row> bronze = DeltaTables.nonEmptySlice(spark, bronzeRef, runDate);
-    Dataset<Row> typed = SilverTyping.apply(bronze, config.schema()).persist();
-    try {
-      TableRef silverRef = DeltaTables.replaceRunDate(silver(typed), context.table(Table.SILVER),
-          runDate);
-      TableRef quarantineRef = DeltaTables.replaceRunDate(quarantine(typed),
-          context.table(Table.QUARANTINE), runDate);
-      return reconcile(context, bronzeRef, silverRef, quarantineRef);
-    } finally {
-      typed.unpersist();
+    Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), config);
+    DeltaTables.Written silver = DeltaTables.replaceRunDateCounted(silver(typed),
+        context.table(Table.SILVER), runDate);
+    DeltaTables.Written quarantine = DeltaTables.replaceRunDateCounted(quarantine(typed),
+        context.table(Table.QUARANTINE), runDate);
+    StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
+    result.metric("columns_renamed", source.renamed().size());
+    if (!source.renamed().isEmpty()) {
+      result.artifact("column_renames", Json.writeCompact(source.renamed()));
     }
+    return result.build();
   }
 
   /** Raw rows plus their record id and load time. */
   public static Dataset<Row> toBronze(Dataset<Row> raw, SchemaConfig schema) {
     List<String> content = Arrays.stream(raw.columns())
-        .filter(c -> !c.equals(CsvSource.SOURCE_FILE))
+        .filter(c -> !c.equals(SourceReader.SOURCE_FILE))
         .toList();
     return RecordIds.assign(raw, schema.key(), content)
         .withColumn(INGESTED_AT, functions.current_timestamp());
   }
 
+  /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
+  public static Dataset<Row> typed(Dataset<Row> bronze, DeeplineConfig config) {
+    String malformed = SourceConfig.JSON.equals(config.source().format()) ? JSON_MALFORMED
+        : CSV_MALFORMED;
+    return SilverTyping.requireLabel(SilverTyping.apply(bronze, config.schema(), malformed),
+        config.label());
+  }
+
   public static Dataset<Row> silver(Dataset<Row> typed) {
-    return typed.where(functions.size(functions.col(SilverTyping.REASONS)).equalTo(0))
-        .drop(SilverTyping.REASONS, SilverTyping.RAW_RECORD);
+    return typed.where(functions.col(SilverTyping.REASON).equalTo(""))
+        .drop(SilverTyping.REASON, SilverTyping.RAW_RECORD);
   }
 
   public static Dataset<Row> quarantine(Dataset<Row> typed) {
-    return typed.where(functions.size(functions.col(SilverTyping.REASONS)).gt(0))
-        .select(functions.col(RecordIds.RECORD_ID), functions.col(CsvSource.SOURCE_FILE),
+    return typed.where(functions.col(SilverTyping.REASON).notEqual(""))
+        .select(functions.col(RecordIds.RECORD_ID), functions.col(SourceReader.SOURCE_FILE),
             functions.lit("ingest").as("stage"),
-            functions.concat_ws("; ", functions.col(SilverTyping.REASONS)).as("reason"),
+            functions.col(SilverTyping.REASON).as("reason"),
             functions.col(SilverTyping.RAW_RECORD).as("raw_record"));
   }
 
-  private StageResult reconcile(RunContext context, TableRef bronzeRef, TableRef silverRef,
-      TableRef quarantineRef) {
+  /**
+   * Bronze rows must equal silver plus quarantine rows: silver and quarantine are two filters of one
+   * projection, and a row that neither keeps (a reason that is null) would be lost without this check.
+   */
+  private StageResult.Builder reconcile(RunContext context, DeltaTables.Written bronze,
+      DeltaTables.Written silver, DeltaTables.Written quarantine) {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
-    long bronzeRows = DeltaTables.slice(spark, bronzeRef, runDate).count();
-    long silverRows = DeltaTables.slice(spark, silverRef, runDate).count();
-    long quarantineRows = DeltaTables.slice(spark, quarantineRef, runDate).count();
+    long bronzeRows = rows(spark, bronze, runDate);
+    long silverRows = rows(spark, silver, runDate);
+    long quarantineRows = rows(spark, quarantine, runDate);
+    TableRef bronzeRef = bronze.table();
+    TableRef silverRef = silver.table();
+    TableRef quarantineRef = quarantine.table();
     if (bronzeRows != silverRows + quarantineRows) {
       throw new DeeplineException("ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
           + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
@@ -105,18 +135,29 @@ public final class IngestJob implements Stage {
     double quarantined = (double) quarantineRows / bronzeRows;
     double limit = context.config().ingest().maxQuarantineFraction();
     if (quarantined > limit) {
-      throw new DeeplineException(String.format(java.util.Locale.ROOT,
+      throw new DeeplineException(String.format(Locale.ROOT,
           "ingest: %d of %d rows (%.1f%%) quarantined, more than ingest.max_quarantine_fraction %.1f%%;"
               + " most common reasons: %s (see %s)", quarantineRows, bronzeRows, 100 * quarantined,
           100 * limit, topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
     }
-    return StageResult.builder()
+    StageResult.Builder result = StageResult.builder()
         .output(bronzeRef).output(silverRef).output(quarantineRef)
         .metric("rows_read", bronzeRows)
         .metric("rows_silver", silverRows)
         .metric("rows_quarantined", quarantineRows)
-        .metric("quarantine_fraction", quarantined)
-        .build();
+        .metric("quarantine_fraction", quarantined);
+    LabelConfig label = context.config().label();
+    if (label.isExpression()) {
+      long labelNull = quarantineRows == 0 ? 0 : DeltaTables.slice(spark, quarantineRef, runDate)
+          .where(functions.col("reason").contains(label.nullReason())).count();
+      result.metric("rows_label_null", labelNull);
+    }
+    return result;
+  }
+
+  /** The rows a write committed, from its Delta commit; counted from the table if Delta has no count. */
+  private static long rows(SparkSession spark, DeltaTables.Written written, String runDate) {
+    return written.rows().orElseGet(() -> DeltaTables.slice(spark, written.table(), runDate).count());
   }
 
   private static String topReasons(SparkSession spark, TableRef quarantine, String runDate) {

@@ -3,9 +3,15 @@ package org.deepline.etl;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
 
 /**
@@ -15,6 +21,12 @@ import org.deepline.core.Columns;
  * <p>With declared key columns the id is the key itself. Without one (most CSV extracts) it is a hash
  * of the record's content; identical records are real (two customers with the same plan) and are told
  * apart by their occurrence number, so none is dropped.
+ *
+ * <p>Numbering occurrences needs the records of one id side by side, but almost every id occurs
+ * once. So one aggregation over a 64-bit hash of the id finds the few hashes that repeat; only the
+ * records carrying one of them are grouped and numbered, the others get occurrence 1 where they are.
+ * The whole load is shuffled and sorted only when more than {@value #MAX_REPEATED_HASHES} hashes
+ * repeat.
  */
 public final class RecordIds {
   public static final String RECORD_ID = "_record_id";
@@ -25,31 +37,95 @@ public final class RecordIds {
   private static final String FIELD_SEPARATOR = "\u001f";
   private static final String NULL_MARKER = "\u0000";
   private static final int HASH_HEX_CHARS = 20;
+  /**
+   * Repeating id hashes the driver collects and broadcasts (8 bytes each); beyond this the load is
+   * numbered by a window over all records instead.
+   */
+  static final int MAX_REPEATED_HASHES = 1_000_000;
+  private static final String ID_BASE = "_id_base";
+  private static final String ID_HASH = "_id_hash";
+  private static final int FIRST = 1;
 
   private RecordIds() {}
 
   public static Dataset<Row> assign(Dataset<Row> raw, List<String> key, List<String> contentColumns) {
+    Column[] identity;
     Column base;
     if (key.isEmpty()) {
-      Column[] values = contentColumns.stream()
-          .map(c -> functions.coalesce(Columns.col(c), functions.lit(NULL_MARKER)))
+      identity = contentColumns.stream()
+          .map(c -> functions.coalesce(asText(c, raw.schema().apply(c).dataType()),
+              functions.lit(NULL_MARKER)))
           .toArray(Column[]::new);
-      base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, values), 256),
+      base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, identity), 256),
           1, HASH_HEX_CHARS);
     } else {
       // One key column is its trimmed value; several are a JSON array, so ("a|b", "c") and
       // ("a", "b|c") stay apart.
-      Column[] values = key.stream().map(c -> functions.trim(Columns.col(c))).toArray(Column[]::new);
-      base = values.length == 1 ? values[0] : functions.to_json(functions.array(values));
+      identity = key.stream()
+          .map(c -> functions.trim(asText(c, raw.schema().apply(c).dataType())))
+          .toArray(Column[]::new);
+      base = identity.length == 1 ? identity[0] : functions.to_json(functions.array(identity));
     }
-    Dataset<Row> withBase = raw.withColumn("_id_base", base);
-    Dataset<Row> numbered = withBase
-        .withColumn(OCCURRENCE, functions.row_number().over(
-            Window.partitionBy("_id_base").orderBy(functions.col(CsvSource.SOURCE_FILE))))
-        .withColumn(COPIES, functions.count(functions.lit(1)).over(Window.partitionBy("_id_base")));
+    // Equal ids have equal hashes; two ids that merely share a hash are numbered apart below, by id.
+    Dataset<Row> hashed = raw.withColumn(ID_HASH, functions.xxhash64(identity));
+    List<Long> repeated = hashed.groupBy(ID_HASH).count()
+        .where(functions.col("count").gt(1))
+        .select(ID_HASH)
+        .limit(MAX_REPEATED_HASHES + 1)
+        .as(Encoders.LONG())
+        .collectAsList();
+    Dataset<Row> numbered;
+    if (repeated.isEmpty()) {
+      numbered = once(hashed.withColumn(ID_BASE, base));
+    } else if (repeated.size() > MAX_REPEATED_HASHES) {
+      numbered = byWindow(hashed.withColumn(ID_BASE, base));
+    } else {
+      Dataset<Row> hashes = functions.broadcast(raw.sparkSession()
+          .createDataset(repeated, Encoders.LONG()).toDF(ID_HASH));
+      numbered = once(hashed.join(hashes, hashed.col(ID_HASH).equalTo(hashes.col(ID_HASH)),
+              "left_anti").withColumn(ID_BASE, base))
+          .unionByName(byWindow(hashed.join(hashes,
+              hashed.col(ID_HASH).equalTo(hashes.col(ID_HASH)), "left_semi").withColumn(ID_BASE, base)));
+    }
     Column id = key.isEmpty()
-        ? functions.concat_ws("-", functions.col("_id_base"), functions.col(OCCURRENCE).cast("string"))
-        : functions.col("_id_base");
-    return numbered.withColumn(RECORD_ID, id).drop("_id_base");
+        ? functions.concat_ws("-", functions.col(ID_BASE), functions.col(OCCURRENCE).cast("string"))
+        : functions.col(ID_BASE);
+    return numbered.withColumn(RECORD_ID, id).drop(ID_BASE, ID_HASH);
+  }
+
+  /** Records whose id occurs once: occurrence 1 of 1. */
+  private static Dataset<Row> once(Dataset<Row> rows) {
+    return rows.withColumn(OCCURRENCE, functions.lit(FIRST))
+        .withColumn(COPIES, functions.lit((long) FIRST));
+  }
+
+  /** Records numbered within their id, in source file order. */
+  private static Dataset<Row> byWindow(Dataset<Row> rows) {
+    return rows
+        .withColumn(OCCURRENCE, functions.row_number().over(
+            Window.partitionBy(ID_BASE).orderBy(functions.col(SourceReader.SOURCE_FILE))))
+        .withColumn(COPIES, functions.count(functions.lit(1)).over(Window.partitionBy(ID_BASE)));
+  }
+
+  /**
+   * A content column as text for the hash: strings as they are (so CSV ids do not change), typed
+   * values in a form that does not depend on the session: a timestamp as its microseconds since the
+   * epoch (its text would follow the session time zone), nested values as JSON.
+   */
+  private static Column asText(String name, DataType type) {
+    Column value = Columns.col(name);
+    if (type == DataTypes.StringType) {
+      return value;
+    }
+    if (type == DataTypes.TimestampType) {
+      return functions.expr("unix_micros(" + Columns.quote(name) + ")").cast(DataTypes.StringType);
+    }
+    if (type instanceof ArrayType || type instanceof MapType || type instanceof StructType) {
+      return functions.to_json(value);
+    }
+    if (type == DataTypes.BinaryType) {
+      return functions.hex(value);
+    }
+    return value.cast(DataTypes.StringType);
   }
 }

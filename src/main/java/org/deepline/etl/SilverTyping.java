@@ -1,31 +1,82 @@
 package org.deepline.etl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.AtomicType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NullType;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.config.LabelConfig;
 import org.deepline.core.Columns;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
 
 /**
- * Casts bronze's raw strings to the declared schema and says, for every row, why it cannot go to
- * silver: a malformed line, a missing required value, a value that does not parse, a repeated key.
- * A pure {@code Dataset -> Dataset} function: rows with an empty {@value #REASONS} array are silver,
- * the others are quarantine.
+ * Converts bronze's columns to the declared schema and says, for every row, why it cannot go to
+ * silver: a malformed record, a missing required value, a value that does not convert, a repeated key.
+ * A pure {@code Dataset -> Dataset} function: rows whose {@value #REASON} is empty are silver, the
+ * others are quarantine.
+ *
+ * <p>A bronze column is either text (CSV, or a JSON string) or already typed (JSON numbers and
+ * booleans, Parquet, ORC, Delta):
+ *
+ * <ul>
+ *   <li>text is trimmed and parsed with {@code try_cast}; a value that does not parse is quarantined
+ *       ({@code <column>: cannot parse '<text>' as <type>});</li>
+ *   <li>a typed value is converted with {@code try_cast}; one that does not convert is quarantined
+ *       ({@code cannot convert}), and so is one that converts with loss, i.e. does not convert back to
+ *       the same value (3.5 declared {@code int}, a timestamp with a time of day declared
+ *       {@code date}). Conversions to {@code double} and {@code string} are never called lossy: a
+ *       declared double accepts floating-point rounding.</li>
+ * </ul>
+ *
+ * <p>Everything is one projection of built-in expressions (no UDF, no higher-order function), so it
+ * is code-generated and costs one pass wherever it is evaluated.
  */
 public final class SilverTyping {
-  public static final String REASONS = "_reasons";
+  /** All reasons of a row, joined by {@value #REASON_SEPARATOR}; empty for a silver row. */
+  public static final String REASON = "_reason";
   /** The record as it arrived: the malformed line, or the raw fields as JSON. */
   public static final String RAW_RECORD = "_raw_record";
+  public static final String REASON_SEPARATOR = "; ";
+  /** Declared types whose conversion from a typed source value is checked for loss. */
+  private static final Set<String> LOSS_CHECKED = Set.of("int", "long", "boolean", "date",
+      "timestamp");
 
   private SilverTyping() {}
 
-  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema) {
+  /**
+   * Checks, before any data is read, that every declared column can be converted from its bronze
+   * type: text and atomic types can; arrays, maps and binary data cannot.
+   */
+  public static void transformSchema(StructType bronze, SchemaConfig schema) {
+    for (ColumnSpec column : schema.columns()) {
+      DataType type = bronze.apply(column.name()).dataType();
+      boolean convertible = type instanceof NullType
+          || (type instanceof AtomicType && !(type instanceof BinaryType));
+      if (!convertible) {
+        throw new DeeplineException("ingest: column " + column.name() + " is "
+            + type.simpleString() + " in the source and cannot be declared " + column.type()
+            + "; only text, numbers, booleans, dates and timestamps can be converted");
+      }
+    }
+  }
+
+  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
+      String malformedReason) {
+    transformSchema(bronze.schema(), schema);
     List<Column> selected = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
-    reasons.add(functions.when(functions.col(CsvSource.CORRUPT_RECORD).isNotNull(),
-        functions.lit("malformed line: field count or quoting does not match the header")));
+    reasons.add(functions.when(functions.col(SourceReader.CORRUPT_RECORD).isNotNull(),
+        functions.lit(malformedReason)));
     if (!schema.key().isEmpty()) {
       // Which of two records with one key is right cannot be known here: neither goes to silver.
       reasons.add(functions.when(functions.col(RecordIds.COPIES).gt(1),
@@ -34,55 +85,120 @@ public final class SilverTyping {
               functions.col(RecordIds.COPIES).cast("string"), functions.lit(" records share it"))));
     }
     for (ColumnSpec column : schema.columns()) {
-      Column raw = functions.col(Columns.quote(column.name()));
-      Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
-      Column typed = typed(column);
-      selected.add(typed.as(column.name()));
+      DataType sourceType = bronze.schema().apply(column.name()).dataType();
+      Converted converted = sourceType == DataTypes.StringType ? fromText(column)
+          : fromTyped(column, sourceType);
+      selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
-        reasons.add(functions.when(functions.not(present),
+        reasons.add(functions.when(functions.not(converted.present()),
             functions.lit(column.name() + ": missing value in a non-nullable column")));
       }
-      if (!"string".equals(column.type())) {
-        reasons.add(functions.when(present.and(typed.isNull()),
-            functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
-                functions.lit("' as " + column.type()))));
-      }
+      reasons.addAll(converted.reasons());
       if ("double".equals(column.type())) {
         // try_cast accepts NaN and Infinity, which no statistic or network can use.
+        Column typed = converted.value();
         Column nonFinite = functions.isnan(typed).or(typed.equalTo(Double.POSITIVE_INFINITY))
             .or(typed.equalTo(Double.NEGATIVE_INFINITY));
         reasons.add(functions.when(typed.isNotNull().and(nonFinite),
-            functions.concat(functions.lit(column.name() + ": '"), raw,
+            functions.concat(functions.lit(column.name() + ": '"), text(column.name()),
                 functions.lit("' is not a finite number"))));
       }
     }
-    Column reasonArray = functions.filter(functions.array(reasons.toArray(Column[]::new)),
-        Column::isNotNull);
     List<Column> out = new ArrayList<>(selected);
     out.add(functions.col(RecordIds.RECORD_ID));
-    out.add(functions.col(CsvSource.SOURCE_FILE));
-    out.add(reasonArray.as(REASONS));
-    Column[] rawFields = java.util.Arrays.stream(bronze.columns())
-        .filter(name -> !name.startsWith("_") && !name.equals(org.deepline.core.DeltaTables.RUN_DATE))
-        .map(name -> functions.col(Columns.quote(name)))
+    out.add(functions.col(SourceReader.SOURCE_FILE));
+    // concat_ws skips nulls: a row without reasons gets "", and no array is built per row.
+    out.add(functions.concat_ws(REASON_SEPARATOR, reasons.toArray(Column[]::new)).as(REASON));
+    Column[] rawFields = Arrays.stream(bronze.columns())
+        .filter(name -> !name.startsWith("_") && !name.equals(DeltaTables.RUN_DATE))
+        .map(Columns::col)
         .toArray(Column[]::new);
-    out.add(functions.coalesce(functions.col(CsvSource.CORRUPT_RECORD),
+    // Only quarantine reads it: the optimizer drops it from the silver projection.
+    out.add(functions.coalesce(functions.col(SourceReader.CORRUPT_RECORD),
         functions.to_json(functions.struct(rawFields))).as(RAW_RECORD));
     return bronze.select(out.toArray(Column[]::new));
   }
 
   /**
+   * Adds a reason to every row whose label expression is null (its inputs are missing), so that every
+   * silver row has a label. Column labels need no such step: their column is non-nullable.
+   */
+  public static Dataset<Row> requireLabel(Dataset<Row> typed, LabelConfig label) {
+    if (!label.isExpression()) {
+      return typed;
+    }
+    Column binary = label.binaryOn(typed);
+    Column reason = functions.col(REASON);
+    return typed.withColumn(REASON, functions.concat_ws(REASON_SEPARATOR,
+        functions.when(reason.notEqual(""), reason),
+        functions.when(binary.isNull(), functions.lit(label.nullReason()))));
+  }
+
+  private record Converted(Column value, Column present, List<Column> reasons) {}
+
+  /**
    * try_cast gives null instead of failing (whatever spark.sql.ansi.enabled says), which is how a bad
    * value is told apart from a good one; strings keep their exact text, numbers ignore padding.
    */
-  static Column typed(ColumnSpec column) {
+  private static Converted fromText(ColumnSpec column) {
+    Column raw = Columns.col(column.name());
+    Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
+    if ("string".equals(column.type())) {
+      return new Converted(raw, present, List.of());
+    }
+    Column typed = functions.expr("try_cast(nullif(trim(" + Columns.quote(column.name()) + "), '') as "
+        + sqlType(column.type()) + ")");
+    Column unparsable = functions.when(present.and(typed.isNull()),
+        functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
+            functions.lit("' as " + column.type())));
+    return new Converted(typed, present, List.of(unparsable));
+  }
+
+  private static Converted fromTyped(ColumnSpec column, DataType sourceType) {
     String ref = Columns.quote(column.name());
-    return switch (column.type()) {
-      case "string" -> functions.col(ref);
-      case "int", "long", "double", "boolean", "date", "timestamp" ->
-          functions.expr("try_cast(nullif(trim(" + ref + "), '') as " + sqlType(column.type()) + ")");
-      default -> throw new IllegalArgumentException("unknown type " + column.type());
+    Column raw = Columns.col(column.name());
+    Column present = raw.isNotNull();
+    String target = sqlType(column.type());
+    if ("string".equals(column.type())) {
+      return new Converted(raw.cast(DataTypes.StringType), present, List.of());
+    }
+    if (sourceType instanceof NullType) {
+      return new Converted(functions.lit(null).cast(target), present, List.of());
+    }
+    if (sameType(sourceType, column.type())) {
+      return new Converted(raw, present, List.of());
+    }
+    Column typed = functions.expr("try_cast(" + ref + " as " + target + ")");
+    String described = " (" + sourceType.simpleString() + ")";
+    List<Column> reasons = new ArrayList<>();
+    reasons.add(functions.when(present.and(typed.isNull()),
+        functions.concat(functions.lit(column.name() + ": cannot convert "), text(column.name()),
+            functions.lit(described + " to " + column.type()))));
+    if (LOSS_CHECKED.contains(column.type())) {
+      Column back = functions.expr("try_cast(try_cast(" + ref + " as " + target + ") as "
+          + sourceType.sql() + ")");
+      reasons.add(functions.when(typed.isNotNull().and(functions.not(back.eqNullSafe(raw))),
+          functions.concat(functions.lit(column.name() + ": "), text(column.name()),
+              functions.lit(described + " does not convert to " + column.type() + " without loss"))));
+    }
+    return new Converted(typed, present, reasons);
+  }
+
+  private static boolean sameType(DataType sourceType, String declared) {
+    return switch (declared) {
+      case "int" -> sourceType == DataTypes.IntegerType;
+      case "long" -> sourceType == DataTypes.LongType;
+      case "double" -> sourceType == DataTypes.DoubleType;
+      case "boolean" -> sourceType == DataTypes.BooleanType;
+      case "date" -> sourceType == DataTypes.DateType;
+      case "timestamp" -> sourceType == DataTypes.TimestampType;
+      default -> false;
     };
+  }
+
+  /** A column's value as text, for reasons. */
+  private static Column text(String column) {
+    return Columns.col(column).cast(DataTypes.StringType);
   }
 
   private static String sqlType(String type) {

@@ -4,7 +4,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.deepline.config.ConfigErrors;
+import org.deepline.config.LabelConfig;
 import org.deepline.etl.ColumnSpec;
 
 /**
@@ -16,9 +18,10 @@ import org.deepline.etl.ColumnSpec;
  * @param crosses          hashed crosses of two categorical columns
  * @param maxCategories    the most frequent values kept per categorical column
  * @param minCategoryCount values seen fewer times in training share the unseen slot
+ * @param datetime         date and timestamp columns turned into calendar parts
  */
 public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
-    Integer maxCategories, Long minCategoryCount) {
+    Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime) {
   public static final int DEFAULT_MAX_CATEGORIES = 100;
 
   public FeatureConfig {
@@ -27,16 +30,20 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
     crosses = crosses == null ? List.of() : List.copyOf(crosses);
     maxCategories = maxCategories == null ? DEFAULT_MAX_CATEGORIES : maxCategories;
     minCategoryCount = minCategoryCount == null ? 1L : minCategoryCount;
+    datetime = datetime == null ? List.of() : List.copyOf(datetime);
   }
 
+  /** Every raw column a feature is computed from. */
   public List<String> inputColumns() {
-    return java.util.stream.Stream.concat(numeric.stream(), categorical.stream()).toList();
+    return Stream.of(numeric.stream(), categorical.stream(),
+        datetime.stream().map(DateTimeSpec::column)).flatMap(s -> s).toList();
   }
 
-  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, String labelColumn) {
-    if (numeric.isEmpty() && categorical.isEmpty()) {
-      errors.add("numeric", "at least one numeric or categorical feature is required");
+  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, LabelConfig label) {
+    if (numeric.isEmpty() && categorical.isEmpty() && datetime.isEmpty()) {
+      errors.add("numeric", "at least one numeric, categorical or datetime feature is required");
     }
+    Set<String> labelInputs = label == null ? Set.of() : label.columnsRead(columns);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < numeric.size(); i++) {
       String name = numeric.get(i);
@@ -44,21 +51,52 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
       ColumnSpec spec = columns.get(name);
       if (spec != null && !spec.isNumeric() && !"boolean".equals(spec.type())) {
         errors.add("numeric[" + i + "]", name + " is declared " + spec.type()
-            + "; list it under categorical");
+            + "; list it under " + ("date".equals(spec.type()) || "timestamp".equals(spec.type())
+                ? "datetime" : "categorical"));
       }
       errors.require(seen.add(name), "numeric[" + i + "]", name + " is listed twice");
+      requireNotLabelInput(errors, "numeric[" + i + "]", name, label, labelInputs);
     }
     for (int i = 0; i < categorical.size(); i++) {
       String name = categorical.get(i);
       errors.requireColumn(name, columns, "categorical[" + i + "]");
       errors.require(seen.add(name), "categorical[" + i + "]", name + " is listed twice");
+      requireNotLabelInput(errors, "categorical[" + i + "]", name, label, labelInputs);
     }
-    errors.require(!seen.contains(labelColumn), "numeric",
-        "the label column " + labelColumn + " cannot be a feature");
+    for (int i = 0; i < datetime.size(); i++) {
+      DateTimeSpec spec = datetime.get(i);
+      ConfigErrors at = errors.at("datetime", i);
+      if (spec == null) {
+        at.add(null, "must be an object");
+        continue;
+      }
+      spec.validate(at, columns);
+      if (spec.column() != null) {
+        at.require(seen.add(spec.column()), "column", spec.column() + " is listed twice");
+        requireNotLabelInput(at, "column", spec.column(), label, labelInputs);
+      }
+    }
     for (int i = 0; i < crosses.size(); i++) {
       crosses.get(i).validate(errors.at("crosses", i), categorical);
     }
     errors.requirePositive(maxCategories, "max_categories");
     errors.requirePositive(minCategoryCount, "min_category_count");
+  }
+
+  /**
+   * A feature computed from the label's own inputs hands the network its target (a label
+   * {@code delay > 15} with {@code delay} as a feature is a perfect leak), so it is a config error.
+   */
+  private static void requireNotLabelInput(ConfigErrors errors, String field, String name,
+      LabelConfig label, Set<String> labelInputs) {
+    if (!labelInputs.contains(name)) {
+      return;
+    }
+    if (label.isExpression()) {
+      errors.add(field, name + " is read by " + label.describe()
+          + "; a feature computed from the label's inputs leaks the label");
+    } else {
+      errors.add(field, "the label column " + name + " cannot be a feature");
+    }
   }
 }

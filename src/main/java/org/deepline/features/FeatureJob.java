@@ -54,12 +54,20 @@ public final class FeatureJob implements Stage {
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());
-      return StageResult.builder()
+      StageResult.Builder result = StageResult.builder()
           .input(silver.ref()).input(splitsRef).output(featuresRef)
           .artifact("feature_model", artifact)
           .metric("feature_width", model.width())
           .metric("rows_train", provenance.rows())
-          .build();
+          .metric("categories_folded", model.categorical().stream()
+              .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum());
+      // Values beyond max_categories or under min_category_count share the other slot: say how many.
+      for (FeatureModel.CategoricalFeature f : model.categorical()) {
+        if (f.foldedValues() > 0) {
+          result.metric("categories_folded:" + f.name(), f.foldedValues());
+        }
+      }
+      return result.build();
     } finally {
       labelled.unpersist();
     }

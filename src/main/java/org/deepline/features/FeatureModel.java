@@ -13,12 +13,16 @@ import org.deepline.core.Json;
  *
  * @param formatVersion the artifact layout; bumped when a reader must change
  * @param fittedOn      what the statistics were computed from; the leakage gate checks it
+ * @param datetime      date and timestamp inputs turned into calendar parts (absent from format 1)
  */
 public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
-    List<CategoricalFeature> categorical, List<CrossFeature> crosses) implements Serializable {
+    List<CategoricalFeature> categorical, List<CrossFeature> crosses,
+    List<DateTimeFeature> datetime) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  public static final int FORMAT_VERSION = 1;
+  /** Format 2 added {@code datetime}; a format 1 artifact reads as a model without it. */
+  public static final int FORMAT_VERSION = 2;
+  private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
   /** The one-hot slot of values not in the training vocabulary. */
@@ -28,6 +32,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     numeric = List.copyOf(numeric);
     categorical = List.copyOf(categorical);
     crosses = List.copyOf(crosses);
+    datetime = datetime == null ? List.of() : List.copyOf(datetime);
   }
 
   /** The names of the vector's slots, in order. */
@@ -48,6 +53,14 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         names.add(f.name() + "#" + b);
       }
     }
+    for (DateTimeFeature f : datetime) {
+      for (DateTimePart p : f.parts()) {
+        names.addAll(p.slotNames(f.name()));
+      }
+      if (f.missingIndicator()) {
+        names.add(f.name() + "__missing");
+      }
+    }
     return names;
   }
 
@@ -62,6 +75,12 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     for (CrossFeature f : crosses) {
       width += f.buckets();
     }
+    for (DateTimeFeature f : datetime) {
+      for (DateTimePart p : f.parts()) {
+        width += p.width();
+      }
+      width += f.missingIndicator() ? 1 : 0;
+    }
     return width;
   }
 
@@ -70,6 +89,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     List<String> columns = new ArrayList<>();
     numeric.forEach(f -> columns.add(f.name()));
     categorical.forEach(f -> columns.add(f.name()));
+    datetime.forEach(f -> columns.add(f.name()));
     return columns;
   }
 
@@ -79,9 +99,10 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
 
   public static FeatureModel fromJson(String json, String source) {
     FeatureModel model = Json.read(json, FeatureModel.class, source);
-    if (model.formatVersion() != FORMAT_VERSION) {
+    if (model.formatVersion() < OLDEST_READABLE_FORMAT || model.formatVersion() > FORMAT_VERSION) {
       throw new org.deepline.core.DeeplineException(source + ": feature model format "
-          + model.formatVersion() + " is not readable by this version (expects " + FORMAT_VERSION + ")");
+          + model.formatVersion() + " is not readable by this version (reads " + OLDEST_READABLE_FORMAT
+          + " to " + FORMAT_VERSION + ")");
     }
     return model;
   }
@@ -108,12 +129,73 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     private static final long serialVersionUID = 1L;
   }
 
-  /** A one-hot encoded input over the training vocabulary, most frequent first. */
-  public record CategoricalFeature(String name, List<String> vocabulary) implements Serializable {
+  /**
+   * A one-hot encoded input over the training vocabulary, most frequent first.
+   *
+   * @param distinctValues distinct values (the missing token included) in the training split; those
+   *                       beyond the vocabulary share the other slot (null in format 1 artifacts)
+   * @param foldedRows     training rows whose value is not in the vocabulary (null in format 1)
+   */
+  public record CategoricalFeature(String name, List<String> vocabulary, Long distinctValues,
+      Long foldedRows) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public CategoricalFeature {
       vocabulary = List.copyOf(vocabulary);
+    }
+
+    /** Training values that share the other slot because of max_categories or min_category_count. */
+    public long foldedValues() {
+      return distinctValues == null ? 0 : distinctValues - vocabulary.size();
+    }
+  }
+
+  /**
+   * A date or timestamp input: its calendar parts (in UTC), then one missing indicator when the
+   * training split had gaps.
+   */
+  public record DateTimeFeature(String name, List<DateTimePart> parts, boolean missingIndicator)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public DateTimeFeature {
+      parts = List.copyOf(parts);
+    }
+  }
+
+  /**
+   * One calendar part and its encoding. A {@code numeric} part is imputed with the training median and
+   * standardised with the training mean and standard deviation (zero for the other encodings, which
+   * need no statistics): a missing value gives the imputed number, zeros for one-hot and cyclical.
+   */
+  public record DateTimePart(String part, String encoding, double median, double mean,
+      double stddev) implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Sine and cosine. */
+    private static final int CYCLICAL_SLOTS = 2;
+
+    public int width() {
+      return switch (encoding) {
+        case DateTimeSpec.ONE_HOT -> DateTimeParts.PERIODIC.get(part).length();
+        case DateTimeSpec.CYCLICAL -> CYCLICAL_SLOTS;
+        default -> 1;
+      };
+    }
+
+    public List<String> slotNames(String column) {
+      String base = column + "." + part;
+      return switch (encoding) {
+        case DateTimeSpec.ONE_HOT -> {
+          DateTimeParts.Period period = DateTimeParts.PERIODIC.get(part);
+          List<String> names = new ArrayList<>();
+          for (int i = 0; i < period.length(); i++) {
+            names.add(base + "=" + (period.first() + i));
+          }
+          yield names;
+        }
+        case DateTimeSpec.CYCLICAL -> List.of(base + "_sin", base + "_cos");
+        default -> List.of(base);
+      };
     }
   }
 

@@ -36,7 +36,8 @@ public final class FeatureTransform {
 
   /**
    * The output schema, checked before any data is read: every input column the model needs must be
-   * there, numeric inputs must be numbers, booleans or strings, and no column may be called features.
+   * there, numeric inputs must be numbers, booleans or strings, date/time inputs dates, timestamps or
+   * strings, and no column may be called features.
    */
   public StructType transformSchema(StructType input) {
     List<String> names = List.of(input.fieldNames());
@@ -52,6 +53,15 @@ public final class FeatureTransform {
       if (!usable) {
         throw new DeeplineException("features: numeric input " + f.name() + " has type "
             + type.simpleString());
+      }
+    }
+    for (FeatureModel.DateTimeFeature f : model.datetime()) {
+      DataType type = input.apply(f.name()).dataType();
+      boolean usable = type == DataTypes.TimestampType || type == DataTypes.TimestampNTZType
+          || type == DataTypes.DateType || type == DataTypes.StringType;
+      if (!usable) {
+        throw new DeeplineException("features: date/time input " + f.name() + " has type "
+            + type.simpleString() + "; it must be a date, a timestamp or ISO-8601 text");
       }
     }
     if (names.contains(FEATURES)) {

@@ -72,7 +72,42 @@ public final class FeatureVectorizer implements Serializable {
       out[at + crossBucket(left, right, f.buckets())] = 1.0;
       at += f.buckets();
     }
+    for (FeatureModel.DateTimeFeature f : model.datetime()) {
+      at = dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
+    }
     return out;
+  }
+
+  /** Writes one date or timestamp input's slots from {@code at}; returns the next free slot. */
+  private static int dateTime(FeatureModel.DateTimeFeature f, java.time.LocalDateTime time,
+      double[] out, int from) {
+    int at = from;
+    for (FeatureModel.DateTimePart p : f.parts()) {
+      Integer value = time == null ? null : DateTimeParts.part(time, p.part());
+      switch (p.encoding()) {
+        case DateTimeSpec.ONE_HOT -> {
+          if (value != null) {
+            out[at + DateTimeParts.PERIODIC.get(p.part()).index(value)] = 1.0;
+          }
+        }
+        case DateTimeSpec.CYCLICAL -> {
+          if (value != null) {
+            double[] sinCos = DateTimeParts.cyclical(value, p.part());
+            out[at] = sinCos[0];
+            out[at + 1] = sinCos[1];
+          }
+        }
+        default -> {
+          double number = value == null ? p.median() : value;
+          out[at] = p.stddev() > 0 ? (number - p.mean()) / p.stddev() : number - p.mean();
+        }
+      }
+      at += p.width();
+    }
+    if (f.missingIndicator()) {
+      out[at++] = time == null ? 1.0 : 0.0;
+    }
+    return at;
   }
 
   /** The categorical token of a raw value: its text, or the missing token. */

@@ -1,7 +1,9 @@
 package org.deepline.leakage;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,7 +73,8 @@ public final class LeakageChecks {
 
   /**
    * Validation ROC AUC of each raw feature on its own, folded so that 0.5 is no signal and 1.0 a
-   * perfect predictor either way. Numeric features score by their value, and separately by whether
+   * perfect predictor either way. Numeric features score by their value (date and time features by
+   * their instant), and separately by whether
    * they are missing ({@code <feature>__missing}: a field filled in only after the outcome leaks
    * through its gaps); categorical ones by their category's positive rate in train (unseen categories
    * get train's overall rate). One job for all. A feature whose AUC cannot be computed (no value on
@@ -83,12 +86,17 @@ public final class LeakageChecks {
     Column isValidation = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION);
     Column label = functions.col(LabelConfig.LABEL);
     List<Dataset<Row>> scored = new ArrayList<>();
-    if (!features.numeric().isEmpty()) {
-      Column[] pairs = features.numeric().stream()
-          .flatMap(c -> java.util.stream.Stream.of(
-              functions.struct(functions.lit(c).as(FEATURE), Columns.col(c).cast("double").as(SCORE)),
-              functions.struct(functions.lit(c + MISSING_SUFFIX).as(FEATURE),
-                  functions.when(Columns.col(c).isNull(), 1.0).otherwise(0.0).as(SCORE))))
+    Map<String, Column> ordered = new LinkedHashMap<>();
+    features.numeric().forEach(c -> ordered.put(c, Columns.col(c).cast("double")));
+    // A date or time scores by its instant: a label that follows the calendar shows up here.
+    features.datetime().forEach(d -> ordered.put(d.column(), functions.expr("unix_micros(cast("
+        + Columns.quote(d.column()) + " as timestamp))").cast("double")));
+    if (!ordered.isEmpty()) {
+      Column[] pairs = ordered.entrySet().stream()
+          .flatMap(e -> java.util.stream.Stream.of(
+              functions.struct(functions.lit(e.getKey()).as(FEATURE), e.getValue().as(SCORE)),
+              functions.struct(functions.lit(e.getKey() + MISSING_SUFFIX).as(FEATURE),
+                  functions.when(Columns.col(e.getKey()).isNull(), 1.0).otherwise(0.0).as(SCORE))))
           .toArray(Column[]::new);
       scored.add(labelled.where(isValidation)
           .select(functions.explode(functions.array(pairs)).as("p"), label)

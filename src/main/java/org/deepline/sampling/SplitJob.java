@@ -41,11 +41,20 @@ public final class SplitJob implements Stage {
     StageResult.Builder result = StageResult.builder().input(silver.ref()).output(splitsRef);
     List<Row> summary = DeltaTables.slice(spark, splitsRef, context.runDate())
         .groupBy(StratifiedSplitter.SPLIT)
-        .agg(functions.count(functions.lit(1)), functions.avg(LabelConfig.LABEL))
+        .agg(functions.count(functions.lit(1)), functions.avg(LabelConfig.LABEL),
+            functions.count(functions.col(LabelConfig.LABEL)))
         .collectAsList();
+    long unlabelled = 0;
     for (Row row : summary) {
       result.metric("rows_" + row.getString(0), row.getLong(1));
-      result.metric("positive_rate_" + row.getString(0), row.getDouble(2));
+      result.metric("positive_rate_" + row.getString(0), row.isNullAt(2) ? Double.NaN
+          : row.getDouble(2));
+      unlabelled += row.getLong(1) - row.getLong(3);
+    }
+    if (unlabelled > 0) {
+      // Ingest quarantines rows without a label; silver written before that rule, or by hand, may not.
+      throw new DeeplineException("split: " + unlabelled + " silver rows of " + context.runDate()
+          + " have no label (" + context.config().label().describe() + " is null); re-run ingest");
     }
     for (String required : List.of(StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION,
         StratifiedSplitter.TEST)) {
@@ -60,7 +69,7 @@ public final class SplitJob implements Stage {
   /** Membership rows: record id, split and the 0/1 label the split was stratified on. */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
     Dataset<Row> labelled = silver.select(functions.col(RecordIds.RECORD_ID),
-        label.binary().as(LabelConfig.LABEL));
+        label.binaryOn(silver).as(LabelConfig.LABEL));
     return StratifiedSplitter.assign(labelled, RecordIds.RECORD_ID,
         functions.col(LabelConfig.LABEL), config);
   }

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -40,6 +41,10 @@ class StratifiedSplitterTest {
     return byId;
   }
 
+  /**
+   * Per stratum, train and validation hold their fraction of the stratum's records to within one
+   * record (the stated tolerance), for random sizes, class balances, fractions and seeds.
+   */
   @Test
   void everyStratumIsCutAtTheConfiguredFractionsToWithinOneRecord() {
     Random random = new Random(1);
@@ -65,6 +70,54 @@ class StratifiedSplitterTest {
             "case " + c + " label " + label + ": " + counts);
       }
     }
+  }
+
+  /**
+   * The reference: rank every stratum by (hash, id) and cut the ranks at the fractions, the window
+   * computation the splitter replaced. The splitter must give exactly its answer.
+   */
+  private static Map<String, String> ranked(Dataset<Row> rows, SplitConfig config) {
+    org.apache.spark.sql.Column hash = functions.xxhash64(functions.col("id"),
+        functions.lit(config.seed()));
+    org.apache.spark.sql.Column position = functions.row_number()
+        .over(Window.partitionBy("label").orderBy(hash, functions.col("id")))
+        .minus(1)
+        .divide(functions.count(functions.lit(1)).over(Window.partitionBy("label")));
+    return assignment(rows.withColumn(StratifiedSplitter.SPLIT,
+        functions.when(position.lt(config.train()), "train")
+            .when(position.lt(config.train() + config.validation()), "validation")
+            .otherwise("test")));
+  }
+
+  @Test
+  void splitIsExactlyTheCutOfEachStratumRankedByHash() {
+    Random random = new Random(5);
+    for (int c = 0; c < CASES; c++) {
+      int rows = 1 + random.nextInt(3000);
+      double train = 0.05 + 0.9 * random.nextDouble();
+      double validation = (1 - train) * random.nextDouble();
+      SplitConfig config = new SplitConfig((long) random.nextInt(), train, validation,
+          1 - train - validation, true);
+      Dataset<Row> data = records(rows, random.nextDouble(), random);
+      assertEquals(ranked(data, config), assignment(StratifiedSplitter.assign(data, "id",
+          functions.col("label"), config)), "case " + c + ": " + rows + " rows");
+    }
+  }
+
+  @Test
+  void splitMovesNoRowAndKeepsClassesMixed() {
+    // Checkpointed, so that the input's own plan has no exchange: any in the output is the splitter's.
+    Dataset<Row> data = records(2000, 0.3, new Random(6)).repartition(4).localCheckpoint();
+    Dataset<Row> split = StratifiedSplitter.assign(data, "id", functions.col("label"),
+        SplitConfig.defaults());
+
+    String plan = split.queryExecution().executedPlan().toString();
+    assertTrue(!plan.contains("Exchange") && !plan.contains("Window"), plan);
+    List<Row> partitions = split.withColumn("partition", functions.spark_partition_id())
+        .groupBy("partition").agg(functions.countDistinct("label").as("classes"))
+        .collectAsList();
+    assertEquals(4, partitions.size());
+    partitions.forEach(p -> assertEquals(2L, p.getLong(1), "partition " + p));
   }
 
   @Test

@@ -47,7 +47,7 @@ class RunRegistryTest {
   @Test
   void secretsInAConfigAreMaskedBeforeTheyAreStored() {
     SourceConfig source = new SourceConfig("csv", "s3a://bucket/raw.csv",
-        Map.of("password", "hunter2", "fs.s3a.secret.key", "abc", "sep", ";"));
+        Map.of("password", "hunter2", "fs.s3a.secret.key", "abc", "sep", ";"), null);
     String stored = Redaction.redactedJson(source);
     assertFalse(stored.contains("hunter2"), stored);
     assertFalse(stored.contains("abc"), stored);
@@ -71,7 +71,7 @@ class RunRegistryTest {
         () -> Warehouse.at("s3a://AKIAEXAMPLE:s3cr3t@bucket/wh"));
     assertFalse(error.getMessage().contains("s3cr3t"), error.getMessage());
     org.deepline.config.ConfigErrors errors = new org.deepline.config.ConfigErrors();
-    new SourceConfig("csv", "s3a://AKIAEXAMPLE:s3cr3t@bucket/raw.csv", null).validate(errors.at("source"));
+    new SourceConfig("csv", "s3a://AKIAEXAMPLE:s3cr3t@bucket/raw.csv", null, null).validate(errors.at("source"));
     assertEquals(1, errors.messages().size());
     assertFalse(errors.messages().get(0).contains("s3cr3t"), errors.messages().get(0));
   }

@@ -1,0 +1,64 @@
+package org.deepline.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.LambdaFunction;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import scala.collection.JavaConverters;
+
+/**
+ * Reads a Spark SQL expression from a config without a Spark session: parses it with Spark's own
+ * parser and lists the columns it reads, so that a typo in a column name fails with the other config
+ * errors instead of minutes into a run.
+ */
+public final class SqlExpressions {
+  private SqlExpressions() {}
+
+  /**
+   * The column names {@code expression} reads, in order of appearance, each once (ignoring case, as
+   * Spark resolves them); a multi-part name ({@code a.b} without backticks) is joined with dots.
+   * Lambda variables ({@code x} in {@code exists(xs, x -> x > 0)}) are not columns and are left out.
+   *
+   * @throws IllegalArgumentException with Spark's first message line when it does not parse
+   */
+  public static List<String> referencedColumns(String expression) {
+    Expression parsed;
+    try {
+      parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
+    } catch (Exception e) {
+      // The parser's ParseException is a checked AnalysisException that Scala throws undeclared.
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new IllegalArgumentException(message.lines().map(String::strip)
+          .filter(line -> !line.isEmpty()).findFirst().orElse(message), e);
+    }
+    List<String> columns = new ArrayList<>();
+    collect(parsed, Set.of(), columns);
+    return columns;
+  }
+
+  private static void collect(Expression node, Set<String> lambdaVariables, List<String> out) {
+    Set<String> bound = lambdaVariables;
+    if (node instanceof LambdaFunction lambda) {
+      bound = new HashSet<>(lambdaVariables);
+      for (NamedExpression argument : JavaConverters.seqAsJavaList(lambda.arguments())) {
+        bound.add(argument.name());
+      }
+    }
+    if (node instanceof UnresolvedAttribute attribute) {
+      List<String> parts = JavaConverters.seqAsJavaList(attribute.nameParts());
+      String name = String.join(".", parts);
+      // Spark resolves names ignoring case: DELAY and delay are one column.
+      if (!bound.contains(parts.get(0)) && out.stream().noneMatch(name::equalsIgnoreCase)) {
+        out.add(name);
+      }
+    }
+    for (Expression child : JavaConverters.seqAsJavaList(node.children())) {
+      collect(child, bound, out);
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package org.deepline.etl;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.Columns;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+
+/**
+ * Reads a source as it is, in any of the formats of {@link SourceConfig#FORMATS}, into rows with
+ * Delta-safe column names ({@link ColumnNames}), the malformed record in {@value #CORRUPT_RECORD} and
+ * the file each row came from in {@value #SOURCE_FILE}. Typing happens later ({@link SilverTyping})
+ * so that a bad value can be quarantined with its reason instead of silently becoming null.
+ *
+ * <ul>
+ *   <li>csv: every column as a string, the header line gives the names, malformed lines kept whole.</li>
+ *   <li>json: one object per line (or one document per file with {@code multi_line}); the types are
+ *       inferred from the data, a line that is not JSON is kept whole; nested objects are flattened
+ *       to {@code parent_child} columns.</li>
+ *   <li>parquet, orc, delta: the file's own types; nested structs are flattened the same way. These
+ *       formats have no malformed records: {@value #CORRUPT_RECORD} is always null.</li>
+ * </ul>
+ */
+public final class SourceReader {
+  public static final String CORRUPT_RECORD = "_corrupt_record";
+  public static final String SOURCE_FILE = "_source_file";
+  /** Joins a nested field's name to its parent's when a struct is flattened. */
+  static final String NESTED_SEPARATOR = "_";
+  /** The column names deepline adds to bronze; a source column may not take one of them. */
+  private static final Set<String> RESERVED = Set.of(SOURCE_FILE, RecordIds.RECORD_ID,
+      RecordIds.OCCURRENCE, RecordIds.COPIES, IngestJob.INGESTED_AT, DeltaTables.RUN_DATE);
+  /** Spark's header check message, up to the file it names (the rest is a task stack trace). */
+  private static final Pattern HEADER_MISMATCH = Pattern.compile(
+      "CSV header does not conform to the schema\\.[\\s\\S]*?CSV file: \\S+");
+  /** How Spark names the file it failed to open while inferring a schema. */
+  private static final Pattern FAILED_FILE = Pattern.compile(
+      "(?:Encountered error while reading file|Could not read footer for file:?) (\\S+?)\\.?(?:\\s|$)");
+  /** A URI in an error message (Spark and the readers name files as URIs). */
+  private static final Pattern URI_IN_MESSAGE = Pattern.compile(
+      "[a-zA-Z][a-zA-Z0-9+.-]*:/[^\\s,;'\"\\[\\]()]+");
+  private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
+
+  private SourceReader() {}
+
+  /**
+   * A source as read: its rows (source columns under their Delta-safe names, then
+   * {@value #CORRUPT_RECORD} and {@value #SOURCE_FILE}), every source column whose name changed on
+   * the way, source name (a nested field as {@code parent.child}) -> column name, and the qualified
+   * location its files are under (the path up to any glob character), which tells the source's files
+   * apart from others in an error.
+   */
+  public record Source(Dataset<Row> rows, Map<String, String> renamed, String location) {}
+
+  /**
+   * Opens the source and checks it against the schema before any row is read: the path must exist,
+   * the files must be readable as the format, and every declared column must be there.
+   */
+  public static Source read(SparkSession spark, SourceConfig source, SchemaConfig schema) {
+    String location = requireExists(spark, source);
+    Dataset<Row> raw = switch (source.format()) {
+      case SourceConfig.CSV -> csv(spark, source);
+      case SourceConfig.JSON -> json(spark, source);
+      case SourceConfig.PARQUET, SourceConfig.ORC -> typedFiles(spark, source);
+      case SourceConfig.DELTA -> delta(spark, source);
+      default -> throw new IllegalArgumentException("unknown source format " + source.format());
+    };
+    Source renamed = flattenAndRename(raw, location);
+    requireDeclaredColumns(renamed, source, schema);
+    return renamed;
+  }
+
+  /**
+   * Turns a failure met while reading the files into a one-line error when it is the input's fault (a
+   * file that is not of the format, a CSV file whose header differs from the first file's); anything
+   * else is rethrown as it is.
+   */
+  public static RuntimeException explain(Exception failure, Source source, SourceConfig config) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message == null) {
+        continue;
+      }
+      Matcher header = HEADER_MISMATCH.matcher(message);
+      if (header.find()) {
+        return new DeeplineException("source " + config.path() + ": "
+            + header.group().lines().map(String::strip).collect(Collectors.joining(" ")));
+      }
+      String file = sourceFile(message, source.location());
+      if (file != null) {
+        return new DeeplineException("source " + config.path() + ": cannot read file " + file + " as "
+            + config.format() + ": " + rootReason(cause), failure);
+      }
+    }
+    return failure instanceof RuntimeException runtime ? runtime
+        : new IllegalStateException("reading " + config.path() + " failed", failure);
+  }
+
+  /** The first URI in {@code message} under {@code location}: a file of the source. */
+  private static String sourceFile(String message, String location) {
+    Matcher uris = URI_IN_MESSAGE.matcher(message);
+    while (uris.find()) {
+      String uri = uris.group().replaceAll("[.:]+$", "");
+      if (uri.startsWith(location)) {
+        return uri;
+      }
+    }
+    return null;
+  }
+
+  /** Fails unless the path matches a file or directory; returns the qualified location. */
+  private static String requireExists(SparkSession spark, SourceConfig source) {
+    Path path = new Path(source.path());
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new DeeplineException("source.path: cannot read " + source.path()
+            + ": no such file or directory");
+      }
+      String qualified = fs.makeQualified(path).toString();
+      Matcher glob = GLOB.matcher(qualified);
+      return glob.find() ? qualified.substring(0, glob.start()) : qualified;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new DeeplineException("source.path: cannot read " + source.path() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, SourceConfig source) {
+    List<String> header = csvHeader(spark, source);
+    StructType raw = new StructType();
+    for (String name : header) {
+      raw = raw.add(name, DataTypes.StringType, true);
+    }
+    raw = raw.add(CORRUPT_RECORD, DataTypes.StringType, true);
+    return csvReader(spark, source)
+        .schema(raw)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
+        // A file whose header differs from the first file's is an error, not a silent column shift.
+        .option("enforceSchema", "false")
+        .csv(source.path());
+  }
+
+  /** The column names of the source's header line, in order; reads one line. */
+  private static List<String> csvHeader(SparkSession spark, SourceConfig source) {
+    String[] names = opened(source, () -> csvReader(spark, source).csv(source.path()).columns());
+    List<String> header = new ArrayList<>(Arrays.asList(names));
+    if (new LinkedHashSet<>(header).size() != header.size()) {
+      throw new DeeplineException("source " + source.path() + ": duplicate column names in the header "
+          + header);
+    }
+    return header;
+  }
+
+  private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {
+    return spark.read()
+        .option("header", "true")
+        .option("inferSchema", "false")
+        .options(source.options());
+  }
+
+  /**
+   * JSON is read twice: once to infer the types, once with that schema plus the corrupt-record column,
+   * which Spark only adds by itself when the sample it inferred from had a malformed line.
+   */
+  private static Dataset<Row> json(SparkSession spark, SourceConfig source) {
+    StructType inferred = opened(source, () -> jsonReader(spark, source).json(source.path()).schema());
+    if (inferred.fields().length == 0) {
+      throw new DeeplineException("source " + source.path() + ": no data rows");
+    }
+    StructType schema = Arrays.asList(inferred.fieldNames()).contains(CORRUPT_RECORD) ? inferred
+        : inferred.add(CORRUPT_RECORD, DataTypes.StringType, true);
+    return jsonReader(spark, source).schema(schema).json(source.path());
+  }
+
+  private static DataFrameReader jsonReader(SparkSession spark, SourceConfig source) {
+    return spark.read()
+        .options(source.options())
+        .option("multiLine", source.multiLine())
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT_RECORD);
+  }
+
+  private static Dataset<Row> typedFiles(SparkSession spark, SourceConfig source) {
+    Dataset<Row> rows = opened(source,
+        () -> spark.read().options(source.options()).format(source.format()).load(source.path()));
+    return withNoCorruptRecords(rows);
+  }
+
+  private static Dataset<Row> delta(SparkSession spark, SourceConfig source) {
+    if (!DeltaTables.exists(spark, source.path())) {
+      throw new DeeplineException("source.path: " + source.path()
+          + " is not a Delta table (no _delta_log); use format parquet for plain Parquet files");
+    }
+    Dataset<Row> rows = opened(source,
+        () -> spark.read().options(source.options()).format(SourceConfig.DELTA).load(source.path()));
+    return withNoCorruptRecords(rows);
+  }
+
+  private static Dataset<Row> withNoCorruptRecords(Dataset<Row> rows) {
+    if (Arrays.asList(rows.columns()).contains(CORRUPT_RECORD)) {
+      throw new DeeplineException("source column " + CORRUPT_RECORD + " clashes with deepline's own "
+          + "column of that name; rename it in the source");
+    }
+    return rows.withColumn(CORRUPT_RECORD, functions.lit(null).cast(DataTypes.StringType));
+  }
+
+  /**
+   * Runs what opens the source (schema inference reads file footers or samples records), turning a
+   * failure there into an error that names the path and, when Spark says it, the file.
+   */
+  private static <T> T opened(SourceConfig source, Supplier<T> open) {
+    try {
+      return open.get();
+    } catch (DeeplineException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's Scala API throws the checked AnalysisException (e.g. path does not exist) undeclared.
+      String reason = e instanceof AnalysisException analysis ? analysis.getSimpleMessage()
+          : rootReason(e);
+      Matcher file = e.getMessage() == null ? null : FAILED_FILE.matcher(e.getMessage());
+      String where = file != null && file.find() ? " (file " + file.group(1) + ")" : "";
+      throw new DeeplineException("source.path: cannot read " + source.path() + " as "
+          + source.format() + where + ": " + reason, e);
+    }
+  }
+
+  /** The first line of the innermost message: the actual reason, without Spark's task preamble. */
+  private static String rootReason(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+        .orElse(message);
+  }
+
+  /**
+   * Flattens nested structs into {@code parent_child} columns and gives every column its Delta-safe
+   * name; the corrupt-record column stays as it is and the source file is added.
+   */
+  private static Source flattenAndRename(Dataset<Row> raw, String location) {
+    List<Leaf> leaves = new ArrayList<>();
+    for (StructField field : raw.schema().fields()) {
+      if (!field.name().equals(CORRUPT_RECORD)) {
+        collectLeaves(List.of(field.name()), Columns.col(field.name()), field, leaves);
+      }
+    }
+    List<String> flat = leaves.stream().map(l -> String.join(NESTED_SEPARATOR, l.path())).toList();
+    List<String> safe = ColumnNames.deltaSafe(flat);
+    Map<String, String> renamed = new LinkedHashMap<>();
+    List<Column> selected = new ArrayList<>();
+    for (int i = 0; i < leaves.size(); i++) {
+      String name = safe.get(i);
+      if (RESERVED.contains(name)) {
+        throw new DeeplineException("source column " + name + " clashes with deepline's own column of "
+            + "that name; rename it in the source");
+      }
+      if (!name.equals(flat.get(i))) {
+        renamed.put(String.join(".", leaves.get(i).path()), name);
+      }
+      selected.add(leaves.get(i).value().as(name));
+    }
+    selected.add(functions.col(CORRUPT_RECORD));
+    selected.add(functions.col("_metadata.file_path").as(SOURCE_FILE));
+    return new Source(raw.select(selected.toArray(Column[]::new)), renamed, location);
+  }
+
+  private record Leaf(List<String> path, Column value) {}
+
+  private static void collectLeaves(List<String> path, Column value, StructField field,
+      List<Leaf> out) {
+    if (field.dataType() instanceof StructType struct) {
+      for (StructField child : struct.fields()) {
+        List<String> childPath = new ArrayList<>(path);
+        childPath.add(child.name());
+        collectLeaves(childPath, value.getField(child.name()), child, out);
+      }
+    } else {
+      out.add(new Leaf(path, value));
+    }
+  }
+
+  private static void requireDeclaredColumns(Source source, SourceConfig config,
+      SchemaConfig schema) {
+    List<String> present = Arrays.stream(source.rows().columns())
+        .filter(c -> !c.equals(CORRUPT_RECORD) && !c.equals(SOURCE_FILE))
+        .toList();
+    Set<String> missing = new LinkedHashSet<>();
+    schema.columns().forEach(c -> {
+      if (!present.contains(c.name())) {
+        missing.add(c.name());
+      }
+    });
+    if (missing.isEmpty()) {
+      return;
+    }
+    String where = SourceConfig.CSV.equals(config.format()) ? "the CSV header" : "the source columns";
+    String hint = source.renamed().isEmpty() ? "" : " (renamed for Delta: " + source.renamed() + ")";
+    if (present.isEmpty() && SourceConfig.JSON.equals(config.format()) && !config.multiLine()) {
+      // Spark found no field in any line: a pretty-printed document read line by line.
+      hint += "; no line is a JSON object: if each file is one (multi-line) JSON document, set "
+          + "source.multi_line: true";
+    }
+    throw new DeeplineException("source " + config.path() + ": declared column(s) " + missing
+        + " missing from " + where + " " + present + hint);
+  }
+}

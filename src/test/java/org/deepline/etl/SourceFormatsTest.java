@@ -1,0 +1,327 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.RowAssertions;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Ingest of every source format, each from a tiny fixture written here, and a broken one per check. */
+class SourceFormatsTest {
+  private static final String TOY_COLUMNS = """
+      {"name": "id", "type": "int", "nullable": false},
+      {"name": "amount", "type": "double"},
+      {"name": "kind", "type": "string"},
+      {"name": "label", "type": "string", "nullable": false}""";
+  private static final StructType TYPED = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("amount", DataTypes.DoubleType, true)
+      .add("kind", DataTypes.StringType, true)
+      .add("label", DataTypes.StringType, false)
+      .add("at", DataTypes.TimestampNTZType, true);
+
+  private static String config(String source, String key, String columns) {
+    return """
+        {"dataset": "toy",
+         "source": %s,
+         "schema": {"key": %s, "columns": [%s]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"categorical": ["kind"]}}
+        """.formatted(source, key, columns);
+  }
+
+  private static String source(String format, Path path, String extra) {
+    return "{\"format\": \"%s\", \"path\": \"%s\"%s}".formatted(format,
+        path.toString().replace("\\", "\\\\"), extra);
+  }
+
+  private static RunContext context(Path dir, String json) {
+    DeeplineConfig config = TestRuns.configFromJson(json);
+    return TestRuns.context(config, dir.resolve("wh"), "ingest");
+  }
+
+  private static Dataset<Row> table(RunContext context, Table table) {
+    return DeltaTables.read(SparkTestSession.get(), context.table(table));
+  }
+
+  private static List<String> reasons(RunContext context) {
+    return table(context, Table.QUARANTINE).orderBy("reason").select("reason")
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  /** Three typed records: a clean one, a fraction declared int, a long too large for an int. */
+  private static Dataset<Row> typedRows() {
+    return SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(1L, 10.0, "a", "yes", LocalDateTime.of(2001, 1, 1, 0, 47)),
+        RowFactory.create(2L, 2.5, "b", "no", LocalDateTime.of(2001, 1, 2, 10, 0)),
+        RowFactory.create(3_000_000_000L, 1.0, "c", "no", null)), TYPED);
+  }
+
+  private static String typedColumns() {
+    return """
+        {"name": "id", "type": "int", "nullable": false},
+        {"name": "amount", "type": "int"},
+        {"name": "kind", "type": "string"},
+        {"name": "label", "type": "string", "nullable": false},
+        {"name": "at", "type": "timestamp"}""";
+  }
+
+  /** The typed fixture through ingest: the file's types are cast, and a lossy cast is quarantined. */
+  private static void assertTypedFixtureIngested(RunContext context) {
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(3, result.metric("rows_read"));
+    assertEquals(1, result.metric("rows_silver"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 10, "a", "yes", "2001-01-01 00:47:00", "1")),
+        table(context, Table.SILVER).select(functions.col("id"), functions.col("amount"),
+            functions.col("kind"), functions.col("label"),
+            functions.date_format(functions.col("at"), "yyyy-MM-dd HH:mm:ss"),
+            functions.col(RecordIds.RECORD_ID)),
+        0.0, "id");
+    assertEquals(DataTypes.IntegerType, table(context, Table.SILVER).schema().apply("amount")
+        .dataType());
+    assertEquals(List.of("amount: 2.5 (double) does not convert to int without loss",
+        "id: cannot convert 3000000000 (bigint) to int"), reasons(context));
+  }
+
+  @Test
+  void csvHeaderNamesDeltaRejectsAreRenamedAndTheMappingIsRecorded(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "birds.csv", "Record ID,Cost Total $,Phase of flight,Damage\n"
+        + "1,100.5,Climb,None\n"
+        + "2,0,Approach,Minor\n");
+    RunContext context = context(dir, """
+        {"dataset": "birds",
+         "source": %s,
+         "schema": {"key": ["record_id"], "columns": [
+           {"name": "record_id", "type": "int", "nullable": false},
+           {"name": "cost_total", "type": "double"},
+           {"name": "phase_of_flight", "type": "string"},
+           {"name": "Damage", "type": "string", "nullable": false}]},
+         "label": {"expression": "Damage <> 'None'"},
+         "features": {"numeric": ["cost_total"], "categorical": ["phase_of_flight"]}}
+        """.formatted(source("csv", csv, "")));
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(3, result.metric("columns_renamed"));
+    assertEquals("{\"Cost Total $\":\"cost_total\",\"Phase of flight\":\"phase_of_flight\","
+        + "\"Record ID\":\"record_id\"}", result.artifacts().get("column_renames"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 100.5, "Climb", "None"),
+            RowFactory.create(2, 0.0, "Approach", "Minor")),
+        table(context, Table.SILVER).select("record_id", "cost_total", "phase_of_flight", "Damage"),
+        0.0, "record_id");
+    assertTrue(List.of(table(context, Table.BRONZE).columns()).contains("cost_total"));
+  }
+
+  @Test
+  void csvColumnDeclaredUnderItsSourceNameIsAConfigError() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        config(source("csv", Path.of("x.csv"), ""), "[]",
+            TOY_COLUMNS + ", {\"name\": \"Cost Total $\", \"type\": \"double\"}")));
+    assertTrue(error.getMessage().contains("schema.columns[4].name: Cost Total $ has characters "
+        + "Delta does not accept"), error.getMessage());
+    assertTrue(error.getMessage().contains("declare it as cost_total"), error.getMessage());
+  }
+
+  @Test
+  void jsonLinesAreTypedFromTheDataWithNestedObjectsFlattenedAndBadLinesQuarantined(
+      @TempDir Path dir) {
+    Path json = TestRuns.writeFile(dir, "toy.json", """
+        {"id": 1, "amount": 10.5, "kind": "a", "label": "yes", "meta": {"source": "web", "score": 3}}
+        {"id": 2, "amount": 2.25, "kind": "b", "label": "no", "meta": {"source": "shop"}}
+        {"id": 3.5, "amount": 1.0, "kind": "c", "label": "no"}
+        this is not json
+        """);
+    RunContext context = context(dir, config(source("json", json, ""), "[]", TOY_COLUMNS + """
+        , {"name": "meta_source", "type": "string"}, {"name": "meta_score", "type": "long"}"""));
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(4, result.metric("rows_read"));
+    assertEquals(0, result.metric("columns_renamed"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 10.5, "a", "yes", "web", 3L),
+            RowFactory.create(2, 2.25, "b", "no", "shop", null)),
+        table(context, Table.SILVER).select("id", "amount", "kind", "label", "meta_source",
+            "meta_score"),
+        0.0, "id");
+    assertEquals(List.of("id: 3.5 (double) does not convert to int without loss",
+        "malformed record: not valid JSON; id: missing value in a non-nullable column; "
+            + "label: missing value in a non-nullable column"), reasons(context));
+    assertEquals(List.of("this is not json"), table(context, Table.QUARANTINE)
+        .where("reason LIKE 'malformed%'").select("raw_record").as(Encoders.STRING())
+        .collectAsList());
+  }
+
+  @Test
+  void multiLineJsonReadsOneDocumentPerFile(@TempDir Path dir) {
+    Path json = TestRuns.writeFile(dir, "toy.json", """
+        [
+          {"id": 1, "label": "yes",
+           "amount": 1.5, "kind": "a"},
+          {"id": 2, "label": "no", "amount": 2.5, "kind": "b"}
+        ]
+        """);
+    RunContext context = context(dir, config(source("json", json, ", \"multi_line\": true"), "[\"id\"]",
+        TOY_COLUMNS));
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 1.5, "a", "yes"),
+            RowFactory.create(2, 2.5, "b", "no")),
+        table(context, Table.SILVER).select("id", "amount", "kind", "label"), 0.0, "id");
+  }
+
+  @Test
+  void multiLineJsonReadAsJsonLinesSaysWhatToSet(@TempDir Path dir) {
+    Path json = TestRuns.writeFile(dir, "toy.json", "[\n  {\"id\": 1,\n   \"label\": \"yes\"}\n]\n");
+    RunContext context = context(dir, config(source("json", json, ""), "[]", TOY_COLUMNS));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().contains("declared column(s) [id, amount, kind, label] missing"),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("set source.multi_line: true"), error.getMessage());
+  }
+
+  @Test
+  void jsonArrayDeclaredAsAColumnIsNamedBeforeAnyRowIsRead(@TempDir Path dir) {
+    Path json = TestRuns.writeFile(dir, "toy.json",
+        "{\"id\": 1, \"label\": \"yes\", \"amount\": 1, \"kind\": [\"a\", \"b\"]}\n");
+    RunContext context = context(dir, config(source("json", json, ""), "[]", TOY_COLUMNS));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("ingest: column kind is array<string> in the source and cannot be declared string; "
+        + "only text, numbers, booleans, dates and timestamps can be converted", error.getMessage());
+  }
+
+  @Test
+  void parquetTypesComeFromTheFileAndTheDeclaredSchemaCastsThem(@TempDir Path dir) {
+    Path parquet = dir.resolve("toy.parquet");
+    typedRows().write().parquet(parquet.toString());
+
+    assertTypedFixtureIngested(context(dir, config(source("parquet", parquet, ""), "[\"id\"]",
+        typedColumns())));
+  }
+
+  @Test
+  void orcTypesComeFromTheFileAndTheDeclaredSchemaCastsThem(@TempDir Path dir) {
+    Path orc = dir.resolve("toy.orc");
+    typedRows().write().orc(orc.toString());
+
+    assertTypedFixtureIngested(context(dir, config(source("orc", orc, ""), "[\"id\"]",
+        typedColumns())));
+  }
+
+  @Test
+  void deltaTableTypesComeFromTheTableAndTheDeclaredSchemaCastsThem(@TempDir Path dir) {
+    Path delta = dir.resolve("toy_delta");
+    typedRows().write().format("delta").save(delta.toString());
+
+    assertTypedFixtureIngested(context(dir, config(source("delta", delta, ""), "[\"id\"]",
+        typedColumns())));
+  }
+
+  @Test
+  void directoryOfParquetFilesIsNotADeltaTable(@TempDir Path dir) {
+    Path plain = dir.resolve("plain");
+    typedRows().write().parquet(plain.toString());
+    RunContext context = context(dir, config(source("delta", plain, ""), "[]", typedColumns()));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source.path: " + plain + " is not a Delta table (no _delta_log); use format "
+        + "parquet for plain Parquet files", error.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"parquet", "orc"})
+  void fileThatIsNotOfTheFormatIsNamed(String format, @TempDir Path dir) {
+    Path bad = TestRuns.writeFile(dir, "bad." + format, "id,label\n1,yes\n");
+    RunContext context = context(dir, config(source(format, bad, ""), "[]", TOY_COLUMNS));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().startsWith("source.path: cannot read " + bad + " as " + format),
+        error.getMessage());
+  }
+
+  @Test
+  void corruptFileBesideGoodOnesIsNamed(@TempDir Path dir) {
+    Path files = dir.resolve("in");
+    typedRows().write().parquet(files.toString());
+    TestRuns.writeFile(files, "part-99999-broken.parquet", "not parquet at all, just text\n");
+    RunContext context = context(dir, config(source("parquet", files, ""), "[]", typedColumns()));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().contains("part-99999-broken.parquet"), error.getMessage());
+    assertTrue(error.getMessage().startsWith("source"), error.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"csv", "json", "parquet", "orc", "delta"})
+  void missingPathIsNamedForEveryFormat(String format, @TempDir Path dir) {
+    Path missing = dir.resolve("nope");
+    RunContext context = context(dir, config(source(format, missing, ""), "[]", TOY_COLUMNS));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source.path: cannot read " + missing + ": no such file or directory",
+        error.getMessage());
+  }
+
+  @Test
+  void multiLineIsAJsonOption() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        config(source("csv", Path.of("x.csv"), ", \"multi_line\": true"), "[]", TOY_COLUMNS)));
+    assertTrue(error.getMessage().contains("source.multi_line: applies to format json only, format "
+        + "is csv"), error.getMessage());
+  }
+
+  @Test
+  void sourceColumnTakingADeeplineColumnNameIsNamed(@TempDir Path dir) {
+    Path parquet = dir.resolve("toy.parquet");
+    SparkSession spark = SparkTestSession.get();
+    typedRows().withColumn(RecordIds.RECORD_ID, functions.lit("x")).write().parquet(parquet.toString());
+    RunContext context = context(dir, config(source("parquet", parquet, ""), "[]", typedColumns()));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source column _record_id clashes with deepline's own column of that name; rename "
+        + "it in the source", error.getMessage());
+    assertTrue(spark.read().parquet(parquet.toString()).count() > 0);
+  }
+}
