@@ -5,12 +5,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Obtains the SparkSession a job runs in. Spark settings come from spark-submit (or the notebook that
- * created the session); the only thing added here is what Delta needs when nobody set it, and the
- * {@code local[*]} master for a plain {@code java} launch.
+ * created the session); the only things added here are what Delta needs and the UTC session time zone
+ * when nobody set them, and the {@code local[*]} master for a plain {@code java} launch.
  */
 public final class SparkSessions {
   static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+  static final String SESSION_TIME_ZONE = "spark.sql.session.timeZone";
+  static final String UTC = "UTC";
 
   private SparkSessions() {}
 
@@ -31,6 +33,10 @@ public final class SparkSessions {
     }
     if (!submitted.contains("spark.sql.catalog.spark_catalog")) {
       builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+    }
+    if (!submitted.contains(SESSION_TIME_ZONE)) {
+      // As conf/spark-defaults.conf: zone-less timestamps are read as UTC, like the date features.
+      builder.config(SESSION_TIME_ZONE, UTC);
     }
     return builder.getOrCreate();
   }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * always equal silver plus quarantine rows; the job fails if they do not, or if more rows than
  * {@code ingest.max_quarantine_fraction} were rejected.
  *
- * <p>The source is read once (into bronze) and bronze twice (silver, quarantine), each pass one
- * projection with no cache; the row counts come from the Delta commits, not from re-reading tables.
+ * <p>Bronze costs one aggregation over the source to find repeating record ids and one pass to write
+ * it (see {@link RecordIds}); silver and quarantine one pass over bronze each, a projection with no
+ * cache; the row counts come from the Delta commits, not from reading the tables again.
  */
 public final class IngestJob implements Stage {
   public static final String INGESTED_AT = "_ingested_at";

@@ -49,25 +49,31 @@ public final class RecordIds {
   private RecordIds() {}
 
   public static Dataset<Row> assign(Dataset<Row> raw, List<String> key, List<String> contentColumns) {
-    Column[] identity;
     Column base;
+    Column hash;
     if (key.isEmpty()) {
-      identity = contentColumns.stream()
+      Column[] content = contentColumns.stream()
           .map(c -> functions.coalesce(asText(c, raw.schema().apply(c).dataType()),
               functions.lit(NULL_MARKER)))
           .toArray(Column[]::new);
-      base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, identity), 256),
+      base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, content), 256),
           1, HASH_HEX_CHARS);
+      // Typed values are hashed as they are, which saves their conversion to text: two records with
+      // one id have equal texts, so equal values (each type's text form tells values apart).
+      hash = functions.xxhash64(contentColumns.stream()
+          .map(c -> hashable(c, raw.schema().apply(c).dataType()))
+          .toArray(Column[]::new));
     } else {
       // One key column is its trimmed value; several are a JSON array, so ("a|b", "c") and
       // ("a", "b|c") stay apart.
-      identity = key.stream()
+      Column[] identity = key.stream()
           .map(c -> functions.trim(asText(c, raw.schema().apply(c).dataType())))
           .toArray(Column[]::new);
       base = identity.length == 1 ? identity[0] : functions.to_json(functions.array(identity));
+      hash = functions.xxhash64(identity);
     }
     // Equal ids have equal hashes; two ids that merely share a hash are numbered apart below, by id.
-    Dataset<Row> hashed = raw.withColumn(ID_HASH, functions.xxhash64(identity));
+    Dataset<Row> hashed = raw.withColumn(ID_HASH, hash);
     List<Long> repeated = hashed.groupBy(ID_HASH).count()
         .where(functions.col("count").gt(1))
         .select(ID_HASH)
@@ -105,6 +111,20 @@ public final class RecordIds {
         .withColumn(OCCURRENCE, functions.row_number().over(
             Window.partitionBy(ID_BASE).orderBy(functions.col(SourceReader.SOURCE_FILE))))
         .withColumn(COPIES, functions.count(functions.lit(1)).over(Window.partitionBy(ID_BASE)));
+  }
+
+  /**
+   * A content column as the id hash reads it: text as the id sees it (a null and the null marker are
+   * one id), typed values as they are, nested values as the JSON the id is computed from.
+   */
+  private static Column hashable(String name, DataType type) {
+    if (type == DataTypes.StringType) {
+      return functions.coalesce(Columns.col(name), functions.lit(NULL_MARKER));
+    }
+    if (type instanceof ArrayType || type instanceof MapType || type instanceof StructType) {
+      return functions.to_json(Columns.col(name));
+    }
+    return Columns.col(name);
   }
 
   /**

@@ -46,6 +46,7 @@ public final class FeatureFitter {
   private static final String DISTINCT = "distinct_values";
   private static final String ROWS = "feature_rows";
   private static final String RANK = "rank";
+  private static final int MOST_FREQUENT = 1;
 
   private FeatureFitter() {}
 
@@ -138,7 +139,7 @@ public final class FeatureFitter {
                 functions.lit(FeatureModel.MISSING_TOKEN)).as(TOKEN)))
         .toArray(Column[]::new);
     org.apache.spark.sql.expressions.WindowSpec byFeature = Window.partitionBy(FEATURE);
-    // The most frequent value of every feature is kept whatever the limits (rank 1), so each feature
+    // The most frequent value of every feature is collected whatever the limits, so each feature
     // brings its distinct-value and row totals to the driver even when no value qualifies.
     List<Row> counts = train.select(functions.explode(functions.array(pairs)).as("pair"))
         .groupBy("pair." + FEATURE, "pair." + TOKEN).count()
@@ -146,7 +147,8 @@ public final class FeatureFitter {
         .withColumn(ROWS, functions.sum(COUNT).over(byFeature))
         .withColumn(RANK, functions.row_number().over(byFeature
             .orderBy(functions.col(COUNT).desc(), functions.col(TOKEN))))
-        .where(functions.col(RANK).leq(config.maxCategories()).or(functions.col(RANK).equalTo(1)))
+        .where(functions.col(RANK).leq(config.maxCategories())
+            .or(functions.col(RANK).equalTo(MOST_FREQUENT)))
         .collectAsList();
     Map<String, List<Row>> byName = new HashMap<>();
     for (Row row : counts) {

@@ -1,0 +1,85 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+class RecordIdsTest {
+  private static final StructType TYPED = new StructType()
+      .add("n", DataTypes.LongType, true)
+      .add("at", DataTypes.TimestampType, true)
+      .add("s", DataTypes.StringType, true)
+      .add(SourceReader.SOURCE_FILE, DataTypes.StringType, false);
+  private static final List<String> CONTENT = List.of("n", "at", "s");
+
+  /** Five records: one three times (in two files), one twice with nulls, one once. */
+  private static Dataset<Row> rows() {
+    Timestamp at = Timestamp.valueOf("2001-01-01 00:47:00");
+    return SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(1L, at, "x", "a.csv"),
+        RowFactory.create(null, null, "y", "a.csv"),
+        RowFactory.create(1L, at, "x", "b.csv"),
+        RowFactory.create(2L, at, "x", "a.csv"),
+        RowFactory.create(null, null, "y", "b.csv"),
+        RowFactory.create(1L, at, "x", "a.csv")), TYPED).repartition(3);
+  }
+
+  /** id -> copies, sorted, with each content hash replaced by the content it stands for. */
+  private static Map<String, Long> ids(Dataset<Row> assigned) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Row row : assigned.collectAsList()) {
+      String id = row.getAs(RecordIds.RECORD_ID);
+      String content = row.get(0) + "|" + row.get(2);
+      out.put(content + id.substring(id.lastIndexOf('-')), row.getAs(RecordIds.COPIES));
+    }
+    return out;
+  }
+
+  @Test
+  void identicalRecordsAreNumberedAndEveryIdIsUnique() {
+    Dataset<Row> assigned = RecordIds.assign(rows(), List.of(), CONTENT);
+
+    assertEquals(Map.of("1|x-1", 3L, "1|x-2", 3L, "1|x-3", 3L, "2|x-1", 1L, "null|y-1", 2L,
+        "null|y-2", 2L), ids(assigned));
+    assertEquals(6, assigned.select(RecordIds.RECORD_ID).distinct().count());
+  }
+
+  @Test
+  void idsAreTheOnesTheWindowOverAllRecordsGives() {
+    Dataset<Row> assigned = RecordIds.assign(rows(), List.of(), CONTENT);
+    // The former computation: every record numbered within its content hash, in file order.
+    Dataset<Row> base = assigned.withColumn("base", functions.regexp_extract(
+        functions.col(RecordIds.RECORD_ID), "^(.*)-\\d+$", 1));
+    Dataset<Row> reference = base.withColumn("expected", functions.concat_ws("-",
+        functions.col("base"), functions.row_number().over(Window.partitionBy("base")
+            .orderBy(SourceReader.SOURCE_FILE, RecordIds.RECORD_ID)).cast("string")));
+
+    assertEquals(0, reference.where(functions.col("expected")
+        .notEqual(functions.col(RecordIds.RECORD_ID))).count());
+    assertEquals(List.of("a.csv", "a.csv", "b.csv"), assigned.where("n = 1 AND s = 'x'")
+        .orderBy(RecordIds.RECORD_ID).select(SourceReader.SOURCE_FILE)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void keyedRecordsShareTheirKeyAndCountTheirCopies() {
+    Dataset<Row> assigned = RecordIds.assign(rows(), List.of("n"), CONTENT);
+
+    Map<String, Long> copies = new TreeMap<>();
+    assigned.collectAsList().forEach(r -> copies.put(r.getAs(RecordIds.RECORD_ID) + "",
+        r.getAs(RecordIds.COPIES)));
+    assertEquals(Map.of("1", 3L, "2", 1L, "null", 2L), copies);
+  }
+}
