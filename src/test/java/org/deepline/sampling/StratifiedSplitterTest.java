@@ -58,17 +58,18 @@ class StratifiedSplitterTest {
       Dataset<Row> split = StratifiedSplitter.assign(records(rows, positiveRate, random), "id",
           functions.col("label"), config);
 
-      for (Row stratum : split.groupBy("label").count().collectAsList()) {
-        double label = stratum.getDouble(0);
-        long size = stratum.getLong(1);
-        Map<String, Long> counts = new HashMap<>();
-        split.where(functions.col("label").equalTo(label)).groupBy(StratifiedSplitter.SPLIT).count()
-            .collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
-        assertEquals(size * train, counts.getOrDefault("train", 0L), 1.0,
-            "case " + c + " label " + label + ": " + counts);
-        assertEquals(size * validation, counts.getOrDefault("validation", 0L), 1.0,
-            "case " + c + " label " + label + ": " + counts);
-      }
+      // One job per case: the counts of every (stratum, split) pair.
+      Map<Double, Map<String, Long>> counts = new HashMap<>();
+      split.groupBy(functions.col("label"), functions.col(StratifiedSplitter.SPLIT)).count()
+          .collectAsList().forEach(r -> counts.computeIfAbsent(r.getDouble(0), k -> new HashMap<>())
+              .put(r.getString(1), r.getLong(2)));
+      counts.forEach((label, bySplit) -> {
+        long size = bySplit.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(size * train, bySplit.getOrDefault("train", 0L), 1.0,
+            "case " + label + ": " + bySplit);
+        assertEquals(size * validation, bySplit.getOrDefault("validation", 0L), 1.0,
+            "label " + label + ": " + bySplit);
+      });
     }
   }
 
