@@ -78,7 +78,8 @@ public final class DeltaTables {
    * A write's commit: the table version it made and the rows it wrote, as Delta recorded them in its
    * log ({@code numOutputRows}), so a stage can count what it wrote without reading it back. The count
    * is empty when Delta kept no operation metrics
-   * ({@code spark.databricks.delta.history.metricsEnabled=false}) or another writer committed first.
+   * ({@code spark.databricks.delta.history.metricsEnabled=false}). Both are read from the table's
+   * latest commit, as {@link #ref} reads the version: one job writes to a warehouse at a time.
    */
   public record Written(TableRef table, OptionalLong rows) {}
 
