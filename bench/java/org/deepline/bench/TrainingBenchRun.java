@@ -130,8 +130,8 @@ final class TrainingBenchRun {
         "(d) training rows cached");
     if (options.runs("deepline")) {
       TrainingConfig defaults = TrainingConfig.defaults();
-      int batch = defaults.resolveBatchSize(train.rows());
-      TrainingConfig config = config(batch, defaults.averagingFrequency(),
+      TrainingConfig resolved = defaults.resolve(train.rows());
+      TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
           defaults.learningRate(), options.deeplineEpochs());
       report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
           options.deeplineEpochs(), "(d) deepline, current defaults"), config, false);

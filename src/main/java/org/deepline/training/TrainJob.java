@@ -92,7 +92,7 @@ public final class TrainJob implements Stage {
       validation = cache(features, StratifiedSplitter.VALIDATION, config, width);
       requireBothClasses(train);
       requireBothClasses(validation);
-      TrainingConfig resolved = config.withBatchSize(config.resolveBatchSize(train.rows()));
+      TrainingConfig resolved = config.resolve(train.rows());
       double[] weights = "balanced".equals(config.classWeights())
           ? NetworkFactory.balancedWeights(train.negatives(), train.positives()) : null;
       MultiLayerConfiguration networkConfig =
@@ -143,8 +143,7 @@ public final class TrainJob implements Stage {
       mismatches.add("features table version " + state.featuresVersion() + " (now "
           + featuresRef.version() + ")");
     }
-    TrainingConfig now = context.config().training().withBatchSize(
-        state.training().batchSizePerWorker());
+    TrainingConfig now = context.config().training().resolvedAs(state.training());
     if (!state.training().equals(now)) {
       mismatches.add("training config " + state.training());
     }
@@ -280,6 +279,7 @@ public final class TrainJob implements Stage {
         .metric("best_epoch", outcome.bestEpoch())
         .metric("rows_train", train.rows())
         .metric("batch_size_per_worker", resolved.batchSizePerWorker())
+        .metric("averaging_frequency", resolved.averagingFrequency())
         .metric("workers", resolved.workers())
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
             .rowsPerSecond())

@@ -12,7 +12,8 @@ import org.deepline.config.ConfigErrors;
  *                           best epoch's weights are kept)
  * @param batchSizePerWorker minibatch size on each worker; null picks one from the training split's
  *                           size (see {@link #resolveBatchSize})
- * @param averagingFrequency minibatches each worker fits between two parameter averagings
+ * @param averagingFrequency minibatches each worker fits between two parameter averagings; null picks
+ *                           one from the training split's size (see {@link #resolve})
  * @param workers            number of data-parallel workers, i.e. partitions of the training data
  * @param learningRate       Adam's step size
  * @param l2                 L2 weight decay
@@ -38,10 +39,17 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
    */
   public static final int DEFAULT_WORKERS = 2;
   /**
-   * Chosen by the averaging sweep in bench/ (see bench/README.md): fewer averagings cost accuracy
-   * little and each round costs two Spark jobs.
+   * The most minibatches between two averagings the automatic choice takes. From the sweep in
+   * bench/README.md (flights-3m, batch 512): an averaging round costs about 22 ms of Spark work
+   * besides the fitting, so averaging every 20 minibatches trains 1.7x as many rows per second as
+   * every 5, at the same validation AUC.
    */
-  public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
+  public static final int MAX_AUTO_AVERAGING_FREQUENCY = 20;
+  /**
+   * The automatic averaging frequency leaves at least this many averaging rounds per epoch: on small
+   * data, workers that drift apart for a whole epoch average into a worse model than either.
+   */
+  public static final int MIN_AUTO_ROUNDS_PER_EPOCH = 10;
   public static final int MIN_AUTO_BATCH = 32;
   public static final int MAX_AUTO_BATCH = 512;
   /** The automatic batch size leaves each worker at least this many minibatches per epoch. */
@@ -51,8 +59,6 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     seed = seed == null ? 42L : seed;
     epochs = epochs == null ? 20 : epochs;
     patience = patience == null ? 5 : patience;
-    averagingFrequency = averagingFrequency == null ? DEFAULT_AVERAGING_FREQUENCY
-        : averagingFrequency;
     workers = workers == null ? DEFAULT_WORKERS : workers;
     learningRate = learningRate == null ? 0.005 : learningRate;
     l2 = l2 == null ? 1e-4 : l2;
@@ -87,9 +93,45 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     return batch;
   }
 
-  /** This config with the batch size fixed, as recorded with the model. */
-  public TrainingConfig withBatchSize(int batchSize) {
-    return new TrainingConfig(seed, epochs, patience, batchSize, averagingFrequency, workers,
+  /**
+   * The configured averaging frequency, or {@value #MAX_AUTO_AVERAGING_FREQUENCY} minibatches when
+   * that still leaves {@value #MIN_AUTO_ROUNDS_PER_EPOCH} averaging rounds per epoch, fewer (down to
+   * 1) on smaller data.
+   */
+  public int resolveAveragingFrequency(long trainingRows) {
+    if (averagingFrequency != null) {
+      return averagingFrequency;
+    }
+    long minibatchesPerWorker = trainingRows / workers / resolveBatchSize(trainingRows);
+    return (int) Math.max(1, Math.min(MAX_AUTO_AVERAGING_FREQUENCY,
+        minibatchesPerWorker / MIN_AUTO_ROUNDS_PER_EPOCH));
+  }
+
+  /**
+   * This config with the batch size and averaging frequency fixed for a training split of
+   * {@code trainingRows}, as recorded with the model.
+   *
+   * <pre>{@code
+   * TrainingConfig resolved = TrainingConfig.defaults().resolve(2_099_868);
+   * resolved.batchSizePerWorker(); // 512
+   * resolved.averagingFrequency(); // 20
+   * }</pre>
+   */
+  public TrainingConfig resolve(long trainingRows) {
+    return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
+        resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
+        earlyStoppingMetric, minDelta, learningRateDecay, collectStats);
+  }
+
+  /**
+   * This config with the sizes it leaves to {@link #resolve} taken from {@code resolved}: what a
+   * resumed run compares with the config its checkpoint was trained with, before the training split
+   * is read again.
+   */
+  public TrainingConfig resolvedAs(TrainingConfig resolved) {
+    return new TrainingConfig(seed, epochs, patience,
+        batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
+        averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
         collectStats);
   }
@@ -101,7 +143,9 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     if (batchSizePerWorker != null) {
       errors.requirePositive(batchSizePerWorker, "batch_size_per_worker");
     }
-    errors.requirePositive(averagingFrequency, "averaging_frequency");
+    if (averagingFrequency != null) {
+      errors.requirePositive(averagingFrequency, "averaging_frequency");
+    }
     errors.requirePositive(workers, "workers");
     errors.requirePositive(learningRate, "learning_rate");
     errors.require(learningRate < 1, "learning_rate", "must be < 1, got " + learningRate);

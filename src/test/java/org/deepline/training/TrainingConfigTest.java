@@ -1,0 +1,46 @@
+package org.deepline.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The sizes training picks for itself when the config leaves them out. */
+class TrainingConfigTest {
+  private static TrainingConfig with(Integer batch, Integer averagingFrequency) {
+    return new TrainingConfig(null, null, null, batch, averagingFrequency, null, null, null, null,
+        null, null, null, null, null);
+  }
+
+  @Test
+  void largeDataGetsTheLargestBatchAndTheLeastFrequentAveraging() {
+    TrainingConfig resolved = TrainingConfig.defaults().resolve(2_099_868);
+    assertEquals(512, resolved.batchSizePerWorker());
+    assertEquals(20, resolved.averagingFrequency());
+  }
+
+  @Test
+  void smallDataAveragesOftenEnoughForTenRoundsPerEpoch() {
+    // 4,900 rows: 2,450 per worker, batch 32 (64 would leave 38 minibatches, fewer than 200),
+    // 76 minibatches per worker, so every 7 for 10 rounds.
+    TrainingConfig churnSized = TrainingConfig.defaults().resolve(4_900);
+    assertEquals(32, churnSized.batchSizePerWorker());
+    assertEquals(7, churnSized.averagingFrequency());
+    // 700 rows: 10 minibatches per worker, so averaging after every one.
+    assertEquals(1, TrainingConfig.defaults().resolve(700).averagingFrequency());
+    assertEquals(1, TrainingConfig.defaults().resolve(3).averagingFrequency());
+  }
+
+  @Test
+  void configuredSizesAreKept() {
+    TrainingConfig resolved = with(64, 3).resolve(2_099_868);
+    assertEquals(64, resolved.batchSizePerWorker());
+    assertEquals(3, resolved.averagingFrequency());
+  }
+
+  @Test
+  void aResumedRunComparesWithTheSizesItsCheckpointResolved() {
+    TrainingConfig checkpointed = TrainingConfig.defaults().resolve(2_099_868);
+    assertEquals(checkpointed, TrainingConfig.defaults().resolvedAs(checkpointed));
+    assertEquals(with(128, 20), with(128, null).resolvedAs(checkpointed));
+  }
+}
