@@ -1,9 +1,11 @@
 package org.deepline.features;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.deepline.config.ConfigErrors;
 import org.deepline.config.LabelConfig;
@@ -13,15 +15,17 @@ import org.deepline.etl.ColumnSpec;
  * Which columns become features and how.
  *
  * @param numeric          imputed with the training median (plus a missing indicator when training
- *                         had gaps) and standardised
+ *                         had gaps) and standardised, unless {@code numericTransforms} says otherwise
  * @param categorical      one-hot encoded over the training vocabulary, with one slot for unseen values
  * @param crosses          hashed crosses of two categorical columns
  * @param maxCategories    the most frequent values kept per categorical column
  * @param minCategoryCount values seen fewer times in training share the unseen slot
  * @param datetime         date and timestamp columns turned into calendar parts
+ * @param numericTransforms by numeric column: clipping, log1p, imputation, scaling or bins
  */
 public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
-    Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime) {
+    Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime,
+    Map<String, NumericTransformSpec> numericTransforms) {
   public static final int DEFAULT_MAX_CATEGORIES = 100;
 
   public FeatureConfig {
@@ -31,6 +35,14 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
     maxCategories = maxCategories == null ? DEFAULT_MAX_CATEGORIES : maxCategories;
     minCategoryCount = minCategoryCount == null ? 1L : minCategoryCount;
     datetime = datetime == null ? List.of() : List.copyOf(datetime);
+    // A TreeMap keeps a null entry (reported by validate) and a stable order.
+    numericTransforms = numericTransforms == null ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(numericTransforms));
+  }
+
+  /** The declared treatment of a numeric column, or the default (median, standardised). */
+  public NumericTransformSpec transformOf(String numericColumn) {
+    return numericTransforms.getOrDefault(numericColumn, NumericTransformSpec.DEFAULT);
   }
 
   /** Every raw column a feature is computed from. */
@@ -76,6 +88,17 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
         requireNotLabelInput(at, "column", spec.column(), label, labelInputs);
       }
     }
+    numericTransforms.forEach((column, spec) -> {
+      ConfigErrors at = errors.at("numeric_transforms").at(column);
+      if (!numeric.contains(column)) {
+        at.add(null, column + " is not listed under features.numeric");
+      }
+      if (spec == null) {
+        at.add(null, "must be an object");
+      } else {
+        spec.validate(at);
+      }
+    });
     for (int i = 0; i < crosses.size(); i++) {
       crosses.get(i).validate(errors.at("crosses", i), categorical);
     }

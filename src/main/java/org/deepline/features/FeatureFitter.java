@@ -36,8 +36,14 @@ public final class FeatureFitter {
   /** percentile_approx accuracy: relative rank error 1/accuracy, ample for a median. */
   private static final int MEDIAN_ACCURACY = 10_000;
   private static final double MEDIAN = 0.5;
-  /** Aggregates per numeric column: observed count, row count, mean, variance, median. */
-  private static final int NUMERIC_STATISTICS = 5;
+  /**
+   * Aggregates per numeric column: observed count, row count, mean, variance, minimum, maximum,
+   * percentiles, mode.
+   */
+  private static final int NUMERIC_STATISTICS = 8;
+  private static final List<Double> QUARTILES = List.of(0.25, MEDIAN, 0.75);
+  /** ln(1 + x) is defined above this. */
+  private static final double LOG1P_POLE = -1;
   /** Aggregates per calendar part: mean, variance, median. */
   private static final int DATETIME_STATISTICS = 3;
   private static final String FEATURE = "feature";
@@ -55,7 +61,7 @@ public final class FeatureFitter {
     if (provenance.rows() == 0) {
       throw new DeeplineException("features: the training split is empty, nothing to fit on");
     }
-    List<FeatureModel.NumericFeature> numeric = fitNumeric(train, config.numeric());
+    List<FeatureModel.NumericFeature> numeric = fitNumeric(train, config);
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
     List<FeatureModel.CategoricalFeature> categorical = config.categorical().stream()
         .map(c -> vocabularies.getOrDefault(c,
@@ -74,39 +80,188 @@ public final class FeatureFitter {
         datetime);
   }
 
-  static List<FeatureModel.NumericFeature> fitNumeric(Dataset<Row> train, List<String> columns) {
+  /**
+   * The numeric inputs' statistics in one aggregation over all columns, after a first one for the
+   * columns whose clip bounds (training quantiles) or log1p floor (training minimum) must be known
+   * before their values are.
+   */
+  static List<FeatureModel.NumericFeature> fitNumeric(Dataset<Row> train, FeatureConfig config) {
+    List<String> columns = config.numeric();
     if (columns.isEmpty()) {
       return List.of();
     }
+    Map<String, double[]> bounds = clipBounds(train, config);
     List<Column> aggregates = new ArrayList<>();
     for (String name : columns) {
-      // NaN counts as missing, as it does in FeatureVectorizer.
-      Column value = functions.nanvl(Columns.col(name).cast("double"), functions.lit(null).cast("double"));
+      NumericTransformSpec spec = config.transformOf(name);
+      Column value = transformedColumn(observedValue(name), bounds.get(name), spec.log1p());
       aggregates.add(functions.count(value));
       aggregates.add(functions.count(functions.lit(1)));
       aggregates.add(functions.avg(value));
       aggregates.add(functions.var_pop(value));
-      aggregates.add(functions.percentile_approx(value, functions.lit(MEDIAN),
+      aggregates.add(functions.min(value));
+      aggregates.add(functions.max(value));
+      aggregates.add(functions.percentile_approx(value,
+          functions.array(percentiles(spec).stream().map(functions::lit).toArray(Column[]::new)),
           functions.lit(MEDIAN_ACCURACY)));
+      aggregates.add(NumericTransformSpec.MODE.equals(spec.impute()) ? functions.mode(value)
+          : functions.lit(null).cast("double"));
     }
     Row stats = train.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      int at = i * NUMERIC_STATISTICS;
-      long observed = stats.getLong(at);
-      long total = stats.getLong(at + 1);
-      if (observed == 0) {
-        throw new DeeplineException("features.numeric: " + columns.get(i)
-            + " has no value in the training split; drop it or fix the source");
-      }
-      double mean = stats.getDouble(at + 2);
-      double variance = stats.getDouble(at + 3);
-      double median = stats.getDouble(at + 4);
-      long missing = total - observed;
-      features.add(imputedStatistics(columns.get(i), observed, missing, mean, variance, median));
+      features.add(numericFeature(columns.get(i), config.transformOf(columns.get(i)),
+          bounds.get(columns.get(i)), stats, i * NUMERIC_STATISTICS));
     }
     return features;
+  }
+
+  /** NaN counts as missing, as it does in {@link FeatureVectorizer}. */
+  private static Column observedValue(String name) {
+    return functions.nanvl(Columns.col(name).cast("double"), functions.lit(null).cast("double"));
+  }
+
+  /** The value after clipping and log1p, as {@link FeatureVectorizer#transformed} computes it. */
+  private static Column transformedColumn(Column value, double[] clip, boolean log1p) {
+    Column clipped = value;
+    if (clip != null && !Double.isNaN(clip[0])) {
+      clipped = functions.when(clipped.lt(clip[0]), clip[0]).otherwise(clipped);
+    }
+    if (clip != null && !Double.isNaN(clip[1])) {
+      clipped = functions.when(clipped.gt(clip[1]), clip[1]).otherwise(clipped);
+    }
+    return log1p ? functions.log1p(clipped) : clipped;
+  }
+
+  /** Quartiles (for robust scaling and the median), then the cut points of quantile bins. */
+  private static List<Double> percentiles(NumericTransformSpec spec) {
+    List<Double> percentiles = new ArrayList<>(QUARTILES);
+    if (spec.bins() != null && spec.bins().quantiles() != null) {
+      int bins = spec.bins().quantiles();
+      for (int i = 1; i < bins; i++) {
+        percentiles.add(i / (double) bins);
+      }
+    }
+    return percentiles;
+  }
+
+  /**
+   * Per column that clips or takes log1p: {lower, upper} (NaN where unbounded). log1p without a
+   * lower clip is floored at the training minimum, so no value can reach its pole at -1.
+   */
+  private static Map<String, double[]> clipBounds(Dataset<Row> train, FeatureConfig config) {
+    List<String> bounded = config.numeric().stream()
+        .filter(c -> config.transformOf(c).clip() != null || config.transformOf(c).log1p())
+        .toList();
+    Map<String, double[]> bounds = new HashMap<>();
+    if (bounded.isEmpty()) {
+      return bounds;
+    }
+    List<Column> aggregates = new ArrayList<>();
+    for (String name : bounded) {
+      List<Double> clip = config.transformOf(name).clip();
+      List<Double> quantiles = clip == null ? List.of(0.0, 1.0) : clip;
+      aggregates.add(functions.percentile_approx(observedValue(name),
+          functions.array(functions.lit(quantiles.get(0)), functions.lit(quantiles.get(1))),
+          functions.lit(MEDIAN_ACCURACY)));
+      aggregates.add(functions.min(observedValue(name)));
+    }
+    Row row = train.agg(aggregates.get(0),
+        aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
+    for (int i = 0; i < bounded.size(); i++) {
+      String name = bounded.get(i);
+      NumericTransformSpec spec = config.transformOf(name);
+      if (row.isNullAt(2 * i)) {
+        throw new DeeplineException("features.numeric: " + name
+            + " has no value in the training split; drop it or fix the source");
+      }
+      List<Double> quantiles = row.getList(2 * i);
+      double lower = spec.clip() != null ? quantiles.get(0)
+          : row.getDouble(2 * i + 1);
+      double upper = spec.clip() != null ? quantiles.get(1) : Double.NaN;
+      if (spec.log1p() && !(lower > LOG1P_POLE)) {
+        throw new DeeplineException("features.numeric_transforms." + name + ".log1p: needs values "
+            + "above -1, but the training " + (spec.clip() != null ? "lower clip bound" : "minimum")
+            + " is " + lower + "; clip the column or drop log1p");
+      }
+      bounds.put(name, new double[] {lower, upper});
+    }
+    return bounds;
+  }
+
+  /** One numeric input's fitted transform from its statistics in {@code stats} from {@code at}. */
+  private static FeatureModel.NumericFeature numericFeature(String name, NumericTransformSpec spec,
+      double[] clip, Row stats, int at) {
+    long observed = stats.getLong(at);
+    long total = stats.getLong(at + 1);
+    if (observed == 0) {
+      throw new DeeplineException("features.numeric: " + name
+          + " has no value in the training split; drop it or fix the source");
+    }
+    double mean = stats.getDouble(at + 2);
+    double variance = stats.getDouble(at + 3);
+    double min = stats.getDouble(at + 4);
+    double max = stats.getDouble(at + 5);
+    List<Double> percentiles = stats.getList(at + 6);
+    double lowerQuartile = percentiles.get(0);
+    double median = percentiles.get(1);
+    double upperQuartile = percentiles.get(2);
+    Double clipLower = clip == null || Double.isNaN(clip[0]) ? null : clip[0];
+    Double clipUpper = clip == null || Double.isNaN(clip[1]) ? null : clip[1];
+    double imputedValue = switch (spec.impute()) {
+      case NumericTransformSpec.MEAN -> mean;
+      case NumericTransformSpec.MODE -> stats.getDouble(at + 7);
+      case NumericTransformSpec.CONSTANT -> FeatureVectorizer.transformed(clipLower, clipUpper,
+          spec.log1p(), spec.imputeValue());
+      default -> median;
+    };
+    long missing = total - observed;
+    FeatureModel.NumericFeature moments = imputedStatistics(name, observed, missing, mean, variance,
+        imputedValue);
+    Double center = null;
+    Double spread = null;
+    switch (spec.scaling()) {
+      case NumericTransformSpec.MIN_MAX -> {
+        center = Math.min(min, imputedValue);
+        spread = Math.max(max, imputedValue) - center;
+      }
+      case NumericTransformSpec.ROBUST -> {
+        center = median;
+        spread = upperQuartile - lowerQuartile;
+      }
+      case NumericTransformSpec.NONE -> {
+        center = 0.0;
+        spread = 0.0;
+      }
+      default -> { }
+    }
+    List<Double> edges = spec.bins() == null ? null
+        : binEdges(name, spec.bins(), percentiles.subList(QUARTILES.size(), percentiles.size()),
+            min, max);
+    return new FeatureModel.NumericFeature(name, imputedValue, moments.mean(), moments.stddev(),
+        missing > 0, spec.impute(), clipLower, clipUpper, spec.log1p(), spec.scaling(), center,
+        spread, edges);
+  }
+
+  /** Interior cut points of the bins; quantile cut points that coincide are merged. */
+  private static List<Double> binEdges(String name, NumericTransformSpec.BinSpec bins,
+      List<Double> quantileCuts, double min, double max) {
+    List<Double> edges = new ArrayList<>();
+    if (bins.edges() != null) {
+      edges.addAll(bins.edges());
+    } else if (bins.quantiles() != null) {
+      new java.util.TreeSet<>(quantileCuts).stream().filter(cut -> cut > min).forEach(edges::add);
+    } else {
+      for (int i = 1; i < bins.uniform() && max > min; i++) {
+        edges.add(min + i * (max - min) / bins.uniform());
+      }
+    }
+    if (edges.isEmpty()) {
+      throw new DeeplineException("features.numeric_transforms." + name + ".bins: every training "
+          + "value is " + min + ", so there is nothing to cut into bins; drop bins for this column");
+    }
+    return edges;
   }
 
   /**
@@ -114,13 +269,14 @@ public final class FeatureFitter {
    * the k imputed values all equal the median, so no second pass over the data is needed.
    */
   static FeatureModel.NumericFeature imputedStatistics(String name, long observed, long missing,
-      double observedMean, double observedVariance, double median) {
+      double observedMean, double observedVariance, double imputedValue) {
     long total = observed + missing;
-    double mean = (observed * observedMean + missing * median) / total;
+    double mean = (observed * observedMean + missing * imputedValue) / total;
     double spreadObserved = observedVariance + Math.pow(observedMean - mean, 2);
-    double spreadImputed = Math.pow(median - mean, 2);
+    double spreadImputed = Math.pow(imputedValue - mean, 2);
     double variance = (observed * spreadObserved + missing * spreadImputed) / total;
-    return new FeatureModel.NumericFeature(name, median, mean, Math.sqrt(variance), missing > 0);
+    return FeatureModel.NumericFeature.standardised(name, imputedValue, mean, Math.sqrt(variance),
+        missing > 0);
   }
 
   /**
@@ -222,7 +378,7 @@ public final class FeatureFitter {
         if (DateTimeSpec.NUMERIC.equals(encoding)) {
           FeatureModel.NumericFeature imputed = imputedStatistics(part, observed, total - observed,
               mean, variance, median);
-          fitted.add(new FeatureModel.DateTimePart(part, encoding, imputed.median(), imputed.mean(),
+          fitted.add(new FeatureModel.DateTimePart(part, encoding, imputed.imputedValue(), imputed.mean(),
               imputed.stddev()));
         } else {
           fitted.add(new FeatureModel.DateTimePart(part, encoding, 0, 0, 0));

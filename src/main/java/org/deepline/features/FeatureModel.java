@@ -1,5 +1,6 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,13 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     List<DateTimeFeature> datetime) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Format 2 added {@code datetime}; a format 1 artifact reads as a model without it. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * Format 2 added {@code datetime}; a format 1 artifact reads as a model without it. Format 3 added
+   * the numeric transforms (clip, log1p, imputation choice, scaling choice, bins) and renamed the
+   * numeric {@code median} to {@code imputed_value}; older artifacts read as median-imputed and
+   * standardised, as they were.
+   */
+  public static final int FORMAT_VERSION = 3;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
@@ -39,7 +45,11 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   public List<String> featureNames() {
     List<String> names = new ArrayList<>();
     for (NumericFeature f : numeric) {
-      names.add(f.name());
+      if (f.binned()) {
+        names.addAll(binNames(f.name(), f.binEdges()));
+      } else {
+        names.add(f.name());
+      }
       if (f.missingIndicator()) {
         names.add(f.name() + "__missing");
       }
@@ -67,7 +77,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   public int width() {
     int width = 0;
     for (NumericFeature f : numeric) {
-      width += f.missingIndicator() ? 2 : 1;
+      width += f.width();
     }
     for (CategoricalFeature f : categorical) {
       width += f.vocabulary().size() + 1;
@@ -82,6 +92,17 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
       width += f.missingIndicator() ? 1 : 0;
     }
     return width;
+  }
+
+  /** Slot names of bins: {@code x<1}, {@code x[1,5)}, ..., {@code x>=9}. */
+  static List<String> binNames(String name, List<Double> edges) {
+    List<String> names = new ArrayList<>();
+    names.add(name + "<" + edges.get(0));
+    for (int i = 1; i < edges.size(); i++) {
+      names.add(name + "[" + edges.get(i - 1) + "," + edges.get(i) + ")");
+    }
+    names.add(name + ">=" + edges.get(edges.size() - 1));
+    return names;
   }
 
   /** The raw columns a record must have to be vectorised. */
@@ -121,12 +142,60 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   }
 
   /**
-   * A numeric input: missing values become the training median, then the value is standardised with
-   * the training mean and standard deviation (of the imputed column).
+   * A numeric input, turned into slots in the order {@link NumericTransformSpec} documents: clipped
+   * to {@code [clipLower, clipUpper]}, passed through {@code ln(1 + x)} when {@code log1p}, a missing
+   * value replaced by {@code imputedValue} (already in those units), then either one scaled slot,
+   * {@code (x - center) / spread} (just {@code x - center} when the spread is 0), or one-hot slots of
+   * the bins that {@code binEdges} cut. {@code mean} and {@code stddev} are those of the imputed
+   * training column, whatever the scaling.
+   *
+   * @param imputedValue the value a missing input takes ({@code median} in format 1 and 2, where it
+   *                     always was the training median)
+   * @param impute       how {@code imputedValue} was chosen (null in format 1 and 2: the median)
+   * @param clipLower    null when not clipped below
+   * @param clipUpper    null when not clipped above
+   * @param log1p        null (format 1 and 2) or false when not log-transformed
+   * @param scale        standard, minmax, robust or none; null in format 1 and 2 (standard)
+   * @param center       subtracted before dividing by {@code spread}; null for standard scaling (the
+   *                     mean)
+   * @param spread       null for standard scaling (the standard deviation)
+   * @param binEdges     the interior cut points, ascending; null when not binned
    */
-  public record NumericFeature(String name, double median, double mean, double stddev,
-      boolean missingIndicator) implements Serializable {
+  public record NumericFeature(String name, @JsonAlias("median") double imputedValue, double mean,
+      double stddev, boolean missingIndicator, String impute, Double clipLower, Double clipUpper,
+      Boolean log1p, String scale, Double center, Double spread, List<Double> binEdges)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    public NumericFeature {
+      binEdges = binEdges == null ? null : List.copyOf(binEdges);
+    }
+
+    /** A median-imputed, standardised input: the default, and all that format 1 and 2 know. */
+    public static NumericFeature standardised(String name, double median, double mean,
+        double stddev, boolean missingIndicator) {
+      return new NumericFeature(name, median, mean, stddev, missingIndicator, null, null, null,
+          null, null, null, null, null);
+    }
+
+    public boolean binned() {
+      return binEdges != null;
+    }
+
+    /** Slots this input takes: one scaled value or one per bin, then the missing indicator. */
+    public int width() {
+      return (binned() ? binEdges.size() + 1 : 1) + (missingIndicator ? 1 : 0);
+    }
+
+    /** What {@code (x - center) / spread} subtracts. */
+    public double centerOrMean() {
+      return center == null ? mean : center;
+    }
+
+    /** What {@code (x - center) / spread} divides by. */
+    public double spreadOrStddev() {
+      return spread == null ? stddev : spread;
+    }
   }
 
   /**

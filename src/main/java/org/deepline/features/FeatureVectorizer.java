@@ -50,8 +50,14 @@ public final class FeatureVectorizer implements Serializable {
     for (FeatureModel.NumericFeature f : model.numeric()) {
       Double raw = toDouble(valueOf.apply(f.name()), f.name());
       boolean missing = raw == null || raw.isNaN();
-      double value = missing ? f.median() : raw;
-      out[at++] = f.stddev() > 0 ? (value - f.mean()) / f.stddev() : value - f.mean();
+      double value = missing ? f.imputedValue() : transformed(f, raw);
+      if (f.binned()) {
+        out[at + bin(f.binEdges(), value)] = 1.0;
+        at += f.binEdges().size() + 1;
+      } else {
+        double spread = f.spreadOrStddev();
+        out[at++] = spread > 0 ? (value - f.centerOrMean()) / spread : value - f.centerOrMean();
+      }
       if (f.missingIndicator()) {
         out[at++] = missing ? 1.0 : 0.0;
       }
@@ -76,6 +82,40 @@ public final class FeatureVectorizer implements Serializable {
       at = dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
     }
     return out;
+  }
+
+  /**
+   * A present value after clipping and log1p: the units the imputed value, the scaling and the bins
+   * of {@code f} are in.
+   */
+  static double transformed(FeatureModel.NumericFeature f, double raw) {
+    return transformed(f.clipLower(), f.clipUpper(), f.log1p(), raw);
+  }
+
+  static double transformed(Double clipLower, Double clipUpper, Boolean log1p, double raw) {
+    double value = raw;
+    if (clipLower != null && value < clipLower) {
+      value = clipLower;
+    }
+    if (clipUpper != null && value > clipUpper) {
+      value = clipUpper;
+    }
+    return Boolean.TRUE.equals(log1p) ? Math.log1p(value) : value;
+  }
+
+  /** The bin of {@code value}: how many cut points are at or below it. */
+  static int bin(List<Double> edges, double value) {
+    int low = 0;
+    int high = edges.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (edges.get(middle) <= value) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
   }
 
   /** Writes one date or timestamp input's slots from {@code at}; returns the next free slot. */
