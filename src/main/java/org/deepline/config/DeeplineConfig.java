@@ -1,6 +1,7 @@
 package org.deepline.config;
 
 import java.util.Map;
+import org.deepline.baselines.BaselineConfig;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.SchemaConfig;
@@ -20,8 +21,8 @@ import org.deepline.training.TrainingConfig;
  */
 public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
-    FeatureConfig features, LeakageConfig leakage, TrainingConfig training, ScoringConfig scoring,
-    EvaluationConfig evaluation) {
+    FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
+    BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation) {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -29,6 +30,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     split = split == null ? SplitConfig.defaults() : split;
     leakage = leakage == null ? LeakageConfig.defaults() : leakage;
     training = training == null ? TrainingConfig.defaults() : training;
+    baselines = baselines == null ? BaselineConfig.defaults() : baselines;
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
   }
@@ -68,6 +70,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     split.validate(errors.at("split"));
     leakage.validate(errors.at("leakage"));
     training.validate(errors.at("training"));
+    baselines.validate(errors.at("baselines"));
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
     return errors;

@@ -10,6 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.deepline.baselines.BaselineConfig;
+import org.deepline.baselines.BaselineLadder;
 import org.deepline.config.LabelConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
@@ -104,7 +106,10 @@ public final class TrainJob implements Stage {
       Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
           checkpoints).run(networkConfig, restored);
       CollapseGuard.check(outcome.bestScores(), weights, outcome.bestEpoch());
-      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train);
+      BaselineComparison baselines = compareWithBaselines(context, features, train.rows(),
+          outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train,
+          baselines);
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -248,13 +253,68 @@ public final class TrainJob implements Stage {
     }
   }
 
+  /**
+   * The baseline ladder's validation metrics and the best baseline, empty when the ladder is off.
+   *
+   * @param metrics    {@code baseline_<model>_validation_roc_auc} per baseline,
+   *                   {@code baseline_best_validation_roc_auc} and
+   *                   {@code network_margin_over_best_baseline} (negative: the network lost)
+   */
+  record BaselineComparison(Map<String, Double> metrics, String bestModel) {
+    static final BaselineComparison NONE = new BaselineComparison(Map.of(), null);
+  }
+
+  /**
+   * Trains the baseline ladder on the same features and splits and compares the best baseline's
+   * validation ROC AUC with the network's: a network that loses says so loudly in the log and the run
+   * record, and fails the run when {@code baselines.require_network_wins} is set.
+   */
+  private static BaselineComparison compareWithBaselines(RunContext context,
+      Dataset<Row> features, long trainRows, double networkRocAuc) {
+    BaselineConfig config = context.config().baselines();
+    if (!config.enabled()) {
+      return BaselineComparison.NONE;
+    }
+    List<BaselineLadder.Result> ladder = BaselineLadder.run(
+        features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
+        features.where(functions.col(StratifiedSplitter.SPLIT)
+            .equalTo(StratifiedSplitter.VALIDATION)),
+        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config,
+        context.config().training().seed());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    ladder.forEach(b -> metrics.put("baseline_" + b.model() + "_validation_roc_auc",
+        b.validationRocAuc()));
+    BaselineLadder.Result best = BaselineLadder.best(ladder).orElseThrow();
+    double margin = networkRocAuc - best.validationRocAuc();
+    metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
+    metrics.put("network_margin_over_best_baseline", margin);
+    if (margin < 0) {
+      String verdict = String.format(Locale.ROOT, "train %s: the network's validation ROC AUC "
+          + "%.4f is %.4f BELOW the %s baseline's %.4f on the same features and rows",
+          context.dataset(), networkRocAuc, -margin, best.model(), best.validationRocAuc());
+      if (config.requireNetworkWins()) {
+        throw new DeeplineException(verdict + "; baselines.require_network_wins is set, so no model "
+            + "is registered");
+      }
+      LOG.warn("{}; the model is registered, but the baseline is the better choice until the "
+          + "network improves (features, layers, epochs)", verdict);
+    } else {
+      LOG.info(String.format(Locale.ROOT, "train %s: the network's validation ROC AUC %.4f beats "
+          + "the best baseline, %s (%.4f), by %.4f", context.dataset(), networkRocAuc,
+          best.model(), best.validationRocAuc(), margin));
+    }
+    return new BaselineComparison(metrics, best.model());
+  }
+
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
-      TrainingConfig resolved, Training outcome, TrainingData train) {
+      TrainingConfig resolved, Training outcome, TrainingData train,
+      BaselineComparison baselines) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
     validationMetrics.put("validation_roc_auc", best.validationRocAuc());
     validationMetrics.put("validation_pr_auc", best.validationPrAuc());
     validationMetrics.put("validation_loss", best.validationLoss());
+    validationMetrics.putAll(baselines.metrics());
     String version = context.runId();
     LabelConfig label = context.config().label();
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
@@ -285,6 +345,9 @@ public final class TrainJob implements Stage {
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)
         .metric("parameters", outcome.network().numParams());
+    if (baselines.bestModel() != null) {
+      result.artifact("baseline_best", baselines.bestModel());
+    }
     if (resumeRunId != null) {
       result.artifact("resumed_from", resumeRunId);
     }

@@ -72,7 +72,10 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(CHURN, List.of("split.train=0.9", "training.learning_rate=0",
             "features.numeric[0]=no_such_column", "evaluation.split=holdout")));
     String message = error.getMessage();
-    assertTrue(message.contains("4 config errors"), message);
+    // Replacing tenure also orphans its entry in features.numeric_transforms: a fifth error.
+    assertTrue(message.contains("5 config errors"), message);
+    assertTrue(message.contains(
+        "features.numeric_transforms.tenure: tenure is not listed under features.numeric"), message);
     assertTrue(message.contains("split.test: train + validation + test must be 1, got 1.2"), message);
     assertTrue(message.contains("training.learning_rate: must be > 0, got 0.0"), message);
     assertTrue(message.contains("features.numeric[0]: names no column of schema.columns: no_such_column"),

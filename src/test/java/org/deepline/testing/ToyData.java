@@ -60,7 +60,8 @@ public final class ToyData {
                       "categorical": ["segment", "channel"],
                       "crosses": [{"columns": ["segment", "channel"], "buckets": 8}]},
          "training": {"epochs": 6, "patience": 3, "batch_size_per_worker": 16,
-                      "learning_rate": 0.01, "layers": [{"units": 8}]}}
+                      "learning_rate": 0.01, "layers": [{"units": 8}]},
+         "baselines": {"models": ["majority", "logistic_regression"]}}
         """.formatted(csv.toString().replace("\\", "\\\\"),
         leaky ? "{\"name\": \"outcome_code\", \"type\": \"int\", \"nullable\": false}," : "",
         leaky ? ", \"outcome_code\"" : "");

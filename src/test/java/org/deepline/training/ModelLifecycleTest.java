@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,6 +66,39 @@ class ModelLifecycleTest {
     assertTrue(trained.metric("validation_roc_auc") > 0.75, trained.metrics().toString());
     assertTrue(trained.metric("best_epoch") <= trained.metric("epochs_run"));
     assertEquals(splitRows("train"), trained.metric("rows_train"));
+  }
+
+  @Test
+  void theBaselineLadderIsJudgedOnTheSameValidationRows() {
+    Map<String, Double> metrics = trained.metrics();
+    // The toy config's ladder: the majority rung (all ties) and a logistic regression, which the
+    // toy data's linear signal suits.
+    assertEquals(0.5, metrics.get("baseline_majority_validation_roc_auc"));
+    double best = metrics.get("baseline_logistic_regression_validation_roc_auc");
+    assertTrue(best > 0.75, metrics.toString());
+    assertEquals(best, metrics.get("baseline_best_validation_roc_auc"));
+    assertEquals(metrics.get("validation_roc_auc") - best,
+        metrics.get("network_margin_over_best_baseline"), 1e-12);
+    assertEquals("logistic_regression", trained.artifacts().get("baseline_best"));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void aNetworkThatLosesToABaselineIsNotRegisteredWhenItMustWin() {
+    // A learning rate of 1e-6 for one epoch leaves the network at its random initialisation.
+    RunContext mustWin = new RunContext(RunContext.newRunId(), null, "train", context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false),
+            "training.learning_rate=0.000001", "training.epochs=1",
+            "baselines.require_network_wins=true"), context.warehouse(), context.spark());
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new TrainJob().run(mustWin));
+
+    assertTrue(error.getMessage().contains("BELOW the logistic_regression baseline's"),
+        error.getMessage());
+    assertEquals(trained.artifacts().get("model_version"),
+        new ModelRegistry(context.spark(), context.warehouse()).latest("toy", context.runDate())
+            .modelVersion());
   }
 
   @Test

@@ -1,0 +1,214 @@
+package org.deepline.baselines;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.DecisionTreeClassifier;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.deepline.metrics.ScoredLabels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Seq;
+
+/**
+ * The baseline ladder: simple models trained on the same feature vectors and the same train split
+ * as the network, judged on the same validation rows with the same exact metrics, so a network that
+ * loses to a logistic regression says so in its own run record.
+ *
+ * <ul>
+ *   <li>{@code majority}: the training positive rate for every row (ROC AUC 0.5; the log loss any
+ *       model must beat);</li>
+ *   <li>{@code one_rule}: the best single split of a single input (an MLlib decision stump);</li>
+ *   <li>{@code logistic_regression}: MLlib, its L2 strength picked on validation from
+ *       {@link #REGULARISATION_GRID};</li>
+ *   <li>{@code gbt}: MLlib gradient-boosted trees; {@code random_forest}: MLlib random forest.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * List<BaselineLadder.Result> ladder = BaselineLadder.run(train, validation, trainRows,
+ *     BaselineConfig.defaults(), 42L);
+ * BaselineLadder.best(ladder).ifPresent(b -> log(b.model() + " " + b.validationRocAuc()));
+ * }</pre>
+ *
+ * <p>Picking the regularisation (and the network's best epoch) on validation biases both validation
+ * AUCs up a little, alike; the evaluate stage judges on the test split.
+ */
+public final class BaselineLadder {
+  private static final Logger LOG = LoggerFactory.getLogger(BaselineLadder.class);
+  public static final String MAJORITY = "majority";
+  public static final String ONE_RULE = "one_rule";
+  public static final String LOGISTIC_REGRESSION = "logistic_regression";
+  public static final String GBT = "gbt";
+  public static final String RANDOM_FOREST = "random_forest";
+  public static final List<String> MODELS = List.of(MAJORITY, ONE_RULE, LOGISTIC_REGRESSION, GBT,
+      RANDOM_FOREST);
+  /**
+   * L2 strengths tried: from almost none to strong. Baselines are reference points, so each rung
+   * gets a small, fixed budget rather than a search (the tuning issue owns searches).
+   */
+  static final List<Double> REGULARISATION_GRID = List.of(1e-4, 1e-2, 1e-1);
+  static final int LOGISTIC_ITERATIONS = 50;
+  static final int GBT_ITERATIONS = 20;
+  static final int GBT_DEPTH = 4;
+  static final int FOREST_TREES = 20;
+  static final int FOREST_DEPTH = 6;
+  private static final int STUMP_DEPTH = 1;
+  private static final String VECTOR = "_baseline_features";
+  private static final String TARGET = "_baseline_label";
+  private static final String PROBABILITY = "_baseline_probability";
+  private static final int POSITIVE = 1;
+  private static final double NANOS_PER_SECOND = 1e9;
+
+  private BaselineLadder() {}
+
+  /**
+   * One baseline's validation metrics.
+   *
+   * @param settings what was chosen or fixed, e.g. {@code reg_param=0.01}
+   */
+  public record Result(String model, String settings, double validationRocAuc,
+      double validationPrAuc, double validationLogLoss, double fitSeconds) {}
+
+  /**
+   * Fits the configured baselines.
+   *
+   * @param train      rows with the {@code featuresColumn} array and the 0/1 {@code labelColumn}
+   * @param trainRows  rows in {@code train}, which the caller knows already
+   */
+  public static List<Result> run(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
+      String labelColumn, long trainRows, BaselineConfig config, long seed) {
+    double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
+    Dataset<Row> sample = vectors(fraction < 1 ? train.sample(false, fraction, seed) : train,
+        featuresColumn, labelColumn).persist();
+    Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
+    try {
+      List<Result> results = new ArrayList<>();
+      for (String model : config.models()) {
+        long start = System.nanoTime();
+        Result result = fit(model, sample, held, seed, start);
+        LOG.info("baseline {} ({}): validation ROC AUC {}, log loss {}, {} s", result.model(),
+            result.settings(), format(result.validationRocAuc()),
+            format(result.validationLogLoss()), format(result.fitSeconds()));
+        results.add(result);
+      }
+      return results;
+    } finally {
+      sample.unpersist();
+      held.unpersist();
+    }
+  }
+
+  /** The baseline with the highest validation ROC AUC. */
+  public static Optional<Result> best(List<Result> ladder) {
+    return ladder.stream().max(Comparator.comparingDouble(Result::validationRocAuc));
+  }
+
+  private static Result fit(String model, Dataset<Row> train, Dataset<Row> validation, long seed,
+      long start) {
+    return switch (model) {
+      case MAJORITY -> majority(train, validation, start);
+      case ONE_RULE -> judged(model, "max_depth=" + STUMP_DEPTH, new DecisionTreeClassifier()
+          .setFeaturesCol(VECTOR).setLabelCol(TARGET).setMaxDepth(STUMP_DEPTH).setSeed(seed),
+          train, validation, start);
+      case LOGISTIC_REGRESSION -> logisticRegression(train, validation, start);
+      case GBT -> judged(model, "max_iter=" + GBT_ITERATIONS + " max_depth=" + GBT_DEPTH,
+          new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(TARGET)
+              .setMaxIter(GBT_ITERATIONS).setMaxDepth(GBT_DEPTH).setSeed(seed),
+          train, validation, start);
+      case RANDOM_FOREST -> judged(model, "num_trees=" + FOREST_TREES + " max_depth="
+              + FOREST_DEPTH, new RandomForestClassifier().setFeaturesCol(VECTOR)
+              .setLabelCol(TARGET).setNumTrees(FOREST_TREES).setMaxDepth(FOREST_DEPTH)
+              .setSeed(seed), train, validation, start);
+      default -> throw new IllegalArgumentException("unknown baseline " + model);
+    };
+  }
+
+  private static Result majority(Dataset<Row> train, Dataset<Row> validation, long start) {
+    double positiveRate = train.agg(functions.avg(TARGET)).head().getDouble(0);
+    byte[] labels = labels(validation);
+    float[] probabilities = new float[labels.length];
+    java.util.Arrays.fill(probabilities, (float) positiveRate);
+    return result(MAJORITY, String.format(Locale.ROOT, "p=%.4f", positiveRate),
+        new ScoredLabels(probabilities, labels), start);
+  }
+
+  private static Result logisticRegression(Dataset<Row> train, Dataset<Row> validation,
+      long start) {
+    Result best = null;
+    for (double regularisation : REGULARISATION_GRID) {
+      Result candidate = judged(LOGISTIC_REGRESSION, "reg_param=" + regularisation,
+          new LogisticRegression().setFeaturesCol(VECTOR).setLabelCol(TARGET)
+              .setRegParam(regularisation).setMaxIter(LOGISTIC_ITERATIONS),
+          train, validation, start);
+      if (best == null || candidate.validationRocAuc() > best.validationRocAuc()) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private static Result judged(String model, String settings, Estimator<?> estimator,
+      Dataset<Row> train, Dataset<Row> validation, long start) {
+    Model<?> fitted = estimator.fit(train);
+    List<Row> scored = fitted.transform(validation)
+        .select(org.apache.spark.ml.functions.vector_to_array(functions.col("probability"),
+            "float64").getItem(POSITIVE).as(PROBABILITY), functions.col(TARGET))
+        .collectAsList();
+    float[] probabilities = new float[scored.size()];
+    byte[] labels = new byte[scored.size()];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = (float) scored.get(i).getDouble(0);
+      labels[i] = (byte) scored.get(i).getDouble(1);
+    }
+    return result(model, settings, new ScoredLabels(probabilities, labels), start);
+  }
+
+  private static Result result(String model, String settings, ScoredLabels scores, long start) {
+    return new Result(model, settings, scores.rocAuc(), scores.prAuc(), scores.logLoss(),
+        (System.nanoTime() - start) / NANOS_PER_SECOND);
+  }
+
+  private static byte[] labels(Dataset<Row> rows) {
+    List<Row> collected = rows.select(TARGET).collectAsList();
+    byte[] labels = new byte[collected.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = (byte) collected.get(i).getDouble(0);
+    }
+    return labels;
+  }
+
+  /**
+   * MLlib's input: the feature array as a vector, stored sparse when that is smaller (one-hot
+   * inputs are mostly zeros, and a dense copy of a 500-wide sample would hold 4 KB a row).
+   */
+  private static Dataset<Row> vectors(Dataset<Row> rows, String featuresColumn,
+      String labelColumn) {
+    UserDefinedFunction toVector = functions.udf((UDF1<Seq<Double>, Vector>) values -> {
+      double[] array = new double[values.length()];
+      for (int i = 0; i < array.length; i++) {
+        array[i] = values.apply(i);
+      }
+      return Vectors.dense(array).compressed();
+    }, new VectorUDT());
+    return rows.select(toVector.apply(functions.col(featuresColumn)).as(VECTOR),
+        functions.col(labelColumn).cast("double").as(TARGET));
+  }
+
+  private static String format(double value) {
+    return String.format(Locale.ROOT, "%.4f", value);
+  }
+}
