@@ -50,6 +50,11 @@ class StandaloneClusterIT {
   private static final String RUN_DATE = "2026-11-24";
   /** Credit is the smaller sample (4,454 rows): the faster of the two on a 2-core machine. */
   private static final String CONFIG = "conf/credit.json";
+  /**
+   * The baseline ladder is MLlib work like any other stage's; SubmitPipelineIT covers it, and here
+   * it would only lengthen the cluster runs.
+   */
+  private static final String NO_BASELINES = "baselines.enabled=false";
   private static final int CREDIT_ROWS = 4454;
   private static final int EPOCHS = 2;
   /** Two epochs reach about 0.80 on credit's validation split; a broken cluster run is near 0.5. */
@@ -117,7 +122,7 @@ class StandaloneClusterIT {
     Path events = Files.createDirectories(eventLogs.resolve("pipeline"));
     Submit.Result run = submitToCluster(events, List.of(), "pipeline", "--conf", CONFIG,
         "--warehouse", warehouse.toString(), "--run-date", RUN_DATE,
-        "--set", "training.epochs=" + EPOCHS);
+        "--set", "training.epochs=" + EPOCHS, "--set", NO_BASELINES);
     assertEquals(0, run.code(), run.errTail());
     assertTrue(run.out().contains("pipeline credit " + RUN_DATE + ": succeeded"), run.out());
 
@@ -180,7 +185,8 @@ class StandaloneClusterIT {
     Submit.Running train = Submit.start("submit/deepline-submit", Map.of(),
         clusterArgs(events, List.of("--conf", "spark.ui.port=" + uiPort), "train", "--conf",
             CONFIG, "--warehouse", warehouse.toString(), "--run-date", RUN_DATE,
-            "--set", "training.epochs=" + LONG_EPOCHS, "--set", "training.patience=" + LONG_EPOCHS));
+            "--set", "training.epochs=" + LONG_EPOCHS, "--set", "training.patience=" + LONG_EPOCHS,
+            "--set", NO_BASELINES));
     String killed;
     try {
       killed = killAnExecutorInTheMiddleOfATask(train, uiPort);
