@@ -7,13 +7,15 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.classification.DecisionTreeClassifier;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.regression.DecisionTreeRegressor;
+import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -32,7 +34,8 @@ import scala.collection.Seq;
  * <ul>
  *   <li>{@code majority}: the training positive rate for every row (ROC AUC 0.5; the log loss any
  *       model must beat);</li>
- *   <li>{@code one_rule}: the best single split of a single input (an MLlib decision stump);</li>
+ *   <li>{@code one_rule}: the best single split of a single input (an MLlib regression stump on the
+ *       0/1 label: each side predicts its training positive rate);</li>
  *   <li>{@code logistic_regression}: MLlib, its L2 strength picked on validation from
  *       {@link #REGULARISATION_GRID};</li>
  *   <li>{@code gbt}: MLlib gradient-boosted trees; {@code random_forest}: MLlib random forest.</li>
@@ -121,7 +124,7 @@ public final class BaselineLadder {
       long start) {
     return switch (model) {
       case MAJORITY -> majority(train, validation, start);
-      case ONE_RULE -> judged(model, "max_depth=" + STUMP_DEPTH, new DecisionTreeClassifier()
+      case ONE_RULE -> judged(model, "max_depth=" + STUMP_DEPTH, new DecisionTreeRegressor()
           .setFeaturesCol(VECTOR).setLabelCol(TARGET).setMaxDepth(STUMP_DEPTH).setSeed(seed),
           train, validation, start);
       case LOGISTIC_REGRESSION -> logisticRegression(train, validation, start);
@@ -161,12 +164,22 @@ public final class BaselineLadder {
     return best;
   }
 
+  /**
+   * Fits {@code estimator} and scores the validation rows with its positive-class probability: a
+   * classifier's {@code probability}, or a regressor's {@code prediction} of the 0/1 label (the
+   * positive rate of the leaf a row falls in). The one-rule stump is a regression tree because
+   * MLlib prunes a classification tree's children that predict the same class: on data with 20 %
+   * positives both halves of most splits predict the negative class, and the stump became one leaf.
+   */
   private static Result judged(String model, String settings, Estimator<?> estimator,
       Dataset<Row> train, Dataset<Row> validation, long start) {
     Model<?> fitted = estimator.fit(train);
+    Column probability = fitted instanceof RegressionModel<?, ?>
+        ? functions.col("prediction")
+        : org.apache.spark.ml.functions.vector_to_array(functions.col("probability"), "float64")
+            .getItem(POSITIVE);
     List<Row> scored = fitted.transform(validation)
-        .select(org.apache.spark.ml.functions.vector_to_array(functions.col("probability"),
-            "float64").getItem(POSITIVE).as(PROBABILITY), functions.col(TARGET))
+        .select(probability.as(PROBABILITY), functions.col(TARGET))
         .collectAsList();
     float[] probabilities = new float[scored.size()];
     byte[] labels = new byte[scored.size()];

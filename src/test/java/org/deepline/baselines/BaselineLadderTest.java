@@ -59,6 +59,25 @@ class BaselineLadderTest {
   }
 
   @Test
+  void theOneRuleRanksRowsWhenBothSidesOfItsSplitAreMostlyNegative() {
+    // A positive second input makes the label 1 in 4 rows of 10, a negative one in 1 of 20: both
+    // sides predict the negative class, which made MLlib's classification stump prune itself to one
+    // leaf (ROC AUC 0.5 on flights-3m).
+    Random random = new Random(4);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      double signal = random.nextBoolean() ? 1 : -1;
+      boolean positive = random.nextDouble() < (signal > 0 ? 0.4 : 0.05);
+      rows.add(RowFactory.create(List.of(random.nextGaussian(), signal, 0.0), positive ? 1.0 : 0.0));
+    }
+    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
+    BaselineConfig oneRule = new BaselineConfig(true, List.of("one_rule"), null, false);
+    BaselineLadder.Result stump = BaselineLadder.run(data, data, "features", "_label", 400,
+        oneRule, 42L).get(0);
+    assertTrue(stump.validationRocAuc() > 0.7, stump.toString());
+  }
+
+  @Test
   void theSampleCapsTheRowsTheLadderFitsOn() {
     BaselineConfig config = new BaselineConfig(true, List.of("majority"), 10L, false);
     // 10 of 1,000 rows: the sampled positive rate moves, the validation set does not.
