@@ -67,7 +67,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     ingest.validate(errors.at("ingest"));
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
         ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema));
-    split.validate(errors.at("split"));
+    split.validate(errors.at("split"), columns);
     leakage.validate(errors.at("leakage"));
     training.validate(errors.at("training"));
     baselines.validate(errors.at("baselines"));

@@ -1,6 +1,9 @@
 package org.deepline.sampling;
 
+import java.util.List;
+import java.util.Map;
 import org.deepline.config.ConfigErrors;
+import org.deepline.etl.ColumnSpec;
 
 /**
  * How records are divided into train, validation and test.
@@ -9,10 +12,24 @@ import org.deepline.config.ConfigErrors;
  * @param train      share of records for training
  * @param validation share for validation (early stopping, leakage checks)
  * @param test       share held out for the evaluation report
- * @param stratify   keep the label's class ratio in every split
+ * @param stratify   keep the label's class ratio in every split (random splits only)
+ * @param method     {@code random} (default), {@code time} (train before validation before test,
+ *                   by {@code timeColumn}) or {@code group} (all records of one {@code groupColumn}
+ *                   value in the same split)
+ * @param timeColumn the date or timestamp column a time split orders by
+ * @param gapDays    a time split leaves out the records within this many days after each cut, so
+ *                   features that look back in time cannot straddle it
+ * @param groupColumn the entity key of a group split
  */
-public record SplitConfig(Long seed, Double train, Double validation, Double test, Boolean stratify) {
+public record SplitConfig(Long seed, Double train, Double validation, Double test, Boolean stratify,
+    String method, String timeColumn, Integer gapDays, String groupColumn) {
   public static final long DEFAULT_SEED = 42;
+  public static final String RANDOM = "random";
+  public static final String TIME = "time";
+  public static final String GROUP = "group";
+  public static final List<String> METHODS = List.of(RANDOM, TIME, GROUP);
+  /** A gap longer than this is a unit mistake (hours or seconds), not a gap. */
+  public static final int MAX_GAP_DAYS = 3660;
   private static final double SUM_TOLERANCE = 1e-9;
 
   public SplitConfig {
@@ -20,20 +37,44 @@ public record SplitConfig(Long seed, Double train, Double validation, Double tes
     train = train == null ? 0.7 : train;
     validation = validation == null ? 0.15 : validation;
     test = test == null ? 0.15 : test;
-    stratify = stratify == null ? Boolean.TRUE : stratify;
+    method = method == null ? RANDOM : method;
+    stratify = stratify == null ? RANDOM.equals(method) : stratify;
+    gapDays = gapDays == null ? 0 : gapDays;
   }
 
   public static SplitConfig defaults() {
-    return new SplitConfig(null, null, null, null, null);
+    return new SplitConfig(null, null, null, null, null, null, null, null, null);
   }
 
-  public void validate(ConfigErrors errors) {
+  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns) {
     errors.requireFraction(train, "train", false, false);
     errors.requireFraction(validation, "validation", false, false);
     errors.requireFraction(test, "test", false, false);
     double sum = train + validation + test;
     if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
       errors.add("test", "train + validation + test must be 1, got " + sum);
+    }
+    errors.requireOneOf(method, METHODS, "method");
+    errors.require(!stratify || RANDOM.equals(method), "stratify",
+        "only random splits are stratified; a " + method + " split keeps the class ratio of its "
+            + "periods or groups");
+    if (TIME.equals(method)) {
+      errors.requireColumn(timeColumn, columns, "time_column");
+      ColumnSpec spec = timeColumn == null ? null : columns.get(timeColumn);
+      if (spec != null && !"date".equals(spec.type()) && !"timestamp".equals(spec.type())) {
+        errors.add("time_column", timeColumn + " is declared " + spec.type()
+            + "; a time split needs a date or timestamp column");
+      }
+      errors.require(gapDays >= 0 && gapDays <= MAX_GAP_DAYS, "gap_days",
+          "must be in [0, " + MAX_GAP_DAYS + "], got " + gapDays);
+    } else {
+      errors.require(timeColumn == null, "time_column", "only used with method: time");
+      errors.require(gapDays == 0, "gap_days", "only used with method: time");
+    }
+    if (GROUP.equals(method)) {
+      errors.requireColumn(groupColumn, columns, "group_column");
+    } else {
+      errors.require(groupColumn == null, "group_column", "only used with method: group");
     }
   }
 }

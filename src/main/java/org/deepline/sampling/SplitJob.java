@@ -1,11 +1,13 @@
 package org.deepline.sampling;
 
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.config.LabelConfig;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
@@ -27,7 +29,7 @@ public final class SplitJob implements Stage {
 
   @Override
   public String description() {
-    return "Assign silver records to train/validation/test (seeded, stratified by label).";
+    return "Assign silver records to train/validation/test (random and stratified, by time or by group).";
   }
 
   @Override
@@ -66,11 +68,21 @@ public final class SplitJob implements Stage {
     return result.build();
   }
 
-  /** Membership rows: record id, split and the 0/1 label the split was stratified on. */
+  /** Membership rows: record id, split and the 0/1 label. */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
-    Dataset<Row> labelled = silver.select(functions.col(RecordIds.RECORD_ID),
-        label.binaryOn(silver).as(LabelConfig.LABEL));
-    return StratifiedSplitter.assign(labelled, RecordIds.RECORD_ID,
-        functions.col(LabelConfig.LABEL), config);
+    Column id = functions.col(RecordIds.RECORD_ID);
+    Column binary = label.binaryOn(silver).as(LabelConfig.LABEL);
+    return switch (config.method()) {
+      case SplitConfig.TIME -> TimeSplitter.assign(
+              silver.select(id, binary, Columns.col(config.timeColumn())), config.timeColumn(),
+              config)
+          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT);
+      case SplitConfig.GROUP -> GroupSplitter.assign(
+              silver.select(id, binary, Columns.col(config.groupColumn())), config.groupColumn(),
+              config)
+          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT);
+      default -> StratifiedSplitter.assign(silver.select(id, binary), RecordIds.RECORD_ID,
+          functions.col(LabelConfig.LABEL), config);
+    };
   }
 }

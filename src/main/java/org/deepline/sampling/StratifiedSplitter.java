@@ -35,6 +35,8 @@ public final class StratifiedSplitter {
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
   public static final String TEST = "test";
+  /** Records a time split leaves out: inside a gap after a cut, or without a time. */
+  public static final String EXCLUDED = "excluded";
   /** Resolution of the unstratified cut: hashes are mapped onto this many equal slots. */
   private static final long HASH_SLOTS = 1L << 40;
   /**

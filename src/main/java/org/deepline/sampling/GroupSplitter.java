@@ -1,0 +1,36 @@
+package org.deepline.sampling;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
+
+/**
+ * A group split: every record of one entity (a customer, an airport) lands in the same split, so a
+ * model is judged on entities it has never seen, not on other rows of the ones it memorised. The
+ * split of a group is its seeded hash, {@code xxhash64(group value, seed)}, mapped to [0, 1) and cut
+ * at the fractions: a group keeps its split as records arrive, and the record shares follow the
+ * fractions only as closely as the group sizes allow (one huge group moves them). Records without a
+ * group value form one group of their own.
+ *
+ * <pre>{@code
+ * Dataset<Row> splits = GroupSplitter.assign(labelled, "customer_id", config);
+ * }</pre>
+ */
+public final class GroupSplitter {
+  /** Resolution of the cut: hashes are mapped onto this many equal slots. */
+  private static final long HASH_SLOTS = 1L << 40;
+
+  private GroupSplitter() {}
+
+  public static Dataset<Row> assign(Dataset<Row> rows, String groupColumn, SplitConfig config) {
+    Column hash = functions.xxhash64(Columns.col(groupColumn).cast("string"),
+        functions.lit(config.seed()));
+    Column position = functions.pmod(hash, functions.lit(HASH_SLOTS)).divide((double) HASH_SLOTS);
+    return rows.withColumn(StratifiedSplitter.SPLIT,
+        functions.when(position.lt(config.train()), StratifiedSplitter.TRAIN)
+            .when(position.lt(config.train() + config.validation()), StratifiedSplitter.VALIDATION)
+            .otherwise(StratifiedSplitter.TEST));
+  }
+}
