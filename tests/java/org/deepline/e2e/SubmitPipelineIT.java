@@ -66,6 +66,13 @@ class SubmitPipelineIT {
     assertTrue(auc >= MIN_CHURN_AUC, "churn test ROC AUC " + auc);
     assertEquals(7043, record.get("metrics").get("ingest.rows_silver").asLong());
     assertEquals(7043, record.get("metrics").get("score.rows_scored").asLong());
+    // The baseline ladder ran on the same rows, and the margin says how the network compares.
+    JsonNode metrics = record.get("metrics");
+    assertTrue(metrics.get("train.baseline_logistic_regression_validation_roc_auc").asDouble() > 0.8,
+        metrics.toString());
+    assertEquals(metrics.get("train.validation_roc_auc").asDouble()
+        - metrics.get("train.baseline_best_validation_roc_auc").asDouble(),
+        metrics.get("train.network_margin_over_best_baseline").asDouble(), 1e-9);
     Path html = Path.of(URI.create(record.get("artifacts").get("evaluate.report_html").asText()));
     String page = Files.readString(html);
     assertTrue(page.contains("ROC AUC") && page.contains("<svg"), "report page");
@@ -125,7 +132,7 @@ class SubmitPipelineIT {
   void aKilledTrainingRunResumesFromItsLastCheckpoint() throws Exception {
     List<String> train = List.of("train", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--run-date", RUN_DATE, "--set", "training.epochs=" + RESUME_EPOCHS,
-        "--set", "training.patience=" + RESUME_EPOCHS);
+        "--set", "training.patience=" + RESUME_EPOCHS, "--set", "baselines.enabled=false");
     Path log = Files.createTempFile("deepline-train", ".err");
     List<String> command = new ArrayList<>();
     command.add(Submit.home().resolve("submit/deepline-submit").toString());
