@@ -15,9 +15,10 @@ import org.deepline.etl.RecordIds;
 import org.deepline.scoring.BatchScorer;
 
 /**
- * Runs {@link BehaviouralTest}s. A perturbation test scores the judged rows twice with the same model,
- * as they are and with the column replaced, and compares each row's two probabilities; scoring both
- * (rather than reusing the stored predictions) makes the difference the perturbation's alone.
+ * Runs {@link BehaviouralTest}s. A perturbation test scores the judged rows with the column replaced
+ * and compares each row's probability with the same model's on the rows as they are (scored once, for
+ * all tests); scoring both, rather than reusing the stored predictions, makes the difference the
+ * perturbation's alone.
  *
  * <pre>{@code
  * List<BehaviouralResult> results = BehaviouralTests.run(config.behavioural(), silver, judged,
@@ -44,26 +45,41 @@ public final class BehaviouralTests {
       Dataset<Row> judged, String labelColumn, UnaryOperator<Dataset<Row>> scorer,
       double threshold) {
     List<BehaviouralResult> results = new ArrayList<>();
-    for (int i = 0; i < tests.size(); i++) {
-      BehaviouralTest test = tests.get(i);
-      String where = "evaluation.behavioural[" + i + "] '" + test.name() + "'";
-      try {
-        results.add(test.perturbs() ? perturbation(test, silver, scorer, where)
-            : minimumFunctionality(test, silver, judged, labelColumn, threshold));
-      } catch (Exception e) {
-        // Spark's AnalysisException (a bad column or expression) is checked but thrown undeclared.
-        if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
-          throw new DeeplineException(where + ": " + analysis.getMessage().lines().findFirst()
-              .orElse(analysis.getMessage()));
+    // The rows as they are are scored once for all perturbation tests.
+    Dataset<Row> before = null;
+    try {
+      for (int i = 0; i < tests.size(); i++) {
+        BehaviouralTest test = tests.get(i);
+        String where = "evaluation.behavioural[" + i + "] '" + test.name() + "'";
+        try {
+          if (test.perturbs()) {
+            if (before == null) {
+              before = scorer.apply(silver).select(functions.col(RecordIds.RECORD_ID),
+                  functions.col(BatchScorer.PROBABILITY).as(BEFORE)).persist();
+            }
+            results.add(perturbation(test, silver, before, scorer, where));
+          } else {
+            results.add(minimumFunctionality(test, silver, judged, labelColumn, threshold));
+          }
+        } catch (Exception e) {
+          // Spark's AnalysisException (a bad column or expression) is checked but thrown undeclared.
+          if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
+            throw new DeeplineException(where + ": " + analysis.getMessage().lines().findFirst()
+                .orElse(analysis.getMessage()));
+          }
+          throw e;
         }
-        throw e;
+      }
+    } finally {
+      if (before != null) {
+        before.unpersist();
       }
     }
     return results;
   }
 
   private static BehaviouralResult perturbation(BehaviouralTest test, Dataset<Row> silver,
-      UnaryOperator<Dataset<Row>> scorer, String where) {
+      Dataset<Row> before, UnaryOperator<Dataset<Row>> scorer, String where) {
     if (!List.of(silver.columns()).contains(test.column())) {
       throw new DeeplineException(where + ": no column '" + test.column() + "' in silver (columns: "
           + List.of(silver.columns()) + ")");
@@ -71,8 +87,6 @@ public final class BehaviouralTests {
     DataType type = silver.schema().apply(test.column()).dataType();
     Dataset<Row> perturbed = silver.withColumn(test.column(),
         functions.expr(test.perturbation()).cast(type));
-    Dataset<Row> before = scorer.apply(silver)
-        .select(functions.col(RecordIds.RECORD_ID), functions.col(BatchScorer.PROBABILITY).as(BEFORE));
     Dataset<Row> after = scorer.apply(perturbed)
         .select(functions.col(RecordIds.RECORD_ID), functions.col(BatchScorer.PROBABILITY).as(AFTER));
     Column change = functions.col(AFTER).minus(functions.col(BEFORE));

@@ -22,8 +22,8 @@ import org.deepline.config.ConfigErrors;
  * @param requireBehavioural a failed behavioural test refuses the blessing
  * @param gate               a refused blessing fails the run (exit code 1) after the report is
  *                           written; otherwise it is reported only
- * @param championVersion    compare with this model version instead of the one the registry holds
- *                           under the alias {@code champion}
+ * @param championVersion    compare with this model version (or the holder of this alias) instead of
+ *                           the one the registry holds under the alias {@code champion}
  */
 public record BlessingConfig(Double minRocAuc, Double minPrAuc, Double maxLogLoss, Double maxBrier,
     Double maxEce, String metric, Double maxDrop, Double maxSliceDrop, Boolean requireBehavioural,

@@ -124,13 +124,11 @@ public final class EvaluateJob implements Stage {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
       }
+      Dataset<Row> silver = context.input(Table.SILVER).rows();
+      requireSilverColumns(silver, config.slices().columns());
       ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, options(config, threshold.value(), true));
-
-      Dataset<Row> silver = context.input(Table.SILVER).rows();
-      List<String> sliceColumns = config.slices().columns();
-      requireSilverColumns(silver, sliceColumns);
       List<SliceMetrics.Slice> slices = slices(judged, silver, config, threshold.value());
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
           silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
@@ -262,22 +260,23 @@ public final class EvaluateJob implements Stage {
   }
 
   /**
-   * The model to compare with: {@code evaluation.blessing.champion_version} when set. Without it
-   * there is no champion until the registry holds one under the alias {@code champion}. A model is
-   * never its own champion.
+   * The model to compare with: the version or alias {@code evaluation.blessing.champion_version}
+   * names when set, otherwise the version the registry holds under the alias
+   * {@value ModelRegistry#CHAMPION}; none when no model holds it. A model is never its own champion.
    */
   static Optional<ModelRegistry.ModelEntry> champion(ModelRegistry registry, String dataset,
       BlessingConfig blessing, String challengerVersion) {
-    if (blessing.championVersion() == null
-        || blessing.championVersion().equals(challengerVersion)) {
-      return Optional.empty();
+    Optional<ModelRegistry.ModelEntry> champion;
+    if (blessing.championVersion() == null) {
+      champion = registry.alias(dataset, ModelRegistry.CHAMPION);
+    } else {
+      try {
+        champion = Optional.of(registry.resolve(dataset, blessing.championVersion()));
+      } catch (DeeplineException e) {
+        throw new DeeplineException("evaluation.blessing.champion_version: " + e.getMessage());
+      }
     }
-    try {
-      return Optional.of(registry.version(dataset, blessing.championVersion()));
-    } catch (DeeplineException e) {
-      throw new DeeplineException("evaluation.blessing.champion_version: no model "
-          + blessing.championVersion() + " of " + dataset + " is registered");
-    }
+    return champion.filter(entry -> !entry.modelVersion().equals(challengerVersion));
   }
 
   /** The metrics a verdict and a comparison speak of, by report name, at the chosen threshold. */
