@@ -16,6 +16,7 @@ import java.nio.file.Paths;
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
  * <root>/_deepline/runs      every command's run record
  * <root>/_deepline/models    the model registry
+ * <root>/_deepline/model_aliases  every change of a model alias (champion, challenger, ...)
  * }</pre>
  */
 public final class Warehouse {
@@ -67,6 +68,11 @@ public final class Warehouse {
 
   public String modelsTable() {
     return root + "/" + SYSTEM_DIR + "/models";
+  }
+
+  /** The append-only log of alias changes: which model version held which alias, and when. */
+  public String modelAliasesTable() {
+    return root + "/" + SYSTEM_DIR + "/model_aliases";
   }
 
   public String featureArtifact(String dataset, String runDate) {

@@ -1,9 +1,15 @@
 package org.deepline.evaluation;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -11,6 +17,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.config.LabelConfig;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
@@ -21,22 +28,27 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureModel;
-import org.deepline.training.ModelBundle;
-import org.deepline.tracking.ModelRegistry;
 import org.deepline.metrics.BinaryMetrics;
+import org.deepline.metrics.SliceMetrics;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ScoreJob;
+import org.deepline.training.ModelBundle;
+import org.deepline.tracking.ModelRegistry;
 
 /**
- * Evaluate: judges the run date's predictions on one split (test by default) and writes the verdict
- * three ways: {@code evaluation.json}, a self-contained {@code evaluation.html}, and a row of the
- * evaluations table. With {@code evaluation.min_roc_auc} set, a weaker model fails the run after the
- * report is written, so the reason can be read.
+ * Evaluate: judges the run date's predictions on one split (test by default), compares the model with
+ * the champion on the same rows, decides its blessing, and writes the verdict three ways:
+ * {@code evaluation.json}, a self-contained {@code evaluation.html}, and a row of the evaluations
+ * table. Two gates fail the run after the report is written, so the reason can be read: a ROC AUC
+ * below {@code evaluation.min_roc_auc}, and a refused blessing when {@code evaluation.blessing.gate}
+ * is on.
  */
 public final class EvaluateJob implements Stage {
   public static final String JSON_REPORT = "evaluation.json";
   public static final String HTML_REPORT = "evaluation.html";
+  /** The operating point the verdict is given at. */
+  public static final String CHOSEN = "chosen";
   static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
       .add("model_version", DataTypes.StringType, false)
@@ -51,6 +63,10 @@ public final class EvaluateJob implements Stage {
       .add("roc_auc", DataTypes.DoubleType, false)
       .add("pr_auc", DataTypes.DoubleType, false)
       .add("log_loss", DataTypes.DoubleType, false)
+      .add("brier", DataTypes.DoubleType, false)
+      .add("ece", DataTypes.DoubleType, false)
+      .add("blessed", DataTypes.BooleanType, false)
+      .add("champion_version", DataTypes.StringType, true)
       .add("report_json", DataTypes.StringType, false)
       .add("report_html", DataTypes.StringType, false);
 
@@ -61,22 +77,35 @@ public final class EvaluateJob implements Stage {
 
   @Override
   public String description() {
-    return "Metrics, calibration and ROC of the predictions on a split: JSON, HTML, Delta.";
+    return "Metrics, calibration, slices, behavioural tests and blessing of the predictions on a "
+        + "split: JSON, HTML, Delta.";
+  }
+
+  /** The threshold the verdict is given at, and where it came from (said in the report). */
+  public record ChosenThreshold(double value, String source) {}
+
+  /**
+   * The chosen threshold. Today the scoring config's, the same one {@code score} labels rows with;
+   * a threshold chosen on validation and stored with the model belongs here, read from
+   * {@code metadata}.
+   */
+  static ChosenThreshold chosenThreshold(RunContext context, ModelBundle bundle) {
+    return new ChosenThreshold(context.config().scoring().threshold(), "scoring.threshold");
   }
 
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     EvaluationConfig config = context.config().evaluation();
-    double threshold = context.config().scoring().threshold();
     RunContext.Input predictions = context.input(Table.PREDICTIONS);
     RunContext.Input splits = context.input(Table.SPLITS);
     TableRef predictionsRef = predictions.ref();
-    Dataset<Row> onSplit = onSplit(predictions.rows(), splits.rows(), config.split()).persist();
-    Dataset<Row> judged = onSplit;
+    List<Dataset<Row>> cached = new ArrayList<>();
+    Dataset<Row> onSplit = cache(cached,
+        onSplit(predictions.rows(), splits.rows(), config.split()));
     try {
       List<String> versions = onSplit.select(ScoreJob.MODEL_VERSION).distinct()
-          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+          .as(Encoders.STRING()).collectAsList();
       if (versions.isEmpty()) {
         throw new DeeplineException("evaluate: no predictions of the " + config.split()
             + " split for " + context.runDate() + " in " + predictionsRef.path());
@@ -85,18 +114,67 @@ public final class EvaluateJob implements Stage {
         throw new DeeplineException("evaluate: predictions of " + context.runDate()
             + " mix model versions " + versions + "; re-run score");
       }
-      judged = withoutTrainingRows(context, versions.get(0), onSplit).persist();
+      ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
+      ModelRegistry.ModelEntry model = registry.version(context.dataset(), versions.get(0));
+      ModelBundle bundle = ModelBundle.load(context.files(), model.path());
+      Dataset<Row> judged = cache(cached, withoutTrainingRows(context, bundle, onSplit));
       long judgedRows = judged.count();
       long seenInTraining = onSplit.count() - judgedRows;
       if (judgedRows == 0) {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
       }
+      Dataset<Row> silver = context.input(Table.SILVER).rows();
+      requireSilverColumns(silver, config.slices().columns());
+      ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
-          LabelConfig.LABEL, threshold, config.calibrationBins());
-      EvaluationReport report = new EvaluationReport(context.dataset(), context.runId(),
-          context.runDate(), versions.get(0), config.split(), threshold, Instant.now().toString(),
-          summary, null);
+          LabelConfig.LABEL, options(config, threshold.value(), true));
+      List<SliceMetrics.Slice> slices = slices(judged, silver, config, threshold.value());
+      List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
+          silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
+          judged, LabelConfig.LABEL,
+          rows -> ScoreJob.predict(rows, bundle, context.config().scoring(), context.runId()),
+          threshold.value());
+
+      Optional<ModelRegistry.ModelEntry> championEntry =
+          champion(registry, context.dataset(), config.blessing(), model.modelVersion());
+      EvaluationReport.ChampionComparison comparison = null;
+      Blessing.Candidate challenger = candidate(model.modelVersion(), summary, slices,
+          config.blessing().metric());
+      Blessing.Candidate champion = null;
+      if (championEntry.isPresent()) {
+        ModelBundle championBundle = ModelBundle.load(context.files(), championEntry.get().path());
+        Dataset<Row> shared = cache(cached, withoutTrainingRows(context, championBundle, judged));
+        boolean sameRows = shared.count() == judgedRows;
+        BinaryMetrics.Summary challengerShared = sameRows ? summary
+            : BinaryMetrics.summarize(shared, BatchScorer.PROBABILITY, LabelConfig.LABEL,
+                options(config, threshold.value(), false));
+        List<SliceMetrics.Slice> challengerSlices = sameRows ? slices
+            : slices(shared, silver, config, threshold.value());
+        Dataset<Row> championScored = cache(cached, ScoreJob.predict(
+                silver.join(shared.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
+                championBundle, context.config().scoring(), context.runId())
+            .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
+            .join(shared.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID));
+        BinaryMetrics.Summary championSummary = BinaryMetrics.summarize(championScored,
+            BatchScorer.PROBABILITY, LabelConfig.LABEL, options(config, threshold.value(), false));
+        List<SliceMetrics.Slice> championSlices =
+            slices(championScored, silver, config, threshold.value());
+        challenger = candidate(model.modelVersion(), challengerShared, challengerSlices,
+            config.blessing().metric());
+        champion = candidate(championEntry.get().modelVersion(), championSummary, championSlices,
+            config.blessing().metric());
+        comparison = new EvaluationReport.ChampionComparison(champion.modelVersion(),
+            config.blessing().metric(), challengerShared.count(), challenger.metrics(),
+            champion.metrics(), challenger.slices(), champion.slices());
+      }
+      Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
+          behavioural);
+
+      EvaluationReport report = new EvaluationReport(EvaluationReport.SCHEMA_VERSION,
+          context.dataset(), context.runId(), context.runDate(), model.modelVersion(),
+          config.split(), threshold.source(), Instant.now().toString(), summary, slices,
+          behavioural, comparison, verdict);
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));
       context.files().writeText(dir + "/" + HTML_REPORT, HtmlReport.render(report));
@@ -109,38 +187,129 @@ public final class EvaluateJob implements Stage {
             "evaluate: ROC AUC %.4f on %s is below evaluation.min_roc_auc %.4f (report: %s)",
             summary.rocAuc(), config.split(), config.minRocAuc(), dir + "/" + HTML_REPORT));
       }
-      return StageResult.builder()
+      if (config.blessing().gate() && !verdict.blessed()) {
+        throw new DeeplineException("evaluate: blessing of model " + model.modelVersion()
+            + " refused: " + String.join("; ", verdict.reasons()) + " (report: " + dir + "/"
+            + HTML_REPORT + ")");
+      }
+      StageResult.Builder result = StageResult.builder()
           .input(predictionsRef).input(splits.ref()).output(evaluationsRef)
           .artifact("report_json", dir + "/" + JSON_REPORT)
           .artifact("report_html", dir + "/" + HTML_REPORT)
-          .artifact("model_version", versions.get(0))
+          .artifact("model_version", model.modelVersion())
+          .artifact("blessing", verdict.summary()
+              + (verdict.reasons().isEmpty() ? "" : " " + String.join("; ", verdict.reasons())))
           .metric("rows", summary.count())
           .metric("rows_excluded_seen_in_training", seenInTraining)
-          .metric("accuracy", summary.accuracy())
-          .metric("precision", summary.precision())
-          .metric("recall", summary.recall())
-          .metric("f1", summary.f1())
-          .metric("roc_auc", summary.rocAuc())
-          .metric("pr_auc", summary.prAuc())
-          .metric("log_loss", summary.logLoss())
-          .build();
+          .metric("threshold", threshold.value())
+          .metric("blessed", verdict.blessed() ? 1 : 0)
+          .metric("behavioural_failed", behavioural.stream().filter(b -> !b.passed()).count())
+          .metrics(metricMap(summary));
+      if (verdict.championVersion() != null) {
+        result.artifact("champion_version", verdict.championVersion());
+      }
+      return result.build();
     } finally {
-      judged.unpersist();
-      onSplit.unpersist();
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {
+    Dataset<Row> persisted = rows.persist();
+    cached.add(persisted);
+    return persisted;
+  }
+
+  private static BinaryMetrics.Options options(EvaluationConfig config, double threshold,
+      boolean withIntervals) {
+    BinaryMetrics.Options options = BinaryMetrics.options()
+        .threshold(CHOSEN, threshold)
+        .threshold(BinaryMetrics.DEFAULT_THRESHOLD_NAME, BinaryMetrics.DEFAULT_THRESHOLD)
+        .calibration(config.calibrationBins(), config.binning());
+    EvaluationConfig.BootstrapConfig bootstrap = config.bootstrap();
+    return withIntervals && bootstrap.replicates() > 0
+        ? options.bootstrap(bootstrap.replicates(), bootstrap.confidence(), bootstrap.seed(),
+            RecordIds.RECORD_ID)
+        : options;
+  }
+
+  private static List<SliceMetrics.Slice> slices(Dataset<Row> scored, Dataset<Row> silver,
+      EvaluationConfig config, double threshold) {
+    List<String> columns = config.slices().columns();
+    if (columns.isEmpty()) {
+      return List.of();
+    }
+    List<Column> wanted = new ArrayList<>();
+    wanted.add(functions.col(RecordIds.RECORD_ID));
+    columns.forEach(c -> wanted.add(Columns.col(c)));
+    Dataset<Row> withColumns = scored.select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY,
+            LabelConfig.LABEL)
+        .join(silver.select(wanted.toArray(Column[]::new)), RecordIds.RECORD_ID);
+    return SliceMetrics.compute(withColumns, BatchScorer.PROBABILITY, LabelConfig.LABEL, columns,
+        config.slices().minRows(), threshold);
+  }
+
+  private static void requireSilverColumns(Dataset<Row> silver, List<String> columns) {
+    List<String> present = List.of(silver.columns());
+    for (String column : columns) {
+      if (!present.contains(column)) {
+        throw new DeeplineException("evaluation.slices.columns: no column '" + column
+            + "' in silver (columns: " + present + ")");
+      }
     }
   }
 
   /**
-   * Drops the rows the model was trained on: a model evaluated on another date's data (or after the
+   * The model to compare with: the version or alias {@code evaluation.blessing.champion_version}
+   * names when set, otherwise the version the registry holds under the alias
+   * {@value ModelRegistry#CHAMPION}; none when no model holds it. A model is never its own champion.
+   */
+  static Optional<ModelRegistry.ModelEntry> champion(ModelRegistry registry, String dataset,
+      BlessingConfig blessing, String challengerVersion) {
+    Optional<ModelRegistry.ModelEntry> champion;
+    if (blessing.championVersion() == null) {
+      champion = registry.alias(dataset, ModelRegistry.CHAMPION);
+    } else {
+      try {
+        champion = Optional.of(registry.resolve(dataset, blessing.championVersion()));
+      } catch (DeeplineException e) {
+        throw new DeeplineException("evaluation.blessing.champion_version: " + e.getMessage());
+      }
+    }
+    return champion.filter(entry -> !entry.modelVersion().equals(challengerVersion));
+  }
+
+  /** The metrics a verdict and a comparison speak of, by report name, at the chosen threshold. */
+  static Map<String, Double> metricMap(BinaryMetrics.Summary summary) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("accuracy", summary.accuracy());
+    metrics.put("precision", summary.precision());
+    metrics.put("recall", summary.recall());
+    metrics.put("f1", summary.f1());
+    metrics.put("roc_auc", summary.rocAuc());
+    metrics.put("pr_auc", summary.prAuc());
+    metrics.put("log_loss", summary.logLoss());
+    metrics.put("brier", summary.brier());
+    metrics.put("ece", summary.expectedCalibrationError());
+    return metrics;
+  }
+
+  private static Blessing.Candidate candidate(String version, BinaryMetrics.Summary summary,
+      List<SliceMetrics.Slice> slices, String metric) {
+    Map<String, Double> bySlice = new LinkedHashMap<>();
+    slices.stream().filter(SliceMetrics.Slice::judged)
+        .forEach(s -> bySlice.put(s.name(), s.metric(metric)));
+    return new Blessing.Candidate(version, metricMap(summary), bySlice);
+  }
+
+  /**
+   * Drops the rows a model was trained on: a model evaluated on another date's data (or after the
    * splits were redone) must not be judged on records it has seen. The model's feature artifact says
    * which splits table version and date its training split came from.
    */
-  static Dataset<Row> withoutTrainingRows(RunContext context, String modelVersion,
+  static Dataset<Row> withoutTrainingRows(RunContext context, ModelBundle bundle,
       Dataset<Row> predictions) {
-    ModelRegistry.ModelEntry entry = new ModelRegistry(context.spark(), context.warehouse())
-        .version(context.dataset(), modelVersion);
-    FeatureModel.FitProvenance fitted =
-        ModelBundle.loadMetadata(context.files(), entry.path()).featureModel().fittedOn();
+    FeatureModel.FitProvenance fitted = bundle.metadata().featureModel().fittedOn();
     Dataset<Row> trainedOn = DeltaTables.slice(context.spark(),
             new TableRef(fitted.splitsTable(), fitted.splitsVersion()), fitted.runDate())
         .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
@@ -160,6 +329,8 @@ public final class EvaluateJob implements Stage {
     BinaryMetrics.Summary m = report.metrics();
     return RowFactory.create(report.runId(), report.modelVersion(), report.split(), m.count(),
         m.positives(), report.threshold(), m.accuracy(), m.precision(), m.recall(), m.f1(),
-        m.rocAuc(), m.prAuc(), m.logLoss(), dir + "/" + JSON_REPORT, dir + "/" + HTML_REPORT);
+        m.rocAuc(), m.prAuc(), m.logLoss(), m.brier(), m.expectedCalibrationError(),
+        report.blessing().blessed(), report.blessing().championVersion(),
+        dir + "/" + JSON_REPORT, dir + "/" + HTML_REPORT);
   }
 }

@@ -1,31 +1,43 @@
 package org.deepline.evaluation;
 
-import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.deepline.metrics.BinaryMetrics;
+import org.deepline.metrics.SliceMetrics;
 
 /**
  * What the evaluate stage found about one model on one split: saved as {@code evaluation.json} (via
- * {@link org.deepline.core.Json}) and rendered as {@code evaluation.html} by {@link HtmlReport}.
+ * {@link org.deepline.core.Json}) and rendered as {@code evaluation.html} by {@link HtmlReport}. The
+ * JSON's layout is versioned by {@code schema_version} and documented in
+ * {@code docs/evaluation-report.md}; a change that renames or removes a field bumps it.
  *
  * <pre>{@code
- * EvaluationReport report = new EvaluationReport("churn", runId, "2024-06-30", "v7", "test", 0.5,
- *     Instant.now().toString(), BinaryMetrics.summarize(predictions, "probability", "label", 0.5, 10),
- *     null);
+ * EvaluationReport report = new EvaluationReport(EvaluationReport.SCHEMA_VERSION, "churn", runId,
+ *     "2024-06-30", "v7", "test", "scoring.threshold", Instant.now().toString(), summary, slices,
+ *     behavioural, champion, verdict);
  * files.writeText(reportDir + "/evaluation.json", Json.write(report));
  * }</pre>
  *
- * @param generatedAt      when the report was made, as given (ISO-8601); the renderers print it as is
- *                         and never read the clock, so the same report always renders the same bytes
- * @param championMetrics  the production model's metrics on the same split, by metric name; null
- *                         until there is a champion to compare with. Kept sorted by name, so its JSON
- *                         and HTML do not depend on the map it was built from
+ * @param schemaVersion    {@link #SCHEMA_VERSION} when written by this code; reports without the
+ *                         field are version 1 (a single threshold, no slices, no blessing)
+ * @param thresholdSource  where the chosen threshold (the first operating point) came from
+ * @param generatedAt      when the report was made, as given (ISO-8601); the renderers print it as
+ *                         is and never read the clock, so the same report always renders the same
+ *                         bytes
+ * @param metrics          the judged model on the judged rows
+ * @param slices           per slice, in the order of {@code evaluation.slices.columns}
+ * @param behavioural      the behavioural tests' results, in config order
+ * @param champion         the champion and the challenger on the same rows; null when there is no
+ *                         champion
+ * @param blessing         the verdict
  */
-public record EvaluationReport(String dataset, String runId, String runDate, String modelVersion,
-    String split, double threshold, String generatedAt, BinaryMetrics.Summary metrics,
-    Map<String, Double> championMetrics) {
+public record EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
+    String modelVersion, String split, String thresholdSource, String generatedAt,
+    BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
+    List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing) {
+  public static final int SCHEMA_VERSION = 2;
 
   public EvaluationReport {
     Objects.requireNonNull(dataset, "dataset");
@@ -33,9 +45,38 @@ public record EvaluationReport(String dataset, String runId, String runDate, Str
     Objects.requireNonNull(runDate, "run_date");
     Objects.requireNonNull(modelVersion, "model_version");
     Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(thresholdSource, "threshold_source");
     Objects.requireNonNull(generatedAt, "generated_at");
     Objects.requireNonNull(metrics, "metrics");
-    championMetrics = championMetrics == null ? null
-        : Collections.unmodifiableSortedMap(new TreeMap<>(championMetrics));
+    Objects.requireNonNull(blessing, "blessing");
+    slices = slices == null ? List.of() : List.copyOf(slices);
+    behavioural = behavioural == null ? List.of() : List.copyOf(behavioural);
+  }
+
+  /** The chosen threshold: the one the confusion matrix and the verdict are given at. */
+  public double threshold() {
+    return metrics.primary().threshold();
+  }
+
+  /**
+   * The champion and the challenger judged on the same rows (those neither model was trained on).
+   *
+   * @param metric     the compared metric ({@code evaluation.blessing.metric})
+   * @param rows       rows both were scored on
+   * @param challenger the challenger's metrics on those rows, by name
+   * @param champion   the champion's metrics on those rows, by name
+   * @param challengerSlices the compared metric per judged slice, by slice name
+   * @param championSlices   the same for the champion
+   */
+  public record ChampionComparison(String modelVersion, String metric, long rows,
+      Map<String, Double> challenger, Map<String, Double> champion,
+      Map<String, Double> challengerSlices, Map<String, Double> championSlices) {
+    public ChampionComparison {
+      Objects.requireNonNull(modelVersion, "model_version");
+      challenger = new TreeMap<>(challenger);
+      champion = new TreeMap<>(champion);
+      challengerSlices = new TreeMap<>(challengerSlices);
+      championSlices = new TreeMap<>(championSlices);
+    }
   }
 }

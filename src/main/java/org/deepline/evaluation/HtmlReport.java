@@ -1,32 +1,44 @@
 package org.deepline.evaluation;
 
-import java.math.BigDecimal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.deepline.evaluation.Html.Element;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.BinaryMetrics.CalibrationBin;
 import org.deepline.metrics.BinaryMetrics.Confusion;
-import org.deepline.metrics.BinaryMetrics.CurvePoint;
+import org.deepline.metrics.BinaryMetrics.Interval;
+import org.deepline.metrics.BinaryMetrics.OperatingPoint;
+import org.deepline.metrics.SliceMetrics;
 
 /**
- * Renders an {@link EvaluationReport} as one self-contained HTML page: styles inline, charts as inline
- * SVG, nothing fetched from anywhere, so the file can be mailed, archived or opened from object
- * storage as it is.
+ * Renders an {@link EvaluationReport} as one self-contained HTML page: the style and two small scripts
+ * inline (from {@code report.css}, {@code report-errors.js} and {@code report-check.js} next to this
+ * class), charts as inline SVG drawn from the report's points, nothing fetched from anywhere, so the
+ * file can be mailed, archived or opened from object storage as it is.
  *
  * <pre>{@code
  * files.writeText(reportDir + "/evaluation.html", HtmlReport.render(report));
  * }</pre>
  *
- * <p>The output depends on the report only (no clock, fixed locale and number formats), so it is
- * golden-tested byte for byte. Every string taken from the report is HTML-escaped.
+ * <p>Each section is a function from the report to an {@link Html} node. The output depends on the
+ * report only (no clock, fixed locale and number formats), so it is golden-tested byte for byte, and
+ * its scripts mark the page ({@code data-render="ok"}) once every chart has drawn, which the browser
+ * test checks in headless Chromium.
  */
 public final class HtmlReport {
   /** Metrics show this many decimals: enough to compare runs, few enough to read. */
   private static final String METRIC_FORMAT = "%.4f";
-  /** SVG coordinates need no more precision than a hundredth of a pixel. */
-  private static final String COORDINATE_FORMAT = "%.2f";
   private static final String SIGNED_METRIC_FORMAT = "%+.4f";
+  private static final String PERCENT_FORMAT = "%.1f%%";
+  private static final double TO_PERCENT = 100;
   /**
    * Calibration bin bounds: three decimals tell apart the narrowest bins EvaluationConfig allows
    * (1/1000); zeros beyond the second decimal are dropped, as bins are mostly tenths or twentieths.
@@ -34,309 +46,348 @@ public final class HtmlReport {
   private static final String BIN_BOUND_FORMAT = "%.3f";
   private static final int BIN_BOUND_MIN_DECIMALS = 2;
   private static final String NOT_DEFINED = "n/a";
-
-  /** Chart geometry, in SVG user units: a square plot with room for tick labels and axis titles. */
-  private static final int CHART_WIDTH = 360;
-  private static final int CHART_HEIGHT = 340;
-  private static final int PLOT_LEFT = 54;
-  private static final int PLOT_TOP = 16;
-  private static final int PLOT_SIZE = 280;
-  /** Distance from the plot's edge to the right end of a y tick label. */
-  private static final int Y_TICK_LABEL_GAP = 8;
-  /** Distance from the plot's bottom to the baseline of an x tick label. */
-  private static final int X_TICK_LABEL_BASELINE = 18;
-  /** Distance from the plot's bottom to the baseline of the x axis title. */
-  private static final int X_TITLE_BASELINE = 38;
-  /** Horizontal position of the (rotated) y axis title's baseline. */
-  private static final int Y_TITLE_X = 18;
-  /** Inset of the AUC label from the plot's bottom-right corner. */
-  private static final int LEGEND_INSET = 10;
-  private static final int MARKER_RADIUS = 4;
-  private static final double[] TICKS = {0, 0.25, 0.5, 0.75, 1};
-
-  private static final String STYLE = """
-      :root {
-        --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --panel: #ffffff; --page: #f3f5f8;
-        --accent: #2563eb; --accent-soft: rgba(37, 99, 235, 0.10);
-        --good: #e8f5ee; --bad: #fcecec;
-      }
-      * { box-sizing: border-box; }
-      body {
-        margin: 0; background: var(--page); color: var(--ink);
-        font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-          sans-serif;
-      }
-      main { max-width: 1040px; margin: 0 auto; padding: 32px 24px 40px; }
-      header { margin-bottom: 20px; }
-      .eyebrow {
-        margin: 0; color: var(--accent); font-size: 12px; font-weight: 600;
-        letter-spacing: 0.08em; text-transform: uppercase;
-      }
-      h1 { margin: 2px 0 16px; font-size: 26px; font-weight: 650; }
-      h2 { margin: 0 0 14px; font-size: 15px; font-weight: 650; }
-      dl.meta {
-        display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 12px 24px;
-        margin: 0; padding: 16px 20px; background: var(--panel); border: 1px solid var(--line);
-        border-radius: 8px;
-      }
-      dl.meta dt {
-        color: var(--muted); font-size: 11px; letter-spacing: 0.06em; text-transform: uppercase;
-      }
-      dl.meta dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-      .kpis {
-        display: grid; grid-template-columns: repeat(4, 1fr); gap: 16px; margin-bottom: 16px;
-      }
-      .kpi {
-        padding: 14px 18px; background: var(--panel); border: 1px solid var(--line);
-        border-radius: 8px;
-      }
-      .kpi .label { color: var(--muted); font-size: 12px; }
-      .kpi .value { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; }
-      .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-bottom: 16px; }
-      section {
-        padding: 18px 20px; background: var(--panel); border: 1px solid var(--line);
-        border-radius: 8px;
-      }
-      section.wide { margin-bottom: 16px; }
-      .stack { display: flex; flex-direction: column; gap: 16px; }
-      table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-      th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: right; }
-      th:first-child, td:first-child { text-align: left; }
-      tr:last-child td { border-bottom: none; }
-      thead th {
-        color: var(--muted); font-size: 11px; font-weight: 600; letter-spacing: 0.05em;
-        text-transform: uppercase;
-      }
-      table.confusion td { font-size: 18px; font-weight: 600; }
-      table.confusion td.correct { background: var(--good); }
-      table.confusion td.wrong { background: var(--bad); }
-      table.confusion td span {
-        display: block; color: var(--muted); font-size: 11px; font-weight: 400;
-      }
-      .note { margin: 14px 0 0; color: var(--muted); font-size: 13px; }
-      svg { display: block; width: 100%; height: auto; }
-      svg .grid-line { stroke: var(--line); stroke-width: 1; }
-      svg .axis { stroke: var(--muted); stroke-width: 1; }
-      svg .reference { stroke: #9aa5b1; stroke-width: 1.5; stroke-dasharray: 5 4; }
-      svg .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; stroke-linejoin: round; }
-      svg .area { fill: var(--accent-soft); stroke: none; }
-      svg .marker { fill: var(--panel); stroke: var(--accent); stroke-width: 2; }
-      svg text { fill: var(--muted); font-size: 11px; }
-      svg text.title { fill: var(--ink); font-size: 12px; }
-      footer { color: var(--muted); font-size: 12px; text-align: center; }
-      @media (max-width: 760px) { .grid, .kpis { grid-template-columns: 1fr; } }
-      """;
+  private static final String STYLE = resource("report.css");
+  private static final String ERROR_HOOK = resource("report-errors.js");
+  private static final String RENDER_CHECK = resource("report-check.js");
 
   private HtmlReport() {}
 
   /** The page for {@code report}, as a UTF-8 string ending with a newline. */
   public static String render(EvaluationReport report) {
     BinaryMetrics.Summary metrics = report.metrics();
-    StringBuilder html = new StringBuilder();
-    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>Evaluation &middot; ").append(escape(report.dataset()))
-        .append(" &middot; ").append(escape(report.modelVersion())).append("</title>\n")
-        .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<main>\n");
-    header(html, report);
-    kpis(html, metrics);
-    html.append("<div class=\"grid\">\n");
-    metricsTable(html, metrics);
-    html.append("<div class=\"stack\">\n");
-    confusionMatrix(html, metrics.confusion(), report.threshold());
-    champion(html, report.championMetrics());
-    html.append("</div>\n</div>\n<div class=\"grid\">\n");
-    rocChart(html, metrics);
-    calibrationChart(html, metrics.calibration());
-    html.append("</div>\n");
-    calibrationTable(html, metrics.calibration());
-    html.append("<footer>deepline evaluation report &middot; generated ")
-        .append(escape(report.generatedAt())).append("</footer>\n")
-        .append("</main>\n</body>\n</html>\n");
-    return html.toString();
+    Element head = Html.el("head").add(
+        Html.el("meta").attr("charset", "utf-8"),
+        Html.el("meta").attr("name", "viewport")
+            .attr("content", "width=device-width, initial-scale=1"),
+        Html.el("title").text("Evaluation · " + report.dataset() + " · " + report.modelVersion()),
+        Html.el("style").add(Html.trusted("\n" + STYLE)),
+        Html.el("script").add(Html.trusted("\n" + ERROR_HOOK)));
+    Element main = Html.el("main").add(
+        header(report),
+        Html.el("ul").attr("id", "render-errors"),
+        verdict(report.blessing()),
+        kpis(metrics),
+        Html.el("div").cls("grid").add(metricsTable(metrics),
+            Html.el("div").cls("stack").add(metrics.operatingPoints().stream()
+                .map(HtmlReport::confusionMatrix).toList())),
+        Html.el("div").cls("three").add(rocChart(metrics), prChart(metrics),
+            reliabilityChart(metrics.calibration())),
+        calibrationTable(metrics.calibration()),
+        slices(report.slices()),
+        behavioural(report.behavioural()),
+        champion(report.champion()),
+        Html.el("footer").text("deepline evaluation report · schema version "
+            + report.schemaVersion() + " · generated " + report.generatedAt()));
+    Element body = Html.el("body").add(main, Html.el("script").add(Html.trusted("\n"
+        + RENDER_CHECK)));
+    return Html.document(Html.el("html").attr("lang", "en").add(head, body));
   }
 
-  private static void header(StringBuilder html, EvaluationReport report) {
-    html.append("<header>\n<p class=\"eyebrow\">Model evaluation</p>\n<h1>")
-        .append(escape(report.dataset())).append(" &middot; ").append(escape(report.modelVersion()))
-        .append("</h1>\n<dl class=\"meta\">\n");
-    metaItem(html, "Dataset", escape(report.dataset()));
-    metaItem(html, "Model version", escape(report.modelVersion()));
-    metaItem(html, "Split", escape(report.split()));
-    metaItem(html, "Threshold", metric(report.threshold()));
-    metaItem(html, "Run id", escape(report.runId()));
-    metaItem(html, "Run date", escape(report.runDate()));
-    metaItem(html, "Generated at", escape(report.generatedAt()));
-    html.append("</dl>\n</header>\n");
-  }
-
-  private static void metaItem(StringBuilder html, String label, String escapedValue) {
-    html.append("<div><dt>").append(label).append("</dt><dd>").append(escapedValue)
-        .append("</dd></div>\n");
-  }
-
-  private static void kpis(StringBuilder html, BinaryMetrics.Summary metrics) {
-    html.append("<div class=\"kpis\">\n");
-    kpi(html, "ROC AUC", metrics.rocAuc());
-    kpi(html, "PR AUC", metrics.prAuc());
-    kpi(html, "F1", metrics.f1());
-    kpi(html, "Log loss", metrics.logLoss());
-    html.append("</div>\n");
-  }
-
-  private static void kpi(StringBuilder html, String label, double value) {
-    html.append("<div class=\"kpi\"><div class=\"label\">").append(label)
-        .append("</div><div class=\"value\">").append(metric(value)).append("</div></div>\n");
-  }
-
-  private static void metricsTable(StringBuilder html, BinaryMetrics.Summary metrics) {
-    html.append("<section>\n<h2>Metrics</h2>\n<table class=\"metrics\">\n")
-        .append("<thead><tr><th>Metric</th><th>Value</th></tr></thead>\n<tbody>\n");
-    row(html, "Accuracy", metric(metrics.accuracy()));
-    row(html, "Precision", metric(metrics.precision()));
-    row(html, "Recall", metric(metrics.recall()));
-    row(html, "F1", metric(metrics.f1()));
-    row(html, "ROC AUC", metric(metrics.rocAuc()));
-    row(html, "PR AUC (average precision)", metric(metrics.prAuc()));
-    row(html, "Log loss", metric(metrics.logLoss()));
-    row(html, "Rows", count(metrics.count()));
-    row(html, "Positives", count(metrics.positives()));
-    html.append("</tbody>\n</table>\n</section>\n");
-  }
-
-  private static void row(StringBuilder html, String label, String escapedValue) {
-    html.append("<tr><td>").append(label).append("</td><td>").append(escapedValue)
-        .append("</td></tr>\n");
-  }
-
-  private static void confusionMatrix(StringBuilder html, Confusion confusion, double threshold) {
-    html.append("<section>\n<h2>Confusion matrix</h2>\n<table class=\"confusion\">\n")
-        .append("<thead><tr><th>Actual</th><th>Predicted positive</th>")
-        .append("<th>Predicted negative</th></tr></thead>\n<tbody>\n")
-        .append("<tr><th scope=\"row\">Positive</th>")
-        .append(confusionCell("correct", confusion.tp(), "true positives"))
-        .append(confusionCell("wrong", confusion.fn(), "false negatives")).append("</tr>\n")
-        .append("<tr><th scope=\"row\">Negative</th>")
-        .append(confusionCell("wrong", confusion.fp(), "false positives"))
-        .append(confusionCell("correct", confusion.tn(), "true negatives")).append("</tr>\n")
-        .append("</tbody>\n</table>\n<p class=\"note\">A row is predicted positive when its ")
-        .append("probability is at least ").append(metric(threshold)).append(".</p>\n")
-        .append("</section>\n");
-  }
-
-  private static String confusionCell(String kind, long value, String meaning) {
-    return "<td class=\"" + kind + "\">" + count(value) + "<span>" + meaning + "</span></td>";
-  }
-
-  private static void rocChart(StringBuilder html, BinaryMetrics.Summary metrics) {
-    html.append("<section>\n<h2>ROC curve</h2>\n");
-    List<CurvePoint> curve = metrics.rocCurve();
-    if (curve.isEmpty()) {
-      html.append("<p class=\"note\">Not defined: the split holds a single class.</p>\n")
-          .append("</section>\n");
-      return;
+  private static Element header(EvaluationReport report) {
+    Element meta = Html.el("dl").cls("meta");
+    metaItem(meta, "Dataset", report.dataset());
+    metaItem(meta, "Model version", report.modelVersion());
+    metaItem(meta, "Split", report.split());
+    for (OperatingPoint point : report.metrics().operatingPoints()) {
+      metaItem(meta, "Threshold (" + point.name() + ")", metric(point.threshold()));
     }
-    openChart(html, "ROC curve", "False positive rate", "True positive rate");
-    StringBuilder points = new StringBuilder();
-    for (CurvePoint point : curve) {
-      points.append(x(point.fpr())).append(',').append(y(point.tpr())).append(' ');
-    }
-    html.append("<polygon class=\"area\" points=\"").append(points)
-        .append(x(1)).append(',').append(y(0)).append(' ')
-        .append(x(0)).append(',').append(y(0)).append("\"/>\n")
-        .append("<polyline class=\"curve\" points=\"").append(points.toString().strip())
-        .append("\"/>\n")
-        .append("<text class=\"title\" x=\"").append(coordinate(xPosition(1) - LEGEND_INSET))
-        .append("\" y=\"").append(coordinate(yPosition(0) - LEGEND_INSET))
-        .append("\" text-anchor=\"end\">AUC ").append(metric(metrics.rocAuc())).append("</text>\n")
-        .append("</svg>\n<p class=\"note\">Dashed: a model that ranks at random.</p>\n")
-        .append("</section>\n");
+    metaItem(meta, "Threshold source", report.thresholdSource());
+    metaItem(meta, "Rows", count(report.metrics().count()));
+    metaItem(meta, "Positives", count(report.metrics().positives()));
+    metaItem(meta, "Run id", report.runId());
+    metaItem(meta, "Run date", report.runDate());
+    return Html.el("header").add(Html.el("p").cls("eyebrow").text("Model evaluation"),
+        Html.el("h1").text(report.dataset() + " · " + report.modelVersion()), meta);
   }
 
-  private static void calibrationChart(StringBuilder html, List<CalibrationBin> bins) {
-    html.append("<section>\n<h2>Calibration</h2>\n");
-    openChart(html, "Calibration", "Mean predicted probability", "Observed positive rate");
-    StringBuilder points = new StringBuilder();
-    for (CalibrationBin bin : bins) {
-      points.append(x(bin.meanPredicted())).append(',').append(y(bin.observedRate())).append(' ');
-    }
-    html.append("<polyline class=\"curve\" points=\"").append(points.toString().strip())
-        .append("\"/>\n");
-    for (CalibrationBin bin : bins) {
-      html.append("<circle class=\"marker\" cx=\"").append(x(bin.meanPredicted()))
-          .append("\" cy=\"").append(y(bin.observedRate())).append("\" r=\"").append(MARKER_RADIUS)
-          .append("\"><title>").append(binRange(bin)).append(": ").append(count(bin.count()))
-          .append(" rows, observed ").append(metric(bin.observedRate()))
-          .append("</title></circle>\n");
-    }
-    html.append("</svg>\n<p class=\"note\">Dashed: perfect calibration. Points above it are ")
-        .append("under-confident, points below over-confident.</p>\n</section>\n");
+  private static void metaItem(Element list, String label, String value) {
+    list.add(Html.el("div").add(Html.el("dt").text(label), Html.el("dd").text(value)));
   }
 
-  /** Opens a square chart over [0, 1] x [0, 1]: grid, tick labels, axis titles and the diagonal. */
-  private static void openChart(StringBuilder html, String title, String xTitle, String yTitle) {
-    html.append("<svg viewBox=\"0 0 ").append(CHART_WIDTH).append(' ').append(CHART_HEIGHT)
-        .append("\" role=\"img\" aria-label=\"").append(title).append("\">\n");
-    for (double tick : TICKS) {
-      String label = tickLabel(tick);
-      html.append("<line class=\"grid-line\" x1=\"").append(x(tick)).append("\" y1=\"").append(y(0))
-          .append("\" x2=\"").append(x(tick)).append("\" y2=\"").append(y(1)).append("\"/>\n")
-          .append("<line class=\"grid-line\" x1=\"").append(x(0)).append("\" y1=\"").append(y(tick))
-          .append("\" x2=\"").append(x(1)).append("\" y2=\"").append(y(tick)).append("\"/>\n")
-          .append("<text x=\"").append(x(tick)).append("\" y=\"")
-          .append(coordinate(yPosition(0) + X_TICK_LABEL_BASELINE))
-          .append("\" text-anchor=\"middle\">")
-          .append(label).append("</text>\n")
-          .append("<text x=\"").append(coordinate(xPosition(0) - Y_TICK_LABEL_GAP))
-          .append("\" y=\"")
-          .append(y(tick)).append("\" text-anchor=\"end\" dominant-baseline=\"middle\">")
-          .append(label).append("</text>\n");
+  private static Element verdict(Blessing.Verdict verdict) {
+    Element section = Html.el("section").cls("verdict " + (verdict.blessed() ? "blessed"
+        : "refused")).attr("id", "blessing").add(
+        Html.el("h2").text("Blessing"),
+        Html.el("p").cls("headline").text(verdict.blessed() ? "Blessed" : "Not blessed"),
+        Html.el("p").cls("note").text(verdict.summary()));
+    if (!verdict.reasons().isEmpty()) {
+      section.add(Html.el("ul").cls("reasons").add(verdict.reasons().stream()
+          .map(reason -> Html.el("li").text(reason)).toList()));
     }
-    double middle = PLOT_SIZE / 2.0;
-    html.append("<line class=\"axis\" x1=\"").append(x(0)).append("\" y1=\"").append(y(0))
-        .append("\" x2=\"").append(x(1)).append("\" y2=\"").append(y(0)).append("\"/>\n")
-        .append("<line class=\"axis\" x1=\"").append(x(0)).append("\" y1=\"").append(y(0))
-        .append("\" x2=\"").append(x(0)).append("\" y2=\"").append(y(1)).append("\"/>\n")
-        .append("<line class=\"reference\" x1=\"").append(x(0)).append("\" y1=\"").append(y(0))
-        .append("\" x2=\"").append(x(1)).append("\" y2=\"").append(y(1)).append("\"/>\n")
-        .append("<text class=\"title\" x=\"").append(coordinate(PLOT_LEFT + middle))
-        .append("\" y=\"").append(coordinate(yPosition(0) + X_TITLE_BASELINE))
-        .append("\" text-anchor=\"middle\">").append(xTitle).append("</text>\n")
-        .append("<text class=\"title\" transform=\"translate(")
-        .append(coordinate(Y_TITLE_X)).append(' ')
-        .append(coordinate(PLOT_TOP + middle)).append(") rotate(-90)\" text-anchor=\"middle\">")
-        .append(yTitle).append("</text>\n");
+    if (!verdict.checks().isEmpty()) {
+      Element rows = Html.el("tbody");
+      for (Blessing.Check check : verdict.checks()) {
+        rows.add(Html.el("tr").add(Html.el("td").text(check.name()),
+            passCell(check.passed()), Html.el("td").cls("detail").text(check.detail())));
+      }
+      section.add(Html.el("table").add(head("Check", "Result", "Detail"), rows));
+    }
+    return section;
   }
 
-  private static void calibrationTable(StringBuilder html, List<CalibrationBin> bins) {
-    html.append("<section class=\"wide\">\n<h2>Calibration bins</h2>\n<table>\n")
-        .append("<thead><tr><th>Probability</th><th>Rows</th><th>Mean predicted</th>")
-        .append("<th>Observed rate</th><th>Gap</th></tr></thead>\n<tbody>\n");
-    for (CalibrationBin bin : bins) {
-      html.append("<tr><td>").append(binRange(bin)).append("</td><td>").append(count(bin.count()))
-          .append("</td><td>").append(metric(bin.meanPredicted()))
-          .append("</td><td>").append(metric(bin.observedRate()))
-          .append("</td><td>").append(signedMetric(bin.observedRate() - bin.meanPredicted()))
-          .append("</td></tr>\n");
-    }
-    html.append("</tbody>\n</table>\n<p class=\"note\">Equal-width bins; empty bins are omitted. ")
-        .append("Gap is observed minus predicted: positive when the model is under-confident.")
-        .append("</p>\n")
-        .append("</section>\n");
+  private static Element kpis(BinaryMetrics.Summary metrics) {
+    return Html.el("div").cls("kpis").add(
+        kpi("ROC AUC", metrics.rocAuc(), interval(metrics, "roc_auc")),
+        kpi("PR AUC", metrics.prAuc(), interval(metrics, "pr_auc")),
+        kpi("F1 at " + metric(metrics.primary().threshold()), metrics.f1(),
+            interval(metrics, "f1")),
+        kpi("Calibration error (ECE)", metrics.expectedCalibrationError(),
+            interval(metrics, "ece")));
   }
 
-  private static void champion(StringBuilder html, Map<String, Double> championMetrics) {
-    html.append("<section>\n<h2>Champion</h2>\n");
-    if (championMetrics == null) {
-      html.append("<p class=\"note\">No champion yet: there is no production model to compare ")
-          .append("with.</p>\n</section>\n");
-      return;
+  private static Element kpi(String label, double value, String interval) {
+    Element kpi = Html.el("div").cls("kpi").add(Html.el("div").cls("label").text(label),
+        Html.el("div").cls("value").text(metric(value)));
+    if (!interval.isEmpty()) {
+      kpi.add(Html.el("div").cls("interval").text(interval));
     }
-    html.append("<table>\n<thead><tr><th>Champion metric</th><th>Value</th></tr></thead>\n")
-        .append("<tbody>\n");
-    championMetrics.forEach((name, value) -> row(html, escape(name),
-        value == null ? NOT_DEFINED : metric(value)));
-    html.append("</tbody>\n</table>\n</section>\n");
+    return kpi;
+  }
+
+  /** "95% CI 0.8512 to 0.8901", or empty without a bootstrap. */
+  private static String interval(BinaryMetrics.Summary metrics, String name) {
+    if (metrics.intervals() == null || !metrics.intervals().metrics().containsKey(name)) {
+      return "";
+    }
+    Interval interval = metrics.intervals().metrics().get(name);
+    return percent(metrics.intervals().confidence()) + " CI " + metric(interval.lower()) + " to "
+        + metric(interval.upper());
+  }
+
+  private static Element metricsTable(BinaryMetrics.Summary metrics) {
+    List<String> columns = new ArrayList<>(List.of("Metric"));
+    metrics.operatingPoints().forEach(p -> columns.add("At " + metric(p.threshold()) + " ("
+        + p.name() + ")"));
+    boolean withIntervals = metrics.intervals() != null;
+    if (withIntervals) {
+      columns.add(percent(metrics.intervals().confidence()) + " CI");
+    }
+    Element rows = Html.el("tbody");
+    thresholdRow(rows, metrics, "Accuracy", "accuracy", OperatingPoint::accuracy);
+    thresholdRow(rows, metrics, "Precision", "precision", OperatingPoint::precision);
+    thresholdRow(rows, metrics, "Recall", "recall", OperatingPoint::recall);
+    thresholdRow(rows, metrics, "F1", "f1", OperatingPoint::f1);
+    int points = metrics.operatingPoints().size();
+    freeRow(rows, metrics, points, "ROC AUC", "roc_auc", metrics.rocAuc());
+    freeRow(rows, metrics, points, "PR AUC (average precision)", "pr_auc", metrics.prAuc());
+    freeRow(rows, metrics, points, "Log loss", "log_loss", metrics.logLoss());
+    freeRow(rows, metrics, points, "Brier score", "brier", metrics.brier());
+    freeRow(rows, metrics, points, "Expected calibration error", "ece",
+        metrics.expectedCalibrationError());
+    freeRow(rows, metrics, points, "Maximum calibration error", "mce",
+        metrics.calibration().maxCalibrationError());
+    return Html.el("section").add(Html.el("h2").text("Metrics"),
+        Html.el("table").cls("metrics").add(head(columns.toArray(String[]::new)), rows),
+        Html.el("p").cls("note").text("Threshold-free metrics span the threshold columns. "
+            + (withIntervals ? "Intervals: Poisson bootstrap, " + metrics.intervals().replicates()
+                + " replicates, seed " + metrics.intervals().seed() + "." : "No bootstrap.")));
+  }
+
+  private static void thresholdRow(Element rows, BinaryMetrics.Summary metrics, String label,
+      String name, java.util.function.ToDoubleFunction<OperatingPoint> value) {
+    Element row = Html.el("tr").add(Html.el("td").text(label));
+    metrics.operatingPoints().forEach(p -> row.add(Html.el("td").text(metric(value.applyAsDouble(
+        p)))));
+    if (metrics.intervals() != null) {
+      row.add(Html.el("td").text(intervalCell(metrics, name)));
+    }
+    rows.add(row);
+  }
+
+  private static void freeRow(Element rows, BinaryMetrics.Summary metrics, int points,
+      String label, String name, double value) {
+    Element row = Html.el("tr").add(Html.el("td").text(label),
+        Html.el("td").attr("colspan", points).text(metric(value)));
+    if (metrics.intervals() != null) {
+      row.add(Html.el("td").text(intervalCell(metrics, name)));
+    }
+    rows.add(row);
+  }
+
+  private static String intervalCell(BinaryMetrics.Summary metrics, String name) {
+    Interval interval = metrics.intervals().metrics().get(name);
+    return interval == null ? "" : metric(interval.lower()) + " to " + metric(interval.upper());
+  }
+
+  private static Element confusionMatrix(OperatingPoint point) {
+    Confusion confusion = point.confusion();
+    Element rows = Html.el("tbody").add(
+        Html.el("tr").add(Html.el("th").attr("scope", "row").text("Positive"),
+            confusionCell("correct", confusion.tp(), "true positives"),
+            confusionCell("wrong", confusion.fn(), "false negatives")),
+        Html.el("tr").add(Html.el("th").attr("scope", "row").text("Negative"),
+            confusionCell("wrong", confusion.fp(), "false positives"),
+            confusionCell("correct", confusion.tn(), "true negatives")));
+    return Html.el("section").add(
+        Html.el("h2").text("Confusion matrix at " + metric(point.threshold()) + " (" + point.name()
+            + ")"),
+        Html.el("table").cls("confusion")
+            .add(head("Actual", "Predicted positive", "Predicted negative"), rows),
+        Html.el("p").cls("note").text("A row is predicted positive when its probability is at "
+            + "least " + metric(point.threshold()) + "."));
+  }
+
+  private static Element confusionCell(String kind, long value, String meaning) {
+    return Html.el("td").cls(kind).text(count(value)).add(Html.el("span").text(meaning));
+  }
+
+  private static Element rocChart(BinaryMetrics.Summary metrics) {
+    Element section = Html.el("section").add(Html.el("h2").text("ROC curve"));
+    if (metrics.rocCurve().isEmpty()) {
+      return section.add(notDefined());
+    }
+    List<double[]> points = metrics.rocCurve().stream()
+        .map(p -> new double[] {p.fpr(), p.tpr()}).toList();
+    return section.add(new SvgChart("ROC curve", "False positive rate", "True positive rate")
+            .reference(0, 0, 1, 1).area(points).curve(points, "curve")
+            .label("AUC " + metric(metrics.rocAuc())).build(),
+        Html.el("p").cls("note").text("Dashed: a model that ranks at random."));
+  }
+
+  private static Element prChart(BinaryMetrics.Summary metrics) {
+    Element section = Html.el("section").add(Html.el("h2").text("Precision-recall curve"));
+    if (metrics.prCurve().isEmpty()) {
+      return section.add(notDefined());
+    }
+    double baseRate = (double) metrics.positives() / metrics.count();
+    List<double[]> points = metrics.prCurve().stream()
+        .map(p -> new double[] {p.recall(), p.precision()}).toList();
+    return section.add(new SvgChart("Precision-recall curve", "Recall", "Precision")
+            .reference(0, baseRate, 1, baseRate).curve(points, "curve")
+            .label("AP " + metric(metrics.prAuc())).build(),
+        Html.el("p").cls("note").text("Dashed: the positive rate, " + metric(baseRate)
+            + ", a model without skill."));
+  }
+
+  private static Element notDefined() {
+    return Html.el("p").cls("note").text("Not defined: the split holds a single class.");
+  }
+
+  private static Element reliabilityChart(BinaryMetrics.Calibration calibration) {
+    List<double[]> points = calibration.bins().stream()
+        .map(b -> new double[] {b.meanPredicted(), b.observedRate()}).toList();
+    List<String> tips = calibration.bins().stream()
+        .map(b -> binRange(b) + ": " + count(b.count()) + " rows, observed "
+            + metric(b.observedRate()))
+        .toList();
+    return Html.el("section").add(Html.el("h2").text("Reliability diagram"),
+        new SvgChart("Reliability diagram", "Mean predicted probability", "Observed positive rate")
+            .reference(0, 0, 1, 1).curve(points, "curve").markers(points, tips)
+            .label("ECE " + metric(calibration.expectedCalibrationError())).build(),
+        Html.el("p").cls("note").text("Dashed: perfect calibration. Points above it are "
+            + "under-confident, points below over-confident."));
+  }
+
+  private static Element calibrationTable(BinaryMetrics.Calibration calibration) {
+    Element rows = Html.el("tbody");
+    for (CalibrationBin bin : calibration.bins()) {
+      rows.add(Html.el("tr").add(Html.el("td").text(binRange(bin)),
+          Html.el("td").text(count(bin.count())), Html.el("td").text(metric(bin.meanPredicted())),
+          Html.el("td").text(metric(bin.observedRate())),
+          Html.el("td").text(signedMetric(bin.observedRate() - bin.meanPredicted()))));
+    }
+    String binning = calibration.binning() == BinaryMetrics.Binning.EQUAL_MASS
+        ? "Equal-mass bins (about the same rows each)" : "Equal-width bins";
+    return Html.el("section").cls("wide").add(Html.el("h2").text("Reliability table"),
+        Html.el("table").add(head("Probability", "Rows", "Mean predicted", "Observed rate", "Gap"),
+            rows),
+        Html.el("p").cls("note").text(binning + "; empty bins are omitted. Gap is observed minus "
+            + "predicted: positive when the model is under-confident. ECE weighs each bin's |gap| "
+            + "by its rows."));
+  }
+
+  private static Element slices(List<SliceMetrics.Slice> slices) {
+    Element section = Html.el("section").cls("wide").attr("id", "slices")
+        .add(Html.el("h2").text("Slices"));
+    if (slices.isEmpty()) {
+      return section.add(Html.el("p").cls("note").text("No slice columns are declared "
+          + "(evaluation.slices.columns)."));
+    }
+    Element rows = Html.el("tbody");
+    for (SliceMetrics.Slice slice : slices) {
+      rows.add(Html.el("tr").cls(slice.judged() ? "judged" : "small").add(
+          Html.el("td").text(slice.name()), Html.el("td").text(count(slice.rows())),
+          Html.el("td").text(count(slice.positives())), Html.el("td").text(metric(slice.accuracy())),
+          Html.el("td").text(metric(slice.f1())), Html.el("td").text(metric(slice.rocAuc())),
+          Html.el("td").text(metric(slice.logLoss())),
+          Html.el("td").text(slice.judged() ? "yes" : "too small")));
+    }
+    return section.add(Html.el("table").add(head("Slice", "Rows", "Positives", "Accuracy", "F1",
+            "ROC AUC", "Log loss", "Judged"), rows),
+        Html.el("p").cls("note").text("Accuracy and F1 at the chosen threshold. Slices below the "
+            + "minimum rows are shown greyed and are neither judged nor compared."));
+  }
+
+  private static Element behavioural(List<BehaviouralResult> results) {
+    Element section = Html.el("section").cls("wide").attr("id", "behavioural")
+        .add(Html.el("h2").text("Behavioural tests"));
+    if (results.isEmpty()) {
+      return section.add(Html.el("p").cls("note").text("No behavioural tests are declared "
+          + "(evaluation.behavioural)."));
+    }
+    Element rows = Html.el("tbody");
+    for (BehaviouralResult result : results) {
+      rows.add(Html.el("tr").add(Html.el("td").text(result.name()),
+          Html.el("td").text(result.type()), Html.el("td").text(count(result.rows())),
+          Html.el("td").text(percent(result.failureRate())), passCell(result.passed()),
+          Html.el("td").cls("detail").text(result.detail())));
+    }
+    return section.add(Html.el("table").add(head("Test", "Type", "Rows", "Failure rate", "Result",
+        "Detail"), rows));
+  }
+
+  private static Element champion(EvaluationReport.ChampionComparison comparison) {
+    Element section = Html.el("section").cls("wide").attr("id", "champion")
+        .add(Html.el("h2").text("Champion comparison"));
+    if (comparison == null) {
+      return section.add(Html.el("p").cls("note").text("No champion yet: there is no production "
+          + "model to compare with, so the blessing rests on the absolute thresholds only."));
+    }
+    Element rows = Html.el("tbody");
+    Set<String> names = new TreeSet<>(comparison.challenger().keySet());
+    names.addAll(comparison.champion().keySet());
+    for (String name : names) {
+      rows.add(comparisonRow(name, comparison.challenger(), comparison.champion()));
+    }
+    Element sliceRows = Html.el("tbody");
+    Set<String> sliceNames = new TreeSet<>(comparison.challengerSlices().keySet());
+    sliceNames.addAll(comparison.championSlices().keySet());
+    for (String name : sliceNames) {
+      sliceRows.add(comparisonRow(name, comparison.challengerSlices(),
+          comparison.championSlices()));
+    }
+    section.add(Html.el("p").cls("note").text("Champion " + comparison.modelVersion()
+            + " and this model on the same " + count(comparison.rows()) + " rows."),
+        Html.el("table").add(head("Metric", "This model", "Champion", "Difference"), rows));
+    if (!sliceNames.isEmpty()) {
+      section.add(Html.el("h3").text(comparison.metric() + " by slice"),
+          Html.el("table").add(head("Slice", "This model", "Champion", "Difference"), sliceRows));
+    }
+    return section;
+  }
+
+  private static Element comparisonRow(String name, Map<String, Double> challenger,
+      Map<String, Double> champion) {
+    Double mine = challenger.get(name);
+    Double theirs = champion.get(name);
+    String difference = mine == null || theirs == null ? NOT_DEFINED
+        : signedMetric(mine - theirs);
+    return Html.el("tr").add(Html.el("td").text(name),
+        Html.el("td").text(mine == null ? NOT_DEFINED : metric(mine)),
+        Html.el("td").text(theirs == null ? NOT_DEFINED : metric(theirs)),
+        Html.el("td").text(difference));
+  }
+
+  private static Element passCell(boolean passed) {
+    return Html.el("td").cls(passed ? "pass" : "fail").text(passed ? "pass" : "fail");
+  }
+
+  private static Element head(String... columns) {
+    Element row = Html.el("tr");
+    for (String column : columns) {
+      row.add(Html.el("th").text(column));
+    }
+    return Html.el("thead").add(row);
   }
 
   /** The bin as a half-open interval; the last bin (upper bound 1) includes its upper bound. */
@@ -363,6 +414,10 @@ public final class HtmlReport {
     return fixed(value, SIGNED_METRIC_FORMAT);
   }
 
+  private static String percent(double share) {
+    return fixed(share * TO_PERCENT, PERCENT_FORMAT);
+  }
+
   private static String fixed(double value, String format) {
     return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : NOT_DEFINED;
   }
@@ -371,45 +426,14 @@ public final class HtmlReport {
     return String.format(Locale.ROOT, "%,d", value);
   }
 
-  private static String tickLabel(double tick) {
-    return BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString();
-  }
-
-  private static double xPosition(double rate) {
-    return PLOT_LEFT + rate * PLOT_SIZE;
-  }
-
-  /** SVG's y axis points down: rate 1 is the plot's top edge. */
-  private static double yPosition(double rate) {
-    return PLOT_TOP + (1 - rate) * PLOT_SIZE;
-  }
-
-  private static String x(double rate) {
-    return coordinate(xPosition(rate));
-  }
-
-  private static String y(double rate) {
-    return coordinate(yPosition(rate));
-  }
-
-  private static String coordinate(double value) {
-    return String.format(Locale.ROOT, COORDINATE_FORMAT, value);
-  }
-
-  /** Escapes text for element content and quoted attribute values alike. */
-  static String escape(String text) {
-    StringBuilder escaped = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> escaped.append("&amp;");
-        case '<' -> escaped.append("&lt;");
-        case '>' -> escaped.append("&gt;");
-        case '"' -> escaped.append("&quot;");
-        case '\'' -> escaped.append("&#39;");
-        default -> escaped.append(c);
+  private static String resource(String name) {
+    try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name + " next to HtmlReport");
       }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return escaped.toString();
   }
 }

@@ -2,7 +2,10 @@ package org.deepline.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,12 +17,23 @@ import org.deepline.core.DeeplineException;
 
 /**
  * Binary-classification metrics computed by Spark where the rows are: only aggregates reach the
- * driver (one row per group, per calibration bin or per ROC curve point), never the scored rows.
+ * driver (one row per calibration bin, one small summary per partition of the score ranking, one
+ * bootstrap accumulator per partition), never the scored rows.
  *
- * <p>The AUCs come from counting positives and negatives per distinct score and taking cumulative sums
- * in descending score order. For each negative, the positives above it count 1 and those tied with it
- * count 1/2, so the ROC AUC is the exact Mann-Whitney statistic, ties included, and equals the area
- * under the ROC curve drawn through every distinct threshold.
+ * <pre>{@code
+ * BinaryMetrics.Summary summary = BinaryMetrics.summarize(predictions, "probability", "label",
+ *     BinaryMetrics.options()
+ *         .threshold("chosen", 0.31).threshold("default", 0.5)
+ *         .calibration(10, BinaryMetrics.Binning.EQUAL_MASS)
+ *         .bootstrap(200, 0.95, 7, "_record_id"));
+ * double auc = summary.rocAuc();
+ * double f1AtChosen = summary.operatingPoints().get(0).f1();
+ * }</pre>
+ *
+ * <p>Nothing funnels through one task: the counts, confusion matrices, log loss, Brier score and
+ * calibration bins are one grouped aggregation; the ranking metrics are a distributed sort of the
+ * distinct scores with prefix sums per partition ({@link ScoreSweep}); the bootstrap is one pass with
+ * Poisson weights ({@link PoissonBootstrap}). There is no window without a partition.
  *
  * <p>Labels are doubles: 1.0 is positive, 0.0 is negative.
  */
@@ -31,35 +45,100 @@ public final class BinaryMetrics {
   /** Output column of {@link #rocAucByGroup}: rows of the group labelled 0.0. */
   public static final String NEGATIVES = "negatives";
 
-  /**
-   * {@link #summarize} rounds probabilities to this grid before ranking them, so the ranking holds at
-   * most 1/resolution + 1 distinct scores whatever the number of rows. Probabilities closer than this
-   * become ties, which moves either AUC by at most the share of pairs they form.
-   */
-  public static final double SCORE_RESOLUTION = 1e-6;
   /** Log loss clips probabilities to [epsilon, 1 - epsilon], so a confident mistake costs ~34.5. */
   public static final double LOG_LOSS_EPSILON = 1e-15;
-  /** The plotted ROC curve keeps about one point per this share of its length (see rocCurve). */
+  /** The plotted ROC and PR curves keep about one point per this share of their length. */
   public static final int ROC_CURVE_SEGMENTS = 100;
+  /** The operating point every summary has unless told otherwise: the conventional 0.5. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+  public static final String DEFAULT_THRESHOLD_NAME = "default";
+  public static final int DEFAULT_CALIBRATION_BINS = 10;
 
-  private static final double POSITIVE = 1.0;
-  private static final double NEGATIVE = 0.0;
+  static final double POSITIVE = 1.0;
+  static final double NEGATIVE = 0.0;
   /** Half of a tied positive-negative pair counts as correctly ordered. */
-  private static final double TIE_CREDIT = 0.5;
-  /** Along the curve, fpr + tpr grows from 0 to this. */
-  private static final double ROC_CURVE_LENGTH = 2.0;
+  static final double TIE_CREDIT = 0.5;
 
   // Working columns; the prefix keeps them clear of the caller's column names.
   private static final String SCORE = "_bm_score";
   private static final String LEVEL_POSITIVES = "_bm_level_positives";
   private static final String LEVEL_NEGATIVES = "_bm_level_negatives";
   private static final String POSITIVES_THROUGH = "_bm_positives_through";
-  private static final String NEGATIVES_THROUGH = "_bm_negatives_through";
   private static final String CORRECTLY_ORDERED = "_bm_correctly_ordered";
   private static final String BIN = "_bm_bin";
-  private static final String SEGMENT = "_bm_segment";
 
   private BinaryMetrics() {}
+
+  /** How calibration bins are cut. */
+  public enum Binning {
+    /** Bins of equal probability width over [0, 1]: easy to read, but sparse at the extremes. */
+    EQUAL_WIDTH,
+    /** Bins holding about the same number of rows (approximate quantiles): every bin is trusted. */
+    EQUAL_MASS
+  }
+
+  /** A new set of options: one operating point at 0.5, ten equal-width bins, no bootstrap. */
+  public static Options options() {
+    return new Options();
+  }
+
+  /**
+   * What {@link #summarize} computes beyond the threshold-free metrics: the operating points (named
+   * thresholds, in the order given; the first is the one the convenience accessors of
+   * {@link Summary} read), the calibration bins and the bootstrap.
+   */
+  public static final class Options {
+    private final Map<String, Double> thresholds = new LinkedHashMap<>();
+    private int calibrationBins = DEFAULT_CALIBRATION_BINS;
+    private Binning binning = Binning.EQUAL_WIDTH;
+    private int replicates;
+    private double confidence;
+    private long seed;
+    private String keyColumn;
+
+    private Options() {}
+
+    /** Adds an operating point; a row is predicted positive when its probability is >= threshold. */
+    public Options threshold(String name, double threshold) {
+      if (Double.isNaN(threshold)) {
+        throw new IllegalArgumentException("threshold " + name + " must be a number, got NaN");
+      }
+      thresholds.put(Objects.requireNonNull(name, "name"), threshold);
+      return this;
+    }
+
+    public Options calibration(int bins, Binning how) {
+      if (bins < 1) {
+        throw new IllegalArgumentException("calibrationBins must be >= 1, got " + bins);
+      }
+      calibrationBins = bins;
+      binning = Objects.requireNonNull(how, "binning");
+      return this;
+    }
+
+    /**
+     * Percentile confidence intervals from {@code replicates} Poisson bootstrap replicates; each
+     * row's weights are drawn from a hash of {@code keyColumn} and the seed, so the intervals do not
+     * depend on partitioning or row order. Zero replicates turns the bootstrap off.
+     */
+    public Options bootstrap(int replicates, double confidence, long seed, String keyColumn) {
+      if (replicates < 0) {
+        throw new IllegalArgumentException("replicates must be >= 0, got " + replicates);
+      }
+      if (replicates > 0 && !(confidence > 0 && confidence < 1)) {
+        throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
+      }
+      this.replicates = replicates;
+      this.confidence = confidence;
+      this.seed = seed;
+      this.keyColumn = replicates > 0 ? Objects.requireNonNull(keyColumn, "keyColumn") : null;
+      return this;
+    }
+
+    Map<String, Double> thresholds() {
+      return thresholds.isEmpty() ? Map.of(DEFAULT_THRESHOLD_NAME, DEFAULT_THRESHOLD) : thresholds;
+    }
+  }
 
   /**
    * The ROC AUC of one score per group, for all groups in one job: the leakage gate gives it
@@ -71,8 +150,9 @@ public final class BinaryMetrics {
    * }</pre>
    *
    * <p>Rows with a null or NaN score, or a label other than 0.0 or 1.0 (null included), are ignored;
-   * a group left without rows is absent from the result. The score is compared as a double, exactly:
-   * unlike {@link #summarize}, nothing is rounded, so every distinct score is a row of the ranking.
+   * a group left without rows is absent from the result. The score is compared as a double, exactly.
+   * The cumulative sums run in a window partitioned by group over the group's distinct scores (not its
+   * rows), so each group's ranking is one task: right for many small groups (features, slices).
    *
    * @return one row per group: the group column, {@code roc_auc} (double, null when the group has no
    *     positive or no negative), {@code positives} and {@code negatives} (long); in no set order
@@ -92,8 +172,15 @@ public final class BinaryMetrics {
     Column positives = functions.col(POSITIVES);
     Column negatives = functions.col(NEGATIVES);
     Column pairs = positives.cast("double").multiply(negatives.cast("double"));
-    return cumulativeByDescendingScore(levels, Window.partitionBy(group))
-        .withColumn(CORRECTLY_ORDERED, correctlyOrderedPairs())
+    WindowSpec atOrAbove = Window.partitionBy(group).orderBy(functions.col(SCORE).desc())
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column levelPositives = functions.col(LEVEL_POSITIVES).cast("double");
+    Column positivesAbove = functions.col(POSITIVES_THROUGH).cast("double").minus(levelPositives);
+    Column correctlyOrdered = functions.col(LEVEL_NEGATIVES).cast("double")
+        .multiply(positivesAbove.plus(levelPositives.multiply(TIE_CREDIT)));
+    return levels
+        .withColumn(POSITIVES_THROUGH, functions.sum(LEVEL_POSITIVES).over(atOrAbove))
+        .withColumn(CORRECTLY_ORDERED, correctlyOrdered)
         .groupBy(group)
         .agg(functions.sum(CORRECTLY_ORDERED).as(CORRECTLY_ORDERED),
             functions.sum(LEVEL_POSITIVES).as(POSITIVES),
@@ -104,40 +191,51 @@ public final class BinaryMetrics {
             positives, negatives);
   }
 
+  /** {@link #summarize(Dataset, String, String, Options)} at one threshold, equal-width bins. */
+  public static Summary summarize(Dataset<Row> predictions, String probabilityColumn,
+      String labelColumn, double threshold, int calibrationBins) {
+    return summarize(predictions, probabilityColumn, labelColumn, options()
+        .threshold(DEFAULT_THRESHOLD_NAME, threshold)
+        .calibration(calibrationBins, Binning.EQUAL_WIDTH));
+  }
+
   /**
-   * Everything the evaluation report shows about scored rows, in two passes over them: one aggregation
-   * per calibration bin (whose sums give the counts, the confusion matrix and the log loss) and one
-   * ranking of the rounded scores (both AUCs and the ROC curve).
-   *
-   * <pre>{@code
-   * BinaryMetrics.Summary summary =
-   *     BinaryMetrics.summarize(predictions, "probability", "label", 0.5, 10);
-   * double auc = summary.rocAuc();
-   * }</pre>
+   * Everything the evaluation report shows about scored rows.
    *
    * <p>A row is predicted positive when its probability is {@code >= threshold}. Degenerate cases:
    * precision is 0 when nothing is predicted positive, recall is 0 when there is no positive, F1 is 0
-   * when precision and recall are both 0; the ROC AUC is NaN (and the ROC curve empty) when the rows
+   * when precision and recall are both 0; the ROC AUC is NaN (and the curves empty) when the rows
    * hold a single class, the PR AUC is NaN when they hold no positive and 1 when they hold no
    * negative (every threshold is then fully precise), as in scikit-learn.
    *
-   * @param calibrationBins number of equal-width probability bins over [0, 1]; empty bins are omitted
    * @throws DeeplineException when a column is missing, when a probability is null, NaN or outside
    *     [0, 1], when a label is not 0.0 or 1.0, or when there are no rows
    */
   public static Summary summarize(Dataset<Row> predictions, String probabilityColumn,
-      String labelColumn, double threshold, int calibrationBins) {
-    if (calibrationBins < 1) {
-      throw new IllegalArgumentException("calibrationBins must be >= 1, got " + calibrationBins);
-    }
-    if (Double.isNaN(threshold)) {
-      throw new IllegalArgumentException("threshold must be a number, got NaN");
-    }
+      String labelColumn, Options options) {
     requireColumns(predictions, probabilityColumn, labelColumn);
+    if (options.keyColumn != null) {
+      requireColumns(predictions, options.keyColumn);
+    }
     Column probability = Columns.col(probabilityColumn).cast("double");
     Column label = Columns.col(labelColumn).cast("double");
+    Column validProbability = probability.isNotNull()
+        .and(functions.not(functions.isnan(probability)))
+        .and(probability.between(0.0, 1.0));
+    Column validLabel = label.isNotNull().and(label.isin(POSITIVE, NEGATIVE));
+    Column valid = validProbability.and(validLabel);
 
-    List<BinTotals> bins = binTotals(predictions, probability, label, threshold, calibrationBins);
+    List<String> names = List.copyOf(options.thresholds().keySet());
+    double[] thresholds = options.thresholds().values().stream().mapToDouble(Double::doubleValue)
+        .toArray();
+    double[] edges = options.binning == Binning.EQUAL_WIDTH
+        ? CalibrationEdges.equalWidth(options.calibrationBins)
+        : CalibrationEdges.equalMass(predictions.where(valid), probability,
+            options.calibrationBins);
+    Column bin = functions.when(valid, CalibrationEdges.binOf(probability, edges));
+
+    List<BinTotals> bins = binTotals(predictions, probability, label, bin, validProbability,
+        validLabel, thresholds);
     long invalidProbabilities = bins.stream().mapToLong(BinTotals::invalidProbabilities).sum();
     long invalidLabels = bins.stream().mapToLong(BinTotals::invalidLabels).sum();
     if (invalidProbabilities > 0) {
@@ -159,26 +257,32 @@ public final class BinaryMetrics {
     }
     long positives = filled.stream().mapToLong(BinTotals::positives).sum();
     long negatives = count - positives;
-    long tp = filled.stream().mapToLong(BinTotals::truePositives).sum();
-    long fp = filled.stream().mapToLong(BinTotals::falsePositives).sum();
-    Confusion confusion = new Confusion(tp, fp, negatives - fp, positives - tp);
+    List<OperatingPoint> operatingPoints = new ArrayList<>();
+    for (int t = 0; t < thresholds.length; t++) {
+      final int index = t;
+      long tp = filled.stream().mapToLong(b -> b.truePositives()[index]).sum();
+      long fp = filled.stream().mapToLong(b -> b.falsePositives()[index]).sum();
+      operatingPoints.add(OperatingPoint.of(names.get(t), thresholds[t],
+          new Confusion(tp, fp, negatives - fp, positives - tp)));
+    }
     double logLoss = filled.stream().mapToDouble(BinTotals::logLossSum).sum() / count;
+    double brier = filled.stream().mapToDouble(BinTotals::squaredErrorSum).sum() / count;
+    Calibration calibration = Calibration.of(options.binning, filled.stream()
+        .map(b -> new CalibrationBin(edges[b.bin()], edges[b.bin() + 1], b.rows(),
+            b.probabilitySum() / b.rows(), (double) b.positives() / b.rows()))
+        .toList());
 
-    double precision = ratioOrZero(tp, tp + fp);
-    double recall = ratioOrZero(tp, positives);
-    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-    double accuracy = (double) (confusion.tp() + confusion.tn()) / count;
-
-    Ranking ranking = positives > 0 && negatives > 0
-        ? rank(predictions, probability, label, positives, negatives)
-        : new Ranking(Double.NaN, positives > 0 ? 1.0 : Double.NaN, List.of());
-    List<CalibrationBin> calibration = filled.stream()
-        .map(b -> new CalibrationBin((double) b.bin() / calibrationBins,
-            (double) (b.bin() + 1) / calibrationBins, b.rows(), b.probabilitySum() / b.rows(),
-            (double) b.positives() / b.rows()))
-        .toList();
-    return new Summary(count, positives, accuracy, precision, recall, f1, ranking.rocAuc(),
-        ranking.prAuc(), logLoss, confusion, ranking.rocCurve(), calibration);
+    Dataset<Row> scored = predictions.where(valid);
+    ScoreSweep.Result ranking = positives > 0 && negatives > 0
+        ? ScoreSweep.sweep(scored, probability, label, positives, negatives, ROC_CURVE_SEGMENTS)
+        : ScoreSweep.Result.singleClass(positives > 0);
+    Intervals intervals = options.replicates == 0 ? null
+        : PoissonBootstrap.intervals(scored, Columns.col(options.keyColumn), probability, label,
+            new PoissonBootstrap.Plan(options.replicates, options.confidence, options.seed,
+                thresholds[0], edges),
+            new PoissonBootstrap.Exact(ranking.rocAuc(), ranking.averagePrecision()));
+    return new Summary(count, positives, ranking.rocAuc(), ranking.averagePrecision(), logLoss,
+        brier, operatingPoints, calibration, ranking.rocCurve(), ranking.prCurve(), intervals);
   }
 
   /**
@@ -186,124 +290,59 @@ public final class BinaryMetrics {
    * the others in a null bin that only counts what is wrong with them.
    */
   private static List<BinTotals> binTotals(Dataset<Row> predictions, Column probability,
-      Column label, double threshold, int calibrationBins) {
-    Column validProbability = probability.isNotNull()
-        .and(functions.not(functions.isnan(probability)))
-        .and(probability.between(0.0, 1.0));
-    Column validLabel = label.isNotNull().and(label.isin(POSITIVE, NEGATIVE));
-    // A probability of exactly 1 belongs to the last bin, not to a bin of its own.
-    Column bin = functions.when(validProbability.and(validLabel),
-        functions.least(functions.floor(probability.multiply(calibrationBins)),
-            functions.lit(calibrationBins - 1)).cast("int"));
+      Column label, Column bin, Column validProbability, Column validLabel, double[] thresholds) {
     Column positive = label.equalTo(POSITIVE);
-    Column predictedPositive = probability.geq(threshold);
     Column clipped = functions.least(
         functions.greatest(probability, functions.lit(LOG_LOSS_EPSILON)),
         functions.lit(1 - LOG_LOSS_EPSILON));
     Column likelihood = functions.when(positive, clipped)
         .otherwise(functions.lit(1.0).minus(clipped));
     Column loss = functions.negate(functions.log(likelihood));
+    Column squaredError = functions.pow(probability.minus(label), 2);
+    List<Column> aggregates = new ArrayList<>(List.of(
+        functions.count(functions.lit(1)),
+        countWhere(positive),
+        functions.sum(loss),
+        functions.sum(probability),
+        functions.sum(squaredError),
+        countWhere(functions.not(validProbability)),
+        countWhere(functions.not(validLabel))));
+    for (double threshold : thresholds) {
+      Column predictedPositive = probability.geq(threshold);
+      aggregates.add(countWhere(positive.and(predictedPositive)));
+      aggregates.add(countWhere(functions.not(positive).and(predictedPositive)));
+    }
     List<Row> rows = predictions.groupBy(bin.as(BIN))
-        .agg(functions.count(functions.lit(1)),
-            countWhere(positive),
-            countWhere(positive.and(predictedPositive)),
-            countWhere(functions.not(positive).and(predictedPositive)),
-            functions.sum(loss),
-            functions.sum(probability),
-            countWhere(functions.not(validProbability)),
-            countWhere(functions.not(validLabel)))
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
         .collectAsList();
+    int fixed = 8;
     List<BinTotals> totals = new ArrayList<>();
     for (Row row : rows) {
+      long[] tp = new long[thresholds.length];
+      long[] fp = new long[thresholds.length];
       if (row.isNullAt(0)) {
-        totals.add(new BinTotals(null, 0, 0, 0, 0, 0, 0, row.getLong(7), row.getLong(8)));
-      } else {
-        totals.add(new BinTotals(row.getInt(0), row.getLong(1), row.getLong(2), row.getLong(3),
-            row.getLong(4), row.getDouble(5), row.getDouble(6), 0, 0));
+        totals.add(new BinTotals(null, 0, 0, 0, 0, 0, row.getLong(6), row.getLong(7), tp, fp));
+        continue;
       }
+      for (int t = 0; t < thresholds.length; t++) {
+        tp[t] = row.getLong(fixed + 2 * t);
+        fp[t] = row.getLong(fixed + 2 * t + 1);
+      }
+      totals.add(new BinTotals(row.getInt(0), row.getLong(1), row.getLong(2), row.getDouble(3),
+          row.getDouble(4), row.getDouble(5), 0, 0, tp, fp));
     }
     return totals;
   }
 
-  /**
-   * Both AUCs and the plotted ROC curve from one ranking of the rounded scores. The ranking runs in a
-   * single partition (Spark warns about it), which is cheap because rounding bounds its rows.
-   *
-   * <p>The curve keeps, of the points whose fpr + tpr falls in the same 1/{@value
-   * #ROC_CURVE_SEGMENTS} of the curve's length, the last one: points end up evenly spaced along the
-   * curve, the final (1, 1) is always kept, and (0, 0) is added in front.
-   */
-  private static Ranking rank(Dataset<Row> predictions, Column probability, Column label,
-      long positives, long negatives) {
-    double stepsPerUnit = 1 / SCORE_RESOLUTION;
-    Column rounded = functions.round(probability.multiply(stepsPerUnit)).divide(stepsPerUnit);
-    Dataset<Row> levels = predictions
-        .groupBy(rounded.as(SCORE))
-        .agg(countWhere(label.equalTo(POSITIVE)).as(LEVEL_POSITIVES),
-            countWhere(label.equalTo(NEGATIVE)).as(LEVEL_NEGATIVES));
-
-    Column tpr = functions.col(POSITIVES_THROUGH).divide((double) positives);
-    Column fpr = functions.col(NEGATIVES_THROUGH).divide((double) negatives);
-    Column segment = functions.ceil(fpr.plus(tpr)
-        .multiply(ROC_CURVE_SEGMENTS / ROC_CURVE_LENGTH));
-    Column precision = functions.col(POSITIVES_THROUGH)
-        .divide(functions.col(POSITIVES_THROUGH).plus(functions.col(NEGATIVES_THROUGH)));
-    // Recall grows by level positives / positives at a level; dividing by positives is done last.
-    Column precisionTimesRecallStep = functions.col(LEVEL_POSITIVES).multiply(precision);
-    List<Row> segments = cumulativeByDescendingScore(levels, Window.partitionBy())
-        .groupBy(segment.as(SEGMENT))
-        .agg(functions.sum(correctlyOrderedPairs()),
-            functions.sum(precisionTimesRecallStep),
-            functions.max(POSITIVES_THROUGH),
-            functions.max(NEGATIVES_THROUGH),
-            functions.min(SCORE))
-        .orderBy(SEGMENT)
-        .collectAsList();
-
-    double correctlyOrdered = 0;
-    double precisionSum = 0;
-    List<CurvePoint> curve = new ArrayList<>();
-    curve.add(new CurvePoint(0, 0, Double.POSITIVE_INFINITY));
-    for (Row row : segments) {
-      correctlyOrdered += row.getDouble(1);
-      precisionSum += row.getDouble(2);
-      curve.add(new CurvePoint((double) row.getLong(4) / negatives,
-          (double) row.getLong(3) / positives, row.getDouble(5)));
-    }
-    return new Ranking(correctlyOrdered / ((double) positives * negatives),
-        precisionSum / positives, curve);
-  }
-
-  /**
-   * Adds the positives and negatives at or above each level's score, within the window's partition.
-   * The levels must hold one row per distinct score (per partition).
-   */
-  private static Dataset<Row> cumulativeByDescendingScore(Dataset<Row> levels,
-      WindowSpec partition) {
-    WindowSpec atOrAbove = partition.orderBy(functions.col(SCORE).desc())
-        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    return levels
-        .withColumn(POSITIVES_THROUGH, functions.sum(LEVEL_POSITIVES).over(atOrAbove))
-        .withColumn(NEGATIVES_THROUGH, functions.sum(LEVEL_NEGATIVES).over(atOrAbove));
-  }
-
-  /** Positive-negative pairs this level's negatives order correctly: positives above, ties half. */
-  private static Column correctlyOrderedPairs() {
-    Column levelPositives = functions.col(LEVEL_POSITIVES).cast("double");
-    Column positivesAbove = functions.col(POSITIVES_THROUGH).cast("double").minus(levelPositives);
-    return functions.col(LEVEL_NEGATIVES).cast("double")
-        .multiply(positivesAbove.plus(levelPositives.multiply(TIE_CREDIT)));
-  }
-
-  private static Column countWhere(Column condition) {
+  static Column countWhere(Column condition) {
     return functions.count(functions.when(condition, true));
   }
 
-  private static double ratioOrZero(long numerator, long denominator) {
+  static double ratioOrZero(long numerator, long denominator) {
     return denominator == 0 ? 0 : (double) numerator / denominator;
   }
 
-  private static void requireColumns(Dataset<Row> data, String... names) {
+  static void requireColumns(Dataset<Row> data, String... names) {
     List<String> present = List.of(data.columns());
     for (String name : names) {
       if (!present.contains(name)) {
@@ -312,50 +351,150 @@ public final class BinaryMetrics {
     }
   }
 
-
   /** The sums of one calibration bin, or (bin null) the counts of rows that cannot be evaluated. */
-  private record BinTotals(Integer bin, long rows, long positives, long truePositives,
-      long falsePositives, double logLossSum, double probabilitySum, long invalidProbabilities,
-      long invalidLabels) {}
-
-  private record Ranking(double rocAuc, double prAuc, List<CurvePoint> rocCurve) {}
+  private record BinTotals(Integer bin, long rows, long positives, double logLossSum,
+      double probabilitySum, double squaredErrorSum, long invalidProbabilities, long invalidLabels,
+      long[] truePositives, long[] falsePositives) {}
 
   /**
    * The metrics of one set of scored rows.
    *
-   * @param count       rows evaluated
-   * @param positives   rows labelled 1.0
-   * @param rocAuc      area under the ROC curve, ties counted half; NaN with a single class
-   * @param prAuc       average precision: sum over descending thresholds of (R_k - R_k-1) * P_k, as
-   *                    scikit-learn's {@code average_precision_score}; NaN without positives, 1
-   *                    without negatives
-   * @param logLoss     mean negative log-likelihood, probabilities clipped by
-   *                    {@link BinaryMetrics#LOG_LOSS_EPSILON}
-   * @param rocCurve    at most {@link BinaryMetrics#ROC_CURVE_SEGMENTS} + 1 points from (0, 0) to
-   *                    (1, 1), by descending threshold; the first point's threshold is +Infinity
-   * @param calibration non-empty bins by ascending probability
+   * @param count           rows evaluated
+   * @param positives       rows labelled 1.0
+   * @param rocAuc          area under the ROC curve over the unrounded scores, ties counted half;
+   *                        NaN with a single class
+   * @param prAuc           average precision: sum over descending thresholds of
+   *                        (R_k - R_k-1) * P_k, as scikit-learn's {@code average_precision_score};
+   *                        NaN without positives, 1 without negatives
+   * @param logLoss         mean negative log-likelihood, probabilities clipped by
+   *                        {@link BinaryMetrics#LOG_LOSS_EPSILON}
+   * @param brier           mean squared difference between probability and label
+   * @param operatingPoints the threshold-dependent metrics at each named threshold, in the order the
+   *                        options gave them
+   * @param rocCurve        at most {@link BinaryMetrics#ROC_CURVE_SEGMENTS} + 1 points from (0, 0)
+   *                        to (1, 1), by descending threshold; the first point's threshold is
+   *                        +Infinity
+   * @param prCurve         recall and precision at the same thresholds as the ROC curve (without
+   *                        its origin)
+   * @param intervals       bootstrap confidence intervals; null when the bootstrap is off
    */
-  public record Summary(long count, long positives, double accuracy, double precision,
-      double recall, double f1, double rocAuc, double prAuc, double logLoss, Confusion confusion,
-      List<CurvePoint> rocCurve, List<CalibrationBin> calibration) {
+  public record Summary(long count, long positives, double rocAuc, double prAuc, double logLoss,
+      double brier, List<OperatingPoint> operatingPoints, Calibration calibration,
+      List<CurvePoint> rocCurve, List<PrPoint> prCurve, Intervals intervals) {
     public Summary {
+      operatingPoints = List.copyOf(operatingPoints);
       rocCurve = List.copyOf(rocCurve);
-      calibration = List.copyOf(calibration);
+      prCurve = List.copyOf(prCurve);
+      if (operatingPoints.isEmpty()) {
+        throw new IllegalArgumentException("a summary has at least one operating point");
+      }
+    }
+
+    /** The first operating point: the threshold the report's verdict is given at. */
+    public OperatingPoint primary() {
+      return operatingPoints.get(0);
+    }
+
+    public Confusion confusion() {
+      return primary().confusion();
+    }
+
+    public double accuracy() {
+      return primary().accuracy();
+    }
+
+    public double precision() {
+      return primary().precision();
+    }
+
+    public double recall() {
+      return primary().recall();
+    }
+
+    public double f1() {
+      return primary().f1();
+    }
+
+    public double expectedCalibrationError() {
+      return calibration.expectedCalibrationError();
     }
   }
 
-  /** Counts at the summary's threshold: true and false positives, true and false negatives. */
+  /**
+   * The threshold-dependent metrics at one threshold.
+   *
+   * @param name      what the threshold is, e.g. {@code chosen} or {@code default}
+   * @param threshold a row is predicted positive when its probability is at least this
+   */
+  public record OperatingPoint(String name, double threshold, Confusion confusion,
+      double accuracy, double precision, double recall, double f1) {
+
+    public static OperatingPoint of(String name, double threshold, Confusion confusion) {
+      long count = confusion.tp() + confusion.fp() + confusion.tn() + confusion.fn();
+      double precision = ratioOrZero(confusion.tp(), confusion.tp() + confusion.fp());
+      double recall = ratioOrZero(confusion.tp(), confusion.tp() + confusion.fn());
+      double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+      return new OperatingPoint(name, threshold, confusion,
+          ratioOrZero(confusion.tp() + confusion.tn(), count), precision, recall, f1);
+    }
+  }
+
+  /** Counts at a threshold: true and false positives, true and false negatives. */
   public record Confusion(long tp, long fp, long tn, long fn) {}
 
   /** A point of the ROC curve: the rates when rows scoring {@code >= threshold} are positive. */
   public record CurvePoint(double fpr, double tpr, double threshold) {}
 
+  /** A point of the precision-recall curve at {@code threshold}. */
+  public record PrPoint(double recall, double precision, double threshold) {}
+
   /**
-   * One equal-width probability bin: a bin is {@code [lower, upper)}, the last one includes 1.
+   * The reliability table and the calibration errors it gives.
+   *
+   * @param bins                     non-empty bins by ascending probability
+   * @param expectedCalibrationError sum over bins of (bin rows / rows) * |observed - predicted|
+   * @param maxCalibrationError      the largest |observed - predicted| of a bin
+   */
+  public record Calibration(Binning binning, List<CalibrationBin> bins,
+      double expectedCalibrationError, double maxCalibrationError) {
+    public Calibration {
+      bins = List.copyOf(bins);
+    }
+
+    public static Calibration of(Binning binning, List<CalibrationBin> bins) {
+      long rows = bins.stream().mapToLong(CalibrationBin::count).sum();
+      double expected = 0;
+      double max = 0;
+      for (CalibrationBin bin : bins) {
+        double gap = Math.abs(bin.observedRate() - bin.meanPredicted());
+        expected += (double) bin.count() / rows * gap;
+        max = Math.max(max, gap);
+      }
+      return new Calibration(binning, bins, rows == 0 ? Double.NaN : expected, max);
+    }
+  }
+
+  /**
+   * One probability bin: a bin is {@code [lower, upper)}, the last one includes 1.
    *
    * @param meanPredicted mean probability of the bin's rows
    * @param observedRate  share of the bin's rows labelled 1.0
    */
   public record CalibrationBin(double lower, double upper, long count, double meanPredicted,
       double observedRate) {}
+
+  /** A two-sided confidence interval. */
+  public record Interval(double lower, double upper) {}
+
+  /**
+   * Bootstrap percentile intervals by metric name ({@code roc_auc}, {@code pr_auc},
+   * {@code log_loss}, {@code brier}, {@code ece}, and {@code accuracy}, {@code precision},
+   * {@code recall}, {@code f1} at the first operating point).
+   */
+  public record Intervals(int replicates, double confidence, long seed,
+      Map<String, Interval> metrics) {
+    public Intervals {
+      metrics = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metrics));
+    }
+  }
 }

@@ -14,10 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deepline.core.Json;
+import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.BinaryMetrics.CalibrationBin;
 import org.deepline.metrics.BinaryMetrics.Confusion;
 import org.deepline.metrics.BinaryMetrics.CurvePoint;
+import org.deepline.metrics.BinaryMetrics.Interval;
+import org.deepline.metrics.BinaryMetrics.Intervals;
+import org.deepline.metrics.BinaryMetrics.OperatingPoint;
+import org.deepline.metrics.BinaryMetrics.PrPoint;
 import org.deepline.metrics.BinaryMetrics.Summary;
+import org.deepline.metrics.SliceMetrics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,12 +52,19 @@ class ReportFormatTest {
 
   @Test
   void jsonRoundTripsToAnEqualReport() {
-    EvaluationReport withChampion = withDatasetAndChampion(fixedReport(), "churn",
-        Map.of("roc_auc", 0.8655));
+    EvaluationReport withoutChampion = withDatasetAndChampion(fixedReport(), "churn", null);
 
-    for (EvaluationReport report : List.of(fixedReport(), withChampion)) {
+    for (EvaluationReport report : List.of(fixedReport(), withoutChampion)) {
       assertEquals(report, Json.read(Json.write(report), EvaluationReport.class, "src"));
     }
+  }
+
+  @Test
+  void jsonCarriesItsSchemaVersionFirst() {
+    String json = Json.write(fixedReport());
+
+    assertTrue(json.startsWith("{\n  \"schema_version\" : " + EvaluationReport.SCHEMA_VERSION
+        + ",\n"), json.substring(0, 40));
   }
 
   @Test
@@ -68,50 +81,49 @@ class ReportFormatTest {
   @Test
   void htmlEscapesStringsFromTheReport() {
     String html = HtmlReport.render(withDatasetAndChampion(fixedReport(), "<churn&co>",
-        Map.of("<b>auc</b>", 0.8)));
+        fixedReport().champion()));
 
     assertTrue(html.contains("&lt;churn&amp;co&gt;"));
     assertFalse(html.contains("<churn&co>"));
-    assertTrue(html.contains("&lt;b&gt;auc&lt;/b&gt;"));
-    assertFalse(html.contains("<b>auc</b>"));
   }
 
   @Test
-  void htmlListsTheChampionOrSaysThereIsNone() {
-    EvaluationReport withChampion = withDatasetAndChampion(fixedReport(), "churn",
-        Map.of("roc_auc", 0.86));
+  void htmlShowsTheChampionOrSaysThereIsNone() {
+    String withChampion = HtmlReport.render(fixedReport());
+    String without = HtmlReport.render(withDatasetAndChampion(fixedReport(), "churn", null));
 
-    assertTrue(HtmlReport.render(fixedReport()).contains("No champion yet"));
-    assertFalse(HtmlReport.render(withChampion).contains("No champion yet"));
-    assertTrue(HtmlReport.render(withChampion).contains("<td>roc_auc</td><td>0.8600</td>"));
+    assertFalse(withChampion.contains("No champion yet"));
+    assertTrue(withChampion.contains("<td>roc_auc</td><td>0.8712</td><td>0.8655</td>"
+        + "<td>+0.0057</td>"), "champion row");
+    assertTrue(without.contains("No champion yet"));
   }
 
   @Test
   void htmlShowsUndefinedMetricsAsNotAvailable() {
     Summary metrics = fixedReport().metrics();
-    Summary singleClass = new Summary(metrics.count(), 0, 1, 0, 0, 0, Double.NaN, Double.NaN,
-        metrics.logLoss(), new Confusion(0, 0, metrics.count(), 0), List.of(),
-        metrics.calibration());
+    Summary singleClass = new Summary(metrics.count(), 0, Double.NaN, Double.NaN,
+        metrics.logLoss(), metrics.brier(), List.of(OperatingPoint.of("chosen", 0.5,
+            new Confusion(0, 0, metrics.count(), 0))), metrics.calibration(), List.of(), List.of(),
+        null);
     EvaluationReport report = fixedReport();
 
-    String html = HtmlReport.render(new EvaluationReport(report.dataset(), report.runId(),
-        report.runDate(), report.modelVersion(), report.split(), report.threshold(),
-        report.generatedAt(), singleClass, null));
+    String html = HtmlReport.render(new EvaluationReport(report.schemaVersion(), report.dataset(),
+        report.runId(), report.runDate(), report.modelVersion(), report.split(),
+        report.thresholdSource(), report.generatedAt(), singleClass, List.of(), List.of(), null,
+        report.blessing()));
 
-    assertTrue(html.contains("<td>ROC AUC</td><td>n/a</td>"));
+    assertTrue(html.contains("<td>ROC AUC</td><td colspan=\"1\">n/a</td>"), "n/a ROC AUC");
     assertTrue(html.contains("Not defined: the split holds a single class."));
     assertFalse(html.contains("NaN"));
   }
 
   /**
    * A realistic report of 2,000 test rows: 530 positives, 559 rows at or above the 0.5 threshold,
-   * consistent with the calibration bins (the five bins from 0.5 up hold 559 rows).
+   * consistent with the calibration bins (the five bins from 0.5 up hold 559 rows); a chosen
+   * threshold of 0.35 that catches more positives; two slices, three behavioural tests and a
+   * champion; refused for one failed behavioural test.
    */
-  private static EvaluationReport fixedReport() {
-    Confusion confusion = new Confusion(401, 158, 1312, 129);
-    double precision = 401.0 / 559;
-    double recall = 401.0 / 530;
-    double f1 = 2 * precision * recall / (precision + recall);
+  static EvaluationReport fixedReport() {
     List<CurvePoint> roc = List.of(
         new CurvePoint(0, 0, Double.POSITIVE_INFINITY),
         new CurvePoint(0.0136, 0.1623, 0.9412),
@@ -126,6 +138,12 @@ class ReportFormatTest {
         new CurvePoint(0.6721, 0.9849, 0.0917),
         new CurvePoint(0.8578, 0.9962, 0.0384),
         new CurvePoint(1, 1, 0.0021));
+    // Precision at each ROC point: tpr * 530 / (tpr * 530 + fpr * 1470).
+    List<PrPoint> pr = new ArrayList<>();
+    for (CurvePoint point : roc.subList(1, roc.size())) {
+      double tp = point.tpr() * 530;
+      pr.add(new PrPoint(point.tpr(), tp / (tp + point.fpr() * 1470), point.threshold()));
+    }
     long[] binRows = {612, 298, 203, 167, 161, 143, 132, 118, 96, 70};
     double[] meanPredicted = {0.043, 0.148, 0.251, 0.349, 0.452, 0.548, 0.651, 0.747, 0.846, 0.934};
     double[] observedRate = {0.036, 0.131, 0.236, 0.377, 0.429, 0.587, 0.621, 0.771, 0.875, 0.957};
@@ -135,17 +153,56 @@ class ReportFormatTest {
       calibration.add(new CalibrationBin((double) i / bins, (double) (i + 1) / bins, binRows[i],
           meanPredicted[i], observedRate[i]));
     }
-    Summary metrics = new Summary(2000, 530, (401 + 1312) / 2000.0, precision, recall, f1, 0.8712,
-        0.7034, 0.3921, confusion, roc, calibration);
-    return new EvaluationReport("churn", "20240630T021500-a1b2c3", "2024-06-30", "v7", "test", 0.5,
-        "2024-06-30T02:31:07Z", metrics, null);
+    Intervals intervals = new Intervals(200, 0.95, 42, Map.of(
+        "roc_auc", new Interval(0.8551, 0.8867), "pr_auc", new Interval(0.6712, 0.7361),
+        "log_loss", new Interval(0.3712, 0.4133), "brier", new Interval(0.1204, 0.1377),
+        "ece", new Interval(0.0098, 0.0301), "accuracy", new Interval(0.7901, 0.8237),
+        "precision", new Interval(0.6012, 0.6633), "recall", new Interval(0.8013, 0.8577),
+        "f1", new Interval(0.6981, 0.7418)));
+    Summary metrics = new Summary(2000, 530, 0.8712, 0.7034, 0.3921, 0.1290,
+        List.of(OperatingPoint.of("chosen", 0.35, new Confusion(441, 272, 1198, 89)),
+            OperatingPoint.of("default", 0.5, new Confusion(401, 158, 1312, 129))),
+        BinaryMetrics.Calibration.of(BinaryMetrics.Binning.EQUAL_WIDTH, calibration), roc, pr,
+        intervals);
+    List<SliceMetrics.Slice> slices = List.of(
+        new SliceMetrics.Slice("contract", "Month-to-month", 1102, 468, true, 0.7341, 0.6402,
+            0.8761, 0.7398, 0.8133, 0.5012, 0.1702),
+        new SliceMetrics.Slice("contract", "Two year", 21, 1, false, 0.9524, 0.0, 0.0, 0.0, 0.85,
+            0.1021, 0.0398));
+    List<BehaviouralResult> behavioural = List.of(
+        new BehaviouralResult("gender does not matter", "invariance", 2000, 12, 0.006, 0.05,
+            0.0004, 0.0712, true, "12 of 2000 rows (0.6%) moved by more than 0.0500"),
+        new BehaviouralResult("longer tenure lowers churn", "directional", 2000, 187, 0.0935, 0.05,
+            -0.0213, 0.1033, false, "187 of 2000 rows (9.4%) moved against the expected decrease"),
+        new BehaviouralResult("two-year contracts stay", "minimum_functionality", 21, 0, 0.0, 0.05,
+            Double.NaN, Double.NaN, true, "0 of 21 rows matching contract = 'Two year' (0.0%) are "
+            + "not predicted negative"));
+    EvaluationReport.ChampionComparison champion = new EvaluationReport.ChampionComparison("v6",
+        "roc_auc", 2000, Map.of("roc_auc", 0.8712, "log_loss", 0.3921),
+        Map.of("roc_auc", 0.8655, "log_loss", 0.4017), Map.of("contract=Month-to-month", 0.8133),
+        Map.of("contract=Month-to-month", 0.8101));
+    Blessing.Verdict verdict = new Blessing.Verdict(false, "v6",
+        "Refused (1 of 3 checks failed): compared with champion v6 on the same rows.", List.of(
+            new Blessing.Check("champion:roc_auc", true, "roc_auc 0.8712 is 0.0057 ahead of the "
+                + "champion's 0.8655 (max_drop 0.0100)"),
+            new Blessing.Check("champion:roc_auc[contract=Month-to-month]", true, "roc_auc on "
+                + "contract=Month-to-month 0.8133 is 0.0032 ahead of the champion's 0.8101 "
+                + "(max_slice_drop 0.0200)"),
+            new Blessing.Check("behavioural:longer tenure lowers churn", false, "behavioural test "
+                + "'longer tenure lowers churn': 187 of 2000 rows (9.4%) moved against the "
+                + "expected decrease")),
+        List.of("behavioural test 'longer tenure lowers churn': 187 of 2000 rows (9.4%) moved "
+            + "against the expected decrease"));
+    return new EvaluationReport(EvaluationReport.SCHEMA_VERSION, "churn",
+        "20240630T021500-a1b2c3", "2024-06-30", "v7", "test", "scoring.threshold",
+        "2024-06-30T02:31:07Z", metrics, slices, behavioural, champion, verdict);
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,
-      Map<String, Double> championMetrics) {
-    return new EvaluationReport(dataset, report.runId(), report.runDate(), report.modelVersion(),
-        report.split(), report.threshold(), report.generatedAt(), report.metrics(),
-        championMetrics);
+      EvaluationReport.ChampionComparison champion) {
+    return new EvaluationReport(report.schemaVersion(), dataset, report.runId(), report.runDate(),
+        report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
+        report.metrics(), report.slices(), report.behavioural(), champion, report.blessing());
   }
 
   private static void assertMatchesGolden(String actual, String fileName) throws IOException {

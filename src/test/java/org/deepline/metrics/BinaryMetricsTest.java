@@ -19,6 +19,8 @@ import org.deepline.core.DeeplineException;
 import org.deepline.metrics.BinaryMetrics.CalibrationBin;
 import org.deepline.metrics.BinaryMetrics.Confusion;
 import org.deepline.metrics.BinaryMetrics.CurvePoint;
+import org.deepline.metrics.BinaryMetrics.OperatingPoint;
+import org.deepline.metrics.BinaryMetrics.PrPoint;
 import org.deepline.metrics.BinaryMetrics.Summary;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
@@ -127,9 +129,9 @@ class BinaryMetricsTest {
         new CurvePoint(0.5, 1, 0.4),
         new CurvePoint(1, 1, 0.1)), summary.rocCurve());
     // Bin [0, 0.5): 0.1-, 0.4+, 0.4-: mean 0.3, one positive of three. Bin [0.5, 1]: 0.8+.
-    assertEquals(2, summary.calibration().size());
-    assertBin(new CalibrationBin(0, 0.5, 3, 0.3, 1 / 3.0), summary.calibration().get(0));
-    assertBin(new CalibrationBin(0.5, 1, 1, 0.8, 1), summary.calibration().get(1));
+    assertEquals(2, summary.calibration().bins().size());
+    assertBin(new CalibrationBin(0, 0.5, 3, 0.3, 1 / 3.0), summary.calibration().bins().get(0));
+    assertBin(new CalibrationBin(0.5, 1, 1, 0.8, 1), summary.calibration().bins().get(1));
   }
 
   @Test
@@ -193,8 +195,8 @@ class BinaryMetricsTest {
     Summary summary = BinaryMetrics.summarize(scored(new double[][] {{1.0, 1}, {0.95, 0}}),
         "score", "label", 0.5, 10);
 
-    assertEquals(1, summary.calibration().size());
-    assertBin(new CalibrationBin(0.9, 1.0, 2, 0.975, 0.5), summary.calibration().get(0));
+    assertEquals(1, summary.calibration().bins().size());
+    assertBin(new CalibrationBin(0.9, 1.0, 2, 0.975, 0.5), summary.calibration().bins().get(0));
   }
 
   @Test
@@ -267,6 +269,48 @@ class BinaryMetricsTest {
     assertEquals(pairwiseAuc(rows), summary.rocAuc(), EXACT);
     assertEquals(pairwiseAuc(rows), singleAuc(rows), EXACT);
     assertEquals(referenceAveragePrecision(rows), summary.prAuc(), EXACT);
+  }
+
+  @Test
+  void scoresAreRankedUnrounded() {
+    // Differ in the 8th decimal, which rounding to 1e-6 would have made a tie (AUC 0.5, not 1).
+    Summary summary = BinaryMetrics.summarize(
+        scored(new double[][] {{0.30000001, 0}, {0.30000002, 1}}), "score", "label", 0.5, 10);
+
+    assertEquals(1.0, summary.rocAuc(), EXACT);
+    assertEquals(1.0, summary.prAuc(), EXACT);
+  }
+
+  @Test
+  void everyOperatingPointHasItsOwnConfusionMatrix() {
+    Summary summary = BinaryMetrics.summarize(scored(ONE_TIE), "score", "label",
+        BinaryMetrics.options().threshold("chosen", 0.4).threshold("default", 0.5));
+
+    assertEquals(List.of("chosen", "default"),
+        summary.operatingPoints().stream().map(OperatingPoint::name).toList());
+    // 0.4: 0.4+, 0.4- and 0.8+ predicted positive. 0.5: only 0.8+.
+    assertEquals(new Confusion(2, 1, 1, 0), summary.operatingPoints().get(0).confusion());
+    assertEquals(new Confusion(1, 0, 2, 1), summary.operatingPoints().get(1).confusion());
+    // At 0.4: precision 2/3, recall 1, F1 2 * (2/3) / (5/3) = 0.8.
+    assertEquals(0.8, summary.f1(), EXACT);
+    assertEquals(0.4, summary.primary().threshold());
+  }
+
+  @Test
+  void brierScoreIsTheMeanSquaredError() {
+    Summary summary = BinaryMetrics.summarize(scored(ONE_TIE), "score", "label", 0.5, 10);
+
+    // (0.1 - 0)^2 + (0.4 - 1)^2 + (0.4 - 0)^2 + (0.8 - 1)^2 = 0.01 + 0.36 + 0.16 + 0.04 = 0.57.
+    assertEquals(0.57 / 4, summary.brier(), EXACT);
+  }
+
+  @Test
+  void precisionRecallCurveFollowsTheThresholds() {
+    Summary summary = BinaryMetrics.summarize(scored(ONE_TIE), "score", "label", 0.5, 10);
+
+    // 0.8: 1 of 2 positives, precision 1; 0.4: both, precision 2/3; 0.1: both, precision 1/2.
+    assertEquals(List.of(new PrPoint(0.5, 1, 0.8), new PrPoint(1, 2 / 3.0, 0.4),
+        new PrPoint(1, 0.5, 0.1)), summary.prCurve());
   }
 
   private static double singleAuc(double[][] scoreLabel) {

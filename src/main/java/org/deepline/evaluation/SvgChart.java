@@ -1,0 +1,146 @@
+package org.deepline.evaluation;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deepline.evaluation.Html.Element;
+
+/**
+ * A square chart over [0, 1] x [0, 1] as inline SVG: grid, ticks, axis titles, an optional dashed
+ * reference line, and curves drawn as paths from the data points given.
+ *
+ * <pre>{@code
+ * Element svg = new SvgChart("ROC curve", "False positive rate", "True positive rate")
+ *     .reference(0, 0, 1, 1)
+ *     .curve(points, "curve")
+ *     .label("AUC 0.8712")
+ *     .build();
+ * }</pre>
+ */
+final class SvgChart {
+  /** Chart geometry, in SVG user units: a square plot with room for tick labels and axis titles. */
+  private static final int CHART_WIDTH = 360;
+  private static final int CHART_HEIGHT = 340;
+  private static final int PLOT_LEFT = 54;
+  private static final int PLOT_TOP = 16;
+  private static final int PLOT_SIZE = 280;
+  /** Distance from the plot's edge to the right end of a y tick label. */
+  private static final int Y_TICK_LABEL_GAP = 8;
+  /** Distance from the plot's bottom to the baseline of an x tick label. */
+  private static final int X_TICK_LABEL_BASELINE = 18;
+  /** Distance from the plot's bottom to the baseline of the x axis title. */
+  private static final int X_TITLE_BASELINE = 38;
+  /** Horizontal position of the (rotated) y axis title's baseline. */
+  private static final int Y_TITLE_X = 18;
+  /** Inset of the label from the plot's bottom-right corner. */
+  private static final int LABEL_INSET = 10;
+  private static final int MARKER_RADIUS = 4;
+  private static final double[] TICKS = {0, 0.25, 0.5, 0.75, 1};
+  /** SVG coordinates need no more precision than a hundredth of a pixel. */
+  private static final String COORDINATE_FORMAT = "%.2f";
+
+  private final Element svg;
+
+  SvgChart(String title, String xTitle, String yTitle) {
+    svg = Html.el("svg").attr("class", "chart").attr("viewBox", "0 0 " + CHART_WIDTH + " "
+        + CHART_HEIGHT).attr("role", "img").attr("aria-label", title);
+    for (double tick : TICKS) {
+      String label = BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString();
+      svg.add(line("grid-line", tick, 0, tick, 1), line("grid-line", 0, tick, 1, tick),
+          Html.el("text").attr("x", x(tick))
+              .attr("y", coordinate(yPosition(0) + X_TICK_LABEL_BASELINE))
+              .attr("text-anchor", "middle").text(label),
+          Html.el("text").attr("x", coordinate(xPosition(0) - Y_TICK_LABEL_GAP))
+              .attr("y", y(tick)).attr("text-anchor", "end")
+              .attr("dominant-baseline", "middle").text(label));
+    }
+    double middle = PLOT_SIZE / 2.0;
+    svg.add(line("axis", 0, 0, 1, 0), line("axis", 0, 0, 0, 1),
+        Html.el("text").cls("title").attr("x", coordinate(PLOT_LEFT + middle))
+            .attr("y", coordinate(yPosition(0) + X_TITLE_BASELINE))
+            .attr("text-anchor", "middle").text(xTitle),
+        Html.el("text").cls("title").attr("transform", "translate(" + coordinate(Y_TITLE_X) + " "
+                + coordinate(PLOT_TOP + middle) + ") rotate(-90)")
+            .attr("text-anchor", "middle").text(yTitle));
+  }
+
+  /** A dashed line from (x1, y1) to (x2, y2): what a model without skill would draw. */
+  SvgChart reference(double x1, double y1, double x2, double y2) {
+    svg.add(line("reference", x1, y1, x2, y2));
+    return this;
+  }
+
+  /** The area under the curve through {@code points}, down to y = 0. */
+  SvgChart area(List<double[]> points) {
+    if (points.isEmpty()) {
+      return this;
+    }
+    List<double[]> closed = new ArrayList<>(points);
+    closed.add(new double[] {points.get(points.size() - 1)[0], 0});
+    closed.add(new double[] {points.get(0)[0], 0});
+    svg.add(Html.el("path").cls("area").attr("d", path(closed) + " Z"));
+    return this;
+  }
+
+  /** A curve through {@code points} (each {x, y} in [0, 1]) in the order given. */
+  SvgChart curve(List<double[]> points, String cssClass) {
+    svg.add(Html.el("path").cls(cssClass).attr("d", path(points)));
+    return this;
+  }
+
+  /** A marker at each point, with a tooltip. */
+  SvgChart markers(List<double[]> points, List<String> tooltips) {
+    for (int i = 0; i < points.size(); i++) {
+      svg.add(Html.el("circle").cls("marker").attr("cx", x(points.get(i)[0]))
+          .attr("cy", y(points.get(i)[1])).attr("r", MARKER_RADIUS)
+          .add(Html.el("title").text(tooltips.get(i))));
+    }
+    return this;
+  }
+
+  /** A label in the plot's bottom-right corner, e.g. the area under the curve. */
+  SvgChart label(String text) {
+    svg.add(Html.el("text").cls("title").attr("x", coordinate(xPosition(1) - LABEL_INSET))
+        .attr("y", coordinate(yPosition(0) - LABEL_INSET)).attr("text-anchor", "end").text(text));
+    return this;
+  }
+
+  Element build() {
+    return svg;
+  }
+
+  private static String path(List<double[]> points) {
+    StringBuilder d = new StringBuilder();
+    for (double[] point : points) {
+      d.append(d.length() == 0 ? "M" : " L").append(x(point[0])).append(',').append(y(point[1]));
+    }
+    return d.toString();
+  }
+
+  private static Element line(String cssClass, double x1, double y1, double x2, double y2) {
+    return Html.el("line").cls(cssClass).attr("x1", x(x1)).attr("y1", y(y1)).attr("x2", x(x2))
+        .attr("y2", y(y2));
+  }
+
+  private static double xPosition(double rate) {
+    return PLOT_LEFT + rate * PLOT_SIZE;
+  }
+
+  /** SVG's y axis points down: rate 1 is the plot's top edge. */
+  private static double yPosition(double rate) {
+    return PLOT_TOP + (1 - rate) * PLOT_SIZE;
+  }
+
+  private static String x(double rate) {
+    return coordinate(xPosition(rate));
+  }
+
+  private static String y(double rate) {
+    return coordinate(yPosition(rate));
+  }
+
+  private static String coordinate(double value) {
+    return String.format(Locale.ROOT, COORDINATE_FORMAT, value);
+  }
+}
