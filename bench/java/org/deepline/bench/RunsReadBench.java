@@ -37,6 +37,8 @@ public final class RunsReadBench {
   private static final long CHILD_TIMEOUT_MINUTES = 5;
   private static final double NANOS_PER_SECOND = 1e9;
   private static final String SPARK_READ = "--spark-read";
+  /** What the launcher adds for the runs and models commands. */
+  private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
   private RunsReadBench() {}
 
@@ -110,19 +112,21 @@ public final class RunsReadBench {
     spark.stop();
   }
 
+  /** The CLI as {@code submit/deepline-submit} runs {@code runs ...}: C1 compiler only. */
   private static List<String> cli(String... args) {
-    return java("org.deepline.cli.DeeplineCli", args);
+    return java(List.of(C1_ONLY), "org.deepline.cli.DeeplineCli", args);
   }
 
   private static List<String> bench(String... args) {
-    return java(RunsReadBench.class.getName(), args);
+    return java(List.of(), RunsReadBench.class.getName(), args);
   }
 
   /** A fresh JVM with this one's class path and flags (heap, module openings, log config). */
-  private static List<String> java(String mainClass, String... args) {
+  private static List<String> java(List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
