@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -114,8 +115,15 @@ public final class DeltaSnapshots {
       try (CloseableIterator<FilteredColumnarBatch> data =
           Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
         while (data.hasNext()) {
-          try (CloseableIterator<Row> batchRows = data.next().getRows()) {
-            batchRows.forEachRemaining(row -> rows.add(values(row)));
+          FilteredColumnarBatch batch = data.next();
+          ColumnarBatch columns = batch.getData();
+          Optional<ColumnVector> selected = batch.getSelectionVector();
+          for (int rowId = 0; rowId < columns.getSize(); rowId++) {
+            // Rows a deletion vector removed are unselected.
+            if (selected.isEmpty() || (!selected.get().isNullAt(rowId)
+                && selected.get().getBoolean(rowId))) {
+              rows.add(struct(columns::getColumnVector, rowId, columns.getSchema()));
+            }
           }
         }
       } catch (IOException e) {
@@ -179,48 +187,16 @@ public final class DeltaSnapshots {
     return Optional.of(new TableFiles(path, snapshot.getVersion(engine), List.copyOf(files)));
   }
 
-  private static Map<String, Object> values(Row row) {
-    StructType schema = row.getSchema();
+  /** The fields of row {@code rowId} of a struct (or of a batch) whose field vectors are given. */
+  private static Map<String, Object> struct(IntFunction<ColumnVector> fields, int rowId,
+      StructType type) {
     Map<String, Object> values = new LinkedHashMap<>();
-    for (int i = 0; i < schema.length(); i++) {
-      values.put(schema.at(i).getName(), row.isNullAt(i) ? null
-          : value(row, i, schema.at(i).getDataType()));
+    for (int f = 0; f < type.length(); f++) {
+      ColumnVector field = fields.apply(f);
+      values.put(type.at(f).getName(), field.isNullAt(rowId) ? null
+          : element(field, rowId, type.at(f).getDataType()));
     }
     return values;
-  }
-
-  private static Object value(Row row, int ordinal, DataType type) {
-    if (type instanceof StringType) {
-      return row.getString(ordinal);
-    } else if (type instanceof LongType) {
-      return row.getLong(ordinal);
-    } else if (type instanceof IntegerType) {
-      return row.getInt(ordinal);
-    } else if (type instanceof DoubleType) {
-      return row.getDouble(ordinal);
-    } else if (type instanceof BooleanType) {
-      return row.getBoolean(ordinal);
-    } else if (type instanceof DateType) {
-      // Days since the epoch, as Delta stores dates.
-      return LocalDate.ofEpochDay(row.getInt(ordinal));
-    } else if (type instanceof TimestampType) {
-      return micros(row.getLong(ordinal));
-    } else if (type instanceof StructType) {
-      return values(row.getStruct(ordinal));
-    } else if (type instanceof ArrayType array) {
-      ArrayValue value = row.getArray(ordinal);
-      return list(value.getElements(), value.getSize(), array.getElementType());
-    } else if (type instanceof MapType map) {
-      MapValue value = row.getMap(ordinal);
-      List<Object> keys = list(value.getKeys(), value.getSize(), map.getKeyType());
-      List<Object> mapped = list(value.getValues(), value.getSize(), map.getValueType());
-      Map<Object, Object> result = new LinkedHashMap<>();
-      for (int i = 0; i < keys.size(); i++) {
-        result.put(keys.get(i), mapped.get(i));
-      }
-      return result;
-    }
-    throw new UnsupportedOperationException("reading " + type + " without Spark is not supported");
   }
 
   private static List<Object> list(ColumnVector vector, int size, DataType type) {
@@ -243,17 +219,24 @@ public final class DeltaSnapshots {
     } else if (type instanceof BooleanType) {
       return vector.getBoolean(i);
     } else if (type instanceof DateType) {
+      // Days since the epoch, as Delta stores dates.
       return LocalDate.ofEpochDay(vector.getInt(i));
     } else if (type instanceof TimestampType) {
       return micros(vector.getLong(i));
     } else if (type instanceof StructType struct) {
-      Map<String, Object> values = new LinkedHashMap<>();
-      for (int f = 0; f < struct.length(); f++) {
-        ColumnVector child = vector.getChild(f);
-        values.put(struct.at(f).getName(), child.isNullAt(i) ? null
-            : element(child, i, struct.at(f).getDataType()));
+      return struct(vector::getChild, i, struct);
+    } else if (type instanceof ArrayType array) {
+      ArrayValue value = vector.getArray(i);
+      return list(value.getElements(), value.getSize(), array.getElementType());
+    } else if (type instanceof MapType map) {
+      MapValue value = vector.getMap(i);
+      List<Object> keys = list(value.getKeys(), value.getSize(), map.getKeyType());
+      List<Object> mapped = list(value.getValues(), value.getSize(), map.getValueType());
+      Map<Object, Object> result = new LinkedHashMap<>();
+      for (int k = 0; k < keys.size(); k++) {
+        result.put(keys.get(k), mapped.get(k));
       }
-      return values;
+      return result;
     }
     throw new UnsupportedOperationException("reading " + type + " without Spark is not supported");
   }
