@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -82,6 +84,9 @@ public final class RunsReadBench {
     System.out.printf(Locale.ROOT, "%-30s %8s %12s %12s%n", "", "wall s", "/ before", "/ floor");
     seconds.forEach((name, values) -> System.out.printf(Locale.ROOT, "%-30s %8.2f %11.2fx %11.2fx%n",
         name, median(values), median(values) / before, median(values) / floor));
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
   }
 
   /** Appends {@code count} run records, one commit each; returns the oldest run's id. */
