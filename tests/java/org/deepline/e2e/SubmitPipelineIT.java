@@ -77,7 +77,10 @@ class SubmitPipelineIT {
     String page = Files.readString(html);
     assertTrue(page.contains("ROC AUC") && page.contains("<svg"), "report page");
     assertTrue(!page.contains("http://") && !page.contains("https://"), "self-contained page");
-    assertTrue(record.get("config").asText().contains("\"dataset\":\"churn\""));
+    assertEquals("churn", record.get("config").get("dataset").asText(),
+        "the config is a JSON object");
+    assertTrue(record.get("git_commit").asText().matches("[0-9a-f]{40}(-dirty)?"),
+        record.get("git_commit").toString());
   }
 
   @Test
@@ -174,5 +177,50 @@ class SubmitPipelineIT {
     double straightAuc = lastRun().get("metrics").get("validation_roc_auc").asDouble();
     assertEquals(straightAuc, resumedAuc, RESUME_AUC_TOLERANCE,
         "a resumed run ends where an uninterrupted one does");
+  }
+
+  @Test
+  @Order(6)
+  void modelsArePromotedRolledBackTracedAndRunsExportedForMlflow() throws Exception {
+    String[] where = {"--dataset", "churn", "--warehouse", warehouse.toString()};
+    Submit.Result listed = submit(concat(new String[] {"models", "list", "--json"}, where));
+    assertEquals(0, listed.code(), listed.errTail());
+    JsonNode models = Submit.json(listed.out());
+    assertEquals(3, models.size(), "the pipeline's model, the resumed one and the straight one");
+    String newest = models.get(0).get("model").get("model_version").asText();
+    String oldest = models.get(2).get("model").get("model_version").asText();
+
+    assertEquals(0, submit(concat(new String[] {"models", "promote", newest}, where)).code());
+    assertEquals(0, submit(concat(new String[] {"models", "promote", oldest}, where)).code());
+    Submit.Result back = submit(concat(new String[] {"models", "rollback", "--json"}, where));
+    assertEquals(0, back.code(), back.errTail());
+    assertEquals(newest, Submit.json(back.out()).get("model_version").asText());
+
+    Submit.Result lineage = submit(concat(new String[] {"models", "lineage", "champion", "--json"},
+        where));
+    assertEquals(0, lineage.code(), lineage.errTail());
+    JsonNode sources = Submit.json(lineage.out()).get("sources");
+    assertEquals("features", sources.get(0).get("writer").asText());
+    assertTrue(sources.get(0).get("table").get("path").asText().endsWith("/churn/features"));
+
+    Path mlruns = warehouse.resolve("mlruns");
+    Submit.Result exported = submit("runs", "export", "--mlflow", mlruns.toString(), "--warehouse",
+        warehouse.toString());
+    assertEquals(0, exported.code(), exported.errTail());
+    JsonNode lastRun = lastRun();
+    try (var experiments = Files.list(mlruns)) {
+      assertEquals(2, experiments.count(), "churn and credit");
+    }
+    try (var found = Files.find(mlruns, 2, (p, a) -> p.endsWith(lastRun.get("run_id").asText()))) {
+      Path runDir = found.findFirst().orElseThrow();
+      assertTrue(Files.readString(runDir.resolve("meta.yaml")).contains("status: 3"));
+      assertTrue(Files.isRegularFile(runDir.resolve("artifacts/run_record.json")));
+    }
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
   }
 }

@@ -52,6 +52,7 @@ public final class DeeplineCli implements Runnable {
       cli.addSubcommand(stage.command(), command);
     }
     cli.addSubcommand(new RunsCommand());
+    cli.addSubcommand(new ModelsCommand());
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();

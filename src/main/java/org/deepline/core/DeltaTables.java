@@ -125,9 +125,12 @@ public final class DeltaTables {
     }
   }
 
-  /** Appends rows to an append-only log table (run records, model registry). */
+  /**
+   * Appends rows to an append-only log table (run records, model registry). A log that gains a column
+   * keeps its older rows, which read the new column as null.
+   */
   public static TableRef append(Dataset<Row> rows, String path) {
-    rows.write().format("delta").mode(SaveMode.Append).save(path);
+    rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(path);
     return ref(rows.sparkSession(), path);
   }
 }

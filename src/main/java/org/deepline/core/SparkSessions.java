@@ -1,6 +1,8 @@
 package org.deepline.core;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -18,8 +20,7 @@ public final class SparkSessions {
 
   public static SparkSession getOrCreate() {
     // A notebook's or test's session is reused, so deepline runs inside the user's Spark application.
-    SparkSession active = SparkSession.getActiveSession()
-        .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+    SparkSession active = running();
     if (active != null) {
       return active;
     }
@@ -39,5 +40,26 @@ public final class SparkSessions {
       builder.config(SESSION_TIME_ZONE, UTC);
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration a job's file systems use, without starting Spark when no session runs:
+   * the active session's, or the one Spark would build from the submitted settings
+   * ({@code spark.hadoop.*} from spark-submit's properties and {@code --conf}, AWS credentials from
+   * the environment). Reads that need no Spark job (run records, the model registry) use it to skip
+   * the seconds a session takes to start.
+   */
+  public static Configuration hadoopConfiguration() {
+    SparkSession active = running();
+    if (active != null) {
+      return active.sparkContext().hadoopConfiguration();
+    }
+    return SparkHadoopUtil.get().newConfiguration(new SparkConf());
+  }
+
+  /** The session of this JVM (a notebook's or test's), or null. */
+  private static SparkSession running() {
+    return SparkSession.getActiveSession()
+        .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
   }
 }

@@ -4,20 +4,26 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaSnapshots;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.SparkSessions;
 import org.deepline.core.Warehouse;
 
 /**
@@ -55,6 +61,12 @@ public final class ModelRegistry {
       .add("path", DataTypes.StringType, false)
       .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
+  /** Latest training date first, then the latest registered (ISO dates compare as text). */
+  private static final Comparator<ModelEntry> NEWEST_FIRST = Comparator
+      .comparing(ModelEntry::runDate)
+      .thenComparing(ModelEntry::createdAt)
+      .reversed();
+
   static final StructType ALIAS_SCHEMA = new StructType()
       .add("dataset", DataTypes.StringType, false)
       .add("alias", DataTypes.StringType, false)
@@ -64,14 +76,31 @@ public final class ModelRegistry {
       .add("previous_version", DataTypes.StringType, true)
       .add("changed_at", DataTypes.TimestampType, false);
 
-  private final SparkSession spark;
+  private final Supplier<SparkSession> spark;
+  private final Supplier<Configuration> hadoopConf;
   private final String path;
   private final String aliasesPath;
 
+  /** A registry that reads and writes through {@code spark} (a stage's). */
   public ModelRegistry(SparkSession spark, Warehouse warehouse) {
+    this(() -> spark, () -> spark.sparkContext().hadoopConfiguration(), warehouse);
+  }
+
+  /** A registry that reads without Spark; a session is started only to write. */
+  public ModelRegistry(Warehouse warehouse) {
+    this(SparkSessions::getOrCreate, SparkSessions::hadoopConfiguration, warehouse);
+  }
+
+  private ModelRegistry(Supplier<SparkSession> spark, Supplier<Configuration> hadoopConf,
+      Warehouse warehouse) {
     this.spark = spark;
+    this.hadoopConf = hadoopConf;
     this.path = warehouse.modelsTable();
     this.aliasesPath = warehouse.modelAliasesTable();
+  }
+
+  public String path() {
+    return path;
   }
 
   /** A registered model version. */
@@ -94,7 +123,7 @@ public final class ModelRegistry {
     Row row = RowFactory.create(entry.modelVersion(), entry.dataset(), entry.runId(),
         java.sql.Date.valueOf(LocalDate.parse(entry.runDate())), Timestamp.from(entry.createdAt()),
         entry.path(), entry.metrics());
-    DeltaTables.append(spark.createDataFrame(List.of(row), SCHEMA).coalesce(1), path);
+    DeltaTables.append(spark.get().createDataFrame(List.of(row), SCHEMA).coalesce(1), path);
   }
 
   /**
@@ -179,15 +208,31 @@ public final class ModelRegistry {
 
   /** Every change of {@code alias} in the data set, oldest first. */
   public List<AliasChange> aliasHistory(String dataset, String alias) {
-    if (!DeltaTables.exists(spark, aliasesPath)) {
-      return List.of();
-    }
-    return DeltaTables.read(spark, aliasesPath)
-        .where(functions.col("dataset").equalTo(dataset).and(functions.col("alias").equalTo(alias)))
-        .collectAsList().stream()
-        .map(ModelRegistry::aliasChange)
-        .sorted(Comparator.comparingLong(AliasChange::sequence))
-        .toList();
+    return aliasChanges(dataset).stream().filter(c -> c.alias().equals(alias)).toList();
+  }
+
+  /** Which version holds which alias in the data set now, by alias name. */
+  public Map<String, String> aliases(String dataset) {
+    Map<String, List<AliasChange>> byAlias = new TreeMap<>();
+    aliasChanges(dataset).forEach(c -> byAlias.computeIfAbsent(c.alias(), a -> new ArrayList<>())
+        .add(c));
+    Map<String, String> holders = new TreeMap<>();
+    byAlias.forEach((alias, history) -> current(history).ifPresent(v -> holders.put(alias, v)));
+    return holders;
+  }
+
+  /** Every registered version of the data set, newest first. */
+  public List<ModelEntry> list(String dataset) {
+    return entries().filter(e -> e.dataset().equals(dataset)).sorted(NEWEST_FIRST).toList();
+  }
+
+  private List<AliasChange> aliasChanges(String dataset) {
+    return DeltaSnapshots.latest(hadoopConf.get(), aliasesPath)
+        .map(snapshot -> snapshot.rows().stream().map(ModelRegistry::aliasChange)
+            .filter(c -> c.dataset().equals(dataset))
+            .sorted(Comparator.comparingLong(AliasChange::sequence))
+            .toList())
+        .orElse(List.of());
   }
 
   /** The version a history leaves holding its alias: promotions push, rollbacks pop. */
@@ -217,31 +262,38 @@ public final class ModelRegistry {
   private AliasChange append(AliasChange change) {
     Row row = RowFactory.create(change.dataset(), change.alias(), change.sequence(), change.action(),
         change.modelVersion(), change.previousVersion(), Timestamp.from(change.changedAt()));
-    DeltaTables.append(spark.createDataFrame(List.of(row), ALIAS_SCHEMA).coalesce(1), aliasesPath);
+    DeltaTables.append(spark.get().createDataFrame(List.of(row), ALIAS_SCHEMA).coalesce(1),
+        aliasesPath);
     return change;
   }
 
-  private static AliasChange aliasChange(Row r) {
-    return new AliasChange(r.getAs("dataset"), r.getAs("alias"), r.<Long>getAs("sequence"),
-        r.getAs("action"), r.getAs("model_version"), r.getAs("previous_version"),
-        r.<Timestamp>getAs("changed_at").toInstant());
+  private static AliasChange aliasChange(Map<String, Object> row) {
+    return new AliasChange((String) row.get("dataset"), (String) row.get("alias"),
+        (Long) row.get("sequence"), (String) row.get("action"), (String) row.get("model_version"),
+        (String) row.get("previous_version"), (Instant) row.get("changed_at"));
   }
 
+  @SuppressWarnings("unchecked")
+  private static ModelEntry entry(Map<String, Object> row) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    ((Map<Object, Object>) row.get("metrics")).forEach((k, v) -> metrics.put((String) k, (Double) v));
+    return new ModelEntry((String) row.get("model_version"), (String) row.get("dataset"),
+        (String) row.get("run_id"), row.get("run_date").toString(), (Instant) row.get("created_at"),
+        (String) row.get("path"), metrics);
+  }
+
+  private java.util.stream.Stream<ModelEntry> entries() {
+    return DeltaSnapshots.latest(hadoopConf.get(), path)
+        .map(snapshot -> snapshot.rows().stream().map(ModelRegistry::entry))
+        .orElse(java.util.stream.Stream.empty());
+  }
+
+  /** The version of the data set, or the newest trained on {@code latestRunDate} or earlier. */
   private Optional<ModelEntry> find(String dataset, String modelVersion, String latestRunDate) {
-    if (!DeltaTables.exists(spark, path)) {
-      return Optional.empty();
-    }
-    var rows = DeltaTables.read(spark, path).where(functions.col("dataset").equalTo(dataset));
-    if (modelVersion != null) {
-      rows = rows.where(functions.col("model_version").equalTo(modelVersion));
-    }
-    if (latestRunDate != null) {
-      rows = rows.where(functions.col("run_date").leq(functions.lit(latestRunDate).cast("date")));
-    }
-    return rows.orderBy(functions.col("run_date").desc(), functions.col("created_at").desc()).limit(1).collectAsList().stream()
-        .map(r -> new ModelEntry(r.getString(0), r.getString(1), r.getString(2),
-            r.getDate(3).toLocalDate().toString(), r.getTimestamp(4).toInstant(), r.getString(5),
-            r.getJavaMap(6)))
-        .findFirst();
+    return entries()
+        .filter(e -> e.dataset().equals(dataset))
+        .filter(e -> modelVersion == null || e.modelVersion().equals(modelVersion))
+        .filter(e -> latestRunDate == null || e.runDate().compareTo(latestRunDate) <= 0)
+        .min(NEWEST_FIRST);
   }
 }

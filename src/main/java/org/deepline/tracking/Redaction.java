@@ -22,9 +22,14 @@ public final class Redaction {
   private Redaction() {}
 
   public static String redactedJson(Object config) {
+    return Json.writeCompact(redactedTree(config));
+  }
+
+  /** The config as a JSON tree with secret-looking values masked. */
+  public static JsonNode redactedTree(Object config) {
     JsonNode tree = Json.mapper().valueToTree(config);
     redact(tree);
-    return Json.writeCompact(tree);
+    return tree;
   }
 
   static void redact(JsonNode node) {

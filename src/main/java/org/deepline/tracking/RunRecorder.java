@@ -1,5 +1,6 @@
 package org.deepline.tracking;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import org.deepline.core.RunContext;
@@ -44,10 +45,12 @@ public final class RunRecorder {
   private void record(RunContext context, Instant started, String status, StageResult result,
       String error) {
     Instant finished = Instant.now();
+    JsonNode config = Redaction.redactedTree(context.config());
     registry.append(new RunRecord(context.runId(), context.parentRunId(), context.command(),
         context.dataset(), context.runDate(), status, started, finished,
-        Duration.between(started, finished).toMillis(), Redaction.redactedJson(context.config()),
-        result.inputs(), result.outputs(), result.metrics(), result.artifacts(), error));
+        Duration.between(started, finished).toMillis(), config, RunRecord.hash(config),
+        BuildInfo.gitCommit(), result.inputs(), result.outputs(), result.metrics(),
+        result.artifacts(), error));
   }
 
   private static String describe(Throwable e) {

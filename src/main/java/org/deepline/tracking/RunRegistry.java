@@ -1,32 +1,58 @@
 package org.deepline.tracking;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaSnapshots;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.Json;
+import org.deepline.core.SparkSessions;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse;
 
 /**
- * The runs table: an append-only Delta log of every command's {@link RunRecord}.
+ * The runs table: an append-only Delta log of every command's {@link RunRecord}. Records are written
+ * with Spark and read through the Delta log without it ({@link DeltaSnapshots}), so
+ * {@code runs list} and {@code runs show} need no Spark session.
  *
  * <pre>{@code
- * RunRegistry runs = new RunRegistry(spark, Warehouse.at("s3a://lake/deepline"));
+ * RunRegistry runs = new RunRegistry(Warehouse.at("s3a://lake/deepline"));
  * runs.last().ifPresent(r -> System.out.println(r.metrics().get("roc_auc")));
  * }</pre>
  */
 public final class RunRegistry {
+  /** Newest first: a pipeline's record (appended after its stages') comes before theirs. */
+  static final Comparator<RunRecord> NEWEST_FIRST = Comparator
+      .comparing(RunRecord::finishedAt)
+      .thenComparing(RunRecord::startedAt)
+      .thenComparing(RunRecord::runId)
+      .reversed();
+
+  /**
+   * How far the clock of the storage that stamps file times may be behind the driver's that stamps
+   * {@code finished_at}: generous, since reading a few more files costs milliseconds.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
+
   private static final StructType TABLE_REF = new StructType()
       .add("path", DataTypes.StringType, false)
       .add("version", DataTypes.LongType, false);
@@ -45,13 +71,26 @@ public final class RunRegistry {
       .add("outputs", new ArrayType(TABLE_REF, false), false)
       .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("artifacts", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("error", DataTypes.StringType, true);
+      .add("error", DataTypes.StringType, true)
+      // Added after the first release: rows written before read them as null.
+      .add("config_hash", DataTypes.StringType, true)
+      .add("git_commit", DataTypes.StringType, true);
 
-  private final SparkSession spark;
+  private final Supplier<SparkSession> spark;
+  private final Supplier<Configuration> hadoopConf;
   private final String path;
 
+  /** A registry that reads and writes through {@code spark} (a stage's run recorder). */
   public RunRegistry(SparkSession spark, Warehouse warehouse) {
-    this.spark = spark;
+    this.spark = () -> spark;
+    this.hadoopConf = () -> spark.sparkContext().hadoopConfiguration();
+    this.path = warehouse.runsTable();
+  }
+
+  /** A registry that reads without Spark; a session is started only if a record is appended. */
+  public RunRegistry(Warehouse warehouse) {
+    this.spark = SparkSessions::getOrCreate;
+    this.hadoopConf = SparkSessions::hadoopConfiguration;
     this.path = warehouse.runsTable();
   }
 
@@ -60,7 +99,8 @@ public final class RunRegistry {
   }
 
   public void append(RunRecord record) {
-    Dataset<Row> row = spark.createDataFrame(List.of(toRow(record)), SCHEMA).coalesce(1);
+    SparkSession session = spark.get();
+    Dataset<Row> row = session.createDataFrame(List.of(toRow(record)), SCHEMA).coalesce(1);
     DeltaTables.append(row, path);
   }
 
@@ -69,56 +109,97 @@ public final class RunRegistry {
     return recent(1).stream().findFirst();
   }
 
-  /** The {@code limit} most recently finished runs, newest first. */
+  /**
+   * The {@code limit} most recently finished runs, newest first. Each append writes one file after its
+   * run finished, so only the newest files are read: reading stops once the files left were all
+   * written (allowing {@link #CLOCK_SKEW}) before the {@code limit}-th newest run finished.
+   */
   public List<RunRecord> recent(int limit) {
-    if (!DeltaTables.exists(spark, path)) {
+    Optional<DeltaSnapshots.TableFiles> files = DeltaSnapshots.latestFiles(hadoopConf.get(), path);
+    if (files.isEmpty() || limit <= 0) {
       return List.of();
     }
-    return DeltaTables.read(spark, path)
-        .orderBy(functions.col("finished_at").desc(), functions.col("started_at").desc(),
-            functions.col("run_id").desc())
-        .limit(limit)
-        .collectAsList().stream()
-        .map(RunRegistry::fromRow)
-        .toList();
+    List<RunRecord> read = new ArrayList<>();
+    for (DeltaSnapshots.DataFile file : files.get().newestFirst()) {
+      if (read.size() >= limit) {
+        Instant limitth = read.stream().sorted(NEWEST_FIRST).toList().get(limit - 1).finishedAt();
+        if (file.modifiedAt().isBefore(limitth.minus(CLOCK_SKEW))) {
+          break;
+        }
+      }
+      file.rows().forEach(row -> read.add(fromValues(row)));
+    }
+    return read.stream().sorted(NEWEST_FIRST).limit(limit).toList();
   }
 
+  /** Every recorded run, newest first. */
+  public List<RunRecord> all() {
+    return DeltaSnapshots.latest(hadoopConf.get(), path)
+        .map(snapshot -> snapshot.rows().stream().map(RunRegistry::fromValues)
+            .sorted(NEWEST_FIRST).toList())
+        .orElse(List.of());
+  }
+
+  /** One run; only the files whose statistics admit its id are read. */
   public Optional<RunRecord> find(String runId) {
-    if (!DeltaTables.exists(spark, path)) {
-      return Optional.empty();
-    }
-    return DeltaTables.read(spark, path).where(functions.col("run_id").equalTo(runId))
-        .collectAsList().stream().map(RunRegistry::fromRow).findFirst();
+    return DeltaSnapshots.latestWhere(hadoopConf.get(), path, "run_id", runId)
+        .flatMap(snapshot -> snapshot.rows().stream().map(RunRegistry::fromValues).findFirst());
+  }
+
+  /** {@link #find}, failing with a message that names the table when there is no such run. */
+  public RunRecord require(String runId) {
+    return find(runId).orElseThrow(() -> new DeeplineException("no run " + runId
+        + " recorded in " + path));
   }
 
   static Row toRow(RunRecord r) {
     return RowFactory.create(r.runId(), r.parentRunId(), r.command(), r.dataset(),
         r.runDate() == null ? null : java.sql.Date.valueOf(LocalDate.parse(r.runDate())),
         r.status(), Timestamp.from(r.startedAt()), Timestamp.from(r.finishedAt()), r.durationMs(),
-        r.config(), refRows(r.inputs()), refRows(r.outputs()), r.metrics(), r.artifacts(), r.error());
+        Json.writeCompact(r.config()), refRows(r.inputs()), refRows(r.outputs()), r.metrics(),
+        r.artifacts(), r.error(), r.configHash(), r.gitCommit());
   }
 
   private static List<Row> refRows(List<TableRef> refs) {
     return refs.stream().map(t -> RowFactory.create(t.path(), t.version())).toList();
   }
 
-  static RunRecord fromRow(Row row) {
-    java.sql.Date runDate = row.getAs("run_date");
-    Map<String, Double> metrics = row.getJavaMap(row.fieldIndex("metrics"));
-    Map<String, String> artifacts = row.getJavaMap(row.fieldIndex("artifacts"));
-    return new RunRecord(row.getAs("run_id"), row.getAs("parent_run_id"), row.getAs("command"),
-        row.getAs("dataset"), runDate == null ? null : runDate.toLocalDate().toString(),
-        row.getAs("status"), ((Timestamp) row.getAs("started_at")).toInstant(),
-        ((Timestamp) row.getAs("finished_at")).toInstant(), row.getAs("duration_ms"),
-        row.getAs("config"), refs(row, "inputs"), refs(row, "outputs"), metrics, artifacts,
-        row.getAs("error"));
+  @SuppressWarnings("unchecked")
+  static RunRecord fromValues(Map<String, Object> row) {
+    LocalDate runDate = (LocalDate) row.get("run_date");
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    ((Map<Object, Object>) row.get("metrics")).forEach((k, v) -> metrics.put((String) k, (Double) v));
+    Map<String, String> artifacts = new LinkedHashMap<>();
+    ((Map<Object, Object>) row.get("artifacts")).forEach((k, v) -> artifacts.put((String) k,
+        (String) v));
+    return new RunRecord((String) row.get("run_id"), (String) row.get("parent_run_id"),
+        (String) row.get("command"), (String) row.get("dataset"),
+        runDate == null ? null : runDate.toString(), (String) row.get("status"),
+        (Instant) row.get("started_at"), (Instant) row.get("finished_at"),
+        (Long) row.get("duration_ms"), config((String) row.get("config")),
+        (String) row.get("config_hash"), (String) row.get("git_commit"),
+        refs(row.get("inputs")), refs(row.get("outputs")), metrics, artifacts,
+        (String) row.get("error"));
   }
 
-  private static List<TableRef> refs(Row row, String field) {
-    List<Row> rows = row.getList(row.fieldIndex(field));
+  /** The config column holds compact JSON text; the record carries it as a JSON object. */
+  private static JsonNode config(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new DeeplineException("runs table: a config is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<TableRef> refs(Object structs) {
     List<TableRef> refs = new ArrayList<>();
-    for (Row r : rows) {
-      refs.add(new TableRef(r.getString(0), r.getLong(1)));
+    for (Object struct : (List<Object>) structs) {
+      Map<String, Object> ref = (Map<String, Object>) struct;
+      refs.add(new TableRef((String) ref.get("path"), (Long) ref.get("version")));
     }
     return refs;
   }

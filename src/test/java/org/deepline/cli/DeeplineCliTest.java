@@ -8,7 +8,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.deepline.core.Json;
+import org.deepline.core.Warehouse;
+import org.deepline.tracking.ModelRegistry;
+import org.deepline.tracking.RunRecord;
+import org.deepline.tracking.RunRegistry;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
@@ -42,7 +49,7 @@ class DeeplineCliTest {
     Outcome help = run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "runs"}) {
+        "score", "evaluate", "pipeline", "runs", "models"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     Outcome stageHelp = run("train", "--help");
@@ -89,5 +96,72 @@ class DeeplineCliTest {
     assertEquals("split", record.get("command").asText());
     assertEquals("FAILED", record.get("status").asText());
     assertTrue(record.get("error").asText().contains("no Delta table at"));
+  }
+
+  @Test
+  void modelsArePromotedAndRolledBackFromTheCommandLine(@TempDir Path dir) {
+    ModelRegistry models = new ModelRegistry(SparkTestSession.get(), Warehouse.at(dir.toString()));
+    String v1 = "20261120T010000-aaaaaa";
+    String v2 = "20261121T010000-bbbbbb";
+    models.register(new ModelRegistry.ModelEntry(v1, "churn", v1, "2026-11-20",
+        Instant.parse("2026-11-20T01:00:00Z"), "file:/wh/" + v1, Map.of("validation_roc_auc", 0.8)));
+    models.register(new ModelRegistry.ModelEntry(v2, "churn", v2, "2026-11-21",
+        Instant.parse("2026-11-21T01:00:00Z"), "file:/wh/" + v2, Map.of("validation_roc_auc", 0.8)));
+    String[] where = {"--dataset", "churn", "--warehouse", dir.toString()};
+
+    Outcome unknown = run(concat(new String[] {"models", "promote", "20261122T010000-cccccc"}, where));
+    assertEquals(DeeplineCli.USER_ERROR, unknown.code());
+    assertTrue(unknown.err().contains("cannot give alias champion to model 20261122T010000-cccccc: "
+        + "no such model of churn"), unknown.err());
+    assertEquals(0, run(concat(new String[] {"models", "promote", v1}, where)).code());
+    Outcome second = run(concat(new String[] {"models", "promote", v2}, where));
+    assertEquals("champion of churn is now " + v2 + " (was " + v1 + ")", second.out().strip());
+
+    JsonNode listed = Json.read(run(concat(new String[] {"models", "list", "--json"}, where)).out(),
+        JsonNode.class, "models list");
+    assertEquals(v2, listed.get(0).get("model").get("model_version").asText());
+    assertEquals("champion", listed.get(0).get("aliases").get(0).asText());
+    assertEquals(0, listed.get(1).get("aliases").size());
+
+    Outcome back = run(concat(new String[] {"models", "rollback"}, where));
+    assertEquals("champion of churn is back to " + v1 + " (was " + v2 + ")", back.out().strip());
+    Outcome shown = run(concat(new String[] {"models", "show", "champion"}, where));
+    assertTrue(shown.out().startsWith("model " + v1 + " of churn"), shown.out());
+    Outcome none = run(concat(new String[] {"models", "rollback"}, where));
+    assertEquals(DeeplineCli.USER_ERROR, none.code());
+    assertTrue(none.err().contains("there is no earlier champion to restore"), none.err());
+  }
+
+  @Test
+  void runsCompareShowsTheConfigValuesThatDifferAndEveryMetric(@TempDir Path dir) {
+    RunRegistry runs = new RunRegistry(SparkTestSession.get(), Warehouse.at(dir.toString()));
+    Instant start = Instant.parse("2026-11-24T01:00:00Z");
+    for (int epochs : new int[] {10, 20}) {
+      JsonNode config = Json.read("{\"dataset\":\"churn\",\"training\":{\"epochs\":" + epochs
+          + "}}", JsonNode.class, "config");
+      runs.append(new RunRecord("run-" + epochs, null, "train", "churn", "2026-11-24",
+          RunRecord.SUCCEEDED, start, start.plusSeconds(epochs), 1000, config,
+          RunRecord.hash(config), "abc", List.of(), List.of(),
+          Map.of("validation_roc_auc", epochs / 100.0), Map.of(), null));
+    }
+
+    Outcome compared = run("runs", "compare", "run-10", "run-20", "--json", "--warehouse",
+        dir.toString());
+    assertEquals(0, compared.code(), compared.err());
+    JsonNode json = Json.read(compared.out(), JsonNode.class, "runs compare");
+    assertEquals("[\"10\",\"20\"]", json.get("params").get("training.epochs").toString());
+    assertTrue(json.get("params").get("dataset") == null, "equal values are left out");
+    assertEquals("[0.1,0.2]", json.get("metrics").get("validation_roc_auc").toString());
+    Outcome text = run("runs", "compare", "run-10", "run-20", "--warehouse", dir.toString());
+    assertTrue(text.out().contains("param training.epochs  10"), text.out());
+    Outcome missing = run("runs", "compare", "run-10", "run-30", "--warehouse", dir.toString());
+    assertEquals(DeeplineCli.USER_ERROR, missing.code());
+    assertTrue(missing.err().contains("no run run-30 recorded in"), missing.err());
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
   }
 }

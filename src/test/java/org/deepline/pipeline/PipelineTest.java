@@ -1,22 +1,34 @@
 package org.deepline.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.deepline.cli.DeeplineCli;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.FileStore;
 import org.deepline.core.Json;
 import org.deepline.core.Warehouse;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.RecordIds;
+import org.deepline.features.FeatureModel;
+import org.deepline.sampling.SplitFingerprint;
+import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
+import org.deepline.tracking.Lineage;
+import org.deepline.tracking.ModelRegistry;
 import org.deepline.tracking.RunRecord;
 import org.deepline.tracking.RunRegistry;
+import org.deepline.training.ModelBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +72,55 @@ class PipelineTest {
     assertEquals(1056, json.get("metrics").get("count").asLong());
     Path html = Path.of(java.net.URI.create(pipeline.artifacts().get("evaluate.report_html")));
     assertTrue(Files.readString(html).contains("<svg"), "the report draws its curves inline");
+
+    lineageReproducesTheTrainingSetAfterTheDateIsReSplit(dir, warehouse,
+        pipeline.artifacts().get("train.model_version"));
+  }
+
+  /**
+   * The model's lineage names the table versions it was trained on; after the date is split again
+   * (other train records), time travel to those versions still gives exactly the training rows.
+   */
+  private static void lineageReproducesTheTrainingSetAfterTheDateIsReSplit(Path dir,
+      Warehouse warehouse, String modelVersion) {
+    SparkSession spark = SparkTestSession.get();
+    RunRegistry runs = new RunRegistry(spark, warehouse);
+    ModelRegistry.ModelEntry model = new ModelRegistry(spark, warehouse).resolve("churn",
+        modelVersion);
+    FeatureModel.FitProvenance fitted = ModelBundle.loadMetadata(
+        new FileStore(spark.sparkContext().hadoopConfiguration()), model.path())
+        .featureModel().fittedOn();
+    long rowsTrain = runs.require(model.runId()).metrics().get("rows_train").longValue();
+
+    assertEquals(0, DeeplineCli.execute("split", "--conf",
+        TestRuns.project().resolve("conf/churn.json").toString(), "--warehouse", dir.toString(),
+        "--run-date", TestRuns.RUN_DATE, "--set", "split.seed=7"));
+    Dataset<Row> resplit = DeltaTables.slice(spark,
+        DeltaTables.ref(spark, warehouse.table("churn", Table.SPLITS)), TestRuns.RUN_DATE);
+    assertNotEquals(fitted.fingerprint(), SplitFingerprint.of(resplit, StratifiedSplitter.TRAIN),
+        "the re-split date has other train records");
+
+    Lineage lineage = Lineage.of(model, runs.all());
+    Lineage.Source features = lineage.sources().get(0);
+    assertEquals("features", features.writer());
+    assertEquals(warehouse.table("churn", Table.FEATURES), features.table().path());
+    Lineage.Source splits = lineage.sources().stream()
+        .filter(s -> s.table().path().equals(warehouse.table("churn", Table.SPLITS)))
+        .findFirst().orElseThrow();
+    assertEquals("split", splits.writer());
+    assertEquals(fitted.splitsVersion(), splits.table().version());
+
+    Dataset<Row> trainedOn = DeltaTables.slice(spark, features.table(), features.runDate())
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
+        .select(RecordIds.RECORD_ID);
+    Dataset<Row> trainSplit = DeltaTables.slice(spark, splits.table(), splits.runDate())
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
+        .select(RecordIds.RECORD_ID);
+    assertEquals(rowsTrain, trainedOn.count());
+    assertEquals(fitted.rows(), trainSplit.count());
+    assertEquals(fitted.fingerprint(), SplitFingerprint.of(DeltaTables.slice(spark, splits.table(),
+        splits.runDate()), StratifiedSplitter.TRAIN));
+    assertEquals(0, trainedOn.exceptAll(trainSplit).count(), "the same record ids");
+    assertEquals(0, trainSplit.exceptAll(trainedOn).count(), "the same record ids");
   }
 }

@@ -13,20 +13,28 @@ import org.deepline.core.Warehouse;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.tracking.ModelRegistry.AliasChange;
 import org.deepline.tracking.ModelRegistry.ModelEntry;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelRegistryTest {
   private static final String V1 = "20261120T010000-aaaaaa";
   private static final String V2 = "20261121T010000-bbbbbb";
   private static final String V3 = "20261122T010000-cccccc";
 
-  private static ModelRegistry registryWithThreeVersions(Path dir) {
-    ModelRegistry models = new ModelRegistry(SparkTestSession.get(), Warehouse.at(dir.toString()));
+  /** One registry for the class: each test uses its own aliases, so they do not meet. */
+  @TempDir
+  static Path dir;
+  private ModelRegistry models;
+
+  @BeforeAll
+  void registerThreeVersions() {
+    models = new ModelRegistry(SparkTestSession.get(), Warehouse.at(dir.toString()));
     models.register(entry(V1, "2026-11-20"));
     models.register(entry(V2, "2026-11-21"));
     models.register(entry(V3, "2026-11-22"));
-    return models;
   }
 
   private static ModelEntry entry(String version, String runDate) {
@@ -35,8 +43,7 @@ class ModelRegistryTest {
   }
 
   @Test
-  void promoteAndRollbackMoveTheChampionLikeAStack(@TempDir Path dir) {
-    ModelRegistry models = registryWithThreeVersions(dir);
+  void promoteAndRollbackMoveTheChampionLikeAStack() {
     assertTrue(models.alias("churn", ModelRegistry.CHAMPION).isEmpty(), "no champion yet");
 
     models.promote("churn", V1);
@@ -65,15 +72,12 @@ class ModelRegistryTest {
   }
 
   @Test
-  void aliasesAreSeparateAndResolveLikeVersions(@TempDir Path dir) {
-    ModelRegistry models = registryWithThreeVersions(dir);
-    models.promote("churn", V1);
+  void aliasesAreSeparateAndResolveLikeVersions() {
     models.setAlias("churn", ModelRegistry.CHALLENGER, V3);
 
-    assertEquals(V1, models.resolve("churn", "champion").modelVersion());
     assertEquals(V3, models.resolve("churn", "challenger").modelVersion());
     assertEquals(V2, models.resolve("churn", V2).modelVersion());
-    assertTrue(models.alias("credit", "champion").isEmpty(), "aliases belong to one data set");
+    assertTrue(models.alias("credit", "challenger").isEmpty(), "aliases belong to one data set");
     DeeplineException noHolder = assertThrows(DeeplineException.class,
         () -> models.resolve("churn", "staging"));
     assertTrue(noHolder.getMessage().startsWith("no model of churn holds the alias staging"),
@@ -81,29 +85,28 @@ class ModelRegistryTest {
   }
 
   @Test
-  void badPromotionsAreRefusedAndLeaveTheAliasAlone(@TempDir Path dir) {
-    ModelRegistry models = registryWithThreeVersions(dir);
-    models.promote("churn", V1);
+  void badPromotionsAreRefusedAndLeaveTheAliasAlone() {
+    models.setAlias("churn", "canary", V1);
 
     DeeplineException unknown = assertThrows(DeeplineException.class,
-        () -> models.promote("churn", "20261123T010000-dddddd"));
-    assertTrue(unknown.getMessage().startsWith("cannot give alias champion to model "
+        () -> models.setAlias("churn", "canary", "20261123T010000-dddddd"));
+    assertTrue(unknown.getMessage().startsWith("cannot give alias canary to model "
         + "20261123T010000-dddddd: no such model of churn in "), unknown.getMessage());
     DeeplineException otherDataset = assertThrows(DeeplineException.class,
         () -> models.promote("credit", V2));
     assertTrue(otherDataset.getMessage().contains("no such model of credit"),
         otherDataset.getMessage());
     DeeplineException again = assertThrows(DeeplineException.class,
-        () -> models.promote("churn", V1));
-    assertEquals("model " + V1 + " already holds the alias champion of churn", again.getMessage());
+        () -> models.setAlias("churn", "canary", V1));
+    assertEquals("model " + V1 + " already holds the alias canary of churn", again.getMessage());
     DeeplineException badName = assertThrows(DeeplineException.class,
         () -> models.setAlias("churn", "Prod!", V2));
     assertTrue(badName.getMessage().startsWith("alias: must be lower-case"), badName.getMessage());
-    DeeplineException noChallenger = assertThrows(DeeplineException.class,
-        () -> models.rollback("churn", ModelRegistry.CHALLENGER));
-    assertEquals("cannot roll back challenger of churn: no model holds it", noChallenger.getMessage());
+    DeeplineException noHolder = assertThrows(DeeplineException.class,
+        () -> models.rollback("churn", "shadow"));
+    assertEquals("cannot roll back shadow of churn: no model holds it", noHolder.getMessage());
 
-    assertEquals(1, models.aliasHistory("churn", "champion").size());
-    assertEquals(V1, models.alias("churn", "champion").orElseThrow().modelVersion());
+    assertEquals(1, models.aliasHistory("churn", "canary").size());
+    assertEquals(V1, models.alias("churn", "canary").orElseThrow().modelVersion());
   }
 }
