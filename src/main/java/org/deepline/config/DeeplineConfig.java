@@ -1,6 +1,7 @@
 package org.deepline.config;
 
 import java.util.Map;
+import org.deepline.compression.CompressionConfig;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.SchemaConfig;
@@ -21,7 +22,7 @@ import org.deepline.training.TrainingConfig;
 public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training, ScoringConfig scoring,
-    EvaluationConfig evaluation) {
+    EvaluationConfig evaluation, CompressionConfig compression) {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -31,6 +32,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     training = training == null ? TrainingConfig.defaults() : training;
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
+    compression = compression == null ? CompressionConfig.defaults() : compression;
   }
 
   /** Every problem of the config, each named by its path; empty when the config is usable. */
@@ -70,6 +72,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     training.validate(errors.at("training"));
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
+    compression.validate(errors.at("compression"));
     return errors;
   }
 }
