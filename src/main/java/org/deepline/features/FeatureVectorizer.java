@@ -78,11 +78,14 @@ public final class FeatureVectorizer implements Serializable {
       }
     }
     String[] tokens = new String[model.categorical().size()];
-    Map<String, String> tokenByColumn = new HashMap<>();
+    // Only crosses look tokens up by column; scoring calls this per row, so no map without them.
+    Map<String, String> tokenByColumn = model.crosses().isEmpty() ? null : new HashMap<>();
     for (int c = 0; c < tokens.length; c++) {
       FeatureModel.CategoricalFeature f = model.categorical().get(c);
       tokens[c] = token(valueOf.apply(f.name()));
-      tokenByColumn.put(f.name(), tokens[c]);
+      if (tokenByColumn != null) {
+        tokenByColumn.put(f.name(), tokens[c]);
+      }
       Integer slot = vocabularyIndex.get(c).get(tokens[c]);
       out.set(at + (slot == null ? f.vocabulary().size() : slot), 1.0);
       at += f.vocabulary().size() + 1;
