@@ -18,9 +18,10 @@ import org.deepline.training.ModelBundle;
  * boolean churns = scorer.isPositive(p);
  * }</pre>
  *
- * <p>Latency: about 60 µs per record on the 2-core development machine for the flights 64-32 network
- * (measured by {@code bench/run ScoringBench}; see bench/README.md, section Scoring), most of it
- * ND4J's fixed cost of one {@code output} call. For many records at once use {@link BatchScorer}.
+ * <p>Latency: a median of 120 µs per record (99th percentile 9 ms) for the flights 480-64-32-2
+ * network on the shared 2-core development machine at load average 9, measured by
+ * {@code bench/run ScoringBench} (bench/README.md, section Scoring); most of it is DL4J's fixed cost
+ * per call. For many records at once use {@link BatchScorer}.
  * Calls are serialised on one instance; create one per thread to score in parallel.
  */
 public final class ModelScorer {

@@ -17,8 +17,8 @@ import org.deepline.metrics.DecisionThreshold;
 public record ScoringConfig(@JsonProperty("threshold") Double explicitThreshold, Integer batchSize,
     String modelVersion) {
   /**
-   * Measured with bench/ScoringBench on flights-3m (bench/README.md, section Scoring): rows/s stop
-   * growing at about this size, and a minibatch of a wide one-hot vector stays a few MB.
+   * Chosen with bench/run ScoringBench on flights-3m (bench/README.md, section Scoring): 4096 and
+   * 16384 tie, 1024 is slower, and a task's minibatch of 480-wide vectors stays at 8 MB.
    */
   public static final int DEFAULT_BATCH_SIZE = 4096;
 
