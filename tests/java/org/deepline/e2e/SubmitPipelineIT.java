@@ -106,6 +106,12 @@ class SubmitPipelineIT {
     double auc = record.get("metrics").get("evaluate.roc_auc").asDouble();
     assertTrue(auc >= MIN_CREDIT_AUC, "credit test ROC AUC " + auc);
     assertEquals(4454, record.get("metrics").get("ingest.rows_read").asLong());
+    // Issue 7: at 0.5 this imbalanced set (class_weights none) had no predicted positive; the
+    // threshold chosen on validation (max F1) has some, and an F1 above 0.
+    assertTrue(record.get("metrics").get("train.validation_f1_at_threshold").asDouble() > 0,
+        record.get("metrics").toString());
+    assertTrue(record.get("metrics").get("score.predicted_positive_rate").asDouble() > 0,
+        record.get("metrics").toString());
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.deepline.compression.CompressJob;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.Stage;
 import org.deepline.pipeline.Pipeline;
@@ -22,10 +23,14 @@ import picocli.CommandLine.Option;
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",
     description = "A deep-learning system run as Spark batch jobs over Delta tables.")
 public final class DeeplineCli implements Runnable {
-  /** Every stage in pipeline order, then the pipeline itself: one subcommand each. */
+  /**
+   * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train, not
+   * part of the pipeline): one subcommand each.
+   */
   static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
-      Stream.of(Pipeline::new)).toList();
+      Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob()))
+      .toList();
 
   public static final int USER_ERROR = 1;
   public static final int UNEXPECTED_ERROR = 3;

@@ -2,6 +2,7 @@ package org.deepline.config;
 
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
+import org.deepline.compression.CompressionConfig;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.SchemaConfig;
@@ -22,7 +23,8 @@ import org.deepline.training.TrainingConfig;
 public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
-    BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation) {
+    BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
+    CompressionConfig compression) {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -33,6 +35,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     baselines = baselines == null ? BaselineConfig.defaults() : baselines;
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
+    compression = compression == null ? CompressionConfig.defaults() : compression;
   }
 
   /** Every problem of the config, each named by its path; empty when the config is usable. */
@@ -73,6 +76,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     baselines.validate(errors.at("baselines"));
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
+    compression.validate(errors.at("compression"));
     return errors;
   }
 }

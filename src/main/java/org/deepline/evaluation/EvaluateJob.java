@@ -33,6 +33,7 @@ import org.deepline.metrics.SliceMetrics;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ScoreJob;
+import org.deepline.scoring.ScoringConfig;
 import org.deepline.training.ModelBundle;
 import org.deepline.tracking.ModelRegistry;
 
@@ -85,12 +86,13 @@ public final class EvaluateJob implements Stage {
   public record ChosenThreshold(double value, String source) {}
 
   /**
-   * The chosen threshold. Today the scoring config's, the same one {@code score} labels rows with;
-   * a threshold chosen on validation and stored with the model belongs here, read from
-   * {@code metadata}.
+   * The chosen threshold: the one {@code score} labelled the rows with, {@code scoring.threshold}
+   * when set, else the threshold chosen on validation at training and stored with the model.
    */
   static ChosenThreshold chosenThreshold(RunContext context, ModelBundle bundle) {
-    return new ChosenThreshold(context.config().scoring().threshold(), "scoring.threshold");
+    ScoringConfig scoring = context.config().scoring();
+    return new ChosenThreshold(ScoreJob.threshold(scoring, bundle),
+        ScoreJob.thresholdSource(scoring, bundle));
   }
 
   @Override
@@ -133,7 +135,8 @@ public final class EvaluateJob implements Stage {
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
           silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
           judged, LabelConfig.LABEL,
-          rows -> ScoreJob.predict(rows, bundle, context.config().scoring(), context.runId()),
+          rows -> ScoreJob.predict(rows, bundle, context.config().scoring().batchSize(),
+              threshold.value(), context.runId()),
           threshold.value());
 
       Optional<ModelRegistry.ModelEntry> championEntry =
@@ -153,7 +156,8 @@ public final class EvaluateJob implements Stage {
             : slices(shared, silver, config, threshold.value());
         Dataset<Row> championScored = cache(cached, ScoreJob.predict(
                 silver.join(shared.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
-                championBundle, context.config().scoring(), context.runId())
+                championBundle, context.config().scoring().batchSize(), threshold.value(),
+                context.runId())
             .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
             .join(shared.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID));
         BinaryMetrics.Summary championSummary = BinaryMetrics.summarize(championScored,

@@ -46,42 +46,65 @@ public final class FeatureVectorizer implements Serializable {
   /** The vector of a record whose raw values {@code valueOf} returns by column name. */
   public double[] vectorize(Function<String, Object> valueOf) {
     double[] out = new double[width];
+    write(valueOf, (slot, value) -> out[slot] = value);
+    return out;
+  }
+
+  /**
+   * Writes the vector of a record as floats, the network's input type, into {@code target} from
+   * {@code offset}: batch scoring fills a minibatch in place instead of allocating a vector per row.
+   * The {@link #width()} floats from {@code offset} must be zero (slots of absent one-hot values are
+   * not written).
+   */
+  public void vectorizeInto(Function<String, Object> valueOf, float[] target, int offset) {
+    write(valueOf, (slot, value) -> target[offset + slot] = (float) value);
+  }
+
+  /** Where a vector's slots go: a double array or a row of a float minibatch. */
+  @FunctionalInterface
+  private interface Slots {
+    void set(int slot, double value);
+  }
+
+  private void write(Function<String, Object> valueOf, Slots out) {
     int at = 0;
     for (FeatureModel.NumericFeature f : model.numeric()) {
       Double raw = toDouble(valueOf.apply(f.name()), f.name());
       boolean missing = raw == null || raw.isNaN();
       double value = missing ? f.imputedValue() : transformed(f, raw);
       if (f.binned()) {
-        out[at + bin(f.binEdges(), value)] = 1.0;
+        out.set(at + bin(f.binEdges(), value), 1.0);
         at += f.binEdges().size() + 1;
       } else {
         double spread = f.spreadOrStddev();
-        out[at++] = spread > 0 ? (value - f.centerOrMean()) / spread : value - f.centerOrMean();
+        out.set(at++, spread > 0 ? (value - f.centerOrMean()) / spread : value - f.centerOrMean());
       }
       if (f.missingIndicator()) {
-        out[at++] = missing ? 1.0 : 0.0;
+        out.set(at++, missing ? 1.0 : 0.0);
       }
     }
     String[] tokens = new String[model.categorical().size()];
-    Map<String, String> tokenByColumn = new HashMap<>();
+    // Only crosses look tokens up by column; scoring calls this per row, so no map without them.
+    Map<String, String> tokenByColumn = model.crosses().isEmpty() ? null : new HashMap<>();
     for (int c = 0; c < tokens.length; c++) {
       FeatureModel.CategoricalFeature f = model.categorical().get(c);
       tokens[c] = token(valueOf.apply(f.name()));
-      tokenByColumn.put(f.name(), tokens[c]);
+      if (tokenByColumn != null) {
+        tokenByColumn.put(f.name(), tokens[c]);
+      }
       Integer slot = vocabularyIndex.get(c).get(tokens[c]);
-      out[at + (slot == null ? f.vocabulary().size() : slot)] = 1.0;
+      out.set(at + (slot == null ? f.vocabulary().size() : slot), 1.0);
       at += f.vocabulary().size() + 1;
     }
     for (FeatureModel.CrossFeature f : model.crosses()) {
       String left = tokenByColumn.get(f.columns().get(0));
       String right = tokenByColumn.get(f.columns().get(1));
-      out[at + crossBucket(left, right, f.buckets())] = 1.0;
+      out.set(at + crossBucket(left, right, f.buckets()), 1.0);
       at += f.buckets();
     }
     for (FeatureModel.DateTimeFeature f : model.datetime()) {
       at = dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
     }
-    return out;
   }
 
   /**
@@ -120,32 +143,32 @@ public final class FeatureVectorizer implements Serializable {
 
   /** Writes one date or timestamp input's slots from {@code at}; returns the next free slot. */
   private static int dateTime(FeatureModel.DateTimeFeature f, java.time.LocalDateTime time,
-      double[] out, int from) {
+      Slots out, int from) {
     int at = from;
     for (FeatureModel.DateTimePart p : f.parts()) {
       Integer value = time == null ? null : DateTimeParts.part(time, p.part());
       switch (p.encoding()) {
         case DateTimeSpec.ONE_HOT -> {
           if (value != null) {
-            out[at + DateTimeParts.PERIODIC.get(p.part()).index(value)] = 1.0;
+            out.set(at + DateTimeParts.PERIODIC.get(p.part()).index(value), 1.0);
           }
         }
         case DateTimeSpec.CYCLICAL -> {
           if (value != null) {
             double[] sinCos = DateTimeParts.cyclical(value, p.part());
-            out[at] = sinCos[0];
-            out[at + 1] = sinCos[1];
+            out.set(at, sinCos[0]);
+            out.set(at + 1, sinCos[1]);
           }
         }
         default -> {
           double number = value == null ? p.median() : value;
-          out[at] = p.stddev() > 0 ? (number - p.mean()) / p.stddev() : number - p.mean();
+          out.set(at, p.stddev() > 0 ? (number - p.mean()) / p.stddev() : number - p.mean());
         }
       }
       at += p.width();
     }
     if (f.missingIndicator()) {
-      out[at++] = time == null ? 1.0 : 0.0;
+      out.set(at++, time == null ? 1.0 : 0.0);
     }
     return at;
   }

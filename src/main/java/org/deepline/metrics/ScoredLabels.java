@@ -133,6 +133,20 @@ public final class ScoredLabels {
     return area;
   }
 
+  /** Row {@code row}'s probability, for the threshold search of {@link ThresholdRule}. */
+  float probability(int row) {
+    return probabilities[row];
+  }
+
+  int label(int row) {
+    return labels[row];
+  }
+
+  /** Row indexes by ascending probability (computed once, shared: do not modify). */
+  int[] ascendingOrder() {
+    return ascending();
+  }
+
   private int[] ascending() {
     if (ascending == null) {
       ascending = sortedIndexes(probabilities);

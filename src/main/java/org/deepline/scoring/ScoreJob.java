@@ -4,7 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.deepline.core.Columns;
+import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -12,18 +12,34 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
-import org.deepline.features.FeatureTransform;
 import org.deepline.training.ModelBundle;
 import org.deepline.tracking.ModelRegistry;
 
 /**
- * Score: turns the run date's silver rows into predictions with a registered model and the feature
- * model saved inside it, and replaces that date's rows of the predictions table
- * ({@code _record_id, probability, predicted_label, model_version, run_id, scored_at}).
+ * Score: turns the run date's silver rows (the {@code run_date} partition given by
+ * {@code --run-date}) into predictions with a registered model and the feature model saved inside it,
+ * and replaces that date's rows of the predictions table
+ * ({@code _record_id, probability, predicted_label, model_version, run_id, scored_at}). The predicted
+ * label uses the threshold chosen at training unless {@code scoring.threshold} is set; the run record
+ * says which ({@code threshold}, {@code threshold_source}).
  */
 public final class ScoreJob implements Stage {
   public static final String PREDICTED_LABEL = "predicted_label";
   public static final String MODEL_VERSION = "model_version";
+  /** {@code threshold_source} when the config's {@code scoring.threshold} was used. */
+  public static final String THRESHOLD_FROM_CONFIG = "scoring.threshold";
+
+  /** The threshold rows are labelled at: {@code scoring.threshold} when set, else the model's own. */
+  public static double threshold(ScoringConfig config, ModelBundle bundle) {
+    return config.explicitThreshold() != null ? config.explicitThreshold()
+        : bundle.metadata().decisionThreshold().value();
+  }
+
+  /** Where {@link #threshold} came from, as the run record and the report say it. */
+  public static String thresholdSource(ScoringConfig config, ModelBundle bundle) {
+    return config.explicitThreshold() != null ? THRESHOLD_FROM_CONFIG
+        : "model (" + bundle.metadata().decisionThreshold().rule() + ")";
+  }
 
   @Override
   public String command() {
@@ -42,13 +58,21 @@ public final class ScoreJob implements Stage {
     ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
     ModelRegistry.ModelEntry model = config.modelVersion() == null
         ? registry.latest(context.dataset(), context.runDate())
-        : registry.version(context.dataset(), config.modelVersion());
+        : registry.resolve(context.dataset(), config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), model.path());
+    double threshold = threshold(config, bundle);
+    String thresholdSource = thresholdSource(config, bundle);
 
     RunContext.Input silver = context.input(Table.SILVER);
-    Dataset<Row> predictions = predict(silver.rows(), bundle, config, context.runId());
-    TableRef predictionsRef = DeltaTables.replaceRunDate(predictions,
-        context.table(Table.PREDICTIONS), context.runDate());
+    Dataset<Row> predictions = predict(silver.rows(), bundle, config.batchSize(), threshold,
+        context.runId());
+    TableRef predictionsRef;
+    try {
+      predictionsRef = DeltaTables.replaceRunDate(predictions, context.table(Table.PREDICTIONS),
+          context.runDate());
+    } catch (RuntimeException e) {
+      throw userError(e);
+    }
 
     Row summary = DeltaTables.slice(spark, predictionsRef, context.runDate())
         .agg(functions.count(functions.lit(1)), functions.avg(BatchScorer.PROBABILITY),
@@ -57,26 +81,43 @@ public final class ScoreJob implements Stage {
     return StageResult.builder()
         .input(silver.ref()).output(predictionsRef)
         .artifact("model_version", model.modelVersion())
+        .artifact("threshold_source", thresholdSource)
+        .metric("threshold", threshold)
+        .metric("model_threshold", bundle.metadata().decisionThreshold().value())
         .metric("rows_scored", summary.getLong(0))
         .metric("mean_probability", summary.getDouble(1))
         .metric("predicted_positive_rate", summary.getDouble(2))
         .build();
   }
 
-  /** Pure transform: silver rows to prediction rows of one model. */
-  public static Dataset<Row> predict(Dataset<Row> silver, ModelBundle bundle, ScoringConfig config,
-      String runId) {
-    Dataset<Row> vectors = new FeatureTransform(bundle.metadata().featureModel())
-        .transform(silver.select(RecordIds.RECORD_ID,
-            bundle.metadata().featureModel().inputColumns().stream()
-                .map(Columns::quote).toArray(String[]::new)));
-    return new BatchScorer(bundle.networkBytes(), config.batchSize()).transform(vectors)
+  /**
+   * Pure transform: silver rows to prediction rows of one model, positive at or above
+   * {@code threshold}.
+   */
+  public static Dataset<Row> predict(Dataset<Row> silver, ModelBundle bundle, int batchSize,
+      double threshold, String runId) {
+    return new BatchScorer(bundle, batchSize).transform(silver)
         .select(functions.col(RecordIds.RECORD_ID),
             functions.col(BatchScorer.PROBABILITY),
-            functions.when(functions.col(BatchScorer.PROBABILITY).geq(config.threshold()), 1)
+            functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
                 .otherwise(0).as(PREDICTED_LABEL),
             functions.lit(bundle.metadata().modelVersion()).as(MODEL_VERSION),
             functions.lit(runId).as("run_id"),
             functions.current_timestamp().as("scored_at"));
+  }
+
+  /**
+   * A {@link DeeplineException} thrown inside a Spark task (a record that cannot be vectorised)
+   * reaches the driver wrapped in Spark's exceptions; the user should read its message. Nothing was
+   * committed: a Delta write that fails leaves the table as it was.
+   */
+  private static RuntimeException userError(RuntimeException error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeeplineException user) {
+        return new DeeplineException(user.getMessage()
+            + " (the predictions table was left unchanged)", error);
+      }
+    }
+    return error;
   }
 }

@@ -21,6 +21,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
+import org.deepline.metrics.DecisionThreshold;
 import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
@@ -317,10 +318,15 @@ public final class TrainJob implements Stage {
     validationMetrics.putAll(baselines.metrics());
     String version = context.runId();
     LabelConfig label = context.config().label();
+    // On the best network's validation scores: the threshold belongs to the weights that ship.
+    DecisionThreshold threshold = resolved.threshold().toRule().choose(outcome.bestScores());
+    LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "
+        + "precision %.4f, recall %.4f, F1 %.4f", context.dataset(), threshold.value(),
+        threshold.rule(), threshold.precision(), threshold.recall(), threshold.f1()));
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
-        validationMetrics);
+        validationMetrics, threshold);
     String dir = context.warehouse().modelDir(context.dataset(), version);
     ModelBundle.of(metadata, outcome.network()).save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
@@ -335,6 +341,11 @@ public final class TrainJob implements Stage {
         .metrics(validationMetrics)
         .metric("validation_mean_probability", outcome.bestScores().meanProbability())
         .metric("validation_positive_rate", outcome.bestScores().positiveRate())
+        .metric("decision_threshold", threshold.value())
+        .metric("validation_precision_at_threshold", threshold.precision())
+        .metric("validation_recall_at_threshold", threshold.recall())
+        .metric("validation_f1_at_threshold", threshold.f1())
+        .artifact("decision_threshold_rule", threshold.rule())
         .metric("epochs_run", outcome.epochs().size())
         .metric("best_epoch", outcome.bestEpoch())
         .metric("rows_train", train.rows())

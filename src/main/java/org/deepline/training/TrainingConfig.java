@@ -24,11 +24,12 @@ import org.deepline.config.ConfigErrors;
  * @param minDelta           an epoch must beat the best metric by more than this to count
  * @param learningRateDecay  the learning rate is multiplied by this after every epoch (1: constant)
  * @param collectStats       save DL4J's timing breakdown of parameter averaging as an HTML page
+ * @param threshold          how the decision threshold is chosen on the validation split
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
     List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
-    Double learningRateDecay, Boolean collectStats) {
+    Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold) {
   public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
   public static final int MAX_EPOCHS = 10_000;
@@ -68,11 +69,12 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     minDelta = minDelta == null ? 1e-4 : minDelta;
     learningRateDecay = learningRateDecay == null ? 1.0 : learningRateDecay;
     collectStats = collectStats != null && collectStats;
+    threshold = threshold == null ? ThresholdConfig.defaults() : threshold;
   }
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /**
@@ -120,7 +122,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
   public TrainingConfig resolve(long trainingRows) {
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
-        earlyStoppingMetric, minDelta, learningRateDecay, collectStats);
+        earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold);
   }
 
   /**
@@ -133,7 +135,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
-        collectStats);
+        collectStats, threshold);
   }
 
   public void validate(ConfigErrors errors) {
@@ -165,5 +167,6 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     errors.require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
     errors.require(learningRateDecay > 0 && learningRateDecay <= 1, "learning_rate_decay",
         "must be in (0, 1], got " + learningRateDecay);
+    threshold.validate(errors.at("threshold"));
   }
 }

@@ -49,7 +49,7 @@ class DeeplineCliTest {
     Outcome help = run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "runs", "models"}) {
+        "score", "evaluate", "pipeline", "compress", "runs", "models"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     Outcome stageHelp = run("train", "--help");

@@ -111,6 +111,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thresholdRulesAreValidatedByPath() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.threshold.rule=cost",
+            "training.threshold.false_positive_cost=-1", "training.threshold.target_recall=0.8",
+            "scoring.threshold=1.5")));
+    String message = error.getMessage();
+    assertTrue(message.contains("4 config errors"), message);
+    assertTrue(message.contains(
+        "training.threshold.false_positive_cost: must be a finite number > 0, got -1.0"), message);
+    assertTrue(message.contains(
+        "training.threshold.false_negative_cost: is required with rule cost"), message);
+    assertTrue(message.contains("training.threshold.target_recall: has no effect with rule cost; "
+        + "remove it or set rule to target_recall"), message);
+    assertTrue(message.contains("scoring.threshold: must be in (0, 1), got 1.5"), message);
+
+    DeeplineException unknownRule = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.threshold.rule=best")));
+    assertTrue(unknownRule.getMessage().contains("training.threshold.rule: must be one of "
+        + "[max_f1, cost, target_precision, target_recall], got best"), unknownRule.getMessage());
+    DeeplineException zeroTarget = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("training.threshold.rule=target_precision",
+            "training.threshold.target_precision=0")));
+    assertTrue(zeroTarget.getMessage().contains(
+        "training.threshold.target_precision: must be in (0, 1], got 0.0"), zeroTarget.getMessage());
+  }
+
+  @Test
+  void thresholdDefaultsToMaxF1AtTrainingAndTheModelsChoiceAtScoring() {
+    DeeplineConfig defaults = ConfigLoader.load(CHURN, List.of());
+    assertEquals("max_f1", defaults.training().threshold().toRule().name());
+    assertTrue(defaults.scoring().explicitThreshold() == null);
+    DeeplineConfig set = ConfigLoader.load(CHURN, List.of("training.threshold.rule=target_recall",
+        "training.threshold.target_recall=0.9", "scoring.threshold=0.3"));
+    assertEquals(org.deepline.metrics.ThresholdRule.targetRecall(0.9),
+        set.training().threshold().toRule());
+    assertEquals(0.3, set.scoring().explicitThreshold().doubleValue());
+  }
+
+  @Test
   void missingFileAndBrokenJsonAreNamed() {
     DeeplineException missing = assertThrows(DeeplineException.class,
         () -> ConfigLoader.load(Path.of("conf/nope.json"), List.of()));

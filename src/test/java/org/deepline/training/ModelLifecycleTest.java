@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.compression.CompressJob;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
@@ -22,10 +23,11 @@ import org.deepline.etl.IngestJob;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.evaluation.EvaluationReport;
 import org.deepline.features.FeatureJob;
-import org.deepline.features.FeatureTransform;
 import org.deepline.features.FeatureVectorizer;
 import org.deepline.sampling.SplitJob;
+import org.deepline.metrics.DecisionThreshold;
 import org.deepline.scoring.BatchScorer;
+import org.deepline.scoring.ModelScorer;
 import org.deepline.scoring.NetworkScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.testing.SparkTestSession;
@@ -110,6 +112,12 @@ class ModelLifecycleTest {
     assertEquals("yes", metadata.positiveLabel());
     assertEquals(metadata.featureModel().width(), metadata.inputWidth());
     assertEquals((int) trained.metric("epochs_run"), metadata.epochs().size());
+    DecisionThreshold threshold = metadata.decisionThreshold();
+    assertEquals("max_f1", threshold.rule());
+    assertEquals(trained.metric("decision_threshold"), threshold.value());
+    assertTrue(threshold.value() > 0 && threshold.value() < 1, threshold.toString());
+    assertTrue(threshold.f1() > 0, threshold.toString());
+    assertEquals(trained.metric("validation_f1_at_threshold"), threshold.f1().doubleValue());
 
     NetworkScorer scorer = new NetworkScorer(bundle.network());
     FeatureVectorizer vectorizer = new FeatureVectorizer(metadata.featureModel());
@@ -128,6 +136,21 @@ class ModelLifecycleTest {
   }
 
   @Test
+  void modelJsonWrittenBeforeThresholdsReadsAsTheDefault() throws Exception {
+    ModelMetadata metadata = ModelBundle.load(context.files(), trained.artifacts().get("model"))
+        .metadata();
+    com.fasterxml.jackson.databind.node.ObjectNode old =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(Json.write(metadata));
+    old.remove("decision_threshold");
+
+    ModelMetadata read = Json.read(old.toString(), ModelMetadata.class, "old model.json");
+
+    assertEquals(DecisionThreshold.DEFAULT, read.decisionThreshold());
+    assertEquals(0.5, read.decisionThreshold().value());
+    assertEquals("default", read.decisionThreshold().rule());
+  }
+
+  @Test
   void rescoringTheSameDateReplacesItsPredictions() {
     SparkSession spark = SparkTestSession.get();
     new ScoreJob().run(context);
@@ -142,22 +165,136 @@ class ModelLifecycleTest {
     Row bounds = predictions.agg(functions.min(BatchScorer.PROBABILITY),
         functions.max(BatchScorer.PROBABILITY)).head();
     assertTrue(bounds.getDouble(0) >= 0 && bounds.getDouble(1) <= 1);
-    assertEquals(0, predictions.where("predicted_label <> CAST(probability >= 0.5 AS INT)").count());
+    double chosen = trained.metric("decision_threshold");
+    assertEquals(chosen, again.metric("threshold"));
+    assertEquals("model (max_f1)", again.artifacts().get("threshold_source"));
+    assertEquals(0, predictions.where(functions.col(ScoreJob.PREDICTED_LABEL).notEqual(
+        functions.col(BatchScorer.PROBABILITY).geq(chosen).cast("int"))).count());
   }
 
   @Test
-  void batchScoringMatchesScoringRecordByRecord() {
+  void anExplicitThresholdWinsAndTheRunSaysSo() {
+    RunContext explicit = new RunContext(RunContext.newRunId(), null, "score", context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false),
+            "scoring.threshold=0.9"), context.warehouse(), context.spark());
+
+    StageResult scored = new ScoreJob().run(explicit);
+
+    assertEquals(0.9, scored.metric("threshold"));
+    assertEquals(trained.metric("decision_threshold"), scored.metric("model_threshold"));
+    assertEquals("scoring.threshold", scored.artifacts().get("threshold_source"));
+    Dataset<Row> predictions = DeltaTables.read(SparkTestSession.get(),
+        context.table(Table.PREDICTIONS));
+    assertEquals(0, predictions.where("predicted_label <> CAST(probability >= 0.9 AS INT)").count());
+  }
+
+  @Test
+  void batchScoringEqualsSingleRowScoring() {
     ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
-    Dataset<Row> silver = DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
-        .limit(25);
-    List<Row> batch = new BatchScorer(bundle.networkBytes(), 7).transform(
-        new FeatureTransform(bundle.metadata().featureModel()).transform(silver)).collectAsList();
-    NetworkScorer single = new NetworkScorer(bundle.network());
-    for (Row row : batch) {
-      List<Double> features = row.getList(row.fieldIndex(FeatureTransform.FEATURES));
-      float[] vector = toFloats(features.stream().mapToDouble(Double::doubleValue).toArray());
-      assertEquals(single.probabilities(new float[][] {vector})[0],
-          row.<Double>getAs(BatchScorer.PROBABILITY), 1e-6);
+    Dataset<Row> silver = context.input(Table.SILVER).rows();
+    // 7 rows per minibatch: many minibatches per partition and a partial last one.
+    java.util.Map<String, Double> batch = new java.util.HashMap<>();
+    for (Row row : ScoreJob.predict(silver, bundle, 7, 0.5, "run").collectAsList()) {
+      batch.put(row.getString(0), row.getDouble(1));
+    }
+    ModelScorer single = new ModelScorer(bundle);
+    List<String> inputs = bundle.metadata().featureModel().inputColumns();
+
+    List<Row> records = silver.collectAsList();
+    for (Row record : records) {
+      java.util.Map<String, Object> raw = new java.util.HashMap<>();
+      for (String column : inputs) {
+        raw.put(column, record.get(record.fieldIndex(column)));
+      }
+      String id = record.getAs(org.deepline.etl.RecordIds.RECORD_ID);
+      assertEquals(single.probability(raw), batch.get(id).doubleValue(), 1e-6, "record " + id);
+    }
+    assertEquals(ROWS, records.size());
+    assertEquals(ROWS, batch.size());
+    assertEquals(bundle.metadata().decisionThreshold(), single.threshold());
+  }
+
+  @Test
+  void scoringInputWithoutAFeatureColumnFailsBeforeReadingData() {
+    ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
+    Dataset<Row> silver = DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER));
+    DeeplineException missing = assertThrows(DeeplineException.class,
+        () -> new BatchScorer(bundle, 16).transformSchema(silver.drop("x").schema()));
+    assertTrue(missing.getMessage().contains("lacks column(s) [x]"), missing.getMessage());
+    DeeplineException wrongType = assertThrows(DeeplineException.class,
+        () -> new BatchScorer(bundle, 16).transformSchema(silver.withColumn("x",
+            functions.array(functions.col("x"))).schema()));
+    assertTrue(wrongType.getMessage().contains("numeric input x has type array<double>"),
+        wrongType.getMessage());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 2)
+  void scoringADateScoresThatDatesPartitionOnly() {
+    // The first day's predictions were written by the tests that ran before (rescoring, evaluation).
+    SparkSession spark = SparkTestSession.get();
+    String nextDay = java.time.LocalDate.parse(context.runDate()).plusDays(1).toString();
+    int nextDayRows = 150;
+    java.nio.file.Path nextCsv = ToyData.csv(newDir(dir.resolve("next-day")), nextDayRows, 99, false);
+    RunContext next = new RunContext(RunContext.newRunId(), null, "score", nextDay,
+        TestRuns.configFromJson(ToyData.configJson(nextCsv, false)), context.warehouse(), spark);
+    new IngestJob().run(next);
+
+    StageResult scored = new ScoreJob().run(next);
+
+    Dataset<Row> predictions = DeltaTables.read(spark, context.table(Table.PREDICTIONS));
+    Dataset<Row> silverNextDay = DeltaTables.slice(spark,
+        DeltaTables.ref(spark, context.table(Table.SILVER)), nextDay);
+    Dataset<Row> predictedNextDay = predictions.where(functions.col("run_date").equalTo(
+        functions.lit(nextDay).cast("date")));
+    assertEquals(nextDayRows, scored.metric("rows_scored"));
+    assertEquals(nextDayRows, predictedNextDay.count());
+    assertEquals(0, predictedNextDay.select("_record_id")
+        .except(silverNextDay.select("_record_id")).count());
+    assertEquals(ROWS, predictions.where(functions.col("run_date").equalTo(
+        functions.lit(context.runDate()).cast("date"))).count(), "the first day is untouched");
+    assertEquals(ROWS + nextDayRows, predictions.count());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void compressionRegistersSmallerVersionsThatScore() {
+    StageResult quantized = new CompressJob().run(with("compress", "compression.method=int8"));
+    StageResult pruned = new CompressJob().run(with("compress", "compression.method=prune",
+        "compression.target_sparsity=0.5", "compression.model_version=" + context.runId()));
+
+    String prunedVersion = context.runId() + "-pruned50";
+    assertEquals(context.runId() + "-int8", quantized.artifacts().get("model_version"));
+    assertEquals(prunedVersion, pruned.artifacts().get("model_version"));
+    assertEquals(context.runId(), pruned.artifacts().get("compressed_from"));
+    assertEquals(0.5, pruned.metric("weight_sparsity"), 0.01);
+    // Rounding to 255 levels zeroes only the weights below half a level.
+    assertTrue(quantized.metric("weight_sparsity") < 0.25, quantized.metrics().toString());
+    assertEquals(trained.metric("validation_roc_auc"), quantized.metric("test_roc_auc_before"),
+        0.15, "the same model on the test split");
+    assertTrue(Math.abs(quantized.metric("test_roc_auc_change")) < 0.02, quantized.metrics().toString());
+    assertTrue(pruned.metric("network_bytes_after") > 0);
+    ModelMetadata metadata = ModelBundle.load(context.files(), pruned.artifacts().get("model"))
+        .metadata();
+    assertEquals(prunedVersion, metadata.modelVersion());
+    assertEquals("max_f1", metadata.decisionThreshold().rule());
+
+    StageResult scored = new ScoreJob().run(with("score", "scoring.model_version=" + prunedVersion));
+    assertEquals(prunedVersion, scored.artifacts().get("model_version"));
+    assertEquals(ROWS, scored.metric("rows_scored"));
+  }
+
+  private RunContext with(String command, String... overrides) {
+    return new RunContext(RunContext.newRunId(), null, command, context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), overrides),
+        context.warehouse(), context.spark());
+  }
+
+  private static java.nio.file.Path newDir(java.nio.file.Path path) {
+    try {
+      return Files.createDirectories(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -17,7 +17,7 @@ class NetworkFactoryTest {
   void layersFollowTheConfigAndEndInATwoClassSoftmax() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
         List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null, null, null,
-        null, null);
+        null, null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 
@@ -40,7 +40,7 @@ class NetworkFactoryTest {
   @Test
   void learningRateDecayIsAnEpochSchedule() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, 0.01, null, null,
-        null, null, null, 0.5, null);
+        null, null, null, 0.5, null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 

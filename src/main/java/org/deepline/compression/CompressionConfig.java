@@ -1,0 +1,42 @@
+package org.deepline.compression;
+
+import java.util.List;
+import org.deepline.config.ConfigErrors;
+
+/**
+ * Post-training compression ({@code compress}).
+ *
+ * @param method         {@code int8} (per-layer int8 weight quantisation) or {@code prune}
+ *                       (magnitude pruning to {@code target_sparsity})
+ * @param targetSparsity {@code prune} only: share of each layer's weights set to zero, in (0, 1)
+ * @param modelVersion   the model to compress; the newest registered model of the data set trained
+ *                       on the run date or earlier when absent
+ */
+public record CompressionConfig(String method, Double targetSparsity, String modelVersion) {
+  public static final String INT8 = "int8";
+  public static final String PRUNE = "prune";
+  public static final List<String> METHODS = List.of(INT8, PRUNE);
+  public static final double DEFAULT_TARGET_SPARSITY = 0.5;
+
+  public CompressionConfig {
+    method = method == null ? INT8 : method;
+  }
+
+  public static CompressionConfig defaults() {
+    return new CompressionConfig(null, null, null);
+  }
+
+  /** The sparsity pruning aims at: the configured one or {@value #DEFAULT_TARGET_SPARSITY}. */
+  public double sparsity() {
+    return targetSparsity == null ? DEFAULT_TARGET_SPARSITY : targetSparsity;
+  }
+
+  public void validate(ConfigErrors errors) {
+    errors.requireOneOf(method, METHODS, "method");
+    if (targetSparsity != null) {
+      errors.require(PRUNE.equals(method), "target_sparsity", "has no effect with method " + method
+          + "; remove it or set method to " + PRUNE);
+      errors.requireFraction(targetSparsity, "target_sparsity", false, false);
+    }
+  }
+}
