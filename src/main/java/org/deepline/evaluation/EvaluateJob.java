@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deepline.baselines.BaselineLadder;
 import org.deepline.config.LabelConfig;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
@@ -178,7 +179,8 @@ public final class EvaluateJob implements Stage {
       EvaluationReport report = new EvaluationReport(EvaluationReport.SCHEMA_VERSION,
           context.dataset(), context.runId(), context.runDate(), model.modelVersion(),
           config.split(), threshold.source(), Instant.now().toString(), summary, slices,
-          behavioural, comparison, verdict);
+          behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
+              bundle.metadata().validationMetrics(), BaselineLadder.MODELS));
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));
       context.files().writeText(dir + "/" + HTML_REPORT, HtmlReport.render(report));

@@ -32,11 +32,15 @@ import org.deepline.metrics.SliceMetrics;
  * @param champion         the champion and the challenger on the same rows; null when there is no
  *                         champion
  * @param blessing         the verdict
+ * @param baselines        the validation ROC AUC of the network and of each baseline of the ladder
+ *                         its train run fitted on the same features and rows, network first; empty
+ *                         for a model trained without the ladder (and in reports written before it)
  */
 public record EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
     String modelVersion, String split, String thresholdSource, String generatedAt,
     BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
-    List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing) {
+    List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
+    List<Baseline> baselines) {
   public static final int SCHEMA_VERSION = 2;
 
   public EvaluationReport {
@@ -51,6 +55,37 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     Objects.requireNonNull(blessing, "blessing");
     slices = slices == null ? List.of() : List.copyOf(slices);
     behavioural = behavioural == null ? List.of() : List.copyOf(behavioural);
+    baselines = baselines == null ? List.of() : List.copyOf(baselines);
+  }
+
+  /** One row of the baseline comparison: a model of the train run and its validation ROC AUC. */
+  public record Baseline(String model, double validationRocAuc) {
+    /** The row of the network itself. */
+    public static final String NETWORK = "network";
+    private static final String PREFIX = "baseline_";
+    private static final String SUFFIX = "_validation_roc_auc";
+
+    /**
+     * The rows a model's validation metrics hold: the network's {@code validation_roc_auc}, then
+     * each {@code baseline_<model>_validation_roc_auc} in the ladder's order; empty without a
+     * ladder.
+     */
+    public static List<Baseline> fromValidationMetrics(Map<String, Double> metrics,
+        List<String> ladderOrder) {
+      List<Baseline> rows = new java.util.ArrayList<>();
+      for (String model : ladderOrder) {
+        Double auc = metrics.get(PREFIX + model + SUFFIX);
+        if (auc != null) {
+          rows.add(new Baseline(model, auc));
+        }
+      }
+      Double network = metrics.get("validation_roc_auc");
+      if (rows.isEmpty() || network == null) {
+        return List.of();
+      }
+      rows.add(0, new Baseline(NETWORK, network));
+      return rows;
+    }
   }
 
   /** The chosen threshold: the one the confusion matrix and the verdict are given at. */

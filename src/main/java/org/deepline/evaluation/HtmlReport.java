@@ -75,6 +75,7 @@ public final class HtmlReport {
         calibrationTable(metrics.calibration()),
         slices(report.slices()),
         behavioural(report.behavioural()),
+        baselines(report.baselines()),
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
             + report.schemaVersion() + " · generated " + report.generatedAt()));
@@ -334,6 +335,39 @@ public final class HtmlReport {
     }
     return section.add(Html.el("table").add(head("Test", "Type", "Rows", "Failure rate", "Result",
         "Detail"), rows));
+  }
+
+  /**
+   * The baseline ladder of the model's train run: a network that loses to a plain model says so
+   * where people read the verdict, not only in a log line.
+   */
+  private static Element baselines(List<EvaluationReport.Baseline> baselines) {
+    Element section = Html.el("section").cls("wide").attr("id", "baselines")
+        .add(Html.el("h2").text("Baselines"));
+    if (baselines.isEmpty()) {
+      return section.add(Html.el("p").cls("note").text("The model was trained without the "
+          + "baseline ladder (baselines.enabled)."));
+    }
+    double network = baselines.get(0).validationRocAuc();
+    EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
+        .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
+        .orElseThrow();
+    Element rows = Html.el("tbody");
+    for (EvaluationReport.Baseline baseline : baselines) {
+      rows.add(Html.el("tr").add(Html.el("td").text(baseline.model()),
+          Html.el("td").text(metric(baseline.validationRocAuc())),
+          Html.el("td").text(EvaluationReport.Baseline.NETWORK.equals(baseline.model()) ? ""
+              : signedMetric(network - baseline.validationRocAuc()))));
+    }
+    String summary = network >= best.validationRocAuc()
+        ? "The network beats the best baseline, " + best.model() + ", by "
+            + metric(network - best.validationRocAuc()) + " of validation ROC AUC."
+        : "The network LOSES to the " + best.model() + " baseline by "
+            + metric(best.validationRocAuc() - network) + " of validation ROC AUC: prefer the "
+            + "baseline until the network improves.";
+    return section.add(Html.el("p").cls(network >= best.validationRocAuc() ? "note" : "note fail")
+            .text(summary + " Fitted by the train run on the same features and rows."),
+        Html.el("table").add(head("Model", "Validation ROC AUC", "Network minus this"), rows));
   }
 
   private static Element champion(EvaluationReport.ChampionComparison comparison) {

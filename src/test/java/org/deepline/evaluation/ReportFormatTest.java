@@ -99,6 +99,19 @@ class ReportFormatTest {
   }
 
   @Test
+  void htmlSaysWhenTheNetworkLosesToABaselineOfItsTrainRun() {
+    String html = HtmlReport.render(fixedReport());
+    assertTrue(html.contains("The network LOSES to the logistic_regression baseline by 0.0060 of "
+        + "validation ROC AUC"), "losing network");
+    EvaluationReport report = fixedReport();
+    String without = HtmlReport.render(new EvaluationReport(report.schemaVersion(),
+        report.dataset(), report.runId(), report.runDate(), report.modelVersion(), report.split(),
+        report.thresholdSource(), report.generatedAt(), report.metrics(), report.slices(),
+        report.behavioural(), report.champion(), report.blessing(), null));
+    assertTrue(without.contains("trained without the baseline ladder"), "no ladder");
+  }
+
+  @Test
   void htmlShowsUndefinedMetricsAsNotAvailable() {
     Summary metrics = fixedReport().metrics();
     Summary singleClass = new Summary(metrics.count(), 0, Double.NaN, Double.NaN,
@@ -110,7 +123,7 @@ class ReportFormatTest {
     String html = HtmlReport.render(new EvaluationReport(report.schemaVersion(), report.dataset(),
         report.runId(), report.runDate(), report.modelVersion(), report.split(),
         report.thresholdSource(), report.generatedAt(), singleClass, List.of(), List.of(), null,
-        report.blessing()));
+        report.blessing(), List.of()));
 
     assertTrue(html.contains("<td>ROC AUC</td><td colspan=\"1\">n/a</td>"), "n/a ROC AUC");
     assertTrue(html.contains("Not defined: the split holds a single class."));
@@ -195,14 +208,20 @@ class ReportFormatTest {
             + "against the expected decrease"));
     return new EvaluationReport(EvaluationReport.SCHEMA_VERSION, "churn",
         "20240630T021500-a1b2c3", "2024-06-30", "v7", "test", "scoring.threshold",
-        "2024-06-30T02:31:07Z", metrics, slices, behavioural, champion, verdict);
+        "2024-06-30T02:31:07Z", metrics, slices, behavioural, champion, verdict,
+        // A network that loses to the logistic regression of its own train run, by 0.006.
+        List.of(new EvaluationReport.Baseline("network", 0.8405),
+            new EvaluationReport.Baseline("majority", 0.5),
+            new EvaluationReport.Baseline("logistic_regression", 0.8465),
+            new EvaluationReport.Baseline("gbt", 0.8312)));
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,
       EvaluationReport.ChampionComparison champion) {
     return new EvaluationReport(report.schemaVersion(), dataset, report.runId(), report.runDate(),
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
-        report.metrics(), report.slices(), report.behavioural(), champion, report.blessing());
+        report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
+        report.baselines());
   }
 
   private static void assertMatchesGolden(String actual, String fileName) throws IOException {
