@@ -63,7 +63,9 @@ class S3WarehouseIT {
     settings.setProperty("s3proxy.authorization", "aws-v2-or-v4");
     settings.setProperty("s3proxy.identity", ACCESS_KEY);
     settings.setProperty("s3proxy.credential", SECRET_KEY);
-    settings.setProperty("jclouds.provider", "filesystem-nio2");
+    // Not filesystem-nio2, which S3Proxy suggests instead: it serves S3A's directory marker
+    // "_delta_log/_commits/" as a file, and Delta then cannot create its log directory.
+    settings.setProperty("jclouds.provider", "filesystem");
     settings.setProperty("jclouds.filesystem.basedir", root.resolve("data").toString());
     Path properties = root.resolve("s3proxy.properties");
     try (Writer out = Files.newBufferedWriter(properties)) {
