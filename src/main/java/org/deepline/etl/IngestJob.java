@@ -82,8 +82,8 @@ public final class IngestJob implements Stage {
       if (jdbc.incremental()) {
         LOG.info("ingest: {} rows with {} above {} up to {}", jdbc.describe(),
             jdbc.watermarkColumn(), since.orElse("(none: full load)"), extract.highWatermark());
-        mark = Optional.of(new Watermarks.Mark(jdbc.describe(), jdbc.watermarkColumn(),
-            extract.highWatermark(), 0, context.runId(), runDate));
+        mark = Optional.of(Watermarks.Mark.planned(jdbc.describe(), jdbc.watermarkColumn(),
+            extract.highWatermark(), context.runId(), runDate));
       }
     } else {
       source = SourceReader.read(spark, sourceConfig, config.schema());
@@ -124,9 +124,8 @@ public final class IngestJob implements Stage {
     // watermark where it was, and the next run reads the same changes again.
     if (mark.isPresent()) {
       Watermarks.Mark planned = mark.get();
-      Watermarks.record(spark, context.table(Table.WATERMARKS), new Watermarks.Mark(
-          planned.source(), planned.column(), planned.value(), rows(spark, bronze, runDate),
-          planned.runId(), runDate));
+      Watermarks.record(spark, context.table(Table.WATERMARKS),
+          planned.withRows(rows(spark, bronze, runDate)));
       if (planned.value() != null) {
         result.artifact("source_watermark", planned.value());
       }

@@ -47,7 +47,17 @@ public final class Watermarks {
    * no rows yet), how many rows it read, and the run that read them.
    */
   public record Mark(String source, String column, String value, long rows, String runId,
-      String runDate) {}
+      String runDate) {
+    /** The mark a load plans to record, before it knows how many rows it read. */
+    public static Mark planned(String source, String column, String value, String runId,
+        String runDate) {
+      return new Mark(source, column, value, 0, runId, runDate);
+    }
+
+    public Mark withRows(long read) {
+      return new Mark(source, column, value, read, runId, runDate);
+    }
+  }
 
   /**
    * The watermark the load of {@code runDate} starts after: the one recorded by the latest earlier
