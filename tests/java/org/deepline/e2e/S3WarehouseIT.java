@@ -16,9 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,8 @@ class S3WarehouseIT {
   private static Process s3;
   private static int port;
   private static Path log;
+  /** The endpoint's directory: its settings, its log and the buckets' objects. */
+  private static Path root;
 
   @BeforeAll
   static void startS3() throws Exception {
@@ -55,7 +60,7 @@ class S3WarehouseIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Path root = Files.createTempDirectory("deepline-s3");
+    root = Files.createTempDirectory("deepline-s3");
     // A bucket of the filesystem backend is a directory under its base directory.
     Files.createDirectories(root.resolve("data").resolve(BUCKET));
     Properties settings = new Properties();
@@ -99,9 +104,15 @@ class S3WarehouseIT {
   }
 
   @AfterAll
-  static void stopS3() {
+  static void stopS3() throws Exception {
     if (s3 != null) {
       s3.destroy();
+      s3.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    }
+    if (root != null) {
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      }
     }
   }
 
