@@ -67,7 +67,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     } else {
       features.validate(errors.at("features"), columns, label);
     }
-    ingest.validate(errors.at("ingest"));
+    ingest.validate(errors.at("ingest"), schema);
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
         ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema));
     split.validate(errors.at("split"), columns);

@@ -20,6 +20,8 @@ public final class DeltaTables {
   public static final String RUN_DATE = "run_date";
   /** The operation metric of a Delta write commit that counts the rows it wrote. */
   private static final String NUM_OUTPUT_ROWS = "numOutputRows";
+  /** The version of a table that does not exist yet. */
+  private static final long NO_VERSION = -1;
 
   private DeltaTables() {}
 
@@ -87,7 +89,8 @@ public final class DeltaTables {
   public static Written replaceRunDateCounted(Dataset<Row> rows, String path, String runDate) {
     SparkSession spark = rows.sparkSession();
     Dataset<Row> dated = rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"));
-    if (!exists(spark, path)) {
+    long before = exists(spark, path) ? latestVersion(spark, path) : NO_VERSION;
+    if (before == NO_VERSION) {
       dated.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RUN_DATE).save(path);
     } else {
       checkCompatible(read(spark, path).schema(), dated.schema(), path);
@@ -99,6 +102,11 @@ public final class DeltaTables {
     }
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
     TableRef table = new TableRef(path, last.getLong(0));
+    if (last.getLong(0) == before) {
+      // Delta records no commit for a write that neither adds nor removes a file
+      // (spark.databricks.delta.skipRecordingEmptyCommits): no rows to an already empty date.
+      return new Written(table, OptionalLong.of(0));
+    }
     if (last.isNullAt(1)) {
       return new Written(table, OptionalLong.empty());
     }

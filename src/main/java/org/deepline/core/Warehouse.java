@@ -11,6 +11,7 @@ import java.nio.file.Paths;
  *
  * <pre>{@code
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
+ * <root>/<dataset>/watermarks
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
@@ -102,7 +103,9 @@ public final class Warehouse {
 
   /** The Delta tables kept for each data set. */
   public enum Table {
-    BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS;
+    BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS,
+    /** The high-water marks of incremental database loads (etl's Watermarks). */
+    WATERMARKS;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -3,6 +3,8 @@ package org.deepline.etl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,6 +41,18 @@ public final class IngestJob implements Stage {
       "malformed line: field count or quoting does not match the header";
   private static final String JSON_MALFORMED = "malformed record: not valid JSON";
 
+  /** Where a JDBC source's {@code user_env} and {@code password_env} are looked up. */
+  private final UnaryOperator<String> environment;
+
+  public IngestJob() {
+    this(System::getenv);
+  }
+
+  /** An ingest job that reads credentials from {@code environment} instead of the process's. */
+  public IngestJob(UnaryOperator<String> environment) {
+    this.environment = environment;
+  }
+
   @Override
   public String command() {
     return "ingest";
@@ -55,14 +69,33 @@ public final class IngestJob implements Stage {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
 
-    SourceReader.Source source = SourceReader.read(spark, config.source(), config.schema());
+    SourceConfig sourceConfig = config.source();
+    Optional<Watermarks.Mark> mark = Optional.empty();
+    SourceReader.Source source;
+    if (sourceConfig.isJdbc()) {
+      JdbcConfig jdbc = sourceConfig.jdbc();
+      Optional<String> since = jdbc.incremental() ? Watermarks.since(spark,
+          context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
+          : Optional.empty();
+      JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, environment);
+      source = SourceReader.fromDatabase(extract.rows(), sourceConfig, config.schema());
+      if (jdbc.incremental()) {
+        LOG.info("ingest: {} rows with {} above {} up to {}", jdbc.describe(),
+            jdbc.watermarkColumn(), since.orElse("(none: full load)"), extract.highWatermark());
+        mark = Optional.of(Watermarks.Mark.planned(jdbc.describe(), jdbc.watermarkColumn(),
+            extract.highWatermark(), context.runId(), runDate));
+      }
+    } else {
+      source = SourceReader.read(spark, sourceConfig, config.schema());
+    }
     if (!source.renamed().isEmpty()) {
       LOG.info("ingest: source columns renamed for Delta (source -> column): {}", source.renamed());
     }
     DeltaTables.Written bronze;
     try {
-      if (source.rows().isEmpty()) {
-        throw new DeeplineException("source " + config.source().path() + ": no data rows");
+      // An incremental load that finds no changed row is a success that loads nothing.
+      if (mark.isEmpty() && source.rows().isEmpty()) {
+        throw new DeeplineException("source " + sourceConfig.describe() + ": no data rows");
       }
       bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), config.schema()),
           context.table(Table.BRONZE), runDate);
@@ -73,12 +106,30 @@ public final class IngestJob implements Stage {
     }
 
     Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), config);
-    DeltaTables.Written silver = DeltaTables.replaceRunDateCounted(silver(typed),
-        context.table(Table.SILVER), runDate);
+    Optional<SilverUpsert.Merged> merged = config.ingest().upsert()
+        ? Optional.of(SilverUpsert.merge(silver(typed), context.table(Table.SILVER),
+            config.schema(), runDate))
+        : Optional.empty();
+    DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
+        : DeltaTables.replaceRunDateCounted(silver(typed), context.table(Table.SILVER), runDate);
     DeltaTables.Written quarantine = DeltaTables.replaceRunDateCounted(quarantine(typed),
         context.table(Table.QUARANTINE), runDate);
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
     result.metric("columns_renamed", source.renamed().size());
+    merged.ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
+        .metric("rows_silver_updated", m.updated())
+        .metric("rows_silver_unchanged", m.unchanged())
+        .metric("rows_silver_deleted", m.deleted()));
+    // Only now, with bronze, silver and quarantine committed and reconciled: a failed load leaves the
+    // watermark where it was, and the next run reads the same changes again.
+    if (mark.isPresent()) {
+      Watermarks.Mark planned = mark.get();
+      Watermarks.record(spark, context.table(Table.WATERMARKS),
+          planned.withRows(rows(spark, bronze, runDate)));
+      if (planned.value() != null) {
+        result.artifact("source_watermark", planned.value());
+      }
+    }
     if (!source.renamed().isEmpty()) {
       result.artifact("column_renames", Json.writeCompact(source.renamed()));
     }
@@ -133,7 +184,7 @@ public final class IngestJob implements Stage {
       throw new DeeplineException("ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
           + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
     }
-    double quarantined = (double) quarantineRows / bronzeRows;
+    double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
     double limit = context.config().ingest().maxQuarantineFraction();
     if (quarantined > limit) {
       throw new DeeplineException(String.format(Locale.ROOT,

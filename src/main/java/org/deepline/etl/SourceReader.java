@@ -85,9 +85,23 @@ public final class SourceReader {
       case SourceConfig.JSON -> json(spark, source);
       case SourceConfig.PARQUET, SourceConfig.ORC -> typedFiles(spark, source);
       case SourceConfig.DELTA -> delta(spark, source);
+      case SourceConfig.JDBC -> throw new IllegalArgumentException(
+          "a jdbc source is read by JdbcSource, then shaped by fromDatabase");
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
-    Source renamed = flattenAndRename(raw, location);
+    Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
+    requireDeclaredColumns(renamed, source, schema);
+    return renamed;
+  }
+
+  /**
+   * Rows a JDBC source read ({@link JdbcSource}), shaped like a file source's: typed like Parquet, no
+   * malformed records, and the table or query (never the credentials) in {@value #SOURCE_FILE}.
+   */
+  public static Source fromDatabase(Dataset<Row> rows, SourceConfig source, SchemaConfig schema) {
+    String described = source.describe();
+    Source renamed = flattenAndRename(withNoCorruptRecords(rows), described,
+        functions.lit(described));
     requireDeclaredColumns(renamed, source, schema);
     return renamed;
   }
@@ -115,7 +129,7 @@ public final class SourceReader {
       }
     }
     return failure instanceof RuntimeException runtime ? runtime
-        : new IllegalStateException("reading " + config.path() + " failed", failure);
+        : new IllegalStateException("reading " + config.describe() + " failed", failure);
   }
 
   /** The first URI in {@code message} under {@code location}: a file of the source. */
@@ -264,7 +278,7 @@ public final class SourceReader {
    * Flattens nested structs into {@code parent_child} columns and gives every column its Delta-safe
    * name; the corrupt-record column stays as it is and the source file is added.
    */
-  private static Source flattenAndRename(Dataset<Row> raw, String location) {
+  private static Source flattenAndRename(Dataset<Row> raw, String location, Column sourceFile) {
     List<Leaf> leaves = new ArrayList<>();
     for (StructField field : raw.schema().fields()) {
       if (!field.name().equals(CORRUPT_RECORD)) {
@@ -287,7 +301,7 @@ public final class SourceReader {
       selected.add(leaves.get(i).value().as(name));
     }
     selected.add(functions.col(CORRUPT_RECORD));
-    selected.add(functions.col("_metadata.file_path").as(SOURCE_FILE));
+    selected.add(sourceFile.as(SOURCE_FILE));
     return new Source(raw.select(selected.toArray(Column[]::new)), renamed, location);
   }
 
@@ -321,13 +335,14 @@ public final class SourceReader {
       return;
     }
     String where = SourceConfig.CSV.equals(config.format()) ? "the CSV header" : "the source columns";
+    String name = config.describe();
     String hint = source.renamed().isEmpty() ? "" : " (renamed for Delta: " + source.renamed() + ")";
     if (present.isEmpty() && SourceConfig.JSON.equals(config.format()) && !config.multiLine()) {
       // Spark found no field in any line: a pretty-printed document read line by line.
       hint += "; no line is a JSON object: if each file is one (multi-line) JSON document, set "
           + "source.multi_line: true";
     }
-    throw new DeeplineException("source " + config.path() + ": declared column(s) " + missing
+    throw new DeeplineException("source " + name + ": declared column(s) " + missing
         + " missing from " + where + " " + present + hint);
   }
 }

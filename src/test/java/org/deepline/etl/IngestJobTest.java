@@ -184,4 +184,54 @@ class IngestJobTest {
     assertTrue(error.getMessage().contains("column kind was string and is now int"),
         error.getMessage());
   }
+
+  private static RunContext onDate(DeeplineConfig config, Path warehouse, String runDate) {
+    return new RunContext(RunContext.newRunId(), null, "ingest", runDate, config,
+        org.deepline.core.Warehouse.at(warehouse.toString()), SparkTestSession.get());
+  }
+
+  private static List<String> silverRows(RunContext context) {
+    return DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
+        .orderBy("id")
+        .select(functions.concat_ws(" ", functions.col("id"), functions.col("amount"),
+            functions.col(DeltaTables.RUN_DATE).cast("string")))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void upsertLeavesSilverAloneOnARepeatAndUpdatesCorrectedKeys(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n2,2.0,b,no\n3,3.0,a,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv, ""), "ingest.upsert=true");
+    Path warehouse = dir.resolve("wh");
+    new IngestJob().run(onDate(config, warehouse, "2026-11-22"));
+
+    StageResult repeat = new IngestJob().run(onDate(config, warehouse, "2026-11-23"));
+    assertEquals(0, repeat.metric("rows_silver_inserted"));
+    assertEquals(0, repeat.metric("rows_silver_updated"));
+    assertEquals(3, repeat.metric("rows_silver_unchanged"));
+    assertEquals(List.of("1 1.0 2026-11-22", "2 2.0 2026-11-22", "3 3.0 2026-11-22"),
+        silverRows(onDate(config, warehouse, "2026-11-23")));
+
+    TestRuns.writeFile(dir, "toy.csv", HEADER + "2,2.5,b,no\n4,4.0,c,yes\n");
+    StageResult corrected = new IngestJob().run(onDate(config, warehouse, "2026-11-24"));
+    assertEquals(1, corrected.metric("rows_silver_inserted"));
+    assertEquals(1, corrected.metric("rows_silver_updated"));
+    assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22",
+        "4 4.0 2026-11-24"), silverRows(onDate(config, warehouse, "2026-11-24")));
+
+    // Re-running a date replaces what that date loaded: key 4 is gone from the corrected batch.
+    TestRuns.writeFile(dir, "toy.csv", HEADER + "2,2.5,b,no\n");
+    StageResult rerun = new IngestJob().run(onDate(config, warehouse, "2026-11-24"));
+    assertEquals(1, rerun.metric("rows_silver_deleted"));
+    assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22"),
+        silverRows(onDate(config, warehouse, "2026-11-24")));
+  }
+
+  @Test
+  void upsertWithoutAKeyIsAConfigError(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n");
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        config(csv, "").replace("\"key\": [\"id\"], ", ""), "ingest.upsert=true"));
+    assertTrue(error.getMessage().contains("ingest.upsert: needs schema.key"), error.getMessage());
+  }
 }

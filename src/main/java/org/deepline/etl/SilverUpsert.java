@@ -1,0 +1,89 @@
+package org.deepline.etl;
+
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.TableRef;
+
+/**
+ * Writes a load's silver rows into silver as an upsert on the schema's key ({@code ingest.upsert}),
+ * with one Delta {@code MERGE}: a key silver does not have yet is inserted, a key whose declared
+ * columns changed (a late correction) is updated, with the run date of this load, and a key whose
+ * values are the same is left alone, so that loading the same batch again changes nothing. Rows of
+ * this run date that the batch no longer has are deleted, so that re-running a date still replaces
+ * what that date loaded. The batch has unique keys: ingest quarantines records that share one.
+ *
+ * <p>Silver then holds the latest version of each key, under the run date of the load that last
+ * changed it.
+ *
+ * <pre>{@code
+ * SilverUpsert.Merged merged = SilverUpsert.merge(silverRows, silverPath, schema, "2026-11-24");
+ * merged.inserted(); merged.updated(); // from the MERGE's commit
+ * }</pre>
+ */
+public final class SilverUpsert {
+  private static final String TARGET = "silver";
+  private static final String BATCH = "batch";
+
+  private SilverUpsert() {}
+
+  /**
+   * A merge's commit: the table (with the batch's size as its row count, what ingest reconciles with
+   * bronze) and how many rows it inserted, updated and deleted.
+   */
+  public record Merged(DeltaTables.Written written, long inserted, long updated, long deleted) {
+    public long unchanged() {
+      return written.rows().orElseThrow() - inserted - updated;
+    }
+  }
+
+  public static Merged merge(Dataset<Row> batch, String path, SchemaConfig schema, String runDate) {
+    SparkSession spark = batch.sparkSession();
+    long batchRows = batch.count();
+    if (!DeltaTables.exists(spark, path)) {
+      DeltaTables.Written created = DeltaTables.replaceRunDateCounted(batch, path, runDate);
+      return new Merged(new DeltaTables.Written(created.table(), OptionalLong.of(batchRows)),
+          batchRows, 0, 0);
+    }
+    Dataset<Row> dated = batch.withColumn(DeltaTables.RUN_DATE, functions.lit(runDate).cast("date"));
+    String sameKey = schema.key().stream()
+        .map(k -> TARGET + ".`" + k + "` = " + BATCH + ".`" + k + "`")
+        .collect(Collectors.joining(" AND "));
+    Column changed = compared(schema).stream()
+        .map(c -> functions.not(functions.col(TARGET + ".`" + c + "`")
+            .eqNullSafe(functions.col(BATCH + ".`" + c + "`"))))
+        .reduce(Column::or)
+        .orElseThrow();
+    DeltaTable.forPath(spark, path).as(TARGET)
+        .merge(dated.as(BATCH), sameKey)
+        .whenMatched(changed).updateAll()
+        .whenNotMatched().insertAll()
+        .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE)
+            .equalTo(functions.lit(runDate).cast("date"))).delete()
+        .execute();
+    Row last = DeltaTable.forPath(spark, path).history(1)
+        .select("version", "operationMetrics").head();
+    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
+    return new Merged(new DeltaTables.Written(new TableRef(path, last.getLong(0)),
+        OptionalLong.of(batchRows)), metric(metrics, "numTargetRowsInserted"),
+        metric(metrics, "numTargetRowsUpdated"), metric(metrics, "numTargetRowsDeleted"));
+  }
+
+  private static long metric(Map<String, String> metrics, String name) {
+    String value = metrics.get(name);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  /** The declared columns compared to tell a correction from a repeat: every one of the schema. */
+  static List<String> compared(SchemaConfig schema) {
+    return schema.columns().stream().map(ColumnSpec::name).toList();
+  }
+}

@@ -1,0 +1,259 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.deepline.config.ConfigErrors;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.RowAssertions;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code source.format: jdbc} against a real PostgreSQL server that the test starts. */
+class JdbcSourceTest {
+  private static final String PASSWORD = "pg-test-secret-5d1e";
+  private static final String USER_ENV = "LOANS_DB_USER";
+  private static final String PASSWORD_ENV = "LOANS_DB_PASSWORD";
+  private static final UnaryOperator<String> ENVIRONMENT =
+      Map.of(USER_ENV, PostgresServer.USER, PASSWORD_ENV, PASSWORD)::get;
+  private static final String DAY_1 = "2026-11-23";
+  private static final String DAY_2 = "2026-11-24";
+  private static final String DAY_3 = "2026-11-25";
+
+  private static PostgresServer postgres;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    postgres = PostgresServer.start(PASSWORD);
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private static void createLoans(String table) throws Exception {
+    postgres.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, amount numeric(10, 2), "
+            + "kind text, label text, updated_at timestamp NOT NULL)",
+        "INSERT INTO " + table + " VALUES "
+            + "(1, 10.50, 'a', 'yes', '2026-11-22 08:00:00.000001'), "
+            + "(2, 20.00, 'b', 'no', '2026-11-22 09:00:00'), "
+            + "(3, 30.25, 'a', 'no', '2026-11-22 10:00:00'), "
+            + "(4, 40.00, 'c', 'yes', '2026-11-22 11:00:00')");
+  }
+
+  private static DeeplineConfig config(String jdbc) {
+    return TestRuns.configFromJson("""
+        {"dataset": "loans",
+         "source": {"format": "jdbc", "jdbc": {"url": "%s", "user_env": "%s", "password_env": "%s",
+                    %s}},
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int", "nullable": false},
+           {"name": "amount", "type": "double"},
+           {"name": "kind", "type": "string"},
+           {"name": "label", "type": "string", "nullable": false}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 0.0},
+         "features": {"numeric": ["amount"], "categorical": ["kind"]}}
+        """.formatted(postgres.url(), USER_ENV, PASSWORD_ENV, jdbc));
+  }
+
+  private static DeeplineConfig incremental(String table) {
+    return config("\"table\": \"" + table + "\", \"watermark_column\": \"updated_at\", "
+        + "\"partition_column\": \"id\", \"num_partitions\": 2");
+  }
+
+  private static RunContext context(DeeplineConfig config, Path warehouse, String runDate) {
+    return new RunContext(RunContext.newRunId(), null, "ingest", runDate, config,
+        Warehouse.at(warehouse.toString()), SparkTestSession.get());
+  }
+
+  private static StageResult ingest(DeeplineConfig config, Path warehouse, String runDate) {
+    return new IngestJob(ENVIRONMENT).run(context(config, warehouse, runDate));
+  }
+
+  private static List<String> silverOf(RunContext context) {
+    return DeltaTables.slice(SparkTestSession.get(), DeltaTables.ref(SparkTestSession.get(),
+            context.table(Table.SILVER)), context.runDate())
+        .orderBy("id")
+        .select(functions.concat_ws(" ", functions.col("id"), functions.col("amount"),
+            functions.col("label")))
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  private static List<String> watermarks(Path warehouse) {
+    return DeltaTables.read(SparkTestSession.get(),
+            Warehouse.at(warehouse.toString()).table("loans", Table.WATERMARKS))
+        .orderBy(DeltaTables.RUN_DATE)
+        .select(functions.concat_ws(" ", functions.col(DeltaTables.RUN_DATE).cast("string"),
+            functions.col(Watermarks.VALUE), functions.col(Watermarks.ROWS)))
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void fullLoadThenIncrementalLoadReadsOnlyTheChangedRows(@TempDir Path dir) throws Exception {
+    createLoans("loans_incremental");
+    DeeplineConfig config = incremental("loans_incremental");
+    Path warehouse = dir.resolve("wh");
+
+    StageResult full = ingest(config, warehouse, DAY_1);
+    assertEquals(4, full.metric("rows_read"));
+    assertEquals(List.of("1 10.5 yes", "2 20.0 no", "3 30.25 no", "4 40.0 yes"),
+        silverOf(context(config, warehouse, DAY_1)));
+
+    postgres.execute(
+        "UPDATE loans_incremental SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2",
+        "INSERT INTO loans_incremental VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
+    StageResult changes = ingest(config, warehouse, DAY_2);
+    assertEquals(2, changes.metric("rows_read"));
+    assertEquals(List.of("2 22.0 no", "5 50.0 no"), silverOf(context(config, warehouse, DAY_2)));
+    assertEquals("2026-11-23 13:00:00", changes.artifacts().get("source_watermark"));
+
+    // A re-run of the date starts from the previous date's watermark again: same rows, replaced.
+    StageResult rerun = ingest(config, warehouse, DAY_2);
+    assertEquals(2, rerun.metric("rows_read"));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 13:00:00 2"),
+        watermarks(warehouse));
+
+    // No change since: a load that reads nothing, succeeds and keeps the watermark.
+    StageResult nothing = ingest(config, warehouse, DAY_3);
+    assertEquals(0, nothing.metric("rows_read"));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 13:00:00 2",
+        "2026-11-25 2026-11-23 13:00:00 0"), watermarks(warehouse));
+    assertEquals(List.of("jdbc:" + postgres.url().substring("jdbc:".length())
+            + " table loans_incremental"),
+        DeltaTables.read(SparkTestSession.get(), context(config, warehouse, DAY_2)
+            .table(Table.BRONZE)).select(SourceReader.SOURCE_FILE).distinct()
+            .as(Encoders.STRING()).collectAsList());
+    for (StageResult result : List.of(full, changes, rerun, nothing)) {
+      assertFalse(result.toString().contains(PASSWORD), "the password leaked into the result");
+    }
+  }
+
+  @Test
+  void aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges(@TempDir Path dir)
+      throws Exception {
+    createLoans("loans_failing");
+    DeeplineConfig config = incremental("loans_failing");
+    Path warehouse = dir.resolve("wh");
+    ingest(config, warehouse, DAY_1);
+
+    postgres.execute(
+        "UPDATE loans_failing SET label = NULL, updated_at = '2026-11-23 12:00:00' WHERE id = 3",
+        "UPDATE loans_failing SET amount = 41.00, updated_at = '2026-11-23 12:30:00' WHERE id = 4");
+    DeeplineException failed = assertThrows(DeeplineException.class,
+        () -> ingest(config, warehouse, DAY_2));
+    assertTrue(failed.getMessage().contains("1 of 2 rows (50.0%) quarantined"), failed.getMessage());
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4"), watermarks(warehouse));
+
+    postgres.execute(
+        "UPDATE loans_failing SET label = 'no', updated_at = '2026-11-23 14:00:00' WHERE id = 3");
+    StageResult fixed = ingest(config, warehouse, DAY_2);
+    assertEquals(2, fixed.metric("rows_read"));
+    assertEquals(List.of("3 30.25 no", "4 41.0 yes"), silverOf(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 14:00:00 2"),
+        watermarks(warehouse));
+  }
+
+  @Test
+  void aQueryIsReadInTheConfiguredRangesOfItsPartitionColumn() throws Exception {
+    createLoans("loans_query");
+    JdbcConfig jdbc = config("\"query\": \"SELECT id, amount, kind, label FROM loans_query "
+        + "WHERE kind = 'a'\", \"partition_column\": \"id\", \"num_partitions\": 3, "
+        + "\"lower_bound\": \"0\", \"upper_bound\": \"6\"").source().jdbc();
+
+    JdbcSource.Extract extract = JdbcSource.extract(SparkTestSession.get(), jdbc, Optional.empty(),
+        ENVIRONMENT);
+
+    assertEquals(3, extract.rows().rdd().getNumPartitions());
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "a"), RowFactory.create(3, "a")),
+        extract.rows().select("id", "kind"), 0.0, "id");
+  }
+
+  @Test
+  void aMissingTableOrColumnIsNamedInTheError(@TempDir Path dir) throws Exception {
+    createLoans("loans_named");
+    Path warehouse = dir.resolve("wh");
+    DeeplineException noTable = assertThrows(DeeplineException.class,
+        () -> ingest(incremental("loans_nowhere"), warehouse, DAY_1));
+    assertTrue(noTable.getMessage().contains("table loans_nowhere: ERROR: relation "
+        + "\"loans_nowhere\" does not exist"), noTable.getMessage());
+
+    DeeplineException noWatermark = assertThrows(DeeplineException.class, () -> ingest(config(
+        "\"table\": \"loans_named\", \"watermark_column\": \"changed_at\""), warehouse, DAY_1));
+    assertTrue(noWatermark.getMessage().contains("column \"changed_at\" does not exist"),
+        noWatermark.getMessage());
+
+    DeeplineException noPartition = assertThrows(DeeplineException.class, () -> ingest(config(
+        "\"table\": \"loans_named\", \"partition_column\": \"row_no\""), warehouse, DAY_1));
+    assertTrue(noPartition.getMessage().contains("column \"row_no\" does not exist"),
+        noPartition.getMessage());
+
+    DeeplineException noDeclared = assertThrows(DeeplineException.class, () -> ingest(config(
+        "\"query\": \"SELECT id, amount, kind FROM loans_named\""), warehouse, DAY_1));
+    assertTrue(noDeclared.getMessage().contains("declared column(s) [label] missing from the source "
+        + "columns [id, amount, kind]"), noDeclared.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(),
+        Warehouse.at(warehouse.toString()).table("loans", Table.BRONZE)), "no table is written");
+  }
+
+  @Test
+  void credentialsComeFromTheEnvironmentAndNeverShowInErrors() throws Exception {
+    createLoans("loans_secret");
+    JdbcConfig jdbc = config("\"table\": \"loans_secret\"").source().jdbc();
+
+    DeeplineException unset = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
+        SparkTestSession.get(), jdbc, Optional.empty(), Map.of(USER_ENV, "deepline")::get));
+    assertEquals("source.jdbc.password_env: environment variable LOANS_DB_PASSWORD is not set",
+        unset.getMessage());
+
+    String wrong = "wrong-" + PASSWORD;
+    DeeplineException refused = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
+        SparkTestSession.get(), jdbc, Optional.empty(),
+        Map.of(USER_ENV, PostgresServer.USER, PASSWORD_ENV, wrong)::get));
+    assertTrue(refused.getMessage().contains("password authentication failed for user \"deepline\""),
+        refused.getMessage());
+    assertFalse(refused.getMessage().contains(wrong), refused.getMessage());
+  }
+
+  @Test
+  void credentialsInTheUrlAndAmbiguousReadsAreConfigErrors() {
+    ConfigErrors errors = new ConfigErrors();
+    new JdbcConfig("jdbc:postgresql://etl:s3cr3t@db/loans", "loans", "SELECT 1", "U", "P", null,
+        null, "0", null, null, null).validate(errors.at("jdbc"));
+    assertEquals(List.of(
+        "jdbc.url: credentials in the URL are not accepted (they would be written to run records "
+            + "and logs); name environment variables in user_env and password_env",
+        "jdbc.table: give exactly one of table and query",
+        "jdbc.partition_column: is required with lower_bound and upper_bound",
+        "jdbc.lower_bound: give both lower_bound and upper_bound, or neither (then they are found "
+            + "with a MIN/MAX query)"), errors.messages());
+    ConfigErrors inUrlParameters = new ConfigErrors();
+    new JdbcConfig("jdbc:postgresql://db/loans?user=etl&password=s3cr3t", "loans", null, "U", "P",
+        null, null, null, null, null, null).validate(inUrlParameters);
+    assertFalse(inUrlParameters.messages().toString().contains("s3cr3t"));
+    assertEquals(1, inUrlParameters.messages().size());
+  }
+}
