@@ -3,12 +3,8 @@ package org.deepline.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +20,7 @@ import org.deepline.metrics.BinaryMetrics.OperatingPoint;
 import org.deepline.metrics.BinaryMetrics.PrPoint;
 import org.deepline.metrics.BinaryMetrics.Summary;
 import org.deepline.metrics.SliceMetrics;
+import org.deepline.testing.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,19 +32,14 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 class ReportFormatTest {
-  private static final String UPDATE_GOLDEN = "deepline.updateGolden";
-  private static final Path GOLDEN_DIR = Path.of("src", "test", "resources", "golden");
-  /** Where a mismatching output is written, for {@code diff} against its golden file. */
-  private static final Path ACTUAL_DIR = Path.of("target", "golden-actual");
-
   @Test
   void jsonMatchesGoldenFile() throws IOException {
-    assertMatchesGolden(Json.write(fixedReport()), "evaluation_report.json");
+    GoldenFiles.assertMatches(Json.write(fixedReport()), "evaluation_report.json");
   }
 
   @Test
   void htmlMatchesGoldenFile() throws IOException {
-    assertMatchesGolden(HtmlReport.render(fixedReport()), "evaluation_report.html");
+    GoldenFiles.assertMatches(HtmlReport.render(fixedReport()), "evaluation_report.html");
   }
 
   @Test
@@ -222,43 +214,5 @@ class ReportFormatTest {
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
         report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
         report.baselines());
-  }
-
-  private static void assertMatchesGolden(String actual, String fileName) throws IOException {
-    Path golden = GOLDEN_DIR.resolve(fileName);
-    if (Boolean.getBoolean(UPDATE_GOLDEN)) {
-      Files.createDirectories(GOLDEN_DIR);
-      Files.writeString(golden, actual, StandardCharsets.UTF_8);
-      return;
-    }
-    if (!Files.exists(golden)) {
-      fail("no golden file " + golden + "; create it with -D" + UPDATE_GOLDEN + "=true");
-    }
-    // A checkout with CRLF line endings must not fail the comparison.
-    String expected = Files.readString(golden, StandardCharsets.UTF_8).replace("\r\n", "\n");
-    String normalized = actual.replace("\r\n", "\n");
-    if (!expected.equals(normalized)) {
-      Path actualCopy = ACTUAL_DIR.resolve(fileName);
-      Files.createDirectories(ACTUAL_DIR);
-      Files.writeString(actualCopy, normalized, StandardCharsets.UTF_8);
-      fail(fileName + " differs from its golden file at " + firstDifference(expected, normalized)
-          + "\nsee: diff " + golden + " " + actualCopy
-          + "\nif the change is intended, rerun with -D" + UPDATE_GOLDEN
-          + "=true and review the diff of " + golden);
-    }
-  }
-
-  private static String firstDifference(String expected, String actual) {
-    String[] expectedLines = expected.split("\n", -1);
-    String[] actualLines = actual.split("\n", -1);
-    int shared = Math.min(expectedLines.length, actualLines.length);
-    for (int i = 0; i < shared; i++) {
-      if (!expectedLines[i].equals(actualLines[i])) {
-        return "line " + (i + 1) + ":\n  expected: " + expectedLines[i]
-            + "\n  actual:   " + actualLines[i];
-      }
-    }
-    return "line " + (shared + 1) + ": expected " + expectedLines.length + " lines, got "
-        + actualLines.length;
   }
 }

@@ -40,9 +40,25 @@ public final class GoldenFiles {
       Path actualCopy = ACTUAL_DIR.resolve(fileName);
       Files.createDirectories(ACTUAL_DIR);
       Files.writeString(actualCopy, normalized, StandardCharsets.UTF_8);
-      fail(fileName + " differs from its golden file\nsee: diff " + golden + " " + actualCopy
+      fail(fileName + " differs from its golden file at " + firstDifference(expected, normalized)
+          + "\nsee: diff " + golden + " " + actualCopy
           + "\nif the change is intended, rerun with -D" + UPDATE_GOLDEN
           + "=true and review the diff of " + golden);
     }
+  }
+
+  /** The first line where the two texts part, for the failure message. */
+  private static String firstDifference(String expected, String actual) {
+    String[] expectedLines = expected.split("\n", -1);
+    String[] actualLines = actual.split("\n", -1);
+    int shared = Math.min(expectedLines.length, actualLines.length);
+    for (int i = 0; i < shared; i++) {
+      if (!expectedLines[i].equals(actualLines[i])) {
+        return "line " + (i + 1) + ":\n  expected: " + expectedLines[i]
+            + "\n  actual:   " + actualLines[i];
+      }
+    }
+    return "line " + (shared + 1) + ": expected " + expectedLines.length + " lines, got "
+        + actualLines.length;
   }
 }
