@@ -49,9 +49,8 @@ public final class CompressJob implements Stage {
   public StageResult run(RunContext context) {
     CompressionConfig config = context.config().compression();
     ModelRegistry registry = new ModelRegistry(context.spark(), context.warehouse());
-    ModelRegistry.ModelEntry source = config.modelVersion() == null
-        ? registry.latest(context.dataset(), context.runDate())
-        : registry.resolve(context.dataset(), config.modelVersion());
+    ModelRegistry.ModelEntry source = registry.named(context.dataset(), context.runDate(),
+        config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), source.path());
     ModelMetadata metadata = bundle.metadata();
     RunContext.Input features = context.input(Table.FEATURES);

@@ -56,9 +56,8 @@ public final class ScoreJob implements Stage {
     SparkSession spark = context.spark();
     ScoringConfig config = context.config().scoring();
     ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
-    ModelRegistry.ModelEntry model = config.modelVersion() == null
-        ? registry.latest(context.dataset(), context.runDate())
-        : registry.resolve(context.dataset(), config.modelVersion());
+    ModelRegistry.ModelEntry model = registry.named(context.dataset(), context.runDate(),
+        config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), model.path());
     double threshold = threshold(config, bundle);
     String thresholdSource = thresholdSource(config, bundle);

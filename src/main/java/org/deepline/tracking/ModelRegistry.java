@@ -164,6 +164,15 @@ public final class ModelRegistry {
         "no model " + versionOrAlias + " of " + dataset + " in " + path));
   }
 
+  /**
+   * The model a stage of {@code runDate} works with: the one {@code versionOrAlias} names, or, when
+   * that is null, the {@link #latest} trained on or before the date. What {@code score} and
+   * {@code compress} do with their {@code model_version} keys.
+   */
+  public ModelEntry named(String dataset, String runDate, String versionOrAlias) {
+    return versionOrAlias == null ? latest(dataset, runDate) : resolve(dataset, versionOrAlias);
+  }
+
   /** Gives {@code alias} to {@code modelVersion}, which must be a registered version of the data set. */
   public AliasChange setAlias(String dataset, String alias, String modelVersion) {
     requireAliasName(alias);
