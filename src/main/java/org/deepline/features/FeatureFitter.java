@@ -161,10 +161,11 @@ public final class FeatureFitter {
     List<Column> aggregates = new ArrayList<>();
     for (String name : bounded) {
       List<Double> clip = config.transformOf(name).clip();
-      List<Double> quantiles = clip == null ? List.of(0.0, 1.0) : clip;
-      aggregates.add(functions.percentile_approx(observedValue(name),
-          functions.array(functions.lit(quantiles.get(0)), functions.lit(quantiles.get(1))),
-          functions.lit(MEDIAN_ACCURACY)));
+      // The clip quantiles when clipping; otherwise only the minimum (log1p's floor) is needed.
+      aggregates.add(clip == null ? functions.lit(null)
+          : functions.percentile_approx(observedValue(name),
+              functions.array(functions.lit(clip.get(0)), functions.lit(clip.get(1))),
+              functions.lit(MEDIAN_ACCURACY)));
       aggregates.add(functions.min(observedValue(name)));
     }
     Row row = train.agg(aggregates.get(0),
@@ -172,14 +173,13 @@ public final class FeatureFitter {
     for (int i = 0; i < bounded.size(); i++) {
       String name = bounded.get(i);
       NumericTransformSpec spec = config.transformOf(name);
-      if (row.isNullAt(2 * i)) {
+      if (row.isNullAt(2 * i + 1)) {
         throw new DeeplineException("features.numeric: " + name
             + " has no value in the training split; drop it or fix the source");
       }
-      List<Double> quantiles = row.getList(2 * i);
-      double lower = spec.clip() != null ? quantiles.get(0)
-          : row.getDouble(2 * i + 1);
-      double upper = spec.clip() != null ? quantiles.get(1) : Double.NaN;
+      List<Double> quantiles = spec.clip() == null ? null : row.getList(2 * i);
+      double lower = quantiles != null ? quantiles.get(0) : row.getDouble(2 * i + 1);
+      double upper = quantiles != null ? quantiles.get(1) : Double.NaN;
       if (spec.log1p() && !(lower > LOG1P_POLE)) {
         throw new DeeplineException("features.numeric_transforms." + name + ".log1p: needs values "
             + "above -1, but the training " + (spec.clip() != null ? "lower clip bound" : "minimum")
