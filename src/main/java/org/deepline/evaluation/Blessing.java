@@ -68,7 +68,7 @@ public final class Blessing {
     absolute(checks, challenger, "ece", config.maxEce(), false);
     if (champion != null) {
       String metric = config.metric();
-      checks.add(compare("champion:" + metric, metric,
+      checks.add(compare("champion:" + metric, metric, metric,
           challenger.metrics().get(metric), champion.metrics().get(metric), config.maxDrop(),
           "max_drop"));
       for (Map.Entry<String, Double> slice : champion.slices().entrySet()) {
@@ -76,7 +76,7 @@ public final class Blessing {
         if (mine == null || mine.isNaN() || slice.getValue() == null || slice.getValue().isNaN()) {
           continue;
         }
-        checks.add(compare("champion:" + metric + "[" + slice.getKey() + "]",
+        checks.add(compare("champion:" + metric + "[" + slice.getKey() + "]", metric,
             metric + " on " + slice.getKey(), mine, slice.getValue(), config.maxSliceDrop(),
             "max_slice_drop"));
       }
@@ -118,17 +118,17 @@ public final class Blessing {
 
   /**
    * The challenger may trail the champion by at most {@code margin}: for a metric where lower is
-   * better, trailing means being higher.
+   * better, trailing means being higher. {@code what} is only the text the check is reported as.
    */
-  private static Check compare(String name, String what, Double challenger, Double champion,
-      double margin, String marginKey) {
+  private static Check compare(String name, String metric, String what, Double challenger,
+      Double champion, double margin, String marginKey) {
     if (challenger == null || challenger.isNaN()) {
       return new Check(name, false, what + " of the challenger is not defined");
     }
     if (champion == null || champion.isNaN()) {
       return new Check(name, true, what + " of the champion is not defined: nothing to trail");
     }
-    boolean lowerIsBetter = BlessingConfig.LOWER_IS_BETTER.stream().anyMatch(what::startsWith);
+    boolean lowerIsBetter = BlessingConfig.LOWER_IS_BETTER.contains(metric);
     double behind = lowerIsBetter ? challenger - champion : champion - challenger;
     boolean passed = behind <= margin;
     String relation = behind > 0 ? number(behind) + " behind" : number(-behind) + " ahead of";

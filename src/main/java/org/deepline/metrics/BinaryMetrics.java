@@ -292,13 +292,8 @@ public final class BinaryMetrics {
   private static List<BinTotals> binTotals(Dataset<Row> predictions, Column probability,
       Column label, Column bin, Column validProbability, Column validLabel, double[] thresholds) {
     Column positive = label.equalTo(POSITIVE);
-    Column clipped = functions.least(
-        functions.greatest(probability, functions.lit(LOG_LOSS_EPSILON)),
-        functions.lit(1 - LOG_LOSS_EPSILON));
-    Column likelihood = functions.when(positive, clipped)
-        .otherwise(functions.lit(1.0).minus(clipped));
-    Column loss = functions.negate(functions.log(likelihood));
-    Column squaredError = functions.pow(probability.minus(label), 2);
+    Column loss = logLoss(probability, positive);
+    Column squaredError = squaredError(probability, label);
     List<Column> aggregates = new ArrayList<>(List.of(
         functions.count(functions.lit(1)),
         countWhere(positive),
@@ -332,6 +327,20 @@ public final class BinaryMetrics {
           row.getDouble(4), row.getDouble(5), 0, 0, tp, fp));
     }
     return totals;
+  }
+
+  /** A row's log loss, its probability clipped to [{@value #LOG_LOSS_EPSILON}, 1 - that]. */
+  static Column logLoss(Column probability, Column positive) {
+    Column clipped = functions.least(
+        functions.greatest(probability, functions.lit(LOG_LOSS_EPSILON)),
+        functions.lit(1 - LOG_LOSS_EPSILON));
+    return functions.negate(functions.log(
+        functions.when(positive, clipped).otherwise(functions.lit(1.0).minus(clipped))));
+  }
+
+  /** A row's Brier term: the squared gap between its probability and its 0/1 label. */
+  static Column squaredError(Column probability, Column label) {
+    return functions.pow(probability.minus(label), 2);
   }
 
   static Column countWhere(Column condition) {

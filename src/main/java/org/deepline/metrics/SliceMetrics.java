@@ -97,18 +97,27 @@ public final class SliceMetrics {
     Column probability = functions.col(PROBABILITY);
     Column positive = functions.col(LABEL).equalTo(BinaryMetrics.POSITIVE);
     Column predicted = probability.geq(threshold);
-    Column clipped = functions.least(
-        functions.greatest(probability, functions.lit(BinaryMetrics.LOG_LOSS_EPSILON)),
-        functions.lit(1 - BinaryMetrics.LOG_LOSS_EPSILON));
-    Column loss = functions.negate(functions.log(
-        functions.when(positive, clipped).otherwise(functions.lit(1.0).minus(clipped))));
+    Column loss = BinaryMetrics.logLoss(probability, positive);
+    // Two jobs read the exploded rows (the totals, then the AUCs); the scored rows come from a join
+    // with silver, which would otherwise run twice.
+    bySlice.persist();
+    try {
+      return slices(bySlice, columns, minRows, threshold, positive, predicted, loss);
+    } finally {
+      bySlice.unpersist();
+    }
+  }
+
+  private static List<Slice> slices(Dataset<Row> bySlice, List<String> columns, long minRows,
+      double threshold, Column positive, Column predicted, Column loss) {
+    Column probability = functions.col(PROBABILITY);
     List<Row> totals = bySlice.groupBy(SLICE)
         .agg(functions.count(functions.lit(1)),
             BinaryMetrics.countWhere(positive),
             BinaryMetrics.countWhere(positive.and(predicted)),
             BinaryMetrics.countWhere(functions.not(positive).and(predicted)),
             functions.sum(loss),
-            functions.sum(functions.pow(probability.minus(functions.col(LABEL)), 2)))
+            functions.sum(BinaryMetrics.squaredError(probability, functions.col(LABEL))))
         .collectAsList();
     Map<String, Long> valuesPerColumn = new HashMap<>();
     for (Row row : totals) {
