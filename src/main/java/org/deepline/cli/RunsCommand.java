@@ -73,9 +73,10 @@ final class RunsCommand {
       if (limit <= 0) {
         throw new DeeplineException("--limit: must be > 0, got " + limit);
       }
-      List<RunRecord> records = registry().all().stream()
-          .filter(r -> dataset == null || dataset.equals(r.dataset()))
-          .limit(limit).toList();
+      // Without a data set only the newest files are read; runs of one data set may be anywhere.
+      List<RunRecord> records = dataset == null ? registry().recent(limit)
+          : registry().all().stream().filter(r -> dataset.equals(r.dataset())).limit(limit)
+              .toList();
       StringBuilder text = new StringBuilder();
       records.forEach(r -> text.append(String.format(Locale.ROOT,
           "%-22s %-9s %-10s %-10s %-9s %8.1f s%n", r.runId(), r.command(), r.dataset(),

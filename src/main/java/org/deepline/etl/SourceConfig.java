@@ -57,6 +57,9 @@ public record SourceConfig(String format, String path, Map<String, String> optio
       if (path != null) {
         errors.add("path", "does not apply to format jdbc (the source is source.jdbc)");
       }
+      if (!options.isEmpty()) {
+        errors.add("options", "do not apply to format jdbc (its settings are under source.jdbc)");
+      }
     } else {
       errors.requireNonBlank(path, "path");
       if (jdbc != null) {

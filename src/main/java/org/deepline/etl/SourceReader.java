@@ -119,12 +119,12 @@ public final class SourceReader {
       }
       Matcher header = HEADER_MISMATCH.matcher(message);
       if (header.find()) {
-        return new DeeplineException("source " + config.path() + ": "
+        return new DeeplineException("source " + config.describe() + ": "
             + header.group().lines().map(String::strip).collect(Collectors.joining(" ")));
       }
       String file = sourceFile(message, source.location());
       if (file != null) {
-        return new DeeplineException("source " + config.path() + ": cannot read file " + file + " as "
+        return new DeeplineException("source " + config.describe() + ": cannot read file " + file + " as "
             + config.format() + ": " + rootReason(cause), failure);
       }
     }

@@ -138,7 +138,7 @@ public final class ModelRegistry {
 
   public ModelEntry version(String dataset, String modelVersion) {
     return find(dataset, modelVersion, null).orElseThrow(() -> new DeeplineException(
-        "scoring.model_version: no model " + modelVersion + " of " + dataset + " in " + path));
+        "no model " + modelVersion + " of " + dataset + " in " + path));
   }
 
   /** The model version that holds {@code alias} (e.g. {@link #CHAMPION}) in the data set, if any. */

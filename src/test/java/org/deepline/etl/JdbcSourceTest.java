@@ -256,4 +256,16 @@ class JdbcSourceTest {
     assertFalse(inUrlParameters.messages().toString().contains("s3cr3t"));
     assertEquals(1, inUrlParameters.messages().size());
   }
+
+  @Test
+  void readerOptionsAndAPathDoNotApplyToJdbc() {
+    ConfigErrors errors = new ConfigErrors().at("source");
+    new SourceConfig("jdbc", "data/loans.csv", Map.of("sep", ";"), null,
+        new JdbcConfig("jdbc:postgresql://db/loans", "loans", null, "U", "P", null, null, null,
+            null, null, null)).validate(errors);
+    assertEquals(List.of(
+        "source.path: does not apply to format jdbc (the source is source.jdbc)",
+        "source.options: do not apply to format jdbc (its settings are under source.jdbc)"),
+        errors.messages());
+  }
 }

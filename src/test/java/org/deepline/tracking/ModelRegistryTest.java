@@ -82,6 +82,11 @@ class ModelRegistryTest {
         () -> models.resolve("churn", "staging"));
     assertTrue(noHolder.getMessage().startsWith("no model of churn holds the alias staging"),
         noHolder.getMessage());
+    DeeplineException unknownVersion = assertThrows(DeeplineException.class,
+        () -> models.named("churn", "2026-11-30", "20990101T000000-ffffff"));
+    assertTrue(unknownVersion.getMessage().startsWith("no model 20990101T000000-ffffff of churn in "),
+        unknownVersion.getMessage());
+    assertEquals(V2, models.named("churn", "2026-11-30", V2).modelVersion());
   }
 
   @Test
