@@ -1,7 +1,7 @@
 package org.deepline.baselines;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * The baseline ladder trained next to the network on the same features and splits.

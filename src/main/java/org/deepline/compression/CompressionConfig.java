@@ -1,7 +1,7 @@
 package org.deepline.compression;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * Post-training compression ({@code compress}).

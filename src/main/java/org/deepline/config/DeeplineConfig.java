@@ -3,6 +3,7 @@ package org.deepline.config;
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.compression.CompressionConfig;
+import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.SchemaConfig;

@@ -17,7 +17,9 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.deepline.core.Columns;
+import org.deepline.core.ConfigErrors;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.SqlExpressions;
 import org.deepline.etl.ColumnSpec;
 
 /**

@@ -2,7 +2,7 @@ package org.deepline.etl;
 
 import java.util.List;
 import java.util.Set;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * One declared column of the silver table.

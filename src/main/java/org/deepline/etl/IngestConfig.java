@@ -1,6 +1,6 @@
 package org.deepline.etl;
 
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * What ingest needs beyond the source and schema.

@@ -1,7 +1,7 @@
 package org.deepline.etl;
 
 import java.util.regex.Pattern;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * A database table or query read over JDBC ({@code source.format: jdbc}, PostgreSQL's driver is on

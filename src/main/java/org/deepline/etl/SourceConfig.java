@@ -2,7 +2,7 @@ package org.deepline.etl;
 
 import java.util.List;
 import java.util.Map;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * Where the raw data comes from.

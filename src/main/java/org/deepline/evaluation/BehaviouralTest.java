@@ -1,8 +1,8 @@
 package org.deepline.evaluation;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
-import org.deepline.config.SqlExpressions;
+import org.deepline.core.ConfigErrors;
+import org.deepline.core.SqlExpressions;
 
 /**
  * One behavioural test in the style of CheckList (Ribeiro et al., 2020): instead of one more average,

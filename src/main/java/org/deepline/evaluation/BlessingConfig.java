@@ -1,7 +1,7 @@
 package org.deepline.evaluation;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * When the judged model (the challenger) is blessed to replace the champion: it meets every absolute

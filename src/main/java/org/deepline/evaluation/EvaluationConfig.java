@@ -3,7 +3,7 @@ package org.deepline.evaluation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.metrics.BinaryMetrics;
 
 /**

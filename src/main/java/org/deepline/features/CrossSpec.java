@@ -1,7 +1,7 @@
 package org.deepline.features;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * A hashed feature cross: the combination of two categorical values, hashed into {@code buckets}

@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 
 /**

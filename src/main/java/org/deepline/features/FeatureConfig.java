@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.deepline.config.ConfigErrors;
 import org.deepline.config.LabelConfig;
+import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 
 /**

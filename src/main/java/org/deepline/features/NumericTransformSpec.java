@@ -1,7 +1,7 @@
 package org.deepline.features;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * How one numeric column becomes network input, declared under {@code features.numeric_transforms}

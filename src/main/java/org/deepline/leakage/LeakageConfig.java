@@ -1,6 +1,6 @@
 package org.deepline.leakage;
 
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * Thresholds of the leakage gate.

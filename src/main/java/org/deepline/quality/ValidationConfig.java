@@ -2,7 +2,7 @@ package org.deepline.quality;
 
 import java.util.List;
 import java.util.Map;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * Thresholds of the validate stage. Per-column ranges, allowed values and null limits are declared on

@@ -2,7 +2,7 @@ package org.deepline.sampling;
 
 import java.util.List;
 import java.util.Map;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 
 /**

@@ -1,7 +1,7 @@
 package org.deepline.scoring;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.metrics.DecisionThreshold;
 
 /**

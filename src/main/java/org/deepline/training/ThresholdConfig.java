@@ -1,6 +1,6 @@
 package org.deepline.training;
 
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.metrics.ThresholdRule;
 
 /**

@@ -1,7 +1,7 @@
 package org.deepline.training;
 
 import java.util.List;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 
 /**
  * The network and how it is trained with parameter averaging on Spark.

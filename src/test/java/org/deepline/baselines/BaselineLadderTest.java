@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.config.ConfigErrors;
+import org.deepline.core.ConfigErrors;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
+import org.deepline.core.SqlExpressions;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;

@@ -126,7 +126,7 @@ class RunRegistryTest {
         org.deepline.core.DeeplineException.class,
         () -> Warehouse.at("s3a://AKIAEXAMPLE:s3cr3t@bucket/wh"));
     assertFalse(error.getMessage().contains("s3cr3t"), error.getMessage());
-    org.deepline.config.ConfigErrors errors = new org.deepline.config.ConfigErrors();
+    org.deepline.core.ConfigErrors errors = new org.deepline.core.ConfigErrors();
     new SourceConfig("csv", "s3a://AKIAEXAMPLE:s3cr3t@bucket/raw.csv", null, null).validate(errors.at("source"));
     assertEquals(1, errors.messages().size());
     assertFalse(errors.messages().get(0).contains("s3cr3t"), errors.messages().get(0));

@@ -1,10 +1,9 @@
-package org.deepline.config;
+package org.deepline.core;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.deepline.core.DeeplineException;
 
 /**
  * Collects every problem of a config before anything runs, each named by its field path, so the user

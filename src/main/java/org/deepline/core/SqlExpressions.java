@@ -1,4 +1,4 @@
-package org.deepline.config;
+package org.deepline.core;
 
 import java.util.ArrayList;
 import java.util.HashSet;
