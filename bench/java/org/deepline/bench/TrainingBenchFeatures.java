@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.deepline.config.LabelConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
 

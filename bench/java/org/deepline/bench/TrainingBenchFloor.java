@@ -12,12 +12,12 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.deepline.config.LabelConfig;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.etl.LabelConfig;
 import org.deepline.training.FeatureChunk;
 import org.deepline.training.NetworkFactory;
 import org.deepline.training.TrainingConfig;
 import org.deepline.training.TrainingData;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -10,7 +10,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.deepline.config.LabelConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.metrics.ScoredLabels;
 
 /**

@@ -6,6 +6,7 @@ import org.deepline.compression.CompressionConfig;
 import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.SchemaConfig;
 import org.deepline.etl.SourceConfig;
 import org.deepline.evaluation.EvaluationConfig;

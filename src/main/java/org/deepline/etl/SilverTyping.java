@@ -14,7 +14,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.config.LabelConfig;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;

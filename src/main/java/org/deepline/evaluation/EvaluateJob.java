@@ -17,7 +17,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.baselines.BaselineLadder;
-import org.deepline.config.LabelConfig;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
@@ -27,6 +26,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
@@ -35,8 +35,8 @@ import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.scoring.ScoringConfig;
-import org.deepline.training.ModelBundle;
 import org.deepline.tracking.ModelRegistry;
+import org.deepline.training.ModelBundle;
 
 /**
  * Evaluate: judges the run date's predictions on one split (test by default), compares the model with

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.deepline.config.LabelConfig;
 import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
+import org.deepline.etl.LabelConfig;
 
 /**
  * Which columns become features and how.

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
-import org.deepline.config.LabelConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureConfig;
 import org.deepline.features.FeatureModel;

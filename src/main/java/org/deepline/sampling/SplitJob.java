@@ -6,7 +6,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.deepline.config.LabelConfig;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
@@ -15,6 +14,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 
 /**

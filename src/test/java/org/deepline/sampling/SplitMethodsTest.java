@@ -15,9 +15,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.config.LabelConfig;
 import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
+import org.deepline.etl.LabelConfig;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 

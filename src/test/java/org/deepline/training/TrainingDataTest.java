@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.config.LabelConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
 import org.deepline.testing.SparkTestSession;

@@ -1,4 +1,4 @@
-package org.deepline.config;
+package org.deepline.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +18,6 @@ import org.deepline.core.RunContext;
 import org.deepline.core.SqlExpressions;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
-import org.deepline.etl.IngestJob;
-import org.deepline.etl.RecordIds;
 import org.deepline.sampling.SplitJob;
 import org.deepline.testing.RowAssertions;
 import org.deepline.testing.SparkTestSession;

@@ -1,4 +1,4 @@
-package org.deepline.config;
+package org.deepline.etl;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +20,6 @@ import org.deepline.core.Columns;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.SqlExpressions;
-import org.deepline.etl.ColumnSpec;
 
 /**
  * The binary target, in one of two forms:
