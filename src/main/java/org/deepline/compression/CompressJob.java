@@ -47,7 +47,7 @@ public final class CompressJob implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    CompressionConfig config = context.config().compression();
+    CompressionConfig config = context.section(CompressionConfig.class);
     ModelRegistry registry = new ModelRegistry(context.spark(), context.warehouse());
     ModelRegistry.ModelEntry source = registry.named(context.dataset(), context.runDate(),
         config.modelVersion());

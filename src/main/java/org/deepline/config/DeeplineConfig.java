@@ -1,9 +1,12 @@
 package org.deepline.config;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.compression.CompressionConfig;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.JobConfig;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.LabelConfig;
@@ -21,12 +24,15 @@ import org.deepline.training.TrainingConfig;
  * One data set's job config: a JSON file in {@code conf/}, one section per stage. Sections a user
  * leaves out take the defaults documented on each section's record; source, schema, label and features
  * have no sensible default and are required.
+ *
+ * <p>Stages see it as a {@link JobConfig} and ask for their section by its record's type, so that
+ * this record, which imports every section, is imported by no stage.
  */
 public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
     BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
-    CompressionConfig compression) {
+    CompressionConfig compression) implements JobConfig {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -38,6 +44,30 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
+  }
+
+  /** The section whose record is of {@code type}: each section has a record type of its own. */
+  @Override
+  public <T> T section(Class<T> type) {
+    RecordComponent[] components = DeeplineConfig.class.getRecordComponents();
+    for (RecordComponent component : components) {
+      if (component.getType() == type) {
+        Object section;
+        try {
+          section = component.getAccessor().invoke(this);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read config section " + component.getName(), e);
+        }
+        if (section == null) {
+          throw new IllegalArgumentException("the job config has no " + component.getName()
+              + " section; it was not validated");
+        }
+        return type.cast(section);
+      }
+    }
+    throw new IllegalArgumentException("the job config has no section of type "
+        + type.getSimpleName() + "; it holds "
+        + Arrays.stream(components).map(RecordComponent::getName).toList());
   }
 
   /** Every problem of the config, each named by its path; empty when the config is usable. */

@@ -8,14 +8,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
-import org.deepline.config.DeeplineConfig;
 
 /**
  * What one run of one command knows: its identity, its date, the validated config, the warehouse and
  * the Spark session. Stages get everything through it and never read arguments or global state.
  */
 public record RunContext(String runId, String parentRunId, String command, String runDate,
-    DeeplineConfig config, Warehouse warehouse, SparkSession spark) {
+    JobConfig config, Warehouse warehouse, SparkSession spark) {
 
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT);
@@ -41,6 +40,11 @@ public record RunContext(String runId, String parentRunId, String command, Strin
 
   public String dataset() {
     return config.dataset();
+  }
+
+  /** The config section whose record is of {@code type}, e.g. {@code ScoringConfig.class}. */
+  public <T> T section(Class<T> type) {
+    return config.section(type);
   }
 
   public String table(Warehouse.Table table) {

@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
@@ -64,11 +63,11 @@ public final class IngestJob implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    DeeplineConfig config = context.config();
     SparkSession spark = context.spark();
     String runDate = context.runDate();
 
-    SourceConfig sourceConfig = config.source();
+    SourceConfig sourceConfig = context.section(SourceConfig.class);
+    SchemaConfig schema = context.section(SchemaConfig.class);
     Optional<Watermarks.Mark> mark = Optional.empty();
     SourceReader.Source source;
     if (sourceConfig.isJdbc()) {
@@ -77,7 +76,7 @@ public final class IngestJob implements Stage {
           context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
           : Optional.empty();
       JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, environment);
-      source = SourceReader.fromDatabase(extract.rows(), sourceConfig, config.schema());
+      source = SourceReader.fromDatabase(extract.rows(), sourceConfig, schema);
       if (jdbc.incremental()) {
         LOG.info("ingest: {} rows with {} above {} up to {}", jdbc.describe(),
             jdbc.watermarkColumn(), since.orElse("(none: full load)"), extract.highWatermark());
@@ -85,7 +84,7 @@ public final class IngestJob implements Stage {
             extract.highWatermark(), context.runId(), runDate));
       }
     } else {
-      source = SourceReader.read(spark, sourceConfig, config.schema());
+      source = SourceReader.read(spark, sourceConfig, schema);
     }
     if (!source.renamed().isEmpty()) {
       LOG.info("ingest: source columns renamed for Delta (source -> column): {}", source.renamed());
@@ -96,18 +95,19 @@ public final class IngestJob implements Stage {
       if (mark.isEmpty() && source.rows().isEmpty()) {
         throw new DeeplineException("source " + sourceConfig.describe() + ": no data rows");
       }
-      bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), config.schema()),
+      bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), schema),
           context.table(Table.BRONZE), runDate);
     } catch (DeeplineException e) {
       throw e;
     } catch (Exception e) {
-      throw SourceReader.explain(e, source, config.source());
+      throw SourceReader.explain(e, source, sourceConfig);
     }
 
-    Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), config);
-    Optional<SilverUpsert.Merged> merged = config.ingest().upsert()
+    Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), sourceConfig,
+        schema, context.section(LabelConfig.class));
+    Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
         ? Optional.of(SilverUpsert.merge(silver(typed), context.table(Table.SILVER),
-            config.schema(), runDate))
+            schema, runDate))
         : Optional.empty();
     DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
         : DeltaTables.replaceRunDateCounted(silver(typed), context.table(Table.SILVER), runDate);
@@ -145,11 +145,10 @@ public final class IngestJob implements Stage {
   }
 
   /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
-  public static Dataset<Row> typed(Dataset<Row> bronze, DeeplineConfig config) {
-    String malformed = SourceConfig.JSON.equals(config.source().format()) ? JSON_MALFORMED
-        : CSV_MALFORMED;
-    return SilverTyping.requireLabel(SilverTyping.apply(bronze, config.schema(), malformed),
-        config.label());
+  public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
+      LabelConfig label) {
+    String malformed = SourceConfig.JSON.equals(source.format()) ? JSON_MALFORMED : CSV_MALFORMED;
+    return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {
@@ -184,7 +183,7 @@ public final class IngestJob implements Stage {
           + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
     }
     double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
-    double limit = context.config().ingest().maxQuarantineFraction();
+    double limit = context.section(IngestConfig.class).maxQuarantineFraction();
     if (quarantined > limit) {
       throw new DeeplineException(String.format(Locale.ROOT,
           "ingest: %d of %d rows (%.1f%%) quarantined, more than ingest.max_quarantine_fraction %.1f%%;"
@@ -197,7 +196,7 @@ public final class IngestJob implements Stage {
         .metric("rows_silver", silverRows)
         .metric("rows_quarantined", quarantineRows)
         .metric("quarantine_fraction", quarantined);
-    LabelConfig label = context.config().label();
+    LabelConfig label = context.section(LabelConfig.class);
     if (label.isExpression()) {
       long labelNull = quarantineRows == 0 ? 0 : DeltaTables.slice(spark, quarantineRef, runDate)
           .where(functions.col("reason").contains(label.nullReason())).count();

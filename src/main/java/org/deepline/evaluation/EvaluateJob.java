@@ -91,7 +91,7 @@ public final class EvaluateJob implements Stage {
    * when set, else the threshold chosen on validation at training and stored with the model.
    */
   static ChosenThreshold chosenThreshold(RunContext context, ModelBundle bundle) {
-    ScoringConfig scoring = context.config().scoring();
+    ScoringConfig scoring = context.section(ScoringConfig.class);
     return new ChosenThreshold(ScoreJob.threshold(scoring, bundle),
         ScoreJob.thresholdSource(scoring, bundle));
   }
@@ -99,7 +99,7 @@ public final class EvaluateJob implements Stage {
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
-    EvaluationConfig config = context.config().evaluation();
+    EvaluationConfig config = context.section(EvaluationConfig.class);
     RunContext.Input predictions = context.input(Table.PREDICTIONS);
     RunContext.Input splits = context.input(Table.SPLITS);
     TableRef predictionsRef = predictions.ref();
@@ -136,7 +136,7 @@ public final class EvaluateJob implements Stage {
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
           silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
           judged, LabelConfig.LABEL,
-          rows -> ScoreJob.predict(rows, bundle, context.config().scoring().batchSize(),
+          rows -> ScoreJob.predict(rows, bundle, context.section(ScoringConfig.class).batchSize(),
               threshold.value(), context.runId()),
           threshold.value());
 
@@ -157,7 +157,7 @@ public final class EvaluateJob implements Stage {
             : slices(shared, silver, config, threshold.value());
         Dataset<Row> championScored = cache(cached, ScoreJob.predict(
                 silver.join(shared.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
-                championBundle, context.config().scoring().batchSize(), threshold.value(),
+                championBundle, context.section(ScoringConfig.class).batchSize(), threshold.value(),
                 context.runId())
             .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
             .join(shared.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID));

@@ -45,7 +45,8 @@ public final class FeatureJob implements Stage {
       FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
           runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
           splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-      FeatureModel model = FeatureFitter.fit(train, context.config().features(), provenance);
+      FeatureModel model = FeatureFitter.fit(train, context.section(FeatureConfig.class),
+          provenance);
       Dataset<Row> features = new FeatureTransform(model).transform(labelled)
           .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
               FeatureTransform.FEATURES);

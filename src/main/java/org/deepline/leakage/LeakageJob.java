@@ -6,13 +6,13 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.features.FeatureConfig;
 import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
 import org.deepline.quality.ConstraintResult;
@@ -37,7 +37,8 @@ public final class LeakageJob implements Stage {
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
-    DeeplineConfig config = context.config();
+    FeatureConfig features = context.section(FeatureConfig.class);
+    LeakageConfig leakage = context.section(LeakageConfig.class);
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splitsInput = context.input(Table.SPLITS);
     Dataset<Row> splits = splitsInput.rows().persist();
@@ -47,10 +48,9 @@ public final class LeakageJob implements Stage {
     try {
       List<ConstraintResult> results = new ArrayList<>();
       results.add(LeakageChecks.keyOverlap(splits));
-      results.add(LeakageChecks.sharedRows(labelled, config.features(),
-          config.leakage().maxSharedRowFraction()));
-      results.addAll(LeakageChecks.singleFeatureAuc(labelled, config.features(),
-          config.leakage().maxSingleFeatureAuc()));
+      results.add(LeakageChecks.sharedRows(labelled, features, leakage.maxSharedRowFraction()));
+      results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
+          leakage.maxSingleFeatureAuc()));
       results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));

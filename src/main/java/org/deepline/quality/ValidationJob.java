@@ -12,6 +12,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.SchemaConfig;
 
 /**
  * Validate: runs the schema's constraints on the run date's silver rows, keeps every verdict in the
@@ -35,8 +36,8 @@ public final class ValidationJob implements Stage {
     TableRef silverRef = DeltaTables.ref(spark, silverPath);
     // Possibly empty: an empty table is a failed size constraint, reported like any other.
     Dataset<Row> silver = DeltaTables.slice(spark, silverRef, context.runDate());
-    QualityCheck check = SchemaConstraints.forSilver(context.config().schema(),
-        context.config().validation());
+    QualityCheck check = SchemaConstraints.forSilver(context.section(SchemaConfig.class),
+        context.section(ValidationConfig.class));
     List<ConstraintResult> results = check.run(silver);
 
     TableRef qualityRef = ResultTable.write(context, check.name(), results,

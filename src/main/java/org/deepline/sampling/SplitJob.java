@@ -36,7 +36,8 @@ public final class SplitJob implements Stage {
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     RunContext.Input silver = context.input(Table.SILVER);
-    Dataset<Row> splits = split(silver.rows(), context.config().label(), context.config().split());
+    LabelConfig label = context.section(LabelConfig.class);
+    Dataset<Row> splits = split(silver.rows(), label, context.section(SplitConfig.class));
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
         context.runDate());
 
@@ -56,7 +57,7 @@ public final class SplitJob implements Stage {
     if (unlabelled > 0) {
       // Ingest quarantines rows without a label; silver written before that rule, or by hand, may not.
       throw new DeeplineException("split: " + unlabelled + " silver rows of " + context.runDate()
-          + " have no label (" + context.config().label().describe() + " is null); re-run ingest");
+          + " have no label (" + label.describe() + " is null); re-run ingest");
     }
     for (String required : List.of(StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION,
         StratifiedSplitter.TEST)) {

@@ -54,7 +54,7 @@ public final class ScoreJob implements Stage {
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
-    ScoringConfig config = context.config().scoring();
+    ScoringConfig config = context.section(ScoringConfig.class);
     ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
     ModelRegistry.ModelEntry model = registry.named(context.dataset(), context.runDate(),
         config.modelVersion());

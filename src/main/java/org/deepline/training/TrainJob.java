@@ -70,7 +70,7 @@ public final class TrainJob implements Stage {
 
   @Override
   public StageResult run(RunContext context) {
-    TrainingConfig config = context.config().training();
+    TrainingConfig config = context.section(TrainingConfig.class);
     RunContext.Input featuresInput = context.input(Table.FEATURES);
     TableRef featuresRef = featuresInput.ref();
     Dataset<Row> features = featuresInput.rows();
@@ -149,7 +149,7 @@ public final class TrainJob implements Stage {
       mismatches.add("features table version " + state.featuresVersion() + " (now "
           + featuresRef.version() + ")");
     }
-    TrainingConfig now = context.config().training().resolvedAs(state.training());
+    TrainingConfig now = context.section(TrainingConfig.class).resolvedAs(state.training());
     if (!state.training().equals(now)) {
       mismatches.add("training config " + state.training());
     }
@@ -272,7 +272,7 @@ public final class TrainJob implements Stage {
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
       Dataset<Row> features, long trainRows, double networkRocAuc) {
-    BaselineConfig config = context.config().baselines();
+    BaselineConfig config = context.section(BaselineConfig.class);
     if (!config.enabled()) {
       return BaselineComparison.NONE;
     }
@@ -281,7 +281,7 @@ public final class TrainJob implements Stage {
         features.where(functions.col(StratifiedSplitter.SPLIT)
             .equalTo(StratifiedSplitter.VALIDATION)),
         FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config,
-        context.config().training().seed());
+        context.section(TrainingConfig.class).seed());
     Map<String, Double> metrics = new LinkedHashMap<>();
     ladder.forEach(b -> metrics.put("baseline_" + b.model() + "_validation_roc_auc",
         b.validationRocAuc()));
@@ -317,7 +317,7 @@ public final class TrainJob implements Stage {
     validationMetrics.put("validation_loss", best.validationLoss());
     validationMetrics.putAll(baselines.metrics());
     String version = context.runId();
-    LabelConfig label = context.config().label();
+    LabelConfig label = context.section(LabelConfig.class);
     // On the best network's validation scores: the threshold belongs to the weights that ship.
     DecisionThreshold threshold = resolved.threshold().toRule().choose(outcome.bestScores());
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "

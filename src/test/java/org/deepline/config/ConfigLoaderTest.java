@@ -2,6 +2,7 @@ package org.deepline.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.deepline.compression.CompressionConfig;
 import org.deepline.core.DeeplineException;
+import org.deepline.etl.LabelConfig;
+import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
+import org.deepline.training.LayerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,6 +50,18 @@ class ConfigLoaderTest {
     assertEquals(0.5, config.scoring().threshold());
     assertEquals("test", config.evaluation().split());
     assertEquals("none", config.training().classWeights());
+  }
+
+  @Test
+  void stagesFindEachSectionByItsRecordType() {
+    DeeplineConfig config = ConfigLoader.load(CHURN, List.of());
+    assertSame(config.label(), config.section(LabelConfig.class));
+    assertSame(config.scoring(), config.section(ScoringConfig.class));
+    assertSame(config.compression(), config.section(CompressionConfig.class));
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> config.section(LayerSpec.class));
+    assertTrue(error.getMessage().startsWith("the job config has no section of type LayerSpec"),
+        error.getMessage());
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.SqlExpressions;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.sampling.SplitConfig;
 import org.deepline.sampling.SplitJob;
 import org.deepline.testing.RowAssertions;
 import org.deepline.testing.SparkTestSession;
@@ -67,7 +68,7 @@ class LabelExpressionTest {
     StageResult ingest = new IngestJob().run(context);
     Dataset<Row> splits = SplitJob.split(
         DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER)),
-        context.config().label(), context.config().split());
+        context.section(LabelConfig.class), context.section(SplitConfig.class));
 
     assertEquals(3, ingest.metric("rows_silver"));
     assertEquals(1, ingest.metric("rows_label_null"));
