@@ -155,6 +155,13 @@ class S3WarehouseIT {
     assertTrue(record.get("artifacts").get("evaluate.report_html").asText()
         .startsWith(warehouse + "/credit/reports/"), record.get("artifacts").toString());
     assertTrue(record.get("artifacts").get("train.model").asText().startsWith(warehouse));
+    // Credit runs the same pipeline as churn with only its config (SubmitPipelineIT runs churn).
+    JsonNode metrics = record.get("metrics");
+    assertEquals(4454, metrics.get("ingest.rows_read").asLong());
+    // Issue 7: at 0.5 this imbalanced set (class_weights none) had no predicted positive; the
+    // threshold chosen on validation (max F1) has some, and an F1 above 0.
+    assertTrue(metrics.get("train.validation_f1_at_threshold").asDouble() > 0, metrics.toString());
+    assertTrue(metrics.get("score.predicted_positive_rate").asDouble() > 0, metrics.toString());
     for (String text : List.of(run.out(), run.err(), shown.out(), shown.err())) {
       assertFalse(text.contains(SECRET_KEY), "the secret key leaked into output");
     }

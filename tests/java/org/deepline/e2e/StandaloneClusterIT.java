@@ -63,7 +63,7 @@ class StandaloneClusterIT {
    * Enough epochs that training is still running well after the first one, when an executor is
    * killed (patience as large, so early stopping cannot end it first).
    */
-  private static final int LONG_EPOCHS = 6;
+  private static final int LONG_EPOCHS = 4;
   private static final Duration KILL_WINDOW = Duration.ofMinutes(5);
   private static final Duration POLL = Duration.ofMillis(100);
   /**

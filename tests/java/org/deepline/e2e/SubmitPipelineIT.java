@@ -26,9 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SubmitPipelineIT {
   private static final String RUN_DATE = "2026-11-24";
   private static final double MIN_CHURN_AUC = 0.80;
-  private static final double MIN_CREDIT_AUC = 0.75;
-  private static final int RESUME_EPOCHS = 6;
-  private static final int KILL_AFTER_EPOCH = 3;
+  private static final int RESUME_EPOCHS = 4;
+  private static final int KILL_AFTER_EPOCH = 2;
   private static final long KILL_WAIT_MINUTES = 5;
   private static final long POLL_MILLIS = 200;
   /**
@@ -93,25 +92,6 @@ class SubmitPipelineIT {
     assertEquals("score", record.get("command").asText());
     assertEquals(7043, record.get("metrics").get("rows_scored").asLong(),
         "the date's predictions were replaced, not appended");
-  }
-
-  @Test
-  @Order(3)
-  void creditDataRunsThroughTheSamePipelineWithOnlyItsConfig() throws Exception {
-    Submit.Result run = submit("pipeline", "--conf", "conf/credit.json", "--warehouse",
-        warehouse.toString(), "--run-date", RUN_DATE);
-    assertEquals(0, run.code(), run.errTail());
-    JsonNode record = lastRun();
-    assertEquals("credit", record.get("dataset").asText());
-    double auc = record.get("metrics").get("evaluate.roc_auc").asDouble();
-    assertTrue(auc >= MIN_CREDIT_AUC, "credit test ROC AUC " + auc);
-    assertEquals(4454, record.get("metrics").get("ingest.rows_read").asLong());
-    // Issue 7: at 0.5 this imbalanced set (class_weights none) had no predicted positive; the
-    // threshold chosen on validation (max F1) has some, and an F1 above 0.
-    assertTrue(record.get("metrics").get("train.validation_f1_at_threshold").asDouble() > 0,
-        record.get("metrics").toString());
-    assertTrue(record.get("metrics").get("score.predicted_positive_rate").asDouble() > 0,
-        record.get("metrics").toString());
   }
 
   @Test
@@ -215,7 +195,7 @@ class SubmitPipelineIT {
     assertEquals(0, exported.code(), exported.errTail());
     JsonNode lastRun = lastRun();
     try (var experiments = Files.list(mlruns)) {
-      assertEquals(2, experiments.count(), "churn and credit");
+      assertEquals(1, experiments.count(), "one experiment per data set: churn");
     }
     try (var found = Files.find(mlruns, 2, (p, a) -> p.endsWith(lastRun.get("run_id").asText()))) {
       Path runDir = found.findFirst().orElseThrow();

@@ -102,6 +102,9 @@ public final class EvaluateJob implements Stage {
     EvaluationConfig config = context.section(EvaluationConfig.class);
     RunContext.Input predictions = context.input(Table.PREDICTIONS);
     RunContext.Input splits = context.input(Table.SPLITS);
+    // Checked on the schema, before any job: a misspelt slice column should not cost a scoring pass.
+    Dataset<Row> silver = context.input(Table.SILVER).rows();
+    requireSilverColumns(silver, config.slices().columns());
     TableRef predictionsRef = predictions.ref();
     List<Dataset<Row>> cached = new ArrayList<>();
     Dataset<Row> onSplit = cache(cached,
@@ -127,8 +130,6 @@ public final class EvaluateJob implements Stage {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
       }
-      Dataset<Row> silver = context.input(Table.SILVER).rows();
-      requireSilverColumns(silver, config.slices().columns());
       ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, options(config, threshold.value(), true));
