@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.deepline.config.ConfigErrors;
 
@@ -74,6 +75,9 @@ public record RestConfig(String url, String pagination, String records, String n
   static final Pattern SECRET_NAME = Pattern.compile("(?i)key|(.*[._-])?(api[._-]?key|apikey"
       + "|access[._-]?key|secret[._-]?key|private[._-]?key|token|secret|password|passwd|signature"
       + "|credentials?|authorization|auth)");
+  /** Headers the JDK's HTTP client sets itself and refuses to take from a caller. */
+  private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length",
+      "expect", "host", "upgrade");
   /** A field path: names separated by dots. */
   private static final Pattern FIELD_PATH = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)*");
 
@@ -156,7 +160,9 @@ public record RestConfig(String url, String pagination, String records, String n
       }
     });
     headers.keySet().forEach(name -> {
-      if (SECRET_NAME.matcher(name).matches()) {
+      if (CLIENT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        errors.add("headers." + name, "is set by the HTTP client and cannot be configured");
+      } else if (SECRET_NAME.matcher(name).matches()) {
         errors.add("headers." + name, "looks like a credential; keep it out of the config: name "
             + "the environment variable that holds it in bearer_token_env, or in api_key_env with "
             + "api_key_header " + name);

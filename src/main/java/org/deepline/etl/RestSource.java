@@ -147,6 +147,9 @@ public final class RestSource {
 
   /** Fetches every page, following the configured pagination. */
   public Fetched fetch() {
+    requests = 0;
+    retries = 0;
+    waitedMs = 0;
     Map<String, String> authHeaders = authHeaders();
     List<Record> records = new ArrayList<>();
     Set<String> fetched = new HashSet<>();
@@ -277,9 +280,18 @@ public final class RestSource {
       });
       case RestConfig.NEXT_LINK -> (config.next() != null ? field(page, config.nextPath())
           : RestUrls.nextLink(page.response().headers().allValues("Link")))
-          .map(link -> RestUrls.resolve(page.url(), link));
+          .map(link -> resolve(page, link));
       default -> Optional.empty();
     };
+  }
+
+  private String resolve(Page page, String link) {
+    try {
+      return RestUrls.resolve(page.url(), link);
+    } catch (IllegalArgumentException e) {
+      throw failure(page.number(), page.url(), "gives a next link that is not a valid URL: "
+          + shown(link));
+    }
   }
 
   /** A scalar field of the page; empty when it is missing, null or empty text. */
@@ -467,7 +479,9 @@ public final class RestSource {
       throw cause instanceof IOException io ? io : new IOException(cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      response.cancel(true);
+      throw new DeeplineException("source " + config.describe() + ": interrupted while waiting for "
+          + shown(url), e);
     }
   }
 

@@ -427,11 +427,12 @@ class RestSourceTest {
 
     ConfigErrors cursor = new ConfigErrors().at("rest");
     new RestConfig("https://h/p?sort_key=a&author=b", "cursor", null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, "X-Key", null, null, null)
-        .validate(cursor);
+        null, null, null, null, null, null, null, null, null, null, "X-Key", null, null,
+        Map.of("Host", "elsewhere")).validate(cursor);
     assertEquals(List.of("rest.next: is required with pagination cursor: the field that holds the "
             + "next cursor",
         "rest.api_key_env: is required with api_key_header or api_key_param: the environment "
-            + "variable that holds the key"), cursor.messages());
+            + "variable that holds the key",
+        "rest.headers.Host: is set by the HTTP client and cannot be configured"), cursor.messages());
   }
 }
