@@ -131,15 +131,16 @@ class RestSourceTest {
     return bronze.stream().map(r -> r.getString(1)).distinct().sorted().toList();
   }
 
+  /** Fetch only: the ingest path of fetched records is the same for every pagination style. */
   @Test
-  void withoutPaginationTheOnePageIsLoaded(@TempDir Path dir) {
-    RunContext context = context(dir, rest("/all", ""));
+  void withoutPaginationTheOnePageIsLoaded() {
+    RestSource.Fetched fetched = fetch(rest("/all", ""));
 
-    StageResult result = ingest(context);
-
-    assertEquals(List.of(api.url("/all")), assertEveryRecordLoaded(context, result, 1, List.of()));
-    assertEquals(0, result.metric("rest_retries"));
-    assertEquals(0, result.metric("rest_max_pages_reached"));
+    assertEquals(RECORDS, fetched.records().stream().map(RestSource.Record::json).toList());
+    assertEquals(List.of(api.url("/all")),
+        fetched.records().stream().map(RestSource.Record::url).distinct().toList());
+    assertEquals(Map.of("rest_pages", 1.0, "rest_requests", 1.0, "rest_retries", 0.0,
+        "rest_wait_seconds", 0.0, "rest_max_pages_reached", 0.0), fetched.metrics());
   }
 
   @Test
@@ -161,14 +162,14 @@ class RestSourceTest {
   }
 
   @Test
-  void offsetPagesWithoutAPageSizeEndAtTheFirstEmptyOne(@TempDir Path dir) {
-    RunContext context = context(dir, rest("/flights", "\"pagination\": \"offset\", "
+  void offsetPagesWithoutAPageSizeEndAtTheFirstEmptyOne() {
+    RestSource.Fetched fetched = fetch(rest("/flights", "\"pagination\": \"offset\", "
         + "\"records\": \"data\""));
 
-    StageResult result = ingest(context);
-
     // 8 pages of the server's 250 records, then an empty ninth.
-    List<String> pages = assertEveryRecordLoaded(context, result, 9, List.of());
+    assertEquals(RECORDS, fetched.records().stream().map(RestSource.Record::json).toList());
+    assertEquals(9, fetched.pages());
+    List<String> pages = fetched.records().stream().map(RestSource.Record::url).distinct().toList();
     assertEquals(8, pages.size());
     assertEquals(api.url("/flights?offset=0"), pages.get(0));
   }
