@@ -3,6 +3,7 @@ package org.deepline.etl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -38,9 +39,12 @@ public final class IngestJob implements Stage {
   private static final String CSV_MALFORMED =
       "malformed line: field count or quoting does not match the header";
   private static final String JSON_MALFORMED = "malformed record: not valid JSON";
+  private static final String REST_MALFORMED = "malformed record: not a JSON object";
 
-  /** Where a JDBC source's {@code user_env} and {@code password_env} are looked up. */
+  /** Where a JDBC or REST source's credentials ({@code ..._env}) are looked up. */
   private final UnaryOperator<String> environment;
+  /** How a REST source waits between retries. */
+  private final RestSource.Pause pause;
 
   public IngestJob() {
     this(System::getenv);
@@ -48,7 +52,13 @@ public final class IngestJob implements Stage {
 
   /** An ingest job that reads credentials from {@code environment} instead of the process's. */
   public IngestJob(UnaryOperator<String> environment) {
+    this(environment, RestSource.SLEEP);
+  }
+
+  /** ... and waits between a REST source's retries with {@code pause}. */
+  public IngestJob(UnaryOperator<String> environment, RestSource.Pause pause) {
     this.environment = environment;
+    this.pause = pause;
   }
 
   @Override
@@ -69,6 +79,7 @@ public final class IngestJob implements Stage {
     SourceConfig sourceConfig = context.section(SourceConfig.class);
     SchemaConfig schema = context.section(SchemaConfig.class);
     Optional<Watermarks.Mark> mark = Optional.empty();
+    Map<String, Double> sourceMetrics = Map.of();
     SourceReader.Source source;
     if (sourceConfig.isJdbc()) {
       JdbcConfig jdbc = sourceConfig.jdbc();
@@ -83,6 +94,12 @@ public final class IngestJob implements Stage {
         mark = Optional.of(Watermarks.Mark.planned(jdbc.describe(), jdbc.watermarkColumn(),
             extract.highWatermark(), context.runId(), runDate));
       }
+    } else if (sourceConfig.isRest()) {
+      // Every page is fetched before anything is written: a page that never comes right fails here.
+      RestSource.Fetched fetched = new RestSource(sourceConfig.rest(), environment, pause).fetch();
+      source = SourceReader.fromRest(RestSource.rows(spark, fetched, sourceConfig.describe(),
+          sourceConfig.options()), sourceConfig, schema);
+      sourceMetrics = fetched.metrics();
     } else {
       source = SourceReader.read(spark, sourceConfig, schema);
     }
@@ -91,8 +108,9 @@ public final class IngestJob implements Stage {
     }
     DeltaTables.Written bronze;
     try {
-      // An incremental load that finds no changed row is a success that loads nothing.
-      if (mark.isEmpty() && source.rows().isEmpty()) {
+      // An incremental load that finds no changed row is a success that loads nothing; a REST
+      // load with no record failed already, without this extra pass.
+      if (mark.isEmpty() && !sourceConfig.isRest() && source.rows().isEmpty()) {
         throw new DeeplineException("source " + sourceConfig.describe() + ": no data rows");
       }
       bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), schema),
@@ -114,7 +132,7 @@ public final class IngestJob implements Stage {
     DeltaTables.Written quarantine = DeltaTables.replaceRunDateCounted(quarantine(typed),
         context.table(Table.QUARANTINE), runDate);
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
-    result.metric("columns_renamed", source.renamed().size());
+    result.metric("columns_renamed", source.renamed().size()).metrics(sourceMetrics);
     merged.ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
         .metric("rows_silver_updated", m.updated())
         .metric("rows_silver_unchanged", m.unchanged())
@@ -138,7 +156,7 @@ public final class IngestJob implements Stage {
   /** Raw rows plus their record id and load time. */
   public static Dataset<Row> toBronze(Dataset<Row> raw, SchemaConfig schema) {
     List<String> content = Arrays.stream(raw.columns())
-        .filter(c -> !c.equals(SourceReader.SOURCE_FILE))
+        .filter(c -> !c.equals(SourceReader.SOURCE_FILE) && !c.equals(SilverTyping.RAW_RECORD))
         .toList();
     return RecordIds.assign(raw, schema.key(), content)
         .withColumn(INGESTED_AT, functions.current_timestamp());
@@ -147,7 +165,11 @@ public final class IngestJob implements Stage {
   /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
       LabelConfig label) {
-    String malformed = SourceConfig.JSON.equals(source.format()) ? JSON_MALFORMED : CSV_MALFORMED;
+    String malformed = switch (source.format()) {
+      case SourceConfig.JSON -> JSON_MALFORMED;
+      case SourceConfig.REST -> REST_MALFORMED;
+      default -> CSV_MALFORMED;
+    };
     return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed), label);
   }
 

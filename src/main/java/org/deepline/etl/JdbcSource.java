@@ -133,17 +133,18 @@ public final class JdbcSource {
 
   private static Properties credentials(JdbcConfig config, UnaryOperator<String> environment) {
     Properties credentials = new Properties();
-    credentials.setProperty("user", fromEnvironment(environment, config.userEnv(), "user_env"));
+    credentials.setProperty("user", fromEnvironment(environment, config.userEnv(), "jdbc.user_env"));
     credentials.setProperty("password",
-        fromEnvironment(environment, config.passwordEnv(), "password_env"));
+        fromEnvironment(environment, config.passwordEnv(), "jdbc.password_env"));
     return credentials;
   }
 
-  private static String fromEnvironment(UnaryOperator<String> environment, String variable,
+  /** The value of {@code variable}; a missing one is named with its config key below source. */
+  static String fromEnvironment(UnaryOperator<String> environment, String variable,
       String key) {
     String value = environment.apply(variable);
     if (value == null || value.isEmpty()) {
-      throw new DeeplineException("source.jdbc." + key + ": environment variable " + variable
+      throw new DeeplineException("source." + key + ": environment variable " + variable
           + " is not set");
     }
     return value;

@@ -43,7 +43,10 @@ import org.deepline.core.DeltaTables;
 public final class SilverTyping {
   /** All reasons of a row, joined by {@value #REASON_SEPARATOR}; empty for a silver row. */
   public static final String REASON = "_reason";
-  /** The record as it arrived: the malformed line, or the raw fields as JSON. */
+  /**
+   * The record as it arrived: the malformed line, a REST record's text (which bronze keeps under
+   * this name), or the raw fields as JSON.
+   */
   public static final String RAW_RECORD = "_raw_record";
   public static final String REASON_SEPARATOR = "; ";
   /** Declared types whose conversion from a typed source value is checked for loss. */
@@ -112,9 +115,13 @@ public final class SilverTyping {
         .filter(name -> !name.startsWith("_") && !name.equals(DeltaTables.RUN_DATE))
         .map(Columns::col)
         .toArray(Column[]::new);
+    List<Column> asArrived = new ArrayList<>(List.of(functions.col(SourceReader.CORRUPT_RECORD)));
+    if (Arrays.asList(bronze.columns()).contains(RAW_RECORD)) {
+      asArrived.add(functions.col(RAW_RECORD)); // a REST record's own text
+    }
+    asArrived.add(functions.to_json(functions.struct(rawFields)));
     // Only quarantine reads it: the optimizer drops it from the silver projection.
-    out.add(functions.coalesce(functions.col(SourceReader.CORRUPT_RECORD),
-        functions.to_json(functions.struct(rawFields))).as(RAW_RECORD));
+    out.add(functions.coalesce(asArrived.toArray(Column[]::new)).as(RAW_RECORD));
     return bronze.select(out.toArray(Column[]::new));
   }
 

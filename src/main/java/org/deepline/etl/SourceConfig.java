@@ -2,29 +2,33 @@ package org.deepline.etl;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.deepline.core.ConfigErrors;
 
 /**
  * Where the raw data comes from.
  *
  * @param format    the reader: {@code csv}, {@code json} (JSON lines), {@code parquet}, {@code orc},
- *                  {@code delta} or {@code jdbc}
+ *                  {@code delta}, {@code jdbc} or {@code rest}
  * @param path      a file, directory or glob (a table directory for delta), local or on any Hadoop
- *                  file system; every format but jdbc
- * @param options   reader options passed to Spark as they are (e.g. {@code "sep": ";"})
+ *                  file system; every format but jdbc and rest
+ * @param options   reader options passed to Spark as they are (e.g. {@code "sep": ";"}); with rest,
+ *                  JSON reader options for the records
  * @param multiLine json only: each file is one JSON document (an object, or an array of objects)
  *                  that may span lines, instead of one object per line
  * @param jdbc      jdbc only: the database, table or query, credentials and read plan
+ * @param rest      rest only: the API, its pagination, retries and credentials
  */
 public record SourceConfig(String format, String path, Map<String, String> options,
-    Boolean multiLine, JdbcConfig jdbc) {
+    Boolean multiLine, JdbcConfig jdbc, RestConfig rest) {
   public static final String CSV = "csv";
   public static final String JSON = "json";
   public static final String PARQUET = "parquet";
   public static final String ORC = "orc";
   public static final String DELTA = "delta";
   public static final String JDBC = "jdbc";
-  public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, DELTA, JDBC);
+  public static final String REST = "rest";
+  public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, DELTA, JDBC, REST);
 
   public SourceConfig {
     format = format == null ? CSV : format;
@@ -34,37 +38,40 @@ public record SourceConfig(String format, String path, Map<String, String> optio
 
   /** A file source. */
   public SourceConfig(String format, String path, Map<String, String> options, Boolean multiLine) {
-    this(format, path, options, multiLine, null);
+    this(format, path, options, multiLine, null, null);
+  }
+
+  /** A file or JDBC source. */
+  public SourceConfig(String format, String path, Map<String, String> options, Boolean multiLine,
+      JdbcConfig jdbc) {
+    this(format, path, options, multiLine, jdbc, null);
   }
 
   public boolean isJdbc() {
     return JDBC.equals(format);
   }
 
+  public boolean isRest() {
+    return REST.equals(format);
+  }
+
   /** How errors and bronze's {@code _source_file} name the source. */
   public String describe() {
-    return isJdbc() && jdbc != null ? jdbc.describe() : path;
+    if (isJdbc() && jdbc != null) {
+      return jdbc.describe();
+    }
+    return isRest() && rest != null ? rest.describe() : path;
   }
 
   public void validate(ConfigErrors errors) {
     errors.requireOneOf(format, FORMATS, "format");
-    if (isJdbc()) {
-      if (jdbc == null) {
-        errors.add("jdbc", "is required with format jdbc");
-      } else {
-        jdbc.validate(errors.at("jdbc"));
-      }
-      if (path != null) {
-        errors.add("path", "does not apply to format jdbc (the source is source.jdbc)");
-      }
-      if (!options.isEmpty()) {
-        errors.add("options", "do not apply to format jdbc (its settings are under source.jdbc)");
-      }
-    } else {
+    validateSection(errors, JDBC, jdbc, jdbc == null ? null : jdbc::validate, "source.jdbc");
+    validateSection(errors, REST, rest, rest == null ? null : rest::validate, "source.rest.url");
+    if (isJdbc() && !options.isEmpty()) {
+      errors.add("options", "do not apply to format jdbc (its settings are under source.jdbc)");
+    }
+    if (!isJdbc() && !isRest()) {
       errors.requireNonBlank(path, "path");
-      if (jdbc != null) {
-        errors.add("jdbc", "applies to format jdbc only, format is " + format);
-      }
     }
     if (path != null && path.matches("^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*@.*")) {
       // Never echo the path here: it holds the credentials.
@@ -73,6 +80,29 @@ public record SourceConfig(String format, String path, Map<String, String> optio
     }
     if (multiLine && !JSON.equals(format)) {
       errors.add("multi_line", "applies to format json only, format is " + format);
+    }
+  }
+
+  /**
+   * The section of a source that is not a file ({@code jdbc}, {@code rest}): required with its format
+   * and validated, where it replaces {@code path}; not allowed with any other format.
+   */
+  private void validateSection(ConfigErrors errors, String sectionFormat, Object section,
+      Consumer<ConfigErrors> validate, String source) {
+    if (!sectionFormat.equals(format)) {
+      if (section != null) {
+        errors.add(sectionFormat, "applies to format " + sectionFormat + " only, format is " + format);
+      }
+      return;
+    }
+    if (section == null) {
+      errors.add(sectionFormat, "is required with format " + sectionFormat);
+    } else {
+      validate.accept(errors.at(sectionFormat));
+    }
+    if (path != null) {
+      errors.add("path", "does not apply to format " + sectionFormat + " (the source is " + source
+          + ")");
     }
   }
 }

@@ -42,6 +42,9 @@ import org.deepline.core.DeltaTables;
  *       to {@code parent_child} columns.</li>
  *   <li>parquet, orc, delta: the file's own types; nested structs are flattened the same way. These
  *       formats have no malformed records: {@value #CORRUPT_RECORD} is always null.</li>
+ *   <li>rest: the records of a JSON API's pages ({@link RestSource}), typed like JSON lines, the
+ *       page's URL as the file and each record's text as it arrived in
+ *       {@value SilverTyping#RAW_RECORD}.</li>
  * </ul>
  */
 public final class SourceReader {
@@ -51,7 +54,8 @@ public final class SourceReader {
   static final String NESTED_SEPARATOR = "_";
   /** The column names deepline adds to bronze; a source column may not take one of them. */
   private static final Set<String> RESERVED = Set.of(SOURCE_FILE, RecordIds.RECORD_ID,
-      RecordIds.OCCURRENCE, RecordIds.COPIES, IngestJob.INGESTED_AT, DeltaTables.RUN_DATE);
+      RecordIds.OCCURRENCE, RecordIds.COPIES, IngestJob.INGESTED_AT, DeltaTables.RUN_DATE,
+      SilverTyping.RAW_RECORD);
   /** Spark's header check message, up to the file it names (the rest is a task stack trace). */
   private static final Pattern HEADER_MISMATCH = Pattern.compile(
       "CSV header does not conform to the schema\\.[\\s\\S]*?CSV file: \\S+");
@@ -87,6 +91,8 @@ public final class SourceReader {
       case SourceConfig.DELTA -> delta(spark, source);
       case SourceConfig.JDBC -> throw new IllegalArgumentException(
           "a jdbc source is read by JdbcSource, then shaped by fromDatabase");
+      case SourceConfig.REST -> throw new IllegalArgumentException(
+          "a rest source is read by RestSource, then shaped by fromRest");
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
     Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
@@ -104,6 +110,24 @@ public final class SourceReader {
         functions.lit(described));
     requireDeclaredColumns(renamed, source, schema);
     return renamed;
+  }
+
+  /**
+   * Records a REST source fetched ({@link RestSource#rows}), shaped like a JSON file's, with the
+   * page's URL in {@value #SOURCE_FILE} and each record's text as it arrived kept beside its
+   * columns in {@value SilverTyping#RAW_RECORD}.
+   */
+  public static Source fromRest(Dataset<Row> records, SourceConfig source, SchemaConfig schema) {
+    Source renamed = flattenAndRename(records, source.describe(), functions.col(SOURCE_FILE),
+        List.of(SOURCE_FILE, SilverTyping.RAW_RECORD));
+    requireDeclaredColumns(renamed, source, schema);
+    return renamed;
+  }
+
+  /** A source column named like one of deepline's own. */
+  static DeeplineException clash(String column) {
+    return new DeeplineException("source column " + column + " clashes with deepline's own column "
+        + "of that name; rename it in the source");
   }
 
   /**
@@ -237,8 +261,7 @@ public final class SourceReader {
 
   private static Dataset<Row> withNoCorruptRecords(Dataset<Row> rows) {
     if (Arrays.asList(rows.columns()).contains(CORRUPT_RECORD)) {
-      throw new DeeplineException("source column " + CORRUPT_RECORD + " clashes with deepline's own "
-          + "column of that name; rename it in the source");
+      throw clash(CORRUPT_RECORD);
     }
     return rows.withColumn(CORRUPT_RECORD, functions.lit(null).cast(DataTypes.StringType));
   }
@@ -279,9 +302,18 @@ public final class SourceReader {
    * name; the corrupt-record column stays as it is and the source file is added.
    */
   private static Source flattenAndRename(Dataset<Row> raw, String location, Column sourceFile) {
+    return flattenAndRename(raw, location, sourceFile, List.of());
+  }
+
+  /**
+   * As above; {@code carried} are deepline's own columns of {@code raw}, kept as they are after the
+   * source file (which may be one of them) instead of being read as source columns.
+   */
+  private static Source flattenAndRename(Dataset<Row> raw, String location, Column sourceFile,
+      List<String> carried) {
     List<Leaf> leaves = new ArrayList<>();
     for (StructField field : raw.schema().fields()) {
-      if (!field.name().equals(CORRUPT_RECORD)) {
+      if (!field.name().equals(CORRUPT_RECORD) && !carried.contains(field.name())) {
         collectLeaves(List.of(field.name()), Columns.col(field.name()), field, leaves);
       }
     }
@@ -292,8 +324,7 @@ public final class SourceReader {
     for (int i = 0; i < leaves.size(); i++) {
       String name = safe.get(i);
       if (RESERVED.contains(name)) {
-        throw new DeeplineException("source column " + name + " clashes with deepline's own column of "
-            + "that name; rename it in the source");
+        throw clash(name);
       }
       if (!name.equals(flat.get(i))) {
         renamed.put(String.join(".", leaves.get(i).path()), name);
@@ -302,6 +333,7 @@ public final class SourceReader {
     }
     selected.add(functions.col(CORRUPT_RECORD));
     selected.add(sourceFile.as(SOURCE_FILE));
+    carried.stream().filter(c -> !c.equals(SOURCE_FILE)).forEach(c -> selected.add(functions.col(c)));
     return new Source(raw.select(selected.toArray(Column[]::new)), renamed, location);
   }
 
@@ -323,7 +355,8 @@ public final class SourceReader {
   private static void requireDeclaredColumns(Source source, SourceConfig config,
       SchemaConfig schema) {
     List<String> present = Arrays.stream(source.rows().columns())
-        .filter(c -> !c.equals(CORRUPT_RECORD) && !c.equals(SOURCE_FILE))
+        .filter(c -> !c.equals(CORRUPT_RECORD) && !c.equals(SOURCE_FILE)
+            && !c.equals(SilverTyping.RAW_RECORD))
         .toList();
     Set<String> missing = new LinkedHashSet<>();
     schema.columns().forEach(c -> {
