@@ -24,6 +24,12 @@ public final class SparkTestSession {
   private static final String MASTER = "local[2]";
   /** Test frames are tiny; the default of 200 shuffle partitions only adds scheduling time. */
   private static final int SHUFFLE_PARTITIONS = 2;
+  /**
+   * Delta rebuilds a table's state from its log in 50 partitions by default, sized for logs of
+   * thousands of files; a test table has a handful, and the 50 tasks per snapshot cost about a fifth
+   * of the CPU of a Delta-heavy test class (EvaluateJobTest: 284 CPU-s with 50, 222 with 2).
+   */
+  private static final int DELTA_SNAPSHOT_PARTITIONS = 2;
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
@@ -46,6 +52,7 @@ public final class SparkTestSession {
         .master(MASTER)
         .config("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
         .config("spark.ui.enabled", false)
+        .config("spark.databricks.delta.snapshotPartitions", DELTA_SNAPSHOT_PARTITIONS)
         .config("spark.sql.extensions", DELTA_EXTENSION)
         .config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toString())

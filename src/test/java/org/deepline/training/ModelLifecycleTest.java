@@ -60,6 +60,7 @@ class ModelLifecycleTest {
     new SplitJob().run(context);
     new FeatureJob().run(context);
     trained = new TrainJob().run(context);
+    new ScoreJob().run(context);
   }
 
   @Test
@@ -153,7 +154,6 @@ class ModelLifecycleTest {
   @Test
   void rescoringTheSameDateReplacesItsPredictions() {
     SparkSession spark = SparkTestSession.get();
-    new ScoreJob().run(context);
     StageResult again = new ScoreJob().run(context);
 
     Dataset<Row> predictions = DeltaTables.read(spark, context.table(Table.PREDICTIONS));
@@ -298,39 +298,28 @@ class ModelLifecycleTest {
     }
   }
 
+  /** One evaluation for both: the report, then the gate that fails the run after writing it. */
   @Test
-  void evaluationWritesJsonHtmlAndATableRow() throws Exception {
-    new ScoreJob().run(context);
-    StageResult evaluated = new EvaluateJob().run(context);
+  void evaluationWritesJsonHtmlAndATableRowBeforeAFloorFailsIt() throws Exception {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new EvaluateJob().run(with("evaluate", "evaluation.min_roc_auc=0.999")));
 
-    Path json = Path.of(java.net.URI.create(evaluated.artifacts().get("report_json")));
-    EvaluationReport report = Json.read(Files.readString(json), EvaluationReport.class, "report");
+    assertTrue(error.getMessage().contains("is below evaluation.min_roc_auc 0.9990"),
+        error.getMessage());
+    String reportDir = context.warehouse().reportDir("toy", context.runDate());
+    EvaluationReport report = Json.read(
+        context.files().readText(reportDir + "/" + EvaluateJob.JSON_REPORT),
+        EvaluationReport.class, "report");
     assertEquals(splitRows("test"), report.metrics().count());
-    assertEquals(0.0, evaluated.metric("rows_excluded_seen_in_training"));
-    assertEquals(evaluated.metric("roc_auc"), report.metrics().rocAuc());
     assertTrue(report.metrics().rocAuc() > 0.7, "roc_auc " + report.metrics().rocAuc());
-    String html = Files.readString(Path.of(java.net.URI.create(evaluated.artifacts().get("report_html"))));
+    assertTrue(error.getMessage().contains(String.format(java.util.Locale.ROOT, "ROC AUC %.4f",
+        report.metrics().rocAuc())), error.getMessage());
+    String html = context.files().readText(reportDir + "/" + EvaluateJob.HTML_REPORT);
     assertTrue(html.contains(context.runId()), "the page names the model version");
     Row row = DeltaTables.read(SparkTestSession.get(), context.table(Table.EVALUATIONS)).head();
     assertEquals(report.metrics().rocAuc(), row.<Double>getAs("roc_auc"));
     assertEquals("test", row.getAs("split"));
     assertEquals(TestRuns.RUN_DATE, row.getDate(row.fieldIndex("run_date")).toString());
-  }
-
-  @Test
-  void evaluationBelowTheFloorFailsAfterWritingTheReport() {
-    new ScoreJob().run(context);
-    RunContext strict = new RunContext(RunContext.newRunId(), null, "evaluate", context.runDate(),
-        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false),
-            "evaluation.min_roc_auc=0.999"), context.warehouse(), context.spark());
-
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new EvaluateJob().run(strict));
-
-    assertTrue(error.getMessage().contains("is below evaluation.min_roc_auc 0.9990"),
-        error.getMessage());
-    assertTrue(context.files().exists(context.warehouse().reportDir("toy", context.runDate())
-        + "/evaluation.html"));
   }
 
   @Test
