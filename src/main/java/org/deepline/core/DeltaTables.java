@@ -1,6 +1,7 @@
 package org.deepline.core;
 
 import io.delta.tables.DeltaTable;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +23,8 @@ public final class DeltaTables {
   private static final String NUM_OUTPUT_ROWS = "numOutputRows";
   /** The version of a table that does not exist yet. */
   private static final long NO_VERSION = -1;
+  /** The table property naming the columns Delta keeps per-file statistics of. */
+  public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
   private DeltaTables() {}
 
@@ -84,6 +87,43 @@ public final class DeltaTables {
    * latest commit, as {@link #ref} reads the version: one job writes to a warehouse at a time.
    */
   public record Written(TableRef table, OptionalLong rows) {}
+
+  /**
+   * {@link #replaceRunDate} into a table whose per-file statistics cover only {@code statsColumns}
+   * (Delta's {@value #STATS_COLUMNS} property, set when the table is created and restored if it
+   * differs). Why: Delta computes the minimum, maximum and null count of the first 32 columns of
+   * every row it writes; for a table of ids and constant strings (predictions) that costs about as
+   * much as encoding the rows, and no query skips files on them.
+   *
+   * <pre>{@code
+   * DeltaTables.replaceRunDate(predictions, path, "2026-11-24", List.of("probability"));
+   * }</pre>
+   */
+  public static TableRef replaceRunDate(Dataset<Row> rows, String path, String runDate,
+      List<String> statsColumns) {
+    SparkSession spark = rows.sparkSession();
+    String wanted = String.join(",", statsColumns);
+    if (!exists(spark, path)) {
+      DeltaTable.createIfNotExists(spark).location(path)
+          .addColumns(nullable(rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"))
+              .schema()))
+          .partitionedBy(RUN_DATE).property(STATS_COLUMNS, wanted).execute();
+    } else if (!wanted.equals(DeltaTable.forPath(spark, path).detail().select("properties")
+        .head().<String, String>getJavaMap(0).get(STATS_COLUMNS))) {
+      spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('"
+          + STATS_COLUMNS + "' = '" + wanted + "')");
+    }
+    return replaceRunDateCounted(rows, path, runDate).table();
+  }
+
+  /** As a DataFrame write would create the table: Delta stores every column as nullable. */
+  private static StructType nullable(StructType schema) {
+    StructType all = new StructType();
+    for (StructField field : schema.fields()) {
+      all = all.add(field.name(), field.dataType(), true, field.metadata());
+    }
+    return all;
+  }
 
   /** {@link #replaceRunDate}, also returning the number of rows written. */
   public static Written replaceRunDateCounted(Dataset<Row> rows, String path, String runDate) {

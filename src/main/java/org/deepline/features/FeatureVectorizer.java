@@ -60,6 +60,25 @@ public final class FeatureVectorizer implements Serializable {
     write(valueOf, (slot, value) -> target[offset + slot] = (float) value);
   }
 
+  /**
+   * Appends the non-zero values of a record's vector as (slot, value) entries from {@code from} of
+   * {@code slots} and {@code values}, in slot order, and returns the end of them; zero values are
+   * left out. Batch scoring feeds these to the network's first layer directly, so a 480-wide one-hot
+   * vector with 7 non-zero values costs 7 entries, not 480 floats written and read back. Each array
+   * needs room for {@link #width()} entries from {@code from}.
+   */
+  public int vectorizeSparse(Function<String, Object> valueOf, int[] slots, float[] values,
+      int from) {
+    int[] end = {from};
+    write(valueOf, (slot, value) -> {
+      if (value != 0.0) {
+        slots[end[0]] = slot;
+        values[end[0]++] = (float) value;
+      }
+    });
+    return end[0];
+  }
+
   /** Where a vector's slots go: a double array or a row of a float minibatch. */
   @FunctionalInterface
   private interface Slots {

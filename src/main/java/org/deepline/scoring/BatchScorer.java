@@ -45,8 +45,10 @@ import scala.Function1;
  * <p>Why this shape: the first version vectorised into an {@code array<double>} column, read it back
  * as boxed {@code List<Double>} and rebuilt every row with a new column, scoring 146 k rows/s where
  * ND4J alone does about ten times that. Here one pass over Spark's internal rows writes each record's
- * vector straight into a float minibatch ({@link FeatureVectorizer#vectorizeInto}), scores the
- * minibatch in one {@code output} call and emits two-column rows; the network is restored once per
+ * non-zero inputs straight into a minibatch of (slot, value) entries
+ * ({@link FeatureVectorizer#vectorizeSparse}), scores the minibatch in one network call
+ * ({@link NetworkScorer#probabilities(int[], int[], float[], int)}: a one-hot vector costs its few
+ * non-zero entries, not its full width) and emits two-column rows; the network is restored once per
  * concurrent task slot of an executor and reused by the following tasks, not once per partition.
  * The vectoriser is the one {@link ModelScorer} uses for single records, so both give the same
  * vector for the same record.
@@ -157,9 +159,11 @@ public final class BatchScorer {
     private final Map<String, Integer> positions = new HashMap<>();
     private final DataType[] types;
     private final Function1<Object, Object>[] converters;
-    private final Object[] values;
-    private final int width;
-    private final float[] batch;
+    private final Object[] raw;
+    /** The minibatch as its rows' non-zero inputs ({@link NetworkScorer#probabilities}). */
+    private final int[] rowStarts;
+    private final int[] slots;
+    private final float[] values;
     private final UTF8String[] ids;
     private NetworkScorer scorer;
     private float[] probabilities = new float[0];
@@ -179,9 +183,10 @@ public final class BatchScorer {
         // The same Java values the Dataset API hands out (String, Long, Timestamp, ...).
         converters[i] = CatalystTypeConverters.createToScalaConverter(types[i]);
       }
-      this.values = new Object[types.length];
-      this.width = vectorizer.width();
-      this.batch = new float[batchSize * width];
+      this.raw = new Object[types.length];
+      this.rowStarts = new int[batchSize + 1];
+      this.slots = new int[batchSize * vectorizer.width()];
+      this.values = new float[batchSize * vectorizer.width()];
       this.ids = new UTF8String[batchSize];
     }
 
@@ -211,7 +216,6 @@ public final class BatchScorer {
       if (scorer == null) {
         scorer = borrow(model);
       }
-      Arrays.fill(batch, 0, size * width, 0f);
       size = 0;
       next = 0;
       while (size < ids.length && rows.hasNext()) {
@@ -219,16 +223,17 @@ public final class BatchScorer {
         // Rows of a scan are reused buffers: keep a copy of the id, not a view into the buffer.
         ids[size] = row.getUTF8String(0).clone();
         for (int i = 0; i < types.length; i++) {
-          values[i] = row.isNullAt(i + 1) ? null : converters[i].apply(row.get(i + 1, types[i]));
+          raw[i] = row.isNullAt(i + 1) ? null : converters[i].apply(row.get(i + 1, types[i]));
         }
         try {
-          vectorizer.vectorizeInto(column -> values[positions.get(column)], batch, size * width);
+          rowStarts[size + 1] = vectorizer.vectorizeSparse(column -> raw[positions.get(column)],
+              slots, values, rowStarts[size]);
         } catch (IllegalArgumentException e) {
           throw new DeeplineException("score: record " + ids[size] + ": " + e.getMessage());
         }
         size++;
       }
-      probabilities = scorer.probabilities(batch, size);
+      probabilities = scorer.probabilities(rowStarts, slots, values, size);
     }
 
     private void release() {

@@ -98,13 +98,63 @@ public final class NetworkScorer {
       throw new IllegalArgumentException(rowMajor.length + " feature values for " + rows
           + " rows of a network that takes " + inputWidth);
     }
-    INDArray output = firstWeights != null && nonZeros(rowMajor, values) <= SPARSE_SHARE * values
-        ? sparseOutput(rowMajor, rows) : denseOutput(rowMajor, rows, values);
+    return positiveColumn(firstWeights != null
+        && nonZeros(rowMajor, values) <= SPARSE_SHARE * values
+        ? sparseOutput(rowMajor, rows) : denseOutput(rowMajor, rows, values));
+  }
+
+  /**
+   * One probability per row of a minibatch given as its non-zero inputs: row {@code r}'s are the
+   * entries {@code rowStarts[r]} to {@code rowStarts[r + 1]} of {@code slots} (input positions) and
+   * {@code values}. Batch scoring builds these straight from the vectoriser, so neither a dense
+   * minibatch is zeroed nor its hundreds of empty slots scanned per row.
+   */
+  public float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows) {
+    if (rows == 0) {
+      return new float[0];
+    }
+    int entries = rowStarts[rows];
+    INDArray output;
+    if (firstWeights != null && entries <= SPARSE_SHARE * rows * inputWidth) {
+      output = sparseOutput(rowStarts, slots, values, rows);
+    } else {
+      float[] dense = new float[rows * inputWidth];
+      for (int row = 0; row < rows; row++) {
+        for (int entry = rowStarts[row]; entry < rowStarts[row + 1]; entry++) {
+          dense[row * inputWidth + slots[entry]] = values[entry];
+        }
+      }
+      output = denseOutput(dense, rows, dense.length);
+    }
+    return positiveColumn(output);
+  }
+
+  private static float[] positiveColumn(INDArray output) {
     INDArray positive = output.getColumn(POSITIVE_CLASS).castTo(DataType.FLOAT).dup();
     float[] probabilities = positive.toFloatVector();
     closeIfOwned(output);
     closeIfOwned(positive);
     return probabilities;
+  }
+
+  private INDArray sparseOutput(int[] rowStarts, int[] slots, float[] values, int rows) {
+    int units = firstBias.length;
+    float[] hidden = new float[rows * units];
+    for (int row = 0; row < rows; row++) {
+      int out = row * units;
+      System.arraycopy(firstBias, 0, hidden, out, units);
+      for (int entry = rowStarts[row]; entry < rowStarts[row + 1]; entry++) {
+        addScaledRow(hidden, out, values[entry], slots[entry] * units, units);
+      }
+    }
+    return upperLayers(hidden, rows, units);
+  }
+
+  /** {@code hidden[out..out+units) += value * firstWeights[weightRow..weightRow+units)}. */
+  private void addScaledRow(float[] hidden, int out, float value, int weightRow, int units) {
+    for (int unit = 0; unit < units; unit++) {
+      hidden[out + unit] += value * firstWeights[weightRow + unit];
+    }
   }
 
   private INDArray denseOutput(float[] rowMajor, int rows, int values) {
@@ -127,13 +177,15 @@ public final class NetworkScorer {
       for (int slot = 0; slot < inputWidth; slot++) {
         float value = rowMajor[in + slot];
         if (value != 0f) {
-          int weightRow = slot * units;
-          for (int unit = 0; unit < units; unit++) {
-            hidden[out + unit] += value * firstWeights[weightRow + unit];
-          }
+          addScaledRow(hidden, out, value, slot * units, units);
         }
       }
     }
+    return upperLayers(hidden, rows, units);
+  }
+
+  /** The first layer's activation of its pre-activations {@code hidden}, then DL4J's other layers. */
+  private INDArray upperLayers(float[] hidden, int rows, int units) {
     INDArray preActivations = Nd4j.create(hidden, new long[] {rows, units}, 'c');
     INDArray activations = closeReplaced(preActivations,
         firstActivation.getActivation(preActivations, false));

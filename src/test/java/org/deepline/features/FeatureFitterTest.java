@@ -113,6 +113,15 @@ class FeatureFitterTest {
     double[] expected = {imputed, 1, 0, 0, 0, 1, 0, 0, 0, 0};
     expected[6 + bucket] = 1;
     assertArrayEquals(expected, vector, TOLERANCE);
+
+    // The same vector as (slot, value) entries after two entries already taken: zeros left out.
+    int[] slots = new int[2 + expected.length];
+    float[] values = new float[2 + expected.length];
+    int end = vectorizer.vectorizeSparse(record::get, slots, values, 2);
+    assertEquals(6, end);
+    assertArrayEquals(new int[] {0, 1, 5, 6 + bucket}, java.util.Arrays.copyOfRange(slots, 2, end));
+    assertArrayEquals(new float[] {(float) imputed, 1f, 1f, 1f},
+        java.util.Arrays.copyOfRange(values, 2, end), (float) TOLERANCE);
   }
 
   @Test

@@ -30,9 +30,12 @@ class NetworkScorerTest {
             .getColumn(1).dup().toFloatVector();
 
         float[] actual = scorer.probabilities(batch, ROWS);
+        float[] fromEntries = entries(batch).score(scorer);
 
         for (int row = 0; row < ROWS; row++) {
           assertEquals(expected[row], actual[row], FLOAT_ORDER, layers + ", row " + row);
+          assertEquals(expected[row], fromEntries[row], FLOAT_ORDER,
+              layers + ", row " + row + " from its non-zero entries");
         }
       }
     }
@@ -48,6 +51,30 @@ class NetworkScorerTest {
     for (int row = 0; row < 10; row++) {
       assertEquals(all[row], firstTen[row], FLOAT_ORDER);
     }
+  }
+
+  /** A minibatch as its rows' non-zero entries, the form batch scoring hands over. */
+  private record Entries(int[] rowStarts, int[] slots, float[] values) {
+    float[] score(NetworkScorer scorer) {
+      return scorer.probabilities(rowStarts, slots, values, ROWS);
+    }
+  }
+
+  private static Entries entries(float[] batch) {
+    int[] rowStarts = new int[ROWS + 1];
+    int[] slots = new int[batch.length];
+    float[] values = new float[batch.length];
+    int end = 0;
+    for (int row = 0; row < ROWS; row++) {
+      for (int slot = 0; slot < WIDTH; slot++) {
+        if (batch[row * WIDTH + slot] != 0f) {
+          slots[end] = slot;
+          values[end++] = batch[row * WIDTH + slot];
+        }
+      }
+      rowStarts[row + 1] = end;
+    }
+    return new Entries(rowStarts, slots, values);
   }
 
   private static float[] batch(int nonZerosPerRow, Random random) {
