@@ -1,0 +1,63 @@
+package org.deepline.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.delta.tables.DeltaTable;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaTablesTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("_record_id", DataTypes.StringType, false)
+      .add("probability", DataTypes.DoubleType, false);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void statsColumnsAreSetOnATableMadeWithoutThemAndTheDateIsStillReplaced() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("predictions").toString();
+    DeltaTables.replaceRunDate(rows(spark, "a", "b"), path, "2026-11-24");
+    assertEquals(null, property(spark, path));
+
+    TableRef replaced = DeltaTables.replaceRunDate(rows(spark, "c"), path, "2026-11-24",
+        List.of("probability"));
+
+    assertEquals("probability", property(spark, path));
+    assertEquals(List.of("c"), DeltaTables.slice(spark, replaced, "2026-11-24")
+        .select("_record_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void aNewTableIsCreatedWithItsStatsColumnsAndNullableColumns() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("fresh").toString();
+
+    DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-24", List.of("probability"));
+
+    assertEquals("probability", property(spark, path));
+    assertEquals(1, DeltaTables.read(spark, path).count());
+    // As a DataFrame write would: Delta keeps no NOT NULL constraint from the writer's schema.
+    assertEquals(true, DeltaTables.read(spark, path).schema().apply("_record_id").nullable());
+  }
+
+  private static Dataset<Row> rows(SparkSession spark, String... ids) {
+    return spark.createDataFrame(java.util.Arrays.stream(ids)
+        .map(id -> RowFactory.create(id, 0.5)).toList(), SCHEMA);
+  }
+
+  private static String property(SparkSession spark, String path) {
+    return DeltaTable.forPath(spark, path).detail().select("properties").head()
+        .<String, String>getJavaMap(0).get(DeltaTables.STATS_COLUMNS);
+  }
+}
