@@ -104,7 +104,9 @@ public final class DeltaTables {
     SparkSession spark = rows.sparkSession();
     String wanted = String.join(",", statsColumns);
     if (!exists(spark, path)) {
-      DeltaTable.createIfNotExists(spark).location(path)
+      // Hadoop's spelling of the path (file:/tmp/t, not file:///tmp/t): Delta refuses a create
+      // whose location and table name spell one directory two ways.
+      DeltaTable.createIfNotExists(spark).location(new org.apache.hadoop.fs.Path(path).toString())
           .addColumns(nullable(rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"))
               .schema()))
           .partitionedBy(RUN_DATE).property(STATS_COLUMNS, wanted).execute();
