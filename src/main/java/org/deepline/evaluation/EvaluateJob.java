@@ -123,6 +123,9 @@ public final class EvaluateJob implements Stage {
       ModelRegistry registry = new ModelRegistry(spark, context.warehouse());
       ModelRegistry.ModelEntry model = registry.version(context.dataset(), versions.get(0));
       ModelBundle bundle = ModelBundle.load(context.files(), model.path());
+      // Before any metric is computed: a champion the registry does not know is a config error.
+      Optional<ModelRegistry.ModelEntry> championEntry =
+          champion(registry, context.dataset(), config.blessing(), model.modelVersion());
       Dataset<Row> judged = cache(cached, withoutTrainingRows(context, bundle, onSplit));
       long judgedRows = judged.count();
       long seenInTraining = onSplit.count() - judgedRows;
@@ -141,8 +144,6 @@ public final class EvaluateJob implements Stage {
               threshold.value(), context.runId()),
           threshold.value());
 
-      Optional<ModelRegistry.ModelEntry> championEntry =
-          champion(registry, context.dataset(), config.blessing(), model.modelVersion());
       EvaluationReport.ChampionComparison comparison = null;
       Blessing.Candidate challenger = candidate(model.modelVersion(), summary, slices,
           config.blessing().metric());

@@ -156,6 +156,32 @@ class EvaluateJobTest {
         + "silver"), error.getMessage());
   }
 
+  @Test
+  @Order(5)
+  void aChampionTheRegistryDoesNotKnowIsNamedBeforeAnyMetricIsComputed() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new EvaluateJob().run(run("evaluate", "evaluation.blessing.champion_version=nope")));
+
+    assertTrue(error.getMessage().startsWith("evaluation.blessing.champion_version: "),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("nope"), error.getMessage());
+  }
+
+  @Test
+  @Order(6)
+  void aDateWithoutPredictionsIsNamedWithItsTable() {
+    String nextDay = java.time.LocalDate.parse(context.runDate()).plusDays(1).toString();
+    RunContext empty = new RunContext(RunContext.newRunId(), null, "evaluate", nextDay,
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false)),
+        context.warehouse(), context.spark());
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new EvaluateJob().run(empty));
+
+    assertTrue(error.getMessage().contains("/toy/predictions has no rows for run_date " + nextDay),
+        error.getMessage());
+  }
+
   /**
    * Registers, as a new version, the network of {@code version} as it was before training: the same
    * architecture and seed, freshly initialised. Copies go through JSON, so fields the metadata or the
