@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,11 +26,29 @@ import org.deepline.features.FeatureJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.ToyData;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LeakageJobTest {
   private static final int ROWS = 400;
+
+  /**
+   * The honest toy data ingested and split ({@link #split}), and then featurised
+   * ({@link #featured}), once for the class: each test that starts from one works on its own copy.
+   */
+  @TempDir
+  static Path templates;
+  private static Path split;
+  private static Path featured;
+
+  @BeforeAll
+  static void prepareTheHonestWarehouseOnce() throws IOException {
+    split = templates.resolve("split");
+    prepared(split, false);
+    featured = templates.resolve("featured");
+    new FeatureJob().run(copyOf(split, featured));
+  }
 
   private static RunContext prepared(Path dir, boolean leaky, String... overrides) {
     RunContext context = ToyData.context(dir, ROWS, leaky, overrides);
@@ -35,15 +57,33 @@ class LeakageJobTest {
     return context;
   }
 
+  /**
+   * A copy of a prepared honest warehouse in {@code dir}, with its context. Delta tables keep their
+   * files' paths relative to the table, so a copied table is a table of its own.
+   */
+  private static RunContext copyOf(Path template, Path dir, String... overrides)
+      throws IOException {
+    try (Stream<Path> files = Files.walk(template)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(template.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return ToyData.context(dir, ROWS, false, overrides);
+  }
+
   private static List<Row> failedChecks(RunContext context) {
     return DeltaTables.read(SparkTestSession.get(), context.table(Table.LEAKAGE))
         .where("NOT passed").orderBy("constraint").collectAsList();
   }
 
   @Test
-  void honestDataPasses(@TempDir Path dir) {
-    RunContext context = prepared(dir, false);
-    new FeatureJob().run(context);
+  void honestDataPasses(@TempDir Path dir) throws IOException {
+    RunContext context = copyOf(featured, dir);
 
     StageResult result = new LeakageJob().run(context);
 
@@ -94,9 +134,8 @@ class LeakageJobTest {
   }
 
   @Test
-  void recordInTwoSplitsFailsTheGate(@TempDir Path dir) {
-    RunContext context = prepared(dir, false);
-    new FeatureJob().run(context);
+  void recordInTwoSplitsFailsTheGate(@TempDir Path dir) throws IOException {
+    RunContext context = copyOf(featured, dir);
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> splits = DeltaTables.read(spark, context.table(Table.SPLITS));
     Dataset<Row> movedToTest = splits.where("_split = 'train'").limit(3)
@@ -111,8 +150,8 @@ class LeakageJobTest {
   }
 
   @Test
-  void copiesOfTestRowsInTrainFailTheGate(@TempDir Path dir) {
-    RunContext context = prepared(dir, false);
+  void copiesOfTestRowsInTrainFailTheGate(@TempDir Path dir) throws IOException {
+    RunContext context = copyOf(split, dir);
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> splits = DeltaTables.read(spark, context.table(Table.SPLITS));
     Dataset<Row> silver = DeltaTables.read(spark, context.table(Table.SILVER));
@@ -137,9 +176,8 @@ class LeakageJobTest {
   }
 
   @Test
-  void featureModelFittedOnOtherRowsFailsTheGate(@TempDir Path dir) {
-    RunContext context = prepared(dir, false);
-    new FeatureJob().run(context);
+  void featureModelFittedOnOtherRowsFailsTheGate(@TempDir Path dir) throws IOException {
+    RunContext context = copyOf(featured, dir);
     RunContext resplit = ToyData.context(dir, ROWS, false, "split.seed=99");
     new SplitJob().run(resplit);
 
