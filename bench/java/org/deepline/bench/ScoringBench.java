@@ -135,6 +135,8 @@ public final class ScoringBench {
         .master("local[2]")
         .config("spark.ui.enabled", false)
         .config("spark.sql.shuffle.partitions", 8)
+        // As conf/spark-defaults.conf: no sort by run_date before the predictions are written.
+        .config("spark.sql.maxConcurrentOutputFileWriters", 1)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();

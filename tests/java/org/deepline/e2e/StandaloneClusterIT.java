@@ -70,7 +70,7 @@ class StandaloneClusterIT {
   private static final int EPOCHS = 4;
   /** Four epochs reach about 0.80 on credit's validation split; a broken cluster run is near 0.5. */
   private static final double MIN_AUC = 0.75;
-  private static final Duration KILL_WINDOW = Duration.ofMinutes(5);
+  private static final Duration KILL_WINDOW = Duration.ofMinutes(10);
   private static final Duration POLL = Duration.ofMillis(100);
   /**
    * How long a frozen executor is left before its active tasks are read: enough for the driver to

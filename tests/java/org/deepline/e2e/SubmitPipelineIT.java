@@ -28,7 +28,7 @@ class SubmitPipelineIT {
   private static final double MIN_CHURN_AUC = 0.80;
   private static final int RESUME_EPOCHS = 4;
   private static final int KILL_AFTER_EPOCH = 2;
-  private static final long KILL_WAIT_MINUTES = 5;
+  private static final long KILL_WAIT_MINUTES = 10;
   private static final long POLL_MILLIS = 200;
 
   @TempDir
