@@ -9,9 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.deepline.core.DeltaSnapshots;
+import org.deepline.core.Warehouse;
+import org.deepline.core.Warehouse.Table;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SubmitPipelineIT {
   private static final String RUN_DATE = "2026-11-24";
   private static final double MIN_CHURN_AUC = 0.80;
+  private static final int TELCO_ROWS = 7043;
+  /** The test split of the Telco rows (15 % of them, stratified). */
+  private static final long TELCO_TEST_ROWS = 1056;
+  /** ingest, validate, split, features, leakage, train, score, evaluate. */
+  private static final int PIPELINE_STAGES = 8;
   private static final int RESUME_EPOCHS = 4;
   private static final int KILL_AFTER_EPOCH = 2;
   private static final long KILL_WAIT_MINUTES = 10;
@@ -58,8 +68,8 @@ class SubmitPipelineIT {
     assertEquals("SUCCEEDED", record.get("status").asText());
     double auc = record.get("metrics").get("evaluate.roc_auc").asDouble();
     assertTrue(auc >= MIN_CHURN_AUC, "churn test ROC AUC " + auc);
-    assertEquals(7043, record.get("metrics").get("ingest.rows_silver").asLong());
-    assertEquals(7043, record.get("metrics").get("score.rows_scored").asLong());
+    assertEquals(TELCO_ROWS, record.get("metrics").get("ingest.rows_silver").asLong());
+    assertEquals(TELCO_ROWS, record.get("metrics").get("score.rows_scored").asLong());
     // The baseline ladder ran on the same rows, and the margin says how the network compares.
     JsonNode metrics = record.get("metrics");
     assertTrue(metrics.get("train.baseline_logistic_regression_validation_roc_auc").asDouble() > 0.8,
@@ -75,6 +85,32 @@ class SubmitPipelineIT {
         "the config is a JSON object");
     assertTrue(record.get("git_commit").asText().matches("[0-9a-f]{40}(-dirty)?"),
         record.get("git_commit").toString());
+
+    // Every table the stages wrote, read back through Delta Kernel (this JVM runs no Spark).
+    assertEquals(TELCO_ROWS, rows(Table.BRONZE).size());
+    assertEquals(TELCO_ROWS, rows(Table.SILVER).size());
+    assertEquals(0, rows(Table.QUARANTINE).size());
+    assertEquals(TELCO_ROWS, rows(Table.SPLITS).size());
+    assertEquals(TELCO_ROWS, rows(Table.PREDICTIONS).size());
+    assertEquals(1, rows(Table.EVALUATIONS).size());
+    assertTrue(rows(Table.QUALITY).stream().allMatch(check -> Boolean.TRUE.equals(
+        check.get("passed"))), "every data-quality check passed");
+    JsonNode report = Submit.json(Files.readString(Path.of(URI.create(
+        record.get("artifacts").get("evaluate.report_json").asText()))));
+    assertEquals(auc, report.get("metrics").get("roc_auc").asDouble(), 1e-12);
+    assertEquals(TELCO_TEST_ROWS, report.get("metrics").get("count").asLong());
+    Submit.Result listed = submit("runs", "list", "--json", "--warehouse", warehouse.toString());
+    assertEquals(0, listed.code(), listed.errTail());
+    long stages = 0;
+    for (JsonNode child : Submit.json(listed.out())) {
+      stages += record.get("run_id").asText().equals(child.get("parent_run_id").asText()) ? 1 : 0;
+    }
+    assertEquals(PIPELINE_STAGES, stages, "one run record per stage under the pipeline's");
+  }
+
+  private static List<Map<String, Object>> rows(Table table) {
+    return DeltaSnapshots.latest(new Configuration(),
+        Warehouse.at(warehouse.toString()).table("churn", table)).orElseThrow().rows();
   }
 
   @Test

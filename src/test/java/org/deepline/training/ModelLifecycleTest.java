@@ -1,6 +1,7 @@
 package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,14 +18,19 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
+import org.deepline.etl.RecordIds;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.evaluation.EvaluationReport;
 import org.deepline.features.FeatureJob;
+import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureVectorizer;
+import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.SplitJob;
+import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.metrics.DecisionThreshold;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ModelScorer;
@@ -33,7 +39,10 @@ import org.deepline.scoring.ScoreJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
+import org.deepline.tracking.Lineage;
 import org.deepline.tracking.ModelRegistry;
+import org.deepline.tracking.RunRecorder;
+import org.deepline.tracking.RunRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,10 +65,13 @@ class ModelLifecycleTest {
   @BeforeAll
   void trainOnce() {
     context = ToyData.context(dir, ROWS, false);
-    new IngestJob().run(context);
-    new SplitJob().run(context);
-    new FeatureJob().run(context);
-    trained = new TrainJob().run(context);
+    // Recorded as the CLI records them: the lineage test asks which run wrote each table the model
+    // read. The train run keeps the context's run id, which is the model version the tests name.
+    RunRecorder recorder = new RunRecorder(new RunRegistry(context.spark(), context.warehouse()));
+    for (Stage stage : List.<Stage>of(new IngestJob(), new SplitJob(), new FeatureJob())) {
+      recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
+    }
+    trained = recorder.run(context, new TrainJob());
     new ScoreJob().run(context);
   }
 
@@ -323,7 +335,7 @@ class ModelLifecycleTest {
   }
 
   @Test
-  @Order(Integer.MAX_VALUE)
+  @Order(Integer.MAX_VALUE - 1)
   void evaluationNeverJudgesOnRowsTheModelTrainedOn() {
     new ScoreJob().run(context);
     RunContext resplit = new RunContext(RunContext.newRunId(), null, "split", context.runDate(),
@@ -339,9 +351,58 @@ class ModelLifecycleTest {
     assertEquals(splitRows("test") - excluded, (long) evaluated.metric("rows"));
   }
 
+  /**
+   * The model's lineage names the table versions it was trained on; after the date is split again
+   * (other train records), time travel to those versions still gives exactly the training rows.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void lineageReproducesTheTrainingSetAfterTheDateIsReSplit() {
+    SparkSession spark = SparkTestSession.get();
+    RunRegistry runs = new RunRegistry(spark, context.warehouse());
+    ModelRegistry.ModelEntry model = new ModelRegistry(spark, context.warehouse()).resolve("toy",
+        trained.artifacts().get("model_version"));
+    FeatureModel.FitProvenance fitted = ModelBundle.loadMetadata(context.files(), model.path())
+        .featureModel().fittedOn();
+    long rowsTrain = runs.require(model.runId()).metrics().get("rows_train").longValue();
+
+    RunContext resplit = new RunContext(RunContext.newRunId(), null, "split", context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), "split.seed=7"),
+        context.warehouse(), context.spark());
+    new SplitJob().run(resplit);
+    Dataset<Row> resplitRows = DeltaTables.slice(spark,
+        DeltaTables.ref(spark, context.table(Table.SPLITS)), context.runDate());
+    assertNotEquals(fitted.fingerprint(),
+        SplitFingerprint.of(resplitRows, StratifiedSplitter.TRAIN),
+        "the re-split date has other train records");
+
+    Lineage lineage = Lineage.of(model, runs.all());
+    Lineage.Source features = lineage.sources().get(0);
+    assertEquals("features", features.writer());
+    assertEquals(context.table(Table.FEATURES), features.table().path());
+    Lineage.Source splits = lineage.sources().stream()
+        .filter(source -> source.table().path().equals(context.table(Table.SPLITS)))
+        .findFirst().orElseThrow();
+    assertEquals("split", splits.writer());
+    assertEquals(fitted.splitsVersion(), splits.table().version());
+
+    Dataset<Row> trainedOn = DeltaTables.slice(spark, features.table(), features.runDate())
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
+        .select(RecordIds.RECORD_ID);
+    Dataset<Row> trainSplit = DeltaTables.slice(spark, splits.table(), splits.runDate())
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
+        .select(RecordIds.RECORD_ID);
+    assertEquals(rowsTrain, trainedOn.count());
+    assertEquals(fitted.rows(), trainSplit.count());
+    assertEquals(fitted.fingerprint(), SplitFingerprint.of(DeltaTables.slice(spark, splits.table(),
+        splits.runDate()), StratifiedSplitter.TRAIN));
+    assertEquals(0, trainedOn.exceptAll(trainSplit).count(), "the same record ids");
+    assertEquals(0, trainSplit.exceptAll(trainedOn).count(), "the same record ids");
+  }
+
   private long splitRows(String split) {
     return DeltaTables.read(SparkTestSession.get(), context.table(Table.SPLITS))
-        .where(functions.col(org.deepline.sampling.StratifiedSplitter.SPLIT).equalTo(split)).count();
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(split)).count();
   }
 
   private static float[] toFloats(double[] values) {
