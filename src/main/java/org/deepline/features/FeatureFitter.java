@@ -68,9 +68,17 @@ public final class FeatureFitter {
             new FeatureModel.CategoricalFeature(c, List.of(), 0L, 0L)))
         .toList();
     for (FeatureModel.CategoricalFeature f : categorical) {
-      LOG.info("features: {}: {} distinct training values, {} kept, {} folded into {} ({} training "
-          + "rows)", f.name(), f.distinctValues(), f.vocabulary().size(), f.foldedValues(),
-          FeatureModel.OTHER_TOKEN, f.foldedRows());
+      if (f.cappedAt(config.maxCategories())) {
+        LOG.warn("features: {}: {} distinct training values, only the {} most frequent kept "
+            + "(features.max_categories): {} values in {} training rows share the {} slot and "
+            + "cannot be told apart; raise features.max_categories to keep them", f.name(),
+            f.distinctValues(), config.maxCategories(), f.foldedValues(), f.foldedRows(),
+            FeatureModel.OTHER_TOKEN);
+      } else {
+        LOG.info("features: {}: {} distinct training values, {} kept, {} folded into {} ({} "
+            + "training rows)", f.name(), f.distinctValues(), f.vocabulary().size(),
+            f.foldedValues(), FeatureModel.OTHER_TOKEN, f.foldedRows());
+      }
     }
     List<FeatureModel.CrossFeature> crosses = config.crosses().stream()
         .map(c -> new FeatureModel.CrossFeature(c.columns(), c.buckets()))

@@ -55,13 +55,17 @@ public final class FeatureJob implements Stage {
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());
+      int maxCategories = context.section(FeatureConfig.class).maxCategories();
       StageResult.Builder result = StageResult.builder()
           .input(silver.ref()).input(splitsRef).output(featuresRef)
           .artifact("feature_model", artifact)
           .metric("feature_width", model.width())
           .metric("rows_train", provenance.rows())
           .metric("categories_folded", model.categorical().stream()
-              .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum());
+              .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
+          // Columns whose vocabulary max_categories cut (fitting logged a warning for each).
+          .metric("categories_capped_columns", model.categorical().stream()
+              .filter(f -> f.cappedAt(maxCategories)).count());
       // Values beyond max_categories or under min_category_count share the other slot: say how many.
       for (FeatureModel.CategoricalFeature f : model.categorical()) {
         if (f.foldedValues() > 0) {

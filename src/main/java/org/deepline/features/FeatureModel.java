@@ -217,6 +217,16 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     public long foldedValues() {
       return distinctValues == null ? 0 : distinctValues - vocabulary.size();
     }
+
+    /**
+     * Whether {@code max_categories} cut values off this vocabulary: it is full and training had
+     * more. Values folded only for being rarer than {@code min_category_count} are the user's own
+     * rule; a cut by the cap is not, and must be said out loud.
+     */
+    public boolean cappedAt(int maxCategories) {
+      return distinctValues != null && vocabulary.size() == maxCategories
+          && distinctValues > maxCategories;
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package org.deepline.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,23 @@ class FeatureFitterTest {
     model.categorical().forEach(f -> vocabularies.put(f.name(), f.vocabulary()));
     assertEquals(List.of("a", "__missing__", "b"), vocabularies.get("kind"));
     assertEquals(List.of("s", "l", "m"), vocabularies.get("size"));
+  }
+
+  @Test
+  void aVocabularyCutByMaxCategoriesIsToldApartFromRareValuesFolded() {
+    // size: s (3 rows), l and m (1 row each). A cap of 2 cuts m off the vocabulary.
+    FeatureModel.CategoricalFeature capped = fit(new FeatureConfig(List.of(), List.of("size"), null,
+        2, null, null, null)).categorical().get(0);
+    assertEquals(List.of("s", "l"), capped.vocabulary());
+    assertTrue(capped.cappedAt(2));
+    // A minimum count of 2 folds l and m by the user's own rule, under the cap: not a cut.
+    FeatureModel.CategoricalFeature rare = fit(new FeatureConfig(List.of(), List.of("size"), null,
+        2, 2L, null, null)).categorical().get(0);
+    assertEquals(List.of("s"), rare.vocabulary());
+    assertFalse(rare.cappedAt(2));
+    // Three values under a cap of three: nothing cut.
+    assertFalse(fit(new FeatureConfig(List.of(), List.of("size"), null, 3, null, null, null))
+        .categorical().get(0).cappedAt(3));
   }
 
   @Test

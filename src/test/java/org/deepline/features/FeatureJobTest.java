@@ -47,6 +47,8 @@ class FeatureJobTest {
     assertEquals(model.width(), features.select(functions.size(functions.col("features")))
         .distinct().head().getInt(0));
     assertEquals(model.width(), (int) result.metric("feature_width"));
+    // segment (3 values) and channel (4) fit under the default cap of 100.
+    assertEquals(0.0, result.metric("categories_capped_columns"));
     assertEquals(TestRuns.RUN_DATE, model.fittedOn().runDate());
   }
 }
