@@ -38,8 +38,6 @@ public final class SparkTestSession {
    * deepline-submit with Spark's defaults, code generation included.
    */
   private static final String INTERPRETED = "NO_CODEGEN";
-  /** Spark's default: compiled code, interpreted where compiling fails. */
-  private static final String COMPILED_FIRST = "FALLBACK";
   private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";
   private static final String FACTORY_MODE = "spark.sql.codegen.factoryMode";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
@@ -73,31 +71,6 @@ public final class SparkTestSession {
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
-  }
-
-  /**
-   * Spark's code generation switched back on until {@link AutoCloseable#close}: for a test that runs
-   * a real data set (thousands of rows, a whole pipeline), where compiled code pays for itself.
-   * <pre>{@code
-   * try (SparkTestSession.CompiledCode compiled = SparkTestSession.compiledCode()) {
-   *   DeeplineCli.execute("pipeline", ...);
-   * }
-   * }</pre>
-   */
-  public static CompiledCode compiledCode() {
-    SparkSession spark = get();
-    spark.conf().set(WHOLE_STAGE, true);
-    spark.conf().set(FACTORY_MODE, COMPILED_FIRST);
-    return () -> {
-      spark.conf().set(WHOLE_STAGE, false);
-      spark.conf().set(FACTORY_MODE, INTERPRETED);
-    };
-  }
-
-  /** Undoes {@link #compiledCode()}. */
-  public interface CompiledCode extends AutoCloseable {
-    @Override
-    void close();
   }
 
   private static Path createScratchDir() {
