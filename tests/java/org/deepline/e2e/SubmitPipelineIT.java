@@ -99,18 +99,18 @@ class SubmitPipelineIT {
         record.get("artifacts").get("evaluate.report_json").asText()))));
     assertEquals(auc, report.get("metrics").get("roc_auc").asDouble(), 1e-12);
     assertEquals(TELCO_TEST_ROWS, report.get("metrics").get("count").asLong());
-    Submit.Result listed = submit("runs", "list", "--json", "--warehouse", warehouse.toString());
-    assertEquals(0, listed.code(), listed.errTail());
-    long stages = 0;
-    for (JsonNode child : Submit.json(listed.out())) {
-      stages += record.get("run_id").asText().equals(child.get("parent_run_id").asText()) ? 1 : 0;
-    }
-    assertEquals(PIPELINE_STAGES, stages, "one run record per stage under the pipeline's");
+    String pipelineRun = record.get("run_id").asText();
+    assertEquals(PIPELINE_STAGES, rows(Warehouse.at(warehouse.toString()).runsTable()).stream()
+        .filter(child -> pipelineRun.equals(child.get("parent_run_id"))).count(),
+        "one run record per stage under the pipeline's");
   }
 
   private static List<Map<String, Object>> rows(Table table) {
-    return DeltaSnapshots.latest(new Configuration(),
-        Warehouse.at(warehouse.toString()).table("churn", table)).orElseThrow().rows();
+    return rows(Warehouse.at(warehouse.toString()).table("churn", table));
+  }
+
+  private static List<Map<String, Object>> rows(String deltaTable) {
+    return DeltaSnapshots.latest(new Configuration(), deltaTable).orElseThrow().rows();
   }
 
   @Test

@@ -34,6 +34,7 @@ public final class FeatureJob implements Stage {
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
+    FeatureConfig config = context.section(FeatureConfig.class);
     String runDate = context.runDate();
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splits = context.input(Table.SPLITS);
@@ -45,7 +46,7 @@ public final class FeatureJob implements Stage {
       FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
           runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
           splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-      FeatureModel model = FeatureFitter.fit(train, context.section(FeatureConfig.class),
+      FeatureModel model = FeatureFitter.fit(train, config,
           provenance);
       Dataset<Row> features = new FeatureTransform(model).transform(labelled)
           .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
@@ -55,7 +56,6 @@ public final class FeatureJob implements Stage {
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());
-      int maxCategories = context.section(FeatureConfig.class).maxCategories();
       StageResult.Builder result = StageResult.builder()
           .input(silver.ref()).input(splitsRef).output(featuresRef)
           .artifact("feature_model", artifact)
@@ -65,7 +65,7 @@ public final class FeatureJob implements Stage {
               .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
           // Columns whose vocabulary max_categories cut (fitting logged a warning for each).
           .metric("categories_capped_columns", model.categorical().stream()
-              .filter(f -> f.cappedAt(maxCategories)).count());
+              .filter(f -> f.cappedAt(config.maxCategories())).count());
       // Values beyond max_categories or under min_category_count share the other slot: say how many.
       for (FeatureModel.CategoricalFeature f : model.categorical()) {
         if (f.foldedValues() > 0) {

@@ -101,10 +101,8 @@ class ModelLifecycleTest {
   @Order(Integer.MAX_VALUE - 1)
   void aNetworkThatLosesToABaselineIsNotRegisteredWhenItMustWin() {
     // A learning rate of 1e-6 for one epoch leaves the network at its random initialisation.
-    RunContext mustWin = new RunContext(RunContext.newRunId(), null, "train", context.runDate(),
-        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false),
-            "training.learning_rate=0.000001", "training.epochs=1",
-            "baselines.require_network_wins=true"), context.warehouse(), context.spark());
+    RunContext mustWin = with("train", "training.learning_rate=0.000001", "training.epochs=1",
+        "baselines.require_network_wins=true");
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new TrainJob().run(mustWin));
@@ -186,9 +184,7 @@ class ModelLifecycleTest {
 
   @Test
   void anExplicitThresholdWinsAndTheRunSaysSo() {
-    RunContext explicit = new RunContext(RunContext.newRunId(), null, "score", context.runDate(),
-        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false),
-            "scoring.threshold=0.9"), context.warehouse(), context.spark());
+    RunContext explicit = with("score", "scoring.threshold=0.9");
 
     StageResult scored = new ScoreJob().run(explicit);
 
@@ -338,9 +334,7 @@ class ModelLifecycleTest {
   @Order(Integer.MAX_VALUE - 1)
   void evaluationNeverJudgesOnRowsTheModelTrainedOn() {
     new ScoreJob().run(context);
-    RunContext resplit = new RunContext(RunContext.newRunId(), null, "split", context.runDate(),
-        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), "split.seed=5"),
-        context.warehouse(), context.spark());
+    RunContext resplit = with("split", "split.seed=5");
     new SplitJob().run(resplit);
 
     StageResult evaluated = new EvaluateJob().run(resplit);
@@ -366,9 +360,7 @@ class ModelLifecycleTest {
         .featureModel().fittedOn();
     long rowsTrain = runs.require(model.runId()).metrics().get("rows_train").longValue();
 
-    RunContext resplit = new RunContext(RunContext.newRunId(), null, "split", context.runDate(),
-        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), "split.seed=7"),
-        context.warehouse(), context.spark());
+    RunContext resplit = with("split", "split.seed=7");
     new SplitJob().run(resplit);
     Dataset<Row> resplitRows = DeltaTables.slice(spark,
         DeltaTables.ref(spark, context.table(Table.SPLITS)), context.runDate());
