@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The model registry from the command line: versions, aliases ({@code champion}, {@code challenger})
- * and where a version's training data came from. Reads need no Spark; promote and rollback start it
- * to append to the alias log.
+ * and where a version's training data came from. None of them starts Spark: reads and the alias
+ * log's appends go through Delta Kernel.
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
     description = "List, show, promote and roll back registered models; trace a model's lineage.",

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaKernelAppend;
 import org.deepline.core.DeltaSnapshots;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.SparkSessions;
@@ -86,7 +87,10 @@ public final class ModelRegistry {
     this(() -> spark, () -> spark.sparkContext().hadoopConfiguration(), warehouse);
   }
 
-  /** A registry that reads without Spark; a session is started only to write. */
+  /**
+   * A registry that needs no Spark to read or to change an alias; a session is started only to
+   * register a model.
+   */
   public ModelRegistry(Warehouse warehouse) {
     this(SparkSessions::getOrCreate, SparkSessions::hadoopConfiguration, warehouse);
   }
@@ -271,8 +275,8 @@ public final class ModelRegistry {
   private AliasChange append(AliasChange change) {
     Row row = RowFactory.create(change.dataset(), change.alias(), change.sequence(), change.action(),
         change.modelVersion(), change.previousVersion(), Timestamp.from(change.changedAt()));
-    DeltaTables.append(spark.get().createDataFrame(List.of(row), ALIAS_SCHEMA).coalesce(1),
-        aliasesPath);
+    // Delta Kernel, not Spark: promote and rollback answer in a second instead of a Spark start.
+    DeltaKernelAppend.rows(hadoopConf.get(), aliasesPath, ALIAS_SCHEMA, List.of(row));
     return change;
   }
 
