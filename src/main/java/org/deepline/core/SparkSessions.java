@@ -7,14 +7,21 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Obtains the SparkSession a job runs in. Spark settings come from spark-submit (or the notebook that
- * created the session); the only things added here are what Delta needs and the UTC session time zone
- * when nobody set them, and the {@code local[*]} master for a plain {@code java} launch.
+ * created the session); the only things added here are what Delta needs, the UTC session time zone and
+ * the unsorted write of one date when nobody set them, and the {@code local[*]} master for a plain {@code java} launch.
  */
 public final class SparkSessions {
   static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
   static final String SESSION_TIME_ZONE = "spark.sql.session.timeZone";
   static final String UTC = "UTC";
+  static final String CONCURRENT_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
+  /**
+   * As conf/spark-defaults.conf: a task may keep two file writers open, so a write of one run date
+   * is not sorted by that date first (Spark falls back to the sort once a task has as many open
+   * writers as this limit).
+   */
+  static final int CONCURRENT_WRITERS_FOR_ONE_DATE = 2;
 
   private SparkSessions() {}
 
@@ -38,6 +45,9 @@ public final class SparkSessions {
     if (!submitted.contains(SESSION_TIME_ZONE)) {
       // As conf/spark-defaults.conf: zone-less timestamps are read as UTC, like the date features.
       builder.config(SESSION_TIME_ZONE, UTC);
+    }
+    if (!submitted.contains(CONCURRENT_WRITERS)) {
+      builder.config(CONCURRENT_WRITERS, CONCURRENT_WRITERS_FOR_ONE_DATE);
     }
     return builder.getOrCreate();
   }
