@@ -118,7 +118,7 @@ class SubmitPipelineIT {
   void badInputFailsWithAOneLineReasonAndNoStackTrace() throws Exception {
     Submit.Result badConfig = submit("train", "--conf", "conf/churn.json", "--warehouse",
         warehouse.toString(), "--set", "training.layers[0].units=-3");
-    assertEquals(1, badConfig.code());
+    assertEquals(4, badConfig.code(), "a config error exits 4");
     assertTrue(badConfig.err().contains(
         "deepline: error: conf/churn.json: 1 config error: training.layers[0].units: must be > 0, "
             + "got -3"), badConfig.errTail());

@@ -1,11 +1,14 @@
 package org.deepline.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.deepline.compression.CompressJob;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
 import org.deepline.pipeline.Pipeline;
 import org.deepline.tracking.RunRecorder;
@@ -16,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The one entry point: {@code deepline <command> [options]}, launched by spark-submit
- * ({@code submit/deepline-submit}) or plain {@code java}. Exit code 0 on success, 1 with a one-line
- * reason for a problem the user can fix (bad config, bad data, failed gate), 2 for bad usage, 3 with a
- * stack trace for anything unexpected.
+ * ({@code submit/deepline-submit}) or plain {@code java}. Exit code 0 on success; a problem the user
+ * can fix prints a one-line reason and exits with its {@link Failure}'s code (1 input, 2 usage,
+ * 4 config, 5 data quality, 6 leakage gate, 7 model gate, 8 infrastructure); anything unexpected
+ * prints a stack trace and exits 3. The table for schedulers: docs/operations.md.
  */
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",
     description = "A deep-learning system run as Spark batch jobs over Delta tables.")
@@ -32,7 +36,6 @@ public final class DeeplineCli implements Runnable {
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob()))
       .toList();
 
-  public static final int USER_ERROR = 1;
   public static final int UNEXPECTED_ERROR = 3;
 
   @Override
@@ -56,20 +59,54 @@ public final class DeeplineCli implements Runnable {
       command.getCommandSpec().usageMessage().description(stage.description());
       cli.addSubcommand(stage.command(), command);
     }
+    cli.addSubcommand(new CheckCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      if (e instanceof DeeplineException) {
-        err.println("deepline: error: " + e.getMessage());
-        return USER_ERROR;
+      Optional<DeeplineException> user = userFailure(e);
+      if (user.isPresent()) {
+        err.println("deepline: error: " + user.get().getMessage());
+      } else {
+        err.println("deepline: " + (infrastructure(e) ? "infrastructure" : "unexpected")
+            + " failure: " + e);
+        e.printStackTrace(err);
       }
-      err.println("deepline: unexpected failure: " + e);
-      e.printStackTrace(err);
-      return UNEXPECTED_ERROR;
+      return exitCode(e);
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The exit code a command's failure ends the process with: its {@link Failure}'s code, 8 for
+   * storage or network trouble (an I/O error anywhere in the causes), 3 for anything else.
+   */
+  static int exitCode(Throwable failure) {
+    return userFailure(failure).map(user -> user.failure().exitCode())
+        .orElse(infrastructure(failure) ? Failure.INFRASTRUCTURE.exitCode() : UNEXPECTED_ERROR);
+  }
+
+  /**
+   * The user's failure, also when it happened inside a Spark task: Spark hands it to the driver
+   * wrapped in its own exceptions.
+   */
+  private static Optional<DeeplineException> userFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeeplineException user) {
+        return Optional.of(user);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean infrastructure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code train --resume RUN_ID}: read when the command runs, after picocli has parsed it. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
 
 /**
@@ -40,16 +41,16 @@ public final class ConfigLoader {
 
   public static DeeplineConfig load(Path file, List<String> overrides) {
     if (file == null) {
-      throw new DeeplineException("--conf: a job config file is required (see conf/)");
+      throw new DeeplineException(Failure.CONFIG, "--conf: a job config file is required (see conf/)");
     }
     if (!Files.isRegularFile(file)) {
-      throw new DeeplineException("--conf: no such file: " + file);
+      throw new DeeplineException(Failure.CONFIG, "--conf: no such file: " + file);
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new DeeplineException("--conf: cannot read " + file + ": " + e.getMessage());
+      throw new DeeplineException(Failure.CONFIG, "--conf: cannot read " + file + ": " + e.getMessage());
     }
     return parse(text, file.toString(), overrides);
   }
@@ -60,12 +61,12 @@ public final class ConfigLoader {
     try {
       tree = Json.mapper().readTree(json);
     } catch (JsonProcessingException e) {
-      throw new DeeplineException(source + ": not valid JSON at line "
+      throw new DeeplineException(Failure.CONFIG, source + ": not valid JSON at line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
           + e.getOriginalMessage());
     }
     if (tree == null || !tree.isObject()) {
-      throw new DeeplineException(source + ": the config must be a JSON object");
+      throw new DeeplineException(Failure.CONFIG, source + ": the config must be a JSON object");
     }
     for (String override : overrides) {
       applyOverride((ObjectNode) tree, override);
@@ -83,16 +84,16 @@ public final class ConfigLoader {
       if (e.getKnownPropertyIds() != null) {
         e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
       }
-      throw new DeeplineException(source + ": " + path(e) + ": unknown key (known keys: "
+      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": unknown key (known keys: "
           + String.join(", ", known.stream().sorted().toList()) + ")");
     } catch (InvalidFormatException e) {
-      throw new DeeplineException(source + ": " + path(e) + ": expected "
+      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": expected "
           + describe(e.getTargetType()) + ", got " + e.getValue());
     } catch (MismatchedInputException e) {
-      throw new DeeplineException(source + ": " + path(e) + ": expected "
+      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": expected "
           + describe(e.getTargetType()) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new DeeplineException(source + ": " + e.getOriginalMessage());
+      throw new DeeplineException(Failure.CONFIG, source + ": " + e.getOriginalMessage());
     }
   }
 
@@ -100,7 +101,7 @@ public final class ConfigLoader {
   static void applyOverride(ObjectNode root, String override) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
-      throw new DeeplineException("--set " + override + ": expected key.path=value");
+      throw new DeeplineException(Failure.CONFIG, "--set " + override + ": expected key.path=value");
     }
     String path = override.substring(0, eq).strip();
     JsonNode value = parseValue(override.substring(eq + 1));
@@ -109,7 +110,7 @@ public final class ConfigLoader {
     for (int s = 0; s < segments.length; s++) {
       Matcher m = SEGMENT.matcher(segments[s]);
       if (!m.matches()) {
-        throw new DeeplineException("--set " + override + ": bad path segment '" + segments[s] + "'");
+        throw new DeeplineException(Failure.CONFIG, "--set " + override + ": bad path segment '" + segments[s] + "'");
       }
       List<Integer> indexes = new ArrayList<>();
       Matcher idx = INDEX.matcher(m.group(2));
@@ -118,7 +119,7 @@ public final class ConfigLoader {
       }
       boolean last = s == segments.length - 1;
       if (!(node instanceof ObjectNode object)) {
-        throw new DeeplineException("--set " + override + ": " + segments[s] + " is not inside an object");
+        throw new DeeplineException(Failure.CONFIG, "--set " + override + ": " + segments[s] + " is not inside an object");
       }
       String key = m.group(1);
       if (indexes.isEmpty()) {
@@ -133,7 +134,7 @@ public final class ConfigLoader {
       JsonNode current = object.get(key);
       for (int i = 0; i < indexes.size(); i++) {
         if (current == null || !current.isArray() || indexes.get(i) >= current.size()) {
-          throw new DeeplineException("--set " + override + ": " + key + " has no element "
+          throw new DeeplineException(Failure.CONFIG, "--set " + override + ": " + key + " has no element "
               + indexes.get(i));
         }
         boolean lastIndex = i == indexes.size() - 1;

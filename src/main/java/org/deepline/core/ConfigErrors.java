@@ -91,7 +91,7 @@ public final class ConfigErrors {
   public void throwIfAny(String source) {
     if (!messages.isEmpty()) {
       String head = source + ": " + messages.size() + " config error" + (messages.size() == 1 ? "" : "s");
-      throw new DeeplineException(head + ": " + String.join("; ", messages));
+      throw new DeeplineException(DeeplineException.Failure.CONFIG, head + ": " + String.join("; ", messages));
     }
   }
 }

@@ -95,7 +95,7 @@ public final class DeltaKernelAppend {
       return transaction.commit(engine, CloseableIterable.inMemoryIterable(
           Utils.toCloseableIterator(actions.iterator()))).getVersion();
     } catch (ConcurrentWriteException e) {
-      throw new DeeplineException("another writer committed to " + path + " at the same time; "
+      throw new DeeplineException(DeeplineException.Failure.INFRASTRUCTURE, "another writer committed to " + path + " at the same time; "
           + "run the command again", e);
     }
   }

@@ -34,7 +34,8 @@ public record RunContext(String runId, String parentRunId, String command, Strin
     try {
       return LocalDate.parse(value.strip()).toString();
     } catch (DateTimeParseException e) {
-      throw new DeeplineException("--run-date: expected YYYY-MM-DD, got " + value);
+      throw new DeeplineException(DeeplineException.Failure.USAGE,
+          "--run-date: expected YYYY-MM-DD, got " + value);
     }
   }
 

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
@@ -111,7 +112,8 @@ public final class IngestJob implements Stage {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
       // load with no record failed already, without this extra pass.
       if (mark.isEmpty() && !sourceConfig.isRest() && source.rows().isEmpty()) {
-        throw new DeeplineException("source " + sourceConfig.describe() + ": no data rows");
+        throw new DeeplineException(Failure.DATA_QUALITY,
+            "source " + sourceConfig.describe() + ": no data rows");
       }
       bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), schema),
           context.table(Table.BRONZE), runDate);
@@ -201,13 +203,13 @@ public final class IngestJob implements Stage {
     TableRef silverRef = silver.table();
     TableRef quarantineRef = quarantine.table();
     if (bronzeRows != silverRows + quarantineRows) {
-      throw new DeeplineException("ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
+      throw new DeeplineException(Failure.DATA_QUALITY, "ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
           + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
     }
     double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();
     if (quarantined > limit) {
-      throw new DeeplineException(String.format(Locale.ROOT,
+      throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
           "ingest: %d of %d rows (%.1f%%) quarantined, more than ingest.max_quarantine_fraction %.1f%%;"
               + " most common reasons: %s (see %s)", quarantineRows, bronzeRows, 100 * quarantined,
           100 * limit, topReasons(spark, quarantineRef, runDate), quarantineRef.path()));

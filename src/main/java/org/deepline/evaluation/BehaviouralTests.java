@@ -64,7 +64,8 @@ public final class BehaviouralTests {
         } catch (Exception e) {
           // Spark's AnalysisException (a bad column or expression) is checked but thrown undeclared.
           if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
-            throw new DeeplineException(where + ": " + analysis.getMessage().lines().findFirst()
+            throw new DeeplineException(DeeplineException.Failure.CONFIG,
+                where + ": " + analysis.getMessage().lines().findFirst()
                 .orElse(analysis.getMessage()));
           }
           throw e;

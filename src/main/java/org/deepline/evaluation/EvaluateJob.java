@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
@@ -191,12 +192,12 @@ public final class EvaluateJob implements Stage {
           context.table(Table.EVALUATIONS), context.runDate());
 
       if (config.minRocAuc() != null && !(summary.rocAuc() >= config.minRocAuc())) {
-        throw new DeeplineException(String.format(Locale.ROOT,
+        throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
             "evaluate: ROC AUC %.4f on %s is below evaluation.min_roc_auc %.4f (report: %s)",
             summary.rocAuc(), config.split(), config.minRocAuc(), dir + "/" + HTML_REPORT));
       }
       if (config.blessing().gate() && !verdict.blessed()) {
-        throw new DeeplineException("evaluate: blessing of model " + model.modelVersion()
+        throw new DeeplineException(Failure.MODEL_GATE, "evaluate: blessing of model " + model.modelVersion()
             + " refused: " + String.join("; ", verdict.reasons()) + " (report: " + dir + "/"
             + HTML_REPORT + ")");
       }
@@ -261,7 +262,7 @@ public final class EvaluateJob implements Stage {
     List<String> present = List.of(silver.columns());
     for (String column : columns) {
       if (!present.contains(column)) {
-        throw new DeeplineException("evaluation.slices.columns: no column '" + column
+        throw new DeeplineException(Failure.CONFIG, "evaluation.slices.columns: no column '" + column
             + "' in silver (columns: " + present + ")");
       }
     }
@@ -281,7 +282,8 @@ public final class EvaluateJob implements Stage {
       try {
         champion = Optional.of(registry.resolve(dataset, blessing.championVersion()));
       } catch (DeeplineException e) {
-        throw new DeeplineException("evaluation.blessing.champion_version: " + e.getMessage());
+        throw new DeeplineException(Failure.CONFIG,
+            "evaluation.blessing.champion_version: " + e.getMessage());
       }
     }
     return champion.filter(entry -> !entry.modelVersion().equals(challengerVersion));

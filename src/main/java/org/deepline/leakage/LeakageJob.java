@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -57,7 +58,7 @@ public final class LeakageJob implements Stage {
 
       List<ConstraintResult> errors = ResultTable.errors(results);
       if (!errors.isEmpty()) {
-        throw new DeeplineException("leakage: " + errors.size() + " check(s) failed for "
+        throw new DeeplineException(Failure.LEAKAGE_GATE, "leakage: " + errors.size() + " check(s) failed for "
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
             .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
       }

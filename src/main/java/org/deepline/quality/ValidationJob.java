@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -44,7 +45,7 @@ public final class ValidationJob implements Stage {
         context.table(Table.QUALITY));
     List<ConstraintResult> errors = ResultTable.errors(results);
     if (!errors.isEmpty()) {
-      throw new DeeplineException("validate: " + errors.size() + " error-level constraint(s) failed on "
+      throw new DeeplineException(Failure.DATA_QUALITY, "validate: " + errors.size() + " error-level constraint(s) failed on "
           + silverPath + " for " + context.runDate() + ": "
           + errors.stream().map(ConstraintResult::message).collect(Collectors.joining("; ")));
     }

@@ -121,7 +121,7 @@ public final class ScoreJob implements Stage {
   private static RuntimeException userError(RuntimeException error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof DeeplineException user) {
-        return new DeeplineException(user.getMessage()
+        return new DeeplineException(user.failure(), user.getMessage()
             + " (the predictions table was left unchanged)", error);
       }
     }

@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import java.util.Locale;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.metrics.ScoredLabels;
 
 /**
@@ -41,14 +42,16 @@ public final class CollapseGuard {
     double spread = validation.probabilityStandardDeviation();
     double mean = validation.meanProbability();
     if (!(spread >= MIN_SPREAD)) {
-      throw new DeeplineException(String.format(Locale.ROOT, "train: the network collapsed: at epoch"
+      throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
+          "train: the network collapsed: at epoch"
           + " %d it gives every validation row the probability %.4f (spread %.2g); check the"
           + " features and lower training.learning_rate", epoch, mean, spread));
     }
     double expected = expectedMeanProbability(validation.positiveRate(), classWeights);
     double ratio = odds(mean) / odds(expected);
     if (!(ratio <= MAX_ODDS_RATIO && ratio >= 1 / MAX_ODDS_RATIO)) {
-      throw new DeeplineException(String.format(Locale.ROOT, "train: the network collapsed towards"
+      throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
+          "train: the network collapsed towards"
           + " one class: at epoch %d its mean validation probability is %.4f where %.4f is expected"
           + " (validation positive rate %.4f%s); the model is not registered", epoch, mean,
           expected, validation.positiveRate(),

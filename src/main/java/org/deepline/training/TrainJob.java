@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -215,14 +216,14 @@ public final class TrainJob implements Stage {
         ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
         MultiLayerNetwork network = averaging.network();
         if (!Double.isFinite(stats.lastLoss())) {
-          throw new DeeplineException("train: the training loss became " + stats.lastLoss()
+          throw new DeeplineException(Failure.MODEL_GATE, "train: the training loss became " + stats.lastLoss()
               + " in epoch " + epoch + "; lower training.learning_rate (now "
               + config.learningRate() + ") or check the features for extreme values");
         }
         ScoredLabels scores = validation.score(spark, network);
         double loss = scores.logLoss();
         if (!Double.isFinite(loss)) {
-          throw new DeeplineException("train: the validation loss became " + loss + " in epoch "
+          throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss + " in epoch "
               + epoch + "; lower training.learning_rate (now " + config.learningRate() + ")");
         }
         EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
@@ -294,7 +295,7 @@ public final class TrainJob implements Stage {
           + "%.4f is %.4f BELOW the %s baseline's %.4f on the same features and rows",
           context.dataset(), networkRocAuc, -margin, best.model(), best.validationRocAuc());
       if (config.requireNetworkWins()) {
-        throw new DeeplineException(verdict + "; baselines.require_network_wins is set, so no model "
+        throw new DeeplineException(Failure.MODEL_GATE, verdict + "; baselines.require_network_wins is set, so no model "
             + "is registered");
       }
       LOG.warn("{}; the model is registered, but the baseline is the better choice until the "
@@ -391,7 +392,8 @@ public final class TrainJob implements Stage {
    */
   private static void requireBothClasses(TrainingData split) {
     if (split.rows() == 0 || split.positives() == 0 || split.negatives() == 0) {
-      throw new DeeplineException("train: the " + split + "; both classes are needed");
+      throw new DeeplineException(Failure.DATA_QUALITY,
+          "train: the " + split + "; both classes are needed");
     }
   }
 

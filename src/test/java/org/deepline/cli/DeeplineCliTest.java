@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkException;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
 import org.deepline.core.Warehouse;
 import org.deepline.tracking.ModelRegistry;
@@ -23,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DeeplineCliTest {
   private static final String CHURN = TestRuns.project().resolve("conf/churn.json").toString();
+  /** The exit code of a failure that is neither config, data quality, a gate nor infrastructure. */
+  private static final int INPUT_ERROR = 1;
 
   /** Exit code, standard output and standard error of one in-process CLI call. */
   record Outcome(int code, String out, String err) {}
@@ -49,7 +56,7 @@ class DeeplineCliTest {
     Outcome help = run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "compress", "runs", "models"}) {
+        "score", "evaluate", "pipeline", "compress", "check", "runs", "models"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     Outcome stageHelp = run("train", "--help");
@@ -60,15 +67,49 @@ class DeeplineCliTest {
   @Test
   void badConfigValueFailsWithOneLineNamingTheField() {
     Outcome bad = run("train", "--conf", CHURN, "--set", "training.layers[1].units=-3");
-    assertEquals(DeeplineCli.USER_ERROR, bad.code());
+    assertEquals(4, bad.code());
     assertEquals(1, bad.err().strip().lines().count(), bad.err());
     assertTrue(bad.err().contains("training.layers[1].units: must be > 0, got -3"), bad.err());
   }
 
   @Test
+  void checkValidatesAConfigWithoutRunningAnything() {
+    Outcome valid = run("check", "--conf", CHURN, "--set", "training.epochs=3");
+    assertEquals(0, valid.code(), valid.err());
+    assertTrue(valid.out().contains("churn.json: valid config of data set churn, source "),
+        valid.out());
+
+    Outcome invalid = run("check", "--conf", CHURN, "--set", "training.epochs=0", "--set",
+        "training.layers[0].units=-1");
+    assertEquals(4, invalid.code());
+    assertTrue(invalid.err().contains("2 config errors"), invalid.err());
+    assertTrue(invalid.err().contains("training.epochs") && invalid.err().contains(
+        "training.layers[0].units: must be > 0, got -1"), invalid.err());
+    assertEquals(2, run("check").code(), "--conf is required");
+  }
+
+  /** Every failure class ends the process with its own code, also from inside a Spark task. */
+  @Test
+  void eachFailureClassHasItsExitCode() {
+    assertEquals(1, DeeplineCli.exitCode(new DeeplineException("no Delta table at /wh/t")));
+    assertEquals(2, DeeplineCli.exitCode(new DeeplineException(Failure.USAGE, "--run-date")));
+    assertEquals(4, DeeplineCli.exitCode(new DeeplineException(Failure.CONFIG, "conf")));
+    assertEquals(5, DeeplineCli.exitCode(new DeeplineException(Failure.DATA_QUALITY, "validate")));
+    assertEquals(6, DeeplineCli.exitCode(new DeeplineException(Failure.LEAKAGE_GATE, "leakage")));
+    assertEquals(7, DeeplineCli.exitCode(new DeeplineException(Failure.MODEL_GATE, "evaluate")));
+    assertEquals(8, DeeplineCli.exitCode(new DeeplineException(Failure.INFRASTRUCTURE, "race")));
+    assertEquals(5, DeeplineCli.exitCode(new SparkException("Job aborted", new RuntimeException(
+        "task failed", new DeeplineException(Failure.DATA_QUALITY, "row 7")))),
+        "a user failure thrown inside a task keeps its code");
+    assertEquals(8, DeeplineCli.exitCode(new UncheckedIOException(new ConnectException(
+        "Connection refused: s3.example:443"))));
+    assertEquals(3, DeeplineCli.exitCode(new IllegalStateException("a bug")));
+  }
+
+  @Test
   void badRunDateAndUsageErrorsAreTold() {
     Outcome date = run("split", "--conf", CHURN, "--run-date", "2026-13-01");
-    assertEquals(DeeplineCli.USER_ERROR, date.code());
+    assertEquals(2, date.code());
     assertTrue(date.err().contains("--run-date: expected YYYY-MM-DD, got 2026-13-01"), date.err());
     assertEquals(2, run("fly", "--conf", CHURN).code());
     assertEquals(2, run("train").code(), "--conf is required");
@@ -78,7 +119,7 @@ class DeeplineCliTest {
   void runsShowOnAnEmptyWarehouseSaysSo(@TempDir Path dir) {
     SparkTestSession.get();
     Outcome none = run("runs", "show", "--last", "--warehouse", dir.toString());
-    assertEquals(DeeplineCli.USER_ERROR, none.code());
+    assertEquals(INPUT_ERROR, none.code());
     assertTrue(none.err().contains("no run recorded in"), none.err());
   }
 
@@ -87,7 +128,7 @@ class DeeplineCliTest {
     SparkTestSession.get();
     Outcome failed = run("split", "--conf", CHURN, "--warehouse", dir.toString(), "--run-date",
         TestRuns.RUN_DATE);
-    assertEquals(DeeplineCli.USER_ERROR, failed.code());
+    assertEquals(INPUT_ERROR, failed.code());
     assertTrue(failed.err().contains("no Delta table at"), failed.err());
 
     Outcome shown = run("runs", "show", "--last", "--json", "--warehouse", dir.toString());
@@ -110,7 +151,7 @@ class DeeplineCliTest {
     String[] where = {"--dataset", "churn", "--warehouse", dir.toString()};
 
     Outcome unknown = run(concat(new String[] {"models", "promote", "20261122T010000-cccccc"}, where));
-    assertEquals(DeeplineCli.USER_ERROR, unknown.code());
+    assertEquals(INPUT_ERROR, unknown.code());
     assertTrue(unknown.err().contains("cannot give alias champion to model 20261122T010000-cccccc: "
         + "no such model of churn"), unknown.err());
     assertEquals(0, run(concat(new String[] {"models", "promote", v1}, where)).code());
@@ -128,7 +169,7 @@ class DeeplineCliTest {
     Outcome shown = run(concat(new String[] {"models", "show", "champion"}, where));
     assertTrue(shown.out().startsWith("model " + v1 + " of churn"), shown.out());
     Outcome none = run(concat(new String[] {"models", "rollback"}, where));
-    assertEquals(DeeplineCli.USER_ERROR, none.code());
+    assertEquals(INPUT_ERROR, none.code());
     assertTrue(none.err().contains("there is no earlier champion to restore"), none.err());
   }
 
@@ -155,7 +196,7 @@ class DeeplineCliTest {
     Outcome text = run("runs", "compare", "run-10", "run-20", "--warehouse", dir.toString());
     assertTrue(text.out().contains("param training.epochs  10"), text.out());
     Outcome missing = run("runs", "compare", "run-10", "run-30", "--warehouse", dir.toString());
-    assertEquals(DeeplineCli.USER_ERROR, missing.code());
+    assertEquals(INPUT_ERROR, missing.code());
     assertTrue(missing.err().contains("no run run-30 recorded in"), missing.err());
   }
 

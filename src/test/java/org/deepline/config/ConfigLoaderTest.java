@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.deepline.compression.CompressionConfig;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.etl.LabelConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
@@ -79,6 +80,7 @@ class ConfigLoaderTest {
   void badValueIsNamedByItsPath() {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> ConfigLoader.load(CHURN, List.of("training.layers[1].units=-3")));
+    assertEquals(Failure.CONFIG, error.failure());
     assertTrue(error.getMessage().contains("training.layers[1].units: must be > 0, got -3"),
         error.getMessage());
   }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
@@ -130,6 +131,7 @@ class IngestJobTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new IngestJob().run(context));
+    assertEquals(Failure.DATA_QUALITY, error.failure());
     assertTrue(error.getMessage().contains("1 of 2 rows (50.0%) quarantined"), error.getMessage());
     assertTrue(error.getMessage().contains("amount: cannot parse 'x' as double (1)"),
         error.getMessage());

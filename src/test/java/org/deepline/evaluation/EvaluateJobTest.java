@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
@@ -137,6 +138,7 @@ class EvaluateJobTest {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new EvaluateJob().run(run("evaluate", FEW_REPLICATES,
             "evaluation.blessing.champion_version=" + good, "evaluation.blessing.gate=true")));
+    assertEquals(Failure.MODEL_GATE, error.failure());
 
     assertTrue(error.getMessage().startsWith("evaluate: blessing of model " + weak + " refused: "
         + "roc_auc "), error.getMessage());
@@ -151,6 +153,7 @@ class EvaluateJobTest {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new EvaluateJob().run(run("evaluate", FEW_REPLICATES,
             "evaluation.slices.columns=[\"region\"]")));
+    assertEquals(Failure.CONFIG, error.failure());
 
     assertTrue(error.getMessage().startsWith("evaluation.slices.columns: no column 'region' in "
         + "silver"), error.getMessage());
@@ -161,6 +164,7 @@ class EvaluateJobTest {
   void aChampionTheRegistryDoesNotKnowIsNamedBeforeAnyMetricIsComputed() {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new EvaluateJob().run(run("evaluate", "evaluation.blessing.champion_version=nope")));
+    assertEquals(Failure.CONFIG, error.failure());
 
     assertTrue(error.getMessage().startsWith("evaluation.blessing.champion_version: "),
         error.getMessage());
@@ -177,6 +181,7 @@ class EvaluateJobTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new EvaluateJob().run(empty));
+    assertEquals(Failure.INPUT, error.failure());
 
     assertTrue(error.getMessage().contains("/toy/predictions has no rows for run_date " + nextDay),
         error.getMessage());

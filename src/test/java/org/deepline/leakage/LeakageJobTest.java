@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
@@ -101,6 +102,7 @@ class LeakageJobTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new LeakageJob().run(context));
+    assertEquals(Failure.LEAKAGE_GATE, error.failure());
 
     assertTrue(error.getMessage().contains("single_feature_auc:outcome_code: failed, got 1.0"),
         error.getMessage());

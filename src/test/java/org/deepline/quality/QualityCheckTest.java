@@ -16,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
@@ -98,6 +99,7 @@ class QualityCheckTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new ValidationJob().run(context));
+    assertEquals(Failure.DATA_QUALITY, error.failure());
     assertTrue(error.getMessage().startsWith("validate: 1 error-level constraint(s) failed"),
         error.getMessage());
     assertTrue(error.getMessage().contains("range:x: failed"), error.getMessage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.metrics.ScoredLabels;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,7 @@ class CollapseGuardTest {
     DeeplineException error = assertThrows(DeeplineException.class, () -> CollapseGuard.check(
         predictions(0.02f, 0.01f, 0.005f, 0.005f, 0.002f, 0.002f, 0.001f, 0.001f, 0.001f, 0.001f),
         null, 7));
+    assertEquals(Failure.MODEL_GATE, error.failure());
     assertTrue(error.getMessage().contains("collapsed towards one class: at epoch 7"),
         error.getMessage());
   }

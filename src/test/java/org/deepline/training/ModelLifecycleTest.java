@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.compression.CompressJob;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
@@ -106,6 +107,7 @@ class ModelLifecycleTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new TrainJob().run(mustWin));
+    assertEquals(Failure.MODEL_GATE, error.failure());
 
     assertTrue(error.getMessage().contains("BELOW the logistic_regression baseline's"),
         error.getMessage());
@@ -311,6 +313,7 @@ class ModelLifecycleTest {
   void evaluationWritesJsonHtmlAndATableRowBeforeAFloorFailsIt() throws Exception {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new EvaluateJob().run(with("evaluate", "evaluation.min_roc_auc=0.999")));
+    assertEquals(Failure.MODEL_GATE, error.failure());
 
     assertTrue(error.getMessage().contains("is below evaluation.min_roc_auc 0.9990"),
         error.getMessage());
