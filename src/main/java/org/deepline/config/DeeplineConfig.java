@@ -1,7 +1,9 @@
 package org.deepline.config;
 
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.compression.CompressionConfig;
@@ -44,6 +46,13 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
+    if (schema != null) {
+      List<String> required = new ArrayList<>(schema.key());
+      if (label != null && !label.isExpression() && label.column() != null) {
+        required.add(label.column());
+      }
+      schema = schema.requiring(required);
+    }
   }
 
   /** The section whose record is of {@code type}: each section has a record type of its own. */

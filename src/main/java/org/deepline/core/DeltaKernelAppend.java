@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -58,6 +59,16 @@ import org.apache.spark.sql.types.StructField;
 public final class DeltaKernelAppend {
   /** What the commit's {@code engineInfo} says wrote it, as Spark's commits name Spark. */
   private static final String ENGINE_INFO = "deepline (Delta Kernel)";
+
+  /** Spark's type objects (singletons) and the Kernel types a row of them is written as. */
+  private static final Map<org.apache.spark.sql.types.DataType, DataType> KERNEL_TYPES = Map.of(
+      DataTypes.StringType, StringType.STRING,
+      DataTypes.LongType, LongType.LONG,
+      DataTypes.IntegerType, IntegerType.INTEGER,
+      DataTypes.DoubleType, DoubleType.DOUBLE,
+      DataTypes.BooleanType, BooleanType.BOOLEAN,
+      DataTypes.DateType, DateType.DATE,
+      DataTypes.TimestampType, TimestampType.TIMESTAMP);
 
   private DeltaKernelAppend() {}
 
@@ -119,24 +130,12 @@ public final class DeltaKernelAppend {
   }
 
   private static DataType kernelType(StructField field) {
-    org.apache.spark.sql.types.DataType type = field.dataType();
-    if (type instanceof org.apache.spark.sql.types.StringType) {
-      return StringType.STRING;
-    } else if (type instanceof org.apache.spark.sql.types.LongType) {
-      return LongType.LONG;
-    } else if (type instanceof org.apache.spark.sql.types.IntegerType) {
-      return IntegerType.INTEGER;
-    } else if (type instanceof org.apache.spark.sql.types.DoubleType) {
-      return DoubleType.DOUBLE;
-    } else if (type instanceof org.apache.spark.sql.types.BooleanType) {
-      return BooleanType.BOOLEAN;
-    } else if (type instanceof org.apache.spark.sql.types.DateType) {
-      return DateType.DATE;
-    } else if (type instanceof org.apache.spark.sql.types.TimestampType) {
-      return TimestampType.TIMESTAMP;
+    DataType kernel = KERNEL_TYPES.get(field.dataType());
+    if (kernel == null) {
+      throw new IllegalArgumentException("column " + field.name() + ": appending "
+          + field.dataType().simpleString() + " without Spark is not supported");
     }
-    throw new IllegalArgumentException("column " + field.name() + ": appending "
-        + type.simpleString() + " without Spark is not supported");
+    return kernel;
   }
 
   /** The rows as columns: column {@code c} of the batch reads field {@code c} of every row. */

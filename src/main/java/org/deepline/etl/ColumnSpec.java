@@ -11,7 +11,8 @@ import org.deepline.core.ConfigErrors;
  *                       names Delta rejects ({@link ColumnNames})
  * @param type           string, int, long, double, boolean, date or timestamp
  * @param nullable       whether a missing value is allowed; a missing value in a non-nullable column
- *                       sends the row to quarantine
+ *                       sends the row to quarantine. Not declared: allowed, except in the label
+ *                       column and key columns ({@link SchemaConfig#requiring})
  * @param min            smallest allowed value of a numeric column (checked by {@code validate})
  * @param max            largest allowed value of a numeric column (checked by {@code validate})
  * @param allowedValues  the only values a string column may take (checked by {@code validate})
@@ -25,8 +26,23 @@ public record ColumnSpec(String name, String type, Boolean nullable, Double min,
   private static final Set<String> NUMERIC = Set.of("int", "long", "double");
 
   public ColumnSpec {
-    nullable = nullable == null ? Boolean.TRUE : nullable;
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
+  }
+
+  /** Whether a missing value is allowed: yes unless the config says {@code false}. */
+  @Override
+  public Boolean nullable() {
+    return nullable == null ? Boolean.TRUE : nullable;
+  }
+
+  /** Whether the config says {@code nullable} at all (rather than leaving it to the default). */
+  public boolean nullableDeclared() {
+    return nullable != null;
+  }
+
+  /** This column, with missing values sent to quarantine. */
+  public ColumnSpec required() {
+    return new ColumnSpec(name, type, Boolean.FALSE, min, max, allowedValues, maxNullFraction);
   }
 
   public boolean isNumeric() {

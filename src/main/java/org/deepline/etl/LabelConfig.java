@@ -135,8 +135,8 @@ public record LabelConfig(String column, String positive, String expression) {
     errors.requireNonBlank(positive, "positive");
     ColumnSpec spec = columns.get(column);
     if (spec != null && Boolean.TRUE.equals(spec.nullable())) {
-      errors.add("column", "the label column " + column
-          + " must be declared nullable: false, so rows without a label go to quarantine");
+      errors.add("column", "the label column " + column + " cannot be nullable: rows without a "
+          + "label go to quarantine (leave nullable out, or declare it false)");
     }
     if (spec != null && !spec.allowedValues().isEmpty() && positive != null
         && !spec.allowedValues().contains(positive)) {

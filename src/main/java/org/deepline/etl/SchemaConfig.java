@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,17 @@ public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
     return byName;
   }
 
+  /**
+   * The schema with {@code names} required (not nullable) where the config left {@code nullable}
+   * out: a row without its label or key cannot be used, so it goes to quarantine without the user
+   * having to say so. A column declared {@code "nullable": true} stays so, and {@link #validate}
+   * (or the label's) names it.
+   */
+  public SchemaConfig requiring(Collection<String> names) {
+    return new SchemaConfig(key, columns.stream()
+        .map(c -> c != null && names.contains(c.name()) && !c.nullableDeclared() ? c.required() : c)
+        .toList());
+  }
 
   public void validate(ConfigErrors errors) {
     if (columns.isEmpty()) {
@@ -51,7 +63,7 @@ public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
       errors.requireColumn(key.get(i), byName, "key[" + i + "]");
       ColumnSpec column = byName.get(key.get(i));
       if (column != null && column.nullable()) {
-        errors.add("key[" + i + "]", "key column " + key.get(i) + " must be declared nullable: false");
+        errors.add("key[" + i + "]", "key column " + key.get(i) + " cannot be nullable");
       }
     }
   }

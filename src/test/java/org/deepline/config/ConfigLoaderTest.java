@@ -76,6 +76,35 @@ class ConfigLoaderTest {
     assertEquals("abc", config.scoring().modelVersion());
   }
 
+  /** A config written from a CSV header: nothing says which columns may be missing. */
+  private static final String UNDECLARED_NULLABILITY = """
+      {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+       "schema": {"key": ["id"], "columns": [{"name": "id", "type": "int"},
+         {"name": "y", "type": "string"}, {"name": "x", "type": "double"}]},
+       "label": {"column": "y", "positive": "yes"},
+       "features": {"numeric": ["x"]}}""";
+
+  @Test
+  void theLabelAndKeyColumnsAreRequiredWithoutSayingSo() {
+    DeeplineConfig config = TestRuns.configFromJson(UNDECLARED_NULLABILITY);
+
+    assertEquals(false, config.schema().byName().get("id").nullable());
+    assertEquals(false, config.schema().byName().get("y").nullable());
+    assertEquals(true, config.schema().byName().get("x").nullable());
+  }
+
+  @Test
+  void aLabelOrKeyDeclaredNullableIsRefused() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        UNDECLARED_NULLABILITY, "schema.columns[0].nullable=true",
+        "schema.columns[1].nullable=true"));
+
+    assertEquals(Failure.CONFIG, error.failure());
+    assertEquals("test config: 2 config errors: schema.key[0]: key column id cannot be nullable; "
+        + "label.column: the label column y cannot be nullable: rows without a label go to "
+        + "quarantine (leave nullable out, or declare it false)", error.getMessage());
+  }
+
   @Test
   void badValueIsNamedByItsPath() {
     DeeplineException error = assertThrows(DeeplineException.class,
@@ -184,8 +213,8 @@ class ConfigLoaderTest {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> ConfigLoader.load(CHURN, List.of("schema.columns[0].nullable=true",
             "features.categorical[0]=churn")));
-    assertTrue(error.getMessage().contains("label.column: the label column churn must be declared "
-        + "nullable: false"), error.getMessage());
+    assertTrue(error.getMessage().contains("label.column: the label column churn cannot be "
+        + "nullable"), error.getMessage());
     assertTrue(error.getMessage().contains("the label column churn cannot be a feature"),
         error.getMessage());
   }
