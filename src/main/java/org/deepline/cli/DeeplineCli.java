@@ -65,7 +65,7 @@ public final class DeeplineCli implements Runnable {
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      Optional<DeeplineException> user = userFailure(e);
+      Optional<DeeplineException> user = DeeplineException.in(e);
       if (user.isPresent()) {
         err.println("deepline: error: " + user.get().getMessage());
       } else {
@@ -83,21 +83,8 @@ public final class DeeplineCli implements Runnable {
    * storage or network trouble (an I/O error anywhere in the causes), 3 for anything else.
    */
   static int exitCode(Throwable failure) {
-    return userFailure(failure).map(user -> user.failure().exitCode())
+    return DeeplineException.in(failure).map(user -> user.failure().exitCode())
         .orElse(infrastructure(failure) ? Failure.INFRASTRUCTURE.exitCode() : UNEXPECTED_ERROR);
-  }
-
-  /**
-   * The user's failure, also when it happened inside a Spark task: Spark hands it to the driver
-   * wrapped in its own exceptions.
-   */
-  private static Optional<DeeplineException> userFailure(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof DeeplineException user) {
-        return Optional.of(user);
-      }
-    }
-    return Optional.empty();
   }
 
   private static boolean infrastructure(Throwable failure) {

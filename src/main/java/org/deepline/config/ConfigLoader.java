@@ -39,18 +39,23 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Everything this class rejects is the config's (or an override's) fault: exit code 4. */
+  private static DeeplineException configError(String message) {
+    return new DeeplineException(Failure.CONFIG, message);
+  }
+
   public static DeeplineConfig load(Path file, List<String> overrides) {
     if (file == null) {
-      throw new DeeplineException(Failure.CONFIG, "--conf: a job config file is required (see conf/)");
+      throw configError("--conf: a job config file is required (see conf/)");
     }
     if (!Files.isRegularFile(file)) {
-      throw new DeeplineException(Failure.CONFIG, "--conf: no such file: " + file);
+      throw configError("--conf: no such file: " + file);
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new DeeplineException(Failure.CONFIG, "--conf: cannot read " + file + ": " + e.getMessage());
+      throw configError("--conf: cannot read " + file + ": " + e.getMessage());
     }
     return parse(text, file.toString(), overrides);
   }
@@ -61,12 +66,12 @@ public final class ConfigLoader {
     try {
       tree = Json.mapper().readTree(json);
     } catch (JsonProcessingException e) {
-      throw new DeeplineException(Failure.CONFIG, source + ": not valid JSON at line "
+      throw configError(source + ": not valid JSON at line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
           + e.getOriginalMessage());
     }
     if (tree == null || !tree.isObject()) {
-      throw new DeeplineException(Failure.CONFIG, source + ": the config must be a JSON object");
+      throw configError(source + ": the config must be a JSON object");
     }
     for (String override : overrides) {
       applyOverride((ObjectNode) tree, override);
@@ -84,16 +89,16 @@ public final class ConfigLoader {
       if (e.getKnownPropertyIds() != null) {
         e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
       }
-      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": unknown key (known keys: "
+      throw configError(source + ": " + path(e) + ": unknown key (known keys: "
           + String.join(", ", known.stream().sorted().toList()) + ")");
     } catch (InvalidFormatException e) {
-      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": expected "
+      throw configError(source + ": " + path(e) + ": expected "
           + describe(e.getTargetType()) + ", got " + e.getValue());
     } catch (MismatchedInputException e) {
-      throw new DeeplineException(Failure.CONFIG, source + ": " + path(e) + ": expected "
+      throw configError(source + ": " + path(e) + ": expected "
           + describe(e.getTargetType()) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new DeeplineException(Failure.CONFIG, source + ": " + e.getOriginalMessage());
+      throw configError(source + ": " + e.getOriginalMessage());
     }
   }
 
@@ -101,7 +106,7 @@ public final class ConfigLoader {
   static void applyOverride(ObjectNode root, String override) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
-      throw new DeeplineException(Failure.CONFIG, "--set " + override + ": expected key.path=value");
+      throw configError("--set " + override + ": expected key.path=value");
     }
     String path = override.substring(0, eq).strip();
     JsonNode value = parseValue(override.substring(eq + 1));
@@ -110,7 +115,7 @@ public final class ConfigLoader {
     for (int s = 0; s < segments.length; s++) {
       Matcher m = SEGMENT.matcher(segments[s]);
       if (!m.matches()) {
-        throw new DeeplineException(Failure.CONFIG, "--set " + override + ": bad path segment '" + segments[s] + "'");
+        throw configError("--set " + override + ": bad path segment '" + segments[s] + "'");
       }
       List<Integer> indexes = new ArrayList<>();
       Matcher idx = INDEX.matcher(m.group(2));
@@ -119,7 +124,7 @@ public final class ConfigLoader {
       }
       boolean last = s == segments.length - 1;
       if (!(node instanceof ObjectNode object)) {
-        throw new DeeplineException(Failure.CONFIG, "--set " + override + ": " + segments[s] + " is not inside an object");
+        throw configError("--set " + override + ": " + segments[s] + " is not inside an object");
       }
       String key = m.group(1);
       if (indexes.isEmpty()) {
@@ -134,7 +139,7 @@ public final class ConfigLoader {
       JsonNode current = object.get(key);
       for (int i = 0; i < indexes.size(); i++) {
         if (current == null || !current.isArray() || indexes.get(i) >= current.size()) {
-          throw new DeeplineException(Failure.CONFIG, "--set " + override + ": " + key + " has no element "
+          throw configError("--set " + override + ": " + key + " has no element "
               + indexes.get(i));
         }
         boolean lastIndex = i == indexes.size() - 1;

@@ -90,8 +90,10 @@ public final class ConfigErrors {
   /** Throws one exception that lists every problem found, in the order met. */
   public void throwIfAny(String source) {
     if (!messages.isEmpty()) {
-      String head = source + ": " + messages.size() + " config error" + (messages.size() == 1 ? "" : "s");
-      throw new DeeplineException(DeeplineException.Failure.CONFIG, head + ": " + String.join("; ", messages));
+      String head = source + ": " + messages.size() + " config error"
+          + (messages.size() == 1 ? "" : "s");
+      throw new DeeplineException(DeeplineException.Failure.CONFIG,
+          head + ": " + String.join("; ", messages));
     }
   }
 }

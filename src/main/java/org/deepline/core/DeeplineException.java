@@ -1,5 +1,7 @@
 package org.deepline.core;
 
+import java.util.Optional;
+
 /**
  * A failure the user can act on: bad input, bad config, a missing table or a failed quality gate.
  *
@@ -71,5 +73,18 @@ public class DeeplineException extends RuntimeException {
 
   public Failure failure() {
     return failure;
+  }
+
+  /**
+   * The user's failure in {@code failure} or among its causes: one thrown inside a Spark task
+   * reaches the driver wrapped in Spark's own exceptions.
+   */
+  public static Optional<DeeplineException> in(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeeplineException user) {
+        return Optional.of(user);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -106,8 +106,8 @@ public final class DeltaKernelAppend {
       return transaction.commit(engine, CloseableIterable.inMemoryIterable(
           Utils.toCloseableIterator(actions.iterator()))).getVersion();
     } catch (ConcurrentWriteException e) {
-      throw new DeeplineException(DeeplineException.Failure.INFRASTRUCTURE, "another writer committed to " + path + " at the same time; "
-          + "run the command again", e);
+      throw new DeeplineException(DeeplineException.Failure.INFRASTRUCTURE, "another writer "
+          + "committed to " + path + " at the same time; run the command again", e);
     }
   }
 

@@ -7,8 +7,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Obtains the SparkSession a job runs in. Spark settings come from spark-submit (or the notebook that
- * created the session); the only things added here are what Delta needs, the UTC session time zone and
- * the unsorted write of one date when nobody set them, and the {@code local[*]} master for a plain {@code java} launch.
+ * created the session); the only things added here, when nobody set them, are what Delta needs, the
+ * UTC session time zone, the unsorted write of one date, and the {@code local[*]} master for a plain
+ * {@code java} launch.
  */
 public final class SparkSessions {
   static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";

@@ -203,8 +203,9 @@ public final class IngestJob implements Stage {
     TableRef silverRef = silver.table();
     TableRef quarantineRef = quarantine.table();
     if (bronzeRows != silverRows + quarantineRows) {
-      throw new DeeplineException(Failure.DATA_QUALITY, "ingest does not reconcile for " + runDate + ": bronze " + bronzeRows
-          + " rows != silver " + silverRows + " + quarantine " + quarantineRows);
+      throw new DeeplineException(Failure.DATA_QUALITY, "ingest does not reconcile for " + runDate
+          + ": bronze " + bronzeRows + " rows != silver " + silverRows + " + quarantine "
+          + quarantineRows);
     }
     double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();

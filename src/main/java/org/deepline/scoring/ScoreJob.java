@@ -119,12 +119,8 @@ public final class ScoreJob implements Stage {
    * committed: a Delta write that fails leaves the table as it was.
    */
   private static RuntimeException userError(RuntimeException error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof DeeplineException user) {
-        return new DeeplineException(user.failure(), user.getMessage()
-            + " (the predictions table was left unchanged)", error);
-      }
-    }
-    return error;
+    return DeeplineException.in(error).<RuntimeException>map(user -> new DeeplineException(
+        user.failure(), user.getMessage() + " (the predictions table was left unchanged)", error))
+        .orElse(error);
   }
 }
