@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.deepline.config.ConfigLoader;
 import org.deepline.config.DeeplineConfig;
 import picocli.CommandLine.Command;
@@ -31,6 +32,12 @@ final class CheckCommand implements Callable<Integer> {
     DeeplineConfig config = ConfigLoader.load(conf, overrides);
     System.out.println(conf + ": valid config of data set " + config.dataset() + ", source "
         + config.source().describe());
+    String renames = config.schema().columns().stream().filter(c -> c.sourceName() != null)
+        .map(c -> c.sourceName() + " -> " + c.name()).collect(Collectors.joining(", "));
+    if (!renames.isEmpty()) {
+      System.out.println("header names renamed for Delta, in the tables and the whole config: "
+          + renames);
+    }
     return 0;
   }
 }

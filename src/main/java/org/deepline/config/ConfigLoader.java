@@ -76,6 +76,7 @@ public final class ConfigLoader {
     for (String override : overrides) {
       applyOverride((ObjectNode) tree, override);
     }
+    HeaderNames.apply((ObjectNode) tree);
     DeeplineConfig config = bind(tree, source);
     config.validate().throwIfAny(source);
     return config;

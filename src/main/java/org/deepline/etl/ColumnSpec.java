@@ -18,15 +18,25 @@ import org.deepline.core.ConfigErrors;
  * @param allowedValues  the only values a string column may take (checked by {@code validate})
  * @param maxNullFraction the largest share of missing values {@code validate} accepts, when stricter
  *                       or looser than the job's default
+ * @param sourceName     the column's name in the source when it differs from {@code name}: set by the
+ *                       config loader when the config declares a header name Delta rejects
+ *                       ({@code HeaderNames}); ingest fails if the source's renaming does not give
+ *                       this source column the name {@code name}
  */
 public record ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
-    List<String> allowedValues, Double maxNullFraction) {
+    List<String> allowedValues, Double maxNullFraction, String sourceName) {
   public static final List<String> TYPES =
       List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
   private static final Set<String> NUMERIC = Set.of("int", "long", "double");
 
   public ColumnSpec {
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
+  }
+
+  /** A column whose source name is its name. */
+  public ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
+      List<String> allowedValues, Double maxNullFraction) {
+    this(name, type, nullable, min, max, allowedValues, maxNullFraction, null);
   }
 
   /** Whether a missing value is allowed: yes unless the config says {@code false}. */
@@ -42,7 +52,8 @@ public record ColumnSpec(String name, String type, Boolean nullable, Double min,
 
   /** This column, with missing values sent to quarantine. */
   public ColumnSpec required() {
-    return new ColumnSpec(name, type, Boolean.FALSE, min, max, allowedValues, maxNullFraction);
+    return new ColumnSpec(name, type, Boolean.FALSE, min, max, allowedValues, maxNullFraction,
+        sourceName);
   }
 
   public boolean isNumeric() {
@@ -54,7 +65,7 @@ public record ColumnSpec(String name, String type, Boolean nullable, Double min,
     if (name != null && !name.isBlank() && !ColumnNames.deltaAccepts(name)) {
       errors.add("name", name + " has characters Delta does not accept in column names ("
           + ColumnNames.DELTA_INVALID.replace("\n", "\\n").replace("\t", "\\t")
-          + "); ingest renames such source columns: declare it as " + ColumnNames.rewrite(name));
+          + "); ingest renames such source columns to " + ColumnNames.rewrite(name));
     }
     errors.requireOneOf(type, TYPES, "type");
     if ((min != null || max != null) && type != null && !isNumeric()) {

@@ -365,6 +365,7 @@ public final class SourceReader {
       }
     });
     if (missing.isEmpty()) {
+      requireSourceNames(source, config, schema);
       return;
     }
     String where = SourceConfig.CSV.equals(config.format()) ? "the CSV header" : "the source columns";
@@ -377,5 +378,28 @@ public final class SourceReader {
     }
     throw new DeeplineException("source " + name + ": declared column(s) " + missing
         + " missing from " + where + " " + present + hint);
+  }
+
+  /**
+   * A column the config declared by its header name ({@link ColumnSpec#sourceName}) must be that
+   * source column: the config's renaming saw only the declared names, ingest's sees every source
+   * column, and the two differ when an undeclared column took the name first.
+   */
+  private static void requireSourceNames(Source source, SourceConfig config, SchemaConfig schema) {
+    for (ColumnSpec column : schema.columns()) {
+      if (column.sourceName() == null) {
+        continue;
+      }
+      String given = source.renamed().get(column.sourceName());
+      if (!column.name().equals(given)) {
+        throw new DeeplineException("source " + config.describe() + ": the config's column "
+            + column.sourceName() + " (" + column.name() + " in silver) is "
+            + (given == null ? "not a source column that ingest renames"
+                : "named " + given + " by ingest, because another source column took "
+                    + column.name())
+            + "; declare it as " + (given == null ? "the source names it" : given)
+            + " (renamed for Delta: " + source.renamed() + ")");
+      }
+    }
   }
 }

@@ -88,6 +88,18 @@ class DeeplineCliTest {
     assertEquals(2, run("check").code(), "--conf is required");
   }
 
+  @Test
+  void checkListsTheHeaderNamesItRenamed() {
+    Outcome birds = run("check", "--conf",
+        TestRuns.project().resolve("conf/birdstrikes.json").toString());
+    assertEquals(0, birds.code(), birds.err());
+    assertTrue(birds.out().contains("header names renamed for Delta, in the tables and the whole "
+        + "config: Airport Name -> airport_name, Aircraft Make Model -> aircraft_make_model, "),
+        birds.out());
+    assertTrue(birds.out().contains(", Cost Total $ -> cost_total, Speed IAS in knots -> "
+        + "speed_ias_in_knots\n"), birds.out());
+  }
+
   /** Every failure class ends the process with its own code, also from inside a Spark task. */
   @Test
   void eachFailureClassHasItsExitCode() {

@@ -1,6 +1,7 @@
 package org.deepline.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,20 +110,20 @@ class SourceFormatsTest {
   }
 
   @Test
-  void csvHeaderNamesDeltaRejectsAreRenamedAndTheMappingIsRecorded(@TempDir Path dir) {
+  void csvHeaderNamesDeltaRejectsAreRenamedInTheTableAndTheConfigAndTheMappingIsRecorded(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "birds.csv", "Record ID,Cost Total $,Phase of flight,Damage\n"
         + "1,100.5,Climb,None\n"
         + "2,0,Approach,Minor\n");
     RunContext context = context(dir, """
         {"dataset": "birds",
          "source": %s,
-         "schema": {"key": ["record_id"], "columns": [
-           {"name": "record_id", "type": "int", "nullable": false},
-           {"name": "cost_total", "type": "double"},
-           {"name": "phase_of_flight", "type": "string"},
+         "schema": {"key": ["Record ID"], "columns": [
+           {"name": "Record ID", "type": "int"},
+           {"name": "Cost Total $", "type": "double"},
+           {"name": "Phase of flight", "type": "string"},
            {"name": "Damage", "type": "string", "nullable": false}]},
-         "label": {"expression": "Damage <> 'None'"},
-         "features": {"numeric": ["cost_total"], "categorical": ["phase_of_flight"]}}
+         "label": {"expression": "`Damage` <> 'None'"},
+         "features": {"numeric": ["Cost Total $"], "categorical": ["Phase of flight"]}}
         """.formatted(source("csv", csv, "")));
 
     StageResult result = new IngestJob().run(context);
@@ -138,13 +139,20 @@ class SourceFormatsTest {
   }
 
   @Test
-  void csvColumnDeclaredUnderItsSourceNameIsAConfigError() {
-    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
-        config(source("csv", Path.of("x.csv"), ""), "[]",
-            TOY_COLUMNS + ", {\"name\": \"Cost Total $\", \"type\": \"double\"}")));
-    assertTrue(error.getMessage().contains("schema.columns[4].name: Cost Total $ has characters "
-        + "Delta does not accept"), error.getMessage());
-    assertTrue(error.getMessage().contains("declare it as cost_total"), error.getMessage());
+  void aHeaderNameIngestRenamesOtherwiseThanTheConfigFailsTheLoadNamingTheColumn(
+      @TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,a b,a_b,amount,kind,label\n"
+        + "1,2,3,4.5,x,yes\n");
+    RunContext context = context(dir, config(source("csv", csv, ""), "[]",
+        TOY_COLUMNS + ", {\"name\": \"a b\", \"type\": \"int\"}"));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": the config's column a b (a_b in silver) is named a_b_2 by "
+        + "ingest, because another source column took a_b; declare it as a_b_2 (renamed for "
+        + "Delta: {a b=a_b_2})", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
   }
 
   @Test
