@@ -9,7 +9,7 @@ import org.deepline.core.ConfigErrors;
  * Where the raw data comes from.
  *
  * @param format    the reader: {@code csv}, {@code json} (JSON lines), {@code parquet}, {@code orc},
- *                  {@code delta}, {@code jdbc} or {@code rest}
+ *                  {@code avro}, {@code delta}, {@code jdbc} or {@code rest}
  * @param path      a file, directory or glob (a table directory for delta), local or on any Hadoop
  *                  file system; every format but jdbc and rest
  * @param options   reader options passed to Spark as they are (e.g. {@code "sep": ";"}); with rest,
@@ -25,10 +25,12 @@ public record SourceConfig(String format, String path, Map<String, String> optio
   public static final String JSON = "json";
   public static final String PARQUET = "parquet";
   public static final String ORC = "orc";
+  public static final String AVRO = "avro";
   public static final String DELTA = "delta";
   public static final String JDBC = "jdbc";
   public static final String REST = "rest";
-  public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, DELTA, JDBC, REST);
+  public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, AVRO, DELTA,
+      JDBC, REST);
 
   public SourceConfig {
     format = format == null ? CSV : format;

@@ -87,7 +87,7 @@ public final class SourceReader {
     Dataset<Row> raw = switch (source.format()) {
       case SourceConfig.CSV -> csv(spark, source);
       case SourceConfig.JSON -> json(spark, source);
-      case SourceConfig.PARQUET, SourceConfig.ORC -> typedFiles(spark, source);
+      case SourceConfig.PARQUET, SourceConfig.ORC, SourceConfig.AVRO -> typedFiles(spark, source);
       case SourceConfig.DELTA -> delta(spark, source);
       case SourceConfig.JDBC -> throw new IllegalArgumentException(
           "a jdbc source is read by JdbcSource, then shaped by fromDatabase");

@@ -230,21 +230,14 @@ class SourceFormatsTest {
         + "only text, numbers, booleans, dates and timestamps can be converted", error.getMessage());
   }
 
-  @Test
-  void parquetTypesComeFromTheFileAndTheDeclaredSchemaCastsThem(@TempDir Path dir) {
-    Path parquet = dir.resolve("toy.parquet");
-    typedRows().write().parquet(parquet.toString());
+  @ParameterizedTest
+  @ValueSource(strings = {"parquet", "orc", "avro"})
+  void typedFileTypesComeFromTheFileAndTheDeclaredSchemaCastsThem(String format,
+      @TempDir Path dir) {
+    Path files = dir.resolve("toy." + format);
+    typedRows().write().format(format).save(files.toString());
 
-    assertTypedFixtureIngested(context(dir, config(source("parquet", parquet, ""), "[\"id\"]",
-        typedColumns())));
-  }
-
-  @Test
-  void orcTypesComeFromTheFileAndTheDeclaredSchemaCastsThem(@TempDir Path dir) {
-    Path orc = dir.resolve("toy.orc");
-    typedRows().write().orc(orc.toString());
-
-    assertTypedFixtureIngested(context(dir, config(source("orc", orc, ""), "[\"id\"]",
+    assertTypedFixtureIngested(context(dir, config(source(format, files, ""), "[\"id\"]",
         typedColumns())));
   }
 
