@@ -141,7 +141,7 @@ public final class TrainingBench {
       int epochs) {
     List<LayerSpec> layers = HIDDEN_UNITS.stream().map(u -> new LayerSpec(u, "relu", 0.0)).toList();
     return new TrainingConfig(seed, epochs, epochs, batch, frequency, WORKERS, learningRate, L2,
-        layers, "none", "roc_auc", null, null, null, null);
+        layers, "none", "roc_auc", null, null, null, null, null, null);
   }
 
   static String hostMemory() {

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -52,21 +53,17 @@ public final class NetworkFactory {
       layers.layer(dense.build());
       width = spec.units();
     }
-    LossMCXENT loss = classWeights == null ? new LossMCXENT()
-        : new LossMCXENT(Nd4j.createFromArray(classWeights).castTo(Nd4j.defaultFloatingPointType()));
+    ILossFunction loss = config.loss().isFocal()
+        ? new FocalLoss(config.loss().gamma(), classWeights)
+        : classWeights == null ? new LossMCXENT()
+            : new LossMCXENT(Nd4j.createFromArray(classWeights)
+                .castTo(Nd4j.defaultFloatingPointType()));
     layers.layer(new OutputLayer.Builder(loss)
         .nIn(width)
         .nOut(CLASSES)
         .activation(Activation.SOFTMAX)
         .build());
     return layers.build();
-  }
-
-  /** Inverse class frequency weights, normalised so that a balanced split gets (1, 1). */
-  public static double[] balancedWeights(long negatives, long positives) {
-    long total = negatives + positives;
-    return new double[] {
-        total / (double) (CLASSES * negatives), total / (double) (CLASSES * positives)};
   }
 
   static Activation activation(String name) {

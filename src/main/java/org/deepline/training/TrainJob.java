@@ -97,8 +97,7 @@ public final class TrainJob implements Stage {
       requireBothClasses(train);
       requireBothClasses(validation);
       TrainingConfig resolved = config.resolve(train.rows());
-      double[] weights = "balanced".equals(config.classWeights())
-          ? NetworkFactory.balancedWeights(train.negatives(), train.positives()) : null;
+      double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
       MultiLayerConfiguration networkConfig =
           NetworkFactory.binaryClassifier(resolved, width, weights);
       requireSensibleSize(resolved, width);

@@ -18,19 +18,26 @@ import org.deepline.core.ConfigErrors;
  * @param learningRate       Adam's step size
  * @param l2                 L2 weight decay
  * @param layers             hidden layers, input to output; the softmax output layer is added
- * @param classWeights       {@code none}, or {@code balanced} to weight the loss by inverse class
- *                           frequency of the training split
+ * @param classWeights       {@code none}; {@code balanced} to weight the loss by inverse class
+ *                           frequency of the training split; or {@code effective_number}, the
+ *                           weights of Cui et al. (2019) by each class's effective number of
+ *                           examples {@code (1 - beta^n) / (1 - beta)}, between none (beta 0) and
+ *                           balanced (beta towards 1) ({@link ClassWeights})
  * @param earlyStoppingMetric validation metric that picks the best epoch: roc_auc, pr_auc or loss
  * @param minDelta           an epoch must beat the best metric by more than this to count
  * @param learningRateDecay  the learning rate is multiplied by this after every epoch (1: constant)
  * @param collectStats       save DL4J's timing breakdown of parameter averaging as an HTML page
  * @param threshold          how the decision threshold is chosen on the validation split
+ * @param loss               the loss: cross-entropy (default) or focal ({@link LossConfig})
+ * @param classWeightBeta    {@code effective_number} only: beta in [0, 1), default 0.999
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
     List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
-    Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold) {
-  public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
+    Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold, LossConfig loss,
+    Double classWeightBeta) {
+  public static final List<String> CLASS_WEIGHTS =
+      List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
   public static final int MAX_EPOCHS = 10_000;
   /**
@@ -70,11 +77,14 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     learningRateDecay = learningRateDecay == null ? 1.0 : learningRateDecay;
     collectStats = collectStats != null && collectStats;
     threshold = threshold == null ? ThresholdConfig.defaults() : threshold;
+    loss = loss == null ? LossConfig.defaults() : loss;
+    classWeightBeta = classWeightBeta == null && ClassWeights.EFFECTIVE_NUMBER.equals(classWeights)
+        ? Double.valueOf(ClassWeights.DEFAULT_BETA) : classWeightBeta;
   }
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   /**
@@ -122,7 +132,8 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
   public TrainingConfig resolve(long trainingRows) {
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
-        earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold);
+        earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold, loss,
+        classWeightBeta);
   }
 
   /**
@@ -135,7 +146,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
-        collectStats, threshold);
+        collectStats, threshold, loss, classWeightBeta);
   }
 
   public void validate(ConfigErrors errors) {
@@ -168,5 +179,12 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     errors.require(learningRateDecay > 0 && learningRateDecay <= 1, "learning_rate_decay",
         "must be in (0, 1], got " + learningRateDecay);
     threshold.validate(errors.at("threshold"));
+    loss.validate(errors.at("loss"));
+    if (classWeightBeta != null) {
+      errors.require(ClassWeights.EFFECTIVE_NUMBER.equals(classWeights), "class_weight_beta",
+          "applies to class_weights effective_number only, class_weights is " + classWeights);
+      errors.require(classWeightBeta >= 0 && classWeightBeta < 1, "class_weight_beta",
+          "must be in [0, 1), got " + classWeightBeta);
+    }
   }
 }

@@ -64,7 +64,7 @@ class WeightCompressionTest {
 
   private static MultiLayerNetwork network() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
-        List.of(new LayerSpec(16, null, null)), null, null, null, null, null, null);
+        List.of(new LayerSpec(16, null, null)), null, null, null, null, null, null, null, null);
     MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.binaryClassifier(config, 40,
         null));
     network.init();

@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 import org.deepline.compression.CompressionConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.Json;
 import org.deepline.etl.LabelConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
 import org.deepline.training.LayerSpec;
+import org.deepline.training.TrainingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +44,32 @@ class ConfigLoaderTest {
   @Test
   void shippedConfigsAreThereToTest() throws IOException {
     assertTrue(jobConfigs().count() >= 2, "conf/ should hold churn.json and credit.json");
+  }
+
+  @Test
+  void lossAndClassWeightMistakesAreNamed() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CHURN,
+        List.of("training.loss.type=hinge", "training.class_weight_beta=0.9")));
+    assertTrue(error.getMessage().contains("training.loss.type: must be one of [cross_entropy, "
+        + "focal], got hinge"), error.getMessage());
+    assertTrue(error.getMessage().contains("training.class_weight_beta: applies to class_weights "
+        + "effective_number only, class_weights is none"), error.getMessage());
+
+    DeeplineException gamma = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CHURN,
+        List.of("training.loss.type=focal", "training.loss.gamma=-1",
+            "training.class_weights=effective_number", "training.class_weight_beta=1")));
+    assertTrue(gamma.getMessage().contains("training.loss.gamma: must be in [0, 10.0], got -1.0"),
+        gamma.getMessage());
+    assertTrue(gamma.getMessage().contains("training.class_weight_beta: must be in [0, 1), got "
+        + "1.0"), gamma.getMessage());
+
+    DeeplineConfig focal = ConfigLoader.load(CHURN, List.of("training.loss.type=focal",
+        "training.class_weights=effective_number"));
+    assertEquals(2.0, focal.training().loss().gamma());
+    assertEquals(0.999, focal.training().classWeightBeta());
+    // Checkpoints and run records store the section as JSON and read it back.
+    assertEquals(focal.training(), Json.read(Json.write(focal.training()), TrainingConfig.class,
+        "checkpoint"));
   }
 
   @Test

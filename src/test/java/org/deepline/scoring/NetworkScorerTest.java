@@ -90,7 +90,7 @@ class NetworkScorerTest {
 
   private static MultiLayerNetwork network(List<LayerSpec> layers) {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
-        layers, null, null, null, null, null, null);
+        layers, null, null, null, null, null, null, null, null);
     MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.binaryClassifier(config, WIDTH,
         null));
     network.init();

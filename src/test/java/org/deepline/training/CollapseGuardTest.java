@@ -47,7 +47,7 @@ class CollapseGuardTest {
   @Test
   void classWeightsMoveTheExpectedMean() {
     // Balanced weights for a 40 % positive split make 0.5 the calibrated mean.
-    double[] balanced = NetworkFactory.balancedWeights(6, 4);
+    double[] balanced = ClassWeights.balanced(6, 4);
     assertEquals(0.5, CollapseGuard.expectedMeanProbability(0.4, balanced), 1e-12);
     assertEquals(0.4, CollapseGuard.expectedMeanProbability(0.4, null), 1e-12);
     // A mean of 0.75 has odds 3: within 4x of 0.5's odds (1), not of 0.4's (2/3).

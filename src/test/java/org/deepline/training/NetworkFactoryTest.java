@@ -17,7 +17,7 @@ class NetworkFactoryTest {
   void layersFollowTheConfigAndEndInATwoClassSoftmax() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, null, null,
         List.of(new LayerSpec(16, "tanh", 0.25), new LayerSpec(4, null, null)), null, null, null,
-        null, null, null);
+        null, null, null, null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 
@@ -40,7 +40,7 @@ class NetworkFactoryTest {
   @Test
   void learningRateDecayIsAnEpochSchedule() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, 0.01, null, null,
-        null, null, null, 0.5, null, null);
+        null, null, null, 0.5, null, null, null, null);
 
     MultiLayerConfiguration network = NetworkFactory.binaryClassifier(config, 10, null);
 
@@ -56,7 +56,7 @@ class NetworkFactoryTest {
   void balancedWeightsAreInverseClassFrequency() {
     // 300 negatives, 100 positives: each class should weigh as much as the other in the loss.
     assertArrayEquals(new double[] {400.0 / 600, 400.0 / 200},
-        NetworkFactory.balancedWeights(300, 100), 1e-12);
-    assertArrayEquals(new double[] {1, 1}, NetworkFactory.balancedWeights(50, 50), 1e-12);
+        ClassWeights.balanced(300, 100), 1e-12);
+    assertArrayEquals(new double[] {1, 1}, ClassWeights.balanced(50, 50), 1e-12);
   }
 }

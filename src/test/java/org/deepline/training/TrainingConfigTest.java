@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
   private static TrainingConfig with(Integer batch, Integer averagingFrequency) {
     return new TrainingConfig(null, null, null, batch, averagingFrequency, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   @Test

@@ -1,0 +1,50 @@
+package org.deepline.training;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+import org.deepline.core.ConfigErrors;
+
+/**
+ * The loss the network is trained with.
+ *
+ * @param type  {@code cross_entropy} (default), or {@code focal}: cross-entropy scaled by
+ *              {@code (1 - p)^gamma}, so that examples the network already gets right weigh less
+ *              ({@link FocalLoss}); it can help on heavily imbalanced data, and does not keep the
+ *              mean prediction at the positive rate (the decision threshold is still chosen on
+ *              validation)
+ * @param gamma focal only: the focusing parameter, {@code >= 0} (default 2, as in the paper; 0 is
+ *              cross-entropy)
+ */
+public record LossConfig(String type, Double gamma) {
+  public static final String CROSS_ENTROPY = "cross_entropy";
+  public static final String FOCAL = "focal";
+  public static final List<String> TYPES = List.of(CROSS_ENTROPY, FOCAL);
+  public static final double DEFAULT_GAMMA = 2.0;
+  /** Beyond this the factor {@code (1 - p)^gamma} is zero for any example not hopelessly wrong. */
+  public static final double MAX_GAMMA = 10.0;
+
+  public LossConfig {
+    type = type == null ? CROSS_ENTROPY : type;
+    gamma = gamma == null && FOCAL.equals(type) ? Double.valueOf(DEFAULT_GAMMA) : gamma;
+  }
+
+  public static LossConfig defaults() {
+    return new LossConfig(null, null);
+  }
+
+  @JsonIgnore
+  public boolean isFocal() {
+    return FOCAL.equals(type);
+  }
+
+  public void validate(ConfigErrors errors) {
+    errors.requireOneOf(type, TYPES, "type");
+    if (gamma != null && !isFocal()) {
+      errors.add("gamma", "applies to type focal only, type is " + type);
+    }
+    if (gamma != null && isFocal()) {
+      errors.require(gamma >= 0 && gamma <= MAX_GAMMA, "gamma",
+          "must be in [0, " + MAX_GAMMA + "], got " + gamma);
+    }
+  }
+}
