@@ -74,6 +74,34 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     return names;
   }
 
+  /**
+   * The slots of each input, in vector order: one group per numeric, categorical, cross and
+   * date-time input, so that what is measured or shown per input (permutation importance) covers
+   * all its slots at once.
+   */
+  public List<SlotGroup> slotGroups() {
+    List<SlotGroup> groups = new ArrayList<>();
+    int start = 0;
+    for (NumericFeature f : numeric) {
+      groups.add(new SlotGroup(f.name(), start, start += f.width()));
+    }
+    for (CategoricalFeature f : categorical) {
+      groups.add(new SlotGroup(f.name(), start, start += f.vocabulary().size() + 1));
+    }
+    for (CrossFeature f : crosses) {
+      groups.add(new SlotGroup(f.name(), start, start += f.buckets()));
+    }
+    for (DateTimeFeature f : datetime) {
+      int width = f.parts().stream().mapToInt(DateTimePart::width).sum()
+          + (f.missingIndicator() ? 1 : 0);
+      groups.add(new SlotGroup(f.name(), start, start += width));
+    }
+    return groups;
+  }
+
+  /** The slots {@code [start, end)} of the vector that one input fills. */
+  public record SlotGroup(String name, int start, int end) {}
+
   public int width() {
     int width = 0;
     for (NumericFeature f : numeric) {

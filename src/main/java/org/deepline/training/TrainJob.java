@@ -47,6 +47,11 @@ public final class TrainJob implements Stage {
    * scale with it, and a dense network this large on tabular rows is a config mistake, not a model.
    */
   public static final long MAX_PARAMETERS = 20_000_000L;
+  /**
+   * Run metrics {@code importance:<input>}: the validation ROC AUC drop when the input is shuffled
+   * ({@link PermutationImportance}).
+   */
+  public static final String IMPORTANCE_PREFIX = "importance:";
 
   private final String resumeRunId;
 
@@ -109,8 +114,13 @@ public final class TrainJob implements Stage {
       CollapseGuard.check(outcome.bestScores(), weights, outcome.bestEpoch());
       BaselineComparison baselines = compareWithBaselines(context, features, train.rows(),
           outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+      Map<String, Double> importance = PermutationImportance.of(
+          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
+          outcome.network(), featureModel, outcome.bestScores().rocAuc(), resolved.seed());
+      LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
+          + "importance): {}", context.dataset(), importance);
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train,
-          baselines);
+          baselines, importance);
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -309,7 +319,7 @@ public final class TrainJob implements Stage {
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
       TrainingConfig resolved, Training outcome, TrainingData train,
-      BaselineComparison baselines) {
+      BaselineComparison baselines, Map<String, Double> importance) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
     validationMetrics.put("validation_roc_auc", best.validationRocAuc());
@@ -356,6 +366,7 @@ public final class TrainJob implements Stage {
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)
         .metric("parameters", outcome.network().numParams());
+    importance.forEach((input, drop) -> result.metric(IMPORTANCE_PREFIX + input, drop));
     if (baselines.bestModel() != null) {
       result.artifact("baseline_best", baselines.bestModel());
     }

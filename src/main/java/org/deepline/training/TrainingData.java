@@ -232,13 +232,28 @@ public final class TrainingData implements Serializable {
    * network travels as its configuration and a float array) and brought to the driver with the labels.
    */
   public ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network) {
+    return score(spark, network, null);
+  }
+
+  /**
+   * As {@link #score}, with the slots {@code [start, end)} of every row replaced by those of another
+   * row of its chunk (a seeded shuffle): what the network makes of the rows once one input carries
+   * no information, the other inputs and the labels unchanged.
+   */
+  public ScoredLabels scoreShuffled(JavaSparkContext spark, MultiLayerNetwork network, int start,
+      int end, long seed) {
+    return score(spark, network, new SlotShuffle(start, end, seed));
+  }
+
+  private ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network,
+      SlotShuffle shuffle) {
     Broadcast<NetworkCopy> copy = spark.broadcast(NetworkCopy.of(network));
     try {
       List<ScoredChunk> scored = chunks.mapPartitions(partition -> {
         MultiLayerNetwork local = copy.value().restore();
         List<ScoredChunk> out = new ArrayList<>();
         while (partition.hasNext()) {
-          out.add(ScoredChunk.of(local, partition.next()));
+          out.add(ScoredChunk.of(local, partition.next(), shuffle));
         }
         return out.iterator();
       }).collect();
@@ -275,22 +290,33 @@ public final class TrainingData implements Serializable {
     }
   }
 
+  /** Slots {@code [start, end)} taken from the row a seeded permutation of the chunk assigns. */
+  record SlotShuffle(int start, int end, long seed) implements Serializable {}
+
   /** One chunk's probabilities and labels. */
   record ScoredChunk(float[] probabilities, byte[] labels) implements Serializable {
     /** Rows per {@code output} call: large enough to amortise the call, small enough for the cache. */
     private static final int SCORING_BATCH = 4096;
 
-    static ScoredChunk of(MultiLayerNetwork network, FeatureChunk chunk) {
+    static ScoredChunk of(MultiLayerNetwork network, FeatureChunk chunk, SlotShuffle shuffle) {
       int rows = chunk.rows();
       int width = chunk.width();
       float[] probabilities = new float[rows];
       byte[] labels = new byte[rows];
       float[] batch = new float[Math.min(rows, SCORING_BATCH) * width];
+      float[] donor = shuffle == null ? null : new float[width];
+      SeededPermutation donors = shuffle == null ? null
+          : new SeededPermutation(rows, shuffle.seed());
       for (int start = 0; start < rows; start += SCORING_BATCH) {
         int size = Math.min(SCORING_BATCH, rows - start);
         for (int i = 0; i < size; i++) {
           chunk.copyFeatures(start + i, batch, i * width);
           labels[start + i] = (byte) chunk.label(start + i);
+          if (shuffle != null) {
+            chunk.copyFeatures(donors.apply(start + i), donor, 0);
+            System.arraycopy(donor, shuffle.start(), batch, i * width + shuffle.start(),
+                shuffle.end() - shuffle.start());
+          }
         }
         float[] input = size * width == batch.length ? batch : java.util.Arrays.copyOf(batch,
             size * width);

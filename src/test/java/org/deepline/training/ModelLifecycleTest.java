@@ -84,6 +84,27 @@ class ModelLifecycleTest {
     assertEquals(splitRows("train"), trained.metric("rows_train"));
   }
 
+  /** The toy label depends on x (strongly) and segment; noise, income and channel carry nothing. */
+  @Test
+  void permutationImportanceRanksTheSignalAboveTheNoise() {
+    Map<String, Double> importance = new java.util.LinkedHashMap<>();
+    trained.metrics().forEach((name, drop) -> {
+      if (name.startsWith(TrainJob.IMPORTANCE_PREFIX)) {
+        importance.put(name.substring(TrainJob.IMPORTANCE_PREFIX.length()), drop);
+      }
+    });
+
+    assertEquals(java.util.Set.of("x", "noise", "income", "segment", "channel",
+        "segment_x_channel"), importance.keySet(), "one entry per input, crosses included");
+    assertEquals("x", importance.entrySet().stream().max(Map.Entry.comparingByValue())
+        .orElseThrow().getKey(), importance.toString());
+    assertTrue(importance.get("x") > 0.1, importance.toString());
+    assertTrue(importance.get("segment") > importance.get("noise"), importance.toString());
+    for (String empty : List.of("noise", "income", "channel")) {
+      assertTrue(Math.abs(importance.get(empty)) < 0.03, empty + ": " + importance);
+    }
+  }
+
   @Test
   void theBaselineLadderIsJudgedOnTheSameValidationRows() {
     Map<String, Double> metrics = trained.metrics();

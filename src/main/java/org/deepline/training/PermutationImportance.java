@@ -1,0 +1,46 @@
+package org.deepline.training;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.features.FeatureModel;
+
+/**
+ * How much the trained network leans on each input: the drop in validation ROC AUC when that input's
+ * slots are shuffled across rows (Breiman's permutation importance, per input rather than per slot,
+ * so a one-hot column counts once). A drop near 0 is an input the network ignores; a negative one an
+ * input it would do better without. Measured on validation, never on training rows, with the network
+ * that ships.
+ *
+ * <pre>{@code
+ * Map<String, Double> drops = PermutationImportance.of(spark, validation, network, featureModel,
+ *     baseRocAuc, seed);   // {"tenure": 0.061, "contract": 0.034, ...}, largest first
+ * }</pre>
+ *
+ * <p>One shuffle per input (a scoring pass over validation each), with rows exchanged only inside
+ * a cached chunk of up to {@value TrainingData#CHUNK_ROWS} rows: the chunks are in seeded random
+ * order already, so within-chunk shuffling breaks the input's link to the label as a global one
+ * would, without moving rows between executors.
+ */
+public final class PermutationImportance {
+  private PermutationImportance() {}
+
+  /** Each input's ROC AUC drop, largest first. */
+  public static Map<String, Double> of(JavaSparkContext spark, TrainingData validation,
+      MultiLayerNetwork network, FeatureModel featureModel, double baseRocAuc, long seed) {
+    List<Map.Entry<String, Double>> drops = new ArrayList<>();
+    for (FeatureModel.SlotGroup group : featureModel.slotGroups()) {
+      double shuffled = validation.scoreShuffled(spark, network, group.start(), group.end(),
+          seed + group.start()).rocAuc();
+      drops.add(Map.entry(group.name(), baseRocAuc - shuffled));
+    }
+    drops.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
+    Map<String, Double> ordered = new LinkedHashMap<>();
+    drops.forEach(drop -> ordered.put(drop.getKey(), drop.getValue()));
+    return ordered;
+  }
+}
