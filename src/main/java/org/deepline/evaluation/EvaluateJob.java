@@ -38,6 +38,7 @@ import org.deepline.scoring.ScoreJob;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.TrainJob;
 
 /**
  * Evaluate: judges the run date's predictions on one split (test by default), compares the model with
@@ -183,7 +184,9 @@ public final class EvaluateJob implements Stage {
           context.dataset(), context.runId(), context.runDate(), model.modelVersion(),
           config.split(), threshold.source(), Instant.now().toString(), summary, slices,
           behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
-              bundle.metadata().validationMetrics(), BaselineLadder.MODELS));
+              bundle.metadata().validationMetrics(), BaselineLadder.MODELS),
+          EvaluationReport.Importance.fromValidationMetrics(bundle.metadata().validationMetrics(),
+              TrainJob.IMPORTANCE_PREFIX));
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));
       context.files().writeText(dir + "/" + HTML_REPORT, HtmlReport.render(report));

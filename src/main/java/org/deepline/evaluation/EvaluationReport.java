@@ -16,7 +16,7 @@ import org.deepline.metrics.SliceMetrics;
  * <pre>{@code
  * EvaluationReport report = new EvaluationReport(EvaluationReport.SCHEMA_VERSION, "churn", runId,
  *     "2024-06-30", "v7", "test", "scoring.threshold", Instant.now().toString(), summary, slices,
- *     behavioural, champion, verdict);
+ *     behavioural, champion, verdict, baselines, importance);
  * files.writeText(reportDir + "/evaluation.json", Json.write(report));
  * }</pre>
  *
@@ -35,12 +35,15 @@ import org.deepline.metrics.SliceMetrics;
  * @param baselines        the validation ROC AUC of the network and of each baseline of the ladder
  *                         its train run fitted on the same features and rows, network first; empty
  *                         for a model trained without the ladder (and in reports written before it)
+ * @param importance       the validation ROC AUC drop of the model's network when each input is
+ *                         shuffled (its train run's permutation importance), largest first; empty
+ *                         for models trained before it was measured
  */
 public record EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
     String modelVersion, String split, String thresholdSource, String generatedAt,
     BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
     List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
-    List<Baseline> baselines) {
+    List<Baseline> baselines, List<Importance> importance) {
   public static final int SCHEMA_VERSION = 2;
 
   public EvaluationReport {
@@ -56,6 +59,20 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     slices = slices == null ? List.of() : List.copyOf(slices);
     behavioural = behavioural == null ? List.of() : List.copyOf(behavioural);
     baselines = baselines == null ? List.of() : List.copyOf(baselines);
+    importance = importance == null ? List.of() : List.copyOf(importance);
+  }
+
+  /** One input's permutation importance: how much validation ROC AUC it is worth to the network. */
+  public record Importance(String input, double validationRocAucDrop) {
+    /** The model's {@code importance:<input>} validation metrics, largest drop first. */
+    public static List<Importance> fromValidationMetrics(Map<String, Double> metrics,
+        String prefix) {
+      return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+          .map(e -> new Importance(e.getKey().substring(prefix.length()), e.getValue()))
+          .sorted(java.util.Comparator.comparingDouble(Importance::validationRocAucDrop).reversed()
+              .thenComparing(Importance::input))
+          .toList();
+    }
   }
 
   /** One row of the baseline comparison: a model of the train run and its validation ROC AUC. */

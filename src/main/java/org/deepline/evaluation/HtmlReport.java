@@ -76,6 +76,7 @@ public final class HtmlReport {
         slices(report.slices()),
         behavioural(report.behavioural()),
         baselines(report.baselines()),
+        importance(report.importance()),
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
             + report.schemaVersion() + " · generated " + report.generatedAt()));
@@ -368,6 +369,33 @@ public final class HtmlReport {
     return section.add(Html.el("p").cls(network >= best.validationRocAuc() ? "note" : "note fail")
             .text(summary + " Fitted by the train run on the same features and rows."),
         Html.el("table").add(head("Model", "Validation ROC AUC", "Network minus this"), rows));
+  }
+
+  /**
+   * What the network leans on, from its train run's permutation importance: an input near 0 is one
+   * it ignores, which is worth knowing before trusting (or paying for) that input.
+   */
+  private static Element importance(List<EvaluationReport.Importance> importance) {
+    Element section = Html.el("section").cls("wide").attr("id", "importance")
+        .add(Html.el("h2").text("Input importance"));
+    if (importance.isEmpty()) {
+      return section.add(Html.el("p").cls("note").text("The model's train run did not measure "
+          + "permutation importance (a model trained before it was added)."));
+    }
+    double largest = Math.max(importance.get(0).validationRocAucDrop(), Double.MIN_VALUE);
+    Element rows = Html.el("tbody");
+    for (EvaluationReport.Importance input : importance) {
+      double share = Math.max(0, input.validationRocAucDrop()) / largest;
+      rows.add(Html.el("tr").add(Html.el("td").text(input.input()),
+          Html.el("td").text(signedMetric(input.validationRocAucDrop())),
+          Html.el("td").add(Html.el("span").cls("bar").attr("style", String.format(Locale.ROOT,
+              "width:%.0f%%", share * TO_PERCENT)))));
+    }
+    return section.add(Html.el("p").cls("note").text("Validation ROC AUC lost when one input's "
+            + "values are shuffled across rows (permutation importance, measured by the train "
+            + "run on the network that ships). Near 0: the network ignores the input; below 0: "
+            + "it would do better without it."),
+        Html.el("table").add(head("Input", "ROC AUC drop", ""), rows));
   }
 
   private static Element champion(EvaluationReport.ChampionComparison comparison) {

@@ -326,6 +326,7 @@ public final class TrainJob implements Stage {
     validationMetrics.put("validation_pr_auc", best.validationPrAuc());
     validationMetrics.put("validation_loss", best.validationLoss());
     validationMetrics.putAll(baselines.metrics());
+    importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
     LabelConfig label = context.section(LabelConfig.class);
     // On the best network's validation scores: the threshold belongs to the weights that ship.
@@ -366,7 +367,6 @@ public final class TrainJob implements Stage {
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)
         .metric("parameters", outcome.network().numParams());
-    importance.forEach((input, drop) -> result.metric(IMPORTANCE_PREFIX + input, drop));
     if (baselines.bestModel() != null) {
       result.artifact("baseline_best", baselines.bestModel());
     }

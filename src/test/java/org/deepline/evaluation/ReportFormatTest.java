@@ -99,8 +99,13 @@ class ReportFormatTest {
     String without = HtmlReport.render(new EvaluationReport(report.schemaVersion(),
         report.dataset(), report.runId(), report.runDate(), report.modelVersion(), report.split(),
         report.thresholdSource(), report.generatedAt(), report.metrics(), report.slices(),
-        report.behavioural(), report.champion(), report.blessing(), null));
+        report.behavioural(), report.champion(), report.blessing(), null, null));
     assertTrue(without.contains("trained without the baseline ladder"), "no ladder");
+    assertTrue(without.contains("did not measure permutation importance"), "no importance");
+    assertTrue(html.contains("<td>tenure</td><td>+0.0812</td><td><span class=\"bar\" "
+        + "style=\"width:100%\"></span></td>"), "largest drop, full bar");
+    assertTrue(html.contains("<td>gender</td><td>-0.0004</td><td><span class=\"bar\" "
+        + "style=\"width:0%\"></span></td>"), "negative drop, empty bar");
   }
 
   @Test
@@ -115,7 +120,7 @@ class ReportFormatTest {
     String html = HtmlReport.render(new EvaluationReport(report.schemaVersion(), report.dataset(),
         report.runId(), report.runDate(), report.modelVersion(), report.split(),
         report.thresholdSource(), report.generatedAt(), singleClass, List.of(), List.of(), null,
-        report.blessing(), List.of()));
+        report.blessing(), List.of(), List.of()));
 
     assertTrue(html.contains("<td>ROC AUC</td><td colspan=\"1\">n/a</td>"), "n/a ROC AUC");
     assertTrue(html.contains("Not defined: the split holds a single class."));
@@ -205,7 +210,11 @@ class ReportFormatTest {
         List.of(new EvaluationReport.Baseline("network", 0.8405),
             new EvaluationReport.Baseline("majority", 0.5),
             new EvaluationReport.Baseline("logistic_regression", 0.8465),
-            new EvaluationReport.Baseline("gbt", 0.8312)));
+            new EvaluationReport.Baseline("gbt", 0.8312)),
+        // Tenure carries the model, payment method adds little, gender nothing.
+        List.of(new EvaluationReport.Importance("tenure", 0.0812),
+            new EvaluationReport.Importance("payment_method", 0.0065),
+            new EvaluationReport.Importance("gender", -0.0004)));
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,
@@ -213,6 +222,6 @@ class ReportFormatTest {
     return new EvaluationReport(report.schemaVersion(), dataset, report.runId(), report.runDate(),
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
         report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
-        report.baselines());
+        report.baselines(), report.importance());
   }
 }
