@@ -14,6 +14,7 @@ import org.deepline.core.Stage;
 import org.deepline.pipeline.Pipeline;
 import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
+import org.deepline.training.SanityCheck;
 import org.deepline.training.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +54,8 @@ public final class DeeplineCli implements Runnable {
       CommandLine command;
       if (stage instanceof TrainJob) {
         ResumeOption resume = new ResumeOption();
-        command = new CommandLine(new StageCommand(recorder -> new TrainJob(resume.runId)));
+        command = new CommandLine(new StageCommand(
+            recorder -> new TrainJob(resume.runId, resume.sanity)));
         command.addMixin("resume", resume);
       } else {
         command = new CommandLine(new StageCommand(factory));
@@ -98,12 +100,18 @@ public final class DeeplineCli implements Runnable {
     return false;
   }
 
-  /** {@code train --resume RUN_ID}: read when the command runs, after picocli has parsed it. */
+  /** {@code train --resume RUN_ID | --sanity}: read when the command runs, after picocli parsed. */
   static final class ResumeOption {
     @Option(names = "--resume", paramLabel = "RUN_ID",
         description = "Continue the killed train run RUN_ID from its last complete checkpoint "
             + "(same config, run date and features table).")
     String runId;
+
+    @Option(names = "--sanity",
+        description = "Only check, in seconds, that the configured network can memorise "
+            + SanityCheck.ROWS + " training rows (no dropout or L2); exits 7 when it cannot. "
+            + "Registers nothing. Run it before a long training run.")
+    boolean sanity;
   }
 
   public static void main(String[] args) {

@@ -54,14 +54,20 @@ public final class TrainJob implements Stage {
   public static final String IMPORTANCE_PREFIX = "importance:";
 
   private final String resumeRunId;
+  private final boolean sanity;
 
   public TrainJob() {
-    this(null);
+    this(null, false);
   }
 
-  /** @param resumeRunId a killed train run to continue from its checkpoint, or null */
-  public TrainJob(String resumeRunId) {
+  /**
+   * @param resumeRunId a killed train run to continue from its checkpoint, or null
+   * @param sanity      only check that the configured network can memorise a tiny sample of the
+   *                    training split ({@link SanityCheck}); registers nothing
+   */
+  public TrainJob(String resumeRunId, boolean sanity) {
     this.resumeRunId = resumeRunId;
+    this.sanity = sanity;
   }
 
   @Override
@@ -83,6 +89,13 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
+    if (sanity && resumeRunId != null) {
+      throw new DeeplineException(Failure.USAGE, "train: --sanity and --resume exclude each other "
+          + "(the check trains nothing to resume)");
+    }
+    if (sanity) {
+      return sanityCheck(context, features, config, featureModel.width(), featuresRef);
+    }
     Checkpoints resumed = resumeRunId == null ? null : new Checkpoints(context.files(),
         context.warehouse().checkpointDir(context.dataset(), resumeRunId));
     Checkpoints.Restored restored = resumed == null ? null : restore(resumed, context, featuresRef);
@@ -136,6 +149,26 @@ public final class TrainJob implements Stage {
         validation.release();
       }
     }
+  }
+
+  private static StageResult sanityCheck(RunContext context, Dataset<Row> features,
+      TrainingConfig config, int width, TableRef featuresRef) {
+    SanityCheck.Outcome outcome = SanityCheck.run(
+        features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
+        config, width);
+    String summary = String.format(Locale.ROOT, "%d training rows, %d full-batch steps: loss %.4f, "
+        + "best possible %.4f", outcome.rows(), outcome.steps(), outcome.loss(), outcome.lossFloor());
+    if (!outcome.passed()) {
+      throw new DeeplineException(Failure.MODEL_GATE, "train --sanity: the network cannot memorise "
+          + summary + " (allowed: " + SanityCheck.TOLERANCE + " above it); raise "
+          + "training.learning_rate or the layers' units, or check the features, before a long run");
+    }
+    LOG.info("train {} --sanity: passed: {}", context.dataset(), summary);
+    return StageResult.builder().input(featuresRef)
+        .metric("sanity_rows", outcome.rows())
+        .metric("sanity_loss", outcome.loss())
+        .metric("sanity_loss_floor", outcome.lossFloor())
+        .build();
   }
 
   private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,

@@ -106,6 +106,23 @@ class ModelLifecycleTest {
   }
 
   @Test
+  void theSanityCheckMemorisesATinySampleAndRefusesANetworkThatCannot() {
+    StageResult sane = new TrainJob(null, true).run(with("train"));
+    assertEquals(SanityCheck.ROWS, sane.metric("sanity_rows"));
+    // The toy rows have continuous inputs: no two are identical, so the floor is 0.
+    assertEquals(0.0, sane.metric("sanity_loss_floor"));
+    assertTrue(sane.metric("sanity_loss") < SanityCheck.TOLERANCE, sane.metrics().toString());
+    assertEquals(List.of(), sane.artifacts().keySet().stream().toList(), "nothing registered");
+
+    // A learning rate a thousand times too small: 1500 steps move the weights nowhere.
+    DeeplineException stuck = assertThrows(DeeplineException.class,
+        () -> new TrainJob(null, true).run(with("train", "training.learning_rate=0.000005")));
+    assertEquals(Failure.MODEL_GATE, stuck.failure());
+    assertTrue(stuck.getMessage().startsWith("train --sanity: the network cannot memorise 64 "
+        + "training rows, 1500 full-batch steps: loss "), stuck.getMessage());
+  }
+
+  @Test
   void theBaselineLadderIsJudgedOnTheSameValidationRows() {
     Map<String, Double> metrics = trained.metrics();
     // The toy config's ladder: the majority rung (all ties) and a logistic regression, which the
