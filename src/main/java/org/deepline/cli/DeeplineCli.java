@@ -59,6 +59,7 @@ public final class DeeplineCli implements Runnable {
       command.getCommandSpec().usageMessage().description(stage.description());
       cli.addSubcommand(stage.command(), command);
     }
+    cli.addSubcommand(new NightlyCommand());
     cli.addSubcommand(new CheckCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());
