@@ -16,17 +16,19 @@
 # Safe to re-run: every stage replaces its output for the date, so running a date twice leaves the
 # same tables, and a failed backfill is resumed by running the same range again. Two runs of one
 # data set, warehouse and date cannot overlap: each date's lock (a file lock in $DEEPLINE_LOCK_DIR,
-# default deepline-locks in the temp directory, released by the OS even if the run is killed) is taken
-# before Spark starts, and a held date exits 10 at once without touching anything.
+# default deepline-locks in the temp directory, released by the OS even if the run is killed) is
+# taken before Spark starts, and a held date exits 10 at once without touching anything. Before the
+# command, --conf KEY=VALUE is a Spark setting: a job config whose path holds '=' goes after another
+# deepline option (--warehouse W --conf my=conf.json).
 #
 # Exit codes (docs/operations.md): 0 ok, 1 input, 2 usage, 3 unexpected, 4 config, 5 data quality,
 # 6 leakage gate, 7 model gate, 8 infrastructure, 9 reserved for drift, 10 date locked.
-# Example crontab line (02:30 each night, yesterday's data):
-#   30 2 * * * cd /opt/deepline && submit/nightly.sh --conf conf/churn.json --warehouse /data/wh >>/var/log/deepline-churn.log 2>&1
+# Example crontab line (02:30 each night, yesterday's data; more in docs/operations.md):
+#   30 2 * * * cd /opt/deepline && submit/nightly.sh --conf conf/churn.json --warehouse /data/wh
 set -euo pipefail
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 

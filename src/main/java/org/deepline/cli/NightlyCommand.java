@@ -26,10 +26,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code deepline nightly}: a scheduler's run of one date (yesterday by default) or a backfill over a
- * range, each date through {@link Pipeline#NIGHTLY_STAGES} with the registered model. Dates run
- * oldest first in one Spark session, each recorded as its own {@code nightly} run; every date's lock
- * is taken before Spark starts, so a date another run holds fails at once with exit code 10.
+ * {@code deepline nightly}: a scheduler's run of one date (yesterday by default) or a backfill over
+ * a range, each date through {@link Pipeline#NIGHTLY_STAGES} with the registered model. Dates run
+ * oldest first in one Spark session, each recorded as its own {@code nightly} run; every date's
+ * lock is taken before Spark starts, so a date another run holds fails at once with exit code 10.
  * Re-running a date replaces its output, so a failed backfill is resumed by running it again.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
@@ -62,7 +62,7 @@ final class NightlyCommand implements Callable<Integer> {
     List<String> dates = dates(options.runDate, from, to);
     Warehouse warehouse = Warehouse.at(options.warehouse);
     try (RunDateLocks.Held held = RunDateLocks.in(lockDirectory())
-        .acquire(config.dataset(), warehouse.root(), dates)) {
+        .acquire(config.dataset(), warehouse, dates)) {
       SparkSession spark = SparkSessions.getOrCreate();
       RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse));
       List<String> done = new ArrayList<>();

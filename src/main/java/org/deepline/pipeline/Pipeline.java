@@ -75,7 +75,8 @@ public final class Pipeline implements Stage {
     StageResult.Builder all = StageResult.builder();
     for (Supplier<Stage> supplier : stages) {
       Stage stage = supplier.get();
-      StageResult result = recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
+      StageResult result =
+          recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
       result.inputs().forEach(all::input);
       result.outputs().forEach(all::output);
       result.metrics().forEach((name, value) -> all.metric(stage.command() + "." + name, value));

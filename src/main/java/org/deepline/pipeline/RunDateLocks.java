@@ -10,11 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.Warehouse;
 
 /**
  * Keeps two runs of the same data set, warehouse and date from overlapping: a scheduler that starts
@@ -26,17 +30,19 @@ import org.deepline.core.DeeplineException.Failure;
  * }
  * }</pre>
  *
- * <p>Each date is an OS file lock ({@link FileChannel#tryLock}) on a file in a local directory, so a
- * killed run never leaves a stale lock: the operating system drops it with the process. The lock
+ * <p>Each date is an OS file lock ({@link FileChannel#tryLock}) on a file in a local directory, so
+ * a killed run never leaves a stale lock: the operating system drops it with the process. The lock
  * guards runs started on one machine (the scheduler's, where the driver runs in client mode); the
- * warehouse itself stays safe across machines through Delta's optimistic commits. All dates are taken
- * before anything starts, or none: a run either owns its whole range or fails at once with
+ * warehouse itself stays safe across machines through Delta's optimistic commits. All dates are
+ * taken before anything starts, or none: a run either owns its whole range or fails at once with
  * {@link Failure#LOCKED}, naming the date and who holds it.
  */
 public final class RunDateLocks {
   /** Where locks live when nobody says: shared by every user of the machine's temp directory. */
   public static final String DEFAULT_DIRECTORY = "deepline-locks";
   private static final String SUFFIX = ".lock";
+  /** Lock files this JVM holds: a second run in the same JVM must not even open them. */
+  private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
   private final Path directory;
 
@@ -54,27 +60,27 @@ public final class RunDateLocks {
   }
 
   /** The lock file of one data set, warehouse and date. */
-  public Path file(String dataset, String warehouse, String runDate) {
-    // The warehouse is hashed: a test warehouse and production may share a data set's name.
-    String location = warehouse.contains("://") ? warehouse
-        : Path.of(warehouse.replaceFirst("^file:", "")).toAbsolutePath().normalize().toString();
-    String warehouseId = String.format(Locale.ROOT, "%08x", location.hashCode());
+  public Path file(String dataset, Warehouse warehouse, String runDate) {
+    // The warehouse's root (absolute, normalised) is hashed: a test warehouse and production may
+    // share a data set's name.
+    String warehouseId = String.format(Locale.ROOT, "%08x", warehouse.root().hashCode());
     return directory.resolve(dataset.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + runDate + "-"
         + warehouseId + SUFFIX);
   }
 
   /** Takes every date's lock, or none. */
-  public Held acquire(String dataset, String warehouse, List<String> runDates) {
+  public Held acquire(String dataset, Warehouse warehouse, List<String> runDates) {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
       throw new DeeplineException(Failure.INFRASTRUCTURE, "cannot create the lock directory "
           + directory + ": " + e.getMessage(), e);
     }
-    List<FileChannel> channels = new ArrayList<>();
+    Map<Path, FileChannel> channels = new LinkedHashMap<>();
     try {
       for (String runDate : runDates) {
-        channels.add(lock(file(dataset, warehouse, runDate), dataset, runDate));
+        Path file = file(dataset, warehouse, runDate);
+        channels.put(file, lock(file, dataset, runDate));
       }
       return new Held(channels);
     } catch (RuntimeException e) {
@@ -84,26 +90,43 @@ public final class RunDateLocks {
   }
 
   private static FileChannel lock(Path file, String dataset, String runDate) {
+    if (!HELD_IN_THIS_JVM.add(file)) {
+      // Never open a second channel on a file this JVM locks: on POSIX, closing any descriptor of a
+      // file drops every lock the process holds on it, the first run's included.
+      throw locked(dataset, runDate, "this process, pid " + ProcessHandle.current().pid(), file);
+    }
     FileChannel channel = null;
     try {
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
       if (tryLock(channel) == null) {
         String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
-        channel.close();
-        throw new DeeplineException(Failure.LOCKED, dataset + " " + runDate
-            + " is locked by another run (" + (holder.isEmpty() ? "holder unknown" : holder)
-            + "; lock file " + file + "): nothing was done, run again when it has finished");
+        throw locked(dataset, runDate, holder.isEmpty() ? "holder unknown" : holder, file);
       }
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " since "
           + Instant.now()).getBytes(StandardCharsets.UTF_8)));
       return channel;
     } catch (IOException e) {
-      closeQuietly(channel);
+      release(file, channel);
       throw new DeeplineException(Failure.INFRASTRUCTURE, "cannot lock " + file + ": "
           + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      release(file, channel);
+      throw e;
     }
+  }
+
+  private static DeeplineException locked(String dataset, String runDate, String holder,
+      Path file) {
+    return new DeeplineException(Failure.LOCKED, dataset + " " + runDate
+        + " is locked by another run (" + holder + "; lock file " + file
+        + "): nothing was done, run again when it has finished");
+  }
+
+  private static void release(Path file, FileChannel channel) {
+    closeQuietly(channel);
+    HELD_IN_THIS_JVM.remove(file);
   }
 
   /** The lock, or null when another process (or another run in this JVM) holds it. */
@@ -126,12 +149,12 @@ public final class RunDateLocks {
     }
   }
 
-  /** The locks a run holds; closing releases them all. */
+  /** The locks a run holds, by lock file; closing releases them all. */
   public static final class Held implements AutoCloseable {
-    private final List<FileChannel> channels;
+    private final Map<Path, FileChannel> channels;
 
-    private Held(List<FileChannel> channels) {
-      this.channels = List.copyOf(channels);
+    private Held(Map<Path, FileChannel> channels) {
+      this.channels = new LinkedHashMap<>(channels);
     }
 
     public int count() {
@@ -140,7 +163,7 @@ public final class RunDateLocks {
 
     @Override
     public void close() {
-      channels.forEach(RunDateLocks::closeQuietly);
+      channels.forEach(RunDateLocks::release);
     }
   }
 }

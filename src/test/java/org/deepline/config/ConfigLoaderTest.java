@@ -15,6 +15,7 @@ import org.deepline.compression.CompressionConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.SourceConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
 import org.deepline.training.LayerSpec;
@@ -42,6 +43,17 @@ class ConfigLoaderTest {
   @Test
   void shippedConfigsAreThereToTest() throws IOException {
     assertTrue(jobConfigs().count() >= 2, "conf/ should hold churn.json and credit.json");
+  }
+
+  @Test
+  void aSourcePathReadsTheRunDatesFilesAndLeavesHadoopGlobsAlone() {
+    DeeplineConfig config = ConfigLoader.load(CHURN, List.of(
+        "source.path=/landing/{a,b}/{run_date}/part-{run_date}.csv"));
+
+    assertEquals("/landing/{a,b}/2026-12-02/part-2026-12-02.csv",
+        config.source().on("2026-12-02").path());
+    SourceConfig undated = ConfigLoader.load(CHURN, List.of()).source();
+    assertSame(undated, undated.on("2026-12-02"));
   }
 
   @Test
