@@ -45,8 +45,8 @@ class SubmitPipelineIT {
   private static final int KILL_AFTER_EPOCH = 2;
   private static final long KILL_WAIT_MINUTES = 10;
   private static final long POLL_MILLIS = 200;
-  /** The predictions' column that differs from run to run by design. */
-  private static final String SCORED_AT = "scored_at";
+  /** The predictions' columns that differ from run to run by design: which run scored, when. */
+  private static final List<String> SCORING_RUN = List.of("run_id", "scored_at");
 
   @TempDir
   static Path warehouse;
@@ -114,8 +114,8 @@ class SubmitPipelineIT {
 
   /**
    * The scheduler's path: a date another run holds exits 10 at once; a two-date backfill through
-   * {@code submit/nightly.sh} starting at the pipeline's date re-runs that date (its tables come out
-   * the same but for scoring and ingest times) and adds the next one as a partition of every table.
+   * {@code submit/nightly.sh} starting at the pipeline's date re-runs that date (its tables come
+   * out the same but for run ids and times) and adds the next one as a partition of every table.
    */
   @Test
   @Order(2)
@@ -132,8 +132,8 @@ class SubmitPipelineIT {
           + "another run (pid " + ProcessHandle.current().pid() + " since "), locked.err());
       assertTrue(!locked.err().contains("SparkContext"), "refused before Spark started");
     }
-    Set<List<Object>> predictionsBefore = onDate(Table.PREDICTIONS, RUN_DATE, SCORED_AT);
-    Set<List<Object>> silverBefore = onDate(Table.SILVER, RUN_DATE, IngestJob.INGESTED_AT);
+    Set<List<Object>> predictionsBefore = onDate(Table.PREDICTIONS, RUN_DATE, SCORING_RUN);
+    Set<List<Object>> silverBefore = onDate(Table.SILVER, RUN_DATE, List.of(IngestJob.INGESTED_AT));
 
     Submit.Result backfill = Submit.script("submit/nightly.sh", Map.of(), "--conf",
         "conf/churn.json", "--warehouse", warehouse.toString(), "--lock-dir", locks.toString(),
@@ -141,11 +141,12 @@ class SubmitPipelineIT {
 
     assertEquals(0, backfill.code(), backfill.errTail());
     assertTrue(backfill.out().contains("nightly churn " + RUN_DATE + ": succeeded in ")
-        && backfill.out().contains("nightly churn " + nextDate + ": succeeded in "), backfill.out());
-    assertEquals(predictionsBefore, onDate(Table.PREDICTIONS, RUN_DATE, SCORED_AT),
+        && backfill.out().contains("nightly churn " + nextDate + ": succeeded in "),
+        backfill.out());
+    assertEquals(predictionsBefore, onDate(Table.PREDICTIONS, RUN_DATE, SCORING_RUN),
         "re-running a date leaves its predictions as they were");
-    assertEquals(silverBefore, onDate(Table.SILVER, RUN_DATE, IngestJob.INGESTED_AT));
-    assertEquals(TELCO_ROWS, onDate(Table.PREDICTIONS, nextDate, SCORED_AT).size());
+    assertEquals(silverBefore, onDate(Table.SILVER, RUN_DATE, List.of(IngestJob.INGESTED_AT)));
+    assertEquals(TELCO_ROWS, onDate(Table.PREDICTIONS, nextDate, SCORING_RUN).size());
     for (Table table : List.of(Table.BRONZE, Table.SILVER, Table.SPLITS, Table.PREDICTIONS)) {
       assertEquals(2 * TELCO_ROWS, rows(table).size(), table + ": one partition per date");
     }
@@ -155,9 +156,9 @@ class SubmitPipelineIT {
   }
 
   /** The rows of one date, without the columns that differ from run to run by design. */
-  private static Set<List<Object>> onDate(Table table, String runDate, String runSpecific) {
+  private static Set<List<Object>> onDate(Table table, String runDate, List<String> runSpecific) {
     return rows(table).stream().filter(row -> runDate.equals(String.valueOf(row.get("run_date"))))
-        .map(row -> row.entrySet().stream().filter(column -> !column.getKey().equals(runSpecific))
+        .map(row -> row.entrySet().stream().filter(column -> !runSpecific.contains(column.getKey()))
             .sorted(Map.Entry.comparingByKey()).map(column -> (Object) column.toString()).toList())
         .collect(Collectors.toSet());
   }
