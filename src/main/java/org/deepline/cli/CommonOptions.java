@@ -25,6 +25,6 @@ public final class CommonOptions {
 
   @Option(names = "--run-date", paramLabel = "YYYY-MM-DD",
       description = "The date this run processes; re-running a date replaces its output "
-          + "(default: today, UTC).")
+          + "(default: today, UTC; for nightly, yesterday).")
   String runDate;
 }

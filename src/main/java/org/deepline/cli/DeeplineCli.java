@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * The one entry point: {@code deepline <command> [options]}, launched by spark-submit
  * ({@code submit/deepline-submit}) or plain {@code java}. Exit code 0 on success; a problem the user
  * can fix prints a one-line reason and exits with its {@link Failure}'s code (1 input, 2 usage,
- * 4 config, 5 data quality, 6 leakage gate, 7 model gate, 8 infrastructure); anything unexpected
+ * 4 config, 5 data quality, 6 leakage gate, 7 model gate, 8 infrastructure, 10 a run date locked
+ * by another run); anything unexpected
  * prints a stack trace and exits 3. The table for schedulers: docs/operations.md.
  */
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",
@@ -63,6 +64,7 @@ public final class DeeplineCli implements Runnable {
       command.getCommandSpec().usageMessage().description(stage.description());
       cli.addSubcommand(stage.command(), command);
     }
+    cli.addSubcommand(new NightlyCommand());
     cli.addSubcommand(new CheckCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());

@@ -38,7 +38,12 @@ public class DeeplineException extends RuntimeException {
      */
     MODEL_GATE(7),
     /** Storage or cluster trouble: a commit raced by another writer, an unreachable service. */
-    INFRASTRUCTURE(8);
+    INFRASTRUCTURE(8),
+    /**
+     * Another run holds the lock of this data set and date ({@code nightly}): nothing was done; run
+     * again when it has finished. (9 is kept for drift alerts.)
+     */
+    LOCKED(10);
 
     private final int exitCode;
 

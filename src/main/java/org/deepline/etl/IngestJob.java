@@ -77,7 +77,7 @@ public final class IngestJob implements Stage {
     SparkSession spark = context.spark();
     String runDate = context.runDate();
 
-    SourceConfig sourceConfig = context.section(SourceConfig.class);
+    SourceConfig sourceConfig = context.section(SourceConfig.class).on(runDate);
     SchemaConfig schema = context.section(SchemaConfig.class);
     Optional<Watermarks.Mark> mark = Optional.empty();
     Map<String, Double> sourceMetrics = Map.of();

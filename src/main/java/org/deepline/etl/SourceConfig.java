@@ -11,7 +11,8 @@ import org.deepline.core.ConfigErrors;
  * @param format    the reader: {@code csv}, {@code json} (JSON lines), {@code parquet}, {@code orc},
  *                  {@code avro}, {@code delta}, {@code jdbc} or {@code rest}
  * @param path      a file, directory or glob (a table directory for delta), local or on any Hadoop
- *                  file system; every format but jdbc and rest
+ *                  file system; every format but jdbc and rest. {@code {run_date}} in it is
+ *                  replaced by the run date ({@link #on})
  * @param options   reader options passed to Spark as they are (e.g. {@code "sep": ";"}); with rest,
  *                  JSON reader options for the records
  * @param multiLine json only: each file is one JSON document (an object, or an array of objects)
@@ -31,6 +32,8 @@ public record SourceConfig(String format, String path, Map<String, String> optio
   public static final String REST = "rest";
   public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, AVRO, DELTA,
       JDBC, REST);
+  /** Replaced in {@code path} by the run date, as {@code YYYY-MM-DD}. */
+  public static final String RUN_DATE_PLACEHOLDER = "{run_date}";
 
   public SourceConfig {
     format = format == null ? CSV : format;
@@ -47,6 +50,19 @@ public record SourceConfig(String format, String path, Map<String, String> optio
   public SourceConfig(String format, String path, Map<String, String> options, Boolean multiLine,
       JdbcConfig jdbc) {
     this(format, path, options, multiLine, jdbc, null);
+  }
+
+  /**
+   * This source for one run date: {@value #RUN_DATE_PLACEHOLDER} in {@code path} becomes the date
+   * ({@code landing/flights/{run_date}/*.csv} reads {@code landing/flights/2026-12-02/*.csv}), so a
+   * nightly run reads that night's files. Hadoop's own glob braces ({@code {a,b}}) are left alone.
+   */
+  public SourceConfig on(String runDate) {
+    if (path == null || !path.contains(RUN_DATE_PLACEHOLDER)) {
+      return this;
+    }
+    return new SourceConfig(format, path.replace(RUN_DATE_PLACEHOLDER, runDate), options, multiLine,
+        jdbc, rest);
   }
 
   public boolean isJdbc() {

@@ -2,6 +2,7 @@ package org.deepline.pipeline;
 
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -30,30 +31,52 @@ public final class Pipeline implements Stage {
   public static final List<Supplier<Stage>> STAGES = List.of(IngestJob::new, ValidationJob::new,
       SplitJob::new, FeatureJob::new, LeakageJob::new, TrainJob::new, ScoreJob::new,
       EvaluateJob::new);
+  /**
+   * A night's run for one date with the model already registered: the date's data in, checked,
+   * assigned to splits (so evaluate judges only held-out rows), scored and reported. Training is a
+   * decision of its own ({@code train}, or a retraining job), not something every night repeats.
+   */
+  public static final List<Supplier<Stage>> NIGHTLY_STAGES = List.of(IngestJob::new,
+      ValidationJob::new, SplitJob::new, ScoreJob::new, EvaluateJob::new);
 
   private final RunRecorder recorder;
+  private final String command;
+  private final List<Supplier<Stage>> stages;
 
+  /** The whole pipeline, {@link #STAGES}. */
   public Pipeline(RunRecorder recorder) {
+    this(recorder, "pipeline", STAGES);
+  }
+
+  private Pipeline(RunRecorder recorder, String command, List<Supplier<Stage>> stages) {
     this.recorder = recorder;
+    this.command = command;
+    this.stages = stages;
+  }
+
+  /** One date of {@link #NIGHTLY_STAGES}, recorded as a run of command {@code nightly}. */
+  public static Pipeline nightly(RunRecorder recorder) {
+    return new Pipeline(recorder, "nightly", NIGHTLY_STAGES);
   }
 
   @Override
   public String command() {
-    return "pipeline";
+    return command;
   }
 
   @Override
   public String description() {
-    return "Run every stage in order: ingest, validate, split, features, leakage, "
-        + "train, score, evaluate.";
+    return "Run " + stages.stream().map(stage -> stage.get().command())
+        .collect(Collectors.joining(", ")) + " in this order.";
   }
 
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder all = StageResult.builder();
-    for (Supplier<Stage> supplier : STAGES) {
+    for (Supplier<Stage> supplier : stages) {
       Stage stage = supplier.get();
-      StageResult result = recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
+      StageResult result =
+          recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
       result.inputs().forEach(all::input);
       result.outputs().forEach(all::output);
       result.metrics().forEach((name, value) -> all.metric(stage.command() + "." + name, value));

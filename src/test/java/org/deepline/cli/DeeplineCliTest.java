@@ -11,6 +11,8 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkException;
@@ -100,6 +102,35 @@ class DeeplineCliTest {
         + "speed_ias_in_knots\n"), birds.out());
   }
 
+  @Test
+  void nightlyRunsYesterdayByDefaultOrEveryDateOfARangeOldestFirst() {
+    assertEquals(List.of(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString()),
+        NightlyCommand.dates(null, null, null));
+    assertEquals(List.of("2026-12-02"), NightlyCommand.dates("2026-12-02", null, null));
+    assertEquals(List.of("2026-02-27", "2026-02-28", "2026-03-01"),
+        NightlyCommand.dates(null, "2026-02-27", "2026-03-01"));
+  }
+
+  @Test
+  void nightlyDateMistakesAreUsageErrorsBeforeAnythingStarts() {
+    Outcome both = run("nightly", "--conf", CHURN, "--run-date", "2026-12-02", "--from",
+        "2026-12-01", "--to", "2026-12-02");
+    assertEquals(2, both.code());
+    assertEquals("deepline: error: nightly: --run-date runs one date, --from/--to a range: give "
+        + "one or the other", both.err().strip());
+    assertEquals("deepline: error: nightly: a backfill needs both --from and --to (the last date "
+        + "is included)", run("nightly", "--conf", CHURN, "--from", "2026-12-01").err().strip());
+    assertEquals("deepline: error: nightly: --to 2026-11-01 is before --from 2026-12-01",
+        run("nightly", "--conf", CHURN, "--from", "2026-12-01", "--to", "2026-11-01").err()
+            .strip());
+    assertEquals("deepline: error: nightly: --from: expected YYYY-MM-DD, got 2026-13-01",
+        run("nightly", "--conf", CHURN, "--from", "2026-13-01", "--to", "2027-01-01").err()
+            .strip());
+    assertEquals("deepline: error: nightly: --from 2020-01-01 --to 2026-01-01 is 2193 dates, more "
+        + "than 1000 in one run; split the backfill", run("nightly", "--conf", CHURN, "--from",
+            "2020-01-01", "--to", "2026-01-01").err().strip());
+  }
+
   /** Every failure class ends the process with its own code, also from inside a Spark task. */
   @Test
   void eachFailureClassHasItsExitCode() {
@@ -110,6 +141,7 @@ class DeeplineCliTest {
     assertEquals(6, DeeplineCli.exitCode(new DeeplineException(Failure.LEAKAGE_GATE, "leakage")));
     assertEquals(7, DeeplineCli.exitCode(new DeeplineException(Failure.MODEL_GATE, "evaluate")));
     assertEquals(8, DeeplineCli.exitCode(new DeeplineException(Failure.INFRASTRUCTURE, "race")));
+    assertEquals(10, DeeplineCli.exitCode(new DeeplineException(Failure.LOCKED, "churn locked")));
     assertEquals(5, DeeplineCli.exitCode(new SparkException("Job aborted", new RuntimeException(
         "task failed", new DeeplineException(Failure.DATA_QUALITY, "row 7")))),
         "a user failure thrown inside a task keeps its code");

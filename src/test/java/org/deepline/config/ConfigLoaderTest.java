@@ -16,6 +16,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.SourceConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
 import org.deepline.training.LayerSpec;
@@ -70,6 +71,17 @@ class ConfigLoaderTest {
     // Checkpoints and run records store the section as JSON and read it back.
     assertEquals(focal.training(), Json.read(Json.write(focal.training()), TrainingConfig.class,
         "checkpoint"));
+  }
+
+  @Test
+  void aSourcePathReadsTheRunDatesFilesAndLeavesHadoopGlobsAlone() {
+    DeeplineConfig config = ConfigLoader.load(CHURN, List.of(
+        "source.path=/landing/{a,b}/{run_date}/part-{run_date}.csv"));
+
+    assertEquals("/landing/{a,b}/2026-12-02/part-2026-12-02.csv",
+        config.source().on("2026-12-02").path());
+    SourceConfig undated = ConfigLoader.load(CHURN, List.of()).source();
+    assertSame(undated, undated.on("2026-12-02"));
   }
 
   @Test
