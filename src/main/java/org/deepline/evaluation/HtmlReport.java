@@ -299,8 +299,7 @@ public final class HtmlReport {
   }
 
   private static Element slices(List<SliceMetrics.Slice> slices) {
-    Element section = Html.el("section").cls("wide").attr("id", "slices")
-        .add(Html.el("h2").text("Slices"));
+    Element section = wideSection("slices", "Slices");
     if (slices.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("No slice columns are declared "
           + "(evaluation.slices.columns)."));
@@ -321,8 +320,7 @@ public final class HtmlReport {
   }
 
   private static Element behavioural(List<BehaviouralResult> results) {
-    Element section = Html.el("section").cls("wide").attr("id", "behavioural")
-        .add(Html.el("h2").text("Behavioural tests"));
+    Element section = wideSection("behavioural", "Behavioural tests");
     if (results.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("No behavioural tests are declared "
           + "(evaluation.behavioural)."));
@@ -343,8 +341,7 @@ public final class HtmlReport {
    * where people read the verdict, not only in a log line.
    */
   private static Element baselines(List<EvaluationReport.Baseline> baselines) {
-    Element section = Html.el("section").cls("wide").attr("id", "baselines")
-        .add(Html.el("h2").text("Baselines"));
+    Element section = wideSection("baselines", "Baselines");
     if (baselines.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model was trained without the "
           + "baseline ladder (baselines.enabled)."));
@@ -376,8 +373,7 @@ public final class HtmlReport {
    * it ignores, which is worth knowing before trusting (or paying for) that input.
    */
   private static Element importance(List<EvaluationReport.Importance> importance) {
-    Element section = Html.el("section").cls("wide").attr("id", "importance")
-        .add(Html.el("h2").text("Input importance"));
+    Element section = wideSection("importance", "Input importance");
     if (importance.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model's train run did not measure "
           + "permutation importance (a model trained before it was added)."));
@@ -398,9 +394,13 @@ public final class HtmlReport {
         Html.el("table").add(head("Input", "ROC AUC drop", ""), rows));
   }
 
+  /** A full-width section of the page with its heading; the id is the section's anchor. */
+  private static Element wideSection(String id, String title) {
+    return Html.el("section").cls("wide").attr("id", id).add(Html.el("h2").text(title));
+  }
+
   private static Element champion(EvaluationReport.ChampionComparison comparison) {
-    Element section = Html.el("section").cls("wide").attr("id", "champion")
-        .add(Html.el("h2").text("Champion comparison"));
+    Element section = wideSection("champion", "Champion comparison");
     if (comparison == null) {
       return section.add(Html.el("p").cls("note").text("No champion yet: there is no production "
           + "model to compare with, so the blessing rests on the absolute thresholds only."));
