@@ -57,6 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelLifecycleTest {
   private static final int ROWS = 600;
+  /** How far after the training date the nightly test's dates lie (clear of the other tests'). */
+  private static final int NIGHTLY_DAYS = 10;
 
   @TempDir
   static Path dir;
@@ -384,6 +386,52 @@ class ModelLifecycleTest {
     long excluded = (long) evaluated.metric("rows_excluded_seen_in_training");
     assertTrue(excluded > 0.5 * splitRows("test"), "excluded " + excluded);
     assertEquals(splitRows("test") - excluded, (long) evaluated.metric("rows"));
+  }
+
+  /**
+   * {@code deepline nightly} in this JVM, as a scheduler runs it (its lock refusal through
+   * {@code submit/nightly.sh} is in SubmitPipelineIT): a later date run, then re-run within a
+   * two-date backfill, keeps its predictions and adds the next date as a partition. After the test
+   * that counts every prediction, since it adds dates.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void nightlyRerunsADateUnchangedAndBackfillsTheNext() throws Exception {
+    Path conf = Files.writeString(dir.resolve("toy-nightly.json"),
+        ToyData.configJson(dir.resolve("toy.csv"), false));
+    java.time.LocalDate later = java.time.LocalDate.parse(context.runDate()).plusDays(NIGHTLY_DAYS);
+    String first = later.toString();
+    String second = later.plusDays(1).toString();
+    String[] common = {"--conf", conf.toString(), "--warehouse", context.warehouse().root(),
+        "--lock-dir", dir.resolve("locks").toString()};
+
+    assertEquals(0, org.deepline.cli.DeeplineCli.execute(concat(new String[] {"nightly",
+        "--run-date", first}, common)));
+    List<String> firstRun = predictionsOn(first);
+    assertEquals(0, org.deepline.cli.DeeplineCli.execute(concat(new String[] {"nightly", "--from",
+        first, "--to", second}, common)));
+
+    assertEquals(ROWS, firstRun.size());
+    assertEquals(firstRun, predictionsOn(first), "a re-run leaves the date's predictions");
+    assertEquals(ROWS, predictionsOn(second).size());
+    assertEquals(List.of(first, second), DeltaTables.read(context.spark(),
+            context.table(Table.EVALUATIONS)).select(functions.col("run_date").cast("string"))
+        .where(functions.col("run_date").geq(functions.lit(first).cast("date")))
+        .orderBy("run_date").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  /** A date's predictions without what differs between runs by design (run id, scoring time). */
+  private List<String> predictionsOn(String runDate) {
+    return DeltaTables.read(context.spark(), context.table(Table.PREDICTIONS))
+        .where(functions.col("run_date").equalTo(functions.lit(runDate).cast("date")))
+        .drop("run_id", "scored_at").orderBy(RecordIds.RECORD_ID)
+        .toJSON().collectAsList();
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
   }
 
   /**
