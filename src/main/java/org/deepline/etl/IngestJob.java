@@ -124,7 +124,8 @@ public final class IngestJob implements Stage {
     }
 
     Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), sourceConfig,
-        schema, context.section(LabelConfig.class));
+        schema, context.section(LabelConfig.class),
+        context.section(IngestConfig.class).nullTokens());
     Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
         ? Optional.of(SilverUpsert.merge(silver(typed), context.table(Table.SILVER),
             schema, runDate))
@@ -166,13 +167,14 @@ public final class IngestJob implements Stage {
 
   /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
-      LabelConfig label) {
+      LabelConfig label, List<String> nullTokens) {
     String malformed = switch (source.format()) {
       case SourceConfig.JSON -> JSON_MALFORMED;
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
-    return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed), label);
+    return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed, nullTokens),
+        label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,8 +73,12 @@ public final class SilverTyping {
     }
   }
 
+  /**
+   * @param nullTokens text that means "no value" in a text column declared other than string
+   *                   ({@link IngestConfig#nullTokens})
+   */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
-      String malformedReason) {
+      String malformedReason, List<String> nullTokens) {
     transformSchema(bronze.schema(), schema);
     List<Column> selected = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
@@ -88,7 +93,7 @@ public final class SilverTyping {
     }
     for (ColumnSpec column : schema.columns()) {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
-      Converted converted = sourceType == DataTypes.StringType ? fromText(column)
+      Converted converted = sourceType == DataTypes.StringType ? fromText(column, nullTokens)
           : fromTyped(column, sourceType);
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
@@ -146,18 +151,27 @@ public final class SilverTyping {
    * try_cast gives null instead of failing (whatever spark.sql.ansi.enabled says), which is how a bad
    * value is told apart from a good one; strings keep their exact text, numbers ignore padding.
    */
-  private static Converted fromText(ColumnSpec column) {
+  private static Converted fromText(ColumnSpec column, List<String> nullTokens) {
     Column raw = Columns.col(column.name());
     Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
     if ("string".equals(column.type())) {
       return new Converted(raw, present, List.of());
     }
-    Column typed = functions.expr("try_cast(nullif(trim(" + Columns.quote(column.name()) + "), '') as "
-        + sqlType(column.type()) + ")");
+    String trimmed = "trim(" + Columns.quote(column.name()) + ")";
+    String value = nullTokens.isEmpty() ? "nullif(" + trimmed + ", '')"
+        : "CASE WHEN " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
+            .collect(Collectors.joining(", ")) + ") THEN NULL ELSE nullif(" + trimmed + ", '') END";
+    present = present.and(functions.not(functions.trim(raw).isin(nullTokens.toArray())));
+    Column typed = functions.expr("try_cast(" + value + " as " + sqlType(column.type()) + ")");
     Column unparsable = functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
             functions.lit("' as " + column.type())));
     return new Converted(typed, present, List.of(unparsable));
+  }
+
+  /** A SQL string literal of {@code text}. */
+  private static String sqlString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   private static Converted fromTyped(ColumnSpec column, DataType sourceType) {

@@ -85,6 +85,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void nullTokensDefaultToTheCommonSpellingsAndMustBeTrimmedText() {
+    assertEquals(List.of("NA", "N/A", "#N/A", "NaN", "nan", "NULL", "null", "None", "?"),
+        ConfigLoader.load(CHURN, List.of()).ingest().nullTokens());
+    assertEquals(List.of(), ConfigLoader.load(CHURN, List.of("ingest.null_tokens=[]")).ingest()
+        .nullTokens());
+    DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CHURN,
+        List.of("ingest.null_tokens=[\"NA\", \" -\"]")));
+    assertTrue(error.getMessage().contains("ingest.null_tokens[1]: must be non-blank text without "
+        + "surrounding spaces"), error.getMessage());
+  }
+
+  @Test
   void defaultsFillWhatTheFileLeavesOut() {
     DeeplineConfig config = ConfigLoader.load(TestRuns.project().resolve("conf/credit.json"), List.of());
     assertEquals(0.7, config.split().train());

@@ -139,6 +139,35 @@ class SourceFormatsTest {
   }
 
   @Test
+  void nullTokensAreMissingInTypedColumnsAndKeptInStringColumns(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "na.csv", "id,amount,kind,label,day\n"
+        + "1,NA,NA,yes,2026-01-02\n"
+        + "2, ? ,x,no,#N/A\n"
+        + "3,NaN,y,no,n'a\n"
+        + "4,2.5,z,yes,oops\n");
+    RunContext context = context(dir, """
+        {"dataset": "toy", "source": %s,
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int"}, {"name": "amount", "type": "double"},
+           {"name": "kind", "type": "string"}, {"name": "label", "type": "string"},
+           {"name": "day", "type": "date"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0,
+                    "null_tokens": ["NA", "?", "NaN", "#N/A", "n'a"]},
+         "features": {"numeric": ["amount"], "categorical": ["kind"]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, null, "NA", "2026-01-02"),
+            RowFactory.create(2, null, "x", null), RowFactory.create(3, null, "y", null)),
+        table(context, Table.SILVER).select(functions.col("id"), functions.col("amount"),
+            functions.col("kind"), functions.col("day").cast("string")),
+        0.0, "id");
+    assertEquals(List.of("day: cannot parse 'oops' as date"), reasons(context));
+  }
+
+  @Test
   void aHeaderNameIngestRenamesOtherwiseThanTheConfigFailsTheLoadNamingTheColumn(
       @TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "toy.csv", "id,a b,a_b,amount,kind,label\n"
