@@ -54,10 +54,10 @@ public final class DeeplineCli implements Runnable {
       Stage stage = factory.apply(null);
       CommandLine command;
       if (stage instanceof TrainJob) {
-        ResumeOption resume = new ResumeOption();
+        TrainOptions trainOptions = new TrainOptions();
         command = new CommandLine(new StageCommand(
-            recorder -> new TrainJob(resume.runId, resume.sanity)));
-        command.addMixin("resume", resume);
+            recorder -> new TrainJob(trainOptions.resumeRunId, trainOptions.sanity)));
+        command.addMixin("train", trainOptions);
       } else {
         command = new CommandLine(new StageCommand(factory));
       }
@@ -103,11 +103,11 @@ public final class DeeplineCli implements Runnable {
   }
 
   /** {@code train --resume RUN_ID | --sanity}: read when the command runs, after picocli parsed. */
-  static final class ResumeOption {
+  static final class TrainOptions {
     @Option(names = "--resume", paramLabel = "RUN_ID",
         description = "Continue the killed train run RUN_ID from its last complete checkpoint "
             + "(same config, run date and features table).")
-    String runId;
+    String resumeRunId;
 
     @Option(names = "--sanity",
         description = "Only check, in seconds, that the configured network can memorise "

@@ -54,14 +54,15 @@ final class HeaderNames {
     if (renames.isEmpty()) {
       return renames;
     }
+    // Each column's header name, read before the rewrite changes it.
+    List<String> headers = new ArrayList<>();
+    columns.forEach(column -> headers.add(column.path("name").asText()));
     rewriteFields((ObjectNode) root, renames);
-    for (JsonNode column : columns) {
-      JsonNode name = column.get("name");
-      renames.forEach((header, renamed) -> {
-        if (name != null && renamed.equals(name.asText()) && !column.has(SOURCE_NAME)) {
-          ((ObjectNode) column).put(SOURCE_NAME, header);
-        }
-      });
+    for (int i = 0; i < headers.size(); i++) {
+      ObjectNode column = (ObjectNode) columns.get(i);
+      if (renames.containsKey(headers.get(i)) && !column.has(SOURCE_NAME)) {
+        column.put(SOURCE_NAME, headers.get(i));
+      }
     }
     return renames;
   }

@@ -157,12 +157,15 @@ public final class SilverTyping {
     if ("string".equals(column.type())) {
       return new Converted(raw, present, List.of());
     }
+    // One SQL condition says what is missing, for both the value and whether one is present:
+    // try_cast exists only in SQL text in this Spark.
     String trimmed = "trim(" + Columns.quote(column.name()) + ")";
-    String value = nullTokens.isEmpty() ? "nullif(" + trimmed + ", '')"
-        : "CASE WHEN " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
-            .collect(Collectors.joining(", ")) + ") THEN NULL ELSE nullif(" + trimmed + ", '') END";
-    present = present.and(functions.not(functions.trim(raw).isin(nullTokens.toArray())));
-    Column typed = functions.expr("try_cast(" + value + " as " + sqlType(column.type()) + ")");
+    String missing = trimmed + " = ''" + (nullTokens.isEmpty() ? ""
+        : " OR " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
+            .collect(Collectors.joining(", ")) + ")");
+    present = raw.isNotNull().and(functions.not(functions.expr(missing)));
+    Column typed = functions.expr("try_cast(CASE WHEN " + missing + " THEN NULL ELSE " + trimmed
+        + " END as " + sqlType(column.type()) + ")");
     Column unparsable = functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
             functions.lit("' as " + column.type())));

@@ -391,14 +391,18 @@ public final class SourceReader {
         continue;
       }
       String given = source.renamed().get(column.sourceName());
+      if (given == null) {
+        // The source has a column named like the rename (requireDeclaredColumns found it), but
+        // none under the header name: which one the config meant cannot be known.
+        throw new DeeplineException("source " + config.describe() + ": the config's column "
+            + column.sourceName() + " is not in the source, which has a column " + column.name()
+            + " of its own; declare it as " + column.name() + " if that is the one meant");
+      }
       if (!column.name().equals(given)) {
         throw new DeeplineException("source " + config.describe() + ": the config's column "
-            + column.sourceName() + " (" + column.name() + " in silver) is "
-            + (given == null ? "not a source column that ingest renames"
-                : "named " + given + " by ingest, because another source column took "
-                    + column.name())
-            + "; declare it as " + (given == null ? "the source names it" : given)
-            + " (renamed for Delta: " + source.renamed() + ")");
+            + column.sourceName() + " (" + column.name() + " in silver) is named " + given
+            + " by ingest, because another source column took " + column.name()
+            + "; declare it as " + given + " (renamed for Delta: " + source.renamed() + ")");
       }
     }
   }

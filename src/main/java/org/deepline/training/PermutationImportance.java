@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.features.FeatureModel;
+import org.deepline.metrics.ScoredLabels;
 
 /**
  * How much the trained network leans on each input: the drop in validation ROC AUC when that input's
@@ -21,10 +22,11 @@ import org.deepline.features.FeatureModel;
  *     baseRocAuc, seed);   // {"tenure": 0.061, "contract": 0.034, ...}, largest first
  * }</pre>
  *
- * <p>One shuffle per input (a scoring pass over validation each), with rows exchanged only inside
- * a cached chunk of up to {@value TrainingData#CHUNK_ROWS} rows: the chunks are in seeded random
- * order already, so within-chunk shuffling breaks the input's link to the label as a global one
- * would, without moving rows between executors.
+ * <p>All inputs' shuffles are scored in one pass over the cached validation chunks (one Spark job,
+ * the network scoring each chunk once per input), with rows exchanged only inside a cached chunk
+ * of up to {@value TrainingData#CHUNK_ROWS} rows: the chunks are in seeded random order already,
+ * so within-chunk shuffling breaks the input's link to the label as a global one would, without
+ * moving rows between executors.
  */
 public final class PermutationImportance {
   private PermutationImportance() {}
@@ -32,11 +34,15 @@ public final class PermutationImportance {
   /** Each input's ROC AUC drop, largest first. */
   public static Map<String, Double> of(JavaSparkContext spark, TrainingData validation,
       MultiLayerNetwork network, FeatureModel featureModel, double baseRocAuc, long seed) {
+    List<FeatureModel.SlotGroup> groups = featureModel.slotGroups();
+    List<TrainingData.SlotShuffle> shuffles = groups.stream()
+        .map(group -> new TrainingData.SlotShuffle(group.start(), group.end(),
+            seed + group.start()))
+        .toList();
+    List<ScoredLabels> shuffled = validation.scoreShuffled(spark, network, shuffles);
     List<Map.Entry<String, Double>> drops = new ArrayList<>();
-    for (FeatureModel.SlotGroup group : featureModel.slotGroups()) {
-      double shuffled = validation.scoreShuffled(spark, network, group.start(), group.end(),
-          seed + group.start()).rocAuc();
-      drops.add(Map.entry(group.name(), baseRocAuc - shuffled));
+    for (int i = 0; i < groups.size(); i++) {
+      drops.add(Map.entry(groups.get(i).name(), baseRocAuc - shuffled.get(i).rocAuc()));
     }
     drops.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
     Map<String, Double> ordered = new LinkedHashMap<>();

@@ -66,6 +66,10 @@ public final class TrainJob implements Stage {
    *                    training split ({@link SanityCheck}); registers nothing
    */
   public TrainJob(String resumeRunId, boolean sanity) {
+    if (sanity && resumeRunId != null) {
+      throw new DeeplineException(Failure.USAGE, "train: --sanity and --resume exclude each other "
+          + "(the check trains nothing to resume)");
+    }
     this.resumeRunId = resumeRunId;
     this.sanity = sanity;
   }
@@ -89,10 +93,6 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
-    if (sanity && resumeRunId != null) {
-      throw new DeeplineException(Failure.USAGE, "train: --sanity and --resume exclude each other "
-          + "(the check trains nothing to resume)");
-    }
     if (sanity) {
       return sanityCheck(context, features, config, featureModel.width(), featuresRef);
     }

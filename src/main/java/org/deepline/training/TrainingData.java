@@ -3,6 +3,7 @@ package org.deepline.training;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -232,28 +233,30 @@ public final class TrainingData implements Serializable {
    * network travels as its configuration and a float array) and brought to the driver with the labels.
    */
   public ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network) {
-    return score(spark, network, null);
+    return scoreVariants(spark, network, Collections.singletonList(null)).get(0);
   }
 
   /**
-   * As {@link #score}, with the slots {@code [start, end)} of every row replaced by those of another
-   * row of its chunk (a seeded shuffle): what the network makes of the rows once one input carries
-   * no information, the other inputs and the labels unchanged.
+   * As {@link #score}, once per shuffle, with each shuffle's slots of every row replaced by those of
+   * another row of its chunk: what the network makes of the rows once one input carries no
+   * information, the other inputs and the labels unchanged. All shuffles in one pass over the
+   * cached chunks (one Spark job, one copy of the network per task), whatever their number.
    */
-  public ScoredLabels scoreShuffled(JavaSparkContext spark, MultiLayerNetwork network, int start,
-      int end, long seed) {
-    return score(spark, network, new SlotShuffle(start, end, seed));
+  public List<ScoredLabels> scoreShuffled(JavaSparkContext spark, MultiLayerNetwork network,
+      List<SlotShuffle> shuffles) {
+    return scoreVariants(spark, network, shuffles);
   }
 
-  private ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network,
-      SlotShuffle shuffle) {
+  /** One {@link ScoredLabels} per variant; a null variant is the rows as they are. */
+  private List<ScoredLabels> scoreVariants(JavaSparkContext spark, MultiLayerNetwork network,
+      List<SlotShuffle> variants) {
     Broadcast<NetworkCopy> copy = spark.broadcast(NetworkCopy.of(network));
     try {
       List<ScoredChunk> scored = chunks.mapPartitions(partition -> {
         MultiLayerNetwork local = copy.value().restore();
         List<ScoredChunk> out = new ArrayList<>();
         while (partition.hasNext()) {
-          out.add(ScoredChunk.of(local, partition.next(), shuffle));
+          out.add(ScoredChunk.of(local, partition.next(), variants));
         }
         return out.iterator();
       }).collect();
@@ -261,15 +264,22 @@ public final class TrainingData implements Serializable {
       for (ScoredChunk chunk : scored) {
         total += chunk.labels().length;
       }
-      float[] probabilities = new float[total];
       byte[] labels = new byte[total];
+      float[][] probabilities = new float[variants.size()][total];
       int offset = 0;
       for (ScoredChunk chunk : scored) {
-        System.arraycopy(chunk.probabilities(), 0, probabilities, offset, chunk.labels().length);
-        System.arraycopy(chunk.labels(), 0, labels, offset, chunk.labels().length);
-        offset += chunk.labels().length;
+        int rows = chunk.labels().length;
+        System.arraycopy(chunk.labels(), 0, labels, offset, rows);
+        for (int v = 0; v < variants.size(); v++) {
+          System.arraycopy(chunk.probabilities()[v], 0, probabilities[v], offset, rows);
+        }
+        offset += rows;
       }
-      return new ScoredLabels(probabilities, labels);
+      List<ScoredLabels> result = new ArrayList<>();
+      for (float[] variant : probabilities) {
+        result.add(new ScoredLabels(variant, labels));
+      }
+      return result;
     } finally {
       copy.destroy();
     }
@@ -291,18 +301,33 @@ public final class TrainingData implements Serializable {
   }
 
   /** Slots {@code [start, end)} taken from the row a seeded permutation of the chunk assigns. */
-  record SlotShuffle(int start, int end, long seed) implements Serializable {}
+  public record SlotShuffle(int start, int end, long seed) implements Serializable {}
 
-  /** One chunk's probabilities and labels. */
-  record ScoredChunk(float[] probabilities, byte[] labels) implements Serializable {
+  /** One chunk's labels and, per scored variant of its rows, their probabilities. */
+  record ScoredChunk(float[][] probabilities, byte[] labels) implements Serializable {
     /** Rows per {@code output} call: large enough to amortise the call, small enough for the cache. */
     private static final int SCORING_BATCH = 4096;
 
-    static ScoredChunk of(MultiLayerNetwork network, FeatureChunk chunk, SlotShuffle shuffle) {
+    static ScoredChunk of(MultiLayerNetwork network, FeatureChunk chunk,
+        List<SlotShuffle> variants) {
+      int rows = chunk.rows();
+      byte[] labels = new byte[rows];
+      for (int row = 0; row < rows; row++) {
+        labels[row] = (byte) chunk.label(row);
+      }
+      float[][] probabilities = new float[variants.size()][];
+      for (int v = 0; v < variants.size(); v++) {
+        probabilities[v] = probabilities(network, chunk, variants.get(v));
+      }
+      return new ScoredChunk(probabilities, labels);
+    }
+
+    /** The chunk's positive-class probabilities, with {@code shuffle} applied (null: none). */
+    private static float[] probabilities(MultiLayerNetwork network, FeatureChunk chunk,
+        SlotShuffle shuffle) {
       int rows = chunk.rows();
       int width = chunk.width();
       float[] probabilities = new float[rows];
-      byte[] labels = new byte[rows];
       float[] batch = new float[Math.min(rows, SCORING_BATCH) * width];
       float[] donor = shuffle == null ? null : new float[width];
       SeededPermutation donors = shuffle == null ? null
@@ -311,7 +336,6 @@ public final class TrainingData implements Serializable {
         int size = Math.min(SCORING_BATCH, rows - start);
         for (int i = 0; i < size; i++) {
           chunk.copyFeatures(start + i, batch, i * width);
-          labels[start + i] = (byte) chunk.label(start + i);
           if (shuffle != null) {
             chunk.copyFeatures(donors.apply(start + i), donor, 0);
             System.arraycopy(donor, shuffle.start(), batch, i * width + shuffle.start(),
@@ -324,7 +348,7 @@ public final class TrainingData implements Serializable {
         float[] positive = output.getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
         System.arraycopy(positive, 0, probabilities, start, size);
       }
-      return new ScoredChunk(probabilities, labels);
+      return probabilities;
     }
   }
 

@@ -112,6 +112,14 @@ class DeeplineCliTest {
   }
 
   @Test
+  void trainSanityAndResumeExcludeEachOther() {
+    Outcome both = run("train", "--conf", CHURN, "--sanity", "--resume", "20261124T014022-56dc8a");
+    assertEquals(2, both.code());
+    assertEquals("deepline: error: train: --sanity and --resume exclude each other (the check "
+        + "trains nothing to resume)", both.err().strip());
+  }
+
+  @Test
   void nightlyDateMistakesAreUsageErrorsBeforeAnythingStarts() {
     Outcome both = run("nightly", "--conf", CHURN, "--run-date", "2026-12-02", "--from",
         "2026-12-01", "--to", "2026-12-02");

@@ -139,6 +139,22 @@ class SourceFormatsTest {
   }
 
   @Test
+  void aHeaderNameTheSourceDoesNotHaveIsNamedEvenWhenItsRenameIsThere(@TempDir Path dir) {
+    Path parquet = dir.resolve("toy.parquet");
+    typedRows().withColumnRenamed("amount", "cost_total").write().parquet(parquet.toString());
+    RunContext context = context(dir, config(source("parquet", parquet, ""), "[]",
+        TOY_COLUMNS.replace("\"amount\"", "\"Cost Total $\"")));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + parquet + ": the config's column Cost Total $ is not in the source, "
+        + "which has a column cost_total of its own; declare it as cost_total if that is the one "
+        + "meant", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
   void nullTokensAreMissingInTypedColumnsAndKeptInStringColumns(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "na.csv", "id,amount,kind,label,day\n"
         + "1,NA,NA,yes,2026-01-02\n"
