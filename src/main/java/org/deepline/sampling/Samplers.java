@@ -86,8 +86,8 @@ public final class Samplers {
     }
     Map<String, SmallestKeys.Cut> cuts = SmallestKeys.cuts(keyed, histograms, Map.of("", n),
         SmallestKeys.HASH_BUCKET_SHIFT);
-    Dataset<Row> kept = rows.where(SmallestKeys.keeps(cuts, functions.lit(""),
-        hash(idColumn, seed), Columns.col(idColumn).cast(DataTypes.StringType)));
+    Dataset<Row> kept = rows.where(cuts.get("").keeps(hash(idColumn, seed),
+        Columns.col(idColumn).cast(DataTypes.StringType)));
     return new Sample(kept, Map.of("rows_in", (double) size));
   }
 
@@ -234,7 +234,7 @@ public final class Samplers {
         SmallestKeys.CLOCK_BUCKET_SHIFT);
     Map<String, SmallestKeys.Cut> cuts = SmallestKeys.cuts(keyed, histograms, Map.of("", n),
         SmallestKeys.CLOCK_BUCKET_SHIFT);
-    Dataset<Row> kept = rows.where(SmallestKeys.keeps(cuts, functions.lit(""), key,
+    Dataset<Row> kept = rows.where(cuts.get("").keeps(key,
         Columns.col(idColumn).cast(DataTypes.StringType)));
     return new Sample(kept, Map.of("rows_in", (double) totals.rows(),
         "weight_total", totals.total()));
