@@ -12,6 +12,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
 import org.deepline.pipeline.Pipeline;
+import org.deepline.sampling.SampleJob;
 import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
 import org.deepline.training.SanityCheck;
@@ -32,12 +33,12 @@ import picocli.CommandLine.Option;
 public final class DeeplineCli implements Runnable {
   /**
    * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train, not
-   * part of the pipeline) and the formats study: one subcommand each.
+   * part of the pipeline), the formats study and sample: one subcommand each.
    */
   static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob(),
-          recorder -> new FormatsStudy()))
+          recorder -> new FormatsStudy(), recorder -> new SampleJob()))
       .toList();
 
   public static final int UNEXPECTED_ERROR = 3;

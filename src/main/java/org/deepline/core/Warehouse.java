@@ -12,6 +12,7 @@ import java.nio.file.Paths;
  * <pre>{@code
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
  * <root>/<dataset>/watermarks
+ * <root>/<dataset>/sample
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
@@ -105,7 +106,9 @@ public final class Warehouse {
   public enum Table {
     BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS,
     /** The high-water marks of incremental database loads (etl's Watermarks). */
-    WATERMARKS;
+    WATERMARKS,
+    /** A seeded sample of silver rows (sampling's SampleJob). */
+    SAMPLE;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);
