@@ -12,6 +12,7 @@ import java.nio.file.Paths;
  * <pre>{@code
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
  * <root>/<dataset>/watermarks
+ * <root>/<dataset>/weak_labels|to_label
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
@@ -105,7 +106,11 @@ public final class Warehouse {
   public enum Table {
     BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS,
     /** The high-water marks of incremental database loads (etl's Watermarks). */
-    WATERMARKS;
+    WATERMARKS,
+    /** Votes of the labelling functions and the labels combined from them (labeling's LabelJob). */
+    WEAK_LABELS,
+    /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
+    TO_LABEL;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);
