@@ -11,6 +11,7 @@ import org.deepline.etl.FormatsStudy;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
+import org.deepline.labeling.LabelJob;
 import org.deepline.pipeline.Pipeline;
 import org.deepline.sampling.SampleJob;
 import org.deepline.tracking.RunRecorder;
@@ -33,12 +34,14 @@ import picocli.CommandLine.Option;
 public final class DeeplineCli implements Runnable {
   /**
    * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train, not
-   * part of the pipeline), the formats study and sample: one subcommand each.
+   * part of the pipeline), the formats study, sample and label (weak labels, on demand): one
+   * subcommand each.
    */
   static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob(),
-          recorder -> new FormatsStudy(), recorder -> new SampleJob()))
+          recorder -> new FormatsStudy(), recorder -> new SampleJob(),
+          recorder -> new LabelJob()))
       .toList();
 
   public static final int UNEXPECTED_ERROR = 3;
@@ -59,6 +62,11 @@ public final class DeeplineCli implements Runnable {
         command = new CommandLine(new StageCommand(
             recorder -> new TrainJob(trainOptions.resumeRunId, trainOptions.sanity)));
         command.addMixin("train", trainOptions);
+      } else if (stage instanceof LabelJob) {
+        LabelOptions labelOptions = new LabelOptions();
+        command = new CommandLine(new StageCommand(
+            recorder -> new LabelJob(labelOptions.uncertain)));
+        command.addMixin("label", labelOptions);
       } else {
         command = new CommandLine(new StageCommand(factory));
       }
@@ -115,6 +123,15 @@ public final class DeeplineCli implements Runnable {
             + SanityCheck.ROWS + " training rows (no dropout or L2); exits 7 when it cannot. "
             + "Registers nothing. Run it before a long training run.")
     boolean sanity;
+  }
+
+  /** {@code label --uncertain N}: read when the command runs, after picocli parsed. */
+  static final class LabelOptions {
+    @Option(names = "--uncertain", paramLabel = "N",
+        description = "Instead of weak labels, write the N rows of the run date's predictions "
+            + "nearest the model's decision threshold (with their silver columns) to to_label, "
+            + "for people to label. Needs score to have run for the date.")
+    Integer uncertain;
   }
 
   public static void main(String[] args) {

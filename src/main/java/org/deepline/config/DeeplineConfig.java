@@ -16,6 +16,7 @@ import org.deepline.etl.SchemaConfig;
 import org.deepline.etl.SourceConfig;
 import org.deepline.evaluation.EvaluationConfig;
 import org.deepline.features.FeatureConfig;
+import org.deepline.labeling.LabelingConfig;
 import org.deepline.leakage.LeakageConfig;
 import org.deepline.quality.ValidationConfig;
 import org.deepline.sampling.SampleConfig;
@@ -35,7 +36,8 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
     BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
-    CompressionConfig compression, SampleConfig sample) implements JobConfig {
+    CompressionConfig compression, SampleConfig sample, LabelingConfig labeling)
+    implements JobConfig {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -48,6 +50,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
     sample = sample == null ? SampleConfig.defaults() : sample;
+    labeling = labeling == null ? LabelingConfig.defaults() : labeling;
     if (schema != null) {
       List<String> required = new ArrayList<>(schema.key());
       if (label != null && !label.isExpression() && label.column() != null) {
@@ -121,6 +124,8 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     evaluation.validate(errors.at("evaluation"));
     compression.validate(errors.at("compression"));
     sample.validate(errors.at("sample"), columns);
+    labeling.validate(errors.at("labeling"), columns,
+        label == null ? java.util.Set.of() : label.columnsRead(columns));
     return errors;
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Paths;
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
  * <root>/<dataset>/watermarks
  * <root>/<dataset>/sample
+ * <root>/<dataset>/weak_labels|to_label
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
@@ -108,7 +109,11 @@ public final class Warehouse {
     /** The high-water marks of incremental database loads (etl's Watermarks). */
     WATERMARKS,
     /** A seeded sample of silver rows (sampling's SampleJob). */
-    SAMPLE;
+    SAMPLE,
+    /** Votes of the labelling functions and the labels combined from them (labeling's LabelJob). */
+    WEAK_LABELS,
+    /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
+    TO_LABEL;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -67,6 +67,15 @@ class DeeplineCliTest {
   }
 
   @Test
+  void labelIsACommandWithUncertainAsItsOption() {
+    Outcome help = run("--help");
+    assertTrue(help.out().contains("label"), help.out());
+    Outcome labelHelp = run("label", "--help");
+    assertEquals(0, labelHelp.code());
+    assertTrue(labelHelp.out().contains("--uncertain=N"), labelHelp.out());
+  }
+
+  @Test
   void badConfigValueFailsWithOneLineNamingTheField() {
     Outcome bad = run("train", "--conf", CHURN, "--set", "training.layers[1].units=-3");
     assertEquals(4, bad.code());
