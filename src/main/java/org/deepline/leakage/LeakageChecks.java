@@ -260,6 +260,25 @@ public final class LeakageChecks {
   }
 
   /**
+   * In a time split, no validation or test record may be earlier than the latest training record:
+   * one that is lets the model be evaluated on the past of what it learnt from (a split computed on
+   * other data, or rows whose time changed after splitting). Records the split left out (in a gap,
+   * or without a time) do not count.
+   */
+  public static ConstraintResult timeOrder(Dataset<Row> labelled, String timeColumn) {
+    Column time = functions.unix_micros(Columns.col(timeColumn).cast("timestamp"));
+    Column split = functions.col(StratifiedSplitter.SPLIT);
+    Row latestTrain = labelled.where(split.equalTo(StratifiedSplitter.TRAIN))
+        .agg(functions.max(time)).head();
+    long earlier = latestTrain.isNullAt(0) ? 0 : labelled
+        .where(split.isin(StratifiedSplitter.VALIDATION, StratifiedSplitter.TEST)
+            .and(time.lt(latestTrain.getLong(0))))
+        .count();
+    return new ConstraintResult("time_order", timeColumn, Severity.ERROR, earlier, earlier == 0,
+        "0 validation or test records earlier than the latest train record by " + timeColumn);
+  }
+
+  /**
    * The feature model must have been fitted on exactly the current training split of this run date:
    * a model fitted on other rows has seen validation or test data (or stale splits).
    */

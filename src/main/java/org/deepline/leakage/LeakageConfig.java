@@ -1,5 +1,8 @@
 package org.deepline.leakage;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.deepline.core.ConfigErrors;
 
 /**
@@ -15,9 +18,10 @@ import org.deepline.core.ConfigErrors;
  *                             mutual information with the label, over the label's entropy, exceeds
  *                             this fails: it catches leaks with no rank order (codes stored as
  *                             numbers) that the AUC check cannot see
+ * @param waivers              failed checks accepted with a reason: kept as warnings
  */
 public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFraction,
-    Double maxMutualInformation) {
+    Double maxMutualInformation, List<LeakageWaiver> waivers) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;
   /**
@@ -34,10 +38,11 @@ public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFract
         ? DEFAULT_MAX_SHARED_ROW_FRACTION : maxSharedRowFraction;
     maxMutualInformation = maxMutualInformation == null
         ? DEFAULT_MAX_MUTUAL_INFORMATION : maxMutualInformation;
+    waivers = waivers == null ? List.of() : List.copyOf(waivers);
   }
 
   public static LeakageConfig defaults() {
-    return new LeakageConfig(null, null, null);
+    return new LeakageConfig(null, null, null, null);
   }
 
   public void validate(ConfigErrors errors) {
@@ -46,5 +51,16 @@ public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFract
         "must be > 0.5 (0.5 is a coin flip), got " + maxSingleFeatureAuc);
     errors.requireFraction(maxSharedRowFraction, "max_shared_row_fraction", true, true);
     errors.requireFraction(maxMutualInformation, "max_mutual_information", false, true);
+    Set<String> waived = new HashSet<>();
+    for (int i = 0; i < waivers.size(); i++) {
+      LeakageWaiver waiver = waivers.get(i);
+      if (waiver == null) {
+        errors.at("waivers", i).add(null, "must be an object");
+        continue;
+      }
+      waiver.validate(errors.at("waivers", i));
+      errors.at("waivers", i).require(waiver.check() == null || waived.add(waiver.check()),
+          "check", waiver.check() + " is waived twice");
+    }
   }
 }

@@ -18,6 +18,7 @@ import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
+import org.deepline.sampling.SplitConfig;
 
 /**
  * Leakage gate: runs every leakage check on the run date's splits, silver rows and feature model,
@@ -55,6 +56,11 @@ public final class LeakageJob implements Stage {
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
       results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
+      SplitConfig split = context.section(SplitConfig.class);
+      if (SplitConfig.TIME.equals(split.method())) {
+        results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
+      }
+      results = LeakageWaiver.apply(results, leakage.waivers());
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
 
