@@ -1,16 +1,28 @@
 package org.deepline.features;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.deepline.core.ConfigErrors;
 
 /**
- * A hashed feature cross: the combination of two categorical values, hashed into {@code buckets}
+ * A hashed feature cross: the combination of two or three values, hashed into {@code buckets}
  * one-hot slots. Crosses let a small network see interactions (contract x internet service) that it
- * would otherwise have to learn from the separate one-hot columns.
+ * would otherwise have to learn from the separate one-hot columns. A crossed column is a categorical
+ * column (its raw value, whatever its encoding) or a numeric column binned in
+ * {@code numeric_transforms} (its bin): a bucketised numeric x categorical cross such as
+ * tenure band x contract.
+ *
+ * <pre>{@code
+ * "crosses": [{"columns": ["contract", "internet_service"]},
+ *             {"columns": ["tenure", "contract", "payment_method"], "buckets": 256}]
+ * }</pre>
  */
 public record CrossSpec(List<String> columns, Integer buckets) {
   public static final int DEFAULT_BUCKETS = 64;
   public static final int MAX_BUCKETS = 1 << 20;
+  private static final int MIN_COLUMNS = 2;
+  private static final int MAX_COLUMNS = 3;
 
   public CrossSpec {
     columns = columns == null ? List.of() : List.copyOf(columns);
@@ -21,15 +33,29 @@ public record CrossSpec(List<String> columns, Integer buckets) {
     return String.join("_x_", columns);
   }
 
-  public void validate(ConfigErrors errors, List<String> categorical) {
-    if (columns.size() != 2) {
-      errors.add("columns", "a cross takes exactly 2 columns, got " + columns.size());
+  /**
+   * @param categorical the declared categorical columns
+   * @param binned      the numeric columns with bins
+   * @param numeric     every declared numeric column, to say why an unbinned one cannot be crossed
+   */
+  public void validate(ConfigErrors errors, List<String> categorical, Set<String> binned,
+      List<String> numeric) {
+    if (columns.size() < MIN_COLUMNS || columns.size() > MAX_COLUMNS) {
+      errors.add("columns", "a cross takes " + MIN_COLUMNS + " or " + MAX_COLUMNS + " columns, got "
+          + columns.size());
     }
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < columns.size(); i++) {
-      if (!categorical.contains(columns.get(i))) {
-        errors.add("columns[" + i + "]", "must be one of features.categorical, got "
-            + columns.get(i));
+      String column = columns.get(i);
+      String field = "columns[" + i + "]";
+      if (numeric.contains(column) && !binned.contains(column)) {
+        errors.add(field, column + " is numeric without bins; a cross needs discrete values: add "
+            + "numeric_transforms." + column + ".bins");
+      } else if (!categorical.contains(column) && !binned.contains(column)) {
+        errors.add(field, "must be one of features.categorical or a binned features.numeric, got "
+            + column);
       }
+      errors.require(seen.add(column), field, column + " is listed twice");
     }
     errors.requirePositive(buckets, "buckets");
     errors.require(buckets <= MAX_BUCKETS, "buckets", "must be <= " + MAX_BUCKETS + ", got " + buckets);

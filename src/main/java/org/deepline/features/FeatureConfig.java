@@ -17,15 +17,21 @@ import org.deepline.etl.LabelConfig;
  * @param numeric          imputed with the training median (plus a missing indicator when training
  *                         had gaps) and standardised, unless {@code numericTransforms} says otherwise
  * @param categorical      one-hot encoded over the training vocabulary, with one slot for unseen values
- * @param crosses          hashed crosses of two categorical columns
+ * @param crosses          hashed crosses of two or three categorical or binned numeric columns
  * @param maxCategories    the most frequent values kept per categorical column
  * @param minCategoryCount values seen fewer times in training share the unseen slot
  * @param datetime         date and timestamp columns turned into calendar parts
  * @param numericTransforms by numeric column: clipping, log1p, imputation, scaling or bins
+ * @param categoricalEncodings by categorical column: one-hot (default), hashing or out-of-fold
+ *                         target encoding
+ * @param products         products of two or three scaled numeric columns
+ * @param positional       sinusoidal encodings of a position or time column
  */
 public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
     Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime,
-    Map<String, NumericTransformSpec> numericTransforms) {
+    Map<String, NumericTransformSpec> numericTransforms,
+    Map<String, CategoricalEncodingSpec> categoricalEncodings, List<ProductSpec> products,
+    List<PositionalSpec> positional) {
   public static final int DEFAULT_MAX_CATEGORIES = 100;
 
   public FeatureConfig {
@@ -38,6 +44,27 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
     // A TreeMap keeps a null entry (reported by validate) and a stable order.
     numericTransforms = numericTransforms == null ? Map.of()
         : Collections.unmodifiableMap(new TreeMap<>(numericTransforms));
+    categoricalEncodings = categoricalEncodings == null ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(categoricalEncodings));
+    products = products == null ? List.of() : List.copyOf(products);
+    positional = positional == null ? List.of() : List.copyOf(positional);
+  }
+
+  /** The declared encoding of a categorical column, or the default (one-hot). */
+  public CategoricalEncodingSpec encodingOf(String categoricalColumn) {
+    CategoricalEncodingSpec spec = categoricalEncodings.get(categoricalColumn);
+    return spec == null ? CategoricalEncodingSpec.DEFAULT : spec;
+  }
+
+  /** The numeric columns cut into bins by their transform. */
+  public Set<String> binnedNumeric() {
+    Set<String> binned = new HashSet<>();
+    numericTransforms.forEach((column, spec) -> {
+      if (spec != null && spec.bins() != null) {
+        binned.add(column);
+      }
+    });
+    return binned;
   }
 
   /** The declared treatment of a numeric column, or the default (median, standardised). */
@@ -48,7 +75,8 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
   /** Every raw column a feature is computed from. */
   public List<String> inputColumns() {
     return Stream.of(numeric.stream(), categorical.stream(),
-        datetime.stream().map(DateTimeSpec::column)).flatMap(s -> s).toList();
+        datetime.stream().map(DateTimeSpec::column), positional.stream().map(PositionalSpec::column))
+        .flatMap(s -> s).distinct().toList();
   }
 
   public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns, LabelConfig label) {
@@ -99,8 +127,40 @@ public record FeatureConfig(List<String> numeric, List<String> categorical, List
         spec.validate(at);
       }
     });
+    categoricalEncodings.forEach((column, spec) -> {
+      ConfigErrors at = errors.at("categorical_encodings").at(column);
+      if (!categorical.contains(column)) {
+        at.add(null, column + " is not listed under features.categorical");
+      }
+      if (spec == null) {
+        at.add(null, "must be an object");
+      } else {
+        spec.validate(at);
+      }
+    });
+    Set<String> binned = binnedNumeric();
     for (int i = 0; i < crosses.size(); i++) {
-      crosses.get(i).validate(errors.at("crosses", i), categorical);
+      crosses.get(i).validate(errors.at("crosses", i), categorical, binned, numeric);
+    }
+    for (int i = 0; i < products.size(); i++) {
+      ProductSpec spec = products.get(i);
+      if (spec == null) {
+        errors.at("products", i).add(null, "must be an object");
+      } else {
+        spec.validate(errors.at("products", i), numeric, binned);
+      }
+    }
+    for (int i = 0; i < positional.size(); i++) {
+      PositionalSpec spec = positional.get(i);
+      ConfigErrors at = errors.at("positional", i);
+      if (spec == null) {
+        at.add(null, "must be an object");
+        continue;
+      }
+      spec.validate(at, columns);
+      if (spec.column() != null) {
+        requireNotLabelInput(at, "column", spec.column(), label, labelInputs);
+      }
     }
     errors.requirePositive(maxCategories, "max_categories");
     errors.requirePositive(minCategoryCount, "min_category_count");

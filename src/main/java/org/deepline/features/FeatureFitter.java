@@ -20,6 +20,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
+import org.deepline.etl.LabelConfig;
+import org.deepline.etl.RecordIds;
+import org.deepline.sampling.SplitConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +59,43 @@ public final class FeatureFitter {
 
   private FeatureFitter() {}
 
+  /** {@link #fit(Dataset, FeatureConfig, FeatureModel.FitProvenance, long)} with the default seed. */
   public static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
       FeatureModel.FitProvenance provenance) {
+    return fit(train, config, provenance, SplitConfig.DEFAULT_SEED);
+  }
+
+  /**
+   * The feature model of {@code train}: the training split's rows with their raw columns, and, when
+   * an input is target encoded, {@value RecordIds#RECORD_ID} and the 0/1 {@value LabelConfig#LABEL}.
+   *
+   * @param foldSeed seeds the out-of-fold assignment of target encoding
+   */
+  public static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed) {
     if (provenance.rows() == 0) {
       throw new DeeplineException("features: the training split is empty, nothing to fit on");
     }
     List<FeatureModel.NumericFeature> numeric = fitNumeric(train, config);
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
+    Map<String, FeatureModel.CategoricalFeature> targets = TargetEncoder.fit(train, config,
+        foldSeed);
     List<FeatureModel.CategoricalFeature> categorical = config.categorical().stream()
-        .map(c -> vocabularies.getOrDefault(c,
-            new FeatureModel.CategoricalFeature(c, List.of(), 0L, 0L)))
+        .map(c -> {
+          CategoricalEncodingSpec spec = config.encodingOf(c);
+          if (spec.encoding().equals(CategoricalEncodingSpec.HASHING)) {
+            return new FeatureModel.CategoricalFeature(c, List.of(), null, null,
+                CategoricalEncodingSpec.HASHING, spec.buckets(), null);
+          }
+          Map<String, FeatureModel.CategoricalFeature> fitted =
+              spec.encoding().equals(CategoricalEncodingSpec.TARGET) ? targets : vocabularies;
+          return fitted.getOrDefault(c, FeatureModel.CategoricalFeature.oneHot(c, List.of(), 0L, 0L));
+        })
         .toList();
     for (FeatureModel.CategoricalFeature f : categorical) {
-      if (f.cappedAt(config.maxCategories())) {
+      if (f.hashed()) {
+        LOG.info("features: {}: hashed into {} slots", f.name(), f.buckets());
+      } else if (f.cappedAt(config.maxCategories())) {
         LOG.warn("features: {}: {} distinct training values, only the {} most frequent kept "
             + "(features.max_categories): {} values in {} training rows share the {} slot and "
             + "cannot be told apart; raise features.max_categories to keep them", f.name(),
@@ -84,8 +111,13 @@ public final class FeatureFitter {
         .map(c -> new FeatureModel.CrossFeature(c.columns(), c.buckets()))
         .toList();
     List<FeatureModel.DateTimeFeature> datetime = fitDateTime(train, config.datetime());
+    List<FeatureModel.ProductFeature> products = config.products().stream()
+        .map(p -> new FeatureModel.ProductFeature(p.columns())).toList();
+    List<FeatureModel.PositionalFeature> positional = config.positional().stream()
+        .map(p -> new FeatureModel.PositionalFeature(p.column(), p.dimensions(), p.maxPeriod()))
+        .toList();
     return new FeatureModel(FeatureModel.FORMAT_VERSION, provenance, numeric, categorical, crosses,
-        datetime);
+        datetime, products, positional);
   }
 
   /**
@@ -294,13 +326,14 @@ public final class FeatureFitter {
    */
   static Map<String, FeatureModel.CategoricalFeature> fitVocabularies(Dataset<Row> train,
       FeatureConfig config) {
-    if (config.categorical().isEmpty()) {
+    List<String> oneHot = config.categorical().stream()
+        .filter(c -> config.encodingOf(c).encoding().equals(CategoricalEncodingSpec.ONE_HOT))
+        .toList();
+    if (oneHot.isEmpty()) {
       return Map.of();
     }
-    Column[] pairs = config.categorical().stream()
-        .map(c -> functions.struct(functions.lit(c).as(FEATURE),
-            functions.coalesce(functions.nullif(Columns.col(c).cast("string"), functions.lit("")),
-                functions.lit(FeatureModel.MISSING_TOKEN)).as(TOKEN)))
+    Column[] pairs = oneHot.stream()
+        .map(c -> functions.struct(functions.lit(c).as(FEATURE), token(c).as(TOKEN)))
         .toArray(Column[]::new);
     org.apache.spark.sql.expressions.WindowSpec byFeature = Window.partitionBy(FEATURE);
     // The most frequent value of every feature is collected whatever the limits, so each feature
@@ -328,11 +361,17 @@ public final class FeatureFitter {
           .toList();
       long keptRows = kept.stream().mapToLong(r -> r.getLong(2)).sum();
       long totalRows = rows.get(0).getLong(4);
-      features.put(feature, new FeatureModel.CategoricalFeature(feature,
+      features.put(feature, FeatureModel.CategoricalFeature.oneHot(feature,
           kept.stream().map(r -> r.getString(1)).toList(), rows.get(0).getLong(3),
           totalRows - keptRows));
     });
     return features;
+  }
+
+  /** A categorical column's token as {@link FeatureVectorizer#token} computes it. */
+  static Column token(String column) {
+    return functions.coalesce(functions.nullif(Columns.col(column).cast("string"),
+        functions.lit("")), functions.lit(FeatureModel.MISSING_TOKEN));
   }
 
   /**

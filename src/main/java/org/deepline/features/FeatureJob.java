@@ -12,6 +12,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
+import org.deepline.sampling.SplitConfig;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 
@@ -46,8 +47,8 @@ public final class FeatureJob implements Stage {
       FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
           runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
           splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-      FeatureModel model = FeatureFitter.fit(train, config,
-          provenance);
+      FeatureModel model = FeatureFitter.fit(train, config, provenance,
+          context.section(SplitConfig.class).seed());
       Dataset<Row> features = new FeatureTransform(model).transform(labelled)
           .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
               FeatureTransform.FEATURES);

@@ -15,19 +15,24 @@ import org.deepline.core.Json;
  * @param formatVersion the artifact layout; bumped when a reader must change
  * @param fittedOn      what the statistics were computed from; the leakage gate checks it
  * @param datetime      date and timestamp inputs turned into calendar parts (absent from format 1)
+ * @param products      products of scaled numeric inputs (absent before format 4)
+ * @param positional    sinusoidal encodings of a position or time (absent before format 4)
  */
 public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
     List<CategoricalFeature> categorical, List<CrossFeature> crosses,
-    List<DateTimeFeature> datetime) implements Serializable {
+    List<DateTimeFeature> datetime, List<ProductFeature> products,
+    List<PositionalFeature> positional) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
    * Format 2 added {@code datetime}; a format 1 artifact reads as a model without it. Format 3 added
    * the numeric transforms (clip, log1p, imputation choice, scaling choice, bins) and renamed the
    * numeric {@code median} to {@code imputed_value}; older artifacts read as median-imputed and
-   * standardised, as they were.
+   * standardised, as they were. Format 4 added categorical encodings (hashing, out-of-fold target
+   * encoding), crosses of three inputs or of binned numeric inputs, numeric products and positional
+   * encodings; older artifacts read as one-hot categoricals without the new inputs.
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
@@ -39,6 +44,13 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     categorical = List.copyOf(categorical);
     crosses = List.copyOf(crosses);
     datetime = datetime == null ? List.of() : List.copyOf(datetime);
+    products = products == null ? List.of() : List.copyOf(products);
+    positional = positional == null ? List.of() : List.copyOf(positional);
+  }
+
+  /** Whether training rows are encoded differently from scoring rows (out-of-fold target encoding). */
+  public boolean hasOutOfFoldInputs() {
+    return categorical.stream().anyMatch(CategoricalFeature::targetEncoded);
   }
 
   /** The names of the vector's slots, in order. */
@@ -55,8 +67,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
       }
     }
     for (CategoricalFeature f : categorical) {
-      f.vocabulary().forEach(v -> names.add(f.name() + "=" + v));
-      names.add(f.name() + "=" + OTHER_TOKEN);
+      names.addAll(f.slotNames());
     }
     for (CrossFeature f : crosses) {
       for (int b = 0; b < f.buckets(); b++) {
@@ -70,6 +81,12 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
       if (f.missingIndicator()) {
         names.add(f.name() + "__missing");
       }
+    }
+    for (ProductFeature f : products) {
+      names.add(f.name());
+    }
+    for (PositionalFeature f : positional) {
+      names.addAll(f.slotNames());
     }
     return names;
   }
@@ -86,7 +103,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
       groups.add(new SlotGroup(f.name(), start, start += f.width()));
     }
     for (CategoricalFeature f : categorical) {
-      groups.add(new SlotGroup(f.name(), start, start += f.vocabulary().size() + 1));
+      groups.add(new SlotGroup(f.name(), start, start += f.width()));
     }
     for (CrossFeature f : crosses) {
       groups.add(new SlotGroup(f.name(), start, start += f.buckets()));
@@ -96,6 +113,12 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
           + (f.missingIndicator() ? 1 : 0);
       groups.add(new SlotGroup(f.name(), start, start += width));
     }
+    for (ProductFeature f : products) {
+      groups.add(new SlotGroup(f.name(), start, start += 1));
+    }
+    for (PositionalFeature f : positional) {
+      groups.add(new SlotGroup(f.name(), start, start += f.dimensions()));
+    }
     return groups;
   }
 
@@ -103,23 +126,8 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   public record SlotGroup(String name, int start, int end) {}
 
   public int width() {
-    int width = 0;
-    for (NumericFeature f : numeric) {
-      width += f.width();
-    }
-    for (CategoricalFeature f : categorical) {
-      width += f.vocabulary().size() + 1;
-    }
-    for (CrossFeature f : crosses) {
-      width += f.buckets();
-    }
-    for (DateTimeFeature f : datetime) {
-      for (DateTimePart p : f.parts()) {
-        width += p.width();
-      }
-      width += f.missingIndicator() ? 1 : 0;
-    }
-    return width;
+    List<SlotGroup> groups = slotGroups();
+    return groups.isEmpty() ? 0 : groups.get(groups.size() - 1).end();
   }
 
   /** Slot names of bins: {@code x<1}, {@code x[1,5)}, ..., {@code x>=9}. */
@@ -139,6 +147,8 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     numeric.forEach(f -> columns.add(f.name()));
     categorical.forEach(f -> columns.add(f.name()));
     datetime.forEach(f -> columns.add(f.name()));
+    positional.stream().map(PositionalFeature::name).filter(c -> !columns.contains(c))
+        .forEach(columns::add);
     return columns;
   }
 
@@ -227,18 +237,61 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   }
 
   /**
-   * A one-hot encoded input over the training vocabulary, most frequent first.
+   * A categorical input: one-hot over the training vocabulary (most frequent first), hashed into
+   * {@code buckets} slots, or target encoded (one slot, see {@link TargetEncoding}).
    *
    * @param distinctValues distinct values (the missing token included) in the training split; those
    *                       beyond the vocabulary share the other slot (null in format 1 artifacts)
    * @param foldedRows     training rows whose value is not in the vocabulary (null in format 1)
+   * @param encoding       one_hot, hashing or target (null before format 4: one_hot)
+   * @param buckets        the slots of a hashed input (null otherwise)
+   * @param target         the statistics of a target-encoded input (null otherwise)
    */
   public record CategoricalFeature(String name, List<String> vocabulary, Long distinctValues,
-      Long foldedRows) implements Serializable {
+      Long foldedRows, String encoding, Integer buckets, TargetEncoding target)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public CategoricalFeature {
       vocabulary = List.copyOf(vocabulary);
+      encoding = encoding == null ? CategoricalEncodingSpec.ONE_HOT : encoding;
+    }
+
+    /** A one-hot input over {@code vocabulary}. */
+    public static CategoricalFeature oneHot(String name, List<String> vocabulary,
+        Long distinctValues, Long foldedRows) {
+      return new CategoricalFeature(name, vocabulary, distinctValues, foldedRows, null, null, null);
+    }
+
+    public boolean hashed() {
+      return CategoricalEncodingSpec.HASHING.equals(encoding);
+    }
+
+    public boolean targetEncoded() {
+      return CategoricalEncodingSpec.TARGET.equals(encoding);
+    }
+
+    /** Slots this input takes. */
+    public int width() {
+      if (hashed()) {
+        return buckets;
+      }
+      return targetEncoded() ? 1 : vocabulary.size() + 1;
+    }
+
+    public List<String> slotNames() {
+      List<String> names = new ArrayList<>();
+      if (hashed()) {
+        for (int b = 0; b < buckets; b++) {
+          names.add(name + "#" + b);
+        }
+      } else if (targetEncoded()) {
+        names.add(name + ".target_rate");
+      } else {
+        vocabulary.forEach(v -> names.add(name + "=" + v));
+        names.add(name + "=" + OTHER_TOKEN);
+      }
+      return names;
     }
 
     /** Training values that share the other slot because of max_categories or min_category_count. */
@@ -249,11 +302,87 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     /**
      * Whether {@code max_categories} cut values off this vocabulary: it is full and training had
      * more. Values folded only for being rarer than {@code min_category_count} are the user's own
-     * rule; a cut by the cap is not, and must be said out loud.
+     * rule; a cut by the cap is not, and must be said out loud. A target-encoded input is capped at
+     * {@link TargetEncoding#MAX_VALUES} instead; a hashed one keeps no vocabulary.
      */
     public boolean cappedAt(int maxCategories) {
-      return distinctValues != null && vocabulary.size() == maxCategories
-          && distinctValues > maxCategories;
+      if (hashed()) {
+        return false;
+      }
+      int cap = targetEncoded() ? TargetEncoding.MAX_VALUES : maxCategories;
+      return distinctValues != null && vocabulary.size() == cap && distinctValues > cap;
+    }
+  }
+
+  /**
+   * Out-of-fold target encoding statistics of one categorical input, fitted on the training split.
+   * Per value in the input's vocabulary (same order), the training rows and positives of each fold;
+   * per fold, the totals. A row outside training (validation, test, scoring) is encoded from all
+   * folds; a training row of fold {@code f} from every fold but {@code f}, so its own label never
+   * enters its encoding. The slot holds the smoothed rate minus the prior of the rows it was
+   * computed from, divided by that prior's Bernoulli standard deviation, so that it is on the scale of
+   * the standardised inputs.
+   *
+   * @param seed           the seed of the fold hash, {@code pmod(xxhash64(_record_id, seed), folds)}
+   * @param foldRows       training rows per fold
+   * @param foldPositives  positive training rows per fold
+   * @param valueRows      per vocabulary value, its training rows per fold
+   * @param valuePositives per vocabulary value, its positive training rows per fold
+   */
+  public record TargetEncoding(double smoothing, int folds, long seed, long[] foldRows,
+      long[] foldPositives, List<long[]> valueRows, List<long[]> valuePositives)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /**
+     * Values kept per target-encoded input, most frequent first; rarer ones take the prior. A
+     * vocabulary cut here is reported like a one-hot cap.
+     */
+    public static final int MAX_VALUES = 1 << 17;
+    /** Marks a row outside the training split: it is encoded from every fold. */
+    public static final int ALL_FOLDS = -1;
+
+    public TargetEncoding {
+      valueRows = List.copyOf(valueRows);
+      valuePositives = List.copyOf(valuePositives);
+    }
+
+    /** The training positive rate without fold {@code fold} ({@link #ALL_FOLDS}: with every fold). */
+    public double prior(int fold) {
+      double rows = 0;
+      double positives = 0;
+      for (int f = 0; f < folds; f++) {
+        if (f != fold) {
+          rows += foldRows[f];
+          positives += foldPositives[f];
+        }
+      }
+      return rows == 0 ? 0 : positives / rows;
+    }
+
+    /**
+     * The slot of the value at {@code index} of the vocabulary (negative: unseen or cut, which takes
+     * the prior) for a row of {@code fold}.
+     */
+    public double encode(int index, int fold) {
+      double prior = prior(fold);
+      double rate = prior;
+      if (index >= 0) {
+        double rows = 0;
+        double positives = 0;
+        long[] byFoldRows = valueRows.get(index);
+        long[] byFoldPositives = valuePositives.get(index);
+        for (int f = 0; f < folds; f++) {
+          if (f != fold) {
+            rows += byFoldRows[f];
+            positives += byFoldPositives[f];
+          }
+        }
+        rate = (positives + smoothing * prior) / (rows + smoothing);
+      }
+      // Centred and scaled by the prior of the same rows, so a training row's own label does not
+      // even reach the constants.
+      double spread = Math.sqrt(prior * (1 - prior));
+      return spread > 0 ? (rate - prior) / spread : rate - prior;
     }
   }
 
@@ -306,7 +435,11 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     }
   }
 
-  /** A hashed cross of two categorical inputs into {@code buckets} one-hot slots. */
+  /**
+   * A hashed cross of two or three inputs into {@code buckets} one-hot slots. An input is a
+   * categorical column (its raw value) or a binned numeric column (its bin, written
+   * {@code bin:<index>}).
+   */
   public record CrossFeature(List<String> columns, int buckets) implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -316,6 +449,54 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
 
     public String name() {
       return String.join("_x_", columns);
+    }
+  }
+
+  /**
+   * The product of two or three numeric inputs after their scaling: an interaction term (tenure x
+   * monthly charges) that a network would otherwise have to learn from the separate inputs.
+   */
+  public record ProductFeature(List<String> columns) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public ProductFeature {
+      columns = List.copyOf(columns);
+    }
+
+    public String name() {
+      return String.join("_times_", columns);
+    }
+  }
+
+  /**
+   * A transformer-style sinusoidal encoding of a position: slot {@code 2i} is
+   * {@code sin(p / maxPeriod^(2i/d))} and slot {@code 2i+1} the cosine, for {@code d = dimensions},
+   * so nearby positions get similar vectors at every scale from {@code 2 pi} to
+   * {@code 2 pi maxPeriod}. A date or timestamp position counts days since 1970-01-01 (UTC). A
+   * missing position gives zeros in every slot.
+   */
+  public record PositionalFeature(String name, int dimensions, double maxPeriod)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public List<String> slotNames() {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < dimensions / 2; i++) {
+        names.add(name + ".pos_sin" + i);
+        names.add(name + ".pos_cos" + i);
+      }
+      return names;
+    }
+
+    /** The {@code dimensions} slots of {@code position}. */
+    public double[] encode(double position) {
+      double[] slots = new double[dimensions];
+      for (int i = 0; i < dimensions / 2; i++) {
+        double angle = position / Math.pow(maxPeriod, 2.0 * i / dimensions);
+        slots[2 * i] = Math.sin(angle);
+        slots[2 * i + 1] = Math.cos(angle);
+      }
+      return slots;
     }
   }
 }

@@ -5,10 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -16,6 +18,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.mutable.WrappedArray;
 import org.deepline.core.DeeplineException;
+import org.deepline.etl.RecordIds;
+import org.deepline.sampling.StratifiedSplitter;
 
 /**
  * Applies a fitted {@link FeatureModel} to a Dataset: appends a {@value #FEATURES} column (array of
@@ -27,6 +31,8 @@ import org.deepline.core.DeeplineException;
  */
 public final class FeatureTransform {
   public static final String FEATURES = "features";
+  /** The fold key of a training row while it is vectorised; never in the output. */
+  private static final String FOLD_KEY = "_fold_key";
 
   private final FeatureModel model;
 
@@ -64,6 +70,16 @@ public final class FeatureTransform {
             + type.simpleString() + "; it must be a date, a timestamp or ISO-8601 text");
       }
     }
+    for (FeatureModel.PositionalFeature f : model.positional()) {
+      DataType type = input.apply(f.name()).dataType();
+      boolean usable = type instanceof org.apache.spark.sql.types.NumericType
+          || type == DataTypes.TimestampType || type == DataTypes.TimestampNTZType
+          || type == DataTypes.DateType || type == DataTypes.StringType;
+      if (!usable) {
+        throw new DeeplineException("features: position input " + f.name() + " has type "
+            + type.simpleString() + "; it must be a number, a date, a timestamp or text of one");
+      }
+    }
     if (names.contains(FEATURES)) {
       throw new DeeplineException("features: input already has a column named " + FEATURES);
     }
@@ -71,6 +87,11 @@ public final class FeatureTransform {
         org.apache.spark.sql.types.Metadata.empty()));
   }
 
+  /**
+   * {@code input} with each row's feature vector appended. Training rows (a {@value
+   * StratifiedSplitter#SPLIT} of {@code train} next to a {@value RecordIds#RECORD_ID}) of a model with
+   * target-encoded inputs are encoded out of fold; every other row as scoring encodes it.
+   */
   public Dataset<Row> transform(Dataset<Row> input) {
     StructType output = transformSchema(input.schema());
     Map<String, Integer> positions = new HashMap<>();
@@ -79,9 +100,29 @@ public final class FeatureTransform {
     }
     FeatureVectorizer vectorizer = new FeatureVectorizer(model);
     int inputWidth = input.schema().size();
+    List<String> names = List.of(input.columns());
+    Dataset<Row> keyed = input;
+    int foldKeyAt = -1;
+    if (model.hasOutOfFoldInputs() && names.contains(StratifiedSplitter.SPLIT)
+        && names.contains(RecordIds.RECORD_ID)) {
+      keyed = input.withColumn(FOLD_KEY, foldKey(model));
+      foldKeyAt = inputWidth;
+    }
+    int foldKeyPosition = foldKeyAt;
     MapPartitionsFunction<Row, Row> apply =
-        rows -> new VectorizingIterator(rows, vectorizer, positions, inputWidth);
-    return input.mapPartitions(apply, Encoders.row(output));
+        rows -> new VectorizingIterator(rows, vectorizer, positions, inputWidth, foldKeyPosition);
+    return keyed.mapPartitions(apply, Encoders.row(output));
+  }
+
+  /**
+   * A training row's fold key, {@code xxhash64(_record_id, seed)}, as {@link FeatureFitter} groups
+   * the target statistics by; null outside the training split.
+   */
+  static Column foldKey(FeatureModel model) {
+    long seed = model.categorical().stream().filter(FeatureModel.CategoricalFeature::targetEncoded)
+        .findFirst().orElseThrow().target().seed();
+    return functions.when(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN),
+        functions.xxhash64(functions.col(RecordIds.RECORD_ID), functions.lit(seed)));
   }
 
   /** Appends each row's feature vector; static so that the task does not capture the transform. */
@@ -90,13 +131,16 @@ public final class FeatureTransform {
     private final FeatureVectorizer vectorizer;
     private final Map<String, Integer> positions;
     private final int inputWidth;
+    /** Where the row's fold key is, or -1 when every row is encoded as at scoring. */
+    private final int foldKeyAt;
 
     VectorizingIterator(Iterator<Row> rows, FeatureVectorizer vectorizer,
-        Map<String, Integer> positions, int inputWidth) {
+        Map<String, Integer> positions, int inputWidth, int foldKeyAt) {
       this.rows = rows;
       this.vectorizer = vectorizer;
       this.positions = positions;
       this.inputWidth = inputWidth;
+      this.foldKeyAt = foldKeyAt;
     }
 
     @Override
@@ -107,7 +151,8 @@ public final class FeatureTransform {
     @Override
     public Row next() {
       Row row = rows.next();
-      double[] vector = vectorizer.vectorize(column -> row.get(positions.get(column)));
+      Long foldKey = foldKeyAt < 0 || row.isNullAt(foldKeyAt) ? null : row.getLong(foldKeyAt);
+      double[] vector = vectorizer.vectorize(column -> row.get(positions.get(column)), foldKey);
       Object[] values = new Object[inputWidth + 1];
       for (int i = 0; i < inputWidth; i++) {
         values[i] = row.get(i);

@@ -22,10 +22,15 @@ public final class FeatureVectorizer implements Serializable {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final char CROSS_SEPARATOR = '\u001f';
+  /** A binned numeric input's token in a cross: its bin index after this prefix. */
+  public static final String BIN_TOKEN = "bin:";
 
   private final FeatureModel model;
   private final List<Map<String, Integer>> vocabularyIndex;
   private final int width;
+
+  /** Seconds per day: a date or timestamp position counts days. */
+  private static final double SECONDS_PER_DAY = 86_400;
 
   public FeatureVectorizer(FeatureModel model) {
     this.model = model;
@@ -45,8 +50,18 @@ public final class FeatureVectorizer implements Serializable {
 
   /** The vector of a record whose raw values {@code valueOf} returns by column name. */
   public double[] vectorize(Function<String, Object> valueOf) {
+    return vectorize(valueOf, null);
+  }
+
+  /**
+   * The vector of a record of the training split whose fold key is {@code foldKey}
+   * ({@code xxhash64(_record_id, seed)}; see {@link FeatureModel.TargetEncoding}): target-encoded
+   * inputs leave the record's own fold out. Null for any other record, which is encoded as scoring
+   * encodes it.
+   */
+  public double[] vectorize(Function<String, Object> valueOf, Long foldKey) {
     double[] out = new double[width];
-    write(valueOf, (slot, value) -> out[slot] = value);
+    write(valueOf, foldKey, (slot, value) -> out[slot] = value);
     return out;
   }
 
@@ -57,7 +72,7 @@ public final class FeatureVectorizer implements Serializable {
    * not written).
    */
   public void vectorizeInto(Function<String, Object> valueOf, float[] target, int offset) {
-    write(valueOf, (slot, value) -> target[offset + slot] = (float) value);
+    write(valueOf, null, (slot, value) -> target[offset + slot] = (float) value);
   }
 
   /**
@@ -70,7 +85,7 @@ public final class FeatureVectorizer implements Serializable {
   public int vectorizeSparse(Function<String, Object> valueOf, int[] slots, float[] values,
       int from) {
     int[] end = {from};
-    write(valueOf, (slot, value) -> {
+    write(valueOf, null, (slot, value) -> {
       if (value != 0.0) {
         slots[end[0]] = slot;
         values[end[0]++] = (float) value;
@@ -85,45 +100,100 @@ public final class FeatureVectorizer implements Serializable {
     void set(int slot, double value);
   }
 
-  private void write(Function<String, Object> valueOf, Slots out) {
+  private void write(Function<String, Object> valueOf, Long foldKey, Slots out) {
     int at = 0;
+    // Only crosses and products look inputs up by column; scoring calls this per row, so no maps
+    // without them.
+    Map<String, String> tokenByColumn = model.crosses().isEmpty() ? null : new HashMap<>();
+    Map<String, Double> scaledByColumn = model.products().isEmpty() ? null : new HashMap<>();
     for (FeatureModel.NumericFeature f : model.numeric()) {
       Double raw = toDouble(valueOf.apply(f.name()), f.name());
       boolean missing = raw == null || raw.isNaN();
       double value = missing ? f.imputedValue() : transformed(f, raw);
       if (f.binned()) {
-        out.set(at + bin(f.binEdges(), value), 1.0);
+        int bin = bin(f.binEdges(), value);
+        out.set(at + bin, 1.0);
         at += f.binEdges().size() + 1;
+        if (tokenByColumn != null) {
+          tokenByColumn.put(f.name(), BIN_TOKEN + bin);
+        }
       } else {
         double spread = f.spreadOrStddev();
-        out.set(at++, spread > 0 ? (value - f.centerOrMean()) / spread : value - f.centerOrMean());
+        double scaled = spread > 0 ? (value - f.centerOrMean()) / spread : value - f.centerOrMean();
+        out.set(at++, scaled);
+        if (scaledByColumn != null) {
+          scaledByColumn.put(f.name(), scaled);
+        }
       }
       if (f.missingIndicator()) {
         out.set(at++, missing ? 1.0 : 0.0);
       }
     }
-    String[] tokens = new String[model.categorical().size()];
-    // Only crosses look tokens up by column; scoring calls this per row, so no map without them.
-    Map<String, String> tokenByColumn = model.crosses().isEmpty() ? null : new HashMap<>();
-    for (int c = 0; c < tokens.length; c++) {
+    for (int c = 0; c < model.categorical().size(); c++) {
       FeatureModel.CategoricalFeature f = model.categorical().get(c);
-      tokens[c] = token(valueOf.apply(f.name()));
+      String token = token(valueOf.apply(f.name()));
       if (tokenByColumn != null) {
-        tokenByColumn.put(f.name(), tokens[c]);
+        tokenByColumn.put(f.name(), token);
       }
-      Integer slot = vocabularyIndex.get(c).get(tokens[c]);
-      out.set(at + (slot == null ? f.vocabulary().size() : slot), 1.0);
-      at += f.vocabulary().size() + 1;
+      Integer index = vocabularyIndex.get(c).get(token);
+      if (f.hashed()) {
+        out.set(at + hashBucket(f.buckets(), token), 1.0);
+      } else if (f.targetEncoded()) {
+        FeatureModel.TargetEncoding target = f.target();
+        int fold = foldKey == null ? FeatureModel.TargetEncoding.ALL_FOLDS
+            : (int) Math.floorMod(foldKey, (long) target.folds());
+        out.set(at, target.encode(index == null ? -1 : index, fold));
+      } else {
+        out.set(at + (index == null ? f.vocabulary().size() : index), 1.0);
+      }
+      at += f.width();
     }
     for (FeatureModel.CrossFeature f : model.crosses()) {
-      String left = tokenByColumn.get(f.columns().get(0));
-      String right = tokenByColumn.get(f.columns().get(1));
-      out.set(at + crossBucket(left, right, f.buckets()), 1.0);
+      String[] tokens = f.columns().stream().map(tokenByColumn::get).toArray(String[]::new);
+      out.set(at + hashBucket(f.buckets(), tokens), 1.0);
       at += f.buckets();
     }
     for (FeatureModel.DateTimeFeature f : model.datetime()) {
       at = dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
     }
+    for (FeatureModel.ProductFeature f : model.products()) {
+      double product = 1;
+      for (String column : f.columns()) {
+        product *= scaledByColumn.get(column);
+      }
+      out.set(at++, product);
+    }
+    for (FeatureModel.PositionalFeature f : model.positional()) {
+      Double position = position(valueOf.apply(f.name()), f.name());
+      if (position != null) {
+        double[] slots = f.encode(position);
+        for (int i = 0; i < slots.length; i++) {
+          out.set(at + i, slots[i]);
+        }
+      }
+      at += f.dimensions();
+    }
+  }
+
+  /** A position: a number as it is, a date or timestamp in days since 1970-01-01 UTC. */
+  private static Double position(Object value, String column) {
+    if (value == null || value instanceof Number || value instanceof Boolean) {
+      Double number = toDouble(value, column);
+      return number == null || number.isNaN() ? null : number;
+    }
+    if (value instanceof CharSequence text) {
+      String stripped = text.toString().strip();
+      if (stripped.isEmpty()) {
+        return null;
+      }
+      try {
+        return Double.parseDouble(stripped);
+      } catch (NumberFormatException notANumber) {
+        // ISO-8601 text: a date or timestamp, parsed below.
+      }
+    }
+    java.time.LocalDateTime time = DateTimeParts.utc(value, column);
+    return time.toEpochSecond(java.time.ZoneOffset.UTC) / SECONDS_PER_DAY;
   }
 
   /**
@@ -203,8 +273,17 @@ public final class FeatureVectorizer implements Serializable {
 
   /** FNV-1a (64 bit) of the two tokens: stable across JVMs, languages and Spark versions. */
   public static int crossBucket(String left, String right, int buckets) {
+    return hashBucket(buckets, left, right);
+  }
+
+  /**
+   * The bucket of one token (the hashing trick) or of a cross of tokens: FNV-1a (64 bit) of the
+   * tokens joined by the unit separator, stable across JVMs, languages and Spark versions.
+   */
+  public static int hashBucket(int buckets, String... tokens) {
     long hash = FNV_OFFSET;
-    byte[] bytes = (left + CROSS_SEPARATOR + right).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = String.join(String.valueOf(CROSS_SEPARATOR), tokens)
+        .getBytes(StandardCharsets.UTF_8);
     for (byte b : bytes) {
       hash ^= b & 0xff;
       hash *= FNV_PRIME;

@@ -28,6 +28,18 @@ public final class LeakageChecks {
   private static final String FEATURE = "feature";
   private static final String SCORE = "score";
   private static final String MISSING_SUFFIX = "__missing";
+  private static final String BIN = "bin";
+  /** Equal-frequency bins of a numeric feature: enough for a non-monotone code, few enough to fill. */
+  private static final int NUMERIC_BINS = 16;
+  /** Hash buckets of a categorical feature's values. */
+  private static final int CATEGORY_BUCKETS = 64;
+  /** The bin of a missing value. */
+  private static final int MISSING_BIN = -1;
+  /** The most informative features whose pairs are binned jointly (6 pairs). */
+  private static final int PAIR_CANDIDATES = 4;
+  /** Joint bin of a pair: left * stride + right, unique since every bin is in [-1, 64]. */
+  private static final int PAIR_STRIDE = 100;
+  private static final int QUANTILE_ACCURACY = 10_000;
 
   private LeakageChecks() {}
 
@@ -137,6 +149,133 @@ public final class LeakageChecks {
           folded, folded <= maxAuc, expectation));
     }
     return results;
+  }
+
+  /**
+   * Validation mutual information between each raw feature, binned, and the label
+   * ({@link MutualInformation}: normalised by the label's entropy, bias-corrected). Binning sees any
+   * shape of dependence: a status code stored as a number whose codes 3 and 7 mean "cancelled" has no
+   * order the AUC check could rank, but its bins carry the label. Numeric and date/time features
+   * (by their instant) get {@value #NUMERIC_BINS} equal-frequency bins cut on train, plus one for a
+   * missing value; categorical ones their value hashed into {@value #CATEGORY_BUCKETS} buckets plus
+   * one for a missing value, which bounds the cells whatever the cardinality (a collision only merges
+   * values and lowers the estimate). Then every pair of the {@value #PAIR_CANDIDATES} most
+   * informative features is binned jointly: two columns that give the label away only together (an
+   * interaction, a total split in two) fail as the pair {@code a+b}. Two passes over validation, one
+   * over train for the cut points.
+   */
+  public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
+      FeatureConfig features, double maxNormalized) {
+    Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
+    Column isValidation = functions.col(StratifiedSplitter.SPLIT)
+        .equalTo(StratifiedSplitter.VALIDATION);
+    Map<String, Column> ordered = new LinkedHashMap<>();
+    features.numeric().forEach(c -> ordered.put(c, Columns.col(c).cast("double")));
+    features.datetime().forEach(d -> ordered.put(d.column(), functions.expr("unix_micros(cast("
+        + Columns.quote(d.column()) + " as timestamp))").cast("double")));
+    Map<String, Column> bins = new LinkedHashMap<>();
+    if (!ordered.isEmpty()) {
+      Column[] quantiles = ordered.values().stream()
+          .map(value -> functions.percentile_approx(value, functions.array(
+              java.util.stream.IntStream.range(1, NUMERIC_BINS)
+                  .mapToObj(i -> functions.lit(i / (double) NUMERIC_BINS)).toArray(Column[]::new)),
+              functions.lit(QUANTILE_ACCURACY)))
+          .toArray(Column[]::new);
+      Row cuts = labelled.where(isTrain).agg(quantiles[0],
+          java.util.Arrays.copyOfRange(quantiles, 1, quantiles.length)).head();
+      int i = 0;
+      for (Map.Entry<String, Column> e : ordered.entrySet()) {
+        List<Double> edges = cuts.isNullAt(i) ? List.of()
+            : new java.util.TreeSet<Double>(cuts.<Double>getList(i)).stream().toList();
+        i++;
+        Column bin = functions.lit(0);
+        for (double edge : edges) {
+          bin = bin.plus(functions.when(e.getValue().geq(edge), 1).otherwise(0));
+        }
+        bins.put(e.getKey(), functions.when(e.getValue().isNull(), MISSING_BIN).otherwise(bin));
+      }
+    }
+    for (String c : features.categorical()) {
+      Column value = functions.nullif(Columns.col(c).cast("string"), functions.lit(""));
+      bins.put(c, functions.when(value.isNull(), MISSING_BIN).otherwise(
+          functions.pmod(functions.xxhash64(value), functions.lit(CATEGORY_BUCKETS)).cast("int")));
+    }
+    Dataset<Row> validation = labelled.where(isValidation);
+    Map<String, Double> single = informationByGroup(validation, bins);
+    List<ConstraintResult> results = new ArrayList<>();
+    single.forEach((feature, nmi) -> results.add(informationResult("mutual_information:" + feature,
+        feature, nmi, maxNormalized)));
+    List<String> candidates = single.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(PAIR_CANDIDATES).map(Map.Entry::getKey).toList();
+    Map<String, Column> pairs = new LinkedHashMap<>();
+    for (int a = 0; a < candidates.size(); a++) {
+      for (int b = a + 1; b < candidates.size(); b++) {
+        String left = candidates.get(a);
+        String right = candidates.get(b);
+        pairs.put(left + "+" + right, bins.get(left).multiply(PAIR_STRIDE).plus(bins.get(right)));
+      }
+    }
+    if (!pairs.isEmpty()) {
+      informationByGroup(validation, pairs).forEach((pair, nmi) -> results.add(informationResult(
+          "mutual_information_pair:" + pair, pair, nmi, maxNormalized)));
+    }
+    return results;
+  }
+
+  /** The normalised mutual information of each group's bins with the label, in one job. */
+  private static Map<String, Double> informationByGroup(Dataset<Row> rows,
+      Map<String, Column> bins) {
+    Column[] cells = bins.entrySet().stream()
+        .map(e -> functions.struct(functions.lit(e.getKey()).as(FEATURE), e.getValue().as(BIN)))
+        .toArray(Column[]::new);
+    List<Row> counts = rows.select(functions.explode(functions.array(cells)).as("c"),
+            functions.col(LabelConfig.LABEL).cast("int").as(LabelConfig.LABEL))
+        .groupBy(functions.col("c." + FEATURE), functions.col("c." + BIN),
+            functions.col(LabelConfig.LABEL))
+        .count().collectAsList();
+    Map<String, Map<Long, long[]>> byGroup = new LinkedHashMap<>();
+    bins.keySet().forEach(g -> byGroup.put(g, new java.util.HashMap<>()));
+    for (Row row : counts) {
+      long[] cell = byGroup.get(row.getString(0))
+          .computeIfAbsent(((Number) row.get(1)).longValue(), k -> new long[2]);
+      cell[row.getInt(2) == 1 ? 1 : 0] += row.getLong(3);
+    }
+    Map<String, Double> information = new LinkedHashMap<>();
+    byGroup.forEach((group, cellCounts) ->
+        information.put(group, MutualInformation.normalized(cellCounts)));
+    return information;
+  }
+
+  private static ConstraintResult informationResult(String name, String column, double nmi,
+      double maxNormalized) {
+    String expectation = "<= " + maxNormalized + " validation mutual information with the label, "
+        + "over the label's entropy (binned)";
+    if (Double.isNaN(nmi)) {
+      return new ConstraintResult(name, column, Severity.WARNING, Double.NaN, false,
+          expectation + " (not computable: validation has one class)");
+    }
+    return new ConstraintResult(name, column, Severity.ERROR, nmi, nmi <= maxNormalized,
+        expectation);
+  }
+
+  /**
+   * In a time split, no validation or test record may be earlier than the latest training record:
+   * one that is lets the model be evaluated on the past of what it learnt from (a split computed on
+   * other data, or rows whose time changed after splitting). Records the split left out (in a gap,
+   * or without a time) do not count.
+   */
+  public static ConstraintResult timeOrder(Dataset<Row> labelled, String timeColumn) {
+    Column time = functions.unix_micros(Columns.col(timeColumn).cast("timestamp"));
+    Column split = functions.col(StratifiedSplitter.SPLIT);
+    Row latestTrain = labelled.where(split.equalTo(StratifiedSplitter.TRAIN))
+        .agg(functions.max(time)).head();
+    long earlier = latestTrain.isNullAt(0) ? 0 : labelled
+        .where(split.isin(StratifiedSplitter.VALIDATION, StratifiedSplitter.TEST)
+            .and(time.lt(latestTrain.getLong(0))))
+        .count();
+    return new ConstraintResult("time_order", timeColumn, Severity.ERROR, earlier, earlier == 0,
+        "0 validation or test records earlier than the latest train record by " + timeColumn);
   }
 
   /**

@@ -18,6 +18,7 @@ import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
+import org.deepline.sampling.SplitConfig;
 
 /**
  * Leakage gate: runs every leakage check on the run date's splits, silver rows and feature model,
@@ -52,7 +53,14 @@ public final class LeakageJob implements Stage {
       results.add(LeakageChecks.sharedRows(labelled, features, leakage.maxSharedRowFraction()));
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
           leakage.maxSingleFeatureAuc()));
+      results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
+          leakage.maxMutualInformation()));
       results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
+      SplitConfig split = context.section(SplitConfig.class);
+      if (SplitConfig.TIME.equals(split.method())) {
+        results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
+      }
+      results = LeakageWaiver.apply(results, leakage.waivers());
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
 
@@ -64,11 +72,15 @@ public final class LeakageJob implements Stage {
       }
       double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0.5);
+      double mostInformative = results.stream()
+          .filter(r -> r.name().startsWith("mutual_information"))
+          .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0);
       return StageResult.builder()
           .input(silver.ref()).input(splitsInput.ref()).output(leakageRef)
           .artifact("feature_model", artifact)
           .metric("checks", results.size())
           .metric("max_single_feature_auc", strongest)
+          .metric("max_mutual_information", mostInformative)
           .metric("shared_row_excess", results.get(1).value())
           .metric("warnings", ResultTable.warnings(results))
           .build();

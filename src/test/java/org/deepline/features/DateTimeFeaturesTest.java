@@ -54,7 +54,7 @@ class DateTimeFeaturesTest {
   }
 
   private static FeatureModel fit() {
-    return FeatureFitter.fit(train(), new FeatureConfig(null, null, null, null, null, List.of(SPEC), null),
+    return FeatureFitter.fit(train(), new FeatureConfig(null, null, null, null, null, List.of(SPEC), null, null, null, null),
         PROVENANCE);
   }
 

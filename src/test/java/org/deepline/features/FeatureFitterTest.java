@@ -43,7 +43,7 @@ class FeatureFitterTest {
 
   @Test
   void numericStatisticsAreThoseOfTheImputedTrainingColumn() {
-    FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of(), null, null, null, null, null));
+    FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of(), null, null, null, null, null, null, null, null));
     FeatureModel.NumericFeature amount = model.numeric().get(0);
     // Observed 1, 2, 9, 4: median 2 (percentile_approx returns a member); imputed 1, 2, 2, 9, 4.
     assertEquals(2.0, amount.imputedValue(), TOLERANCE);
@@ -75,7 +75,7 @@ class FeatureFitterTest {
   @Test
   void vocabularyIsMostFrequentFirstWithMissingAsAToken() {
     FeatureModel model = fit(new FeatureConfig(List.of(), List.of("kind", "size"), null, null, null,
-        null, null));
+        null, null, null, null, null));
     Map<String, List<String>> vocabularies = new HashMap<>();
     model.categorical().forEach(f -> vocabularies.put(f.name(), f.vocabulary()));
     assertEquals(List.of("a", "__missing__", "b"), vocabularies.get("kind"));
@@ -86,22 +86,22 @@ class FeatureFitterTest {
   void aVocabularyCutByMaxCategoriesIsToldApartFromRareValuesFolded() {
     // size: s (3 rows), l and m (1 row each). A cap of 2 cuts m off the vocabulary.
     FeatureModel.CategoricalFeature capped = fit(new FeatureConfig(List.of(), List.of("size"), null,
-        2, null, null, null)).categorical().get(0);
+        2, null, null, null, null, null, null)).categorical().get(0);
     assertEquals(List.of("s", "l"), capped.vocabulary());
     assertTrue(capped.cappedAt(2));
     // A minimum count of 2 folds l and m by the user's own rule, under the cap: not a cut.
     FeatureModel.CategoricalFeature rare = fit(new FeatureConfig(List.of(), List.of("size"), null,
-        2, 2L, null, null)).categorical().get(0);
+        2, 2L, null, null, null, null, null)).categorical().get(0);
     assertEquals(List.of("s"), rare.vocabulary());
     assertFalse(rare.cappedAt(2));
     // Three values under a cap of three: nothing cut.
-    assertFalse(fit(new FeatureConfig(List.of(), List.of("size"), null, 3, null, null, null))
+    assertFalse(fit(new FeatureConfig(List.of(), List.of("size"), null, 3, null, null, null, null, null, null))
         .categorical().get(0).cappedAt(3));
   }
 
   @Test
   void rareAndSurplusCategoriesFallIntoTheOtherSlot() {
-    FeatureModel model = fit(new FeatureConfig(List.of(), List.of("kind"), null, 1, 2L, null, null));
+    FeatureModel model = fit(new FeatureConfig(List.of(), List.of("kind"), null, 1, 2L, null, null, null, null, null));
     FeatureModel.CategoricalFeature kind = model.categorical().get(0);
     assertEquals(List.of("a"), kind.vocabulary());
     // a (3 rows) kept; b and __missing__ (1 row each) folded, and counted as such.
@@ -116,7 +116,7 @@ class FeatureFitterTest {
   @Test
   void vectorLayoutIsNumericThenOneHotThenCrosses() {
     FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of("kind"),
-        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null));
+        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null, null, null, null));
     assertEquals(List.of("amount", "amount__missing", "kind=a", "kind=__missing__", "kind=b",
         "kind=__other__", "kind_x_size#0", "kind_x_size#1", "kind_x_size#2", "kind_x_size#3"),
         model.featureNames());
@@ -154,7 +154,7 @@ class FeatureFitterTest {
   @Test
   void artifactRoundTripsThroughJson() {
     FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of("kind"),
-        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null));
+        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null, null, null, null));
     assertEquals(model, FeatureModel.fromJson(model.toJson(), "test"));
     assertTrue(model.toJson().contains("\"missing_indicator\" : true"), model.toJson());
   }
@@ -163,7 +163,7 @@ class FeatureFitterTest {
   void columnWithNoTrainingValueIsAnError() {
     Dataset<Row> empty = train().where("amount IS NULL");
     DeeplineException error = assertThrows(DeeplineException.class, () -> FeatureFitter.fit(empty,
-        new FeatureConfig(List.of("amount"), List.of(), null, null, null, null, null), PROVENANCE));
+        new FeatureConfig(List.of("amount"), List.of(), null, null, null, null, null, null, null, null), PROVENANCE));
     assertTrue(error.getMessage().contains("amount has no value in the training split"),
         error.getMessage());
   }
@@ -171,7 +171,7 @@ class FeatureFitterTest {
   @Test
   void transformChecksItsInputBeforeReadingData() {
     FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of("kind"), null, null, null,
-        null, null));
+        null, null, null, null, null));
     StructType withoutKind = new StructType().add("amount", DataTypes.DoubleType);
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new FeatureTransform(model).transformSchema(withoutKind));
@@ -181,7 +181,7 @@ class FeatureFitterTest {
   @Test
   void sparkTransformAndPlainVectorizerAgree() {
     FeatureModel model = fit(new FeatureConfig(List.of("amount"), List.of("kind"),
-        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null));
+        List.of(new CrossSpec(List.of("kind", "size"), 4)), null, null, null, null, null, null, null));
     FeatureVectorizer vectorizer = new FeatureVectorizer(model);
     for (Row row : new FeatureTransform(model).transform(train()).collectAsList()) {
       List<Double> fromSpark = row.getList(row.fieldIndex(FeatureTransform.FEATURES));

@@ -43,7 +43,7 @@ class NumericTransformsTest {
 
   private static FeatureModel fit(Dataset<Row> rows, NumericTransformSpec spec) {
     return FeatureFitter.fit(rows, new FeatureConfig(List.of("amount"), null, null, null, null,
-        null, Map.of("amount", spec)), PROVENANCE);
+        null, Map.of("amount", spec), null, null, null), PROVENANCE);
   }
 
   private static double[] vector(FeatureModel model, Double amount) {
@@ -165,7 +165,7 @@ class NumericTransformsTest {
     new FeatureConfig(List.of("amount"), null, null, null, null, null, Map.of(
         "amount", spec("constant", null, List.of(0.9, 0.1), null, "robust",
             new NumericTransformSpec.BinSpec(3, 4, null)),
-        "tenure", spec("sometimes", null, null, null, "zscore", null)))
+        "tenure", spec("sometimes", null, null, null, "zscore", null)), null, null, null)
         .validate(errors, Map.of("amount", new org.deepline.etl.ColumnSpec("amount", "double",
             null, null, null, null, null)), null);
     assertEquals(List.of(

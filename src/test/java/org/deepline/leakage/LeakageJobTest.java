@@ -88,8 +88,10 @@ class LeakageJobTest {
 
     StageResult result = new LeakageJob().run(context);
 
-    // key_overlap, shared_rows, 5 single-feature AUCs plus 3 missingness AUCs, fitted_on_train.
-    assertEquals(11.0, result.metric("checks"));
+    // key_overlap, shared_rows, 5 single-feature AUCs plus 3 missingness AUCs, 5 single-feature
+    // and 6 pair mutual informations (the 4 strongest features), fitted_on_train.
+    assertEquals(22.0, result.metric("checks"));
+    assertTrue(result.metric("max_mutual_information") < 0.6);
     assertTrue(result.metric("max_single_feature_auc") > 0.7, "x carries real signal");
     assertTrue(result.metric("max_single_feature_auc") < 0.95);
     assertEquals(List.of(), failedChecks(context));
@@ -106,9 +108,13 @@ class LeakageJobTest {
 
     assertTrue(error.getMessage().contains("single_feature_auc:outcome_code: failed, got 1.0"),
         error.getMessage());
+    // The copy fails alone, by AUC and by information, and so does every pair it is part of.
     List<Row> failed = failedChecks(context);
-    assertEquals(1, failed.size());
-    assertEquals("outcome_code", failed.get(0).getAs("column"));
+    assertEquals(5, failed.size());
+    assertEquals(List.of("mutual_information:outcome_code", "single_feature_auc:outcome_code"),
+        failed.stream().map(r -> r.<String>getAs("constraint"))
+            .filter(n -> !n.startsWith("mutual_information_pair:")).toList());
+    assertTrue(failed.stream().allMatch(r -> r.<String>getAs("column").contains("outcome_code")));
   }
 
   @Test
