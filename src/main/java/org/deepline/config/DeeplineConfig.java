@@ -16,6 +16,7 @@ import org.deepline.etl.SchemaConfig;
 import org.deepline.etl.SourceConfig;
 import org.deepline.evaluation.EvaluationConfig;
 import org.deepline.features.FeatureConfig;
+import org.deepline.featurestore.FeatureStoreConfig;
 import org.deepline.leakage.LeakageConfig;
 import org.deepline.quality.ValidationConfig;
 import org.deepline.sampling.SplitConfig;
@@ -34,7 +35,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
     BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
-    CompressionConfig compression) implements JobConfig {
+    CompressionConfig compression, FeatureStoreConfig featureStore) implements JobConfig {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -46,6 +47,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
+    featureStore = featureStore == null ? FeatureStoreConfig.defaults() : featureStore;
     if (schema != null) {
       List<String> required = new ArrayList<>(schema.key());
       if (label != null && !label.isExpression() && label.column() != null) {
@@ -118,6 +120,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
     compression.validate(errors.at("compression"));
+    featureStore.validate(errors.at("feature_store"));
     return errors;
   }
 }
