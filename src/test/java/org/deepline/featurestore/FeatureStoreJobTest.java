@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
@@ -89,15 +88,15 @@ class FeatureStoreJobTest {
         RowFactory.create(at(2, 9), "JFK", 1L)), FLIGHTS).coalesce(1).write().parquet(source);
     Warehouse warehouse = Warehouse.at(dir.resolve("warehouse").toString());
     OnlineStoreConfig online = new OnlineStoreConfig(null, "dl", 10, 7L);
+    // The first date offline only; the second publishes the latest rows of both dates.
     FeatureStoreConfig v1 = new FeatureStoreConfig(
-        List.of(airportDaily("flights and mean delay of the day before", source)), online);
+        List.of(airportDaily("flights and mean delay of the day before", source)), null);
 
     try (RedisServer redis = RedisServer.start(PASSWORD)) {
       StageResult first = run(warehouse, v1, "2001-01-02", redis);
       assertEquals(1.0, first.metric("airport_daily.definition_version"));
       assertEquals(2.0, first.metric("airport_daily.rows"));
-      assertEquals(2.0, first.metric("airport_daily.online_entities"));
-      assertEquals(0.0, first.metric("airport_daily.online_mismatches"));
+      assertFalse(first.metrics().containsKey("airport_daily.online_entities"));
 
       // A changed description is a new version (FeatureRegistryTest checks the versioning rules).
       FeatureStoreConfig v2 = new FeatureStoreConfig(
@@ -106,6 +105,8 @@ class FeatureStoreJobTest {
       assertEquals(2.0, second.metric("airport_daily.definition_version"));
       assertEquals(2.0, second.metric("airport_daily.rows"));
       assertEquals(3.0, second.metric("airport_daily.online_entities"));
+      assertEquals(3.0, second.metric("airport_daily.online_sampled"));
+      assertEquals(0.0, second.metric("airport_daily.online_mismatches"));
 
       String table = warehouse.featureTable("flights", "airport_daily");
       assertEquals(List.of(
@@ -169,19 +170,25 @@ class FeatureStoreJobTest {
   }
 
   @Test
-  void aTransformWithoutTheEventTimeFailsNamingTheTableAndColumn(@TempDir Path dir)
-      throws Exception {
+  void aTransformWithoutTheEventTimeOrWithAnUnknownColumnFailsNamingTheTable() {
     SparkSession spark = SparkTestSession.get();
-    Path source = dir.resolve("flights.parquet");
-    spark.createDataFrame(List.of(RowFactory.create(at(1, 8), "ORD", 10L)), FLIGHTS).write()
-        .parquet(source.toString());
-    FeatureDefinition noTime = new FeatureDefinition("airport_daily", "ops", "d", source.toString(),
-        "parquet", "SELECT origin AS airport, count(*) AS flights FROM source GROUP BY origin",
+    Dataset<Row> source = spark.createDataFrame(List.of(RowFactory.create(at(1, 8), "ORD", 10L)),
+        FLIGHTS);
+    FeatureDefinition noTime = new FeatureDefinition("airport_daily", "ops", "d", "silver", null,
+        "SELECT origin AS airport, count(*) AS flights FROM source GROUP BY origin",
         List.of("airport"), "event_time", null);
     DeeplineException error = assertThrows(DeeplineException.class, () ->
-        FeatureTables.materialize(spark.read().parquet(source.toString()), noTime, "2001-01-02", 1));
+        FeatureTables.materialize(source, noTime, "2001-01-02", 1));
     assertEquals("feature table airport_daily: its transform yields no event-time column event_time "
         + "(columns: airport, flights)", error.getMessage());
-    assertFalse(Files.exists(dir.resolve("warehouse")));
+
+    FeatureDefinition typo = new FeatureDefinition("airport_daily", "ops", "d", "silver", null,
+        "SELECT origin AS airport, date AS event_time, dealy FROM source", List.of("airport"),
+        "event_time", null);
+    DeeplineException unknown = assertThrows(DeeplineException.class, () ->
+        FeatureTables.materialize(source, typo, "2001-01-02", 1));
+    assertTrue(unknown.getMessage().startsWith("feature table airport_daily: its transform fails "
+        + "on the source silver: "), unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("dealy"), unknown.getMessage());
   }
 }
