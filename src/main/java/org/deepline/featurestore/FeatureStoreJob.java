@@ -1,6 +1,7 @@
 package org.deepline.featurestore;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,33 +69,35 @@ public final class FeatureStoreJob implements Stage {
     FeatureRegistry registry = new FeatureRegistry(spark.sparkContext().hadoopConfiguration(),
         context.warehouse());
     StageResult.Builder result = StageResult.builder();
+    Map<String, TableRef> written = new LinkedHashMap<>();
     for (FeatureDefinition definition : config.tables()) {
       FeatureRegistry.Registered registered = registry.register(context.dataset(), definition,
           context.runId());
       Dataset<Row> source = readSource(context, definition, result);
       Dataset<Row> rows = FeatureTables.materialize(source, definition, context.runDate(),
           registered.version());
-      DeltaTables.Written written = DeltaTables.replaceRunDateCounted(rows,
+      DeltaTables.Written commit = DeltaTables.replaceRunDateCounted(rows,
           context.warehouse().featureTable(context.dataset(), definition.name()),
           context.runDate());
-      result.output(written.table());
+      written.put(definition.name(), commit.table());
+      result.output(commit.table());
       result.metric(definition.name() + ".definition_version", registered.version());
-      written.rows().ifPresent(n -> result.metric(definition.name() + ".rows", n));
+      commit.rows().ifPresent(n -> result.metric(definition.name() + ".rows", n));
       LOG.info("feature table {} (definition version {}{}) materialised for {}", definition.name(),
           registered.version(), registered.created() ? ", new" : "", context.runDate());
     }
     Optional.ofNullable(config.online()).ifPresent(online -> publish(context, config, online,
-        result));
+        written, result));
     return result.build();
   }
 
   private void publish(RunContext context, FeatureStoreConfig config,
-      OnlineStoreConfig online, StageResult.Builder result) {
+      OnlineStoreConfig online, Map<String, TableRef> offlineTables, StageResult.Builder result) {
     RedisSettings settings = RedisSettings.resolve(online, environment);
     RedisOnlineStore store = new RedisOnlineStore(settings, online.keyPrefix(), context.dataset());
     for (FeatureDefinition definition : config.tables()) {
-      TableRef offline = DeltaTables.ref(context.spark(),
-          context.warehouse().featureTable(context.dataset(), definition.name()));
+      // The version this run wrote: what the online store gets is what the run record names.
+      TableRef offline = offlineTables.get(definition.name());
       Dataset<Row> latest = FeatureTables.latestPerEntity(context.spark().read().format("delta")
           .option("versionAsOf", offline.version()).load(offline.path()), definition).cache();
       try {
