@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.deepline.compression.CompressJob;
 import org.deepline.etl.FormatsStudy;
+import org.deepline.featurestore.FeatureStoreJob;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
@@ -34,14 +35,14 @@ import picocli.CommandLine.Option;
 public final class DeeplineCli implements Runnable {
   /**
    * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train, not
-   * part of the pipeline), the formats study, sample and label (weak labels, on demand): one
-   * subcommand each.
+   * part of the pipeline), the formats study, sample, label (weak labels, on demand) and the
+   * feature store: one subcommand each.
    */
   static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob(),
           recorder -> new FormatsStudy(), recorder -> new SampleJob(),
-          recorder -> new LabelJob()))
+          recorder -> new LabelJob(), recorder -> new FeatureStoreJob()))
       .toList();
 
   public static final int UNEXPECTED_ERROR = 3;

@@ -16,6 +16,7 @@ import org.deepline.etl.SchemaConfig;
 import org.deepline.etl.SourceConfig;
 import org.deepline.evaluation.EvaluationConfig;
 import org.deepline.features.FeatureConfig;
+import org.deepline.featurestore.FeatureStoreConfig;
 import org.deepline.labeling.LabelingConfig;
 import org.deepline.leakage.LeakageConfig;
 import org.deepline.quality.ValidationConfig;
@@ -36,8 +37,8 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
     FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
     BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
-    CompressionConfig compression, SampleConfig sample, LabelingConfig labeling)
-    implements JobConfig {
+    CompressionConfig compression, SampleConfig sample, LabelingConfig labeling,
+    FeatureStoreConfig featureStore) implements JobConfig {
 
   public DeeplineConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -51,6 +52,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     compression = compression == null ? CompressionConfig.defaults() : compression;
     sample = sample == null ? SampleConfig.defaults() : sample;
     labeling = labeling == null ? LabelingConfig.defaults() : labeling;
+    featureStore = featureStore == null ? FeatureStoreConfig.defaults() : featureStore;
     if (schema != null) {
       List<String> required = new ArrayList<>(schema.key());
       if (label != null && !label.isExpression() && label.column() != null) {
@@ -126,6 +128,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     sample.validate(errors.at("sample"), columns);
     labeling.validate(errors.at("labeling"), columns,
         label == null ? java.util.Set.of() : label.columnsRead(columns));
+    featureStore.validate(errors.at("feature_store"));
     return errors;
   }
 }

@@ -17,9 +17,11 @@ import java.nio.file.Paths;
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
+ * <root>/<dataset>/feature_store/<feature_table>
  * <root>/_deepline/runs      every command's run record
  * <root>/_deepline/models    the model registry
  * <root>/_deepline/model_aliases  every change of a model alias (champion, challenger, ...)
+ * <root>/_deepline/feature_definitions  every version of every feature definition
  * }</pre>
  */
 public final class Warehouse {
@@ -76,6 +78,16 @@ public final class Warehouse {
   /** The append-only log of alias changes: which model version held which alias, and when. */
   public String modelAliasesTable() {
     return root + "/" + SYSTEM_DIR + "/model_aliases";
+  }
+
+  /** A feature store table of the data set (the feature store's {@code feature_store.tables[].name}). */
+  public String featureTable(String dataset, String name) {
+    return root + "/" + dataset + "/feature_store/" + name;
+  }
+
+  /** The feature store's registry: one row per version of each feature definition. */
+  public String featureDefinitionsTable() {
+    return root + "/" + SYSTEM_DIR + "/feature_definitions";
   }
 
   public String featureArtifact(String dataset, String runDate) {

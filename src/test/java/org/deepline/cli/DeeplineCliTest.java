@@ -58,7 +58,7 @@ class DeeplineCliTest {
     Outcome help = run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "compress", "check", "runs", "models"}) {
+        "score", "evaluate", "pipeline", "compress", "check", "runs", "models", "feature-store"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     Outcome stageHelp = run("train", "--help");

@@ -277,4 +277,21 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(CHURN, List.of("training.layers[7].units=3")));
     assertEquals("--set training.layers[7].units=3: layers has no element 7", error.getMessage());
   }
+
+  @Test
+  void theFeatureStoreSectionIsOptionalAndValidatedByPath() throws IOException {
+    assertTrue(ConfigLoader.load(CHURN, List.of()).featureStore().tables().isEmpty());
+    String churn = Files.readString(CHURN).strip();
+    String withStore = churn.substring(0, churn.length() - 1) + ", \"feature_store\": {\"tables\": "
+        + "[{\"name\": \"customer_daily\", \"owner\": \"crm\", \"description\": \"d\", "
+        + "\"source\": \"silver\", \"transform\": \"SELECT customer_id FROM source\", "
+        + "\"entity_keys\": [\"customer_id\"], \"event_time\": \"t\", \"ttl\": \"P1D\"}]}}";
+    assertEquals("customer_daily", ConfigLoader.parse(withStore, "churn.json", List.of())
+        .featureStore().tables().get(0).name());
+    DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.parse(
+        withStore, "churn.json", List.of("feature_store.tables[0].ttl=PT0S")));
+    assertEquals(Failure.CONFIG, error.failure());
+    assertTrue(error.getMessage().endsWith("feature_store.tables[0].ttl: must be > 0, got PT0S"),
+        error.getMessage());
+  }
 }
