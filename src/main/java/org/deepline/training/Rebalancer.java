@@ -285,15 +285,21 @@ public final class Rebalancer {
             functions.col("datasetB." + RecordIds.RECORD_ID).as("_b"), functions.col("_distance"))
         .where(functions.col("_a").notEqual(functions.col("_b")));
     WindowSpec nearestFirst = Window.partitionBy("_a").orderBy("_distance", "_b");
-    Dataset<Row> neighbours = pairs
+    Dataset<Row> ranked = pairs
+        .withColumn("_candidates", functions.count(functions.lit(1)).over(
+            Window.partitionBy("_a")))
         .withColumn("_rank", functions.row_number().over(nearestFirst))
-        .where(functions.col("_rank").leq(k))
+        .where(functions.col("_rank").leq(k));
+    Dataset<Row> neighbours = ranked
         .groupBy("_a")
         .agg(functions.sort_array(functions.collect_list(functions.struct("_rank", "_b")))
-            .getField("_b").as(NEIGHBOURS))
+            .getField("_b").as(NEIGHBOURS), functions.first("_candidates").as("_candidates"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(neighbours);
-    metrics.put("balance.smote_candidate_pairs", (double) pairs.count());
+    // One pass over the candidate pairs: the neighbours, and how many candidates each row had.
+    metrics.put("balance.smote_candidate_pairs",
+        neighbours.agg(functions.coalesce(functions.sum("_candidates"), functions.lit(0L)))
+            .first().getLong(0) * 1.0);
     metrics.put("balance.smote_neighbour_recall", recall(neighbours, exact, k));
     metrics.put("balance.smote_rows_without_neighbour", (double) minorityRows.join(neighbours,
         minorityRows.col(RecordIds.RECORD_ID).equalTo(neighbours.col("_a")), "left_anti").count());

@@ -126,7 +126,12 @@ public final class TrainJob implements Stage {
           resolved.averagingFrequency(), resolved.workers());
       Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
           checkpoints).run(networkConfig, restored);
-      CollapseGuard.check(outcome.bestScores(), weights, outcome.bestEpoch());
+      CollapseGuard.check(outcome.bestScores(), CollapseGuard.withResampling(weights,
+          balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_after_negative").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_after_positive").longValue()),
+          outcome.bestEpoch());
       BaselineComparison baselines = compareWithBaselines(context, features, train.rows(),
           outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       Map<String, Double> importance = PermutationImportance.of(
