@@ -38,6 +38,27 @@ public final class CollapseGuard {
     return positive / (positive + classWeights[0] * (1 - positiveRate));
   }
 
+  /**
+   * The class weights the guard should expect once the training split was resampled: resampling
+   * moves the class balance the network sees, as class weights of {@code after / before} per class
+   * would, on top of the configured weights (null: none). Null when nothing moved.
+   *
+   * <pre>{@code
+   * CollapseGuard.withResampling(null, 900, 100, 900, 900);   // {1, 9}: the prior odds times 9
+   * }</pre>
+   */
+  public static double[] withResampling(double[] classWeights, long negativesBefore,
+      long positivesBefore, long negativesAfter, long positivesAfter) {
+    if (negativesBefore == negativesAfter && positivesBefore == positivesAfter) {
+      return classWeights;
+    }
+    double negative = (double) negativesAfter / negativesBefore;
+    double positive = (double) positivesAfter / positivesBefore;
+    double[] weights = classWeights == null ? new double[] {1, 1} : classWeights;
+    // Only the ratio of the two weights moves the expected mean.
+    return new double[] {weights[0], weights[1] * positive / negative};
+  }
+
   public static void check(ScoredLabels validation, double[] classWeights, int epoch) {
     double spread = validation.probabilityStandardDeviation();
     double mean = validation.meanProbability();
@@ -55,7 +76,7 @@ public final class CollapseGuard {
           + " one class: at epoch %d its mean validation probability is %.4f where %.4f is expected"
           + " (validation positive rate %.4f%s); the model is not registered", epoch, mean,
           expected, validation.positiveRate(),
-          classWeights == null ? "" : ", reweighted by the class weights"));
+          classWeights == null ? "" : ", reweighted by the class weights and any resampling"));
     }
   }
 

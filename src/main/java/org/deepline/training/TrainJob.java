@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BaselineConfig;
@@ -109,8 +110,9 @@ public final class TrainJob implements Stage {
     int width = featureModel.width();
     TrainingData train = null;
     TrainingData validation = null;
+    Map<String, Double> balance = new LinkedHashMap<>();
     try {
-      train = cache(features, StratifiedSplitter.TRAIN, config, width);
+      train = cacheTraining(features, config, featureModel, balance);
       validation = cache(features, StratifiedSplitter.VALIDATION, config, width);
       requireBothClasses(train);
       requireBothClasses(validation);
@@ -124,7 +126,12 @@ public final class TrainJob implements Stage {
           resolved.averagingFrequency(), resolved.workers());
       Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
           checkpoints).run(networkConfig, restored);
-      CollapseGuard.check(outcome.bestScores(), weights, outcome.bestEpoch());
+      CollapseGuard.check(outcome.bestScores(), CollapseGuard.withResampling(weights,
+          balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_after_negative").longValue(),
+          balance.get(BalanceReport.PREFIX + "rows_after_positive").longValue()),
+          outcome.bestEpoch());
       BaselineComparison baselines = compareWithBaselines(context, features, train.rows(),
           outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       Map<String, Double> importance = PermutationImportance.of(
@@ -133,7 +140,7 @@ public final class TrainJob implements Stage {
       LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
           + "importance): {}", context.dataset(), importance);
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train,
-          baselines, importance);
+          baselines, importance, balance);
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -169,6 +176,36 @@ public final class TrainJob implements Stage {
         .metric("sanity_loss", outcome.loss())
         .metric("sanity_loss_floor", outcome.lossFloor())
         .build();
+  }
+
+  /**
+   * The training split, resampled and augmented as {@code training.resample} and
+   * {@code training.augment} ask ({@link Rebalancer}), cached; its balance report goes into
+   * {@code balance}. With both off the rows are read as they are, with no extra pass.
+   */
+  private static TrainingData cacheTraining(Dataset<Row> features, TrainingConfig config,
+      FeatureModel featureModel, Map<String, Double> balance) {
+    if (!config.resample().enabled() && !config.augment().enabled()) {
+      TrainingData train = cache(features, StratifiedSplitter.TRAIN, config, featureModel.width());
+      balance.putAll(BalanceReport.unchanged(train.negatives(), train.positives()));
+      return train;
+    }
+    long started = System.nanoTime();
+    Rebalancer.Outcome outcome = Rebalancer.apply(features, config.resample(), config.augment(), SlotLayout.of(featureModel), config.rebalanceSeed());
+    Dataset<Row> rows = outcome.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      balance.putAll(BalanceReport.metrics(outcome.negativesBefore(), outcome.positivesBefore(),
+          BalanceReport.countByOrigin(rows)));
+      balance.putAll(outcome.metrics());
+      TrainingData train = TrainingData.cache(rows, config.workers(), config.seed(),
+          StratifiedSplitter.TRAIN, featureModel.width());
+      balance.put(BalanceReport.PREFIX + "seconds", (System.nanoTime() - started) / 1e9);
+      LOG.info("train: training split rebalanced: {}", balance);
+      return train;
+    } finally {
+      rows.unpersist();
+      outcome.release();
+    }
   }
 
   private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,
@@ -352,7 +389,7 @@ public final class TrainJob implements Stage {
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
       TrainingConfig resolved, Training outcome, TrainingData train,
-      BaselineComparison baselines, Map<String, Double> importance) {
+      BaselineComparison baselines, Map<String, Double> importance, Map<String, Double> balance) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
     validationMetrics.put("validation_roc_auc", best.validationRocAuc());
@@ -383,6 +420,7 @@ public final class TrainJob implements Stage {
         .artifact("model", dir)
         .artifact("model_version", version)
         .metrics(validationMetrics)
+        .metrics(balance)
         .metric("validation_mean_probability", outcome.bestScores().meanProbability())
         .metric("validation_positive_rate", outcome.bestScores().positiveRate())
         .metric("decision_threshold", threshold.value())

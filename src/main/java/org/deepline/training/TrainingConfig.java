@@ -1,6 +1,7 @@
 package org.deepline.training;
 
 import java.util.List;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import org.deepline.core.ConfigErrors;
 
 /**
@@ -30,12 +31,16 @@ import org.deepline.core.ConfigErrors;
  * @param threshold          how the decision threshold is chosen on the validation split
  * @param loss               the loss: cross-entropy (default) or focal ({@link LossConfig})
  * @param classWeightBeta    {@code effective_number} only: beta in [0, 1), default 0.999
+ * @param resample           under- or over-sampling or SMOTE of the training split; off by default
+ *                           ({@link ResampleConfig})
+ * @param augment            noise and mixup rows added to the training split; off by default
+ *                           ({@link AugmentConfig})
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
     List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
     Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold, LossConfig loss,
-    Double classWeightBeta) {
+    Double classWeightBeta, ResampleConfig resample, AugmentConfig augment) {
   public static final List<String> CLASS_WEIGHTS =
       List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
@@ -63,6 +68,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
   /** The automatic batch size leaves each worker at least this many minibatches per epoch. */
   public static final int MIN_AUTO_BATCHES_PER_EPOCH = 200;
 
+  @JsonCreator
   public TrainingConfig {
     seed = seed == null ? 42L : seed;
     epochs = epochs == null ? 20 : epochs;
@@ -80,11 +86,29 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     loss = loss == null ? LossConfig.defaults() : loss;
     classWeightBeta = classWeightBeta == null && ClassWeights.EFFECTIVE_NUMBER.equals(classWeights)
         ? Double.valueOf(ClassWeights.DEFAULT_BETA) : classWeightBeta;
+    resample = resample == null ? ResampleConfig.defaults() : resample;
+    augment = augment == null ? AugmentConfig.defaults() : augment;
+  }
+
+  /** The config without resampling or augmentation. */
+  public TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
+      Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
+      List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
+      Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold, LossConfig loss,
+      Double classWeightBeta) {
+    this(seed, epochs, patience, batchSizePerWorker, averagingFrequency, workers, learningRate, l2,
+        layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay, collectStats,
+        threshold, loss, classWeightBeta, null, null);
+  }
+
+  /** The seed of resampling and augmentation: {@code resample.seed}, else {@code seed}. */
+  public long rebalanceSeed() {
+    return resample.seed() == null ? seed : resample.seed();
   }
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -133,7 +157,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
         earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold, loss,
-        classWeightBeta);
+        classWeightBeta, resample, augment);
   }
 
   /**
@@ -146,7 +170,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
-        collectStats, threshold, loss, classWeightBeta);
+        collectStats, threshold, loss, classWeightBeta, resample, augment);
   }
 
   public void validate(ConfigErrors errors) {
@@ -180,6 +204,8 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         "must be in (0, 1], got " + learningRateDecay);
     threshold.validate(errors.at("threshold"));
     loss.validate(errors.at("loss"));
+    resample.validate(errors.at("resample"));
+    augment.validate(errors.at("augment"));
     if (classWeightBeta != null) {
       errors.require(ClassWeights.EFFECTIVE_NUMBER.equals(classWeights), "class_weight_beta",
           "applies to class_weights effective_number only, class_weights is " + classWeights);

@@ -1,7 +1,9 @@
 package org.deepline.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +56,21 @@ class CollapseGuardTest {
     ScoredLabels high = predictions(0.9f, 0.85f, 0.8f, 0.8f, 0.75f, 0.7f, 0.7f, 0.7f, 0.65f, 0.65f);
     assertDoesNotThrow(() -> CollapseGuard.check(high, balanced, 1));
     assertThrows(DeeplineException.class, () -> CollapseGuard.check(high, null, 1));
+  }
+
+  @Test
+  void resamplingMovesTheExpectedMeanAsClassWeightsWould() {
+    // 1 % positives resampled to 1:1: the network learns 50 % as its prior.
+    double[] shifted = CollapseGuard.withResampling(null, 9900, 100, 9900, 9900);
+    assertArrayEquals(new double[] {1, 99}, shifted, 1e-12);
+    assertEquals(0.5, CollapseGuard.expectedMeanProbability(0.01, shifted), 1e-12);
+    assertNull(CollapseGuard.withResampling(null, 900, 100, 900, 100));
+    // 40 % positives resampled to 1:1 (weights {1, 1.5}) make 0.5 the expected mean: a mean of
+    // 0.755, refused without resampling (see above), is accepted.
+    ScoredLabels high = predictions(0.9f, 0.85f, 0.8f, 0.8f, 0.75f, 0.7f, 0.7f, 0.7f, 0.65f, 0.65f);
+    assertThrows(DeeplineException.class, () -> CollapseGuard.check(high,
+        CollapseGuard.withResampling(null, 60, 40, 60, 40), 1));
+    assertDoesNotThrow(() -> CollapseGuard.check(high, CollapseGuard.withResampling(null, 60, 40,
+        60, 60), 1));
   }
 }
