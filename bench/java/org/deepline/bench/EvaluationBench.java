@@ -1,6 +1,5 @@
 package org.deepline.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Column;
@@ -70,11 +69,11 @@ public final class EvaluationBench {
         Runtime.getRuntime().availableProcessors(), runs);
     try {
       for (int run = 1; run <= runs; run++) {
-        Timer timer = new Timer();
+        BenchTimer timer = new BenchTimer();
         Row scan = predictions.agg(functions.sum("probability"), functions.sum("label")).head();
         double[] floor = timer.seconds();
 
-        timer = new Timer();
+        timer = new BenchTimer();
         BinaryClassificationMetrics mllib = new BinaryClassificationMetrics(predictions
             .select("probability", "label").javaRDD()
             .map(r -> new Tuple2<Object, Object>(r.getDouble(0), r.getDouble(1))).rdd());
@@ -83,13 +82,13 @@ public final class EvaluationBench {
         mllib.unpersist();
         double[] reference = timer.seconds();
 
-        timer = new Timer();
+        timer = new BenchTimer();
         BinaryMetrics.Summary exact = BinaryMetrics.summarize(predictions, "probability", "label",
             BinaryMetrics.options().threshold("chosen", 0.5)
                 .calibration(CALIBRATION_BINS, BinaryMetrics.Binning.EQUAL_WIDTH));
         double[] deepline = timer.seconds();
 
-        timer = new Timer();
+        timer = new BenchTimer();
         BinaryMetrics.Summary withIntervals = BinaryMetrics.summarize(predictions, "probability",
             "label", BinaryMetrics.options().threshold("chosen", 0.5)
                 .calibration(CALIBRATION_BINS, BinaryMetrics.Binning.EQUAL_WIDTH)
@@ -113,23 +112,6 @@ public final class EvaluationBench {
     } finally {
       predictions.unpersist();
       spark.stop();
-    }
-  }
-
-  /** Wall time and CPU time of this JVM (every thread: Spark's tasks, GC, the JIT). */
-  private static final class Timer {
-    private static final double NANOS_PER_SECOND = 1e9;
-    private final long wallStart = System.nanoTime();
-    private final long cpuStart = cpuNanos();
-
-    double[] seconds() {
-      return new double[] {(System.nanoTime() - wallStart) / NANOS_PER_SECOND,
-          (cpuNanos() - cpuStart) / NANOS_PER_SECOND};
-    }
-
-    private static long cpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean)
-          ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
   }
 }

@@ -1,16 +1,11 @@
 package org.deepline.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -76,12 +71,12 @@ public final class FeatureStoreBench {
     SparkSession spark = DeeplineSparkDefaults.builder("deepline-featurestore-bench", "local[2]")
         .config("spark.ui.enabled", false).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    Path scratch = scratch();
+    Path scratch = BenchScratch.create("deepline-featurestore-bench");
     try {
       Dataset<Row> flights = spark.read().parquet(source);
       flights.createOrReplaceTempView("flights");
       String featurePath = scratch.resolve("airport_daily").toString();
-      Timer timer = new Timer();
+      BenchTimer timer = new BenchTimer();
       spark.sql(FEATURES_SQL).write().format("delta").save(featurePath);
       double[] materialise = timer.seconds();
       Dataset<Row> features = spark.read().format("delta").load(featurePath);
@@ -104,10 +99,10 @@ public final class FeatureStoreBench {
           count, kinds.toString().strip(), BLOW_UPS.stream().filter(plan::contains).toList());
 
       for (int run = 1; run <= runs; run++) {
-        timer = new Timer();
+        timer = new BenchTimer();
         equiJoin(flights, features).write().format("noop").mode("overwrite").save();
         double[] reference = timer.seconds();
-        timer = new Timer();
+        timer = new BenchTimer();
         pit(flights, features).write().format("noop").mode("overwrite").save();
         double[] joined = timer.seconds();
         System.out.printf(Locale.ROOT, "run %d: equi-join %.1f s wall, %.1f s cpu; PIT join %.1f s "
@@ -124,10 +119,10 @@ public final class FeatureStoreBench {
           functions.col("distance"), functions.lit(SAMPLE_SEED)), functions.lit(sampleModulus))
           .equalTo(0)).cache();
       long sampled = sample.count();
-      timer = new Timer();
+      timer = new BenchTimer();
       List<String> brute = sorted(bruteForce(sample, features));
       double[] bruteTime = timer.seconds();
-      timer = new Timer();
+      timer = new BenchTimer();
       List<String> pitSample = sorted(pit(sample, features));
       double[] pitTime = timer.seconds();
       long differing = 0;
@@ -140,7 +135,7 @@ public final class FeatureStoreBench {
           + "join %.1f s wall, %.1f s cpu; rows %,d vs %,d, %,d differ%n", sampled, bruteTime[0],
           bruteTime[1], pitTime[0], pitTime[1], brute.size(), pitSample.size(), differing);
     } finally {
-      delete(scratch);
+      BenchScratch.delete(scratch);
       spark.stop();
     }
   }
@@ -185,38 +180,5 @@ public final class FeatureStoreBench {
     Row sums = joined.agg(functions.count("flights_prev_day"), functions.sum("flights_prev_day"),
         functions.round(functions.sum("mean_delay_prev_day"), 6)).head();
     return sums.toString();
-  }
-
-  /** Wall time and CPU time of this JVM (every thread) since the timer started. */
-  private static final class Timer {
-    private static final double NANOS_PER_SECOND = 1e9;
-    private final long wallStart = System.nanoTime();
-    private final long cpuStart = cpuNanos();
-
-    double[] seconds() {
-      return new double[] {(System.nanoTime() - wallStart) / NANOS_PER_SECOND,
-          (cpuNanos() - cpuStart) / NANOS_PER_SECOND};
-    }
-
-    private static long cpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-  }
-
-  private static Path scratch() {
-    try {
-      return Files.createTempDirectory("deepline-featurestore-bench");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,14 +1,9 @@
 package org.deepline.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -76,20 +71,20 @@ public final class IngestBench {
     }
     String format = referenceFormat == null ? config.source().format() : referenceFormat;
     String source = config.source().path();
-    Path scratch = scratch();
+    Path scratch = BenchScratch.create("deepline-bench");
     try {
       long rows = spark.read().format(format).load(source).count();
       System.out.printf(Locale.ROOT, "source %s (%s): %,d rows; %d cores; runs %d%n", source, format,
           rows, Runtime.getRuntime().availableProcessors(), runs);
       for (int run = 1; run <= runs; run++) {
-        Timer timer = new Timer();
+        BenchTimer timer = new BenchTimer();
         spark.read().format(format).load(source).write().format("delta")
             .save(scratch.resolve("raw-" + run).toString());
         double[] raw = timer.seconds();
 
         RunContext context = new RunContext(RunContext.newRunId(), null, "ingest", RUN_DATE, config,
             Warehouse.at(scratch.resolve("warehouse-" + run).toString()), spark);
-        timer = new Timer();
+        timer = new BenchTimer();
         StageResult result = new IngestJob().run(context);
         double[] ingest = timer.seconds();
 
@@ -100,42 +95,8 @@ public final class IngestBench {
             result.metric("rows_quarantined"), ingest[0] / raw[0], ingest[1] / raw[1]);
       }
     } finally {
-      delete(scratch);
+      BenchScratch.delete(scratch);
       spark.stop();
-    }
-  }
-
-  /** Wall time and CPU time of this JVM (every thread: Spark's tasks, GC, the JIT) since it started. */
-  private static final class Timer {
-    private static final double NANOS_PER_SECOND = 1e9;
-    private final long wallStart = System.nanoTime();
-    private final long cpuStart = cpuNanos();
-
-    /** {wall seconds, CPU seconds} since the timer started. */
-    double[] seconds() {
-      return new double[] {(System.nanoTime() - wallStart) / NANOS_PER_SECOND,
-          (cpuNanos() - cpuStart) / NANOS_PER_SECOND};
-    }
-
-    private static long cpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-  }
-
-  private static Path scratch() {
-    try {
-      return Files.createTempDirectory("deepline-bench");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,6 +1,5 @@
 package org.deepline.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -165,11 +164,11 @@ public final class SamplingBench {
   private static Measure measure(AtomicInteger jobs, Supplier<Dataset<Row>> contender) {
     int before = jobs.get();
     long wallStart = System.nanoTime();
-    long cpuStart = cpuNanos();
+    long cpuStart = BenchTimer.cpuNanos();
     Dataset<Row> sample = contender.get();
     sample.write().format("noop").mode("overwrite").save();
     double wall = (System.nanoTime() - wallStart) / 1e9;
-    double cpu = (cpuNanos() - cpuStart) / 1e9;
+    double cpu = (BenchTimer.cpuNanos() - cpuStart) / 1e9;
     // Listener events arrive asynchronously: wait for the bus before counting (Spark-internal,
     // public in the bytecode).
     try {
@@ -181,10 +180,5 @@ public final class SamplingBench {
     long rows = sample.count();
     sample.unpersist();
     return new Measure(used, wall, cpu, rows);
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }

@@ -1,8 +1,5 @@
 package org.deepline.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -142,13 +138,13 @@ public final class ScoringBench {
         .config("spark.ui.enabled", false)
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    Path scratch = scratch();
+    Path scratch = BenchScratch.create("deepline-scoring-bench");
     try {
       new ScoringBench.Run(spark, scratch, ConfigLoader.load(Path.of(conf),
           List.of("ingest.max_quarantine_fraction=1.0"))).execute(runs, batches, sample, floorRows,
           udfRows, compression);
     } finally {
-      delete(scratch);
+      BenchScratch.delete(scratch);
       spark.stop();
     }
   }
@@ -535,21 +531,5 @@ public final class ScoringBench {
   private static Result best(List<Result> results, String contender) {
     return results.stream().filter(r -> r.contender().startsWith(contender))
         .max(Comparator.comparingDouble(Result::rowsPerSecond)).orElse(null);
-  }
-
-  private static Path scratch() {
-    try {
-      return Files.createTempDirectory("deepline-scoring-bench");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
