@@ -102,7 +102,13 @@ class SplitFoldsTest {
     assertEquals(Arrays.asList("excluded", null), byId.get("no-time"));
     assertEquals("train", byId.get("both-sides-1").get(0));
     assertEquals("test", byId.get("both-sides-2").get(0));
-    assertEquals(67, splits.count());
+    // 60 noons and 10 awkward records, none lost, none doubled: train 31 noons to 31 January and
+    // five records before the cut (the repeated id twice), validation 14 noons and the one at the
+    // cut, test 15 noons and three records from 15 February on, excluded the one without a time.
+    Map<String, Long> rowsBySplit = new TreeMap<>();
+    splits.groupBy("_split").count().collectAsList()
+        .forEach(r -> rowsBySplit.put(r.getString(0), r.getLong(1)));
+    assertEquals(Map.of("train", 36L, "validation", 15L, "test", 18L, "excluded", 1L), rowsBySplit);
 
     // The Spark column applies TimeCutoffs.splitOf to every record.
     ZoneId zone = ZoneId.of(SparkTestSession.get().conf().get("spark.sql.session.timeZone"));
@@ -126,8 +132,8 @@ class SplitFoldsTest {
     assertEquals(Timestamp.valueOf("2026-02-15 00:00:00"), bounds.get(1));
     assertEquals(Timestamp.valueOf("2026-01-31 23:59:59"), bounds.get(2));
 
-    // Rolling origin: the 34 training records (31 noons, four more, a repeat) in three blocks
-    // that follow time; every other split has no fold.
+    // Rolling origin: the 36 training rows (31 noons, five awkward ones, the repeated id twice) in
+    // three blocks that follow time; every other split has no fold.
     Map<Integer, List<Long>> timesByFold = new TreeMap<>();
     for (Row r : silver().join(splits, "_record_id").where("_split = 'train'").collectAsList()) {
       timesByFold.computeIfAbsent(r.getInt(r.fieldIndex("_fold")), k -> new ArrayList<>())
