@@ -1,5 +1,6 @@
 package org.deepline.sampling;
 
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import org.deepline.core.ConfigErrors;
@@ -20,9 +21,15 @@ import org.deepline.etl.ColumnSpec;
  * @param gapDays    a time split leaves out the records within this many days after each cut, so
  *                   features that look back in time cannot straddle it
  * @param groupColumn the entity key of a group split
+ * @param validationStart a time split's explicit first validation time (ISO date or timestamp,
+ *                   {@code 2026-05-01}); with {@code testStart} it replaces the quantile cut
+ * @param testStart  a time split's explicit first test time
+ * @param folds      number of folds the training rows are assigned to ({@code _fold} column); none
+ *                   when null
  */
 public record SplitConfig(Long seed, Double train, Double validation, Double test, Boolean stratify,
-    String method, String timeColumn, Integer gapDays, String groupColumn) {
+    String method, String timeColumn, Integer gapDays, String groupColumn, String validationStart,
+    String testStart, Integer folds) {
   public static final long DEFAULT_SEED = 42;
   public static final String RANDOM = "random";
   public static final String TIME = "time";
@@ -31,6 +38,10 @@ public record SplitConfig(Long seed, Double train, Double validation, Double tes
   /** A gap longer than this is a unit mistake (hours or seconds), not a gap. */
   public static final int MAX_GAP_DAYS = 3660;
   private static final double SUM_TOLERANCE = 1e-9;
+  /** Fewer than two folds is no cross-validation. */
+  public static final int MIN_FOLDS = 2;
+  /** More folds than this is a misplaced row count; the fold expression grows with every fold. */
+  public static final int MAX_FOLDS = 100;
 
   public SplitConfig {
     seed = seed == null ? DEFAULT_SEED : seed;
@@ -43,7 +54,12 @@ public record SplitConfig(Long seed, Double train, Double validation, Double tes
   }
 
   public static SplitConfig defaults() {
-    return new SplitConfig(null, null, null, null, null, null, null, null, null);
+    return new SplitConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** Whether a time split cuts at {@code validation_start} and {@code test_start}, not quantiles. */
+  public boolean hasCutoffs() {
+    return validationStart != null || testStart != null;
   }
 
   public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns) {
@@ -67,14 +83,49 @@ public record SplitConfig(Long seed, Double train, Double validation, Double tes
       }
       errors.require(gapDays >= 0 && gapDays <= MAX_GAP_DAYS, "gap_days",
           "must be in [0, " + MAX_GAP_DAYS + "], got " + gapDays);
+      validateCutoffs(errors);
     } else {
       errors.require(timeColumn == null, "time_column", "only used with method: time");
       errors.require(gapDays == 0, "gap_days", "only used with method: time");
+      errors.require(validationStart == null, "validation_start", "only used with method: time");
+      errors.require(testStart == null, "test_start", "only used with method: time");
     }
+    errors.require(folds == null || (folds >= MIN_FOLDS && folds <= MAX_FOLDS), "folds",
+        "must be in [" + MIN_FOLDS + ", " + MAX_FOLDS + "], got " + folds);
     if (GROUP.equals(method)) {
       errors.requireColumn(groupColumn, columns, "group_column");
     } else {
       errors.require(groupColumn == null, "group_column", "only used with method: group");
+    }
+  }
+
+  /** Both cutoffs or neither; each parses; validation starts before test, with room for the gap. */
+  private void validateCutoffs(ConfigErrors errors) {
+    if (!hasCutoffs()) {
+      return;
+    }
+    errors.require(validationStart != null, "validation_start", "is required with test_start");
+    errors.require(testStart != null, "test_start", "is required with validation_start");
+    LocalDateTime validation = parseCutoff(errors, validationStart, "validation_start");
+    LocalDateTime test = parseCutoff(errors, testStart, "test_start");
+    if (validation != null && test != null
+        && !validation.plusDays(gapDays == null ? 0 : gapDays).isBefore(test)) {
+      String after = gapDays > 0 ? " plus gap_days (" + validationStart + " + " + gapDays + " days)"
+          : " (" + validationStart + ")";
+      errors.add("test_start", "must be later than validation_start" + after + ", got " + testStart);
+    }
+  }
+
+  private static LocalDateTime parseCutoff(ConfigErrors errors, String value,
+      String field) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return TimeCutoffs.parse(value);
+    } catch (IllegalArgumentException e) {
+      errors.add(field, e.getMessage());
+      return null;
     }
   }
 }

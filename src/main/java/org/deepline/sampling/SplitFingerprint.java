@@ -1,5 +1,6 @@
 package org.deepline.sampling;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -16,8 +17,18 @@ public final class SplitFingerprint {
   /** Fingerprint of the records of {@code rows} whose split is {@code split}; 0 for none. */
   public static long of(Dataset<Row> rows, String split) {
     Row result = rows.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split))
-        .agg(functions.bit_xor(functions.xxhash64(functions.col(RecordIds.RECORD_ID))))
+        .agg(functions.bit_xor(recordHash()))
         .head();
     return result.isNullAt(0) ? 0L : result.getLong(0);
+  }
+
+  /** The per-record hash the fingerprint XORs; aggregate it with {@code bit_xor}. */
+  public static Column recordHash() {
+    return functions.xxhash64(functions.col(RecordIds.RECORD_ID));
+  }
+
+  /** A fingerprint as the run record shows it: 16 hex digits. */
+  public static String format(long fingerprint) {
+    return String.format("%016x", fingerprint);
   }
 }

@@ -1,6 +1,9 @@
 package org.deepline.sampling;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,9 +22,27 @@ import org.deepline.etl.RecordIds;
 
 /**
  * Split: stores which split every silver record of the run date belongs to, in the splits table
- * ({@code _record_id, split, label}). Later stages join on it instead of re-deriving the split.
+ * ({@code _record_id, label, _split, _fold}). Later stages join on it instead of re-deriving the
+ * split. {@code _fold} is the training records' fold with {@code split.folds}, else null; tables
+ * written before it existed gain it as null for their older dates.
+ *
+ * <p>The run record gets {@code rows_<split>}, {@code positive_rate_<split>},
+ * {@code rows_train_fold_<j>} with folds, and the artifact {@value #FINGERPRINT_ARTIFACT}
+ * ({@code split=<16 hex digits>} per split, by split name), all from one pass over the written
+ * slice.
  */
 public final class SplitJob implements Stage {
+  /** The run record's artifact naming each split's {@link SplitFingerprint}. */
+  public static final String FINGERPRINT_ARTIFACT = "split_fingerprint";
+
+  /** A split's rows, labelled rows, positives and fingerprint, summed over its folds. */
+  private record SplitSummary(long rows, double positives, long labelled, long fingerprint) {
+    SplitSummary plus(SplitSummary other) {
+      return new SplitSummary(rows + other.rows, positives + other.positives,
+          labelled + other.labelled, fingerprint ^ other.fingerprint);
+    }
+  }
+
   @Override
   public String command() {
     return "split";
@@ -37,22 +58,36 @@ public final class SplitJob implements Stage {
     SparkSession spark = context.spark();
     RunContext.Input silver = context.input(Table.SILVER);
     LabelConfig label = context.section(LabelConfig.class);
-    Dataset<Row> splits = split(silver.rows(), label, context.section(SplitConfig.class));
+    SplitConfig config = context.section(SplitConfig.class);
+    Dataset<Row> splits = split(silver.rows(), label, config);
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
         context.runDate());
 
     StageResult.Builder result = StageResult.builder().input(silver.ref()).output(splitsRef);
+    // One pass over the written slice: rows, labels and fingerprint per (split, fold).
     List<Row> summary = DeltaTables.slice(spark, splitsRef, context.runDate())
-        .groupBy(StratifiedSplitter.SPLIT)
-        .agg(functions.count(functions.lit(1)), functions.avg(LabelConfig.LABEL),
-            functions.count(functions.col(LabelConfig.LABEL)))
+        .groupBy(StratifiedSplitter.SPLIT, Folds.FOLD)
+        .agg(functions.count(functions.lit(1)),
+            functions.sum(functions.col(LabelConfig.LABEL).cast("double")),
+            functions.count(functions.col(LabelConfig.LABEL)),
+            functions.bit_xor(SplitFingerprint.recordHash()))
         .collectAsList();
-    long unlabelled = 0;
+    Map<String, SplitSummary> bySplit = new TreeMap<>();
+    Map<Integer, Long> trainFolds = new TreeMap<>();
     for (Row row : summary) {
-      result.metric("rows_" + row.getString(0), row.getLong(1));
-      result.metric("positive_rate_" + row.getString(0), row.isNullAt(2) ? Double.NaN
-          : row.getDouble(2));
-      unlabelled += row.getLong(1) - row.getLong(3);
+      bySplit.merge(row.getString(0), new SplitSummary(row.getLong(2), row.isNullAt(3) ? 0
+          : row.getDouble(3), row.getLong(4), row.getLong(5)), SplitSummary::plus);
+      if (!row.isNullAt(1)) {
+        trainFolds.put(row.getInt(1), row.getLong(2));
+      }
+    }
+    long unlabelled = 0;
+    for (Map.Entry<String, SplitSummary> split : bySplit.entrySet()) {
+      SplitSummary s = split.getValue();
+      result.metric("rows_" + split.getKey(), s.rows());
+      result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
+          : s.positives() / s.labelled());
+      unlabelled += s.rows() - s.labelled();
     }
     if (unlabelled > 0) {
       // Ingest quarantines rows without a label; silver written before that rule, or by hand, may not.
@@ -61,15 +96,37 @@ public final class SplitJob implements Stage {
     }
     for (String required : List.of(StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION,
         StratifiedSplitter.TEST)) {
-      if (summary.stream().noneMatch(r -> r.getString(0).equals(required))) {
+      if (!bySplit.containsKey(required)) {
         throw new DeeplineException("split: the " + required + " split of " + context.runDate()
             + " is empty; " + silver.ref().path() + " has too few rows for the configured fractions");
       }
     }
+    if (config.folds() != null) {
+      requireFolds(trainFolds, config, context.runDate());
+      trainFolds.forEach((fold, rows) -> result.metric("rows_train_fold_" + fold, rows));
+    }
+    // The split's identity in the run record: what SplitFingerprint gives for each split, the value
+    // the feature model records for the rows it was fitted on.
+    result.artifact(FINGERPRINT_ARTIFACT, bySplit.entrySet().stream()
+        .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
+        .collect(Collectors.joining(",")));
     return result.build();
   }
 
-  /** Membership rows: record id, split and the 0/1 label. */
+  /** Fails when a fold of the train split has no record; {@code rowsByFold}: train rows per fold. */
+  static void requireFolds(Map<Integer, Long> rowsByFold, SplitConfig config, String runDate) {
+    for (int fold = 0; fold < config.folds(); fold++) {
+      if (rowsByFold.getOrDefault(fold, 0L) == 0) {
+        throw new DeeplineException("split: fold " + fold + " of the " + config.folds()
+            + " folds of the train split of " + runDate + " is empty; use fewer split.folds"
+            + (SplitConfig.TIME.equals(config.method()) ? " (rolling-origin blocks are cut at "
+            + "quantiles of the training times, and many records at one time leave a block "
+            + "empty)" : ""));
+      }
+    }
+  }
+
+  /** Membership rows: record id, 0/1 label, split and fold. */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
     Column id = functions.col(RecordIds.RECORD_ID);
     Column binary = label.binaryOn(silver).as(LabelConfig.LABEL);
@@ -77,13 +134,14 @@ public final class SplitJob implements Stage {
       case SplitConfig.TIME -> TimeSplitter.assign(
               silver.select(id, binary, Columns.col(config.timeColumn())), config.timeColumn(),
               config)
-          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT);
+          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
       case SplitConfig.GROUP -> GroupSplitter.assign(
               silver.select(id, binary, Columns.col(config.groupColumn())), config.groupColumn(),
               config)
-          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT);
+          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
       default -> StratifiedSplitter.assign(silver.select(id, binary), RecordIds.RECORD_ID,
-          functions.col(LabelConfig.LABEL), config);
+          functions.col(LabelConfig.LABEL), config)
+          .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
     };
   }
 }

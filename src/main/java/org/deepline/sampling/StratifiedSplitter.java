@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,6 +29,11 @@ import org.deepline.core.DeeplineException;
  *
  * <p>Unstratified: the hash mapped to [0, 1) is cut at the fractions, and a record keeps its split
  * however many records arrive.
+ *
+ * <p>Folds ({@code split.folds}, column {@value Folds#FOLD}): stratified, each stratum's training
+ * records in the same (hash, id) order are cut into k runs whose sizes differ by at most one, their
+ * starts located by the same two jobs as the split's cuts; unstratified, by the hash position
+ * ({@link Folds#ofPosition}).
  */
 public final class StratifiedSplitter {
   /** The split column; underscored so that it cannot clash with a source column. */
@@ -53,31 +59,70 @@ public final class StratifiedSplitter {
 
   private StratifiedSplitter() {}
 
+  /**
+   * {@code rows} with a {@value #SPLIT} column and a {@value Folds#FOLD} column (null unless
+   * {@code config.folds()} is set, then the training records' fold).
+   *
+   * <pre>{@code
+   * Dataset<Row> split = StratifiedSplitter.assign(rows, "_record_id", functions.col("label"),
+   *     SplitConfig.defaults());
+   * }</pre>
+   */
   public static Dataset<Row> assign(Dataset<Row> rows, String idColumn, Column stratum,
       SplitConfig config) {
     Column hash = functions.xxhash64(functions.col(idColumn), functions.lit(config.seed()));
     double trainEnd = config.train();
     double validationEnd = config.train() + config.validation();
+    Integer folds = config.folds();
     if (!config.stratify()) {
       Column position = functions.pmod(hash, functions.lit(HASH_SLOTS)).divide((double) HASH_SLOTS);
-      return rows.withColumn(SPLIT, functions.when(position.lt(trainEnd), TRAIN)
+      Column isTrain = position.lt(trainEnd);
+      return rows.withColumn(SPLIT, functions.when(isTrain, TRAIN)
           .when(position.lt(validationEnd), VALIDATION)
-          .otherwise(TEST));
+          .otherwise(TEST))
+          .withColumn(Folds.FOLD, folds == null ? Folds.none()
+              : functions.when(isTrain, Folds.ofPositionColumn(position, trainEnd, folds)));
     }
     Dataset<Row> keyed = rows.select(stratum.as(STRATUM), hash.as(HASH),
         functions.col(idColumn).as(ID));
-    Map<Object, Cuts> cuts = cutPoints(keyed, trainEnd, validationEnd);
+    // Per stratum of n records: the train cut, the validation cut, then the start of folds 1..k-1
+    // among the train records (the first ranks in (hash, id) order).
+    Map<Object, Cut[]> cuts = cutPoints(keyed, n -> {
+      long trainRecords = recordsBefore(n, trainEnd);
+      long[] ranks = new long[2 + (folds == null ? 0 : folds - 1)];
+      ranks[0] = trainRecords;
+      ranks[1] = recordsBefore(n, validationEnd);
+      if (folds != null) {
+        long[] starts = Folds.starts(trainRecords, folds);
+        System.arraycopy(starts, 1, ranks, 2, folds - 1);
+      }
+      return ranks;
+    });
     Column id = functions.col(idColumn);
     Column split = null;
-    for (Map.Entry<Object, Cuts> entry : cuts.entrySet()) {
-      Cuts c = entry.getValue();
-      Column within = functions.when(c.train().covers(hash, id), TRAIN)
-          .when(c.validation().covers(hash, id), VALIDATION)
+    Column fold = null;
+    for (Map.Entry<Object, Cut[]> entry : cuts.entrySet()) {
+      Cut[] c = entry.getValue();
+      Column within = functions.when(c[0].covers(hash, id), TRAIN)
+          .when(c[1].covers(hash, id), VALIDATION)
           .otherwise(TEST);
       Column inStratum = stratum.eqNullSafe(functions.lit(entry.getKey()));
       split = split == null ? functions.when(inStratum, within) : split.when(inStratum, within);
+      if (folds != null) {
+        // The first fold start that does not cover a record names its fold; train records only.
+        Column foldWithin = null;
+        for (int j = 1; j < folds; j++) {
+          Column before = c[1 + j].covers(hash, id);
+          foldWithin = foldWithin == null ? functions.when(before, j - 1)
+              : foldWithin.when(before, j - 1);
+        }
+        foldWithin = foldWithin.otherwise(folds - 1);
+        Column inTrain = inStratum.and(c[0].covers(hash, id));
+        fold = fold == null ? functions.when(inTrain, foldWithin) : fold.when(inTrain, foldWithin);
+      }
     }
-    return rows.withColumn(SPLIT, split == null ? functions.lit(TEST) : split);
+    return rows.withColumn(SPLIT, split == null ? functions.lit(TEST) : split)
+        .withColumn(Folds.FOLD, fold == null ? Folds.none() : fold);
   }
 
   /**
@@ -94,9 +139,6 @@ public final class StratifiedSplitter {
     }
     return k;
   }
-
-  /** A stratum's two cut points: the last train record and the last validation record. */
-  private record Cuts(Cut train, Cut validation) {}
 
   /**
    * The first {@code k} records of a stratum in (hash, id) order: none, all, or those up to and
@@ -117,8 +159,12 @@ public final class StratifiedSplitter {
   /** A cut inside a bucket: the {@code rank}-th record (1-based) of that bucket of the stratum. */
   private record Boundary(Object stratum, long bucket, long rank) {}
 
-  private static Map<Object, Cuts> cutPoints(Dataset<Row> keyed, double trainEnd,
-      double validationEnd) {
+  /**
+   * Per stratum, one {@link Cut} per rank {@code ranksOf(n)} returns for its {@code n} records: two
+   * jobs in all, whatever the number of ranks (a histogram, then one read of the boundary buckets).
+   */
+  private static Map<Object, Cut[]> cutPoints(Dataset<Row> keyed,
+      LongFunction<long[]> ranksOf) {
     Column bucket = functions.shiftright(functions.col(HASH), Long.SIZE - BUCKET_BITS);
     Map<Object, TreeMap<Long, Long>> histograms = new LinkedHashMap<>();
     for (Row row : keyed.groupBy(functions.col(STRATUM), bucket.as(BUCKET)).count().collectAsList()) {
@@ -128,26 +174,32 @@ public final class StratifiedSplitter {
       throw new DeeplineException("split: " + histograms.size() + " strata; stratify on a label "
           + "with at most " + MAX_STRATA + " values");
     }
+    Map<Object, long[]> ranks = new LinkedHashMap<>();
     Map<Object, Boundary[]> boundaries = new LinkedHashMap<>();
     List<Boundary> needed = new ArrayList<>();
     histograms.forEach((stratum, histogram) -> {
       long n = histogram.values().stream().mapToLong(Long::longValue).sum();
-      Boundary[] pair = {boundary(stratum, histogram, recordsBefore(n, trainEnd), n),
-          boundary(stratum, histogram, recordsBefore(n, validationEnd), n)};
-      boundaries.put(stratum, pair);
-      for (Boundary b : pair) {
-        if (b != null) {
-          needed.add(b);
+      long[] wanted = ranksOf.apply(n);
+      Boundary[] found = new Boundary[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        found[i] = boundary(stratum, histogram, wanted[i], n);
+        if (found[i] != null) {
+          needed.add(found[i]);
         }
       }
+      ranks.put(stratum, wanted);
+      boundaries.put(stratum, found);
     });
     Map<Boundary, Cut> located = locate(keyed, bucket, needed);
-    Map<Object, Cuts> cuts = new LinkedHashMap<>();
+    Map<Object, Cut[]> cuts = new LinkedHashMap<>();
     histograms.forEach((stratum, histogram) -> {
-      long n = histogram.values().stream().mapToLong(Long::longValue).sum();
-      Boundary[] pair = boundaries.get(stratum);
-      cuts.put(stratum, new Cuts(cut(pair[0], recordsBefore(n, trainEnd), located),
-          cut(pair[1], recordsBefore(n, validationEnd), located)));
+      long[] wanted = ranks.get(stratum);
+      Boundary[] found = boundaries.get(stratum);
+      Cut[] stratumCuts = new Cut[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        stratumCuts[i] = cut(found[i], wanted[i], located);
+      }
+      cuts.put(stratum, stratumCuts);
     });
     return cuts;
   }

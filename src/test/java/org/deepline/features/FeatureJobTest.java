@@ -19,6 +19,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
+import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.SplitJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -33,7 +34,7 @@ class FeatureJobTest {
   void modelIsFittedOnTheTrainingSplitOnlyAndAppliedToEverySplit(@TempDir Path dir) {
     RunContext context = ToyData.context(dir, 400, false);
     new IngestJob().run(context);
-    new SplitJob().run(context);
+    StageResult split = new SplitJob().run(context);
 
     StageResult result = new FeatureJob().run(context);
 
@@ -49,6 +50,10 @@ class FeatureJobTest {
     assertNotEquals(allMean, model.numeric().get(0).mean());
     assertEquals(labelled.where("_split = 'train'").count(), model.fittedOn().rows());
     assertEquals("train", model.fittedOn().split());
+    // The split's run record names the fingerprint the feature model was fitted on.
+    assertTrue(split.artifacts().get(SplitJob.FINGERPRINT_ARTIFACT).contains(
+        "train=" + SplitFingerprint.format(model.fittedOn().fingerprint())),
+        split.artifacts().toString());
 
     Dataset<Row> features = DeltaTables.read(spark, context.table(Table.FEATURES));
     assertEquals(400, features.count());

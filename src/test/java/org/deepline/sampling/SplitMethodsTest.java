@@ -43,7 +43,8 @@ class SplitMethodsTest {
   }
 
   private static SplitConfig time(int gapDays) {
-    return new SplitConfig(null, 0.7, 0.15, 0.15, null, "time", "day", gapDays, null);
+    return new SplitConfig(null, 0.7, 0.15, 0.15, null, "time", "day", gapDays, null, null, null,
+        null);
   }
 
   /** The days (0-based) of each split. */
@@ -90,7 +91,7 @@ class SplitMethodsTest {
   @Test
   void aGroupSplitNeverPutsOneCustomerInTwoSplits() {
     SplitConfig byCustomer = new SplitConfig(7L, 0.6, 0.2, 0.2, null, "group", null, null,
-        "customer");
+        "customer", null, null, null);
     Dataset<Row> splits = SplitJob.split(silver(300), LABEL, byCustomer);
     Map<String, String> splitOfCustomer = new HashMap<>();
     Map<String, String> customerOfRecord = new HashMap<>();
@@ -116,11 +117,13 @@ class SplitMethodsTest {
         "day", new ColumnSpec("day", "date", null, null, null, null, null),
         "customer", new ColumnSpec("customer", "string", null, null, null, null, null));
     ConfigErrors errors = new ConfigErrors().at("split");
-    new SplitConfig(null, null, null, null, true, "time", "customer", -1, "customer")
+    new SplitConfig(null, null, null, null, true, "time", "customer", -1, "customer", null, null,
+        null)
         .validate(errors, columns);
-    new SplitConfig(null, null, null, null, null, "random", "day", null, null)
+    new SplitConfig(null, null, null, null, null, "random", "day", null, null, null, null, null)
         .validate(errors, columns);
-    new SplitConfig(null, null, null, null, null, "chronological", null, null, null)
+    new SplitConfig(null, null, null, null, null, "chronological", null, null, null, null, null,
+        null)
         .validate(errors, columns);
     assertEquals(List.of(
         "split.stratify: only random splits are stratified; a time split keeps the class ratio "

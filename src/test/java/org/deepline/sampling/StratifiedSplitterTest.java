@@ -54,7 +54,7 @@ class StratifiedSplitterTest {
       double train = 0.5 + 0.3 * random.nextDouble();
       double validation = (1 - train) / 2;
       SplitConfig config = new SplitConfig((long) random.nextInt(), train, validation,
-          1 - train - validation, true, null, null, null, null);
+          1 - train - validation, true, null, null, null, null, null, null, null);
       Dataset<Row> split = StratifiedSplitter.assign(records(rows, positiveRate, random), "id",
           functions.col("label"), config);
 
@@ -98,7 +98,7 @@ class StratifiedSplitterTest {
       double train = 0.05 + 0.9 * random.nextDouble();
       double validation = (1 - train) * random.nextDouble();
       SplitConfig config = new SplitConfig((long) random.nextInt(), train, validation,
-          1 - train - validation, true, null, null, null, null);
+          1 - train - validation, true, null, null, null, null, null, null, null);
       Dataset<Row> data = records(rows, random.nextDouble(), random);
       assertEquals(ranked(data, config), assignment(StratifiedSplitter.assign(data, "id",
           functions.col("label"), config)), "case " + c + ": " + rows + " rows");
@@ -136,9 +136,9 @@ class StratifiedSplitterTest {
   void anotherSeedGivesAnotherSplit() {
     Dataset<Row> data = records(500, 0.3, new Random(3));
     Map<String, String> a = assignment(StratifiedSplitter.assign(data, "id", functions.col("label"),
-        new SplitConfig(1L, null, null, null, true, null, null, null, null)));
+        new SplitConfig(1L, null, null, null, true, null, null, null, null, null, null, null)));
     Map<String, String> b = assignment(StratifiedSplitter.assign(data, "id", functions.col("label"),
-        new SplitConfig(2L, null, null, null, true, null, null, null, null)));
+        new SplitConfig(2L, null, null, null, true, null, null, null, null, null, null, null)));
     assertNotEquals(a, b);
     assertEquals(a.keySet(), b.keySet());
   }
@@ -148,7 +148,8 @@ class StratifiedSplitterTest {
     Random random = new Random(4);
     Dataset<Row> first = records(2000, 0.3, random);
     Dataset<Row> more = first.union(records(500, 0.3, random));
-    SplitConfig config = new SplitConfig(9L, null, null, null, false, null, null, null, null);
+    SplitConfig config = new SplitConfig(9L, null, null, null, false, null, null, null, null, null,
+        null, null);
     Map<String, String> before = assignment(StratifiedSplitter.assign(first, "id",
         functions.col("label"), config));
     Map<String, String> after = assignment(StratifiedSplitter.assign(more, "id",
