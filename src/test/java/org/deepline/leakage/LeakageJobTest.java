@@ -172,7 +172,8 @@ class LeakageJobTest {
     DeltaTables.append(copies, context.table(Table.SILVER));
     DeltaTables.append(copies.select(functions.col(RecordIds.RECORD_ID),
         functions.lit(1.0).as("_label"), functions.lit("train").as("_split"),
-        functions.col("run_date")).select(splits.columns()[0],
+        functions.lit(null).cast("int").as("_fold"), functions.col("run_date"))
+        .select(splits.columns()[0],
         java.util.Arrays.copyOfRange(splits.columns(), 1, splits.columns().length)),
         context.table(Table.SPLITS));
     new FeatureJob().run(context);
