@@ -191,7 +191,8 @@ public final class TrainJob implements Stage {
       return train;
     }
     long started = System.nanoTime();
-    Rebalancer.Outcome outcome = Rebalancer.apply(features, config.resample(), config.augment(), SlotLayout.of(featureModel), config.rebalanceSeed());
+    Rebalancer.Outcome outcome = Rebalancer.apply(features, config.resample(), config.augment(),
+        SlotLayout.of(featureModel), config.rebalanceSeed());
     Dataset<Row> rows = outcome.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       balance.putAll(BalanceReport.metrics(outcome.negativesBefore(), outcome.positivesBefore(),
