@@ -95,6 +95,11 @@ public final class FeatureFitter {
     for (FeatureModel.CategoricalFeature f : categorical) {
       if (f.hashed()) {
         LOG.info("features: {}: hashed into {} slots", f.name(), f.buckets());
+      } else if (f.targetEncoded() && f.cappedAt(config.maxCategories())) {
+        LOG.warn("features: {}: {} distinct training values, only the {} most frequent target "
+            + "encoded: {} values in {} training rows take the prior; hash the column or cross it "
+            + "instead", f.name(), f.distinctValues(), FeatureModel.TargetEncoding.MAX_VALUES,
+            f.foldedValues(), f.foldedRows());
       } else if (f.cappedAt(config.maxCategories())) {
         LOG.warn("features: {}: {} distinct training values, only the {} most frequent kept "
             + "(features.max_categories): {} values in {} training rows share the {} slot and "
@@ -368,8 +373,11 @@ public final class FeatureFitter {
     return features;
   }
 
-  /** A categorical column's token as {@link FeatureVectorizer#token} computes it. */
-  static Column token(String column) {
+  /**
+   * A categorical column's token as {@link FeatureVectorizer#token} computes it: its text, or the
+   * missing token for null and empty text. Fitting, target encoding and the leakage gate group by it.
+   */
+  public static Column token(String column) {
     return functions.coalesce(functions.nullif(Columns.col(column).cast("string"),
         functions.lit("")), functions.lit(FeatureModel.MISSING_TOKEN));
   }

@@ -12,6 +12,7 @@ import org.deepline.core.Columns;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureConfig;
+import org.deepline.features.FeatureFitter;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.quality.ConstraintResult;
@@ -98,11 +99,7 @@ public final class LeakageChecks {
     Column isValidation = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION);
     Column label = functions.col(LabelConfig.LABEL);
     List<Dataset<Row>> scored = new ArrayList<>();
-    Map<String, Column> ordered = new LinkedHashMap<>();
-    features.numeric().forEach(c -> ordered.put(c, Columns.col(c).cast("double")));
-    // A date or time scores by its instant: a label that follows the calendar shows up here.
-    features.datetime().forEach(d -> ordered.put(d.column(), functions.expr("unix_micros(cast("
-        + Columns.quote(d.column()) + " as timestamp))").cast("double")));
+    Map<String, Column> ordered = orderedValues(features);
     if (!ordered.isEmpty()) {
       Column[] pairs = ordered.entrySet().stream()
           .flatMap(e -> java.util.stream.Stream.of(
@@ -117,8 +114,7 @@ public final class LeakageChecks {
     if (!features.categorical().isEmpty()) {
       Column[] pairs = features.categorical().stream()
           .map(c -> functions.struct(functions.lit(c).as(FEATURE),
-              functions.coalesce(functions.nullif(Columns.col(c).cast("string"), functions.lit("")),
-                  functions.lit(FeatureModel.MISSING_TOKEN)).as("token")))
+              FeatureFitter.token(c).as("token")))
           .toArray(Column[]::new);
       Dataset<Row> tokens = labelled.select(functions.col(StratifiedSplitter.SPLIT),
               functions.explode(functions.array(pairs)).as("p"), label)
@@ -169,10 +165,7 @@ public final class LeakageChecks {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
     Column isValidation = functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.VALIDATION);
-    Map<String, Column> ordered = new LinkedHashMap<>();
-    features.numeric().forEach(c -> ordered.put(c, Columns.col(c).cast("double")));
-    features.datetime().forEach(d -> ordered.put(d.column(), functions.expr("unix_micros(cast("
-        + Columns.quote(d.column()) + " as timestamp))").cast("double")));
+    Map<String, Column> ordered = orderedValues(features);
     Map<String, Column> bins = new LinkedHashMap<>();
     if (!ordered.isEmpty()) {
       Column[] quantiles = ordered.values().stream()
@@ -196,9 +189,9 @@ public final class LeakageChecks {
       }
     }
     for (String c : features.categorical()) {
-      Column value = functions.nullif(Columns.col(c).cast("string"), functions.lit(""));
-      bins.put(c, functions.when(value.isNull(), MISSING_BIN).otherwise(
-          functions.pmod(functions.xxhash64(value), functions.lit(CATEGORY_BUCKETS)).cast("int")));
+      Column token = FeatureFitter.token(c);
+      bins.put(c, functions.when(token.equalTo(FeatureModel.MISSING_TOKEN), MISSING_BIN).otherwise(
+          functions.pmod(functions.xxhash64(token), functions.lit(CATEGORY_BUCKETS)).cast("int")));
     }
     Dataset<Row> validation = labelled.where(isValidation);
     Map<String, Double> single = informationByGroup(validation, bins);
@@ -276,6 +269,18 @@ public final class LeakageChecks {
         .count();
     return new ConstraintResult("time_order", timeColumn, Severity.ERROR, earlier, earlier == 0,
         "0 validation or test records earlier than the latest train record by " + timeColumn);
+  }
+
+  /**
+   * The numeric and date/time features as ordered values: a number as a double, a date or time by
+   * its instant (a label that follows the calendar shows up that way).
+   */
+  private static Map<String, Column> orderedValues(FeatureConfig features) {
+    Map<String, Column> ordered = new LinkedHashMap<>();
+    features.numeric().forEach(c -> ordered.put(c, Columns.col(c).cast("double")));
+    features.datetime().forEach(d -> ordered.put(d.column(), functions.expr("unix_micros(cast("
+        + Columns.quote(d.column()) + " as timestamp))").cast("double")));
+    return ordered;
   }
 
   /**
