@@ -64,11 +64,8 @@ public final class SamplingBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    SparkSession spark = SparkSession.builder()
-        .appName("deepline-bench")
-        .master("local[*]")
+    SparkSession spark = DeeplineSparkDefaults.builder("deepline-sampling-bench", "local[*]")
         .config("spark.ui.enabled", false)
-        .config("spark.sql.shuffle.partitions", 8)
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();

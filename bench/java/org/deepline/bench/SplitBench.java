@@ -38,7 +38,6 @@ import org.deepline.sampling.SplitJob;
  * June 2001), {@code --only NAME,...} (methods whose names start so).
  */
 public final class SplitBench {
-  private static final String DEFAULT_SILVER = "/tmp/deepline-splits-wh/flights/silver";
   private static final int DEFAULT_RUNS = 2;
   private static final int DEFAULT_FOLDS = 5;
   private static final long SEED = 42;
@@ -50,7 +49,7 @@ public final class SplitBench {
   private SplitBench() {}
 
   public static void main(String[] args) {
-    String silverPath = DEFAULT_SILVER;
+    String silverPath = null;
     int runs = DEFAULT_RUNS;
     int folds = DEFAULT_FOLDS;
     String validationStart = "2001-05-01";
@@ -66,6 +65,11 @@ public final class SplitBench {
         case "--only" -> only = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (silverPath == null) {
+      throw new IllegalArgumentException("--silver PATH is required: a silver table written by "
+          + "submit/deepline-submit ingest --conf conf/flights.json --warehouse <dir>, i.e. "
+          + "<dir>/flights/silver");
     }
     SparkSession spark = DeeplineSparkDefaults.builder("deepline-split-bench", "local[*]")
         .config("spark.ui.enabled", false)
