@@ -10,11 +10,12 @@ import org.deepline.features.FeatureModel;
  * Which slots of a feature vector are continuous numbers and which form discrete groups, for the
  * resampling and augmentation that make new training vectors ({@link Smote}, {@link Augmenter}).
  *
- * <p>Continuous slots (a scaled numeric input, a numeric date part) can be interpolated and noised.
- * A discrete group must stay a value one real row had: a one-hot group (a categorical input with its
- * other slot, a hashed cross, the bins of a binned input, a one-hot date part), a missing indicator
- * (a group of one slot) and the sine-cosine pair of a cyclical date part (a point between two angles
- * on the chord is on no angle). New vectors copy each group whole from one of their parents.
+ * <p>Continuous slots (a scaled numeric input, a numeric date part, a target-encoded categorical
+ * input, a numeric product) can be interpolated and noised. A discrete group must stay a value one
+ * real row had: a one-hot group (a categorical input with its other slot, a hashed categorical input,
+ * a hashed cross, the bins of a binned input, a one-hot date part), a missing indicator (a group of
+ * one slot) and a sine-cosine pair (of a cyclical date part, or of a positional encoding: a point
+ * between two angles on the chord is on no angle). New vectors copy each group whole from one of their parents.
  *
  * <pre>{@code
  * SlotLayout layout = SlotLayout.of(featureModel);
@@ -65,9 +66,12 @@ public record SlotLayout(int width, int[] continuous, List<Group> groups) implem
       }
     }
     for (FeatureModel.CategoricalFeature f : model.categorical()) {
-      int slots = f.vocabulary().size() + 1;
-      groups.add(new Group(at, at + slots, true));
-      at += slots;
+      if (f.targetEncoded()) {
+        continuous.add(at);
+      } else {
+        groups.add(new Group(at, at + f.width(), true));
+      }
+      at += f.width();
     }
     for (FeatureModel.CrossFeature f : model.crosses()) {
       groups.add(new Group(at, at + f.buckets(), true));
@@ -85,6 +89,19 @@ public record SlotLayout(int width, int[] continuous, List<Group> groups) implem
       if (f.missingIndicator()) {
         groups.add(new Group(at, ++at, true));
       }
+    }
+    for (int i = 0; i < model.products().size(); i++) {
+      continuous.add(at++);
+    }
+    for (FeatureModel.PositionalFeature f : model.positional()) {
+      for (int pair = 0; pair < f.dimensions() / 2; pair++) {
+        groups.add(new Group(at, at + 2, false));
+        at += 2;
+      }
+    }
+    if (at != model.width()) {
+      throw new IllegalStateException("slot layout of " + at + " slots for a feature model of "
+          + model.width() + ": an input kind is missing from SlotLayout.of");
     }
     return new SlotLayout(at, continuous.stream().mapToInt(Integer::intValue).toArray(), groups);
   }
