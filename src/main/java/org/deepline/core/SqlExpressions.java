@@ -32,13 +32,22 @@ public final class SqlExpressions {
       parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
     } catch (Exception e) {
       // The parser's ParseException is a checked AnalysisException that Scala throws undeclared.
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new IllegalArgumentException(message.lines().map(String::strip)
-          .filter(line -> !line.isEmpty()).findFirst().orElse(message), e);
+      throw new IllegalArgumentException(firstMessageLine(e), e);
     }
     List<String> columns = new ArrayList<>();
     collect(parsed, Set.of(), columns);
     return columns;
+  }
+
+  /**
+   * The first non-blank line of a parser error: Spark's {@code ParseException} message starts with a
+   * line break and continues with the statement and a caret, which a one-line config error cannot
+   * show.
+   */
+  public static String firstMessageLine(Exception e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+        .orElse(message);
   }
 
   private static void collect(Expression node, Set<String> lambdaVariables, List<String> out) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.SqlExpressions;
 
 /**
  * One feature table of the feature store, as declared in {@code feature_store.tables[]}: where its rows
@@ -80,8 +81,7 @@ public record FeatureDefinition(String name, String owner, String description, S
         CatalystSqlParser$.MODULE$.parsePlan(sql("2000-01-01"));
       } catch (Exception e) {
         // ParseException, which Scala throws undeclared (a checked exception to Java).
-        errors.add("transform", "is not valid Spark SQL: " + e.getMessage().lines().findFirst()
-            .orElse(""));
+        errors.add("transform", "is not valid Spark SQL: " + SqlExpressions.firstMessageLine(e));
       }
     }
     if (entityKeys.isEmpty()) {

@@ -98,7 +98,7 @@ class FeatureStoreJobTest {
       assertEquals(2.0, first.metric("airport_daily.rows"));
       assertFalse(first.metrics().containsKey("airport_daily.online_entities"));
 
-      // A changed description is a new version (FeatureRegistryTest checks the versioning rules).
+      // A changed description is a new version (FeatureStoreConfigTest checks the versioning rules).
       FeatureStoreConfig v2 = new FeatureStoreConfig(
           List.of(airportDaily("an origin's flights and mean delay, day before", source)), online);
       StageResult second = run(warehouse, v2, "2001-01-03", redis);

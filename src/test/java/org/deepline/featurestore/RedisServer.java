@@ -64,9 +64,10 @@ final class RedisServer implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+          // The log goes with the directory: read it before closing.
+          String log = Files.readString(root.resolve("redis.log"));
           close();
-          throw new AssertionError("redis-server did not start on port " + port + ": "
-              + Files.readString(root.resolve("redis.log")), e);
+          throw new AssertionError("redis-server did not start on port " + port + ": " + log, e);
         }
         Thread.sleep(POLL_MILLIS);
       }
