@@ -126,13 +126,14 @@ public final class TrainJob implements Stage {
           resolved.averagingFrequency(), resolved.workers());
       Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
           checkpoints).run(networkConfig, restored);
+      long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
+      long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
       CollapseGuard.check(outcome.bestScores(), CollapseGuard.withResampling(weights,
-          balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue(),
-          balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue(),
-          balance.get(BalanceReport.PREFIX + "rows_after_negative").longValue(),
-          balance.get(BalanceReport.PREFIX + "rows_after_positive").longValue()),
+          negativesBefore, positivesBefore, train.negatives(), train.positives()),
           outcome.bestEpoch());
-      BaselineComparison baselines = compareWithBaselines(context, features, train.rows(),
+      // The ladder fits on the real training rows, whatever resampling did to the network's.
+      BaselineComparison baselines = compareWithBaselines(context, features,
+          negativesBefore + positivesBefore,
           outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       Map<String, Double> importance = PermutationImportance.of(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
@@ -198,6 +199,9 @@ public final class TrainJob implements Stage {
       balance.putAll(BalanceReport.metrics(outcome.negativesBefore(), outcome.positivesBefore(),
           BalanceReport.countByOrigin(rows)));
       balance.putAll(outcome.metrics());
+      // Counting filled the persisted rows: what the rebalancing cached on the way is not needed
+      // while the training chunks are built from them.
+      outcome.release();
       TrainingData train = TrainingData.cache(rows, config.workers(), config.seed(),
           StratifiedSplitter.TRAIN, featureModel.width());
       balance.put(BalanceReport.PREFIX + "seconds", (System.nanoTime() - started) / 1e9);
