@@ -29,9 +29,8 @@ import org.deepline.tracking.ModelRegistry;
  * the distinct vote combinations, on which the {@link LabelModel} (Dawid-Skene EM) runs on the
  * driver; the combinations' majority vote and posterior are joined back to the rows, and the date's
  * slice of {@code weak_labels} is replaced: {@code _record_id, votes, votes_cast, majority_label,
- * label_model_label, label_model_probability, confidence}. Silver is read twice (the count and the
- * write), each time in one pass; the votes between the two are kept (record id, a long and a double
- * per row). The run record gets the {@link LabelingMetrics}.
+ * label_model_label, label_model_probability, confidence}. Silver is scanned once; the votes (record id, a long and a double per
+ * row) are kept for the count and the write. The run record gets the {@link LabelingMetrics}.
  *
  * <p>{@code deepline label --uncertain N} does active learning instead: the N rows of the date's
  * predictions nearest the decision threshold of the model that scored them (or

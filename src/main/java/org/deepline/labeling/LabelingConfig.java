@@ -37,8 +37,8 @@ public record LabelingConfig(List<LabelingFunction> functions, String goldColumn
   public static final int MIN_FUNCTIONS = 2;
   /**
    * A vote combination is a bit mask of a long, and the label model runs on the driver over the
-   * distinct combinations: 20 functions allow a million of them, which EM still passes through in
-   * milliseconds.
+   * distinct combinations: 20 functions allow millions of them, each EM iteration a pass over them
+   * all (seconds at that size; a typical set of functions gives a few hundred combinations).
    */
   public static final int MAX_FUNCTIONS = 20;
   private static final List<String> BOOLEAN_TYPES = List.of("boolean", "int", "long", "double");
