@@ -39,6 +39,8 @@ import org.deepline.core.DeeplineException;
  * themselves are computed when the result is written.
  */
 public final class Samplers {
+  /** The most distinct values a stratum column may have: each becomes a metric and a driver row. */
+  static final int MAX_STRATA = 10_000;
   /** How many times a row was drawn (with replacement); the row appears once in the output. */
   public static final String MULTIPLICITY = "_multiplicity";
   /** target / proposal of a row drawn by importance sampling: the weight a loss gives it. */
@@ -104,9 +106,12 @@ public final class Samplers {
   public static Sample stratifiedFractions(Dataset<Row> rows, String idColumn, Column stratum,
       String strataName, Map<String, Double> fractions, long seed) {
     Map<String, Long> sizes = new LinkedHashMap<>();
-    for (Row row : rows.groupBy(stratumText(stratum)).count().collectAsList()) {
+    // One more than the limit is enough to know it is passed; a key column never reaches the driver.
+    for (Row row : rows.groupBy(stratumText(stratum)).count().limit(MAX_STRATA + 1)
+        .collectAsList()) {
       sizes.put(row.getString(0), row.getLong(1));
     }
+    requireFewStrata(sizes, strataName);
     requireStrata(sizes, fractions.keySet(), strataName, "fractions");
     Column fraction = null;
     for (Map.Entry<String, Double> entry : fractions.entrySet()) {
@@ -126,13 +131,16 @@ public final class Samplers {
    */
   public static Sample stratifiedCounts(Dataset<Row> rows, String idColumn, Column stratum,
       String strataName, Map<String, Long> counts, long seed) {
+    // Strata the config does not name are only counted: one histogram bucket each, not 2^14.
+    Column named = stratumText(stratum).isin(counts.keySet().toArray());
     Dataset<Row> keyed = rows.select(stratumText(stratum).as(SmallestKeys.STRATUM),
-        hash(idColumn, seed).as(SmallestKeys.KEY),
+        functions.when(named, hash(idColumn, seed)).otherwise(0L).as(SmallestKeys.KEY),
         Columns.col(idColumn).cast(DataTypes.StringType).as(SmallestKeys.ID));
     Map<String, SortedMap<Long, Long>> histograms = SmallestKeys.histograms(keyed,
         SmallestKeys.HASH_BUCKET_SHIFT);
     Map<String, Long> sizes = new LinkedHashMap<>();
     histograms.forEach((s, histogram) -> sizes.put(s, SmallestKeys.size(histogram)));
+    requireFewStrata(sizes, strataName);
     requireStrata(sizes, counts.keySet(), strataName, "counts");
     counts.forEach((s, count) -> {
       if (count > sizes.get(s)) {
@@ -145,6 +153,15 @@ public final class Samplers {
     Dataset<Row> kept = rows.where(SmallestKeys.keeps(cuts, stratumText(stratum),
         hash(idColumn, seed), Columns.col(idColumn).cast(DataTypes.StringType)));
     return new Sample(kept, strataMetrics(sizes));
+  }
+
+  /** A stratum column is a category; one with more values than this is a key, not a stratum. */
+  private static void requireFewStrata(Map<String, Long> sizes, String strataName) {
+    if (sizes.size() > MAX_STRATA) {
+      throw new DeeplineException("sample.strata_column: " + strataName + " has more than "
+          + MAX_STRATA + " distinct values; stratify on a category (or a bucketed column), not a "
+          + "key");
+    }
   }
 
   private static void requireStrata(Map<String, Long> sizes, Iterable<String> named,

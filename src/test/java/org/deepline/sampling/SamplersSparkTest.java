@@ -202,6 +202,16 @@ class SamplersSparkTest {
     assertTrue(positive.contains("sample.n = 250 is larger than the 240 rows of 300 with a "
         + "positive w"), positive);
 
+    Dataset<Row> keys = SparkTestSession.get().range(Samplers.MAX_STRATA + 1)
+        .select(functions.concat(functions.lit("r"), functions.col("id")).as(ID));
+    String key = assertThrows(DeeplineException.class, () -> Samplers.stratifiedFractions(keys,
+        ID, functions.col(ID), ID, Map.of("r1", 0.5), SEED)).getMessage();
+    assertTrue(key.contains("sample.strata_column: _record_id has more than 10000 distinct values"),
+        key);
+    String keyCounts = assertThrows(DeeplineException.class, () -> Samplers.stratifiedCounts(keys,
+        ID, functions.col(ID), ID, Map.of("r1", 1L), SEED)).getMessage();
+    assertTrue(keyCounts.contains("_record_id has more than 10000 distinct values"), keyCounts);
+
     rows.set(7, RowFactory.create("r7", "b", -1.0, 1.0));
     rows.set(8, RowFactory.create("r8", "c", null, 1.0));
     rows.set(9, RowFactory.create("r9", "a", Double.NaN, 0.0));
