@@ -94,8 +94,8 @@ public final class EvaluateJob implements Stage {
    */
   static ChosenThreshold chosenThreshold(RunContext context, ModelBundle bundle) {
     ScoringConfig scoring = context.section(ScoringConfig.class);
-    return new ChosenThreshold(ScoreJob.threshold(scoring, bundle),
-        ScoreJob.thresholdSource(scoring, bundle));
+    return new ChosenThreshold(ScoreJob.threshold(scoring, bundle.metadata()),
+        ScoreJob.thresholdSource(scoring, bundle.metadata()));
   }
 
   @Override

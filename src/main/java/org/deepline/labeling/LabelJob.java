@@ -122,8 +122,7 @@ public final class LabelJob implements Stage {
    * one the model chose at training ({@link ScoreJob#threshold}, from the model's metadata alone).
    */
   static double threshold(ScoringConfig scoring, ModelMetadata model) {
-    return scoring.explicitThreshold() != null ? scoring.explicitThreshold()
-        : model.decisionThreshold().value();
+    return ScoreJob.threshold(scoring, model);
   }
 
   private static StageResult uncertainRows(RunContext context, int rows) {
@@ -162,9 +161,7 @@ public final class LabelJob implements Stage {
     return StageResult.builder()
         .input(predictionsRef).input(silver.ref()).output(written)
         .artifact("model_version", model.modelVersion())
-        .artifact("threshold_source", scoring.explicitThreshold() != null
-            ? ScoreJob.THRESHOLD_FROM_CONFIG
-            : "model (" + metadata.decisionThreshold().rule() + ")")
+        .artifact("threshold_source", ScoreJob.thresholdSource(scoring, metadata))
         .metric("threshold", threshold)
         .metric("rows_to_label", summary.getLong(0))
         .metric("max_distance_to_threshold", summary.isNullAt(1) ? 0 : summary.getDouble(1))

@@ -14,6 +14,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.ModelMetadata;
 import org.deepline.tracking.ModelRegistry;
 
 /**
@@ -38,15 +39,15 @@ public final class ScoreJob implements Stage {
   static final List<String> STATS_COLUMNS = List.of(BatchScorer.PROBABILITY, PREDICTED_LABEL);
 
   /** The threshold rows are labelled at: {@code scoring.threshold} when set, else the model's own. */
-  public static double threshold(ScoringConfig config, ModelBundle bundle) {
+  public static double threshold(ScoringConfig config, ModelMetadata model) {
     return config.explicitThreshold() != null ? config.explicitThreshold()
-        : bundle.metadata().decisionThreshold().value();
+        : model.decisionThreshold().value();
   }
 
   /** Where {@link #threshold} came from, as the run record and the report say it. */
-  public static String thresholdSource(ScoringConfig config, ModelBundle bundle) {
+  public static String thresholdSource(ScoringConfig config, ModelMetadata model) {
     return config.explicitThreshold() != null ? THRESHOLD_FROM_CONFIG
-        : "model (" + bundle.metadata().decisionThreshold().rule() + ")";
+        : "model (" + model.decisionThreshold().rule() + ")";
   }
 
   @Override
@@ -67,8 +68,8 @@ public final class ScoreJob implements Stage {
     ModelRegistry.ModelEntry model = registry.named(context.dataset(), context.runDate(),
         config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), model.path());
-    double threshold = threshold(config, bundle);
-    String thresholdSource = thresholdSource(config, bundle);
+    double threshold = threshold(config, bundle.metadata());
+    String thresholdSource = thresholdSource(config, bundle.metadata());
 
     RunContext.Input silver = context.input(Table.SILVER);
     Dataset<Row> predictions = predict(silver.rows(), bundle, config.batchSize(), threshold,
