@@ -128,9 +128,10 @@ public final class TrainJob implements Stage {
           checkpoints).run(networkConfig, restored);
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
       long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
-      CollapseGuard.check(outcome.bestScores(), CollapseGuard.withResampling(weights,
-          negativesBefore, positivesBefore, train.negatives(), train.positives()),
-          outcome.bestEpoch());
+      double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
+          positivesBefore, train.negatives(), train.positives());
+      CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
+      outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
       // The ladder fits on the real training rows, whatever resampling did to the network's.
       BaselineComparison baselines = compareWithBaselines(context, features,
           negativesBefore + positivesBefore,
@@ -245,6 +246,35 @@ public final class TrainJob implements Stage {
     LOG.info("train {}: resuming run {} after epoch {} (best epoch {})", context.dataset(),
         resumeRunId, state.epoch(), state.bestEpoch());
     return restored;
+  }
+
+  /**
+   * The outcome with the real class prior given back to the network ({@link PriorCorrection}) and
+   * its validation rows scored again, when resampling or class weights changed the prior it learned
+   * and {@code training.prior_correction} is on; the offset and the mean validation probability
+   * before it go into {@code metrics}.
+   */
+  private static Training correctPrior(RunContext context, TrainingConfig config,
+      Training outcome, TrainingData validation, double[] effectiveWeights,
+      Map<String, Double> metrics) {
+    double offset = config.priorCorrection() ? PriorCorrection.logitOffset(effectiveWeights) : 0;
+    metrics.put("prior_correction_logit_offset", offset);
+    if (offset == 0) {
+      return outcome;
+    }
+    metrics.put("validation_mean_probability_before_prior_correction",
+        outcome.bestScores().meanProbability());
+    PriorCorrection.apply(outcome.network(), offset);
+    ScoredLabels corrected = validation.score(
+        JavaSparkContext.fromSparkContext(context.spark().sparkContext()), outcome.network());
+    LOG.info(String.format(Locale.ROOT, "train %s: the class prior resampling and class weights "
+        + "taught the network is undone (logit offset %.4f): mean validation probability %.4f -> "
+        + "%.4f, positive rate %.4f", context.dataset(), offset,
+        outcome.bestScores().meanProbability(), corrected.meanProbability(),
+        corrected.positiveRate()));
+    metrics.put("validation_loss_after_prior_correction", corrected.logLoss());
+    return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), corrected,
+        outcome.statsPage());
   }
 
   /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */

@@ -35,12 +35,16 @@ import org.deepline.core.ConfigErrors;
  *                           ({@link ResampleConfig})
  * @param augment            noise and mixup rows added to the training split; off by default
  *                           ({@link AugmentConfig})
+ * @param priorCorrection    after training with resampling or class weights, shift the output so the
+ *                           probabilities estimate the real positive rate again (default true;
+ *                           {@link PriorCorrection}); rankings and ROC AUC do not change
  */
 public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
     Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
     List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
     Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold, LossConfig loss,
-    Double classWeightBeta, ResampleConfig resample, AugmentConfig augment) {
+    Double classWeightBeta, ResampleConfig resample, AugmentConfig augment,
+    Boolean priorCorrection) {
   public static final List<String> CLASS_WEIGHTS =
       List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
@@ -88,6 +92,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         ? Double.valueOf(ClassWeights.DEFAULT_BETA) : classWeightBeta;
     resample = resample == null ? ResampleConfig.defaults() : resample;
     augment = augment == null ? AugmentConfig.defaults() : augment;
+    priorCorrection = priorCorrection == null || priorCorrection;
   }
 
   /** The config without resampling or augmentation. */
@@ -98,7 +103,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
       Double classWeightBeta) {
     this(seed, epochs, patience, batchSizePerWorker, averagingFrequency, workers, learningRate, l2,
         layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay, collectStats,
-        threshold, loss, classWeightBeta, null, null);
+        threshold, loss, classWeightBeta, null, null, null);
   }
 
   /** The seed of resampling and augmentation: {@code resample.seed}, else {@code seed}. */
@@ -108,7 +113,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -157,7 +162,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
         earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold, loss,
-        classWeightBeta, resample, augment);
+        classWeightBeta, resample, augment, priorCorrection);
   }
 
   /**
@@ -170,7 +175,7 @@ public record TrainingConfig(Long seed, Integer epochs, Integer patience, Intege
         batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
-        collectStats, threshold, loss, classWeightBeta, resample, augment);
+        collectStats, threshold, loss, classWeightBeta, resample, augment, priorCorrection);
   }
 
   public void validate(ConfigErrors errors) {

@@ -84,7 +84,7 @@ class ClassWeightsTest {
   }
 
   /** Two overlapping Gaussian clouds, {@code rate} of the rows positive (one-hot labels). */
-  private static DataSet imbalanced(int rows, double rate, Random random) {
+  static DataSet imbalanced(int rows, double rate, Random random) {
     double[][] features = new double[rows][2];
     double[][] labels = new double[rows][2];
     for (int i = 0; i < rows; i++) {
@@ -98,6 +98,12 @@ class ClassWeightsTest {
   }
 
   private static double meanProbabilityAfterTraining(TrainingConfig config, DataSet data) {
+    MultiLayerNetwork network = trained(config, data);
+    return network.output(data.getFeatures()).getColumn(1).meanNumber().doubleValue();
+  }
+
+  /** A two-input network fitted full-batch on {@code data} with the config's class weights. */
+  static MultiLayerNetwork trained(TrainingConfig config, DataSet data) {
     long positives = (long) data.getLabels().getColumn(1).sumNumber().doubleValue();
     double[] weights = ClassWeights.of(config, data.numExamples() - positives, positives);
     MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.binaryClassifier(config, 2,
@@ -106,10 +112,10 @@ class ClassWeightsTest {
     for (int epoch = 0; epoch < TRAINING_EPOCHS; epoch++) {
       network.fit(data);
     }
-    return network.output(data.getFeatures()).getColumn(1).meanNumber().doubleValue();
+    return network;
   }
 
-  private static TrainingConfig withWeights(String scheme, Double beta) {
+  static TrainingConfig withWeights(String scheme, Double beta) {
     return new TrainingConfig(null, null, null, null, null, null, LEARNING_RATE, null, null,
         scheme, null, null, null, null, null, null, beta);
   }
