@@ -119,7 +119,7 @@ public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig s
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
         ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema));
     split.validate(errors.at("split"), columns);
-    leakage.validate(errors.at("leakage"));
+    leakage.validate(errors.at("leakage"), columns, features);
     training.validate(errors.at("training"));
     baselines.validate(errors.at("baselines"));
     scoring.validate(errors.at("scoring"));

@@ -99,6 +99,17 @@ public final class RecordIds {
     return numbered.withColumn(RECORD_ID, id).drop(ID_BASE, ID_HASH);
   }
 
+  /**
+   * The id of the first copy of the record whose id is {@code id}, for ids of a load without key
+   * columns ({@code <content hash>-<occurrence>}): exact copies of one record share it, so a split
+   * that decides by it keeps them together (a copy in train and another in test would score the
+   * model on a row it learned). A record without copies keeps its own id. Meaningless for keyed
+   * ids, which carry no occurrence and never repeat in silver.
+   */
+  public static Column firstCopyId(Column id) {
+    return functions.regexp_replace(id, "-[0-9]+$", "-" + FIRST);
+  }
+
   /** Records whose id occurs once: occurrence 1 of 1. */
   private static Dataset<Row> once(Dataset<Row> rows) {
     return rows.withColumn(OCCURRENCE, functions.lit(FIRST))

@@ -55,6 +55,21 @@ public final class LeakageChecks {
   }
 
   /**
+   * Exact copies of one source record (a load without key columns numbers them
+   * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
+   * learned. The split keeps copies together ({@link RecordIds#firstCopyId}); splits written before
+   * it did, or by hand, are caught here.
+   */
+  public static ConstraintResult copiesAcrossSplits(Dataset<Row> splits) {
+    long spread = splits.groupBy(RecordIds.firstCopyId(functions.col(RecordIds.RECORD_ID)))
+        .agg(functions.countDistinct(functions.col(StratifiedSplitter.SPLIT)).as("splits"))
+        .where(functions.col("splits").gt(1))
+        .count();
+    return new ConstraintResult("copies_across_splits", RecordIds.RECORD_ID, Severity.ERROR,
+        spread, spread == 0, "0 records with exact copies in another split");
+  }
+
+  /**
    * How much more often validation and test rows equal a train row (feature values, label excluded)
    * than train rows equal another train row. Real data repeats itself (two customers on the same
    * plan, few distinct values); that base rate is subtracted, so only repetition across the split
@@ -269,6 +284,42 @@ public final class LeakageChecks {
         .count();
     return new ConstraintResult("time_order", timeColumn, Severity.ERROR, earlier, earlier == 0,
         "0 validation or test records earlier than the latest train record by " + timeColumn);
+  }
+
+  /**
+   * One check per feature with an event time: the records (of every split) whose feature was
+   * observed after their label was known. Such a value cannot exist when the model is used, so a
+   * model trained on it learns the outcome from its consequences. One pass for every feature; a
+   * record without either time is not counted (nothing says it is late).
+   *
+   * <pre>{@code
+   * // "balance" is the balance on balance_as_of; the label is the default known on decided_at
+   * featureAfterLabelTime(labelled, "decided_at", Map.of("balance", "balance_as_of"));
+   * }</pre>
+   */
+  public static List<ConstraintResult> featureAfterLabelTime(Dataset<Row> labelled,
+      String labelTimeColumn, Map<String, String> eventTimes) {
+    if (eventTimes.isEmpty()) {
+      return List.of();
+    }
+    Column labelTime = functions.unix_micros(Columns.col(labelTimeColumn).cast("timestamp"));
+    List<Column> late = new ArrayList<>();
+    eventTimes.forEach((feature, time) -> late.add(functions.count(functions.when(
+        functions.unix_micros(Columns.col(time).cast("timestamp")).gt(labelTime), 1))));
+    Row counts = labelled.agg(late.get(0), late.subList(1, late.size()).toArray(new Column[0]))
+        .head();
+    List<ConstraintResult> results = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, String> entry : eventTimes.entrySet()) {
+      long records = counts.getLong(i++);
+      String observed = entry.getKey().equals(entry.getValue()) ? entry.getKey()
+          : entry.getKey() + " (observed at " + entry.getValue() + ")";
+      results.add(new ConstraintResult("event_time_after_label:" + entry.getKey(),
+          entry.getKey(), Severity.ERROR, records, records == 0,
+          "0 records whose " + observed + " is after their " + labelTimeColumn
+              + ": a value observed after the label is known is not there when the model is used"));
+    }
+    return results;
   }
 
   /**

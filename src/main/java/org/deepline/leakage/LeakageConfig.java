@@ -1,9 +1,13 @@
 package org.deepline.leakage;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.etl.ColumnSpec;
+import org.deepline.features.FeatureConfig;
 
 /**
  * Thresholds of the leakage gate.
@@ -19,9 +23,17 @@ import org.deepline.core.ConfigErrors;
  *                             this fails: it catches leaks with no rank order (codes stored as
  *                             numbers) that the AUC check cannot see
  * @param waivers              failed checks accepted with a reason: kept as warnings
+ * @param labelTimeColumn      the date or timestamp at which each record's label is known (the
+ *                             prediction time); with it, a record whose feature was observed after
+ *                             it fails the gate ({@code event_time_after_label:<feature>}): every
+ *                             date/time feature is checked against it, and every feature named in
+ *                             {@code featureTimes}
+ * @param featureTimes         feature column -> the date or timestamp column saying when that
+ *                             feature's value was observed (e.g. {@code "balance": "balance_as_of"})
  */
 public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFraction,
-    Double maxMutualInformation, List<LeakageWaiver> waivers) {
+    Double maxMutualInformation, List<LeakageWaiver> waivers, String labelTimeColumn,
+    Map<String, String> featureTimes) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;
   /**
@@ -39,13 +51,56 @@ public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFract
     maxMutualInformation = maxMutualInformation == null
         ? DEFAULT_MAX_MUTUAL_INFORMATION : maxMutualInformation;
     waivers = waivers == null ? List.of() : List.copyOf(waivers);
+    featureTimes = featureTimes == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(featureTimes));
   }
 
   public static LeakageConfig defaults() {
-    return new LeakageConfig(null, null, null, null);
+    return new LeakageConfig(null, null, null, null, null, null);
   }
 
-  public void validate(ConfigErrors errors) {
+  /**
+   * Each feature checked against {@code label_time_column} and the column holding its event time:
+   * every date/time feature is its own event time, and {@code feature_times} adds the others.
+   * Empty without a label time.
+   */
+  public Map<String, String> eventTimesOf(FeatureConfig features) {
+    Map<String, String> times = new LinkedHashMap<>();
+    if (labelTimeColumn == null) {
+      return times;
+    }
+    features.datetime().forEach(d -> times.put(d.column(), d.column()));
+    times.putAll(featureTimes);
+    return times;
+  }
+
+  public void validate(ConfigErrors errors, Map<String, ColumnSpec> columns,
+      FeatureConfig features) {
+    if (labelTimeColumn != null) {
+      requireTimeColumn(errors, labelTimeColumn, columns, "label_time_column");
+    }
+    errors.require(featureTimes.isEmpty() || labelTimeColumn != null, "feature_times",
+        "needs label_time_column (the time each feature's event time must not be after)");
+    List<String> inputs = features == null ? List.of() : features.inputColumns();
+    featureTimes.forEach((feature, time) -> {
+      errors.require(inputs.contains(feature), "feature_times." + feature,
+          feature + " is not a feature input (features: " + inputs + ")");
+      requireTimeColumn(errors, time, columns, "feature_times." + feature);
+    });
+    validateThresholds(errors);
+  }
+
+  private static void requireTimeColumn(ConfigErrors errors, String column,
+      Map<String, ColumnSpec> columns, String field) {
+    errors.requireColumn(column, columns, field);
+    ColumnSpec spec = column == null ? null : columns.get(column);
+    if (spec != null && !"date".equals(spec.type()) && !"timestamp".equals(spec.type())) {
+      errors.add(field, column + " is declared " + spec.type() + "; a date or timestamp column "
+          + "is needed");
+    }
+  }
+
+  private void validateThresholds(ConfigErrors errors) {
     errors.requireFraction(maxSingleFeatureAuc, "max_single_feature_auc", false, true);
     errors.require(maxSingleFeatureAuc > 0.5, "max_single_feature_auc",
         "must be > 0.5 (0.5 is a coin flip), got " + maxSingleFeatureAuc);

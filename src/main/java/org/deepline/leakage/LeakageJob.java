@@ -13,6 +13,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureConfig;
 import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
@@ -50,12 +51,19 @@ public final class LeakageJob implements Stage {
     try {
       List<ConstraintResult> results = new ArrayList<>();
       results.add(LeakageChecks.keyOverlap(splits));
-      results.add(LeakageChecks.sharedRows(labelled, features, leakage.maxSharedRowFraction()));
+      if (context.section(SchemaConfig.class).key().isEmpty()) {
+        results.add(LeakageChecks.copiesAcrossSplits(splits));
+      }
+      ConstraintResult sharedRows = LeakageChecks.sharedRows(labelled, features,
+          leakage.maxSharedRowFraction());
+      results.add(sharedRows);
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
           leakage.maxSingleFeatureAuc()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
       results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
+      results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
+          leakage.eventTimesOf(features)));
       SplitConfig split = context.section(SplitConfig.class);
       if (SplitConfig.TIME.equals(split.method())) {
         results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
@@ -81,7 +89,7 @@ public final class LeakageJob implements Stage {
           .metric("checks", results.size())
           .metric("max_single_feature_auc", strongest)
           .metric("max_mutual_information", mostInformative)
-          .metric("shared_row_excess", results.get(1).value())
+          .metric("shared_row_excess", sharedRows.value())
           .metric("warnings", ResultTable.warnings(results))
           .build();
     } finally {

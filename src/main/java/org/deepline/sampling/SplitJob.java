@@ -19,6 +19,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
+import org.deepline.etl.SchemaConfig;
 
 /**
  * Split: stores which split every silver record of the run date belongs to, in the splits table
@@ -32,6 +33,8 @@ import org.deepline.etl.RecordIds;
  * slice.
  */
 public final class SplitJob implements Stage {
+  /** What a random or stratified split decides by: the record id, or its first copy's. */
+  private static final String COPY_GROUP = "_copy_group";
   /** The run record's artifact naming each split's {@link SplitFingerprint}. */
   public static final String FINGERPRINT_ARTIFACT = "split_fingerprint";
 
@@ -59,7 +62,8 @@ public final class SplitJob implements Stage {
     RunContext.Input silver = context.input(Table.SILVER);
     LabelConfig label = context.section(LabelConfig.class);
     SplitConfig config = context.section(SplitConfig.class);
-    Dataset<Row> splits = split(silver.rows(), label, config);
+    Dataset<Row> splits = split(silver.rows(), label, config,
+        !context.section(SchemaConfig.class).key().isEmpty());
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
         context.runDate());
 
@@ -126,8 +130,19 @@ public final class SplitJob implements Stage {
     }
   }
 
-  /** Membership rows: record id, 0/1 label, split and fold. */
+  /** Membership rows of a load without key columns: {@link #split(Dataset, LabelConfig, SplitConfig, boolean)}. */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
+    return split(silver, label, config, false);
+  }
+
+  /**
+   * Membership rows: record id, 0/1 label, split and fold. Without key columns ({@code keyed}
+   * false), a random or stratified split decides by {@link RecordIds#firstCopyId}, so exact copies
+   * of a record land in one split; time and group splits keep them together by their equal time or
+   * group already.
+   */
+  public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config,
+      boolean keyed) {
     Column id = functions.col(RecordIds.RECORD_ID);
     Column binary = label.binaryOn(silver).as(LabelConfig.LABEL);
     return switch (config.method()) {
@@ -139,8 +154,9 @@ public final class SplitJob implements Stage {
               silver.select(id, binary, Columns.col(config.groupColumn())), config.groupColumn(),
               config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
-      default -> StratifiedSplitter.assign(silver.select(id, binary), RecordIds.RECORD_ID,
-          functions.col(LabelConfig.LABEL), config)
+      default -> StratifiedSplitter.assign(silver.select(id, binary,
+              (keyed ? id : RecordIds.firstCopyId(id)).as(COPY_GROUP)), COPY_GROUP,
+              functions.col(LabelConfig.LABEL), config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
     };
   }

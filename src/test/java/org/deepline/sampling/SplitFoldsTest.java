@@ -257,4 +257,45 @@ class SplitFoldsTest {
     long trainRows = splits.where("_split = 'train'").count();
     assertEquals(Map.of("2026-11-23", 0L, "2026-11-24", trainRows), folded);
   }
+
+  /**
+   * A load without key columns numbers exact copies {@code <hash>-1, <hash>-2, ...}: random and
+   * stratified splits put all copies of a record in one split (and fold), whatever their hash
+   * would say alone; with key columns the ids are the keys and are split as they are.
+   */
+  @Test
+  void exactCopiesOfARecordLandInOneSplit() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      for (int copy = 1; copy <= 3; copy++) {
+        rows.add(row(String.format("%020x-%d", i, copy), NOON_JAN_1, "c", i % 4 == 0));
+      }
+    }
+    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
+    for (boolean stratify : List.of(false, true)) {
+      SplitConfig config = new SplitConfig(3L, 0.6, 0.2, 0.2, stratify, null, null, null, null,
+          null, null, 2);
+      Map<String, List<Object>> byId = byId(SplitJob.split(data, LABEL, config));
+      Map<String, Set<List<Object>>> byRecord = new TreeMap<>();
+      byId.forEach((id, pair) -> byRecord.computeIfAbsent(id.substring(0, 20),
+          k -> new HashSet<>()).add(pair));
+      assertEquals(40, byRecord.size());
+      byRecord.forEach((record, pairs) -> assertEquals(1, pairs.size(), record + ": " + pairs));
+      Set<Object> splitsUsed = new HashSet<>();
+      byId.values().forEach(pair -> splitsUsed.add(pair.get(0)));
+      assertEquals(Set.of("train", "validation", "test"), splitsUsed);
+
+      // Keyed ids ("ORD-1", "ORD-2" are two orders) are not grouped by their suffix.
+      Map<String, List<Object>> keyed = byId(SplitJob.split(data, LABEL, config, true));
+      long spreadOrders = 0;
+      for (int i = 0; i < 40; i++) {
+        Set<List<Object>> pairs = new HashSet<>();
+        for (int copy = 1; copy <= 3; copy++) {
+          pairs.add(keyed.get(String.format("%020x-%d", i, copy)));
+        }
+        spreadOrders += pairs.size() > 1 ? 1 : 0;
+      }
+      assertTrue(spreadOrders > 0, "keyed ids are split by their own hash");
+    }
+  }
 }

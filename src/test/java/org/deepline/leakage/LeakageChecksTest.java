@@ -1,0 +1,128 @@
+package org.deepline.leakage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.ConfigErrors;
+import org.deepline.etl.ColumnSpec;
+import org.deepline.features.DateTimeSpec;
+import org.deepline.features.FeatureConfig;
+import org.deepline.quality.ConstraintResult;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leakage checks on tiny frames. A feature observed after its record's label was known (a balance
+ * read after the default was decided, a "closed_at" date) fails the gate; features observed before or
+ * at the label time pass. Exact copies of a record in two splits fail; distinct records do not.
+ */
+class LeakageChecksTest {
+  private static final FeatureConfig FEATURES = new FeatureConfig(List.of("balance"), null, null,
+      null, null, List.of(new DateTimeSpec("closed_at", List.of("month"), null)), null, null, null,
+      null);
+  private static final Map<String, ColumnSpec> COLUMNS = Map.of(
+      "balance", column("balance", "double"),
+      "balance_as_of", column("balance_as_of", "timestamp"),
+      "closed_at", column("closed_at", "timestamp"),
+      "decided_at", column("decided_at", "date"),
+      "region", column("region", "string"));
+
+  @Test
+  void featuresObservedAfterTheLabelTimeFailAndTheOthersPass() {
+    StructType schema = new StructType()
+        .add("balance", DataTypes.DoubleType, true)
+        .add("balance_as_of", DataTypes.TimestampType, true)
+        .add("closed_at", DataTypes.TimestampType, true)
+        .add("decided_at", DataTypes.TimestampType, true);
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(List.of(
+        // Balance read a day before the decision; account closed an hour after it: late.
+        RowFactory.create(10.0, at("2024-03-01 09:00"), at("2024-03-02 10:00"),
+            at("2024-03-02 09:00")),
+        // Both exactly at the decision: known by then.
+        RowFactory.create(20.0, at("2024-03-05 00:00"), at("2024-03-05 00:00"),
+            at("2024-03-05 00:00")),
+        // Balance read after the decision: late; no closing date: not counted.
+        RowFactory.create(30.0, at("2024-03-09 00:00"), null, at("2024-03-08 00:00")),
+        // No label time: nothing says anything is late.
+        RowFactory.create(40.0, at("2024-04-01 00:00"), at("2024-04-01 00:00"), null)), schema);
+    LeakageConfig config = new LeakageConfig(null, null, null, null, "decided_at",
+        Map.of("balance", "balance_as_of"));
+
+    List<ConstraintResult> results = LeakageChecks.featureAfterLabelTime(labelled,
+        config.labelTimeColumn(), config.eventTimesOf(FEATURES));
+
+    assertEquals(2, results.size());
+    ConstraintResult closedAt = results.get(0);
+    assertEquals("event_time_after_label:closed_at", closedAt.name());
+    assertEquals(1.0, closedAt.value());
+    assertEquals(false, closedAt.passed());
+    ConstraintResult balance = results.get(1);
+    assertEquals("event_time_after_label:balance", balance.name());
+    assertEquals(1.0, balance.value());
+    assertEquals(false, balance.passed());
+    assertTrue(balance.message().contains("balance (observed at balance_as_of)"), balance.message());
+  }
+
+  @Test
+  void withoutALabelTimeNothingIsChecked() {
+    assertEquals(Map.of(), LeakageConfig.defaults().eventTimesOf(FEATURES));
+  }
+
+  @Test
+  void configErrorsNameTheField() {
+    ConfigErrors errors = new ConfigErrors();
+    new LeakageConfig(null, null, null, null, "region",
+        Map.of("region", "decided_at", "balance", "missing")).validate(errors, COLUMNS, FEATURES);
+    new LeakageConfig(null, null, null, null, null, Map.of("balance", "balance_as_of"))
+        .validate(errors.at("second"), COLUMNS, FEATURES);
+
+    String all = String.join("\n", errors.messages());
+    assertTrue(all.contains("label_time_column: region is declared string; a date or timestamp "
+        + "column is needed"), all);
+    assertTrue(all.contains("feature_times.region: region is not a feature input"), all);
+    assertTrue(all.contains("feature_times.balance: names no column of schema.columns: missing"),
+        all);
+    assertTrue(all.contains("second.feature_times: needs label_time_column"), all);
+    assertEquals(4, errors.messages().size(), all);
+  }
+
+  private static Timestamp at(String time) {
+    return Timestamp.valueOf(time + ":00");
+  }
+
+  private static ColumnSpec column(String name, String type) {
+    return new ColumnSpec(name, type, true, null, null, null, null, null);
+  }
+
+  @Test
+  void copiesOfOneRecordInTwoSplitsFailTheGate() {
+    StructType schema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("_split", DataTypes.StringType, false);
+    String record = "0123456789abcdef0123";
+    Dataset<Row> together = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(record + "-1", "train"), RowFactory.create(record + "-2", "train"),
+        RowFactory.create("ffffffffffffffffffff-1", "test")), schema);
+    Dataset<Row> apart = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(record + "-1", "train"), RowFactory.create(record + "-2", "test"),
+        RowFactory.create(record + "-3", "test"), RowFactory.create("ffffffffffffffffffff-1",
+            "test")), schema);
+
+    ConstraintResult passed = LeakageChecks.copiesAcrossSplits(together);
+    ConstraintResult failed = LeakageChecks.copiesAcrossSplits(apart);
+
+    assertEquals(0.0, passed.value());
+    assertTrue(passed.passed());
+    assertEquals("copies_across_splits", failed.name());
+    assertEquals(1.0, failed.value());
+    assertEquals(false, failed.passed());
+  }
+}
