@@ -2,19 +2,13 @@ package org.deepline.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import org.deepline.compression.CompressJob;
-import org.deepline.etl.FormatsStudy;
-import org.deepline.featurestore.FeatureStoreJob;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
 import org.deepline.labeling.LabelJob;
-import org.deepline.pipeline.Pipeline;
-import org.deepline.sampling.SampleJob;
+import org.deepline.pipeline.Stages;
 import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
 import org.deepline.training.SanityCheck;
@@ -33,18 +27,6 @@ import picocli.CommandLine.Option;
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",
     description = "A deep-learning system run as Spark batch jobs over Delta tables.")
 public final class DeeplineCli implements Runnable {
-  /**
-   * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train, not
-   * part of the pipeline), the formats study, sample, label (weak labels, on demand) and the
-   * feature store: one subcommand each.
-   */
-  static final List<Function<RunRecorder, Stage>> STAGE_COMMANDS = Stream.concat(
-      Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
-      Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob(),
-          recorder -> new FormatsStudy(), recorder -> new SampleJob(),
-          recorder -> new LabelJob(), recorder -> new FeatureStoreJob()))
-      .toList();
-
   public static final int UNEXPECTED_ERROR = 3;
 
   @Override
@@ -55,7 +37,7 @@ public final class DeeplineCli implements Runnable {
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new DeeplineCli());
-    for (Function<RunRecorder, Stage> factory : STAGE_COMMANDS) {
+    for (Function<RunRecorder, Stage> factory : Stages.ALL) {
       Stage stage = factory.apply(null);
       CommandLine command;
       if (stage instanceof TrainJob) {

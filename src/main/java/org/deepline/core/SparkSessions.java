@@ -1,5 +1,6 @@
 package org.deepline.core;
 
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -27,6 +28,16 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession getOrCreate() {
+    return getOrCreate(Map.of());
+  }
+
+  /**
+   * {@link #getOrCreate()}, where a new session also takes {@code defaults} (e.g. the lines of
+   * {@code conf/spark-defaults.conf}, as deepline-submit passes them) for every key spark-submit
+   * did not set; the settings above are added after them when neither set them. A running session
+   * is returned as it is.
+   */
+  public static SparkSession getOrCreate(Map<String, String> defaults) {
     // A notebook's or test's session is reused, so deepline runs inside the user's Spark application.
     SparkSession active = running();
     if (active != null) {
@@ -34,6 +45,12 @@ public final class SparkSessions {
     }
     SparkConf submitted = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName("deepline");
+    defaults.forEach((key, value) -> {
+      if (!submitted.contains(key)) {
+        builder.config(key, value);
+        submitted.set(key, value);
+      }
+    });
     if (!submitted.contains("spark.master")) {
       builder.master("local[*]");
     }
