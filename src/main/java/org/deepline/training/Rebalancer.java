@@ -3,7 +3,6 @@ package org.deepline.training;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +11,7 @@ import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
-import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -53,10 +47,10 @@ import scala.collection.mutable.WrappedArray;
  *       first in hash order one more, so the ratio is met exactly;
  *   <li><b>smote</b> makes each child between its parent and one of the parent's k nearest minority
  *       neighbours ({@link Smote}): an exact search against all minority rows, broadcast, when there
- *       are at most {@code exact_max_rows}; above that, MLlib's {@link BucketedRandomProjectionLSH}
- *       finds candidate pairs (rows sharing a bucket in any hash table) and the k nearest candidates
- *       are kept, and the share of true neighbours it finds is measured on a sample of rows and
- *       reported ({@code balance.smote_neighbour_recall});
+ *       are at most {@code exact_max_rows}; above that, a random-projection forest finds them
+ *       ({@link ForestSmote}: each row compared with about {@code forest_trees x forest_leaf_size}
+ *       others instead of all), and the share of true neighbours it finds is measured on a sample of
+ *       rows and reported ({@code balance.smote_neighbour_recall});
  *   <li><b>noise</b> and <b>mixup</b> ({@link Augmenter}) add one row for each row a hash selects
  *       with probability {@code noise_fraction} or {@code mixup_fraction}; mixup's partner is the row
  *       next to it in a seeded hash order within its class (rows spread over hash buckets, so no
@@ -78,20 +72,10 @@ public final class Rebalancer {
   public static final String MIXUP = "mixup";
   /** Origins of added rows, in the order the balance report lists them. */
   public static final List<String> ADDED_ORIGINS = List.of(OVERSAMPLED, SMOTE, NOISE, MIXUP);
-  /** Sample rows whose exact neighbours are compared with the LSH search's. */
-  public static final int RECALL_SAMPLE_ROWS = 200;
-  /**
-   * The LSH bucket width as a multiple of the sample's median distance to its k-th neighbour: one
-   * table then puts a k-th neighbour in the row's bucket about 37% of the time, and 8 tables about
-   * 97% (Datar et al.'s collision probability for p-stable projections).
-   */
-  public static final double LSH_BUCKET_WIDTH_FACTOR = 1.0;
-  private static final String HASH = "_rebalance_hash";
+  static final String HASH = "_rebalance_hash";
   private static final String TIE = "_rebalance_tie";
-  private static final String COPIES = "_copies";
+  static final String COPIES = "_copies";
   private static final String PARTNER = "_partner";
-  private static final String SCALED = "_scaled";
-  private static final String NEIGHBOURS = "_neighbours";
   /** Salts that make the hashes of each kind of choice independent of one another. */
   private static final long TIE_SALT = 0x2545f4914f6cdd1dL;
   private static final long NOISE_SALT = 0x6a09e667f3bcc909L;
@@ -104,7 +88,7 @@ public final class Rebalancer {
   /** Rows per mixup pairing bucket on average, and the most buckets. */
   private static final long ROWS_PER_PAIR_BUCKET = 256;
   private static final long MAX_PAIR_BUCKETS = 1024;
-  private static final StructType SCHEMA = new StructType()
+  static final StructType OUTPUT_SCHEMA = new StructType()
       .add(RecordIds.RECORD_ID, DataTypes.StringType, false)
       .add(LabelConfig.LABEL, DataTypes.DoubleType, false)
       .add(FeatureTransform.FEATURES, new ArrayType(DataTypes.DoubleType, false), false)
@@ -191,7 +175,7 @@ public final class Rebalancer {
         .plus(functions.when(oneMore, 1).otherwise(0)).cast(DataTypes.IntegerType));
     Dataset<Row> added = ResampleConfig.OVERSAMPLE.equals(config.method())
         ? oversampled(parents.where(functions.col(COPIES).gt(0)))
-        : smote(parents, minority, config, layout, seed, metrics, cached);
+        : smote(parents, minority, minorityLabel, config, layout, seed, metrics, cached);
     return rows.unionByName(added);
   }
 
@@ -206,297 +190,54 @@ public final class Rebalancer {
 
   // ---- SMOTE ----
 
-  private static Dataset<Row> smote(Dataset<Row> parents, long minority, ResampleConfig config,
-      SlotLayout layout, long seed, Map<String, Double> metrics, List<Dataset<Row>> cached) {
+  private static Dataset<Row> smote(Dataset<Row> parents, long minority, double minorityLabel,
+      ResampleConfig config, SlotLayout layout, long seed, Map<String, Double> metrics,
+      List<Dataset<Row>> cached) {
+    if (minority > config.exactMaxRows()) {
+      metrics.put("balance.smote_exact", 0.0);
+      return ForestSmote.children(parents, minority, minorityLabel, config, layout, seed, metrics,
+          cached);
+    }
+    metrics.put("balance.smote_exact", 1.0);
     Dataset<Row> minorityRows = parents.persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(minorityRows);
     double[] scale = Smote.distanceScale(layout, slotStddev(minorityRows));
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(
         minorityRows.sparkSession().sparkContext());
     int k = config.k();
-    if (minority <= config.exactMaxRows()) {
-      metrics.put("balance.smote_exact", 1.0);
-      List<Row> all = new ArrayList<>(minorityRows.select(RecordIds.RECORD_ID,
-          FeatureTransform.FEATURES).collectAsList());
-      // Ordered by Java's string order, which the binary search below uses.
-      all.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
-      String[] ids = new String[all.size()];
-      double[][] vectors = new double[all.size()][];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = all.get(i).getString(0);
-        vectors[i] = vector(all.get(i), 1);
-      }
-      Broadcast<MinorityRows> shared = spark.broadcast(new MinorityRows(ids, vectors));
-      FlatMapFunction<Row, Row> children = row -> {
-        MinorityRows set = shared.value();
-        int query = Arrays.binarySearch(set.ids(), row.getString(0));
-        int[] nearest = Smote.nearest(query, set.vectors(), set.ids(), scale, k);
-        List<Row> out = new ArrayList<>();
-        int copies = row.getInt(row.fieldIndex(COPIES));
-        long hash = row.getLong(row.fieldIndex(HASH));
-        for (int copy = 0; copy < copies; copy++) {
-          SplittableRandom random = Smote.random(hash, copy);
-          double[] neighbour = nearest.length == 0 ? set.vectors()[query]
-              : set.vectors()[nearest[Smote.pickNeighbour(random, nearest.length)]];
-          out.add(child(row, Smote.between(set.vectors()[query], neighbour, random, layout), SMOTE,
-              copy));
-        }
-        return out.iterator();
-      };
-      return minorityRows.where(functions.col(COPIES).gt(0)).flatMap(children, Encoders.row(SCHEMA));
+    List<Row> all = new ArrayList<>(minorityRows.select(RecordIds.RECORD_ID,
+        FeatureTransform.FEATURES).collectAsList());
+    // Ordered by Java's string order, which the binary search below uses.
+    all.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+    String[] ids = new String[all.size()];
+    double[][] vectors = new double[all.size()][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = all.get(i).getString(0);
+      vectors[i] = vector(all.get(i), 1);
     }
-    metrics.put("balance.smote_exact", 0.0);
-    return smoteWithLsh(minorityRows, scale, config, layout, seed, metrics, cached, spark);
+    Broadcast<MinorityRows> shared = spark.broadcast(new MinorityRows(ids, vectors));
+    FlatMapFunction<Row, Row> children = row -> {
+      MinorityRows set = shared.value();
+      int query = Arrays.binarySearch(set.ids(), row.getString(0));
+      int[] nearest = Smote.nearest(query, set.vectors(), set.ids(), scale, k);
+      List<Row> out = new ArrayList<>();
+      int copies = row.getInt(row.fieldIndex(COPIES));
+      long hash = row.getLong(row.fieldIndex(HASH));
+      for (int copy = 0; copy < copies; copy++) {
+        SplittableRandom random = Smote.random(hash, copy);
+        double[] neighbour = nearest.length == 0 ? set.vectors()[query]
+            : set.vectors()[nearest[Smote.pickNeighbour(random, nearest.length)]];
+        out.add(child(row, Smote.between(set.vectors()[query], neighbour, random, layout), SMOTE,
+            copy));
+      }
+      return out.iterator();
+    };
+    return minorityRows.where(functions.col(COPIES).gt(0))
+        .flatMap(children, Encoders.row(OUTPUT_SCHEMA));
   }
 
   /** The minority rows broadcast for the exact neighbour search, ordered by id. */
   record MinorityRows(String[] ids, double[][] vectors) implements Serializable {}
-
-  private static Dataset<Row> smoteWithLsh(Dataset<Row> minorityRows, double[] scale,
-      ResampleConfig config, SlotLayout layout, long seed, Map<String, Double> metrics,
-      List<Dataset<Row>> cached, JavaSparkContext spark) {
-    int k = config.k();
-    StructType scaledSchema = new StructType()
-        .add(RecordIds.RECORD_ID, DataTypes.StringType, false)
-        .add(SCALED, SQLDataTypes.VectorType(), false);
-    MapFunction<Row, Row> toScaled = row -> {
-      double[] x = vector(row, row.fieldIndex(FeatureTransform.FEATURES));
-      for (int i = 0; i < x.length; i++) {
-        x[i] *= scale[i];
-      }
-      return RowFactory.create(row.getString(0), Vectors.dense(x));
-    };
-    Dataset<Row> scaled = minorityRows.map(toScaled, Encoders.row(scaledSchema));
-    // The exact k nearest neighbours of a sample, to size the buckets and measure the recall.
-    List<Row> sample = minorityRows.orderBy(HASH, TIE).limit(RECALL_SAMPLE_ROWS)
-        .select(RecordIds.RECORD_ID, FeatureTransform.FEATURES).collectAsList();
-    Map<String, List<String>> exact = exactNeighbours(minorityRows, sample, scale, k, spark);
-    double bucketWidth = LSH_BUCKET_WIDTH_FACTOR * medianKthDistance(sample, exact, minorityRows,
-        scale);
-    metrics.put("balance.smote_lsh_bucket_width", bucketWidth);
-    BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH()
-        .setInputCol(SCALED).setOutputCol("_lsh").setBucketLength(bucketWidth)
-        .setNumHashTables(config.lshTables()).setSeed(seed).fit(scaled);
-    Dataset<Row> hashedRows = model.transform(scaled).persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(hashedRows);
-    Dataset<Row> pairs = model.approxSimilarityJoin(hashedRows, hashedRows, Double.MAX_VALUE,
-            "_distance")
-        .select(functions.col("datasetA." + RecordIds.RECORD_ID).as("_a"),
-            functions.col("datasetB." + RecordIds.RECORD_ID).as("_b"), functions.col("_distance"))
-        .where(functions.col("_a").notEqual(functions.col("_b")));
-    WindowSpec nearestFirst = Window.partitionBy("_a").orderBy("_distance", "_b");
-    Dataset<Row> ranked = pairs
-        .withColumn("_candidates", functions.count(functions.lit(1)).over(
-            Window.partitionBy("_a")))
-        .withColumn("_rank", functions.row_number().over(nearestFirst))
-        .where(functions.col("_rank").leq(k));
-    Dataset<Row> neighbours = ranked
-        .groupBy("_a")
-        .agg(functions.sort_array(functions.collect_list(functions.struct("_rank", "_b")))
-            .getField("_b").as(NEIGHBOURS), functions.first("_candidates").as("_candidates"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(neighbours);
-    // One pass over the candidate pairs: the neighbours, and how many candidates each row had.
-    metrics.put("balance.smote_candidate_pairs",
-        neighbours.agg(functions.coalesce(functions.sum("_candidates"), functions.lit(0L)))
-            .first().getLong(0) * 1.0);
-    metrics.put("balance.smote_neighbour_recall", recall(neighbours, exact, k));
-    metrics.put("balance.smote_rows_without_neighbour", (double) minorityRows.join(neighbours,
-        minorityRows.col(RecordIds.RECORD_ID).equalTo(neighbours.col("_a")), "left_anti").count());
-    // Plan: each child's second parent, chosen with the child's own random source.
-    StructType planSchema = new StructType()
-        .add(RecordIds.RECORD_ID, DataTypes.StringType, false)
-        .add(LabelConfig.LABEL, DataTypes.DoubleType, false)
-        .add(FeatureTransform.FEATURES, new ArrayType(DataTypes.DoubleType, false), false)
-        .add(HASH, DataTypes.LongType, false)
-        .add("_copy", DataTypes.IntegerType, false)
-        .add("_available", DataTypes.IntegerType, false)
-        .add(PARTNER, DataTypes.StringType, false);
-    FlatMapFunction<Row, Row> plan = row -> {
-      List<String> candidates = row.isNullAt(row.fieldIndex(NEIGHBOURS)) ? List.of()
-          : row.getList(row.fieldIndex(NEIGHBOURS));
-      long hash = row.getLong(row.fieldIndex(HASH));
-      List<Row> out = new ArrayList<>();
-      for (int copy = 0; copy < row.getInt(row.fieldIndex(COPIES)); copy++) {
-        String partner = candidates.isEmpty() ? row.getString(0)
-            : candidates.get(Smote.pickNeighbour(Smote.random(hash, copy), candidates.size()));
-        out.add(RowFactory.create(row.getString(0), row.getDouble(1), row.get(2), hash, copy,
-            candidates.size(), partner));
-      }
-      return out.iterator();
-    };
-    Dataset<Row> planned = minorityRows.where(functions.col(COPIES).gt(0))
-        .select(functions.col(RecordIds.RECORD_ID), functions.col(LabelConfig.LABEL),
-            functions.col(FeatureTransform.FEATURES), functions.col(HASH), functions.col(COPIES))
-        .join(neighbours, functions.col(RecordIds.RECORD_ID).equalTo(functions.col("_a")), "left")
-        .flatMap(plan, Encoders.row(planSchema));
-    Dataset<Row> partners = minorityRows.select(functions.col(RecordIds.RECORD_ID).as("_p_id"),
-        functions.col(FeatureTransform.FEATURES).as("_p_features"));
-    MapFunction<Row, Row> make = row -> {
-      SplittableRandom random = Smote.random(row.getLong(3), row.getInt(4));
-      if (row.getInt(5) > 0) {
-        Smote.pickNeighbour(random, row.getInt(5));
-      }
-      double[] child = Smote.between(vector(row, 2), vector(row, row.fieldIndex("_p_features")),
-          random, layout);
-      return child(row, child, SMOTE, row.getInt(4));
-    };
-    return planned.join(partners, functions.col(PARTNER).equalTo(functions.col("_p_id")))
-        .map(make, Encoders.row(SCHEMA));
-  }
-
-  /**
-   * The exact k nearest minority neighbours of each sample row, by id: every partition keeps each
-   * sample row's k nearest of its own rows, the driver merges them.
-   */
-  private static Map<String, List<String>> exactNeighbours(Dataset<Row> minorityRows,
-      List<Row> sample, double[] scale, int k, JavaSparkContext spark) {
-    String[] sampleIds = new String[sample.size()];
-    double[][] sampleVectors = new double[sample.size()][];
-    for (int i = 0; i < sampleIds.length; i++) {
-      sampleIds[i] = sample.get(i).getString(0);
-      sampleVectors[i] = vector(sample.get(i), 1);
-    }
-    Broadcast<MinorityRows> queries = spark.broadcast(new MinorityRows(sampleIds, sampleVectors));
-    MapPartitionsFunction<Row, Candidate> local = rows -> {
-      MinorityRows q = queries.value();
-      List<List<Candidate>> best = new ArrayList<>();
-      for (int i = 0; i < q.ids().length; i++) {
-        best.add(new ArrayList<>());
-      }
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        String id = row.getString(0);
-        double[] x = vector(row, 1);
-        for (int i = 0; i < q.ids().length; i++) {
-          if (!id.equals(q.ids()[i])) {
-            keepNearest(best.get(i), new Candidate(i, id,
-                Smote.squaredDistance(q.vectors()[i], x, scale)), k);
-          }
-        }
-      }
-      List<Candidate> out = new ArrayList<>();
-      best.forEach(out::addAll);
-      return out.iterator();
-    };
-    List<Candidate> candidates = minorityRows.select(RecordIds.RECORD_ID, FeatureTransform.FEATURES)
-        .mapPartitions(local, Encoders.bean(Candidate.class)).collectAsList();
-    queries.destroy();
-    List<List<Candidate>> merged = new ArrayList<>();
-    for (int i = 0; i < sampleIds.length; i++) {
-      merged.add(new ArrayList<>());
-    }
-    candidates.forEach(c -> keepNearest(merged.get(c.getQuery()), c, k));
-    Map<String, List<String>> neighbours = new HashMap<>();
-    for (int i = 0; i < sampleIds.length; i++) {
-      neighbours.put(sampleIds[i], merged.get(i).stream().map(Candidate::getId).toList());
-    }
-    return neighbours;
-  }
-
-  /** A candidate neighbour of sample row {@code query}; a bean for Spark's encoder. */
-  public static final class Candidate implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private int query;
-    private String id;
-    private double distance;
-
-    public Candidate() {}
-
-    Candidate(int query, String id, double distance) {
-      this.query = query;
-      this.id = id;
-      this.distance = distance;
-    }
-
-    public int getQuery() {
-      return query;
-    }
-
-    public void setQuery(int query) {
-      this.query = query;
-    }
-
-    public String getId() {
-      return id;
-    }
-
-    public void setId(String id) {
-      this.id = id;
-    }
-
-    public double getDistance() {
-      return distance;
-    }
-
-    public void setDistance(double distance) {
-      this.distance = distance;
-    }
-  }
-
-  /** Inserts {@code candidate} into {@code best} (nearest first, ties by id), keeping at most k. */
-  private static void keepNearest(List<Candidate> best, Candidate candidate, int k) {
-    int at = best.size();
-    while (at > 0 && Smote.closer(candidate.getDistance(), candidate.getId(),
-        best.get(at - 1).getDistance(), best.get(at - 1).getId())) {
-      at--;
-    }
-    if (at < k) {
-      best.add(at, candidate);
-      if (best.size() > k) {
-        best.remove(k);
-      }
-    }
-  }
-
-  /** The median over the sample of the distance (not squared) to its k-th exact neighbour. */
-  private static double medianKthDistance(List<Row> sample, Map<String, List<String>> exact,
-      Dataset<Row> minorityRows, double[] scale) {
-    List<String> kth = new ArrayList<>();
-    for (Row row : sample) {
-      List<String> ids = exact.get(row.getString(0));
-      if (!ids.isEmpty()) {
-        kth.add(ids.get(ids.size() - 1));
-      }
-    }
-    Map<String, double[]> vectors = new HashMap<>();
-    for (Row row : minorityRows.where(functions.col(RecordIds.RECORD_ID).isin(kth.toArray()))
-        .select(RecordIds.RECORD_ID, FeatureTransform.FEATURES).collectAsList()) {
-      vectors.put(row.getString(0), vector(row, 1));
-    }
-    List<Double> distances = new ArrayList<>();
-    for (Row row : sample) {
-      List<String> ids = exact.get(row.getString(0));
-      if (!ids.isEmpty()) {
-        distances.add(Math.sqrt(Smote.squaredDistance(vector(row, 1),
-            vectors.get(ids.get(ids.size() - 1)), scale)));
-      }
-    }
-    distances.sort(Double::compare);
-    double median = distances.isEmpty() ? 1.0 : distances.get(distances.size() / 2);
-    return median > 0 ? median : 1.0;
-  }
-
-  /** The mean share of each sample row's exact k nearest neighbours that the LSH search found. */
-  private static double recall(Dataset<Row> neighbours, Map<String, List<String>> exact, int k) {
-    Map<String, List<String>> found = new HashMap<>();
-    for (Row row : neighbours.where(functions.col("_a").isin(exact.keySet().toArray()))
-        .collectAsList()) {
-      found.put(row.getString(0), row.getList(1));
-    }
-    double sum = 0;
-    int counted = 0;
-    for (Map.Entry<String, List<String>> entry : exact.entrySet()) {
-      if (entry.getValue().isEmpty()) {
-        continue;
-      }
-      List<String> lsh = found.getOrDefault(entry.getKey(), List.of());
-      sum += entry.getValue().stream().filter(lsh::contains).count()
-          / (double) Math.min(k, entry.getValue().size());
-      counted++;
-    }
-    return counted == 0 ? 1.0 : sum / counted;
-  }
 
   // ---- augmentation ----
 
@@ -512,7 +253,7 @@ public final class Rebalancer {
           noiseStd, Smote.random(row.getLong(4), 0)), NOISE, 0);
       out = out.unionByName(rows.withColumn(HASH, hash)
           .where(unitInterval(functions.col(HASH)).lt(config.noiseFraction()))
-          .map(noisy, Encoders.row(SCHEMA)));
+          .map(noisy, Encoders.row(OUTPUT_SCHEMA)));
     }
     if (config.mixupFraction() > 0) {
       long total = rows.count();
@@ -534,7 +275,7 @@ public final class Rebalancer {
           .where(unitInterval(functions.col(HASH)).lt(config.mixupFraction()))
           .withColumn(PARTNER, partner)
           .where(functions.col(PARTNER).isNotNull())
-          .map(mixed, Encoders.row(SCHEMA)));
+          .map(mixed, Encoders.row(OUTPUT_SCHEMA)));
     }
     return out;
   }
@@ -542,7 +283,7 @@ public final class Rebalancer {
   // ---- shared ----
 
   /** A hash mapped onto [0, 1): the probability a row is chosen with. */
-  private static Column unitInterval(Column hash) {
+  static Column unitInterval(Column hash) {
     return functions.pmod(hash, functions.lit(HASH_SLOTS)).divide((double) HASH_SLOTS);
   }
 

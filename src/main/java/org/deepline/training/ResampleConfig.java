@@ -18,14 +18,18 @@ import org.deepline.core.ConfigErrors;
  *                      rows between a minority row and one of its k nearest minority neighbours)
  * @param targetRatio   minority rows : majority rows after resampling, in (0, 1]; default 1
  * @param k             smote: neighbours each synthetic row may take its second parent from (default 5)
- * @param exactMaxRows  smote: exact neighbour search up to this many minority rows, MLlib's
- *                      random-projection LSH above it (default 20,000)
- * @param lshTables     smote with LSH: hash tables (default 8); more find more true neighbours and cost
- *                      more candidate pairs
+ * @param exactMaxRows  smote: exact neighbour search up to this many minority rows (default
+ *                      20,000), a random-projection forest above it ({@link ForestSmote})
+ * @param forestTrees   smote with the forest: trees (default {@value #DEFAULT_FOREST_TREES}); each
+ *                      finds some of a row's neighbours, more trees find more and cost more
+ * @param forestLeafSize smote with the forest: minority rows per leaf, about (default
+ *                      {@value #DEFAULT_FOREST_LEAF_SIZE}); every row is compared with the other rows
+ *                      of its leaf in each tree, so a row costs about {@code trees x leaf size}
+ *                      distances
  * @param seed          which rows are kept, repeated or paired; null takes {@code training.seed}
  */
 public record ResampleConfig(String method, Double targetRatio, Integer k, Integer exactMaxRows,
-    Integer lshTables, Long seed) {
+    Integer forestTrees, Integer forestLeafSize, Long seed) {
   public static final String NONE = "none";
   public static final String UNDERSAMPLE = "undersample";
   public static final String OVERSAMPLE = "oversample";
@@ -37,21 +41,30 @@ public record ResampleConfig(String method, Double targetRatio, Integer k, Integ
    * 4 * 10^8 distances, seconds on two cores for a vector of a few hundred slots.
    */
   public static final int DEFAULT_EXACT_MAX_ROWS = 20_000;
-  public static final int DEFAULT_LSH_TABLES = 8;
+  /**
+   * The exact search broadcasts every minority row's dense vector and compares every pair: 100,000
+   * rows of 477 slots are 380 MB on every executor and 10^10 distances.
+   */
+  public static final int MAX_EXACT_ROWS = 100_000;
+  public static final int DEFAULT_FOREST_TREES = 16;
+  public static final int DEFAULT_FOREST_LEAF_SIZE = 64;
+  public static final int MAX_FOREST_TREES = 64;
+  /** A leaf is compared by brute force (in blocks of up to twice this): 10,000 rows are 10^8 pairs. */
+  public static final int MAX_FOREST_LEAF_SIZE = 10_000;
   /** More neighbours than this is no longer "near": SMOTE's authors used 5. */
   public static final int MAX_K = 100;
-  public static final int MAX_LSH_TABLES = 64;
 
   public ResampleConfig {
     method = method == null ? NONE : method;
     targetRatio = targetRatio == null ? 1.0 : targetRatio;
     k = k == null ? DEFAULT_K : k;
     exactMaxRows = exactMaxRows == null ? DEFAULT_EXACT_MAX_ROWS : exactMaxRows;
-    lshTables = lshTables == null ? DEFAULT_LSH_TABLES : lshTables;
+    forestTrees = forestTrees == null ? DEFAULT_FOREST_TREES : forestTrees;
+    forestLeafSize = forestLeafSize == null ? DEFAULT_FOREST_LEAF_SIZE : forestLeafSize;
   }
 
   public static ResampleConfig defaults() {
-    return new ResampleConfig(null, null, null, null, null, null);
+    return new ResampleConfig(null, null, null, null, null, null, null);
   }
 
   public boolean enabled() {
@@ -63,8 +76,14 @@ public record ResampleConfig(String method, Double targetRatio, Integer k, Integ
     errors.require(targetRatio > 0 && targetRatio <= 1, "target_ratio",
         "must be in (0, 1] (minority rows per majority row after resampling), got " + targetRatio);
     errors.require(k >= 1 && k <= MAX_K, "k", "must be in [1, " + MAX_K + "], got " + k);
-    errors.require(exactMaxRows >= 0, "exact_max_rows", "must be >= 0, got " + exactMaxRows);
-    errors.require(lshTables >= 1 && lshTables <= MAX_LSH_TABLES, "lsh_tables",
-        "must be in [1, " + MAX_LSH_TABLES + "], got " + lshTables);
+    errors.require(exactMaxRows >= 0 && exactMaxRows <= MAX_EXACT_ROWS, "exact_max_rows",
+        "must be in [0, " + MAX_EXACT_ROWS + "] (the exact search broadcasts every minority row and "
+            + "compares every pair), got " + exactMaxRows);
+    errors.require(forestTrees >= 1 && forestTrees <= MAX_FOREST_TREES, "forest_trees",
+        "must be in [1, " + MAX_FOREST_TREES + "], got " + forestTrees);
+    errors.require(forestLeafSize >= k + 1 && forestLeafSize <= MAX_FOREST_LEAF_SIZE,
+        "forest_leaf_size", "must be in [k + 1 = " + (k + 1) + ", " + MAX_FOREST_LEAF_SIZE
+            + "] (a row's candidates in one tree are the other rows of its leaf), got "
+            + forestLeafSize);
   }
 }

@@ -25,6 +25,8 @@ class RebalanceConfigTest {
     assertEquals(1.0, config.resample().targetRatio());
     assertEquals(5, config.resample().k());
     assertEquals(20_000, config.resample().exactMaxRows());
+    assertEquals(16, config.resample().forestTrees());
+    assertEquals(64, config.resample().forestLeafSize());
     assertEquals(config.seed(), config.rebalanceSeed());
   }
 
@@ -32,9 +34,10 @@ class RebalanceConfigTest {
   void keysAreRead() {
     TrainingConfig config = ConfigLoader.load(CREDIT, List.of(
         "training.resample={\"method\": \"smote\", \"target_ratio\": 0.5, \"k\": 7, "
-            + "\"exact_max_rows\": 100, \"lsh_tables\": 4, \"seed\": 9}",
+            + "\"exact_max_rows\": 100, \"forest_trees\": 4, \"forest_leaf_size\": 32, "
+            + "\"seed\": 9}",
         "training.augment.noise_fraction=0.3", "training.augment.mixup_fraction=0.2")).training();
-    assertEquals(new ResampleConfig("smote", 0.5, 7, 100, 4, 9L), config.resample());
+    assertEquals(new ResampleConfig("smote", 0.5, 7, 100, 4, 32, 9L), config.resample());
     assertEquals(9L, config.rebalanceSeed());
     assertEquals(new AugmentConfig(0.3, 0.1, 0.2, 0.2), config.augment());
     assertTrue(config.augment().enabled());
@@ -45,7 +48,8 @@ class RebalanceConfigTest {
     DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CREDIT,
         List.of("training.resample.method=adasyn", "training.resample.target_ratio=0",
             "training.resample.k=0", "training.resample.exact_max_rows=-1",
-            "training.resample.lsh_tables=0", "training.augment.noise_fraction=1.5",
+            "training.resample.forest_trees=0", "training.resample.forest_leaf_size=20000",
+            "training.augment.noise_fraction=1.5",
             "training.augment.mixup_fraction=-0.1", "training.augment.noise_std=0",
             "training.augment.mixup_alpha=11")));
     String message = error.getMessage();
@@ -53,8 +57,9 @@ class RebalanceConfigTest {
         "training.resample.method: must be one of [none, undersample, oversample, smote], got adasyn",
         "training.resample.target_ratio: must be in (0, 1]",
         "training.resample.k: must be in [1, 100], got 0",
-        "training.resample.exact_max_rows: must be >= 0, got -1",
-        "training.resample.lsh_tables: must be in [1, 64], got 0",
+        "training.resample.exact_max_rows: must be in [0, 100000]",
+        "training.resample.forest_trees: must be in [1, 64], got 0",
+        "training.resample.forest_leaf_size: must be in [k + 1 = 1, 10000]",
         "training.augment.noise_fraction: must be in [0, 1], got 1.5",
         "training.augment.mixup_fraction: must be in [0, 1], got -0.1",
         "training.augment.noise_std: must be in (0, 10.0], got 0.0",
@@ -63,6 +68,21 @@ class RebalanceConfigTest {
     }
     assertThrows(DeeplineException.class, () -> ConfigLoader.load(CREDIT,
         List.of("training.resample.ratio=0.5")), "an unknown key is refused");
+    // The LSH search is gone: its key is refused rather than silently ignored.
+    assertThrows(DeeplineException.class, () -> ConfigLoader.load(CREDIT,
+        List.of("training.resample.lsh_tables=8")));
+    // Too large for the exact search; a leaf of at most k rows gives fewer than k candidates.
+    String limits = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CREDIT, List.of(
+        "training.resample.exact_max_rows=1000000", "training.resample.forest_leaf_size=5",
+        "training.resample.forest_trees=65"))).getMessage();
+    for (String expected : List.of(
+        "training.resample.exact_max_rows: must be in [0, 100000] (the exact search broadcasts "
+            + "every minority row and compares every pair), got 1000000",
+        "training.resample.forest_leaf_size: must be in [k + 1 = 6, 10000] (a row's candidates in "
+            + "one tree are the other rows of its leaf), got 5",
+        "training.resample.forest_trees: must be in [1, 64], got 65")) {
+      assertTrue(limits.contains(expected), "missing <" + expected + "> in " + limits);
+    }
   }
 
   @Test

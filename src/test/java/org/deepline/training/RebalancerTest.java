@@ -62,8 +62,8 @@ class RebalancerTest {
 
   private static Rebalancer.Outcome run(Dataset<Row> features, String method, double ratio,
       Integer exactMaxRows, AugmentConfig augment) {
-    return Rebalancer.apply(features, new ResampleConfig(method, ratio, 3, exactMaxRows, null, null),
-        augment, SmoteTest.LAYOUT, SEED);
+    return Rebalancer.apply(features, new ResampleConfig(method, ratio, 3, exactMaxRows, null, null,
+        null), augment, SmoteTest.LAYOUT, SEED);
   }
 
   private static Map<String, Row> byId(Rebalancer.Outcome outcome) {
@@ -108,7 +108,7 @@ class RebalancerTest {
     assertEquals(under.keySet(), byId(run(FEATURES.repartition(5), ResampleConfig.UNDERSAMPLE, 0.5,
         null, AugmentConfig.defaults())).keySet());
     assertFalse(under.keySet().equals(byId(Rebalancer.apply(FEATURES, new ResampleConfig(
-        ResampleConfig.UNDERSAMPLE, 0.5, null, null, null, null), AugmentConfig.defaults(),
+        ResampleConfig.UNDERSAMPLE, 0.5, null, null, null, null, null), AugmentConfig.defaults(),
         SmoteTest.LAYOUT, SEED + 1)).keySet()), "another seed keeps other rows");
 
     Map<String, Row> over = byId(run(FEATURES, ResampleConfig.OVERSAMPLE, 0.8, null,
@@ -142,7 +142,7 @@ class RebalancerTest {
       minority.add("row-" + i);
     }
     double[][] minorityRows = minority.stream().map(VECTORS::get).toArray(double[][]::new);
-    double[] scale = Smote.distanceScale(SmoteTest.LAYOUT, stddev(minorityRows));
+    double[] scale = Smote.distanceScale(SmoteTest.LAYOUT, SmoteTest.stddev(minorityRows));
     int synthetic = 0;
     for (Row row : rows.values()) {
       if (!row.getString(3).equals(Rebalancer.SMOTE)) {
@@ -164,31 +164,52 @@ class RebalancerTest {
     assertEquals(14, synthetic);
   }
 
-  /** The LSH search (forced with exact_max_rows 0) reaches the same ratio and reports its recall. */
+  /**
+   * The forest search (forced with exact_max_rows 0; 4 trees of leaves of about 4 of the 6 minority
+   * rows) reaches the same ratio, reports its recall and cost, and makes the same children, bit for
+   * bit, however the rows are partitioned.
+   */
   @Test
-  void smoteWithLshReachesTheRatioAndReportsItsRecall() {
-    Rebalancer.Outcome outcome = run(FEATURES, ResampleConfig.SMOTE, 0.5, 0,
-        AugmentConfig.defaults());
+  void smoteWithTheForestReachesTheRatioAndIsTheSameOnAnyPartitioning() {
+    ResampleConfig config = new ResampleConfig(ResampleConfig.SMOTE, 0.5, 3, 0, 4, 4, null);
+    Rebalancer.Outcome outcome = Rebalancer.apply(FEATURES, config, AugmentConfig.defaults(),
+        SmoteTest.LAYOUT, SEED);
     Map<String, Double> metrics = outcome.metrics();
     Map<String, Row> rows = byId(outcome);
     assertEquals(0.0, metrics.get("balance.smote_exact"));
     double recall = metrics.get("balance.smote_neighbour_recall");
     assertTrue(recall >= 0 && recall <= 1, "recall " + recall);
+    assertEquals(6.0, metrics.get("balance.smote_recall_sample_rows"));
+    assertEquals(6.0, metrics.get("balance.smote_forest_sample_rows"));
+    // Each row meets at most 2 x 4 - 1 others in each of the 4 trees (here at most 5: 6 rows).
+    double candidates = metrics.get("balance.smote_candidates_per_row");
+    assertTrue(candidates >= 3 && candidates <= 4 * 5, "candidates per row " + candidates);
     assertEquals(20, count(rows, 0.0));
     assertEquals(10, count(rows, 1.0));
     onlyTrainingRows(rows);
+    Map<String, double[]> children = new HashMap<>();
     for (Row row : rows.values()) {
       if (row.getString(3).equals(Rebalancer.SMOTE)) {
         double[] point = Rebalancer.vector(row, 2);
         double[] parent = VECTORS.get(parent(row.getString(0)));
         boolean between = false;
         for (int i = 20; i < 26; i++) {
-          between |= SmoteTest.onSegment(point, parent, VECTORS.get("row-" + i), SmoteTest.LAYOUT);
+          between |= !VECTORS.get("row-" + i).equals(parent)
+              && SmoteTest.onSegment(point, parent, VECTORS.get("row-" + i), SmoteTest.LAYOUT);
         }
         assertTrue(between, row.getString(0));
         assertTrue(SmoteTest.LAYOUT.validGroups(point));
+        children.put(row.getString(0), point);
       }
     }
+    assertEquals(4, children.size());
+    Map<String, Row> again = byId(Rebalancer.apply(FEATURES.repartition(5), config,
+        AugmentConfig.defaults(), SmoteTest.LAYOUT, SEED));
+    for (Map.Entry<String, double[]> child : children.entrySet()) {
+      assertTrue(java.util.Arrays.equals(child.getValue(),
+          Rebalancer.vector(again.get(child.getKey()), 2)), child.getKey());
+    }
+    assertEquals(rows.keySet(), again.keySet());
   }
 
   @Test
@@ -225,21 +246,6 @@ class RebalancerTest {
         default -> throw new AssertionError("origin " + row.getString(3));
       }
     }
-  }
-
-  private static double[] stddev(double[][] rows) {
-    double[] out = new double[rows[0].length];
-    for (int slot = 0; slot < out.length; slot++) {
-      double sum = 0;
-      double squares = 0;
-      for (double[] row : rows) {
-        sum += row[slot];
-        squares += row[slot] * row[slot];
-      }
-      double mean = sum / rows.length;
-      out[slot] = Math.sqrt(Math.max(0, squares / rows.length - mean * mean));
-    }
-    return out;
   }
 
   /** Brute force: the k rows nearest to {@code query} (itself excluded), ties all included. */

@@ -32,6 +32,22 @@ class SmoteTest {
     return row;
   }
 
+  /** Each slot's population standard deviation over {@code rows}. */
+  static double[] stddev(double[][] rows) {
+    double[] out = new double[rows[0].length];
+    for (int slot = 0; slot < out.length; slot++) {
+      double sum = 0;
+      double squares = 0;
+      for (double[] row : rows) {
+        sum += row[slot];
+        squares += row[slot] * row[slot];
+      }
+      double mean = sum / rows.length;
+      out[slot] = Math.sqrt(Math.max(0, squares / rows.length - mean * mean));
+    }
+    return out;
+  }
+
   /**
    * Whether {@code point} is {@code a + g * (b - a)} on every continuous slot for one g in [0, 1],
    * and every discrete group of it is a's or b's.
