@@ -42,18 +42,12 @@ public final class FeatureJob implements Stage {
     TableRef splitsRef = splits.ref();
     Dataset<Row> labelled = withSplits(silver.rows(), splits.rows()).persist();
     try {
-      Dataset<Row> train = labelled.where(
-          functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
-      FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
-          runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
-          splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-      FeatureModel model = FeatureFitter.fit(train, config, provenance,
-          context.section(SplitConfig.class).seed());
-      Dataset<Row> features = new FeatureTransform(model).transform(labelled)
-          .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
-              FeatureTransform.FEATURES);
-      TableRef featuresRef = DeltaTables.replaceRunDate(features, context.table(Table.FEATURES),
-          runDate);
+      FeatureModel model = fitOnTrain(labelled, config, new FeatureModel.FitProvenance(
+          context.dataset(), runDate, context.runId(), StratifiedSplitter.TRAIN, 0,
+          splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed());
+      FeatureModel.FitProvenance provenance = model.fittedOn();
+      TableRef featuresRef = DeltaTables.replaceRunDate(featureRows(labelled, model),
+          context.table(Table.FEATURES), runDate);
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());
@@ -77,6 +71,29 @@ public final class FeatureJob implements Stage {
     } finally {
       labelled.unpersist();
     }
+  }
+
+  /**
+   * The feature model fitted on the training rows of {@code labelled} (silver rows with their split
+   * and label, see {@link #withSplits}), with the rows and fingerprint of that split filled into
+   * {@code provenance}. The features stage runs this; the features benchmark too.
+   */
+  public static FeatureModel fitOnTrain(Dataset<Row> labelled, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed) {
+    Dataset<Row> train = labelled.where(
+        functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
+    FeatureModel.FitProvenance fitted = new FeatureModel.FitProvenance(provenance.dataset(),
+        provenance.runDate(), provenance.runId(), StratifiedSplitter.TRAIN, train.count(),
+        provenance.splitsTable(), provenance.splitsVersion(),
+        SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
+    return FeatureFitter.fit(train, config, fitted, foldSeed);
+  }
+
+  /** The features table's rows ({@code _record_id, _split, _label, features}) of {@code labelled}. */
+  public static Dataset<Row> featureRows(Dataset<Row> labelled, FeatureModel model) {
+    return new FeatureTransform(model).transform(labelled)
+        .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
+            FeatureTransform.FEATURES);
   }
 
   /** Silver rows joined with their split and 0/1 label. */
