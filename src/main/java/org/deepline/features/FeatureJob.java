@@ -75,18 +75,15 @@ public final class FeatureJob implements Stage {
 
   /**
    * The feature model fitted on the training rows of {@code labelled} (silver rows with their split
-   * and label, see {@link #withSplits}), with the rows and fingerprint of that split filled into
-   * {@code provenance}. The features stage runs this; the features benchmark too.
+   * and label, see {@link #withSplits}), with the rows and fingerprint ({@link SplitFingerprint}) of
+   * that split filled into {@code provenance} by the fit's own aggregation. The features stage runs
+   * this; the features benchmark too.
    */
   public static FeatureModel fitOnTrain(Dataset<Row> labelled, FeatureConfig config,
       FeatureModel.FitProvenance provenance, long foldSeed) {
     Dataset<Row> train = labelled.where(
         functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
-    FeatureModel.FitProvenance fitted = new FeatureModel.FitProvenance(provenance.dataset(),
-        provenance.runDate(), provenance.runId(), StratifiedSplitter.TRAIN, train.count(),
-        provenance.splitsTable(), provenance.splitsVersion(),
-        SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-    return FeatureFitter.fit(train, config, fitted, foldSeed);
+    return FeatureFitter.fitCountingRows(train, config, provenance, foldSeed);
   }
 
   /** The features table's rows ({@code _record_id, _split, _label, features}) of {@code labelled}. */
