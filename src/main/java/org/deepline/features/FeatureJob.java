@@ -1,5 +1,6 @@
 package org.deepline.features;
 
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,8 +19,8 @@ import org.deepline.sampling.StratifiedSplitter;
 
 /**
  * Features: fits the feature model on the run date's training split, saves it as a JSON artifact, and
- * writes the features table ({@code _record_id, split, label, features}) for every split with that
- * one model.
+ * writes the features table ({@code _record_id, _split, _label, features_sparse}) for every split
+ * with that one model. Read the table with {@link FeatureTable#withDenseVectors}.
  */
 public final class FeatureJob implements Stage {
   @Override
@@ -86,11 +87,13 @@ public final class FeatureJob implements Stage {
     return FeatureFitter.fitCountingRows(train, config, provenance, foldSeed);
   }
 
-  /** The features table's rows ({@code _record_id, _split, _label, features}) of {@code labelled}. */
+  /**
+   * The features table's rows of {@code labelled}: {@code _record_id, _split, _label,
+   * features_sparse} (read them back with {@link FeatureTable#withDenseVectors}).
+   */
   public static Dataset<Row> featureRows(Dataset<Row> labelled, FeatureModel model) {
-    return new FeatureTransform(model).transform(labelled)
-        .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
-            FeatureTransform.FEATURES);
+    return new FeatureTransform(model).transformSparse(labelled,
+        List.of(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL));
   }
 
   /** Silver rows joined with their split and 0/1 label. */
