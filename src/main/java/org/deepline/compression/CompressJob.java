@@ -14,6 +14,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.features.FeatureModel;
+import org.deepline.features.FeatureTable;
 import org.deepline.metrics.DecisionThreshold;
 import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.StratifiedSplitter;
@@ -54,6 +55,7 @@ public final class CompressJob implements Stage {
     ModelBundle bundle = ModelBundle.load(context.files(), source.path());
     ModelMetadata metadata = bundle.metadata();
     RunContext.Input features = context.input(Table.FEATURES);
+    Dataset<Row> featureRows = FeatureTable.withDenseVectors(features.rows());
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel dateModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     if (!dateModel.equals(metadata.featureModel())) {
@@ -73,14 +75,14 @@ public final class CompressJob implements Stage {
     ScoredLabels testBefore;
     ScoredLabels testAfter;
     ScoredLabels validationAfter;
-    TrainingData test = cache(features.rows(), StratifiedSplitter.TEST, metadata);
+    TrainingData test = cache(featureRows, StratifiedSplitter.TEST, metadata);
     try {
       testBefore = test.score(spark, original);
       testAfter = test.score(spark, compressed);
     } finally {
       test.release();
     }
-    TrainingData validation = cache(features.rows(), StratifiedSplitter.VALIDATION, metadata);
+    TrainingData validation = cache(featureRows, StratifiedSplitter.VALIDATION, metadata);
     try {
       validationAfter = validation.score(spark, compressed);
     } finally {

@@ -23,13 +23,17 @@ import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.sampling.SplitConfig;
+import org.deepline.sampling.SplitFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fits a {@link FeatureModel} on training rows in at most three passes whatever the number of
- * columns: one aggregation for every numeric statistic, one grouped count for every categorical
- * vocabulary, and one aggregation over the calendar parts of the date and timestamp inputs.
+ * Fits a {@link FeatureModel} on training rows in two passes whatever the number of columns: one
+ * aggregation for every numeric statistic, the present values of each date and timestamp input (and,
+ * for the features stage, the training rows and their fingerprint), and one grouped count for every
+ * categorical vocabulary. Some inputs add one pass each, whatever their number: clip bounds or a
+ * log1p floor (an aggregation before the statistics), calendar parts encoded as numbers or read from
+ * text (an aggregation over the parts extracted row by row), and target encoding.
  *
  * <p>Only ever give it the training split: statistics seen on validation or test rows leak their
  * distribution into the model, which the leakage gate checks through the model's provenance.
@@ -76,7 +80,30 @@ public final class FeatureFitter {
     if (provenance.rows() == 0) {
       throw new DeeplineException("features: the training split is empty, nothing to fit on");
     }
-    List<FeatureModel.NumericFeature> numeric = fitNumeric(train, config);
+    return fit(train, config, provenance, foldSeed, false);
+  }
+
+  /**
+   * {@link #fit(Dataset, FeatureConfig, FeatureModel.FitProvenance, long)}, with the provenance's
+   * rows and fingerprint ({@link SplitFingerprint}) of {@code train} computed by the aggregation that
+   * computes the numeric statistics, instead of by two passes of their own.
+   */
+  public static FeatureModel fitCountingRows(Dataset<Row> train, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed) {
+    return fit(train, config, provenance, foldSeed, true);
+  }
+
+  private static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
+      FeatureModel.FitProvenance given, long foldSeed, boolean countRows) {
+    Statistics statistics = statistics(train, config, countRows);
+    FeatureModel.FitProvenance provenance = !countRows ? given
+        : new FeatureModel.FitProvenance(given.dataset(), given.runDate(), given.runId(),
+            given.split(), statistics.rows(), given.splitsTable(), given.splitsVersion(),
+            statistics.fingerprint());
+    if (provenance.rows() == 0) {
+      throw new DeeplineException("features: the training split is empty, nothing to fit on");
+    }
+    List<FeatureModel.NumericFeature> numeric = fitNumeric(config, statistics);
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
     Map<String, FeatureModel.CategoricalFeature> targets = TargetEncoder.fit(train, config,
         foldSeed);
@@ -115,7 +142,8 @@ public final class FeatureFitter {
     List<FeatureModel.CrossFeature> crosses = config.crosses().stream()
         .map(c -> new FeatureModel.CrossFeature(c.columns(), c.buckets()))
         .toList();
-    List<FeatureModel.DateTimeFeature> datetime = fitDateTime(train, config.datetime());
+    List<FeatureModel.DateTimeFeature> datetime = fitDateTime(train, config.datetime(),
+        statistics);
     List<FeatureModel.ProductFeature> products = config.products().stream()
         .map(p -> new FeatureModel.ProductFeature(p.columns())).toList();
     List<FeatureModel.PositionalFeature> positional = config.positional().stream()
@@ -126,18 +154,28 @@ public final class FeatureFitter {
   }
 
   /**
-   * The numeric inputs' statistics in one aggregation over all columns, after a first one for the
-   * columns whose clip bounds (training quantiles) or log1p floor (training minimum) must be known
-   * before their values are.
+   * What the one aggregation over the training rows computed: per numeric input its
+   * {@value #NUMERIC_STATISTICS} statistics from {@code numericAt}, per date/time input the count of
+   * its present values when it needs no calendar statistics ({@code observedAt}), the rows, and the
+   * fingerprint when counted. Clip bounds come from the pass before it.
    */
-  static List<FeatureModel.NumericFeature> fitNumeric(Dataset<Row> train, FeatureConfig config) {
-    List<String> columns = config.numeric();
-    if (columns.isEmpty()) {
-      return List.of();
-    }
+  private record Statistics(Row row, Map<String, double[]> bounds, Map<String, Integer> numericAt,
+      Map<String, Integer> observedAt, long rows, long fingerprint) {}
+
+  /**
+   * One aggregation over {@code train} whatever the number of columns: the numeric inputs'
+   * statistics, the present values of the date/time inputs whose calendar parts need no statistics,
+   * the rows and (when {@code countRows}) their fingerprint; after a first one for the columns whose
+   * clip bounds (training quantiles) or log1p floor (training minimum) must be known before their
+   * values are.
+   */
+  private static Statistics statistics(Dataset<Row> train, FeatureConfig config,
+      boolean countRows) {
     Map<String, double[]> bounds = clipBounds(train, config);
     List<Column> aggregates = new ArrayList<>();
-    for (String name : columns) {
+    Map<String, Integer> numericAt = new HashMap<>();
+    for (String name : config.numeric()) {
+      numericAt.put(name, aggregates.size());
       NumericTransformSpec spec = config.transformOf(name);
       Column value = transformedColumn(observedValue(name), bounds.get(name), spec.log1p());
       aggregates.add(functions.count(value));
@@ -152,14 +190,50 @@ public final class FeatureFitter {
       aggregates.add(NumericTransformSpec.MODE.equals(spec.impute()) ? functions.mode(value)
           : functions.lit(null).cast("double"));
     }
-    Row stats = train.agg(aggregates.get(0),
+    Map<String, Integer> observedAt = new HashMap<>();
+    for (DateTimeSpec spec : config.datetime()) {
+      if (!needsCalendarPass(train.schema(), spec)) {
+        observedAt.put(spec.column(), aggregates.size());
+        aggregates.add(functions.count(Columns.col(spec.column())));
+      }
+    }
+    int rowsAt = aggregates.size();
+    aggregates.add(functions.count(functions.lit(1)));
+    if (countRows) {
+      aggregates.add(functions.bit_xor(SplitFingerprint.recordHash()));
+    }
+    Row row = train.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
+    long fingerprint = countRows && !row.isNullAt(rowsAt + 1) ? row.getLong(rowsAt + 1) : 0L;
+    return new Statistics(row, bounds, numericAt, observedAt, row.getLong(rowsAt), fingerprint);
+  }
+
+  /** The numeric inputs' fitted transforms from their statistics. */
+  private static List<FeatureModel.NumericFeature> fitNumeric(FeatureConfig config,
+      Statistics statistics) {
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) {
-      features.add(numericFeature(columns.get(i), config.transformOf(columns.get(i)),
-          bounds.get(columns.get(i)), stats, i * NUMERIC_STATISTICS));
+    for (String name : config.numeric()) {
+      features.add(numericFeature(name, config.transformOf(name), statistics.bounds().get(name),
+          statistics.row(), statistics.numericAt().get(name)));
     }
     return features;
+  }
+
+  /**
+   * Whether a date/time input's parts must be extracted row by row ({@link DateTimeParts}) for the
+   * fit: a part encoded as a number needs its mean, variance and median, and text needs parsing to
+   * know which values are missing. A date or timestamp column whose parts are all one-hot or
+   * cyclical needs only its count of present values.
+   */
+  private static boolean needsCalendarPass(StructType schema, DateTimeSpec spec) {
+    if (!List.of(schema.fieldNames()).contains(spec.column())) {
+      return true;
+    }
+    org.apache.spark.sql.types.DataType type = schema.apply(spec.column()).dataType();
+    boolean typed = type == DataTypes.TimestampType || type == DataTypes.TimestampNTZType
+        || type == DataTypes.DateType;
+    return !typed || spec.parts().stream()
+        .anyMatch(part -> DateTimeSpec.NUMERIC.equals(spec.encodingOf(part)));
   }
 
   /** NaN counts as missing, as it does in {@link FeatureVectorizer}. */
@@ -383,14 +457,42 @@ public final class FeatureFitter {
   }
 
   /**
-   * The calendar parts' statistics. The parts are extracted with {@link DateTimeParts}, the code the
-   * vectorizer runs, not with Spark's date functions, whose results follow the session time zone.
+   * The calendar parts' statistics. A date or timestamp column whose parts are all one-hot or
+   * cyclical needs only its count of present values, which {@code statistics} holds; the others'
+   * parts are extracted with {@link DateTimeParts}, the code the vectorizer runs, not with Spark's
+   * date functions, whose results follow the session time zone, in one more pass.
    */
-  static List<FeatureModel.DateTimeFeature> fitDateTime(Dataset<Row> train,
-      List<DateTimeSpec> specs) {
-    if (specs.isEmpty()) {
-      return List.of();
+  private static List<FeatureModel.DateTimeFeature> fitDateTime(Dataset<Row> train,
+      List<DateTimeSpec> specs, Statistics statistics) {
+    List<DateTimeSpec> extracted = specs.stream()
+        .filter(spec -> !statistics.observedAt().containsKey(spec.column())).toList();
+    Map<String, FeatureModel.DateTimeFeature> fitted = extracted.isEmpty() ? Map.of()
+        : fitExtractedDateTime(train, extracted);
+    List<FeatureModel.DateTimeFeature> features = new ArrayList<>();
+    for (DateTimeSpec spec : specs) {
+      if (fitted.containsKey(spec.column())) {
+        features.add(fitted.get(spec.column()));
+        continue;
+      }
+      long observed = statistics.row().getLong(statistics.observedAt().get(spec.column()));
+      requireObserved(spec, observed);
+      features.add(new FeatureModel.DateTimeFeature(spec.column(), spec.parts().stream()
+          .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
+          .toList(), observed < statistics.rows()));
     }
+    return features;
+  }
+
+  private static void requireObserved(DateTimeSpec spec, long observed) {
+    if (observed == 0) {
+      throw new DeeplineException("features.datetime: " + spec.column()
+          + " has no value in the training split; drop it or fix the source");
+    }
+  }
+
+  /** The date/time inputs fitted from their calendar parts, extracted row by row, by column. */
+  private static Map<String, FeatureModel.DateTimeFeature> fitExtractedDateTime(
+      Dataset<Row> train, List<DateTimeSpec> specs) {
     StructType partsSchema = new StructType();
     for (DateTimeSpec spec : specs) {
       for (String part : spec.parts()) {
@@ -415,14 +517,11 @@ public final class FeatureFitter {
     Row stats = parts.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
     long total = stats.getLong(stats.size() - 1);
-    List<FeatureModel.DateTimeFeature> features = new ArrayList<>();
+    Map<String, FeatureModel.DateTimeFeature> features = new HashMap<>();
     int at = 0;
     for (DateTimeSpec spec : specs) {
       long observed = stats.getLong(at++);
-      if (observed == 0) {
-        throw new DeeplineException("features.datetime: " + spec.column()
-            + " has no value in the training split; drop it or fix the source");
-      }
+      requireObserved(spec, observed);
       List<FeatureModel.DateTimePart> fitted = new ArrayList<>();
       for (String part : spec.parts()) {
         double mean = stats.getDouble(at);
@@ -439,7 +538,8 @@ public final class FeatureFitter {
           fitted.add(new FeatureModel.DateTimePart(part, encoding, 0, 0, 0));
         }
       }
-      features.add(new FeatureModel.DateTimeFeature(spec.column(), fitted, observed < total));
+      features.put(spec.column(), new FeatureModel.DateTimeFeature(spec.column(), fitted,
+          observed < total));
     }
     return features;
   }

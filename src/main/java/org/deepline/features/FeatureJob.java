@@ -1,5 +1,6 @@
 package org.deepline.features;
 
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,8 +19,8 @@ import org.deepline.sampling.StratifiedSplitter;
 
 /**
  * Features: fits the feature model on the run date's training split, saves it as a JSON artifact, and
- * writes the features table ({@code _record_id, split, label, features}) for every split with that
- * one model.
+ * writes the features table ({@code _record_id, _split, _label, features_sparse}) for every split
+ * with that one model. Read the table with {@link FeatureTable#withDenseVectors}.
  */
 public final class FeatureJob implements Stage {
   @Override
@@ -42,18 +43,12 @@ public final class FeatureJob implements Stage {
     TableRef splitsRef = splits.ref();
     Dataset<Row> labelled = withSplits(silver.rows(), splits.rows()).persist();
     try {
-      Dataset<Row> train = labelled.where(
-          functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
-      FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(context.dataset(),
-          runDate, context.runId(), StratifiedSplitter.TRAIN, train.count(), splitsRef.path(),
-          splitsRef.version(), SplitFingerprint.of(labelled, StratifiedSplitter.TRAIN));
-      FeatureModel model = FeatureFitter.fit(train, config, provenance,
-          context.section(SplitConfig.class).seed());
-      Dataset<Row> features = new FeatureTransform(model).transform(labelled)
-          .select(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL,
-              FeatureTransform.FEATURES);
-      TableRef featuresRef = DeltaTables.replaceRunDate(features, context.table(Table.FEATURES),
-          runDate);
+      FeatureModel model = fitOnTrain(labelled, config, new FeatureModel.FitProvenance(
+          context.dataset(), runDate, context.runId(), StratifiedSplitter.TRAIN, 0,
+          splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed());
+      FeatureModel.FitProvenance provenance = model.fittedOn();
+      TableRef featuresRef = DeltaTables.replaceRunDate(featureRows(labelled, model),
+          context.table(Table.FEATURES), runDate);
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());
@@ -77,6 +72,28 @@ public final class FeatureJob implements Stage {
     } finally {
       labelled.unpersist();
     }
+  }
+
+  /**
+   * The feature model fitted on the training rows of {@code labelled} (silver rows with their split
+   * and label, see {@link #withSplits}), with the rows and fingerprint ({@link SplitFingerprint}) of
+   * that split filled into {@code provenance} by the fit's own aggregation. The features stage runs
+   * this; the features benchmark too.
+   */
+  public static FeatureModel fitOnTrain(Dataset<Row> labelled, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed) {
+    Dataset<Row> train = labelled.where(
+        functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
+    return FeatureFitter.fitCountingRows(train, config, provenance, foldSeed);
+  }
+
+  /**
+   * The features table's rows of {@code labelled}: {@code _record_id, _split, _label,
+   * features_sparse} (read them back with {@link FeatureTable#withDenseVectors}).
+   */
+  public static Dataset<Row> featureRows(Dataset<Row> labelled, FeatureModel model) {
+    return new FeatureTransform(model).transformSparse(labelled,
+        List.of(RecordIds.RECORD_ID, StratifiedSplitter.SPLIT, LabelConfig.LABEL));
   }
 
   /** Silver rows joined with their split and 0/1 label. */

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.mutable.WrappedArray;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.etl.RecordIds;
 import org.deepline.sampling.StratifiedSplitter;
@@ -31,6 +32,16 @@ import org.deepline.sampling.StratifiedSplitter;
  */
 public final class FeatureTransform {
   public static final String FEATURES = "features";
+  /** The features table's vector column, see {@link #transformSparse}. */
+  public static final String FEATURES_SPARSE = "features_sparse";
+  /**
+   * A vector as the features table stores it: its width, and the slots other than +0.0 in
+   * ascending order with their values (a -0.0 is kept, so the vector reads back bit-identical).
+   */
+  public static final StructType SPARSE_TYPE = new StructType()
+      .add("size", DataTypes.IntegerType, false)
+      .add("indices", new ArrayType(DataTypes.IntegerType, false), false)
+      .add("values", new ArrayType(DataTypes.DoubleType, false), false);
   /** The fold key of a training row while it is vectorised; never in the output. */
   private static final String FOLD_KEY = "_fold_key";
 
@@ -115,6 +126,47 @@ public final class FeatureTransform {
   }
 
   /**
+   * The {@code keep} columns of {@code input} and each row's vector as the features table stores it,
+   * {@value #FEATURES_SPARSE} ({@link #SPARSE_TYPE}: the width, then the slots other than +0.0 and
+   * their values, from {@link FeatureVectorizer#vectorizeSparse(java.util.function.Function, Long,
+   * int[], double[])}). Only the kept and input columns are read. Training rows are encoded as
+   * {@link #transform} encodes them (out of fold where the model says so).
+   *
+   * <p>Why not the dense array: a one-hot vector of flights is 477 slots with 7 non-zero, and
+   * Parquet encodes and decodes every slot of an array; writing the dense vectors cost three times
+   * the whole MLlib pipeline (bench/README.md, features benchmark).
+   */
+  public Dataset<Row> transformSparse(Dataset<Row> input, List<String> keep) {
+    transformSchema(input.schema());
+    List<String> names = List.of(input.columns());
+    List<String> read = new java.util.ArrayList<>(keep);
+    model.inputColumns().stream().filter(c -> !read.contains(c)).forEach(read::add);
+    List<Column> columns = new java.util.ArrayList<>(read.stream().map(Columns::col).toList());
+    int foldKeyAt = -1;
+    if (model.hasOutOfFoldInputs() && names.contains(StratifiedSplitter.SPLIT)
+        && names.contains(RecordIds.RECORD_ID)) {
+      foldKeyAt = columns.size();
+      columns.add(foldKey(model).as(FOLD_KEY));
+    }
+    Dataset<Row> selected = input.select(columns.toArray(Column[]::new));
+    Map<String, Integer> positions = new HashMap<>();
+    for (String column : model.inputColumns()) {
+      positions.put(column, read.indexOf(column));
+    }
+    StructType output = new StructType();
+    for (String column : keep) {
+      output = output.add(selected.schema().apply(column));
+    }
+    output = output.add(FEATURES_SPARSE, SPARSE_TYPE, false);
+    FeatureVectorizer vectorizer = new FeatureVectorizer(model);
+    int kept = keep.size();
+    int foldKeyPosition = foldKeyAt;
+    MapPartitionsFunction<Row, Row> apply =
+        rows -> new SparseIterator(rows, vectorizer, positions, kept, foldKeyPosition);
+    return selected.mapPartitions(apply, Encoders.row(output));
+  }
+
+  /**
    * A training row's fold key, {@code xxhash64(_record_id, seed)}, as {@link FeatureFitter} groups
    * the target statistics by; null outside the training split.
    */
@@ -123,6 +175,49 @@ public final class FeatureTransform {
         .findFirst().orElseThrow().target().seed();
     return functions.when(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN),
         functions.xxhash64(functions.col(RecordIds.RECORD_ID), functions.lit(seed)));
+  }
+
+  /** Each row's kept columns and sparse vector; static so that the task does not capture the transform. */
+  private static final class SparseIterator implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final FeatureVectorizer vectorizer;
+    private final Map<String, Integer> positions;
+    private final int kept;
+    private final int foldKeyAt;
+    private final int[] slots;
+    private final double[] values;
+
+    SparseIterator(Iterator<Row> rows, FeatureVectorizer vectorizer, Map<String, Integer> positions,
+        int kept, int foldKeyAt) {
+      this.rows = rows;
+      this.vectorizer = vectorizer;
+      this.positions = positions;
+      this.kept = kept;
+      this.foldKeyAt = foldKeyAt;
+      this.slots = new int[vectorizer.width()];
+      this.values = new double[vectorizer.width()];
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      Row row = rows.next();
+      Long foldKey = foldKeyAt < 0 || row.isNullAt(foldKeyAt) ? null : row.getLong(foldKeyAt);
+      int entries = vectorizer.vectorizeSparse(column -> row.get(positions.get(column)), foldKey,
+          slots, values);
+      Object[] out = new Object[kept + 1];
+      for (int i = 0; i < kept; i++) {
+        out[i] = row.get(i);
+      }
+      out[kept] = RowFactory.create(vectorizer.width(),
+          WrappedArray.make(java.util.Arrays.copyOf(slots, entries)),
+          WrappedArray.make(java.util.Arrays.copyOf(values, entries)));
+      return RowFactory.create(out);
+    }
   }
 
   /** Appends each row's feature vector; static so that the task does not capture the transform. */

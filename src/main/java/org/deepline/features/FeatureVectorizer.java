@@ -94,6 +94,32 @@ public final class FeatureVectorizer implements Serializable {
     return end[0];
   }
 
+  /**
+   * The vector of a record as the features table stores it: its slots other than +0.0, in slot
+   * order, as (slot, value) entries from 0 of {@code slots} and {@code values}; returns how many.
+   * A -0.0 is kept, so the dense vector read back from these entries is bit-identical to
+   * {@link #vectorize(Function, Long)}'s. Each array needs room for {@link #width()} entries.
+   *
+   * @param foldKey as {@link #vectorize(Function, Long)} takes it: null outside the training split
+   */
+  public int vectorizeSparse(Function<String, Object> valueOf, Long foldKey, int[] slots,
+      double[] values) {
+    int[] end = {0};
+    write(valueOf, foldKey, (slot, value) -> {
+      if (Double.doubleToRawLongBits(value) != 0L) {
+        int at = end[0];
+        if (at > 0 && slots[at - 1] >= slot) {
+          throw new IllegalStateException("feature slot " + slot + " written after slot "
+              + slots[at - 1] + ": the vectorizer must write slots in order");
+        }
+        slots[at] = slot;
+        values[at] = value;
+        end[0] = at + 1;
+      }
+    });
+    return end[0];
+  }
+
   /** Where a vector's slots go: a double array or a row of a float minibatch. */
   @FunctionalInterface
   private interface Slots {

@@ -24,6 +24,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.features.FeatureModel;
+import org.deepline.features.FeatureTable;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.DecisionThreshold;
 import org.deepline.metrics.ScoredLabels;
@@ -90,7 +91,7 @@ public final class TrainJob implements Stage {
     TrainingConfig config = context.section(TrainingConfig.class);
     RunContext.Input featuresInput = context.input(Table.FEATURES);
     TableRef featuresRef = featuresInput.ref();
-    Dataset<Row> features = featuresInput.rows();
+    Dataset<Row> features = FeatureTable.withDenseVectors(featuresInput.rows());
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);

@@ -13,9 +13,11 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
+import org.deepline.sampling.SplitFingerprint;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
@@ -188,5 +190,33 @@ class FeatureFitterTest {
       double[] direct = vectorizer.vectorize(c -> row.getAs(c));
       assertArrayEquals(direct, fromSpark.stream().mapToDouble(Double::doubleValue).toArray());
     }
+  }
+
+  @Test
+  void fittingCountsTheTrainingRowsAndTheirFingerprintInItsOwnAggregation() {
+    // A timestamp with only one-hot or cyclical parts is fitted from its count of present values.
+    FeatureConfig config = new FeatureConfig(List.of("a"), List.of("city"), null, null, null,
+        List.of(new DateTimeSpec("when", List.of("hour"), null)), null, null, null, null);
+    Dataset<Row> withTime = SparkTestSession.get().createDataFrame(List.of(
+            RowFactory.create("r1", 2.0, "x"), RowFactory.create("r2", 5.0, "z"),
+            RowFactory.create("r3", null, null)),
+        new StructType().add("_record_id", DataTypes.StringType).add("a", DataTypes.DoubleType)
+            .add("city", DataTypes.StringType))
+        .withColumn("when", functions.when(functions.col("_record_id").notEqual("r3"),
+            functions.lit("2026-12-03 10:00:00").cast("timestamp")));
+    FeatureModel model = FeatureFitter.fitCountingRows(withTime, config,
+        new FeatureModel.FitProvenance("toy", "2026-12-03", "run", "train", 0, "splits", 1, 0), 42);
+    assertEquals(3, model.fittedOn().rows());
+    assertEquals(SplitFingerprint.of(withTime.withColumn("_split", functions.lit("train")),
+        "train"), model.fittedOn().fingerprint());
+    assertEquals(1, model.fittedOn().splitsVersion());
+    // The same model as the fit that is given the provenance, whichever path fitted the timestamp.
+    assertEquals(model, FeatureFitter.fit(withTime, config, model.fittedOn(), 42));
+    assertTrue(model.datetime().get(0).missingIndicator(), "r3 has no time");
+    // Text is parsed row by row (a blank counts as missing): the same date/time feature.
+    Dataset<Row> text = withTime.withColumn("when", functions.coalesce(
+        functions.col("when").cast("string"), functions.lit(" ")));
+    assertEquals(model.datetime(), FeatureFitter.fit(text, config, model.fittedOn(), 42)
+        .datetime());
   }
 }

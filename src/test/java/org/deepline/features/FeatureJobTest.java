@@ -55,7 +55,8 @@ class FeatureJobTest {
         "train=" + SplitFingerprint.format(model.fittedOn().fingerprint())),
         split.artifacts().toString());
 
-    Dataset<Row> features = DeltaTables.read(spark, context.table(Table.FEATURES));
+    Dataset<Row> features = FeatureTable.withDenseVectors(
+        DeltaTables.read(spark, context.table(Table.FEATURES)));
     assertEquals(400, features.count());
     assertEquals(model.width(), features.select(functions.size(functions.col("features")))
         .distinct().head().getInt(0));
@@ -102,8 +103,8 @@ class FeatureJobTest {
     List<Row> rows = FeatureJob.withSplits(DeltaTables.read(spark, context.table(Table.SILVER)),
             DeltaTables.read(spark, context.table(Table.SPLITS)))
         .withColumn("_fold_key", functions.xxhash64(functions.col("_record_id"), functions.lit(seed)))
-        .join(DeltaTables.read(spark, context.table(Table.FEATURES)).select("_record_id", "features"),
-            "_record_id")
+        .join(FeatureTable.withDenseVectors(DeltaTables.read(spark, context.table(Table.FEATURES)))
+            .select("_record_id", "features"), "_record_id")
         .collectAsList();
     FeatureVectorizer vectorizer = new FeatureVectorizer(model);
     int width = model.width();

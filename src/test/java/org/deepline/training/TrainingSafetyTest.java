@@ -17,6 +17,7 @@ import org.deepline.etl.IngestJob;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureJob;
+import org.deepline.features.FeatureTable;
 import org.deepline.features.FeatureTransform;
 import org.deepline.sampling.SplitJob;
 import org.deepline.sampling.StratifiedSplitter;
@@ -53,7 +54,10 @@ class TrainingSafetyTest {
     new IngestJob().run(context);
     new SplitJob().run(context);
     new FeatureJob().run(context);
-    original = context.input(Table.FEATURES).rows().localCheckpoint();
+    // Dense vectors, so the tests can edit them; written back, they are rows of the older dense
+    // layout in a table the features stage wrote sparse, which training must still read.
+    original = FeatureTable.withDenseVectors(context.input(Table.FEATURES).rows())
+        .localCheckpoint();
   }
 
   private void replaceFeatures(Dataset<Row> rows) {
