@@ -123,19 +123,25 @@ public final class IngestJob implements Stage {
       throw SourceReader.explain(e, source, sourceConfig);
     }
 
-    Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), sourceConfig,
-        schema, context.section(LabelConfig.class),
-        context.section(IngestConfig.class).nullTokens());
+    SchemaEvolution.Drift drift = source.drift();
+    Dataset<Row> typed = typed(
+        SchemaEvolution.withMissingAsNull(DeltaTables.slice(spark, bronze.table(), runDate), schema),
+        sourceConfig, schema, context.section(LabelConfig.class),
+        context.section(IngestConfig.class).nullTokens(), drift.carried());
+    String silverPath = context.table(Table.SILVER);
+    List<String> added = SchemaEvolution.newTo(drift.carried(),
+        DeltaTables.exists(spark, silverPath) ? DeltaTables.read(spark, silverPath).columns()
+            : new String[0]);
     Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
-        ? Optional.of(SilverUpsert.merge(silver(typed), context.table(Table.SILVER),
-            schema, runDate))
+        ? Optional.of(SilverUpsert.merge(silver(typed), silverPath, schema, runDate))
         : Optional.empty();
     DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
-        : DeltaTables.replaceRunDateCounted(silver(typed), context.table(Table.SILVER), runDate);
+        : DeltaTables.replaceRunDateCounted(silver(typed), silverPath, runDate);
     DeltaTables.Written quarantine = DeltaTables.replaceRunDateCounted(quarantine(typed),
         context.table(Table.QUARANTINE), runDate);
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
     result.metric("columns_renamed", source.renamed().size()).metrics(sourceMetrics);
+    recordDrift(result, drift, added);
     merged.ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
         .metric("rows_silver_updated", m.updated())
         .metric("rows_silver_unchanged", m.unchanged())
@@ -156,6 +162,30 @@ public final class IngestJob implements Stage {
     return result.build();
   }
 
+  /**
+   * What the schema evolution policy let through, in the run record: undeclared columns loaded into
+   * silver ({@code columns_added}: new to silver in this load), declared columns loaded as null, and
+   * undeclared columns kept in bronze only.
+   */
+  private static void recordDrift(StageResult.Builder result, SchemaEvolution.Drift drift,
+      List<String> added) {
+    result.metric("columns_added", added.size())
+        .metric("columns_filled_null", drift.missing().size());
+    if (!added.isEmpty()) {
+      result.artifact("columns_added", Json.writeCompact(added));
+    }
+    if (!drift.missing().isEmpty()) {
+      LOG.warn("ingest: declared column(s) {} missing from the source, loaded as null",
+          drift.missing());
+      result.artifact("columns_filled_null", Json.writeCompact(drift.missing()));
+    }
+    List<String> bronzeOnly = drift.undeclared().stream()
+        .filter(c -> !drift.carried().contains(c)).toList();
+    if (!bronzeOnly.isEmpty()) {
+      result.artifact("columns_bronze_only", Json.writeCompact(bronzeOnly));
+    }
+  }
+
   /** Raw rows plus their record id and load time. */
   public static Dataset<Row> toBronze(Dataset<Row> raw, SchemaConfig schema) {
     List<String> content = Arrays.stream(raw.columns())
@@ -167,14 +197,14 @@ public final class IngestJob implements Stage {
 
   /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
-      LabelConfig label, List<String> nullTokens) {
+      LabelConfig label, List<String> nullTokens, List<String> carried) {
     String malformed = switch (source.format()) {
       case SourceConfig.JSON -> JSON_MALFORMED;
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
-    return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed, nullTokens),
-        label);
+    return SilverTyping.requireLabel(
+        SilverTyping.apply(bronze, schema, malformed, nullTokens, carried), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {
