@@ -224,10 +224,13 @@ public final class IngestJob implements Stage {
   /**
    * What the start of a run found and did about a load interrupted between its commits.
    *
-   * @param rows bronze, silver and quarantine rows of the repaired batch; empty when this run, of
-   *             the same date, replaces the batch instead
+   * @param rows the repaired batch's rows; empty when this run, of the same date, replaces the
+   *             batch instead
    */
-  private record Repair(IngestBatches.Incomplete incomplete, Optional<long[]> rows) {}
+  private record Repair(IngestBatches.Incomplete incomplete, Optional<RepairedRows> rows) {}
+
+  /** The rows of a repaired batch in bronze, and those its repair derived for silver and quarantine. */
+  private record RepairedRows(long read, long silver, long quarantined) {}
 
   /**
    * Finds the latest load whose bronze committed but whose silver or quarantine did not, and
@@ -263,7 +266,7 @@ public final class IngestJob implements Stage {
     long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
     requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);
     return Optional.of(new Repair(incomplete,
-        Optional.of(new long[] {bronzeRows, silverRows, quarantineRows})));
+        Optional.of(new RepairedRows(bronzeRows, silverRows, quarantineRows))));
   }
 
   /**
@@ -277,10 +280,10 @@ public final class IngestJob implements Stage {
       return;
     }
     IngestBatches.Incomplete incomplete = repair.get().incomplete();
-    Optional<long[]> rows = repair.get().rows();
-    rows.ifPresent(r -> result.metric("repair_rows_read", r[0])
-        .metric("repair_rows_silver", r[1])
-        .metric("repair_rows_quarantined", r[2]));
+    Optional<RepairedRows> rows = repair.get().rows();
+    rows.ifPresent(r -> result.metric("repair_rows_read", r.read())
+        .metric("repair_rows_silver", r.silver())
+        .metric("repair_rows_quarantined", r.quarantined()));
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("batch", incomplete.batch().id());
     record.put("run_date", incomplete.batch().runDate());
