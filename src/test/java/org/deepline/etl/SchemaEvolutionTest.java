@@ -175,6 +175,31 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aJdbcSourcesWatermarkAndPartitionColumnsAreNotUndeclaredButOtherColumnsAre() {
+    SourceConfig jdbc = new SourceConfig("jdbc", null, null, null, new JdbcConfig(
+        "jdbc:postgresql://localhost/db", "loans", null, "U", "P", "branch", 2, null, null,
+        "updated_at", null));
+    SchemaConfig schema = new SchemaConfig(List.of("id"), List.of(
+        new ColumnSpec("id", "int", false, null, null, null, null),
+        new ColumnSpec("label", "string", false, null, null, null, null)));
+
+    SchemaEvolution.Drift named = SchemaEvolution.check(
+        List.of("id", "label", "updated_at", "branch", SourceReader.SOURCE_FILE), jdbc, schema,
+        "the source columns", "");
+    SchemaEvolution.requireDeclared(named, jdbc, "the source columns");
+    SchemaEvolution.Drift extra = SchemaEvolution.check(
+        List.of("id", "label", "updated_at", "region"), jdbc, schema, "the source columns", "");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> SchemaEvolution.requireDeclared(extra, jdbc, "the source columns"));
+
+    assertEquals(List.of(), named.undeclared());
+    assertEquals("source " + jdbc.describe() + ": column(s) [region] of the source columns not "
+        + "declared in schema.columns; declare them, or set source.schema_evolution to add_columns "
+        + "(load them into silver too) or bronze_only (keep them in bronze only)",
+        error.getMessage());
+  }
+
+  @Test
   void anUnknownPolicyIsAConfigError() {
     ConfigErrors errors = new ConfigErrors().at("source");
     new SourceConfig("csv", "in.csv", null, null, null, null, "add").validate(errors);
