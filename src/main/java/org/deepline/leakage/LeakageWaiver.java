@@ -1,5 +1,6 @@
 package org.deepline.leakage;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
@@ -19,7 +20,14 @@ import org.deepline.quality.Severity;
  * @param check  the check's name as the leakage table shows it, e.g. {@code mutual_information:code}
  * @param reason why the finding is not a leak; required, and kept in the leakage table
  */
-public record LeakageWaiver(String check, String reason) {
+public record LeakageWaiver(
+    @JsonPropertyDescription("The failed check to accept, by its name as the leakage table shows "
+        + "it, e.g. `single_feature_auc:contract` or `mutual_information:code`; each check at "
+        + "most once.")
+    String check,
+    @JsonPropertyDescription("Why the finding is not a leak, kept in the leakage table with the "
+        + "warning. Allowed: at least 10 characters.")
+    String reason) {
   /** Reasons shorter than this say nothing ("ok", "fine"). */
   private static final int MIN_REASON_LENGTH = 10;
 
