@@ -14,8 +14,8 @@ import java.lang.annotation.Target;
  * public record LossConfig(@OneOf("TYPES") String type, ...)
  * }</pre>
  *
- * <p>Read by {@code org.deepline.config.ConfigReference} for the config reference and the JSON Schema's
- * {@code enum}, which gives editors completion of the values.
+ * <p>Read by {@code org.deepline.config.ConfigReference} for the config reference and the JSON
+ * Schema's {@code enum}, which gives editors completion of the values.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

@@ -27,8 +27,7 @@ public record DateTimeSpec(
     @JsonPropertyDescription("The column. Allowed: a declared `date` or `timestamp` column.")
     @Required
     String column,
-    @JsonPropertyDescription("The calendar parts to extract. Allowed: at least one of `hour`, "
-        + "`day_of_week`, `day_of_month`, `day_of_year`, `month`, `year`, each once.")
+    @JsonPropertyDescription("The calendar parts to extract. Allowed: at least one, each once.")
     @Required
     @OneOf(value = "PARTS", in = DateTimeParts.class)
     List<String> parts,

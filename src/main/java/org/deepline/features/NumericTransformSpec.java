@@ -55,8 +55,7 @@ public record NumericTransformSpec(
     Boolean log1p,
     @JsonPropertyDescription("`(x - mean) / standard deviation`; `(x - min) / (max - min)`; `(x - "
         + "median) / interquartile range`; `x` as is. A zero divisor leaves `x - centre`. "
-        + "Allowed: `standard`, `minmax`, `robust`, `none`; not with `bins`. When unset: "
-        + "`standard`.")
+        + "Allowed: not with `bins`. When unset: `standard`.")
     @OneOf("SCALINGS")
     String scale,
     @JsonPropertyDescription("One-hot slots of bins instead of one scaled input: equal-frequency "
