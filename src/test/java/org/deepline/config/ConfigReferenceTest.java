@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.deepline.cli.DeeplineCli;
 import org.deepline.core.Json;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The committed config reference and JSON Schema are exactly what the config records generate,
@@ -39,6 +41,19 @@ class ConfigReferenceTest {
   @Test
   void committedSchemaIsWhatTheRecordsGenerate() throws IOException {
     assertGenerated(ConfigReference.SCHEMA, ConfigReference.schema());
+  }
+
+  @Test
+  void theCliSubcommandWritesBothFiles(@TempDir Path dir) throws IOException {
+    Path markdown = dir.resolve("reference.md");
+    Path schema = dir.resolve("schema.json");
+
+    int code = DeeplineCli.execute("config-reference", "--markdown", markdown.toString(),
+        "--schema", schema.toString());
+
+    assertEquals(0, code);
+    assertEquals(ConfigReference.markdown(), Files.readString(markdown));
+    assertEquals(ConfigReference.schema(), Files.readString(schema));
   }
 
   @Test
