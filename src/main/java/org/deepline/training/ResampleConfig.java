@@ -47,8 +47,8 @@ public record ResampleConfig(
     Integer k,
     @JsonPropertyDescription("`smote`: up to this many minority rows, the neighbours are found "
         + "exactly (every minority row compared with every other, on the executors, against a "
-        + "broadcast copy); above it, by MLlib's `BucketedRandomProjectionLSH` (approximate). "
-        + "Allowed: `>= 0`.")
+        + "broadcast copy); above it, approximately, by a random-projection forest "
+        + "(`forest_trees`, `forest_leaf_size`). Allowed: `[0, 100000]`.")
     Integer exactMaxRows,
     @JsonPropertyDescription("`smote` above `exact_max_rows`: trees of the random-projection "
         + "forest that finds neighbours approximately; each tree finds some of a row's "
@@ -56,7 +56,7 @@ public record ResampleConfig(
     Integer forestTrees,
     @JsonPropertyDescription("`smote` above `exact_max_rows`: about this many minority rows per "
         + "leaf of each tree; every row is compared with the other rows of its leaf, so a row "
-        + "costs about trees x leaf size distances. Allowed: `[1, 10000]`.")
+        + "costs about trees x leaf size distances. Allowed: `[k + 1, 10000]`.")
     Integer forestLeafSize,
     @JsonPropertyDescription("Which rows are kept, repeated, paired; also seeds `augment`. When "
         + "unset: `training.seed`.")
