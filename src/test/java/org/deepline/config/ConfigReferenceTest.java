@@ -59,7 +59,8 @@ class ConfigReferenceTest {
   @Test
   void everyKeyHasADescription() {
     assertEquals(List.of(), ConfigReference.undescribedKeys(DeeplineConfig.class),
-        "config keys without @JsonPropertyDescription on their record component");
+        "config keys without a description: put @JsonPropertyDescription on their record "
+            + "components, then regenerate the reference with `" + ConfigReference.REGENERATE + "`");
   }
 
   @Test
