@@ -210,6 +210,11 @@ final class ConfigModel {
     }
   }
 
+  /** Whether a key holds one record directly (not in a list or map). */
+  static boolean isRecord(Type type) {
+    return type instanceof Class<?> plain && plain.isRecord();
+  }
+
   /** The record a key holds, directly or as the elements or values of a list or map; else null. */
   static Class<?> nestedRecord(Type type) {
     if (type instanceof Class<?> plain) {

@@ -42,9 +42,8 @@ final class ConfigReferenceMarkdown {
   }
 
   private String type(Type type) {
-    Class<?> record = ConfigModel.nestedRecord(type);
-    if (record == type) {
-      return "object, " + link(record);
+    if (ConfigModel.isRecord(type)) {
+      return "object, " + link((Class<?>) type);
     }
     if (ConfigModel.isList(type)) {
       return "list of " + plural(ConfigModel.elementType(type));
@@ -56,8 +55,8 @@ final class ConfigReferenceMarkdown {
   }
 
   private String plural(Type element) {
-    Class<?> record = ConfigModel.nestedRecord(element);
-    return record == element ? "objects, " + link(record) : JsonTypes.of(element) + "s";
+    return ConfigModel.isRecord(element)
+        ? "objects, " + link((Class<?>) element) : JsonTypes.of(element) + "s";
   }
 
   private String link(Class<?> record) {
@@ -74,8 +73,7 @@ final class ConfigReferenceMarkdown {
     if (value == null) {
       return NO_DEFAULT;
     }
-    Class<?> record = ConfigModel.nestedRecord(key.type());
-    if (record == key.type()) {
+    if (ConfigModel.isRecord(key.type())) {
       return "its keys' defaults";
     }
     return "`" + ConfigModel.writeCompact(value) + "`";

@@ -62,7 +62,8 @@ final class ConfigSchema {
     ObjectNode value = valueSchema(key.type(), key.allowed());
     ObjectNode property = key.required() ? value : nullable(value);
     property.put("description", key.description());
-    if (key.defaultValue() != null && ConfigModel.nestedRecord(key.type()) != key.type()) {
+    // A record's default is its keys' defaults, given on each of them in its $defs entry.
+    if (key.defaultValue() != null && !ConfigModel.isRecord(key.type())) {
       property.set("default", key.defaultValue());
     }
     return property;
@@ -71,9 +72,8 @@ final class ConfigSchema {
   /** The schema of one value of {@code type}; {@code allowed} restricts its strings. */
   private static ObjectNode valueSchema(Type type, List<String> allowed) {
     ObjectNode schema = NODES.objectNode();
-    Class<?> record = ConfigModel.nestedRecord(type);
-    if (record == type) {
-      schema.put("$ref", "#/" + DEFS + "/" + record.getSimpleName());
+    if (ConfigModel.isRecord(type)) {
+      schema.put("$ref", "#/" + DEFS + "/" + ((Class<?>) type).getSimpleName());
       return schema;
     }
     String jsonType = JsonTypes.of(type);

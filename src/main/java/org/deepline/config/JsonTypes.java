@@ -18,7 +18,7 @@ final class JsonTypes {
     if (ConfigModel.isList(type)) {
       return ARRAY;
     }
-    if (ConfigModel.isMap(type) || ConfigModel.nestedRecord(type) != null) {
+    if (ConfigModel.isMap(type) || ConfigModel.isRecord(type)) {
       return OBJECT;
     }
     if (type == String.class || type instanceof Class<?> c && c.isEnum()) {
