@@ -1,9 +1,11 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * Where the raw data comes from.
@@ -20,8 +22,38 @@ import org.deepline.core.ConfigErrors;
  * @param jdbc      jdbc only: the database, table or query, credentials and read plan
  * @param rest      rest only: the API, its pagination, retries and credentials
  */
-public record SourceConfig(String format, String path, Map<String, String> options,
-    Boolean multiLine, JdbcConfig jdbc, RestConfig rest) {
+public record SourceConfig(
+    @JsonPropertyDescription("The reader; what each gives bronze: "
+        + "[formats](configuration.md#source-sourceconfig).")
+    @OneOf("FORMATS")
+    String format,
+    @JsonPropertyDescription("A file, directory or glob (for `delta`, the table's directory), "
+        + "local or on any Hadoop file system (`hdfs://`, `s3a://`). A relative path is resolved "
+        + "against the driver's working directory, so run from the repository root; on a cluster "
+        + "use a path every executor can read. `{run_date}` in it becomes the run date being "
+        + "processed (`/landing/churn/{run_date}/*.csv`, for `nightly`); Hadoop's glob braces "
+        + "(`{a,b}`) are left alone. A path that matches nothing fails with `source.path: cannot "
+        + "read <path>: no such file or directory`. Allowed: non-blank. Required, except with "
+        + "`jdbc` and `rest` (where it is not allowed).")
+    String path,
+    @JsonPropertyDescription("Spark reader options of the format, passed as they are (not with "
+        + "`jdbc`, whose settings are under `source.jdbc`; with `rest`, JSON reader options "
+        + "applied to the records, e.g. `{\"primitivesAsString\": \"true\"}`), e.g. `{\"sep\": "
+        + "\";\", \"encoding\": \"ISO-8859-1\"}` for CSV, `{\"mergeSchema\": \"true\"}` for "
+        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta.")
+    Map<String, String> options,
+    @JsonPropertyDescription("`false`: JSON lines, one object per line. `true`: each file is one "
+        + "JSON document that may span lines, an object or an array of objects (Spark's "
+        + "`multiLine`). Allowed: `json` only.")
+    Boolean multiLine,
+    @JsonPropertyDescription("The database table or query: "
+        + "[details](configuration.md#sourcejdbc-jdbcconfig). Allowed: `jdbc` only. Required "
+        + "with `jdbc`.")
+    JdbcConfig jdbc,
+    @JsonPropertyDescription("The JSON API, its pagination, retries and credentials: "
+        + "[details](configuration.md#sourcerest-restconfig). Allowed: `rest` only. Required "
+        + "with `rest`.")
+    RestConfig rest) {
   public static final String CSV = "csv";
   public static final String JSON = "json";
   public static final String PARQUET = "parquet";
