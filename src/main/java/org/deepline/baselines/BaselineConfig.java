@@ -1,7 +1,9 @@
 package org.deepline.baselines;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * The baseline ladder trained next to the network on the same features and splits.
@@ -14,7 +16,23 @@ import org.deepline.core.ConfigErrors;
  * @param requireNetworkWins   fail the train run (nothing registered) when a baseline's validation
  *                             ROC AUC beats the network's; by default the run succeeds and says so
  */
-public record BaselineConfig(Boolean enabled, List<String> models, Long maxRows,
+public record BaselineConfig(
+    @JsonPropertyDescription("Fit the ladder in every `train` run; turn it off for very large "
+        + "runs.")
+    Boolean enabled,
+    @JsonPropertyDescription("The rungs: the training positive rate for every row (ROC AUC 0.5); "
+        + "the best single split of a single input (an MLlib regression stump on the 0/1 label, "
+        + "so each side scores its training positive rate); MLlib logistic regression with its "
+        + "L2 strength picked on validation from 1e-4, 1e-2, 1e-1 (50 iterations); MLlib "
+        + "gradient-boosted trees (20 trees of depth 4); MLlib random forest (20 trees of depth "
+        + "6).")
+    @OneOf(value = "MODELS", in = BaselineLadder.class)
+    List<String> models,
+    @JsonPropertyDescription("The ladder fits on a seeded sample of at most this many training "
+        + "rows (the network always sees them all); validation is never sampled. Allowed: `> 0`.")
+    Long maxRows,
+    @JsonPropertyDescription("Fail the train run, registering nothing, when a baseline's "
+        + "validation ROC AUC is higher than the network's. Allowed: needs `enabled`.")
     Boolean requireNetworkWins) {
   public static final long DEFAULT_MAX_ROWS = 200_000L;
 

@@ -58,6 +58,7 @@ public final class DeeplineCli implements Runnable {
     }
     cli.addSubcommand(new NightlyCommand());
     cli.addSubcommand(new CheckCommand());
+    cli.addSubcommand(new ConfigReferenceCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.

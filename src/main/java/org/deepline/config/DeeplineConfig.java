@@ -1,5 +1,6 @@
 package org.deepline.config;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import org.deepline.baselines.BaselineConfig;
 import org.deepline.compression.CompressionConfig;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.JobConfig;
+import org.deepline.core.Required;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.LabelConfig;
@@ -33,11 +35,51 @@ import org.deepline.training.TrainingConfig;
  * <p>Stages see it as a {@link JobConfig} and ask for their section by its record's type, so that
  * this record, which imports every section, is imported by no stage.
  */
-public record DeeplineConfig(String dataset, SourceConfig source, SchemaConfig schema,
-    LabelConfig label, IngestConfig ingest, ValidationConfig validation, SplitConfig split,
-    FeatureConfig features, LeakageConfig leakage, TrainingConfig training,
-    BaselineConfig baselines, ScoringConfig scoring, EvaluationConfig evaluation,
-    CompressionConfig compression, SampleConfig sample, LabelingConfig labeling,
+public record DeeplineConfig(
+    @JsonPropertyDescription("Name of the data set; its tables and artifacts live under "
+        + "`<warehouse>/<dataset>/` and registry rows are keyed by it. Allowed: "
+        + "`[a-z][a-z0-9_]{0,63}`.")
+    @Required
+    String dataset,
+    @JsonPropertyDescription("Where the raw data comes from.")
+    @Required
+    SourceConfig source,
+    @JsonPropertyDescription("The silver table's columns.")
+    @Required
+    SchemaConfig schema,
+    @JsonPropertyDescription("The binary target.")
+    @Required
+    LabelConfig label,
+    @JsonPropertyDescription("Ingest thresholds.")
+    IngestConfig ingest,
+    @JsonPropertyDescription("Table-wide data quality thresholds.")
+    ValidationConfig validation,
+    @JsonPropertyDescription("Train/validation/test assignment.")
+    SplitConfig split,
+    @JsonPropertyDescription("Which columns become network inputs and how.")
+    @Required
+    FeatureConfig features,
+    @JsonPropertyDescription("Leakage gate thresholds.")
+    LeakageConfig leakage,
+    @JsonPropertyDescription("The network and its training.")
+    TrainingConfig training,
+    @JsonPropertyDescription("The baseline ladder trained next to the network.")
+    BaselineConfig baselines,
+    @JsonPropertyDescription("Batch scoring.")
+    ScoringConfig scoring,
+    @JsonPropertyDescription("The evaluation report, slices, behavioural tests, blessing and "
+        + "their gates.")
+    EvaluationConfig evaluation,
+    @JsonPropertyDescription("Post-training compression by the `compress` command.")
+    CompressionConfig compression,
+    @JsonPropertyDescription("Row samples of silver drawn by the `sample` command: seeded random, "
+        + "stratified, weighted, reservoir or importance sampling.")
+    SampleConfig sample,
+    @JsonPropertyDescription("Weak supervision for the `label` command: labelling functions, gold "
+        + "column.")
+    LabelingConfig labeling,
+    @JsonPropertyDescription("Feature tables materialised by the `feature-store` command, and the "
+        + "Redis online store.")
     FeatureStoreConfig featureStore) implements JobConfig {
 
   public DeeplineConfig {

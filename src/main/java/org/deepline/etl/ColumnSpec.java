@@ -1,8 +1,11 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
+import org.deepline.core.Required;
 
 /**
  * One declared column of the silver table.
@@ -23,8 +26,41 @@ import org.deepline.core.ConfigErrors;
  *                       ({@code HeaderNames}); ingest fails if the source's renaming does not give
  *                       this source column the name {@code name}
  */
-public record ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
-    List<String> allowedValues, Double maxNullFraction, String sourceName) {
+public record ColumnSpec(
+    @JsonPropertyDescription("Column name in the source and in silver. A header name Delta "
+        + "rejects (`Cost Total $`) is replaced, here and wherever the config names it, by the "
+        + "name ingest gives the column (`cost_total`, see "
+        + "[renaming](configuration.md#source-sourceconfig)). Allowed: non-blank, not starting "
+        + "with `_`.")
+    @Required
+    String name,
+    @JsonPropertyDescription("Silver type; see [type "
+        + "conversion](configuration.md#type-conversion).")
+    @Required
+    @OneOf("TYPES")
+    String type,
+    @JsonPropertyDescription("`false`: a missing or blank value sends the row to quarantine "
+        + "(`<name>: missing value in a non-nullable column`). The label column and key columns "
+        + "are required without saying so: a row without them cannot be used; declaring them "
+        + "`true` is an error. Default: `true`; `false` for the label column and key columns.")
+    Boolean nullable,
+    @JsonPropertyDescription("Smallest allowed value; checked by `validate` (constraint "
+        + "`range:<name>`). Allowed: numeric types only; `min <= max`.")
+    Double min,
+    @JsonPropertyDescription("Largest allowed value; checked by `validate`. Allowed: numeric "
+        + "types only.")
+    Double max,
+    @JsonPropertyDescription("The only values allowed; checked by `validate` (constraint "
+        + "`allowed_values:<name>`). Allowed: `string` columns only.")
+    List<String> allowedValues,
+    @JsonPropertyDescription("Largest share of nulls `validate` accepts (constraint "
+        + "`null_fraction:<name>`). When absent: `validation.default_max_null_fraction` for "
+        + "nullable columns, `0` for non-nullable ones. Allowed: `[0, 1]`.")
+    Double maxNullFraction,
+    @JsonPropertyDescription("The header name of a column declared by a name Delta rejects; "
+        + "ingest fails if the source's renaming gives that source column another name. Normally "
+        + "left out. Set by the loader.")
+    String sourceName) {
   public static final List<String> TYPES =
       List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
   private static final Set<String> NUMERIC = Set.of("int", "long", "double");

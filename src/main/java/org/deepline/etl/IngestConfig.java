@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
 
@@ -14,7 +15,30 @@ import org.deepline.core.ConfigErrors;
  *                              and timestamp columns (trimmed, exact case): such a value is missing
  *                              rather than unparsable. String columns keep their text as it is
  */
-public record IngestConfig(Double maxQuarantineFraction, Boolean upsert, List<String> nullTokens) {
+public record IngestConfig(
+    @JsonPropertyDescription("Share of quarantined rows above which `ingest` fails. It fails "
+        + "after writing, so the rejected rows can be read in `quarantine`; the error names the "
+        + "three most common reasons. `1.0` never fails. Allowed: `[0, 1]`.")
+    Double maxQuarantineFraction,
+    @JsonPropertyDescription("`false`: a load replaces the run date's rows of silver. `true`: "
+        + "silver is MERGEd on the key: keys not yet in silver are inserted; keys whose declared "
+        + "columns changed (late corrections) are updated and take the load's run date; keys "
+        + "with the same values are left as they are, so loading a batch again changes nothing; "
+        + "keys that an earlier run of the same date loaded and the batch no longer has are "
+        + "deleted. Silver then holds the latest version of each key. The run record gets "
+        + "`rows_silver_inserted`, `rows_silver_updated`, `rows_silver_unchanged` and "
+        + "`rows_silver_deleted` ([architecture](architecture.md#silver-as-an-upsert)). Allowed: "
+        + "`true` needs `schema.key` (else `ingest.upsert: needs schema.key ...`).")
+    Boolean upsert,
+    @JsonPropertyDescription("Text that means \"no value\" in a text source's (CSV, JSON string, "
+        + "REST) column declared `int`, `long`, `double`, `boolean`, `date` or `timestamp`: "
+        + "after trimming, a value equal to one of them (exact case) is missing, not unparsable, "
+        + "so it is checked like an empty cell (quarantined only in a non-nullable column; "
+        + "counted by `validate`'s null fraction). These spellings (R, pandas, spreadsheets, "
+        + "databases, UCI data sets) cannot be a number, boolean or date, so nothing is lost; "
+        + "`string` columns keep the text (`NA` may be North America). `[]` turns it off. "
+        + "Allowed: non-blank, no surrounding spaces.")
+    List<String> nullTokens) {
   public static final double DEFAULT_MAX_QUARANTINE_FRACTION = 0.05;
   /**
    * What R ({@code NA}), pandas and spreadsheets ({@code NaN}, {@code N/A}, {@code #N/A}), databases

@@ -1,7 +1,9 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.regex.Pattern;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 
 /**
  * A database table or query read over JDBC ({@code source.format: jdbc}, PostgreSQL's driver is on
@@ -30,9 +32,54 @@ import org.deepline.core.ConfigErrors;
  *                        {@code updated_at}): incremental extraction
  * @param fetchSize       rows fetched per round trip
  */
-public record JdbcConfig(String url, String table, String query, String userEnv,
-    String passwordEnv, String partitionColumn, Integer numPartitions, String lowerBound,
-    String upperBound, String watermarkColumn, Integer fetchSize) {
+public record JdbcConfig(
+    @JsonPropertyDescription("The database. Allowed: `jdbc:...`, without a user or password "
+        + "(neither `user@host` nor `user=`/`password=` parameters: a config error that does not "
+        + "echo the URL).")
+    @Required
+    String url,
+    @JsonPropertyDescription("The table or view to read, e.g. `public.loans`. Allowed: non-blank. "
+        + "One of `table` and `query` is required.")
+    String table,
+    @JsonPropertyDescription("A query to read instead; it is read as a derived table, so the "
+        + "partition and watermark columns must be among its output columns. Allowed: non-blank. "
+        + "One of `table` and `query` is required.")
+    String query,
+    @JsonPropertyDescription("The variable that holds the database user; a load fails with "
+        + "`source.jdbc.user_env: environment variable <NAME> is not set` when it is missing. "
+        + "Allowed: the name of an environment variable.")
+    @Required
+    String userEnv,
+    @JsonPropertyDescription("The variable that holds the password. The password is never in the "
+        + "config, the run record, the logs or an error. Allowed: the name of an environment "
+        + "variable.")
+    @Required
+    String passwordEnv,
+    @JsonPropertyDescription("Spark reads `num_partitions` ranges of this column in parallel, one "
+        + "connection each. Allowed: a numeric, `date` or `timestamp` column. When unset: one "
+        + "connection reads everything.")
+    String partitionColumn,
+    @JsonPropertyDescription("How many ranges (and connections). Allowed: > 0.")
+    Integer numPartitions,
+    @JsonPropertyDescription("The range split into `num_partitions` strides (`\"0\"`, "
+        + "`\"2026-01-01\"`). Rows outside it are still read, by the first and last ranges. "
+        + "Allowed: both or neither; need `partition_column`. When unset: found with `SELECT "
+        + "MIN(c), MAX(c)` over the rows to read.")
+    String lowerBound,
+    @JsonPropertyDescription("The range split into `num_partitions` strides (`\"0\"`, "
+        + "`\"2026-01-01\"`). Rows outside it are still read, by the first and last ranges. "
+        + "Allowed: both or neither; need `partition_column`. When unset: found with `SELECT "
+        + "MIN(c), MAX(c)` over the rows to read.")
+    String upperBound,
+    @JsonPropertyDescription("Incremental extraction: a load reads only the rows with `watermark "
+        + "> ` the watermark of the last successful load of an earlier run date, up to the "
+        + "highest value when the load starts (`<=`). See [incremental "
+        + "loads](configuration.md#sourcejdbc-jdbcconfig). Allowed: a column that grows whenever "
+        + "a row is added or changed, e.g. `updated_at`. When unset: every load reads every row.")
+    String watermarkColumn,
+    @JsonPropertyDescription("Rows per round trip (PostgreSQL's driver otherwise fetches a whole "
+        + "result into memory). Allowed: > 0.")
+    Integer fetchSize) {
   public static final int DEFAULT_NUM_PARTITIONS = 4;
   /** The alias a query gets as a derived table (SQL requires one). */
   static final String QUERY_ALIAS = "deepline_query";

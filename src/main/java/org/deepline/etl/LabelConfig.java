@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +35,19 @@ import org.deepline.core.SqlExpressions;
  *
  * <p>Every later stage reads the label through {@link #binary()} as the column {@value #LABEL}.
  */
-public record LabelConfig(String column, String positive, String expression) {
+public record LabelConfig(
+    @JsonPropertyDescription("The target column; rows without a value go to quarantine. Allowed: "
+        + "a column of `schema.columns`, not declared `\"nullable\": true`. Required without "
+        + "`expression`.")
+    String column,
+    @JsonPropertyDescription("The value of the positive class. Allowed: non-blank; one of the "
+        + "column's `allowed_values` when it declares any. Required with `column`.")
+    String positive,
+    @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
+        + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
+        + "quote names with other characters in backticks. Allowed: a deterministic Spark SQL "
+        + "boolean expression over declared columns.")
+    String expression) {
   /**
    * The 0/1 label column every stage after ingest works with; underscored like every column deepline
    * derives, so it can never clash with a source column (those may not start with '_').

@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
+import org.deepline.core.Required;
 
 /**
  * A paginated JSON API read over HTTP ({@code source.format: rest}), fetched page by page on the
@@ -49,11 +52,79 @@ import org.deepline.core.ConfigErrors;
  *                         {@code next_link}, whose links are followed as they are)
  * @param headers          headers added to every request
  */
-public record RestConfig(String url, String pagination, String records, String next,
-    String pageParam, Integer firstPage, String offsetParam, String cursorParam, String sizeParam,
-    Integer pageSize, Integer maxPages, String onMaxPages, Double timeoutSeconds,
-    Integer maxRetries, Long backoffInitialMs, Long backoffMaxMs, String bearerTokenEnv,
-    String apiKeyEnv, String apiKeyHeader, String apiKeyParam, Map<String, String> params,
+public record RestConfig(
+    @JsonPropertyDescription("The first page. Allowed: `http://` or `https://` with a host; no "
+        + "user info and no query parameter that looks like a credential (a config error that "
+        + "does not echo the URL).")
+    @Required
+    String url,
+    @JsonPropertyDescription("How the next page is found "
+        + "([requests](configuration.md#sourcerest-restconfig)).")
+    @OneOf("PAGINATIONS")
+    String pagination,
+    @JsonPropertyDescription("The field of each page that holds the array of records. Allowed: a "
+        + "field name or a dotted path (`data`, `result.items`). When unset: each page is a "
+        + "top-level array.")
+    String records,
+    @JsonPropertyDescription("The field (or dotted path) that holds the next cursor (`cursor`) or "
+        + "the next page's URL (`next_link`, where without it the `Link: <...>; rel=\"next\"` "
+        + "header is followed). Allowed: required with `cursor`; with `next_link` optional; not "
+        + "with the others.")
+    String next,
+    @JsonPropertyDescription("`page`: the query parameter of the page number. Allowed: non-blank.")
+    String pageParam,
+    @JsonPropertyDescription("`page`: the number of the first page. Allowed: >= 0.")
+    Integer firstPage,
+    @JsonPropertyDescription("`offset`: the query parameter of the offset (the records received "
+        + "so far). Allowed: non-blank.")
+    String offsetParam,
+    @JsonPropertyDescription("`cursor`: the query parameter the cursor is sent in. Allowed: "
+        + "non-blank.")
+    String cursorParam,
+    @JsonPropertyDescription("The query parameter `page_size` is sent in (`page`, `offset`, "
+        + "`cursor`). Allowed: non-blank.")
+    String sizeParam,
+    @JsonPropertyDescription("Records per page asked for; with `page` and `offset`, a shorter "
+        + "page is the last one. Allowed: > 0. When unset: not sent.")
+    Integer pageSize,
+    @JsonPropertyDescription("The most pages one load fetches. Allowed: > 0.")
+    Integer maxPages,
+    @JsonPropertyDescription("What a load that has fetched `max_pages` pages and is still told "
+        + "there are more does ([details](configuration.md#sourcerest-restconfig)). Allowed: "
+        + "`fail`, `stop`.")
+    String onMaxPages,
+    @JsonPropertyDescription("The longest one request may take, from connecting to the last byte "
+        + "of the body. Allowed: > 0.")
+    Double timeoutSeconds,
+    @JsonPropertyDescription("Retries of one page "
+        + "([details](configuration.md#sourcerest-restconfig)). Allowed: >= 0.")
+    Integer maxRetries,
+    @JsonPropertyDescription("The wait before the first retry, doubled for each next one. "
+        + "Allowed: > 0.")
+    Long backoffInitialMs,
+    @JsonPropertyDescription("The longest wait between two attempts; a `Retry-After` asking for "
+        + "longer fails the load at once instead of stalling it. Allowed: >= "
+        + "`backoff_initial_ms`.")
+    Long backoffMaxMs,
+    @JsonPropertyDescription("Sends `Authorization: Bearer <value>`. Allowed: the name of an "
+        + "environment variable; not with `api_key_env`.")
+    String bearerTokenEnv,
+    @JsonPropertyDescription("The API key. Allowed: the name of an environment variable; with "
+        + "exactly one of `api_key_header`, `api_key_param`.")
+    String apiKeyEnv,
+    @JsonPropertyDescription("Sends the key in this header. Allowed: a header name, e.g. "
+        + "`X-API-Key`.")
+    String apiKeyHeader,
+    @JsonPropertyDescription("Sends the key in this query parameter of every request, next links "
+        + "included. Allowed: a query parameter name, e.g. `api_key`.")
+    String apiKeyParam,
+    @JsonPropertyDescription("Query parameters added to the first URL (and so to every page of "
+        + "`page`, `offset` and `cursor`; `next_link` follows the server's links as they are). "
+        + "Allowed: no name that looks like a credential.")
+    Map<String, String> params,
+    @JsonPropertyDescription("Headers sent with every request. Allowed: no name that looks like a "
+        + "credential (`Authorization`, `X-Auth-Token`, `X-API-Key`, `key`, ...), none the HTTP "
+        + "client sets itself (`Host`, `Connection`, `Content-Length`, `Expect`, `Upgrade`).")
     Map<String, String> headers) {
   public static final String NONE = "none";
   public static final String PAGE = "page";

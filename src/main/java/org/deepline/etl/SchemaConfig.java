@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -7,13 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 
 /**
  * The declared schema of a data set: the silver table's typed columns and the columns that identify a
  * record. Without a key, ingest derives {@code record_id} from the record's content (see
  * {@link RecordIds}).
  */
-public record SchemaConfig(List<String> key, List<ColumnSpec> columns) {
+public record SchemaConfig(
+    @JsonPropertyDescription("Columns that identify a record; each is required (not nullable): "
+        + "leave `nullable` out or declare it `false`, `true` is an error. With a key, "
+        + "`_record_id` is the trimmed key value (several key columns: a JSON array of them) and "
+        + "records sharing a key are all quarantined. Without one, `_record_id` is a content "
+        + "hash plus an occurrence number (see [architecture](architecture.md#record-ids)). "
+        + "Allowed: each names a declared column.")
+    List<String> key,
+    @JsonPropertyDescription("The columns of the silver table, in order. Allowed: at least one; "
+        + "unique names; names must not start with `_`.")
+    @Required
+    List<ColumnSpec> columns) {
   public SchemaConfig {
     key = key == null ? List.of() : List.copyOf(key);
     columns = columns == null ? List.of() : List.copyOf(columns);

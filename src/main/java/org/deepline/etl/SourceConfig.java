@@ -1,9 +1,11 @@
 package org.deepline.etl;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * Where the raw data comes from.
@@ -23,8 +25,50 @@ import org.deepline.core.ConfigErrors;
  *                  {@code schema.columns} ({@link SchemaEvolution}): {@value #FAIL} (the default),
  *                  {@value #ADD_COLUMNS} or {@value #BRONZE_ONLY}
  */
-public record SourceConfig(String format, String path, Map<String, String> options,
-    Boolean multiLine, JdbcConfig jdbc, RestConfig rest, String schemaEvolution) {
+public record SourceConfig(
+    @JsonPropertyDescription("The reader; what each gives bronze: "
+        + "[formats](configuration.md#source-sourceconfig).")
+    @OneOf("FORMATS")
+    String format,
+    @JsonPropertyDescription("A file, directory or glob (for `delta`, the table's directory), "
+        + "local or on any Hadoop file system (`hdfs://`, `s3a://`). A relative path is resolved "
+        + "against the driver's working directory, so run from the repository root; on a cluster "
+        + "use a path every executor can read. `{run_date}` in it becomes the run date being "
+        + "processed (`/landing/churn/{run_date}/*.csv`, for `nightly`); Hadoop's glob braces "
+        + "(`{a,b}`) are left alone. A path that matches nothing fails with `source.path: cannot "
+        + "read <path>: no such file or directory`. Allowed: non-blank. Required, except with "
+        + "`jdbc` and `rest` (where it is not allowed).")
+    String path,
+    @JsonPropertyDescription("Spark reader options of the format, passed as they are (not with "
+        + "`jdbc`, whose settings are under `source.jdbc`; with `rest`, JSON reader options "
+        + "applied to the records, e.g. `{\"primitivesAsString\": \"true\"}`), e.g. `{\"sep\": "
+        + "\";\", \"encoding\": \"ISO-8859-1\"}` for CSV, `{\"mergeSchema\": \"true\"}` for "
+        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta.")
+    Map<String, String> options,
+    @JsonPropertyDescription("`false`: JSON lines, one object per line. `true`: each file is one "
+        + "JSON document that may span lines, an object or an array of objects (Spark's "
+        + "`multiLine`). Allowed: `json` only.")
+    Boolean multiLine,
+    @JsonPropertyDescription("The database table or query: "
+        + "[details](configuration.md#sourcejdbc-jdbcconfig). Allowed: `jdbc` only. Required "
+        + "with `jdbc`.")
+    JdbcConfig jdbc,
+    @JsonPropertyDescription("The JSON API, its pagination, retries and credentials: "
+        + "[details](configuration.md#sourcerest-restconfig). Allowed: `rest` only. Required "
+        + "with `rest`.")
+    RestConfig rest,
+    @JsonPropertyDescription("What ingest does when the source's columns differ from "
+        + "`schema.columns` (names after renaming): "
+        + "[schema evolution](configuration.md#schema-evolution). `fail`: a source column the "
+        + "schema does not declare, or a declared column the source lacks, fails the load before "
+        + "anything is written, naming the columns and the source. `add_columns`: undeclared "
+        + "source columns are loaded into bronze and silver as they arrive, added to the tables by "
+        + "Delta schema evolution; a declared column the source lacks is loaded as null when it is "
+        + "nullable and fails the load when it is not. `bronze_only`: undeclared source columns "
+        + "are kept in bronze only; a missing declared column fails. A JDBC source's "
+        + "`watermark_column` and `partition_column` are never undeclared.")
+    @OneOf("SCHEMA_EVOLUTIONS")
+    String schemaEvolution) {
   public static final String CSV = "csv";
   public static final String JSON = "json";
   public static final String PARQUET = "parquet";

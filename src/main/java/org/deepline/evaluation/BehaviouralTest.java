@@ -1,7 +1,10 @@
 package org.deepline.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
+import org.deepline.core.Required;
 import org.deepline.core.SqlExpressions;
 
 /**
@@ -28,8 +31,46 @@ import org.deepline.core.SqlExpressions;
  *  "perturbation": "noise + 1", "tolerance": 0.05}
  * }</pre>
  */
-public record BehaviouralTest(String name, String type, String column, String perturbation,
-    String direction, Double tolerance, String where, String expected, Double maxFailureRate,
+public record BehaviouralTest(
+    @JsonPropertyDescription("How the report and the blessing name the test. Allowed: unique "
+        + "among the tests.")
+    @Required
+    String name,
+    @JsonPropertyDescription("`invariance`: perturbing a column that should not matter moves no "
+        + "probability by more than `tolerance`. `directional`: the perturbation moves the "
+        + "probability the stated `direction`, by at most `tolerance` the other way. "
+        + "`minimum_functionality`: the rows matching `where` are predicted `expected` at the "
+        + "chosen threshold.")
+    @Required
+    @OneOf("TYPES")
+    String type,
+    @JsonPropertyDescription("The column the perturbation replaces. Allowed: a silver column. "
+        + "Required for `invariance` and `directional`.")
+    String column,
+    @JsonPropertyDescription("The column's new value, e.g. `noise * 1.1`, `tenure + 12`, `'Two "
+        + "year'`. Allowed: a Spark SQL expression over the silver row. Required for "
+        + "`invariance` and `directional`.")
+    String perturbation,
+    @JsonPropertyDescription("Which way the probability must move. Required for `directional`.")
+    @OneOf("DIRECTIONS")
+    String direction,
+    @JsonPropertyDescription("How far a probability may move (invariance) or move the wrong way "
+        + "(directional) before the row fails. Allowed: `>= 0`. Default: `0.05` for "
+        + "`invariance`, `0` for `directional`.")
+    Double tolerance,
+    @JsonPropertyDescription("The rows the expectation is about, e.g. `contract = 'Two year' AND "
+        + "tenure > 48`. Allowed: a Spark SQL condition over the silver row. Required for "
+        + "`minimum_functionality`.")
+    String where,
+    @JsonPropertyDescription("What those rows must be predicted: a class, or each row's own "
+        + "label. When unset: `label`.")
+    @OneOf("EXPECTATIONS")
+    String expected,
+    @JsonPropertyDescription("The largest share of failing rows that still passes. Allowed: `[0, "
+        + "1]`.")
+    Double maxFailureRate,
+    @JsonPropertyDescription("A `minimum_functionality` test with fewer matching rows fails. "
+        + "Allowed: `> 0`.")
     Long minRows) {
   public static final String INVARIANCE = "invariance";
   public static final String DIRECTIONAL = "directional";

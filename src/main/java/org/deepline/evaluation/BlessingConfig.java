@@ -1,7 +1,9 @@
 package org.deepline.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * When the judged model (the challenger) is blessed to replace the champion: it meets every absolute
@@ -25,9 +27,35 @@ import org.deepline.core.ConfigErrors;
  * @param championVersion    compare with this model version (or the holder of this alias) instead of
  *                           the one the registry holds under the alias {@code champion}
  */
-public record BlessingConfig(Double minRocAuc, Double minPrAuc, Double maxLogLoss, Double maxBrier,
-    Double maxEce, String metric, Double maxDrop, Double maxSliceDrop, Boolean requireBehavioural,
-    Boolean gate, String championVersion) {
+public record BlessingConfig(
+    @JsonPropertyDescription("Refuse below this ROC AUC. Allowed: `[0, 1]`.")
+    Double minRocAuc,
+    @JsonPropertyDescription("Refuse below this PR AUC (average precision). Allowed: `[0, 1]`.")
+    Double minPrAuc,
+    @JsonPropertyDescription("Refuse above this log loss. Allowed: `> 0`.")
+    Double maxLogLoss,
+    @JsonPropertyDescription("Refuse above this Brier score. Allowed: `[0, 1]`.")
+    Double maxBrier,
+    @JsonPropertyDescription("Refuse above this expected calibration error. Allowed: `[0, 1]`.")
+    Double maxEce,
+    @JsonPropertyDescription("What the champion comparison compares (for log loss and Brier, "
+        + "lower is better).")
+    @OneOf("METRICS")
+    String metric,
+    @JsonPropertyDescription("How far the challenger may trail the champion on `metric` overall. "
+        + "Allowed: `>= 0`.")
+    Double maxDrop,
+    @JsonPropertyDescription("How far it may trail on any judged slice. Allowed: `>= 0`.")
+    Double maxSliceDrop,
+    @JsonPropertyDescription("A failed behavioural test refuses the blessing.")
+    Boolean requireBehavioural,
+    @JsonPropertyDescription("A refused blessing fails the run (exit code 7, the reasons in the "
+        + "message and the run record's `error`) after the report is written; otherwise the "
+        + "verdict is only reported.")
+    Boolean gate,
+    @JsonPropertyDescription("The model to compare with instead. Allowed: a version in "
+        + "`_deepline/models`, or an alias. When unset: the holder of the alias `champion`.")
+    String championVersion) {
   public static final List<String> METRICS = List.of("roc_auc", "log_loss", "brier", "accuracy",
       "f1");
   /** Metrics where less is better; the others are better higher. */

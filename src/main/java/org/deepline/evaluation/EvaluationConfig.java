@@ -1,9 +1,11 @@
 package org.deepline.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 import org.deepline.metrics.BinaryMetrics;
 
 /**
@@ -21,9 +23,31 @@ import org.deepline.metrics.BinaryMetrics;
  * @param behavioural        CheckList-style tests of the model's behaviour, run in this order
  * @param blessing           the verdict on whether this model may replace the champion
  */
-public record EvaluationConfig(String split, Integer calibrationBins, String calibrationBinning,
-    Double minRocAuc, BootstrapConfig bootstrap, SliceConfig slices,
-    List<BehaviouralTest> behavioural, BlessingConfig blessing) {
+public record EvaluationConfig(
+    @JsonPropertyDescription("Which split's predictions are judged.")
+    @OneOf("SPLITS")
+    String split,
+    @JsonPropertyDescription("Bins of the reliability table and diagram, and of the expected "
+        + "calibration error. Allowed: `[1, 1000]`.")
+    Integer calibrationBins,
+    @JsonPropertyDescription("`equal_width`: bins of equal probability width over [0, 1]. "
+        + "`equal_mass`: bins cut at the probabilities' approximate quantiles (relative rank "
+        + "error 0.001), so each holds about the same number of rows and none is a handful of "
+        + "rows at the extremes.")
+    @OneOf("BINNINGS")
+    String calibrationBinning,
+    @JsonPropertyDescription("When set, a ROC AUC below it (or undefined, e.g. a split with one "
+        + "class) fails the run after the report is written, blessing or not. Allowed: `[0, 1]`. "
+        + "When unset: no gate.")
+    Double minRocAuc,
+    @JsonPropertyDescription("Confidence intervals of the metrics.")
+    BootstrapConfig bootstrap,
+    @JsonPropertyDescription("Metrics per value of some columns.")
+    SliceConfig slices,
+    @JsonPropertyDescription("CheckList-style behavioural tests of the model.")
+    List<BehaviouralTest> behavioural,
+    @JsonPropertyDescription("Whether the model may replace the champion.")
+    BlessingConfig blessing) {
   public static final List<String> SPLITS = List.of("train", "validation", "test");
   public static final List<String> BINNINGS = List.of("equal_width", "equal_mass");
   public static final int MAX_CALIBRATION_BINS = 1000;
@@ -82,7 +106,16 @@ public record EvaluationConfig(String split, Integer calibrationBins, String cal
    * @param confidence two-sided confidence level of the intervals
    * @param seed       fixes the replicates' weights, so a re-run reports the same intervals
    */
-  public record BootstrapConfig(Integer replicates, Double confidence, Long seed) {
+  public record BootstrapConfig(
+      @JsonPropertyDescription("Poisson bootstrap replicates; `0` turns the intervals off. Each "
+          + "replicate costs one weight draw per row, in the same single pass over the rows. "
+          + "Allowed: `[0, 2000]`.")
+      Integer replicates,
+      @JsonPropertyDescription("Two-sided level of the percentile intervals. Allowed: `(0, 1)`.")
+      Double confidence,
+      @JsonPropertyDescription("Seeds each row's weights (hashed with its `_record_id`), so a "
+          + "re-run reports the same intervals whatever the partitioning.")
+      Long seed) {
     public static final int DEFAULT_REPLICATES = 200;
     public static final double DEFAULT_CONFIDENCE = 0.95;
     public static final long DEFAULT_SEED = 42;
@@ -114,7 +147,16 @@ public record EvaluationConfig(String split, Integer calibrationBins, String cal
    * @param minRows a slice with fewer rows is listed but neither judged nor compared: its metrics are
    *                noise
    */
-  public record SliceConfig(List<String> columns, Long minRows) {
+  public record SliceConfig(
+      @JsonPropertyDescription("The report gives rows, positives, accuracy, precision, recall, "
+          + "F1, ROC AUC, log loss and Brier score per value of each column (values compared as "
+          + "text; null is the slice `(null)`). A column missing from silver fails the run "
+          + "naming it and the columns there are. Allowed: silver columns, each once, at most "
+          + "1,000 values each.")
+      List<String> columns,
+      @JsonPropertyDescription("A slice with fewer rows is listed, greyed, but neither judged nor "
+          + "compared with the champion. Allowed: `> 0`.")
+      Long minRows) {
     public static final long DEFAULT_MIN_ROWS = 30;
 
     public SliceConfig {

@@ -1,7 +1,9 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * How one categorical column becomes network input, declared under
@@ -35,7 +37,18 @@ import org.deepline.core.ConfigErrors;
  * @param folds     folds of the out-of-fold training encoding of {@code target} (default
  *                  {@value #DEFAULT_FOLDS})
  */
-public record CategoricalEncodingSpec(String encoding, Integer buckets, Double smoothing,
+public record CategoricalEncodingSpec(
+    @JsonPropertyDescription("How the column becomes inputs.")
+    @OneOf("ENCODINGS")
+    String encoding,
+    @JsonPropertyDescription("`hashing`: the slots; a value goes to slot `FNV-1a(value) mod "
+        + "buckets`. Allowed: `(0, 1048576]`.")
+    Integer buckets,
+    @JsonPropertyDescription("`target`: pseudo-rows at the prior added to every value. Allowed: "
+        + "`>= 0`, finite.")
+    Double smoothing,
+    @JsonPropertyDescription("`target`: folds of the out-of-fold training encoding. Allowed: `[2, "
+        + "20]`.")
     Integer folds) {
   public static final String ONE_HOT = "one_hot";
   public static final String HASHING = "hashing";

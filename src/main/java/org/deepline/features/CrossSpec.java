@@ -1,9 +1,11 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 
 /**
  * A hashed feature cross: the combination of two or three values, hashed into {@code buckets}
@@ -18,7 +20,18 @@ import org.deepline.core.ConfigErrors;
  *             {"columns": ["tenure", "contract", "payment_method"], "buckets": 256}]
  * }</pre>
  */
-public record CrossSpec(List<String> columns, Integer buckets) {
+public record CrossSpec(
+    @JsonPropertyDescription("The columns whose value combination is crossed: a categorical "
+        + "column by its raw value (whatever its encoding), a binned numeric column by its bin "
+        + "(bucketised numeric x categorical). Allowed: 2 or 3 distinct columns, each listed in "
+        + "`features.categorical` or a `features.numeric` column with `bins`.")
+    @Required
+    List<String> columns,
+    @JsonPropertyDescription("One-hot slots the combination is hashed into (64-bit FNV-1a of the "
+        + "tokens joined by U+001F, a bin written `bin:<index>`; stable across JVMs and Spark "
+        + "versions, and a two-column cross keeps the bucket it had before three-column crosses "
+        + "existed). Allowed: `(0, 1048576]`.")
+    Integer buckets) {
   public static final int DEFAULT_BUCKETS = 64;
   public static final int MAX_BUCKETS = 1 << 20;
   private static final int MIN_COLUMNS = 2;

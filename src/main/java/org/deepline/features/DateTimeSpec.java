@@ -1,11 +1,14 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
+import org.deepline.core.Required;
 import org.deepline.etl.ColumnSpec;
 
 /**
@@ -20,7 +23,18 @@ import org.deepline.etl.ColumnSpec;
  *                 cosine of the position in the period, so 23 h and 0 h are neighbours); the last two
  *                 only for the periodic parts hour, day_of_week and month
  */
-public record DateTimeSpec(String column, List<String> parts, Map<String, String> encoding)
+public record DateTimeSpec(
+    @JsonPropertyDescription("The column. Allowed: a declared `date` or `timestamp` column.")
+    @Required
+    String column,
+    @JsonPropertyDescription("The calendar parts to extract. Allowed: at least one, each once.")
+    @Required
+    @OneOf(value = "PARTS", in = DateTimeParts.class)
+    List<String> parts,
+    @JsonPropertyDescription("How each part becomes inputs. Allowed: keys among `parts`; "
+        + "`numeric`, or for `hour`, `day_of_week` and `month` also `one_hot` or `cyclical`. "
+        + "Default: `{}` (all `numeric`).")
+    Map<String, String> encoding)
     implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String NUMERIC = "numeric";

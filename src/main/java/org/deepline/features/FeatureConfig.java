@@ -1,5 +1,6 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +28,37 @@ import org.deepline.etl.LabelConfig;
  * @param products         products of two or three scaled numeric columns
  * @param positional       sinusoidal encodings of a position or time column
  */
-public record FeatureConfig(List<String> numeric, List<String> categorical, List<CrossSpec> crosses,
-    Integer maxCategories, Long minCategoryCount, List<DateTimeSpec> datetime,
+public record FeatureConfig(
+    @JsonPropertyDescription("Missing values are imputed with the training median (plus a "
+        + "`<name>__missing` 0/1 input when the training split had gaps), then standardised with "
+        + "the training mean and standard deviation, unless `numeric_transforms` says otherwise. "
+        + "Allowed: declared columns of type `int`, `long`, `double` or `boolean`.")
+    List<String> numeric,
+    @JsonPropertyDescription("One-hot encoded over the training vocabulary, with one extra "
+        + "`__other__` slot for values not in it, unless `categorical_encodings` says otherwise; "
+        + "a missing value is the token `__missing__`. Allowed: declared columns of any type.")
+    List<String> categorical,
+    @JsonPropertyDescription("Hashed crosses of two or three categorical or binned numeric "
+        + "columns.")
+    List<CrossSpec> crosses,
+    @JsonPropertyDescription("At most this many most frequent training values are kept per "
+        + "categorical column (ties broken by value); the others share the `__other__` slot. "
+        + "Allowed: `> 0`.")
+    Integer maxCategories,
+    @JsonPropertyDescription("Values seen fewer times in training share the `__other__` slot. "
+        + "Allowed: `> 0`.")
+    Long minCategoryCount,
+    @JsonPropertyDescription("Date and timestamp columns turned into calendar parts.")
+    List<DateTimeSpec> datetime,
+    @JsonPropertyDescription("Clipping, log1p, the imputation, the scaling or bins of a numeric "
+        + "column. Allowed: keys listed in `numeric`.")
     Map<String, NumericTransformSpec> numericTransforms,
-    Map<String, CategoricalEncodingSpec> categoricalEncodings, List<ProductSpec> products,
+    @JsonPropertyDescription("Hashing or out-of-fold target encoding instead of one-hot. Allowed: "
+        + "keys listed in `categorical`.")
+    Map<String, CategoricalEncodingSpec> categoricalEncodings,
+    @JsonPropertyDescription("Products of two or three scaled numeric columns.")
+    List<ProductSpec> products,
+    @JsonPropertyDescription("Sinusoidal encodings of a numeric, date or timestamp column.")
     List<PositionalSpec> positional) {
   public static final int DEFAULT_MAX_CATEGORIES = 100;
 

@@ -1,7 +1,9 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * How one numeric column becomes network input, declared under {@code features.numeric_transforms}
@@ -36,8 +38,34 @@ import org.deepline.core.ConfigErrors;
  *                    not with {@code bins}
  * @param bins        discretise instead of scaling
  */
-public record NumericTransformSpec(String impute, Double imputeValue, List<Double> clip,
-    Boolean log1p, String scale, BinSpec bins) {
+public record NumericTransformSpec(
+    @JsonPropertyDescription("What a missing (null or NaN) value becomes: a statistic of the "
+        + "training column after clip and log1p, or `impute_value`.")
+    @OneOf("IMPUTATIONS")
+    String impute,
+    @JsonPropertyDescription("The constant, in the column's own units (clipped and "
+        + "log-transformed like a value). Allowed: finite; only with `impute: constant`.")
+    Double imputeValue,
+    @JsonPropertyDescription("Values below the training quantile `lower` or above the quantile "
+        + "`upper` are set to it. Allowed: `0 <= lower < upper <= 1`.")
+    List<Double> clip,
+    @JsonPropertyDescription("`ln(1 + x)` after clipping, for long-tailed amounts. Values below "
+        + "the training minimum (or the lower clip bound) are raised to it first; fitting fails "
+        + "naming the column when that bound is not above -1.")
+    Boolean log1p,
+    @JsonPropertyDescription("`(x - mean) / standard deviation`; `(x - min) / (max - min)`; `(x - "
+        + "median) / interquartile range`; `x` as is. A zero divisor leaves `x - centre`. "
+        + "Allowed: not with `bins`. When unset: `standard`.")
+    @OneOf("SCALINGS")
+    String scale,
+    @JsonPropertyDescription("One-hot slots of bins instead of one scaled input: equal-frequency "
+        + "bins from training quantiles (cut points that coincide merge, so a heavily tied "
+        + "column gets fewer bins), equal-width bins between the training minimum and maximum, "
+        + "or explicit interior cut points in the units after clip and log1p. A value equal to a "
+        + "cut point falls in the bin above it; values beyond the outer cut points fall in the "
+        + "first or last bin. Allowed: exactly one of `quantiles` (2-1000), `uniform` (2-1000), "
+        + "`edges` (1-999 strictly increasing numbers).")
+    BinSpec bins) {
   public static final String MEDIAN = "median";
   public static final String MEAN = "mean";
   public static final String MODE = "mode";
@@ -93,7 +121,19 @@ public record NumericTransformSpec(String impute, Double imputeValue, List<Doubl
    * (explicit interior cut points, in the units after clip and log1p). A value equal to a cut point
    * falls in the bin above it; values beyond the outer cut points fall in the first and last bins.
    */
-  public record BinSpec(Integer quantiles, Integer uniform, List<Double> edges) {
+  public record BinSpec(
+      @JsonPropertyDescription("Equal-frequency bins cut at this many training quantiles; cut "
+          + "points that coincide merge, so a heavily tied column gets fewer bins. Allowed: `[2, "
+          + "1000]`; exactly one of `quantiles`, `uniform` and `edges`.")
+      Integer quantiles,
+      @JsonPropertyDescription("Equal-width bins, this many, between the training minimum and "
+          + "maximum. Allowed: `[2, 1000]`; exactly one of `quantiles`, `uniform` and `edges`.")
+      Integer uniform,
+      @JsonPropertyDescription("Explicit interior cut points, in the units after clip and log1p; "
+          + "a value equal to a cut point falls in the bin above it, values beyond the outer cut "
+          + "points in the first or last bin. Allowed: 1 to 999 finite, strictly increasing "
+          + "numbers; exactly one of `quantiles`, `uniform` and `edges`.")
+      List<Double> edges) {
     public static final int MAX_BINS = 1000;
     private static final int MIN_BINS = 2;
 

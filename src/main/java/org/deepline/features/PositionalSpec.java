@@ -1,7 +1,9 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Map;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 import org.deepline.etl.ColumnSpec;
 
 /**
@@ -21,7 +23,19 @@ import org.deepline.etl.ColumnSpec;
  * @param maxPeriod  the longest wavelength over {@code 2 pi}, in the column's units (default
  *                   {@value #DEFAULT_MAX_PERIOD}, as in the transformer paper)
  */
-public record PositionalSpec(String column, Integer dimensions, Double maxPeriod) {
+public record PositionalSpec(
+    @JsonPropertyDescription("The position: a number as it is, a date or timestamp in days since "
+        + "1970-01-01 UTC. It may also be listed as a numeric or datetime feature. Allowed: a "
+        + "declared numeric, `date` or `timestamp` column.")
+    @Required
+    String column,
+    @JsonPropertyDescription("Inputs `<column>.pos_sin<i>`, `<column>.pos_cos<i>` for `i < "
+        + "dimensions / 2`. Allowed: even, `[2, 256]`.")
+    Integer dimensions,
+    @JsonPropertyDescription("Slot pair `i` is `sin` and `cos` of `p / max_period^(2i / "
+        + "dimensions)`: wavelengths from `2 pi` to `2 pi max_period` in the column's units. "
+        + "Allowed: `> 1`, finite.")
+    Double maxPeriod) {
   public static final int DEFAULT_DIMENSIONS = 8;
   public static final double DEFAULT_MAX_PERIOD = 10_000;
   /** Wider than this, the slots only repeat what the neighbouring wavelengths say. */

@@ -1,8 +1,10 @@
 package org.deepline.features;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 
 /**
  * A numeric product feature, declared under {@code features.products}: the product of two or three
@@ -13,7 +15,12 @@ import org.deepline.core.ConfigErrors;
  * "products": [{"columns": ["tenure", "monthly_charges"]}]
  * }</pre>
  */
-public record ProductSpec(List<String> columns) {
+public record ProductSpec(
+    @JsonPropertyDescription("One input, `<a>_times_<b>`: the product of the columns' scaled "
+        + "values (after clip, log1p, imputation and scaling), an interaction term. Allowed: 2 "
+        + "or 3 `features.numeric` columns without `bins`; a column may appear twice (a square).")
+    @Required
+    List<String> columns) {
   private static final int MIN_COLUMNS = 2;
   private static final int MAX_COLUMNS = 3;
 

@@ -1,5 +1,6 @@
 package org.deepline.featurestore;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -8,6 +9,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
+import org.deepline.core.Required;
 import org.deepline.core.SqlExpressions;
 
 /**
@@ -40,8 +43,45 @@ import org.deepline.core.SqlExpressions;
  * @param ttl          optional ISO-8601 duration ({@code P7D}, {@code PT12H}): a feature row older than
  *                     this at the label time is not used, by joins and by the online store's check
  */
-public record FeatureDefinition(String name, String owner, String description, String source,
-    String sourceFormat, String transform, List<String> entityKeys, String eventTime, String ttl) {
+public record FeatureDefinition(
+    @JsonPropertyDescription("The table's name and directory. Allowed: `[a-z][a-z0-9_]{0,63}`.")
+    @Required
+    String name,
+    @JsonPropertyDescription("Who answers for the definition. Allowed: not blank.")
+    @Required
+    String owner,
+    @JsonPropertyDescription("What the features mean. Allowed: not blank.")
+    @Required
+    String description,
+    @JsonPropertyDescription("The rows the transform reads, whole (every date); a data set table "
+        + "is recorded as an input with its version. Allowed: a table of the data set (`silver`, "
+        + "`bronze`, `splits`, ...) or a path/URI.")
+    @Required
+    String source,
+    @JsonPropertyDescription("Format of a `source` given as a path.")
+    @OneOf("SOURCE_FORMATS")
+    String sourceFormat,
+    @JsonPropertyDescription("A query over the view `source`; `{run_date}` becomes the run date "
+        + "(`YYYY-MM-DD`). Its result must have the entity keys and the event time; every other "
+        + "column but `run_date` and `definition_version` (which it must not have) is a feature. "
+        + "Allowed: Spark SQL (checked by Spark's parser before Spark starts).")
+    @Required
+    String transform,
+    @JsonPropertyDescription("The entity key column(s) of the result. Allowed: non-empty, "
+        + "distinct, not `run_date`/`definition_version`.")
+    @Required
+    List<String> entityKeys,
+    @JsonPropertyDescription("When the feature row became known: a label at or after this time "
+        + "may use it. Allowed: a date, timestamp or timestamp_ntz column of the result, not an "
+        + "entity key.")
+    @Required
+    String eventTime,
+    @JsonPropertyDescription("A feature row older than this at the label time is not used by a "
+        + "point-in-time join that is given it "
+        + "(`PointInTimeJoin.FeatureSource.withTtl(definition.ttlDuration())`): no command joins "
+        + "yet, so it is recorded with the definition and applied by the caller. Allowed: "
+        + "ISO-8601 duration > 0 (`P7D`, `PT12H`).")
+    String ttl) {
   public static final String DELTA = "delta";
   public static final String PARQUET = "parquet";
   public static final List<String> SOURCE_FORMATS = List.of(DELTA, PARQUET);

@@ -1,5 +1,6 @@
 package org.deepline.featurestore;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +20,12 @@ import org.deepline.core.ConfigErrors;
  * @param tables the feature definitions; none by default (then {@code feature-store} refuses to run)
  * @param online the online store; absent: nothing is published
  */
-public record FeatureStoreConfig(List<FeatureDefinition> tables, OnlineStoreConfig online) {
+public record FeatureStoreConfig(
+    @JsonPropertyDescription("The feature definitions. `feature-store` refuses to run without one "
+        + "(exit 4). Allowed: distinct names.")
+    List<FeatureDefinition> tables,
+    @JsonPropertyDescription("The Redis online store. When unset: nothing is published.")
+    OnlineStoreConfig online) {
 
   public FeatureStoreConfig {
     tables = tables == null ? List.of() : List.copyOf(tables);

@@ -1,5 +1,6 @@
 package org.deepline.featurestore;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -17,7 +18,16 @@ import org.deepline.core.ConfigErrors;
  *                          value with the offline table; default {@value #DEFAULT_CONSISTENCY_SAMPLE}
  * @param sampleSeed        the seed choosing those entities (by a hash of the key); default 0
  */
-public record OnlineStoreConfig(String url, String keyPrefix, Integer consistencySample,
+public record OnlineStoreConfig(
+    @JsonPropertyDescription("The server. The environment's `REDIS_URL` overrides it. Allowed: "
+        + "`redis://host[:port][/db]`, `rediss://` for TLS; no user or password.")
+    String url,
+    @JsonPropertyDescription("First part of every key. Allowed: `[a-z][a-z0-9_]{0,63}`.")
+    String keyPrefix,
+    @JsonPropertyDescription("Entities per table compared value by value. Allowed: > 0.")
+    Integer consistencySample,
+    @JsonPropertyDescription("Chooses the sampled entities (`xxhash64(keys, seed)`, the same "
+        + "whatever the partitioning).")
     Long sampleSeed) {
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379/0";
   public static final String DEFAULT_KEY_PREFIX = "deepline";

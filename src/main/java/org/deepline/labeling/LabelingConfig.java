@@ -1,5 +1,6 @@
 package org.deepline.labeling;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +32,22 @@ import org.deepline.etl.ColumnSpec;
  * @param classPrior   the positive class's share when it is known (e.g. from a census or a small
  *                     labelled sample), held fixed by the label model; learned when absent
  */
-public record LabelingConfig(List<LabelingFunction> functions, String goldColumn,
-    String goldPositive, Double classPrior) {
+public record LabelingConfig(
+    @JsonPropertyDescription("The labelling functions. Allowed: 2 to 20.")
+    List<LabelingFunction> functions,
+    @JsonPropertyDescription("The true class, to measure each function, majority vote and the "
+        + "label model against. Rows where it is null are left out of the accuracies. Allowed: a "
+        + "column of `schema.columns`. When unset: the data set's label (`label`).")
+    String goldColumn,
+    @JsonPropertyDescription("The gold column's positive value (1.0 where its text equals it, "
+        + "else 0.0). Without it the column's value is the class and must be 1/0 or true/false: "
+        + "another value fails the run (exit 5), naming the column. Allowed: only with "
+        + "`gold_column`; required when that column is not `boolean`, `int`, `long` or `double`.")
+    String goldPositive,
+    @JsonPropertyDescription("The positive class's share, when known from a census or a small "
+        + "labelled sample: the label model holds it fixed instead of learning it (Snorkel's "
+        + "`class_balance`). Allowed: `(0, 1)`. When unset: learned.")
+    Double classPrior) {
   /** The label model needs two functions or more: one alone says nothing of its own accuracy. */
   public static final int MIN_FUNCTIONS = 2;
   /**

@@ -1,7 +1,9 @@
 package org.deepline.labeling;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Locale;
+import org.deepline.core.Required;
 
 /**
  * One labelling function: a Spark SQL condition over silver columns and the class it votes for the
@@ -16,7 +18,20 @@ import java.util.Locale;
  * @param expression a deterministic Spark SQL boolean expression over declared silver columns
  * @param vote       {@code positive} (or {@code 1}) or {@code negative} (or {@code 0})
  */
-public record LabelingFunction(String name, String expression, String vote) {
+public record LabelingFunction(
+    @JsonPropertyDescription("Names the function's metrics (`coverage:<name>`) and its key in the "
+        + "`votes` column. Allowed: `[a-z][a-z0-9_]{0,63}`, unique.")
+    @Required
+    String name,
+    @JsonPropertyDescription("Where it is true the function votes `vote`; where it is false or "
+        + "null it abstains. Allowed: a deterministic Spark SQL boolean expression over declared "
+        + "columns, not reading the label or gold column.")
+    @Required
+    String expression,
+    @JsonPropertyDescription("The class the function votes. Allowed: `positive`, `negative`, `1`, "
+        + "`0`.")
+    @Required
+    String vote) {
   public static final String POSITIVE = "positive";
   public static final String NEGATIVE = "negative";
   /** The spellings of a vote, each class by name or by its label value. */

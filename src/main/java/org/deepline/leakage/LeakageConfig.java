@@ -1,5 +1,6 @@
 package org.deepline.leakage;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,44 @@ import org.deepline.features.FeatureConfig;
  * @param featureTimes         feature column -> the date or timestamp column saying when that
  *                             feature's value was observed (e.g. {@code "balance": "balance_as_of"})
  */
-public record LeakageConfig(Double maxSingleFeatureAuc, Double maxSharedRowFraction,
-    Double maxMutualInformation, List<LeakageWaiver> waivers, String labelTimeColumn,
+public record LeakageConfig(
+    @JsonPropertyDescription("A raw feature whose validation ROC AUC on its own, folded as "
+        + "`max(auc, 1 - auc)`, exceeds this fails the run (`single_feature_auc:<feature>`). "
+        + "Allowed: `(0.5, 1]`.")
+    Double maxSingleFeatureAuc,
+    @JsonPropertyDescription("Largest excess of the share of validation + test rows whose feature "
+        + "values (label excluded) equal some train row's, over train's own repetition rate "
+        + "(`shared_rows`). Real data repeats itself (few distinct values, identical customers); "
+        + "copied evaluation rows repeat far beyond that. Allowed: `[0, 1]`.")
+    Double maxSharedRowFraction,
+    @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
+        + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
+        + "(`mutual_information:<feature>`); so does a pair of the 4 most informative features "
+        + "binned jointly (`mutual_information_pair:<a>+<b>`). Numeric and date/time features "
+        + "get 16 train-quantile bins plus one for missing values, categorical ones their value "
+        + "hashed into 64 buckets plus missing. It catches leaks with no order, which the AUC "
+        + "check cannot rank: a status code stored as a number whose codes 3 and 7 mean the "
+        + "outcome (AUC 0.5, information 1.0), or a label split over two columns. For scale: a "
+        + "0/1 feature right 95 % of the time about a balanced label scores 0.71, right 90 % "
+        + "0.53. Allowed: `(0, 1]`.")
+    Double maxMutualInformation,
+    @JsonPropertyDescription("A failed check named here is kept as a **warning** whose "
+        + "expectation ends `(waived: <reason>)` instead of failing the run. A waiver that names "
+        + "no check of the run is reported as the warning `waiver:<check>`. Allowed: `check` a "
+        + "check's name as the leakage table shows it, each once; `reason` at least 10 "
+        + "characters.")
+    List<LeakageWaiver> waivers,
+    @JsonPropertyDescription("When each record's label is known (the prediction time). With it, "
+        + "every date/time feature and every feature in `feature_times` is checked: a record "
+        + "whose feature was observed **after** its label time fails the run "
+        + "(`event_time_after_label:<feature>`, the number of such records in any split). "
+        + "Records missing either time are not counted. Allowed: a `date` or `timestamp` column "
+        + "of `schema.columns`.")
+    String labelTimeColumn,
+    @JsonPropertyDescription("When each feature's value was observed, e.g. `{\"balance\": "
+        + "\"balance_as_of\"}`: a balance read after the default was decided is a consequence of "
+        + "the label. Allowed: keys are feature inputs, values `date` or `timestamp` columns; "
+        + "needs `label_time_column`.")
     Map<String, String> featureTimes) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;

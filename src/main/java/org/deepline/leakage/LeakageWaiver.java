@@ -1,8 +1,10 @@
 package org.deepline.leakage;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.Required;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
 
@@ -19,7 +21,16 @@ import org.deepline.quality.Severity;
  * @param check  the check's name as the leakage table shows it, e.g. {@code mutual_information:code}
  * @param reason why the finding is not a leak; required, and kept in the leakage table
  */
-public record LeakageWaiver(String check, String reason) {
+public record LeakageWaiver(
+    @JsonPropertyDescription("The failed check to accept, by its name as the leakage table shows "
+        + "it, e.g. `single_feature_auc:contract` or `mutual_information:code`; each check at "
+        + "most once.")
+    @Required
+    String check,
+    @JsonPropertyDescription("Why the finding is not a leak, kept in the leakage table with the "
+        + "warning. Allowed: at least 10 characters.")
+    @Required
+    String reason) {
   /** Reasons shorter than this say nothing ("ok", "fine"). */
   private static final int MIN_REASON_LENGTH = 10;
 

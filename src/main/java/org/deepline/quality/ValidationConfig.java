@@ -1,5 +1,6 @@
 package org.deepline.quality;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 import org.deepline.core.ConfigErrors;
@@ -13,7 +14,16 @@ import org.deepline.core.ConfigErrors;
  * @param severities              per-constraint severity overrides, keyed by constraint name
  *                                ({@code "range:tenure": "warning"})
  */
-public record ValidationConfig(Long minRows, Double defaultMaxNullFraction,
+public record ValidationConfig(
+    @JsonPropertyDescription("Fewer silver rows for the run date is an error (constraint `size`). "
+        + "Allowed: `> 0`.")
+    Long minRows,
+    @JsonPropertyDescription("Null limit of nullable columns that declare no `max_null_fraction`. "
+        + "Allowed: `[0, 1]`.")
+    Double defaultMaxNullFraction,
+    @JsonPropertyDescription("Per-constraint severity overrides, e.g. `{\"range:tenure\": "
+        + "\"warning\"}`. A failed `error` constraint fails the run; a failed `warning` is only "
+        + "recorded in the `quality` table. Allowed: values `error` or `warning` (lower case).")
     Map<String, String> severities) {
   public static final long DEFAULT_MIN_ROWS = 1;
   public static final double DEFAULT_MAX_NULL_FRACTION = 0.2;

@@ -1,11 +1,13 @@
 package org.deepline.sampling;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 import org.deepline.core.SqlExpressions;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.LabelConfig;
@@ -35,9 +37,44 @@ import org.deepline.etl.LabelConfig;
  * @param target          importance: the target mass, a Spark SQL expression; uniform when absent
  * @param seed            the seed of every random decision
  */
-public record SampleConfig(String method, Double fraction, Long n, String strataColumn,
-    Map<String, Double> fractions, Map<String, Long> counts, String weightColumn,
-    Boolean withReplacement, String proposal, String target, Long seed) {
+public record SampleConfig(
+    @JsonPropertyDescription("How rows are drawn: [details](configuration.md#sample-sampleconfig).")
+    @OneOf("METHODS")
+    String method,
+    @JsonPropertyDescription("Each row is kept with this probability (Bernoulli). Allowed: `[0, "
+        + "1]`; only with `random`. Default: `0.1` when `n` is absent.")
+    Double fraction,
+    @JsonPropertyDescription("`random`, `weighted` without replacement, `reservoir`: exactly this "
+        + "many rows (the reservoir's `k`). With replacement (`weighted` + `with_replacement`, "
+        + "`importance`): the expected number of draws. Allowed: `>= 1`; `random` (instead of "
+        + "`fraction`), `weighted`, `importance`, `reservoir` (at most 10,000,000). Required "
+        + "with `weighted`, `importance` and `reservoir`.")
+    Long n,
+    @JsonPropertyDescription("The column whose values are the strata; more than 10,000 distinct "
+        + "values fails the run (a key, not a category). Strata the config does not name are "
+        + "counted (`rows_in:<value>`), not sampled. Allowed: a declared column, or `_label` "
+        + "(the 0/1 label, strata `0` and `1`); only with `stratified`.")
+    String strataColumn,
+    @JsonPropertyDescription("Per stratum, the share of its rows kept (Bernoulli). Allowed: "
+        + "stratum value -> number in `[0, 1]`; only with `stratified`.")
+    Map<String, Double> fractions,
+    @JsonPropertyDescription("Per stratum, exactly this many of its rows. Allowed: stratum value "
+        + "-> integer `>= 1`; only with `stratified`.")
+    Map<String, Long> counts,
+    @JsonPropertyDescription("Rows are drawn in proportion to it. Allowed: a declared numeric "
+        + "column; only with `weighted`. Required with `weighted`.")
+    String weightColumn,
+    @JsonPropertyDescription("Draw with replacement: each drawn row gets a multiplicity. Allowed: "
+        + "only with `weighted`.")
+    Boolean withReplacement,
+    @JsonPropertyDescription("Each row's proposal mass: rows are drawn in proportion to it. "
+        + "Allowed: a Spark SQL expression over declared columns; required with `importance`.")
+    String proposal,
+    @JsonPropertyDescription("Each row's target mass. Allowed: a Spark SQL expression over "
+        + "declared columns; only with `importance`. When unset: uniform.")
+    String target,
+    @JsonPropertyDescription("Seed of every random decision.")
+    Long seed) {
   public static final String RANDOM = "random";
   public static final String STRATIFIED = "stratified";
   public static final String WEIGHTED = "weighted";

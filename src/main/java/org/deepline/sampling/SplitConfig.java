@@ -1,9 +1,11 @@
 package org.deepline.sampling;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 import org.deepline.etl.ColumnSpec;
 
 /**
@@ -27,9 +29,57 @@ import org.deepline.etl.ColumnSpec;
  * @param folds      number of folds the training rows are assigned to ({@code _fold} column); none
  *                   when null
  */
-public record SplitConfig(Long seed, Double train, Double validation, Double test, Boolean stratify,
-    String method, String timeColumn, Integer gapDays, String groupColumn, String validationStart,
-    String testStart, Integer folds) {
+public record SplitConfig(
+    @JsonPropertyDescription("Seed of the hash that orders records. The same records and seed "
+        + "give the same split on any cluster layout.")
+    Long seed,
+    @JsonPropertyDescription("Share of records for training. Allowed: `(0, 1)`.")
+    Double train,
+    @JsonPropertyDescription("Share for validation (early stopping, single-feature leakage "
+        + "check). Allowed: `(0, 1)`.")
+    Double validation,
+    @JsonPropertyDescription("Share held out for the evaluation report. Allowed: `(0, 1)`.")
+    Double test,
+    @JsonPropertyDescription("Keep the label's class ratio in every split: each class is cut at "
+        + "the fractions to within one record. Allowed: `true` only with `random`. Default: "
+        + "`true` for `random`, else `false`.")
+    Boolean stratify,
+    @JsonPropertyDescription("`random`: by a seeded hash of the record id (stratified or not); "
+        + "without `schema.key`, exact copies of one source record (ids `<hash>-1`, `<hash>-2`, "
+        + "...) go by the first copy's id, so they land in one split and fold (the leakage "
+        + "gate's `copies_across_splits` checks it). `time`: the earliest records train, the "
+        + "next validate, the latest test. `group`: every record of one `group_column` value in "
+        + "the same split.")
+    @OneOf("METHODS")
+    String method,
+    @JsonPropertyDescription("The time a time split orders by. Allowed: a declared `date` or "
+        + "`timestamp` column; only with `time`.")
+    String timeColumn,
+    @JsonPropertyDescription("Records within this many days after each cut are left out (split "
+        + "`excluded`), so features that look back cannot reach across the cut. Allowed: `[0, "
+        + "3660]`; only with `time`.")
+    Integer gapDays,
+    @JsonPropertyDescription("The entity key (customer, airport) a group split keeps together. "
+        + "Allowed: a declared column; only with `group`.")
+    String groupColumn,
+    @JsonPropertyDescription("First time of the validation split: records before it train. With "
+        + "`test_start`, replaces the quantile cut (`train`, `validation`, `test` are then "
+        + "ignored, though still validated: they must still sum to 1). Allowed: an ISO date "
+        + "(`2026-05-01`) or local timestamp (`2026-05-01T06:30:00`, `2026-05-01 06:30:00`), "
+        + "read in Spark's session time zone; only with `time`, and with `test_start`. When "
+        + "unset: quantile cut.")
+    String validationStart,
+    @JsonPropertyDescription("First time of the test split: records from `validation_start` (plus "
+        + "the gap) up to it validate, records from it (plus the gap) on test. Allowed: as "
+        + "`validation_start`; later than `validation_start` plus `gap_days`; only with `time`.")
+    String testStart,
+    @JsonPropertyDescription("Assign the training records to this many folds, in the splits "
+        + "table's `_fold` column (see [split](configuration.md#split-splitconfig)): k-fold "
+        + "cross-validation for random, stratified and group splits, rolling origin for time "
+        + "splits. No stage reads `_fold` yet: target encoding "
+        + "(`features.categorical_encodings`) draws its own folds from the record id. Allowed: "
+        + "`[2, 100]`. When unset: no folds: `_fold` is null.")
+    Integer folds) {
   public static final long DEFAULT_SEED = 42;
   public static final String RANDOM = "random";
   public static final String TIME = "time";

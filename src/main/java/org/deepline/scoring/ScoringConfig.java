@@ -1,6 +1,7 @@
 package org.deepline.scoring;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.deepline.core.ConfigErrors;
 import org.deepline.metrics.DecisionThreshold;
 
@@ -14,7 +15,23 @@ import org.deepline.metrics.DecisionThreshold;
  * @param modelVersion      the model to score with; the newest registered model of the data set when
  *                          absent
  */
-public record ScoringConfig(@JsonProperty("threshold") Double explicitThreshold, Integer batchSize,
+public record ScoringConfig(
+    @JsonPropertyDescription("`predicted_label` is 1 when `probability >= threshold`. When set, "
+        + "it wins over the threshold stored with the model; the score run records the value "
+        + "used as the `threshold` metric, the model's as `model_threshold`, and where it came "
+        + "from as the `threshold_source` artifact (`scoring.threshold`, or `model (<rule>)`). "
+        + "`evaluate` gives accuracy, precision, recall, F1 and the confusion matrix at the same "
+        + "threshold (this key, else the model's), and also at 0.5. Allowed: `(0, 1)`. When "
+        + "unset: the model's chosen threshold (`training.threshold`).")
+    @JsonProperty("threshold") Double explicitThreshold,
+    @JsonPropertyDescription("Rows fed to the network at once in each Spark task (chosen by "
+        + "`bench/run ScoringBench`: see bench/README.md, section Scoring). Allowed: `> 0`.")
+    Integer batchSize,
+    @JsonPropertyDescription("The model to score with, e.g. `--set "
+        + "scoring.model_version=20261124T014022-56dc8a` or `--set "
+        + "scoring.model_version=champion`. Allowed: a version in `_deepline/models`, or an "
+        + "alias such as `champion` (`models promote`). When unset: newest registered model of "
+        + "the data set trained on the run date or earlier.")
     String modelVersion) {
   /**
    * Chosen with bench/run ScoringBench on flights-3m (bench/README.md, section Scoring): 4096 and

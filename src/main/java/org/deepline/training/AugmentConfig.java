@@ -1,5 +1,6 @@
 package org.deepline.training;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.deepline.core.ConfigErrors;
 
 /**
@@ -20,7 +21,20 @@ import org.deepline.core.ConfigErrors;
  * @param mixupAlpha    the mixing weight is drawn from Beta(alpha, alpha), alpha in (0, 10];
  *                      default 0.2 (weights near 0 or 1: rows close to one of their parents)
  */
-public record AugmentConfig(Double noiseFraction, Double noiseStd, Double mixupFraction,
+public record AugmentConfig(
+    @JsonPropertyDescription("Share of the training rows that get one copy with Gaussian noise on "
+        + "every continuous slot (discrete groups unchanged). Allowed: `[0, 1]`.")
+    Double noiseFraction,
+    @JsonPropertyDescription("The noise's standard deviation as a multiple of each slot's "
+        + "standard deviation on the training split. Allowed: `(0, 10]`.")
+    Double noiseStd,
+    @JsonPropertyDescription("Share of the training rows that get one mixup row with another row "
+        + "**of the same class** (so the label stays 0 or 1): continuous slots `lambda x a + (1 "
+        + "- lambda) x b`, each discrete group copied from `a` with probability `lambda`, else "
+        + "from `b`. The partner is the row next to it in a seeded hash order within its class. "
+        + "Allowed: `[0, 1]`.")
+    Double mixupFraction,
+    @JsonPropertyDescription("`lambda ~ Beta(alpha, alpha)`. Allowed: `(0, 10]`.")
     Double mixupAlpha) {
   public static final double DEFAULT_NOISE_STD = 0.1;
   public static final double DEFAULT_MIXUP_ALPHA = 0.2;

@@ -1,8 +1,10 @@
 package org.deepline.training;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * The loss the network is trained with.
@@ -15,7 +17,18 @@ import org.deepline.core.ConfigErrors;
  * @param gamma focal only: the focusing parameter, {@code >= 0} (default 2, as in the paper; 0 is
  *              cross-entropy)
  */
-public record LossConfig(String type, Double gamma) {
+public record LossConfig(
+    @JsonPropertyDescription("`focal`: the focal loss of Lin et al. (2017), `-w_c (1 - p_c)^gamma "
+        + "log p_c` for a row of class `c` with predicted probability `p_c` and class weight "
+        + "`w_c` (from `class_weights`). Rows the network already gets right weigh less, so the "
+        + "many easy negatives of an imbalanced set stop dominating the gradient. Its gradient "
+        + "is checked against finite differences (`FocalLossTest`); the network saves and "
+        + "reloads with it.")
+    @OneOf("TYPES")
+    String type,
+    @JsonPropertyDescription("Focusing parameter; 0 is the weighted cross-entropy exactly. "
+        + "Allowed: `[0, 10]`; `focal` only. When unset: `2` with `focal`.")
+    Double gamma) {
   public static final String CROSS_ENTROPY = "cross_entropy";
   public static final String FOCAL = "focal";
   public static final List<String> TYPES = List.of(CROSS_ENTROPY, FOCAL);

@@ -1,7 +1,9 @@
 package org.deepline.training;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * Resampling of the training split before training ({@link Rebalancer}); validation and test rows are
@@ -28,8 +30,37 @@ import org.deepline.core.ConfigErrors;
  *                      distances
  * @param seed          which rows are kept, repeated or paired; null takes {@code training.seed}
  */
-public record ResampleConfig(String method, Double targetRatio, Integer k, Integer exactMaxRows,
-    Integer forestTrees, Integer forestLeafSize, Long seed) {
+public record ResampleConfig(
+    @JsonPropertyDescription("`undersample`: keep the `round(minority / target_ratio)` majority "
+        + "rows first in hash order. `oversample`: add copies of minority rows. `smote`: add "
+        + "synthetic minority rows ([SMOTE](configuration.md#trainingresample-resampleconfig)). "
+        + "Both add `round(target_ratio x majority) - minority` rows: every minority row gets "
+        + "the same number of copies or children and those first in hash order one more, so the "
+        + "ratio is met exactly.")
+    @OneOf("METHODS")
+    String method,
+    @JsonPropertyDescription("Minority rows per majority row after resampling. Nothing is done "
+        + "when the split is already at or above it. Allowed: `(0, 1]`.")
+    Double targetRatio,
+    @JsonPropertyDescription("`smote`: each synthetic row's second parent is one of its first "
+        + "parent's `k` nearest minority neighbours. Allowed: `[1, 100]`.")
+    Integer k,
+    @JsonPropertyDescription("`smote`: up to this many minority rows, the neighbours are found "
+        + "exactly (every minority row compared with every other, on the executors, against a "
+        + "broadcast copy); above it, approximately, by a random-projection forest "
+        + "(`forest_trees`, `forest_leaf_size`). Allowed: `[0, 100000]`.")
+    Integer exactMaxRows,
+    @JsonPropertyDescription("`smote` above `exact_max_rows`: trees of the random-projection "
+        + "forest that finds neighbours approximately; each tree finds some of a row's "
+        + "neighbours, more trees find more and cost more. Allowed: `[1, 64]`.")
+    Integer forestTrees,
+    @JsonPropertyDescription("`smote` above `exact_max_rows`: about this many minority rows per "
+        + "leaf of each tree; every row is compared with the other rows of its leaf, so a row "
+        + "costs about trees x leaf size distances. Allowed: `[k + 1, 10000]`.")
+    Integer forestLeafSize,
+    @JsonPropertyDescription("Which rows are kept, repeated, paired; also seeds `augment`. When "
+        + "unset: `training.seed`.")
+    Long seed) {
   public static final String NONE = "none";
   public static final String UNDERSAMPLE = "undersample";
   public static final String OVERSAMPLE = "oversample";

@@ -1,6 +1,8 @@
 package org.deepline.training;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 import org.deepline.metrics.ThresholdRule;
 
 /**
@@ -15,8 +17,27 @@ import org.deepline.metrics.ThresholdRule;
  * @param targetPrecision   {@code target_precision} only, in (0, 1]
  * @param targetRecall      {@code target_recall} only, in (0, 1]
  */
-public record ThresholdConfig(String rule, Double falsePositiveCost, Double falseNegativeCost,
-    Double targetPrecision, Double targetRecall) {
+public record ThresholdConfig(
+    @JsonPropertyDescription("`max_f1`: the highest F1. `cost`: the lowest `false_positive_cost` "
+        + "x false positives + `false_negative_cost` x false negatives. `target_precision`: the "
+        + "lowest threshold (most recall) whose precision reaches `target_precision`; when none "
+        + "does, the most precise one, and `target_met` is false in `model.json`. "
+        + "`target_recall`: the highest threshold (most precision) whose recall reaches "
+        + "`target_recall`.")
+    @OneOf(value = "NAMES", in = ThresholdRule.class)
+    String rule,
+    @JsonPropertyDescription("What one false positive costs. Allowed: `> 0`, finite; required "
+        + "with `cost`, refused with any other rule.")
+    Double falsePositiveCost,
+    @JsonPropertyDescription("What one false negative costs. Allowed: `> 0`, finite; required "
+        + "with `cost`, refused with any other rule.")
+    Double falseNegativeCost,
+    @JsonPropertyDescription("Precision the threshold must reach on validation. Allowed: `(0, "
+        + "1]`; required with `target_precision`, refused otherwise.")
+    Double targetPrecision,
+    @JsonPropertyDescription("Recall the threshold must reach on validation. Allowed: `(0, 1]`; "
+        + "required with `target_recall`, refused otherwise.")
+    Double targetRecall) {
 
   public ThresholdConfig {
     rule = rule == null ? ThresholdRule.MAX_F1 : rule;

@@ -1,8 +1,10 @@
 package org.deepline.training;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import org.deepline.core.ConfigErrors;
+import org.deepline.core.OneOf;
 
 /**
  * The network and how it is trained with parameter averaging on Spark.
@@ -39,11 +41,88 @@ import org.deepline.core.ConfigErrors;
  *                           probabilities estimate the real positive rate again (default true;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
  */
-public record TrainingConfig(Long seed, Integer epochs, Integer patience, Integer batchSizePerWorker,
-    Integer averagingFrequency, Integer workers, Double learningRate, Double l2,
-    List<LayerSpec> layers, String classWeights, String earlyStoppingMetric, Double minDelta,
-    Double learningRateDecay, Boolean collectStats, ThresholdConfig threshold, LossConfig loss,
-    Double classWeightBeta, ResampleConfig resample, AugmentConfig augment,
+public record TrainingConfig(
+    @JsonPropertyDescription("Weight initialisation, the rows' assignment to workers and their "
+        + "order in every epoch.")
+    Long seed,
+    @JsonPropertyDescription("The most passes over the training split. Allowed: `[1, 10000]`.")
+    Integer epochs,
+    @JsonPropertyDescription("Stop after this many epochs without a better "
+        + "`early_stopping_metric`; the best epoch's weights are kept. Allowed: `> 0`.")
+    Integer patience,
+    @JsonPropertyDescription("Minibatch size on each worker. Unset: the largest power of two in "
+        + "[32, 512] that gives every worker at least 200 minibatches per epoch (32 for a few "
+        + "thousand rows, 512 from about 200 k rows with 2 workers); the value used is recorded "
+        + "in the model's metadata and as the `batch_size_per_worker` metric. Allowed: `> 0` "
+        + "when set.")
+    Integer batchSizePerWorker,
+    @JsonPropertyDescription("Minibatches each worker fits between two parameter averagings; each "
+        + "averaging round costs about 22 ms of Spark work besides the fitting. Unset: 20 when "
+        + "that still leaves 10 averaging rounds per epoch, fewer on smaller data (7 for about 5 "
+        + "k training rows, 1 below about 1.3 k); the value used is recorded in the model's "
+        + "metadata. The sweep behind it is in `bench/README.md`. Allowed: `> 0` when set.")
+    Integer averagingFrequency,
+    @JsonPropertyDescription("Number of data-parallel workers (partitions of the training data). "
+        + "Fixed rather than taken from the cluster because it changes the model; set it to the "
+        + "task slots you want to use (train logs how many exist). Allowed: `> 0`.")
+    Integer workers,
+    @JsonPropertyDescription("Adam's step size. Allowed: `(0, 1)`.")
+    Double learningRate,
+    @JsonPropertyDescription("L2 weight decay. Allowed: `>= 0`.")
+    Double l2,
+    @JsonPropertyDescription("Hidden dense layers, input to output. A 2-class softmax output "
+        + "layer is always added; more than 20 M parameters in all is refused. Allowed: at least "
+        + "one.")
+    List<LayerSpec> layers,
+    @JsonPropertyDescription("Weights of the two classes in the loss, from the training split's "
+        + "class counts (after `training.resample` and `training.augment`, so `balanced` after "
+        + "resampling to 1:1 gives 1 and 1), scaled so that their sum over the training rows is "
+        + "the number of rows (the loss keeps its scale). `balanced`: inverse class frequency (a "
+        + "balanced split gets 1 and 1). `effective_number`: Cui et al. (2019), each class "
+        + "weighted by the inverse of its effective number of examples `(1 - beta^n) / (1 - "
+        + "beta)`: between `none` (beta 0) and `balanced` (beta towards 1), milder than "
+        + "`balanced` on a large majority class. Weights move the mean prediction towards the "
+        + "rare class; the collapse guard expects that shift.")
+    @OneOf("CLASS_WEIGHTS")
+    String classWeights,
+    @JsonPropertyDescription("Validation metric that picks the best epoch (`loss` is log loss: "
+        + "lower is better).")
+    @OneOf("EARLY_STOPPING_METRICS")
+    String earlyStoppingMetric,
+    @JsonPropertyDescription("An epoch must beat the best metric by more than this to count as an "
+        + "improvement. Allowed: `>= 0`.")
+    Double minDelta,
+    @JsonPropertyDescription("The step size is multiplied by this after every epoch (an "
+        + "exponential schedule; 1 keeps it constant). Allowed: `(0, 1]`.")
+    Double learningRateDecay,
+    @JsonPropertyDescription("Save DL4J's timing breakdown of parameter averaging (broadcast, "
+        + "worker fit, aggregation per round) as "
+        + "`reports/<run-date>/training-stats-<run_id>.html`, listed as the "
+        + "`training_stats_html` artifact.")
+    Boolean collectStats,
+    @JsonPropertyDescription("How the model's decision threshold is chosen on the validation "
+        + "split at the end of training.")
+    ThresholdConfig threshold,
+    @JsonPropertyDescription("The loss the network is trained with.")
+    LossConfig loss,
+    @JsonPropertyDescription("Cui et al.'s beta. Allowed: `[0, 1)`; `effective_number` only. When "
+        + "unset: `0.999` with `effective_number`.")
+    Double classWeightBeta,
+    @JsonPropertyDescription("Under- or over-sampling or SMOTE of the training split before "
+        + "training.")
+    ResampleConfig resample,
+    @JsonPropertyDescription("Noise and mixup rows added to the training split before training.")
+    AugmentConfig augment,
+    @JsonPropertyDescription("After training with `resample`, `augment` or `class_weights` that "
+        + "change the class balance the network learns from, add `ln(w_neg / w_pos)` to the "
+        + "output layer's positive bias, where `w` is how much each class's share was "
+        + "multiplied: the probabilities then estimate the real positive rate again (Elkan 2001, "
+        + "theorem 2) instead of the resampled one. Rankings, ROC AUC and PR AUC do not change; "
+        + "the decision threshold is chosen after the correction, and `validation_loss` in the "
+        + "run record is the uncorrected epoch's (see `validation_loss_after_prior_correction`). "
+        + "Recorded as `prior_correction_logit_offset` (0 when nothing changed the balance) and "
+        + "`validation_mean_probability_before_prior_correction`. Focal loss also moves "
+        + "probabilities and is not corrected.")
     Boolean priorCorrection) {
   public static final List<String> CLASS_WEIGHTS =
       List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
