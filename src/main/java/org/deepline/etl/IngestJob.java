@@ -1,6 +1,7 @@
 package org.deepline.etl;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * always equal silver plus quarantine rows; the job fails if they do not, or if more rows than
  * {@code ingest.max_quarantine_fraction} were rejected.
  *
+ * <p>The three commits of a load carry the load's batch ({@link IngestBatches}); a run first finishes
+ * a load that was interrupted between them, deriving its silver and quarantine again from its
+ * committed bronze rows, so that the three tables change together as far as a user can tell.
+ *
  * <p>Bronze costs one aggregation over the source to find repeating record ids and one pass to write
  * it (see {@link RecordIds}); silver and quarantine one pass over bronze each, a projection with no
  * cache; the row counts come from the Delta commits, not from reading the tables again.
@@ -41,11 +46,28 @@ public final class IngestJob implements Stage {
       "malformed line: field count or quoting does not match the header";
   private static final String JSON_MALFORMED = "malformed record: not valid JSON";
   private static final String REST_MALFORMED = "malformed record: not a JSON object";
+  /** The repair of an interrupted load of another date: its silver and quarantine derived again. */
+  static final String REPAIR_DERIVED = "silver and quarantine derived again from its bronze rows";
+  /** An interrupted load of this run's own date, which this run replaces. */
+  static final String REPAIR_REPLACED = "replaced by this run of the same date";
 
   /** Where a JDBC or REST source's credentials ({@code ..._env}) are looked up. */
   private final UnaryOperator<String> environment;
   /** How a REST source waits between retries. */
   private final RestSource.Pause pause;
+  /** Called after each of a load's commits; where a test interrupts a load between two of them. */
+  private final AfterCommit afterCommit;
+
+  /**
+   * What runs after each of a load's three commits. The production job does nothing; a test throws
+   * from it to interrupt a load between commits as a crash would, with real Delta tables.
+   */
+  @FunctionalInterface
+  public interface AfterCommit {
+    AfterCommit NONE = table -> { };
+
+    void committed(Table table);
+  }
 
   public IngestJob() {
     this(System::getenv);
@@ -58,8 +80,15 @@ public final class IngestJob implements Stage {
 
   /** ... and waits between a REST source's retries with {@code pause}. */
   public IngestJob(UnaryOperator<String> environment, RestSource.Pause pause) {
+    this(environment, pause, AfterCommit.NONE);
+  }
+
+  /** ... and calls {@code afterCommit} after each commit of a load. */
+  public IngestJob(UnaryOperator<String> environment, RestSource.Pause pause,
+      AfterCommit afterCommit) {
     this.environment = environment;
     this.pause = pause;
+    this.afterCommit = afterCommit;
   }
 
   @Override
@@ -79,6 +108,8 @@ public final class IngestJob implements Stage {
 
     SourceConfig sourceConfig = context.section(SourceConfig.class).on(runDate);
     SchemaConfig schema = context.section(SchemaConfig.class);
+    // Before this load reads anything: a load that was interrupted between its commits is finished.
+    Optional<Repair> repair = finishIncomplete(context, sourceConfig, schema);
     Optional<Watermarks.Mark> mark = Optional.empty();
     Map<String, Double> sourceMetrics = Map.of();
     SourceReader.Source source;
@@ -107,6 +138,8 @@ public final class IngestJob implements Stage {
     if (!source.renamed().isEmpty()) {
       LOG.info("ingest: source columns renamed for Delta (source -> column): {}", source.renamed());
     }
+    SchemaEvolution.Drift drift = source.drift();
+    IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried());
     DeltaTables.Written bronze;
     try {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
@@ -115,28 +148,28 @@ public final class IngestJob implements Stage {
         throw new DeeplineException(Failure.DATA_QUALITY,
             "source " + sourceConfig.describe() + ": no data rows");
       }
-      bronze = DeltaTables.replaceRunDateCounted(toBronze(source.rows(), schema),
-          context.table(Table.BRONZE), runDate);
+      Dataset<Row> raw = toBronze(source.rows(), schema);
+      bronze = IngestBatches.committing(spark, batch,
+          () -> DeltaTables.replaceRunDateCounted(raw, context.table(Table.BRONZE), runDate));
     } catch (DeeplineException e) {
       throw e;
     } catch (Exception e) {
       throw SourceReader.explain(e, source, sourceConfig);
     }
+    afterCommit.committed(Table.BRONZE);
 
-    Dataset<Row> typed = typed(DeltaTables.slice(spark, bronze.table(), runDate), sourceConfig,
-        schema, context.section(LabelConfig.class),
-        context.section(IngestConfig.class).nullTokens());
-    Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
-        ? Optional.of(SilverUpsert.merge(silver(typed), context.table(Table.SILVER),
-            schema, runDate))
-        : Optional.empty();
-    DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
-        : DeltaTables.replaceRunDateCounted(silver(typed), context.table(Table.SILVER), runDate);
-    DeltaTables.Written quarantine = DeltaTables.replaceRunDateCounted(quarantine(typed),
-        context.table(Table.QUARANTINE), runDate);
+    String silverPath = context.table(Table.SILVER);
+    List<String> added = SchemaEvolution.newTo(drift.carried(),
+        DeltaTables.exists(spark, silverPath) ? DeltaTables.read(spark, silverPath).columns()
+            : new String[0]);
+    Derived derived = derive(context, bronze.table(), batch, sourceConfig, schema, afterCommit);
+    DeltaTables.Written silver = derived.silver();
+    DeltaTables.Written quarantine = derived.quarantine();
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
     result.metric("columns_renamed", source.renamed().size()).metrics(sourceMetrics);
-    merged.ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
+    recordDrift(result, drift, added);
+    recordRepair(result, repair);
+    derived.merged().ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
         .metric("rows_silver_updated", m.updated())
         .metric("rows_silver_unchanged", m.unchanged())
         .metric("rows_silver_deleted", m.deleted()));
@@ -156,6 +189,134 @@ public final class IngestJob implements Stage {
     return result.build();
   }
 
+  /** A batch's silver and quarantine commits, and what its upsert did when silver is merged. */
+  private record Derived(DeltaTables.Written silver, DeltaTables.Written quarantine,
+      Optional<SilverUpsert.Merged> merged) {}
+
+  /**
+   * Silver and quarantine of {@code batch} from its rows in bronze as of {@code bronze}: the second
+   * and third commits of a load, and all a repair of an interrupted load redoes.
+   */
+  private static Derived derive(RunContext context, TableRef bronze, IngestBatches.Batch batch,
+      SourceConfig sourceConfig, SchemaConfig schema, AfterCommit afterCommit) {
+    SparkSession spark = context.spark();
+    String runDate = batch.runDate();
+    Dataset<Row> typed = typed(
+        SchemaEvolution.withMissingAsNull(DeltaTables.slice(spark, bronze, runDate), schema),
+        sourceConfig, schema, context.section(LabelConfig.class),
+        context.section(IngestConfig.class).nullTokens(), batch.carried());
+    String silverPath = context.table(Table.SILVER);
+    Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
+        ? Optional.of(IngestBatches.committing(spark, batch,
+            () -> SilverUpsert.merge(silver(typed), silverPath, schema, runDate)))
+        : Optional.empty();
+    DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
+        : IngestBatches.committing(spark, batch,
+            () -> DeltaTables.replaceRunDateCounted(silver(typed), silverPath, runDate));
+    afterCommit.committed(Table.SILVER);
+    DeltaTables.Written quarantine = IngestBatches.committing(spark, batch,
+        () -> DeltaTables.replaceRunDateCounted(quarantine(typed), context.table(Table.QUARANTINE),
+            runDate));
+    afterCommit.committed(Table.QUARANTINE);
+    return new Derived(silver, quarantine, merged);
+  }
+
+  /**
+   * What the start of a run found and did about a load interrupted between its commits.
+   *
+   * @param rows the repaired batch's rows; empty when this run, of the same date, replaces the
+   *             batch instead
+   */
+  private record Repair(IngestBatches.Incomplete incomplete, Optional<RepairedRows> rows) {}
+
+  /** The rows of a repaired batch in bronze, and those its repair derived for silver and quarantine. */
+  private record RepairedRows(long read, long silver, long quarantined) {}
+
+  /**
+   * Finds the latest load whose bronze committed but whose silver or quarantine did not, and
+   * finishes it: silver and quarantine are derived again from the batch's committed bronze rows, with
+   * the batch's mark, so the three tables hold the load as an uninterrupted run would have left it,
+   * and reconciled. A batch of this run's own date is left to this run, which replaces all three.
+   */
+  private static Optional<Repair> finishIncomplete(RunContext context, SourceConfig sourceConfig,
+      SchemaConfig schema) {
+    SparkSession spark = context.spark();
+    Map<String, String> others = new LinkedHashMap<>();
+    others.put(Table.SILVER.dirName(), context.table(Table.SILVER));
+    others.put(Table.QUARANTINE.dirName(), context.table(Table.QUARANTINE));
+    Optional<IngestBatches.Incomplete> found = IngestBatches.incomplete(spark,
+        context.table(Table.BRONZE), others);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    IngestBatches.Incomplete incomplete = found.get();
+    IngestBatches.Batch batch = incomplete.batch();
+    if (batch.runDate().equals(context.runDate())) {
+      LOG.warn("ingest: the load {} of {} committed bronze but not {}; this run of the same date "
+          + "replaces it", batch.id(), batch.runDate(), incomplete.missing());
+      return Optional.of(new Repair(incomplete, Optional.empty()));
+    }
+    LOG.warn("ingest: the load {} of {} committed bronze but not {}; deriving them again from its "
+        + "bronze rows (version {})", batch.id(), batch.runDate(), incomplete.missing(),
+        incomplete.bronzeVersion());
+    TableRef bronze = new TableRef(context.table(Table.BRONZE), incomplete.bronzeVersion());
+    Derived derived = derive(context, bronze, batch, sourceConfig, schema, AfterCommit.NONE);
+    long bronzeRows = DeltaTables.slice(spark, bronze, batch.runDate()).count();
+    long silverRows = rows(spark, derived.silver(), batch.runDate());
+    long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
+    requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);
+    return Optional.of(new Repair(incomplete,
+        Optional.of(new RepairedRows(bronzeRows, silverRows, quarantineRows))));
+  }
+
+  /**
+   * The repair in the run record: {@code ingest_repaired} (1 when a load was found incomplete), the
+   * repaired batch's rows, and the artifact {@code ingest_repair} saying which load, which tables it
+   * lacked and what was done.
+   */
+  private static void recordRepair(StageResult.Builder result, Optional<Repair> repair) {
+    result.metric("ingest_repaired", repair.isPresent() ? 1 : 0);
+    if (repair.isEmpty()) {
+      return;
+    }
+    IngestBatches.Incomplete incomplete = repair.get().incomplete();
+    Optional<RepairedRows> rows = repair.get().rows();
+    rows.ifPresent(r -> result.metric("repair_rows_read", r.read())
+        .metric("repair_rows_silver", r.silver())
+        .metric("repair_rows_quarantined", r.quarantined()));
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("batch", incomplete.batch().id());
+    record.put("run_date", incomplete.batch().runDate());
+    record.put("bronze_version", incomplete.bronzeVersion());
+    record.put("missing", incomplete.missing());
+    record.put("action", rows.isPresent() ? REPAIR_DERIVED : REPAIR_REPLACED);
+    result.artifact("ingest_repair", Json.writeCompact(record));
+  }
+
+  /**
+   * What the schema evolution policy let through, in the run record: undeclared columns loaded into
+   * silver ({@code columns_added}: new to silver in this load), declared columns loaded as null, and
+   * undeclared columns kept in bronze only.
+   */
+  private static void recordDrift(StageResult.Builder result, SchemaEvolution.Drift drift,
+      List<String> added) {
+    result.metric("columns_added", added.size())
+        .metric("columns_filled_null", drift.missing().size());
+    if (!added.isEmpty()) {
+      result.artifact("columns_added", Json.writeCompact(added));
+    }
+    if (!drift.missing().isEmpty()) {
+      LOG.warn("ingest: declared column(s) {} missing from the source, loaded as null",
+          drift.missing());
+      result.artifact("columns_filled_null", Json.writeCompact(drift.missing()));
+    }
+    List<String> bronzeOnly = drift.undeclared().stream()
+        .filter(c -> !drift.carried().contains(c)).toList();
+    if (!bronzeOnly.isEmpty()) {
+      result.artifact("columns_bronze_only", Json.writeCompact(bronzeOnly));
+    }
+  }
+
   /** Raw rows plus their record id and load time. */
   public static Dataset<Row> toBronze(Dataset<Row> raw, SchemaConfig schema) {
     List<String> content = Arrays.stream(raw.columns())
@@ -167,14 +328,14 @@ public final class IngestJob implements Stage {
 
   /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
-      LabelConfig label, List<String> nullTokens) {
+      LabelConfig label, List<String> nullTokens, List<String> carried) {
     String malformed = switch (source.format()) {
       case SourceConfig.JSON -> JSON_MALFORMED;
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
-    return SilverTyping.requireLabel(SilverTyping.apply(bronze, schema, malformed, nullTokens),
-        label);
+    return SilverTyping.requireLabel(
+        SilverTyping.apply(bronze, schema, malformed, nullTokens, carried), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {
@@ -204,11 +365,7 @@ public final class IngestJob implements Stage {
     TableRef bronzeRef = bronze.table();
     TableRef silverRef = silver.table();
     TableRef quarantineRef = quarantine.table();
-    if (bronzeRows != silverRows + quarantineRows) {
-      throw new DeeplineException(Failure.DATA_QUALITY, "ingest does not reconcile for " + runDate
-          + ": bronze " + bronzeRows + " rows != silver " + silverRows + " + quarantine "
-          + quarantineRows);
-    }
+    requireReconciled(runDate, bronzeRows, silverRows, quarantineRows);
     double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();
     if (quarantined > limit) {
@@ -230,6 +387,15 @@ public final class IngestJob implements Stage {
       result.metric("rows_label_null", labelNull);
     }
     return result;
+  }
+
+  private static void requireReconciled(String runDate, long bronzeRows, long silverRows,
+      long quarantineRows) {
+    if (bronzeRows != silverRows + quarantineRows) {
+      throw new DeeplineException(Failure.DATA_QUALITY, "ingest does not reconcile for " + runDate
+          + ": bronze " + bronzeRows + " rows != silver " + silverRows + " + quarantine "
+          + quarantineRows);
+    }
   }
 
   /** The rows a write committed, from its Delta commit; counted from the table if Delta has no count. */

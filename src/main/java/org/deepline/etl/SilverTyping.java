@@ -79,6 +79,15 @@ public final class SilverTyping {
    */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens) {
+    return apply(bronze, schema, malformedReason, nullTokens, List.of());
+  }
+
+  /**
+   * As above, with {@code carried} bronze columns passed to silver as they are, after the declared
+   * ones: undeclared source columns under {@code source.schema_evolution: add_columns}.
+   */
+  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
+      String malformedReason, List<String> nullTokens, List<String> carried) {
     transformSchema(bronze.schema(), schema);
     List<Column> selected = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
@@ -112,6 +121,7 @@ public final class SilverTyping {
       }
     }
     List<Column> out = new ArrayList<>(selected);
+    carried.forEach(name -> out.add(Columns.col(name)));
     out.add(functions.col(RecordIds.RECORD_ID));
     out.add(functions.col(SourceReader.SOURCE_FILE));
     // concat_ws skips nulls: a row without reasons gets "", and no array is built per row.

@@ -62,8 +62,11 @@ public final class SilverUpsert {
             .eqNullSafe(functions.col(BATCH + ".`" + c + "`"))))
         .reduce(Column::or)
         .orElseThrow();
+    // Schema evolution as the run-date replace has it (mergeSchema): a column the batch gained (a
+    // newly declared one, or an undeclared source column under add_columns) is added to silver.
     DeltaTable.forPath(spark, path).as(TARGET)
         .merge(dated.as(BATCH), sameKey)
+        .withSchemaEvolution()
         .whenMatched(changed).updateAll()
         .whenNotMatched().insertAll()
         .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE)

@@ -21,6 +21,9 @@ import org.deepline.core.OneOf;
  *                  that may span lines, instead of one object per line
  * @param jdbc      jdbc only: the database, table or query, credentials and read plan
  * @param rest      rest only: the API, its pagination, retries and credentials
+ * @param schemaEvolution what ingest does when the source's columns differ from
+ *                  {@code schema.columns} ({@link SchemaEvolution}): {@value #FAIL} (the default),
+ *                  {@value #ADD_COLUMNS} or {@value #BRONZE_ONLY}
  */
 public record SourceConfig(
     @JsonPropertyDescription("The reader; what each gives bronze: "
@@ -53,7 +56,19 @@ public record SourceConfig(
     @JsonPropertyDescription("The JSON API, its pagination, retries and credentials: "
         + "[details](configuration.md#sourcerest-restconfig). Allowed: `rest` only. Required "
         + "with `rest`.")
-    RestConfig rest) {
+    RestConfig rest,
+    @JsonPropertyDescription("What ingest does when the source's columns differ from "
+        + "`schema.columns` (names after renaming): "
+        + "[schema evolution](configuration.md#schema-evolution). `fail`: a source column the "
+        + "schema does not declare, or a declared column the source lacks, fails the load before "
+        + "anything is written, naming the columns and the source. `add_columns`: undeclared "
+        + "source columns are loaded into bronze and silver as they arrive, added to the tables by "
+        + "Delta schema evolution; a declared column the source lacks is loaded as null when it is "
+        + "nullable and fails the load when it is not. `bronze_only`: undeclared source columns "
+        + "are kept in bronze only; a missing declared column fails. A JDBC source's "
+        + "`watermark_column` and `partition_column` are never undeclared.")
+    @OneOf("SCHEMA_EVOLUTIONS")
+    String schemaEvolution) {
   public static final String CSV = "csv";
   public static final String JSON = "json";
   public static final String PARQUET = "parquet";
@@ -64,6 +79,16 @@ public record SourceConfig(
   public static final String REST = "rest";
   public static final List<String> FORMATS = List.of(CSV, JSON, PARQUET, ORC, AVRO, DELTA,
       JDBC, REST);
+  /** An undeclared source column or a declared column missing from the source fails the load. */
+  public static final String FAIL = "fail";
+  /**
+   * Undeclared source columns go to bronze and silver (Delta schema evolution); a declared nullable
+   * column missing from the source is loaded as null.
+   */
+  public static final String ADD_COLUMNS = "add_columns";
+  /** Undeclared source columns are kept in bronze only; a missing declared column fails the load. */
+  public static final String BRONZE_ONLY = "bronze_only";
+  public static final List<String> SCHEMA_EVOLUTIONS = List.of(FAIL, ADD_COLUMNS, BRONZE_ONLY);
   /** Replaced in {@code path} by the run date, as {@code YYYY-MM-DD}. */
   public static final String RUN_DATE_PLACEHOLDER = "{run_date}";
 
@@ -71,6 +96,13 @@ public record SourceConfig(
     format = format == null ? CSV : format;
     options = options == null ? Map.of() : Map.copyOf(options);
     multiLine = multiLine == null ? Boolean.FALSE : multiLine;
+    schemaEvolution = schemaEvolution == null ? FAIL : schemaEvolution;
+  }
+
+  /** A file, JDBC or REST source that fails on a column the schema does not match. */
+  public SourceConfig(String format, String path, Map<String, String> options, Boolean multiLine,
+      JdbcConfig jdbc, RestConfig rest) {
+    this(format, path, options, multiLine, jdbc, rest, null);
   }
 
   /** A file source. */
@@ -94,7 +126,7 @@ public record SourceConfig(
       return this;
     }
     return new SourceConfig(format, path.replace(RUN_DATE_PLACEHOLDER, runDate), options, multiLine,
-        jdbc, rest);
+        jdbc, rest, schemaEvolution);
   }
 
   public boolean isJdbc() {
@@ -115,6 +147,7 @@ public record SourceConfig(
 
   public void validate(ConfigErrors errors) {
     errors.requireOneOf(format, FORMATS, "format");
+    errors.requireOneOf(schemaEvolution, SCHEMA_EVOLUTIONS, "schema_evolution");
     validateSection(errors, JDBC, jdbc, jdbc == null ? null : jdbc::validate, "source.jdbc");
     validateSection(errors, REST, rest, rest == null ? null : rest::validate, "source.rest.url");
     if (isJdbc() && !options.isEmpty()) {

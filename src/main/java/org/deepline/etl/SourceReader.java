@@ -74,9 +74,15 @@ public final class SourceReader {
    * {@value #CORRUPT_RECORD} and {@value #SOURCE_FILE}), every source column whose name changed on
    * the way, source name (a nested field as {@code parent.child}) -> column name, and the qualified
    * location its files are under (the path up to any glob character), which tells the source's files
-   * apart from others in an error.
+   * apart from others in an error, and how its columns differ from the declared schema.
    */
-  public record Source(Dataset<Row> rows, Map<String, String> renamed, String location) {}
+  public record Source(Dataset<Row> rows, Map<String, String> renamed, String location,
+      SchemaEvolution.Drift drift) {
+    /** A source not yet checked against the schema. */
+    public Source(Dataset<Row> rows, Map<String, String> renamed, String location) {
+      this(rows, renamed, location, SchemaEvolution.Drift.NONE);
+    }
+  }
 
   /**
    * Opens the source and checks it against the schema before any row is read: the path must exist,
@@ -96,8 +102,7 @@ public final class SourceReader {
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
     Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
-    requireDeclaredColumns(renamed, source, schema);
-    return renamed;
+    return checkSchema(renamed, source, schema);
   }
 
   /**
@@ -108,8 +113,7 @@ public final class SourceReader {
     String described = source.describe();
     Source renamed = flattenAndRename(withNoCorruptRecords(rows), described,
         functions.lit(described));
-    requireDeclaredColumns(renamed, source, schema);
-    return renamed;
+    return checkSchema(renamed, source, schema);
   }
 
   /**
@@ -120,8 +124,7 @@ public final class SourceReader {
   public static Source fromRest(Dataset<Row> records, SourceConfig source, SchemaConfig schema) {
     Source renamed = flattenAndRename(records, source.describe(), functions.col(SOURCE_FILE),
         List.of(SOURCE_FILE, SilverTyping.RAW_RECORD));
-    requireDeclaredColumns(renamed, source, schema);
-    return renamed;
+    return checkSchema(renamed, source, schema);
   }
 
   /** A source column named like one of deepline's own. */
@@ -352,32 +355,27 @@ public final class SourceReader {
     }
   }
 
-  private static void requireDeclaredColumns(Source source, SourceConfig config,
-      SchemaConfig schema) {
-    List<String> present = Arrays.stream(source.rows().columns())
-        .filter(c -> !c.equals(CORRUPT_RECORD) && !c.equals(SOURCE_FILE)
-            && !c.equals(SilverTyping.RAW_RECORD))
-        .toList();
-    Set<String> missing = new LinkedHashSet<>();
-    schema.columns().forEach(c -> {
-      if (!present.contains(c.name())) {
-        missing.add(c.name());
-      }
-    });
-    if (missing.isEmpty()) {
-      requireSourceNames(source, config, schema);
-      return;
-    }
+  /**
+   * Applies the source's schema evolution policy ({@link SchemaEvolution}) to its columns: fails, or
+   * returns the source with what differs from the declared schema.
+   */
+  private static Source checkSchema(Source source, SourceConfig config, SchemaConfig schema) {
+    List<String> present = Arrays.asList(source.rows().columns());
     String where = SourceConfig.CSV.equals(config.format()) ? "the CSV header" : "the source columns";
-    String name = config.describe();
     String hint = source.renamed().isEmpty() ? "" : " (renamed for Delta: " + source.renamed() + ")";
-    if (present.isEmpty() && SourceConfig.JSON.equals(config.format()) && !config.multiLine()) {
+    boolean noField = present.stream().allMatch(c -> c.equals(CORRUPT_RECORD)
+        || c.equals(SOURCE_FILE) || c.equals(SilverTyping.RAW_RECORD));
+    if (noField && SourceConfig.JSON.equals(config.format()) && !config.multiLine()) {
       // Spark found no field in any line: a pretty-printed document read line by line.
       hint += "; no line is a JSON object: if each file is one (multi-line) JSON document, set "
           + "source.multi_line: true";
     }
-    throw new DeeplineException("source " + name + ": declared column(s) " + missing
-        + " missing from " + where + " " + present + hint);
+    SchemaEvolution.Drift drift = SchemaEvolution.check(present, config, schema, where, hint);
+    if (drift.missing().isEmpty()) {
+      requireSourceNames(source, config, schema);
+    }
+    SchemaEvolution.requireDeclared(drift, config, where);
+    return new Source(source.rows(), source.renamed(), source.location(), drift);
   }
 
   /**
@@ -392,7 +390,7 @@ public final class SourceReader {
       }
       String given = source.renamed().get(column.sourceName());
       if (given == null) {
-        // The source has a column named like the rename (requireDeclaredColumns found it), but
+        // The source has a column named like the rename (checkSchema found it), but
         // none under the header name: which one the config meant cannot be known.
         throw new DeeplineException("source " + config.describe() + ": the config's column "
             + column.sourceName() + " is not in the source, which has a column " + column.name()

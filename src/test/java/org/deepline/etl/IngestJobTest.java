@@ -173,8 +173,8 @@ class IngestJobTest {
   @Test
   void addedSourceColumnExtendsBronzeButATypeChangeIsNamed(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n");
-    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv, "")),
-        dir.resolve("wh"), "ingest");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv, ""),
+        "source.schema_evolution=bronze_only"), dir.resolve("wh"), "ingest");
     new IngestJob().run(context);
     TestRuns.writeFile(dir, "toy.csv", "id,amount,kind,label,extra\n1,1.0,a,yes,x\n");
     new IngestJob().run(context);
@@ -182,7 +182,8 @@ class IngestJobTest {
         .columns()).contains("extra"));
 
     RunContext retyped = TestRuns.context(TestRuns.configFromJson(config(csv, ""),
-        "schema.columns[2].type=int"), dir.resolve("wh"), "ingest");
+        "schema.columns[2].type=int", "source.schema_evolution=bronze_only"), dir.resolve("wh"),
+        "ingest");
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new IngestJob().run(retyped));
     assertTrue(error.getMessage().contains("column kind was string and is now int"),

@@ -1,0 +1,164 @@
+package org.deepline.etl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.Json;
+
+/**
+ * Ties one ingest's three commits (bronze, silver, quarantine) together, so that a load interrupted
+ * between them can be found and finished by the next run: every commit of a load carries the load's
+ * {@link Batch} in its Delta {@code userMetadata}, and a batch whose latest bronze commit has no
+ * commit of the same batch in silver or in quarantine is incomplete ({@link #incomplete}).
+ *
+ * <pre>{@code
+ * IngestBatches.Batch batch = new IngestBatches.Batch(runId, "2026-11-24", List.of());
+ * IngestBatches.committing(spark, batch, () -> DeltaTables.replaceRunDateCounted(rows, path, date));
+ * IngestBatches.incomplete(spark, bronze, silver, quarantine); // at the start of the next run
+ * }</pre>
+ *
+ * <p>Delta writes the session's {@value #USER_METADATA} into every commit's {@code commitInfo}, a
+ * {@code MERGE} included, which a writer option cannot reach. Empty commits are recorded while a
+ * batch commits ({@value #SKIP_EMPTY_COMMITS} off): a load that quarantines nothing into a date
+ * that had nothing must still leave its mark in quarantine, or it would look incomplete forever.
+ */
+public final class IngestBatches {
+  /** The Delta session setting whose value every commit records as its {@code userMetadata}. */
+  static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  /** Delta skips commits that add and remove no file unless this is false. */
+  static final String SKIP_EMPTY_COMMITS = "spark.databricks.delta.skipRecordingEmptyCommits";
+  /** The field of a commit's {@code userMetadata} that marks an ingest batch. */
+  static final String BATCH_FIELD = "ingest_batch";
+  static final String RUN_DATE_FIELD = "run_date";
+  static final String CARRIED_FIELD = "carried_columns";
+  /**
+   * How many of a table's latest commits are searched for a batch's mark. Only ingest commits to
+   * these tables in the normal course, so the batch is among the last few; a batch not found is
+   * treated as incomplete, and finishing a complete batch again rewrites the same rows, so a
+   * maintenance burst (OPTIMIZE, VACUUM) beyond this depth costs one extra pass, never data.
+   */
+  static final int COMMITS_SEARCHED = 50;
+
+  private IngestBatches() {}
+
+  /**
+   * One ingest load: the run that made it, the run date it loaded and the undeclared columns it
+   * carried to silver ({@code source.schema_evolution: add_columns}), which is what a repair needs
+   * to derive silver from bronze as the load would have.
+   */
+  public record Batch(String id, String runDate, List<String> carried) {
+    public Batch {
+      carried = List.copyOf(carried);
+    }
+
+    String toJson() {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put(BATCH_FIELD, id);
+      fields.put(RUN_DATE_FIELD, runDate);
+      fields.put(CARRIED_FIELD, carried);
+      return Json.writeCompact(fields);
+    }
+
+    /** The batch a commit's {@code userMetadata} names, if it names one. */
+    static Optional<Batch> fromJson(String userMetadata) {
+      if (userMetadata == null || !userMetadata.contains(BATCH_FIELD)) {
+        return Optional.empty();
+      }
+      try {
+        JsonNode node = Json.mapper().readTree(userMetadata);
+        if (!node.isObject() || !node.path(BATCH_FIELD).isTextual()
+            || !node.path(RUN_DATE_FIELD).isTextual()) {
+          return Optional.empty();
+        }
+        List<String> carried = new ArrayList<>();
+        node.path(CARRIED_FIELD).forEach(c -> carried.add(c.asText()));
+        return Optional.of(new Batch(node.get(BATCH_FIELD).asText(),
+            node.get(RUN_DATE_FIELD).asText(), carried));
+      } catch (JsonProcessingException e) {
+        // Another writer's free text: not a batch mark.
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** A batch committed to bronze at {@code bronzeVersion} and missing from the {@code missing} tables. */
+  public record Incomplete(Batch batch, long bronzeVersion, List<String> missing) {}
+
+  /** Runs {@code write}, whose commits all carry {@code batch}'s mark. */
+  public static <T> T committing(SparkSession spark, Batch batch, Supplier<T> write) {
+    Optional<String> metadata = setting(spark, USER_METADATA);
+    Optional<String> skipEmpty = setting(spark, SKIP_EMPTY_COMMITS);
+    spark.conf().set(USER_METADATA, batch.toJson());
+    spark.conf().set(SKIP_EMPTY_COMMITS, "false");
+    try {
+      return write.get();
+    } finally {
+      restore(spark, USER_METADATA, metadata);
+      restore(spark, SKIP_EMPTY_COMMITS, skipEmpty);
+    }
+  }
+
+  /**
+   * The batch of bronze's latest ingest commit, when silver or quarantine has no commit of it:
+   * the load failed between its commits. Empty when bronze has no marked commit (a warehouse
+   * written before batches were marked, or none yet).
+   *
+   * @param tables the paths of silver and quarantine, by the name an {@link Incomplete} reports
+   */
+  public static Optional<Incomplete> incomplete(SparkSession spark, String bronze,
+      Map<String, String> tables) {
+    Optional<Marked> last = marks(spark, bronze).stream().findFirst();
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    Batch batch = last.get().batch();
+    List<String> missing = tables.entrySet().stream()
+        .filter(t -> marks(spark, t.getValue()).stream()
+            .noneMatch(m -> m.batch().id().equals(batch.id())))
+        .map(Map.Entry::getKey)
+        .toList();
+    return missing.isEmpty() ? Optional.empty()
+        : Optional.of(new Incomplete(batch, last.get().version(), missing));
+  }
+
+  private record Marked(Batch batch, long version) {}
+
+  /** The marked commits among the table's latest {@value #COMMITS_SEARCHED}, newest first. */
+  private static List<Marked> marks(SparkSession spark, String path) {
+    if (!DeltaTables.exists(spark, path)) {
+      return List.of();
+    }
+    List<Row> commits = DeltaTable.forPath(spark, path).history(COMMITS_SEARCHED)
+        .select("version", "userMetadata")
+        .orderBy(functions.col("version").desc())
+        .collectAsList();
+    List<Marked> marked = new ArrayList<>();
+    for (Row commit : commits) {
+      Batch.fromJson(commit.isNullAt(1) ? null : commit.getString(1))
+          .ifPresent(b -> marked.add(new Marked(b, commit.getLong(0))));
+    }
+    return marked;
+  }
+
+  private static Optional<String> setting(SparkSession spark, String key) {
+    return spark.conf().contains(key) ? Optional.of(spark.conf().get(key)) : Optional.empty();
+  }
+
+  private static void restore(SparkSession spark, String key, Optional<String> value) {
+    if (value.isPresent()) {
+      spark.conf().set(key, value.get());
+    } else {
+      spark.conf().unset(key);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.ConfigErrors;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.RowAssertions;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaEvolutionTest {
+  private static final String FIRST_DATE = "2026-11-23";
+  private static final String SECOND_DATE = "2026-11-24";
+
+  /** A toy data set: key {@code id}, a nullable {@code amount} and a required {@code label}. */
+  private static String config(Path csv) {
+    return """
+        {"dataset": "toy",
+         "source": {"path": "%s"},
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int", "nullable": false},
+           {"name": "amount", "type": "double"},
+           {"name": "label", "type": "string", "nullable": false}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["amount"]}}
+        """.formatted(csv.toString().replace("\\", "\\\\"));
+  }
+
+  private static RunContext onDate(DeeplineConfig config, Path warehouse, String runDate) {
+    return new RunContext(RunContext.newRunId(), null, "ingest", runDate, config,
+        Warehouse.at(warehouse.toString()), SparkTestSession.get());
+  }
+
+  @Test
+  void byDefaultAnUndeclaredSourceColumnFailsBeforeAnythingIsWritten(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,extra,more\n1,1.5,yes,x,y\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
+        "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": column(s) [extra, more] of the CSV header not declared in "
+        + "schema.columns; declare them, or set source.schema_evolution to add_columns (load them "
+        + "into silver too) or bronze_only (keep them in bronze only)", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
+  void byDefaultADeclaredColumnMissingFromTheSourceFailsNamingIt(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,label\n1,yes\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
+        "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": declared column(s) [amount] missing from the CSV header "
+        + "[id, label]", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
+  void addColumnsLoadsAColumnTheSourceGainedIntoSilverAndRecordsIt(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label\n1,1.5,yes\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv),
+        "source.schema_evolution=add_columns");
+    Path warehouse = dir.resolve("wh");
+    StageResult first = new IngestJob().run(onDate(config, warehouse, FIRST_DATE));
+    TestRuns.writeFile(dir, "toy.csv", "id,amount,label,gate\n2,2.5,no,B7\n");
+
+    StageResult second = new IngestJob().run(onDate(config, warehouse, SECOND_DATE));
+
+    assertEquals(0, first.metric("columns_added"));
+    assertEquals(1, second.metric("columns_added"));
+    assertEquals("[\"gate\"]", second.artifacts().get("columns_added"));
+    SparkSession spark = SparkTestSession.get();
+    RunContext context = onDate(config, warehouse, SECOND_DATE);
+    RowAssertions.assertRows(List.of(
+            RowFactory.create(1, 1.5, "yes", null),
+            RowFactory.create(2, 2.5, "no", "B7")),
+        DeltaTables.read(spark, context.table(Table.SILVER)).select("id", "amount", "label", "gate"),
+        0.0, "id");
+    assertEquals(List.of("B7"), DeltaTables.read(spark, context.table(Table.BRONZE))
+        .select("gate").where("gate is not null").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList());
+  }
+
+  @Test
+  void addColumnsExtendsAnUpsertedSilverThroughTheMerge(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label\n1,1.5,yes\n2,2.5,no\n");
+    DeeplineConfig config = TestRuns.configFromJson(config(csv),
+        "source.schema_evolution=add_columns", "ingest.upsert=true");
+    Path warehouse = dir.resolve("wh");
+    new IngestJob().run(onDate(config, warehouse, FIRST_DATE));
+    TestRuns.writeFile(dir, "toy.csv", "id,amount,label,gate\n2,2.5,no,B7\n3,3.5,yes,C1\n");
+
+    StageResult second = new IngestJob().run(onDate(config, warehouse, SECOND_DATE));
+
+    assertEquals("[\"gate\"]", second.artifacts().get("columns_added"));
+    assertEquals(1, second.metric("rows_silver_inserted"));
+    RowAssertions.assertRows(List.of(
+            RowFactory.create(1, 1.5, null, FIRST_DATE),
+            RowFactory.create(2, 2.5, null, FIRST_DATE),
+            RowFactory.create(3, 3.5, "C1", SECOND_DATE)),
+        DeltaTables.read(SparkTestSession.get(),
+                onDate(config, warehouse, SECOND_DATE).table(Table.SILVER))
+            .selectExpr("id", "amount", "gate", "cast(run_date as string)"),
+        0.0, "id");
+  }
+
+  @Test
+  void addColumnsLoadsAMissingNullableColumnAsNullAndReportsIt(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,label\n1,yes\n2,no\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv),
+        "source.schema_evolution=add_columns"), dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(1, result.metric("columns_filled_null"));
+    assertEquals("[\"amount\"]", result.artifacts().get("columns_filled_null"));
+    assertEquals(2, result.metric("rows_silver"));
+    RowAssertions.assertRows(List.of(
+            RowFactory.create(1, null, "yes"),
+            RowFactory.create(2, null, "no")),
+        DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
+            .select("id", "amount", "label"),
+        0.0, "id");
+  }
+
+  @Test
+  void addColumnsStillFailsOnAMissingRequiredColumn(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount\n1,1.5\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv),
+        "source.schema_evolution=add_columns"), dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": declared column(s) [label] missing from the CSV header "
+        + "[id, amount] (not nullable, so source.schema_evolution add_columns cannot load it as "
+        + "null)", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
+  void bronzeOnlyKeepsUndeclaredColumnsOutOfSilver(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,extra\n1,1.5,yes,x\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv),
+        "source.schema_evolution=bronze_only"), dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals("[\"extra\"]", result.artifacts().get("columns_bronze_only"));
+    assertEquals(0, result.metric("columns_added"));
+    SparkSession spark = SparkTestSession.get();
+    assertEquals(List.of("x"), DeltaTables.read(spark, context.table(Table.BRONZE)).select("extra")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertFalse(List.of(DeltaTables.read(spark, context.table(Table.SILVER)).columns())
+        .contains("extra"));
+  }
+
+  @Test
+  void aJdbcSourcesWatermarkAndPartitionColumnsAreNotUndeclaredButOtherColumnsAre() {
+    SourceConfig jdbc = new SourceConfig("jdbc", null, null, null, new JdbcConfig(
+        "jdbc:postgresql://localhost/db", "loans", null, "U", "P", "branch", 2, null, null,
+        "updated_at", null));
+    SchemaConfig schema = new SchemaConfig(List.of("id"), List.of(
+        new ColumnSpec("id", "int", false, null, null, null, null),
+        new ColumnSpec("label", "string", false, null, null, null, null)));
+
+    SchemaEvolution.Drift named = SchemaEvolution.check(
+        List.of("id", "label", "updated_at", "branch", SourceReader.SOURCE_FILE), jdbc, schema,
+        "the source columns", "");
+    SchemaEvolution.requireDeclared(named, jdbc, "the source columns");
+    SchemaEvolution.Drift extra = SchemaEvolution.check(
+        List.of("id", "label", "updated_at", "region"), jdbc, schema, "the source columns", "");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> SchemaEvolution.requireDeclared(extra, jdbc, "the source columns"));
+
+    assertEquals(List.of(), named.undeclared());
+    assertEquals("source " + jdbc.describe() + ": column(s) [region] of the source columns not "
+        + "declared in schema.columns; declare them, or set source.schema_evolution to add_columns "
+        + "(load them into silver too) or bronze_only (keep them in bronze only)",
+        error.getMessage());
+  }
+
+  @Test
+  void anUnknownPolicyIsAConfigError() {
+    ConfigErrors errors = new ConfigErrors().at("source");
+    new SourceConfig("csv", "in.csv", null, null, null, null, "add").validate(errors);
+
+    assertEquals(List.of("source.schema_evolution: must be one of [fail, add_columns, bronze_only], "
+        + "got add"), errors.messages());
+  }
+}
