@@ -50,9 +50,10 @@ public final class LeakageJob implements Stage {
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     try {
       List<ConstraintResult> results = new ArrayList<>();
-      results.add(LeakageChecks.keyOverlap(splits));
       if (context.section(SchemaConfig.class).key().isEmpty()) {
-        results.add(LeakageChecks.copiesAcrossSplits(splits));
+        results.addAll(LeakageChecks.copiesAndKeyOverlap(splits));
+      } else {
+        results.add(LeakageChecks.keyOverlap(splits));
       }
       ConstraintResult sharedRows = LeakageChecks.sharedRows(labelled, features,
           leakage.maxSharedRowFraction());

@@ -125,4 +125,47 @@ class LeakageChecksTest {
     assertEquals(1.0, failed.value());
     assertEquals(false, failed.passed());
   }
+
+  @Test
+  void aRecordInTwoSplitsFailsBothOverlapChecksAndCleanSplitsPassInOneJob() {
+    StructType schema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("_split", DataTypes.StringType, false);
+    Dataset<Row> clean = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "train"),
+        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-2", "train"),
+        RowFactory.create("bbbbbbbbbbbbbbbbbbbb-1", "test")), schema);
+    // The broken fixture: one record id assigned to train and to validation.
+    Dataset<Row> broken = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "train"),
+        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "validation"),
+        RowFactory.create("bbbbbbbbbbbbbbbbbbbb-1", "test")), schema);
+
+    List<ConstraintResult> passed = LeakageChecks.copiesAndKeyOverlap(clean);
+    List<ConstraintResult> failed = LeakageChecks.copiesAndKeyOverlap(broken);
+
+    assertEquals(List.of("key_overlap", "copies_across_splits"),
+        passed.stream().map(ConstraintResult::name).toList());
+    assertEquals(List.of(0.0, 0.0), passed.stream().map(ConstraintResult::value).toList());
+    assertEquals(List.of(1.0, 1.0), failed.stream().map(ConstraintResult::value).toList());
+    assertEquals(List.of(false, false), failed.stream().map(ConstraintResult::passed).toList());
+  }
+
+  @Test
+  void theContentHashTellsWhichColumnIsNullAndIgnoresColumnsOutsideTheContent() {
+    StructType schema = new StructType()
+        .add("a", DataTypes.IntegerType, true)
+        .add("b", DataTypes.IntegerType, true)
+        .add("other", DataTypes.StringType, true);
+    List<Row> hashes = SparkTestSession.get().createDataFrame(List.of(
+            RowFactory.create(null, 5, "x"), RowFactory.create(5, null, "x"),
+            RowFactory.create(5, null, "y"), RowFactory.create(5, 5, "x")), schema)
+        .select(LeakageChecks.contentHash(List.of("a", "b"))).collectAsList();
+
+    long nullFirst = hashes.get(0).getLong(0);
+    long nullSecond = hashes.get(1).getLong(0);
+    assertTrue(nullFirst != nullSecond, "(null, 5) and (5, null) are different rows");
+    assertEquals(nullSecond, hashes.get(2).getLong(0), "a column outside the content is ignored");
+    assertTrue(hashes.get(3).getLong(0) != nullSecond, "(5, 5) is not (5, null)");
+  }
 }
