@@ -28,6 +28,11 @@ JAVA17_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
 
 fail() { echo "${0##*/}: $*" >&2; exit 1; }
 
+# Extra JVM options from the environment for every JVM the scripts start (driver, executors of a
+# standalone cluster, cluster daemons), e.g. DEEPLINE_JAVA_OPTS=-XX:TieredStopAtLevel=1: on small
+# data the C2 compiler's work (about 40 % of a churn stage's CPU) is never paid back by a short JVM.
+read -ra USER_JAVA_OPTS <<< "${DEEPLINE_JAVA_OPTS:-}"
+
 # Sets JAVA_BIN to the java that JAVA_HOME (or PATH) names, after checking its version.
 require_java() {
   JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -55,24 +60,55 @@ app_jar() {
 # in target/ would otherwise fail on a machine without a GPU, and a CPU build on a GPU host would
 # silently train on the CPU.
 ensure_built() {
-  local mvn_opts=() stale="" wanted_backend="cpu" built_backend="cpu"
+  local mvn_opts=() wanted_backend="cpu"
   read -ra mvn_opts <<< "${DEEPLINE_MVN_OPTS:-}"
   if [[ " ${DEEPLINE_MVN_OPTS:-} " =~ [[:space:]](-P|--activate-profiles[=[:space:]])[[:space:]]*([^[:space:]]*,)?cuda[,[:space:]] ]]; then
     wanted_backend="cuda"
   fi
-  APP_JAR="$(app_jar || true)"
-  if [[ -n "$APP_JAR" && -f "$CLASSPATH_FILE" ]]; then
-    stale="$(find "$DEEPLINE_HOME/src/main" "$DEEPLINE_HOME/pom.xml" -newer "$APP_JAR" -type f -print -quit)"
-    if grep -q -- "$CUDA_BACKEND_JAR_PATTERN" "$CLASSPATH_FILE"; then
-      built_backend="cuda"
+  if build_needed "$wanted_backend"; then
+    # Two launchers started at once (a scheduler's parallel tasks) would both run Maven in one
+    # target/ and corrupt each other's jar: the second waits for the first and finds the build done.
+    mkdir -p "$TARGET"
+    exec {build_lock}> "$TARGET/.build.lock"
+    flock "$build_lock"
+    if build_needed "$wanted_backend"; then
+      echo "${0##*/}: building the application (mvn package, $wanted_backend backend)..." >&2
+      (cd "$DEEPLINE_HOME" && mvn -B -q "${mvn_opts[@]}" -DskipTests package) >&2 \
+        || fail "build failed: run 'mvn -B package' in $DEEPLINE_HOME to see why"
     fi
+    exec {build_lock}>&-
   fi
-  if [[ -z "$APP_JAR" || ! -f "$CLASSPATH_FILE" || -n "$stale" || "$built_backend" != "$wanted_backend" ]]; then
-    echo "${0##*/}: building the application (mvn package, $wanted_backend backend)..." >&2
-    (cd "$DEEPLINE_HOME" && mvn -B -q "${mvn_opts[@]}" -DskipTests package) >&2 \
-      || fail "build failed: run 'mvn -B package' in $DEEPLINE_HOME to see why"
-    APP_JAR="$(app_jar)"
+  APP_JAR="$(launch_copy "$(app_jar)")"
+}
+
+# Whether target/ lacks a build, holds one older than a source or the pom, or one of the other
+# backend than the one asked for ($1: cpu or cuda).
+build_needed() {
+  local wanted_backend="$1" jar built_backend="cpu"
+  jar="$(app_jar || true)"
+  [[ -n "$jar" && -f "$CLASSPATH_FILE" ]] || return 0
+  if grep -q -- "$CUDA_BACKEND_JAR_PATTERN" "$CLASSPATH_FILE"; then
+    built_backend="cuda"
   fi
+  [[ "$built_backend" != "$wanted_backend" ]] && return 0
+  [[ -n "$(find "$DEEPLINE_HOME/src/main" "$DEEPLINE_HOME/pom.xml" -newer "$jar" -type f -print -quit)" ]]
+}
+
+# Jobs run the application jar from a copy named by its content: a rebuild (this script's, or a
+# developer's mvn package) rewrites target/deepline-*.jar in place, and a job still running from
+# it, or a cluster executor it starts later, would fail with NoClassDefFoundError. Copies of
+# earlier builds go after LAUNCH_COPY_DAYS, long after any job that used them.
+LAUNCH_COPY_DAYS=2
+launch_copy() {
+  local jar="$1" dir="$TARGET/launch" digest copy
+  digest="$(sha1sum "$jar" | cut -c1-12)"
+  copy="$dir/$(basename "$jar" .jar)-$digest.jar"
+  if [[ ! -f "$copy" ]]; then
+    mkdir -p "$dir"
+    cp "$jar" "$copy.tmp.$$" && mv -f "$copy.tmp.$$" "$copy"
+    find "$dir" -name '*.jar' -mtime +"$LAUNCH_COPY_DAYS" -delete 2>/dev/null || true
+  fi
+  echo "$copy"
 }
 
 # The class path of the driver and, on a standalone cluster, of every executor and daemon.

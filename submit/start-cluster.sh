@@ -94,7 +94,7 @@ mkdir -p "$spark_home/jars"
 # Spark would move to the next free port when one is taken; the master URL printed must be the real
 # one. The cluster directory property marks the daemons as this cluster's for stop-cluster.sh.
 daemon_opts=("${JAVA17_OPENS[@]}" -Xmx"$DAEMON_HEAP" -Dspark.port.maxRetries=0
-  "$(cluster_marker "$STATE_DIR")")
+  "${USER_JAVA_OPTS[@]}" "$(cluster_marker "$STATE_DIR")")
 
 start_daemon() {
   local name="$1"
