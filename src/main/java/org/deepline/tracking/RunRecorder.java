@@ -3,6 +3,7 @@ package org.deepline.tracking;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.spark.SparkContext;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -11,10 +12,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a stage and appends its run record, whether it succeeds or fails, so a failed nightly run is
- * as visible in the runs table as a good one.
+ * as visible in the runs table as a good one. Every Spark job the stage starts carries the run as
+ * its job group and description ({@code train churn 2026-11-24, run 20261124T...}), so the Spark UI,
+ * the history server and event logs say which stage of which run a job belongs to, and a notebook
+ * can cancel one run's jobs with {@code cancelJobGroup}.
  */
 public final class RunRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
+  /** Spark's thread-local properties of a job group (SparkContext.setJobGroup sets all three). */
+  static final String JOB_GROUP_ID = "spark.jobGroup.id";
+  static final String JOB_DESCRIPTION = "spark.job.description";
+  static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
   private final RunRegistry registry;
 
@@ -23,6 +31,12 @@ public final class RunRecorder {
   }
 
   public StageResult run(RunContext context, Stage stage) {
+    try (JobGroup group = JobGroup.of(context, stage)) {
+      return recorded(context, stage);
+    }
+  }
+
+  private StageResult recorded(RunContext context, Stage stage) {
     Instant started = Instant.now();
     LOG.info("run {}: {} of {} for {} started", context.runId(), stage.command(), context.dataset(),
         context.runDate());
@@ -51,6 +65,38 @@ public final class RunRecorder {
         Duration.between(started, finished).toMillis(), config, RunRecord.hash(config),
         BuildInfo.gitCommit(), result.inputs(), result.outputs(), result.metrics(),
         result.artifacts(), error));
+  }
+
+  /**
+   * The run's job group on the calling thread for as long as its stage runs. A pipeline's stage
+   * runs inside the pipeline's own group, which comes back when the stage ends.
+   */
+  private record JobGroup(SparkContext spark, String[] previous) implements AutoCloseable {
+    private static final String[] KEYS = {JOB_GROUP_ID, JOB_DESCRIPTION, JOB_INTERRUPT_ON_CANCEL};
+
+    static JobGroup of(RunContext context, Stage stage) {
+      if (context.spark() == null) {
+        return new JobGroup(null, null);
+      }
+      SparkContext spark = context.spark().sparkContext();
+      String[] previous = new String[KEYS.length];
+      for (int i = 0; i < KEYS.length; i++) {
+        previous[i] = spark.getLocalProperty(KEYS[i]);
+      }
+      spark.setJobGroup("deepline-" + context.runId(), stage.command() + " " + context.dataset()
+          + " " + context.runDate() + ", run " + context.runId(), false);
+      return new JobGroup(spark, previous);
+    }
+
+    @Override
+    public void close() {
+      if (spark == null) {
+        return;
+      }
+      for (int i = 0; i < KEYS.length; i++) {
+        spark.setLocalProperty(KEYS[i], previous[i]);
+      }
+    }
   }
 
   private static String describe(Throwable e) {

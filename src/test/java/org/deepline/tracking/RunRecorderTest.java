@@ -1,0 +1,91 @@
+package org.deepline.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.RunContext;
+import org.deepline.core.Stage;
+import org.deepline.core.StageResult;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs a stage starts carry its run as their Spark job group and description, and the caller's
+ * own group comes back afterwards, also when the stage fails.
+ */
+class RunRecorderTest {
+  private static final String OUTER_GROUP = "notebook-cell-7";
+
+  /** A stage whose one Spark job is seen by a listener, failing on request. */
+  private record CountingStage(boolean fails) implements Stage {
+    @Override
+    public String command() {
+      return "probe";
+    }
+
+    @Override
+    public String description() {
+      return "Counts three rows.";
+    }
+
+    @Override
+    public StageResult run(RunContext context) {
+      context.spark().range(3).count();
+      if (fails) {
+        throw new DeeplineException("probe: failed on purpose");
+      }
+      return StageResult.builder().build();
+    }
+  }
+
+  @Test
+  void aStagesJobsCarryItsRunAndTheCallersGroupComesBack(@TempDir Path warehouse)
+      throws Exception {
+    RunContext context = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse, "probe");
+    SparkContext spark = context.spark().sparkContext();
+    List<String[]> jobs = new CopyOnWriteArrayList<>();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        jobs.add(new String[] {start.properties().getProperty(RunRecorder.JOB_GROUP_ID),
+            start.properties().getProperty(RunRecorder.JOB_DESCRIPTION)});
+      }
+    };
+    spark.addSparkListener(listener);
+    RunRecorder recorder = new RunRecorder(new RunRegistry(context.spark(), context.warehouse()));
+    spark.setJobGroup(OUTER_GROUP, "a notebook's cell", false);
+    try {
+      recorder.run(context, new CountingStage(false));
+      String afterSuccess = spark.getLocalProperty(RunRecorder.JOB_GROUP_ID);
+      assertThrows(DeeplineException.class, () -> recorder.run(context, new CountingStage(true)));
+      String afterFailure = spark.getLocalProperty(RunRecorder.JOB_GROUP_ID);
+      spark.clearJobGroup();
+      recorder.run(context, new CountingStage(false));
+
+      assertEquals(OUTER_GROUP, afterSuccess);
+      assertEquals(OUTER_GROUP, afterFailure);
+      assertNull(spark.getLocalProperty(RunRecorder.JOB_GROUP_ID),
+          "no group before, none after");
+      spark.listenerBus().waitUntilEmpty();
+      // The stage's counts and the run records' writes: every job of the three runs.
+      assertTrue(jobs.size() >= 3, "at least one job per stage run, got " + jobs.size());
+      for (String[] job : jobs) {
+        assertEquals("deepline-" + context.runId(), job[0]);
+        assertEquals("probe churn " + TestRuns.RUN_DATE + ", run " + context.runId(), job[1]);
+      }
+    } finally {
+      spark.removeSparkListener(listener);
+      spark.clearJobGroup();
+    }
+  }
+}
