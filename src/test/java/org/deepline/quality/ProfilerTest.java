@@ -1,0 +1,158 @@
+package org.deepline.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.quality.TopValues.TopValue;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+class ProfilerTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("age", DataTypes.IntegerType, true)
+      .add("plan", DataTypes.StringType, true)
+      .add("joined", DataTypes.DateType, true)
+      .add("empty", DataTypes.DoubleType, true)
+      .add("tags", DataTypes.createArrayType(DataTypes.StringType), true);
+
+  private static Dataset<Row> frame(Object[]... rows) {
+    return SparkTestSession.get().createDataFrame(
+        Arrays.stream(rows).map(RowFactory::create).toList(), SCHEMA);
+  }
+
+  private static java.sql.Date date(String day) {
+    return java.sql.Date.valueOf(day);
+  }
+
+  @Test
+  void everyStatisticOfEveryColumnFromOneAggregation() {
+    Dataset<Row> rows = frame(
+        new Object[] {10, "basic", date("2026-01-02"), null, List.of("a")},
+        new Object[] {20, "pro", date("2026-03-04"), null, null},
+        new Object[] {30, "basic", null, null, List.of()},
+        new Object[] {40, "basic", date("2025-12-31"), null, List.of("b")},
+        new Object[] {null, null, date("2026-01-02"), null, null});
+
+    TableProfile profile = Profiler.profile(rows, 2);
+
+    assertEquals(5, profile.rows());
+    ColumnProfile age = profile.column("age");
+    assertEquals(1, age.nulls());
+    assertEquals(4L, age.distinct());
+    assertEquals("10", age.min());
+    assertEquals("40", age.max());
+    assertEquals(25.0, age.mean());
+    assertEquals(Math.sqrt(500.0 / 3), age.stddev(), 1e-12, "sample standard deviation");
+    assertEquals(Map.of("0.05", 10.0, "0.25", 10.0, "0.5", 20.0, "0.75", 30.0, "0.95", 40.0),
+        age.quantiles());
+    assertEquals(List.of(), age.topValues());
+
+    ColumnProfile plan = profile.column("plan");
+    assertEquals(1, plan.nulls());
+    assertEquals(2L, plan.distinct());
+    assertEquals("basic", plan.min());
+    assertEquals("pro", plan.max());
+    assertNull(plan.mean());
+    assertEquals(List.of(new TopValue("basic", 3, true), new TopValue("pro", 1, true)),
+        plan.topValues());
+    assertEquals(List.of("basic", "pro"), plan.values());
+
+    ColumnProfile joined = profile.column("joined");
+    assertEquals("2025-12-31", joined.min());
+    assertEquals("2026-03-04", joined.max());
+    assertEquals(3L, joined.distinct());
+    assertEquals(Map.of(), joined.quantiles());
+
+    ColumnProfile empty = profile.column("empty");
+    assertEquals(5, empty.nulls());
+    assertEquals(1.0, empty.nullFraction(profile.rows()));
+    assertNull(empty.min());
+    assertNull(empty.mean());
+    assertNull(empty.stddev());
+
+    ColumnProfile tags = profile.column("tags");
+    assertEquals(2, tags.nulls());
+    assertNull(tags.distinct(), "HyperLogLog does not hash arrays");
+    assertNull(tags.min());
+  }
+
+  @Test
+  void theProfileIsOneAggregateOverOneScan() {
+    Dataset<Row> rows = frame(new Object[] {1, "a", null, 1.0, null});
+    // What Profiler.profile runs, with the per-column jobs of a naive profiler as the broken fixture.
+    String plan = Profiler.aggregation(rows, Profiler.DEFAULT_TOP_K).queryExecution()
+        .optimizedPlan().treeString();
+    assertEquals(1, count(plan, "Aggregate ["), plan);
+    Dataset<Row> perColumn = rows.groupBy().count().crossJoin(rows.groupBy().max("age"));
+    assertEquals(2, count(perColumn.queryExecution().optimizedPlan().treeString(), "Aggregate ["),
+        "the counting helper must see a second aggregation");
+  }
+
+  private static int count(String text, String token) {
+    int count = 0;
+    for (int at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  @Test
+  void anEmptyTableHasZeroRowsAndNoStatistics() {
+    TableProfile profile = Profiler.profile(frame(), 3);
+    assertEquals(0, profile.rows());
+    assertEquals(0.0, profile.column("age").nullFraction(0));
+    assertNull(profile.column("age").min());
+    assertEquals(List.of(), profile.column("plan").topValues());
+    assertEquals(List.of(), profile.column("plan").values());
+  }
+
+  @Test
+  void topValuesAreExactUpToTheCountersAndLowerBoundsBeyond() {
+    StructType schema = new StructType().add("code", DataTypes.StringType, true);
+    List<Row> few = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      few.add(RowFactory.create("v" + (i % 40)));
+    }
+    List<TopValue> exact = Profiler.profile(SparkTestSession.get().createDataFrame(few, schema), 1)
+        .column("code").topValues();
+    assertEquals(List.of(new TopValue("v0", 5, true)), exact);
+
+    // A heavy hitter among more distinct values than the summary has counters: still found first,
+    // its count a lower bound no further below the truth than rows / (counters + 1).
+    List<Row> many = new ArrayList<>();
+    int heavy = 3000;
+    for (int i = 0; i < heavy; i++) {
+      many.add(RowFactory.create("hot"));
+      many.add(RowFactory.create("id" + i));
+    }
+    TopValue top = Profiler.profile(SparkTestSession.get().createDataFrame(many, schema), 1)
+        .column("code").topValues().get(0);
+    assertEquals("hot", top.value());
+    assertFalse(top.exact());
+    assertTrue(top.count() <= heavy && top.count() >= heavy - 2 * heavy / (TopValues.COUNTERS + 1),
+        "count " + top.count());
+    assertEquals(List.of(), Profiler.profile(SparkTestSession.get().createDataFrame(many, schema), 1)
+        .column("code").values(), "more than 20 values are not listed");
+  }
+
+  @Test
+  void twoColumnsOfOneNameAreRefusedBeforeReadingData() {
+    StructType twice = new StructType().add("a", DataTypes.IntegerType).add("A", DataTypes.IntegerType);
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> Profiler.checkSchema(twice));
+    assertTrue(error.getMessage().contains("two columns named A"), error.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Profiler.profile(frame(), 0));
+  }
+}
