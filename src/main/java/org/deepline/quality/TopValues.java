@@ -34,8 +34,10 @@ public final class TopValues extends Aggregator<String, TopValues.Summary, Strin
    * @param top    the k most frequent values
    * @param values every distinct value, sorted, when the column has at most {@value #MAX_LISTED}
    *               (counted exactly); empty otherwise
+   * @param min    the smallest value (Spark's string order: by UTF-8 bytes), null when none
+   * @param max    the largest value
    */
-  public record Result(List<TopValue> top, List<String> values) {}
+  public record Result(List<TopValue> top, List<String> values, String min, String max) {}
 
   /** A column with at most this many distinct values has them all listed (for allowed values). */
   static final int MAX_LISTED = 20;
@@ -51,6 +53,18 @@ public final class TopValues extends Aggregator<String, TopValues.Summary, Strin
     private static final long serialVersionUID = 1L;
     final HashMap<String, long[]> counts = new HashMap<>();
     boolean decremented;
+    /** Kept here, not by Spark's min/max: each value is converted to a String once, for both. */
+    String min;
+    String max;
+
+    void extremes(String value) {
+      if (min == null || compareUtf8(value, min) < 0) {
+        min = value;
+      }
+      if (max == null || compareUtf8(value, max) > 0) {
+        max = value;
+      }
+    }
 
     void add(String value, long count) {
       long[] counter = counts.get(value);
@@ -83,6 +97,7 @@ public final class TopValues extends Aggregator<String, TopValues.Summary, Strin
   public Summary reduce(Summary summary, String value) {
     if (value != null) {
       summary.add(value, 1);
+      summary.extremes(value);
     }
     return summary;
   }
@@ -90,6 +105,10 @@ public final class TopValues extends Aggregator<String, TopValues.Summary, Strin
   @Override
   public Summary merge(Summary left, Summary right) {
     left.decremented |= right.decremented;
+    if (right.min != null) {
+      left.extremes(right.min);
+      left.extremes(right.max);
+    }
     right.counts.forEach((value, count) -> left.add(value, count[0]));
     return left;
   }
@@ -108,7 +127,26 @@ public final class TopValues extends Aggregator<String, TopValues.Summary, Strin
         .forEach(e -> top.add(new TopValue(e.getKey(), e.getValue()[0], !summary.decremented)));
     List<String> values = !summary.decremented && summary.counts.size() <= MAX_LISTED
         ? summary.counts.keySet().stream().sorted().toList() : List.of();
-    return Json.writeCompact(new Result(top, values));
+    return Json.writeCompact(new Result(top, values, summary.min, summary.max));
+  }
+
+  /**
+   * Spark orders strings by their UTF-8 bytes, which is code point order; Java's
+   * {@code compareTo} orders UTF-16 units, which differs for characters beyond the BMP.
+   */
+  static int compareUtf8(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   @Override

@@ -109,6 +109,20 @@ class ProfilerTest {
   }
 
   @Test
+  void stringExtremesFollowSparksByteOrderNotJavasUtf16Order() {
+    String beyondBmp = new String(Character.toChars(0x1F600));
+    TableProfile profile = Profiler.profile(frame(new Object[] {1, "\uFFFF", null, null, null},
+        new Object[] {2, beyondBmp, null, null, null}, new Object[] {3, "A", null, null, null}), 1);
+    // Java's compareTo puts U+FFFF after the surrogate pair of U+1F600; Spark and UTF-8 do not.
+    assertEquals(beyondBmp, profile.column("plan").max());
+    assertEquals("A", profile.column("plan").min());
+    Row spark = frame(new Object[] {1, "\uFFFF", null, null, null},
+        new Object[] {2, beyondBmp, null, null, null}).agg(
+            org.apache.spark.sql.functions.max("plan")).head();
+    assertEquals(spark.getString(0), profile.column("plan").max());
+  }
+
+  @Test
   void anEmptyTableHasZeroRowsAndNoStatistics() {
     TableProfile profile = Profiler.profile(frame(), 3);
     assertEquals(0, profile.rows());
