@@ -75,6 +75,8 @@ class ValidationJobTest {
     assertEquals(3, report.get("profile").get("columns").get(4).get("values").size());
     assertEquals("no history: no earlier run has this metric",
         report.get("anomalies").get(0).get("expectation").asText());
+    assertEquals("error", report.get("anomalies").get(0).get("severity").asText(),
+        "as in the quality table and the config");
 
     // The same date again: its metrics are replaced, not added to.
     RunContext again = onDate(first, TestRuns.RUN_DATE);
