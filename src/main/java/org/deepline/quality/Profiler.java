@@ -45,11 +45,6 @@ public final class Profiler {
   public static final double DISTINCT_RELATIVE_ERROR = 0.05;
   /** The quantiles kept of every numeric column. */
   public static final List<Double> QUANTILES = List.of(0.05, 0.25, 0.5, 0.75, 0.95);
-  /**
-   * {@code percentile_approx}'s accuracy: a quantile's rank is within rows / accuracy of the true
-   * one. Spark's default (10,000) costs a third more time for precision a profile does not need.
-   */
-  static final int QUANTILE_ACCURACY = 1000;
   public static final int DEFAULT_TOP_K = 5;
   static final Set<String> NUMERIC_TYPES =
       Set.of("tinyint", "smallint", "int", "bigint", "float", "double");
@@ -140,9 +135,8 @@ public final class Profiler {
       Column value = column.cast("double");
       analyzers.add(functions.avg(value).as(alias(index, "mean")));
       analyzers.add(functions.stddev_samp(value).as(alias(index, "stddev")));
-      analyzers.add(functions.percentile_approx(value,
-          functions.array(QUANTILES.stream().map(functions::lit).toArray(Column[]::new)),
-          functions.lit(QUANTILE_ACCURACY)).as(alias(index, "quantiles")));
+      analyzers.add(functions.udaf(new Quantiles(QUANTILES), Encoders.DOUBLE()).apply(value)
+          .as(alias(index, "quantiles")));
     }
     if (kind == Kind.TEXT) {
       analyzers.add(functions.udaf(new TopValues(topK), Encoders.STRING()).apply(column)
@@ -165,12 +159,10 @@ public final class Profiler {
     if (kind == Kind.NUMERIC) {
       mean = nullableDouble(result, alias(index, "mean"));
       stddev = nullableDouble(result, alias(index, "stddev"));
-      int at = result.fieldIndex(alias(index, "quantiles"));
-      if (!result.isNullAt(at)) {
-        List<Double> values = result.getList(at);
-        for (int q = 0; q < QUANTILES.size(); q++) {
-          quantiles.put(QUANTILES.get(q).toString(), values.get(q));
-        }
+      List<Double> values = Quantiles.parse(
+          result.getString(result.fieldIndex(alias(index, "quantiles"))));
+      for (int q = 0; q < values.size(); q++) {
+        quantiles.put(QUANTILES.get(q).toString(), values.get(q));
       }
     }
     TopValues.Result top = kind == Kind.TEXT

@@ -162,6 +162,33 @@ class ProfilerTest {
   }
 
   @Test
+  void quantilesAreExactForFewValuesAndWithinTheirRankErrorForMany() {
+    Quantiles quantiles = new Quantiles(List.of(0.01, 0.5, 0.99));
+    Quantiles.Sketch few = quantiles.zero();
+    for (double value : new double[] {5, 1, 4, 2, 3, Double.NaN}) {
+      quantiles.reduce(few, value);
+    }
+    quantiles.reduce(few, null);
+    assertEquals(List.of(1.0, 3.0, 5.0), Quantiles.parse(quantiles.finish(few)),
+        "nulls and NaN are not values");
+    assertEquals(List.of(), Quantiles.parse(quantiles.finish(quantiles.zero())));
+
+    // 0 .. n-1 in a scrambled order, over two partitions merged: quantile p is about p * n.
+    int n = 300_000;
+    Quantiles.Sketch left = quantiles.zero();
+    Quantiles.Sketch right = quantiles.zero();
+    for (int i = 0; i < n; i++) {
+      long scrambled = (i * 7_919L) % n;
+      quantiles.reduce(i % 2 == 0 ? left : right, (double) scrambled);
+    }
+    List<Double> found = Quantiles.parse(quantiles.finish(quantiles.merge(left, right)));
+    double tolerance = n * 0.003;
+    assertEquals(0.01 * n, found.get(0), tolerance);
+    assertEquals(0.5 * n, found.get(1), tolerance);
+    assertEquals(0.99 * n, found.get(2), tolerance);
+  }
+
+  @Test
   void twoColumnsOfOneNameAreRefusedBeforeReadingData() {
     StructType twice = new StructType().add("a", DataTypes.IntegerType).add("A", DataTypes.IntegerType);
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
