@@ -9,6 +9,7 @@ import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
 import org.deepline.labeling.LabelJob;
 import org.deepline.pipeline.Stages;
+import org.deepline.quality.ValidationJob;
 import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
 import org.deepline.training.SanityCheck;
@@ -50,6 +51,11 @@ public final class DeeplineCli implements Runnable {
         command = new CommandLine(new StageCommand(
             recorder -> new LabelJob(labelOptions.uncertain)));
         command.addMixin("label", labelOptions);
+      } else if (stage instanceof ValidationJob) {
+        ValidateOptions validateOptions = new ValidateOptions();
+        command = new CommandLine(new StageCommand(
+            recorder -> new ValidationJob(validateOptions.suggest, System.out)));
+        command.addMixin("validate", validateOptions);
       } else {
         command = new CommandLine(new StageCommand(factory));
       }
@@ -116,6 +122,15 @@ public final class DeeplineCli implements Runnable {
             + "nearest the model's decision threshold (with their silver columns) to to_label, "
             + "for people to label. Needs score to have run for the date.")
     Integer uncertain;
+  }
+
+  /** {@code validate --suggest}: read when the command runs, after picocli parsed. */
+  static final class ValidateOptions {
+    @Option(names = "--suggest",
+        description = "Also propose constraints from the profile (completeness, uniqueness, "
+            + "allowed values, ranges): printed as a JSON snippet for the validation section and "
+            + "saved as reports/<run_date>/suggested_constraints.json. Never fails the run.")
+    boolean suggest;
   }
 
   public static void main(String[] args) {

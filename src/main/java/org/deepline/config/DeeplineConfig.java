@@ -159,7 +159,7 @@ public record DeeplineConfig(
     }
     ingest.validate(errors.at("ingest"), schema);
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
-        ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema));
+        ? java.util.List.of() : org.deepline.quality.SchemaConstraints.names(schema), columns);
     split.validate(errors.at("split"), columns);
     leakage.validate(errors.at("leakage"), columns, features);
     training.validate(errors.at("training"));

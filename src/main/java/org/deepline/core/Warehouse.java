@@ -11,12 +11,14 @@ import java.nio.file.Paths;
  *
  * <pre>{@code
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
+ * <root>/<dataset>/metrics
  * <root>/<dataset>/watermarks
  * <root>/<dataset>/sample
  * <root>/<dataset>/weak_labels|to_label
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
+ * <root>/<dataset>/reports/<run_date>/quality.json, suggested_constraints.json
  * <root>/<dataset>/feature_store/<feature_table>
  * <root>/_deepline/runs      every command's run record
  * <root>/_deepline/models    the model registry
@@ -125,7 +127,9 @@ public final class Warehouse {
     /** Votes of the labelling functions and the labels combined from them (labeling's LabelJob). */
     WEAK_LABELS,
     /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
-    TO_LABEL;
+    TO_LABEL,
+    /** Every run date's profile of silver, metric by metric (quality's MetricsTable). */
+    METRICS;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);

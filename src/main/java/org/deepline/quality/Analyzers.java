@@ -40,4 +40,20 @@ public final class Analyzers {
     return functions.coalesce(functions.sum(functions.when(bad, 1).otherwise(0)), functions.lit(0))
         .cast("double");
   }
+
+  /** Share of rows where the column is not null (1 for an empty table: nothing is missing). */
+  public static Column completeness(String column) {
+    return functions.coalesce(functions.count(Columns.col(column))
+        .divide(functions.count(functions.lit(1))), functions.lit(1.0));
+  }
+
+  /**
+   * Non-null values that repeat an earlier one: non-null rows minus exact distinct values (0 when
+   * every value is unique). Exact, so it costs a distinct aggregation; only declared uniqueness
+   * constraints use it, the profile's distinct count is HyperLogLog.
+   */
+  public static Column duplicates(String column) {
+    return functions.count(Columns.col(column)).minus(functions.count_distinct(Columns.col(column)))
+        .cast("double");
+  }
 }

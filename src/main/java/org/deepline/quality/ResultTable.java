@@ -1,6 +1,8 @@
 package org.deepline.quality;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -28,9 +30,19 @@ public final class ResultTable {
 
   public static TableRef write(RunContext context, String check, List<ConstraintResult> results,
       String path) {
-    List<Row> rows = results.stream().map(r -> RowFactory.create(context.runId(), check, r.name(),
-        r.column(), r.severity().label(), Double.isNaN(r.value()) ? null : r.value(), r.passed(),
-        r.expectation())).toList();
+    return write(context, Map.of(check, results), path);
+  }
+
+  /**
+   * Several checks' verdicts in one commit: the run date's slice is replaced as a whole, so checks
+   * written one by one would each erase the one before.
+   */
+  public static TableRef write(RunContext context, Map<String, List<ConstraintResult>> checks,
+      String path) {
+    List<Row> rows = new ArrayList<>();
+    checks.forEach((check, results) -> results.forEach(r -> rows.add(RowFactory.create(
+        context.runId(), check, r.name(), r.column(), r.severity().label(),
+        Double.isNaN(r.value()) ? null : r.value(), r.passed(), r.expectation()))));
     return DeltaTables.replaceRunDate(context.spark().createDataFrame(rows, SCHEMA).coalesce(1),
         path, context.runDate());
   }

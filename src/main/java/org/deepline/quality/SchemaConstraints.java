@@ -7,7 +7,8 @@ import org.deepline.etl.SchemaConfig;
 
 /**
  * Derives a check from what the config declares: the table's minimum size, each column's null limit,
- * numeric ranges and allowed values; severities can be overridden by constraint name.
+ * numeric ranges and allowed values, then the constraints of {@code validation.constraints};
+ * severities of the schema's constraints can be overridden by constraint name.
  */
 public final class SchemaConstraints {
   private SchemaConstraints() {}
@@ -34,6 +35,9 @@ public final class SchemaConstraints {
             "0 values outside " + column.allowedValues()));
       }
     }
+    for (ConstraintSpec declared : validation.constraints()) {
+      constraints.add(declared(declared));
+    }
     QualityCheck check = QualityCheck.of("silver");
     for (Constraint constraint : constraints) {
       String override = validation.severities().get(constraint.name());
@@ -41,6 +45,29 @@ public final class SchemaConstraints {
           : constraint.withSeverity(Severity.parse(override)));
     }
     return check;
+  }
+
+  /** A constraint of {@code validation.constraints}, named {@code <kind>:<column>}. */
+  static Constraint declared(ConstraintSpec spec) {
+    String column = spec.column();
+    Severity severity = Severity.parse(spec.severity());
+    return switch (spec.kind()) {
+      case ConstraintSpec.COMPLETENESS -> {
+        double least = spec.requiredFraction();
+        yield new Constraint(spec.name(), column, severity, Analyzers.completeness(column),
+            v -> v >= least, ">= " + least + " non-null");
+      }
+      case ConstraintSpec.UNIQUENESS -> new Constraint(spec.name(), column, severity,
+          Analyzers.duplicates(column), v -> v == 0, "0 repeated values");
+      case ConstraintSpec.RANGE -> new Constraint(spec.name(), column, severity,
+          Analyzers.outOfRange(column, spec.min(), spec.max()), v -> v == 0,
+          "0 values outside [" + bound(spec.min()) + ", " + bound(spec.max()) + "]");
+      case ConstraintSpec.ALLOWED_VALUES -> new Constraint(spec.name(), column, severity,
+          Analyzers.notAllowed(column, spec.values()), v -> v == 0,
+          "0 values outside " + spec.values());
+      default -> throw new IllegalArgumentException("no constraint kind " + spec.kind()
+          + "; kinds: " + ConstraintSpec.KINDS);
+    };
   }
 
   /** The names of the constraints {@link #forSilver} derives from {@code schema}. */

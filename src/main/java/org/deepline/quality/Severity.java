@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum Severity {
   ERROR, WARNING;
 
+  /** How it is written everywhere: the quality table, reports and configs. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,6 +1,11 @@
 package org.deepline.quality;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -8,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.Json;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -16,10 +22,30 @@ import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.SchemaConfig;
 
 /**
- * Validate: runs the schema's constraints on the run date's silver rows, keeps every verdict in the
- * quality table, and fails the run when an error-level constraint fails (warnings are only recorded).
+ * Validate (Deequ's analyzers -> constraints -> checks -> repository): profiles every column of the
+ * run date's silver rows in one pass and keeps the profile in the metrics table, runs the declared
+ * constraints, compares the profile with earlier runs' (anomaly checks), keeps every verdict in the
+ * quality table and the whole in {@code reports/<run_date>/quality.json}, and fails the run when an
+ * error-level constraint or anomaly check fails (warnings are only recorded). With {@code --suggest}
+ * it also proposes constraints from the profile, printed and saved; suggesting never fails a run.
  */
 public final class ValidationJob implements Stage {
+  private final boolean suggest;
+  private final PrintStream out;
+
+  public ValidationJob() {
+    this(false, System.out);
+  }
+
+  /**
+   * @param suggest whether to propose constraints from the profile
+   * @param out     where the suggested snippet is printed
+   */
+  public ValidationJob(boolean suggest, PrintStream out) {
+    this.suggest = suggest;
+    this.out = out;
+  }
+
   @Override
   public String command() {
     return "validate";
@@ -27,7 +53,8 @@ public final class ValidationJob implements Stage {
 
   @Override
   public String description() {
-    return "Check silver against the declared constraints; fail on an error-level breach.";
+    return "Profile silver, check it against the declared constraints and earlier runs; fail on an "
+        + "error-level breach.";
   }
 
   @Override
@@ -37,24 +64,71 @@ public final class ValidationJob implements Stage {
     TableRef silverRef = DeltaTables.ref(spark, silverPath);
     // Possibly empty: an empty table is a failed size constraint, reported like any other.
     Dataset<Row> silver = DeltaTables.slice(spark, silverRef, context.runDate());
-    QualityCheck check = SchemaConstraints.forSilver(context.section(SchemaConfig.class),
-        context.section(ValidationConfig.class));
-    List<ConstraintResult> results = check.run(silver);
+    Dataset<Row> profiled = silver.drop(DeltaTables.RUN_DATE);
+    SchemaConfig schema = context.section(SchemaConfig.class);
+    ValidationConfig validation = context.section(ValidationConfig.class);
+    Profiler.checkSchema(profiled.schema());
+    Anomalies.checkSchema(validation.anomalies(), profiled.schema());
+    QualityCheck check = SchemaConstraints.forSilver(schema, validation);
 
-    TableRef qualityRef = ResultTable.write(context, check.name(), results,
-        context.table(Table.QUALITY));
-    List<ConstraintResult> errors = ResultTable.errors(results);
-    if (!errors.isEmpty()) {
-      throw new DeeplineException(Failure.DATA_QUALITY, "validate: " + errors.size() + " error-level constraint(s) failed on "
-          + silverPath + " for " + context.runDate() + ": "
-          + errors.stream().map(ConstraintResult::message).collect(Collectors.joining("; ")));
+    TableProfile profile = Profiler.profile(profiled, validation.topK());
+    String metricsPath = context.table(Table.METRICS);
+    List<MetricsTable.PastMetric> history = MetricsTable.history(spark, metricsPath,
+        context.runDate(), Anomalies.metrics(validation.anomalies()));
+    TableRef metricsRef = MetricsTable.write(spark, context.runId(), context.runDate(), profile,
+        metricsPath);
+    List<ConstraintResult> results = check.run(silver);
+    List<ConstraintResult> anomalies = Anomalies.evaluate(validation.anomalies(), profile, history);
+    Map<String, List<ConstraintResult>> verdicts = new LinkedHashMap<>();
+    verdicts.put(check.name(), results);
+    verdicts.put(Anomalies.CHECK, anomalies);
+    TableRef qualityRef = ResultTable.write(context, verdicts, context.table(Table.QUALITY));
+
+    String reportDir = context.warehouse().reportDir(context.dataset(), context.runDate());
+    List<ConstraintSpec> suggestions = null;
+    StageResult.Builder result = StageResult.builder();
+    if (suggest) {
+      Set<String> existing = check.constraints().stream().map(Constraint::name)
+          .collect(Collectors.toSet());
+      suggestions = ConstraintSuggestions.holding(
+          ConstraintSuggestions.suggest(profile, existing, schema.byName()), silver);
+      String snippet = ConstraintSuggestions.snippet(suggestions);
+      context.files().writeText(reportDir + "/" + QualityReport.SUGGESTIONS_FILE, snippet);
+      out.println("Suggested constraints for the validation section of " + context.dataset()
+          + " (" + suggestions.size() + "):");
+      out.println(snippet);
+      result.metric("suggestions", suggestions.size())
+          .artifact("suggestions", reportDir + "/" + QualityReport.SUGGESTIONS_FILE);
     }
-    return StageResult.builder()
-        .input(silverRef)
+    context.files().writeText(reportDir + "/" + QualityReport.FILE, Json.write(new QualityReport(
+        context.dataset(), context.runDate(), context.runId(), silverPath, silverRef.version(),
+        profile, results, anomalies, suggestions)));
+
+    List<ConstraintResult> all = new ArrayList<>(results);
+    all.addAll(anomalies);
+    List<ConstraintResult> errors = ResultTable.errors(all);
+    if (!errors.isEmpty()) {
+      throw new DeeplineException(Failure.DATA_QUALITY, "validate: " + errors.size()
+          + " error-level constraint(s) failed on " + silverPath + " for " + context.runDate()
+          + ": " + errors.stream().map(ConstraintResult::message).collect(Collectors.joining("; ")));
+    }
+    result.input(silverRef)
         .output(qualityRef)
+        .output(metricsRef)
         .metric("constraints", results.size())
         .metric("constraints_failed_warning", ResultTable.warnings(results))
-        .metric("rows", results.get(0).value())
-        .build();
+        .metric("rows", profile.rows())
+        .metric("profile_columns", profile.columns().size())
+        .metric("anomaly_checks", anomalies.size())
+        .metric("anomalies_failed_warning", ResultTable.warnings(anomalies))
+        .artifact("report_json", reportDir + "/" + QualityReport.FILE);
+    for (ColumnProfile column : profile.columns()) {
+      result.metric(MetricsTable.NULL_FRACTION + ":" + column.name(),
+          column.nullFraction(profile.rows()));
+      if (column.distinct() != null) {
+        result.metric(MetricsTable.DISTINCT + ":" + column.name(), column.distinct());
+      }
+    }
+    return result.build();
   }
 }

@@ -1,6 +1,7 @@
 package org.deepline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +74,15 @@ class DeeplineCliTest {
     Outcome labelHelp = run("label", "--help");
     assertEquals(0, labelHelp.code());
     assertTrue(labelHelp.out().contains("--uncertain=N"), labelHelp.out());
+  }
+
+  @Test
+  void validateHasSuggestAsItsOption() {
+    Outcome validateHelp = run("validate", "--help");
+    assertEquals(0, validateHelp.code());
+    assertTrue(validateHelp.out().contains("--suggest"), validateHelp.out());
+    assertTrue(validateHelp.out().contains("Never fails the run"), validateHelp.out());
+    assertFalse(run("train", "--help").out().contains("--suggest"));
   }
 
   @Test

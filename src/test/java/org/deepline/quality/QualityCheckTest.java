@@ -87,6 +87,40 @@ class QualityCheckTest {
   }
 
   @Test
+  void declaredConstraintsJudgeCompletenessUniquenessRangeAndAllowedValues() {
+    ValidationConfig validation = new ValidationConfig(null, null, null, List.of(
+        new ConstraintSpec("completeness", "age", null, null, null, 0.75, null),
+        new ConstraintSpec("uniqueness", "age", null, null, null, null, "warning"),
+        new ConstraintSpec("uniqueness", "plan", null, null, null, null, null)), null, null);
+    QualityCheck check = SchemaConstraints.forSilver(new SchemaConfig(List.of(), List.of()),
+        validation);
+    Map<String, ConstraintResult> broken = byName(check.run(frame(new Object[] {30, "basic"},
+        new Object[] {30, "pro"}, new Object[] {null, "gold"}, new Object[] {null, null})));
+    assertEquals(0.5, broken.get("completeness:age").value());
+    assertFalse(broken.get("completeness:age").passed(), "2 of 4 present, 0.75 required");
+    assertEquals(1.0, broken.get("uniqueness:age").value(), "30 twice; nulls are not duplicates");
+    assertFalse(broken.get("uniqueness:age").passed());
+    assertEquals(Severity.WARNING, broken.get("uniqueness:age").severity());
+    assertEquals(0.0, broken.get("uniqueness:plan").value());
+    assertTrue(broken.get("uniqueness:plan").passed());
+
+    Map<String, ConstraintResult> clean = byName(check.run(frame(new Object[] {30, "basic"},
+        new Object[] {31, "pro"}, new Object[] {32, "gold"}, new Object[] {null, "x"})));
+    assertTrue(clean.get("completeness:age").passed());
+    assertTrue(clean.get("uniqueness:age").passed());
+
+    ValidationConfig ranges = new ValidationConfig(null, null, null, List.of(
+        new ConstraintSpec("range", "age", 0.0, 100.0, null, null, null),
+        new ConstraintSpec("allowed_values", "plan", null, null, List.of("basic"), null, null)),
+        null, null);
+    Map<String, ConstraintResult> outside = byName(SchemaConstraints.forSilver(
+        new SchemaConfig(List.of(), List.of()), ranges).run(frame(new Object[] {130, "pro"})));
+    assertEquals(1.0, outside.get("range:age").value());
+    assertEquals("0 values outside [0.0, 100.0]", outside.get("range:age").expectation());
+    assertEquals(1.0, outside.get("allowed_values:plan").value());
+  }
+
+  @Test
   void duplicateConstraintNamesAreRefused() {
     Constraint size = new Constraint("size", null, Severity.ERROR, Analyzers.size(), v -> true, "any");
     assertThrows(IllegalArgumentException.class, () -> QualityCheck.of("t").with(size).with(size));

@@ -1,0 +1,192 @@
+package org.deepline.quality;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.deepline.core.Columns;
+
+/**
+ * The one-pass profile (Deequ's column profiler): every statistic of every column is an aggregate
+ * expression of a single {@code agg}, so profiling reads the table once, in one Spark job, however
+ * many columns it has.
+ *
+ * <pre>{@code
+ * TableProfile profile = Profiler.profile(silver.drop("run_date"), Profiler.DEFAULT_TOP_K);
+ * double delayNulls = profile.column("delay").nullFraction(profile.rows());
+ * }</pre>
+ *
+ * <p>What each column gets depends on its type: all get nulls; every type HyperLogLog can hash an
+ * approximate distinct count; ordered types (numbers, strings, dates, timestamps, booleans) minimum
+ * and maximum; numbers mean, standard deviation and approximate quantiles; strings their most
+ * frequent values ({@link TopValues}, which also finds their minimum and maximum: one conversion of
+ * each value instead of three aggregates over it).
+ */
+public final class Profiler {
+  /** Relative standard deviation of the HyperLogLog++ distinct counts (Spark's default). */
+  public static final double DISTINCT_RELATIVE_ERROR = 0.05;
+  /** The quantiles kept of every numeric column. */
+  public static final List<Double> QUANTILES = List.of(0.05, 0.25, 0.5, 0.75, 0.95);
+  public static final int DEFAULT_TOP_K = 5;
+  static final Set<String> NUMERIC_TYPES =
+      Set.of("tinyint", "smallint", "int", "bigint", "float", "double");
+
+  private static final String ROWS = "rows";
+
+  private Profiler() {}
+
+  /** The statistics one column gets: fixed by its type, before any data is read. */
+  enum Kind {
+    NUMERIC, TEXT, ORDERED, HASHABLE, OPAQUE;
+
+    static Kind of(DataType type) {
+      if (type instanceof NumericType) {
+        return NUMERIC;
+      }
+      if (type instanceof StringType) {
+        return TEXT;
+      }
+      if (type instanceof DateType || type instanceof TimestampType
+          || type instanceof TimestampNTZType || type instanceof BooleanType) {
+        return ORDERED;
+      }
+      if (type instanceof ArrayType || type instanceof MapType || type instanceof StructType) {
+        return OPAQUE;
+      }
+      return HASHABLE;
+    }
+  }
+
+  /**
+   * Checks what can be checked on the schema alone (Spark ML's {@code transformSchema}): column names
+   * must be unique, since the profile and every check address columns by name.
+   */
+  public static void checkSchema(StructType schema) {
+    Set<String> seen = new java.util.HashSet<>();
+    for (String name : schema.fieldNames()) {
+      if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("cannot profile a table with two columns named " + name
+            + ": " + List.of(schema.fieldNames()));
+      }
+    }
+  }
+
+  /** Profiles every column of {@code rows} in one aggregation; {@code topK} values per string column. */
+  public static TableProfile profile(Dataset<Row> rows, int topK) {
+    if (topK <= 0) {
+      throw new IllegalArgumentException("topK must be > 0, got " + topK);
+    }
+    StructField[] fields = rows.schema().fields();
+    Row result = aggregation(rows, topK).head();
+    long count = result.getLong(result.fieldIndex(ROWS));
+    List<ColumnProfile> columns = new ArrayList<>();
+    for (int i = 0; i < fields.length; i++) {
+      columns.add(read(result, fields[i], i, count));
+    }
+    return new TableProfile(count, columns);
+  }
+
+  /** The one-row aggregation {@link #profile} collects: every analyzer of every column. */
+  static Dataset<Row> aggregation(Dataset<Row> rows, int topK) {
+    StructType schema = rows.schema();
+    checkSchema(schema);
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(functions.count(functions.lit(1)).as(ROWS));
+    StructField[] fields = schema.fields();
+    for (int i = 0; i < fields.length; i++) {
+      aggregates.addAll(analyzers(fields[i], i, topK));
+    }
+    return rows.agg(aggregates.get(0),
+        aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
+  }
+
+  private static List<Column> analyzers(StructField field, int index, int topK) {
+    Column column = Columns.col(field.name());
+    Kind kind = Kind.of(field.dataType());
+    List<Column> analyzers = new ArrayList<>();
+    analyzers.add(functions.count(column).as(alias(index, "present")));
+    if (kind != Kind.OPAQUE) {
+      analyzers.add(functions.approx_count_distinct(column, DISTINCT_RELATIVE_ERROR)
+          .as(alias(index, "distinct")));
+    }
+    if (kind == Kind.NUMERIC || kind == Kind.ORDERED) {
+      analyzers.add(functions.min(column).cast("string").as(alias(index, "min")));
+      analyzers.add(functions.max(column).cast("string").as(alias(index, "max")));
+    }
+    if (kind == Kind.NUMERIC) {
+      Column value = column.cast("double");
+      analyzers.add(functions.avg(value).as(alias(index, "mean")));
+      analyzers.add(functions.stddev_samp(value).as(alias(index, "stddev")));
+      analyzers.add(functions.udaf(new Quantiles(QUANTILES), Encoders.DOUBLE()).apply(value)
+          .as(alias(index, "quantiles")));
+    }
+    if (kind == Kind.TEXT) {
+      analyzers.add(functions.udaf(new TopValues(topK), Encoders.STRING()).apply(column)
+          .as(alias(index, "top")));
+    }
+    return analyzers;
+  }
+
+  private static ColumnProfile read(Row result, StructField field, int index, long rows) {
+    Kind kind = Kind.of(field.dataType());
+    long present = result.getLong(result.fieldIndex(alias(index, "present")));
+    Long distinct = kind == Kind.OPAQUE ? null
+        : result.getLong(result.fieldIndex(alias(index, "distinct")));
+    boolean ordered = kind == Kind.NUMERIC || kind == Kind.ORDERED;
+    String min = ordered ? result.getString(result.fieldIndex(alias(index, "min"))) : null;
+    String max = ordered ? result.getString(result.fieldIndex(alias(index, "max"))) : null;
+    Double mean = null;
+    Double stddev = null;
+    Map<String, Double> quantiles = new LinkedHashMap<>();
+    if (kind == Kind.NUMERIC) {
+      mean = nullableDouble(result, alias(index, "mean"));
+      stddev = nullableDouble(result, alias(index, "stddev"));
+      List<Double> values = Quantiles.parse(
+          result.getString(result.fieldIndex(alias(index, "quantiles"))));
+      for (int q = 0; q < values.size(); q++) {
+        quantiles.put(QUANTILES.get(q).toString(), values.get(q));
+      }
+    }
+    TopValues.Result top = kind == Kind.TEXT
+        ? TopValues.parse(result.getString(result.fieldIndex(alias(index, "top"))))
+        : new TopValues.Result(List.of(), List.of(), null, null);
+    if (kind == Kind.TEXT) {
+      min = top.min();
+      max = top.max();
+    }
+    return new ColumnProfile(field.name(), field.dataType().simpleString(), rows - present,
+        distinct, min, max, mean, stddev, quantiles, top.top(), top.values());
+  }
+
+  private static Double nullableDouble(Row row, String name) {
+    int at = row.fieldIndex(name);
+    if (row.isNullAt(at)) {
+      return null;
+    }
+    double value = row.getDouble(at);
+    return Double.isNaN(value) ? null : value;
+  }
+
+  /** Result columns are named by position: source names may contain anything. */
+  private static String alias(int index, String statistic) {
+    return "c" + index + "_" + statistic;
+  }
+}

@@ -1,0 +1,137 @@
+package org.deepline.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.Json;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.IngestJob;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.deepline.testing.ToyData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidationJobTest {
+  private static final String NEXT_DATE = "2026-11-25";
+  private static final String ANOMALIES = "validation.anomalies=["
+      + "{\"metric\": \"rows\", \"max_change_percent\": 10},"
+      + "{\"metric\": \"null_fraction\", \"column\": \"income\", \"max_change_percent\": 1000,"
+      + " \"severity\": \"warning\"}]";
+
+  private static RunContext onDate(RunContext context, String runDate) {
+    return new RunContext(RunContext.newRunId(), null, context.command(), runDate,
+        context.config(), context.warehouse(), context.spark());
+  }
+
+  private static List<Row> metrics(RunContext context, String runDate) {
+    return DeltaTables.read(SparkTestSession.get(), context.table(Table.METRICS))
+        .where("run_date = '" + runDate + "'").collectAsList();
+  }
+
+  @Test
+  void profileIsKeptPerDateReplacedOnReRunAndAnomaliesCompareWithEarlierDates(@TempDir Path dir)
+      throws Exception {
+    RunContext first = ToyData.context(dir, 60, false, ANOMALIES);
+    new IngestJob().run(first);
+    StageResult result = new ValidationJob().run(first);
+
+    assertEquals(60.0, result.metric("rows"));
+    assertEquals(9.0, result.metric("profile_columns"), "8 toy columns and _record_id, _source_file,"
+        + " without run_date: " + result.metrics().keySet());
+    assertEquals(2.0, result.metric("anomaly_checks"));
+    assertEquals(0.0, result.metric("null_fraction:x"));
+    assertTrue(result.outputs().stream().anyMatch(t -> t.path().endsWith("/metrics")));
+    List<Row> firstRows = metrics(first, TestRuns.RUN_DATE);
+    Row rows = firstRows.stream().filter(r -> "rows".equals(r.getAs("metric"))).findFirst()
+        .orElseThrow();
+    assertEquals(60.0, (double) rows.getAs("value"));
+    List<Row> quality = DeltaTables.read(SparkTestSession.get(), first.table(Table.QUALITY))
+        .where("check = 'anomalies'").orderBy("constraint").collectAsList();
+    assertEquals(2, quality.size());
+    assertEquals("no history: no earlier run has this metric", quality.get(1).getAs("expectation"));
+
+    JsonNode report = Json.mapper().readTree(Files.readString(
+        Path.of(java.net.URI.create(result.artifacts().get("report_json")))));
+    assertEquals(60, report.get("profile").get("rows").asInt());
+    assertEquals("segment", report.get("profile").get("columns").get(4).get("name").asText());
+    assertEquals(3, report.get("profile").get("columns").get(4).get("values").size());
+    assertEquals("no history: no earlier run has this metric",
+        report.get("anomalies").get(0).get("expectation").asText());
+    assertEquals("error", report.get("anomalies").get(0).get("severity").asText(),
+        "as in the quality table and the config");
+
+    // The same date again: its metrics are replaced, not added to.
+    RunContext again = onDate(first, TestRuns.RUN_DATE);
+    new ValidationJob().run(again);
+    List<Row> againRows = metrics(again, TestRuns.RUN_DATE);
+    assertEquals(firstRows.size(), againRows.size());
+    assertTrue(againRows.stream().allMatch(r -> again.runId().equals(r.getAs("run_id"))));
+
+    // The next date has half the rows: the row-count check fires, the null-rate one does not.
+    ToyData.csv(dir, 30, 17, false);
+    RunContext next = onDate(first, NEXT_DATE);
+    new IngestJob().run(next);
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new ValidationJob().run(next));
+    assertEquals(Failure.DATA_QUALITY, error.failure());
+    assertTrue(error.getMessage().contains("anomaly:rows: failed, got 30.0, expected within 10 % of "
+        + "60 (mean of 1 earlier run), moved 50 %"), error.getMessage());
+    assertFalse(error.getMessage().contains("anomaly:null_fraction:income"), error.getMessage());
+    assertEquals(30.0, (double) metrics(next, NEXT_DATE).stream()
+        .filter(r -> "rows".equals(r.getAs("metric"))).findFirst().orElseThrow().getAs("value"),
+        "the profile is kept even when the run fails, as evidence");
+  }
+
+  @Test
+  void suggestPrintsConstraintsThatValidateTheProfiledData(@TempDir Path dir) throws Exception {
+    RunContext context = ToyData.context(dir, 60, false);
+    new IngestJob().run(context);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    StageResult result = new ValidationJob(true, new PrintStream(printed, true,
+        StandardCharsets.UTF_8)).run(context);
+
+    String output = printed.toString(StandardCharsets.UTF_8);
+    assertTrue(output.startsWith("Suggested constraints for the validation section of toy ("),
+        output);
+    String snippet = Files.readString(Path.of(java.net.URI.create(
+        result.artifacts().get("suggestions"))));
+    assertTrue(output.contains(snippet), output);
+    JsonNode constraints = Json.mapper().readTree(snippet).get("constraints");
+    assertEquals(result.metric("suggestions"), constraints.size());
+    List<String> names = new java.util.ArrayList<>();
+    constraints.forEach(c -> names.add(c.get("kind").asText() + ":" + c.get("column").asText()));
+    assertTrue(names.containsAll(List.of("uniqueness:id", "range:x", "completeness:channel",
+        "allowed_values:channel", "uniqueness:_record_id")), names.toString());
+    assertFalse(names.contains("allowed_values:segment"), "the schema declares it already");
+    assertFalse(names.contains("completeness:income"), "income has gaps");
+    assertFalse(names.stream().anyMatch(n -> n.endsWith(":_source_file")), names.toString());
+
+    // Pasted into the config, the suggestions hold on the data they came from.
+    DeeplineConfig pasted = TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"),
+        false), "validation.constraints=" + constraints);
+    RunContext checked = new RunContext(RunContext.newRunId(), null, "validate",
+        TestRuns.RUN_DATE, pasted, context.warehouse(), SparkSession.active());
+    StageResult verdict = new ValidationJob().run(checked);
+    assertEquals(0.0, verdict.metric("constraints_failed_warning"));
+    assertEquals(SchemaConstraints.names(pasted.schema()).size() + constraints.size(),
+        verdict.metric("constraints"));
+  }
+}
