@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -41,5 +44,23 @@ final class DeeplineSparkDefaults {
       }
     }
     return builder;
+  }
+
+  /**
+   * A session on every local core with these defaults, no UI and Spark's own lines at WARN, whose
+   * started jobs are counted in {@code jobs} (listener events arrive asynchronously: drain the bus
+   * before reading it).
+   */
+  static SparkSession localSession(String appName, AtomicInteger jobs) {
+    SparkSession spark = builder(appName, "local[*]").config("spark.ui.enabled", false)
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart jobStart) {
+        jobs.incrementAndGet();
+      }
+    });
+    return spark;
   }
 }

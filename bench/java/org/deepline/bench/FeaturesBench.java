@@ -129,17 +129,8 @@ public final class FeaturesBench {
     DeeplineConfig config = ConfigLoader.load(Path.of(conf), List.of());
     FeatureConfig features = config.section(FeatureConfig.class);
     long seed = config.section(SplitConfig.class).seed();
-    SparkSession spark = DeeplineSparkDefaults.builder("deepline-features-bench", "local[*]")
-        .config("spark.ui.enabled", false)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.incrementAndGet();
-      }
-    });
+    SparkSession spark = DeeplineSparkDefaults.localSession("deepline-features-bench", jobs);
     if (stages) {
       spark.sparkContext().addSparkListener(new StageTimes());
     }

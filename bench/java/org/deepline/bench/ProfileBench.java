@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,17 +56,8 @@ public final class ProfileBench {
     if (silverPath == null || runDate == null) {
       throw new IllegalArgumentException("--silver PATH and --run-date YYYY-MM-DD are required");
     }
-    SparkSession spark = DeeplineSparkDefaults.builder("deepline-profile-bench", "local[*]")
-        .config("spark.ui.enabled", false)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.incrementAndGet();
-      }
-    });
+    SparkSession spark = DeeplineSparkDefaults.localSession("deepline-profile-bench", jobs);
     TableRef silver = DeltaTables.ref(spark, silverPath);
     Dataset<Row> rows = DeltaTables.slice(spark, silver, runDate);
     System.out.printf(Locale.ROOT, "silver %s version %d, run date %s, columns %s%n", silverPath,

@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,17 +62,8 @@ public final class SamplingBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    SparkSession spark = DeeplineSparkDefaults.builder("deepline-sampling-bench", "local[*]")
-        .config("spark.ui.enabled", false)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.incrementAndGet();
-      }
-    });
+    SparkSession spark = DeeplineSparkDefaults.localSession("deepline-sampling-bench", jobs);
     // The rows as silver holds them, with a record id (here the file's row number as text) and
     // the label as the stratum; cached, so every contender starts from memory.
     Dataset<Row> flights = spark.read().parquet(path)

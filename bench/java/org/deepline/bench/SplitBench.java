@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -71,17 +69,8 @@ public final class SplitBench {
           + "submit/deepline-submit ingest --conf conf/flights.json --warehouse <dir>, i.e. "
           + "<dir>/flights/silver");
     }
-    SparkSession spark = DeeplineSparkDefaults.builder("deepline-split-bench", "local[*]")
-        .config("spark.ui.enabled", false)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.incrementAndGet();
-      }
-    });
+    SparkSession spark = DeeplineSparkDefaults.localSession("deepline-split-bench", jobs);
     Dataset<Row> silver = DeltaTables.read(spark, silverPath)
         .select(RecordIds.RECORD_ID, "date", "origin", "delay")
         .persist(StorageLevel.MEMORY_ONLY());
