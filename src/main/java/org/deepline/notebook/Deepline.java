@@ -96,6 +96,8 @@ public final class Deepline {
   public static final String HOME_ENV = "DEEPLINE_HOME";
   /** The file beside the config whose Spark settings a new session takes. */
   public static final String SPARK_DEFAULTS = "spark-defaults.conf";
+  /** The command whose run record names an evaluation report of its own ({@code report_json}). */
+  private static final String EVALUATE = "evaluate";
   private static final int DEFAULT_RUNS = 20;
   /** A URI's scheme; one letter is a Windows drive, not a scheme. */
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
@@ -345,9 +347,13 @@ public final class Deepline {
         Json.read(text, EvaluationReport.class, json));
   }
 
-  /** {@code report_<kind>} of an evaluate run, {@code evaluate.report_<kind>} of a pipeline's. */
+  /**
+   * {@code report_<kind>} of an evaluate run, {@code evaluate.report_<kind>} of a pipeline's. Other
+   * stages name reports of their own ({@code validate}'s quality report), which are not evaluations.
+   */
   private static String reportArtifact(RunRecord record, String kind) {
-    String own = record.artifacts().get("report_" + kind);
+    String own = EVALUATE.equals(record.command()) ? record.artifacts().get("report_" + kind)
+        : null;
     return own != null ? own : record.artifacts().get("evaluate.report_" + kind);
   }
 

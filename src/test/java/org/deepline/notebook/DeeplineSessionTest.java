@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.Json;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.tracking.RunRecord;
+import org.deepline.tracking.RunRegistry;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where a session finds its config, data and warehouse: no Spark is started by these calls. */
+/**
+ * Where a session finds its config, data and warehouse (no Spark is started by these calls), and
+ * which run records name an evaluation report.
+ */
 class DeeplineSessionTest {
   @TempDir
   Path dir;
@@ -67,5 +78,22 @@ class DeeplineSessionTest {
     assertTrue(assertThrows(DeeplineException.class,
         () -> Deepline.session("conf/churn.json").runDate("yesterday")).getMessage()
         .contains("expected YYYY-MM-DD"));
+  }
+
+  /** validate names a quality report (report_json) too; report() must not read it as an evaluation. */
+  @Test
+  void aQualityReportIsNotTakenForTheEvaluationReport() {
+    Deepline dl = Deepline.session("conf/churn.json").warehouse(dir.toString());
+    JsonNode config = Json.read("{\"dataset\":\"churn\"}", JsonNode.class, "test config");
+    Instant started = Instant.parse("2026-11-24T01:00:00Z");
+    new RunRegistry(SparkTestSession.get(), dl.warehouse()).append(new RunRecord("run-validate",
+        null, "validate", "churn", "2026-11-24", RunRecord.SUCCEEDED, started,
+        started.plusSeconds(2), 2000, config, RunRecord.hash(config), "0123abc", List.of(),
+        List.of(), Map.of(), Map.of("report_json", dir.resolve("quality.json").toString()), null));
+
+    assertTrue(assertThrows(DeeplineException.class, dl::report).getMessage()
+        .contains("names an evaluation report: run evaluate first"));
+    assertTrue(assertThrows(DeeplineException.class, () -> dl.report("run-validate"))
+        .getMessage().contains("run run-validate (validate) names no evaluation report"));
   }
 }
