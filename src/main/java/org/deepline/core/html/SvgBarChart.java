@@ -20,10 +20,13 @@ import org.deepline.core.html.Html.Element;
  * {@code svg.chart}s, which a bar chart has none of.
  */
 public final class SvgBarChart {
-  /** Geometry in SVG user units: a label column, the bars, and room for the value's text. */
-  private static final int CHART_WIDTH = 360;
-  private static final int LABEL_WIDTH = 120;
-  private static final int VALUE_WIDTH = 56;
+  /**
+   * Geometry in SVG user units: a label column, the bars, and room for the value's text; about the
+   * width of a profile card, so the text is drawn near its style's size.
+   */
+  private static final int CHART_WIDTH = 300;
+  private static final int LABEL_WIDTH = 110;
+  private static final int VALUE_WIDTH = 50;
   private static final int ROW_HEIGHT = 22;
   private static final int BAR_HEIGHT = 14;
   /** Space between a label's end (or a bar's end) and the next thing. */
