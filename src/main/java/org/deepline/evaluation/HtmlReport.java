@@ -1,16 +1,17 @@
 package org.deepline.evaluation;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.deepline.evaluation.Html.Element;
+import org.deepline.core.html.Elements;
+import org.deepline.core.html.Formats;
+import org.deepline.core.html.Html;
+import org.deepline.core.html.Html.Element;
+import org.deepline.core.html.HtmlPage;
+import org.deepline.core.html.SvgChart;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.BinaryMetrics.CalibrationBin;
 import org.deepline.metrics.BinaryMetrics.Confusion;
@@ -19,10 +20,9 @@ import org.deepline.metrics.BinaryMetrics.OperatingPoint;
 import org.deepline.metrics.SliceMetrics;
 
 /**
- * Renders an {@link EvaluationReport} as one self-contained HTML page: the style and two small scripts
- * inline (from {@code report.css}, {@code report-errors.js} and {@code report-check.js} next to this
- * class), charts as inline SVG drawn from the report's points, nothing fetched from anywhere, so the
- * file can be mailed, archived or opened from object storage as it is.
+ * Renders an {@link EvaluationReport} as one self-contained HTML page ({@link HtmlPage}: the house
+ * style and scripts inline), charts as inline SVG drawn from the report's points, nothing fetched
+ * from anywhere, so the file can be mailed, archived or opened from object storage as it is.
  *
  * <pre>{@code
  * files.writeText(reportDir + "/evaluation.html", HtmlReport.render(report));
@@ -37,7 +37,6 @@ public final class HtmlReport {
   /** Metrics show this many decimals: enough to compare runs, few enough to read. */
   private static final String METRIC_FORMAT = "%.4f";
   private static final String SIGNED_METRIC_FORMAT = "%+.4f";
-  private static final String PERCENT_FORMAT = "%.1f%%";
   private static final double TO_PERCENT = 100;
   /**
    * Calibration bin bounds: three decimals tell apart the narrowest bins EvaluationConfig allows
@@ -45,26 +44,16 @@ public final class HtmlReport {
    */
   private static final String BIN_BOUND_FORMAT = "%.3f";
   private static final int BIN_BOUND_MIN_DECIMALS = 2;
-  private static final String NOT_DEFINED = "n/a";
-  private static final String STYLE = resource("report.css");
-  private static final String ERROR_HOOK = resource("report-errors.js");
-  private static final String RENDER_CHECK = resource("report-check.js");
+  private static final String NOT_DEFINED = Formats.NOT_DEFINED;
 
   private HtmlReport() {}
 
   /** The page for {@code report}, as a UTF-8 string ending with a newline. */
   public static String render(EvaluationReport report) {
     BinaryMetrics.Summary metrics = report.metrics();
-    Element head = Html.el("head").add(
-        Html.el("meta").attr("charset", "utf-8"),
-        Html.el("meta").attr("name", "viewport")
-            .attr("content", "width=device-width, initial-scale=1"),
-        Html.el("title").text("Evaluation · " + report.dataset() + " · " + report.modelVersion()),
-        Html.el("style").add(Html.trusted("\n" + STYLE)),
-        Html.el("script").add(Html.trusted("\n" + ERROR_HOOK)));
     Element main = Html.el("main").add(
         header(report),
-        Html.el("ul").attr("id", "render-errors"),
+        HtmlPage.errorList(),
         verdict(report.blessing()),
         kpis(metrics),
         Html.el("div").cls("grid").add(metricsTable(metrics),
@@ -80,30 +69,25 @@ public final class HtmlReport {
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
             + report.schemaVersion() + " · generated " + report.generatedAt()));
-    Element body = Html.el("body").add(main, Html.el("script").add(Html.trusted("\n"
-        + RENDER_CHECK)));
-    return Html.document(Html.el("html").attr("lang", "en").add(head, body));
+    return HtmlPage.render("Evaluation · " + report.dataset() + " · " + report.modelVersion(),
+        HtmlPage.STYLE, main);
   }
 
   private static Element header(EvaluationReport report) {
     Element meta = Html.el("dl").cls("meta");
-    metaItem(meta, "Dataset", report.dataset());
-    metaItem(meta, "Model version", report.modelVersion());
-    metaItem(meta, "Split", report.split());
+    Elements.metaItem(meta, "Dataset", report.dataset());
+    Elements.metaItem(meta, "Model version", report.modelVersion());
+    Elements.metaItem(meta, "Split", report.split());
     for (OperatingPoint point : report.metrics().operatingPoints()) {
-      metaItem(meta, "Threshold (" + point.name() + ")", metric(point.threshold()));
+      Elements.metaItem(meta, "Threshold (" + point.name() + ")", metric(point.threshold()));
     }
-    metaItem(meta, "Threshold source", report.thresholdSource());
-    metaItem(meta, "Rows", count(report.metrics().count()));
-    metaItem(meta, "Positives", count(report.metrics().positives()));
-    metaItem(meta, "Run id", report.runId());
-    metaItem(meta, "Run date", report.runDate());
+    Elements.metaItem(meta, "Threshold source", report.thresholdSource());
+    Elements.metaItem(meta, "Rows", count(report.metrics().count()));
+    Elements.metaItem(meta, "Positives", count(report.metrics().positives()));
+    Elements.metaItem(meta, "Run id", report.runId());
+    Elements.metaItem(meta, "Run date", report.runDate());
     return Html.el("header").add(Html.el("p").cls("eyebrow").text("Model evaluation"),
         Html.el("h1").text(report.dataset() + " · " + report.modelVersion()), meta);
-  }
-
-  private static void metaItem(Element list, String label, String value) {
-    list.add(Html.el("div").add(Html.el("dt").text(label), Html.el("dd").text(value)));
   }
 
   private static Element verdict(Blessing.Verdict verdict) {
@@ -120,9 +104,9 @@ public final class HtmlReport {
       Element rows = Html.el("tbody");
       for (Blessing.Check check : verdict.checks()) {
         rows.add(Html.el("tr").add(Html.el("td").text(check.name()),
-            passCell(check.passed()), Html.el("td").cls("detail").text(check.detail())));
+            Elements.passCell(check.passed()), Html.el("td").cls("detail").text(check.detail())));
       }
-      section.add(Html.el("table").add(head("Check", "Result", "Detail"), rows));
+      section.add(Html.el("table").add(Elements.tableHead("Check", "Result", "Detail"), rows));
     }
     return section;
   }
@@ -179,7 +163,7 @@ public final class HtmlReport {
     freeRow(rows, metrics, points, "Maximum calibration error", "mce",
         metrics.calibration().maxCalibrationError());
     return Html.el("section").add(Html.el("h2").text("Metrics"),
-        Html.el("table").cls("metrics").add(head(columns.toArray(String[]::new)), rows),
+        Html.el("table").cls("metrics").add(Elements.tableHead(columns.toArray(String[]::new)), rows),
         Html.el("p").cls("note").text("Threshold-free metrics span the threshold columns. "
             + (withIntervals ? "Intervals: Poisson bootstrap, " + metrics.intervals().replicates()
                 + " replicates, seed " + metrics.intervals().seed() + "." : "No bootstrap.")));
@@ -224,7 +208,7 @@ public final class HtmlReport {
         Html.el("h2").text("Confusion matrix at " + metric(point.threshold()) + " (" + point.name()
             + ")"),
         Html.el("table").cls("confusion")
-            .add(head("Actual", "Predicted positive", "Predicted negative"), rows),
+            .add(Elements.tableHead("Actual", "Predicted positive", "Predicted negative"), rows),
         Html.el("p").cls("note").text("A row is predicted positive when its probability is at "
             + "least " + metric(point.threshold()) + "."));
   }
@@ -291,7 +275,7 @@ public final class HtmlReport {
     String binning = calibration.binning() == BinaryMetrics.Binning.EQUAL_MASS
         ? "Equal-mass bins (about the same rows each)" : "Equal-width bins";
     return Html.el("section").cls("wide").add(Html.el("h2").text("Reliability table"),
-        Html.el("table").add(head("Probability", "Rows", "Mean predicted", "Observed rate", "Gap"),
+        Html.el("table").add(Elements.tableHead("Probability", "Rows", "Mean predicted", "Observed rate", "Gap"),
             rows),
         Html.el("p").cls("note").text(binning + "; empty bins are omitted. Gap is observed minus "
             + "predicted: positive when the model is under-confident. ECE weighs each bin's |gap| "
@@ -299,7 +283,7 @@ public final class HtmlReport {
   }
 
   private static Element slices(List<SliceMetrics.Slice> slices) {
-    Element section = wideSection("slices", "Slices");
+    Element section = Elements.wideSection("slices", "Slices");
     if (slices.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("No slice columns are declared "
           + "(evaluation.slices.columns)."));
@@ -313,14 +297,14 @@ public final class HtmlReport {
           Html.el("td").text(metric(slice.logLoss())),
           Html.el("td").text(slice.judged() ? "yes" : "too small")));
     }
-    return section.add(Html.el("table").add(head("Slice", "Rows", "Positives", "Accuracy", "F1",
+    return section.add(Html.el("table").add(Elements.tableHead("Slice", "Rows", "Positives", "Accuracy", "F1",
             "ROC AUC", "Log loss", "Judged"), rows),
         Html.el("p").cls("note").text("Accuracy and F1 at the chosen threshold. Slices below the "
             + "minimum rows are shown greyed and are neither judged nor compared."));
   }
 
   private static Element behavioural(List<BehaviouralResult> results) {
-    Element section = wideSection("behavioural", "Behavioural tests");
+    Element section = Elements.wideSection("behavioural", "Behavioural tests");
     if (results.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("No behavioural tests are declared "
           + "(evaluation.behavioural)."));
@@ -329,10 +313,10 @@ public final class HtmlReport {
     for (BehaviouralResult result : results) {
       rows.add(Html.el("tr").add(Html.el("td").text(result.name()),
           Html.el("td").text(result.type()), Html.el("td").text(count(result.rows())),
-          Html.el("td").text(percent(result.failureRate())), passCell(result.passed()),
+          Html.el("td").text(percent(result.failureRate())), Elements.passCell(result.passed()),
           Html.el("td").cls("detail").text(result.detail())));
     }
-    return section.add(Html.el("table").add(head("Test", "Type", "Rows", "Failure rate", "Result",
+    return section.add(Html.el("table").add(Elements.tableHead("Test", "Type", "Rows", "Failure rate", "Result",
         "Detail"), rows));
   }
 
@@ -341,7 +325,7 @@ public final class HtmlReport {
    * where people read the verdict, not only in a log line.
    */
   private static Element baselines(List<EvaluationReport.Baseline> baselines) {
-    Element section = wideSection("baselines", "Baselines");
+    Element section = Elements.wideSection("baselines", "Baselines");
     if (baselines.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model was trained without the "
           + "baseline ladder (baselines.enabled)."));
@@ -365,7 +349,7 @@ public final class HtmlReport {
             + "baseline until the network improves.";
     return section.add(Html.el("p").cls(network >= best.validationRocAuc() ? "note" : "note fail")
             .text(summary + " Fitted by the train run on the same features and rows."),
-        Html.el("table").add(head("Model", "Validation ROC AUC", "Network minus this"), rows));
+        Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC", "Network minus this"), rows));
   }
 
   /**
@@ -373,7 +357,7 @@ public final class HtmlReport {
    * it ignores, which is worth knowing before trusting (or paying for) that input.
    */
   private static Element importance(List<EvaluationReport.Importance> importance) {
-    Element section = wideSection("importance", "Input importance");
+    Element section = Elements.wideSection("importance", "Input importance");
     if (importance.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model's train run did not measure "
           + "permutation importance (a model trained before it was added)."));
@@ -391,16 +375,11 @@ public final class HtmlReport {
             + "values are shuffled across rows (permutation importance, measured by the train "
             + "run on the network that ships). Near 0: the network ignores the input; below 0: "
             + "it would do better without it."),
-        Html.el("table").add(head("Input", "ROC AUC drop", ""), rows));
-  }
-
-  /** A full-width section of the page with its heading; the id is the section's anchor. */
-  private static Element wideSection(String id, String title) {
-    return Html.el("section").cls("wide").attr("id", id).add(Html.el("h2").text(title));
+        Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }
 
   private static Element champion(EvaluationReport.ChampionComparison comparison) {
-    Element section = wideSection("champion", "Champion comparison");
+    Element section = Elements.wideSection("champion", "Champion comparison");
     if (comparison == null) {
       return section.add(Html.el("p").cls("note").text("No champion yet: there is no production "
           + "model to compare with, so the blessing rests on the absolute thresholds only."));
@@ -420,10 +399,10 @@ public final class HtmlReport {
     }
     section.add(Html.el("p").cls("note").text("Champion " + comparison.modelVersion()
             + " and this model on the same " + count(comparison.rows()) + " rows."),
-        Html.el("table").add(head("Metric", "This model", "Champion", "Difference"), rows));
+        Html.el("table").add(Elements.tableHead("Metric", "This model", "Champion", "Difference"), rows));
     if (!sliceNames.isEmpty()) {
       section.add(Html.el("h3").text(comparison.metric() + " by slice"),
-          Html.el("table").add(head("Slice", "This model", "Champion", "Difference"), sliceRows));
+          Html.el("table").add(Elements.tableHead("Slice", "This model", "Champion", "Difference"), sliceRows));
     }
     return section;
   }
@@ -438,18 +417,6 @@ public final class HtmlReport {
         Html.el("td").text(mine == null ? NOT_DEFINED : metric(mine)),
         Html.el("td").text(theirs == null ? NOT_DEFINED : metric(theirs)),
         Html.el("td").text(difference));
-  }
-
-  private static Element passCell(boolean passed) {
-    return Html.el("td").cls(passed ? "pass" : "fail").text(passed ? "pass" : "fail");
-  }
-
-  private static Element head(String... columns) {
-    Element row = Html.el("tr");
-    for (String column : columns) {
-      row.add(Html.el("th").text(column));
-    }
-    return Html.el("thead").add(row);
   }
 
   /** The bin as a half-open interval; the last bin (upper bound 1) includes its upper bound. */
@@ -477,25 +444,14 @@ public final class HtmlReport {
   }
 
   private static String percent(double share) {
-    return fixed(share * TO_PERCENT, PERCENT_FORMAT);
+    return Formats.percent(share);
   }
 
   private static String fixed(double value, String format) {
-    return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : NOT_DEFINED;
+    return Formats.fixed(value, format);
   }
 
   private static String count(long value) {
-    return String.format(Locale.ROOT, "%,d", value);
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name + " next to HtmlReport");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Formats.count(value);
   }
 }

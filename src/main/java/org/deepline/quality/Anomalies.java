@@ -53,15 +53,24 @@ public final class Anomalies {
       TableProfile profile, List<PastMetric> history) {
     List<ConstraintResult> results = new ArrayList<>();
     for (AnomalyCheckConfig check : checks) {
-      List<Double> earlier = history.stream()
-          .filter(m -> m.metric().equals(check.metric())
-              && java.util.Objects.equals(m.column(), check.column()))
-          .limit(check.historyRuns())
-          .map(PastMetric::value)
-          .toList();
+      List<Double> earlier = earlier(check, history).stream().map(PastMetric::value).toList();
       results.add(judge(check, current(check, profile), earlier));
     }
     return results;
+  }
+
+  /**
+   * The earlier runs' values a check compares with, newest first: its metric of its column in the
+   * last {@code history_runs} run dates that have it.
+   *
+   * @param history earlier runs' metrics, newest first ({@link MetricsTable#history})
+   */
+  public static List<PastMetric> earlier(AnomalyCheckConfig check, List<PastMetric> history) {
+    return history.stream()
+        .filter(m -> m.metric().equals(check.metric())
+            && java.util.Objects.equals(m.column(), check.column()))
+        .limit(check.historyRuns())
+        .toList();
   }
 
   /** The check's metric in this run's profile; null when the profile has none (an all-null mean). */

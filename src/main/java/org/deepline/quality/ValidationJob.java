@@ -25,7 +25,8 @@ import org.deepline.etl.SchemaConfig;
  * Validate (Deequ's analyzers -> constraints -> checks -> repository): profiles every column of the
  * run date's silver rows in one pass and keeps the profile in the metrics table, runs the declared
  * constraints, compares the profile with earlier runs' (anomaly checks), keeps every verdict in the
- * quality table and the whole in {@code reports/<run_date>/quality.json}, and fails the run when an
+ * quality table and the whole in {@code reports/<run_date>/quality.json} and, as a page,
+ * {@code quality.html}, and fails the run when an
  * error-level constraint or anomaly check fails (warnings are only recorded). With {@code --suggest}
  * it also proposes constraints from the profile, printed and saved; suggesting never fails a run.
  */
@@ -100,9 +101,18 @@ public final class ValidationJob implements Stage {
       result.metric("suggestions", suggestions.size())
           .artifact("suggestions", reportDir + "/" + QualityReport.SUGGESTIONS_FILE);
     }
-    context.files().writeText(reportDir + "/" + QualityReport.FILE, Json.write(new QualityReport(
-        context.dataset(), context.runDate(), context.runId(), silverPath, silverRef.version(),
-        profile, results, anomalies, suggestions)));
+    Map<String, List<QualityReport.EarlierValue>> anomalyHistory = new LinkedHashMap<>();
+    for (AnomalyCheckConfig anomalyCheck : validation.anomalies()) {
+      anomalyHistory.put(anomalyCheck.name(), Anomalies.earlier(anomalyCheck, history).stream()
+          .map(m -> new QualityReport.EarlierValue(m.runDate(), m.value())).toList());
+    }
+    QualityReport report = new QualityReport(context.dataset(), context.runDate(),
+        context.runId(), silverPath, silverRef.version(), profile, results, anomalies,
+        anomalyHistory, suggestions);
+    // Both before a failure is thrown: a failed run's report is the one people need to read.
+    context.files().writeText(reportDir + "/" + QualityReport.FILE, Json.write(report));
+    context.files().writeText(reportDir + "/" + QualityReport.HTML_FILE,
+        QualityReportPage.render(report));
 
     List<ConstraintResult> all = new ArrayList<>(results);
     all.addAll(anomalies);
@@ -121,7 +131,8 @@ public final class ValidationJob implements Stage {
         .metric("profile_columns", profile.columns().size())
         .metric("anomaly_checks", anomalies.size())
         .metric("anomalies_failed_warning", ResultTable.warnings(anomalies))
-        .artifact("report_json", reportDir + "/" + QualityReport.FILE);
+        .artifact("report_json", reportDir + "/" + QualityReport.FILE)
+        .artifact("report_html", reportDir + "/" + QualityReport.HTML_FILE);
     for (ColumnProfile column : profile.columns()) {
       result.metric(MetricsTable.NULL_FRACTION + ":" + column.name(),
           column.nullFraction(profile.rows()));

@@ -77,6 +77,10 @@ class ValidationJobTest {
         report.get("anomalies").get(0).get("expectation").asText());
     assertEquals("error", report.get("anomalies").get(0).get("severity").asText(),
         "as in the quality table and the config");
+    assertEquals(0, report.get("anomaly_history").get("anomaly:rows").size(), "no earlier run");
+    String page = Files.readString(Path.of(java.net.URI.create(
+        result.artifacts().get("report_html"))));
+    assertTrue(page.contains("<dt>Verdict</dt><dd>Passed</dd>"), page);
 
     // The same date again: its metrics are replaced, not added to.
     RunContext again = onDate(first, TestRuns.RUN_DATE);
@@ -95,6 +99,13 @@ class ValidationJobTest {
     assertTrue(error.getMessage().contains("anomaly:rows: failed, got 30.0, expected within 10 % of "
         + "60 (mean of 1 earlier run), moved 50 %"), error.getMessage());
     assertFalse(error.getMessage().contains("anomaly:null_fraction:income"), error.getMessage());
+    String nextReports = next.warehouse().reportDir(next.dataset(), NEXT_DATE);
+    String failedPage = Files.readString(Path.of(java.net.URI.create(nextReports + "/"
+        + QualityReport.HTML_FILE)));
+    assertTrue(failedPage.contains("<dt>Verdict</dt><dd>Failed with 1 error</dd>"),
+        "the page is written before the run fails");
+    assertTrue(failedPage.contains("<li><span class=\"date\">" + TestRuns.RUN_DATE
+        + "</span> 60</li>"), "the earlier run's row count");
     assertEquals(30.0, (double) metrics(next, NEXT_DATE).stream()
         .filter(r -> "rows".equals(r.getAs("metric"))).findFirst().orElseThrow().getAs("value"),
         "the profile is kept even when the run fails, as evidence");

@@ -1,10 +1,10 @@
-package org.deepline.evaluation;
+package org.deepline.core.html;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.deepline.evaluation.Html.Element;
+import org.deepline.core.html.Html.Element;
 
 /**
  * A square chart over [0, 1] x [0, 1] as inline SVG: grid, ticks, axis titles, an optional dashed
@@ -18,7 +18,7 @@ import org.deepline.evaluation.Html.Element;
  *     .build();
  * }</pre>
  */
-final class SvgChart {
+public final class SvgChart {
   /** Chart geometry, in SVG user units: a square plot with room for tick labels and axis titles. */
   private static final int CHART_WIDTH = 360;
   private static final int CHART_HEIGHT = 340;
@@ -42,7 +42,7 @@ final class SvgChart {
 
   private final Element svg;
 
-  SvgChart(String title, String xTitle, String yTitle) {
+  public SvgChart(String title, String xTitle, String yTitle) {
     svg = Html.el("svg").attr("class", "chart").attr("viewBox", "0 0 " + CHART_WIDTH + " "
         + CHART_HEIGHT).attr("role", "img").attr("aria-label", title);
     for (double tick : TICKS) {
@@ -66,13 +66,13 @@ final class SvgChart {
   }
 
   /** A dashed line from (x1, y1) to (x2, y2): what a model without skill would draw. */
-  SvgChart reference(double x1, double y1, double x2, double y2) {
+  public SvgChart reference(double x1, double y1, double x2, double y2) {
     svg.add(line("reference", x1, y1, x2, y2));
     return this;
   }
 
   /** The area under the curve through {@code points}, down to y = 0. */
-  SvgChart area(List<double[]> points) {
+  public SvgChart area(List<double[]> points) {
     if (points.isEmpty()) {
       return this;
     }
@@ -84,13 +84,13 @@ final class SvgChart {
   }
 
   /** A curve through {@code points} (each {x, y} in [0, 1]) in the order given. */
-  SvgChart curve(List<double[]> points, String cssClass) {
+  public SvgChart curve(List<double[]> points, String cssClass) {
     svg.add(Html.el("path").cls(cssClass).attr("d", path(points)));
     return this;
   }
 
   /** A marker at each point, with a tooltip. */
-  SvgChart markers(List<double[]> points, List<String> tooltips) {
+  public SvgChart markers(List<double[]> points, List<String> tooltips) {
     for (int i = 0; i < points.size(); i++) {
       svg.add(Html.el("circle").cls("marker").attr("cx", x(points.get(i)[0]))
           .attr("cy", y(points.get(i)[1])).attr("r", MARKER_RADIUS)
@@ -100,13 +100,13 @@ final class SvgChart {
   }
 
   /** A label in the plot's bottom-right corner, e.g. the area under the curve. */
-  SvgChart label(String text) {
+  public SvgChart label(String text) {
     svg.add(Html.el("text").cls("title").attr("x", coordinate(xPosition(1) - LABEL_INSET))
         .attr("y", coordinate(yPosition(0) - LABEL_INSET)).attr("text-anchor", "end").text(text));
     return this;
   }
 
-  Element build() {
+  public Element build() {
     return svg;
   }
 
@@ -140,7 +140,7 @@ final class SvgChart {
     return coordinate(yPosition(rate));
   }
 
-  private static String coordinate(double value) {
+  static String coordinate(double value) {
     return String.format(Locale.ROOT, COORDINATE_FORMAT, value);
   }
 }

@@ -1,4 +1,4 @@
-package org.deepline.evaluation;
+package org.deepline.core.html;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>Block elements end with a newline, so the output diffs line by line against a golden file.
  */
-final class Html {
+public final class Html {
   /** HTML elements without content or end tag. */
   private static final Set<String> VOID = Set.of("meta", "br", "hr", "img", "input", "link");
   /** Elements followed by a newline: the structure, not the inline text. */
@@ -30,38 +30,38 @@ final class Html {
   private Html() {}
 
   /** Something that writes itself as HTML. */
-  interface Node {
+  public interface Node {
     void write(StringBuilder out);
   }
 
-  static Element el(String tag) {
+  public static Element el(String tag) {
     return new Element(tag);
   }
 
   /** Text, escaped. */
-  static Node text(String text) {
+  public static Node text(String text) {
     return out -> out.append(escape(text));
   }
 
   /**
    * Markup written as is: only for the page's own constant style and script, never for data.
    */
-  static Node trusted(String markup) {
+  public static Node trusted(String markup) {
     return out -> out.append(markup);
   }
 
-  static Node fragment(List<? extends Node> nodes) {
+  public static Node fragment(List<? extends Node> nodes) {
     return out -> nodes.forEach(node -> node.write(out));
   }
 
-  static String document(Element html) {
+  public static String document(Element html) {
     StringBuilder out = new StringBuilder("<!DOCTYPE html>\n");
     html.write(out);
     return out.toString();
   }
 
   /** An element with attributes (in the order set) and children. */
-  static final class Element implements Node {
+  public static final class Element implements Node {
     private final String tag;
     private final Map<String, String> attributes = new LinkedHashMap<>();
     private final List<Node> children = new ArrayList<>();
@@ -70,30 +70,30 @@ final class Html {
       this.tag = tag;
     }
 
-    Element attr(String name, String value) {
+    public Element attr(String name, String value) {
       attributes.put(name, value);
       return this;
     }
 
-    Element attr(String name, long value) {
+    public Element attr(String name, long value) {
       return attr(name, Long.toString(value));
     }
 
-    Element cls(String names) {
+    public Element cls(String names) {
       return attr("class", names);
     }
 
-    Element add(Node... nodes) {
+    public Element add(Node... nodes) {
       children.addAll(Arrays.asList(nodes));
       return this;
     }
 
-    Element add(List<? extends Node> nodes) {
+    public Element add(List<? extends Node> nodes) {
       children.addAll(nodes);
       return this;
     }
 
-    Element text(String text) {
+    public Element text(String text) {
       return add(Html.text(text));
     }
 
@@ -119,7 +119,7 @@ final class Html {
   }
 
   /** Escapes text for element content and quoted attribute values alike. */
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder escaped = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
