@@ -175,7 +175,9 @@ public final class ProgressListener extends SparkListener {
     ProgressFormat.Snapshot snapshot = new ProgressFormat.Snapshot(stage.command(), stage.runId(),
         job.id, job.tasksDone, job.tasksTotal, now - job.started, job.notes);
     if (mode == Mode.TERMINAL) {
-      terminal.print("\r" + ProgressFormat.terminalLine(snapshot) + ERASE_TO_END_OF_LINE);
+      // The cursor goes back to the line's start, so a log line printed before the next redraw
+      // writes over the progress text instead of after it.
+      terminal.print("\r" + ProgressFormat.terminalLine(snapshot) + ERASE_TO_END_OF_LINE + "\r");
       terminal.flush();
       lineShown = true;
     } else {

@@ -95,7 +95,7 @@ class ProgressListenerTest {
     listener.stageEnded();
 
     assertEquals("\rtrain: job 3 tasks 1/2 (50%) 0:00, ETA 0:01 | epoch 3/15 batch 2/40 loss "
-        + "0.4100 val_loss 0.4012 val_auc 0.8311\u001b[K" + "\r\u001b[K",
+        + "0.4100 val_loss 0.4012 val_auc 0.8311\u001b[K\r" + "\r\u001b[K",
         terminalBytes.toString(StandardCharsets.UTF_8),
         "the second task came within the refresh time and is not drawn");
     assertEquals(List.of(), logged);
