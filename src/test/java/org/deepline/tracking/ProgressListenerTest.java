@@ -114,7 +114,15 @@ class ProgressListenerTest {
     listener.onTaskEnd(taskEnd(1));
     listener.onTaskEnd(taskEnd(2));
     assertEquals(List.of(), logged, "neither the pipeline's own job nor an ended job reports");
+
     listener.stageEnded();
+    listener.onJobStart(jobStart(3, "PIPELINE-RUN", new Properties(), stage(3, 1)));
+    listener.onTaskEnd(taskEnd(3));
+    assertEquals(List.of(), logged, "the pipeline's interval restarts when its stage ends");
+    now.addAndGet(INTERVAL_MILLIS);
+    listener.onJobStart(jobStart(4, "PIPELINE-RUN", new Properties(), stage(4, 1)));
+    assertEquals(List.of("progress stage=pipeline run=PIPELINE-RUN job=4 tasks=0/1 elapsed_s=0"),
+        logged);
     listener.stageEnded();
   }
 
