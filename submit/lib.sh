@@ -34,7 +34,9 @@ fail() { echo "${0##*/}: $*" >&2; exit 1; }
 case "${DEEPLINE_LOG_FORMAT:-text}" in
   text) ;;
   json) LOG_CONFIG="$LOG_CONFIG,$DEEPLINE_HOME/conf/log4j2-json.properties" ;;
-  *) fail "DEEPLINE_LOG_FORMAT must be text or json, got '$DEEPLINE_LOG_FORMAT'" ;;
+  # A usage error: exit 2, as deepline-submit's own.
+  *) echo "${0##*/}: DEEPLINE_LOG_FORMAT must be text or json, got '$DEEPLINE_LOG_FORMAT'" >&2
+     exit 2 ;;
 esac
 
 # Extra JVM options from the environment for every JVM the scripts start (driver, executors of a
