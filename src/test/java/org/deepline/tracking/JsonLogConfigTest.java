@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 class JsonLogConfigTest {
   @Test
   void everyEventIsOneParseableJsonLine() throws IOException {
-    String stderr = LogConfigs.stderrOf(List.of(LogConfigs.NORMAL, LogConfigs.JSON), context -> {
+    String output = LogConfigs.outputOf(List.of(LogConfigs.NORMAL, LogConfigs.JSON), context -> {
       Logger deepline = context.getLogger("org.deepline.scoring.ScoreJob");
       deepline.info("score churn: 7043 rows scored");
       deepline.error("score churn: failed", new IllegalStateException("no model"));
       context.getLogger("org.apache.spark.SparkContext").info("Running Spark version 3.5.6");
     });
 
-    String[] lines = stderr.strip().split("\n");
-    assertEquals(2, lines.length, "Spark's INFO stays below the root level of WARN: " + stderr);
+    String[] lines = output.strip().split("\n");
+    assertEquals(2, lines.length, "Spark's INFO stays below the root level of WARN: " + output);
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> events = new ArrayList<>();
     for (String line : lines) {

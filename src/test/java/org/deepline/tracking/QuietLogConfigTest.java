@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class QuietLogConfigTest {
   @Test
   void startupNoiseIsDroppedAndOtherWarningsKept() throws IOException {
-    String stderr = LogConfigs.stderrOf(List.of(LogConfigs.NORMAL), context -> {
+    String output = LogConfigs.outputOf(List.of(LogConfigs.NORMAL), context -> {
       Logger utils = context.getLogger("org.apache.spark.util.Utils");
       utils.warn("Your hostname, vm resolves to a loopback address: 127.0.0.1; using 192.0.2.2 "
           + "instead (on interface eth0)");
@@ -32,6 +32,6 @@ class QuietLogConfigTest {
     assertEquals(List.of("WARN Utils: Failed to delete directory /tmp/spark-1",
             "WARN DAGScheduler: Broadcasting large task binary with size 6.3 MiB",
             "INFO TrainJob: epoch 1/15: validation ..."),
-        stderr.lines().map(line -> line.substring(line.indexOf(' ') + 1)).toList());
+        output.lines().map(line -> line.substring(line.indexOf(' ') + 1)).toList());
   }
 }
