@@ -28,6 +28,17 @@ JAVA17_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
 
 fail() { echo "${0##*/}: $*" >&2; exit 1; }
 
+# DEEPLINE_LOG_FORMAT=json: log lines as JSON objects for log shippers. log4j2 merges a
+# comma-separated list of configurations; the JSON one only replaces the console appender's layout,
+# so the levels stay those of log4j2.properties.
+case "${DEEPLINE_LOG_FORMAT:-text}" in
+  text) ;;
+  json) LOG_CONFIG="$LOG_CONFIG,$DEEPLINE_HOME/conf/log4j2-json.properties" ;;
+  # A usage error: exit 2, as deepline-submit's own.
+  *) echo "${0##*/}: DEEPLINE_LOG_FORMAT must be text or json, got '$DEEPLINE_LOG_FORMAT'" >&2
+     exit 2 ;;
+esac
+
 # Extra JVM options from the environment for every JVM the scripts start (driver, executors of a
 # standalone cluster, cluster daemons), e.g. DEEPLINE_JAVA_OPTS=-XX:TieredStopAtLevel=1: on small
 # data the C2 compiler's work (about 40 % of a churn stage's CPU) is never paid back by a short JVM.

@@ -1,8 +1,10 @@
 package org.deepline.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.deepline.tracking.ProgressListener;
 import picocli.CommandLine.Option;
 
 /** The options every stage command takes. */
@@ -27,4 +29,22 @@ public final class CommonOptions {
       description = "The date this run processes; re-running a date replaces its output "
           + "(default: today, UTC; for nightly, yesterday).")
   String runDate;
+
+  @Option(names = "--progress", negatable = true,
+      description = "Show progress as one line rewritten in place on stderr (--progress), or as "
+          + "occasional 'progress stage=...' log lines (--no-progress). Default: the line on a "
+          + "terminal, log lines otherwise (schedulers).")
+  Boolean progress;
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Off a terminal, at most one progress log line per stage this often "
+          + "(default: ${DEFAULT-VALUE}).")
+  long progressIntervalSeconds;
+
+  /** The progress display this run asked for, or found (a terminal or not). */
+  ProgressListener progressListener() {
+    boolean terminal = progress != null ? progress : System.console() != null;
+    return terminal ? ProgressListener.forTerminal()
+        : ProgressListener.forScheduler(Duration.ofSeconds(progressIntervalSeconds));
+  }
 }

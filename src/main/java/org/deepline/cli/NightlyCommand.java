@@ -19,6 +19,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse;
 import org.deepline.pipeline.Pipeline;
 import org.deepline.pipeline.RunDateLocks;
+import org.deepline.tracking.ProgressListener;
 import org.deepline.tracking.RunRecorder;
 import org.deepline.tracking.RunRegistry;
 import picocli.CommandLine.Command;
@@ -64,31 +65,43 @@ final class NightlyCommand implements Callable<Integer> {
     try (RunDateLocks.Held held = RunDateLocks.in(lockDirectory())
         .acquire(config.dataset(), warehouse, dates)) {
       SparkSession spark = SparkSessions.getOrCreate();
-      RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse));
-      List<String> done = new ArrayList<>();
-      for (String runDate : dates) {
-        Pipeline nightly = Pipeline.nightly(recorder);
-        RunContext context = new RunContext(RunContext.newRunId(), null, nightly.command(),
-            runDate, config, warehouse, spark);
-        long start = System.currentTimeMillis();
-        StageResult result;
-        try {
-          result = recorder.run(context, nightly);
-        } catch (RuntimeException e) {
-          if (!done.isEmpty()) {
-            System.err.println("nightly " + config.dataset() + ": dates done before the failure: "
-                + done + "; " + runDate + " failed, later dates not started");
-          }
-          throw e;
-        }
-        done.add(runDate);
-        System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "
-                + "scored, test ROC AUC %.4f%n", config.dataset(), runDate,
-            (System.currentTimeMillis() - start) / 1000.0, context.runId(),
-            (long) result.metric("score.rows_scored"), result.metric("evaluate.roc_auc"));
+      ProgressListener progress = options.progressListener();
+      RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse), progress);
+      spark.sparkContext().addSparkListener(progress);
+      try {
+        runDates(config, warehouse, spark, recorder, dates);
+      } finally {
+        // A notebook's or test's session outlives the command; its listener must not.
+        spark.sparkContext().removeSparkListener(progress);
       }
     }
     return 0;
+  }
+
+  private static void runDates(DeeplineConfig config, Warehouse warehouse, SparkSession spark,
+      RunRecorder recorder, List<String> dates) {
+    List<String> done = new ArrayList<>();
+    for (String runDate : dates) {
+      Pipeline nightly = Pipeline.nightly(recorder);
+      RunContext context = new RunContext(RunContext.newRunId(), null, nightly.command(),
+          runDate, config, warehouse, spark);
+      long start = System.currentTimeMillis();
+      StageResult result;
+      try {
+        result = recorder.run(context, nightly);
+      } catch (RuntimeException e) {
+        if (!done.isEmpty()) {
+          System.err.println("nightly " + config.dataset() + ": dates done before the failure: "
+              + done + "; " + runDate + " failed, later dates not started");
+        }
+        throw e;
+      }
+      done.add(runDate);
+      System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "
+              + "scored, test ROC AUC %.4f%n", config.dataset(), runDate,
+          (System.currentTimeMillis() - start) / 1000.0, context.runId(),
+          (long) result.metric("score.rows_scored"), result.metric("evaluate.roc_auc"));
+    }
   }
 
   private Path lockDirectory() {

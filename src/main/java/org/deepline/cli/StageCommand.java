@@ -13,6 +13,7 @@ import org.deepline.core.SparkSessions;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse;
+import org.deepline.tracking.ProgressListener;
 import org.deepline.tracking.RunRecorder;
 import org.deepline.tracking.RunRegistry;
 import picocli.CommandLine.Command;
@@ -40,12 +41,20 @@ final class StageCommand implements Callable<Integer> {
     String runDate = RunContext.parseRunDate(options.runDate);
     Warehouse warehouse = Warehouse.at(options.warehouse);
     SparkSession spark = SparkSessions.getOrCreate();
-    RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse));
+    ProgressListener progress = options.progressListener();
+    RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse), progress);
     Stage stage = stageFactory.apply(recorder);
     RunContext context = new RunContext(RunContext.newRunId(), null, stage.command(), runDate,
         config, warehouse, spark);
     long start = System.currentTimeMillis();
-    StageResult result = recorder.run(context, stage);
+    StageResult result;
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      result = recorder.run(context, stage);
+    } finally {
+      // A notebook's or test's session outlives the command; its listener must not.
+      spark.sparkContext().removeSparkListener(progress);
+    }
     System.out.printf(Locale.ROOT, "%s %s %s: succeeded in %.1f s (run %s)%n", stage.command(),
         config.dataset(), runDate, (System.currentTimeMillis() - start) / 1000.0, context.runId());
     System.out.println(result.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())

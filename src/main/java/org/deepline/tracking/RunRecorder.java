@@ -3,7 +3,9 @@ package org.deepline.tracking;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
+import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -24,15 +26,38 @@ public final class RunRecorder {
   static final String JOB_DESCRIPTION = "spark.job.description";
   static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
+  private static final String JOB_GROUP_PREFIX = "deepline-";
+
   private final RunRegistry registry;
+  private final ProgressListener progress;
 
   public RunRecorder(RunRegistry registry) {
+    this(registry, null);
+  }
+
+  /** A recorder that tells {@code progress} (null for none) which stage's jobs to show. */
+  public RunRecorder(RunRegistry registry, ProgressListener progress) {
     this.registry = registry;
+    this.progress = progress;
+  }
+
+  /** The Spark job group of run {@code runId}'s jobs. */
+  public static String jobGroup(String runId) {
+    return JOB_GROUP_PREFIX + runId;
   }
 
   public StageResult run(RunContext context, Stage stage) {
     try (JobGroup group = JobGroup.of(context, stage)) {
-      return recorded(context, stage);
+      if (progress != null) {
+        progress.stageStarted(stage.command(), context.runId());
+      }
+      try {
+        return recorded(context, stage);
+      } finally {
+        if (progress != null) {
+          progress.stageEnded();
+        }
+      }
     }
   }
 
@@ -69,10 +94,13 @@ public final class RunRecorder {
 
   /**
    * The run's job group on the calling thread for as long as its stage runs. A pipeline's stage
-   * runs inside the pipeline's own group, which comes back when the stage ends.
+   * runs inside the pipeline's own group, which comes back when the stage ends, as do the
+   * progress notes the stage left (none for the pipeline).
    */
   private record JobGroup(SparkContext spark, String[] previous) implements AutoCloseable {
-    private static final String[] KEYS = {JOB_GROUP_ID, JOB_DESCRIPTION, JOB_INTERRUPT_ON_CANCEL};
+    private static final String[] KEYS = Stream.concat(
+        Stream.of(JOB_GROUP_ID, JOB_DESCRIPTION, JOB_INTERRUPT_ON_CANCEL),
+        ProgressNotes.KEYS.stream()).toArray(String[]::new);
 
     static JobGroup of(RunContext context, Stage stage) {
       if (context.spark() == null) {
@@ -83,7 +111,7 @@ public final class RunRecorder {
       for (int i = 0; i < KEYS.length; i++) {
         previous[i] = spark.getLocalProperty(KEYS[i]);
       }
-      spark.setJobGroup("deepline-" + context.runId(), stage.command() + " " + context.dataset()
+      spark.setJobGroup(jobGroup(context.runId()), stage.command() + " " + context.dataset()
           + " " + context.runDate() + ", run " + context.runId(), false);
       return new JobGroup(spark, previous);
     }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deepline.core.ProgressNotes;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -103,6 +104,11 @@ public final class ParameterAveraging {
     // schedule, and DL4J's master never advances it.
     network().getLayerWiseConfigurations().setEpochCount(epoch - 1);
     for (int round = 0; round < rounds; round++) {
+      // Each round's jobs carry where training is, for the progress display; the loss is DL4J's
+      // after the previous round (NaN before the first).
+      ProgressNotes.set(sparkNet.getSparkContext().sc(), ProgressNotes.POSITION,
+          String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f", epoch, config.epochs(),
+              round + 1, rounds, sparkNet.getScore()));
       // The master directly, not sparkNet.fit: that also advances the network's epoch count.
       master.executeTraining(sparkNet,
           train.round(epoch, round, rowsPerWorker, config.batchSizePerWorker()));

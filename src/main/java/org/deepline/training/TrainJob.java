@@ -17,6 +17,7 @@ import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -341,6 +342,8 @@ public final class TrainJob implements Stage {
           throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss + " in epoch "
               + epoch + "; lower training.learning_rate (now " + config.learningRate() + ")");
         }
+        ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
+            "val_loss %.4f val_auc %.4f", loss, scores.rocAuc()));
         EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
             stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
         double score = metrics.metric(config.earlyStoppingMetric());
