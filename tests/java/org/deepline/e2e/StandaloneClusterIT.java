@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -241,8 +242,13 @@ class StandaloneClusterIT {
     assertEquals(WORKERS + 1, log.executors().size(), "executors: " + log.executors());
     log.executors().values().forEach(cores -> assertEquals(CORES_PER_WORKER, cores));
     assertFalse(log.taskCountByExecutor().containsKey(NOT_AN_EXECUTOR), "no task in the driver");
-    String classPath = appJar() + ":"
-        + Files.readString(Submit.home().resolve("target/runtime-classpath.txt")).trim();
+    // The launcher runs the app jar from its content-named copy in target/launch/, then every
+    // dependency in Maven's order.
+    String dependencies =
+        Files.readString(Submit.home().resolve("target/runtime-classpath.txt")).trim();
+    Pattern classPath = Pattern.compile("\"-cp\" \""
+        + Pattern.quote(Submit.home().resolve("target/launch").toString() + "/deepline-")
+        + "[^\":]+\\.jar:" + Pattern.quote(dependencies) + ":");
     Set<String> launched = new TreeSet<>();
     for (int worker = 1; worker <= WORKERS; worker++) {
       List<Path> executorDirs = executorDirs(worker, log.appId());
@@ -252,7 +258,7 @@ class StandaloneClusterIT {
         String stderr = Files.readString(executorDir.resolve("stderr"));
         String command = stderr.lines().findFirst().orElse("");
         assertTrue(command.startsWith("Spark Executor Command:"), command);
-        assertTrue(command.contains("\"-cp\" \"" + classPath + ":"), "executor class path");
+        assertTrue(classPath.matcher(command).find(), "executor class path: " + command);
         assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
             "module openings");
         assertTrue(command.contains("-Dorg.bytedeco.javacpp.cachedir="), "native cache");
@@ -432,13 +438,6 @@ class StandaloneClusterIT {
       return response.statusCode() == 200 ? Submit.json(response.body()) : null;
     } catch (IOException notServingYet) {
       return null;
-    }
-  }
-
-  private static Path appJar() throws IOException {
-    try (Stream<Path> files = Files.list(Submit.home().resolve("target"))) {
-      return files.filter(f -> f.getFileName().toString().matches("deepline-[^/]*\\.jar"))
-          .findFirst().orElseThrow();
     }
   }
 
