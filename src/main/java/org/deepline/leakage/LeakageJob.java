@@ -1,11 +1,16 @@
 package org.deepline.leakage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
@@ -13,6 +18,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureConfig;
 import org.deepline.features.FeatureJob;
@@ -37,6 +43,29 @@ public final class LeakageJob implements Stage {
         + "a feature model not fitted on train.";
   }
 
+  /**
+   * The silver columns some check reads: the record id, the features' inputs and the times the
+   * time checks compare. The gate caches silver joined with the splits, and the other columns
+   * (the source file of every row, the load time, source columns no feature uses) would be
+   * shuffled and cached for nothing.
+   */
+  static Dataset<Row> checkedColumns(Dataset<Row> silver, FeatureConfig features,
+      LeakageConfig leakage, SplitConfig split) {
+    Set<String> checked = new LinkedHashSet<>();
+    checked.add(RecordIds.RECORD_ID);
+    checked.addAll(features.inputColumns());
+    if (leakage.labelTimeColumn() != null) {
+      checked.add(leakage.labelTimeColumn());
+    }
+    checked.addAll(leakage.eventTimesOf(features).values());
+    if (SplitConfig.TIME.equals(split.method())) {
+      checked.add(split.timeColumn());
+    }
+    List<String> present = Arrays.asList(silver.columns());
+    return silver.select(checked.stream().filter(present::contains).map(Columns::col)
+        .toArray(Column[]::new));
+  }
+
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
@@ -44,8 +73,10 @@ public final class LeakageJob implements Stage {
     LeakageConfig leakage = context.section(LeakageConfig.class);
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splitsInput = context.input(Table.SPLITS);
+    SplitConfig split = context.section(SplitConfig.class);
     Dataset<Row> splits = splitsInput.rows().persist();
-    Dataset<Row> labelled = FeatureJob.withSplits(silver.rows(), splits).persist();
+    Dataset<Row> labelled = FeatureJob.withSplits(
+        checkedColumns(silver.rows(), features, leakage, split), splits).persist();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     try {
@@ -65,7 +96,6 @@ public final class LeakageJob implements Stage {
       results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
           leakage.eventTimesOf(features)));
-      SplitConfig split = context.section(SplitConfig.class);
       if (SplitConfig.TIME.equals(split.method())) {
         results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
       }

@@ -16,6 +16,7 @@ import org.deepline.etl.ColumnSpec;
 import org.deepline.features.DateTimeSpec;
 import org.deepline.features.FeatureConfig;
 import org.deepline.quality.ConstraintResult;
+import org.deepline.sampling.SplitConfig;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
@@ -167,5 +168,27 @@ class LeakageChecksTest {
     assertTrue(nullFirst != nullSecond, "(null, 5) and (5, null) are different rows");
     assertEquals(nullSecond, hashes.get(2).getLong(0), "a column outside the content is ignored");
     assertTrue(hashes.get(3).getLong(0) != nullSecond, "(5, 5) is not (5, null)");
+  }
+
+  @Test
+  void theGateCachesOnlyTheColumnsItsChecksRead() {
+    StructType schema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("balance", DataTypes.DoubleType, true)
+        .add("balance_as_of", DataTypes.TimestampType, true)
+        .add("closed_at", DataTypes.TimestampType, true)
+        .add("decided_at", DataTypes.TimestampType, true)
+        .add("region", DataTypes.StringType, true)
+        .add("_source_file", DataTypes.StringType, true);
+    Dataset<Row> silver = SparkTestSession.get().createDataFrame(List.of(), schema);
+    LeakageConfig timed = new LeakageConfig(null, null, null, null, "decided_at",
+        Map.of("balance", "balance_as_of"));
+    LeakageConfig untimed = new LeakageConfig(null, null, null, null, null, null);
+    SplitConfig random = SplitConfig.defaults();
+
+    assertEquals(List.of("_record_id", "balance", "closed_at", "decided_at", "balance_as_of"),
+        List.of(LeakageJob.checkedColumns(silver, FEATURES, timed, random).columns()));
+    assertEquals(List.of("_record_id", "balance", "closed_at"),
+        List.of(LeakageJob.checkedColumns(silver, FEATURES, untimed, random).columns()));
   }
 }
