@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.tracking.ProgressListener;
 import picocli.CommandLine.Option;
 
 /** The options every stage command takes. */
 public final class CommonOptions {
   public static final String DEFAULT_WAREHOUSE = "./warehouse";
+  /** A shorter interval would log progress as often as a terminal redraws it. */
+  static final long MIN_PROGRESS_INTERVAL_SECONDS = 1;
 
   @Option(names = "--conf", paramLabel = "FILE", required = true,
       description = "Job config (JSON), e.g. conf/churn.json.")
@@ -41,8 +45,15 @@ public final class CommonOptions {
           + "(default: ${DEFAULT-VALUE}).")
   long progressIntervalSeconds;
 
-  /** The progress display this run asked for, or found (a terminal or not). */
+  /**
+   * The progress display this run asked for, or found (a terminal or not); called before Spark
+   * starts, so a bad interval is a usage error at once.
+   */
   ProgressListener progressListener() {
+    if (progressIntervalSeconds < MIN_PROGRESS_INTERVAL_SECONDS) {
+      throw new DeeplineException(Failure.USAGE, "--progress-interval: must be at least "
+          + MIN_PROGRESS_INTERVAL_SECONDS + " second, got " + progressIntervalSeconds);
+    }
     boolean terminal = progress != null ? progress : System.console() != null;
     return terminal ? ProgressListener.forTerminal()
         : ProgressListener.forScheduler(Duration.ofSeconds(progressIntervalSeconds));

@@ -61,11 +61,11 @@ final class NightlyCommand implements Callable<Integer> {
   public Integer call() {
     DeeplineConfig config = ConfigLoader.load(options.conf, options.overrides);
     List<String> dates = dates(options.runDate, from, to);
+    ProgressListener progress = options.progressListener();
     Warehouse warehouse = Warehouse.at(options.warehouse);
     try (RunDateLocks.Held held = RunDateLocks.in(lockDirectory())
         .acquire(config.dataset(), warehouse, dates)) {
       SparkSession spark = SparkSessions.getOrCreate();
-      ProgressListener progress = options.progressListener();
       RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse), progress);
       spark.sparkContext().addSparkListener(progress);
       try {

@@ -40,8 +40,8 @@ final class StageCommand implements Callable<Integer> {
     DeeplineConfig config = ConfigLoader.load(options.conf, options.overrides);
     String runDate = RunContext.parseRunDate(options.runDate);
     Warehouse warehouse = Warehouse.at(options.warehouse);
-    SparkSession spark = SparkSessions.getOrCreate();
     ProgressListener progress = options.progressListener();
+    SparkSession spark = SparkSessions.getOrCreate();
     RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse), progress);
     Stage stage = stageFactory.apply(recorder);
     RunContext context = new RunContext(RunContext.newRunId(), null, stage.command(), runDate,

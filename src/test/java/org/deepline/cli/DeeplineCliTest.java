@@ -184,6 +184,10 @@ class DeeplineCliTest {
     assertTrue(date.err().contains("--run-date: expected YYYY-MM-DD, got 2026-13-01"), date.err());
     assertEquals(2, run("fly", "--conf", CHURN).code());
     assertEquals(2, run("train").code(), "--conf is required");
+    Outcome interval = run("split", "--conf", CHURN, "--progress-interval", "0");
+    assertEquals(2, interval.code());
+    assertTrue(interval.err().contains("--progress-interval: must be at least 1 second, got 0"),
+        interval.err());
   }
 
   @Test
