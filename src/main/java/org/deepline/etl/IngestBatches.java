@@ -41,6 +41,8 @@ public final class IngestBatches {
   static final String BATCH_FIELD = "ingest_batch";
   static final String RUN_DATE_FIELD = "run_date";
   static final String CARRIED_FIELD = "carried_columns";
+  /** The planned high-water mark of an incremental JDBC load: source, column and value. */
+  static final String WATERMARK_FIELD = "watermark";
   /**
    * How many of a table's latest commits are searched for a batch's mark. Only ingest commits to
    * these tables in the normal course, so the batch is among the last few; a batch not found is
@@ -52,13 +54,22 @@ public final class IngestBatches {
   private IngestBatches() {}
 
   /**
-   * One ingest load: the run that made it, the run date it loaded and the undeclared columns it
+   * One ingest load: the run that made it, the run date it loaded, the undeclared columns it
    * carried to silver ({@code source.schema_evolution: add_columns}), which is what a repair needs
-   * to derive silver from bronze as the load would have.
+   * to derive silver from bronze as the load would have, and, for an incremental JDBC load, the
+   * watermark it read up to, which a repair records once the load is whole.
+   *
+   * @param watermark the load's planned mark ({@code rows} 0), or null for a load without one
    */
-  public record Batch(String id, String runDate, List<String> carried) {
+  public record Batch(String id, String runDate, List<String> carried,
+      Watermarks.Mark watermark) {
     public Batch {
       carried = List.copyOf(carried);
+    }
+
+    /** A batch of a load without a watermark (files, REST, a full JDBC load). */
+    public Batch(String id, String runDate, List<String> carried) {
+      this(id, runDate, carried, null);
     }
 
     String toJson() {
@@ -66,6 +77,13 @@ public final class IngestBatches {
       fields.put(BATCH_FIELD, id);
       fields.put(RUN_DATE_FIELD, runDate);
       fields.put(CARRIED_FIELD, carried);
+      if (watermark != null) {
+        Map<String, Object> mark = new LinkedHashMap<>();
+        mark.put(Watermarks.SOURCE, watermark.source());
+        mark.put(Watermarks.COLUMN, watermark.column());
+        mark.put(Watermarks.VALUE, watermark.value());
+        fields.put(WATERMARK_FIELD, mark);
+      }
       return Json.writeCompact(fields);
     }
 
@@ -82,8 +100,14 @@ public final class IngestBatches {
         }
         List<String> carried = new ArrayList<>();
         node.path(CARRIED_FIELD).forEach(c -> carried.add(c.asText()));
-        return Optional.of(new Batch(node.get(BATCH_FIELD).asText(),
-            node.get(RUN_DATE_FIELD).asText(), carried));
+        String id = node.get(BATCH_FIELD).asText();
+        String runDate = node.get(RUN_DATE_FIELD).asText();
+        JsonNode mark = node.path(WATERMARK_FIELD);
+        Watermarks.Mark watermark = mark.isObject() ? Watermarks.Mark.planned(
+            mark.path(Watermarks.SOURCE).asText(), mark.path(Watermarks.COLUMN).asText(),
+            mark.path(Watermarks.VALUE).isTextual() ? mark.path(Watermarks.VALUE).asText() : null,
+            id, runDate) : null;
+        return Optional.of(new Batch(id, runDate, carried, watermark));
       } catch (JsonProcessingException e) {
         // Another writer's free text: not a batch mark.
         return Optional.empty();

@@ -139,7 +139,8 @@ public final class IngestJob implements Stage {
       LOG.info("ingest: source columns renamed for Delta (source -> column): {}", source.renamed());
     }
     SchemaEvolution.Drift drift = source.drift();
-    IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried());
+    IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried(),
+        mark.orElse(null));
     DeltaTables.Written bronze;
     try {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
@@ -265,8 +266,33 @@ public final class IngestJob implements Stage {
     long silverRows = rows(spark, derived.silver(), batch.runDate());
     long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
     requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);
+    advanceWatermark(context, batch, bronzeRows, quarantineRows);
     return Optional.of(new Repair(incomplete,
         Optional.of(new RepairedRows(bronzeRows, silverRows, quarantineRows))));
+  }
+
+  /**
+   * Records a repaired incremental load's watermark, as the load would have had it not been
+   * interrupted: the next load then starts after the changes this one read instead of reading them
+   * again. A repaired load that quarantined more than {@code ingest.max_quarantine_fraction} would
+   * have failed, and leaves the watermark where it was, as that failure does.
+   */
+  private static void advanceWatermark(RunContext context, IngestBatches.Batch batch,
+      long bronzeRows, long quarantineRows) {
+    if (batch.watermark() == null) {
+      return;
+    }
+    double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
+    if (quarantined > context.section(IngestConfig.class).maxQuarantineFraction()) {
+      LOG.warn("ingest: the repaired load {} of {} quarantined {} of {} rows, more than "
+          + "ingest.max_quarantine_fraction: its watermark is not recorded, and the next load "
+          + "reads its changes again", batch.id(), batch.runDate(), quarantineRows, bronzeRows);
+      return;
+    }
+    Watermarks.record(context.spark(), context.table(Table.WATERMARKS),
+        batch.watermark().withRows(bronzeRows));
+    LOG.info("ingest: the repaired load {} of {} recorded its watermark {} = {}", batch.id(),
+        batch.runDate(), batch.watermark().column(), batch.watermark().value());
   }
 
   /**

@@ -186,7 +186,8 @@ public final class EvaluateJob implements Stage {
           behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
               bundle.metadata().validationMetrics(), BaselineLadder.MODELS),
           EvaluationReport.Importance.fromValidationMetrics(bundle.metadata().validationMetrics(),
-              TrainJob.IMPORTANCE_PREFIX));
+              TrainJob.IMPORTANCE_PREFIX),
+          EvaluationReport.TrainingHistory.of(bundle.metadata()));
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));
       context.files().writeText(dir + "/" + HTML_REPORT, HtmlReport.render(report));

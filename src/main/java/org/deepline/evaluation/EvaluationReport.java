@@ -6,6 +6,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.SliceMetrics;
+import org.deepline.training.EpochMetrics;
+import org.deepline.training.LayerStatistics;
+import org.deepline.training.ModelMetadata;
 
 /**
  * What the evaluate stage found about one model on one split: saved as {@code evaluation.json} (via
@@ -38,13 +41,25 @@ import org.deepline.metrics.SliceMetrics;
  * @param importance       the validation ROC AUC drop of the model's network when each input is
  *                         shuffled (its train run's permutation importance), largest first; empty
  *                         for models trained before it was measured
+ * @param training         how the model's network trained, epoch by epoch, and its layers' statistics
+ *                         at the best epoch; null in reports written before it was added
  */
 public record EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
     String modelVersion, String split, String thresholdSource, String generatedAt,
     BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
     List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
-    List<Baseline> baselines, List<Importance> importance) {
+    List<Baseline> baselines, List<Importance> importance, TrainingHistory training) {
   public static final int SCHEMA_VERSION = 2;
+
+  /** A report without the training history, as written before it was added. */
+  public EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
+      String modelVersion, String split, String thresholdSource, String generatedAt,
+      BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
+      List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
+      List<Baseline> baselines, List<Importance> importance) {
+    this(schemaVersion, dataset, runId, runDate, modelVersion, split, thresholdSource, generatedAt,
+        metrics, slices, behavioural, champion, blessing, baselines, importance, null);
+  }
 
   public EvaluationReport {
     Objects.requireNonNull(dataset, "dataset");
@@ -102,6 +117,27 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       }
       rows.add(0, new Baseline(NETWORK, network));
       return rows;
+    }
+  }
+
+  /**
+   * How the model's network trained: every epoch's training and validation figures, the epoch whose
+   * weights ship, and each layer's statistics after that epoch.
+   */
+  public record TrainingHistory(int bestEpoch, List<EpochMetrics> epochs,
+      List<LayerStatistics.Layer> bestEpochLayers) {
+    public TrainingHistory {
+      epochs = List.copyOf(epochs);
+      bestEpochLayers = bestEpochLayers == null ? List.of() : List.copyOf(bestEpochLayers);
+    }
+
+    /** The history a model's metadata holds; null for a model without epochs. */
+    public static TrainingHistory of(ModelMetadata model) {
+      if (model.epochs().isEmpty()) {
+        return null;
+      }
+      return new TrainingHistory(model.bestEpoch(), model.epochs(), model.layerStatistics()
+          .stream().filter(layer -> layer.epoch() == model.bestEpoch()).toList());
     }
   }
 

@@ -66,11 +66,12 @@ public final class HtmlReport {
         behavioural(report.behavioural()),
         baselines(report.baselines()),
         importance(report.importance()),
+        TrainingSection.render(report.training()),
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
             + report.schemaVersion() + " · generated " + report.generatedAt()));
     return HtmlPage.render("Evaluation · " + report.dataset() + " · " + report.modelVersion(),
-        HtmlPage.STYLE, main);
+        HtmlPage.STYLE + TrainingSection.STYLE, main);
   }
 
   private static Element header(EvaluationReport report) {

@@ -17,11 +17,22 @@ import org.deepline.metrics.DecisionThreshold;
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
-    Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold) {
+    Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
+    List<LayerStatistics.Layer> layerStatistics) {
 
   public ModelMetadata {
     epochs = List.copyOf(epochs);
+    layerStatistics = layerStatistics == null ? List.of() : List.copyOf(layerStatistics);
     validationMetrics = Map.copyOf(validationMetrics);
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
+  }
+
+  /** Metadata of a model whose training measured no layer statistics. */
+  public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
+      String createdAt, String labelColumn, String positiveLabel, int inputWidth,
+      TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
+      Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold) {
+    this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
+        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null);
   }
 }

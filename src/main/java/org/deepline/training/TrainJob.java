@@ -32,6 +32,7 @@ import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,12 +277,12 @@ public final class TrainJob implements Stage {
         corrected.positiveRate()));
     metrics.put("validation_loss_after_prior_correction", corrected.logLoss());
     return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), corrected,
-        outcome.statsPage());
+        outcome.statsPage(), outcome.layerStatistics());
   }
 
   /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */
   record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
-      ScoredLabels bestScores, byte[] statsPage) {}
+      ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics) {}
 
   /** Epochs of parameter averaging, validation, checkpoint and the early-stopping decision. */
   private static final class EpochLoop {
@@ -324,13 +325,22 @@ public final class TrainJob implements Stage {
         firstEpoch = restored.state().epoch() + 1;
       }
       ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
+      DataSet probe = train.probe(LayerStatistics.PROBE_ROWS);
+      List<LayerStatistics.Layer> layerStatistics = new ArrayList<>();
       for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
         if (epoch - bestEpoch > config.patience() && bestEpoch > 0) {
           break;
         }
         long started = System.currentTimeMillis();
+        float[] before = LayerStatistics.parameters(averaging.network());
         ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
         MultiLayerNetwork network = averaging.network();
+        List<LayerStatistics.Layer> layers =
+            LayerStatistics.measure(epoch, network, before, probe);
+        layerStatistics.addAll(layers);
+        for (String warning : LayerStatistics.warnings(layers)) {
+          LOG.warn("train {}: epoch {}: {}", context.dataset(), epoch, warning);
+        }
         if (!Double.isFinite(stats.lastLoss())) {
           throw new DeeplineException(Failure.MODEL_GATE, "train: the training loss became " + stats.lastLoss()
               + " in epoch " + epoch + "; lower training.learning_rate (now "
@@ -369,7 +379,8 @@ public final class TrainJob implements Stage {
       }
       // The best epoch's scores again: the last epoch's are not the model's.
       ScoredLabels bestScores = validation.score(spark, best);
-      return new Training(best, epochs, bestEpoch, bestScores, averaging.statsPage());
+      return new Training(best, epochs, bestEpoch, bestScores, averaging.statsPage(),
+          layerStatistics);
     }
   }
 
@@ -446,7 +457,7 @@ public final class TrainJob implements Stage {
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
-        validationMetrics, threshold);
+        validationMetrics, threshold, outcome.layerStatistics());
     String dir = context.warehouse().modelDir(context.dataset(), version);
     ModelBundle.of(metadata, outcome.network()).save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
@@ -476,7 +487,8 @@ public final class TrainJob implements Stage {
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)
-        .metric("parameters", outcome.network().numParams());
+        .metric("parameters", outcome.network().numParams())
+        .metrics(layerMetrics(outcome));
     if (baselines.bestModel() != null) {
       result.artifact("baseline_best", baselines.bestModel());
     }
@@ -490,6 +502,29 @@ public final class TrainJob implements Stage {
       result.artifact("training_stats_html", page);
     }
     return result.build();
+  }
+
+  /**
+   * Run metrics of each layer after the best epoch ({@link LayerStatistics}): its share of dead ReLU
+   * units (ReLU layers only), the mean absolute gradient and the update ratio, e.g.
+   * {@code layer_0_dead_relu_share}. All epochs' statistics are in the model's metadata.
+   */
+  private static Map<String, Double> layerMetrics(Training outcome) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (LayerStatistics.Layer layer : outcome.layerStatistics()) {
+      if (layer.epoch() != outcome.bestEpoch()) {
+        continue;
+      }
+      String prefix = "layer_" + layer.layer() + "_";
+      if (!Double.isNaN(layer.deadShare())) {
+        metrics.put(prefix + "dead_relu_share", layer.deadShare());
+      }
+      metrics.put(prefix + "gradient_abs_mean", layer.gradientAbsMean());
+      if (Double.isFinite(layer.updateRatio())) {
+        metrics.put(prefix + "update_ratio", layer.updateRatio());
+      }
+    }
+    return metrics;
   }
 
   /**

@@ -229,6 +229,16 @@ public final class TrainingData implements Serializable {
   }
 
   /**
+   * About {@code rows} rows of this split with one-hot labels, the same on every call: each
+   * partition's first rows in the order of epoch 0, which training never uses. For measurements on
+   * the driver ({@link LayerStatistics}).
+   */
+  public DataSet probe(int rows) {
+    int perPartition = Math.max(1, rows / partitions());
+    return DataSet.merge(round(0, 0, perPartition, perPartition).collect());
+  }
+
+  /**
    * The network's positive-class probability for every cached row, computed where the rows are (the
    * network travels as its configuration and a float array) and brought to the driver with the labels.
    */

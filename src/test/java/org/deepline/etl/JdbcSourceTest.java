@@ -178,6 +178,37 @@ class JdbcSourceTest {
   }
 
   @Test
+  void aLoadInterruptedAfterSilverGetsItsWatermarkFromTheRepairAndIsNotReadAgain(@TempDir Path dir)
+      throws Exception {
+    createLoans("loans_interrupted");
+    DeeplineConfig config = incremental("loans_interrupted");
+    Path warehouse = dir.resolve("wh");
+    ingest(config, warehouse, DAY_1);
+    postgres.execute(
+        "UPDATE loans_interrupted SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2");
+    IngestJob crashing = new IngestJob(ENVIRONMENT, RestSource.SLEEP, table -> {
+      if (table == Table.SILVER) {
+        throw new IllegalStateException("killed after the silver commit");
+      }
+    });
+    assertThrows(IllegalStateException.class,
+        () -> crashing.run(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4"), watermarks(warehouse));
+
+    postgres.execute(
+        "INSERT INTO loans_interrupted VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
+    StageResult next = ingest(config, warehouse, DAY_3);
+
+    assertEquals(1, next.metric("ingest_repaired"));
+    // The repair recorded day 2's watermark, so day 3 reads only the row changed after it.
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 12:00:00 1",
+        "2026-11-25 2026-11-23 13:00:00 1"), watermarks(warehouse));
+    assertEquals(1, next.metric("rows_read"));
+    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("5 50.0 no"), silverOf(context(config, warehouse, DAY_3)));
+  }
+
+  @Test
   void aQueryIsReadInTheConfiguredRangesOfItsPartitionColumn() throws Exception {
     createLoans("loans_query");
     JdbcConfig jdbc = config("\"query\": \"SELECT id, amount, kind, label FROM loans_query "

@@ -40,13 +40,14 @@ class HtmlReportBrowserTest {
     assertEquals(List.of(), page.console(), "console output");
     assertEquals("ok", HeadlessChromium.attribute(page.dom(), "html", "data-render"),
         "render mark");
-    assertEquals("3/3", HeadlessChromium.attribute(page.dom(), "html", "data-charts"),
+    assertEquals("5/5", HeadlessChromium.attribute(page.dom(), "html", "data-charts"),
         "charts drawn");
-    // The ROC curve has 13 points, the PR curve 12, the reliability diagram 10 bins.
+    // The ROC curve has 13 points, the PR curve 12, the reliability diagram 10 bins; the loss and
+    // the validation ROC AUC per epoch 4 epochs each.
     Matcher drawn = Pattern.compile("<svg class=\"chart\"[^>]*data-drawn=\"(\\d+)\"")
         .matcher(page.dom());
     List<String> points = drawn.results().map(m -> m.group(1)).toList();
-    assertEquals(List.of("13", "12", "10"), points);
+    assertEquals(List.of("13", "12", "10", "4", "4"), points);
     assertTrue(page.dom().contains("<ul id=\"render-errors\"></ul>"), "error list stays empty");
     assertTrue(page.dom().contains("Not blessed"), "verdict shown");
     byte[] png = Files.readAllBytes(screenshot);

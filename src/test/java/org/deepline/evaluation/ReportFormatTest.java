@@ -21,6 +21,8 @@ import org.deepline.metrics.BinaryMetrics.PrPoint;
 import org.deepline.metrics.BinaryMetrics.Summary;
 import org.deepline.metrics.SliceMetrics;
 import org.deepline.testing.GoldenFiles;
+import org.deepline.training.EpochMetrics;
+import org.deepline.training.LayerStatistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +104,10 @@ class ReportFormatTest {
         report.behavioural(), report.champion(), report.blessing(), null, null));
     assertTrue(without.contains("trained without the baseline ladder"), "no ladder");
     assertTrue(without.contains("did not measure permutation importance"), "no importance");
+    assertTrue(without.contains("holds no training history"), "no training history");
+    assertTrue(html.contains("<td>0</td><td>relu</td><td>0.3121</td><td>0.5012</td><td>12.5%</td>"
+        + "<td>2.20e-03</td><td>0.1811</td><td>4.12e-02</td>"), "first layer's row");
+    assertTrue(html.contains("the weights of epoch 3 ship"), "best epoch named");
     assertTrue(html.contains("<td>tenure</td><td>+0.0812</td><td><span class=\"bar\" "
         + "style=\"width:100%\"></span></td>"), "largest drop, full bar");
     assertTrue(html.contains("<td>gender</td><td>-0.0004</td><td><span class=\"bar\" "
@@ -214,7 +220,17 @@ class ReportFormatTest {
         // Tenure carries the model, payment method adds little, gender nothing.
         List.of(new EvaluationReport.Importance("tenure", 0.0812),
             new EvaluationReport.Importance("payment_method", 0.0065),
-            new EvaluationReport.Importance("gender", -0.0004)));
+            new EvaluationReport.Importance("gender", -0.0004)),
+        // Four epochs: validation loss turns up after epoch 3 while training loss keeps falling.
+        new EvaluationReport.TrainingHistory(3, List.of(
+            new EpochMetrics(1, 0.8012, 0.5720, 0.4801, 0.5123, 41250.0, 2100),
+            new EpochMetrics(2, 0.8311, 0.6104, 0.4410, 0.4502, 43980.0, 1950),
+            new EpochMetrics(3, 0.8405, 0.6233, 0.4302, 0.4203, 44120.0, 1920),
+            new EpochMetrics(4, 0.8398, 0.6210, 0.4356, 0.3987, 44005.0, 1931)),
+            List.of(new LayerStatistics.Layer(3, 0, "relu", 0.3121, 0.5012, 0.125, 1.2e-4, 3.1e-3,
+                    2.2e-3, 0.1811, 0.0412),
+                new LayerStatistics.Layer(3, 1, "softmax", 0.5, 0.3012, Double.NaN, 0.0, 8.4e-3,
+                    6.1e-3, 0.2413, 0.0233))));
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,
@@ -222,6 +238,6 @@ class ReportFormatTest {
     return new EvaluationReport(report.schemaVersion(), dataset, report.runId(), report.runDate(),
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
         report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
-        report.baselines(), report.importance());
+        report.baselines(), report.importance(), report.training());
   }
 }

@@ -165,6 +165,14 @@ class ModelLifecycleTest {
     assertEquals("yes", metadata.positiveLabel());
     assertEquals(metadata.featureModel().width(), metadata.inputWidth());
     assertEquals((int) trained.metric("epochs_run"), metadata.epochs().size());
+    // Every epoch measured every layer: the hidden layers and the output layer.
+    int layers = metadata.training().layers().size() + 1;
+    assertEquals(metadata.epochs().size() * layers, metadata.layerStatistics().size());
+    assertEquals(List.of(1, 2), metadata.layerStatistics().stream()
+        .map(LayerStatistics.Layer::epoch).distinct().limit(2).toList());
+    assertEquals(metadata.layerStatistics().stream()
+        .filter(l -> l.epoch() == metadata.bestEpoch() && l.layer() == 0).findFirst()
+        .orElseThrow().updateRatio(), trained.metric("layer_0_update_ratio"));
     DecisionThreshold threshold = metadata.decisionThreshold();
     assertEquals("max_f1", threshold.rule());
     assertEquals(trained.metric("decision_threshold"), threshold.value());

@@ -1,14 +1,16 @@
 package org.deepline.core.html;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deepline.core.html.Html.Element;
 
 /**
- * A square chart over [0, 1] x [0, 1] as inline SVG: grid, ticks, axis titles, an optional dashed
- * reference line, and curves drawn as paths from the data points given.
+ * A square chart as inline SVG: grid, ticks, axis titles, an optional dashed reference line, and
+ * curves drawn as paths from the data points given. Both axes run over [0, 1] unless an
+ * {@link Axis} gives another range (epochs, a loss).
  *
  * <pre>{@code
  * Element svg = new SvgChart("ROC curve", "False positive rate", "True positive rate")
@@ -19,6 +21,8 @@ import org.deepline.core.html.Html.Element;
  * }</pre>
  */
 public final class SvgChart {
+  /** Tick labels carry three significant digits: enough to tell five evenly spaced ticks apart. */
+  private static final MathContext TICK_DIGITS = new MathContext(3);
   /** Chart geometry, in SVG user units: a square plot with room for tick labels and axis titles. */
   private static final int CHART_WIDTH = 360;
   private static final int CHART_HEIGHT = 340;
@@ -41,22 +45,62 @@ public final class SvgChart {
   private static final String COORDINATE_FORMAT = "%.2f";
 
   private final Element svg;
+  private final Axis xAxis;
+  private final Axis yAxis;
 
+  /**
+   * An axis: its title and the data values at its two ends.
+   *
+   * <pre>{@code
+   * new SvgChart("Loss", new Axis("Epoch", 1, 20), new Axis("Log loss", 0, 0.7));
+   * }</pre>
+   */
+  public record Axis(String title, double min, double max) {
+    public Axis {
+      if (!(max > min)) {
+        throw new IllegalArgumentException("axis " + title + ": max " + max + " must be above min "
+            + min);
+      }
+    }
+
+    /** The axis over [0, 1], for rates and probabilities. */
+    public static Axis unit(String title) {
+      return new Axis(title, 0, 1);
+    }
+
+    double share(double value) {
+      return (value - min) / (max - min);
+    }
+
+    String tickLabel(double share) {
+      return BigDecimal.valueOf(min + share * (max - min)).round(TICK_DIGITS)
+          .stripTrailingZeros().toPlainString();
+    }
+  }
+
+  /** A chart over [0, 1] x [0, 1]. */
   public SvgChart(String title, String xTitle, String yTitle) {
+    this(title, Axis.unit(xTitle), Axis.unit(yTitle));
+  }
+
+  public SvgChart(String title, Axis xAxis, Axis yAxis) {
+    this.xAxis = xAxis;
+    this.yAxis = yAxis;
+    String xTitle = xAxis.title();
+    String yTitle = yAxis.title();
     svg = Html.el("svg").attr("class", "chart").attr("viewBox", "0 0 " + CHART_WIDTH + " "
         + CHART_HEIGHT).attr("role", "img").attr("aria-label", title);
     for (double tick : TICKS) {
-      String label = BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString();
-      svg.add(line("grid-line", tick, 0, tick, 1), line("grid-line", 0, tick, 1, tick),
-          Html.el("text").attr("x", x(tick))
+      svg.add(shareLine("grid-line", tick, 0, tick, 1), shareLine("grid-line", 0, tick, 1, tick),
+          Html.el("text").attr("x", coordinate(xPosition(tick)))
               .attr("y", coordinate(yPosition(0) + X_TICK_LABEL_BASELINE))
-              .attr("text-anchor", "middle").text(label),
+              .attr("text-anchor", "middle").text(xAxis.tickLabel(tick)),
           Html.el("text").attr("x", coordinate(xPosition(0) - Y_TICK_LABEL_GAP))
-              .attr("y", y(tick)).attr("text-anchor", "end")
-              .attr("dominant-baseline", "middle").text(label));
+              .attr("y", coordinate(yPosition(tick))).attr("text-anchor", "end")
+              .attr("dominant-baseline", "middle").text(yAxis.tickLabel(tick)));
     }
     double middle = PLOT_SIZE / 2.0;
-    svg.add(line("axis", 0, 0, 1, 0), line("axis", 0, 0, 0, 1),
+    svg.add(shareLine("axis", 0, 0, 1, 0), shareLine("axis", 0, 0, 0, 1),
         Html.el("text").cls("title").attr("x", coordinate(PLOT_LEFT + middle))
             .attr("y", coordinate(yPosition(0) + X_TITLE_BASELINE))
             .attr("text-anchor", "middle").text(xTitle),
@@ -110,7 +154,7 @@ public final class SvgChart {
     return svg;
   }
 
-  private static String path(List<double[]> points) {
+  private String path(List<double[]> points) {
     StringBuilder d = new StringBuilder();
     for (double[] point : points) {
       d.append(d.length() == 0 ? "M" : " L").append(x(point[0])).append(',').append(y(point[1]));
@@ -118,9 +162,16 @@ public final class SvgChart {
     return d.toString();
   }
 
-  private static Element line(String cssClass, double x1, double y1, double x2, double y2) {
-    return Html.el("line").cls(cssClass).attr("x1", x(x1)).attr("y1", y(y1)).attr("x2", x(x2))
-        .attr("y2", y(y2));
+  private Element line(String cssClass, double x1, double y1, double x2, double y2) {
+    return shareLine(cssClass, xAxis.share(x1), yAxis.share(y1), xAxis.share(x2),
+        yAxis.share(y2));
+  }
+
+  /** A line between two points given as shares of the plot's width and height. */
+  private static Element shareLine(String cssClass, double x1, double y1, double x2, double y2) {
+    return Html.el("line").cls(cssClass).attr("x1", coordinate(xPosition(x1)))
+        .attr("y1", coordinate(yPosition(y1))).attr("x2", coordinate(xPosition(x2)))
+        .attr("y2", coordinate(yPosition(y2)));
   }
 
   private static double xPosition(double rate) {
@@ -132,12 +183,12 @@ public final class SvgChart {
     return PLOT_TOP + (1 - rate) * PLOT_SIZE;
   }
 
-  private static String x(double rate) {
-    return coordinate(xPosition(rate));
+  private String x(double value) {
+    return coordinate(xPosition(xAxis.share(value)));
   }
 
-  private static String y(double rate) {
-    return coordinate(yPosition(rate));
+  private String y(double value) {
+    return coordinate(yPosition(yAxis.share(value)));
   }
 
   static String coordinate(double value) {
