@@ -91,21 +91,37 @@ public final class Profiler {
 
   /** Profiles every column of {@code rows} in one aggregation; {@code topK} values per string column. */
   public static TableProfile profile(Dataset<Row> rows, int topK) {
+    return profileAndCheck(rows, topK, QualityCheck.of("none")).profile();
+  }
+
+  /** A profile and a check's results from the same pass over the rows. */
+  public record Checked(TableProfile profile, List<ConstraintResult> results) {}
+
+  /**
+   * Profiles every column of {@code rows} and judges {@code check}'s constraints in one aggregation:
+   * the constraints' analyzers ride along with the profile's, so validating a table reads it once.
+   */
+  public static Checked profileAndCheck(Dataset<Row> rows, int topK, QualityCheck check) {
     if (topK <= 0) {
       throw new IllegalArgumentException("topK must be > 0, got " + topK);
     }
     StructField[] fields = rows.schema().fields();
-    Row result = aggregation(rows, topK).head();
+    Row result = aggregation(rows, topK, check).head();
     long count = result.getLong(result.fieldIndex(ROWS));
     List<ColumnProfile> columns = new ArrayList<>();
     for (int i = 0; i < fields.length; i++) {
       columns.add(read(result, fields[i], i, count));
     }
-    return new TableProfile(count, columns);
+    return new Checked(new TableProfile(count, columns), check.judge(result));
   }
 
   /** The one-row aggregation {@link #profile} collects: every analyzer of every column. */
   static Dataset<Row> aggregation(Dataset<Row> rows, int topK) {
+    return aggregation(rows, topK, QualityCheck.of("none"));
+  }
+
+  /** ... and every analyzer of {@code check}'s constraints. */
+  static Dataset<Row> aggregation(Dataset<Row> rows, int topK, QualityCheck check) {
     StructType schema = rows.schema();
     checkSchema(schema);
     List<Column> aggregates = new ArrayList<>();
@@ -114,6 +130,7 @@ public final class Profiler {
     for (int i = 0; i < fields.length; i++) {
       aggregates.addAll(analyzers(fields[i], i, topK));
     }
+    aggregates.addAll(check.analyzers());
     return rows.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
   }

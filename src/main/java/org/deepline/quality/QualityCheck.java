@@ -9,7 +9,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * A named group of constraints run against one table in a single aggregation.
+ * A named group of constraints run against one table in a single aggregation, alone
+ * ({@link #run}) or inside the profile's ({@link Profiler#profileAndCheck}).
  *
  * <pre>{@code
  * List<ConstraintResult> results = QualityCheck.of("silver")
@@ -18,6 +19,8 @@ import org.apache.spark.sql.Row;
  * }</pre>
  */
 public final class QualityCheck {
+  /** Result fields are named by position: constraint names may contain anything. */
+  static final String RESULT_PREFIX = "constraint_";
   private final String name;
   private final List<Constraint> constraints;
 
@@ -50,19 +53,35 @@ public final class QualityCheck {
     return constraints;
   }
 
+  /** Judges the constraints on {@code table} in one aggregation of their analyzers. */
   public List<ConstraintResult> run(Dataset<Row> table) {
     if (constraints.isEmpty()) {
       return List.of();
     }
-    Column[] analyzers = constraints.stream()
-        .map(Constraint::analyzer)
-        .toArray(Column[]::new);
-    Row metrics = table.agg(analyzers[0], java.util.Arrays.copyOfRange(analyzers, 1,
-        analyzers.length)).head();
+    List<Column> analyzers = analyzers();
+    return judge(table.agg(analyzers.get(0), analyzers.subList(1, analyzers.size())
+        .toArray(new Column[0])).head());
+  }
+
+  /**
+   * The constraints' analyzers, each named by its position ({@value #RESULT_PREFIX}{@code <i>}), to
+   * run inside a larger aggregation (the profile's) whose result {@link #judge} reads.
+   */
+  public List<Column> analyzers() {
+    List<Column> analyzers = new ArrayList<>();
+    for (int i = 0; i < constraints.size(); i++) {
+      analyzers.add(constraints.get(i).analyzer().as(RESULT_PREFIX + i));
+    }
+    return analyzers;
+  }
+
+  /** The results from a row holding the {@link #analyzers} among its fields. */
+  public List<ConstraintResult> judge(Row metrics) {
     List<ConstraintResult> results = new ArrayList<>();
     for (int i = 0; i < constraints.size(); i++) {
       Constraint c = constraints.get(i);
-      double value = metrics.isNullAt(i) ? Double.NaN : ((Number) metrics.get(i)).doubleValue();
+      int at = metrics.fieldIndex(RESULT_PREFIX + i);
+      double value = metrics.isNullAt(at) ? Double.NaN : ((Number) metrics.get(at)).doubleValue();
       boolean passed = !Double.isNaN(value) && c.assertion().test(value);
       results.add(new ConstraintResult(c.name(), c.column(), c.severity(), value, passed,
           c.expectation()));

@@ -72,13 +72,15 @@ public final class ValidationJob implements Stage {
     Anomalies.checkSchema(validation.anomalies(), profiled.schema());
     QualityCheck check = SchemaConstraints.forSilver(schema, validation);
 
-    TableProfile profile = Profiler.profile(profiled, validation.topK());
+    // One pass: the declared constraints are judged in the profile's aggregation.
+    Profiler.Checked checked = Profiler.profileAndCheck(profiled, validation.topK(), check);
+    TableProfile profile = checked.profile();
     String metricsPath = context.table(Table.METRICS);
     List<MetricsTable.PastMetric> history = MetricsTable.history(spark, metricsPath,
         context.runDate(), Anomalies.metrics(validation.anomalies()));
     TableRef metricsRef = MetricsTable.write(spark, context.runId(), context.runDate(), profile,
         metricsPath);
-    List<ConstraintResult> results = check.run(silver);
+    List<ConstraintResult> results = checked.results();
     List<ConstraintResult> anomalies = Anomalies.evaluate(validation.anomalies(), profile, history);
     Map<String, List<ConstraintResult>> verdicts = new LinkedHashMap<>();
     verdicts.put(check.name(), results);

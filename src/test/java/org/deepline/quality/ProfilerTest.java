@@ -100,6 +100,35 @@ class ProfilerTest {
         "the counting helper must see a second aggregation");
   }
 
+  @Test
+  void declaredConstraintsAreJudgedInTheProfilesPassOverTheRows() {
+    Dataset<Row> rows = frame(new Object[] {1, "a", null, 1.0, null},
+        new Object[] {1, "b", null, 2.0, null}, new Object[] {300, null, null, 3.0, null});
+    QualityCheck check = QualityCheck.of("silver")
+        .with(new Constraint("plan complete", "plan", Severity.ERROR,
+            Analyzers.completeness("plan"), v -> v >= 1.0, ">= 1.0"))
+        .with(new Constraint("age in range", "age", Severity.WARNING,
+            Analyzers.outOfRange("age", 0.0, 120.0), v -> v == 0, "== 0"))
+        .with(new Constraint("age unique", "age", Severity.ERROR,
+            Analyzers.duplicates("age"), v -> v == 0, "== 0"));
+
+    Profiler.Checked checked = Profiler.profileAndCheck(rows, Profiler.DEFAULT_TOP_K, check);
+
+    assertEquals(3, checked.profile().rows());
+    assertEquals(List.of("plan complete 0.6667 false", "age in range 1.0000 false",
+        "age unique 1.0000 false"), checked.results().stream()
+        .map(r -> r.name() + " " + String.format(java.util.Locale.ROOT, "%.4f", r.value()) + " "
+            + r.passed()).toList());
+    assertEquals(check.run(rows), checked.results(), "the same results as a pass of their own");
+    // One read of the rows for the profile and every constraint, the exact distinct count included.
+    String plan = Profiler.aggregation(rows, Profiler.DEFAULT_TOP_K, check).queryExecution()
+        .optimizedPlan().treeString();
+    assertEquals(1, count(plan, "LocalRelation"), plan);
+    String twoPasses = Profiler.aggregation(rows, Profiler.DEFAULT_TOP_K).crossJoin(
+        rows.agg(check.analyzers().get(0))).queryExecution().optimizedPlan().treeString();
+    assertEquals(2, count(twoPasses, "LocalRelation"), "the counting helper must see two reads");
+  }
+
   private static int count(String text, String token) {
     int count = 0;
     for (int at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
