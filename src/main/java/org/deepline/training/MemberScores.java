@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ScoredLabels ensemble = scores.combined(spec);
  * }</pre>
  */
-record MemberScores(float[][] probabilities, byte[] labels) {
+record MemberScores(float[][] probabilities, byte[] labels) implements Serializable {
   /** Rows per network call: as {@link TrainingData#score} does. */
   private static final int SCORING_BATCH = 4096;
 
