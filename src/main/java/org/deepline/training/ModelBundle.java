@@ -52,7 +52,7 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
   /** An ensemble's bundle: {@code members} are its members' bytes but the main network's. */
   public static ModelBundle ensemble(ModelMetadata metadata, MultiLayerNetwork network,
       Map<String, byte[]> members) {
-    return new ModelBundle(metadata, of(metadata, network).networkBytes(), members);
+    return new ModelBundle(metadata, serialise(network), members);
   }
 
   /** A network in DL4J's format without its updater state, as {@value #NETWORK_FILE} holds it. */
