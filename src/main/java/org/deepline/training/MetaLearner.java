@@ -7,8 +7,8 @@ import java.util.List;
  * A logistic regression on a handful of inputs (a stacked ensemble's member logits), fitted by
  * Newton's method on the driver: a few thousand to a few million rows of two or three values fit in
  * memory, and the exact optimum in a dozen steps is simpler and more reproducible than an
- * iterative distributed fit. A slight L2 penalty on the weights (not the intercept) keeps the
- * Hessian invertible when two members agree almost perfectly.
+ * iterative distributed fit. A slight L2 penalty on every coefficient keeps the Hessian invertible
+ * when two members agree almost perfectly or a member separates the classes.
  *
  * <pre>{@code
  * MetaLearner.Fit fit = MetaLearner.fit(new MetaLearner.Rows(logits, labels));
@@ -16,7 +16,7 @@ import java.util.List;
  * }</pre>
  */
 final class MetaLearner {
-  /** The L2 penalty per row on the weights: negligible next to the data, enough for stability. */
+  /** The L2 penalty per row on the coefficients: negligible next to the data, enough for stability. */
   static final double L2_PER_ROW = 1e-6;
   static final int MAX_ITERATIONS = 100;
   /** Newton's method stops once no coefficient moves by more than this. */
@@ -61,7 +61,7 @@ final class MetaLearner {
           }
         }
       }
-      for (int j = 1; j < k; j++) {
+      for (int j = 0; j < k; j++) {
         gradient[j] += penalty * beta[j];
         hessian[j][j] += penalty;
       }
