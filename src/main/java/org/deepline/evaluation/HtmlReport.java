@@ -360,9 +360,9 @@ public final class HtmlReport {
    * An ensemble's validation ROC AUC next to its members' and their mean: whether combining them
    * bought anything over the members alone. Nothing for a single network.
    */
-  private static Element ensemble(EvaluationReport.Ensemble ensemble) {
+  private static Html.Node ensemble(EvaluationReport.Ensemble ensemble) {
     if (ensemble == null) {
-      return Html.el("span");
+      return Html.fragment(List.of());
     }
     Element section = Elements.wideSection("ensemble", "Ensemble");
     double combined = ensemble.rows().get(0).validationRocAuc();
