@@ -33,7 +33,10 @@ public record EnsembleConfig(
         + "of both; the members are then refitted on the whole training split. Validation rows "
         + "never reach the combiner's fit. The ensemble is the registered model version: `score` "
         + "and `evaluate` use it, and the run record holds its validation ROC AUC next to each "
-        + "member's. Stacking needs `baselines.enabled` with `gbt` among `baselines.models`.")
+        + "member's. Stacking needs `baselines.enabled` with `gbt` among `baselines.models`. "
+        + "Member networks learn from the training split as it is (`resample` and `augment` "
+        + "apply to the main network only; `class_weights` and the prior correction apply to "
+        + "all); `compress` refuses an ensemble.")
     @OneOf("METHODS")
     String method,
     @JsonPropertyDescription("`bagging` only: the number of bootstrap networks. Allowed: `[2, 50]`; "
