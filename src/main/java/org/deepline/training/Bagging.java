@@ -63,8 +63,8 @@ final class Bagging {
           trainRows.sample(true, BOOTSTRAP_FRACTION, seed), config.workers(), seed,
           "bootstrap sample " + number, width);
       try {
-        networks.add(MemberTraining.fit(spark, sample, config.withSeed(seed), width,
-            classWeights, epochs, priorOffset));
+        networks.add(MemberTraining.fit(spark, sample, config.forMember(seed, epochs), width,
+            classWeights, priorOffset));
       } finally {
         sample.release();
       }

@@ -13,26 +13,26 @@ import org.deepline.core.DeeplineException.Failure;
  * correction.
  *
  * <pre>{@code
- * MultiLayerNetwork member = MemberTraining.fit(spark, sample, config.withSeed(7), width,
- *     weights, 6, offset);
+ * MultiLayerNetwork member = MemberTraining.fit(spark, sample, config.forMember(7, 6), width,
+ *     weights, offset);
  * }</pre>
  */
 final class MemberTraining {
   private MemberTraining() {}
 
   /**
-   * @param config      the resolved config (batch size, averaging frequency fixed), with the
-   *                    member's seed
-   * @param epochs      epochs to fit, all of them (no early stopping)
+   * @param config      the resolved config (batch size, averaging frequency fixed) with the
+   *                    member's seed and epochs ({@link TrainingConfig#forMember}): all of them are
+   *                    fitted (no early stopping)
    * @param priorOffset the logit offset added to the output bias afterwards (0: none)
    */
   static MultiLayerNetwork fit(JavaSparkContext spark, TrainingData rows, TrainingConfig config,
-      int width, double[] classWeights, int epochs, double priorOffset) {
+      int width, double[] classWeights, double priorOffset) {
     MultiLayerNetwork start = new MultiLayerNetwork(
         NetworkFactory.binaryClassifier(config, width, classWeights));
     start.init();
     ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
-    for (int epoch = 1; epoch <= epochs; epoch++) {
+    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       ParameterAveraging.EpochStats stats = averaging.fitEpoch(rows, epoch);
       if (!Double.isFinite(stats.lastLoss())) {
         throw new DeeplineException(Failure.MODEL_GATE, "train: an ensemble member's training "

@@ -135,8 +135,8 @@ final class Stacking {
         "stacking fold " + fold + " fit rows", width);
     TrainingData held = null;
     try {
-      MultiLayerNetwork network = MemberTraining.fit(spark, fit, config, width, classWeights,
-          epochs, priorOffset);
+      MultiLayerNetwork network = MemberTraining.fit(spark, fit,
+          config.forMember(config.seed(), epochs), width, classWeights, priorOffset);
       BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(fitRows,
           FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
       held = TrainingData.cache(foldRows, config.workers(), config.seed(),

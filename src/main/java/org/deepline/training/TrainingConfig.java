@@ -251,11 +251,11 @@ public record TrainingConfig(
   }
 
   /**
-   * This config with another seed: an ensemble member's weight initialisation and row order
-   * ({@link Bagging}), everything else as the main network's.
+   * This config for an ensemble member: its own seed (weight initialisation and row order,
+   * {@link Bagging}) and a fixed number of epochs, everything else as the main network's.
    */
-  public TrainingConfig withSeed(long memberSeed) {
-    return new TrainingConfig(memberSeed, epochs, patience, batchSizePerWorker,
+  public TrainingConfig forMember(long memberSeed, int memberEpochs) {
+    return new TrainingConfig(memberSeed, memberEpochs, patience, batchSizePerWorker,
         averagingFrequency, workers, learningRate, l2, layers, classWeights, earlyStoppingMetric,
         minDelta, learningRateDecay, collectStats, threshold, loss, classWeightBeta, resample,
         augment, priorCorrection, ensemble);
