@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.RandomForestClassifier;
@@ -115,6 +116,26 @@ public final class BaselineLadder {
     }
   }
 
+  /** The ladder's gradient-boosted trees, unfitted. */
+  private static GBTClassifier gbt(long seed) {
+    return new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(TARGET)
+        .setMaxIter(GBT_ITERATIONS).setMaxDepth(GBT_DEPTH).setSeed(seed);
+  }
+
+  /**
+   * The ladder's gradient-boosted trees fitted on all of {@code train} (no {@code max_rows}
+   * sample): the boosting member of a stacked ensemble, with the settings its rung is judged with.
+   */
+  public static GBTClassificationModel fitGbt(Dataset<Row> train, String featuresColumn,
+      String labelColumn, long seed) {
+    Dataset<Row> rows = vectors(train, featuresColumn, labelColumn).persist();
+    try {
+      return gbt(seed).fit(rows);
+    } finally {
+      rows.unpersist();
+    }
+  }
+
   /** The baseline with the highest validation ROC AUC. */
   public static Optional<Result> best(List<Result> ladder) {
     return ladder.stream().max(Comparator.comparingDouble(Result::validationRocAuc));
@@ -129,9 +150,7 @@ public final class BaselineLadder {
           train, validation, start);
       case LOGISTIC_REGRESSION -> logisticRegression(train, validation, start);
       case GBT -> judged(model, "max_iter=" + GBT_ITERATIONS + " max_depth=" + GBT_DEPTH,
-          new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(TARGET)
-              .setMaxIter(GBT_ITERATIONS).setMaxDepth(GBT_DEPTH).setSeed(seed),
-          train, validation, start);
+          gbt(seed), train, validation, start);
       case RANDOM_FOREST -> judged(model, "num_trees=" + FOREST_TREES + " max_depth="
               + FOREST_DEPTH, new RandomForestClassifier().setFeaturesCol(VECTOR)
               .setLabelCol(TARGET).setNumTrees(FOREST_TREES).setMaxDepth(FOREST_DEPTH)

@@ -54,6 +54,12 @@ public final class CompressJob implements Stage {
         config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), source.path());
     ModelMetadata metadata = bundle.metadata();
+    if (metadata.ensemble() != null) {
+      // Compressing only network.zip would register the main network under the ensemble's name.
+      throw new DeeplineException("compress: model " + source.modelVersion() + " is a "
+          + metadata.modelKind() + "; compression applies to a single network (name one with "
+          + "compression.model_version)");
+    }
     RunContext.Input features = context.input(Table.FEATURES);
     Dataset<Row> featureRows = FeatureTable.withDenseVectors(features.rows());
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());

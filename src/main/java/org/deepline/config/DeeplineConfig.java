@@ -164,6 +164,15 @@ public record DeeplineConfig(
     leakage.validate(errors.at("leakage"), columns, features);
     training.validate(errors.at("training"));
     baselines.validate(errors.at("baselines"));
+    // Stacking's boosting member is the ladder's gbt rung, fitted with its settings and compared
+    // with it in the run record: without that rung there is nothing to stack.
+    if (org.deepline.training.EnsembleConfig.STACKING.equals(training.ensemble().method())) {
+      errors.at("training").at("ensemble").require(baselines.enabled()
+          && baselines.models().contains(org.deepline.baselines.BaselineLadder.GBT), "method",
+          "stacking needs the baseline ladder's gbt: set baselines.enabled to true and list gbt "
+          + "in baselines.models (now enabled " + baselines.enabled() + ", models "
+          + baselines.models() + ")");
+    }
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
     compression.validate(errors.at("compression"));

@@ -184,9 +184,16 @@ public final class EvaluateJob implements Stage {
           context.dataset(), context.runId(), context.runDate(), model.modelVersion(),
           config.split(), threshold.source(), Instant.now().toString(), summary, slices,
           behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
-              bundle.metadata().validationMetrics(), BaselineLadder.MODELS),
+              bundle.metadata().validationMetrics(), BaselineLadder.MODELS,
+              bundle.metadata().ensemble() == null ? EvaluationReport.Baseline.NETWORK
+                  : EvaluationReport.Baseline.ENSEMBLE),
           EvaluationReport.Importance.fromValidationMetrics(bundle.metadata().validationMetrics(),
-              TrainJob.IMPORTANCE_PREFIX),
+              TrainJob.IMPORTANCE_PREFIX), bundle.metadata().modelKind(),
+          bundle.metadata().ensemble() == null ? null
+              : EvaluationReport.Ensemble.fromValidationMetrics(bundle.metadata().modelKind(),
+                  bundle.metadata().ensemble().members().stream()
+                      .map(org.deepline.training.EnsembleSpec.Member::name).toList(),
+                  bundle.metadata().validationMetrics()),
           EvaluationReport.TrainingHistory.of(bundle.metadata()));
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));

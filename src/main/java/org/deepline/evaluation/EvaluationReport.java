@@ -41,25 +41,21 @@ import org.deepline.training.ModelMetadata;
  * @param importance       the validation ROC AUC drop of the model's network when each input is
  *                         shuffled (its train run's permutation importance), largest first; empty
  *                         for models trained before it was measured
- * @param training         how the model's network trained, epoch by epoch, and its layers' statistics
- *                         at the best epoch; null in reports written before it was added
+ * @param modelKind        what the evaluated model is: {@code network}, or its ensemble's
+ *                         description, e.g. {@code bagging of 5 networks (mean)}
+ * @param ensemble         the ensemble's validation ROC AUC next to its members'; null for a single
+ *                         network
+ * @param training         how the model's (main) network trained, epoch by epoch, and its layers'
+ *                         statistics at the best epoch; null in reports written before it was added
  */
 public record EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
     String modelVersion, String split, String thresholdSource, String generatedAt,
     BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
     List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
-    List<Baseline> baselines, List<Importance> importance, TrainingHistory training) {
+    List<Baseline> baselines, List<Importance> importance, String modelKind, Ensemble ensemble,
+    TrainingHistory training) {
   public static final int SCHEMA_VERSION = 2;
-
-  /** A report without the training history, as written before it was added. */
-  public EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
-      String modelVersion, String split, String thresholdSource, String generatedAt,
-      BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
-      List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
-      List<Baseline> baselines, List<Importance> importance) {
-    this(schemaVersion, dataset, runId, runDate, modelVersion, split, thresholdSource, generatedAt,
-        metrics, slices, behavioural, champion, blessing, baselines, importance, null);
-  }
+  public static final String SINGLE_NETWORK = "network";
 
   public EvaluationReport {
     Objects.requireNonNull(dataset, "dataset");
@@ -75,6 +71,60 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     behavioural = behavioural == null ? List.of() : List.copyOf(behavioural);
     baselines = baselines == null ? List.of() : List.copyOf(baselines);
     importance = importance == null ? List.of() : List.copyOf(importance);
+    modelKind = modelKind == null ? SINGLE_NETWORK : modelKind;
+  }
+
+  /** A single network's report (and a report written before ensembles existed). */
+  public EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
+      String modelVersion, String split, String thresholdSource, String generatedAt,
+      BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
+      List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
+      List<Baseline> baselines, List<Importance> importance) {
+    this(schemaVersion, dataset, runId, runDate, modelVersion, split, thresholdSource,
+        generatedAt, metrics, slices, behavioural, champion, blessing, baselines, importance,
+        SINGLE_NETWORK, null, null);
+  }
+
+  /**
+   * An ensemble's validation ROC AUC next to its members': {@code rows} are the ensemble, the main
+   * network of its train run, each member and the members' mean.
+   */
+  public record Ensemble(String description, List<Baseline> rows) {
+    public static final String ENSEMBLE = "ensemble";
+    public static final String MAIN_NETWORK = "network (early-stopped, main)";
+    public static final String MEMBERS_MEAN = "members' mean";
+    private static final String MEMBER_PREFIX = "ensemble_member_";
+    private static final String SUFFIX = "_validation_roc_auc";
+
+    public Ensemble {
+      rows = List.copyOf(rows);
+    }
+
+    /** The rows a model's validation metrics hold, or null when it is not an ensemble. */
+    public static Ensemble fromValidationMetrics(String description, List<String> memberNames,
+        Map<String, Double> metrics) {
+      Double ensemble = metrics.get("ensemble" + SUFFIX);
+      if (ensemble == null) {
+        return null;
+      }
+      List<Baseline> rows = new java.util.ArrayList<>();
+      rows.add(new Baseline(ENSEMBLE, ensemble));
+      Double network = metrics.get("network" + SUFFIX);
+      if (network != null) {
+        rows.add(new Baseline(MAIN_NETWORK, network));
+      }
+      for (String member : memberNames) {
+        Double auc = metrics.get(MEMBER_PREFIX + member + SUFFIX);
+        if (auc != null) {
+          rows.add(new Baseline("member " + member, auc));
+        }
+      }
+      Double mean = metrics.get("ensemble_members_mean" + SUFFIX);
+      if (mean != null) {
+        rows.add(new Baseline(MEMBERS_MEAN, mean));
+      }
+      return new Ensemble(description, rows);
+    }
   }
 
   /** One input's permutation importance: how much validation ROC AUC it is worth to the network. */
@@ -94,6 +144,8 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
   public record Baseline(String model, double validationRocAuc) {
     /** The row of the network itself. */
     public static final String NETWORK = "network";
+    /** The row of the registered model when it is an ensemble. */
+    public static final String ENSEMBLE = "ensemble";
     private static final String PREFIX = "baseline_";
     private static final String SUFFIX = "_validation_roc_auc";
 
@@ -104,6 +156,15 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
      */
     public static List<Baseline> fromValidationMetrics(Map<String, Double> metrics,
         List<String> ladderOrder) {
+      return fromValidationMetrics(metrics, ladderOrder, NETWORK);
+    }
+
+    /**
+     * As {@link #fromValidationMetrics(Map, List)}, the first row named {@code registered}: the
+     * registered model's {@code validation_roc_auc} ({@value #ENSEMBLE} for an ensemble).
+     */
+    public static List<Baseline> fromValidationMetrics(Map<String, Double> metrics,
+        List<String> ladderOrder, String registered) {
       List<Baseline> rows = new java.util.ArrayList<>();
       for (String model : ladderOrder) {
         Double auc = metrics.get(PREFIX + model + SUFFIX);
@@ -115,7 +176,7 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       if (rows.isEmpty() || network == null) {
         return List.of();
       }
-      rows.add(0, new Baseline(NETWORK, network));
+      rows.add(0, new Baseline(registered, network));
       return rows;
     }
   }

@@ -65,6 +65,7 @@ public final class HtmlReport {
         slices(report.slices()),
         behavioural(report.behavioural()),
         baselines(report.baselines()),
+        ensemble(report.ensemble()),
         importance(report.importance()),
         TrainingSection.render(report.training()),
         champion(report.champion()),
@@ -78,6 +79,7 @@ public final class HtmlReport {
     Element meta = Html.el("dl").cls("meta");
     Elements.metaItem(meta, "Dataset", report.dataset());
     Elements.metaItem(meta, "Model version", report.modelVersion());
+    Elements.metaItem(meta, "Model", report.modelKind());
     Elements.metaItem(meta, "Split", report.split());
     for (OperatingPoint point : report.metrics().operatingPoints()) {
       Elements.metaItem(meta, "Threshold (" + point.name() + ")", metric(point.threshold()));
@@ -332,6 +334,8 @@ public final class HtmlReport {
           + "baseline ladder (baselines.enabled)."));
     }
     double network = baselines.get(0).validationRocAuc();
+    String registered = EvaluationReport.Baseline.ENSEMBLE.equals(baselines.get(0).model())
+        ? "The ensemble" : "The network";
     EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
         .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
         .orElseThrow();
@@ -339,18 +343,41 @@ public final class HtmlReport {
     for (EvaluationReport.Baseline baseline : baselines) {
       rows.add(Html.el("tr").add(Html.el("td").text(baseline.model()),
           Html.el("td").text(metric(baseline.validationRocAuc())),
-          Html.el("td").text(EvaluationReport.Baseline.NETWORK.equals(baseline.model()) ? ""
+          Html.el("td").text(baseline == baselines.get(0) ? ""
               : signedMetric(network - baseline.validationRocAuc()))));
     }
     String summary = network >= best.validationRocAuc()
-        ? "The network beats the best baseline, " + best.model() + ", by "
+        ? registered + " beats the best baseline, " + best.model() + ", by "
             + metric(network - best.validationRocAuc()) + " of validation ROC AUC."
-        : "The network LOSES to the " + best.model() + " baseline by "
+        : registered + " LOSES to the " + best.model() + " baseline by "
             + metric(best.validationRocAuc() - network) + " of validation ROC AUC: prefer the "
-            + "baseline until the network improves.";
+            + "baseline until the " + registered.substring("The ".length()) + " improves.";
     return section.add(Html.el("p").cls(network >= best.validationRocAuc() ? "note" : "note fail")
             .text(summary + " Fitted by the train run on the same features and rows."),
         Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC", "Network minus this"), rows));
+  }
+
+  /**
+   * An ensemble's validation ROC AUC next to its members' and their mean: whether combining them
+   * bought anything over the members alone. Nothing for a single network.
+   */
+  private static Html.Node ensemble(EvaluationReport.Ensemble ensemble) {
+    if (ensemble == null) {
+      return Html.fragment(List.of());
+    }
+    Element section = Elements.wideSection("ensemble", "Ensemble");
+    double combined = ensemble.rows().get(0).validationRocAuc();
+    Element rows = Html.el("tbody");
+    for (EvaluationReport.Baseline row : ensemble.rows()) {
+      rows.add(Html.el("tr").add(Html.el("td").text(row.model()),
+          Html.el("td").text(metric(row.validationRocAuc())),
+          Html.el("td").text(row == ensemble.rows().get(0) ? ""
+              : signedMetric(combined - row.validationRocAuc()))));
+    }
+    return section.add(Html.el("p").cls("note").text("The model is a " + ensemble.description()
+            + "; members and the combiner were fitted on the training split only."),
+        Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC",
+            "Ensemble minus this"), rows));
   }
 
   /**

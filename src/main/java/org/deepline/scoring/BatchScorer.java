@@ -31,6 +31,7 @@ import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
 import org.deepline.features.FeatureVectorizer;
+import org.deepline.training.EnsembleSpec;
 import org.deepline.training.ModelBundle;
 import scala.Function1;
 
@@ -46,7 +47,8 @@ import scala.Function1;
  * as boxed {@code List<Double>} and rebuilt every row with a new column, scoring 146 k rows/s where
  * ND4J alone does about ten times that. Here one pass over Spark's internal rows writes each record's
  * non-zero inputs straight into a minibatch of (slot, value) entries
- * ({@link FeatureVectorizer#vectorizeSparse}), scores the minibatch in one network call
+ * ({@link FeatureVectorizer#vectorizeSparse}), scores the minibatch in one call of the model's
+ * {@link Predictor} (a network, or an ensemble whose members each take the same minibatch)
  * ({@link NetworkScorer#probabilities(int[], int[], float[], int)}: a one-hot vector costs its few
  * non-zero entries, not its full width) and emits two-column rows; the network is restored once per
  * concurrent task slot of an executor and reused by the following tasks, not once per partition.
@@ -108,7 +110,7 @@ public final class BatchScorer {
     }
     Broadcast<ScoringModel> model = JavaSparkContext.fromSparkContext(
         input.sparkSession().sparkContext()).broadcast(
-            new ScoringModel(bundle.networkBytes(), featureModel()));
+            new ScoringModel(bundle, featureModel()));
     int rowsPerBatch = batchSize;
     List<String> names = List.copyOf(columns);
     JavaRDD<InternalRow> scored = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(
@@ -120,29 +122,42 @@ public final class BatchScorer {
     return bundle.metadata().featureModel();
   }
 
-  /** What every task needs: the network's bytes and the feature model. */
-  private record ScoringModel(byte[] networkBytes, FeatureModel featureModel)
-      implements Serializable {}
+  /**
+   * What every task needs: the network's bytes (and an ensemble's: its spec and members' bytes) and
+   * the feature model.
+   */
+  private record ScoringModel(byte[] networkBytes, EnsembleSpec ensemble,
+      Map<String, byte[]> memberFiles, int inputWidth, FeatureModel featureModel)
+      implements Serializable {
+    ScoringModel(ModelBundle bundle, FeatureModel featureModel) {
+      this(bundle.networkBytes(), bundle.metadata().ensemble(),
+          new HashMap<>(bundle.memberFiles()), bundle.metadata().inputWidth(), featureModel);
+    }
+
+    Predictor predictor() {
+      return Predictor.of(ensemble, networkBytes, memberFiles, inputWidth);
+    }
+  }
 
   /**
    * Networks restored on this executor, by the broadcast that carried them: a task borrows an idle
    * one (restoring one only when all are busy) and gives it back when its partition is done, so an
    * executor restores as many networks as it runs tasks at once. Only the latest model is kept.
    */
-  private static final Map<Long, Queue<NetworkScorer>> IDLE = new ConcurrentHashMap<>();
+  private static final Map<Long, Queue<Predictor>> IDLE = new ConcurrentHashMap<>();
 
-  private static NetworkScorer borrow(Broadcast<ScoringModel> model) {
-    Queue<NetworkScorer> idle = IDLE.get(model.id());
+  private static Predictor borrow(Broadcast<ScoringModel> model) {
+    Queue<Predictor> idle = IDLE.get(model.id());
     if (idle == null) {
       IDLE.keySet().removeIf(id -> id != model.id());
       idle = IDLE.computeIfAbsent(model.id(), id -> new ConcurrentLinkedQueue<>());
     }
-    NetworkScorer scorer = idle.poll();
-    return scorer != null ? scorer : NetworkScorer.fromBytes(model.value().networkBytes());
+    Predictor scorer = idle.poll();
+    return scorer != null ? scorer : model.value().predictor();
   }
 
-  private static void giveBack(Broadcast<ScoringModel> model, NetworkScorer scorer) {
-    Queue<NetworkScorer> idle = IDLE.get(model.id());
+  private static void giveBack(Broadcast<ScoringModel> model, Predictor scorer) {
+    Queue<Predictor> idle = IDLE.get(model.id());
     if (idle != null) {
       idle.offer(scorer);
     }
@@ -165,7 +180,7 @@ public final class BatchScorer {
     private final int[] slots;
     private final float[] values;
     private final UTF8String[] ids;
-    private NetworkScorer scorer;
+    private Predictor scorer;
     private float[] probabilities = new float[0];
     private int size;
     private int next;

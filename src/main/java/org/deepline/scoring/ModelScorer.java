@@ -9,7 +9,7 @@ import org.deepline.training.ModelBundle;
 
 /**
  * Scores one record at a time without Spark: the raw input columns by name go through the bundle's
- * feature model and network, as in batch scoring ({@link BatchScorer} uses the same vectoriser and
+ * feature model and model (a network or an ensemble: {@link Predictor#of}), as in batch scoring ({@link BatchScorer} uses the same vectoriser and
  * network code, so both give the same probability for the same record up to float rounding).
  *
  * <pre>{@code
@@ -26,13 +26,13 @@ import org.deepline.training.ModelBundle;
  */
 public final class ModelScorer {
   private final FeatureVectorizer vectorizer;
-  private final NetworkScorer network;
+  private final Predictor model;
   private final DecisionThreshold threshold;
   private final float[] vector;
 
   public ModelScorer(ModelBundle bundle) {
     this.vectorizer = new FeatureVectorizer(bundle.metadata().featureModel());
-    this.network = NetworkScorer.fromBytes(bundle.networkBytes());
+    this.model = Predictor.of(bundle);
     this.threshold = bundle.metadata().decisionThreshold();
     this.vector = new float[vectorizer.width()];
   }
@@ -51,7 +51,7 @@ public final class ModelScorer {
   public synchronized double probability(Map<String, ?> record) {
     Arrays.fill(vector, 0f);
     vectorizer.vectorizeInto(record::get, vector, 0);
-    return network.probabilities(vector, 1)[0];
+    return model.probabilities(vector, 1)[0];
   }
 
   /** The threshold chosen at training (see {@code training.threshold}). */

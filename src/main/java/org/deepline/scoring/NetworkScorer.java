@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Not thread-safe (DL4J layers keep their last input): one instance per thread or task.
  */
-public final class NetworkScorer {
+public final class NetworkScorer implements Predictor {
   private static final int POSITIVE_CLASS = 1;
   /**
    * Minibatches with at most this share of non-zero inputs take the sparse first layer: a gathered
@@ -81,6 +81,7 @@ public final class NetworkScorer {
     return new NetworkScorer(ModelBundle.restore(networkBytes));
   }
 
+  @Override
   public int inputWidth() {
     return inputWidth;
   }
@@ -89,6 +90,7 @@ public final class NetworkScorer {
    * One probability per row of a minibatch held row-major in {@code rowMajor}: the first
    * {@code rows * inputWidth()} values are used, so one buffer serves every minibatch of a partition.
    */
+  @Override
   public float[] probabilities(float[] rowMajor, int rows) {
     if (rows == 0) {
       return new float[0];
@@ -109,6 +111,7 @@ public final class NetworkScorer {
    * {@code values}. Batch scoring builds these straight from the vectoriser, so neither a dense
    * minibatch is zeroed nor its hundreds of empty slots scanned per row.
    */
+  @Override
   public float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows) {
     if (rows == 0) {
       return new float[0];

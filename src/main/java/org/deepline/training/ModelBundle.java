@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.FileStore;
 import org.deepline.core.Json;
@@ -12,35 +14,97 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A saved model: the network's weights and configuration ({@value #NETWORK_FILE}, DL4J's own format)
- * and its {@link ModelMetadata} ({@value #METADATA_FILE}), in one directory per model version.
+ * and its {@link ModelMetadata} ({@value #METADATA_FILE}), in one directory per model version; an
+ * ensemble's other members' files too, by member name ({@link EnsembleSpec} has the layout).
  *
  * <pre>{@code
  * ModelBundle bundle = ModelBundle.load(files, warehouse.modelDir("churn", version));
  * MultiLayerNetwork net = bundle.network();
  * }</pre>
  */
-public record ModelBundle(ModelMetadata metadata, byte[] networkBytes) {
+public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
+    Map<String, byte[]> memberFiles) {
   public static final String NETWORK_FILE = "network.zip";
   public static final String METADATA_FILE = "model.json";
 
-  public static ModelBundle of(ModelMetadata metadata, MultiLayerNetwork network) {
+  /**
+   * @param memberFiles an ensemble's members other than the main network: their saved bytes by
+   *                    member name; empty for a single network
+   */
+  public ModelBundle {
+    memberFiles = Map.copyOf(memberFiles);
+    EnsembleSpec ensemble = metadata.ensemble();
+    if (ensemble != null) {
+      for (EnsembleSpec.Member member : ensemble.members()) {
+        if (!member.isMainNetwork() && !memberFiles.containsKey(member.name())) {
+          throw new IllegalArgumentException("ensemble member " + member.name() + " has no "
+              + "bytes");
+        }
+      }
+    }
+  }
+
+  /** A single network's bundle. */
+  public ModelBundle(ModelMetadata metadata, byte[] networkBytes) {
+    this(metadata, networkBytes, Map.of());
+  }
+
+  /** An ensemble's bundle: {@code members} are its members' bytes but the main network's. */
+  public static ModelBundle ensemble(ModelMetadata metadata, MultiLayerNetwork network,
+      Map<String, byte[]> members) {
+    return new ModelBundle(metadata, serialise(network), members);
+  }
+
+  /** A network in DL4J's format without its updater state, as {@value #NETWORK_FILE} holds it. */
+  public static byte[] serialise(MultiLayerNetwork network) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      // The updater state only matters to resume training; scoring does not need it.
       ModelSerializer.writeModel(network, out, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialise the network", e);
     }
-    return new ModelBundle(metadata, out.toByteArray());
+    return out.toByteArray();
+  }
+
+  public static ModelBundle of(ModelMetadata metadata, MultiLayerNetwork network) {
+    // The updater state only matters to resume training; scoring does not need it.
+    return new ModelBundle(metadata, serialise(network));
   }
 
   public void save(FileStore files, String dir) {
     files.writeBytes(dir + "/" + NETWORK_FILE, networkBytes);
+    if (metadata.ensemble() != null) {
+      for (EnsembleSpec.Member member : metadata.ensemble().members()) {
+        if (!member.isMainNetwork()) {
+          files.writeBytes(dir + "/" + member.file(), memberFiles.get(member.name()));
+        }
+      }
+    }
+    // The metadata last: a directory with model.json has all the files it names.
     files.writeText(dir + "/" + METADATA_FILE, Json.write(metadata));
   }
 
   public static ModelBundle load(FileStore files, String dir) {
-    return new ModelBundle(loadMetadata(files, dir), files.readBytes(dir + "/" + NETWORK_FILE));
+    ModelMetadata metadata = loadMetadata(files, dir);
+    Map<String, byte[]> members = new LinkedHashMap<>();
+    if (metadata.ensemble() != null) {
+      for (EnsembleSpec.Member member : metadata.ensemble().members()) {
+        if (!member.isMainNetwork()) {
+          String uri = dir + "/" + member.file();
+          if (!files.exists(uri)) {
+            throw new DeeplineException("model " + dir + ": ensemble member " + member.name()
+                + " is missing (" + member.file() + ")");
+          }
+          members.put(member.name(), files.readBytes(uri));
+        }
+      }
+    }
+    return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE), members);
+  }
+
+  /** The bytes of ensemble member {@code member}: the main network's or its own file's. */
+  public byte[] memberBytes(EnsembleSpec.Member member) {
+    return member.isMainNetwork() ? networkBytes : memberFiles.get(member.name());
   }
 
   /** The metadata alone, for stages that need to know about a model without running it. */

@@ -2,6 +2,8 @@ package org.deepline.training;
 
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.DecisionThreshold;
 
@@ -13,13 +15,20 @@ import org.deepline.metrics.DecisionThreshold;
  * @param decisionThreshold the threshold chosen on the validation split at the end of training
  *                          ({@code training.threshold}); a {@code model.json} written before thresholds
  *                          were chosen has none and reads as {@link DecisionThreshold#DEFAULT} (0.5)
+ * @param ensemble          what the model is when it is an ensemble ({@code training.ensemble}):
+ *                          its members, their files and the combiner; null for a single network
+ * @param layerStatistics   every layer's {@link LayerStatistics} after every epoch of the main
+ *                          network's training; empty for models trained before they were measured
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
     Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
-    List<LayerStatistics.Layer> layerStatistics) {
+    EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics) {
+  /** The kind of model a bundle without an ensemble is. */
+  public static final String SINGLE_NETWORK = "network";
 
+  @JsonCreator
   public ModelMetadata {
     epochs = List.copyOf(epochs);
     layerStatistics = layerStatistics == null ? List.of() : List.copyOf(layerStatistics);
@@ -27,12 +36,18 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
   }
 
-  /** Metadata of a model whose training measured no layer statistics. */
+  /** A single network's metadata, without layer statistics. */
   public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
       String createdAt, String labelColumn, String positiveLabel, int inputWidth,
       TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
       Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold) {
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
-        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null);
+        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null, null);
+  }
+
+  /** {@value #SINGLE_NETWORK}, or the ensemble's description, e.g. {@code bagging of 5 networks}. */
+  @JsonIgnore
+  public String modelKind() {
+    return ensemble == null ? SINGLE_NETWORK : ensemble.description();
   }
 }

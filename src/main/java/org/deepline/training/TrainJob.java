@@ -135,17 +135,21 @@ public final class TrainJob implements Stage {
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
-      // The ladder fits on the real training rows, whatever resampling did to the network's.
+      Ensembles.Outcome ensemble = Ensembles.train(
+          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), features, resolved,
+          width, weights, outcome.network(), outcome.bestEpoch(), validation);
+      // The ladder fits on the real training rows, whatever resampling did to the network's; it is
+      // compared with the model that is registered (the ensemble, when there is one).
       BaselineComparison baselines = compareWithBaselines(context, features,
-          negativesBefore + positivesBefore,
-          outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+          negativesBefore + positivesBefore, ensemble != null ? ensemble.validation().rocAuc()
+              : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       Map<String, Double> importance = PermutationImportance.of(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
           outcome.network(), featureModel, outcome.bestScores().rocAuc(), resolved.seed());
       LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
           + "importance): {}", context.dataset(), importance);
-      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train,
-          baselines, importance, balance);
+      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, ensemble,
+          train, baselines, importance, balance);
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -420,7 +424,7 @@ public final class TrainJob implements Stage {
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
     if (margin < 0) {
-      String verdict = String.format(Locale.ROOT, "train %s: the network's validation ROC AUC "
+      String verdict = String.format(Locale.ROOT, "train %s: the registered model's validation ROC AUC "
           + "%.4f is %.4f BELOW the %s baseline's %.4f on the same features and rows",
           context.dataset(), networkRocAuc, -margin, best.model(), best.validationRocAuc());
       if (config.requireNetworkWins()) {
@@ -438,28 +442,40 @@ public final class TrainJob implements Stage {
   }
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
-      TrainingConfig resolved, Training outcome, TrainingData train,
+      TrainingConfig resolved, Training outcome, Ensembles.Outcome ensemble, TrainingData train,
       BaselineComparison baselines, Map<String, Double> importance, Map<String, Double> balance) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
-    validationMetrics.put("validation_roc_auc", best.validationRocAuc());
-    validationMetrics.put("validation_pr_auc", best.validationPrAuc());
-    validationMetrics.put("validation_loss", best.validationLoss());
+    // validation_* are the registered model's: the ensemble's when there is one.
+    ScoredLabels registered = ensemble == null ? outcome.bestScores() : ensemble.validation();
+    validationMetrics.put("validation_roc_auc",
+        ensemble == null ? best.validationRocAuc() : registered.rocAuc());
+    validationMetrics.put("validation_pr_auc",
+        ensemble == null ? best.validationPrAuc() : registered.prAuc());
+    validationMetrics.put("validation_loss",
+        ensemble == null ? best.validationLoss() : registered.logLoss());
+    validationMetrics.put("network_validation_roc_auc", best.validationRocAuc());
+    if (ensemble != null) {
+      validationMetrics.putAll(ensemble.metrics());
+    }
     validationMetrics.putAll(baselines.metrics());
     importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
     LabelConfig label = context.section(LabelConfig.class);
     // On the best network's validation scores: the threshold belongs to the weights that ship.
-    DecisionThreshold threshold = resolved.threshold().toRule().choose(outcome.bestScores());
+    DecisionThreshold threshold = resolved.threshold().toRule().choose(registered);
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "
         + "precision %.4f, recall %.4f, F1 %.4f", context.dataset(), threshold.value(),
         threshold.rule(), threshold.precision(), threshold.recall(), threshold.f1()));
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
-        validationMetrics, threshold, outcome.layerStatistics());
+        validationMetrics, threshold, ensemble == null ? null : ensemble.spec(),
+        outcome.layerStatistics());
     String dir = context.warehouse().modelDir(context.dataset(), version);
-    ModelBundle.of(metadata, outcome.network()).save(context.files(), dir);
+    (ensemble == null ? ModelBundle.of(metadata, outcome.network())
+        : ModelBundle.ensemble(metadata, outcome.network(), ensemble.memberFiles()))
+        .save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
         version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
         validationMetrics));
@@ -471,8 +487,8 @@ public final class TrainJob implements Stage {
         .artifact("model_version", version)
         .metrics(validationMetrics)
         .metrics(balance)
-        .metric("validation_mean_probability", outcome.bestScores().meanProbability())
-        .metric("validation_positive_rate", outcome.bestScores().positiveRate())
+        .metric("validation_mean_probability", registered.meanProbability())
+        .metric("validation_positive_rate", registered.positiveRate())
         .metric("decision_threshold", threshold.value())
         .metric("validation_precision_at_threshold", threshold.precision())
         .metric("validation_recall_at_threshold", threshold.recall())
@@ -489,6 +505,7 @@ public final class TrainJob implements Stage {
         .metric("training_seconds", trainingSeconds)
         .metric("parameters", outcome.network().numParams())
         .metrics(layerMetrics(outcome));
+    result.artifact("model_kind", metadata.modelKind());
     if (baselines.bestModel() != null) {
       result.artifact("baseline_best", baselines.bestModel());
     }

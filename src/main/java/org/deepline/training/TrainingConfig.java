@@ -40,6 +40,8 @@ import org.deepline.core.OneOf;
  * @param priorCorrection    after training with resampling or class weights, shift the output so the
  *                           probabilities estimate the real positive rate again (default true;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
+ * @param ensemble           ship the network alone (default) or a bagging or stacking ensemble
+ *                           built around it ({@link EnsembleConfig})
  */
 public record TrainingConfig(
     @JsonPropertyDescription("Weight initialisation, the rows' assignment to workers and their "
@@ -123,7 +125,10 @@ public record TrainingConfig(
         + "Recorded as `prior_correction_logit_offset` (0 when nothing changed the balance) and "
         + "`validation_mean_probability_before_prior_correction`. Focal loss also moves "
         + "probabilities and is not corrected.")
-    Boolean priorCorrection) {
+    Boolean priorCorrection,
+    @JsonPropertyDescription("Register an ensemble built around the network instead of the "
+        + "network alone: bagging or stacking.")
+    EnsembleConfig ensemble) {
   public static final List<String> CLASS_WEIGHTS =
       List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
@@ -172,6 +177,7 @@ public record TrainingConfig(
     resample = resample == null ? ResampleConfig.defaults() : resample;
     augment = augment == null ? AugmentConfig.defaults() : augment;
     priorCorrection = priorCorrection == null || priorCorrection;
+    ensemble = ensemble == null ? EnsembleConfig.defaults() : ensemble;
   }
 
   /** The config without resampling or augmentation. */
@@ -182,7 +188,7 @@ public record TrainingConfig(
       Double classWeightBeta) {
     this(seed, epochs, patience, batchSizePerWorker, averagingFrequency, workers, learningRate, l2,
         layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay, collectStats,
-        threshold, loss, classWeightBeta, null, null, null);
+        threshold, loss, classWeightBeta, null, null, null, null);
   }
 
   /** The seed of resampling and augmentation: {@code resample.seed}, else {@code seed}. */
@@ -192,7 +198,7 @@ public record TrainingConfig(
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -241,7 +247,18 @@ public record TrainingConfig(
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
         earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold, loss,
-        classWeightBeta, resample, augment, priorCorrection);
+        classWeightBeta, resample, augment, priorCorrection, ensemble);
+  }
+
+  /**
+   * This config for an ensemble member: its own seed (weight initialisation and row order,
+   * {@link Bagging}) and a fixed number of epochs, everything else as the main network's.
+   */
+  public TrainingConfig forMember(long memberSeed, int memberEpochs) {
+    return new TrainingConfig(memberSeed, memberEpochs, patience, batchSizePerWorker,
+        averagingFrequency, workers, learningRate, l2, layers, classWeights, earlyStoppingMetric,
+        minDelta, learningRateDecay, collectStats, threshold, loss, classWeightBeta, resample,
+        augment, priorCorrection, ensemble);
   }
 
   /**
@@ -254,7 +271,8 @@ public record TrainingConfig(
         batchSizePerWorker == null ? resolved.batchSizePerWorker() : batchSizePerWorker,
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
-        collectStats, threshold, loss, classWeightBeta, resample, augment, priorCorrection);
+        collectStats, threshold, loss, classWeightBeta, resample, augment, priorCorrection,
+        ensemble);
   }
 
   public void validate(ConfigErrors errors) {
@@ -290,6 +308,7 @@ public record TrainingConfig(
     loss.validate(errors.at("loss"));
     resample.validate(errors.at("resample"));
     augment.validate(errors.at("augment"));
+    ensemble.validate(errors.at("ensemble"));
     if (classWeightBeta != null) {
       errors.require(ClassWeights.EFFECTIVE_NUMBER.equals(classWeights), "class_weight_beta",
           "applies to class_weights effective_number only, class_weights is " + classWeights);

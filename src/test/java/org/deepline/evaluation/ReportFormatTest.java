@@ -221,6 +221,7 @@ class ReportFormatTest {
         List.of(new EvaluationReport.Importance("tenure", 0.0812),
             new EvaluationReport.Importance("payment_method", 0.0065),
             new EvaluationReport.Importance("gender", -0.0004)),
+        EvaluationReport.SINGLE_NETWORK, null,
         // Four epochs: validation loss turns up after epoch 3 while training loss keeps falling.
         new EvaluationReport.TrainingHistory(3, List.of(
             new EpochMetrics(1, 0.8012, 0.5720, 0.4801, 0.5123, 41250.0, 2100),
@@ -238,6 +239,7 @@ class ReportFormatTest {
     return new EvaluationReport(report.schemaVersion(), dataset, report.runId(), report.runDate(),
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
         report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
-        report.baselines(), report.importance(), report.training());
+        report.baselines(), report.importance(), report.modelKind(), report.ensemble(),
+        report.training());
   }
 }

@@ -1,0 +1,71 @@
+package org.deepline.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deepline.training.BoostedTrees;
+import org.deepline.training.EnsembleSpec;
+import org.deepline.training.ModelBundle;
+
+/**
+ * Positive-class probabilities for minibatches of feature vectors, Spark-free: what batch scoring
+ * ({@link BatchScorer}) and single-record scoring ({@link ModelScorer}) need from a model, whether it
+ * is one network ({@link NetworkScorer}), boosted trees ({@link TreeScorer}) or an ensemble of them
+ * ({@link EnsembleScorer}).
+ *
+ * <pre>{@code
+ * Predictor predictor = Predictor.of(ModelBundle.load(files, dir));
+ * float[] p = predictor.probabilities(rowMajorFeatures, rows);
+ * }</pre>
+ *
+ * <p>Not thread-safe: one instance per thread or task.
+ */
+public interface Predictor {
+  /** The feature vector width the model takes. */
+  int inputWidth();
+
+  /**
+   * One probability per row of a minibatch held row-major in {@code rowMajor}: the first
+   * {@code rows * inputWidth()} values are used.
+   */
+  float[] probabilities(float[] rowMajor, int rows);
+
+  /**
+   * One probability per row of a minibatch given as its non-zero inputs: row {@code r}'s are the
+   * entries {@code rowStarts[r]} to {@code rowStarts[r + 1]} of {@code slots} and {@code values}.
+   */
+  float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows);
+
+  /** The bundle's model: its network, or its ensemble when it has one. */
+  static Predictor of(ModelBundle bundle) {
+    return of(bundle.metadata().ensemble(), bundle.networkBytes(), bundle.memberFiles(),
+        bundle.metadata().inputWidth());
+  }
+
+  /**
+   * The model from a bundle's parts: the network alone when {@code ensemble} is null, else the
+   * ensemble of the main network ({@code networkBytes}) and the members in {@code memberFiles}.
+   */
+  static Predictor of(EnsembleSpec ensemble, byte[] networkBytes, Map<String, byte[]> memberFiles,
+      int inputWidth) {
+    if (ensemble == null) {
+      return NetworkScorer.fromBytes(networkBytes);
+    }
+    List<Predictor> members = new ArrayList<>();
+    for (EnsembleSpec.Member member : ensemble.members()) {
+      byte[] bytes = member.isMainNetwork() ? networkBytes : memberFiles.get(member.name());
+      members.add(member(member, bytes, inputWidth));
+    }
+    return new EnsembleScorer(ensemble, members);
+  }
+
+  private static Predictor member(EnsembleSpec.Member member, byte[] bytes, int width) {
+    return switch (member.kind()) {
+      case EnsembleSpec.NETWORK -> NetworkScorer.fromBytes(bytes);
+      case EnsembleSpec.BOOSTED_TREES -> new TreeScorer(BoostedTrees.fromJson(
+          new String(bytes, java.nio.charset.StandardCharsets.UTF_8), member.file()), width);
+      default -> throw new IllegalArgumentException("ensemble member " + member.name()
+          + " is of unknown kind " + member.kind());
+    };
+  }
+}

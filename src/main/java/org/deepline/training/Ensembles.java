@@ -1,0 +1,112 @@
+package org.deepline.training;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.metrics.ScoredLabels;
+import org.deepline.sampling.StratifiedSplitter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ensemble {@code training.ensemble} asks for, built after the main network is trained: its
+ * members, its combiner, and its validation scores (the combined probability on the validation
+ * split), which then stand for the registered model in the run record, the decision threshold and
+ * the baseline comparison.
+ *
+ * <pre>{@code
+ * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, width, weights,
+ *     network, bestEpoch, validation); // null for method none
+ * }</pre>
+ */
+public final class Ensembles {
+  private static final Logger LOG = LoggerFactory.getLogger(Ensembles.class);
+  /** Run metrics of one member: {@code ensemble_member_<name>_validation_roc_auc}, ... */
+  public static final String MEMBER_PREFIX = "ensemble_member_";
+
+  private Ensembles() {}
+
+  /**
+   * A trained ensemble.
+   *
+   * @param memberFiles the members' bytes by name, the main network's excepted (it is the
+   *                    bundle's own {@code network.zip})
+   * @param validation  the ensemble's probabilities on the validation split
+   * @param metrics     {@code ensemble_validation_roc_auc}, each member's and the members' mean
+   *                    validation ROC AUC, fit times, the combiner's coefficients
+   */
+  public record Outcome(EnsembleSpec spec, Map<String, byte[]> memberFiles,
+      ScoredLabels validation, Map<String, Double> metrics) {}
+
+  /**
+   * @param features    the features table (all splits); members fit on its training rows
+   * @param config      the resolved training config; {@code config.ensemble()} says what to build
+   * @param network     the main network, trained and prior-corrected
+   * @param bestEpoch   its best epoch: the epochs every member network trains for
+   * @param validation  the cached validation split
+   * @return null when {@code training.ensemble.method} is none
+   */
+  public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
+      int width, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
+      TrainingData validation) {
+    EnsembleConfig ensemble = config.ensemble();
+    if (!ensemble.enabled()) {
+      return null;
+    }
+    long started = System.nanoTime();
+    Dataset<Row> trainRows = features.where(
+        functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
+    // Members learn from the training split as it is; only the class weights shift their prior.
+    double priorOffset = config.priorCorrection() ? PriorCorrection.logitOffset(classWeights) : 0;
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    EnsembleSpec spec;
+    MemberScores scores;
+    if (EnsembleConfig.BAGGING.equals(ensemble.method())) {
+      Bagging.Members bag = Bagging.train(spark, trainRows, config, width, classWeights,
+          priorOffset, bestEpoch, ensemble.members());
+      List<EnsembleSpec.Member> members = new ArrayList<>();
+      for (int i = 0; i < bag.networks().size(); i++) {
+        String name = Bagging.memberName(i + 1);
+        members.add(EnsembleSpec.Member.network(name));
+        files.put(name, ModelBundle.serialise(bag.networks().get(i)));
+      }
+      spec = EnsembleSpec.mean(EnsembleConfig.BAGGING, members);
+      metrics.putAll(bag.metrics());
+      scores = MemberScores.of(spark, validation, bag.networks(), null);
+    } else {
+      Stacking.Fitted stack = Stacking.train(spark, trainRows, config, width, classWeights,
+          priorOffset, bestEpoch, ensemble.folds());
+      spec = stack.spec();
+      files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));
+      metrics.putAll(stack.metrics());
+      scores = MemberScores.of(spark, validation, List.of(network), stack.trees());
+    }
+    ScoredLabels combined = scores.combined(spec);
+    double memberSum = 0;
+    for (int m = 0; m < scores.members(); m++) {
+      double auc = scores.member(m).rocAuc();
+      memberSum += auc;
+      metrics.put(MEMBER_PREFIX + spec.members().get(m).name() + "_validation_roc_auc", auc);
+    }
+    double memberMean = memberSum / scores.members();
+    metrics.put("ensemble_members_mean_validation_roc_auc", memberMean);
+    metrics.put("ensemble_validation_roc_auc", combined.rocAuc());
+    metrics.put("ensemble_validation_pr_auc", combined.prAuc());
+    metrics.put("ensemble_validation_loss", combined.logLoss());
+    metrics.put("ensemble_members", (double) scores.members());
+    double seconds = (System.nanoTime() - started) / 1e9;
+    metrics.put("ensemble_fit_seconds", seconds);
+    LOG.info(String.format(Locale.ROOT, "train: %s: validation ROC AUC %.4f (members' mean "
+        + "%.4f), %.1f s", spec.description(), combined.rocAuc(), memberMean, seconds));
+    return new Outcome(spec, files, combined, metrics);
+  }
+}

@@ -1,0 +1,184 @@
+package org.deepline.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.baselines.BaselineLadder;
+import org.deepline.etl.LabelConfig;
+import org.deepline.etl.RecordIds;
+import org.deepline.features.FeatureTransform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stacking: the network and MLlib gradient-boosted trees (the baseline ladder's settings), combined
+ * by a logistic regression on the logits of their probabilities. The combiner is fitted on
+ * out-of-fold predictions of the training split only: each training row is predicted by a network
+ * and trees fitted on the other {@code folds - 1} folds (the network for the main network's best
+ * epoch count), so the combiner learns how much to trust each member on rows it has not seen, as
+ * at scoring time. Validation and test rows never reach the combiner's fit. The shipped members are
+ * the main network (trained on the whole training split) and trees refitted on the whole split.
+ *
+ * <pre>{@code
+ * Stacking.Fitted stack = Stacking.train(spark, trainRows, resolved, width, weights, offset,
+ *     bestEpoch, 5);
+ * EnsembleSpec spec = stack.spec();
+ * }</pre>
+ */
+final class Stacking {
+  private static final Logger LOG = LoggerFactory.getLogger(Stacking.class);
+  static final String FOLD = "_stacking_fold";
+  static final String TREES = "gbt";
+  /** Mixes into the run's seed for the fold assignment, so folds do not follow the row order. */
+  private static final long FOLD_SALT = 0x5851f42d4c957f2dL;
+
+  private Stacking() {}
+
+  /**
+   * The fitted stack.
+   *
+   * @param trees      the boosted trees refitted on the whole training split
+   * @param outOfFold  the members' out-of-fold probabilities on the training split (network,
+   *                   trees), aligned with their labels: what the combiner was fitted on
+   */
+  record Fitted(EnsembleSpec spec, BoostedTrees trees, MemberScores outOfFold,
+      Map<String, Double> metrics) {}
+
+  /** The training rows with their fold in {@value #FOLD}: a seeded hash of the record id. */
+  static Dataset<Row> withFolds(Dataset<Row> trainRows, int folds, long seed) {
+    Column hash = functions.xxhash64(functions.col(RecordIds.RECORD_ID),
+        functions.lit(seed ^ FOLD_SALT));
+    return trainRows.withColumn(FOLD, functions.pmod(hash, functions.lit((long) folds)));
+  }
+
+  /**
+   * Fails when a row a fold's members are fitted on is also one they predict: the out-of-fold
+   * predictions would then be in-sample ones, which flatter the better-fitting member and teach the
+   * combiner to trust it too much.
+   */
+  static void requireOutOfFold(Dataset<Row> fitted, Dataset<Row> predicted, int fold) {
+    long shared = predicted.select(RecordIds.RECORD_ID)
+        .join(fitted.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi").count();
+    if (shared > 0) {
+      throw new IllegalStateException("stacking: fold " + fold + " predicts " + shared
+          + " rows its members were fitted on; out-of-fold predictions must be held out");
+    }
+  }
+
+  /**
+   * @param trainRows   the training split as it is (record id, features, label)
+   * @param mainNetwork the main network, trained on the whole split: the shipped network member
+   * @param priorOffset the logit offset each fold's network gets (as the main network got)
+   */
+  static Fitted train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
+      int width, double[] classWeights, double priorOffset, int epochs, int folds) {
+    Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
+    try {
+      List<MemberScores> heldOut = new ArrayList<>();
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      long expected = rows.count();
+      long predicted = 0;
+      for (int fold = 0; fold < folds; fold++) {
+        long started = System.nanoTime();
+        Dataset<Row> fitRows = rows.where(functions.col(FOLD).notEqual(fold));
+        Dataset<Row> foldRows = rows.where(functions.col(FOLD).equalTo(fold));
+        requireOutOfFold(fitRows, foldRows, fold);
+        heldOut.add(foldPredictions(spark, fitRows, foldRows, config, width, classWeights,
+            priorOffset, epochs, fold));
+        predicted += heldOut.get(fold).labels().length;
+        LOG.info(String.format(Locale.ROOT, "stacking: fold %d of %d: %d held-out rows "
+            + "predicted in %.1f s", fold + 1, folds, heldOut.get(fold).labels().length,
+            (System.nanoTime() - started) / 1e9));
+      }
+      if (predicted != expected) {
+        throw new IllegalStateException("stacking: " + predicted + " out-of-fold predictions for "
+            + expected + " training rows; every row must be predicted exactly once");
+      }
+      MemberScores outOfFold = concatenate(heldOut);
+      MetaLearner.Fit meta = MetaLearner.fit(logits(outOfFold));
+      EnsembleSpec spec = EnsembleSpec.logistic(EnsembleConfig.STACKING,
+          List.of(EnsembleSpec.Member.mainNetwork(), EnsembleSpec.Member.trees(TREES)),
+          meta.weights(), meta.intercept());
+      metrics.put("ensemble_out_of_fold_network_roc_auc", outOfFold.member(0).rocAuc());
+      metrics.put("ensemble_out_of_fold_gbt_roc_auc", outOfFold.member(1).rocAuc());
+      metrics.put("ensemble_out_of_fold_stacked_roc_auc", outOfFold.combined(spec).rocAuc());
+      metrics.put("ensemble_combiner_intercept", meta.intercept());
+      metrics.put("ensemble_combiner_weight_network", meta.weights().get(0));
+      metrics.put("ensemble_combiner_weight_gbt", meta.weights().get(1));
+      long started = System.nanoTime();
+      BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(rows,
+          FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
+      metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_fit_seconds",
+          (System.nanoTime() - started) / 1e9);
+      LOG.info(String.format(Locale.ROOT, "stacking: combiner fitted on %d out-of-fold rows: "
+          + "p = sigmoid(%.4f + %.4f logit(network) + %.4f logit(gbt))", predicted,
+          meta.intercept(), meta.weights().get(0), meta.weights().get(1)));
+      return new Fitted(spec, trees, outOfFold, metrics);
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  /** A network and trees fitted on {@code fitRows}, both predicting {@code foldRows}. */
+  private static MemberScores foldPredictions(JavaSparkContext spark, Dataset<Row> fitRows,
+      Dataset<Row> foldRows, TrainingConfig config, int width, double[] classWeights,
+      double priorOffset, int epochs, int fold) {
+    TrainingData fit = TrainingData.cache(fitRows, config.workers(), config.seed(),
+        "stacking fold " + fold + " fit rows", width);
+    TrainingData held = null;
+    try {
+      MultiLayerNetwork network = MemberTraining.fit(spark, fit,
+          config.forMember(config.seed(), epochs), width, classWeights, priorOffset);
+      BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(fitRows,
+          FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
+      held = TrainingData.cache(foldRows, config.workers(), config.seed(),
+          "stacking fold " + fold + " held-out rows", width);
+      return MemberScores.of(spark, held, List.of(network), trees);
+    } finally {
+      fit.release();
+      if (held != null) {
+        held.release();
+      }
+    }
+  }
+
+  private static MemberScores concatenate(List<MemberScores> parts) {
+    int total = 0;
+    for (MemberScores part : parts) {
+      total += part.labels().length;
+    }
+    int members = parts.get(0).members();
+    float[][] probabilities = new float[members][total];
+    byte[] labels = new byte[total];
+    int offset = 0;
+    for (MemberScores part : parts) {
+      int rows = part.labels().length;
+      System.arraycopy(part.labels(), 0, labels, offset, rows);
+      for (int m = 0; m < members; m++) {
+        System.arraycopy(part.probabilities()[m], 0, probabilities[m], offset, rows);
+      }
+      offset += rows;
+    }
+    return new MemberScores(probabilities, labels);
+  }
+
+  /** The combiner's inputs: each row's member logits, and its label. */
+  static MetaLearner.Rows logits(MemberScores scores) {
+    int rows = scores.labels().length;
+    double[][] inputs = new double[rows][scores.members()];
+    for (int r = 0; r < rows; r++) {
+      for (int m = 0; m < scores.members(); m++) {
+        inputs[r][m] = EnsembleSpec.logit(scores.probabilities()[m][r]);
+      }
+    }
+    return new MetaLearner.Rows(inputs, scores.labels());
+  }
+}

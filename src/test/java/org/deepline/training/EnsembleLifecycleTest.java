@@ -1,0 +1,181 @@
+package org.deepline.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.IngestJob;
+import org.deepline.etl.LabelConfig;
+import org.deepline.etl.RecordIds;
+import org.deepline.evaluation.EvaluateJob;
+import org.deepline.features.FeatureJob;
+import org.deepline.metrics.ScoredLabels;
+import org.deepline.sampling.SplitJob;
+import org.deepline.sampling.StratifiedSplitter;
+import org.deepline.scoring.ModelScorer;
+import org.deepline.scoring.ScoreJob;
+import org.deepline.testing.TestRuns;
+import org.deepline.testing.ToyData;
+import org.deepline.tracking.ModelRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A bagging and a stacking ensemble trained on one toy data set, registered, saved, loaded, scored
+ * in batch and one record at a time, and evaluated.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EnsembleLifecycleTest {
+  private static final int ROWS = 600;
+  private static final double SAME_PROBABILITY = 1e-6;
+
+  @TempDir
+  static Path dir;
+  private RunContext context;
+  private StageResult bagging;
+  private StageResult stacking;
+
+  @BeforeAll
+  void trainBothEnsembles() {
+    context = ToyData.context(dir, ROWS, false);
+    new IngestJob().run(context);
+    new SplitJob().run(context);
+    new FeatureJob().run(context);
+    // Few epochs, two folds and a short ladder: the test is about the ensembles' plumbing.
+    bagging = new TrainJob().run(with("train", "training.ensemble.method=bagging",
+        "training.epochs=3", "baselines.models=[\"majority\"]"));
+    stacking = new TrainJob().run(with("train", "training.ensemble.method=stacking",
+        "training.ensemble.folds=2", "training.epochs=3", "baselines.models=[\"gbt\"]"));
+  }
+
+  private RunContext with(String command, String... overrides) {
+    return new RunContext(RunContext.newRunId(), null, command, context.runDate(),
+        TestRuns.configFromJson(ToyData.configJson(dir.resolve("toy.csv"), false), overrides),
+        context.warehouse(), context.spark());
+  }
+
+  @Test
+  void baggingIsNotWorseThanItsMembersMeanAndIsWhatIsRegistered() {
+    Map<String, Double> metrics = bagging.metrics();
+    double ensemble = metrics.get("ensemble_validation_roc_auc");
+    double membersMean = metrics.get("ensemble_members_mean_validation_roc_auc");
+    double memberSum = 0;
+    for (int member = 1; member <= 5; member++) {
+      memberSum += metrics.get("ensemble_member_bag_" + member + "_validation_roc_auc");
+    }
+    assertEquals(memberSum / 5, membersMean, 1e-12);
+    assertTrue(ensemble >= membersMean, "bagging " + ensemble + " vs members' mean " + membersMean);
+    assertTrue(ensemble > 0.75, metrics.toString());
+    // validation_* and the baseline margin are the registered model's: the ensemble's.
+    assertEquals(ensemble, metrics.get("validation_roc_auc"));
+    assertEquals(ensemble - metrics.get("baseline_best_validation_roc_auc"),
+        metrics.get("network_margin_over_best_baseline"), 1e-12);
+    assertTrue(metrics.containsKey("network_validation_roc_auc"));
+    assertEquals("bagging of 5 networks (mean)", bagging.artifacts().get("model_kind"));
+  }
+
+  @Test
+  void stackingsCombinerWeighsBothMembersFittedOutOfFold() {
+    Map<String, Double> metrics = stacking.metrics();
+    ModelBundle bundle = ModelBundle.load(context.files(), stacking.artifacts().get("model"));
+    EnsembleSpec spec = bundle.metadata().ensemble();
+    assertEquals(EnsembleSpec.LOGISTIC, spec.combiner());
+    assertEquals(List.of("network", "gbt"), spec.members().stream().map(EnsembleSpec.Member::name)
+        .toList());
+    assertEquals(List.of("network.zip", "members/gbt.json"), spec.members().stream()
+        .map(EnsembleSpec.Member::file).toList());
+    assertEquals(spec.weights().get(0), metrics.get("ensemble_combiner_weight_network"));
+    assertEquals(spec.weights().get(1), metrics.get("ensemble_combiner_weight_gbt"));
+    // Both members carry the toy signal: the combiner gives each a positive weight.
+    assertTrue(spec.weights().get(0) > 0 && spec.weights().get(1) > 0, spec.toString());
+    assertTrue(metrics.get("ensemble_out_of_fold_network_roc_auc") > 0.7, metrics.toString());
+    assertTrue(metrics.get("ensemble_out_of_fold_gbt_roc_auc") > 0.7, metrics.toString());
+    assertEquals(metrics.get("ensemble_validation_roc_auc"), metrics.get("validation_roc_auc"));
+    assertEquals("stacking of 1 network and 1 boosted-tree model (logistic_regression)",
+        stacking.artifacts().get("model_kind"));
+  }
+
+  @Test
+  void bothAreRegisteredModelVersions() {
+    ModelRegistry registry = new ModelRegistry(context.spark(), context.warehouse());
+    assertEquals(stacking.artifacts().get("model_version"),
+        registry.latest("toy", context.runDate()).modelVersion());
+  }
+
+  @Test
+  void baggingScoresAlikeInBatchAndOneRecordAtATimeAfterLoading() {
+    batchEqualsSingleAndMatchesTraining(bagging);
+  }
+
+  @Test
+  void stackingScoresAlikeInBatchAndOneRecordAtATimeAfterLoading() {
+    batchEqualsSingleAndMatchesTraining(stacking);
+  }
+
+  /**
+   * The loaded ensemble scores every silver record the same in Spark's batch path and in
+   * {@link ModelScorer}, and its validation rows' ROC AUC is the one training recorded: training's
+   * combination and scoring's are the same.
+   */
+  private void batchEqualsSingleAndMatchesTraining(StageResult trained) {
+    ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
+    Dataset<Row> silver = context.input(Table.SILVER).rows();
+    Map<String, Double> batch = new HashMap<>();
+    for (Row row : ScoreJob.predict(silver, bundle, 7, 0.5, "run").collectAsList()) {
+      batch.put(row.getString(0), row.getDouble(1));
+    }
+    ModelScorer single = new ModelScorer(bundle);
+    List<String> inputs = bundle.metadata().featureModel().inputColumns();
+    for (Row record : silver.collectAsList()) {
+      Map<String, Object> raw = new HashMap<>();
+      for (String column : inputs) {
+        raw.put(column, record.get(record.fieldIndex(column)));
+      }
+      String id = record.getAs(RecordIds.RECORD_ID);
+      assertEquals(single.probability(raw), batch.get(id), SAME_PROBABILITY, "record " + id);
+    }
+    assertEquals(ROWS, batch.size());
+
+    List<Row> validation = context.input(Table.SPLITS).rows()
+        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION))
+        .select(RecordIds.RECORD_ID, LabelConfig.LABEL).collectAsList();
+    List<Float> probabilities = new ArrayList<>();
+    byte[] labels = new byte[validation.size()];
+    for (int i = 0; i < labels.length; i++) {
+      probabilities.add(batch.get(validation.get(i).getString(0)).floatValue());
+      labels[i] = (byte) ((Number) validation.get(i).get(1)).intValue();
+    }
+    float[] scores = new float[labels.length];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = probabilities.get(i);
+    }
+    assertEquals(trained.metric("validation_roc_auc"), new ScoredLabels(scores, labels).rocAuc(),
+        1e-3);
+  }
+
+  @Test
+  void theEvaluationReportSaysWhatKindOfModelItIs() {
+    RunContext evaluate = with("evaluate");
+    new ScoreJob().run(evaluate);
+    StageResult evaluated = new EvaluateJob().run(evaluate);
+    String html = context.files().readText(evaluated.artifacts().get("report_html"));
+    assertTrue(html.contains("stacking of 1 network and 1 boosted-tree model (logistic_regression)"),
+        "the report names the model's kind");
+    assertTrue(html.contains("member gbt") && html.contains("members&#39; mean")
+        || html.contains("members' mean"), "the ensemble table lists the members and their mean");
+    assertTrue(html.contains("The ensemble beats the best baseline")
+        || html.contains("The ensemble LOSES to the"), "the ladder compares the ensemble");
+  }
+}
