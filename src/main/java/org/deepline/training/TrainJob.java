@@ -12,12 +12,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
-import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -126,8 +124,10 @@ public final class TrainJob implements Stage {
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
           context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers());
-      Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
-          checkpoints).run(networkConfig, restored);
+      Training outcome = new EpochLoop(
+          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train,
+          validation, networkConfig, restored,
+          checkpointing(context, featuresRef, resolved, checkpoints)).run();
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
       long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
@@ -279,98 +279,12 @@ public final class TrainJob implements Stage {
         outcome.statsPage());
   }
 
-  /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */
-  record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
-      ScoredLabels bestScores, byte[] statsPage) {}
-
-  /** Epochs of parameter averaging, validation, checkpoint and the early-stopping decision. */
-  private static final class EpochLoop {
-    private final RunContext context;
-    private final TrainingConfig config;
-    private final TableRef featuresRef;
-    private final TrainingData train;
-    private final TrainingData validation;
-    private final Checkpoints checkpoints;
-    private final boolean higherIsBetter;
-
-    EpochLoop(RunContext context, TrainingConfig config, TableRef featuresRef, TrainingData train,
-        TrainingData validation, double[] weights, Checkpoints checkpoints) {
-      this.context = context;
-      this.config = config;
-      this.featuresRef = featuresRef;
-      this.train = train;
-      this.validation = validation;
-      this.checkpoints = checkpoints;
-      this.higherIsBetter = EpochMetrics.higherIsBetter(config.earlyStoppingMetric());
-    }
-
-    Training run(MultiLayerConfiguration networkConfig, Checkpoints.Restored restored) {
-      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
-      MultiLayerNetwork start;
-      List<EpochMetrics> epochs = new ArrayList<>();
-      MultiLayerNetwork best = null;
-      int bestEpoch = 0;
-      double bestScore = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-      int firstEpoch = 1;
-      if (restored == null) {
-        start = new MultiLayerNetwork(networkConfig);
-        start.init();
-      } else {
-        start = restored.network();
-        best = restored.best();
-        epochs.addAll(restored.state().epochs());
-        bestEpoch = restored.state().bestEpoch();
-        bestScore = restored.state().bestScore();
-        firstEpoch = restored.state().epoch() + 1;
-      }
-      ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
-      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-        if (epoch - bestEpoch > config.patience() && bestEpoch > 0) {
-          break;
-        }
-        long started = System.currentTimeMillis();
-        ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
-        MultiLayerNetwork network = averaging.network();
-        if (!Double.isFinite(stats.lastLoss())) {
-          throw new DeeplineException(Failure.MODEL_GATE, "train: the training loss became " + stats.lastLoss()
-              + " in epoch " + epoch + "; lower training.learning_rate (now "
-              + config.learningRate() + ") or check the features for extreme values");
-        }
-        ScoredLabels scores = validation.score(spark, network);
-        double loss = scores.logLoss();
-        if (!Double.isFinite(loss)) {
-          throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss + " in epoch "
-              + epoch + "; lower training.learning_rate (now " + config.learningRate() + ")");
-        }
-        ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
-            "val_loss %.4f val_auc %.4f", loss, scores.rocAuc()));
-        EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
-            stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
-        double score = metrics.metric(config.earlyStoppingMetric());
-        boolean improved = higherIsBetter ? score > bestScore + config.minDelta()
-            : score < bestScore - config.minDelta();
-        if (improved) {
-          bestScore = score;
-          bestEpoch = epoch;
-          best = network.clone();
-        }
-        epochs.add(metrics);
-        checkpoints.save(new Checkpoints.State(context.runId(), context.dataset(),
-            context.runDate(), featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore),
-            network, best);
-        LOG.info(String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc %.4f loss"
-            + " %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
-            metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
-            stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : ""));
-      }
-      if (epochs.size() < config.epochs()) {
-        LOG.info("early stop after epoch {}: no better validation {} since epoch {}",
-            epochs.size(), config.earlyStoppingMetric(), bestEpoch);
-      }
-      // The best epoch's scores again: the last epoch's are not the model's.
-      ScoredLabels bestScores = validation.score(spark, best);
-      return new Training(best, epochs, bestEpoch, bestScores, averaging.statsPage());
-    }
+  /** Saves every epoch's network, the best one and the loop's state, for {@code --resume}. */
+  private static EpochLoop.Listener checkpointing(RunContext context, TableRef featuresRef,
+      TrainingConfig config, Checkpoints checkpoints) {
+    return (epoch, epochs, bestEpoch, bestScore, network, best) -> checkpoints.save(
+        new Checkpoints.State(context.runId(), context.dataset(), context.runDate(),
+            featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore), network, best);
   }
 
   /**
