@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,7 @@ import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
+import org.deepline.tracking.RunRecorder;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ public final class TrainJob implements Stage {
 
   private final String resumeRunId;
   private final boolean sanity;
+  /** Records the trials of {@code --tune}; null for a plain run. */
+  private final RunRecorder tuneTrials;
 
   public TrainJob() {
     this(null, false);
@@ -67,12 +71,26 @@ public final class TrainJob implements Stage {
    *                    training split ({@link SanityCheck}); registers nothing
    */
   public TrainJob(String resumeRunId, boolean sanity) {
+    this(resumeRunId, sanity, false, null);
+  }
+
+  /**
+   * @param tune     search {@code tuning.space} ({@link Tuner}) and register the winner instead of
+   *                 training {@code training} as configured
+   * @param recorder records every trial of {@code tune} as a child run; may be null without it
+   */
+  public TrainJob(String resumeRunId, boolean sanity, boolean tune, RunRecorder recorder) {
     if (sanity && resumeRunId != null) {
       throw new DeeplineException(Failure.USAGE, "train: --sanity and --resume exclude each other "
           + "(the check trains nothing to resume)");
     }
+    if (tune && (sanity || resumeRunId != null)) {
+      throw new DeeplineException(Failure.USAGE, "train: --tune excludes --"
+          + (sanity ? "sanity" : "resume") + " (a search starts anew and registers its winner)");
+    }
     this.resumeRunId = resumeRunId;
     this.sanity = sanity;
+    this.tuneTrials = tune ? Objects.requireNonNull(recorder, "recorder") : null;
   }
 
   @Override
@@ -118,13 +136,17 @@ public final class TrainJob implements Stage {
       requireBothClasses(validation);
       TrainingConfig resolved = config.resolve(train.rows());
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
+      Tuner.Outcome tuned = tuneTrials == null ? null
+          : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
+              .search(resolved, width, weights, train, validation);
+      resolved = tuned == null ? resolved : tuned.config();
       MultiLayerConfiguration networkConfig =
           NetworkFactory.binaryClassifier(resolved, width, weights);
       requireSensibleSize(resolved, width);
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
           context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers());
-      Training outcome = new EpochLoop(
+      Training outcome = tuned != null ? tuned.training() : new EpochLoop(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train,
           validation, networkConfig, restored,
           checkpointing(context, featuresRef, resolved, checkpoints)).run();
@@ -145,6 +167,10 @@ public final class TrainJob implements Stage {
           + "importance): {}", context.dataset(), importance);
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, train,
           baselines, importance, balance);
+      if (tuned != null) {
+        result = tuned.addTo(result, context,
+            context.warehouse().modelDir(context.dataset(), context.runId()));
+      }
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -431,7 +457,7 @@ public final class TrainJob implements Stage {
     }
   }
 
-  private static void requireSensibleSize(TrainingConfig config, int width) {
+  static void requireSensibleSize(TrainingConfig config, int width) {
     long parameters = 0;
     int inputs = width;
     StringBuilder shape = new StringBuilder(String.valueOf(width));
