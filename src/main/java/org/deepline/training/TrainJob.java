@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * updater state, keeps the best epoch's weights (early stopping on a validation metric), refuses a
  * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
  * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
+ * With {@code tune} it first searches {@code tuning.space} on the same cached splits ({@link Tuner})
+ * and then checks, compares and registers the winner exactly as a plain run's network.
  */
 public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
