@@ -14,6 +14,7 @@ import org.deepline.tracking.RunRecorder;
 import picocli.CommandLine;
 import org.deepline.training.SanityCheck;
 import org.deepline.training.TrainJob;
+import org.deepline.training.Tuner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +45,8 @@ public final class DeeplineCli implements Runnable {
       if (stage instanceof TrainJob) {
         TrainOptions trainOptions = new TrainOptions();
         command = new CommandLine(new StageCommand(
-            recorder -> new TrainJob(trainOptions.resumeRunId, trainOptions.sanity)));
+            recorder -> new TrainJob(trainOptions.resumeRunId, trainOptions.sanity,
+                trainOptions.tune, recorder)));
         command.addMixin("train", trainOptions);
       } else if (stage instanceof LabelJob) {
         LabelOptions labelOptions = new LabelOptions();
@@ -101,7 +103,10 @@ public final class DeeplineCli implements Runnable {
     return false;
   }
 
-  /** {@code train --resume RUN_ID | --sanity}: read when the command runs, after picocli parsed. */
+  /**
+   * {@code train --resume RUN_ID | --sanity | --tune}: read when the command runs, after picocli
+   * parsed.
+   */
   static final class TrainOptions {
     @Option(names = "--resume", paramLabel = "RUN_ID",
         description = "Continue the killed train run RUN_ID from its last complete checkpoint "
@@ -113,6 +118,14 @@ public final class DeeplineCli implements Runnable {
             + SanityCheck.ROWS + " training rows (no dropout or L2); exits 7 when it cannot. "
             + "Registers nothing. Run it before a long training run.")
     boolean sanity;
+
+    @Option(names = "--tune",
+        description = "Search the tuning section's space (random configurations, asynchronous "
+            + "successive halving on validation ROC AUC, within tuning.max_trials and "
+            + "tuning.max_minutes, default 10), record every trial as a child run, register the "
+            + "winner like a plain train run and write its training section to "
+            + "<model dir>/" + Tuner.TUNED_TRAINING_FILE + ". Excludes --resume and --sanity.")
+    boolean tune;
   }
 
   /** {@code label --uncertain N}: read when the command runs, after picocli parsed. */

@@ -26,6 +26,7 @@ import org.deepline.sampling.SampleConfig;
 import org.deepline.sampling.SplitConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.training.TrainingConfig;
+import org.deepline.training.TuningConfig;
 
 /**
  * One data set's job config: a JSON file in {@code conf/}, one section per stage. Sections a user
@@ -65,6 +66,8 @@ public record DeeplineConfig(
     TrainingConfig training,
     @JsonPropertyDescription("The baseline ladder trained next to the network.")
     BaselineConfig baselines,
+    @JsonPropertyDescription("What `train --tune` searches and for how long.")
+    TuningConfig tuning,
     @JsonPropertyDescription("Batch scoring.")
     ScoringConfig scoring,
     @JsonPropertyDescription("The evaluation report, slices, behavioural tests, blessing and "
@@ -89,6 +92,7 @@ public record DeeplineConfig(
     leakage = leakage == null ? LeakageConfig.defaults() : leakage;
     training = training == null ? TrainingConfig.defaults() : training;
     baselines = baselines == null ? BaselineConfig.defaults() : baselines;
+    tuning = tuning == null ? TuningConfig.defaults() : tuning;
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
@@ -173,6 +177,7 @@ public record DeeplineConfig(
           + "in baselines.models (now enabled " + baselines.enabled() + ", models "
           + baselines.models() + ")");
     }
+    tuning.validate(errors.at("tuning"), training);
     scoring.validate(errors.at("scoring"));
     evaluation.validate(errors.at("evaluation"));
     compression.validate(errors.at("compression"));

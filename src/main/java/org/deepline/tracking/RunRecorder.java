@@ -1,8 +1,10 @@
 package org.deepline.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
 import org.deepline.core.ProgressNotes;
@@ -90,6 +92,34 @@ public final class RunRecorder {
         Duration.between(started, finished).toMillis(), config, RunRecord.hash(config),
         BuildInfo.gitCommit(), result.inputs(), result.outputs(), result.metrics(),
         result.artifacts(), error));
+  }
+
+  /**
+   * A run its parent ran itself rather than as a stage, e.g. one trial of {@code train --tune}, with
+   * the config it really ran with: the job config whose {@code section} is {@code sectionValue}.
+   *
+   * @param error null for a run that succeeded
+   */
+  public record ChildRun(RunContext context, String section, Object sectionValue, Instant started,
+      Instant finished, StageResult result, String error) {}
+
+  /** Appends the records of child runs, in one write. */
+  public void recordChildren(List<ChildRun> children) {
+    if (children.isEmpty()) {
+      return;
+    }
+    registry.appendAll(children.stream().map(child -> {
+      ObjectNode config = (ObjectNode) Redaction.redactedTree(child.context().config());
+      config.set(child.section(), Redaction.redactedTree(child.sectionValue()));
+      RunContext context = child.context();
+      return new RunRecord(context.runId(), context.parentRunId(), context.command(),
+          context.dataset(), context.runDate(),
+          child.error() == null ? RunRecord.SUCCEEDED : RunRecord.FAILED, child.started(),
+          child.finished(), Duration.between(child.started(), child.finished()).toMillis(), config,
+          RunRecord.hash(config), BuildInfo.gitCommit(), child.result().inputs(),
+          child.result().outputs(), child.result().metrics(), child.result().artifacts(),
+          child.error());
+    }).toList());
   }
 
   /**

@@ -99,9 +99,15 @@ public final class RunRegistry {
   }
 
   public void append(RunRecord record) {
+    appendAll(List.of(record));
+  }
+
+  /** Appends {@code records} in one commit: a tuning run's trials cost one write, not one each. */
+  public void appendAll(List<RunRecord> records) {
     SparkSession session = spark.get();
-    Dataset<Row> row = session.createDataFrame(List.of(toRow(record)), SCHEMA).coalesce(1);
-    DeltaTables.append(row, path);
+    Dataset<Row> rows = session.createDataFrame(
+        records.stream().map(RunRegistry::toRow).toList(), SCHEMA).coalesce(1);
+    DeltaTables.append(rows, path);
   }
 
   /** The most recently finished run (a pipeline's record comes after its stages'), if any. */

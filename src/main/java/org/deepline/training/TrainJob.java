@@ -6,18 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
-import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -32,7 +31,7 @@ import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
-import org.nd4j.linalg.dataset.DataSet;
+import org.deepline.tracking.RunRecorder;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * updater state, keeps the best epoch's weights (early stopping on a validation metric), refuses a
  * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
  * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
+ * With {@code tune} it first searches {@code tuning.space} on the same cached splits ({@link Tuner})
+ * and then checks, compares and registers the winner exactly as a plain run's network.
  */
 public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -59,6 +60,8 @@ public final class TrainJob implements Stage {
 
   private final String resumeRunId;
   private final boolean sanity;
+  /** Records the trials of {@code --tune}; null for a plain run. */
+  private final RunRecorder tuneTrials;
 
   public TrainJob() {
     this(null, false);
@@ -70,12 +73,26 @@ public final class TrainJob implements Stage {
    *                    training split ({@link SanityCheck}); registers nothing
    */
   public TrainJob(String resumeRunId, boolean sanity) {
+    this(resumeRunId, sanity, false, null);
+  }
+
+  /**
+   * @param tune     search {@code tuning.space} ({@link Tuner}) and register the winner instead of
+   *                 training {@code training} as configured
+   * @param recorder records every trial of {@code tune} as a child run; may be null without it
+   */
+  public TrainJob(String resumeRunId, boolean sanity, boolean tune, RunRecorder recorder) {
     if (sanity && resumeRunId != null) {
       throw new DeeplineException(Failure.USAGE, "train: --sanity and --resume exclude each other "
           + "(the check trains nothing to resume)");
     }
+    if (tune && (sanity || resumeRunId != null)) {
+      throw new DeeplineException(Failure.USAGE, "train: --tune excludes --"
+          + (sanity ? "sanity" : "resume") + " (a search starts anew and registers its winner)");
+    }
     this.resumeRunId = resumeRunId;
     this.sanity = sanity;
+    this.tuneTrials = tune ? Objects.requireNonNull(recorder, "recorder") : null;
   }
 
   @Override
@@ -121,14 +138,20 @@ public final class TrainJob implements Stage {
       requireBothClasses(validation);
       TrainingConfig resolved = config.resolve(train.rows());
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
+      Tuner.Outcome tuned = tuneTrials == null ? null
+          : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
+              .search(resolved, width, weights, train, validation);
+      resolved = tuned == null ? resolved : tuned.config();
       MultiLayerConfiguration networkConfig =
           NetworkFactory.binaryClassifier(resolved, width, weights);
       requireSensibleSize(resolved, width);
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
           context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers());
-      Training outcome = new EpochLoop(context, resolved, featuresRef, train, validation, weights,
-          checkpoints).run(networkConfig, restored);
+      Training outcome = tuned != null ? tuned.training() : new EpochLoop(
+          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train,
+          validation, networkConfig, restored,
+          checkpointing(context, featuresRef, resolved, checkpoints)).run();
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
       long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
@@ -150,6 +173,10 @@ public final class TrainJob implements Stage {
           + "importance): {}", context.dataset(), importance);
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, ensemble,
           train, baselines, importance, balance);
+      if (tuned != null) {
+        result = tuned.addTo(result, context,
+            context.warehouse().modelDir(context.dataset(), context.runId()));
+      }
       checkpoints.delete();
       if (resumed != null) {
         resumed.delete();
@@ -284,108 +311,12 @@ public final class TrainJob implements Stage {
         outcome.statsPage(), outcome.layerStatistics());
   }
 
-  /** The outcome of the epoch loop: every epoch's metrics and the best epoch's network and scores. */
-  record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
-      ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics) {}
-
-  /** Epochs of parameter averaging, validation, checkpoint and the early-stopping decision. */
-  private static final class EpochLoop {
-    private final RunContext context;
-    private final TrainingConfig config;
-    private final TableRef featuresRef;
-    private final TrainingData train;
-    private final TrainingData validation;
-    private final Checkpoints checkpoints;
-    private final boolean higherIsBetter;
-
-    EpochLoop(RunContext context, TrainingConfig config, TableRef featuresRef, TrainingData train,
-        TrainingData validation, double[] weights, Checkpoints checkpoints) {
-      this.context = context;
-      this.config = config;
-      this.featuresRef = featuresRef;
-      this.train = train;
-      this.validation = validation;
-      this.checkpoints = checkpoints;
-      this.higherIsBetter = EpochMetrics.higherIsBetter(config.earlyStoppingMetric());
-    }
-
-    Training run(MultiLayerConfiguration networkConfig, Checkpoints.Restored restored) {
-      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
-      MultiLayerNetwork start;
-      List<EpochMetrics> epochs = new ArrayList<>();
-      MultiLayerNetwork best = null;
-      int bestEpoch = 0;
-      double bestScore = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-      int firstEpoch = 1;
-      if (restored == null) {
-        start = new MultiLayerNetwork(networkConfig);
-        start.init();
-      } else {
-        start = restored.network();
-        best = restored.best();
-        epochs.addAll(restored.state().epochs());
-        bestEpoch = restored.state().bestEpoch();
-        bestScore = restored.state().bestScore();
-        firstEpoch = restored.state().epoch() + 1;
-      }
-      ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
-      DataSet probe = train.probe(LayerStatistics.PROBE_ROWS);
-      List<LayerStatistics.Layer> layerStatistics = new ArrayList<>();
-      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-        if (epoch - bestEpoch > config.patience() && bestEpoch > 0) {
-          break;
-        }
-        long started = System.currentTimeMillis();
-        float[] before = LayerStatistics.parameters(averaging.network());
-        ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
-        MultiLayerNetwork network = averaging.network();
-        List<LayerStatistics.Layer> layers =
-            LayerStatistics.measure(epoch, network, before, probe);
-        layerStatistics.addAll(layers);
-        for (String warning : LayerStatistics.warnings(layers)) {
-          LOG.warn("train {}: epoch {}: {}", context.dataset(), epoch, warning);
-        }
-        if (!Double.isFinite(stats.lastLoss())) {
-          throw new DeeplineException(Failure.MODEL_GATE, "train: the training loss became " + stats.lastLoss()
-              + " in epoch " + epoch + "; lower training.learning_rate (now "
-              + config.learningRate() + ") or check the features for extreme values");
-        }
-        ScoredLabels scores = validation.score(spark, network);
-        double loss = scores.logLoss();
-        if (!Double.isFinite(loss)) {
-          throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss + " in epoch "
-              + epoch + "; lower training.learning_rate (now " + config.learningRate() + ")");
-        }
-        ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
-            "val_loss %.4f val_auc %.4f", loss, scores.rocAuc()));
-        EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
-            stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
-        double score = metrics.metric(config.earlyStoppingMetric());
-        boolean improved = higherIsBetter ? score > bestScore + config.minDelta()
-            : score < bestScore - config.minDelta();
-        if (improved) {
-          bestScore = score;
-          bestEpoch = epoch;
-          best = network.clone();
-        }
-        epochs.add(metrics);
-        checkpoints.save(new Checkpoints.State(context.runId(), context.dataset(),
-            context.runDate(), featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore),
-            network, best);
-        LOG.info(String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc %.4f loss"
-            + " %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
-            metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
-            stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : ""));
-      }
-      if (epochs.size() < config.epochs()) {
-        LOG.info("early stop after epoch {}: no better validation {} since epoch {}",
-            epochs.size(), config.earlyStoppingMetric(), bestEpoch);
-      }
-      // The best epoch's scores again: the last epoch's are not the model's.
-      ScoredLabels bestScores = validation.score(spark, best);
-      return new Training(best, epochs, bestEpoch, bestScores, averaging.statsPage(),
-          layerStatistics);
-    }
+  /** Saves every epoch's network, the best one and the loop's state, for {@code --resume}. */
+  private static EpochLoop.Listener checkpointing(RunContext context, TableRef featuresRef,
+      TrainingConfig config, Checkpoints checkpoints) {
+    return (epoch, epochs, bestEpoch, bestScore, network, best) -> checkpoints.save(
+        new Checkpoints.State(context.runId(), context.dataset(), context.runDate(),
+            featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore), network, best);
   }
 
   /**
@@ -569,7 +500,7 @@ public final class TrainJob implements Stage {
     }
   }
 
-  private static void requireSensibleSize(TrainingConfig config, int width) {
+  static void requireSensibleSize(TrainingConfig config, int width) {
     long parameters = 0;
     int inputs = width;
     StringBuilder shape = new StringBuilder(String.valueOf(width));

@@ -56,6 +56,9 @@ public final class TrainingData implements Serializable {
   private static final long EPOCH_SALT = 0x9e3779b97f4a7c15L;
 
   private final transient JavaRDD<FeatureChunk> chunks;
+  /** The last {@link #probe}, kept: every epoch of every tuning trial measures on the same rows. */
+  private transient DataSet probe;
+  private transient int probeRows;
   private final String split;
   private final long seed;
   private final int width;
@@ -234,8 +237,12 @@ public final class TrainingData implements Serializable {
    * the driver ({@link LayerStatistics}).
    */
   public DataSet probe(int rows) {
-    int perPartition = Math.max(1, rows / partitions());
-    return DataSet.merge(round(0, 0, perPartition, perPartition).collect());
+    if (probe == null || probeRows != rows) {
+      int perPartition = Math.max(1, rows / partitions());
+      probe = DataSet.merge(round(0, 0, perPartition, perPartition).collect());
+      probeRows = rows;
+    }
+    return probe;
   }
 
   /**

@@ -139,6 +139,19 @@ class DeeplineCliTest {
   }
 
   @Test
+  void trainTuneExcludesSanityAndResume() {
+    Outcome withSanity = run("train", "--conf", CHURN, "--tune", "--sanity");
+    assertEquals(2, withSanity.code());
+    assertEquals("deepline: error: train: --tune excludes --sanity (a search starts anew and "
+        + "registers its winner)", withSanity.err().strip());
+    Outcome withResume = run("train", "--conf", CHURN, "--tune", "--resume",
+        "20261124T014022-56dc8a");
+    assertEquals(2, withResume.code());
+    assertEquals("deepline: error: train: --tune excludes --resume (a search starts anew and "
+        + "registers its winner)", withResume.err().strip());
+  }
+
+  @Test
   void nightlyDateMistakesAreUsageErrorsBeforeAnythingStarts() {
     Outcome both = run("nightly", "--conf", CHURN, "--run-date", "2026-12-02", "--from",
         "2026-12-01", "--to", "2026-12-02");

@@ -1,0 +1,199 @@
+package org.deepline.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.ProgressNotes;
+import org.deepline.metrics.ScoredLabels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Epochs of parameter averaging over cached training rows, each followed by a validation pass and
+ * the early-stopping decision; the best epoch's weights are kept. One configuration, one network:
+ * {@code train} runs it once to the end, {@code train --tune} ({@link Tuner}) runs one loop per trial
+ * and continues it rung by rung with {@link #trainUntil}, which trains exactly what one run to the
+ * same epoch would.
+ *
+ * <pre>{@code
+ * EpochLoop loop = new EpochLoop(spark, resolved, train, validation,
+ *     NetworkFactory.binaryClassifier(resolved, width, weights), null, EpochLoop.Listener.NONE);
+ * loop.trainUntil(2);             // the first rung
+ * double auc = loop.bestValidationRocAuc();
+ * Training trained = loop.run();  // on to training.epochs or the early stop
+ * }</pre>
+ */
+public final class EpochLoop {
+  /** The train stage's logger: these lines are the train log's, as before the loop had a class. */
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** Told after every epoch what a resumed run would start from, e.g. to checkpoint it. */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (epoch, epochs, bestEpoch, bestScore, network, best) -> { };
+
+    void afterEpoch(int epoch, List<EpochMetrics> epochs, int bestEpoch, double bestScore,
+        MultiLayerNetwork network, MultiLayerNetwork best);
+  }
+
+  private final JavaSparkContext spark;
+  private final TrainingConfig config;
+  private final TrainingData train;
+  private final TrainingData validation;
+  private final Listener listener;
+  private final boolean higherIsBetter;
+  private final ParameterAveraging averaging;
+  private final List<EpochMetrics> epochs = new ArrayList<>();
+  private MultiLayerNetwork best;
+  private int bestEpoch;
+  private double bestScore;
+  private int nextEpoch = 1;
+  private boolean stoppedEarly;
+  private final List<LayerStatistics.Layer> layerStatistics = new ArrayList<>();
+  private boolean warnAboutLayers = true;
+
+  /**
+   * @param config        resolved: batch size and averaging frequency fixed
+   * @param networkConfig the network to start from, unless {@code restored}
+   * @param restored      a checkpoint to continue from, or null
+   */
+  public EpochLoop(JavaSparkContext spark, TrainingConfig config, TrainingData train,
+      TrainingData validation, MultiLayerConfiguration networkConfig,
+      Checkpoints.Restored restored, Listener listener) {
+    this.spark = spark;
+    this.config = config;
+    this.train = train;
+    this.validation = validation;
+    this.listener = listener;
+    this.higherIsBetter = EpochMetrics.higherIsBetter(config.earlyStoppingMetric());
+    this.bestScore = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    MultiLayerNetwork start;
+    if (restored == null) {
+      start = new MultiLayerNetwork(networkConfig);
+      start.init();
+    } else {
+      start = restored.network();
+      best = restored.best();
+      epochs.addAll(restored.state().epochs());
+      bestEpoch = restored.state().bestEpoch();
+      bestScore = restored.state().bestScore();
+      nextEpoch = restored.state().epoch() + 1;
+    }
+    this.averaging = new ParameterAveraging(spark, start, config);
+  }
+
+  /**
+   * This loop, measuring its layers ({@link LayerStatistics}) without a WARN for each unhealthy
+   * one: a tuning trial's layers are recorded, but its bad configurations are the search's business.
+   */
+  public EpochLoop withoutLayerWarnings() {
+    warnAboutLayers = false;
+    return this;
+  }
+
+  /** Trains to {@code training.epochs} or the early stop, and returns the best epoch's network. */
+  public Training run() {
+    trainUntil(config.epochs());
+    if (epochs.size() < config.epochs()) {
+      LOG.info("early stop after epoch {}: no better validation {} since epoch {}",
+          epochs.size(), config.earlyStoppingMetric(), bestEpoch);
+    }
+    return result();
+  }
+
+  /**
+   * Trains the epochs up to {@code lastEpoch} (at most {@code training.epochs}) that are not trained
+   * yet, unless the early-stopping rule ends training first; nothing once it has.
+   */
+  public void trainUntil(int lastEpoch) {
+    for (int epoch = nextEpoch; epoch <= Math.min(lastEpoch, config.epochs()); epoch++) {
+      if (epoch - bestEpoch > config.patience() && bestEpoch > 0) {
+        stoppedEarly = true;
+        break;
+      }
+      fitEpoch(epoch);
+      nextEpoch = epoch + 1;
+    }
+  }
+
+  private void fitEpoch(int epoch) {
+    long started = System.currentTimeMillis();
+    float[] before = LayerStatistics.parameters(averaging.network());
+    ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
+    MultiLayerNetwork network = averaging.network();
+    List<LayerStatistics.Layer> layers = LayerStatistics.measure(epoch, network, before,
+        train.probe(LayerStatistics.PROBE_ROWS));
+    layerStatistics.addAll(layers);
+    if (warnAboutLayers) {
+      for (String warning : LayerStatistics.warnings(layers)) {
+        LOG.warn("train: epoch {}: {}", epoch, warning);
+      }
+    }
+    if (!Double.isFinite(stats.lastLoss())) {
+      throw new DeeplineException(Failure.MODEL_GATE, "train: the training loss became "
+          + stats.lastLoss() + " in epoch " + epoch + "; lower training.learning_rate (now "
+          + config.learningRate() + ") or check the features for extreme values");
+    }
+    ScoredLabels scores = validation.score(spark, network);
+    double loss = scores.logLoss();
+    if (!Double.isFinite(loss)) {
+      throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss
+          + " in epoch " + epoch + "; lower training.learning_rate (now " + config.learningRate()
+          + ")");
+    }
+    ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
+        "val_loss %.4f val_auc %.4f", loss, scores.rocAuc()));
+    EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
+        stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
+    double score = metrics.metric(config.earlyStoppingMetric());
+    boolean improved = higherIsBetter ? score > bestScore + config.minDelta()
+        : score < bestScore - config.minDelta();
+    if (improved) {
+      bestScore = score;
+      bestEpoch = epoch;
+      best = network.clone();
+    }
+    epochs.add(metrics);
+    listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
+    LOG.info(String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc %.4f loss"
+        + " %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
+        metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
+        stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : ""));
+  }
+
+  /** The best epoch's network, its validation scores again and every epoch's metrics. */
+  public Training result() {
+    // The best epoch's scores again: the last epoch's are not the model's.
+    ScoredLabels bestScores = validation.score(spark, best);
+    return new Training(best, new ArrayList<>(epochs), bestEpoch, bestScores,
+        averaging.statsPage(), new ArrayList<>(layerStatistics));
+  }
+
+  /** Epochs trained so far (a resumed loop counts the checkpoint's too). */
+  public int epochsTrained() {
+    return epochs.size();
+  }
+
+  /** The epoch whose weights are kept so far; 0 before the first. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** The validation ROC AUC of the best epoch so far. */
+  public double bestValidationRocAuc() {
+    if (bestEpoch == 0) {
+      throw new IllegalStateException("no epoch trained yet");
+    }
+    return epochs.get(bestEpoch - 1).validationRocAuc();
+  }
+
+  /** Whether the early-stopping rule ended training before {@code training.epochs}. */
+  public boolean stoppedEarly() {
+    return stoppedEarly;
+  }
+}

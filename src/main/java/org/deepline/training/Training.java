@@ -1,0 +1,16 @@
+package org.deepline.training;
+
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.metrics.ScoredLabels;
+
+/**
+ * What an {@link EpochLoop} trained: every epoch's metrics and the best epoch's network and its
+ * validation scores.
+ *
+ * @param statsPage       DL4J's timing breakdown as an HTML page; null unless {@code collect_stats}
+ * @param layerStatistics every layer's {@link LayerStatistics} after every epoch this loop trained
+ *                        (not those of a checkpoint it resumed from)
+ */
+record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
+    ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics) {}

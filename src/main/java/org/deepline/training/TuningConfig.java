@@ -1,0 +1,81 @@
+package org.deepline.training;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.deepline.core.ConfigErrors;
+
+/**
+ * What {@code train --tune} searches and for how long: random configurations from {@link #space}
+ * trained with asynchronous successive halving ({@link HalvingSchedule}), chosen on the validation
+ * split only.
+ *
+ * <pre>{@code
+ * "tuning": {"max_minutes": 10, "eta": 3,
+ *            "space": {"layer_units": [[64], [128, 64]], "loss": ["cross_entropy"]}}
+ * }</pre>
+ *
+ * @param maxTrials  the most trials started; null: as many as {@code maxMinutes} allows
+ * @param maxMinutes the search's wall-clock budget: no trial or promotion starts after it
+ * @param eta        the halving factor: the best 1/eta of a rung go on, with eta times the epochs
+ * @param minEpochs  the fewest epochs of the first rung
+ * @param seed       the seed trials are drawn with; null: {@code training.seed}
+ * @param space      the ranges trials are drawn from
+ */
+public record TuningConfig(
+    @JsonPropertyDescription("The most trials `train --tune` starts. Unset: as many as "
+        + "`max_minutes` allows. Allowed: `> 0` when set.")
+    Integer maxTrials,
+    @JsonPropertyDescription("The search's wall-clock budget in minutes: no trial or promotion "
+        + "starts after it (the one running finishes; the winner's remaining epochs, the baseline "
+        + "ladder and saving come after). Allowed: `> 0`.")
+    Double maxMinutes,
+    @JsonPropertyDescription("Successive halving's factor: the best 1/eta of the trials of a rung "
+        + "by validation ROC AUC are trained on to the next rung, which has eta times the "
+        + "epochs; the last rung has `training.epochs` (early stopping as configured). Allowed: "
+        + "`>= 2`.")
+    Integer eta,
+    @JsonPropertyDescription("The fewest epochs of the first rung: rungs have `training.epochs / "
+        + "eta^k` epochs for k = K ... 0, down to the last one of at least `min_epochs` (20 "
+        + "epochs, eta 3: 2, 6, 20). Allowed: `[1, training.epochs]`.")
+    Integer minEpochs,
+    @JsonPropertyDescription("The seed trials' configurations are drawn with; the same seed draws "
+        + "the same trials. Unset: `training.seed`.")
+    Long seed,
+    @JsonPropertyDescription("The ranges trials are drawn from; each dimension left out takes its "
+        + "built-in default for tabular data.")
+    SearchSpace space) {
+  public static final double DEFAULT_MAX_MINUTES = 10.0;
+  public static final int DEFAULT_ETA = 3;
+  public static final int MIN_ETA = 2;
+  public static final int DEFAULT_MIN_EPOCHS = 1;
+
+  public TuningConfig {
+    maxMinutes = maxMinutes == null ? DEFAULT_MAX_MINUTES : maxMinutes;
+    eta = eta == null ? DEFAULT_ETA : eta;
+    minEpochs = minEpochs == null ? DEFAULT_MIN_EPOCHS : minEpochs;
+    space = space == null ? SearchSpace.defaults() : space;
+  }
+
+  public static TuningConfig defaults() {
+    return new TuningConfig(null, null, null, null, null, null);
+  }
+
+  /** The seed trials are drawn with: {@code seed}, else {@code training.seed}. */
+  public long seedOr(long trainingSeed) {
+    return seed == null ? trainingSeed : seed;
+  }
+
+  /** Checks the budget, the halving and the space; {@code training} gives the last rung's epochs. */
+  public void validate(ConfigErrors errors, TrainingConfig training) {
+    if (maxTrials != null) {
+      errors.require(maxTrials > 0, "max_trials", "a budget of " + maxTrials + " trials runs "
+          + "nothing: must be > 0");
+    }
+    errors.require(maxMinutes != null && maxMinutes > 0 && Double.isFinite(maxMinutes),
+        "max_minutes", "a budget of " + maxMinutes + " minutes runs nothing: must be > 0");
+    errors.require(eta >= MIN_ETA, "eta", "must be >= " + MIN_ETA + " (eta " + eta
+        + " promotes every trial: no halving), got " + eta);
+    errors.require(minEpochs >= 1 && minEpochs <= training.epochs(), "min_epochs",
+        "must be in [1, training.epochs = " + training.epochs() + "], got " + minEpochs);
+    space.validate(errors.at("space"));
+  }
+}
