@@ -74,8 +74,12 @@ public record TuningConfig(
         "max_minutes", "a budget of " + maxMinutes + " minutes runs nothing: must be > 0");
     errors.require(eta >= MIN_ETA, "eta", "must be >= " + MIN_ETA + " (eta " + eta
         + " promotes every trial: no halving), got " + eta);
-    errors.require(minEpochs >= 1 && minEpochs <= training.epochs(), "min_epochs",
-        "must be in [1, training.epochs = " + training.epochs() + "], got " + minEpochs);
+    errors.require(minEpochs >= 1, "min_epochs", "must be >= 1, got " + minEpochs);
+    // Only against a valid training.epochs: a bad one is reported once, at its own key.
+    if (training.epochs() > 0) {
+      errors.require(minEpochs <= training.epochs(), "min_epochs",
+          "must be <= training.epochs = " + training.epochs() + ", got " + minEpochs);
+    }
     space.validate(errors.at("space"));
   }
 }

@@ -86,7 +86,10 @@ class TuningConfigTest {
         Map.entry("tuning.eta=1",
             "tuning.eta: must be >= 2 (eta 1 promotes every trial: no halving), got 1"),
         Map.entry("tuning.min_epochs=500",
-            "tuning.min_epochs: must be in [1, training.epochs = "));
+            "tuning.min_epochs: must be <= training.epochs = 15, got 500"),
+        Map.entry("tuning.min_epochs=0", "tuning.min_epochs: must be >= 1, got 0"),
+        // A bad training.epochs is reported at its own key, not again through min_epochs.
+        Map.entry("training.epochs=0", "training.epochs: must be > 0, got 0"));
     expected.forEach((override, message) -> {
       DeeplineException error = assertThrows(DeeplineException.class,
           () -> ConfigLoader.load(CHURN, List.of(override)), override);
