@@ -133,6 +133,8 @@ public final class Tuner {
         java.util.Arrays.toString(schedule.rungEpochs()), tuning.eta(), limit,
         tuning.maxMinutes(), seed);
     Map<Integer, Trial> trials = new LinkedHashMap<>();
+    long epochsTrained = 0;
+    long trainingMillis = 0;
     try {
       while (System.currentTimeMillis() - started < budgetMillis) {
         boolean mayStart = tuning.maxTrials() == null
@@ -145,7 +147,17 @@ public final class Tuner {
         Trial trial = job.starts()
             ? new Trial(job.trial(), draw(tuning.space(), base, seed, job.trial()))
             : trials.get(job.trial());
+        int trialEpochs = trial.loop == null ? 0 : trial.loop.epochsTrained();
+        int bestEpochs = schedule.best().map(b -> trials.get(b.getKey()).loop)
+            .map(EpochLoop::epochsTrained).orElse(0);
+        if (!fitsBudget(System.currentTimeMillis() - started, budgetMillis, epochsTrained,
+            trainingMillis, schedule.epochs(job.rung()) - trialEpochs, base.epochs() - bestEpochs)) {
+          LOG.info("tune {}: stopping the search: the next job and the winner's remaining epochs "
+              + "would not end inside the budget", context.dataset());
+          break;
+        }
         trials.put(trial.number, trial);
+        long jobStarted = System.currentTimeMillis();
         if (job.starts()) {
           LOG.info("tune {}: trial {} ({}): {}", context.dataset(), trial.number + 1, limit,
               SearchSpace.describe(trial.config));
@@ -154,6 +166,8 @@ public final class Tuner {
             validation);
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_epochs", (double) (trial.loop == null ? 0
             : trial.loop.epochsTrained()));
+        epochsTrained += (trial.loop == null ? 0 : trial.loop.epochsTrained()) - trialEpochs;
+        trainingMillis += System.currentTimeMillis() - jobStarted;
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_validation_roc_auc", score);
         schedule.report(trial.number, job.rung(), score);
         long elapsed = System.currentTimeMillis() - started;
@@ -231,6 +245,22 @@ public final class Tuner {
     } finally {
       trial.finished = Instant.now();
     }
+  }
+
+  /**
+   * Whether a job of {@code jobEpochs} epochs, and then the winner's {@code finishEpochs} epochs up to
+   * {@code training.epochs}, end inside the budget at the mean epoch time measured so far: the
+   * search stops before it would overrun, instead of finding out after the job. Before any epoch is
+   * measured every job fits. Work after the search (the ladder, an ensemble, saving) is not counted.
+   */
+  static boolean fitsBudget(long elapsedMillis, long budgetMillis, long epochsTrained,
+      long trainingMillis, int jobEpochs, int finishEpochs) {
+    if (epochsTrained == 0) {
+      return elapsedMillis < budgetMillis;
+    }
+    double epochMillis = (double) trainingMillis / epochsTrained;
+    return elapsedMillis + epochMillis * (Math.max(0, jobEpochs) + Math.max(0, finishEpochs))
+        <= budgetMillis;
   }
 
   /** Every trial as a child run of the train run, with its config and its metrics per rung. */

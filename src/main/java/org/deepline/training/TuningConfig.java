@@ -14,7 +14,7 @@ import org.deepline.core.ConfigErrors;
  * }</pre>
  *
  * @param maxTrials  the most trials started; null: as many as {@code maxMinutes} allows
- * @param maxMinutes the search's wall-clock budget: no trial or promotion starts after it
+ * @param maxMinutes the search's wall-clock budget, the winner's remaining epochs included
  * @param eta        the halving factor: the best 1/eta of a rung go on, with eta times the epochs
  * @param minEpochs  the fewest epochs of the first rung
  * @param seed       the seed trials are drawn with; null: {@code training.seed}
@@ -24,9 +24,10 @@ public record TuningConfig(
     @JsonPropertyDescription("The most trials `train --tune` starts. Unset: as many as "
         + "`max_minutes` allows. Allowed: `> 0` when set.")
     Integer maxTrials,
-    @JsonPropertyDescription("The search's wall-clock budget in minutes: no trial or promotion "
-        + "starts after it (the one running finishes; the winner's remaining epochs, the baseline "
-        + "ladder and saving come after). Allowed: `> 0`.")
+    @JsonPropertyDescription("The search's wall-clock budget in minutes, the winner's remaining "
+        + "epochs included: a trial or promotion starts only when it and the winner's epochs up "
+        + "to `training.epochs` end inside the budget at the mean epoch time measured so far. "
+        + "The baseline ladder, an ensemble and saving come after it. Allowed: `> 0`.")
     Double maxMinutes,
     @JsonPropertyDescription("Successive halving's factor: the best 1/eta of the trials of a rung "
         + "by validation ROC AUC are trained on to the next rung, which has eta times the "
