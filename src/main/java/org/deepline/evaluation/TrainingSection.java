@@ -2,6 +2,7 @@ package org.deepline.evaluation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.deepline.core.html.Elements;
 import org.deepline.core.html.Formats;
 import org.deepline.core.html.Html;
@@ -117,7 +118,7 @@ final class TrainingSection {
   }
 
   private static List<double[]> points(List<EpochMetrics> epochs,
-      java.util.function.ToDoubleFunction<EpochMetrics> metric) {
+      ToDoubleFunction<EpochMetrics> metric) {
     return epochs.stream().filter(e -> Double.isFinite(metric.applyAsDouble(e)))
         .map(e -> new double[] {e.epoch(), metric.applyAsDouble(e)}).toList();
   }

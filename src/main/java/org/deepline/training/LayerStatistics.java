@@ -1,12 +1,14 @@
 package org.deepline.training;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,6 +40,8 @@ public final class LayerStatistics {
   public static final double DEAD_SHARE_WARNING = 0.5;
   /** A layer whose weights moved less than this share over an epoch has stopped learning. */
   public static final double STALLED_UPDATE_RATIO = 1e-6;
+  /** The activation recorded for a layer that has none. */
+  static final String NO_ACTIVATION = "none";
 
   private LayerStatistics() {}
 
@@ -90,9 +94,10 @@ public final class LayerStatistics {
       double updateRatio = previous == null ? Double.NaN
           : updateRatio(weights, previous.get(i + "_W"));
       INDArray gradient = flat(gradients.get(i + "_W"), gradients.get(i + "_b"));
-      String activation = activationOf(network.getLayerWiseConfigurations().getConf(i).getLayer());
-      layers.add(new Layer(epoch, i, activation, output.meanNumber().doubleValue(),
-          output.stdNumber().doubleValue(), isRelu(network, i) ? deadShare(output) : Double.NaN,
+      IActivation function = activationFunction(network, i);
+      layers.add(new Layer(epoch, i, function == null ? NO_ACTIVATION : function.toString(),
+          output.meanNumber().doubleValue(), output.stdNumber().doubleValue(),
+          function instanceof ActivationReLU ? deadShare(output) : Double.NaN,
           gradient.meanNumber().doubleValue(), gradient.stdNumber().doubleValue(),
           gradient.ameanNumber().doubleValue(), weights.stdNumber().doubleValue(), updateRatio));
     }
@@ -127,7 +132,7 @@ public final class LayerStatistics {
     // DL4J sums the loss gradient over the minibatch; its updater divides by the rows. Report the
     // per-row mean the optimiser steps with.
     double rows = probe.numExamples();
-    Map<String, INDArray> perRow = new java.util.LinkedHashMap<>();
+    Map<String, INDArray> perRow = new LinkedHashMap<>();
     gradient.gradientForVariable().forEach((name, sum) -> perRow.put(name, sum.div(rows)));
     return perRow;
   }
@@ -151,13 +156,10 @@ public final class LayerStatistics {
         bias.reshape(bias.length())).castTo(DataType.DOUBLE);
   }
 
-  private static boolean isRelu(MultiLayerNetwork network, int layer) {
+  /** The layer's activation function, or null for a layer without one. */
+  private static IActivation activationFunction(MultiLayerNetwork network, int layer) {
     return network.getLayerWiseConfigurations().getConf(layer).getLayer() instanceof BaseLayer base
-        && base.getActivationFn() instanceof ActivationReLU;
-  }
-
-  private static String activationOf(org.deeplearning4j.nn.conf.layers.Layer layer) {
-    return layer instanceof BaseLayer base ? base.getActivationFn().toString() : "none";
+        ? base.getActivationFn() : null;
   }
 
   private static double deadShare(INDArray output) {
