@@ -140,8 +140,13 @@ public final class Anomalies {
     return Math.sqrt(squares / (values.size() - 1));
   }
 
-  private static String number(double value) {
-    return Double.isInfinite(value) ? "infinity"
-        : String.format(Locale.ROOT, "%.6g", value).replaceAll("\\.?0+(?=e|$)", "");
+  static String number(double value) {
+    if (Double.isInfinite(value)) {
+      return "infinity";
+    }
+    String formatted = String.format(Locale.ROOT, "%.6g", value);
+    // Trailing zeros are dropped only after a decimal point: 100000 has none to drop.
+    return formatted.indexOf('.') < 0 ? formatted
+        : formatted.replaceAll("\\.?0+(?=e|$)", "");
   }
 }

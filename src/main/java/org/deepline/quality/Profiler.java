@@ -1,6 +1,7 @@
 package org.deepline.quality;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,21 +99,28 @@ public final class Profiler {
   public record Checked(TableProfile profile, List<ConstraintResult> results) {}
 
   /**
-   * Profiles every column of {@code rows} and judges {@code check}'s constraints in one aggregation:
-   * the constraints' analyzers ride along with the profile's, so validating a table reads it once.
+   * Profiles every column of {@code rows} and judges {@code check}'s constraints: their analyzers
+   * ride along in the profile's aggregation, so validating a table reads it once, except exact
+   * distinct counts (uniqueness), which get an aggregation of their own
+   * ({@link QualityCheck#withoutDistinctCounts}). Results come in the check's order.
    */
   public static Checked profileAndCheck(Dataset<Row> rows, int topK, QualityCheck check) {
     if (topK <= 0) {
       throw new IllegalArgumentException("topK must be > 0, got " + topK);
     }
     StructField[] fields = rows.schema().fields();
-    Row result = aggregation(rows, topK, check).head();
+    QualityCheck riding = check.withoutDistinctCounts();
+    Row result = aggregation(rows, topK, riding).head();
     long count = result.getLong(result.fieldIndex(ROWS));
     List<ColumnProfile> columns = new ArrayList<>();
     for (int i = 0; i < fields.length; i++) {
       columns.add(read(result, fields[i], i, count));
     }
-    return new Checked(new TableProfile(count, columns), check.judge(result));
+    List<ConstraintResult> results = new ArrayList<>(riding.judge(result));
+    results.addAll(check.distinctCountsOnly().run(rows));
+    List<String> order = check.constraints().stream().map(Constraint::name).toList();
+    results.sort(Comparator.comparingInt(r -> order.indexOf(r.name())));
+    return new Checked(new TableProfile(count, columns), results);
   }
 
   /** The one-row aggregation {@link #profile} collects: every analyzer of every column. */

@@ -7,6 +7,10 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import scala.runtime.AbstractFunction1;
 
 /**
  * A named group of constraints run against one table in a single aggregation, alone
@@ -61,6 +65,33 @@ public final class QualityCheck {
     List<Column> analyzers = analyzers();
     return judge(table.agg(analyzers.get(0), analyzers.subList(1, analyzers.size())
         .toArray(new Column[0])).head());
+  }
+
+  /**
+   * This check without the constraints whose analyzer counts distinct values exactly (a uniqueness
+   * constraint): inside a larger aggregation such an aggregate makes Spark group every other
+   * aggregate's buffer by the counted column's values, which for the profile's sketches costs far
+   * more than a second read. {@link Profiler#profileAndCheck} runs those on their own.
+   */
+  QualityCheck withoutDistinctCounts() {
+    return new QualityCheck(name, constraints.stream().filter(c -> !countsDistinct(c)).toList());
+  }
+
+  /** The constraints {@link #withoutDistinctCounts} leaves out. */
+  QualityCheck distinctCountsOnly() {
+    return new QualityCheck(name, constraints.stream().filter(QualityCheck::countsDistinct)
+        .toList());
+  }
+
+  private static boolean countsDistinct(Constraint constraint) {
+    return constraint.analyzer().expr().exists(new AbstractFunction1<Expression, Object>() {
+      @Override
+      public Object apply(Expression expression) {
+        // Unresolved as built by functions.count_distinct; resolved once analysed.
+        return expression instanceof UnresolvedFunction function && function.isDistinct()
+            || expression instanceof AggregateExpression aggregate && aggregate.isDistinct();
+      }
+    });
   }
 
   /**

@@ -33,6 +33,17 @@ class AnomaliesTest {
   }
 
   @Test
+  void numbersInMessagesKeepTheirZerosBeforeTheDecimalPoint() {
+    // Broken before: %.6g prints 100000 without a point, and stripping zeros made it "1".
+    assertEquals("100000", Anomalies.number(100_000));
+    assertEquals("250000", Anomalies.number(250_000));
+    assertEquals("0.25", Anomalies.number(0.25));
+    assertEquals("7043", Anomalies.number(7_043));
+    assertEquals("1.5e+06", Anomalies.number(1_500_000));
+    assertEquals("infinity", Anomalies.number(Double.POSITIVE_INFINITY));
+  }
+
+  @Test
   void withoutHistoryTheCheckPassesAndSaysSo() {
     ConstraintResult result = Anomalies.evaluate(List.of(ROWS_10_PERCENT), profile(1000, 0),
         List.of()).get(0);
