@@ -40,7 +40,7 @@ public final class CommonOptions {
           + "terminal, log lines otherwise (schedulers).")
   Boolean progress;
 
-  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "30",
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = ProgressListener.DEFAULT_SCHEDULER_INTERVAL_SECONDS,
       description = "Off a terminal, at most one progress log line per stage this often "
           + "(default: ${DEFAULT-VALUE}).")
   long progressIntervalSeconds;

@@ -18,7 +18,7 @@ import java.nio.file.Paths;
  * <root>/<dataset>/artifacts/features/<run_date>/feature_model.json
  * <root>/<dataset>/models/<model_version>/{network.zip,model.json}
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
- * <root>/<dataset>/reports/<run_date>/quality.json, suggested_constraints.json
+ * <root>/<dataset>/reports/<run_date>/quality.{json,html}, suggested_constraints.json
  * <root>/<dataset>/feature_store/<feature_table>
  * <root>/_deepline/runs      every command's run record
  * <root>/_deepline/models    the model registry

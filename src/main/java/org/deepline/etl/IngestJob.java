@@ -282,8 +282,8 @@ public final class IngestJob implements Stage {
     if (batch.watermark() == null) {
       return;
     }
-    double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
-    if (quarantined > context.section(IngestConfig.class).maxQuarantineFraction()) {
+    if (quarantineFraction(bronzeRows, quarantineRows)
+        > context.section(IngestConfig.class).maxQuarantineFraction()) {
       LOG.warn("ingest: the repaired load {} of {} quarantined {} of {} rows, more than "
           + "ingest.max_quarantine_fraction: its watermark is not recorded, and the next load "
           + "reads its changes again", batch.id(), batch.runDate(), quarantineRows, bronzeRows);
@@ -392,7 +392,7 @@ public final class IngestJob implements Stage {
     TableRef silverRef = silver.table();
     TableRef quarantineRef = quarantine.table();
     requireReconciled(runDate, bronzeRows, silverRows, quarantineRows);
-    double quarantined = bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
+    double quarantined = quarantineFraction(bronzeRows, quarantineRows);
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();
     if (quarantined > limit) {
       throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
@@ -413,6 +413,11 @@ public final class IngestJob implements Stage {
       result.metric("rows_label_null", labelNull);
     }
     return result;
+  }
+
+  /** The share of a load's rows that went to quarantine; 0 for a load of no rows. */
+  private static double quarantineFraction(long bronzeRows, long quarantineRows) {
+    return bronzeRows == 0 ? 0 : (double) quarantineRows / bronzeRows;
   }
 
   private static void requireReconciled(String runDate, long bronzeRows, long silverRows,

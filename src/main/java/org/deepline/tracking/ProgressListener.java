@@ -47,8 +47,11 @@ public final class ProgressListener extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressListener.class);
   /** A terminal redraw this often looks live without the flicker of one redraw per task. */
   public static final long TERMINAL_REFRESH_MILLIS = 500;
-  /** A scheduler's log gets at most one progress line this often per stage, unless told otherwise. */
-  public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofSeconds(30);
+  /**
+   * A scheduler's log gets at most one progress line this often per stage, unless told otherwise
+   * ({@code --progress-interval}'s default, in seconds: a string for the picocli annotation).
+   */
+  public static final String DEFAULT_SCHEDULER_INTERVAL_SECONDS = "30";
   /** Erases from the cursor to the end of the line (ANSI EL), so a shorter line leaves no tail. */
   private static final String ERASE_TO_END_OF_LINE = "\u001b[K";
 
@@ -89,10 +92,6 @@ public final class ProgressListener extends SparkListener {
   public static ProgressListener forScheduler(Duration interval) {
     return new ProgressListener(Mode.SCHEDULER, interval.toMillis(), System.err, LOG::info,
         System::currentTimeMillis);
-  }
-
-  public Mode mode() {
-    return mode;
   }
 
   /** The stage {@code command} of run {@code runId} starts on the driver; its jobs are shown. */

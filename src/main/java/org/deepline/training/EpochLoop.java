@@ -50,6 +50,8 @@ public final class EpochLoop {
   private final ParameterAveraging averaging;
   private final List<EpochMetrics> epochs = new ArrayList<>();
   private MultiLayerNetwork best;
+  /** The best epoch's validation scores; null while the best is a resumed checkpoint's. */
+  private ScoredLabels bestScores;
   private int bestEpoch;
   private double bestScore;
   private int nextEpoch = 1;
@@ -157,6 +159,7 @@ public final class EpochLoop {
       bestScore = score;
       bestEpoch = epoch;
       best = network.clone();
+      bestScores = scores;
     }
     epochs.add(metrics);
     listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
@@ -168,9 +171,10 @@ public final class EpochLoop {
 
   /** The best epoch's network, its validation scores again and every epoch's metrics. */
   public Training result() {
-    // The best epoch's scores again: the last epoch's are not the model's.
-    ScoredLabels bestScores = validation.score(spark, best);
-    return new Training(best, new ArrayList<>(epochs), bestEpoch, bestScores,
+    // The best epoch's scores, not the last epoch's; scored again only when the best epoch came
+    // from the checkpoint this loop resumed.
+    ScoredLabels scores = bestScores != null ? bestScores : validation.score(spark, best);
+    return new Training(best, new ArrayList<>(epochs), bestEpoch, scores,
         averaging.statsPage(), new ArrayList<>(layerStatistics));
   }
 

@@ -59,6 +59,7 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
   public static byte[] serialise(MultiLayerNetwork network) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
+      // The updater state only matters to resume training; scoring does not need it.
       ModelSerializer.writeModel(network, out, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialise the network", e);
@@ -67,7 +68,6 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
   }
 
   public static ModelBundle of(ModelMetadata metadata, MultiLayerNetwork network) {
-    // The updater state only matters to resume training; scoring does not need it.
     return new ModelBundle(metadata, serialise(network));
   }
 
@@ -100,11 +100,6 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       }
     }
     return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE), members);
-  }
-
-  /** The bytes of ensemble member {@code member}: the main network's or its own file's. */
-  public byte[] memberBytes(EnsembleSpec.Member member) {
-    return member.isMainNetwork() ? networkBytes : memberFiles.get(member.name());
   }
 
   /** The metadata alone, for stages that need to know about a model without running it. */

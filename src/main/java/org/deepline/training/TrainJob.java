@@ -12,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.DeeplineException;
@@ -142,16 +141,13 @@ public final class TrainJob implements Stage {
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
               .search(resolved, width, weights, train, validation);
       resolved = tuned == null ? resolved : tuned.config();
-      MultiLayerConfiguration networkConfig =
-          NetworkFactory.binaryClassifier(resolved, width, weights);
-      requireSensibleSize(resolved, width);
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
           context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers());
-      Training outcome = tuned != null ? tuned.training() : new EpochLoop(
-          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train,
-          validation, networkConfig, restored,
-          checkpointing(context, featuresRef, resolved, checkpoints)).run();
+      // A tuned winner was size-checked and trained as a trial; a plain run is checked here.
+      Training outcome = tuned != null ? tuned.training()
+          : trainOnce(context, resolved, width, weights, train, validation, restored,
+              checkpointing(context, featuresRef, resolved, checkpoints));
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
       long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
@@ -319,12 +315,23 @@ public final class TrainJob implements Stage {
             featuresRef.version(), config, epoch, epochs, bestEpoch, bestScore), network, best);
   }
 
+  /** One network trained to the end of its epoch loop, refused first when it is absurdly large. */
+  private static Training trainOnce(RunContext context, TrainingConfig resolved, int width,
+      double[] weights, TrainingData train, TrainingData validation,
+      Checkpoints.Restored restored, EpochLoop.Listener listener) {
+    requireSensibleSize(resolved, width);
+    return new EpochLoop(JavaSparkContext.fromSparkContext(context.spark().sparkContext()),
+        resolved, train, validation, NetworkFactory.binaryClassifier(resolved, width, weights),
+        restored, listener).run();
+  }
+
   /**
    * The baseline ladder's validation metrics and the best baseline, empty when the ladder is off.
    *
    * @param metrics    {@code baseline_<model>_validation_roc_auc} per baseline,
    *                   {@code baseline_best_validation_roc_auc} and
-   *                   {@code network_margin_over_best_baseline} (negative: the network lost)
+   *                   {@code network_margin_over_best_baseline} (the registered model's margin,
+   *                   the ensemble's when there is one; negative: it lost)
    */
   record BaselineComparison(Map<String, Double> metrics, String bestModel) {
     static final BaselineComparison NONE = new BaselineComparison(Map.of(), null);
@@ -332,11 +339,12 @@ public final class TrainJob implements Stage {
 
   /**
    * Trains the baseline ladder on the same features and splits and compares the best baseline's
-   * validation ROC AUC with the network's: a network that loses says so loudly in the log and the run
-   * record, and fails the run when {@code baselines.require_network_wins} is set.
+   * validation ROC AUC with the registered model's (the network, or its ensemble): a model that
+   * loses says so loudly in the log and the run record, and fails the run when
+   * {@code baselines.require_network_wins} is set.
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      Dataset<Row> features, long trainRows, double networkRocAuc) {
+      Dataset<Row> features, long trainRows, double registeredRocAuc) {
     BaselineConfig config = context.section(BaselineConfig.class);
     if (!config.enabled()) {
       return BaselineComparison.NONE;
@@ -351,13 +359,13 @@ public final class TrainJob implements Stage {
     ladder.forEach(b -> metrics.put("baseline_" + b.model() + "_validation_roc_auc",
         b.validationRocAuc()));
     BaselineLadder.Result best = BaselineLadder.best(ladder).orElseThrow();
-    double margin = networkRocAuc - best.validationRocAuc();
+    double margin = registeredRocAuc - best.validationRocAuc();
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
     if (margin < 0) {
       String verdict = String.format(Locale.ROOT, "train %s: the registered model's validation ROC AUC "
           + "%.4f is %.4f BELOW the %s baseline's %.4f on the same features and rows",
-          context.dataset(), networkRocAuc, -margin, best.model(), best.validationRocAuc());
+          context.dataset(), registeredRocAuc, -margin, best.model(), best.validationRocAuc());
       if (config.requireNetworkWins()) {
         throw new DeeplineException(Failure.MODEL_GATE, verdict + "; baselines.require_network_wins is set, so no model "
             + "is registered");
@@ -365,8 +373,8 @@ public final class TrainJob implements Stage {
       LOG.warn("{}; the model is registered, but the baseline is the better choice until the "
           + "network improves (features, layers, epochs)", verdict);
     } else {
-      LOG.info(String.format(Locale.ROOT, "train %s: the network's validation ROC AUC %.4f beats "
-          + "the best baseline, %s (%.4f), by %.4f", context.dataset(), networkRocAuc,
+      LOG.info(String.format(Locale.ROOT, "train %s: the registered model's validation ROC AUC "
+          + "%.4f beats the best baseline, %s (%.4f), by %.4f", context.dataset(), registeredRocAuc,
           best.model(), best.validationRocAuc(), margin));
     }
     return new BaselineComparison(metrics, best.model());
