@@ -333,9 +333,10 @@ public final class HtmlReport {
       return section.add(Html.el("p").cls("note").text("The model was trained without the "
           + "baseline ladder (baselines.enabled)."));
     }
-    double network = baselines.get(0).validationRocAuc();
-    String registered = EvaluationReport.Baseline.ENSEMBLE.equals(baselines.get(0).model())
-        ? "The ensemble" : "The network";
+    double registeredAuc = baselines.get(0).validationRocAuc();
+    String kind = EvaluationReport.Baseline.ENSEMBLE.equals(baselines.get(0).model())
+        ? "ensemble" : "network";
+    String registered = "The " + kind;
     EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
         .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
         .orElseThrow();
@@ -344,17 +345,20 @@ public final class HtmlReport {
       rows.add(Html.el("tr").add(Html.el("td").text(baseline.model()),
           Html.el("td").text(metric(baseline.validationRocAuc())),
           Html.el("td").text(baseline == baselines.get(0) ? ""
-              : signedMetric(network - baseline.validationRocAuc()))));
+              : signedMetric(registeredAuc - baseline.validationRocAuc()))));
     }
-    String summary = network >= best.validationRocAuc()
+    boolean wins = registeredAuc >= best.validationRocAuc();
+    String summary = wins
         ? registered + " beats the best baseline, " + best.model() + ", by "
-            + metric(network - best.validationRocAuc()) + " of validation ROC AUC."
+            + metric(registeredAuc - best.validationRocAuc()) + " of validation ROC AUC."
         : registered + " LOSES to the " + best.model() + " baseline by "
-            + metric(best.validationRocAuc() - network) + " of validation ROC AUC: prefer the "
-            + "baseline until the " + registered.substring("The ".length()) + " improves.";
-    return section.add(Html.el("p").cls(network >= best.validationRocAuc() ? "note" : "note fail")
+            + metric(best.validationRocAuc() - registeredAuc) + " of validation ROC AUC: prefer the "
+            + "baseline until the " + kind + " improves.";
+    // "Network minus this" for a network, as the page always said; "Ensemble minus this" for one.
+    String difference = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " minus this";
+    return section.add(Html.el("p").cls(wins ? "note" : "note fail")
             .text(summary + " Fitted by the train run on the same features and rows."),
-        Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC", "Network minus this"), rows));
+        Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC", difference), rows));
   }
 
   /**

@@ -49,9 +49,9 @@ import scala.Function1;
  * non-zero inputs straight into a minibatch of (slot, value) entries
  * ({@link FeatureVectorizer#vectorizeSparse}), scores the minibatch in one call of the model's
  * {@link Predictor} (a network, or an ensemble whose members each take the same minibatch)
- * ({@link NetworkScorer#probabilities(int[], int[], float[], int)}: a one-hot vector costs its few
- * non-zero entries, not its full width) and emits two-column rows; the network is restored once per
- * concurrent task slot of an executor and reused by the following tasks, not once per partition.
+ * ({@link Predictor#probabilities(int[], int[], float[], int)}: a one-hot vector costs its few
+ * non-zero entries, not its full width) and emits two-column rows; the model (a network or an
+ * ensemble's members) is restored once per concurrent task slot of an executor and reused by the following tasks, not once per partition.
  * The vectoriser is the one {@link ModelScorer} uses for single records, so both give the same
  * vector for the same record.
  */
@@ -140,9 +140,9 @@ public final class BatchScorer {
   }
 
   /**
-   * Networks restored on this executor, by the broadcast that carried them: a task borrows an idle
-   * one (restoring one only when all are busy) and gives it back when its partition is done, so an
-   * executor restores as many networks as it runs tasks at once. Only the latest model is kept.
+   * Predictors (networks, or ensembles of members) restored on this executor, by the broadcast
+   * that carried them: a task borrows an idle one (restoring one only when all are busy) and gives
+   * it back when its partition is done, so an executor restores as many as it runs tasks at once. Only the latest model is kept.
    */
   private static final Map<Long, Queue<Predictor>> IDLE = new ConcurrentHashMap<>();
 
@@ -175,7 +175,7 @@ public final class BatchScorer {
     private final DataType[] types;
     private final Function1<Object, Object>[] converters;
     private final Object[] raw;
-    /** The minibatch as its rows' non-zero inputs ({@link NetworkScorer#probabilities}). */
+    /** The minibatch as its rows' non-zero inputs ({@link Predictor#probabilities}). */
     private final int[] rowStarts;
     private final int[] slots;
     private final float[] values;
