@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.deepline.compression.CompressJob;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
-import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureJob;
 import org.deepline.sampling.SplitJob;
-import org.deepline.scoring.ModelScorer;
-import org.deepline.scoring.ScoreJob;
 import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
 import org.junit.jupiter.api.Test;
@@ -59,21 +53,8 @@ class EmbeddedTrainingTest {
     assertArrayEquals(new int[] {4, 5}, embeddings.getRows());
     assertArrayEquals(new int[] {3, 2}, embeddings.getDimensions());
 
-    Dataset<Row> silver = context.input(Table.SILVER).rows();
-    Map<String, Double> batch = new HashMap<>();
-    for (Row row : ScoreJob.predict(silver, bundle, 7, 0.5, "run").collectAsList()) {
-      batch.put(row.getString(0), row.getDouble(1));
-    }
-    ModelScorer single = new ModelScorer(bundle);
-    List<String> inputs = bundle.metadata().featureModel().inputColumns();
-    for (Row record : silver.collectAsList()) {
-      Map<String, Object> raw = new HashMap<>();
-      for (String column : inputs) {
-        raw.put(column, record.get(record.fieldIndex(column)));
-      }
-      String id = record.getAs(RecordIds.RECORD_ID);
-      assertEquals(single.probability(raw), batch.get(id), 1e-6, "record " + id);
-    }
+    Map<String, Double> batch = ScoringAgreement.batchEqualsSingle(
+        context.input(Table.SILVER).rows(), bundle, 1e-6);
     assertEquals(ROWS, batch.size());
 
     StageResult quantized = new CompressJob().run(new RunContext(RunContext.newRunId(), null,
