@@ -1,6 +1,7 @@
 package org.deepline.etl;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
@@ -60,19 +61,27 @@ public record ColumnSpec(
     @JsonPropertyDescription("The header name of a column declared by a name Delta rejects; "
         + "ingest fails if the source's renaming gives that source column another name. Normally "
         + "left out. Set by the loader.")
-    String sourceName) {
+    String sourceName,
+    @JsonPropertyDescription("The pattern a text value of a `date` or `timestamp` column is "
+        + "written in, in Spark's datetime pattern letters, e.g. `yyyy/MM/dd HH:mm` or "
+        + "`dd.MM.yyyy`; a value that does not match it is quarantined. When unset: ISO 8601 "
+        + "(`2026-05-01`, `2026-05-01 06:30:00`, `2026-05-01T06:30:00`). Typed source values "
+        + "(Parquet, Avro, ORC, Delta timestamps) need none. Allowed: `date` and `timestamp` "
+        + "columns only.")
+    String format) {
   public static final List<String> TYPES =
       List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
   private static final Set<String> NUMERIC = Set.of("int", "long", "double");
+  private static final Set<String> DATE_TYPES = Set.of("date", "timestamp");
 
   public ColumnSpec {
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
   }
 
-  /** A column whose source name is its name. */
+  /** A column whose source name is its name, written in the default format of its type. */
   public ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
       List<String> allowedValues, Double maxNullFraction) {
-    this(name, type, nullable, min, max, allowedValues, maxNullFraction, null);
+    this(name, type, nullable, min, max, allowedValues, maxNullFraction, null, null);
   }
 
   /** Whether a missing value is allowed: yes unless the config says {@code false}. */
@@ -89,7 +98,7 @@ public record ColumnSpec(
   /** This column, with missing values sent to quarantine. */
   public ColumnSpec required() {
     return new ColumnSpec(name, type, Boolean.FALSE, min, max, allowedValues, maxNullFraction,
-        sourceName);
+        sourceName, format);
   }
 
   public boolean isNumeric() {
@@ -115,6 +124,20 @@ public record ColumnSpec(
     }
     if (maxNullFraction != null) {
       errors.requireFraction(maxNullFraction, "max_null_fraction", true, true);
+    }
+    if (format != null) {
+      if (!DATE_TYPES.contains(type)) {
+        errors.add("format", "applies to date and timestamp columns only, " + name + " is "
+            + type);
+      } else if (format.isBlank()) {
+        errors.add("format", "must not be blank");
+      } else {
+        try {
+          DateTimeFormatter.ofPattern(format);
+        } catch (IllegalArgumentException e) {
+          errors.add("format", "is not a datetime pattern: " + e.getMessage());
+        }
+      }
     }
   }
 }

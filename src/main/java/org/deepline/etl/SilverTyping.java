@@ -29,7 +29,8 @@ import org.deepline.core.DeltaTables;
  * booleans, Parquet, ORC, Delta):
  *
  * <ul>
- *   <li>text is trimmed and parsed with {@code try_cast}; a value that does not parse is quarantined
+ *   <li>text is trimmed and parsed with {@code try_cast} (a date or timestamp with a declared
+ *       {@code format} with {@code try_to_timestamp}); a value that does not parse is quarantined
  *       ({@code <column>: cannot parse '<text>' as <type>});</li>
  *   <li>a typed value is converted with {@code try_cast}; one that does not convert is quarantined
  *       ({@code cannot convert}), and so is one that converts with loss, i.e. does not convert back to
@@ -174,12 +175,27 @@ public final class SilverTyping {
         : " OR " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
             .collect(Collectors.joining(", ")) + ")");
     present = raw.isNotNull().and(functions.not(functions.expr(missing)));
-    Column typed = functions.expr("try_cast(CASE WHEN " + missing + " THEN NULL ELSE " + trimmed
-        + " END as " + sqlType(column.type()) + ")");
+    String value = "CASE WHEN " + missing + " THEN NULL ELSE " + trimmed + " END";
+    Column typed = functions.expr(column.format() == null
+        ? "try_cast(" + value + " as " + sqlType(column.type()) + ")"
+        : "try_cast(try_to_timestamp(" + value + ", " + sqlString(column.format()) + ") as "
+            + sqlType(column.type()) + ")");
     Column unparsable = functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
-            functions.lit("' as " + column.type())));
+            functions.lit("' as " + column.type() + expectedFormat(column))));
     return new Converted(typed, present, List.of(unparsable));
+  }
+
+  /**
+   * What a date or timestamp was expected to look like, for the quarantine reason: the declared
+   * format, or ISO 8601 and the key that changes it.
+   */
+  private static String expectedFormat(ColumnSpec column) {
+    if (!"date".equals(column.type()) && !"timestamp".equals(column.type())) {
+      return "";
+    }
+    return column.format() != null ? " with format '" + column.format() + "'"
+        : " (ISO 8601 expected; declare the column's format otherwise)";
   }
 
   /** A SQL string literal of {@code text}. */

@@ -21,21 +21,32 @@ import org.deepline.core.OneOf;
  *       hash of the record id, and a training row's encoding counts only the other folds' rows, so no
  *       row ever sees its own label. Validation, test and scoring rows use all training rows. Suited
  *       to columns with thousands of values, which one-hot would cap.</li>
+ *   <li>{@code embedding}: one slot holding the value's index in its training vocabulary (up to
+ *       {@code max_values} most frequent values, ties broken by value; every other value gets the
+ *       index after the last), which the network looks up in an embedding table of
+ *       {@code dimensions} columns trained with it. A value's learned vector can sit anywhere, so
+ *       neither the cap of one-hot nor target encoding's single number per value limits what the
+ *       network can tell apart. Baselines see the index as a number.</li>
  * </ul>
  *
  * <pre>{@code
  * "categorical_encodings": {
  *   "origin": {"encoding": "target", "smoothing": 20},
- *   "tail_number": {"encoding": "hashing", "buckets": 256}
+ *   "tail_number": {"encoding": "hashing", "buckets": 256},
+ *   "dest": {"encoding": "embedding", "dimensions": 8}
  * }
  * }</pre>
  *
- * @param encoding  one_hot (default), hashing or target
+ * @param encoding  one_hot (default), hashing, target or embedding
  * @param buckets   slots of {@code hashing} (default {@value #DEFAULT_BUCKETS})
  * @param smoothing pseudo-rows at the prior that {@code target} adds to every value (default
  *                  {@value #DEFAULT_SMOOTHING}): a value seen in few rows stays near the prior
  * @param folds     folds of the out-of-fold training encoding of {@code target} (default
  *                  {@value #DEFAULT_FOLDS})
+ * @param dimensions {@code embedding}: the embedding's width; by default
+ *                  {@link #defaultDimensions} of the kept vocabulary
+ * @param maxValues {@code embedding}: the most frequent training values kept (default
+ *                  {@value #DEFAULT_MAX_VALUES}); a cut is warned about and counted like one-hot's
  */
 public record CategoricalEncodingSpec(
     @JsonPropertyDescription("How the column becomes inputs.")
@@ -49,11 +60,28 @@ public record CategoricalEncodingSpec(
     Double smoothing,
     @JsonPropertyDescription("`target`: folds of the out-of-fold training encoding. Allowed: `[2, "
         + "20]`.")
-    Integer folds) {
+    Integer folds,
+    @JsonPropertyDescription("`embedding`: the embedding's width. Default: `min(32, round(1.6 * "
+        + "n^0.56))` for a kept vocabulary of `n` values plus one. Allowed: `[1, 1024]`.")
+    Integer dimensions,
+    @JsonPropertyDescription("`embedding`: the most frequent training values that get an "
+        + "embedding of their own; the others share one. Allowed: `[1, 1000000]`.")
+    Integer maxValues) {
   public static final String ONE_HOT = "one_hot";
   public static final String HASHING = "hashing";
   public static final String TARGET = "target";
-  public static final List<String> ENCODINGS = List.of(ONE_HOT, HASHING, TARGET);
+  public static final String EMBEDDING = "embedding";
+  public static final List<String> ENCODINGS = List.of(ONE_HOT, HASHING, TARGET, EMBEDDING);
+  public static final int DEFAULT_MAX_VALUES = 10_000;
+  /** An embedding wider than this is more parameters than a tabular network can learn. */
+  public static final int MAX_DIMENSIONS = 1024;
+  /** A vocabulary larger than this does not fit an embedding table a worker should hold. */
+  public static final int MAX_VALUES = 1_000_000;
+  /** The default width's ceiling: wide enough for thousands of values, small next to the layers. */
+  private static final int MAX_DEFAULT_DIMENSIONS = 32;
+  /** fast.ai's rule of thumb for tabular embeddings, {@code 1.6 * n^0.56}. */
+  private static final double DIMENSIONS_FACTOR = 1.6;
+  private static final double DIMENSIONS_EXPONENT = 0.56;
   public static final int DEFAULT_BUCKETS = 64;
   public static final double DEFAULT_SMOOTHING = 10;
   public static final int DEFAULT_FOLDS = 5;
@@ -62,13 +90,29 @@ public record CategoricalEncodingSpec(
   /** More folds than this only thins each fold; 20 is already leave-5 %-out. */
   private static final int MAX_FOLDS = 20;
   public static final CategoricalEncodingSpec DEFAULT = new CategoricalEncodingSpec(null, null,
-      null, null);
+      null, null, null, null);
 
   public CategoricalEncodingSpec {
     encoding = encoding == null ? ONE_HOT : encoding;
     buckets = buckets == null ? DEFAULT_BUCKETS : buckets;
     smoothing = smoothing == null ? DEFAULT_SMOOTHING : smoothing;
     folds = folds == null ? DEFAULT_FOLDS : folds;
+    maxValues = maxValues == null ? DEFAULT_MAX_VALUES : maxValues;
+  }
+
+  /**
+   * The embedding width for a table of {@code rows} rows when {@code dimensions} is unset: fast.ai's
+   * {@code round(1.6 * rows^0.56)}, at most {@value #MAX_DEFAULT_DIMENSIONS} (2 rows: 2 dimensions,
+   * 100: 21, from about 210: 32).
+   */
+  public static int defaultDimensions(int rows) {
+    return (int) Math.max(1, Math.min(MAX_DEFAULT_DIMENSIONS,
+        Math.round(DIMENSIONS_FACTOR * Math.pow(rows, DIMENSIONS_EXPONENT))));
+  }
+
+  /** The embedding width of a table of {@code rows} rows under this spec. */
+  public int dimensionsFor(int rows) {
+    return dimensions != null ? dimensions : defaultDimensions(rows);
   }
 
   public void validate(ConfigErrors errors) {
@@ -80,5 +124,11 @@ public record CategoricalEncodingSpec(
         "must be a finite number >= 0, got " + smoothing);
     errors.require(folds >= MIN_FOLDS && folds <= MAX_FOLDS, "folds",
         "must be in [" + MIN_FOLDS + ", " + MAX_FOLDS + "], got " + folds);
+    if (dimensions != null) {
+      errors.require(dimensions >= 1 && dimensions <= MAX_DIMENSIONS, "dimensions",
+          "must be in [1, " + MAX_DIMENSIONS + "], got " + dimensions);
+    }
+    errors.require(maxValues >= 1 && maxValues <= MAX_VALUES, "max_values",
+        "must be in [1, " + MAX_VALUES + "], got " + maxValues);
   }
 }

@@ -112,11 +112,16 @@ public final class FeatureFitter {
           CategoricalEncodingSpec spec = config.encodingOf(c);
           if (spec.encoding().equals(CategoricalEncodingSpec.HASHING)) {
             return new FeatureModel.CategoricalFeature(c, List.of(), null, null,
-                CategoricalEncodingSpec.HASHING, spec.buckets(), null);
+                CategoricalEncodingSpec.HASHING, spec.buckets(), null, null, null);
           }
           Map<String, FeatureModel.CategoricalFeature> fitted =
               spec.encoding().equals(CategoricalEncodingSpec.TARGET) ? targets : vocabularies;
-          return fitted.getOrDefault(c, FeatureModel.CategoricalFeature.oneHot(c, List.of(), 0L, 0L));
+          FeatureModel.CategoricalFeature empty = spec.encoding().equals(
+              CategoricalEncodingSpec.EMBEDDING)
+              ? FeatureModel.CategoricalFeature.embedding(c, List.of(), 0L, 0L,
+                  spec.dimensionsFor(1), spec.maxValues())
+              : FeatureModel.CategoricalFeature.oneHot(c, List.of(), 0L, 0L);
+          return fitted.getOrDefault(c, empty);
         })
         .toList();
     for (FeatureModel.CategoricalFeature f : categorical) {
@@ -127,6 +132,11 @@ public final class FeatureFitter {
             + "encoded: {} values in {} training rows take the prior; hash the column or cross it "
             + "instead", f.name(), f.distinctValues(), FeatureModel.TargetEncoding.MAX_VALUES,
             f.foldedValues(), f.foldedRows());
+      } else if (f.embedded() && f.cappedAt(config.maxCategories())) {
+        LOG.warn("features: {}: {} distinct training values, only the {} most frequent get an "
+            + "embedding (categorical_encodings.{}.max_values): {} values in {} training rows "
+            + "share one and cannot be told apart", f.name(), f.distinctValues(),
+            f.vocabularyCap(), f.name(), f.foldedValues(), f.foldedRows());
       } else if (f.cappedAt(config.maxCategories())) {
         LOG.warn("features: {}: {} distinct training values, only the {} most frequent kept "
             + "(features.max_categories): {} values in {} training rows share the {} slot and "
@@ -405,13 +415,20 @@ public final class FeatureFitter {
    */
   static Map<String, FeatureModel.CategoricalFeature> fitVocabularies(Dataset<Row> train,
       FeatureConfig config) {
-    List<String> oneHot = config.categorical().stream()
-        .filter(c -> config.encodingOf(c).encoding().equals(CategoricalEncodingSpec.ONE_HOT))
-        .toList();
-    if (oneHot.isEmpty()) {
+    Map<String, Integer> capOf = new LinkedHashMap<>();
+    for (String c : config.categorical()) {
+      CategoricalEncodingSpec spec = config.encodingOf(c);
+      if (spec.encoding().equals(CategoricalEncodingSpec.ONE_HOT)) {
+        capOf.put(c, config.maxCategories());
+      } else if (spec.encoding().equals(CategoricalEncodingSpec.EMBEDDING)) {
+        capOf.put(c, spec.maxValues());
+      }
+    }
+    if (capOf.isEmpty()) {
       return Map.of();
     }
-    Column[] pairs = oneHot.stream()
+    int largestCap = capOf.values().stream().mapToInt(Integer::intValue).max().getAsInt();
+    Column[] pairs = capOf.keySet().stream()
         .map(c -> functions.struct(functions.lit(c).as(FEATURE), token(c).as(TOKEN)))
         .toArray(Column[]::new);
     org.apache.spark.sql.expressions.WindowSpec byFeature = Window.partitionBy(FEATURE);
@@ -423,7 +440,7 @@ public final class FeatureFitter {
         .withColumn(ROWS, functions.sum(COUNT).over(byFeature))
         .withColumn(RANK, functions.row_number().over(byFeature
             .orderBy(functions.col(COUNT).desc(), functions.col(TOKEN))))
-        .where(functions.col(RANK).leq(config.maxCategories())
+        .where(functions.col(RANK).leq(largestCap)
             .or(functions.col(RANK).equalTo(MOST_FREQUENT)))
         .collectAsList();
     Map<String, List<Row>> byName = new HashMap<>();
@@ -432,17 +449,22 @@ public final class FeatureFitter {
     }
     Map<String, FeatureModel.CategoricalFeature> features = new LinkedHashMap<>();
     byName.forEach((feature, rows) -> {
+      int cap = capOf.get(feature);
       List<Row> kept = rows.stream()
           .filter(r -> r.getLong(2) >= config.minCategoryCount())
           .sorted(Comparator.<Row>comparingLong(r -> r.getLong(2)).reversed()
               .thenComparing(r -> r.getString(1)))
-          .limit(config.maxCategories())
+          .limit(cap)
           .toList();
       long keptRows = kept.stream().mapToLong(r -> r.getLong(2)).sum();
-      long totalRows = rows.get(0).getLong(4);
-      features.put(feature, FeatureModel.CategoricalFeature.oneHot(feature,
-          kept.stream().map(r -> r.getString(1)).toList(), rows.get(0).getLong(3),
-          totalRows - keptRows));
+      long foldedRows = rows.get(0).getLong(4) - keptRows;
+      List<String> vocabulary = kept.stream().map(r -> r.getString(1)).toList();
+      CategoricalEncodingSpec spec = config.encodingOf(feature);
+      features.put(feature, spec.encoding().equals(CategoricalEncodingSpec.EMBEDDING)
+          ? FeatureModel.CategoricalFeature.embedding(feature, vocabulary, rows.get(0).getLong(3),
+              foldedRows, spec.dimensionsFor(vocabulary.size() + 1), cap)
+          : FeatureModel.CategoricalFeature.oneHot(feature, vocabulary, rows.get(0).getLong(3),
+              foldedRows));
     });
     return features;
   }

@@ -30,9 +30,11 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * numeric {@code median} to {@code imputed_value}; older artifacts read as median-imputed and
    * standardised, as they were. Format 4 added categorical encodings (hashing, out-of-fold target
    * encoding), crosses of three inputs or of binned numeric inputs, numeric products and positional
-   * encodings; older artifacts read as one-hot categoricals without the new inputs.
+   * encodings; older artifacts read as one-hot categoricals without the new inputs. Format 5 added
+   * the embedding encoding (an index slot per column, with {@code dimensions} and
+   * {@code vocabulary_cap}); older artifacts have none.
    */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 5;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
@@ -248,7 +250,8 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * @param target         the statistics of a target-encoded input (null otherwise)
    */
   public record CategoricalFeature(String name, List<String> vocabulary, Long distinctValues,
-      Long foldedRows, String encoding, Integer buckets, TargetEncoding target)
+      Long foldedRows, String encoding, Integer buckets, TargetEncoding target,
+      Integer dimensions, Integer vocabularyCap)
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -260,7 +263,25 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     /** A one-hot input over {@code vocabulary}. */
     public static CategoricalFeature oneHot(String name, List<String> vocabulary,
         Long distinctValues, Long foldedRows) {
-      return new CategoricalFeature(name, vocabulary, distinctValues, foldedRows, null, null, null);
+      return new CategoricalFeature(name, vocabulary, distinctValues, foldedRows, null, null, null,
+          null, null);
+    }
+
+    /**
+     * An index input over {@code vocabulary} for an embedding of {@code dimensions}: the slot holds
+     * the value's position in the vocabulary, or the vocabulary's size for every other value.
+     *
+     * @param vocabularyCap the most values the vocabulary could keep ({@code max_values})
+     */
+    public static CategoricalFeature embedding(String name, List<String> vocabulary,
+        Long distinctValues, Long foldedRows, int dimensions, int vocabularyCap) {
+      return new CategoricalFeature(name, vocabulary, distinctValues, foldedRows,
+          CategoricalEncodingSpec.EMBEDDING, null, null, dimensions, vocabularyCap);
+    }
+
+    /** An index slot for an embedding layer ({@code embedding} encoding). */
+    public boolean embedded() {
+      return CategoricalEncodingSpec.EMBEDDING.equals(encoding);
     }
 
     public boolean hashed() {
@@ -276,7 +297,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
       if (hashed()) {
         return buckets;
       }
-      return targetEncoded() ? 1 : vocabulary.size() + 1;
+      return targetEncoded() || embedded() ? 1 : vocabulary.size() + 1;
     }
 
     public List<String> slotNames() {
@@ -287,6 +308,8 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         }
       } else if (targetEncoded()) {
         names.add(name + ".target_rate");
+      } else if (embedded()) {
+        names.add(name + ".index");
       } else {
         vocabulary.forEach(v -> names.add(name + "=" + v));
         names.add(name + "=" + OTHER_TOKEN);
@@ -303,13 +326,15 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
      * Whether {@code max_categories} cut values off this vocabulary: it is full and training had
      * more. Values folded only for being rarer than {@code min_category_count} are the user's own
      * rule; a cut by the cap is not, and must be said out loud. A target-encoded input is capped at
-     * {@link TargetEncoding#MAX_VALUES} instead; a hashed one keeps no vocabulary.
+     * {@link TargetEncoding#MAX_VALUES} instead, an embedded one at its {@code max_values}; a hashed
+     * one keeps no vocabulary.
      */
     public boolean cappedAt(int maxCategories) {
       if (hashed()) {
         return false;
       }
-      int cap = targetEncoded() ? TargetEncoding.MAX_VALUES : maxCategories;
+      int cap = targetEncoded() ? TargetEncoding.MAX_VALUES
+          : embedded() ? vocabularyCap : maxCategories;
       return distinctValues != null && vocabulary.size() == cap && distinctValues > cap;
     }
   }

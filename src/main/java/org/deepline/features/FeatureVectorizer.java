@@ -169,6 +169,9 @@ public final class FeatureVectorizer implements Serializable {
         int fold = foldKey == null ? FeatureModel.TargetEncoding.ALL_FOLDS
             : (int) Math.floorMod(foldKey, (long) target.folds());
         out.set(at, target.encode(index == null ? -1 : index, fold));
+      } else if (f.embedded()) {
+        // Values outside the vocabulary share the table's last row.
+        out.set(at, index == null ? f.vocabulary().size() : index);
       } else {
         out.set(at + (index == null ? f.vocabulary().size() : index), 1.0);
       }

@@ -135,6 +135,6 @@ final class TargetEncoder {
     FeatureModel.TargetEncoding target = new FeatureModel.TargetEncoding(spec.smoothing(), k, seed,
         foldRows, foldPositives, valueRows, valuePositives);
     return new FeatureModel.CategoricalFeature(column, vocabulary, distinct, totalRows - keptRows,
-        CategoricalEncodingSpec.TARGET, null, target);
+        CategoricalEncodingSpec.TARGET, null, target, null, null);
   }
 }

@@ -59,8 +59,9 @@ public final class Features {
     }
     var categorical = model.categorical().stream().filter(f -> f.name().equals(input)).findFirst();
     if (categorical.isPresent()) {
-      return categorical.get().hashed() ? "hashed" : categorical.get().targetEncoded()
-          ? "target-encoded" : "one-hot";
+      FeatureModel.CategoricalFeature f = categorical.get();
+      return f.hashed() ? "hashed" : f.targetEncoded() ? "target-encoded"
+          : f.embedded() ? "embedded" : "one-hot";
     }
     if (model.crosses().stream().anyMatch(f -> f.name().equals(input))) {
       return "cross";

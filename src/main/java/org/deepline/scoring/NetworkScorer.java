@@ -1,6 +1,7 @@
 package org.deepline.scoring;
 
 import java.util.Arrays;
+import org.deepline.training.EmbeddingInputLayer;
 import org.deepline.training.ModelBundle;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -47,7 +48,7 @@ public final class NetworkScorer implements Predictor {
 
   public NetworkScorer(MultiLayerNetwork network) {
     this.network = network;
-    this.inputWidth = (int) network.layerInputSize(0);
+    this.inputWidth = EmbeddingInputLayer.inputWidth(network);
     Layer first = network.getLayer(0);
     boolean sparseReady = network.getnLayers() > 1
         && first instanceof org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * what a small tabular network trained on a few thousand rows has most of.
  *
  * <pre>{@code
- * Bagging.Members bag = Bagging.train(spark, trainRows, resolved, width, weights, offset,
+ * Bagging.Members bag = Bagging.train(spark, trainRows, resolved, input, weights, offset,
  *     bestEpoch, 5);
  * }</pre>
  */
@@ -53,7 +53,7 @@ final class Bagging {
    * @param priorOffset the logit offset each member's output gets (the class weights' correction)
    */
   static Members train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
-      int width, double[] classWeights, double priorOffset, int epochs, int members) {
+      NetworkInput input, double[] classWeights, double priorOffset, int epochs, int members) {
     List<MultiLayerNetwork> networks = new ArrayList<>();
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int number = 1; number <= members; number++) {
@@ -61,9 +61,9 @@ final class Bagging {
       long seed = memberSeed(config.seed(), number);
       TrainingData sample = TrainingData.cache(
           trainRows.sample(true, BOOTSTRAP_FRACTION, seed), config.workers(), seed,
-          "bootstrap sample " + number, width);
+          "bootstrap sample " + number, input.width());
       try {
-        networks.add(MemberTraining.fit(spark, sample, config.forMember(seed, epochs), width,
+        networks.add(MemberTraining.fit(spark, sample, config.forMember(seed, epochs), input,
             classWeights, priorOffset));
       } finally {
         sample.release();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the baseline comparison.
  *
  * <pre>{@code
- * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, width, weights,
+ * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
  *     network, bestEpoch, validation); // null for method none
  * }</pre>
  */
@@ -55,7 +55,7 @@ public final class Ensembles {
    * @return null when {@code training.ensemble.method} is none
    */
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
-      int width, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
+      NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
       TrainingData validation) {
     EnsembleConfig ensemble = config.ensemble();
     if (!ensemble.enabled()) {
@@ -71,7 +71,7 @@ public final class Ensembles {
     EnsembleSpec spec;
     MemberScores scores;
     if (EnsembleConfig.BAGGING.equals(ensemble.method())) {
-      Bagging.Members bag = Bagging.train(spark, trainRows, config, width, classWeights,
+      Bagging.Members bag = Bagging.train(spark, trainRows, config, input, classWeights,
           priorOffset, bestEpoch, ensemble.members());
       List<EnsembleSpec.Member> members = new ArrayList<>();
       for (int i = 0; i < bag.networks().size(); i++) {
@@ -83,7 +83,7 @@ public final class Ensembles {
       metrics.putAll(bag.metrics());
       scores = MemberScores.of(spark, validation, bag.networks(), null);
     } else {
-      Stacking.Fitted stack = Stacking.train(spark, trainRows, config, width, classWeights,
+      Stacking.Fitted stack = Stacking.train(spark, trainRows, config, input, classWeights,
           priorOffset, bestEpoch, ensemble.folds());
       spec = stack.spec();
       files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -89,11 +90,10 @@ public final class LayerStatistics {
     for (int i = 0; i < network.getnLayers(); i++) {
       // feedForward's first entry is the input itself.
       INDArray output = activations.get(i + 1).castTo(DataType.DOUBLE);
-      INDArray weights = parameters.get(i + "_W");
-      INDArray bias = parameters.get(i + "_b");
+      INDArray weights = weightsOf(parameters, i);
       double updateRatio = previous == null ? Double.NaN
-          : updateRatio(weights, previous.get(i + "_W"));
-      INDArray gradient = flat(gradients.get(i + "_W"), gradients.get(i + "_b"));
+          : updateRatio(weights, weightsOf(previous, i));
+      INDArray gradient = flat(gradients, i, true);
       IActivation function = activationFunction(network, i);
       layers.add(new Layer(epoch, i, function == null ? NO_ACTIVATION : function.toString(),
           output.meanNumber().doubleValue(), output.stdNumber().doubleValue(),
@@ -151,9 +151,24 @@ public final class LayerStatistics {
         : weights.sub(previous).ameanNumber().doubleValue() / size;
   }
 
-  private static INDArray flat(INDArray weights, INDArray bias) {
-    return Nd4j.concat(0, weights.reshape(weights.length()),
-        bias.reshape(bias.length())).castTo(DataType.DOUBLE);
+  /**
+   * Layer {@code layer}'s weights as one vector: a dense layer's {@code W}, or every table of an
+   * {@link EmbeddingInputLayer}.
+   */
+  private static INDArray weightsOf(Map<String, INDArray> table, int layer) {
+    return flat(table, layer, false);
+  }
+
+  /** Layer {@code layer}'s entries of a parameter (or gradient) table as one vector. */
+  private static INDArray flat(Map<String, INDArray> table, int layer, boolean withBias) {
+    String prefix = layer + "_";
+    INDArray[] parts = table.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix)
+            && (withBias || !e.getKey().equals(prefix + DefaultParamInitializer.BIAS_KEY)))
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getValue().reshape(e.getValue().length()).castTo(DataType.DOUBLE))
+        .toArray(INDArray[]::new);
+    return parts.length == 1 ? parts[0] : Nd4j.concat(0, parts);
   }
 
   /** The layer's activation function, or null for a layer without one. */

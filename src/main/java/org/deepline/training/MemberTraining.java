@@ -13,7 +13,7 @@ import org.deepline.core.DeeplineException.Failure;
  * correction.
  *
  * <pre>{@code
- * MultiLayerNetwork member = MemberTraining.fit(spark, sample, config.forMember(7, 6), width,
+ * MultiLayerNetwork member = MemberTraining.fit(spark, sample, config.forMember(7, 6), input,
  *     weights, offset);
  * }</pre>
  */
@@ -27,9 +27,9 @@ final class MemberTraining {
    * @param priorOffset the logit offset added to the output bias afterwards (0: none)
    */
   static MultiLayerNetwork fit(JavaSparkContext spark, TrainingData rows, TrainingConfig config,
-      int width, double[] classWeights, double priorOffset) {
+      NetworkInput input, double[] classWeights, double priorOffset) {
     MultiLayerNetwork start = new MultiLayerNetwork(
-        NetworkFactory.binaryClassifier(config, width, classWeights));
+        NetworkFactory.binaryClassifier(config, input, classWeights));
     start.init();
     ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {

@@ -15,10 +15,13 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * Builds the DL4J network described by {@link TrainingConfig}: dense hidden layers and a two-class
- * softmax output trained with (optionally class-weighted) cross-entropy, optimised by Adam.
+ * softmax output trained with (optionally class-weighted) cross-entropy, optimised by Adam. When the
+ * feature vector holds category indices ({@code embedding} encoding), an
+ * {@link EmbeddingInputLayer} in front of the hidden layers looks them up.
  *
  * <pre>{@code
- * MultiLayerConfiguration conf = NetworkFactory.binaryClassifier(config.training(), 57, null);
+ * MultiLayerConfiguration conf = NetworkFactory.binaryClassifier(config.training(),
+ *     NetworkInput.of(featureModel), null);
  * }</pre>
  */
 public final class NetworkFactory {
@@ -26,11 +29,17 @@ public final class NetworkFactory {
 
   private NetworkFactory() {}
 
+  /** A network over a vector of {@code inputWidth} plain numbers (no category indices). */
+  public static MultiLayerConfiguration binaryClassifier(TrainingConfig config, int inputWidth,
+      double[] classWeights) {
+    return binaryClassifier(config, NetworkInput.plain(inputWidth), classWeights);
+  }
+
   /**
-   * @param inputWidth   width of the feature vector
+   * @param input        the feature vector: its width and the slots that hold category indices
    * @param classWeights loss weight of class 0 and class 1, or null for unweighted
    */
-  public static MultiLayerConfiguration binaryClassifier(TrainingConfig config, int inputWidth,
+  public static MultiLayerConfiguration binaryClassifier(TrainingConfig config, NetworkInput input,
       double[] classWeights) {
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
@@ -40,7 +49,12 @@ public final class NetworkFactory {
                 config.learningRateDecay())))
         .l2(config.l2())
         .list();
-    int width = inputWidth;
+    int width = input.width();
+    if (input.hasEmbeddings()) {
+      EmbeddingInputLayer embeddings = input.embeddingLayer();
+      layers.layer(embeddings);
+      width = embeddings.outputWidth();
+    }
     for (LayerSpec spec : config.layers()) {
       DenseLayer.Builder dense = new DenseLayer.Builder()
           .nIn(width)

@@ -27,7 +27,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * vectoriser) will not fit millions; finding that out takes seconds here instead of hours there.
  *
  * <pre>{@code
- * SanityCheck.Outcome outcome = SanityCheck.run(trainFeatures, config, width);
+ * SanityCheck.Outcome outcome = SanityCheck.run(trainFeatures, config, NetworkInput.of(model));
  * outcome.passed();   // loss within TOLERANCE of the best any model can do on these rows
  * }</pre>
  *
@@ -55,7 +55,9 @@ public final class SanityCheck {
 
   private SanityCheck() {}
 
-  public static Outcome run(Dataset<Row> trainFeatures, TrainingConfig config, int width) {
+  public static Outcome run(Dataset<Row> trainFeatures, TrainingConfig config,
+      NetworkInput input) {
+    int width = input.width();
     List<Row> rows = trainFeatures
         .orderBy(functions.xxhash64(functions.col(RecordIds.RECORD_ID), functions.lit(config.seed())))
         .select(FeatureTransform.FEATURES, LabelConfig.LABEL)
@@ -71,7 +73,7 @@ public final class SanityCheck {
     }
     DataSet sample = new DataSet(Nd4j.createFromArray(features), Nd4j.createFromArray(labels));
     MultiLayerNetwork network = new MultiLayerNetwork(forMemorising(
-        NetworkFactory.binaryClassifier(config, width, null)));
+        NetworkFactory.binaryClassifier(config, input, null)));
     network.init();
     for (int step = 0; step < STEPS; step++) {
       network.fit(sample);

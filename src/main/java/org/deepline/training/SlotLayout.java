@@ -14,7 +14,7 @@ import org.deepline.features.FeatureModel;
  * input, a numeric product) can be interpolated and noised. A discrete group must stay a value one
  * real row had: a one-hot group (a categorical input with its other slot, a hashed categorical input,
  * a hashed cross, the bins of a binned input, a one-hot date part), a missing indicator (a group of
- * one slot) and a sine-cosine pair (of a cyclical date part, or of a positional encoding: a point
+ * one slot), an embedding's index (one slot) and a sine-cosine pair (of a cyclical date part, or of a positional encoding: a point
  * between two angles on the chord is on no angle). New vectors copy each group whole from one of their parents.
  *
  * <pre>{@code
@@ -38,13 +38,18 @@ public record SlotLayout(int width, int[] continuous, List<Group> groups) implem
   /**
    * Slots {@code [start, end)} taken whole from one parent.
    *
-   * @param oneHot one-hot or an indicator (0/1 values); false for a cyclical pair
+   * @param oneHot one-hot or an indicator (0/1 values); false for a cyclical pair or an index
    */
   public record Group(int start, int end, boolean oneHot) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public int size() {
       return end - start;
+    }
+
+    /** An embedding's index: the only discrete group of one slot that is not an indicator. */
+    public boolean index() {
+      return !oneHot && size() == 1;
     }
   }
 
@@ -68,6 +73,9 @@ public record SlotLayout(int width, int[] continuous, List<Group> groups) implem
     for (FeatureModel.CategoricalFeature f : model.categorical()) {
       if (f.targetEncoded()) {
         continuous.add(at);
+      } else if (f.embedded()) {
+        // An index is a label, not a quantity: a new vector takes one parent's whole.
+        groups.add(new Group(at, at + 1, false));
       } else {
         groups.add(new Group(at, at + f.width(), true));
       }

@@ -73,7 +73,10 @@ public final class Smote {
     }
     for (SlotLayout.Group group : layout.groups()) {
       for (int slot = group.start(); slot < group.end(); slot++) {
-        if (!group.oneHot()) {
+        if (group.index()) {
+          // Index 3 is no nearer to 4 than to 300: an embedded category takes no part in distance.
+          scale[slot] = 0;
+        } else if (!group.oneHot()) {
           scale[slot] = stddev[slot] > 0 ? 1 / stddev[slot] : 0;
         } else {
           scale[slot] = group.size() == 1 ? 1 : ONE_HOT_SCALE;

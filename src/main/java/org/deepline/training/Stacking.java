@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the main network (trained on the whole training split) and trees refitted on the whole split.
  *
  * <pre>{@code
- * Stacking.Fitted stack = Stacking.train(spark, trainRows, resolved, width, weights, offset,
+ * Stacking.Fitted stack = Stacking.train(spark, trainRows, resolved, input, weights, offset,
  *     bestEpoch, 5);
  * EnsembleSpec spec = stack.spec();
  * }</pre>
@@ -77,7 +77,7 @@ final class Stacking {
    * @param priorOffset the logit offset each fold's network gets (as the main network got)
    */
   static Fitted train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
-      int width, double[] classWeights, double priorOffset, int epochs, int folds) {
+      NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds) {
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
     try {
       List<MemberScores> heldOut = new ArrayList<>();
@@ -88,7 +88,7 @@ final class Stacking {
         long started = System.nanoTime();
         Dataset<Row> fitRows = rows.where(functions.col(FOLD).notEqual(fold));
         Dataset<Row> foldRows = rows.where(functions.col(FOLD).equalTo(fold));
-        heldOut.add(foldPredictions(spark, fitRows, foldRows, config, width, classWeights,
+        heldOut.add(foldPredictions(spark, fitRows, foldRows, config, input, classWeights,
             priorOffset, epochs, fold));
         predicted += heldOut.get(fold).labels().length;
         LOG.info(String.format(Locale.ROOT, "stacking: fold %d of %d: %d held-out rows "
@@ -126,18 +126,18 @@ final class Stacking {
 
   /** A network and trees fitted on {@code fitRows}, both predicting {@code foldRows}. */
   private static MemberScores foldPredictions(JavaSparkContext spark, Dataset<Row> fitRows,
-      Dataset<Row> foldRows, TrainingConfig config, int width, double[] classWeights,
+      Dataset<Row> foldRows, TrainingConfig config, NetworkInput input, double[] classWeights,
       double priorOffset, int epochs, int fold) {
     TrainingData fit = TrainingData.cache(fitRows, config.workers(), config.seed(),
-        "stacking fold " + fold + " fit rows", width);
+        "stacking fold " + fold + " fit rows", input.width());
     TrainingData held = null;
     try {
       MultiLayerNetwork network = MemberTraining.fit(spark, fit,
-          config.forMember(config.seed(), epochs), width, classWeights, priorOffset);
+          config.forMember(config.seed(), epochs), input, classWeights, priorOffset);
       BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(fitRows,
           FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
       held = TrainingData.cache(foldRows, config.workers(), config.seed(),
-          "stacking fold " + fold + " held-out rows", width);
+          "stacking fold " + fold + " held-out rows", input.width());
       return MemberScores.of(spark, held, List.of(network), trees);
     } finally {
       fit.release();

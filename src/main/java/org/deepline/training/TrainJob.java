@@ -114,7 +114,7 @@ public final class TrainJob implements Stage {
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
     if (sanity) {
-      return sanityCheck(context, features, config, featureModel.width(), featuresRef);
+      return sanityCheck(context, features, config, NetworkInput.of(featureModel), featuresRef);
     }
     Checkpoints resumed = resumeRunId == null ? null : new Checkpoints(context.files(),
         context.warehouse().checkpointDir(context.dataset(), resumeRunId));
@@ -126,7 +126,8 @@ public final class TrainJob implements Stage {
         Nd4j.getEnvironment().maxMasterThreads(), checkpoints.dir());
     warnAboutUnusedSlots(context, config);
 
-    int width = featureModel.width();
+    NetworkInput input = NetworkInput.of(featureModel);
+    int width = input.width();
     TrainingData train = null;
     TrainingData validation = null;
     Map<String, Double> balance = new LinkedHashMap<>();
@@ -139,14 +140,14 @@ public final class TrainJob implements Stage {
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
       Tuner.Outcome tuned = tuneTrials == null ? null
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
-              .search(resolved, width, weights, train, validation);
+              .search(resolved, input, weights, train, validation);
       resolved = tuned == null ? resolved : tuned.config();
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
           context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers());
       // A tuned winner was size-checked and trained as a trial; a plain run is checked here.
       Training outcome = tuned != null ? tuned.training()
-          : trainOnce(context, resolved, width, weights, train, validation, restored,
+          : trainOnce(context, resolved, input, weights, train, validation, restored,
               checkpointing(context, featuresRef, resolved, checkpoints));
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
       long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
@@ -156,7 +157,7 @@ public final class TrainJob implements Stage {
       outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
       Ensembles.Outcome ensemble = Ensembles.train(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), features, resolved,
-          width, weights, outcome.network(), outcome.bestEpoch(), validation);
+          input, weights, outcome.network(), outcome.bestEpoch(), validation);
       // The ladder fits on the real training rows, whatever resampling did to the network's; it is
       // compared with the model that is registered (the ensemble, when there is one).
       BaselineComparison baselines = compareWithBaselines(context, features,
@@ -191,10 +192,10 @@ public final class TrainJob implements Stage {
   }
 
   private static StageResult sanityCheck(RunContext context, Dataset<Row> features,
-      TrainingConfig config, int width, TableRef featuresRef) {
+      TrainingConfig config, NetworkInput input, TableRef featuresRef) {
     SanityCheck.Outcome outcome = SanityCheck.run(
         features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
-        config, width);
+        config, input);
     String summary = String.format(Locale.ROOT, "%d training rows, %d full-batch steps: loss %.4f, "
         + "best possible %.4f", outcome.rows(), outcome.steps(), outcome.loss(), outcome.lossFloor());
     if (!outcome.passed()) {
@@ -316,12 +317,12 @@ public final class TrainJob implements Stage {
   }
 
   /** One network trained to the end of its epoch loop, refused first when it is absurdly large. */
-  private static Training trainOnce(RunContext context, TrainingConfig resolved, int width,
+  private static Training trainOnce(RunContext context, TrainingConfig resolved, NetworkInput input,
       double[] weights, TrainingData train, TrainingData validation,
       Checkpoints.Restored restored, EpochLoop.Listener listener) {
-    requireSensibleSize(resolved, width);
+    requireSensibleSize(resolved, input);
     return new EpochLoop(JavaSparkContext.fromSparkContext(context.spark().sparkContext()),
-        resolved, train, validation, NetworkFactory.binaryClassifier(resolved, width, weights),
+        resolved, train, validation, NetworkFactory.binaryClassifier(resolved, input, weights),
         restored, listener).run();
   }
 
@@ -508,10 +509,14 @@ public final class TrainJob implements Stage {
     }
   }
 
-  static void requireSensibleSize(TrainingConfig config, int width) {
-    long parameters = 0;
-    int inputs = width;
+  static void requireSensibleSize(TrainingConfig config, NetworkInput input) {
+    int width = input.width();
+    long parameters = input.embeddingParameters();
+    int inputs = input.hiddenInputWidth();
     StringBuilder shape = new StringBuilder(String.valueOf(width));
+    if (input.hasEmbeddings()) {
+      shape.append("(embedded ").append(inputs).append(')');
+    }
     for (LayerSpec layer : config.layers()) {
       parameters += (long) inputs * layer.units() + layer.units();
       inputs = layer.units();

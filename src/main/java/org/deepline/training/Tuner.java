@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Tuner.Outcome tuned = new Tuner(context, recorder, tuning)
- *     .search(resolved, width, classWeights, train, validation);
+ *     .search(resolved, input, classWeights, train, validation);
  * TrainingConfig winner = tuned.config(); // what tuned-training.json holds
  * }</pre>
  */
@@ -117,7 +117,7 @@ public final class Tuner {
    * @param weights the class weights of the loss, as for a plain run
    * @throws DeeplineException when every trial failed
    */
-  public Outcome search(TrainingConfig base, int width, double[] weights, TrainingData train,
+  public Outcome search(TrainingConfig base, NetworkInput input, double[] weights, TrainingData train,
       TrainingData validation) {
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
     long seed = tuning.seedOr(base.seed());
@@ -162,7 +162,7 @@ public final class Tuner {
           LOG.info("tune {}: trial {} ({}): {}", context.dataset(), trial.number + 1, limit,
               SearchSpace.describe(trial.config));
         }
-        double score = train(spark, trial, schedule.epochs(job.rung()), width, weights, train,
+        double score = train(spark, trial, schedule.epochs(job.rung()), input, weights, train,
             validation);
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_epochs", (double) (trial.loop == null ? 0
             : trial.loop.epochsTrained()));
@@ -225,16 +225,16 @@ public final class Tuner {
    * Trains a trial up to {@code epochs} and returns its best epoch's validation ROC AUC; NaN when
    * it fails (a diverging loss, a network too large), which the trial's record says.
    */
-  private double train(JavaSparkContext spark, Trial trial, int epochs, int width,
+  private double train(JavaSparkContext spark, Trial trial, int epochs, NetworkInput input,
       double[] weights, TrainingData train, TrainingData validation) {
     if (trial.error != null) {
       return Double.NaN;
     }
     try {
       if (trial.loop == null) {
-        TrainJob.requireSensibleSize(trial.config, width);
+        TrainJob.requireSensibleSize(trial.config, input);
         trial.loop = new EpochLoop(spark, trial.config, train, validation,
-            NetworkFactory.binaryClassifier(trial.config, width, weights), null,
+            NetworkFactory.binaryClassifier(trial.config, input, weights), null,
             EpochLoop.Listener.NONE).withoutLayerWarnings();
       }
       trial.loop.trainUntil(epochs);

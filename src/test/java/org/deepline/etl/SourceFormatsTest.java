@@ -180,7 +180,57 @@ class SourceFormatsTest {
         table(context, Table.SILVER).select(functions.col("id"), functions.col("amount"),
             functions.col("kind"), functions.col("day").cast("string")),
         0.0, "id");
-    assertEquals(List.of("day: cannot parse 'oops' as date"), reasons(context));
+    assertEquals(List.of("day: cannot parse 'oops' as date (ISO 8601 expected; declare the "
+        + "column's format otherwise)"), reasons(context));
+  }
+
+  @Test
+  void datesAndTimestampsInADeclaredFormatParseAndOthersAreQuarantinedNamingIt(
+      @TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "flights.csv", "id,departed,day,label\n"
+        + "1,2001/01/01 00:47,24.12.2026,yes\n"
+        + "2,2001/02/23 06:30,01.01.2027,no\n"
+        + "3,2001-02-23 06:30,02.01.2027,no\n");
+    RunContext context = context(dir, """
+        {"dataset": "toy", "source": %s,
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int"},
+           {"name": "departed", "type": "timestamp", "format": "yyyy/MM/dd HH:mm"},
+           {"name": "day", "type": "date", "format": "dd.MM.yyyy"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"datetime": [{"column": "departed", "parts": ["hour"]}]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "2001-01-01 00:47:00", "2026-12-24"),
+            RowFactory.create(2, "2001-02-23 06:30:00", "2027-01-01")),
+        table(context, Table.SILVER).select(functions.col("id"),
+            functions.col("departed").cast("string"), functions.col("day").cast("string")),
+        0.0, "id");
+    assertEquals(List.of("departed: cannot parse '2001-02-23 06:30' as timestamp with format "
+        + "'yyyy/MM/dd HH:mm'"), reasons(context));
+  }
+
+  @Test
+  void aFormatOnANonDateColumnOrAPatternThatIsNoneAreConfigErrors(@TempDir Path dir) {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> context(dir, """
+        {"dataset": "toy", "source": {"path": "x.csv"},
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int", "format": "yyyy"},
+           {"name": "day", "type": "date", "format": "yyyy-MM-dd bb"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"datetime": [{"column": "day", "parts": ["month"]}]}}
+        """));
+
+    assertTrue(error.getMessage().contains(
+        "schema.columns[0].format: applies to date and timestamp columns only, id is int"),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("schema.columns[1].format: is not a datetime pattern"),
+        error.getMessage());
   }
 
   @Test

@@ -57,7 +57,8 @@ class CategoricalEncodingsTest {
 
   private static FeatureConfig config(String overrides) {
     return new FeatureConfig(List.of("amount", "age"), List.of("city"), null, null, null, null,
-        null, Map.of("city", new CategoricalEncodingSpec(overrides, 8, 4.0, 3)), null, null);
+        null, Map.of("city", new CategoricalEncodingSpec(overrides, 8, 4.0, 3, null, 2)), null,
+        null);
   }
 
   @Test
@@ -160,6 +161,41 @@ class CategoricalEncodingsTest {
   }
 
   @Test
+  void embeddingIndexesTheMostFrequentValuesAndGivesEveryOtherValueTheLastRow() {
+    FeatureModel model = FeatureFitter.fit(frame(rows()), config(CategoricalEncodingSpec.EMBEDDING),
+        PROVENANCE, SEED);
+
+    // a and b have 18 rows each (the tie broken by value), c has 4: max_values 2 keeps a and b.
+    FeatureModel.CategoricalFeature city = model.categorical().get(0);
+    assertEquals(List.of("a", "b"), city.vocabulary());
+    assertEquals(1, city.width());
+    assertEquals(List.of("city.index"), city.slotNames());
+    assertEquals(1, city.foldedValues());
+    assertEquals(4L, city.foldedRows());
+    assertTrue(city.cappedAt(100), "max_values cut c off: the cut must be reported");
+    // Three table rows (a, b, everything else): round(1.6 * 3^0.56) = 3 dimensions.
+    assertEquals(3, city.dimensions());
+    assertEquals(3, model.width());
+    FeatureVectorizer vectorizer = new FeatureVectorizer(model);
+    Map<String, Object> record = new HashMap<>(Map.of("amount", 1.0, "age", 2.0));
+    double[] indexOf = new double[5];
+    String[] cities = {"a", "b", "c", "zurich", null};
+    for (int i = 0; i < cities.length; i++) {
+      record.put("city", cities[i]);
+      indexOf[i] = vectorizer.vectorize(record::get)[2];
+    }
+    assertArrayEquals(new double[] {0, 1, 2, 2, 2}, indexOf);
+  }
+
+  @Test
+  void defaultEmbeddingWidthFollowsTheRuleOfThumbUpToItsCeiling() {
+    assertEquals(2, CategoricalEncodingSpec.defaultDimensions(2));
+    assertEquals(21, CategoricalEncodingSpec.defaultDimensions(100));
+    assertEquals(32, CategoricalEncodingSpec.defaultDimensions(1_000));
+    assertEquals(32, CategoricalEncodingSpec.defaultDimensions(100_000));
+  }
+
+  @Test
   void crossesOfBinsProductsAndPositionsFillTheirSlots() {
     StructType schema = SCHEMA.add("when", DataTypes.DateType, true);
     List<Row> rows = new ArrayList<>();
@@ -211,7 +247,8 @@ class CategoricalEncodingsTest {
         "conf/churn.json",
         "features.categorical_encodings={\"payment_method\": {\"encoding\": \"target\", "
             + "\"folds\": 1}, \"gender\": {\"encoding\": \"hashing\"}, \"contract\": "
-            + "{\"encoding\": \"embedding\"}}",
+            + "{\"encoding\": \"word2vec\"}, \"tech_support\": {\"encoding\": \"embedding\", "
+            + "\"dimensions\": 0, \"max_values\": 0}}",
         "features.crosses=[{\"columns\": [\"monthly_charges\", \"contract\"]}, "
             + "{\"columns\": [\"contract\", \"contract\", \"payment_method\", \"tech_support\"]}]",
         "features.products=[{\"columns\": [\"tenure\", \"contract\"]}]",
@@ -221,6 +258,8 @@ class CategoricalEncodingsTest {
         "features.categorical_encodings.payment_method.folds: must be in [2, 20], got 1",
         "features.categorical_encodings.gender: gender is not listed under features.categorical",
         "features.categorical_encodings.contract.encoding",
+        "features.categorical_encodings.tech_support.dimensions: must be in [1, 1024], got 0",
+        "features.categorical_encodings.tech_support.max_values: must be in [1, 1000000], got 0",
         "features.crosses[0].columns[0]: monthly_charges is numeric without bins",
         "features.crosses[1].columns: a cross takes 2 or 3 columns, got 4",
         "features.crosses[1].columns[1]: contract is listed twice",

@@ -84,7 +84,8 @@ class FeatureJobTest {
       @TempDir Path dir) {
     DeeplineConfig config = TestRuns.config(conf,
         "features.categorical_encodings={\"" + targetColumn + "\": {\"encoding\": \"target\"}, \""
-            + hashedColumn + "\": {\"encoding\": \"hashing\", \"buckets\": 16}}",
+            + hashedColumn + "\": {\"encoding\": \"hashing\", \"buckets\": 16}, \""
+            + otherCategorical + "\": {\"encoding\": \"embedding\", \"max_values\": 2}}",
         "features.numeric_transforms." + binnedColumn + "={\"bins\": {\"quantiles\": 5}}",
         "features.crosses=[{\"columns\": [\"" + binnedColumn + "\", \"" + targetColumn + "\", \""
             + otherCategorical + "\"], \"buckets\": 32}]",

@@ -100,7 +100,7 @@ class LeakageChecksTest {
   }
 
   private static ColumnSpec column(String name, String type) {
-    return new ColumnSpec(name, type, true, null, null, null, null, null);
+    return new ColumnSpec(name, type, true, null, null, null, null);
   }
 
   @Test

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.RunContext;
@@ -131,21 +129,8 @@ class EnsembleLifecycleTest {
    */
   private void batchEqualsSingleAndMatchesTraining(StageResult trained) {
     ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
-    Dataset<Row> silver = context.input(Table.SILVER).rows();
-    Map<String, Double> batch = new HashMap<>();
-    for (Row row : ScoreJob.predict(silver, bundle, 7, 0.5, "run").collectAsList()) {
-      batch.put(row.getString(0), row.getDouble(1));
-    }
-    ModelScorer single = new ModelScorer(bundle);
-    List<String> inputs = bundle.metadata().featureModel().inputColumns();
-    for (Row record : silver.collectAsList()) {
-      Map<String, Object> raw = new HashMap<>();
-      for (String column : inputs) {
-        raw.put(column, record.get(record.fieldIndex(column)));
-      }
-      String id = record.getAs(RecordIds.RECORD_ID);
-      assertEquals(single.probability(raw), batch.get(id), SAME_PROBABILITY, "record " + id);
-    }
+    Map<String, Double> batch = ScoringAgreement.batchEqualsSingle(
+        context.input(Table.SILVER).rows(), bundle, SAME_PROBABILITY);
     assertEquals(ROWS, batch.size());
 
     List<Row> validation = context.input(Table.SPLITS).rows()

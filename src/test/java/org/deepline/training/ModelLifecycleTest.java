@@ -249,26 +249,10 @@ class ModelLifecycleTest {
   @Test
   void batchScoringEqualsSingleRowScoring() {
     ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
-    Dataset<Row> silver = context.input(Table.SILVER).rows();
-    // 7 rows per minibatch: many minibatches per partition and a partial last one.
-    java.util.Map<String, Double> batch = new java.util.HashMap<>();
-    for (Row row : ScoreJob.predict(silver, bundle, 7, 0.5, "run").collectAsList()) {
-      batch.put(row.getString(0), row.getDouble(1));
-    }
-    ModelScorer single = new ModelScorer(bundle);
-    List<String> inputs = bundle.metadata().featureModel().inputColumns();
-
-    List<Row> records = silver.collectAsList();
-    for (Row record : records) {
-      java.util.Map<String, Object> raw = new java.util.HashMap<>();
-      for (String column : inputs) {
-        raw.put(column, record.get(record.fieldIndex(column)));
-      }
-      String id = record.getAs(org.deepline.etl.RecordIds.RECORD_ID);
-      assertEquals(single.probability(raw), batch.get(id).doubleValue(), 1e-6, "record " + id);
-    }
-    assertEquals(ROWS, records.size());
+    Map<String, Double> batch = ScoringAgreement.batchEqualsSingle(
+        context.input(Table.SILVER).rows(), bundle, 1e-6);
     assertEquals(ROWS, batch.size());
+    ModelScorer single = new ModelScorer(bundle);
     assertEquals(bundle.metadata().decisionThreshold(), single.threshold());
   }
 

@@ -38,6 +38,25 @@ class NetworkFactoryTest {
   }
 
   @Test
+  void categoryIndicesAreEmbeddedBeforeTheHiddenLayers() {
+    // A 10-wide vector with indices in slots 2 (40 values + other) and 7 (5 values + other).
+    NetworkInput input = new NetworkInput(10, List.of(new NetworkInput.Embedded("origin", 2, 41, 8),
+        new NetworkInput.Embedded("carrier", 7, 6, 3)));
+
+    MultiLayerConfiguration network = NetworkFactory.binaryClassifier(TrainingConfig.defaults(),
+        input, null);
+
+    EmbeddingInputLayer embeddings = (EmbeddingInputLayer) network.getConf(0).getLayer();
+    assertArrayEquals(new int[] {2, 7}, embeddings.getIndexSlots());
+    assertArrayEquals(new int[] {41, 6}, embeddings.getRows());
+    // 8 plain inputs and 8 + 3 embedded ones reach the first hidden layer.
+    assertEquals(19, input.hiddenInputWidth());
+    assertEquals(41 * 8 + 6 * 3, input.embeddingParameters());
+    assertEquals(19, ((DenseLayer) network.getConf(1).getLayer()).getNIn());
+    assertEquals(TrainingConfig.defaults().layers().size() + 2, network.getConfs().size());
+  }
+
+  @Test
   void learningRateDecayIsAnEpochSchedule() {
     TrainingConfig config = new TrainingConfig(null, null, null, null, null, null, 0.01, null, null,
         null, null, null, 0.5, null, null, null, null);

@@ -20,8 +20,9 @@ class SlotLayoutTest {
             new FeatureModel.NumericFeature("b", 0, 0, 1, false, null, null, null, null, null,
                 null, null, List.of(1.0, 2.0))),
         List.of(FeatureModel.CategoricalFeature.oneHot("c", List.of("x", "y"), 2L, 0L),
-            new FeatureModel.CategoricalFeature("h", List.of(), null, null, "hashing", 4, null),
-            new FeatureModel.CategoricalFeature("t", List.of("a"), 1L, 0L, "target", null, target)),
+            new FeatureModel.CategoricalFeature("h", List.of(), null, null, "hashing", 4, null, null, null),
+            new FeatureModel.CategoricalFeature("t", List.of("a"), 1L, 0L, "target", null, target, null,
+                null)),
         List.of(new FeatureModel.CrossFeature(List.of("c", "h"), 5)),
         List.of(new FeatureModel.DateTimeFeature("d", List.of(
             new FeatureModel.DateTimePart("hour", "cyclical", 0, 0, 0),
