@@ -69,6 +69,7 @@ public final class DeeplineCli implements Runnable {
     cli.addSubcommand(new ConfigReferenceCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());
+    cli.addSubcommand(new FeatureLookupCommand());
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepline.core.Json;
+import org.deepline.featurestore.JoinedFeatureTable;
 
 /**
  * The fitted feature transform: every statistic needed to turn a raw record into the network's input
@@ -17,11 +18,15 @@ import org.deepline.core.Json;
  * @param datetime      date and timestamp inputs turned into calendar parts (absent from format 1)
  * @param products      products of scaled numeric inputs (absent before format 4)
  * @param positional    sinusoidal encodings of a position or time (absent before format 4)
+ * @param joins         the feature tables joined to the rows before any of the above, with the
+ *                      versions read; scoring replays them
+ *                      ({@link org.deepline.featurestore.FeatureJoins}; absent before
+ *                      format 5)
  */
 public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
     List<CategoricalFeature> categorical, List<CrossFeature> crosses,
     List<DateTimeFeature> datetime, List<ProductFeature> products,
-    List<PositionalFeature> positional) implements Serializable {
+    List<PositionalFeature> positional, List<JoinedFeatureTable> joins) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -30,9 +35,10 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * numeric {@code median} to {@code imputed_value}; older artifacts read as median-imputed and
    * standardised, as they were. Format 4 added categorical encodings (hashing, out-of-fold target
    * encoding), crosses of three inputs or of binned numeric inputs, numeric products and positional
-   * encodings; older artifacts read as one-hot categoricals without the new inputs.
+   * encodings; older artifacts read as one-hot categoricals without the new inputs. Format 5 added
+   * the feature-store joins; older artifacts read as joining nothing.
    */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 5;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
@@ -46,6 +52,22 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     datetime = datetime == null ? List.of() : List.copyOf(datetime);
     products = products == null ? List.of() : List.copyOf(products);
     positional = positional == null ? List.of() : List.copyOf(positional);
+    joins = joins == null ? List.of() : List.copyOf(joins);
+  }
+
+  /** A model joining no feature table. */
+  public FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
+      List<CategoricalFeature> categorical, List<CrossFeature> crosses,
+      List<DateTimeFeature> datetime, List<ProductFeature> products,
+      List<PositionalFeature> positional) {
+    this(formatVersion, fittedOn, numeric, categorical, crosses, datetime, products, positional,
+        null);
+  }
+
+  /** This model, fitted on rows that {@code tables} were joined to. */
+  public FeatureModel withJoins(List<JoinedFeatureTable> tables) {
+    return new FeatureModel(formatVersion, fittedOn, numeric, categorical, crosses, datetime,
+        products, positional, tables);
   }
 
   /** Whether training rows are encoded differently from scoring rows (out-of-fold target encoding). */
