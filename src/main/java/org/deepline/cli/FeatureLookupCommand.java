@@ -61,10 +61,6 @@ final class FeatureLookupCommand implements Callable<Integer> {
 
   private final Map<String, String> environment;
 
-  FeatureLookupCommand() {
-    this(System.getenv());
-  }
-
   /** The command reading {@code REDIS_URL} and {@code REDIS_PASSWORD} from {@code environment}. */
   FeatureLookupCommand(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
