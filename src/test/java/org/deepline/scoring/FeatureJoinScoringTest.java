@@ -28,6 +28,7 @@ import org.deepline.features.FeatureVectorizer;
 import org.deepline.featurestore.FeatureJoins;
 import org.deepline.featurestore.FeatureStoreJob;
 import org.deepline.featurestore.JoinedFeatureTable;
+import org.deepline.leakage.LeakageJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -143,6 +144,9 @@ class FeatureJoinScoringTest {
       assertArrayEquals(trained.get(id), vectorizer.vectorize(record::get, null), 0.0, id);
     }
 
+    // The leakage gate checks the joined column too, on the values features joined.
+    StageResult leakage = new LeakageJob().run(context);
+    assertTrue(leakage.metric("checks") > 0);
     new TrainJob().run(context);
     StageResult scored = new ScoreJob().run(context);
     assertEquals(120.0, scored.metric("rows_scored"));
