@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
     description = "Print one entity's latest feature values from the online store (Redis) as "
         + "JSON; --check compares them with the offline feature table.")
 final class FeatureLookupCommand implements Callable<Integer> {
+  /** Exit code when --check finds Redis and the offline table disagree (as feature-store does). */
+  static final int INCONSISTENT = DeeplineException.Failure.DATA_QUALITY.exitCode();
+
   @Option(names = "--conf", paramLabel = "FILE", required = true,
       description = "Job config (JSON) with feature_store.tables and feature_store.online.")
   Path conf;
@@ -55,9 +58,6 @@ final class FeatureLookupCommand implements Callable<Integer> {
   @Option(names = "--warehouse", paramLabel = "URI", defaultValue = CommonOptions.DEFAULT_WAREHOUSE,
       description = "Root of all tables and artifacts, for --check (default: ${DEFAULT-VALUE}).")
   String warehouse;
-
-  /** Exit code when --check finds Redis and the offline table disagree (as feature-store does). */
-  static final int INCONSISTENT = DeeplineException.Failure.DATA_QUALITY.exitCode();
 
   private final Map<String, String> environment;
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,7 +126,6 @@ public record FeatureJoin(
     if (columns.isEmpty()) {
       errors.add("columns", "at least one feature column is required");
     }
-    Set<String> own = new HashSet<>();
     columns.forEach((column, type) -> {
       ConfigErrors at = errors.at("columns").at(column);
       at.requireOneOf(type, ColumnSpec.TYPES, null);
@@ -138,7 +136,7 @@ public record FeatureJoin(
             + ", not a feature column");
       }
       String output = outputName(column);
-      if (prefix != null && own.add(output) && !taken.add(output)) {
+      if (prefix != null && !taken.add(output)) {
         at.add(null, "joined as " + output + ", which is already a column of schema.columns or "
             + "of another join; set a different prefix");
       }

@@ -1,6 +1,5 @@
 package org.deepline.featurestore;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,10 +138,8 @@ public final class OnlineLookup {
       return found.withConsistency("the entity is in Redis but not in the offline table");
     }
     Row row = latest.get(0);
-    List<String> featureColumns = new ArrayList<>(FeatureTables.featureColumns(row.schema(),
-        definition));
     String difference = RedisOnlineStore.difference(RedisOnlineStore.encoded(row,
-        definition.eventTime(), featureColumns), online);
+        definition.eventTime(), FeatureTables.featureColumns(row.schema(), definition)), online);
     return found.withConsistency(difference == null ? CONSISTENT : difference);
   }
 }
