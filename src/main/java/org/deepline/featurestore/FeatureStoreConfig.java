@@ -11,8 +11,10 @@ import org.deepline.core.ConfigErrors;
 import org.deepline.etl.ColumnSpec;
 
 /**
- * The {@code feature_store} section: the feature tables {@code feature-store} materialises and,
- * optionally, the Redis online store it publishes their latest values to.
+ * The {@code feature_store} section: the feature tables {@code feature-store} materialises,
+ * optionally the Redis online store it publishes their latest values to, and the tables
+ * {@code features} and {@code score} join to silver's rows as feature inputs
+ * ({@link FeatureJoin}, {@link FeatureJoins}).
  *
  * <pre>{@code
  * "feature_store": {
