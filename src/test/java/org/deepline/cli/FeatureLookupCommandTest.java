@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -69,6 +70,11 @@ class FeatureLookupCommandTest {
   record Outcome(int code, String out, String err) {}
 
   private static Outcome run(RedisServer redis, String... args) {
+    return run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + redis.port() + "/0",
+        RedisSettings.PASSWORD_VARIABLE, PASSWORD), args);
+  }
+
+  private static Outcome run(Map<String, String> environment, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -76,8 +82,7 @@ class FeatureLookupCommandTest {
     try {
       System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int code = DeeplineCli.execute(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:"
-          + redis.port() + "/0", RedisSettings.PASSWORD_VARIABLE, PASSWORD), args);
+      int code = DeeplineCli.execute(environment, args);
       return new Outcome(code, outBytes.toString(StandardCharsets.UTF_8),
           errBytes.toString(StandardCharsets.UTF_8));
     } finally {
@@ -169,5 +174,25 @@ class FeatureLookupCommandTest {
       assertTrue(twoKeys.err().contains("deepline: error: feature table airport_daily has 1 "
           + "entity key(s) [airport]; got 2 value(s) [ORD, 2001-01-02]"), twoKeys.err());
     }
+  }
+
+  @Test
+  void withoutAnOnlineStoreOrWithRedisDownTheLookupSaysSo(@TempDir Path dir) throws Exception {
+    String conf = config(dir);
+    Outcome noOnline = run(Map.of(), "feature-lookup", "--conf", conf, "--set",
+        "feature_store.online=null", "--table", "airport_daily", "--key", "ORD");
+    assertEquals(DeeplineException.Failure.CONFIG.exitCode(), noOnline.code(), noOnline.err());
+    assertTrue(noOnline.err().contains("deepline: error: feature_store.online is not set: this "
+        + "data set has no online store to look up"), noOnline.err());
+
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Outcome down = run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + closedPort),
+        "feature-lookup", "--conf", conf, "--table", "airport_daily", "--key", "ORD");
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE.exitCode(), down.code(), down.err());
+    assertTrue(down.err().contains("deepline: error: online store: cannot reach Redis at "
+        + "redis://127.0.0.1:" + closedPort + "/0: "), down.err());
   }
 }

@@ -190,6 +190,15 @@ class FeatureJoinsTest {
     assertEquals("feature_store.joins[0] (airport_daily): feature table airport_daily has not "
         + "been materialised (no Delta table at " + warehouse.featureTable("flights",
         "airport_daily") + "); run feature-store first", error.getMessage());
+
+    // A table whose definition the registry does not hold (copied in by hand) is refused too.
+    table(SparkTestSession.get()).write().format("delta").save(warehouse.featureTable("flights",
+        "airport_daily"));
+    DeeplineException unregistered = assertThrows(DeeplineException.class, () ->
+        FeatureJoins.resolve(SparkTestSession.get(), warehouse, "flights", config));
+    assertEquals("feature_store.joins[0] (airport_daily): the feature registry "
+        + warehouse.featureDefinitionsTable() + " has no definition of airport_daily; run "
+        + "feature-store first", unregistered.getMessage());
   }
 
   @Test
