@@ -2,6 +2,7 @@ package org.deepline.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.deepline.core.DeeplineException;
@@ -38,6 +39,15 @@ public final class DeeplineCli implements Runnable {
 
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
   public static int execute(String... args) {
+    return execute(System.getenv(), args);
+  }
+
+  /**
+   * {@link #execute(String...)} with {@code environment} in place of the process's for the
+   * commands that read settings from it ({@code feature-lookup}: {@code REDIS_URL},
+   * {@code REDIS_PASSWORD}).
+   */
+  static int execute(Map<String, String> environment, String... args) {
     CommandLine cli = new CommandLine(new DeeplineCli());
     for (Function<RunRecorder, Stage> factory : Stages.ALL) {
       Stage stage = factory.apply(null);
@@ -69,6 +79,7 @@ public final class DeeplineCli implements Runnable {
     cli.addSubcommand(new ConfigReferenceCommand());
     cli.addSubcommand(new RunsCommand());
     cli.addSubcommand(new ModelsCommand());
+    cli.addSubcommand(new FeatureLookupCommand(environment));
     // Set after the subcommands are added: picocli copies it down the hierarchy present at this call.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
@@ -156,10 +157,13 @@ public record DeeplineConfig(
     } else {
       label.validate(errors.at("label"), columns);
     }
+    // Features may list the columns feature_store.joins adds to silver's, as declared there.
+    Map<String, ColumnSpec> featureInputs = new LinkedHashMap<>(columns);
+    featureStore.joinedColumns().forEach(featureInputs::putIfAbsent);
     if (features == null) {
       errors.add("features", "is required");
     } else {
-      features.validate(errors.at("features"), columns, label);
+      features.validate(errors.at("features"), featureInputs, label);
     }
     ingest.validate(errors.at("ingest"), schema);
     validation.validate(errors.at("validation"), schema == null || !errors.isEmpty()
@@ -184,7 +188,7 @@ public record DeeplineConfig(
     sample.validate(errors.at("sample"), columns);
     labeling.validate(errors.at("labeling"), columns,
         label == null ? java.util.Set.of() : label.columnsRead(columns));
-    featureStore.validate(errors.at("feature_store"));
+    featureStore.validate(errors.at("feature_store"), columns);
     return errors;
   }
 }

@@ -13,6 +13,9 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
+import org.deepline.featurestore.FeatureJoins;
+import org.deepline.featurestore.FeatureStoreConfig;
+import org.deepline.featurestore.JoinedFeatureTable;
 import org.deepline.sampling.SplitConfig;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
@@ -20,7 +23,9 @@ import org.deepline.sampling.StratifiedSplitter;
 /**
  * Features: fits the feature model on the run date's training split, saves it as a JSON artifact, and
  * writes the features table ({@code _record_id, _split, _label, features_sparse}) for every split
- * with that one model. Read the table with {@link FeatureTable#withDenseVectors}.
+ * with that one model. Read the table with {@link FeatureTable#withDenseVectors}. The feature tables
+ * of {@code feature_store.joins} are joined to silver's rows first ({@link FeatureJoins}); the model
+ * records which table versions it joined.
  */
 public final class FeatureJob implements Stage {
   @Override
@@ -41,11 +46,15 @@ public final class FeatureJob implements Stage {
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splits = context.input(Table.SPLITS);
     TableRef splitsRef = splits.ref();
-    Dataset<Row> labelled = withSplits(silver.rows(), splits.rows()).persist();
+    List<JoinedFeatureTable> joins = FeatureJoins.resolve(spark, context.warehouse(),
+        context.dataset(), context.section(FeatureStoreConfig.class));
+    Dataset<Row> labelled = withSplits(FeatureJoins.apply(silver.rows(), joins), splits.rows())
+        .persist();
     try {
       FeatureModel model = fitOnTrain(labelled, config, new FeatureModel.FitProvenance(
           context.dataset(), runDate, context.runId(), StratifiedSplitter.TRAIN, 0,
-          splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed());
+          splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed())
+          .withJoins(joins);
       FeatureModel.FitProvenance provenance = model.fittedOn();
       TableRef featuresRef = DeltaTables.replaceRunDate(featureRows(labelled, model),
           context.table(Table.FEATURES), runDate);
@@ -62,6 +71,7 @@ public final class FeatureJob implements Stage {
           // Columns whose vocabulary max_categories cut (fitting logged a warning for each).
           .metric("categories_capped_columns", model.categorical().stream()
               .filter(f -> f.cappedAt(config.maxCategories())).count());
+      joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));
       // Values beyond max_categories or under min_category_count share the other slot: say how many.
       for (FeatureModel.CategoricalFeature f : model.categorical()) {
         if (f.foldedValues() > 0) {

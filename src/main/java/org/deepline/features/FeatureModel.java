@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepline.core.Json;
+import org.deepline.featurestore.JoinedFeatureTable;
 
 /**
  * The fitted feature transform: every statistic needed to turn a raw record into the network's input
@@ -17,11 +18,15 @@ import org.deepline.core.Json;
  * @param datetime      date and timestamp inputs turned into calendar parts (absent from format 1)
  * @param products      products of scaled numeric inputs (absent before format 4)
  * @param positional    sinusoidal encodings of a position or time (absent before format 4)
+ * @param joins         the feature tables joined to the rows before any of the above, with the
+ *                      versions read; scoring replays them
+ *                      ({@link org.deepline.featurestore.FeatureJoins}; absent before
+ *                      format 5)
  */
 public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
     List<CategoricalFeature> categorical, List<CrossFeature> crosses,
     List<DateTimeFeature> datetime, List<ProductFeature> products,
-    List<PositionalFeature> positional) implements Serializable {
+    List<PositionalFeature> positional, List<JoinedFeatureTable> joins) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -32,7 +37,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * encoding), crosses of three inputs or of binned numeric inputs, numeric products and positional
    * encodings; older artifacts read as one-hot categoricals without the new inputs. Format 5 added
    * the embedding encoding (an index slot per column, with {@code dimensions} and
-   * {@code vocabulary_cap}); older artifacts have none.
+   * {@code vocabulary_cap}) and the feature-store joins; older artifacts have neither.
    */
   public static final int FORMAT_VERSION = 5;
   private static final int OLDEST_READABLE_FORMAT = 1;
@@ -48,6 +53,22 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     datetime = datetime == null ? List.of() : List.copyOf(datetime);
     products = products == null ? List.of() : List.copyOf(products);
     positional = positional == null ? List.of() : List.copyOf(positional);
+    joins = joins == null ? List.of() : List.copyOf(joins);
+  }
+
+  /** A model joining no feature table. */
+  public FeatureModel(int formatVersion, FitProvenance fittedOn, List<NumericFeature> numeric,
+      List<CategoricalFeature> categorical, List<CrossFeature> crosses,
+      List<DateTimeFeature> datetime, List<ProductFeature> products,
+      List<PositionalFeature> positional) {
+    this(formatVersion, fittedOn, numeric, categorical, crosses, datetime, products, positional,
+        null);
+  }
+
+  /** This model, fitted on rows that {@code tables} were joined to. */
+  public FeatureModel withJoins(List<JoinedFeatureTable> tables) {
+    return new FeatureModel(formatVersion, fittedOn, numeric, categorical, crosses, datetime,
+        products, positional, tables);
   }
 
   /** Whether training rows are encoded differently from scoring rows (out-of-fold target encoding). */

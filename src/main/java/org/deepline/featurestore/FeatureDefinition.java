@@ -41,7 +41,8 @@ import org.deepline.core.SqlExpressions;
  * @param eventTime    the event-time column of the result: date, timestamp or timestamp_ntz; a feature
  *                     row is usable for labels at or after this time
  * @param ttl          optional ISO-8601 duration ({@code P7D}, {@code PT12H}): a feature row older than
- *                     this at the label time is not used, by joins and by the online store's check
+ *                     this at the label time is not used by the table's joins
+ *                     ({@link FeatureJoin#ttl} overrides it)
  */
 public record FeatureDefinition(
     @JsonPropertyDescription("The table's name and directory. Allowed: `[a-z][a-z0-9_]{0,63}`.")
@@ -76,10 +77,8 @@ public record FeatureDefinition(
         + "entity key.")
     @Required
     String eventTime,
-    @JsonPropertyDescription("A feature row older than this at the label time is not used by a "
-        + "point-in-time join that is given it "
-        + "(`PointInTimeJoin.FeatureSource.withTtl(definition.ttlDuration())`): no command joins "
-        + "yet, so it is recorded with the definition and applied by the caller. Allowed: "
+    @JsonPropertyDescription("A feature row older than this at a row's event time is not used "
+        + "by the `feature_store.joins` of this table that set no `ttl` of their own. Allowed: "
         + "ISO-8601 duration > 0 (`P7D`, `PT12H`).")
     String ttl) {
   public static final String DELTA = "delta";

@@ -23,6 +23,7 @@ import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureConfig;
 import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
+import org.deepline.featurestore.FeatureJoins;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
 import org.deepline.sampling.SplitConfig;
@@ -74,11 +75,13 @@ public final class LeakageJob implements Stage {
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splitsInput = context.input(Table.SPLITS);
     SplitConfig split = context.section(SplitConfig.class);
-    Dataset<Row> splits = splitsInput.rows().persist();
-    Dataset<Row> labelled = FeatureJob.withSplits(
-        checkedColumns(silver.rows(), features, leakage, split), splits).persist();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
+    Dataset<Row> splits = splitsInput.rows().persist();
+    // The feature tables joined as features were: the same versions, so the same values.
+    Dataset<Row> labelled = FeatureJob.withSplits(checkedColumns(
+        FeatureJoins.apply(silver.rows(), model.joins()), features, leakage, split), splits)
+        .persist();
     try {
       List<ConstraintResult> results = new ArrayList<>();
       if (context.section(SchemaConfig.class).key().isEmpty()) {

@@ -13,6 +13,8 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
+import org.deepline.featurestore.FeatureJoins;
+import org.deepline.featurestore.JoinedFeatureTable;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.ModelMetadata;
 import org.deepline.tracking.ModelRegistry;
@@ -23,7 +25,9 @@ import org.deepline.tracking.ModelRegistry;
  * and replaces that date's rows of the predictions table
  * ({@code _record_id, probability, predicted_label, model_version, run_id, scored_at}). The predicted
  * label uses the threshold chosen at training unless {@code scoring.threshold} is set; the run record
- * says which ({@code threshold}, {@code threshold_source}).
+ * says which ({@code threshold}, {@code threshold_source}). The feature tables the model's feature
+ * model joined at training are joined again, at their latest versions ({@link FeatureJoins}), and
+ * recorded as inputs.
  */
 public final class ScoreJob implements Stage {
   public static final String PREDICTED_LABEL = "predicted_label";
@@ -72,7 +76,10 @@ public final class ScoreJob implements Stage {
     String thresholdSource = thresholdSource(config, bundle.metadata());
 
     RunContext.Input silver = context.input(Table.SILVER);
-    Dataset<Row> predictions = predict(silver.rows(), bundle, config.batchSize(), threshold,
+    // New rows meet the feature tables' newest rows, through the join the model was trained with.
+    List<JoinedFeatureTable> joins = FeatureJoins.atLatestVersions(spark, context.warehouse(),
+        context.dataset(), bundle.metadata().featureModel().joins());
+    Dataset<Row> predictions = predict(silver.rows(), joins, bundle, config.batchSize(), threshold,
         context.runId());
     TableRef predictionsRef;
     try {
@@ -86,8 +93,9 @@ public final class ScoreJob implements Stage {
         .agg(functions.count(functions.lit(1)), functions.avg(BatchScorer.PROBABILITY),
             functions.avg(PREDICTED_LABEL))
         .head();
-    return StageResult.builder()
-        .input(silver.ref()).output(predictionsRef)
+    StageResult.Builder result = StageResult.builder().input(silver.ref());
+    joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));
+    return result.output(predictionsRef)
         .artifact("model_version", model.modelVersion())
         .artifact("threshold_source", thresholdSource)
         .metric("threshold", threshold)
@@ -100,11 +108,23 @@ public final class ScoreJob implements Stage {
 
   /**
    * Pure transform: silver rows to prediction rows of one model, positive at or above
-   * {@code threshold}.
+   * {@code threshold}; the feature tables the model was trained with are joined at the versions
+   * its feature model recorded, so rows of the training date meet exactly the feature values
+   * training saw.
    */
   public static Dataset<Row> predict(Dataset<Row> silver, ModelBundle bundle, int batchSize,
       double threshold, String runId) {
-    return new BatchScorer(bundle, batchSize).transform(silver)
+    return predict(silver, bundle.metadata().featureModel().joins(), bundle, batchSize, threshold,
+        runId);
+  }
+
+  /**
+   * {@link #predict(Dataset, ModelBundle, int, double, String)} joining the feature tables as
+   * {@code joins} say (the model's recorded joins, at the versions to read).
+   */
+  public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
+      ModelBundle bundle, int batchSize, double threshold, String runId) {
+    return new BatchScorer(bundle, batchSize).transform(FeatureJoins.apply(silver, joins))
         .select(functions.col(RecordIds.RECORD_ID),
             functions.col(BatchScorer.PROBABILITY),
             functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)

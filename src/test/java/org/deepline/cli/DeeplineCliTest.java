@@ -59,7 +59,8 @@ class DeeplineCliTest {
     Outcome help = run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "compress", "check", "runs", "models", "feature-store"}) {
+        "score", "evaluate", "pipeline", "compress", "check", "runs", "models", "feature-store",
+        "feature-lookup"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     Outcome stageHelp = run("train", "--help");

@@ -16,7 +16,7 @@ import redis.clients.jedis.Jedis;
  * never skips, when the binary is missing ({@code apt-get install -y redis-server}; {@code .ci/run}
  * installs it).
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private static final Path BINARY = Path.of("/usr/bin/redis-server");
   private static final long START_TIMEOUT_MILLIS = 20_000;
   private static final long POLL_MILLIS = 50;
@@ -34,7 +34,7 @@ final class RedisServer implements AutoCloseable {
     this.password = password;
   }
 
-  static RedisServer start(String password) throws IOException, InterruptedException {
+  public static RedisServer start(String password) throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       throw new AssertionError("Redis is not installed (no " + BINARY + "): the online store tests "
           + "need a real server; install Debian's package with `apt-get install -y redis-server` "
@@ -74,12 +74,12 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** A raw client, for a test to look at or corrupt what the store wrote. */
-  Jedis client() {
+  public Jedis client() {
     Jedis jedis = new Jedis("127.0.0.1", port);
     jedis.auth(password);
     return jedis;
