@@ -23,7 +23,8 @@ import org.deepline.sampling.StratifiedSplitter;
 /**
  * Features: fits the feature model on the run date's training split, saves it as a JSON artifact, and
  * writes the features table ({@code _record_id, _split, _label, features_sparse}) for every split
- * with that one model. Read the table with {@link FeatureTable#withDenseVectors}. The feature tables
+ * with that one model, partitioned by run date and split so that each split reads alone. Read the
+ * table with {@link FeatureTable#withDenseVectors}. The feature tables
  * of {@code feature_store.joins} are joined to silver's rows first ({@link FeatureJoins}); the model
  * records which table versions it joined.
  */
@@ -56,8 +57,8 @@ public final class FeatureJob implements Stage {
           splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed())
           .withJoins(joins);
       FeatureModel.FitProvenance provenance = model.fittedOn();
-      TableRef featuresRef = DeltaTables.replaceRunDate(featureRows(labelled, model),
-          context.table(Table.FEATURES), runDate);
+      TableRef featuresRef = DeltaTables.replaceRunDateCounted(featureRows(labelled, model),
+          context.table(Table.FEATURES), runDate, List.of(StratifiedSplitter.SPLIT)).table();
       // The artifact goes last: if the table write fails, the old artifact still matches the old table.
       String artifact = context.warehouse().featureArtifact(context.dataset(), runDate);
       context.files().writeText(artifact, model.toJson());

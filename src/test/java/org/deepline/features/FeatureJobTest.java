@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,15 @@ class FeatureJobTest {
     // segment (3 values) and channel (4) fit under the default cap of 100.
     assertEquals(0.0, result.metric("categories_capped_columns"));
     assertEquals(TestRuns.RUN_DATE, model.fittedOn().runDate());
+    // Partitioned by date and split: a read of one split opens that split's files only.
+    assertEquals(List.of("run_date", "_split"), DeltaTable.forPath(spark,
+        context.table(Table.FEATURES)).detail().select("partitionColumns").head().getList(0));
+    String[] validationFiles = DeltaTables.read(spark, context.table(Table.FEATURES))
+        .where("_split = 'validation'").inputFiles();
+    assertTrue(validationFiles.length > 0);
+    for (String file : validationFiles) {
+      assertTrue(file.contains("/_split=validation/"), file);
+    }
   }
 
   /**
