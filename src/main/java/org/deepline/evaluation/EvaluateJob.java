@@ -194,7 +194,8 @@ public final class EvaluateJob implements Stage {
                   bundle.metadata().ensemble().members().stream()
                       .map(org.deepline.training.EnsembleSpec.Member::name).toList(),
                   bundle.metadata().validationMetrics()),
-          EvaluationReport.TrainingHistory.of(bundle.metadata()));
+          EvaluationReport.TrainingHistory.of(bundle.metadata()),
+          EvaluationReport.FoldedInput.of(bundle.metadata().featureModel()));
       String dir = context.warehouse().reportDir(context.dataset(), context.runDate());
       context.files().writeText(dir + "/" + JSON_REPORT, Json.write(report));
       context.files().writeText(dir + "/" + HTML_REPORT, HtmlReport.render(report));

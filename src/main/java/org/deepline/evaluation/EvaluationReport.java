@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.SliceMetrics;
 import org.deepline.training.EpochMetrics;
@@ -53,7 +54,7 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
     List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
     List<Baseline> baselines, List<Importance> importance, String modelKind, Ensemble ensemble,
-    TrainingHistory training) {
+    TrainingHistory training, List<FoldedInput> foldedInputs) {
   public static final int SCHEMA_VERSION = 2;
   public static final String SINGLE_NETWORK = "network";
 
@@ -72,6 +73,19 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     baselines = baselines == null ? List.of() : List.copyOf(baselines);
     importance = importance == null ? List.of() : List.copyOf(importance);
     modelKind = modelKind == null ? SINGLE_NETWORK : modelKind;
+    foldedInputs = foldedInputs == null ? List.of() : List.copyOf(foldedInputs);
+  }
+
+  /** A report without folded inputs (and one written before they were reported). */
+  public EvaluationReport(int schemaVersion, String dataset, String runId, String runDate,
+      String modelVersion, String split, String thresholdSource, String generatedAt,
+      BinaryMetrics.Summary metrics, List<SliceMetrics.Slice> slices,
+      List<BehaviouralResult> behavioural, ChampionComparison champion, Blessing.Verdict blessing,
+      List<Baseline> baselines, List<Importance> importance, String modelKind, Ensemble ensemble,
+      TrainingHistory training) {
+    this(schemaVersion, dataset, runId, runDate, modelVersion, split, thresholdSource,
+        generatedAt, metrics, slices, behavioural, champion, blessing, baselines, importance,
+        modelKind, ensemble, training, null);
   }
 
   /** A single network's report (and a report written before ensembles existed). */
@@ -82,7 +96,7 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       List<Baseline> baselines, List<Importance> importance) {
     this(schemaVersion, dataset, runId, runDate, modelVersion, split, thresholdSource,
         generatedAt, metrics, slices, behavioural, champion, blessing, baselines, importance,
-        SINGLE_NETWORK, null, null);
+        SINGLE_NETWORK, null, null, null);
   }
 
   /**
@@ -136,6 +150,27 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
           .map(e -> new Importance(e.getKey().substring(prefix.length()), e.getValue()))
           .sorted(java.util.Comparator.comparingDouble(Importance::validationRocAucDrop).reversed()
               .thenComparing(Importance::input))
+          .toList();
+    }
+  }
+
+  /**
+   * A categorical input whose rarer training values share one slot or embedding row: cut by a cap
+   * ({@code max_categories}, an embedding's {@code max_values}, target encoding's limit) or by
+   * {@code min_category_count}. The network cannot tell those values apart, whatever it learns.
+   *
+   * @param distinctValues training values of the input
+   * @param keptValues     values with their own slot or row
+   * @param foldedRows     training rows whose value shares the rest's
+   */
+  public record FoldedInput(String input, String encoding, long distinctValues, int keptValues,
+      long foldedRows) {
+    /** The model's categorical inputs that fold values, in the feature model's order. */
+    public static List<FoldedInput> of(FeatureModel model) {
+      return model.categorical().stream()
+          .filter(f -> f.foldedValues() > 0)
+          .map(f -> new FoldedInput(f.name(), f.encoding(), f.distinctValues(),
+              f.vocabulary().size(), f.foldedRows() == null ? 0 : f.foldedRows()))
           .toList();
     }
   }

@@ -67,6 +67,7 @@ public final class HtmlReport {
         baselines(report.baselines()),
         ensemble(report.ensemble()),
         importance(report.importance()),
+        foldedInputs(report.foldedInputs()),
         TrainingSection.render(report.training()),
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
@@ -408,6 +409,34 @@ public final class HtmlReport {
             + "run on the network that ships). Near 0: the network ignores the input; below 0: "
             + "it would do better without it."),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
+  }
+
+  /**
+   * Inputs whose rarer values the network cannot tell apart, said where a reader judges the model:
+   * the run logs warn of a cap, but a report reader may never see those logs. Absent when no input
+   * folds a value.
+   */
+  private static Html.Node foldedInputs(List<EvaluationReport.FoldedInput> folded) {
+    if (folded.isEmpty()) {
+      return Html.fragment(List.of());
+    }
+    Element rows = Html.el("tbody");
+    for (EvaluationReport.FoldedInput input : folded) {
+      rows.add(Html.el("tr").add(Html.el("td").text(input.input()),
+          Html.el("td").text(input.encoding()),
+          Html.el("td").text(count(input.distinctValues())),
+          Html.el("td").text(count(input.keptValues())),
+          Html.el("td").text(count(input.distinctValues() - input.keptValues())),
+          Html.el("td").text(count(input.foldedRows()))));
+    }
+    return Elements.wideSection("folded", "Inputs with folded values").add(
+        Html.el("p").cls("note").text("These inputs keep their most frequent training values "
+            + "apart and give the rest one shared slot (one_hot: features.max_categories or "
+            + "min_category_count; embedding: max_values; target: its value limit), so the "
+            + "model cannot tell the rest apart. Raise the limit, or hash, target-encode or "
+            + "embed the input, when those rows matter."),
+        Html.el("table").add(Elements.tableHead("Input", "Encoding", "Training values", "Kept",
+            "Folded values", "Folded training rows"), rows));
   }
 
   private static Element champion(EvaluationReport.ChampionComparison comparison) {

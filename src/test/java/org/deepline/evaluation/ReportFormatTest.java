@@ -105,6 +105,9 @@ class ReportFormatTest {
     assertTrue(without.contains("trained without the baseline ladder"), "no ladder");
     assertTrue(without.contains("did not measure permutation importance"), "no importance");
     assertTrue(without.contains("holds no training history"), "no training history");
+    assertFalse(without.contains("Inputs with folded values"), "nothing folded, no section");
+    assertTrue(html.contains("<td>payment_method</td><td>one_hot</td><td>4</td><td>3</td>"
+        + "<td>1</td><td>1,088</td>"), "the folded input's row");
     assertTrue(html.contains("<td>0</td><td>relu</td><td>0.3121</td><td>0.5012</td><td>12.5%</td>"
         + "<td>2.20e-03</td><td>0.1811</td><td>4.12e-02</td>"), "first layer's row");
     assertTrue(html.contains("the weights of epoch 3 ship"), "best epoch named");
@@ -231,7 +234,9 @@ class ReportFormatTest {
             List.of(new LayerStatistics.Layer(3, 0, "relu", 0.3121, 0.5012, 0.125, 1.2e-4, 3.1e-3,
                     2.2e-3, 0.1811, 0.0412),
                 new LayerStatistics.Layer(3, 1, "softmax", 0.5, 0.3012, Double.NaN, 0.0, 8.4e-3,
-                    6.1e-3, 0.2413, 0.0233))));
+                    6.1e-3, 0.2413, 0.0233))),
+        // max_categories 3 kept payment_method's three most common values of four.
+        List.of(new EvaluationReport.FoldedInput("payment_method", "one_hot", 4, 3, 1088)));
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,
@@ -240,6 +245,6 @@ class ReportFormatTest {
         report.modelVersion(), report.split(), report.thresholdSource(), report.generatedAt(),
         report.metrics(), report.slices(), report.behavioural(), champion, report.blessing(),
         report.baselines(), report.importance(), report.modelKind(), report.ensemble(),
-        report.training());
+        report.training(), report.foldedInputs());
   }
 }
