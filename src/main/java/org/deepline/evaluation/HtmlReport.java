@@ -335,8 +335,10 @@ public final class HtmlReport {
           + "baseline ladder (baselines.enabled)."));
     }
     double registeredAuc = baselines.get(0).validationRocAuc();
-    String kind = EvaluationReport.Baseline.ENSEMBLE.equals(baselines.get(0).model())
-        ? "ensemble" : "network";
+    String first = baselines.get(0).model();
+    String kind = EvaluationReport.Baseline.ENSEMBLE.equals(first) ? "ensemble"
+        : first.startsWith(org.deepline.training.PromotedBaseline.KIND_PREFIX)
+            ? "promoted baseline" : "network";
     String registered = "The " + kind;
     EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
         .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
