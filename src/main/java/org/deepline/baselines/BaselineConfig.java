@@ -15,9 +15,10 @@ import org.deepline.core.OneOf;
  *                             (the network always sees them all)
  * @param requireNetworkWins   fail the train run (nothing registered) when a baseline's validation
  *                             ROC AUC beats the network's; by default the run succeeds and says so
- * @param promote              register the best promotable baseline ({@link BaselineLadder#PROMOTABLE})
- *                             as the model version instead of the network (or ensemble) when its
- *                             validation ROC AUC is higher by more than {@code promoteMargin}
+ * @param promote              register the best promotable baseline
+ *                             ({@link BaselineLadder#PROMOTABLE}) as the model version instead of
+ *                             the network (or ensemble) when its validation ROC AUC is higher by
+ *                             more than {@code promoteMargin}
  * @param promoteMargin        how much higher, in validation ROC AUC, a baseline must be to be
  *                             promoted: below it the difference is within the noise of picking on
  *                             validation, and the network is kept

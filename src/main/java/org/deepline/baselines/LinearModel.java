@@ -8,8 +8,9 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.deepline.core.Json;
 
 /**
- * A binary logistic regression in deepline's own JSON: the ladder's {@code logistic_regression} rung
- * as it is saved when {@code baselines.promote} registers it, scored in plain Java without MLlib.
+ * A binary logistic regression in deepline's own JSON: the ladder's {@code logistic_regression}
+ * rung as it is saved when {@code baselines.promote} registers it, scored in plain Java without
+ * MLlib.
  *
  * <p>Semantics are MLlib's {@link LogisticRegressionModel} for a binary label: the margin is
  * {@code intercept + sum(coefficients[i] * features[i])} (coefficients on the original scale of the

@@ -19,8 +19,9 @@ import org.deepline.metrics.DecisionThreshold;
  *                          its members, their files and the combiner; null for a single network
  * @param layerStatistics   every layer's {@link LayerStatistics} after every epoch of the main
  *                          network's training; empty for models trained before they were measured
- * @param baseline          the ladder's baseline the model version is, when {@code baselines.promote}
- *                          registered one ({@link PromotedBaseline}); null for a network or ensemble
+ * @param baseline          the ladder's baseline the model version is, when
+ *                          {@code baselines.promote} registered one ({@link PromotedBaseline});
+ *                          null for a network or an ensemble
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,

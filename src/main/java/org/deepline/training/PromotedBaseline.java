@@ -25,7 +25,8 @@ import org.deepline.baselines.BaselineLadder;
  * promoted.kind(); // "baseline:logistic_regression"
  * }</pre>
  *
- * @param model                 {@link BaselineLadder#LOGISTIC_REGRESSION} or {@link BaselineLadder#GBT}
+ * @param model                 {@link BaselineLadder#LOGISTIC_REGRESSION} or
+ *                              {@link BaselineLadder#GBT}
  * @param settings              what the ladder chose or fixed, e.g. {@code reg_param=0.01}
  * @param file                  its model file, relative to the model directory
  * @param validationRocAuc      the baseline's validation ROC AUC

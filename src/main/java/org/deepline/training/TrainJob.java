@@ -3,13 +3,11 @@ package org.deepline.training;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,6 +17,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
+import org.deepline.baselines.BaselinePromotion;
 import org.deepline.baselines.LinearModel;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
@@ -383,7 +382,8 @@ public final class TrainJob implements Stage {
             .equalTo(StratifiedSplitter.VALIDATION)),
         FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config,
         context.section(TrainingConfig.class).seed());
-    List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result).toList();
+    List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result)
+        .toList();
     Map<String, Double> metrics = new LinkedHashMap<>();
     ladder.forEach(b -> metrics.put("baseline_" + b.model() + "_validation_roc_auc",
         b.validationRocAuc()));
@@ -392,53 +392,35 @@ public final class TrainJob implements Stage {
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
     if (config.promote()) {
-      BaselineLadder.Fitted promotable = fitted.stream()
-          .filter(f -> BaselineLadder.PROMOTABLE.contains(f.result().model()))
-          .max(Comparator.comparingDouble(f -> f.result().validationRocAuc())).orElseThrow();
-      double lead = promotable.result().validationRocAuc() - registeredRocAuc;
-      metrics.put("baseline_promotable_margin", lead);
-      Optional<Promotion> promoted = promote(context, config, promotable, best, registeredKind,
-          registeredRocAuc);
-      String decision = promoted.isPresent()
-          ? String.format(Locale.ROOT, "promoted %s: validation ROC AUC %.4f, %.4f above the "
-              + "%s's %.4f (promote_margin %.4f)", promotable.result().model(),
-              promotable.result().validationRocAuc(), lead, registeredKind, registeredRocAuc,
-              config.promoteMargin())
-          : String.format(Locale.ROOT, "kept %s: the best promotable baseline, %s, is %.4f above "
-              + "it (%.4f vs %.4f), not more than promote_margin %.4f%s", registeredKind,
-              promotable.result().model(), lead, promotable.result().validationRocAuc(),
-              registeredRocAuc, config.promoteMargin(), promotable.result() == best ? ""
-                  : "; the best baseline, " + best.model() + ", cannot be promoted");
-      if (promoted.isPresent()) {
-        PromotedBaseline spec = promoted.get().spec();
+      BaselinePromotion choice = BaselinePromotion.decide(ladder, registeredKind,
+          registeredRocAuc, config.promoteMargin());
+      metrics.put("baseline_promotable_margin", choice.lead());
+      if (choice.promote()) {
+        BaselineLadder.Fitted chosen = fitted.stream()
+            .filter(f -> f.result() == choice.candidate()).findFirst().orElseThrow();
+        Promotion promoted = promote(chosen, registeredKind, registeredRocAuc);
         metrics.put("network_margin_over_best_baseline",
-            spec.validationRocAuc() - best.validationRocAuc());
+            promoted.spec().validationRocAuc() - best.validationRocAuc());
         LOG.warn("train {}: baselines.promote: {}; the baseline is registered as model version {} "
-            + "(kind {}){}", context.dataset(), decision, context.runId(), spec.kind(),
-            promotable.result() == best ? "" : "; the best baseline, " + best.model() + " ("
-                + format(best.validationRocAuc()) + "), cannot be promoted");
-        return new BaselineComparison(metrics, best.model(), decision, promoted.get());
+            + "(kind {})", context.dataset(), choice.decision(), context.runId(),
+            promoted.spec().kind());
+        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted);
       }
-      LOG.info("train {}: baselines.promote: {}", context.dataset(), decision);
+      LOG.info("train {}: baselines.promote: {}", context.dataset(), choice.decision());
       return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
-          registeredRocAuc), best.model(), decision, null);
+          registeredRocAuc), best.model(), choice.decision(), null);
     }
     return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
         registeredRocAuc), best.model(), null, null);
   }
 
   /**
-   * The promotable baseline as the model version when it beats the registered model by more than
-   * {@code baselines.promote_margin}, its model exported to deepline's JSON and its validation
-   * scores checked by the collapse guard; empty when it does not win by enough.
+   * The chosen baseline as the model version: its validation scores checked by the collapse guard,
+   * its model exported to deepline's JSON.
    */
-  private static Optional<Promotion> promote(RunContext context, BaselineConfig config,
-      BaselineLadder.Fitted promotable, BaselineLadder.Result best, String registeredKind,
+  private static Promotion promote(BaselineLadder.Fitted promotable, String registeredKind,
       double registeredRocAuc) {
     BaselineLadder.Result result = promotable.result();
-    if (!(result.validationRocAuc() - registeredRocAuc > config.promoteMargin())) {
-      return Optional.empty();
-    }
     // The ladder fits on the real training rows with no class weights: it should reproduce the
     // validation positive rate on average, like an unweighted network.
     CollapseGuard.check(promotable.validation(), null, "the baseline " + result.model()
@@ -454,8 +436,7 @@ public final class TrainJob implements Stage {
     };
     PromotedBaseline spec = PromotedBaseline.of(result.model(), result.settings(),
         result.validationRocAuc(), registeredKind, registeredRocAuc);
-    return Optional.of(new Promotion(spec, json.getBytes(StandardCharsets.UTF_8),
-        promotable.validation()));
+    return new Promotion(spec, json.getBytes(StandardCharsets.UTF_8), promotable.validation());
   }
 
   /**
@@ -481,10 +462,6 @@ public final class TrainJob implements Stage {
           best.model(), best.validationRocAuc(), margin));
     }
     return metrics;
-  }
-
-  private static String format(double value) {
-    return String.format(Locale.ROOT, "%.4f", value);
   }
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,

@@ -16,6 +16,8 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.deepline.baselines.BaselineLadder;
+import org.deepline.baselines.BaselinePromotion;
 import org.deepline.baselines.LinearModel;
 import org.deepline.compression.CompressJob;
 import org.deepline.core.DeeplineException;
@@ -43,10 +45,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code baselines.promote}: a logistic regression that beats a deliberately weak network (one epoch
- * at a tiny learning rate) is registered as the model version, scores alike in batch, row by row and
- * in MLlib, is evaluated under its own kind and refused by compress; without promote the same run
- * registers the network.
+ * {@code baselines.promote}: a logistic regression that beats a deliberately weak network (one
+ * epoch at a tiny learning rate) is registered as the model version, scores alike in batch, row by
+ * row and in MLlib, is evaluated under its own kind and refused by compress; without promote the
+ * same run registers the network.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BaselinePromotionTest {
@@ -106,7 +108,7 @@ class BaselinePromotionTest {
     assertEquals("baseline:logistic_regression", promoted.artifacts().get("model_kind"));
     assertEquals("logistic_regression", promoted.artifacts().get("promoted_baseline"));
     assertTrue(promoted.artifacts().get("baseline_promotion")
-        .startsWith("promoted logistic_regression: validation ROC AUC "),
+        .startsWith("promoted logistic_regression: validation ROC AUC 0.8"),
         promoted.artifacts().get("baseline_promotion"));
     assertEquals(logistic, metrics.get("validation_roc_auc"));
     assertEquals(logistic - network, metrics.get("promoted_baseline_margin"), 1e-12);
@@ -209,6 +211,47 @@ class BaselinePromotionTest {
         + "models (one of [logistic_regression, gbt])"), none.getMessage());
     assertTrue(none.getMessage().contains("baselines.promote_margin: must be >= 0 and < 1, got "
         + "1.5"), none.getMessage());
+  }
+
+  private static BaselineLadder.Result rung(String model, double rocAuc) {
+    return new BaselineLadder.Result(model, "", rocAuc, 0, 0, 0);
+  }
+
+  @Test
+  void theBestPromotableRungIsPromotedOnlyWhenItWinsByMoreThanTheMargin() {
+    List<BaselineLadder.Result> ladder = List.of(rung("majority", 0.5),
+        rung("logistic_regression", 0.84), rung("gbt", 0.82));
+    BaselinePromotion wins = BaselinePromotion.decide(ladder, "network", 0.80, 0.002);
+    assertTrue(wins.promote());
+    assertEquals("logistic_regression", wins.candidate().model());
+    assertEquals(0.04, wins.lead(), 1e-12);
+    assertEquals("promoted logistic_regression: validation ROC AUC 0.8400 against the network's "
+        + "0.8000 (+0.0400; promote_margin 0.0020)", wins.decision());
+
+    BaselinePromotion withinMargin = BaselinePromotion.decide(ladder, "network", 0.839, 0.002);
+    assertFalse(withinMargin.promote());
+    assertEquals("kept network: the best promotable baseline, logistic_regression, has validation "
+        + "ROC AUC 0.8400 against the network's 0.8390 (+0.0010; promote_margin 0.0020)",
+        withinMargin.decision());
+  }
+
+  @Test
+  void aBetterRungThatCannotBePromotedIsNamedAndThePromotableOneJudgedAlone() {
+    List<BaselineLadder.Result> ladder = List.of(rung("random_forest", 0.90),
+        rung("logistic_regression", 0.80), rung("gbt", 0.85));
+    String ensemble = "bagging of 5 networks (mean)";
+    BaselinePromotion gbt = BaselinePromotion.decide(ladder, ensemble, 0.84, 0.002);
+    assertTrue(gbt.promote());
+    assertEquals("promoted gbt: validation ROC AUC 0.8500 against the bagging of 5 networks "
+        + "(mean)'s 0.8400 (+0.0100; promote_margin 0.0020); the best baseline, random_forest "
+        + "(0.9000), cannot be promoted", gbt.decision());
+    BaselinePromotion kept = BaselinePromotion.decide(ladder, "network", 0.86, 0.002);
+    assertFalse(kept.promote());
+    assertEquals("kept network: the best promotable baseline, gbt, has validation ROC AUC 0.8500 "
+        + "against the network's 0.8600 (-0.0100; promote_margin 0.0020); the best baseline, "
+        + "random_forest (0.9000), cannot be promoted", kept.decision());
+    assertThrows(IllegalArgumentException.class, () -> BaselinePromotion.decide(
+        List.of(rung("majority", 0.5)), "network", 0.4, 0.002));
   }
 
   @Test
