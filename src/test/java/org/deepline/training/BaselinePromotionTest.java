@@ -188,6 +188,10 @@ class BaselinePromotionTest {
     StageResult evaluated = new EvaluateJob().run(evaluate);
     String html = context.files().readText(evaluated.artifacts().get("report_html"));
     assertTrue(html.contains("baseline:logistic_regression"), "the report names the model's kind");
+    assertTrue(html.contains("The model is the logistic_regression baseline, promoted "
+        + "(baselines.promote)"), "the ladder section says the model is the promoted baseline");
+    assertTrue(html.contains("these are the figures of the network it replaced"),
+        "the importance section says whose figures they are");
     DeeplineException refused = assertThrows(DeeplineException.class,
         () -> new CompressJob().run(with("compress", "compression.method=int8")));
     assertEquals("compress: model " + promoted.artifacts().get("model_version") + " is a promoted "
