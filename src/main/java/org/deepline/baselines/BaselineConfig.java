@@ -15,6 +15,17 @@ import org.deepline.core.OneOf;
  *                             (the network always sees them all)
  * @param requireNetworkWins   fail the train run (nothing registered) when a baseline's validation
  *                             ROC AUC beats the network's; by default the run succeeds and says so
+ * @param promote              register the best promotable baseline
+ *                             ({@link BaselineLadder#PROMOTABLE}) as the model version instead of
+ *                             the network (or ensemble) when its validation ROC AUC is higher by
+ *                             more than {@code promoteMargin}
+ * @param promoteMargin        how much higher, in validation ROC AUC, a baseline must be to be
+ *                             promoted: below it the difference is within the noise of picking on
+ *                             validation, and the network is kept
+ *
+ * <pre>{@code
+ * "baselines": {"promote": true, "promote_margin": 0.002}
+ * }</pre>
  */
 public record BaselineConfig(
     @JsonPropertyDescription("Fit the ladder in every `train` run; turn it off for very large "
@@ -33,18 +44,42 @@ public record BaselineConfig(
     Long maxRows,
     @JsonPropertyDescription("Fail the train run, registering nothing, when a baseline's "
         + "validation ROC AUC is higher than the network's. Allowed: needs `enabled`.")
-    Boolean requireNetworkWins) {
+    Boolean requireNetworkWins,
+    @JsonPropertyDescription("Register the best promotable baseline (`logistic_regression` or "
+        + "`gbt`) as the model version, instead of the network or ensemble, when its validation "
+        + "ROC AUC is higher by more than `promote_margin`; `score`, `evaluate` and the Spark-free "
+        + "scorer use it like any model (kind `baseline:<model>`), `compress` refuses it. "
+        + "Allowed: needs `enabled` and one of `logistic_regression`, `gbt` in `models`; not with "
+        + "`require_network_wins`.")
+    Boolean promote,
+    @JsonPropertyDescription("How much higher, in validation ROC AUC, the best promotable "
+        + "baseline must be than the network (or ensemble) for `promote` to register it. "
+        + "Allowed: `>= 0` and `< 1`.")
+    Double promoteMargin) {
   public static final long DEFAULT_MAX_ROWS = 200_000L;
+  /**
+   * A baseline must win by more than this to be promoted: picking the L2 strength and the network's
+   * best epoch on the same validation rows moves both AUCs by about this much.
+   */
+  public static final double DEFAULT_PROMOTE_MARGIN = 0.002;
 
   public BaselineConfig {
     enabled = enabled == null || enabled;
     models = models == null ? BaselineLadder.MODELS : List.copyOf(models);
     maxRows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;
     requireNetworkWins = requireNetworkWins != null && requireNetworkWins;
+    promote = promote != null && promote;
+    promoteMargin = promoteMargin == null ? DEFAULT_PROMOTE_MARGIN : promoteMargin;
+  }
+
+  /** The ladder without promotion, as before {@code promote} existed. */
+  public BaselineConfig(Boolean enabled, List<String> models, Long maxRows,
+      Boolean requireNetworkWins) {
+    this(enabled, models, maxRows, requireNetworkWins, null, null);
   }
 
   public static BaselineConfig defaults() {
-    return new BaselineConfig(null, null, null, null);
+    return new BaselineConfig(null, null, null, null, null, null);
   }
 
   public void validate(ConfigErrors errors) {
@@ -56,5 +91,15 @@ public record BaselineConfig(
     errors.requirePositive(maxRows, "max_rows");
     errors.require(enabled || !requireNetworkWins, "require_network_wins",
         "needs the ladder: enabled is false");
+    errors.require(!(promote && requireNetworkWins), "promote", "cannot be set with "
+        + "require_network_wins: one registers a winning baseline, the other fails the run when a "
+        + "baseline wins; choose one");
+    errors.require(!promote || enabled, "promote", "needs the ladder: enabled is false");
+    errors.require(!promote || !enabled
+        || models.stream().anyMatch(BaselineLadder.PROMOTABLE::contains),
+        "promote", "needs a promotable baseline in models (one of " + BaselineLadder.PROMOTABLE
+        + ")");
+    errors.require(promoteMargin >= 0 && promoteMargin < 1, "promote_margin",
+        "must be >= 0 and < 1, got " + promoteMargin);
   }
 }

@@ -61,6 +61,11 @@ public final class BaselineLadder {
   public static final List<String> MODELS = List.of(MAJORITY, ONE_RULE, LOGISTIC_REGRESSION, GBT,
       RANDOM_FOREST);
   /**
+   * The rungs {@code baselines.promote} can register as a model version: each has a plain-Java form
+   * ({@link LinearModel}, deepline's boosted-tree JSON) that scores without Spark.
+   */
+  public static final List<String> PROMOTABLE = List.of(LOGISTIC_REGRESSION, GBT);
+  /**
    * L2 strengths tried: from almost none to strong. Baselines are reference points, so each rung
    * gets a small, fixed budget rather than a search (the tuning issue owns searches).
    */
@@ -88,6 +93,12 @@ public final class BaselineLadder {
       double validationPrAuc, double validationLogLoss, double fitSeconds) {}
 
   /**
+   * One baseline with what promoting it needs: the fitted MLlib model (null for {@code majority},
+   * which is a constant) and its probabilities for the validation rows.
+   */
+  public record Fitted(Result result, Model<?> model, ScoredLabels validation) {}
+
+  /**
    * Fits the configured baselines.
    *
    * @param train      rows with the {@code featuresColumn} array and the 0/1 {@code labelColumn}
@@ -95,19 +106,28 @@ public final class BaselineLadder {
    */
   public static List<Result> run(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
       String labelColumn, long trainRows, BaselineConfig config, long seed) {
+    return fitAll(train, validation, featuresColumn, labelColumn, trainRows, config, seed).stream()
+        .map(Fitted::result).toList();
+  }
+
+  /** As {@link #run}, keeping each baseline's fitted model and validation scores. */
+  public static List<Fitted> fitAll(Dataset<Row> train, Dataset<Row> validation,
+      String featuresColumn, String labelColumn, long trainRows, BaselineConfig config,
+      long seed) {
     double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
     Dataset<Row> sample = vectors(fraction < 1 ? train.sample(false, fraction, seed) : train,
         featuresColumn, labelColumn).persist();
     Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
     try {
-      List<Result> results = new ArrayList<>();
+      List<Fitted> results = new ArrayList<>();
       for (String model : config.models()) {
         long start = System.nanoTime();
-        Result result = fit(model, sample, held, seed, start);
+        Fitted fitted = fit(model, sample, held, seed, start);
+        Result result = fitted.result();
         LOG.info("baseline {} ({}): validation ROC AUC {}, log loss {}, {} s", result.model(),
             result.settings(), format(result.validationRocAuc()),
             format(result.validationLogLoss()), format(result.fitSeconds()));
-        results.add(result);
+        results.add(fitted);
       }
       return results;
     } finally {
@@ -141,7 +161,7 @@ public final class BaselineLadder {
     return ladder.stream().max(Comparator.comparingDouble(Result::validationRocAuc));
   }
 
-  private static Result fit(String model, Dataset<Row> train, Dataset<Row> validation, long seed,
+  private static Fitted fit(String model, Dataset<Row> train, Dataset<Row> validation, long seed,
       long start) {
     return switch (model) {
       case MAJORITY -> majority(train, validation, start);
@@ -159,24 +179,26 @@ public final class BaselineLadder {
     };
   }
 
-  private static Result majority(Dataset<Row> train, Dataset<Row> validation, long start) {
+  private static Fitted majority(Dataset<Row> train, Dataset<Row> validation, long start) {
     double positiveRate = train.agg(functions.avg(TARGET)).head().getDouble(0);
     byte[] labels = labels(validation);
     float[] probabilities = new float[labels.length];
     java.util.Arrays.fill(probabilities, (float) positiveRate);
-    return result(MAJORITY, String.format(Locale.ROOT, "p=%.4f", positiveRate),
-        new ScoredLabels(probabilities, labels), start);
+    ScoredLabels scores = new ScoredLabels(probabilities, labels);
+    return new Fitted(result(MAJORITY, String.format(Locale.ROOT, "p=%.4f", positiveRate),
+        scores, start), null, scores);
   }
 
-  private static Result logisticRegression(Dataset<Row> train, Dataset<Row> validation,
+  private static Fitted logisticRegression(Dataset<Row> train, Dataset<Row> validation,
       long start) {
-    Result best = null;
+    Fitted best = null;
     for (double regularisation : REGULARISATION_GRID) {
-      Result candidate = judged(LOGISTIC_REGRESSION, "reg_param=" + regularisation,
+      Fitted candidate = judged(LOGISTIC_REGRESSION, "reg_param=" + regularisation,
           new LogisticRegression().setFeaturesCol(VECTOR).setLabelCol(TARGET)
               .setRegParam(regularisation).setMaxIter(LOGISTIC_ITERATIONS),
           train, validation, start);
-      if (best == null || candidate.validationRocAuc() > best.validationRocAuc()) {
+      if (best == null
+          || candidate.result().validationRocAuc() > best.result().validationRocAuc()) {
         best = candidate;
       }
     }
@@ -190,7 +212,7 @@ public final class BaselineLadder {
    * MLlib prunes a classification tree's children that predict the same class: on data with 20 %
    * positives both halves of most splits predict the negative class, and the stump became one leaf.
    */
-  private static Result judged(String model, String settings, Estimator<?> estimator,
+  private static Fitted judged(String model, String settings, Estimator<?> estimator,
       Dataset<Row> train, Dataset<Row> validation, long start) {
     Model<?> fitted = estimator.fit(train);
     Column probability = fitted instanceof RegressionModel<?, ?>
@@ -206,7 +228,8 @@ public final class BaselineLadder {
       probabilities[i] = (float) scored.get(i).getDouble(0);
       labels[i] = (byte) scored.get(i).getDouble(1);
     }
-    return result(model, settings, new ScoredLabels(probabilities, labels), start);
+    ScoredLabels scores = new ScoredLabels(probabilities, labels);
+    return new Fitted(result(model, settings, scores, start), fitted, scores);
   }
 
   private static Result result(String model, String settings, ScoredLabels scores, long start) {

@@ -54,6 +54,12 @@ public final class CompressJob implements Stage {
         config.modelVersion());
     ModelBundle bundle = ModelBundle.load(context.files(), source.path());
     ModelMetadata metadata = bundle.metadata();
+    if (metadata.baseline() != null) {
+      // A baseline has no network weights to quantise or prune: network.zip is the network it beat.
+      throw new DeeplineException("compress: model " + source.modelVersion() + " is a promoted "
+          + metadata.modelKind() + " (" + metadata.baseline().settings() + "); it has no network "
+          + "weights to compress; name a network model version with compression.model_version");
+    }
     if (metadata.ensemble() != null) {
       // Compressing only network.zip would register the main network under the ensemble's name.
       throw new DeeplineException("compress: model " + source.modelVersion() + " is a "

@@ -185,8 +185,7 @@ public final class EvaluateJob implements Stage {
           config.split(), threshold.source(), Instant.now().toString(), summary, slices,
           behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
               bundle.metadata().validationMetrics(), BaselineLadder.MODELS,
-              bundle.metadata().ensemble() == null ? EvaluationReport.Baseline.NETWORK
-                  : EvaluationReport.Baseline.ENSEMBLE),
+              registeredRow(bundle.metadata())),
           EvaluationReport.Importance.fromValidationMetrics(bundle.metadata().validationMetrics(),
               TrainJob.IMPORTANCE_PREFIX), bundle.metadata().modelKind(),
           bundle.metadata().ensemble() == null ? null
@@ -233,6 +232,18 @@ public final class EvaluateJob implements Stage {
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * The name of the registered model's row in the baseline table: {@code network}, {@code ensemble},
+   * or a promoted baseline's kind, e.g. {@code baseline:logistic_regression}.
+   */
+  private static String registeredRow(org.deepline.training.ModelMetadata metadata) {
+    if (metadata.baseline() != null) {
+      return metadata.modelKind();
+    }
+    return metadata.ensemble() == null ? EvaluationReport.Baseline.NETWORK
+        : EvaluationReport.Baseline.ENSEMBLE;
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {

@@ -66,7 +66,7 @@ public final class HtmlReport {
         behavioural(report.behavioural()),
         baselines(report.baselines()),
         ensemble(report.ensemble()),
-        importance(report.importance()),
+        importance(report.importance(), report.modelKind()),
         foldedInputs(report.foldedInputs()),
         TrainingSection.render(report.training()),
         champion(report.champion()),
@@ -324,6 +324,11 @@ public final class HtmlReport {
         "Detail"), rows));
   }
 
+  /** Whether a model kind is a baseline that {@code baselines.promote} registered. */
+  private static boolean isPromotedBaseline(String modelKind) {
+    return modelKind.startsWith(org.deepline.training.PromotedBaseline.KIND_PREFIX);
+  }
+
   /**
    * The baseline ladder of the model's train run: a network that loses to a plain model says so
    * where people read the verdict, not only in a log line.
@@ -335,8 +340,9 @@ public final class HtmlReport {
           + "baseline ladder (baselines.enabled)."));
     }
     double registeredAuc = baselines.get(0).validationRocAuc();
-    String kind = EvaluationReport.Baseline.ENSEMBLE.equals(baselines.get(0).model())
-        ? "ensemble" : "network";
+    String first = baselines.get(0).model();
+    String kind = EvaluationReport.Baseline.ENSEMBLE.equals(first) ? "ensemble"
+        : isPromotedBaseline(first) ? "promoted baseline" : "network";
     String registered = "The " + kind;
     EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
         .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
@@ -349,7 +355,12 @@ public final class HtmlReport {
               : signedMetric(registeredAuc - baseline.validationRocAuc()))));
     }
     boolean wins = registeredAuc >= best.validationRocAuc();
-    String summary = wins
+    String summary = isPromotedBaseline(first)
+        ? "The model is the " + first.substring(
+            org.deepline.training.PromotedBaseline.KIND_PREFIX.length()) + " baseline, promoted "
+            + "(baselines.promote) because it beat the network of its train run by more than "
+            + "baselines.promote_margin of validation ROC AUC."
+        : wins
         ? registered + " beats the best baseline, " + best.model() + ", by "
             + metric(registeredAuc - best.validationRocAuc()) + " of validation ROC AUC."
         : registered + " LOSES to the " + best.model() + " baseline by "
@@ -389,7 +400,8 @@ public final class HtmlReport {
    * What the network leans on, from its train run's permutation importance: an input near 0 is one
    * it ignores, which is worth knowing before trusting (or paying for) that input.
    */
-  private static Element importance(List<EvaluationReport.Importance> importance) {
+  private static Element importance(List<EvaluationReport.Importance> importance,
+      String modelKind) {
     Element section = Elements.wideSection("importance", "Input importance");
     if (importance.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model's train run did not measure "
@@ -407,7 +419,10 @@ public final class HtmlReport {
     return section.add(Html.el("p").cls("note").text("Validation ROC AUC lost when one input's "
             + "values are shuffled across rows (permutation importance, measured by the train "
             + "run on the network that ships). Near 0: the network ignores the input; below 0: "
-            + "it would do better without it."),
+            + "it would do better without it."
+            + (isPromotedBaseline(modelKind) ? " The model is a promoted baseline (" + modelKind
+                + "): these are the figures of the network it replaced, not of the model that "
+                + "ships." : "")),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }
 

@@ -33,6 +33,7 @@ import org.deepline.features.FeatureTransform;
 import org.deepline.features.FeatureVectorizer;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.PromotedBaseline;
 import scala.Function1;
 
 /**
@@ -123,19 +124,19 @@ public final class BatchScorer {
   }
 
   /**
-   * What every task needs: the network's bytes (and an ensemble's: its spec and members' bytes) and
-   * the feature model.
+   * What every task needs: the network's bytes (and an ensemble's: its spec and members' bytes; a
+   * promoted baseline's: its spec and file) and the feature model.
    */
   private record ScoringModel(byte[] networkBytes, EnsembleSpec ensemble,
-      Map<String, byte[]> memberFiles, int inputWidth, FeatureModel featureModel)
-      implements Serializable {
+      PromotedBaseline baseline, Map<String, byte[]> memberFiles, int inputWidth,
+      FeatureModel featureModel) implements Serializable {
     ScoringModel(ModelBundle bundle, FeatureModel featureModel) {
-      this(bundle.networkBytes(), bundle.metadata().ensemble(),
+      this(bundle.networkBytes(), bundle.metadata().ensemble(), bundle.metadata().baseline(),
           new HashMap<>(bundle.memberFiles()), bundle.metadata().inputWidth(), featureModel);
     }
 
     Predictor predictor() {
-      return Predictor.of(ensemble, networkBytes, memberFiles, inputWidth);
+      return Predictor.of(ensemble, baseline, networkBytes, memberFiles, inputWidth);
     }
   }
 

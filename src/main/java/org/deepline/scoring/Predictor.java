@@ -3,15 +3,19 @@ package org.deepline.scoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import org.deepline.baselines.BaselineLadder;
+import org.deepline.baselines.LinearModel;
 import org.deepline.training.BoostedTrees;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.PromotedBaseline;
 
 /**
  * Positive-class probabilities for minibatches of feature vectors, Spark-free: what batch scoring
  * ({@link BatchScorer}) and single-record scoring ({@link ModelScorer}) need from a model, whether it
- * is one network ({@link NetworkScorer}), boosted trees ({@link TreeScorer}) or an ensemble of them
- * ({@link EnsembleScorer}).
+ * is one network ({@link NetworkScorer}), boosted trees ({@link TreeScorer}), an ensemble of them
+ * ({@link EnsembleScorer}) or a promoted logistic-regression baseline ({@link LinearScorer}).
  *
  * <pre>{@code
  * Predictor predictor = Predictor.of(ModelBundle.load(files, dir));
@@ -36,10 +40,36 @@ public interface Predictor {
    */
   float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows);
 
-  /** The bundle's model: its network, or its ensemble when it has one. */
+  /** The bundle's model: its network, its ensemble or its promoted baseline. */
   static Predictor of(ModelBundle bundle) {
-    return of(bundle.metadata().ensemble(), bundle.networkBytes(), bundle.memberFiles(),
-        bundle.metadata().inputWidth());
+    return of(bundle.metadata().ensemble(), bundle.metadata().baseline(), bundle.networkBytes(),
+        bundle.memberFiles(), bundle.metadata().inputWidth());
+  }
+
+  /**
+   * The model from a bundle's parts: the promoted baseline when {@code baseline} is not null (its
+   * bytes are in {@code memberFiles} under its file), else as {@link #of(EnsembleSpec, byte[], Map,
+   * int)}.
+   */
+  static Predictor of(EnsembleSpec ensemble, PromotedBaseline baseline, byte[] networkBytes,
+      Map<String, byte[]> memberFiles, int inputWidth) {
+    if (baseline == null) {
+      return of(ensemble, networkBytes, memberFiles, inputWidth);
+    }
+    String json = new String(memberFiles.get(baseline.file()), StandardCharsets.UTF_8);
+    Predictor predictor = switch (baseline.model()) {
+      case BaselineLadder.LOGISTIC_REGRESSION ->
+          new LinearScorer(LinearModel.fromJson(json, baseline.file()));
+      case BaselineLadder.GBT -> new TreeScorer(BoostedTrees.fromJson(json, baseline.file()),
+          inputWidth);
+      default -> throw new IllegalArgumentException("baseline " + baseline.model()
+          + " cannot score");
+    };
+    if (predictor.inputWidth() != inputWidth) {
+      throw new IllegalArgumentException("the promoted baseline " + baseline.model() + " takes "
+          + "vectors " + predictor.inputWidth() + " wide, the feature model makes " + inputWidth);
+    }
+    return predictor;
   }
 
   /**
@@ -63,7 +93,7 @@ public interface Predictor {
     return switch (member.kind()) {
       case EnsembleSpec.NETWORK -> NetworkScorer.fromBytes(bytes);
       case EnsembleSpec.BOOSTED_TREES -> new TreeScorer(BoostedTrees.fromJson(
-          new String(bytes, java.nio.charset.StandardCharsets.UTF_8), member.file()), width);
+          new String(bytes, StandardCharsets.UTF_8), member.file()), width);
       default -> throw new IllegalArgumentException("ensemble member " + member.name()
           + " is of unknown kind " + member.kind());
     };

@@ -60,22 +60,33 @@ public final class CollapseGuard {
   }
 
   public static void check(ScoredLabels validation, double[] classWeights, int epoch) {
+    check(validation, classWeights, "the network", "at epoch " + epoch,
+        "; check the features and lower training.learning_rate");
+  }
+
+  /**
+   * The same guard on any model's validation scores, e.g. a baseline about to be promoted.
+   *
+   * @param model what collapsed, e.g. {@code the network}
+   * @param when  where it was seen, e.g. {@code at epoch 3}
+   * @param hint  what to do about it, appended to the first message
+   */
+  public static void check(ScoredLabels validation, double[] classWeights, String model,
+      String when, String hint) {
     double spread = validation.probabilityStandardDeviation();
     double mean = validation.meanProbability();
     if (!(spread >= MIN_SPREAD)) {
       throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
-          "train: the network collapsed: at epoch"
-          + " %d it gives every validation row the probability %.4f (spread %.2g); check the"
-          + " features and lower training.learning_rate", epoch, mean, spread));
+          "train: %s collapsed: %s it gives every validation row the probability %.4f (spread "
+          + "%.2g)%s", model, when, mean, spread, hint));
     }
     double expected = expectedMeanProbability(validation.positiveRate(), classWeights);
     double ratio = odds(mean) / odds(expected);
     if (!(ratio <= MAX_ODDS_RATIO && ratio >= 1 / MAX_ODDS_RATIO)) {
       throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
-          "train: the network collapsed towards"
-          + " one class: at epoch %d its mean validation probability is %.4f where %.4f is expected"
-          + " (validation positive rate %.4f%s); the model is not registered", epoch, mean,
-          expected, validation.positiveRate(),
+          "train: %s collapsed towards one class: %s its mean validation probability is %.4f "
+          + "where %.4f is expected (validation positive rate %.4f%s); the model is not "
+          + "registered", model, when, mean, expected, validation.positiveRate(),
           classWeights == null ? "" : ", reweighted by the class weights and any resampling"));
     }
   }

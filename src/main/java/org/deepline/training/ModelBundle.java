@@ -15,7 +15,8 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * A saved model: the network's weights and configuration ({@value #NETWORK_FILE}, DL4J's own format)
  * and its {@link ModelMetadata} ({@value #METADATA_FILE}), in one directory per model version; an
- * ensemble's other members' files too, by member name ({@link EnsembleSpec} has the layout).
+ * ensemble's other members' files too, by member name ({@link EnsembleSpec} has the layout), or a
+ * promoted baseline's file, by its file name ({@link PromotedBaseline}).
  *
  * <pre>{@code
  * ModelBundle bundle = ModelBundle.load(files, warehouse.modelDir("churn", version));
@@ -29,10 +30,15 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
 
   /**
    * @param memberFiles an ensemble's members other than the main network: their saved bytes by
-   *                    member name; empty for a single network
+   *                    member name; a promoted baseline's bytes by its {@code file}; empty for a
+   *                    single network
    */
   public ModelBundle {
     memberFiles = Map.copyOf(memberFiles);
+    PromotedBaseline baseline = metadata.baseline();
+    if (baseline != null && !memberFiles.containsKey(baseline.file())) {
+      throw new IllegalArgumentException("promoted baseline " + baseline.model() + " has no bytes");
+    }
     EnsembleSpec ensemble = metadata.ensemble();
     if (ensemble != null) {
       for (EnsembleSpec.Member member : ensemble.members()) {
@@ -67,6 +73,16 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     return out.toByteArray();
   }
 
+  /**
+   * A promoted baseline's bundle: its model file ({@code baselineJson}) and the network the run
+   * trained, kept beside it.
+   */
+  public static ModelBundle promoted(ModelMetadata metadata, MultiLayerNetwork network,
+      byte[] baselineJson) {
+    return new ModelBundle(metadata, serialise(network),
+        Map.of(metadata.baseline().file(), baselineJson));
+  }
+
   public static ModelBundle of(ModelMetadata metadata, MultiLayerNetwork network) {
     return new ModelBundle(metadata, serialise(network));
   }
@@ -79,6 +95,10 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
           files.writeBytes(dir + "/" + member.file(), memberFiles.get(member.name()));
         }
       }
+    }
+    if (metadata.baseline() != null) {
+      String file = metadata.baseline().file();
+      files.writeBytes(dir + "/" + file, memberFiles.get(file));
     }
     // The metadata last: a directory with model.json has all the files it names.
     files.writeText(dir + "/" + METADATA_FILE, Json.write(metadata));
@@ -98,6 +118,14 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
           members.put(member.name(), files.readBytes(uri));
         }
       }
+    }
+    if (metadata.baseline() != null) {
+      String file = metadata.baseline().file();
+      if (!files.exists(dir + "/" + file)) {
+        throw new DeeplineException("model " + dir + ": the promoted baseline "
+            + metadata.baseline().model() + " is missing (" + file + ")");
+      }
+      members.put(file, files.readBytes(dir + "/" + file));
     }
     return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE), members);
   }

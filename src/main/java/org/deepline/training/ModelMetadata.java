@@ -19,12 +19,16 @@ import org.deepline.metrics.DecisionThreshold;
  *                          its members, their files and the combiner; null for a single network
  * @param layerStatistics   every layer's {@link LayerStatistics} after every epoch of the main
  *                          network's training; empty for models trained before they were measured
+ * @param baseline          the ladder's baseline the model version is, when
+ *                          {@code baselines.promote} registered one ({@link PromotedBaseline});
+ *                          null for a network or an ensemble
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
     Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
-    EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics) {
+    EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics,
+    PromotedBaseline baseline) {
   /** The kind of model a bundle without an ensemble is. */
   public static final String SINGLE_NETWORK = "network";
 
@@ -34,6 +38,21 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     layerStatistics = layerStatistics == null ? List.of() : List.copyOf(layerStatistics);
     validationMetrics = Map.copyOf(validationMetrics);
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
+    if (baseline != null && ensemble != null) {
+      throw new IllegalArgumentException("a model version is a promoted baseline or an ensemble, "
+          + "not both");
+    }
+  }
+
+  /** A network's or an ensemble's metadata. */
+  public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
+      String createdAt, String labelColumn, String positiveLabel, int inputWidth,
+      TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
+      Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
+      EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics) {
+    this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
+        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, ensemble,
+        layerStatistics, null);
   }
 
   /** A single network's metadata, without layer statistics. */
@@ -42,12 +61,19 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
       TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
       Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold) {
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
-        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null, null);
+        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null, null,
+        null);
   }
 
-  /** {@value #SINGLE_NETWORK}, or the ensemble's description, e.g. {@code bagging of 5 networks}. */
+  /**
+   * {@value #SINGLE_NETWORK}, the ensemble's description, e.g. {@code bagging of 5 networks}, or a
+   * promoted baseline's kind, e.g. {@code baseline:logistic_regression}.
+   */
   @JsonIgnore
   public String modelKind() {
+    if (baseline != null) {
+      return baseline.kind();
+    }
     return ensemble == null ? SINGLE_NETWORK : ensemble.description();
   }
 }

@@ -1,5 +1,6 @@
 package org.deepline.training;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +17,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
+import org.deepline.baselines.BaselinePromotion;
+import org.deepline.baselines.LinearModel;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
@@ -42,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
  * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
  * With {@code tune} it first searches {@code tuning.space} on the same cached splits ({@link Tuner})
- * and then checks, compares and registers the winner exactly as a plain run's network.
+ * and then checks, compares and registers the winner exactly as a plain run's network. With
+ * {@code baselines.promote} a baseline of the ladder that beats the network (or ensemble) by more
+ * than {@code baselines.promote_margin} is registered instead ({@link PromotedBaseline}).
  */
 public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -161,7 +168,9 @@ public final class TrainJob implements Stage {
       // The ladder fits on the real training rows, whatever resampling did to the network's; it is
       // compared with the model that is registered (the ensemble, when there is one).
       BaselineComparison baselines = compareWithBaselines(context, features,
-          negativesBefore + positivesBefore, ensemble != null ? ensemble.validation().rocAuc()
+          negativesBefore + positivesBefore,
+          ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
+          ensemble != null ? ensemble.validation().rocAuc()
               : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       Map<String, Double> importance = PermutationImportance.of(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
@@ -331,31 +340,50 @@ public final class TrainJob implements Stage {
    *
    * @param metrics    {@code baseline_<model>_validation_roc_auc} per baseline,
    *                   {@code baseline_best_validation_roc_auc} and
-   *                   {@code network_margin_over_best_baseline} (the registered model's margin,
-   *                   the ensemble's when there is one; negative: it lost)
+   *                   {@code network_margin_over_best_baseline} (the registered model's margin:
+   *                   the ensemble's when there is one, a promoted baseline's when one is
+   *                   promoted; negative: it lost); with {@code baselines.promote}
+   *                   {@code baseline_promotable_margin} (the best promotable baseline's validation
+   *                   ROC AUC minus the network's or ensemble's)
+   * @param promotion  what {@code baselines.promote} decided, e.g. {@code promoted
+   *                   logistic_regression ...} or {@code kept network: ...}; null without it
+   * @param promoted   the baseline registered instead of the network; null when none is
    */
-  record BaselineComparison(Map<String, Double> metrics, String bestModel) {
-    static final BaselineComparison NONE = new BaselineComparison(Map.of(), null);
+  record BaselineComparison(Map<String, Double> metrics, String bestModel, String promotion,
+      Promotion promoted) {
+    static final BaselineComparison NONE = new BaselineComparison(Map.of(), null, null, null);
   }
+
+  /**
+   * A baseline registered as the model version: what it is, its model file (deepline's JSON) and
+   * its validation scores, on which the threshold is chosen and the collapse guard applied.
+   */
+  record Promotion(PromotedBaseline spec, byte[] modelJson, ScoredLabels validation) {}
 
   /**
    * Trains the baseline ladder on the same features and splits and compares the best baseline's
    * validation ROC AUC with the registered model's (the network, or its ensemble): a model that
    * loses says so loudly in the log and the run record, and fails the run when
-   * {@code baselines.require_network_wins} is set.
+   * {@code baselines.require_network_wins} is set; with {@code baselines.promote} the best
+   * promotable baseline replaces it when it wins by more than {@code baselines.promote_margin}.
+   *
+   * @param registeredKind what train registers without promotion: {@code network} or the
+   *                       ensemble's description
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      Dataset<Row> features, long trainRows, double registeredRocAuc) {
+      Dataset<Row> features, long trainRows, String registeredKind, double registeredRocAuc) {
     BaselineConfig config = context.section(BaselineConfig.class);
     if (!config.enabled()) {
       return BaselineComparison.NONE;
     }
-    List<BaselineLadder.Result> ladder = BaselineLadder.run(
+    List<BaselineLadder.Fitted> fitted = BaselineLadder.fitAll(
         features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
         features.where(functions.col(StratifiedSplitter.SPLIT)
             .equalTo(StratifiedSplitter.VALIDATION)),
         FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config,
         context.section(TrainingConfig.class).seed());
+    List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result)
+        .toList();
     Map<String, Double> metrics = new LinkedHashMap<>();
     ladder.forEach(b -> metrics.put("baseline_" + b.model() + "_validation_roc_auc",
         b.validationRocAuc()));
@@ -363,6 +391,61 @@ public final class TrainJob implements Stage {
     double margin = registeredRocAuc - best.validationRocAuc();
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
+    if (config.promote()) {
+      BaselinePromotion choice = BaselinePromotion.decide(ladder, registeredKind,
+          registeredRocAuc, config.promoteMargin());
+      metrics.put("baseline_promotable_margin", choice.lead());
+      if (choice.promote()) {
+        BaselineLadder.Fitted chosen = fitted.stream()
+            .filter(f -> f.result() == choice.candidate()).findFirst().orElseThrow();
+        Promotion promoted = promote(chosen, registeredKind, registeredRocAuc);
+        metrics.put("network_margin_over_best_baseline",
+            promoted.spec().validationRocAuc() - best.validationRocAuc());
+        LOG.warn("train {}: baselines.promote: {}; the baseline is registered as model version {} "
+            + "(kind {})", context.dataset(), choice.decision(), context.runId(),
+            promoted.spec().kind());
+        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted);
+      }
+      LOG.info("train {}: baselines.promote: {}", context.dataset(), choice.decision());
+      return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
+          registeredRocAuc), best.model(), choice.decision(), null);
+    }
+    return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
+        registeredRocAuc), best.model(), null, null);
+  }
+
+  /**
+   * The chosen baseline as the model version: its validation scores checked by the collapse guard,
+   * its model exported to deepline's JSON.
+   */
+  private static Promotion promote(BaselineLadder.Fitted promotable, String registeredKind,
+      double registeredRocAuc) {
+    BaselineLadder.Result result = promotable.result();
+    // The ladder fits on the real training rows with no class weights: it should reproduce the
+    // validation positive rate on average, like an unweighted network.
+    CollapseGuard.check(promotable.validation(), null, "the baseline " + result.model()
+        + " that baselines.promote would register", "on validation",
+        "; set baselines.promote to false to keep the " + registeredKind);
+    String json = switch (result.model()) {
+      case BaselineLadder.LOGISTIC_REGRESSION ->
+          LinearModel.fromMllib((LogisticRegressionModel) promotable.model()).toJson();
+      case BaselineLadder.GBT ->
+          BoostedTrees.fromMllib((GBTClassificationModel) promotable.model()).toJson();
+      default -> throw new IllegalStateException("baseline " + result.model()
+          + " is not promotable");
+    };
+    PromotedBaseline spec = PromotedBaseline.of(result.model(), result.settings(),
+        result.validationRocAuc(), registeredKind, registeredRocAuc);
+    return new Promotion(spec, json.getBytes(StandardCharsets.UTF_8), promotable.validation());
+  }
+
+  /**
+   * {@code metrics}, after saying in the log whether the registered model beat the best baseline,
+   * and failing the run when it lost and {@code baselines.require_network_wins} is set.
+   */
+  private static Map<String, Double> withVerdict(RunContext context, BaselineConfig config,
+      Map<String, Double> metrics, BaselineLadder.Result best, double margin,
+      double registeredRocAuc) {
     if (margin < 0) {
       String verdict = String.format(Locale.ROOT, "train %s: the registered model's validation ROC AUC "
           + "%.4f is %.4f BELOW the %s baseline's %.4f on the same features and rows",
@@ -378,7 +461,7 @@ public final class TrainJob implements Stage {
           + "%.4f beats the best baseline, %s (%.4f), by %.4f", context.dataset(), registeredRocAuc,
           best.model(), best.validationRocAuc(), margin));
     }
-    return new BaselineComparison(metrics, best.model());
+    return metrics;
   }
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
@@ -386,15 +469,22 @@ public final class TrainJob implements Stage {
       BaselineComparison baselines, Map<String, Double> importance, Map<String, Double> balance) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
-    // validation_* are the registered model's: the ensemble's when there is one.
-    ScoredLabels registered = ensemble == null ? outcome.bestScores() : ensemble.validation();
+    Promotion promoted = baselines.promoted();
+    // validation_* are the registered model's: the promoted baseline's when one is, else the
+    // ensemble's when there is one.
+    ScoredLabels registered = promoted != null ? promoted.validation()
+        : ensemble == null ? outcome.bestScores() : ensemble.validation();
+    boolean network = promoted == null && ensemble == null;
     validationMetrics.put("validation_roc_auc",
-        ensemble == null ? best.validationRocAuc() : registered.rocAuc());
+        network ? best.validationRocAuc() : registered.rocAuc());
     validationMetrics.put("validation_pr_auc",
-        ensemble == null ? best.validationPrAuc() : registered.prAuc());
+        network ? best.validationPrAuc() : registered.prAuc());
     validationMetrics.put("validation_loss",
-        ensemble == null ? best.validationLoss() : registered.logLoss());
+        network ? best.validationLoss() : registered.logLoss());
     validationMetrics.put("network_validation_roc_auc", best.validationRocAuc());
+    if (promoted != null) {
+      validationMetrics.put("promoted_baseline_margin", promoted.spec().margin());
+    }
     if (ensemble != null) {
       validationMetrics.putAll(ensemble.metrics());
     }
@@ -402,7 +492,7 @@ public final class TrainJob implements Stage {
     importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
     LabelConfig label = context.section(LabelConfig.class);
-    // On the best network's validation scores: the threshold belongs to the weights that ship.
+    // On the registered model's validation scores: the threshold belongs to the model that ships.
     DecisionThreshold threshold = resolved.threshold().toRule().choose(registered);
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "
         + "precision %.4f, recall %.4f, F1 %.4f", context.dataset(), threshold.value(),
@@ -410,12 +500,15 @@ public final class TrainJob implements Stage {
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
-        validationMetrics, threshold, ensemble == null ? null : ensemble.spec(),
-        outcome.layerStatistics());
+        validationMetrics, threshold,
+        ensemble == null || promoted != null ? null : ensemble.spec(), outcome.layerStatistics(),
+        promoted == null ? null : promoted.spec());
     String dir = context.warehouse().modelDir(context.dataset(), version);
-    (ensemble == null ? ModelBundle.of(metadata, outcome.network())
-        : ModelBundle.ensemble(metadata, outcome.network(), ensemble.memberFiles()))
-        .save(context.files(), dir);
+    ModelBundle bundle = promoted != null
+        ? ModelBundle.promoted(metadata, outcome.network(), promoted.modelJson())
+        : ensemble == null ? ModelBundle.of(metadata, outcome.network())
+        : ModelBundle.ensemble(metadata, outcome.network(), ensemble.memberFiles());
+    bundle.save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
         version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
         validationMetrics));
@@ -448,6 +541,12 @@ public final class TrainJob implements Stage {
     result.artifact("model_kind", metadata.modelKind());
     if (baselines.bestModel() != null) {
       result.artifact("baseline_best", baselines.bestModel());
+    }
+    if (baselines.promotion() != null) {
+      result.artifact("baseline_promotion", baselines.promotion());
+    }
+    if (promoted != null) {
+      result.artifact("promoted_baseline", promoted.spec().model());
     }
     if (resumeRunId != null) {
       result.artifact("resumed_from", resumeRunId);
