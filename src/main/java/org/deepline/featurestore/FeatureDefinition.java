@@ -141,13 +141,19 @@ public record FeatureDefinition(
     if (eventTime != null && seen.contains(eventTime)) {
       errors.add("event_time", eventTime + " is also an entity key");
     }
-    if (ttl != null) {
-      try {
-        Duration maxAge = Duration.parse(ttl);
-        errors.require(!maxAge.isNegative() && !maxAge.isZero(), "ttl", "must be > 0, got " + ttl);
-      } catch (DateTimeParseException e) {
-        errors.add("ttl", "must be an ISO-8601 duration such as P7D or PT12H, got " + ttl);
-      }
+    validateTtl(ttl, errors);
+  }
+
+  /** A feature's maximum age, when given, must be a positive ISO-8601 duration. */
+  static void validateTtl(String ttl, ConfigErrors errors) {
+    if (ttl == null) {
+      return;
+    }
+    try {
+      Duration maxAge = Duration.parse(ttl);
+      errors.require(!maxAge.isNegative() && !maxAge.isZero(), "ttl", "must be > 0, got " + ttl);
+    } catch (DateTimeParseException e) {
+      errors.add("ttl", "must be an ISO-8601 duration such as P7D or PT12H, got " + ttl);
     }
   }
 }

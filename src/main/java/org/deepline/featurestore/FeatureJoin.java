@@ -2,7 +2,6 @@ package org.deepline.featurestore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -113,14 +112,7 @@ public record FeatureJoin(
       errors.add("event_time", eventTime + " is declared " + time.type()
           + "; a date or timestamp column is required");
     }
-    if (ttl != null) {
-      try {
-        Duration maxAge = Duration.parse(ttl);
-        errors.require(!maxAge.isNegative() && !maxAge.isZero(), "ttl", "must be > 0, got " + ttl);
-      } catch (DateTimeParseException e) {
-        errors.add("ttl", "must be an ISO-8601 duration such as P7D or PT12H, got " + ttl);
-      }
-    }
+    FeatureDefinition.validateTtl(ttl, errors);
     errors.require(prefix == null || prefix.matches("[A-Za-z0-9_]*"), "prefix",
         "must be letters, digits and _, got " + prefix);
     if (columns.isEmpty()) {

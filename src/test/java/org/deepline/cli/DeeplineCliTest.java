@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,61 +31,41 @@ class DeeplineCliTest {
   /** The exit code of a failure that is neither config, data quality, a gate nor infrastructure. */
   private static final int INPUT_ERROR = 1;
 
-  /** Exit code, standard output and standard error of one in-process CLI call. */
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int code = DeeplineCli.execute(args);
-      return new Outcome(code, outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void helpListsEveryCommand() {
-    Outcome help = run("--help");
+    CliCall help = CliCall.run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
         "score", "evaluate", "pipeline", "compress", "check", "runs", "models", "feature-store",
         "feature-lookup"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
-    Outcome stageHelp = run("train", "--help");
+    CliCall stageHelp = CliCall.run("train", "--help");
     assertEquals(0, stageHelp.code());
     assertTrue(stageHelp.out().contains("--warehouse"), stageHelp.out());
   }
 
   @Test
   void labelIsACommandWithUncertainAsItsOption() {
-    Outcome help = run("--help");
+    CliCall help = CliCall.run("--help");
     assertTrue(help.out().contains("label"), help.out());
-    Outcome labelHelp = run("label", "--help");
+    CliCall labelHelp = CliCall.run("label", "--help");
     assertEquals(0, labelHelp.code());
     assertTrue(labelHelp.out().contains("--uncertain=N"), labelHelp.out());
   }
 
   @Test
   void validateHasSuggestAsItsOption() {
-    Outcome validateHelp = run("validate", "--help");
+    CliCall validateHelp = CliCall.run("validate", "--help");
     assertEquals(0, validateHelp.code());
     assertTrue(validateHelp.out().contains("--suggest"), validateHelp.out());
     assertTrue(validateHelp.out().contains("Never fails the run"), validateHelp.out());
-    assertFalse(run("train", "--help").out().contains("--suggest"));
+    assertFalse(CliCall.run("train", "--help").out().contains("--suggest"));
   }
 
   @Test
   void badConfigValueFailsWithOneLineNamingTheField() {
-    Outcome bad = run("train", "--conf", CHURN, "--set", "training.layers[1].units=-3");
+    CliCall bad = CliCall.run("train", "--conf", CHURN, "--set", "training.layers[1].units=-3");
     assertEquals(4, bad.code());
     assertEquals(1, bad.err().strip().lines().count(), bad.err());
     assertTrue(bad.err().contains("training.layers[1].units: must be > 0, got -3"), bad.err());
@@ -96,23 +73,23 @@ class DeeplineCliTest {
 
   @Test
   void checkValidatesAConfigWithoutRunningAnything() {
-    Outcome valid = run("check", "--conf", CHURN, "--set", "training.epochs=3");
+    CliCall valid = CliCall.run("check", "--conf", CHURN, "--set", "training.epochs=3");
     assertEquals(0, valid.code(), valid.err());
     assertTrue(valid.out().contains("churn.json: valid config of data set churn, source "),
         valid.out());
 
-    Outcome invalid = run("check", "--conf", CHURN, "--set", "training.epochs=0", "--set",
+    CliCall invalid = CliCall.run("check", "--conf", CHURN, "--set", "training.epochs=0", "--set",
         "training.layers[0].units=-1");
     assertEquals(4, invalid.code());
     assertTrue(invalid.err().contains("2 config errors"), invalid.err());
     assertTrue(invalid.err().contains("training.epochs") && invalid.err().contains(
         "training.layers[0].units: must be > 0, got -1"), invalid.err());
-    assertEquals(2, run("check").code(), "--conf is required");
+    assertEquals(2, CliCall.run("check").code(), "--conf is required");
   }
 
   @Test
   void checkListsTheHeaderNamesItRenamed() {
-    Outcome birds = run("check", "--conf",
+    CliCall birds = CliCall.run("check", "--conf",
         TestRuns.project().resolve("conf/birdstrikes.json").toString());
     assertEquals(0, birds.code(), birds.err());
     assertTrue(birds.out().contains("header names renamed for Delta, in the tables and the whole "
@@ -133,7 +110,7 @@ class DeeplineCliTest {
 
   @Test
   void trainSanityAndResumeExcludeEachOther() {
-    Outcome both = run("train", "--conf", CHURN, "--sanity", "--resume", "20261124T014022-56dc8a");
+    CliCall both = CliCall.run("train", "--conf", CHURN, "--sanity", "--resume", "20261124T014022-56dc8a");
     assertEquals(2, both.code());
     assertEquals("deepline: error: train: --sanity and --resume exclude each other (the check "
         + "trains nothing to resume)", both.err().strip());
@@ -141,11 +118,11 @@ class DeeplineCliTest {
 
   @Test
   void trainTuneExcludesSanityAndResume() {
-    Outcome withSanity = run("train", "--conf", CHURN, "--tune", "--sanity");
+    CliCall withSanity = CliCall.run("train", "--conf", CHURN, "--tune", "--sanity");
     assertEquals(2, withSanity.code());
     assertEquals("deepline: error: train: --tune excludes --sanity (a search starts anew and "
         + "registers its winner)", withSanity.err().strip());
-    Outcome withResume = run("train", "--conf", CHURN, "--tune", "--resume",
+    CliCall withResume = CliCall.run("train", "--conf", CHURN, "--tune", "--resume",
         "20261124T014022-56dc8a");
     assertEquals(2, withResume.code());
     assertEquals("deepline: error: train: --tune excludes --resume (a search starts anew and "
@@ -154,21 +131,21 @@ class DeeplineCliTest {
 
   @Test
   void nightlyDateMistakesAreUsageErrorsBeforeAnythingStarts() {
-    Outcome both = run("nightly", "--conf", CHURN, "--run-date", "2026-12-02", "--from",
+    CliCall both = CliCall.run("nightly", "--conf", CHURN, "--run-date", "2026-12-02", "--from",
         "2026-12-01", "--to", "2026-12-02");
     assertEquals(2, both.code());
     assertEquals("deepline: error: nightly: --run-date runs one date, --from/--to a range: give "
         + "one or the other", both.err().strip());
     assertEquals("deepline: error: nightly: a backfill needs both --from and --to (the last date "
-        + "is included)", run("nightly", "--conf", CHURN, "--from", "2026-12-01").err().strip());
+        + "is included)", CliCall.run("nightly", "--conf", CHURN, "--from", "2026-12-01").err().strip());
     assertEquals("deepline: error: nightly: --to 2026-11-01 is before --from 2026-12-01",
-        run("nightly", "--conf", CHURN, "--from", "2026-12-01", "--to", "2026-11-01").err()
+        CliCall.run("nightly", "--conf", CHURN, "--from", "2026-12-01", "--to", "2026-11-01").err()
             .strip());
     assertEquals("deepline: error: nightly: --from: expected YYYY-MM-DD, got 2026-13-01",
-        run("nightly", "--conf", CHURN, "--from", "2026-13-01", "--to", "2027-01-01").err()
+        CliCall.run("nightly", "--conf", CHURN, "--from", "2026-13-01", "--to", "2027-01-01").err()
             .strip());
     assertEquals("deepline: error: nightly: --from 2020-01-01 --to 2026-01-01 is 2193 dates, more "
-        + "than 1000 in one run; split the backfill", run("nightly", "--conf", CHURN, "--from",
+        + "than 1000 in one run; split the backfill", CliCall.run("nightly", "--conf", CHURN, "--from",
             "2020-01-01", "--to", "2026-01-01").err().strip());
   }
 
@@ -193,12 +170,12 @@ class DeeplineCliTest {
 
   @Test
   void badRunDateAndUsageErrorsAreTold() {
-    Outcome date = run("split", "--conf", CHURN, "--run-date", "2026-13-01");
+    CliCall date = CliCall.run("split", "--conf", CHURN, "--run-date", "2026-13-01");
     assertEquals(2, date.code());
     assertTrue(date.err().contains("--run-date: expected YYYY-MM-DD, got 2026-13-01"), date.err());
-    assertEquals(2, run("fly", "--conf", CHURN).code());
-    assertEquals(2, run("train").code(), "--conf is required");
-    Outcome interval = run("split", "--conf", CHURN, "--progress-interval", "0");
+    assertEquals(2, CliCall.run("fly", "--conf", CHURN).code());
+    assertEquals(2, CliCall.run("train").code(), "--conf is required");
+    CliCall interval = CliCall.run("split", "--conf", CHURN, "--progress-interval", "0");
     assertEquals(2, interval.code());
     assertTrue(interval.err().contains("--progress-interval: must be at least 1 second, got 0"),
         interval.err());
@@ -207,7 +184,7 @@ class DeeplineCliTest {
   @Test
   void runsShowOnAnEmptyWarehouseSaysSo(@TempDir Path dir) {
     SparkTestSession.get();
-    Outcome none = run("runs", "show", "--last", "--warehouse", dir.toString());
+    CliCall none = CliCall.run("runs", "show", "--last", "--warehouse", dir.toString());
     assertEquals(INPUT_ERROR, none.code());
     assertTrue(none.err().contains("no run recorded in"), none.err());
   }
@@ -215,12 +192,12 @@ class DeeplineCliTest {
   @Test
   void failedStageIsRecordedAndShownAsJson(@TempDir Path dir) {
     SparkTestSession.get();
-    Outcome failed = run("split", "--conf", CHURN, "--warehouse", dir.toString(), "--run-date",
+    CliCall failed = CliCall.run("split", "--conf", CHURN, "--warehouse", dir.toString(), "--run-date",
         TestRuns.RUN_DATE);
     assertEquals(INPUT_ERROR, failed.code());
     assertTrue(failed.err().contains("no Delta table at"), failed.err());
 
-    Outcome shown = run("runs", "show", "--last", "--json", "--warehouse", dir.toString());
+    CliCall shown = CliCall.run("runs", "show", "--last", "--json", "--warehouse", dir.toString());
     assertEquals(0, shown.code(), shown.err());
     JsonNode record = Json.read(shown.out(), JsonNode.class, "runs show");
     assertEquals("split", record.get("command").asText());
@@ -239,25 +216,25 @@ class DeeplineCliTest {
         Instant.parse("2026-11-21T01:00:00Z"), "file:/wh/" + v2, Map.of("validation_roc_auc", 0.8)));
     String[] where = {"--dataset", "churn", "--warehouse", dir.toString()};
 
-    Outcome unknown = run(concat(new String[] {"models", "promote", "20261122T010000-cccccc"}, where));
+    CliCall unknown = CliCall.run(concat(new String[] {"models", "promote", "20261122T010000-cccccc"}, where));
     assertEquals(INPUT_ERROR, unknown.code());
     assertTrue(unknown.err().contains("cannot give alias champion to model 20261122T010000-cccccc: "
         + "no such model of churn"), unknown.err());
-    assertEquals(0, run(concat(new String[] {"models", "promote", v1}, where)).code());
-    Outcome second = run(concat(new String[] {"models", "promote", v2}, where));
+    assertEquals(0, CliCall.run(concat(new String[] {"models", "promote", v1}, where)).code());
+    CliCall second = CliCall.run(concat(new String[] {"models", "promote", v2}, where));
     assertEquals("champion of churn is now " + v2 + " (was " + v1 + ")", second.out().strip());
 
-    JsonNode listed = Json.read(run(concat(new String[] {"models", "list", "--json"}, where)).out(),
+    JsonNode listed = Json.read(CliCall.run(concat(new String[] {"models", "list", "--json"}, where)).out(),
         JsonNode.class, "models list");
     assertEquals(v2, listed.get(0).get("model").get("model_version").asText());
     assertEquals("champion", listed.get(0).get("aliases").get(0).asText());
     assertEquals(0, listed.get(1).get("aliases").size());
 
-    Outcome back = run(concat(new String[] {"models", "rollback"}, where));
+    CliCall back = CliCall.run(concat(new String[] {"models", "rollback"}, where));
     assertEquals("champion of churn is back to " + v1 + " (was " + v2 + ")", back.out().strip());
-    Outcome shown = run(concat(new String[] {"models", "show", "champion"}, where));
+    CliCall shown = CliCall.run(concat(new String[] {"models", "show", "champion"}, where));
     assertTrue(shown.out().startsWith("model " + v1 + " of churn"), shown.out());
-    Outcome none = run(concat(new String[] {"models", "rollback"}, where));
+    CliCall none = CliCall.run(concat(new String[] {"models", "rollback"}, where));
     assertEquals(INPUT_ERROR, none.code());
     assertTrue(none.err().contains("there is no earlier champion to restore"), none.err());
   }
@@ -275,16 +252,16 @@ class DeeplineCliTest {
           Map.of("validation_roc_auc", epochs / 100.0), Map.of(), null));
     }
 
-    Outcome compared = run("runs", "compare", "run-10", "run-20", "--json", "--warehouse",
+    CliCall compared = CliCall.run("runs", "compare", "run-10", "run-20", "--json", "--warehouse",
         dir.toString());
     assertEquals(0, compared.code(), compared.err());
     JsonNode json = Json.read(compared.out(), JsonNode.class, "runs compare");
     assertEquals("[\"10\",\"20\"]", json.get("params").get("training.epochs").toString());
     assertTrue(json.get("params").get("dataset") == null, "equal values are left out");
     assertEquals("[0.1,0.2]", json.get("metrics").get("validation_roc_auc").toString());
-    Outcome text = run("runs", "compare", "run-10", "run-20", "--warehouse", dir.toString());
+    CliCall text = CliCall.run("runs", "compare", "run-10", "run-20", "--warehouse", dir.toString());
     assertTrue(text.out().contains("param training.epochs  10"), text.out());
-    Outcome missing = run("runs", "compare", "run-10", "run-30", "--warehouse", dir.toString());
+    CliCall missing = CliCall.run("runs", "compare", "run-10", "run-30", "--warehouse", dir.toString());
     assertEquals(INPUT_ERROR, missing.code());
     assertTrue(missing.err().contains("no run run-30 recorded in"), missing.err());
   }

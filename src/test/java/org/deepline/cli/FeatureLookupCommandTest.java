@@ -3,10 +3,7 @@ package org.deepline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -67,28 +64,9 @@ class FeatureLookupCommandTest {
         """).toString();
   }
 
-  record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(RedisServer redis, String... args) {
-    return run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + redis.port() + "/0",
+  private static CliCall run(RedisServer redis, String... args) {
+    return CliCall.run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + redis.port() + "/0",
         RedisSettings.PASSWORD_VARIABLE, PASSWORD), args);
-  }
-
-  private static Outcome run(Map<String, String> environment, String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int code = DeeplineCli.execute(environment, args);
-      return new Outcome(code, outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
   }
 
   @Test
@@ -112,7 +90,7 @@ class FeatureLookupCommandTest {
               RedisSettings.PASSWORD_VARIABLE, PASSWORD));
       RedisOnlineStore store = new RedisOnlineStore(settings, "dl", "flights");
       String[] ord = {"feature-lookup", "--conf", conf, "--table", "airport_daily", "--key", "ORD"};
-      Outcome unpublished = run(redis, ord);
+      CliCall unpublished = run(redis, ord);
       assertEquals(1, unpublished.code(), unpublished.err());
       assertTrue(unpublished.err().contains("deepline: error: feature table airport_daily has not "
           + "been published to the online store at redis://127.0.0.1:" + redis.port() + "/0 "
@@ -121,7 +99,7 @@ class FeatureLookupCommandTest {
 
       store.publish("airport_daily", FeatureTables.latestPerEntity(offline, definition),
           definition, "generation-1");
-      Outcome found = run(redis, ord);
+      CliCall found = run(redis, ord);
       assertEquals(0, found.code(), found.err());
       assertEquals("""
           {
@@ -140,7 +118,7 @@ class FeatureLookupCommandTest {
 
       String[] sfoChecked = {"feature-lookup", "--conf", conf, "--table", "airport_daily",
           "--key", "SFO", "--check", "--warehouse", warehouse.root()};
-      Outcome consistent = run(redis, sfoChecked);
+      CliCall consistent = run(redis, sfoChecked);
       assertEquals(0, consistent.code(), consistent.err());
       // SFO's mean delay is null: absent online, and the check agrees.
       assertTrue(consistent.out().contains("\"features\" : {\n    \"flights\" : \"1\"\n  },\n"
@@ -149,26 +127,26 @@ class FeatureLookupCommandTest {
       try (Jedis raw = redis.client()) {
         raw.hset("dl:flights:airport_daily:generation-1:SFO", "flights", "7");
       }
-      Outcome corrupted = run(redis, sfoChecked);
+      CliCall corrupted = run(redis, sfoChecked);
       assertEquals(DeeplineException.Failure.DATA_QUALITY.exitCode(), corrupted.code(),
           corrupted.err());
       assertTrue(corrupted.out().contains(
           "\"consistency\" : \"flights is 1 offline but 7 in Redis\""), corrupted.out());
 
-      Outcome unknownEntity = run(redis, "feature-lookup", "--conf", conf, "--table",
+      CliCall unknownEntity = run(redis, "feature-lookup", "--conf", conf, "--table",
           "airport_daily", "--key", "LAX");
       assertEquals(1, unknownEntity.code(), unknownEntity.err());
       assertTrue(unknownEntity.err().contains("deepline: error: feature table airport_daily: no "
           + "entity {airport=LAX} in the online store at redis://127.0.0.1:" + redis.port()
           + "/0 (password from the environment) (2 entities)"), unknownEntity.err());
 
-      Outcome unknownTable = run(redis, "feature-lookup", "--conf", conf, "--table",
+      CliCall unknownTable = run(redis, "feature-lookup", "--conf", conf, "--table",
           "airport_hourly", "--key", "ORD");
       assertEquals(DeeplineException.Failure.CONFIG.exitCode(), unknownTable.code());
       assertTrue(unknownTable.err().contains("deepline: error: no feature table airport_hourly in "
           + "feature_store.tables (declared: airport_daily)"), unknownTable.err());
 
-      Outcome twoKeys = run(redis, "feature-lookup", "--conf", conf, "--table", "airport_daily",
+      CliCall twoKeys = run(redis, "feature-lookup", "--conf", conf, "--table", "airport_daily",
           "--key", "ORD", "--key", "2001-01-02");
       assertEquals(DeeplineException.Failure.USAGE.exitCode(), twoKeys.code());
       assertTrue(twoKeys.err().contains("deepline: error: feature table airport_daily has 1 "
@@ -179,7 +157,7 @@ class FeatureLookupCommandTest {
   @Test
   void withoutAnOnlineStoreOrWithRedisDownTheLookupSaysSo(@TempDir Path dir) throws Exception {
     String conf = config(dir);
-    Outcome noOnline = run(Map.of(), "feature-lookup", "--conf", conf, "--set",
+    CliCall noOnline = CliCall.run(Map.of(), "feature-lookup", "--conf", conf, "--set",
         "feature_store.online=null", "--table", "airport_daily", "--key", "ORD");
     assertEquals(DeeplineException.Failure.CONFIG.exitCode(), noOnline.code(), noOnline.err());
     assertTrue(noOnline.err().contains("deepline: error: feature_store.online is not set: this "
@@ -189,7 +167,7 @@ class FeatureLookupCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Outcome down = run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + closedPort),
+    CliCall down = CliCall.run(Map.of(RedisSettings.URL_VARIABLE, "redis://127.0.0.1:" + closedPort),
         "feature-lookup", "--conf", conf, "--table", "airport_daily", "--key", "ORD");
     assertEquals(DeeplineException.Failure.INFRASTRUCTURE.exitCode(), down.code(), down.err());
     assertTrue(down.err().contains("deepline: error: online store: cannot reach Redis at "

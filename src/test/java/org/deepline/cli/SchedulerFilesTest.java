@@ -300,7 +300,7 @@ class SchedulerFilesTest {
     return USAGES.computeIfAbsent(List.copyOf(command), path -> {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
-      DeeplineCliTest.Outcome help = DeeplineCliTest.run(args.toArray(String[]::new));
+      CliCall help = CliCall.run(args.toArray(String[]::new));
       assertEquals(0, help.code(), "deepline " + args + ": " + help.err());
       Set<String> commands = new LinkedHashSet<>();
       Set<String> options = new LinkedHashSet<>();
