@@ -37,13 +37,9 @@ public final class CompressJob implements Stage {
   private static final int PERCENT = 100;
 
   @Override
-  public String command() {
-    return "compress";
-  }
-
-  @Override
-  public String description() {
-    return "Quantise (int8) or prune a registered model into a new model version.";
+  public Name name() {
+    return new Name("compress",
+        "Quantise (int8) or prune a registered model into a new model version.");
   }
 
   @Override

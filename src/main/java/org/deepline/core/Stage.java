@@ -4,13 +4,38 @@ package org.deepline.core;
  * One step of the pipeline. A stage reads its inputs from the warehouse, transforms them with pure
  * {@code Dataset -> Dataset} functions and writes its outputs; it throws {@link DeeplineException}
  * for anything the user must fix.
+ *
+ * <pre>{@code
+ * public final class FeatureJob implements Stage {
+ *   @Override
+ *   public Name name() {
+ *     return new Name("features", "Fit the feature model on train, ...");
+ *   }
+ *   ...
+ * }
+ * }</pre>
  */
 public interface Stage {
+  /**
+   * What a stage is called and says of itself.
+   *
+   * @param command     the CLI command that runs this stage alone
+   * @param description one line for {@code --help}: what the stage reads, writes and fails on
+   */
+  record Name(String command, String description) {}
+
+  /** The stage's command and description, in one place. */
+  Name name();
+
   /** The CLI command that runs this stage alone. */
-  String command();
+  default String command() {
+    return name().command();
+  }
 
   /** One line for {@code --help}: what the stage reads, writes and fails on. */
-  String description();
+  default String description() {
+    return name().description();
+  }
 
   StageResult run(RunContext context);
 }

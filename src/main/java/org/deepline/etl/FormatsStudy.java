@@ -60,14 +60,10 @@ public final class FormatsStudy implements Stage {
       double scanSeconds, double projectionSeconds) {}
 
   @Override
-  public String command() {
-    return "formats";
-  }
-
-  @Override
-  public String description() {
-    return "Write the date's silver rows as CSV, JSON, Parquet, Avro and Delta and compare size, "
-        + "write, full-scan and 2-column projection times.";
+  public Name name() {
+    return new Name("formats",
+        "Write the date's silver rows as CSV, JSON, Parquet, Avro and Delta and compare size, "
+            + "write, full-scan and 2-column projection times.");
   }
 
   @Override

@@ -92,13 +92,9 @@ public final class IngestJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "ingest";
-  }
-
-  @Override
-  public String description() {
-    return "Source files -> bronze (raw), silver (typed) and quarantine (rejected, with reason).";
+  public Name name() {
+    return new Name("ingest",
+        "Source files -> bronze (raw), silver (typed) and quarantine (rejected, with reason).");
   }
 
   @Override

@@ -75,14 +75,10 @@ public final class EvaluateJob implements Stage {
       .add("report_html", DataTypes.StringType, false);
 
   @Override
-  public String command() {
-    return "evaluate";
-  }
-
-  @Override
-  public String description() {
-    return "Metrics, calibration, slices, behavioural tests and blessing of the predictions on a "
-        + "split: JSON, HTML, Delta.";
+  public Name name() {
+    return new Name("evaluate",
+        "Metrics, calibration, slices, behavioural tests and blessing of the predictions on a "
+            + "split: JSON, HTML, Delta.");
   }
 
   /** The threshold the verdict is given at, and where it came from (said in the report). */

@@ -30,13 +30,9 @@ import org.deepline.sampling.StratifiedSplitter;
  */
 public final class FeatureJob implements Stage {
   @Override
-  public String command() {
-    return "features";
-  }
-
-  @Override
-  public String description() {
-    return "Fit the feature model on train, save it, and write the features table.";
+  public Name name() {
+    return new Name("features",
+        "Fit the feature model on train, save it, and write the features table.");
   }
 
   @Override

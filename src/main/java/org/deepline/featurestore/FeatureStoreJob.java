@@ -47,15 +47,11 @@ public final class FeatureStoreJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "feature-store";
-  }
-
-  @Override
-  public String description() {
-    return "Materialise the feature_store tables for the run date (replacing its slice), register "
-        + "their definitions and, with feature_store.online, publish the latest values to Redis "
-        + "and check them against the offline tables.";
+  public Name name() {
+    return new Name("feature-store",
+        "Materialise the feature_store tables for the run date (replacing its slice), register "
+            + "their definitions and, with feature_store.online, publish the latest values to Redis "
+            + "and check them against the offline tables.");
   }
 
   @Override

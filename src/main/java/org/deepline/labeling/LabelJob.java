@@ -63,14 +63,10 @@ public final class LabelJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "label";
-  }
-
-  @Override
-  public String description() {
-    return "Weak labels from labeling.functions (majority vote and a label model) into weak_labels;"
-        + " with --uncertain N, the N rows nearest the model's threshold into to_label.";
+  public Name name() {
+    return new Name("label",
+        "Weak labels from labeling.functions (majority vote and a label model) into weak_labels;"
+            + " with --uncertain N, the N rows nearest the model's threshold into to_label.");
   }
 
   @Override

@@ -34,14 +34,10 @@ import org.deepline.sampling.SplitConfig;
  */
 public final class LeakageJob implements Stage {
   @Override
-  public String command() {
-    return "leakage";
-  }
-
-  @Override
-  public String description() {
-    return "Fail on records shared across splits, near-perfect single features, or "
-        + "a feature model not fitted on train.";
+  public Name name() {
+    return new Name("leakage",
+        "Fail on records shared across splits, near-perfect single features, or "
+            + "a feature model not fitted on train.");
   }
 
   /**

@@ -60,14 +60,9 @@ public final class Pipeline implements Stage {
   }
 
   @Override
-  public String command() {
-    return command;
-  }
-
-  @Override
-  public String description() {
-    return "Run " + stages.stream().map(stage -> stage.get().command())
-        .collect(Collectors.joining(", ")) + " in this order.";
+  public Name name() {
+    return new Name(command, "Run " + stages.stream().map(stage -> stage.get().command())
+        .collect(Collectors.joining(", ")) + " in this order.");
   }
 
   @Override

@@ -48,14 +48,10 @@ public final class ValidationJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "validate";
-  }
-
-  @Override
-  public String description() {
-    return "Profile silver, check it against the declared constraints and earlier runs; fail on an "
-        + "error-level breach.";
+  public Name name() {
+    return new Name("validate",
+        "Profile silver, check it against the declared constraints and earlier runs; fail on an "
+            + "error-level breach.");
   }
 
   @Override

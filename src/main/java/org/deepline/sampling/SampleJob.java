@@ -32,14 +32,10 @@ import org.deepline.etl.RecordIds;
  */
 public final class SampleJob implements Stage {
   @Override
-  public String command() {
-    return "sample";
-  }
-
-  @Override
-  public String description() {
-    return "Draw a seeded sample of the date's silver rows (random, stratified, weighted, "
-        + "reservoir or importance) into the sample table.";
+  public Name name() {
+    return new Name("sample",
+        "Draw a seeded sample of the date's silver rows (random, stratified, weighted, "
+            + "reservoir or importance) into the sample table.");
   }
 
   @Override

@@ -47,13 +47,9 @@ public final class SplitJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "split";
-  }
-
-  @Override
-  public String description() {
-    return "Assign silver records to train/validation/test (random and stratified, by time or by group).";
+  public Name name() {
+    return new Name("split",
+        "Assign silver records to train/validation/test (random and stratified, by time or by group).");
   }
 
   @Override

@@ -55,13 +55,9 @@ public final class ScoreJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "score";
-  }
-
-  @Override
-  public String description() {
-    return "Score silver with a registered model into the predictions table.";
+  public Name name() {
+    return new Name("score",
+        "Score silver with a registered model into the predictions table.");
   }
 
   @Override

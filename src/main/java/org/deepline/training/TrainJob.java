@@ -102,13 +102,9 @@ public final class TrainJob implements Stage {
   }
 
   @Override
-  public String command() {
-    return "train";
-  }
-
-  @Override
-  public String description() {
-    return "Train the DL4J network with parameter averaging on Spark; register the model.";
+  public Name name() {
+    return new Name("train",
+        "Train the DL4J network with parameter averaging on Spark; register the model.");
   }
 
   @Override

@@ -29,13 +29,8 @@ class RunRecorderTest {
   /** A stage whose one Spark job is seen by a listener, failing on request. */
   private record CountingStage(boolean fails) implements Stage {
     @Override
-    public String command() {
-      return "probe";
-    }
-
-    @Override
-    public String description() {
-      return "Counts three rows.";
+    public Name name() {
+      return new Name("probe", "Counts three rows.");
     }
 
     @Override
