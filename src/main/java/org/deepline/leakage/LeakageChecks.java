@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
+import org.deepline.core.DeltaTables;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureConfig;
@@ -41,56 +43,100 @@ public final class LeakageChecks {
   /** Joint bin of a pair: left * stride + right, unique since every bin is in [-1, 64]. */
   private static final int PAIR_STRIDE = 100;
   private static final int QUANTILE_ACCURACY = 10_000;
+  /** {@link #withSplitSpan}'s column: the last split a record was assigned to. */
+  public static final String LAST_SPLIT = "_last_split";
+  /** Every split the split stage writes, in the order their codes follow. */
+  private static final List<String> SPLIT_NAMES = List.of(StratifiedSplitter.TRAIN,
+      StratifiedSplitter.VALIDATION, StratifiedSplitter.TEST, StratifiedSplitter.EXCLUDED);
+  /** The split of a record whose split name is none of {@link #SPLIT_NAMES}. */
+  private static final String UNKNOWN_SPLIT = "unknown";
+  private static final String SPLIT_CODE = "_split_code";
+  private static final String COPY_GROUP = "_copy_group";
+  /**
+   * Copy groups whose ids the driver collects and broadcasts; beyond this every record is grouped
+   * by its first copy's id instead.
+   */
+  private static final int MAX_COLLECTED_COPY_GROUPS = 1_000_000;
   /** Columns per null mask of {@link #contentHash}: the bits of a long below its sign. */
   private static final int NULL_MASK_BITS = Long.SIZE - 1;
 
   private LeakageChecks() {}
 
-  /** Records assigned to more than one split: must be none. */
-  public static ConstraintResult keyOverlap(Dataset<Row> splits) {
-    return keyOverlapResult(groupsInSeveralSplits(splits, functions.col(RecordIds.RECORD_ID)));
+  /**
+   * Silver rows ({@code silver}: the columns the checks read, with the record id) joined with their
+   * splits, one row per record: {@value StratifiedSplitter#SPLIT} is the record's first split (train,
+   * validation, test, excluded), {@value #LAST_SPLIT} its last, equal unless the record was assigned to several. Grouping
+   * the splits by record id here is what the join needs anyway (both sides meet by record id), so
+   * {@link #keyOverlap}, {@link #copiesAcrossSplits} and {@link #fittedOnTrain} read the cached
+   * result instead of each aggregating the splits table over again. A split record without a silver
+   * row is left out, as the features stage leaves it out: no model sees it.
+   */
+  public static Dataset<Row> withSplitSpan(Dataset<Row> silver, Dataset<Row> splits) {
+    // Splits aggregate as small integers: min and max of a string have no fixed-width buffer, and
+    // Spark then sorts all 3 M rows to aggregate them instead of hashing.
+    Column code = functions.col(SPLIT_CODE);
+    Dataset<Row> span = splits.select(functions.col(RecordIds.RECORD_ID),
+            splitCode(functions.col(StratifiedSplitter.SPLIT)).as(SPLIT_CODE),
+            functions.col(LabelConfig.LABEL))
+        .groupBy(RecordIds.RECORD_ID).agg(
+            splitName(functions.min(code)).as(StratifiedSplitter.SPLIT),
+            splitName(functions.max(code)).as(LAST_SPLIT),
+            functions.min(functions.col(LabelConfig.LABEL)).as(LabelConfig.LABEL));
+    return silver.drop(DeltaTables.RUN_DATE).join(span, RecordIds.RECORD_ID);
   }
 
-  private static ConstraintResult keyOverlapResult(long shared) {
+  /** A split's position in {@link #SPLIT_NAMES}; one past the end for a name not there. */
+  private static Column splitCode(Column split) {
+    Column code = functions.lit(SPLIT_NAMES.size());
+    for (int i = SPLIT_NAMES.size() - 1; i >= 0; i--) {
+      code = functions.when(split.equalTo(SPLIT_NAMES.get(i)), i).otherwise(code);
+    }
+    return code;
+  }
+
+  private static Column splitName(Column code) {
+    Column name = functions.lit(UNKNOWN_SPLIT);
+    for (int i = SPLIT_NAMES.size() - 1; i >= 0; i--) {
+      name = functions.when(code.equalTo(i), SPLIT_NAMES.get(i)).otherwise(name);
+    }
+    return name;
+  }
+
+  /** Records assigned to more than one split ({@link #withSplitSpan}'s rows): must be none. */
+  public static ConstraintResult keyOverlap(Dataset<Row> spans) {
+    long shared = spans.where(functions.col(StratifiedSplitter.SPLIT)
+        .notEqual(functions.col(LAST_SPLIT))).count();
     return new ConstraintResult("key_overlap", RecordIds.RECORD_ID, Severity.ERROR, shared,
         shared == 0, "0 records in more than one split");
-  }
-
-  /**
-   * {@link #copiesAcrossSplits} and {@link #keyOverlap} of a load without key columns, in one job
-   * when nothing is wrong: a record in two splits is also a group of copies in two splits (every
-   * record belongs to the group of its first copy), so when no group spreads, no record does, and
-   * only a failing gate pays for the second job.
-   */
-  public static List<ConstraintResult> copiesAndKeyOverlap(Dataset<Row> splits) {
-    ConstraintResult copies = copiesAcrossSplits(splits);
-    ConstraintResult keys = copies.value() == 0 ? keyOverlapResult(0) : keyOverlap(splits);
-    return List.of(keys, copies);
-  }
-
-  /**
-   * The groups whose records carry more than one split. Their first and last split differ exactly
-   * then, and min/max aggregate partially before one shuffle, where {@code countDistinct} expands
-   * every row and shuffles twice (on flights-3m the two checks took 28 of the gate's 76 task
-   * CPU-seconds that way).
-   */
-  private static long groupsInSeveralSplits(Dataset<Row> splits, Column group) {
-    Column split = functions.col(StratifiedSplitter.SPLIT);
-    return splits.groupBy(group.as("_group"))
-        .agg(functions.min(split).as("_first_split"), functions.max(split).as("_last_split"))
-        .where(functions.col("_first_split").notEqual(functions.col("_last_split")))
-        .count();
   }
 
   /**
    * Exact copies of one source record (a load without key columns numbers them
    * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
    * learned. The split keeps copies together ({@link RecordIds#firstCopyId}); splits written before
-   * it did, or by hand, are caught here.
+   * it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
+   * few: their ids are collected from {@link #withSplitSpan}'s rows first, and only their records are
+   * grouped (a grouping of every record by its first copy's id cost a full shuffle of the splits).
    */
-  public static ConstraintResult copiesAcrossSplits(Dataset<Row> splits) {
-    long spread = groupsInSeveralSplits(splits,
-        RecordIds.firstCopyId(functions.col(RecordIds.RECORD_ID)));
+  public static ConstraintResult copiesAcrossSplits(Dataset<Row> spans) {
+    Column id = functions.col(RecordIds.RECORD_ID);
+    List<String> groups = spans.where(RecordIds.isLaterCopy(id))
+        .select(RecordIds.firstCopyId(id).as(COPY_GROUP)).distinct()
+        .limit(MAX_COLLECTED_COPY_GROUPS + 1).as(Encoders.STRING()).collectAsList();
+    long spread = 0;
+    if (!groups.isEmpty()) {
+      Dataset<Row> copies = spans.withColumn(COPY_GROUP, RecordIds.firstCopyId(id));
+      if (groups.size() <= MAX_COLLECTED_COPY_GROUPS) {
+        Dataset<Row> collected = functions.broadcast(spans.sparkSession()
+            .createDataset(groups, Encoders.STRING()).toDF(COPY_GROUP));
+        copies = copies.join(collected, COPY_GROUP);
+      }
+      spread = copies.groupBy(COPY_GROUP)
+          .agg(functions.min(StratifiedSplitter.SPLIT).as("_first"),
+              functions.max(LAST_SPLIT).as("_last"))
+          .where(functions.col("_first").notEqual(functions.col("_last")))
+          .count();
+    }
     return new ConstraintResult("copies_across_splits", RecordIds.RECORD_ID, Severity.ERROR,
         spread, spread == 0, "0 records with exact copies in another split");
   }
@@ -103,20 +149,23 @@ public final class LeakageChecks {
    */
   public static ConstraintResult sharedRows(Dataset<Row> labelled, FeatureConfig features,
       double maxExcessFraction) {
-    Dataset<Row> hashed = labelled.select(functions.col(StratifiedSplitter.SPLIT),
-        contentHash(features.inputColumns()).as("content"));
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
-    Dataset<Row> trainCounts = hashed.where(isTrain).groupBy("content").count();
-    Row trainRepeats = trainCounts.agg(functions.sum("count"),
-        functions.sum(functions.when(functions.col("count").gt(1), functions.col("count"))
-            .otherwise(0))).head();
-    double baseRate = trainRepeats.isNullAt(0) || trainRepeats.getLong(0) == 0 ? 0.0
-        : (double) trainRepeats.getLong(1) / trainRepeats.getLong(0);
-    Dataset<Row> held = hashed.where(functions.not(isTrain));
-    long heldRows = held.count();
-    long shared = held.join(trainCounts, held.col("content").equalTo(trainCounts.col("content")),
-        "left_semi").count();
-    double excess = heldRows == 0 ? 0.0 : Math.max(0.0, (double) shared / heldRows - baseRate);
+    Column trainRows = functions.col("train_rows");
+    Column heldRows = functions.col("held_rows");
+    // One grouping by content: per distinct row, how many train and how many held-out rows have it.
+    Dataset<Row> byContent = labelled.groupBy(contentHash(features.inputColumns()).as("content"))
+        .agg(functions.count(functions.when(isTrain, 1)).as("train_rows"),
+            functions.count(functions.when(functions.not(isTrain), 1)).as("held_rows"));
+    Row totals = byContent.agg(
+        functions.sum(trainRows),
+        functions.sum(functions.when(trainRows.gt(1), trainRows).otherwise(0)),
+        functions.sum(heldRows),
+        functions.sum(functions.when(trainRows.gt(0), heldRows).otherwise(0))).head();
+    long train = totals.isNullAt(0) ? 0 : totals.getLong(0);
+    double baseRate = train == 0 ? 0.0 : (double) totals.getLong(1) / train;
+    long held = totals.isNullAt(2) ? 0 : totals.getLong(2);
+    long shared = totals.isNullAt(3) ? 0 : totals.getLong(3);
+    double excess = held == 0 ? 0.0 : Math.max(0.0, (double) shared / held - baseRate);
     return new ConstraintResult("shared_rows", null, Severity.ERROR, excess,
         excess <= maxExcessFraction, "<= " + maxExcessFraction + " of validation+test rows identical "
         + "to a train row, beyond train's own repetition rate " + round(baseRate));
@@ -231,8 +280,17 @@ public final class LeakageChecks {
       bins.put(c, functions.when(token.equalTo(FeatureModel.MISSING_TOKEN), MISSING_BIN).otherwise(
           functions.pmod(functions.xxhash64(token), functions.lit(CATEGORY_BUCKETS)).cast("int")));
     }
-    Dataset<Row> validation = labelled.where(isValidation);
-    Map<String, Double> single = informationByGroup(validation, bins);
+    // Every bin computed once per row: a pair's joint bin reads two of these columns instead of
+    // evaluating both features' cut-point comparisons again for each of the pairs it is part of.
+    List<Column> binned = new ArrayList<>(List.of(functions.col(LabelConfig.LABEL)));
+    Map<String, Column> binColumns = new LinkedHashMap<>();
+    for (Map.Entry<String, Column> e : bins.entrySet()) {
+      String column = BIN + "_" + binColumns.size();
+      binned.add(e.getValue().as(column));
+      binColumns.put(e.getKey(), functions.col(column));
+    }
+    Dataset<Row> validation = labelled.where(isValidation).select(binned.toArray(Column[]::new));
+    Map<String, Double> single = informationByGroup(validation, binColumns);
     List<ConstraintResult> results = new ArrayList<>();
     single.forEach((feature, nmi) -> results.add(informationResult("mutual_information:" + feature,
         feature, nmi, maxNormalized)));
@@ -244,7 +302,8 @@ public final class LeakageChecks {
       for (int b = a + 1; b < candidates.size(); b++) {
         String left = candidates.get(a);
         String right = candidates.get(b);
-        pairs.put(left + "+" + right, bins.get(left).multiply(PAIR_STRIDE).plus(bins.get(right)));
+        pairs.put(left + "+" + right,
+            binColumns.get(left).multiply(PAIR_STRIDE).plus(binColumns.get(right)));
       }
     }
     if (!pairs.isEmpty()) {
@@ -379,14 +438,21 @@ public final class LeakageChecks {
 
   /**
    * The feature model must have been fitted on exactly the current training split of this run date:
-   * a model fitted on other rows has seen validation or test data (or stale splits).
+   * a model fitted on other rows has seen validation or test data (or stale splits). Its rows and
+   * fingerprint are those of the training records the features stage joined with silver, so they
+   * are counted on {@link #withSplitSpan}'s rows, in one aggregation; a record in train and another
+   * split was a train row there too.
    */
-  public static ConstraintResult fittedOnTrain(FeatureModel model, Dataset<Row> splits,
+  public static ConstraintResult fittedOnTrain(FeatureModel model, Dataset<Row> spans,
       String runDate) {
     FeatureModel.FitProvenance fitted = model.fittedOn();
-    long trainRows = splits.where(functions.col(StratifiedSplitter.SPLIT)
-        .equalTo(StratifiedSplitter.TRAIN)).count();
-    long fingerprint = SplitFingerprint.of(splits, StratifiedSplitter.TRAIN);
+    Column train = functions.lit(StratifiedSplitter.TRAIN);
+    Row counted = spans.where(functions.col(StratifiedSplitter.SPLIT).equalTo(train)
+            .or(functions.col(LAST_SPLIT).equalTo(train)))
+        .agg(functions.count(functions.lit(1)), functions.bit_xor(SplitFingerprint.recordHash()))
+        .head();
+    long trainRows = counted.getLong(0);
+    long fingerprint = counted.isNullAt(1) ? 0L : counted.getLong(1);
     boolean ok = StratifiedSplitter.TRAIN.equals(fitted.split()) && runDate.equals(fitted.runDate())
         && fitted.rows() == trainRows && fitted.fingerprint() == fingerprint;
     return new ConstraintResult("fitted_on_train", null, Severity.ERROR, ok ? 1.0 : 0.0, ok,

@@ -21,7 +21,6 @@ import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureConfig;
-import org.deepline.features.FeatureJob;
 import org.deepline.features.FeatureModel;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
@@ -74,17 +73,17 @@ public final class LeakageJob implements Stage {
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splitsInput = context.input(Table.SPLITS);
     SplitConfig split = context.section(SplitConfig.class);
-    Dataset<Row> splits = splitsInput.rows().persist();
-    Dataset<Row> labelled = FeatureJob.withSplits(
-        checkedColumns(silver.rows(), features, leakage, split), splits).persist();
+    // One row per record with its first and last split: the overlap, copy and provenance checks
+    // read it too, so the splits table is scanned once.
+    Dataset<Row> labelled = LeakageChecks.withSplitSpan(
+        checkedColumns(silver.rows(), features, leakage, split), splitsInput.rows()).persist();
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     try {
       List<ConstraintResult> results = new ArrayList<>();
+      results.add(LeakageChecks.keyOverlap(labelled));
       if (context.section(SchemaConfig.class).key().isEmpty()) {
-        results.addAll(LeakageChecks.copiesAndKeyOverlap(splits));
-      } else {
-        results.add(LeakageChecks.keyOverlap(splits));
+        results.add(LeakageChecks.copiesAcrossSplits(labelled));
       }
       ConstraintResult sharedRows = LeakageChecks.sharedRows(labelled, features,
           leakage.maxSharedRowFraction());
@@ -93,7 +92,7 @@ public final class LeakageJob implements Stage {
           leakage.maxSingleFeatureAuc()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
-      results.add(LeakageChecks.fittedOnTrain(model, splits, context.runDate()));
+      results.add(LeakageChecks.fittedOnTrain(model, labelled, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
           leakage.eventTimesOf(features)));
       if (SplitConfig.TIME.equals(split.method())) {
@@ -125,7 +124,6 @@ public final class LeakageJob implements Stage {
           .build();
     } finally {
       labelled.unpersist();
-      splits.unpersist();
     }
   }
 }

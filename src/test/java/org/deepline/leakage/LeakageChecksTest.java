@@ -103,19 +103,35 @@ class LeakageChecksTest {
     return new ColumnSpec(name, type, true, null, null, null, null, null);
   }
 
+  /** {@link LeakageChecks#withSplitSpan} of split assignments (id, split) and a silver row per id. */
+  private static Dataset<Row> spans(String... assignments) {
+    StructType splitSchema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.DoubleType, false);
+    StructType silverSchema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("balance", DataTypes.DoubleType, true);
+    List<Row> splits = new java.util.ArrayList<>();
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < assignments.length; i += 2) {
+      splits.add(RowFactory.create(assignments[i], assignments[i + 1], 0.0));
+      ids.add(assignments[i]);
+    }
+    List<Row> silver = ids.stream().map(id -> RowFactory.create(id, 1.0)).toList();
+    return LeakageChecks.withSplitSpan(
+        SparkTestSession.get().createDataFrame(silver, silverSchema),
+        SparkTestSession.get().createDataFrame(splits, splitSchema));
+  }
+
   @Test
   void copiesOfOneRecordInTwoSplitsFailTheGate() {
-    StructType schema = new StructType()
-        .add("_record_id", DataTypes.StringType, false)
-        .add("_split", DataTypes.StringType, false);
     String record = "0123456789abcdef0123";
-    Dataset<Row> together = SparkTestSession.get().createDataFrame(List.of(
-        RowFactory.create(record + "-1", "train"), RowFactory.create(record + "-2", "train"),
-        RowFactory.create("ffffffffffffffffffff-1", "test")), schema);
-    Dataset<Row> apart = SparkTestSession.get().createDataFrame(List.of(
-        RowFactory.create(record + "-1", "train"), RowFactory.create(record + "-2", "test"),
-        RowFactory.create(record + "-3", "test"), RowFactory.create("ffffffffffffffffffff-1",
-            "test")), schema);
+    Dataset<Row> together = spans(record + "-1", "train", record + "-2", "train",
+        "ffffffffffffffffffff-1", "test");
+    // The broken fixture: the second and third copies of a record in test, the first in train.
+    Dataset<Row> apart = spans(record + "-1", "train", record + "-2", "test", record + "-3", "test",
+        "ffffffffffffffffffff-1", "test");
 
     ConstraintResult passed = LeakageChecks.copiesAcrossSplits(together);
     ConstraintResult failed = LeakageChecks.copiesAcrossSplits(apart);
@@ -128,28 +144,28 @@ class LeakageChecksTest {
   }
 
   @Test
-  void aRecordInTwoSplitsFailsBothOverlapChecksAndCleanSplitsPassInOneJob() {
-    StructType schema = new StructType()
-        .add("_record_id", DataTypes.StringType, false)
-        .add("_split", DataTypes.StringType, false);
-    Dataset<Row> clean = SparkTestSession.get().createDataFrame(List.of(
-        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "train"),
-        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-2", "train"),
-        RowFactory.create("bbbbbbbbbbbbbbbbbbbb-1", "test")), schema);
+  void aRecordInTwoSplitsFailsKeyOverlapAndCleanSplitsPass() {
+    Dataset<Row> clean = spans("aaaaaaaaaaaaaaaaaaaa-1", "train", "aaaaaaaaaaaaaaaaaaaa-2", "train",
+        "bbbbbbbbbbbbbbbbbbbb-1", "test");
     // The broken fixture: one record id assigned to train and to validation.
-    Dataset<Row> broken = SparkTestSession.get().createDataFrame(List.of(
-        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "train"),
-        RowFactory.create("aaaaaaaaaaaaaaaaaaaa-1", "validation"),
-        RowFactory.create("bbbbbbbbbbbbbbbbbbbb-1", "test")), schema);
+    Dataset<Row> broken = spans("aaaaaaaaaaaaaaaaaaaa-1", "train",
+        "aaaaaaaaaaaaaaaaaaaa-1", "validation", "bbbbbbbbbbbbbbbbbbbb-1", "test");
 
-    List<ConstraintResult> passed = LeakageChecks.copiesAndKeyOverlap(clean);
-    List<ConstraintResult> failed = LeakageChecks.copiesAndKeyOverlap(broken);
+    ConstraintResult passed = LeakageChecks.keyOverlap(clean);
+    ConstraintResult failed = LeakageChecks.keyOverlap(broken);
 
-    assertEquals(List.of("key_overlap", "copies_across_splits"),
-        passed.stream().map(ConstraintResult::name).toList());
-    assertEquals(List.of(0.0, 0.0), passed.stream().map(ConstraintResult::value).toList());
-    assertEquals(List.of(1.0, 1.0), failed.stream().map(ConstraintResult::value).toList());
-    assertEquals(List.of(false, false), failed.stream().map(ConstraintResult::passed).toList());
+    assertEquals("key_overlap", passed.name());
+    assertEquals(0.0, passed.value());
+    assertTrue(passed.passed());
+    assertEquals(1.0, failed.value());
+    assertEquals(false, failed.passed());
+    // One record in two splits is not a group of copies: that check stays quiet.
+    assertEquals(0.0, LeakageChecks.copiesAcrossSplits(broken).value());
+    assertEquals(List.of("train", "validation"), broken.where("_record_id LIKE 'a%'")
+        .select("_split", "_last_split").as(org.apache.spark.sql.Encoders.tuple(
+            org.apache.spark.sql.Encoders.STRING(), org.apache.spark.sql.Encoders.STRING()))
+        .collectAsList().stream().flatMap(t -> java.util.stream.Stream.of(t._1(), t._2()))
+        .toList());
   }
 
   @Test
