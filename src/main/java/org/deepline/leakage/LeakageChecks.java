@@ -51,6 +51,7 @@ public final class LeakageChecks {
   /** The split of a record whose split name is none of {@link #SPLIT_NAMES}. */
   private static final String UNKNOWN_SPLIT = "unknown";
   private static final String SPLIT_CODE = "_split_code";
+  private static final String SHUFFLE_HASH_JOIN = "shuffle_hash";
   private static final String COPY_GROUP = "_copy_group";
   /**
    * Copy groups whose ids the driver collects and broadcasts; beyond this every record is grouped
@@ -67,8 +68,9 @@ public final class LeakageChecks {
    * splits, one row per record: {@value StratifiedSplitter#SPLIT} is the record's first split (train,
    * validation, test, excluded), {@value #LAST_SPLIT} its last, equal unless the record was assigned to several. Grouping
    * the splits by record id here is what the join needs anyway (both sides meet by record id), so
-   * {@link #keyOverlap}, {@link #copiesAcrossSplits} and {@link #fittedOnTrain} read the cached
-   * result instead of each aggregating the splits table over again. A split record without a silver
+   * {@link SplitSummary} reads the cached result for {@link #keyOverlap},
+   * {@link #copiesAcrossSplits} and {@link #fittedOnTrain} instead of each check aggregating the
+   * splits table over again. A split record without a silver
    * row is left out, as the features stage leaves it out: no model sees it.
    */
   public static Dataset<Row> withSplitSpan(Dataset<Row> silver, Dataset<Row> splits) {
@@ -82,7 +84,10 @@ public final class LeakageChecks {
             splitName(functions.min(code)).as(StratifiedSplitter.SPLIT),
             splitName(functions.max(code)).as(LAST_SPLIT),
             functions.min(functions.col(LabelConfig.LABEL)).as(LabelConfig.LABEL));
-    return silver.drop(DeltaTables.RUN_DATE).join(span, RecordIds.RECORD_ID);
+    // The aggregation leaves the splits hash-partitioned by record id: a hash join with that side
+    // as the table spares sorting both 3 M row sides, as a sort-merge join would.
+    return silver.drop(DeltaTables.RUN_DATE).join(span.hint(SHUFFLE_HASH_JOIN),
+        RecordIds.RECORD_ID);
   }
 
   /** A split's position in {@link #SPLIT_NAMES}; one past the end for a name not there. */
@@ -102,10 +107,37 @@ public final class LeakageChecks {
     return name;
   }
 
-  /** Records assigned to more than one split ({@link #withSplitSpan}'s rows): must be none. */
-  public static ConstraintResult keyOverlap(Dataset<Row> spans) {
-    long shared = spans.where(functions.col(StratifiedSplitter.SPLIT)
-        .notEqual(functions.col(LAST_SPLIT))).count();
+  /**
+   * What the split checks read from every record, counted in one aggregation over
+   * {@link #withSplitSpan}'s cached rows: a query of its own per check cost more in planning and
+   * compiling than in reading the cache.
+   *
+   * @param recordsInSeveralSplits records whose first and last split differ
+   * @param laterCopies            second or later copies of a record ({@link RecordIds#isLaterCopy})
+   * @param trainRows              records in train (also when in another split as well)
+   * @param trainFingerprint       their {@link SplitFingerprint}
+   */
+  public record SplitSummary(long recordsInSeveralSplits, long laterCopies, long trainRows,
+      long trainFingerprint) {
+    public static SplitSummary of(Dataset<Row> spans) {
+      Column train = functions.lit(StratifiedSplitter.TRAIN);
+      Column inTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(train)
+          .or(functions.col(LAST_SPLIT).equalTo(train));
+      Row counted = spans.agg(
+          functions.count(functions.when(functions.col(StratifiedSplitter.SPLIT)
+              .notEqual(functions.col(LAST_SPLIT)), 1)),
+          functions.count(functions.when(
+              RecordIds.isLaterCopy(functions.col(RecordIds.RECORD_ID)), 1)),
+          functions.count(functions.when(inTrain, 1)),
+          functions.bit_xor(functions.when(inTrain, SplitFingerprint.recordHash()))).head();
+      return new SplitSummary(counted.getLong(0), counted.getLong(1), counted.getLong(2),
+          counted.isNullAt(3) ? 0L : counted.getLong(3));
+    }
+  }
+
+  /** Records assigned to more than one split: must be none. */
+  public static ConstraintResult keyOverlap(SplitSummary summary) {
+    long shared = summary.recordsInSeveralSplits();
     return new ConstraintResult("key_overlap", RecordIds.RECORD_ID, Severity.ERROR, shared,
         shared == 0, "0 records in more than one split");
   }
@@ -115,12 +147,14 @@ public final class LeakageChecks {
    * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
    * learned. The split keeps copies together ({@link RecordIds#firstCopyId}); splits written before
    * it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
-   * few: their ids are collected from {@link #withSplitSpan}'s rows first, and only their records are
-   * grouped (a grouping of every record by its first copy's id cost a full shuffle of the splits).
+   * few (none, says {@link SplitSummary}, and no job runs): their ids are collected from
+   * {@link #withSplitSpan}'s rows first, and only their records are grouped (a grouping of every
+   * record by its first copy's id cost a full shuffle of the splits).
    */
-  public static ConstraintResult copiesAcrossSplits(Dataset<Row> spans) {
+  public static ConstraintResult copiesAcrossSplits(Dataset<Row> spans, SplitSummary summary) {
     Column id = functions.col(RecordIds.RECORD_ID);
-    List<String> groups = spans.where(RecordIds.isLaterCopy(id))
+    List<String> groups = summary.laterCopies() == 0 ? List.of() : spans
+        .where(RecordIds.isLaterCopy(id))
         .select(RecordIds.firstCopyId(id).as(COPY_GROUP)).distinct()
         .limit(MAX_COLLECTED_COPY_GROUPS + 1).as(Encoders.STRING()).collectAsList();
     long spread = 0;
@@ -440,19 +474,14 @@ public final class LeakageChecks {
    * The feature model must have been fitted on exactly the current training split of this run date:
    * a model fitted on other rows has seen validation or test data (or stale splits). Its rows and
    * fingerprint are those of the training records the features stage joined with silver, so they
-   * are counted on {@link #withSplitSpan}'s rows, in one aggregation; a record in train and another
-   * split was a train row there too.
+   * are counted on {@link #withSplitSpan}'s rows ({@link SplitSummary}); a record in train and
+   * another split was a train row there too.
    */
-  public static ConstraintResult fittedOnTrain(FeatureModel model, Dataset<Row> spans,
+  public static ConstraintResult fittedOnTrain(FeatureModel model, SplitSummary summary,
       String runDate) {
     FeatureModel.FitProvenance fitted = model.fittedOn();
-    Column train = functions.lit(StratifiedSplitter.TRAIN);
-    Row counted = spans.where(functions.col(StratifiedSplitter.SPLIT).equalTo(train)
-            .or(functions.col(LAST_SPLIT).equalTo(train)))
-        .agg(functions.count(functions.lit(1)), functions.bit_xor(SplitFingerprint.recordHash()))
-        .head();
-    long trainRows = counted.getLong(0);
-    long fingerprint = counted.isNullAt(1) ? 0L : counted.getLong(1);
+    long trainRows = summary.trainRows();
+    long fingerprint = summary.trainFingerprint();
     boolean ok = StratifiedSplitter.TRAIN.equals(fitted.split()) && runDate.equals(fitted.runDate())
         && fitted.rows() == trainRows && fitted.fingerprint() == fingerprint;
     return new ConstraintResult("fitted_on_train", null, Severity.ERROR, ok ? 1.0 : 0.0, ok,

@@ -81,9 +81,10 @@ public final class LeakageJob implements Stage {
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     try {
       List<ConstraintResult> results = new ArrayList<>();
-      results.add(LeakageChecks.keyOverlap(labelled));
+      LeakageChecks.SplitSummary splitSummary = LeakageChecks.SplitSummary.of(labelled);
+      results.add(LeakageChecks.keyOverlap(splitSummary));
       if (context.section(SchemaConfig.class).key().isEmpty()) {
-        results.add(LeakageChecks.copiesAcrossSplits(labelled));
+        results.add(LeakageChecks.copiesAcrossSplits(labelled, splitSummary));
       }
       ConstraintResult sharedRows = LeakageChecks.sharedRows(labelled, features,
           leakage.maxSharedRowFraction());
@@ -92,7 +93,7 @@ public final class LeakageJob implements Stage {
           leakage.maxSingleFeatureAuc()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
-      results.add(LeakageChecks.fittedOnTrain(model, labelled, context.runDate()));
+      results.add(LeakageChecks.fittedOnTrain(model, splitSummary, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
           leakage.eventTimesOf(features)));
       if (SplitConfig.TIME.equals(split.method())) {

@@ -54,7 +54,7 @@ class LeakageChecksTest {
         RowFactory.create(30.0, at("2024-03-09 00:00"), null, at("2024-03-08 00:00")),
         // No label time: nothing says anything is late.
         RowFactory.create(40.0, at("2024-04-01 00:00"), at("2024-04-01 00:00"), null)), schema);
-    LeakageConfig config = new LeakageConfig(null, null, null, null, "decided_at",
+    LeakageConfig config = new LeakageConfig(null, null, null, null, null, "decided_at",
         Map.of("balance", "balance_as_of"));
 
     List<ConstraintResult> results = LeakageChecks.featureAfterLabelTime(labelled,
@@ -80,9 +80,9 @@ class LeakageChecksTest {
   @Test
   void configErrorsNameTheField() {
     ConfigErrors errors = new ConfigErrors();
-    new LeakageConfig(null, null, null, null, "region",
+    new LeakageConfig(null, null, null, null, null, "region",
         Map.of("region", "decided_at", "balance", "missing")).validate(errors, COLUMNS, FEATURES);
-    new LeakageConfig(null, null, null, null, null, Map.of("balance", "balance_as_of"))
+    new LeakageConfig(null, null, null, null, null, null, Map.of("balance", "balance_as_of"))
         .validate(errors.at("second"), COLUMNS, FEATURES);
 
     String all = String.join("\n", errors.messages());
@@ -133,8 +133,10 @@ class LeakageChecksTest {
     Dataset<Row> apart = spans(record + "-1", "train", record + "-2", "test", record + "-3", "test",
         "ffffffffffffffffffff-1", "test");
 
-    ConstraintResult passed = LeakageChecks.copiesAcrossSplits(together);
-    ConstraintResult failed = LeakageChecks.copiesAcrossSplits(apart);
+    ConstraintResult passed = LeakageChecks.copiesAcrossSplits(together,
+        LeakageChecks.SplitSummary.of(together));
+    ConstraintResult failed = LeakageChecks.copiesAcrossSplits(apart,
+        LeakageChecks.SplitSummary.of(apart));
 
     assertEquals(0.0, passed.value());
     assertTrue(passed.passed());
@@ -151,8 +153,8 @@ class LeakageChecksTest {
     Dataset<Row> broken = spans("aaaaaaaaaaaaaaaaaaaa-1", "train",
         "aaaaaaaaaaaaaaaaaaaa-1", "validation", "bbbbbbbbbbbbbbbbbbbb-1", "test");
 
-    ConstraintResult passed = LeakageChecks.keyOverlap(clean);
-    ConstraintResult failed = LeakageChecks.keyOverlap(broken);
+    ConstraintResult passed = LeakageChecks.keyOverlap(LeakageChecks.SplitSummary.of(clean));
+    ConstraintResult failed = LeakageChecks.keyOverlap(LeakageChecks.SplitSummary.of(broken));
 
     assertEquals("key_overlap", passed.name());
     assertEquals(0.0, passed.value());
@@ -160,7 +162,8 @@ class LeakageChecksTest {
     assertEquals(1.0, failed.value());
     assertEquals(false, failed.passed());
     // One record in two splits is not a group of copies: that check stays quiet.
-    assertEquals(0.0, LeakageChecks.copiesAcrossSplits(broken).value());
+    assertEquals(0.0, LeakageChecks.copiesAcrossSplits(broken,
+        LeakageChecks.SplitSummary.of(broken)).value());
     assertEquals(List.of("train", "validation"), broken.where("_record_id LIKE 'a%'")
         .select("_split", "_last_split").as(org.apache.spark.sql.Encoders.tuple(
             org.apache.spark.sql.Encoders.STRING(), org.apache.spark.sql.Encoders.STRING()))
@@ -197,9 +200,9 @@ class LeakageChecksTest {
         .add("region", DataTypes.StringType, true)
         .add("_source_file", DataTypes.StringType, true);
     Dataset<Row> silver = SparkTestSession.get().createDataFrame(List.of(), schema);
-    LeakageConfig timed = new LeakageConfig(null, null, null, null, "decided_at",
+    LeakageConfig timed = new LeakageConfig(null, null, null, null, null, "decided_at",
         Map.of("balance", "balance_as_of"));
-    LeakageConfig untimed = new LeakageConfig(null, null, null, null, null, null);
+    LeakageConfig untimed = new LeakageConfig(null, null, null, null, null, null, null);
     SplitConfig random = SplitConfig.defaults();
 
     assertEquals(List.of("_record_id", "balance", "closed_at", "decided_at", "balance_as_of"),
