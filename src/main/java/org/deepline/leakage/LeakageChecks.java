@@ -43,6 +43,11 @@ public final class LeakageChecks {
   /** Joint bin of a pair: left * stride + right, unique since every bin is in [-1, 64]. */
   private static final int PAIR_STRIDE = 100;
   private static final int QUANTILE_ACCURACY = 10_000;
+  /**
+   * Standard errors of sampling noise {@code shared_row_labels} allows beyond its threshold: a few
+   * hundred twins on a small data set must not fail an honest split by chance.
+   */
+  static final int STANDARD_ERRORS = 3;
   /** {@link #withSplitSpan}'s column: the last split a record was assigned to. */
   public static final String LAST_SPLIT = "_last_split";
   /** Every split the split stage writes, in the order their codes follow. */
@@ -176,33 +181,113 @@ public final class LeakageChecks {
   }
 
   /**
-   * How much more often validation and test rows equal a train row (feature values, label excluded)
-   * than train rows equal another train row. Real data repeats itself (two customers on the same
-   * plan, few distinct values); that base rate is subtracted, so only repetition across the split
-   * boundary beyond it, as from copied evaluation rows, fails the gate.
+   * Two checks of validation and test rows identical to a train row (feature values, label
+   * excluded), from one grouping of the rows by content:
+   *
+   * <ul>
+   *   <li>{@code shared_rows}: how much more often held-out rows equal a train row than train rows
+   *       equal another train row. Real data repeats itself (two customers on the same plan, few
+   *       distinct values); under a random split a held-out row and a train row find a train twin
+   *       equally often, so only repetition across the split boundary beyond that base rate, as
+   *       from copied evaluation rows, fails. When train repeats itself at a rate {@code b} so high
+   *       that {@code 1 - b} is within the threshold while many held-out rows have a twin, this
+   *       check cannot fail (flights: every held-out row has a twin); it says so in its expectation
+   *       and leaves the judgement to the next one.
+   *   <li>{@code shared_row_labels}: whether those twins carry their labels across. A held-out row's
+   *       agreement with its train twins is the share of them with its label; a train row's, the
+   *       share of its other train twins with its label. Under a random split both are the same
+   *       pairwise agreement of rows with equal features, in expectation. A held-out row that is a
+   *       copy of a train row (label included) agrees with its own original on top: its agreement
+   *       rises by about {@code (1 - agreement) / twins}, which is exactly how much memorising train
+   *       rows would flatter the model on it. Fails when the held-out agreement exceeds train's by
+   *       more than the threshold plus {@value #STANDARD_ERRORS} standard errors of the difference
+   *       (rows taken as independent; twins share their train rows, so the error is a lower bound).
+   * </ul>
+   *
+   * A mature check reports what it measured and whether that could have told anything: on data of
+   * few distinct combinations the share of twins is the data's nature and says nothing about leaks,
+   * while the labels the twins carry still do; on data of unique rows the reverse holds (no twins
+   * to compare labels by), and each check says which one judged.
    */
-  public static ConstraintResult sharedRows(Dataset<Row> labelled, FeatureConfig features,
-      double maxExcessFraction) {
+  public static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
+      double maxExcessFraction, double maxLabelExcess) {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
-    Column trainRows = functions.col("train_rows");
-    Column heldRows = functions.col("held_rows");
-    // One grouping by content: per distinct row, how many train and how many held-out rows have it.
+    Column positive = functions.col(LabelConfig.LABEL).equalTo(1);
+    Column t = functions.col("train_rows");
+    Column tp = functions.col("train_positives");
+    Column h = functions.col("held_rows");
+    Column hp = functions.col("held_positives");
+    // Per distinct content, the train and held-out rows having it and how many of them are positive.
     Dataset<Row> byContent = labelled.groupBy(contentHash(features.inputColumns()).as("content"))
         .agg(functions.count(functions.when(isTrain, 1)).as("train_rows"),
-            functions.count(functions.when(functions.not(isTrain), 1)).as("held_rows"));
+            functions.count(functions.when(isTrain.and(positive), 1)).as("train_positives"),
+            functions.count(functions.when(functions.not(isTrain), 1)).as("held_rows"),
+            functions.count(functions.when(functions.not(isTrain).and(positive), 1))
+                .as("held_positives"));
+    // A held-out row's agreement with its train twins: their positive share if it is positive.
+    Column twinRate = tp.divide(t);
+    Column heldAgreement = hp.multiply(twinRate).plus(h.minus(hp).multiply(functions.lit(1)
+        .minus(twinRate)));
+    Column heldSquares = hp.multiply(twinRate.multiply(twinRate)).plus(h.minus(hp)
+        .multiply(functions.pow(functions.lit(1).minus(twinRate), 2)));
+    // A train row's agreement with its other train twins (leave itself out).
+    Column others = t.minus(1);
+    Column positiveAgrees = tp.minus(1).divide(others);
+    Column negativeAgrees = others.minus(tp).divide(others);
+    Column trainAgreement = tp.multiply(positiveAgrees).plus(t.minus(tp).multiply(negativeAgrees));
+    Column trainSquares = tp.multiply(positiveAgrees.multiply(positiveAgrees))
+        .plus(t.minus(tp).multiply(negativeAgrees.multiply(negativeAgrees)));
+    Column hasTwin = t.gt(0);
+    Column repeats = t.gt(1);
     Row totals = byContent.agg(
-        functions.sum(trainRows),
-        functions.sum(functions.when(trainRows.gt(1), trainRows).otherwise(0)),
-        functions.sum(heldRows),
-        functions.sum(functions.when(trainRows.gt(0), heldRows).otherwise(0))).head();
-    long train = totals.isNullAt(0) ? 0 : totals.getLong(0);
-    double baseRate = train == 0 ? 0.0 : (double) totals.getLong(1) / train;
-    long held = totals.isNullAt(2) ? 0 : totals.getLong(2);
-    long shared = totals.isNullAt(3) ? 0 : totals.getLong(3);
-    double excess = held == 0 ? 0.0 : Math.max(0.0, (double) shared / held - baseRate);
-    return new ConstraintResult("shared_rows", null, Severity.ERROR, excess,
-        excess <= maxExcessFraction, "<= " + maxExcessFraction + " of validation+test rows identical "
-        + "to a train row, beyond train's own repetition rate " + round(baseRate));
+        functions.sum(t),
+        functions.sum(functions.when(repeats, t).otherwise(0)),
+        functions.sum(h),
+        functions.sum(functions.when(hasTwin, h).otherwise(0)),
+        functions.sum(functions.when(hasTwin, heldAgreement).otherwise(0.0)),
+        functions.sum(functions.when(hasTwin, heldSquares).otherwise(0.0)),
+        functions.sum(functions.when(repeats, trainAgreement).otherwise(0.0)),
+        functions.sum(functions.when(repeats, trainSquares).otherwise(0.0))).head();
+    long train = longOrZero(totals, 0);
+    long repeated = longOrZero(totals, 1);
+    long held = longOrZero(totals, 2);
+    long twinned = longOrZero(totals, 3);
+    double baseRate = train == 0 ? 0.0 : (double) repeated / train;
+    double sharedFraction = held == 0 ? 0.0 : (double) twinned / held;
+    double excess = Math.max(0.0, sharedFraction - baseRate);
+    boolean rowsCanTell = sharedFraction <= maxExcessFraction || 1 - baseRate > maxExcessFraction;
+    String rowsExpectation = "<= " + maxExcessFraction + " of validation+test rows identical to a "
+        + "train row, beyond train's own repetition rate " + round(baseRate)
+        + (rowsCanTell ? "" : " (cannot tell here: " + round(sharedFraction) + " of held-out rows "
+            + "equal a train row, but train rows equal each other at that rate too, so twins are "
+            + "this data's nature; shared_row_labels judges whether they carry their labels)");
+    ConstraintResult rows = new ConstraintResult("shared_rows", null, Severity.ERROR, excess,
+        excess <= maxExcessFraction, rowsExpectation);
+
+    String labelsExpectation = "<= " + maxLabelExcess + " more agreement of a validation+test row's "
+        + "label with its identical train rows' labels than of a train row's with its other "
+        + "identical train rows'";
+    if (twinned == 0 || repeated == 0) {
+      return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,
+          Double.NaN, true, labelsExpectation + " (nothing to compare: " + twinned
+              + " held-out rows equal a train row, " + repeated + " train rows equal another; "
+              + "shared_rows judges them)"));
+    }
+    double heldMean = totals.getDouble(4) / twinned;
+    double trainMean = totals.getDouble(6) / repeated;
+    double heldVariance = Math.max(0.0, totals.getDouble(5) / twinned - heldMean * heldMean);
+    double trainVariance = Math.max(0.0, totals.getDouble(7) / repeated - trainMean * trainMean);
+    double standardError = Math.sqrt(heldVariance / twinned + trainVariance / repeated);
+    double labelExcess = heldMean - trainMean;
+    return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,
+        labelExcess, labelExcess <= maxLabelExcess + STANDARD_ERRORS * standardError,
+        labelsExpectation + ", allowing " + STANDARD_ERRORS + " standard errors ("
+            + round(standardError) + " each; agreement " + round(heldMean) + " over " + twinned
+            + " held-out rows vs " + round(trainMean) + " over " + repeated + " train rows)"));
+  }
+
+  private static long longOrZero(Row row, int index) {
+    return row.isNullAt(index) ? 0 : row.getLong(index);
   }
 
   /**

@@ -86,9 +86,9 @@ public final class LeakageJob implements Stage {
       if (context.section(SchemaConfig.class).key().isEmpty()) {
         results.add(LeakageChecks.copiesAcrossSplits(labelled, splitSummary));
       }
-      ConstraintResult sharedRows = LeakageChecks.sharedRows(labelled, features,
-          leakage.maxSharedRowFraction());
-      results.add(sharedRows);
+      List<ConstraintResult> sharedRows = LeakageChecks.sharedRows(labelled, features,
+          leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess());
+      results.addAll(sharedRows);
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
           leakage.maxSingleFeatureAuc()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
@@ -114,15 +114,20 @@ public final class LeakageJob implements Stage {
       double mostInformative = results.stream()
           .filter(r -> r.name().startsWith("mutual_information"))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0);
-      return StageResult.builder()
+      StageResult.Builder result = StageResult.builder()
           .input(silver.ref()).input(splitsInput.ref()).output(leakageRef)
           .artifact("feature_model", artifact)
           .metric("checks", results.size())
           .metric("max_single_feature_auc", strongest)
           .metric("max_mutual_information", mostInformative)
-          .metric("shared_row_excess", sharedRows.value())
-          .metric("warnings", ResultTable.warnings(results))
-          .build();
+          .metric("shared_row_excess", sharedRows.get(0).value())
+          .metric("warnings", ResultTable.warnings(results));
+      // Absent, not NaN, when no row had an identical one to compare labels with.
+      double labelExcess = sharedRows.get(1).value();
+      if (!Double.isNaN(labelExcess)) {
+        result.metric("shared_row_label_excess", labelExcess);
+      }
+      return result.build();
     } finally {
       labelled.unpersist();
     }

@@ -171,6 +171,128 @@ class LeakageChecksTest {
         .toList());
   }
 
+  /**
+   * Rows of few distinct combinations (a in 0..39, b in 0..9: about 10 rows each) with a coin-flip
+   * label and a random 70/15/15 split, so nearly every held-out row has train twins: {a, b, split,
+   * label}. With {@code copied}, every held-out row is instead a copy (label included) of a random
+   * train row: the leak that only the labels can show on such data.
+   */
+  private static List<Object[]> fewCombinations(boolean copied) {
+    java.util.Random random = new java.util.Random(7);
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 4000; i++) {
+      double u = random.nextDouble();
+      String split = u < 0.7 ? "train" : u < 0.85 ? "validation" : "test";
+      rows.add(new Object[] {random.nextInt(40), random.nextInt(10), split,
+          random.nextBoolean() ? 1.0 : 0.0});
+    }
+    if (copied) {
+      List<Object[]> train = rows.stream().filter(r -> r[2].equals("train")).toList();
+      rows.replaceAll(r -> {
+        if (r[2].equals("train")) {
+          return r;
+        }
+        Object[] original = train.get(random.nextInt(train.size()));
+        return new Object[] {original[0], original[1], r[2], original[3]};
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * The label excess computed pair by pair: a held-out row's share of equal-label rows among its
+   * train twins, a train row's among its other train twins, each averaged over the rows that have
+   * any, held-out minus train.
+   */
+  private static double bruteForceLabelExcess(List<Object[]> rows) {
+    double held = 0;
+    double heldRows = 0;
+    double train = 0;
+    double trainRows = 0;
+    for (Object[] row : rows) {
+      int twins = 0;
+      int agreeing = 0;
+      for (Object[] other : rows) {
+        if (other != row && other[2].equals("train") && other[0].equals(row[0])
+            && other[1].equals(row[1])) {
+          twins++;
+          agreeing += other[3].equals(row[3]) ? 1 : 0;
+        }
+      }
+      if (twins == 0) {
+        continue;
+      }
+      if (row[2].equals("train")) {
+        train += (double) agreeing / twins;
+        trainRows++;
+      } else {
+        held += (double) agreeing / twins;
+        heldRows++;
+      }
+    }
+    return held / heldRows - train / trainRows;
+  }
+
+  private static Dataset<Row> frame(List<Object[]> rows) {
+    StructType schema = new StructType()
+        .add("a", DataTypes.IntegerType, false)
+        .add("b", DataTypes.IntegerType, false)
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.DoubleType, false);
+    return SparkTestSession.get().createDataFrame(
+        rows.stream().map(RowFactory::create).toList(), schema);
+  }
+
+  @Test
+  void onFewDistinctCombinationsSharedRowsCannotTellAndTheLabelsJudge() {
+    FeatureConfig features = new FeatureConfig(List.of("a", "b"), null, null, null, null, null,
+        null, null, null, null);
+    List<Object[]> honestRows = fewCombinations(false);
+    List<Object[]> copiedRows = fewCombinations(true);
+
+    List<ConstraintResult> honest = LeakageChecks.sharedRows(frame(honestRows), features, 0.02,
+        0.02);
+    List<ConstraintResult> copied = LeakageChecks.sharedRows(frame(copiedRows), features, 0.02,
+        0.02);
+
+    assertEquals(List.of("shared_rows", "shared_row_labels"),
+        honest.stream().map(ConstraintResult::name).toList());
+    // Every held-out row has a train twin, and so does every train row: no excess to see, and the
+    // check says it cannot tell rather than passing as if it had looked.
+    assertTrue(honest.get(0).value() < 0.001, honest.get(0).message());
+    assertTrue(honest.get(0).passed());
+    assertTrue(honest.get(0).expectation().contains("cannot tell here"),
+        honest.get(0).expectation());
+    assertTrue(copied.get(0).value() < 0.001, copied.get(0).message());
+    assertTrue(copied.get(0).expectation().contains("cannot tell here"));
+    // The labels: honest twins agree as train twins do; copies agree with their originals on top.
+    assertEquals(0.003894, honest.get(1).value(), 1e-6);
+    assertEquals(bruteForceLabelExcess(honestRows), honest.get(1).value(), 1e-9);
+    assertTrue(Math.abs(honest.get(1).value()) < 0.02, honest.get(1).message());
+    assertTrue(honest.get(1).passed(), honest.get(1).message());
+    assertEquals(0.070456, copied.get(1).value(), 1e-6);
+    assertEquals(bruteForceLabelExcess(copiedRows), copied.get(1).value(), 1e-9);
+    assertTrue(copied.get(1).value() > 0.05, copied.get(1).message());
+    assertEquals(false, copied.get(1).passed(), copied.get(1).message());
+  }
+
+  @Test
+  void withoutTwinsTheLabelCheckHasNothingToCompareAndSaysSo() {
+    FeatureConfig features = new FeatureConfig(List.of("a", "b"), null, null, null, null, null,
+        null, null, null, null);
+    List<Object[]> unique = List.of(new Object[] {1, 1, "train", 1.0},
+        new Object[] {2, 2, "train", 0.0}, new Object[] {3, 3, "test", 1.0});
+
+    List<ConstraintResult> results = LeakageChecks.sharedRows(frame(unique), features, 0.02, 0.02);
+
+    assertEquals(0.0, results.get(0).value());
+    assertTrue(results.get(0).passed());
+    assertTrue(Double.isNaN(results.get(1).value()));
+    assertTrue(results.get(1).passed());
+    assertTrue(results.get(1).expectation().contains("nothing to compare: 0 held-out rows equal "
+        + "a train row, 0 train rows equal another"), results.get(1).expectation());
+  }
+
   @Test
   void theContentHashTellsWhichColumnIsNullAndIgnoresColumnsOutsideTheContent() {
     StructType schema = new StructType()
