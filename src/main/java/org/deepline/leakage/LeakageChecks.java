@@ -164,7 +164,9 @@ public final class LeakageChecks {
         .limit(MAX_COLLECTED_COPY_GROUPS + 1).as(Encoders.STRING()).collectAsList();
     long spread = 0;
     if (!groups.isEmpty()) {
-      Dataset<Row> copies = spans.withColumn(COPY_GROUP, RecordIds.firstCopyId(id));
+      // A first copy is its own group: the regular expression runs only on the later copies.
+      Dataset<Row> copies = spans.withColumn(COPY_GROUP, functions.when(
+          RecordIds.isLaterCopy(id), RecordIds.firstCopyId(id)).otherwise(id));
       if (groups.size() <= MAX_COLLECTED_COPY_GROUPS) {
         Dataset<Row> collected = functions.broadcast(spans.sparkSession()
             .createDataset(groups, Encoders.STRING()).toDF(COPY_GROUP));
