@@ -110,6 +110,15 @@ public final class RecordIds {
     return functions.regexp_replace(id, "-[0-9]+$", "-" + FIRST);
   }
 
+  /**
+   * Whether {@code id} is a second or later copy of a record ({@code <content hash>-2}, ...): exactly
+   * the ids whose {@link #firstCopyId} differs from them. The cheap suffix test goes first, so the
+   * regular expression runs only on the rare ids that do not end in {@code -1}.
+   */
+  public static Column isLaterCopy(Column id) {
+    return functions.not(id.endsWith("-" + FIRST)).and(firstCopyId(id).notEqual(id));
+  }
+
   /** Records whose id occurs once: occurrence 1 of 1. */
   private static Dataset<Row> once(Dataset<Row> rows) {
     return rows.withColumn(OCCURRENCE, functions.lit(FIRST))

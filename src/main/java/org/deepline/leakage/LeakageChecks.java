@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
+import org.deepline.core.DeltaTables;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureConfig;
@@ -41,85 +43,253 @@ public final class LeakageChecks {
   /** Joint bin of a pair: left * stride + right, unique since every bin is in [-1, 64]. */
   private static final int PAIR_STRIDE = 100;
   private static final int QUANTILE_ACCURACY = 10_000;
+  /**
+   * Standard errors of sampling noise {@code shared_row_labels} allows beyond its threshold: a few
+   * hundred twins on a small data set must not fail an honest split by chance.
+   */
+  static final int STANDARD_ERRORS = 3;
+  /** {@link #withSplitSpan}'s column: the last split a record was assigned to. */
+  public static final String LAST_SPLIT = "_last_split";
+  /** Every split the split stage writes, in the order their codes follow. */
+  private static final List<String> SPLIT_NAMES = List.of(StratifiedSplitter.TRAIN,
+      StratifiedSplitter.VALIDATION, StratifiedSplitter.TEST, StratifiedSplitter.EXCLUDED);
+  /** The split of a record whose split name is none of {@link #SPLIT_NAMES}. */
+  private static final String UNKNOWN_SPLIT = "unknown";
+  private static final String SPLIT_CODE = "_split_code";
+  private static final String SHUFFLE_HASH_JOIN = "shuffle_hash";
+  private static final String COPY_GROUP = "_copy_group";
+  /**
+   * Copy groups whose ids the driver collects and broadcasts; beyond this every record is grouped
+   * by its first copy's id instead.
+   */
+  private static final int MAX_COLLECTED_COPY_GROUPS = 1_000_000;
   /** Columns per null mask of {@link #contentHash}: the bits of a long below its sign. */
   private static final int NULL_MASK_BITS = Long.SIZE - 1;
 
   private LeakageChecks() {}
 
-  /** Records assigned to more than one split: must be none. */
-  public static ConstraintResult keyOverlap(Dataset<Row> splits) {
-    return keyOverlapResult(groupsInSeveralSplits(splits, functions.col(RecordIds.RECORD_ID)));
+  /**
+   * Silver rows ({@code silver}: the columns the checks read, with the record id) joined with their
+   * splits, one row per record: {@value StratifiedSplitter#SPLIT} is the record's first split (train,
+   * validation, test, excluded), {@value #LAST_SPLIT} its last, equal unless the record was assigned to several. Grouping
+   * the splits by record id here is what the join needs anyway (both sides meet by record id), so
+   * {@link SplitSummary} reads the cached result for {@link #keyOverlap},
+   * {@link #copiesAcrossSplits} and {@link #fittedOnTrain} instead of each check aggregating the
+   * splits table over again. A split record without a silver
+   * row is left out, as the features stage leaves it out: no model sees it.
+   */
+  public static Dataset<Row> withSplitSpan(Dataset<Row> silver, Dataset<Row> splits) {
+    // Splits aggregate as small integers: min and max of a string have no fixed-width buffer, and
+    // Spark then sorts all 3 M rows to aggregate them instead of hashing.
+    Column code = functions.col(SPLIT_CODE);
+    Dataset<Row> span = splits.select(functions.col(RecordIds.RECORD_ID),
+            splitCode(functions.col(StratifiedSplitter.SPLIT)).as(SPLIT_CODE),
+            functions.col(LabelConfig.LABEL))
+        .groupBy(RecordIds.RECORD_ID).agg(
+            splitName(functions.min(code)).as(StratifiedSplitter.SPLIT),
+            splitName(functions.max(code)).as(LAST_SPLIT),
+            functions.min(functions.col(LabelConfig.LABEL)).as(LabelConfig.LABEL));
+    // The aggregation leaves the splits hash-partitioned by record id: a hash join with that side
+    // as the table spares sorting both 3 M row sides, as a sort-merge join would.
+    return silver.drop(DeltaTables.RUN_DATE).join(span.hint(SHUFFLE_HASH_JOIN),
+        RecordIds.RECORD_ID);
   }
 
-  private static ConstraintResult keyOverlapResult(long shared) {
+  /** A split's position in {@link #SPLIT_NAMES}; one past the end for a name not there. */
+  private static Column splitCode(Column split) {
+    Column code = functions.lit(SPLIT_NAMES.size());
+    for (int i = SPLIT_NAMES.size() - 1; i >= 0; i--) {
+      code = functions.when(split.equalTo(SPLIT_NAMES.get(i)), i).otherwise(code);
+    }
+    return code;
+  }
+
+  private static Column splitName(Column code) {
+    Column name = functions.lit(UNKNOWN_SPLIT);
+    for (int i = SPLIT_NAMES.size() - 1; i >= 0; i--) {
+      name = functions.when(code.equalTo(i), SPLIT_NAMES.get(i)).otherwise(name);
+    }
+    return name;
+  }
+
+  /**
+   * What the split checks read from every record, counted in one aggregation over
+   * {@link #withSplitSpan}'s cached rows: a query of its own per check cost more in planning and
+   * compiling than in reading the cache.
+   *
+   * @param recordsInSeveralSplits records whose first and last split differ
+   * @param laterCopies            second or later copies of a record ({@link RecordIds#isLaterCopy})
+   * @param trainRows              records in train (also when in another split as well)
+   * @param trainFingerprint       their {@link SplitFingerprint}
+   */
+  public record SplitSummary(long recordsInSeveralSplits, long laterCopies, long trainRows,
+      long trainFingerprint) {
+    public static SplitSummary of(Dataset<Row> spans) {
+      Column train = functions.lit(StratifiedSplitter.TRAIN);
+      Column inTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(train)
+          .or(functions.col(LAST_SPLIT).equalTo(train));
+      Row counted = spans.agg(
+          functions.count(functions.when(functions.col(StratifiedSplitter.SPLIT)
+              .notEqual(functions.col(LAST_SPLIT)), 1)),
+          functions.count(functions.when(
+              RecordIds.isLaterCopy(functions.col(RecordIds.RECORD_ID)), 1)),
+          functions.count(functions.when(inTrain, 1)),
+          functions.bit_xor(functions.when(inTrain, SplitFingerprint.recordHash()))).head();
+      return new SplitSummary(counted.getLong(0), counted.getLong(1), counted.getLong(2),
+          counted.isNullAt(3) ? 0L : counted.getLong(3));
+    }
+  }
+
+  /** Records assigned to more than one split: must be none. */
+  public static ConstraintResult keyOverlap(SplitSummary summary) {
+    long shared = summary.recordsInSeveralSplits();
     return new ConstraintResult("key_overlap", RecordIds.RECORD_ID, Severity.ERROR, shared,
         shared == 0, "0 records in more than one split");
-  }
-
-  /**
-   * {@link #copiesAcrossSplits} and {@link #keyOverlap} of a load without key columns, in one job
-   * when nothing is wrong: a record in two splits is also a group of copies in two splits (every
-   * record belongs to the group of its first copy), so when no group spreads, no record does, and
-   * only a failing gate pays for the second job.
-   */
-  public static List<ConstraintResult> copiesAndKeyOverlap(Dataset<Row> splits) {
-    ConstraintResult copies = copiesAcrossSplits(splits);
-    ConstraintResult keys = copies.value() == 0 ? keyOverlapResult(0) : keyOverlap(splits);
-    return List.of(keys, copies);
-  }
-
-  /**
-   * The groups whose records carry more than one split. Their first and last split differ exactly
-   * then, and min/max aggregate partially before one shuffle, where {@code countDistinct} expands
-   * every row and shuffles twice (on flights-3m the two checks took 28 of the gate's 76 task
-   * CPU-seconds that way).
-   */
-  private static long groupsInSeveralSplits(Dataset<Row> splits, Column group) {
-    Column split = functions.col(StratifiedSplitter.SPLIT);
-    return splits.groupBy(group.as("_group"))
-        .agg(functions.min(split).as("_first_split"), functions.max(split).as("_last_split"))
-        .where(functions.col("_first_split").notEqual(functions.col("_last_split")))
-        .count();
   }
 
   /**
    * Exact copies of one source record (a load without key columns numbers them
    * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
    * learned. The split keeps copies together ({@link RecordIds#firstCopyId}); splits written before
-   * it did, or by hand, are caught here.
+   * it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
+   * few (none, says {@link SplitSummary}, and no job runs): their ids are collected from
+   * {@link #withSplitSpan}'s rows first, and only their records are grouped (a grouping of every
+   * record by its first copy's id cost a full shuffle of the splits).
    */
-  public static ConstraintResult copiesAcrossSplits(Dataset<Row> splits) {
-    long spread = groupsInSeveralSplits(splits,
-        RecordIds.firstCopyId(functions.col(RecordIds.RECORD_ID)));
+  public static ConstraintResult copiesAcrossSplits(Dataset<Row> spans, SplitSummary summary) {
+    Column id = functions.col(RecordIds.RECORD_ID);
+    List<String> groups = summary.laterCopies() == 0 ? List.of() : spans
+        .where(RecordIds.isLaterCopy(id))
+        .select(RecordIds.firstCopyId(id).as(COPY_GROUP)).distinct()
+        .limit(MAX_COLLECTED_COPY_GROUPS + 1).as(Encoders.STRING()).collectAsList();
+    long spread = 0;
+    if (!groups.isEmpty()) {
+      // A first copy is its own group: the regular expression runs only on the later copies.
+      Dataset<Row> copies = spans.withColumn(COPY_GROUP, functions.when(
+          RecordIds.isLaterCopy(id), RecordIds.firstCopyId(id)).otherwise(id));
+      if (groups.size() <= MAX_COLLECTED_COPY_GROUPS) {
+        Dataset<Row> collected = functions.broadcast(spans.sparkSession()
+            .createDataset(groups, Encoders.STRING()).toDF(COPY_GROUP));
+        copies = copies.join(collected, COPY_GROUP);
+      }
+      spread = copies.groupBy(COPY_GROUP)
+          .agg(functions.min(StratifiedSplitter.SPLIT).as("_first"),
+              functions.max(LAST_SPLIT).as("_last"))
+          .where(functions.col("_first").notEqual(functions.col("_last")))
+          .count();
+    }
     return new ConstraintResult("copies_across_splits", RecordIds.RECORD_ID, Severity.ERROR,
         spread, spread == 0, "0 records with exact copies in another split");
   }
 
   /**
-   * How much more often validation and test rows equal a train row (feature values, label excluded)
-   * than train rows equal another train row. Real data repeats itself (two customers on the same
-   * plan, few distinct values); that base rate is subtracted, so only repetition across the split
-   * boundary beyond it, as from copied evaluation rows, fails the gate.
+   * Two checks of validation and test rows identical to a train row (feature values, label
+   * excluded), from one grouping of the rows by content:
+   *
+   * <ul>
+   *   <li>{@code shared_rows}: how much more often held-out rows equal a train row than train rows
+   *       equal another train row. Real data repeats itself (two customers on the same plan, few
+   *       distinct values); under a random split a held-out row and a train row find a train twin
+   *       equally often, so only repetition across the split boundary beyond that base rate, as
+   *       from copied evaluation rows, fails. When train repeats itself at a rate {@code b} so high
+   *       that {@code 1 - b} is within the threshold while many held-out rows have a twin, this
+   *       check cannot fail (flights: every held-out row has a twin); it says so in its expectation
+   *       and leaves the judgement to the next one.
+   *   <li>{@code shared_row_labels}: whether those twins carry their labels across. A held-out row's
+   *       agreement with its train twins is the share of them with its label; a train row's, the
+   *       share of its other train twins with its label. Under a random split both are the same
+   *       pairwise agreement of rows with equal features, in expectation. A held-out row that is a
+   *       copy of a train row (label included) agrees with its own original on top: its agreement
+   *       rises by about {@code (1 - agreement) / twins}, which is exactly how much memorising train
+   *       rows would flatter the model on it. Fails when the held-out agreement exceeds train's by
+   *       more than the threshold plus {@value #STANDARD_ERRORS} standard errors of the difference
+   *       (rows taken as independent; twins share their train rows, so the error is a lower bound).
+   * </ul>
+   *
+   * A mature check reports what it measured and whether that could have told anything: on data of
+   * few distinct combinations the share of twins is the data's nature and says nothing about leaks,
+   * while the labels the twins carry still do; on data of unique rows the reverse holds (no twins
+   * to compare labels by), and each check says which one judged.
    */
-  public static ConstraintResult sharedRows(Dataset<Row> labelled, FeatureConfig features,
-      double maxExcessFraction) {
-    Dataset<Row> hashed = labelled.select(functions.col(StratifiedSplitter.SPLIT),
-        contentHash(features.inputColumns()).as("content"));
+  public static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
+      double maxExcessFraction, double maxLabelExcess) {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
-    Dataset<Row> trainCounts = hashed.where(isTrain).groupBy("content").count();
-    Row trainRepeats = trainCounts.agg(functions.sum("count"),
-        functions.sum(functions.when(functions.col("count").gt(1), functions.col("count"))
-            .otherwise(0))).head();
-    double baseRate = trainRepeats.isNullAt(0) || trainRepeats.getLong(0) == 0 ? 0.0
-        : (double) trainRepeats.getLong(1) / trainRepeats.getLong(0);
-    Dataset<Row> held = hashed.where(functions.not(isTrain));
-    long heldRows = held.count();
-    long shared = held.join(trainCounts, held.col("content").equalTo(trainCounts.col("content")),
-        "left_semi").count();
-    double excess = heldRows == 0 ? 0.0 : Math.max(0.0, (double) shared / heldRows - baseRate);
-    return new ConstraintResult("shared_rows", null, Severity.ERROR, excess,
-        excess <= maxExcessFraction, "<= " + maxExcessFraction + " of validation+test rows identical "
-        + "to a train row, beyond train's own repetition rate " + round(baseRate));
+    Column positive = functions.col(LabelConfig.LABEL).equalTo(1);
+    Column t = functions.col("train_rows");
+    Column tp = functions.col("train_positives");
+    Column h = functions.col("held_rows");
+    Column hp = functions.col("held_positives");
+    // Per distinct content, the train and held-out rows having it and how many of them are positive.
+    Dataset<Row> byContent = labelled.groupBy(contentHash(features.inputColumns()).as("content"))
+        .agg(functions.count(functions.when(isTrain, 1)).as("train_rows"),
+            functions.count(functions.when(isTrain.and(positive), 1)).as("train_positives"),
+            functions.count(functions.when(functions.not(isTrain), 1)).as("held_rows"),
+            functions.count(functions.when(functions.not(isTrain).and(positive), 1))
+                .as("held_positives"));
+    // A held-out row's agreement with its train twins: their positive share if it is positive.
+    Column twinRate = tp.divide(t);
+    Column heldAgreement = hp.multiply(twinRate).plus(h.minus(hp).multiply(functions.lit(1)
+        .minus(twinRate)));
+    Column heldSquares = hp.multiply(twinRate.multiply(twinRate)).plus(h.minus(hp)
+        .multiply(functions.pow(functions.lit(1).minus(twinRate), 2)));
+    // A train row's agreement with its other train twins (leave itself out).
+    Column others = t.minus(1);
+    Column positiveAgrees = tp.minus(1).divide(others);
+    Column negativeAgrees = others.minus(tp).divide(others);
+    Column trainAgreement = tp.multiply(positiveAgrees).plus(t.minus(tp).multiply(negativeAgrees));
+    Column trainSquares = tp.multiply(positiveAgrees.multiply(positiveAgrees))
+        .plus(t.minus(tp).multiply(negativeAgrees.multiply(negativeAgrees)));
+    Column hasTwin = t.gt(0);
+    Column repeats = t.gt(1);
+    Row totals = byContent.agg(
+        functions.sum(t),
+        functions.sum(functions.when(repeats, t).otherwise(0)),
+        functions.sum(h),
+        functions.sum(functions.when(hasTwin, h).otherwise(0)),
+        functions.sum(functions.when(hasTwin, heldAgreement).otherwise(0.0)),
+        functions.sum(functions.when(hasTwin, heldSquares).otherwise(0.0)),
+        functions.sum(functions.when(repeats, trainAgreement).otherwise(0.0)),
+        functions.sum(functions.when(repeats, trainSquares).otherwise(0.0))).head();
+    long train = longOrZero(totals, 0);
+    long repeated = longOrZero(totals, 1);
+    long held = longOrZero(totals, 2);
+    long twinned = longOrZero(totals, 3);
+    double baseRate = train == 0 ? 0.0 : (double) repeated / train;
+    double sharedFraction = held == 0 ? 0.0 : (double) twinned / held;
+    double excess = Math.max(0.0, sharedFraction - baseRate);
+    boolean rowsCanTell = sharedFraction <= maxExcessFraction || 1 - baseRate > maxExcessFraction;
+    String rowsExpectation = "<= " + maxExcessFraction + " of validation+test rows identical to a "
+        + "train row, beyond train's own repetition rate " + round(baseRate)
+        + (rowsCanTell ? "" : " (cannot tell here: " + round(sharedFraction) + " of held-out rows "
+            + "equal a train row, but train rows equal each other at that rate too, so twins are "
+            + "this data's nature; shared_row_labels judges whether they carry their labels)");
+    ConstraintResult rows = new ConstraintResult("shared_rows", null, Severity.ERROR, excess,
+        excess <= maxExcessFraction, rowsExpectation);
+
+    String labelsExpectation = "<= " + maxLabelExcess + " more agreement of a validation+test row's "
+        + "label with its identical train rows' labels than of a train row's with its other "
+        + "identical train rows'";
+    if (twinned == 0 || repeated == 0) {
+      return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,
+          Double.NaN, true, labelsExpectation + " (nothing to compare: " + twinned
+              + " held-out rows equal a train row, " + repeated + " train rows equal another; "
+              + "shared_rows judges them)"));
+    }
+    double heldMean = totals.getDouble(4) / twinned;
+    double trainMean = totals.getDouble(6) / repeated;
+    double heldVariance = Math.max(0.0, totals.getDouble(5) / twinned - heldMean * heldMean);
+    double trainVariance = Math.max(0.0, totals.getDouble(7) / repeated - trainMean * trainMean);
+    double standardError = Math.sqrt(heldVariance / twinned + trainVariance / repeated);
+    double labelExcess = heldMean - trainMean;
+    return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,
+        labelExcess, labelExcess <= maxLabelExcess + STANDARD_ERRORS * standardError,
+        labelsExpectation + ", allowing " + STANDARD_ERRORS + " standard errors ("
+            + round(standardError) + " each; agreement " + round(heldMean) + " over " + twinned
+            + " held-out rows vs " + round(trainMean) + " over " + repeated + " train rows)"));
+  }
+
+  private static long longOrZero(Row row, int index) {
+    return row.isNullAt(index) ? 0 : row.getLong(index);
   }
 
   /**
@@ -231,8 +401,17 @@ public final class LeakageChecks {
       bins.put(c, functions.when(token.equalTo(FeatureModel.MISSING_TOKEN), MISSING_BIN).otherwise(
           functions.pmod(functions.xxhash64(token), functions.lit(CATEGORY_BUCKETS)).cast("int")));
     }
-    Dataset<Row> validation = labelled.where(isValidation);
-    Map<String, Double> single = informationByGroup(validation, bins);
+    // Every bin computed once per row: a pair's joint bin reads two of these columns instead of
+    // evaluating both features' cut-point comparisons again for each of the pairs it is part of.
+    List<Column> binned = new ArrayList<>(List.of(functions.col(LabelConfig.LABEL)));
+    Map<String, Column> binColumns = new LinkedHashMap<>();
+    for (Map.Entry<String, Column> e : bins.entrySet()) {
+      String column = BIN + "_" + binColumns.size();
+      binned.add(e.getValue().as(column));
+      binColumns.put(e.getKey(), functions.col(column));
+    }
+    Dataset<Row> validation = labelled.where(isValidation).select(binned.toArray(Column[]::new));
+    Map<String, Double> single = informationByGroup(validation, binColumns);
     List<ConstraintResult> results = new ArrayList<>();
     single.forEach((feature, nmi) -> results.add(informationResult("mutual_information:" + feature,
         feature, nmi, maxNormalized)));
@@ -244,7 +423,8 @@ public final class LeakageChecks {
       for (int b = a + 1; b < candidates.size(); b++) {
         String left = candidates.get(a);
         String right = candidates.get(b);
-        pairs.put(left + "+" + right, bins.get(left).multiply(PAIR_STRIDE).plus(bins.get(right)));
+        pairs.put(left + "+" + right,
+            binColumns.get(left).multiply(PAIR_STRIDE).plus(binColumns.get(right)));
       }
     }
     if (!pairs.isEmpty()) {
@@ -379,14 +559,16 @@ public final class LeakageChecks {
 
   /**
    * The feature model must have been fitted on exactly the current training split of this run date:
-   * a model fitted on other rows has seen validation or test data (or stale splits).
+   * a model fitted on other rows has seen validation or test data (or stale splits). Its rows and
+   * fingerprint are those of the training records the features stage joined with silver, so they
+   * are counted on {@link #withSplitSpan}'s rows ({@link SplitSummary}); a record in train and
+   * another split was a train row there too.
    */
-  public static ConstraintResult fittedOnTrain(FeatureModel model, Dataset<Row> splits,
+  public static ConstraintResult fittedOnTrain(FeatureModel model, SplitSummary summary,
       String runDate) {
     FeatureModel.FitProvenance fitted = model.fittedOn();
-    long trainRows = splits.where(functions.col(StratifiedSplitter.SPLIT)
-        .equalTo(StratifiedSplitter.TRAIN)).count();
-    long fingerprint = SplitFingerprint.of(splits, StratifiedSplitter.TRAIN);
+    long trainRows = summary.trainRows();
+    long fingerprint = summary.trainFingerprint();
     boolean ok = StratifiedSplitter.TRAIN.equals(fitted.split()) && runDate.equals(fitted.runDate())
         && fitted.rows() == trainRows && fitted.fingerprint() == fingerprint;
     return new ConstraintResult("fitted_on_train", null, Severity.ERROR, ok ? 1.0 : 0.0, ok,

@@ -19,6 +19,10 @@ import org.deepline.features.FeatureConfig;
  *                             duplicate customers); when the share of validation and test rows equal
  *                             to a train row exceeds train's own repetition rate by more than this,
  *                             it fails
+ * @param maxSharedRowLabelExcess validation and test rows identical to train rows must not agree
+ *                             with their labels more than train rows agree with their own twins'
+ *                             labels: by more than this (beyond sampling noise) they fail, as
+ *                             copies of train rows carrying their labels would
  * @param maxMutualInformation a raw feature (or a pair of the strongest) whose binned validation
  *                             mutual information with the label, over the label's entropy, exceeds
  *                             this fails: it catches leaks with no rank order (codes stored as
@@ -42,6 +46,14 @@ public record LeakageConfig(
         + "(`shared_rows`). Real data repeats itself (few distinct values, identical customers); "
         + "copied evaluation rows repeat far beyond that. Allowed: `[0, 1]`.")
     Double maxSharedRowFraction,
+    @JsonPropertyDescription("Largest excess of the label agreement of validation + test rows "
+        + "with their identical train rows (the share of those with the same label) over the "
+        + "agreement of train rows with their other identical train rows (`shared_row_labels`), "
+        + "beyond 3 standard errors of sampling noise. Under a random split the two agree; "
+        + "held-out rows copied from train rows, labels included, agree more. This judges shared "
+        + "rows where `shared_rows` cannot: data of few distinct combinations, where nearly every "
+        + "held-out row has a train twin by nature. Allowed: `[0, 1]`.")
+    Double maxSharedRowLabelExcess,
     @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
         + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
         + "(`mutual_information:<feature>`); so does a pair of the 4 most informative features "
@@ -74,6 +86,11 @@ public record LeakageConfig(
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;
   /**
+   * As for the share of rows: 2 points of label agreement, e.g. a tenth of the held-out rows copied
+   * from train rows with about five twins each on a balanced label.
+   */
+  public static final double DEFAULT_MAX_SHARED_ROW_LABEL_EXCESS = 0.02;
+  /**
    * A 0/1 feature that is right about a balanced label 95 % of the time scores 0.71, one right 90 %
    * of the time 0.53; the strongest honest inputs of the shipped data sets (churn's contract) score
    * far below.
@@ -85,6 +102,8 @@ public record LeakageConfig(
         ? DEFAULT_MAX_SINGLE_FEATURE_AUC : maxSingleFeatureAuc;
     maxSharedRowFraction = maxSharedRowFraction == null
         ? DEFAULT_MAX_SHARED_ROW_FRACTION : maxSharedRowFraction;
+    maxSharedRowLabelExcess = maxSharedRowLabelExcess == null
+        ? DEFAULT_MAX_SHARED_ROW_LABEL_EXCESS : maxSharedRowLabelExcess;
     maxMutualInformation = maxMutualInformation == null
         ? DEFAULT_MAX_MUTUAL_INFORMATION : maxMutualInformation;
     waivers = waivers == null ? List.of() : List.copyOf(waivers);
@@ -93,7 +112,7 @@ public record LeakageConfig(
   }
 
   public static LeakageConfig defaults() {
-    return new LeakageConfig(null, null, null, null, null, null);
+    return new LeakageConfig(null, null, null, null, null, null, null);
   }
 
   /**
@@ -142,6 +161,7 @@ public record LeakageConfig(
     errors.require(maxSingleFeatureAuc > 0.5, "max_single_feature_auc",
         "must be > 0.5 (0.5 is a coin flip), got " + maxSingleFeatureAuc);
     errors.requireFraction(maxSharedRowFraction, "max_shared_row_fraction", true, true);
+    errors.requireFraction(maxSharedRowLabelExcess, "max_shared_row_label_excess", true, true);
     errors.requireFraction(maxMutualInformation, "max_mutual_information", false, true);
     Set<String> waived = new HashSet<>();
     for (int i = 0; i < waivers.size(); i++) {

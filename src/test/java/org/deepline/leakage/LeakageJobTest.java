@@ -88,9 +88,10 @@ class LeakageJobTest {
 
     StageResult result = new LeakageJob().run(context);
 
-    // key_overlap, shared_rows, 5 single-feature AUCs plus 3 missingness AUCs, 5 single-feature
-    // and 6 pair mutual informations (the 4 strongest features), fitted_on_train.
-    assertEquals(22.0, result.metric("checks"));
+    // key_overlap (the toy data has a key: no copies_across_splits), shared_rows,
+    // shared_row_labels, 5 single-feature AUCs plus 3 missingness AUCs, 5 single-feature and 6 pair
+    // mutual informations (the 4 strongest features), fitted_on_train.
+    assertEquals(23.0, result.metric("checks"));
     assertTrue(result.metric("max_mutual_information") < 0.6);
     assertTrue(result.metric("max_single_feature_auc") > 0.7, "x carries real signal");
     assertTrue(result.metric("max_single_feature_auc") < 0.95);
