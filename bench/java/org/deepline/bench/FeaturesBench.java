@@ -211,7 +211,8 @@ public final class FeaturesBench {
         seed));
     long[] written = new long[1];
     Phase write = measure(jobs, () -> written[0] = DeltaTables.replaceRunDateCounted(
-        FeatureJob.featureRows(train, model[0]), path, runDate).rows().orElse(-1));
+        FeatureJob.featureRows(train, model[0]), path, runDate,
+        List.of(StratifiedSplitter.SPLIT)).rows().orElse(-1));
     return new Result(fit, write, written[0], model[0].width());
   }
 
