@@ -65,7 +65,9 @@ public record ColumnSpec(
     @JsonPropertyDescription("The pattern a text value of a `date` or `timestamp` column is "
         + "written in, in Spark's datetime pattern letters, e.g. `yyyy/MM/dd HH:mm` or "
         + "`dd.MM.yyyy`; a value that does not match it is quarantined. When unset: ISO 8601 "
-        + "(`2026-05-01`, `2026-05-01 06:30:00`, `2026-05-01T06:30:00`). Typed source values "
+        + "(`2026-05-01`, `2026-05-01 06:30:00`, `2026-05-01T06:30:00`) or year first with "
+        + "slashes (`2026/05/01`, `2026/05/01 06:30`), never a day-month order that could be read "
+        + "two ways. Typed source values "
         + "(Parquet, Avro, ORC, Delta timestamps) need none. Allowed: `date` and `timestamp` "
         + "columns only.")
     String format) {

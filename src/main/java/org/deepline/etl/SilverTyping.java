@@ -3,8 +3,10 @@ package org.deepline.etl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,6 +56,16 @@ public final class SilverTyping {
   /** Declared types whose conversion from a typed source value is checked for loss. */
   private static final Set<String> LOSS_CHECKED = Set.of("int", "long", "boolean", "date",
       "timestamp");
+  /**
+   * Text dates and timestamps read without a declared format when ISO 8601 does not parse them:
+   * year first with slashes, as exports and logs write them ({@code 2001/01/01 00:47}). Only
+   * year-first forms: {@code 01/02/2001} is January or February depending on who wrote it, so it
+   * stays an error until the column declares its format. A date takes no time of day, which it
+   * would drop.
+   */
+  private static final Map<String, List<String>> UNAMBIGUOUS_PATTERNS = Map.of(
+      "date", List.of("yyyy/MM/dd"),
+      "timestamp", List.of("yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm", "yyyy/MM/dd"));
 
   private SilverTyping() {}
 
@@ -176,14 +188,22 @@ public final class SilverTyping {
             .collect(Collectors.joining(", ")) + ")");
     present = raw.isNotNull().and(functions.not(functions.expr(missing)));
     String value = "CASE WHEN " + missing + " THEN NULL ELSE " + trimmed + " END";
-    Column typed = functions.expr(column.format() == null
-        ? "try_cast(" + value + " as " + sqlType(column.type()) + ")"
-        : "try_cast(try_to_timestamp(" + value + ", " + sqlString(column.format()) + ") as "
-            + sqlType(column.type()) + ")");
+    Column typed = functions.expr(column.format() != null
+        ? fromPattern(value, column.format(), column.type())
+        : "coalesce(" + Stream.concat(Stream.of("try_cast(" + value + " as "
+            + sqlType(column.type()) + ")"), UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(),
+            List.of()).stream().map(pattern -> fromPattern(value, pattern, column.type())))
+            .collect(Collectors.joining(", ")) + ")");
     Column unparsable = functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
             functions.lit("' as " + column.type() + expectedFormat(column))));
     return new Converted(typed, present, List.of(unparsable));
+  }
+
+  /** SQL that parses {@code value} with a datetime {@code pattern} into {@code type}, or null. */
+  private static String fromPattern(String value, String pattern, String type) {
+    return "try_cast(try_to_timestamp(" + value + ", " + sqlString(pattern) + ") as "
+        + sqlType(type) + ")";
   }
 
   /**
@@ -195,7 +215,7 @@ public final class SilverTyping {
       return "";
     }
     return column.format() != null ? " with format '" + column.format() + "'"
-        : " (ISO 8601 expected; declare the column's format otherwise)";
+        : " (ISO 8601 or yyyy/MM/dd expected; declare the column's format otherwise)";
   }
 
   /** A SQL string literal of {@code text}. */

@@ -180,8 +180,37 @@ class SourceFormatsTest {
         table(context, Table.SILVER).select(functions.col("id"), functions.col("amount"),
             functions.col("kind"), functions.col("day").cast("string")),
         0.0, "id");
-    assertEquals(List.of("day: cannot parse 'oops' as date (ISO 8601 expected; declare the "
-        + "column's format otherwise)"), reasons(context));
+    assertEquals(List.of("day: cannot parse 'oops' as date (ISO 8601 or yyyy/MM/dd expected; "
+        + "declare the column's format otherwise)"), reasons(context));
+  }
+
+  @Test
+  void yearFirstSlashedDatesParseWithoutAFormatAndAmbiguousOnesAreQuarantined(
+      @TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "dates.csv", "id,departed,day,label\n"
+        + "1,2001/01/01 00:47,2001/01/02,yes\n"
+        + "2,2001/02/23 06:30:15,2001-02-24,no\n"
+        + "3,2001-02-23 06:30,02/03/2001,no\n");
+    RunContext context = context(dir, """
+        {"dataset": "toy", "source": %s,
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int"}, {"name": "departed", "type": "timestamp"},
+           {"name": "day", "type": "date"}, {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"datetime": [{"column": "departed", "parts": ["hour"]}]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "2001-01-01 00:47:00", "2001-01-02"),
+            RowFactory.create(2, "2001-02-23 06:30:15", "2001-02-24")),
+        table(context, Table.SILVER).select(functions.col("id"),
+            functions.col("departed").cast("string"), functions.col("day").cast("string")),
+        0.0, "id");
+    // 02/03/2001 is February or March depending on who wrote it: not guessed.
+    assertEquals(List.of("day: cannot parse '02/03/2001' as date (ISO 8601 or yyyy/MM/dd "
+        + "expected; declare the column's format otherwise)"), reasons(context));
   }
 
   @Test
