@@ -10,6 +10,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
+import org.deepline.core.UncompressedCache;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
@@ -45,6 +46,9 @@ public final class FeatureJob implements Stage {
     TableRef splitsRef = splits.ref();
     List<JoinedFeatureTable> joins = FeatureJoins.resolve(spark, context.warehouse(),
         context.dataset(), context.section(FeatureStoreConfig.class));
+    // Read three times (the fit's two passes and the transform) and dropped: uncompressed, as the
+    // leakage gate caches its join.
+    UncompressedCache uncompressed = UncompressedCache.open(spark);
     Dataset<Row> labelled = withSplits(FeatureJoins.apply(silver.rows(), joins), splits.rows())
         .persist();
     try {
@@ -78,6 +82,7 @@ public final class FeatureJob implements Stage {
       return result.build();
     } finally {
       labelled.unpersist();
+      uncompressed.close();
     }
   }
 

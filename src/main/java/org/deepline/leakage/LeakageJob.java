@@ -17,6 +17,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
+import org.deepline.core.UncompressedCache;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
@@ -32,9 +33,6 @@ import org.deepline.sampling.SplitConfig;
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
-  /** Spark's setting: whether cached tables compress their columns. */
-  private static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
-
   @Override
   public Name name() {
     return new Name("leakage",
@@ -77,9 +75,8 @@ public final class LeakageJob implements Stage {
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     // The cached join is read by a handful of checks and dropped: compressing its columns cost
     // more than all those reads gain (flights-3m: 5 of the 12 task CPU-seconds of the join's stage,
-    // for 250 instead of 150 MB held during the gate). The session's setting is restored after.
-    String compressedCache = spark.conf().get(COMPRESSED_CACHE, "true");
-    spark.conf().set(COMPRESSED_CACHE, "false");
+    // for 250 instead of 150 MB held during the gate).
+    UncompressedCache uncompressed = UncompressedCache.open(spark);
     // One row per record with its first and last split: the overlap, copy and provenance checks
     // read it too, so the splits table is scanned once. The feature tables are joined as features
     // joined them: the same versions, so the same values.
@@ -137,7 +134,7 @@ public final class LeakageJob implements Stage {
       return result.build();
     } finally {
       labelled.unpersist();
-      spark.conf().set(COMPRESSED_CACHE, compressedCache);
+      uncompressed.close();
     }
   }
 }
