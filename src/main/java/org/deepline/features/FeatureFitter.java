@@ -427,10 +427,17 @@ public final class FeatureFitter {
     if (capOf.isEmpty()) {
       return Map.of();
     }
-    int largestCap = capOf.values().stream().mapToInt(Integer::intValue).max().getAsInt();
     Column[] pairs = capOf.keySet().stream()
         .map(c -> functions.struct(functions.lit(c).as(FEATURE), token(c).as(TOKEN)))
         .toArray(Column[]::new);
+    // Each column's own cap, so the ranking keeps no more than that column needs: one embedding's
+    // max_values must not bring 10,000 values of every one-hot column to the driver.
+    Column capOfFeature = null;
+    for (Map.Entry<String, Integer> cap : capOf.entrySet()) {
+      Column matches = functions.col(FEATURE).equalTo(cap.getKey());
+      capOfFeature = capOfFeature == null ? functions.when(matches, cap.getValue())
+          : capOfFeature.when(matches, cap.getValue());
+    }
     org.apache.spark.sql.expressions.WindowSpec byFeature = Window.partitionBy(FEATURE);
     // The most frequent value of every feature is collected whatever the limits, so each feature
     // brings its distinct-value and row totals to the driver even when no value qualifies.
@@ -440,7 +447,7 @@ public final class FeatureFitter {
         .withColumn(ROWS, functions.sum(COUNT).over(byFeature))
         .withColumn(RANK, functions.row_number().over(byFeature
             .orderBy(functions.col(COUNT).desc(), functions.col(TOKEN))))
-        .where(functions.col(RANK).leq(largestCap)
+        .where(functions.col(RANK).leq(capOfFeature)
             .or(functions.col(RANK).equalTo(MOST_FREQUENT)))
         .collectAsList();
     Map<String, List<Row>> byName = new HashMap<>();
