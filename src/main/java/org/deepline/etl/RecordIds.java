@@ -23,7 +23,7 @@ import org.deepline.core.Columns;
  * re-run, which is what split membership, leakage checks and idempotent re-scoring rely on.
  *
  * <p>With declared key columns the id is the key itself. Without one (most CSV extracts) it is a hash
- * of the record's content, {@code <16 hex digits of xxhash64><4 of Murmur3>-<occurrence>} (80 bits of
+ * of the record's content, {@code <16 upper-case hex digits of xxhash64><4 of Murmur3>-<occurrence>} (80 bits of
  * hash, 22 characters for a record without copies); identical records are real (two customers with
  * the same plan) and are told apart by their occurrence number, so none is dropped.
  *
@@ -73,10 +73,11 @@ public final class RecordIds {
           .flatMap(c -> hashable(c, raw.schema().apply(c).dataType()).stream())
           .toArray(Column[]::new);
       hash = functions.xxhash64(content);
-      base = functions.lower(functions.concat(
+      // Spark's hex digits are upper case; turning them to lower case cost as much as the padding.
+      base = functions.concat(
           functions.lpad(functions.hex(functions.col(ID_HASH)), HASH_HEX_DIGITS, "0"),
           functions.lpad(functions.hex(functions.hash(content).bitwiseAND(EXTRA_HASH_MASK)),
-              EXTRA_HEX_DIGITS, "0")));
+              EXTRA_HEX_DIGITS, "0"));
     } else {
       // One key column is its trimmed value; several are a JSON array, so ("a|b", "c") and
       // ("a", "b|c") stay apart.

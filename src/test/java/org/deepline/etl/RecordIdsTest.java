@@ -89,8 +89,8 @@ class RecordIdsTest {
         .select(RecordIds.RECORD_ID, RecordIds.COPIES).collectAsList();
     // Spark's hashes skip nulls: without the null flags both would hash as one record, numbered -1, -2.
     assertEquals(2, assigned.size());
-    assertTrue(assigned.get(0).getString(0).matches("[0-9a-f]{20}-1"), assigned.toString());
-    assertTrue(assigned.get(1).getString(0).matches("[0-9a-f]{20}-1"), assigned.toString());
+    assertTrue(assigned.get(0).getString(0).matches("[0-9A-F]{20}-1"), assigned.toString());
+    assertTrue(assigned.get(1).getString(0).matches("[0-9A-F]{20}-1"), assigned.toString());
     assertNotEquals(assigned.get(0).getString(0), assigned.get(1).getString(0));
     assertEquals(List.of(1L, 1L), assigned.stream().map(r -> r.getLong(1)).toList());
   }
