@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * a load that was interrupted between them, deriving its silver and quarantine again from its
  * committed bronze rows, so that the three tables change together as far as a user can tell.
  *
- * <p>Bronze costs one aggregation over the source to find repeating record ids and one pass to write
- * it (see {@link RecordIds}); silver and quarantine one pass over bronze each, a projection with no
- * cache; the row counts come from the Delta commits, not from reading the tables again.
+ * <p>Bronze costs one pass over the source's id hashes to find the repeating ones and one pass to
+ * write it (see {@link RecordIds}); silver one pass over bronze, a projection with no cache;
+ * quarantine another only when silver did not take every row; the row counts come from the Delta
+ * commits, not from reading the tables again.
  */
 public final class IngestJob implements Stage {
   public static final String INGESTED_AT = "_ingested_at";
