@@ -57,13 +57,10 @@ public final class IngestBench {
     // The quarantine gate is not what is measured: a bad row must not stop the timing.
     overrides.add("ingest.max_quarantine_fraction=1.0");
     DeeplineConfig config = ConfigLoader.load(Path.of(conf), overrides);
-    SparkSession spark = SparkSession.builder()
-        .appName("deepline-bench")
-        .master("local[*]")
+    // The settings deepline-submit gives every job (conf/spark-defaults.conf): without them Delta's
+    // writer sorts every run-date write first, which users' runs do not pay.
+    SparkSession spark = DeeplineSparkDefaults.builder("deepline-ingest-bench", "local[*]")
         .config("spark.ui.enabled", false)
-        .config("spark.sql.shuffle.partitions", 8)
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     if (jobs) {

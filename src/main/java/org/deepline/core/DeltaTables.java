@@ -3,6 +3,7 @@ package org.deepline.core;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +27,11 @@ public final class DeltaTables {
   private static final long NO_VERSION = -1;
   /** The table property naming the columns Delta keeps per-file statistics of. */
   public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+  /**
+   * The table property saying how many leading columns Delta keeps per-file statistics of; 0 keeps
+   * only each file's row count.
+   */
+  public static final String STATS_COLUMN_COUNT = "delta.dataSkippingNumIndexedCols";
 
   private DeltaTables() {}
 
@@ -147,13 +153,31 @@ public final class DeltaTables {
    */
   public static Written replaceRunDateCounted(Dataset<Row> rows, String path, String runDate,
       List<String> subPartitions) {
+    return replaceRunDateCounted(rows, path, runDate, subPartitions, Map.of());
+  }
+
+  /**
+   * {@link #replaceRunDateCounted(Dataset, String, String, List)} where a write that creates the
+   * table gives it the table properties {@code createdWith} in its one commit (a {@code delta.}
+   * write option, which Delta ignores on a table that exists: it keeps the properties it was created
+   * with). Why: a property such as {@value #STATS_COLUMN_COUNT} changes what every later write
+   * costs, and setting it in a separate commit would give the table a commit of its own before the
+   * first rows.
+   *
+   * <pre>{@code
+   * DeltaTables.replaceRunDateCounted(bronze, path, "2026-11-24", List.of(),
+   *     Map.of(DeltaTables.STATS_COLUMN_COUNT, "0"));
+   * }</pre>
+   */
+  public static Written replaceRunDateCounted(Dataset<Row> rows, String path, String runDate,
+      List<String> subPartitions, Map<String, String> createdWith) {
     SparkSession spark = rows.sparkSession();
     Dataset<Row> dated = rows.withColumn(RUN_DATE, functions.lit(runDate).cast("date"));
     long before = exists(spark, path) ? latestVersion(spark, path) : NO_VERSION;
     if (before == NO_VERSION) {
       List<String> partitions = new ArrayList<>(List.of(RUN_DATE));
       partitions.addAll(subPartitions);
-      dated.write().format("delta").mode(SaveMode.Overwrite)
+      dated.write().format("delta").mode(SaveMode.Overwrite).options(createdWith)
           .partitionBy(partitions.toArray(String[]::new)).save(path);
     } else {
       checkCompatible(read(spark, path).schema(), dated.schema(), path);

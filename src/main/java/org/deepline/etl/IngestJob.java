@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
@@ -34,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * a load that was interrupted between them, deriving its silver and quarantine again from its
  * committed bronze rows, so that the three tables change together as far as a user can tell.
  *
- * <p>Bronze costs one aggregation over the source to find repeating record ids and one pass to write
- * it (see {@link RecordIds}); silver and quarantine one pass over bronze each, a projection with no
- * cache; the row counts come from the Delta commits, not from reading the tables again.
+ * <p>Bronze costs one pass over the source's id hashes to find the repeating ones and one pass to
+ * write it (see {@link RecordIds}); silver one pass over bronze, a projection with no cache;
+ * quarantine another only when silver did not take every row; the row counts come from the Delta
+ * commits, not from reading the tables again.
  */
 public final class IngestJob implements Stage {
   public static final String INGESTED_AT = "_ingested_at";
@@ -50,6 +53,14 @@ public final class IngestJob implements Stage {
   static final String REPAIR_DERIVED = "silver and quarantine derived again from its bronze rows";
   /** An interrupted load of this run's own date, which this run replaces. */
   static final String REPAIR_REPLACED = "replaced by this run of the same date";
+  /**
+   * Bronze keeps no per-file minimum, maximum or null count, only each file's row count: it is read
+   * by run date (its partition) and by version, never filtered by a value, and Delta's statistics
+   * of its columns (the record id and the source file's path among them, compared on every row)
+   * cost about a fifth of its write.
+   */
+  static final Map<String, String> BRONZE_PROPERTIES =
+      Map.of(DeltaTables.STATS_COLUMN_COUNT, "0");
 
   /** Where a JDBC or REST source's credentials ({@code ..._env}) are looked up. */
   private final UnaryOperator<String> environment;
@@ -147,7 +158,8 @@ public final class IngestJob implements Stage {
       }
       Dataset<Row> raw = toBronze(source.rows(), schema);
       bronze = IngestBatches.committing(spark, batch,
-          () -> DeltaTables.replaceRunDateCounted(raw, context.table(Table.BRONZE), runDate));
+          () -> DeltaTables.replaceRunDateCounted(raw, context.table(Table.BRONZE), runDate,
+              List.of(), BRONZE_PROPERTIES));
     } catch (DeeplineException e) {
       throw e;
     } catch (Exception e) {
@@ -159,7 +171,8 @@ public final class IngestJob implements Stage {
     List<String> added = SchemaEvolution.newTo(drift.carried(),
         DeltaTables.exists(spark, silverPath) ? DeltaTables.read(spark, silverPath).columns()
             : new String[0]);
-    Derived derived = derive(context, bronze.table(), batch, sourceConfig, schema, afterCommit);
+    Derived derived = derive(context, bronze.table(), bronze.rows(), batch, sourceConfig, schema,
+        afterCommit);
     DeltaTables.Written silver = derived.silver();
     DeltaTables.Written quarantine = derived.quarantine();
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
@@ -193,9 +206,17 @@ public final class IngestJob implements Stage {
   /**
    * Silver and quarantine of {@code batch} from its rows in bronze as of {@code bronze}: the second
    * and third commits of a load, and all a repair of an interrupted load redoes.
+   *
+   * <p>When silver took every one of the batch's {@code bronzeRows}, no row has a reason, so
+   * quarantine's commit writes no row without reading bronze again: silver and quarantine are the
+   * two halves of one projection of the same rows (reason empty or not). Its commit still replaces
+   * the date's quarantine rows and carries the batch's mark.
+   *
+   * @param bronzeRows the batch's rows in bronze, when known
    */
-  private static Derived derive(RunContext context, TableRef bronze, IngestBatches.Batch batch,
-      SourceConfig sourceConfig, SchemaConfig schema, AfterCommit afterCommit) {
+  private static Derived derive(RunContext context, TableRef bronze, OptionalLong bronzeRows,
+      IngestBatches.Batch batch, SourceConfig sourceConfig, SchemaConfig schema,
+      AfterCommit afterCommit) {
     SparkSession spark = context.spark();
     String runDate = batch.runDate();
     Dataset<Row> typed = typed(
@@ -209,10 +230,14 @@ public final class IngestJob implements Stage {
         : Optional.empty();
     DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
         : IngestBatches.committing(spark, batch,
-            () -> DeltaTables.replaceRunDateCounted(silver(typed), silverPath, runDate));
+            () -> DeltaTables.replaceRunDateCounted(silver(typed), silverPath, runDate, List.of(),
+                silverProperties(schema)));
     afterCommit.committed(Table.SILVER);
+    boolean allSilver = bronzeRows.isPresent() && silver.rows().isPresent()
+        && silver.rows().getAsLong() == bronzeRows.getAsLong();
+    Dataset<Row> rejected = allSilver ? noRows(quarantine(typed)) : quarantine(typed);
     DeltaTables.Written quarantine = IngestBatches.committing(spark, batch,
-        () -> DeltaTables.replaceRunDateCounted(quarantine(typed), context.table(Table.QUARANTINE),
+        () -> DeltaTables.replaceRunDateCounted(rejected, context.table(Table.QUARANTINE),
             runDate));
     afterCommit.committed(Table.QUARANTINE);
     return new Derived(silver, quarantine, merged);
@@ -257,8 +282,9 @@ public final class IngestJob implements Stage {
         + "bronze rows (version {})", batch.id(), batch.runDate(), incomplete.missing(),
         incomplete.bronzeVersion());
     TableRef bronze = new TableRef(context.table(Table.BRONZE), incomplete.bronzeVersion());
-    Derived derived = derive(context, bronze, batch, sourceConfig, schema, AfterCommit.NONE);
     long bronzeRows = DeltaTables.slice(spark, bronze, batch.runDate()).count();
+    Derived derived = derive(context, bronze, OptionalLong.of(bronzeRows), batch, sourceConfig,
+        schema, AfterCommit.NONE);
     long silverRows = rows(spark, derived.silver(), batch.runDate());
     long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
     requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);
@@ -337,6 +363,23 @@ public final class IngestJob implements Stage {
     if (!bronzeOnly.isEmpty()) {
       result.artifact("columns_bronze_only", Json.writeCompact(bronzeOnly));
     }
+  }
+
+  /**
+   * The table properties silver is created with: Delta keeps per-file statistics of the declared
+   * columns only. Deepline's own columns ({@value RecordIds#RECORD_ID}, unique, and
+   * {@value SourceReader#SOURCE_FILE}, a path repeated on every row) are never filtered by value,
+   * and their minimum and maximum were compared on every row written.
+   */
+  static Map<String, String> silverProperties(SchemaConfig schema) {
+    return Map.of(DeltaTables.STATS_COLUMNS, schema.columns().stream()
+        .map(c -> Columns.quote(c.name()))
+        .collect(Collectors.joining(",")));
+  }
+
+  /** {@code rows}'s columns without its rows: a write of it reads nothing. */
+  private static Dataset<Row> noRows(Dataset<Row> rows) {
+    return rows.sparkSession().createDataFrame(List.of(), rows.schema());
   }
 
   /** Raw rows plus their record id and load time. */

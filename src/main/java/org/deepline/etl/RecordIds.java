@@ -1,6 +1,10 @@
 package org.deepline.etl;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -19,8 +23,9 @@ import org.deepline.core.Columns;
  * re-run, which is what split membership, leakage checks and idempotent re-scoring rely on.
  *
  * <p>With declared key columns the id is the key itself. Without one (most CSV extracts) it is a hash
- * of the record's content; identical records are real (two customers with the same plan) and are told
- * apart by their occurrence number, so none is dropped.
+ * of the record's content, {@code <16 upper-case hex digits of xxhash64><4 of Murmur3>-<occurrence>} (80 bits of
+ * hash, 22 characters for a record without copies); identical records are real (two customers with
+ * the same plan) and are told apart by their occurrence number, so none is dropped.
  *
  * <p>Numbering occurrences needs the records of one id side by side, but almost every id occurs
  * once. So one aggregation over a 64-bit hash of the id finds the few hashes that repeat; only the
@@ -34,16 +39,26 @@ public final class RecordIds {
   public static final String OCCURRENCE = "_occurrence";
   /** How many records of the load share the id (before the occurrence suffix). */
   public static final String COPIES = "_copies";
-  private static final String FIELD_SEPARATOR = "\u001f";
   private static final String NULL_MARKER = "\u0000";
-  private static final int HASH_HEX_CHARS = 20;
+  /** Hex digits of the 64-bit content hash in an id. */
+  private static final int HASH_HEX_DIGITS = 16;
+  /**
+   * The low bits of a second (Murmur3) hash of the content that follow it: 80 bits in all, as the
+   * id had when it was cut from a SHA-256, so that two different records of a warehouse share an id
+   * about as rarely as they did.
+   */
+  private static final int EXTRA_HASH_MASK = 0xFFFF;
+  private static final int EXTRA_HEX_DIGITS = 4;
   /**
    * Repeating id hashes the driver collects and broadcasts (8 bytes each); beyond this the load is
    * numbered by a window over all records instead.
    */
   static final int MAX_REPEATED_HASHES = 1_000_000;
   private static final String ID_BASE = "_id_base";
-  private static final String ID_HASH = "_id_hash";
+  /** The 64-bit hash of the id, a working column of {@link #assign}. */
+  static final String ID_HASH = "_id_hash";
+  /** The array a partition's hashes start in; it doubles as they come. */
+  private static final int INITIAL_HASHES = 1 << 16;
   private static final int FIRST = 1;
 
   private RecordIds() {}
@@ -52,17 +67,17 @@ public final class RecordIds {
     Column base;
     Column hash;
     if (key.isEmpty()) {
+      // Typed values are hashed as they are (a timestamp as its microseconds, whatever the session
+      // time zone): converting every field to text for a SHA-256 cost more than writing the row.
       Column[] content = contentColumns.stream()
-          .map(c -> functions.coalesce(asText(c, raw.schema().apply(c).dataType()),
-              functions.lit(NULL_MARKER)))
+          .flatMap(c -> hashable(c, raw.schema().apply(c).dataType()).stream())
           .toArray(Column[]::new);
-      base = functions.substring(functions.sha2(functions.concat_ws(FIELD_SEPARATOR, content), 256),
-          1, HASH_HEX_CHARS);
-      // Typed values are hashed as they are, which saves their conversion to text: two records with
-      // one id have equal texts, so equal values (each type's text form tells values apart).
-      hash = functions.xxhash64(contentColumns.stream()
-          .map(c -> hashable(c, raw.schema().apply(c).dataType()))
-          .toArray(Column[]::new));
+      hash = functions.xxhash64(content);
+      // Spark's hex digits are upper case; turning them to lower case cost as much as the padding.
+      base = functions.concat(
+          functions.lpad(functions.hex(functions.col(ID_HASH)), HASH_HEX_DIGITS, "0"),
+          functions.lpad(functions.hex(functions.hash(content).bitwiseAND(EXTRA_HASH_MASK)),
+              EXTRA_HEX_DIGITS, "0"));
     } else {
       // One key column is its trimmed value; several are a JSON array, so ("a|b", "c") and
       // ("a", "b|c") stay apart.
@@ -74,12 +89,7 @@ public final class RecordIds {
     }
     // Equal ids have equal hashes; two ids that merely share a hash are numbered apart below, by id.
     Dataset<Row> hashed = raw.withColumn(ID_HASH, hash);
-    List<Long> repeated = hashed.groupBy(ID_HASH).count()
-        .where(functions.col("count").gt(1))
-        .select(ID_HASH)
-        .limit(MAX_REPEATED_HASHES + 1)
-        .as(Encoders.LONG())
-        .collectAsList();
+    List<Long> repeated = repeatedHashes(hashed.select(ID_HASH));
     Dataset<Row> numbered;
     if (repeated.isEmpty()) {
       numbered = once(hashed.withColumn(ID_BASE, base));
@@ -119,6 +129,38 @@ public final class RecordIds {
     return functions.not(id.endsWith("-" + FIRST)).and(firstCopyId(id).notEqual(id));
   }
 
+  /**
+   * The hashes that occur more than once, at most {@value #MAX_REPEATED_HASHES} + 1 of them per
+   * shuffle partition. The hashes are shuffled by value and each partition's sorted as primitive
+   * longs: an aggregation counted them in two hash maps instead, one per side of the shuffle,
+   * although almost every hash occurs once and no count is needed.
+   */
+  static List<Long> repeatedHashes(Dataset<Row> hashes) {
+    return hashes.repartition(functions.col(ID_HASH)).as(Encoders.LONG())
+        .mapPartitions((MapPartitionsFunction<Long, Long>) RecordIds::repeatedIn, Encoders.LONG())
+        .collectAsList();
+  }
+
+  /** Each value of {@code hashes} that occurs more than once, once, up to the cap. */
+  private static Iterator<Long> repeatedIn(Iterator<Long> hashes) {
+    long[] values = new long[INITIAL_HASHES];
+    int size = 0;
+    while (hashes.hasNext()) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, values.length * 2);
+      }
+      values[size++] = hashes.next();
+    }
+    Arrays.sort(values, 0, size);
+    List<Long> repeated = new ArrayList<>();
+    for (int i = 1; i < size && repeated.size() <= MAX_REPEATED_HASHES; i++) {
+      if (values[i] == values[i - 1] && (i == 1 || values[i - 1] != values[i - 2])) {
+        repeated.add(values[i]);
+      }
+    }
+    return repeated.iterator();
+  }
+
   /** Records whose id occurs once: occurrence 1 of 1. */
   private static Dataset<Row> once(Dataset<Row> rows) {
     return rows.withColumn(OCCURRENCE, functions.lit(FIRST))
@@ -134,23 +176,25 @@ public final class RecordIds {
   }
 
   /**
-   * A content column as the id hash reads it: text as the id sees it (a null and the null marker are
-   * one id), typed values as they are, nested values as the JSON the id is computed from.
+   * A content column as the id hash reads it: text as it is (a null and the null marker are one id),
+   * typed values as they are, nested values as JSON. Spark's hashes skip a null, so a typed value
+   * comes with whether it is null: ({@code null}, 5) and (5, {@code null}) are two records.
    */
-  private static Column hashable(String name, DataType type) {
+  private static List<Column> hashable(String name, DataType type) {
+    Column value = Columns.col(name);
     if (type == DataTypes.StringType) {
-      return functions.coalesce(Columns.col(name), functions.lit(NULL_MARKER));
+      return List.of(functions.coalesce(value, functions.lit(NULL_MARKER)));
     }
     if (type instanceof ArrayType || type instanceof MapType || type instanceof StructType) {
-      return functions.to_json(Columns.col(name));
+      value = functions.to_json(value);
     }
-    return Columns.col(name);
+    return List.of(value, value.isNull());
   }
 
   /**
-   * A content column as text for the hash: strings as they are (so CSV ids do not change), typed
-   * values in a form that does not depend on the session: a timestamp as its microseconds since the
-   * epoch (its text would follow the session time zone), nested values as JSON.
+   * A key column as text: strings as they are, typed values in a form that does not depend on the
+   * session: a timestamp as its microseconds since the epoch (its text would follow the session
+   * time zone), nested values as JSON.
    */
   private static Column asText(String name, DataType type) {
     Column value = Columns.col(name);

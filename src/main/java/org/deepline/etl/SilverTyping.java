@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,6 +103,8 @@ public final class SilverTyping {
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried) {
     transformSchema(bronze.schema(), schema);
+    boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
+        .sessionLocalTimeZone()).getRules().isFixedOffset();
     List<Column> selected = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
     reasons.add(functions.when(functions.col(SourceReader.CORRUPT_RECORD).isNotNull(),
@@ -116,7 +119,7 @@ public final class SilverTyping {
     for (ColumnSpec column : schema.columns()) {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
       Converted converted = sourceType == DataTypes.StringType ? fromText(column, nullTokens)
-          : fromTyped(column, sourceType);
+          : fromTyped(column, sourceType, fixedOffset);
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
         reasons.add(functions.when(functions.not(converted.present()),
@@ -223,7 +226,11 @@ public final class SilverTyping {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  private static Converted fromTyped(ColumnSpec column, DataType sourceType) {
+  /**
+   * @param fixedOffset whether the session time zone has one offset all year (UTC, as deepline's
+   *                    sessions have it)
+   */
+  private static Converted fromTyped(ColumnSpec column, DataType sourceType, boolean fixedOffset) {
     String ref = Columns.quote(column.name());
     Column raw = Columns.col(column.name());
     Column present = raw.isNotNull();
@@ -243,7 +250,8 @@ public final class SilverTyping {
     reasons.add(functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot convert "), text(column.name()),
             functions.lit(described + " to " + column.type()))));
-    if (LOSS_CHECKED.contains(column.type())) {
+    if (LOSS_CHECKED.contains(column.type())
+        && !alwaysExact(sourceType, column.type(), fixedOffset)) {
       Column back = functions.expr("try_cast(try_cast(" + ref + " as " + target + ") as "
           + sourceType.sql() + ")");
       reasons.add(functions.when(typed.isNotNull().and(functions.not(back.eqNullSafe(raw))),
@@ -251,6 +259,17 @@ public final class SilverTyping {
               functions.lit(described + " does not convert to " + column.type() + " without loss"))));
     }
     return new Converted(typed, present, reasons);
+  }
+
+  /**
+   * Whether every value of {@code sourceType} converts to {@code declared} exactly, so that the
+   * round trip that looks for loss can be left out (it converted each value twice more: for a
+   * timestamp, twice through the calendar of the zone). A timestamp without a zone (Parquet's
+   * {@code timestamp_ntz}) is one instant in a zone of fixed offset; in a zone with daylight saving
+   * time a local time in the spring gap is not, which the round trip still catches.
+   */
+  private static boolean alwaysExact(DataType sourceType, String declared, boolean fixedOffset) {
+    return sourceType == DataTypes.TimestampNTZType && "timestamp".equals(declared) && fixedOffset;
   }
 
   private static boolean sameType(DataType sourceType, String declared) {

@@ -49,7 +49,8 @@ public final class SilverUpsert {
     SparkSession spark = batch.sparkSession();
     long batchRows = batch.count();
     if (!DeltaTables.exists(spark, path)) {
-      DeltaTables.Written created = DeltaTables.replaceRunDateCounted(batch, path, runDate);
+      DeltaTables.Written created = DeltaTables.replaceRunDateCounted(batch, path, runDate,
+          List.of(), IngestJob.silverProperties(schema));
       return new Merged(new DeltaTables.Written(created.table(), OptionalLong.of(batchRows)),
           batchRows, 0, 0);
     }

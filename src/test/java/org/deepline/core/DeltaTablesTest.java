@@ -1,10 +1,12 @@
 package org.deepline.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -50,6 +52,28 @@ class DeltaTablesTest {
     assertEquals(1, DeltaTables.read(spark, path).count());
     // As a DataFrame write would: Delta keeps no NOT NULL constraint from the writer's schema.
     assertEquals(true, DeltaTables.read(spark, path).schema().apply("_record_id").nullable());
+  }
+
+  @Test
+  void propertiesGivenAtCreationAreTheTablesInItsOneCommitAndLaterWritesKeepThem() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("bronze").toString();
+
+    DeltaTables.Written created = DeltaTables.replaceRunDateCounted(rows(spark, "a", "b"), path,
+        "2026-11-24", List.of(), Map.of(DeltaTables.STATS_COLUMN_COUNT, "0"));
+    DeltaTables.Written replaced = DeltaTables.replaceRunDateCounted(rows(spark, "c"), path,
+        "2026-11-24", List.of(), Map.of(DeltaTables.STATS_COLUMN_COUNT, "32"));
+
+    assertEquals(0, created.table().version());
+    assertEquals(2, created.rows().getAsLong());
+    assertEquals(1, replaced.rows().getAsLong());
+    assertEquals("0", DeltaTable.forPath(spark, path).detail().select("properties").head()
+        .<String, String>getJavaMap(0).get(DeltaTables.STATS_COLUMN_COUNT));
+    // Every file's statistics: its row count, and no minimum of any column.
+    List<String> stats = spark.read().json(path + "/_delta_log/*.json").where("add IS NOT NULL")
+        .select("add.stats").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertTrue(stats.stream().allMatch(s -> s.contains("numRecords") && !s.contains("minValues")),
+        stats.toString());
   }
 
   private static Dataset<Row> rows(SparkSession spark, String... ids) {

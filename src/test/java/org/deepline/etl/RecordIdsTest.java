@@ -1,6 +1,8 @@
 package org.deepline.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Timestamp;
 import java.util.List;
@@ -71,6 +73,36 @@ class RecordIdsTest {
     assertEquals(List.of("a.csv", "a.csv", "b.csv"), assigned.where("n = 1 AND s = 'x'")
         .orderBy(RecordIds.RECORD_ID).select(SourceReader.SOURCE_FILE)
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void nullsInDifferentColumnsAreDifferentRecords() {
+    StructType twoLongs = new StructType()
+        .add("a", DataTypes.LongType, true)
+        .add("b", DataTypes.LongType, true)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType, false);
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(null, 5L, "a.csv"),
+        RowFactory.create(5L, null, "a.csv")), twoLongs);
+
+    List<Row> assigned = RecordIds.assign(rows, List.of(), List.of("a", "b"))
+        .select(RecordIds.RECORD_ID, RecordIds.COPIES).collectAsList();
+    // Spark's hashes skip nulls: without the null flags both would hash as one record, numbered -1, -2.
+    assertEquals(2, assigned.size());
+    assertTrue(assigned.get(0).getString(0).matches("[0-9A-F]{20}-1"), assigned.toString());
+    assertTrue(assigned.get(1).getString(0).matches("[0-9A-F]{20}-1"), assigned.toString());
+    assertNotEquals(assigned.get(0).getString(0), assigned.get(1).getString(0));
+    assertEquals(List.of(1L, 1L), assigned.stream().map(r -> r.getLong(1)).toList());
+  }
+
+  @Test
+  void repeatedHashesAreTheValuesThatOccurMoreThanOnce() {
+    Dataset<Row> hashes = SparkTestSession.get().createDataset(
+        List.of(3L, 1L, 3L, Long.MIN_VALUE, 3L, 7L, Long.MIN_VALUE, 2L),
+        org.apache.spark.sql.Encoders.LONG()).toDF(RecordIds.ID_HASH).repartition(3);
+
+    assertEquals(List.of(Long.MIN_VALUE, 3L),
+        RecordIds.repeatedHashes(hashes).stream().sorted().toList());
   }
 
   @Test
