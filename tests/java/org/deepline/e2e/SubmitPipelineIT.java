@@ -171,6 +171,12 @@ class SubmitPipelineIT {
     Submit.Result noCommand = submit();
     assertEquals(2, noCommand.code());
     assertTrue(noCommand.err().contains("a command is required"), noCommand.err());
+
+    Submit.Result badJit = Submit.run(Map.of("DEEPLINE_JIT", "fast"),
+        List.of("check", "--conf", "conf/churn.json"));
+    assertEquals(2, badJit.code(), "a launcher usage error exits 2");
+    assertTrue(badJit.err().contains("DEEPLINE_JIT must be auto, quick or full, got 'fast'"),
+        badJit.err());
   }
 
   @Test

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -72,6 +73,18 @@ public final class DeltaTables {
     }
     Row last = DeltaTable.forPath(spark, path).history(1).select("version").head();
     return last.getLong(0);
+  }
+
+  /**
+   * The bytes of the table's data files at its latest version, or
+   * {@link SmallInputPlanning#UNKNOWN_SIZE} when there is no table: what a stage reading it plans
+   * for ({@link SmallInputPlanning}). Read from the Delta log, without touching the data.
+   */
+  public static long sizeInBytes(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return SmallInputPlanning.UNKNOWN_SIZE;
+    }
+    return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().sizeInBytes();
   }
 
   public static TableRef ref(SparkSession spark, String path) {

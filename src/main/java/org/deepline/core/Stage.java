@@ -37,5 +37,14 @@ public interface Stage {
     return name().description();
   }
 
+  /**
+   * The size in bytes of what the stage reads, or {@link SmallInputPlanning#UNKNOWN_SIZE}: a stage
+   * reading a small input is planned for one ({@link SmallInputPlanning}). By default the data set's
+   * silver table, which every stage after ingest reads or derives its input from.
+   */
+  default long inputBytes(RunContext context) {
+    return DeltaTables.sizeInBytes(context.spark(), context.table(Warehouse.Table.SILVER));
+  }
+
   StageResult run(RunContext context);
 }

@@ -108,6 +108,13 @@ public final class IngestJob implements Stage {
         "Source files -> bronze (raw), silver (typed) and quarantine (rejected, with reason).");
   }
 
+  /** The source's files: ingest is planned by what it reads, not by silver's size. */
+  @Override
+  public long inputBytes(RunContext context) {
+    return SourceReader.sizeInBytes(context.spark(),
+        context.section(SourceConfig.class).on(context.runDate()));
+  }
+
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();

@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
+import org.deepline.core.SmallInputPlanning;
 
 /**
  * Reads a source as it is, in any of the formats of {@link SourceConfig#FORMATS}, into rows with
@@ -66,6 +67,11 @@ public final class SourceReader {
   private static final Pattern URI_IN_MESSAGE = Pattern.compile(
       "[a-zA-Z][a-zA-Z0-9+.-]*:/[^\\s,;'\"\\[\\]()]+");
   private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
+  /** Spark's reader option that names a text source's codec. */
+  private static final String COMPRESSION_OPTION = "compression";
+  /** A text file Hadoop decompresses by its extension: its bytes do not tell its rows. */
+  private static final Pattern COMPRESSED_FILE =
+      Pattern.compile("\\.(gz|bz2|zst|lz4|snappy|deflate|xz|zip)$", Pattern.CASE_INSENSITIVE);
 
   private SourceReader() {}
 
@@ -169,6 +175,38 @@ public final class SourceReader {
       }
     }
     return null;
+  }
+
+  /**
+   * The bytes of the text files (CSV, JSON) the source's path matches, or
+   * {@link SmallInputPlanning#UNKNOWN_SIZE} for anything whose bytes do not tell its rows: a
+   * database, a REST API, a columnar file (flights-3m's 3 M rows are 13 MB of Parquet), a compressed
+   * text file, or a path that cannot be listed (the load itself then says why).
+   */
+  static long sizeInBytes(SparkSession spark, SourceConfig source) {
+    boolean text = SourceConfig.CSV.equals(source.format())
+        || SourceConfig.JSON.equals(source.format());
+    if (!text || source.options().containsKey(COMPRESSION_OPTION)) {
+      return SmallInputPlanning.UNKNOWN_SIZE;
+    }
+    Path path = new Path(source.path());
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        return SmallInputPlanning.UNKNOWN_SIZE;
+      }
+      long bytes = 0;
+      for (FileStatus match : matches) {
+        if (COMPRESSED_FILE.matcher(match.getPath().getName()).find()) {
+          return SmallInputPlanning.UNKNOWN_SIZE;
+        }
+        bytes += fs.getContentSummary(match.getPath()).getLength();
+      }
+      return bytes;
+    } catch (IOException | IllegalArgumentException e) {
+      return SmallInputPlanning.UNKNOWN_SIZE;
+    }
   }
 
   /** Fails unless the path matches a file or directory; returns the qualified location. */

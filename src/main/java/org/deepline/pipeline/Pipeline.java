@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.deepline.core.RunContext;
+import org.deepline.core.SmallInputPlanning;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.etl.IngestJob;
@@ -63,6 +64,12 @@ public final class Pipeline implements Stage {
   public Name name() {
     return new Name(command, "Run " + stages.stream().map(stage -> stage.get().command())
         .collect(Collectors.joining(", ")) + " in this order.");
+  }
+
+  /** Each stage plans for its own input: ingest's source is not the silver table of later ones. */
+  @Override
+  public long inputBytes(RunContext context) {
+    return SmallInputPlanning.UNKNOWN_SIZE;
   }
 
   @Override

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
 import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
+import org.deepline.core.SmallInputPlanning;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.slf4j.Logger;
@@ -29,6 +32,8 @@ public final class RunRecorder {
   static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
   private static final String JOB_GROUP_PREFIX = "deepline-";
+  /** The metrics a stage's "succeeded" log line shows at most; the run record keeps them all. */
+  static final int LOGGED_METRICS = 8;
 
   private final RunRegistry registry;
   private final ProgressListener progress;
@@ -53,7 +58,8 @@ public final class RunRecorder {
       if (progress != null) {
         progress.stageStarted(stage.command(), context.runId());
       }
-      try {
+      try (SmallInputPlanning planning =
+          SmallInputPlanning.forInput(context.spark(), stage.inputBytes(context))) {
         return recorded(context, stage);
       } finally {
         if (progress != null) {
@@ -71,7 +77,8 @@ public final class RunRecorder {
       StageResult result = stage.run(context);
       record(context, started, RunRecord.SUCCEEDED, result, null);
       LOG.info("run {}: {} succeeded in {} ms: {}", context.runId(), stage.command(),
-          Duration.between(started, Instant.now()).toMillis(), result.metrics());
+          Duration.between(started, Instant.now()).toMillis(),
+          loggedMetrics(result.metrics(), context.runId()));
       return result;
     } catch (RuntimeException e) {
       try {
@@ -81,6 +88,22 @@ public final class RunRecorder {
       }
       throw e;
     }
+  }
+
+  /**
+   * A stage's metrics as its "succeeded" line shows them: the first {@link #LOGGED_METRICS}, then
+   * how many more and where they are. A pipeline has every stage's (about 200 for churn), which
+   * made one log line of 9 kB that a scheduler's log view cannot show.
+   */
+  static String loggedMetrics(Map<String, Double> metrics, String runId) {
+    if (metrics.size() <= LOGGED_METRICS) {
+      return metrics.toString();
+    }
+    String shown = metrics.entrySet().stream().limit(LOGGED_METRICS)
+        .map(metric -> metric.getKey() + "=" + metric.getValue())
+        .collect(Collectors.joining(", "));
+    return "{" + shown + ", ... " + (metrics.size() - LOGGED_METRICS)
+        + " more: deepline runs show --run-id " + runId + "}";
   }
 
   private void record(RunContext context, Instant started, String status, StageResult result,

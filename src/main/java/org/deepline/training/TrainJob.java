@@ -134,11 +134,18 @@ public final class TrainJob implements Stage {
     TrainingData train = null;
     TrainingData validation = null;
     Map<String, Double> balance = new LinkedHashMap<>();
+    BackgroundLadder ladder = null;
     try {
       train = cacheTraining(features, config, featureModel, balance);
       validation = cache(features, StratifiedSplitter.VALIDATION, config, width);
       requireBothClasses(train);
       requireBothClasses(validation);
+      long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
+      long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
+      BaselineConfig baselineConfig = context.section(BaselineConfig.class);
+      // The ladder fits on the real training rows, whatever resampling did to the network's.
+      ladder = baselineConfig.enabled() ? BackgroundLadder.start(features,
+          negativesBefore + positivesBefore, baselineConfig, config.seed()) : null;
       TrainingConfig resolved = config.resolve(train.rows());
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
       Tuner.Outcome tuned = tuneTrials == null ? null
@@ -152,8 +159,6 @@ public final class TrainJob implements Stage {
       Training outcome = tuned != null ? tuned.training()
           : trainOnce(context, resolved, input, weights, train, validation, restored,
               checkpointing(context, featuresRef, resolved, checkpoints));
-      long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
-      long positivesBefore = balance.get(BalanceReport.PREFIX + "rows_before_positive").longValue();
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
@@ -161,10 +166,8 @@ public final class TrainJob implements Stage {
       Ensembles.Outcome ensemble = Ensembles.train(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), features, resolved,
           input, weights, outcome.network(), outcome.bestEpoch(), validation);
-      // The ladder fits on the real training rows, whatever resampling did to the network's; it is
-      // compared with the model that is registered (the ensemble, when there is one).
-      BaselineComparison baselines = compareWithBaselines(context, features,
-          negativesBefore + positivesBefore,
+      // The ladder is compared with the model that is registered (the ensemble, when there is one).
+      BaselineComparison baselines = compareWithBaselines(context, ladder,
           ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
           ensemble != null ? ensemble.validation().rocAuc()
               : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
@@ -187,6 +190,9 @@ public final class TrainJob implements Stage {
     } catch (RuntimeException e) {
       throw userError(e);
     } finally {
+      if (ladder != null) {
+        ladder.close();
+      }
       if (train != null) {
         train.release();
       }
@@ -357,8 +363,9 @@ public final class TrainJob implements Stage {
   record Promotion(PromotedBaseline spec, byte[] modelJson, ScoredLabels validation) {}
 
   /**
-   * Trains the baseline ladder on the same features and splits and compares the best baseline's
-   * validation ROC AUC with the registered model's (the network, or its ensemble): a model that
+   * Compares the best baseline's validation ROC AUC (the ladder fitted on the same features and
+   * splits by {@code background}, null when it is off) with the registered model's (the network,
+   * or its ensemble): a model that
    * loses says so loudly in the log and the run record, and fails the run when
    * {@code baselines.require_network_wins} is set; with {@code baselines.promote} the best
    * promotable baseline replaces it when it wins by more than {@code baselines.promote_margin}.
@@ -367,17 +374,12 @@ public final class TrainJob implements Stage {
    *                       ensemble's description
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      Dataset<Row> features, long trainRows, String registeredKind, double registeredRocAuc) {
-    BaselineConfig config = context.section(BaselineConfig.class);
-    if (!config.enabled()) {
+      BackgroundLadder background, String registeredKind, double registeredRocAuc) {
+    if (background == null) {
       return BaselineComparison.NONE;
     }
-    List<BaselineLadder.Fitted> fitted = BaselineLadder.fitAll(
-        features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
-        features.where(functions.col(StratifiedSplitter.SPLIT)
-            .equalTo(StratifiedSplitter.VALIDATION)),
-        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config,
-        context.section(TrainingConfig.class).seed());
+    BaselineConfig config = context.section(BaselineConfig.class);
+    List<BaselineLadder.Fitted> fitted = background.fitted();
     List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result)
         .toList();
     Map<String, Double> metrics = new LinkedHashMap<>();

@@ -76,6 +76,22 @@ class DeltaTablesTest {
         stats.toString());
   }
 
+  @Test
+  void aTablesSizeIsItsDataFilesBytesAndNoTableHasNoSize() throws java.io.IOException {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("sized").toString();
+    assertEquals(SmallInputPlanning.UNKNOWN_SIZE, DeltaTables.sizeInBytes(spark, path));
+
+    DeltaTables.replaceRunDate(rows(spark, "a", "b"), path, "2026-11-24");
+
+    long parquetBytes;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("sized"))) {
+      parquetBytes = files.filter(file -> file.toString().endsWith(".parquet"))
+          .mapToLong(file -> file.toFile().length()).sum();
+    }
+    assertEquals(parquetBytes, DeltaTables.sizeInBytes(spark, path));
+  }
+
   private static Dataset<Row> rows(SparkSession spark, String... ids) {
     return spark.createDataFrame(java.util.Arrays.stream(ids)
         .map(id -> RowFactory.create(id, 0.5)).toList(), SCHEMA);

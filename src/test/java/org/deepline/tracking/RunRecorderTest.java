@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -82,5 +84,20 @@ class RunRecorderTest {
       spark.removeSparkListener(listener);
       spark.clearJobGroup();
     }
+  }
+
+  @Test
+  void aStagesLogLineShowsAFewMetricsAndSaysWhereTheRestAre() {
+    Map<String, Double> few = new LinkedHashMap<>();
+    few.put("rows", 3.0);
+    assertEquals("{rows=3.0}", RunRecorder.loggedMetrics(few, "20261205T010000-abcdef"));
+
+    Map<String, Double> many = new LinkedHashMap<>();
+    for (int i = 1; i <= 10; i++) {
+      many.put("m" + i, (double) i);
+    }
+    assertEquals("{m1=1.0, m2=2.0, m3=3.0, m4=4.0, m5=5.0, m6=6.0, m7=7.0, m8=8.0, ... 2 more: "
+        + "deepline runs show --run-id 20261205T010000-abcdef}",
+        RunRecorder.loggedMetrics(many, "20261205T010000-abcdef"));
   }
 }

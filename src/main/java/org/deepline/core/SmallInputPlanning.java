@@ -1,0 +1,116 @@
+package org.deepline.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spark settings for the length of one stage whose input is small, put back when it ends.
+ *
+ * <p>Why: on a data set of a few thousand rows a stage's time is almost all fixed cost, and a
+ * profile of the churn pipeline (Java Flight Recorder, 7,043 rows) showed where it goes: Janino
+ * compiling the generated code of every new query (on the driver's thread, before each job starts,
+ * and again in the tasks), the JIT compiling those generated classes, and Delta's log replay and
+ * shuffles in more tasks than two cores run at once. Interpreted expressions cost about a
+ * microsecond a row more than generated ones, which is nothing on 10,000 rows and pays for itself
+ * again before a million; so below {@link #MAX_SMALL_INPUT_BYTES} a stage runs with
+ * <ul>
+ *   <li>no whole-stage code generation and interpreted expressions
+ *       ({@code spark.sql.codegen.wholeStage}, {@code spark.sql.codegen.factoryMode}),</li>
+ *   <li>as many shuffle partitions and Delta snapshot partitions as Spark runs tasks at once
+ *       ({@code spark.sql.shuffle.partitions}, {@code spark.databricks.delta.snapshotPartitions}),
+ *       instead of the defaults sized for millions of rows.</li>
+ * </ul>
+ * A setting the user gave differs from the default deepline ships, and is kept as given.
+ *
+ * <pre>{@code
+ * try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, 400_000L)) {
+ *   stage.run(context);
+ * }
+ * }</pre>
+ */
+public final class SmallInputPlanning implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SmallInputPlanning.class);
+
+  /**
+   * The largest input, in bytes of its Delta (Parquet) files or source files, planned as small:
+   * about 200,000 rows of a 20-column table.
+   */
+  public static final long MAX_SMALL_INPUT_BYTES = 16L * 1024 * 1024;
+  /** What an input of unknown size (a database, a REST API, no table yet) reports. */
+  public static final long UNKNOWN_SIZE = -1;
+
+  static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
+  static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
+  static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+  static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+  /**
+   * The values deepline runs with when the user did not set them: Spark's defaults and
+   * conf/spark-defaults.conf's. Only a setting still at one of these is changed.
+   */
+  static final Map<String, Set<String>> UNSET_VALUES = Map.of(
+      WHOLE_STAGE_CODEGEN, Set.of("true"),
+      CODEGEN_FACTORY_MODE, Set.of("FALLBACK"),
+      SHUFFLE_PARTITIONS, Set.of("200", "8"),
+      DELTA_SNAPSHOT_PARTITIONS, Set.of("50", "8"));
+
+  private final RuntimeConfig conf;
+  private final Map<String, Optional<String>> previous;
+
+  private SmallInputPlanning(RuntimeConfig conf, Map<String, Optional<String>> previous) {
+    this.conf = conf;
+    this.previous = previous;
+  }
+
+  /**
+   * Applies the small-input settings when {@code inputBytes} is known and at most
+   * {@link #MAX_SMALL_INPUT_BYTES}; otherwise changes nothing. Close to put the settings back.
+   */
+  public static SmallInputPlanning forInput(SparkSession spark, long inputBytes) {
+    if (inputBytes < 0 || inputBytes > MAX_SMALL_INPUT_BYTES) {
+      return new SmallInputPlanning(spark.conf(), Map.of());
+    }
+    int parallelism = Math.max(1, spark.sparkContext().defaultParallelism());
+    Map<String, String> wanted = new LinkedHashMap<>();
+    wanted.put(WHOLE_STAGE_CODEGEN, "false");
+    wanted.put(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
+    wanted.put(SHUFFLE_PARTITIONS, Integer.toString(parallelism));
+    wanted.put(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(parallelism));
+    RuntimeConfig conf = spark.conf();
+    Map<String, Optional<String>> previous = new LinkedHashMap<>();
+    wanted.forEach((key, value) -> {
+      Optional<String> current = current(conf, key);
+      if (current.isEmpty() || UNSET_VALUES.get(key).contains(current.get())) {
+        previous.put(key, current);
+        conf.set(key, value);
+      }
+    });
+    LOG.debug("input of {} bytes: planned as small ({})", inputBytes, previous.keySet());
+    return new SmallInputPlanning(conf, previous);
+  }
+
+  /** The settings this instance changed, with the values they had. */
+  Map<String, Optional<String>> changed() {
+    return previous;
+  }
+
+  @Override
+  public void close() {
+    previous.forEach((key, value) -> {
+      if (value.isPresent()) {
+        conf.set(key, value.get());
+      } else {
+        conf.unset(key);
+      }
+    });
+  }
+
+  private static Optional<String> current(RuntimeConfig conf, String key) {
+    return conf.getOption(key).isDefined() ? Optional.of(conf.get(key)) : Optional.empty();
+  }
+}

@@ -1,0 +1,91 @@
+package org.deepline.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SmallInputPlanningTest {
+  private static final List<String> KEYS = List.of(SmallInputPlanning.WHOLE_STAGE_CODEGEN,
+      SmallInputPlanning.CODEGEN_FACTORY_MODE, SmallInputPlanning.SHUFFLE_PARTITIONS,
+      SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS);
+  private static final long ONE_MEGABYTE = 1L << 20;
+
+  private final SparkSession spark = SparkTestSession.get();
+  private final Map<String, String> sessionValues = new LinkedHashMap<>();
+
+  /** The session as deepline-submit starts it (conf/spark-defaults.conf on Spark's defaults). */
+  @BeforeEach
+  void shippedDefaults() {
+    KEYS.forEach(key -> sessionValues.put(key, spark.conf().get(key, null)));
+    spark.conf().unset(SmallInputPlanning.WHOLE_STAGE_CODEGEN);
+    spark.conf().unset(SmallInputPlanning.CODEGEN_FACTORY_MODE);
+    spark.conf().set(SmallInputPlanning.SHUFFLE_PARTITIONS, "8");
+    spark.conf().set(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS, "8");
+  }
+
+  @AfterEach
+  void testSessionsOwnValues() {
+    sessionValues.forEach((key, value) -> {
+      if (value == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, value);
+      }
+    });
+  }
+
+  @Test
+  void aSmallInputIsPlannedInterpretedWithOnePartitionPerCoreUntilClosed() {
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE)) {
+      assertEquals("false", spark.conf().get(SmallInputPlanning.WHOLE_STAGE_CODEGEN));
+      assertEquals("NO_CODEGEN", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+      // local[2]: two tasks at once.
+      assertEquals("2", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
+      assertEquals("2", spark.conf().get(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS));
+      String plan = spark.range(10).selectExpr("id + 1 AS next").queryExecution().executedPlan()
+          .toString();
+      assertFalse(plan.contains("*("), "no whole-stage code generation: " + plan);
+    }
+    assertEquals("true", spark.conf().get(SmallInputPlanning.WHOLE_STAGE_CODEGEN));
+    assertEquals("8", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
+    assertEquals("8", spark.conf().get(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS));
+    assertEquals("FALLBACK", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+    String plan = spark.range(10).selectExpr("id + 1 AS next").queryExecution().executedPlan()
+        .toString();
+    assertTrue(plan.contains("*("), "whole-stage code generation is back: " + plan);
+  }
+
+  @Test
+  void aLargeInputOrOneOfUnknownSizeChangesNothing() {
+    for (long bytes : new long[] {SmallInputPlanning.MAX_SMALL_INPUT_BYTES + 1,
+        SmallInputPlanning.UNKNOWN_SIZE}) {
+      try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, bytes)) {
+        assertEquals(Map.of(), planning.changed());
+        assertEquals("8", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
+        assertEquals("true", spark.conf().get(SmallInputPlanning.WHOLE_STAGE_CODEGEN));
+      }
+    }
+  }
+
+  @Test
+  void aSettingTheUserGaveIsKept() {
+    spark.conf().set(SmallInputPlanning.SHUFFLE_PARTITIONS, "64");
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE)) {
+      assertEquals("64", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
+      assertEquals("false", spark.conf().get(SmallInputPlanning.WHOLE_STAGE_CODEGEN));
+      assertEquals(Optional.of("8"),
+          planning.changed().get(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS));
+    }
+    assertEquals("64", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
+  }
+}
