@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.sql.Dataset;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code baselines.promote}: a logistic regression that beats a deliberately weak network (one
  * epoch at a tiny learning rate) is registered as the model version, scores alike in batch, row by
  * row and in MLlib, is evaluated under its own kind and refused by compress; without promote the
- * same run registers the network.
+ * same run registers the network. Gradient-boosted trees that beat it are registered likewise and
+ * score as MLlib's own trees.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BaselinePromotionTest {
@@ -58,12 +60,16 @@ class BaselinePromotionTest {
   private static final double SAME_AS_MLLIB = 1e-5;
   private static final String[] WEAK_NETWORK = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"logistic_regression\"]"};
+  private static final String[] WEAK_NETWORK_AGAINST_GBT = {"training.epochs=1",
+      "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",
+      "baselines.promote=true"};
 
   @TempDir
   static Path dir;
   private RunContext context;
   private StageResult kept;
   private StageResult promoted;
+  private StageResult promotedGbt;
 
   @BeforeAll
   void trainTheWeakNetworkWithAndWithoutPromotion() {
@@ -72,6 +78,8 @@ class BaselinePromotionTest {
     new SplitJob().run(context);
     new FeatureJob().run(context);
     kept = new TrainJob().run(with("train", WEAK_NETWORK));
+    // Before the logistic regression's run, so that the latest model version stays that one.
+    promotedGbt = new TrainJob().run(with("train", WEAK_NETWORK_AGAINST_GBT));
     promoted = new TrainJob().run(with("train", concat(WEAK_NETWORK, "baselines.promote=true")));
   }
 
@@ -179,6 +187,35 @@ class BaselinePromotionTest {
         .choose(validation).value();
     assertEquals(threshold, promoted.metric("decision_threshold"), 1e-4);
     assertEquals(threshold, bundle.metadata().decisionThreshold().value(), 1e-4);
+  }
+
+  @Test
+  void aPromotedGbtIsTheModelVersionAndScoresAsMllibsTreesInBatchAndRowByRow() {
+    assertEquals("baseline:gbt", promotedGbt.artifacts().get("model_kind"));
+    assertEquals("gbt", promotedGbt.artifacts().get("promoted_baseline"));
+    ModelBundle bundle = ModelBundle.load(context.files(), promotedGbt.artifacts().get("model"));
+    Map<String, Double> batch = ScoringAgreement.batchEqualsSingle(
+        context.input(Table.SILVER).rows(), bundle, SAME_PROBABILITY);
+    assertEquals(ROWS, batch.size());
+
+    Dataset<Row> features = FeatureTable.withDenseVectors(context.input(Table.FEATURES).rows());
+    GBTClassificationModel mllib = BaselineLadder.fitGbt(
+        features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN)),
+        FeatureTransform.FEATURES, LabelConfig.LABEL,
+        with("train").section(TrainingConfig.class).seed());
+    List<Row> scored = mllib.setFeaturesCol("vector").transform(features.withColumn("vector",
+            org.apache.spark.ml.functions.array_to_vector(
+                functions.col(FeatureTransform.FEATURES))))
+        .select(functions.col(RecordIds.RECORD_ID), org.apache.spark.ml.functions
+            .vector_to_array(functions.col("probability"), "float64").getItem(1))
+        .collectAsList();
+    assertEquals(ROWS, scored.size());
+    // Every row, including the one whose value sits on a split of MLlib's: its float was rounded
+    // up past the double threshold until thresholds were rounded alike (BoostedTrees).
+    for (Row row : scored) {
+      assertEquals(row.getDouble(1), batch.get(row.getString(0)), SAME_AS_MLLIB,
+          "record " + row.getString(0));
+    }
   }
 
   @Test
