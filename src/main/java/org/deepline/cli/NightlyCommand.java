@@ -67,12 +67,8 @@ final class NightlyCommand implements Callable<Integer> {
         .acquire(config.dataset(), warehouse, dates)) {
       SparkSession spark = SparkSessions.getOrCreate();
       RunRecorder recorder = new RunRecorder(new RunRegistry(spark, warehouse), progress);
-      spark.sparkContext().addSparkListener(progress);
-      try {
+      try (ProgressListener.Attached attached = progress.attachTo(spark.sparkContext())) {
         runDates(config, warehouse, spark, recorder, dates);
-      } finally {
-        // A notebook's or test's session outlives the command; its listener must not.
-        spark.sparkContext().removeSparkListener(progress);
       }
     }
     return 0;

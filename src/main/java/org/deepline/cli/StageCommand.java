@@ -48,12 +48,8 @@ final class StageCommand implements Callable<Integer> {
         config, warehouse, spark);
     long start = System.currentTimeMillis();
     StageResult result;
-    spark.sparkContext().addSparkListener(progress);
-    try {
+    try (ProgressListener.Attached attached = progress.attachTo(spark.sparkContext())) {
       result = recorder.run(context, stage);
-    } finally {
-      // A notebook's or test's session outlives the command; its listener must not.
-      spark.sparkContext().removeSparkListener(progress);
     }
     System.out.printf(Locale.ROOT, "%s %s %s: succeeded in %.1f s (run %s)%n", stage.command(),
         config.dataset(), runDate, (System.currentTimeMillis() - start) / 1000.0, context.runId());

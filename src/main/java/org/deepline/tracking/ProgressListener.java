@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
@@ -92,6 +93,28 @@ public final class ProgressListener extends SparkListener {
   public static ProgressListener forScheduler(Duration interval) {
     return new ProgressListener(Mode.SCHEDULER, interval.toMillis(), System.err, LOG::info,
         System::currentTimeMillis);
+  }
+
+  /**
+   * Listens to {@code spark}'s jobs until the returned handle is closed. Why a handle: a
+   * notebook's or a test's session outlives the command that attached the listener, and the
+   * listener must not outlive the command.
+   *
+   * <pre>{@code
+   * try (ProgressListener.Attached attached = progress.attachTo(spark.sparkContext())) {
+   *   recorder.run(context, stage);
+   * }
+   * }</pre>
+   */
+  public Attached attachTo(SparkContext spark) {
+    spark.addSparkListener(this);
+    return () -> spark.removeSparkListener(this);
+  }
+
+  /** A listener attached to a session by {@link #attachTo}; closing it detaches it. */
+  public interface Attached extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** The stage {@code command} of run {@code runId} starts on the driver; its jobs are shown. */

@@ -108,13 +108,18 @@ public final class RunRecorder {
 
   private void record(RunContext context, Instant started, String status, StageResult result,
       String error) {
-    Instant finished = Instant.now();
-    JsonNode config = Redaction.redactedTree(context.config());
-    registry.append(new RunRecord(context.runId(), context.parentRunId(), context.command(),
+    registry.append(runRecord(context, Redaction.redactedTree(context.config()), status, started,
+        Instant.now(), result, error));
+  }
+
+  /** The run record of {@code context}'s run, with the config it ran with (redacted). */
+  private static RunRecord runRecord(RunContext context, JsonNode config, String status,
+      Instant started, Instant finished, StageResult result, String error) {
+    return new RunRecord(context.runId(), context.parentRunId(), context.command(),
         context.dataset(), context.runDate(), status, started, finished,
         Duration.between(started, finished).toMillis(), config, RunRecord.hash(config),
         BuildInfo.gitCommit(), result.inputs(), result.outputs(), result.metrics(),
-        result.artifacts(), error));
+        result.artifacts(), error);
   }
 
   /**
@@ -134,14 +139,9 @@ public final class RunRecorder {
     registry.appendAll(children.stream().map(child -> {
       ObjectNode config = (ObjectNode) Redaction.redactedTree(child.context().config());
       config.set(child.section(), Redaction.redactedTree(child.sectionValue()));
-      RunContext context = child.context();
-      return new RunRecord(context.runId(), context.parentRunId(), context.command(),
-          context.dataset(), context.runDate(),
+      return runRecord(child.context(), config,
           child.error() == null ? RunRecord.SUCCEEDED : RunRecord.FAILED, child.started(),
-          child.finished(), Duration.between(child.started(), child.finished()).toMillis(), config,
-          RunRecord.hash(config), BuildInfo.gitCommit(), child.result().inputs(),
-          child.result().outputs(), child.result().metrics(), child.result().artifacts(),
-          child.error());
+          child.finished(), child.result(), child.error());
     }).toList());
   }
 

@@ -2,14 +2,18 @@ package org.deepline.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskKilled;
 import org.apache.spark.scheduler.JobSucceeded$;
@@ -19,6 +23,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.storage.RDDInfo;
 import org.deepline.core.ProgressNotes;
+import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 import scala.Option;
 import scala.collection.JavaConverters;
@@ -160,5 +165,16 @@ class ProgressListenerTest {
 
   private static <T> Seq<T> seq(List<T> items) {
     return JavaConverters.asScalaBufferConverter(items).asScala().toSeq();
+  }
+
+  @Test
+  void anAttachedListenerHearsTheSessionUntilItIsClosed() {
+    SparkContext spark = SparkTestSession.get().sparkContext();
+    ProgressListener listener = ProgressListener.forScheduler(Duration.ofSeconds(30));
+    try (ProgressListener.Attached attached = listener.attachTo(spark)) {
+      assertTrue(spark.listenerBus().listeners().contains(listener));
+    }
+    assertFalse(spark.listenerBus().listeners().contains(listener),
+        "a session that outlives the command keeps no listener of it");
   }
 }
