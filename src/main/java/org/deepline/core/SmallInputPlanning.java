@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +58,10 @@ public final class SmallInputPlanning implements AutoCloseable {
       SHUFFLE_PARTITIONS, Set.of("200", "8"),
       DELTA_SNAPSHOT_PARTITIONS, Set.of("50", "8"));
 
-  private final RuntimeConfig conf;
-  private final Map<String, Optional<String>> previous;
+  private final SessionSettings settings;
 
-  private SmallInputPlanning(RuntimeConfig conf, Map<String, Optional<String>> previous) {
-    this.conf = conf;
-    this.previous = previous;
+  private SmallInputPlanning(SessionSettings settings) {
+    this.settings = settings;
   }
 
   /**
@@ -73,7 +70,7 @@ public final class SmallInputPlanning implements AutoCloseable {
    */
   public static SmallInputPlanning forInput(SparkSession spark, long inputBytes) {
     if (inputBytes < 0 || inputBytes > MAX_SMALL_INPUT_BYTES) {
-      return new SmallInputPlanning(spark.conf(), Map.of());
+      return new SmallInputPlanning(SessionSettings.override(spark, Map.of()));
     }
     int parallelism = Math.max(1, spark.sparkContext().defaultParallelism());
     Map<String, String> wanted = new LinkedHashMap<>();
@@ -81,36 +78,24 @@ public final class SmallInputPlanning implements AutoCloseable {
     wanted.put(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
     wanted.put(SHUFFLE_PARTITIONS, Integer.toString(parallelism));
     wanted.put(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(parallelism));
-    RuntimeConfig conf = spark.conf();
-    Map<String, Optional<String>> previous = new LinkedHashMap<>();
+    Map<String, String> notSetByUser = new LinkedHashMap<>();
     wanted.forEach((key, value) -> {
-      Optional<String> current = current(conf, key);
+      Optional<String> current = SessionSettings.current(spark.conf(), key);
       if (current.isEmpty() || UNSET_VALUES.get(key).contains(current.get())) {
-        previous.put(key, current);
-        conf.set(key, value);
+        notSetByUser.put(key, value);
       }
     });
-    LOG.debug("input of {} bytes: planned as small ({})", inputBytes, previous.keySet());
-    return new SmallInputPlanning(conf, previous);
+    LOG.debug("input of {} bytes: planned as small ({})", inputBytes, notSetByUser.keySet());
+    return new SmallInputPlanning(SessionSettings.override(spark, notSetByUser));
   }
 
   /** The settings this instance changed, with the values they had. */
   Map<String, Optional<String>> changed() {
-    return previous;
+    return settings.previous();
   }
 
   @Override
   public void close() {
-    previous.forEach((key, value) -> {
-      if (value.isPresent()) {
-        conf.set(key, value.get());
-      } else {
-        conf.unset(key);
-      }
-    });
-  }
-
-  private static Optional<String> current(RuntimeConfig conf, String key) {
-    return conf.getOption(key).isDefined() ? Optional.of(conf.get(key)) : Optional.empty();
+    settings.close();
   }
 }

@@ -1,5 +1,6 @@
 package org.deepline.core;
 
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,22 +20,19 @@ public final class UncompressedCache implements AutoCloseable {
   /** Spark's setting, read when a cache is defined: whether cached tables compress columns. */
   static final String SETTING = "spark.sql.inMemoryColumnarStorage.compressed";
 
-  private final SparkSession spark;
-  private final String before;
+  private final SessionSettings settings;
 
-  private UncompressedCache(SparkSession spark) {
-    this.spark = spark;
-    this.before = spark.conf().get(SETTING, "true");
-    spark.conf().set(SETTING, "false");
+  private UncompressedCache(SessionSettings settings) {
+    this.settings = settings;
   }
 
   /** Turns compression of new caches off until {@link #close}. */
   public static UncompressedCache open(SparkSession spark) {
-    return new UncompressedCache(spark);
+    return new UncompressedCache(SessionSettings.override(spark, Map.of(SETTING, "false")));
   }
 
   @Override
   public void close() {
-    spark.conf().set(SETTING, before);
+    settings.close();
   }
 }

@@ -14,8 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.Warehouse;
 import org.deepline.featurestore.FeatureDefinition;
@@ -24,6 +22,7 @@ import org.deepline.featurestore.OnlineStoreConfig;
 import org.deepline.featurestore.RedisOnlineStore;
 import org.deepline.featurestore.RedisServer;
 import org.deepline.featurestore.RedisSettings;
+import org.deepline.testing.AirportDaily;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
@@ -37,13 +36,6 @@ import redis.clients.jedis.Jedis;
  */
 class FeatureLookupCommandTest {
   private static final String PASSWORD = "lookup-test-password";
-  private static final StructType AIRPORT_DAILY = new StructType()
-      .add("airport", DataTypes.StringType, false)
-      .add("event_time", DataTypes.TimestampType, false)
-      .add("flights", DataTypes.LongType, true)
-      .add("mean_delay", DataTypes.DoubleType, true)
-      .add("run_date", DataTypes.DateType, false)
-      .add("definition_version", DataTypes.LongType, false);
   private static final Instant DAY_2 = Instant.parse("2001-01-02T00:00:00Z");
   private static final Instant DAY_3 = Instant.parse("2001-01-03T00:00:00Z");
 
@@ -81,7 +73,7 @@ class FeatureLookupCommandTest {
         RowFactory.create("ORD", Timestamp.from(DAY_2), 2L, 15.0, Date.valueOf("2001-01-02"), 1L),
         RowFactory.create("ORD", Timestamp.from(DAY_3), 1L, 4.0, Date.valueOf("2001-01-03"), 1L),
         RowFactory.create("SFO", Timestamp.from(DAY_2), 1L, null, Date.valueOf("2001-01-02"), 1L)),
-        AIRPORT_DAILY);
+        AirportDaily.SCHEMA);
     offline.write().format("delta").save(warehouse.featureTable("flights", "airport_daily"));
 
     try (RedisServer redis = RedisServer.start(PASSWORD)) {

@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.Warehouse;
+import org.deepline.testing.AirportDaily;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,6 @@ class FeatureJoinsTest {
       .add("id", DataTypes.IntegerType, false)
       .add("ts", DataTypes.TimestampType, false)
       .add("origin", DataTypes.StringType, true);
-  private static final StructType AIRPORT_DAILY = new StructType()
-      .add("airport", DataTypes.StringType, false)
-      .add("event_time", DataTypes.TimestampType, false)
-      .add("flights", DataTypes.LongType, true)
-      .add("mean_delay", DataTypes.DoubleType, true)
-      .add("run_date", DataTypes.DateType, false)
-      .add("definition_version", DataTypes.LongType, false);
 
   private static Timestamp at(int day, int hour) {
     return Timestamp.valueOf(LocalDateTime.of(2001, 1, day, hour, 0));
@@ -124,7 +118,7 @@ class FeatureJoinsTest {
         RowFactory.create("ORD", at(1, 0), 10L, 5.0, java.sql.Date.valueOf("2001-01-02"), 1L),
         RowFactory.create("ORD", at(2, 0), 12L, 7.5, java.sql.Date.valueOf("2001-01-02"), 1L),
         RowFactory.create("SFO", at(1, 0), 3L, null, java.sql.Date.valueOf("2001-01-02"), 1L)),
-        AIRPORT_DAILY);
+        AirportDaily.SCHEMA);
   }
 
   @Test
