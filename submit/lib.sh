@@ -44,7 +44,7 @@ esac
 # ("CodeCache is full. Compiler has been disabled") and a Spark task that links a method handle
 # afterwards dies with "Out of space in CodeCache for method handle intrinsic". So the cache keeps
 # its usual size.
-C1_ONLY_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
+C1_ONLY_JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m)
 
 # Extra JVM options from the environment for every JVM the scripts start (driver, executors of a
 # standalone cluster, cluster daemons), e.g.

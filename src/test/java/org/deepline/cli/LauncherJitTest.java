@@ -78,8 +78,8 @@ class LauncherJitTest {
   void theQuickJitKeepsTheUsualCodeCache() throws Exception {
     // C1 alone shrinks the default cache to 48 MB (50331648 bytes), which a pipeline filled.
     assertEquals("50331648", javaFlag("-XX:TieredStopAtLevel=1", "ReservedCodeCacheSize"));
-    assertEquals("251658240", javaFlag("$C1_ONLY_JAVA_OPTS", "ReservedCodeCacheSize"));
-    assertEquals("1", javaFlag("$C1_ONLY_JAVA_OPTS", "TieredStopAtLevel"));
+    assertEquals("251658240", javaFlag("${C1_ONLY_JAVA_OPTS[@]}", "ReservedCodeCacheSize"));
+    assertEquals("1", javaFlag("${C1_ONLY_JAVA_OPTS[@]}", "TieredStopAtLevel"));
   }
 
   /**
