@@ -39,9 +39,18 @@ case "${DEEPLINE_LOG_FORMAT:-text}" in
      exit 2 ;;
 esac
 
+# The driver's JVM options for C1 only (DEEPLINE_JIT). Stopping at C1 also shrinks the JVM's
+# default code cache from 240 to 48 MB, which a churn pipeline fills: the JIT then stops
+# ("CodeCache is full. Compiler has been disabled") and a Spark task that links a method handle
+# afterwards dies with "Out of space in CodeCache for method handle intrinsic". So the cache keeps
+# its usual size.
+C1_ONLY_JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m)
+
 # Extra JVM options from the environment for every JVM the scripts start (driver, executors of a
-# standalone cluster, cluster daemons), e.g. DEEPLINE_JAVA_OPTS=-XX:TieredStopAtLevel=1: on small
-# data the C2 compiler's work (about 40 % of a churn stage's CPU) is never paid back by a short JVM.
+# standalone cluster, cluster daemons), e.g.
+# DEEPLINE_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m": on small data the
+# C2 compiler's work (about 40 % of a churn stage's CPU) is never paid back by a short JVM, and C1
+# alone would shrink the code cache to 48 MB, which a pipeline fills.
 read -ra USER_JAVA_OPTS <<< "${DEEPLINE_JAVA_OPTS:-}"
 
 # The largest input run with the C1 compiler only under DEEPLINE_JIT=auto: the size below which

@@ -4,16 +4,25 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaHistoryManager;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.util.FileNames;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import scala.collection.JavaConverters;
 
 /**
  * The Delta reads and writes every stage shares. All writes of a daily stage replace the slice of its
@@ -71,8 +80,46 @@ public final class DeltaTables {
       throw new DeeplineException("no Delta table at " + path
           + " (run the stage that writes it first)");
     }
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version").head();
-    return last.getLong(0);
+    return currentSnapshot(DeltaLog.forTable(spark, path)).version();
+  }
+
+  /** The log's snapshot after listing it for commits this JVM has not seen. */
+  private static Snapshot currentSnapshot(DeltaLog log) {
+    return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+  }
+
+  /**
+   * One commit of a table's log: its version, Delta's operation metrics (empty when Delta kept
+   * none) and the user metadata it was committed with.
+   */
+  public record Commit(long version, Map<String, String> operationMetrics,
+      Optional<String> userMetadata) {}
+
+  /**
+   * The table's latest {@code limit} commits, newest first, each read from its commit file in the
+   * log: {@code DeltaTable.history(limit)} builds a DataFrame of them and runs a Spark job for
+   * each call, about 100 ms on the driver, and a churn pipeline asked 32 times.
+   */
+  public static List<Commit> lastCommits(SparkSession spark, String path, int limit) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    long latest = currentSnapshot(log).version();
+    Configuration hadoopConf = log.newDeltaHadoopConf();
+    List<Commit> commits = new ArrayList<>();
+    for (long version = latest; version >= 0 && version > latest - limit; version--) {
+      Option<CommitInfo> info = DeltaHistoryManager.getCommitInfoOpt(log.store(),
+          FileNames.unsafeDeltaFile(log.logPath(), version), hadoopConf);
+      if (info.isEmpty()) {
+        // Cleaned up after the log's retention, as history() leaves it out.
+        continue;
+      }
+      Map<String, String> metrics = info.get().operationMetrics().isDefined()
+          ? Map.copyOf(JavaConverters.mapAsJavaMap(info.get().operationMetrics().get()))
+          : Map.of();
+      Optional<String> userMetadata = info.get().userMetadata().isDefined()
+          ? Optional.of(info.get().userMetadata().get()) : Optional.empty();
+      commits.add(new Commit(version, metrics, userMetadata));
+    }
+    return commits;
   }
 
   /**
@@ -84,7 +131,11 @@ public final class DeltaTables {
     if (!exists(spark, path)) {
       return SmallInputPlanning.UNKNOWN_SIZE;
     }
-    return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().sizeInBytes();
+    Snapshot snapshot = DeltaLog.forTable(spark, path).unsafeVolatileSnapshot();
+    // The commit's checksum file (.crc) holds the size; without one (an older writer, checksums
+    // off) the size needs the snapshot's state, which is a Spark job over the log.
+    Option<VersionChecksum> checksum = snapshot.checksumOpt();
+    return checksum.isDefined() ? checksum.get().tableSizeBytes() : snapshot.sizeInBytes();
   }
 
   public static TableRef ref(SparkSession spark, String path) {
@@ -200,17 +251,14 @@ public final class DeltaTables {
           .option("mergeSchema", "true")
           .save(path);
     }
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
-    TableRef table = new TableRef(path, last.getLong(0));
-    if (last.getLong(0) == before) {
+    Commit last = lastCommits(spark, path, 1).get(0);
+    TableRef table = new TableRef(path, last.version());
+    if (last.version() == before) {
       // Delta records no commit for a write that neither adds nor removes a file
       // (spark.databricks.delta.skipRecordingEmptyCommits): no rows to an already empty date.
       return new Written(table, OptionalLong.of(0));
     }
-    if (last.isNullAt(1)) {
-      return new Written(table, OptionalLong.empty());
-    }
-    String written = last.<String, String>getJavaMap(1).get(NUM_OUTPUT_ROWS);
+    String written = last.operationMetrics().get(NUM_OUTPUT_ROWS);
     return new Written(table, written == null ? OptionalLong.empty()
         : OptionalLong.of(Long.parseLong(written)));
   }

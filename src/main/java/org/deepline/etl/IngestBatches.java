@@ -2,16 +2,13 @@ package org.deepline.etl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 
@@ -162,14 +159,10 @@ public final class IngestBatches {
     if (!DeltaTables.exists(spark, path)) {
       return List.of();
     }
-    List<Row> commits = DeltaTable.forPath(spark, path).history(COMMITS_SEARCHED)
-        .select("version", "userMetadata")
-        .orderBy(functions.col("version").desc())
-        .collectAsList();
     List<Marked> marked = new ArrayList<>();
-    for (Row commit : commits) {
-      Batch.fromJson(commit.isNullAt(1) ? null : commit.getString(1))
-          .ifPresent(b -> marked.add(new Marked(b, commit.getLong(0))));
+    for (DeltaTables.Commit commit : DeltaTables.lastCommits(spark, path, COMMITS_SEARCHED)) {
+      Batch.fromJson(commit.userMetadata().orElse(null))
+          .ifPresent(b -> marked.add(new Marked(b, commit.version())));
     }
     return marked;
   }

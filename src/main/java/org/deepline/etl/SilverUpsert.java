@@ -73,10 +73,9 @@ public final class SilverUpsert {
         .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE)
             .equalTo(functions.lit(runDate).cast("date"))).delete()
         .execute();
-    Row last = DeltaTable.forPath(spark, path).history(1)
-        .select("version", "operationMetrics").head();
-    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
-    return new Merged(new DeltaTables.Written(new TableRef(path, last.getLong(0)),
+    DeltaTables.Commit last = DeltaTables.lastCommits(spark, path, 1).get(0);
+    Map<String, String> metrics = last.operationMetrics();
+    return new Merged(new DeltaTables.Written(new TableRef(path, last.version()),
         OptionalLong.of(batchRows)), metric(metrics, "numTargetRowsInserted"),
         metric(metrics, "numTargetRowsUpdated"), metric(metrics, "numTargetRowsDeleted"));
   }

@@ -15,12 +15,15 @@ import org.deepline.features.FeatureTransform;
 import org.deepline.sampling.StratifiedSplitter;
 
 /**
- * The baseline ladder, fitting on a thread of its own while the network trains.
+ * The baseline ladder, fitting on a thread of its own while the network trains, and on the stage's
+ * thread too once the network is done.
  *
  * <p>Why: the two share nothing but the features table, and on a small data set both are mostly
  * Spark's fixed cost per job (scheduling, task serialization, the driver planning the next
  * iteration) rather than work; run one after the other they leave the second core idle most of
- * the time. The churn pipeline's {@code train} spent 11 s on the network and then 14 s on the ladder.
+ * the time. The churn pipeline's {@code train} spent 11 s on the network and then 14 s on the ladder;
+ * beside each other, the ladder still ran 8 s after the network ended, while the stage's thread
+ * waited. So {@link #fitted} takes the ladder's fits not started yet ({@link BaselineLadder.Fits}).
  * The thread is created by {@link #start}, so it inherits the stage's Spark job group and
  * description: its jobs show as the train run's in the Spark UI and in progress lines.
  *
@@ -35,11 +38,13 @@ final class BackgroundLadder implements AutoCloseable {
   private static final String THREAD_NAME = "deepline-baseline-ladder";
 
   private final ExecutorService thread;
-  private final Future<List<BaselineLadder.Fitted>> fitted;
+  private final BaselineLadder.Fits fits;
+  private final Future<?> working;
 
-  private BackgroundLadder(ExecutorService thread, Future<List<BaselineLadder.Fitted>> fitted) {
+  private BackgroundLadder(ExecutorService thread, BaselineLadder.Fits fits, Future<?> working) {
     this.thread = thread;
-    this.fitted = fitted;
+    this.fits = fits;
+    this.working = working;
   }
 
   /**
@@ -54,46 +59,37 @@ final class BackgroundLadder implements AutoCloseable {
       ladder.setDaemon(true);
       return ladder;
     });
-    Future<List<BaselineLadder.Fitted>> fitted = thread.submit(() -> BaselineLadder.fitAll(
+    BaselineLadder.Fits fits = BaselineLadder.prepare(
         split(features, StratifiedSplitter.TRAIN), split(features, StratifiedSplitter.VALIDATION),
-        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config, seed));
-    return new BackgroundLadder(thread, fitted);
-  }
-
-  /** Waits for the ladder; its failure is rethrown as it was thrown. */
-  List<BaselineLadder.Fitted> fitted() {
-    try {
-      return fitted.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the baseline ladder was fitting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("the baseline ladder failed", e.getCause());
-    }
+        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config, seed);
+    return new BackgroundLadder(thread, fits, thread.submit(fits::work));
   }
 
   /**
-   * Waits for a ladder still fitting (the network's training failed first) so that no job of this
-   * stage outlives it, and ends the thread. A ladder failure here is the lesser news and is dropped.
+   * The ladder's fits: the calling thread runs those not started yet, then waits for the one the
+   * ladder's thread is running. A fit's failure is rethrown as it was thrown.
+   */
+  List<BaselineLadder.Fitted> fitted() {
+    return fits.results();
+  }
+
+  /**
+   * Drops the fits not started yet (the network's training failed first), waits for the one the
+   * ladder's thread is running so that no job of this stage outlives it, and ends the thread. A
+   * ladder failure here is the lesser news and is dropped.
    */
   @Override
   public void close() {
     try {
-      if (!fitted.isDone()) {
-        fitted.get();
-      }
+      fits.dropWaiting();
+      working.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      // The stage is already failing for the reason the caller is throwing.
+      // Each fit keeps its own failure in its task; working through them throws nothing.
     } finally {
       thread.shutdown();
+      fits.close();
     }
   }
 

@@ -166,16 +166,17 @@ public final class TrainJob implements Stage {
       Ensembles.Outcome ensemble = Ensembles.train(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), features, resolved,
           input, weights, outcome.network(), outcome.bestEpoch(), validation);
-      // The ladder is compared with the model that is registered (the ensemble, when there is one).
-      BaselineComparison baselines = compareWithBaselines(context, ladder,
-          ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
-          ensemble != null ? ensemble.validation().rocAuc()
-              : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+      // Before the ladder is joined: it may still be fitting on its own thread.
       Map<String, Double> importance = PermutationImportance.of(
           JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
           outcome.network(), featureModel, outcome.bestScores().rocAuc(), resolved.seed());
       LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
           + "importance): {}", context.dataset(), importance);
+      // The ladder is compared with the model that is registered (the ensemble, when there is one).
+      BaselineComparison baselines = compareWithBaselines(context, ladder,
+          ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
+          ensemble != null ? ensemble.validation().rocAuc()
+              : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, ensemble,
           train, baselines, importance, balance);
       if (tuned != null) {

@@ -1,6 +1,7 @@
 package org.deepline.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -100,5 +101,38 @@ class BaselineLadderTest {
     new BaselineConfig(true, List.of(), null, null).validate(empty);
     assertEquals(List.of("baselines.models: name at least one baseline, or set enabled to false"),
         empty.messages());
+  }
+
+  @Test
+  void fitsSharedByTwoThreadsGiveTheLadderOneThreadGives() throws Exception {
+    List<BaselineLadder.Result> alone = BaselineLadder.run(rows(80, 1), rows(40, 2), "features",
+        "_label", 80, BaselineConfig.defaults(), 42L);
+    List<BaselineLadder.Result> shared;
+    try (BaselineLadder.Fits fits = BaselineLadder.prepare(rows(80, 1), rows(40, 2), "features",
+        "_label", 80, BaselineConfig.defaults(), 42L)) {
+      Thread helper = new Thread(fits::work);
+      helper.start();
+      shared = fits.results().stream().map(BaselineLadder.Fitted::result).toList();
+      helper.join();
+    }
+    // Every fit is seeded and sees the same rows, whichever thread runs it; results come back in
+    // config order, and the logistic regression's grid point is chosen the same way.
+    assertEquals(alone.stream().map(BaselineLadder.Result::model).toList(),
+        shared.stream().map(BaselineLadder.Result::model).toList());
+    for (int i = 0; i < alone.size(); i++) {
+      assertEquals(alone.get(i).settings(), shared.get(i).settings());
+      assertEquals(alone.get(i).validationRocAuc(), shared.get(i).validationRocAuc());
+      assertEquals(alone.get(i).validationLogLoss(), shared.get(i).validationLogLoss(), 1e-12);
+    }
+  }
+
+  @Test
+  void closedFitsStartNoMoreFits() {
+    BaselineLadder.Fits fits = BaselineLadder.prepare(rows(80, 1), rows(40, 2), "features",
+        "_label", 80, BaselineConfig.defaults(), 42L);
+    fits.close();
+    // A thread arriving after close finds nothing to run; results were dropped, not computed.
+    fits.work();
+    assertThrows(java.util.concurrent.CancellationException.class, fits::results);
   }
 }

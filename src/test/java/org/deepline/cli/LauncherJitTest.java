@@ -74,6 +74,32 @@ class LauncherJitTest {
     assertEquals(NOT_SMALL, smallLocalInput(PROJECT.resolve("conf/flights.json")));
   }
 
+  @Test
+  void theQuickJitKeepsTheUsualCodeCache() throws Exception {
+    // C1 alone shrinks the default cache to 48 MB (50331648 bytes), which a pipeline filled.
+    assertEquals("50331648", javaFlag("-XX:TieredStopAtLevel=1", "ReservedCodeCacheSize"));
+    assertEquals("251658240", javaFlag("${C1_ONLY_JAVA_OPTS[@]}", "ReservedCodeCacheSize"));
+    assertEquals("1", javaFlag("${C1_ONLY_JAVA_OPTS[@]}", "TieredStopAtLevel"));
+  }
+
+  /**
+   * A flag's final value in a JVM started with {@code options} (expanded by bash after sourcing
+   * submit/lib.sh, as deepline-submit expands them).
+   */
+  private static String javaFlag(String options, String flag) throws Exception {
+    Process process = new ProcessBuilder("bash", "-c", "set -euo pipefail; source submit/lib.sh; "
+        + "java " + options + " -XX:+PrintFlagsFinal -version 2>/dev/null "
+        + "| awk -v f=\"$1\" '$2 == f {print $4}'", "bash", flag)
+        .directory(PROJECT.toFile()).start();
+    String value = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        .trim();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("java -XX:+PrintFlagsFinal did not answer in 30 s");
+    }
+    return value;
+  }
+
   private Path config(String sourcePath) throws IOException {
     return Files.writeString(dir.resolve("config-" + System.nanoTime() + ".json"),
         "{\n  \"dataset\": \"d\",\n  \"source\": {\"format\": \"csv\", \"path\": \"" + sourcePath

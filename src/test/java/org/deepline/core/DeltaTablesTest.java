@@ -92,6 +92,43 @@ class DeltaTablesTest {
     assertEquals(parquetBytes, DeltaTables.sizeInBytes(spark, path));
   }
 
+  @Test
+  void withoutTheCommitsChecksumTheSizeComesFromTheLog() throws java.io.IOException {
+    SparkSession spark = SparkTestSession.get();
+    Path table = dir.resolve("unchecked");
+    DeltaTables.replaceRunDate(rows(spark, "a", "b"), table.toString(), "2026-11-24");
+    long withChecksum = DeltaTables.sizeInBytes(spark, table.toString());
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(table.resolve("_delta_log"))) {
+      for (Path checksum : files.filter(f -> f.toString().endsWith(".crc")).toList()) {
+        java.nio.file.Files.delete(checksum);
+      }
+    }
+    // A fresh log (another process, or a table an older writer made) has no checksum to read.
+    org.apache.spark.sql.delta.DeltaLog.clearCache();
+    assertEquals(withChecksum, DeltaTables.sizeInBytes(spark, table.toString()));
+  }
+
+  @Test
+  void lastCommitsAreTheLogsNewestFirstWithMetricsAndUserMetadata() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("commits").toString();
+    DeltaTables.replaceRunDate(rows(spark, "a", "b"), path, "2026-11-24");
+    DeltaTables.replaceRunDate(rows(spark, "c"), path, "2026-11-25");
+    rows(spark, "d", "e", "f").withColumn(DeltaTables.RUN_DATE,
+            org.apache.spark.sql.functions.lit("2026-11-25").cast("date"))
+        .write().format("delta").mode("append").option("userMetadata", "{\"batch\":7}")
+        .save(path);
+
+    List<DeltaTables.Commit> commits = DeltaTables.lastCommits(spark, path, 2);
+
+    assertEquals(List.of(2L, 1L), commits.stream().map(DeltaTables.Commit::version).toList());
+    assertEquals("3", commits.get(0).operationMetrics().get("numOutputRows"));
+    assertEquals("1", commits.get(1).operationMetrics().get("numOutputRows"));
+    assertEquals(java.util.Optional.of("{\"batch\":7}"), commits.get(0).userMetadata());
+    assertEquals(java.util.Optional.empty(), commits.get(1).userMetadata());
+    assertEquals(2, DeltaTables.latestVersion(spark, path));
+  }
+
   private static Dataset<Row> rows(SparkSession spark, String... ids) {
     return spark.createDataFrame(java.util.Arrays.stream(ids)
         .map(id -> RowFactory.create(id, 0.5)).toList(), SCHEMA);

@@ -157,7 +157,8 @@ class BaselinePromotionTest {
     double regularisation = Double.parseDouble(
         bundle.metadata().baseline().settings().substring("reg_param=".length()));
     LogisticRegressionModel mllib = new LogisticRegression().setFeaturesCol("vector")
-        .setLabelCol("target").setRegParam(regularisation).setMaxIter(50)
+        .setLabelCol("target").setRegParam(regularisation)
+        .setMaxIter(BaselineLadder.LOGISTIC_ITERATIONS).setTol(BaselineLadder.LOGISTIC_TOLERANCE)
         .fit(features.where(functions.col(StratifiedSplitter.SPLIT)
             .equalTo(StratifiedSplitter.TRAIN)));
     List<Row> scored = mllib.transform(features)
