@@ -108,6 +108,11 @@ public final class DeltaTables {
     for (long version = latest; version >= 0 && version > latest - limit; version--) {
       Option<CommitInfo> info = DeltaHistoryManager.getCommitInfoOpt(log.store(),
           FileNames.unsafeDeltaFile(log.logPath(), version), hadoopConf);
+      if (info.isEmpty() && version == latest) {
+        // Not where a published commit lives (a table with coordinated commits keeps its newest
+        // ones elsewhere until they are published): Delta's own history finds it.
+        return historyOf(spark, path, limit);
+      }
       if (info.isEmpty()) {
         // Cleaned up after the log's retention, as history() leaves it out.
         continue;
@@ -118,6 +123,19 @@ public final class DeltaTables {
       Optional<String> userMetadata = info.get().userMetadata().isDefined()
           ? Optional.of(info.get().userMetadata().get()) : Optional.empty();
       commits.add(new Commit(version, metrics, userMetadata));
+    }
+    return commits;
+  }
+
+  /** {@link #lastCommits} through {@code DeltaTable.history}: a query and a Spark job. */
+  static List<Commit> historyOf(SparkSession spark, String path, int limit) {
+    List<Commit> commits = new ArrayList<>();
+    for (Row commit : DeltaTable.forPath(spark, path).history(limit)
+        .select("version", "operationMetrics", "userMetadata")
+        .orderBy(functions.col("version").desc()).collectAsList()) {
+      commits.add(new Commit(commit.getLong(0),
+          commit.isNullAt(1) ? Map.of() : Map.copyOf(commit.<String, String>getJavaMap(1)),
+          Optional.ofNullable(commit.isNullAt(2) ? null : commit.getString(2))));
     }
     return commits;
   }

@@ -127,6 +127,8 @@ class DeltaTablesTest {
     assertEquals(java.util.Optional.of("{\"batch\":7}"), commits.get(0).userMetadata());
     assertEquals(java.util.Optional.empty(), commits.get(1).userMetadata());
     assertEquals(2, DeltaTables.latestVersion(spark, path));
+    // What Delta's own history says, read without its query.
+    assertEquals(DeltaTables.historyOf(spark, path, 3), DeltaTables.lastCommits(spark, path, 3));
   }
 
   private static Dataset<Row> rows(SparkSession spark, String... ids) {
