@@ -397,8 +397,8 @@ public final class HtmlReport {
   }
 
   /**
-   * What the network leans on, from its train run's permutation importance: an input near 0 is one
-   * it ignores, which is worth knowing before trusting (or paying for) that input.
+   * What the shipped model leans on, from its train run's permutation importance: an input near 0
+   * is one it ignores, which is worth knowing before trusting (or paying for) that input.
    */
   private static Element importance(List<EvaluationReport.Importance> importance,
       String modelKind) {
@@ -418,11 +418,10 @@ public final class HtmlReport {
     }
     return section.add(Html.el("p").cls("note").text("Validation ROC AUC lost when one input's "
             + "values are shuffled across rows (permutation importance, measured by the train "
-            + "run on the network that ships). Near 0: the network ignores the input; below 0: "
-            + "it would do better without it."
-            + (isPromotedBaseline(modelKind) ? " The model is a promoted baseline (" + modelKind
-                + "): these are the figures of the network it replaced, not of the model that "
-                + "ships." : "")),
+            + "run on the model that ships"
+            + (isPromotedBaseline(modelKind) ? ": the promoted baseline, " + modelKind
+                + ", not the network it replaced" : "")
+            + "). Near 0: the model ignores the input; below 0: it would do better without it."),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }
 

@@ -11,11 +11,11 @@ import org.deepline.features.FeatureModel;
 import org.deepline.metrics.ScoredLabels;
 
 /**
- * How much the trained network leans on each input: the drop in validation ROC AUC when that input's
+ * How much the trained model leans on each input: the drop in validation ROC AUC when that input's
  * slots are shuffled across rows (Breiman's permutation importance, per input rather than per slot,
- * so a one-hot column counts once). A drop near 0 is an input the network ignores; a negative one an
- * input it would do better without. Measured on validation, never on training rows, with the network
- * that ships.
+ * so a one-hot column counts once). A drop near 0 is an input the model ignores; a negative one an
+ * input it would do better without. Measured on validation, never on training rows, with the model
+ * that ships: the network, or the baseline {@code baselines.promote} registered in its place.
  *
  * <pre>{@code
  * Map<String, Double> drops = PermutationImportance.of(spark, validation, network, featureModel,
@@ -35,11 +35,32 @@ public final class PermutationImportance {
   public static Map<String, Double> of(JavaSparkContext spark, TrainingData validation,
       MultiLayerNetwork network, FeatureModel featureModel, double baseRocAuc, long seed) {
     List<FeatureModel.SlotGroup> groups = featureModel.slotGroups();
-    List<TrainingData.SlotShuffle> shuffles = groups.stream()
+    return drops(groups, baseRocAuc,
+        validation.scoreShuffled(spark, network, shuffles(groups, seed)));
+  }
+
+  /**
+   * As {@link #of} for any model the tasks can rebuild (a promoted baseline), its validation ROC
+   * AUC on the same rows measured in the same pass.
+   */
+  public static Map<String, Double> of(JavaSparkContext spark, TrainingData validation,
+      TrainingData.ChunkModel model, FeatureModel featureModel, long seed) {
+    List<FeatureModel.SlotGroup> groups = featureModel.slotGroups();
+    List<ScoredLabels> scored = validation.scoreAsIsAndShuffled(spark, model,
+        shuffles(groups, seed));
+    return drops(groups, scored.get(0).rocAuc(), scored.subList(1, scored.size()));
+  }
+
+  private static List<TrainingData.SlotShuffle> shuffles(List<FeatureModel.SlotGroup> groups,
+      long seed) {
+    return groups.stream()
         .map(group -> new TrainingData.SlotShuffle(group.start(), group.end(),
             seed + group.start()))
         .toList();
-    List<ScoredLabels> shuffled = validation.scoreShuffled(spark, network, shuffles);
+  }
+
+  private static Map<String, Double> drops(List<FeatureModel.SlotGroup> groups,
+      double baseRocAuc, List<ScoredLabels> shuffled) {
     List<Map.Entry<String, Double>> drops = new ArrayList<>();
     for (int i = 0; i < groups.size(); i++) {
       drops.add(Map.entry(groups.get(i).name(), baseRocAuc - shuffled.get(i).rocAuc()));

@@ -177,6 +177,14 @@ public final class TrainJob implements Stage {
           ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
           ensemble != null ? ensemble.validation().rocAuc()
               : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+      if (baselines.promoted() != null) {
+        // The report's importance is the shipped model's: the baseline now, not the network.
+        importance = PermutationImportance.of(
+            JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
+            baselines.promoted().model(), featureModel, resolved.seed());
+        LOG.info("train {}: the promoted baseline's permutation importance: {}",
+            context.dataset(), importance);
+      }
       StageResult result = save(context, featuresRef, featureModel, resolved, outcome, ensemble,
           train, baselines, importance, balance);
       if (tuned != null) {
@@ -361,7 +369,8 @@ public final class TrainJob implements Stage {
    * A baseline registered as the model version: what it is, its model file (deepline's JSON) and
    * its validation scores, on which the threshold is chosen and the collapse guard applied.
    */
-  record Promotion(PromotedBaseline spec, byte[] modelJson, ScoredLabels validation) {}
+  record Promotion(PromotedBaseline spec, byte[] modelJson, ScoredLabels validation,
+      TrainingData.ChunkModel model) {}
 
   /**
    * Compares the best baseline's validation ROC AUC (the ladder fitted on the same features and
@@ -425,17 +434,26 @@ public final class TrainJob implements Stage {
     CollapseGuard.check(promotable.validation(), null, "the baseline " + result.model()
         + " that baselines.promote would register", "on validation",
         "; set baselines.promote to false to keep the " + registeredKind);
-    String json = switch (result.model()) {
-      case BaselineLadder.LOGISTIC_REGRESSION ->
-          LinearModel.fromMllib((LogisticRegressionModel) promotable.model()).toJson();
-      case BaselineLadder.GBT ->
-          BoostedTrees.fromMllib((GBTClassificationModel) promotable.model()).toJson();
+    String json;
+    TrainingData.ChunkModel model;
+    switch (result.model()) {
+      case BaselineLadder.LOGISTIC_REGRESSION -> {
+        LinearModel linear = LinearModel.fromMllib((LogisticRegressionModel) promotable.model());
+        json = linear.toJson();
+        model = TrainingData.ChunkModel.linear(linear);
+      }
+      case BaselineLadder.GBT -> {
+        BoostedTrees trees = BoostedTrees.fromMllib((GBTClassificationModel) promotable.model());
+        json = trees.toJson();
+        model = TrainingData.ChunkModel.trees(trees);
+      }
       default -> throw new IllegalStateException("baseline " + result.model()
           + " is not promotable");
-    };
+    }
     PromotedBaseline spec = PromotedBaseline.of(result.model(), result.settings(),
         result.validationRocAuc(), registeredKind, registeredRocAuc);
-    return new Promotion(spec, json.getBytes(StandardCharsets.UTF_8), promotable.validation());
+    return new Promotion(spec, json.getBytes(StandardCharsets.UTF_8), promotable.validation(),
+        model);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
+import org.deepline.baselines.LinearModel;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -250,7 +251,7 @@ public final class TrainingData implements Serializable {
    * network travels as its configuration and a float array) and brought to the driver with the labels.
    */
   public ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network) {
-    return scoreVariants(spark, network, Collections.singletonList(null)).get(0);
+    return scoreVariants(spark, NetworkCopy.of(network), Collections.singletonList(null)).get(0);
   }
 
   /**
@@ -261,16 +262,28 @@ public final class TrainingData implements Serializable {
    */
   public List<ScoredLabels> scoreShuffled(JavaSparkContext spark, MultiLayerNetwork network,
       List<SlotShuffle> shuffles) {
-    return scoreVariants(spark, network, shuffles);
+    return scoreVariants(spark, NetworkCopy.of(network), shuffles);
+  }
+
+  /**
+   * As {@link #scoreShuffled} for any model a task can rebuild: the rows as they are first, then
+   * one {@link ScoredLabels} per shuffle.
+   */
+  public List<ScoredLabels> scoreAsIsAndShuffled(JavaSparkContext spark, ChunkModel model,
+      List<SlotShuffle> shuffles) {
+    List<SlotShuffle> variants = new ArrayList<>();
+    variants.add(null);
+    variants.addAll(shuffles);
+    return scoreVariants(spark, model, variants);
   }
 
   /** One {@link ScoredLabels} per variant; a null variant is the rows as they are. */
-  private List<ScoredLabels> scoreVariants(JavaSparkContext spark, MultiLayerNetwork network,
+  private List<ScoredLabels> scoreVariants(JavaSparkContext spark, ChunkModel model,
       List<SlotShuffle> variants) {
-    Broadcast<NetworkCopy> copy = spark.broadcast(NetworkCopy.of(network));
+    Broadcast<ChunkModel> copy = spark.broadcast(model);
     try {
       List<ScoredChunk> scored = chunks.mapPartitions(partition -> {
-        MultiLayerNetwork local = copy.value().restore();
+        ChunkModel.Probabilities local = copy.value().open();
         List<ScoredChunk> out = new ArrayList<>();
         while (partition.hasNext()) {
           out.add(ScoredChunk.of(local, partition.next(), variants));
@@ -303,10 +316,59 @@ public final class TrainingData implements Serializable {
   }
 
   /** A network in a form Spark can ship: its JSON configuration and its parameters. */
-  record NetworkCopy(String configuration, float[] parameters) implements Serializable {
+  /**
+   * A model as the driver ships it to the tasks that score the cached chunks: each task opens it
+   * once and scores all its chunks with what it opened.
+   */
+  public interface ChunkModel extends Serializable {
+    /** Positive-class probabilities of row-major minibatches. */
+    @FunctionalInterface
+    interface Probabilities {
+      /** One probability per row of the {@code rows} rows of {@code width} values. */
+      float[] of(float[] rowMajor, int rows, int width);
+    }
+
+    /** The task's own scorer (a network is rebuilt from its copy here). */
+    Probabilities open();
+
+    /** A promoted logistic regression, scored in plain Java as batch scoring scores it. */
+    static ChunkModel linear(LinearModel model) {
+      return () -> (rowMajor, rows, width) -> {
+        float[] probabilities = new float[rows];
+        double[] row = new double[width];
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < width; i++) {
+            row[i] = rowMajor[r * width + i];
+          }
+          probabilities[r] = (float) model.probability(row);
+        }
+        return probabilities;
+      };
+    }
+
+    /** Promoted boosted trees, walked on the float rows as batch scoring walks them. */
+    static ChunkModel trees(BoostedTrees trees) {
+      return () -> (rowMajor, rows, width) -> {
+        float[] probabilities = new float[rows];
+        for (int r = 0; r < rows; r++) {
+          probabilities[r] = (float) trees.probability(rowMajor, r * width);
+        }
+        return probabilities;
+      };
+    }
+  }
+
+  record NetworkCopy(String configuration, float[] parameters) implements ChunkModel {
     static NetworkCopy of(MultiLayerNetwork network) {
       return new NetworkCopy(network.getLayerWiseConfigurations().toJson(),
           network.params().dup().castTo(DataType.FLOAT).toFloatVector());
+    }
+
+    @Override
+    public Probabilities open() {
+      MultiLayerNetwork network = restore();
+      return (rowMajor, rows, width) -> network.output(matrix(rowMajor, rows, width), false)
+          .getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
     }
 
     MultiLayerNetwork restore() {
@@ -325,7 +387,7 @@ public final class TrainingData implements Serializable {
     /** Rows per {@code output} call: large enough to amortise the call, small enough for the cache. */
     private static final int SCORING_BATCH = 4096;
 
-    static ScoredChunk of(MultiLayerNetwork network, FeatureChunk chunk,
+    static ScoredChunk of(ChunkModel.Probabilities model, FeatureChunk chunk,
         List<SlotShuffle> variants) {
       int rows = chunk.rows();
       byte[] labels = new byte[rows];
@@ -334,13 +396,13 @@ public final class TrainingData implements Serializable {
       }
       float[][] probabilities = new float[variants.size()][];
       for (int v = 0; v < variants.size(); v++) {
-        probabilities[v] = probabilities(network, chunk, variants.get(v));
+        probabilities[v] = probabilities(model, chunk, variants.get(v));
       }
       return new ScoredChunk(probabilities, labels);
     }
 
     /** The chunk's positive-class probabilities, with {@code shuffle} applied (null: none). */
-    private static float[] probabilities(MultiLayerNetwork network, FeatureChunk chunk,
+    private static float[] probabilities(ChunkModel.Probabilities model, FeatureChunk chunk,
         SlotShuffle shuffle) {
       int rows = chunk.rows();
       int width = chunk.width();
@@ -361,9 +423,7 @@ public final class TrainingData implements Serializable {
         }
         float[] input = size * width == batch.length ? batch : java.util.Arrays.copyOf(batch,
             size * width);
-        INDArray output = network.output(matrix(input, size, width), false);
-        float[] positive = output.getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
-        System.arraycopy(positive, 0, probabilities, start, size);
+        System.arraycopy(model.of(input, size, width), 0, probabilities, start, size);
       }
       return probabilities;
     }

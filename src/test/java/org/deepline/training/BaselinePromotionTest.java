@@ -220,6 +220,31 @@ class BaselinePromotionTest {
   }
 
   @Test
+  void theImportanceIsThePromotedModelsOwn() {
+    // The toy label is a logistic function of x (and segment); noise carries nothing. The weak
+    // network leaned on neither in particular, the logistic regression it lost to leans on x.
+    Map<String, Double> importance = importanceOf(promoted);
+    assertEquals(java.util.Set.of("x", "noise", "income", "segment", "channel",
+        "segment_x_channel"), importance.keySet());
+    String strongest = java.util.Collections.max(importance.entrySet(),
+        Map.Entry.comparingByValue()).getKey();
+    assertEquals("x", strongest, importance.toString());
+    assertTrue(importance.get("x") > 0.1, importance.toString());
+    assertTrue(Math.abs(importance.get("noise")) < 0.02, importance.toString());
+    assertFalse(importance.equals(importanceOf(kept)), "the network's figures, not the model's");
+  }
+
+  private static Map<String, Double> importanceOf(StageResult run) {
+    Map<String, Double> importance = new java.util.TreeMap<>();
+    run.metrics().forEach((name, value) -> {
+      if (name.startsWith(TrainJob.IMPORTANCE_PREFIX)) {
+        importance.put(name.substring(TrainJob.IMPORTANCE_PREFIX.length()), value);
+      }
+    });
+    return importance;
+  }
+
+  @Test
   void evaluateNamesTheKindAndCompressRefusesIt() {
     RunContext evaluate = with("evaluate");
     new ScoreJob().run(evaluate);
@@ -228,7 +253,8 @@ class BaselinePromotionTest {
     assertTrue(html.contains("baseline:logistic_regression"), "the report names the model's kind");
     assertTrue(html.contains("The model is the logistic_regression baseline, promoted "
         + "(baselines.promote)"), "the ladder section says the model is the promoted baseline");
-    assertTrue(html.contains("these are the figures of the network it replaced"),
+    assertTrue(html.contains("on the model that ships: the promoted baseline, "
+        + "baseline:logistic_regression, not the network it replaced"),
         "the importance section says whose figures they are");
     DeeplineException refused = assertThrows(DeeplineException.class,
         () -> new CompressJob().run(with("compress", "compression.method=int8")));
