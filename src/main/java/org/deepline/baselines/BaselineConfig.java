@@ -34,7 +34,8 @@ public record BaselineConfig(
     @JsonPropertyDescription("The rungs: the training positive rate for every row (ROC AUC 0.5); "
         + "the best single split of a single input (an MLlib regression stump on the 0/1 label, "
         + "so each side scores its training positive rate); MLlib logistic regression with its "
-        + "L2 strength picked on validation from 1e-4, 1e-2, 1e-1 (50 iterations); MLlib "
+        + "L2 strength picked on validation from 1e-4, 1e-2, 1e-1 (at most 50 iterations, to a "
+        + "relative tolerance of 1e-4); MLlib "
         + "gradient-boosted trees (20 trees of depth 4); MLlib random forest (20 trees of depth "
         + "6).")
     @OneOf(value = "MODELS", in = BaselineLadder.class)

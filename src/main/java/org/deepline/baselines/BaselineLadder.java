@@ -161,7 +161,13 @@ public final class BaselineLadder {
     Dataset<Row> sample = vectors(fraction < 1 ? train.sample(false, fraction, seed) : train,
         featuresColumn, labelColumn).persist();
     Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
-    return new Fits(sample, held, config.models(), seed);
+    try {
+      return new Fits(sample, held, config.models(), seed);
+    } catch (RuntimeException e) {
+      sample.unpersist();
+      held.unpersist();
+      throw e;
+    }
   }
 
   /** The ladder's model fits, shared by the threads that run them; see {@link #prepare}. */

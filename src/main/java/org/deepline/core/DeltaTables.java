@@ -106,15 +106,15 @@ public final class DeltaTables {
     Configuration hadoopConf = log.newDeltaHadoopConf();
     List<Commit> commits = new ArrayList<>();
     for (long version = latest; version >= 0 && version > latest - limit; version--) {
-      Option<CommitInfo> info = DeltaHistoryManager.getCommitInfoOpt(log.store(),
-          FileNames.unsafeDeltaFile(log.logPath(), version), hadoopConf);
+      Option<CommitInfo> info = commitInfo(log, version, hadoopConf);
       if (info.isEmpty() && version == latest) {
         // Not where a published commit lives (a table with coordinated commits keeps its newest
         // ones elsewhere until they are published): Delta's own history finds it.
         return historyOf(spark, path, limit);
       }
       if (info.isEmpty()) {
-        // Cleaned up after the log's retention, as history() leaves it out.
+        // Cleaned up after the log's retention (a checkpoint holds the table's state), as
+        // history() leaves it out.
         continue;
       }
       Map<String, String> metrics = info.get().operationMetrics().isDefined()
@@ -125,6 +125,23 @@ public final class DeltaTables {
       commits.add(new Commit(version, metrics, userMetadata));
     }
     return commits;
+  }
+
+  /** A commit's information; empty when its file is not there (or holds none). */
+  private static Option<CommitInfo> commitInfo(DeltaLog log, long version,
+      Configuration hadoopConf) {
+    try {
+      return DeltaHistoryManager.getCommitInfoOpt(log.store(),
+          FileNames.unsafeDeltaFile(log.logPath(), version), hadoopConf);
+    } catch (Exception e) {
+      // Scala declares no checked exceptions: a missing file comes as itself, or wrapped.
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof java.io.FileNotFoundException) {
+          return Option.empty();
+        }
+      }
+      throw e;
+    }
   }
 
   /** {@link #lastCommits} through {@code DeltaTable.history}: a query and a Spark job. */

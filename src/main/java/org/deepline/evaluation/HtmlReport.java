@@ -18,6 +18,7 @@ import org.deepline.metrics.BinaryMetrics.Confusion;
 import org.deepline.metrics.BinaryMetrics.Interval;
 import org.deepline.metrics.BinaryMetrics.OperatingPoint;
 import org.deepline.metrics.SliceMetrics;
+import org.deepline.training.ModelMetadata;
 
 /**
  * Renders an {@link EvaluationReport} as one self-contained HTML page ({@link HtmlPage}: the house
@@ -420,7 +421,10 @@ public final class HtmlReport {
             + "values are shuffled across rows (permutation importance, measured by the train "
             + "run on the model that ships"
             + (isPromotedBaseline(modelKind) ? ": the promoted baseline, " + modelKind
-                + ", not the network it replaced" : "")
+                + ", not the network it replaced (a baseline promoted before December 2026 has "
+                + "its network's figures)"
+                : ModelMetadata.SINGLE_NETWORK.equals(modelKind) ? ""
+                : "; for an ensemble, its main network")
             + "). Near 0: the model ignores the input; below 0: it would do better without it."),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }

@@ -80,16 +80,20 @@ final class BackgroundLadder implements AutoCloseable {
    */
   @Override
   public void close() {
+    fits.dropWaiting();
     try {
-      fits.dropWaiting();
       working.get();
+      // Released only once no fit can be reading them.
+      fits.close();
     } catch (InterruptedException e) {
+      // The ladder's thread may still be fitting on the cached rows: they stay cached (Spark drops
+      // them with the session) rather than vanish under a running fit.
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       // Each fit keeps its own failure in its task; working through them throws nothing.
+      fits.close();
     } finally {
       thread.shutdown();
-      fits.close();
     }
   }
 

@@ -16,11 +16,11 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.baselines.LinearModel;
 import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
-import org.deepline.baselines.LinearModel;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -315,7 +315,6 @@ public final class TrainingData implements Serializable {
     }
   }
 
-  /** A network in a form Spark can ship: its JSON configuration and its parameters. */
   /**
    * A model as the driver ships it to the tasks that score the cached chunks: each task opens it
    * once and scores all its chunks with what it opened.
@@ -358,6 +357,7 @@ public final class TrainingData implements Serializable {
     }
   }
 
+  /** A network in a form Spark can ship: its JSON configuration and its parameters. */
   record NetworkCopy(String configuration, float[] parameters) implements ChunkModel {
     static NetworkCopy of(MultiLayerNetwork network) {
       return new NetworkCopy(network.getLayerWiseConfigurations().toJson(),

@@ -20,6 +20,12 @@ import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
 class BaselineLadderTest {
+  /**
+   * Three rungs in an order other than the one fits start in (costliest first), one of them the
+   * logistic regression's three-point grid: five fits.
+   */
+  private static final BaselineConfig SHARED = new BaselineConfig(true,
+      List.of("majority", "one_rule", "logistic_regression"), null, false);
   private static final StructType SCHEMA = new StructType()
       .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
       .add("_label", DataTypes.DoubleType, false);
@@ -104,25 +110,42 @@ class BaselineLadderTest {
   }
 
   @Test
-  void fitsSharedByTwoThreadsGiveTheLadderOneThreadGives() throws Exception {
+  void fitsRunOnOtherThreadsGiveTheLadderOneThreadGives() throws Exception {
     List<BaselineLadder.Result> alone = BaselineLadder.run(rows(80, 1), rows(40, 2), "features",
-        "_label", 80, BaselineConfig.defaults(), 42L);
-    List<BaselineLadder.Result> shared;
+        "_label", 80, SHARED, 42L);
+    // Every fit on another thread, then collected here; then two threads taking fits at once.
+    assertSameLadder(alone, sharedLadder(true));
+    assertSameLadder(alone, sharedLadder(false));
+  }
+
+  private static List<BaselineLadder.Result> sharedLadder(boolean helperFirst) throws Exception {
     try (BaselineLadder.Fits fits = BaselineLadder.prepare(rows(80, 1), rows(40, 2), "features",
-        "_label", 80, BaselineConfig.defaults(), 42L)) {
+        "_label", 80, SHARED, 42L)) {
       Thread helper = new Thread(fits::work);
       helper.start();
-      shared = fits.results().stream().map(BaselineLadder.Fitted::result).toList();
-      helper.join();
+      try {
+        if (helperFirst) {
+          helper.join();
+        }
+        return fits.results().stream().map(BaselineLadder.Fitted::result).toList();
+      } finally {
+        helper.join();
+      }
     }
-    // Every fit is seeded and sees the same rows, whichever thread runs it; results come back in
-    // config order, and the logistic regression's grid point is chosen the same way.
-    assertEquals(alone.stream().map(BaselineLadder.Result::model).toList(),
-        shared.stream().map(BaselineLadder.Result::model).toList());
-    for (int i = 0; i < alone.size(); i++) {
-      assertEquals(alone.get(i).settings(), shared.get(i).settings());
-      assertEquals(alone.get(i).validationRocAuc(), shared.get(i).validationRocAuc());
-      assertEquals(alone.get(i).validationLogLoss(), shared.get(i).validationLogLoss(), 1e-12);
+  }
+
+  /**
+   * Every fit is seeded and sees the same rows, whichever thread runs it; results come back in
+   * config order, and the logistic regression's grid point is chosen the same way.
+   */
+  private static void assertSameLadder(List<BaselineLadder.Result> expected,
+      List<BaselineLadder.Result> actual) {
+    assertEquals(expected.stream().map(BaselineLadder.Result::model).toList(),
+        actual.stream().map(BaselineLadder.Result::model).toList());
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i).settings(), actual.get(i).settings());
+      assertEquals(expected.get(i).validationRocAuc(), actual.get(i).validationRocAuc());
+      assertEquals(expected.get(i).validationLogLoss(), actual.get(i).validationLogLoss(), 1e-12);
     }
   }
 

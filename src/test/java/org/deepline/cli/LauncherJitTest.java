@@ -84,20 +84,26 @@ class LauncherJitTest {
 
   /**
    * A flag's final value in a JVM started with {@code options} (expanded by bash after sourcing
-   * submit/lib.sh, as deepline-submit expands them).
+   * submit/lib.sh, as deepline-submit expands them), by the java the launcher runs.
    */
   private static String javaFlag(String options, String flag) throws Exception {
-    Process process = new ProcessBuilder("bash", "-c", "set -euo pipefail; source submit/lib.sh; "
-        + "java " + options + " -XX:+PrintFlagsFinal -version 2>/dev/null "
-        + "| awk -v f=\"$1\" '$2 == f {print $4}'", "bash", flag)
-        .directory(PROJECT.toFile()).start();
-    String value = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-        .trim();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("java -XX:+PrintFlagsFinal did not answer in 30 s");
+    Path output = Files.createTempFile("java-flags", ".txt");
+    try {
+      Process process = new ProcessBuilder("bash", "-c", "set -euo pipefail; source submit/lib.sh; "
+          + "require_java; \"$JAVA_BIN\" " + options + " -XX:+PrintFlagsFinal -version 2>/dev/null "
+          + "| awk -v f=\"$1\" '$2 == f {print $4}'", "bash", flag)
+          .directory(PROJECT.toFile()).redirectErrorStream(true)
+          .redirectOutput(output.toFile()).start();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("java -XX:+PrintFlagsFinal did not answer in 30 s");
+      }
+      String value = Files.readString(output).trim();
+      assertEquals(0, process.exitValue(), value);
+      return value;
+    } finally {
+      Files.deleteIfExists(output);
     }
-    return value;
   }
 
   private Path config(String sourcePath) throws IOException {

@@ -131,6 +131,26 @@ class DeltaTablesTest {
     assertEquals(DeltaTables.historyOf(spark, path, 3), DeltaTables.lastCommits(spark, path, 3));
   }
 
+  @Test
+  void commitsCleanedUpAfterACheckpointAreLeftOutAsHistoryLeavesThemOut() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path table = dir.resolve("cleaned");
+    String path = table.toString();
+    DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-23");
+    DeltaTables.replaceRunDate(rows(spark, "b"), path, "2026-11-24");
+    DeltaTables.replaceRunDate(rows(spark, "c", "d"), path, "2026-11-25");
+    org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).checkpoint();
+    // What log retention does to a table's oldest commits once a checkpoint holds its state.
+    java.nio.file.Files.delete(table.resolve("_delta_log/00000000000000000000.json"));
+    java.nio.file.Files.delete(table.resolve("_delta_log/00000000000000000001.json"));
+
+    List<DeltaTables.Commit> commits = DeltaTables.lastCommits(spark, path, 50);
+
+    assertEquals(List.of(2L), commits.stream().map(DeltaTables.Commit::version).toList());
+    assertEquals("2", commits.get(0).operationMetrics().get("numOutputRows"));
+    assertEquals(DeltaTables.historyOf(spark, path, 50), commits);
+  }
+
   private static Dataset<Row> rows(SparkSession spark, String... ids) {
     return spark.createDataFrame(java.util.Arrays.stream(ids)
         .map(id -> RowFactory.create(id, 0.5)).toList(), SCHEMA);

@@ -254,7 +254,8 @@ class BaselinePromotionTest {
     assertTrue(html.contains("The model is the logistic_regression baseline, promoted "
         + "(baselines.promote)"), "the ladder section says the model is the promoted baseline");
     assertTrue(html.contains("on the model that ships: the promoted baseline, "
-        + "baseline:logistic_regression, not the network it replaced"),
+        + "baseline:logistic_regression, not the network it replaced (a baseline promoted before "
+        + "December 2026 has its network&#39;s figures)"),
         "the importance section says whose figures they are");
     DeeplineException refused = assertThrows(DeeplineException.class,
         () -> new CompressJob().run(with("compress", "compression.method=int8")));
