@@ -5,6 +5,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Obtains the SparkSession a job runs in. Spark settings come from spark-submit (or the notebook that
@@ -13,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code java} launch.
  */
 public final class SparkSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
   static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
   static final String SESSION_TIME_ZONE = "spark.sql.session.timeZone";
@@ -43,6 +46,7 @@ public final class SparkSessions {
     if (active != null) {
       return active;
     }
+    CodeCacheCheck.warning(CodeCacheCheck.reservedBytes()).ifPresent(LOG::warn);
     SparkConf submitted = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName("deepline");
     defaults.forEach((key, value) -> {
