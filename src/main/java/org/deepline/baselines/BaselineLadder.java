@@ -9,6 +9,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.LongFunction;
+import java.util.stream.IntStream;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.GBTClassificationModel;
@@ -187,7 +189,7 @@ public final class BaselineLadder {
       for (String model : models) {
         candidates.add(candidateFits(model, sample, held, seed));
       }
-      java.util.stream.IntStream.range(0, models.size()).boxed()
+      IntStream.range(0, models.size()).boxed()
           .sorted(Comparator.comparingInt(i -> COSTLIEST_FIRST.indexOf(models.get(i))))
           .forEach(i -> waiting.addAll(candidates.get(i)));
     }
@@ -301,7 +303,7 @@ public final class BaselineLadder {
   }
 
   /** A fit whose clock starts when a thread starts it, not when it was queued. */
-  private static FutureTask<Fitted> timed(java.util.function.LongFunction<Fitted> fit) {
+  private static FutureTask<Fitted> timed(LongFunction<Fitted> fit) {
     return new FutureTask<>(() -> fit.apply(System.nanoTime()));
   }
 

@@ -59,13 +59,29 @@ public final class RunRecorder {
         progress.stageStarted(stage.command(), context.runId());
       }
       try (SmallInputPlanning planning =
-          SmallInputPlanning.forInput(context.spark(), stage.inputBytes(context))) {
+          SmallInputPlanning.forInput(context.spark(), plannedInputBytes(context, stage))) {
         return recorded(context, stage);
       } finally {
         if (progress != null) {
           progress.stageEnded();
         }
       }
+    }
+  }
+
+  /**
+   * The stage's input size for {@link SmallInputPlanning}, or unknown when sizing fails: the size
+   * only tunes how Spark plans, so a table or source that cannot be sized (a broken log, a path
+   * template the date does not fill) must not fail the stage before it runs and records its run.
+   * The stage meets the same problem itself, with its own error, in its run record.
+   */
+  static long plannedInputBytes(RunContext context, Stage stage) {
+    try {
+      return stage.inputBytes(context);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: input size unknown ({}); planned as for a large input", stage.command(),
+          e.toString());
+      return SmallInputPlanning.UNKNOWN_SIZE;
     }
   }
 

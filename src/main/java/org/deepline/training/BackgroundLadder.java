@@ -54,14 +54,15 @@ final class BackgroundLadder implements AutoCloseable {
    */
   static BackgroundLadder start(Dataset<Row> features, long trainRows, BaselineConfig config,
       long seed) {
+    // The fits first: when they cannot be prepared, no thread is left behind.
+    BaselineLadder.Fits fits = BaselineLadder.prepare(
+        split(features, StratifiedSplitter.TRAIN), split(features, StratifiedSplitter.VALIDATION),
+        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config, seed);
     ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
       Thread ladder = new Thread(task, THREAD_NAME);
       ladder.setDaemon(true);
       return ladder;
     });
-    BaselineLadder.Fits fits = BaselineLadder.prepare(
-        split(features, StratifiedSplitter.TRAIN), split(features, StratifiedSplitter.VALIDATION),
-        FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config, seed);
     return new BackgroundLadder(thread, fits, thread.submit(fits::work));
   }
 

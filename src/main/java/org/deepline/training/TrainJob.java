@@ -163,12 +163,11 @@ public final class TrainJob implements Stage {
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
-      Ensembles.Outcome ensemble = Ensembles.train(
-          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), features, resolved,
-          input, weights, outcome.network(), outcome.bestEpoch(), validation);
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
+      Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
+          outcome.network(), outcome.bestEpoch(), validation);
       // Before the ladder is joined: it may still be fitting on its own thread.
-      Map<String, Double> importance = PermutationImportance.of(
-          JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
+      Map<String, Double> importance = PermutationImportance.of(spark, validation,
           outcome.network(), featureModel, outcome.bestScores().rocAuc(), resolved.seed());
       LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
           + "importance): {}", context.dataset(), importance);
@@ -179,9 +178,8 @@ public final class TrainJob implements Stage {
               : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
       if (baselines.promoted() != null) {
         // The report's importance is the shipped model's: the baseline now, not the network.
-        importance = PermutationImportance.of(
-            JavaSparkContext.fromSparkContext(context.spark().sparkContext()), validation,
-            baselines.promoted().model(), featureModel, resolved.seed());
+        importance = PermutationImportance.of(spark, validation, baselines.promoted().model(),
+            featureModel, resolved.seed());
         LOG.info("train {}: the promoted baseline's permutation importance: {}",
             context.dataset(), importance);
       }

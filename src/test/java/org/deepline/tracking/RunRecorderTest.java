@@ -45,6 +45,24 @@ class RunRecorderTest {
     }
   }
 
+  /** A stage whose input cannot be sized (a broken table), failing as its run meets it. */
+  private record UnsizedStage() implements Stage {
+    @Override
+    public Name name() {
+      return new Name("probe", "Cannot size its input.");
+    }
+
+    @Override
+    public long inputBytes(RunContext context) {
+      throw new IllegalStateException("the silver table's log cannot be read");
+    }
+
+    @Override
+    public StageResult run(RunContext context) {
+      throw new DeeplineException("probe: failed on purpose");
+    }
+  }
+
   @Test
   void aStagesJobsCarryItsRunAndTheCallersGroupComesBack(@TempDir Path warehouse)
       throws Exception {
@@ -84,6 +102,19 @@ class RunRecorderTest {
       spark.removeSparkListener(listener);
       spark.clearJobGroup();
     }
+  }
+
+  @Test
+  void aStageWhoseInputCannotBeSizedStillRunsAndIsRecorded(@TempDir Path warehouse) {
+    RunContext context = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse, "probe");
+    assertEquals(-1L, RunRecorder.plannedInputBytes(context, new UnsizedStage()));
+    RunRegistry registry = new RunRegistry(context.spark(), context.warehouse());
+    DeeplineException failure = assertThrows(DeeplineException.class,
+        () -> new RunRecorder(registry).run(context, new UnsizedStage()));
+
+    // The stage's own error, and its run record, not the sizing's.
+    assertEquals("probe: failed on purpose", failure.getMessage());
+    assertEquals(RunRecord.FAILED, registry.find(context.runId()).orElseThrow().status());
   }
 
   @Test
