@@ -62,8 +62,8 @@ public record TrainingConfig(
         + "in the model's metadata and as the `batch_size_per_worker` metric. Allowed: `> 0` "
         + "when set.")
     Integer batchSizePerWorker,
-    @JsonPropertyDescription("Minibatches each worker fits between two parameter averagings; each "
-        + "averaging round costs about 22 ms of Spark work besides the fitting. Unset: 20 when "
+    @JsonPropertyDescription("Minibatches each worker fits between two parameter averagings; on "
+        + "the executors each averaging round costs about 22 ms of Spark work besides the fitting. Unset: 20 when "
         + "that still leaves 10 averaging rounds per epoch, fewer on smaller data (7 for about 5 "
         + "k training rows, 1 below about 1.3 k); the value used is recorded in the model's "
         + "metadata. The sweep behind it is in `bench/README.md`. Allowed: `> 0` when set.")
