@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deepline.training.NetworkFactory;
+import org.deepline.training.Averaging;
 import org.deepline.training.ParameterAveraging;
 import org.deepline.training.TrainingConfig;
 import org.deepline.training.TrainingData;
@@ -47,7 +48,7 @@ final class TrainingBenchDeepline {
     double trainingSeconds = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
       TrainingBench.Stopwatch watch = TrainingBench.Stopwatch.start();
-      ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
+      Averaging.EpochStats stats = averaging.fitEpoch(train, epoch);
       trainingSeconds += stats.seconds();
       results.add(TrainingBench.Epoch.scored(epoch, stats.rows(), stats.seconds(), watch,
           trainingSeconds, stats.lastLoss(), spark, validation, averaging.network()));

@@ -63,6 +63,11 @@ class StandaloneClusterIT {
    * it would only lengthen the cluster run.
    */
   private static final String NO_BASELINES = "baselines.enabled=false";
+  /**
+   * The credit split is small enough that {@code workers_on: auto} would train on the driver; this
+   * test is about averaging rounds as tasks on the cluster's executors, and one of them dying.
+   */
+  private static final String ON_EXECUTORS = "training.workers_on=executors";
   private static final int CREDIT_ROWS = 4454;
   /**
    * Enough epochs that training is still running well after the first one, when an executor is
@@ -157,7 +162,7 @@ class StandaloneClusterIT {
         clusterArgs(events, List.of("--conf", "spark.ui.port=" + uiPort), "pipeline", "--conf",
             CONFIG, "--warehouse", warehouse, "--run-date", RUN_DATE,
             "--set", "training.epochs=" + EPOCHS, "--set", "training.patience=" + EPOCHS,
-            "--set", NO_BASELINES));
+            "--set", NO_BASELINES, "--set", ON_EXECUTORS));
     String killed;
     try {
       killed = killAnExecutorInTheMiddleOfATask(pipeline, uiPort);

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Epochs of parameter averaging over cached training rows, each followed by a validation pass and
+ * Epochs of parameter averaging ({@link Averaging}) over cached training rows, each followed by a validation pass and
  * the early-stopping decision; the best epoch's weights are kept. One configuration, one network:
  * {@code train} runs it once to the end, {@code train --tune} ({@link Tuner}) runs one loop per trial
  * and continues it rung by rung with {@link #trainUntil}, which trains exactly what one run to the
@@ -47,7 +47,7 @@ public final class EpochLoop {
   private final TrainingData validation;
   private final Listener listener;
   private final boolean higherIsBetter;
-  private final ParameterAveraging averaging;
+  private final Averaging averaging;
   private final List<EpochMetrics> epochs = new ArrayList<>();
   private MultiLayerNetwork best;
   /** The best epoch's validation scores; null while the best is a resumed checkpoint's. */
@@ -86,7 +86,11 @@ public final class EpochLoop {
       bestScore = restored.state().bestScore();
       nextEpoch = restored.state().epoch() + 1;
     }
-    this.averaging = new ParameterAveraging(spark, start, config);
+    this.averaging = Averaging.start(spark, start, config, train);
+    if (averaging instanceof DriverAveraging) {
+      // Every epoch scores it: on the driver too, so no epoch waits for a Spark job.
+      validation.keepOnDriver();
+    }
   }
 
   /**
@@ -126,7 +130,7 @@ public final class EpochLoop {
   private void fitEpoch(int epoch) {
     long started = System.currentTimeMillis();
     float[] before = LayerStatistics.parameters(averaging.network());
-    ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
+    Averaging.EpochStats stats = averaging.fitEpoch(train, epoch);
     MultiLayerNetwork network = averaging.network();
     List<LayerStatistics.Layer> layers = LayerStatistics.measure(epoch, network, before,
         train.probe(LayerStatistics.PROBE_ROWS));

@@ -7,7 +7,7 @@ import org.deepline.core.DeeplineException.Failure;
 
 /**
  * One ensemble member network trained with the public building blocks: the run's network
- * configuration ({@link NetworkFactory}), parameter averaging ({@link ParameterAveraging#fitEpoch})
+ * configuration ({@link NetworkFactory}), parameter averaging ({@link Averaging#fitEpoch})
  * for a fixed number of epochs (the main network's best epoch: early stopping already chose it on
  * validation, and a member has no validation rows of its own), then the main network's prior
  * correction.
@@ -31,9 +31,9 @@ final class MemberTraining {
     MultiLayerNetwork start = new MultiLayerNetwork(
         NetworkFactory.binaryClassifier(config, input, classWeights));
     start.init();
-    ParameterAveraging averaging = new ParameterAveraging(spark, start, config);
+    Averaging averaging = Averaging.start(spark, start, config, rows);
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-      ParameterAveraging.EpochStats stats = averaging.fitEpoch(rows, epoch);
+      Averaging.EpochStats stats = averaging.fitEpoch(rows, epoch);
       if (!Double.isFinite(stats.lastLoss())) {
         throw new DeeplineException(Failure.MODEL_GATE, "train: an ensemble member's training "
             + "loss became " + stats.lastLoss() + " in epoch " + epoch + " (" + rows + "); lower "

@@ -13,8 +13,6 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * DL4J's parameter averaging ({@link ParameterAveragingTrainingMaster}) driven one averaging round at a
@@ -33,15 +31,12 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ParameterAveraging averaging = new ParameterAveraging(spark, network, config);
  * for (int epoch = 1; epoch <= config.epochs(); epoch++) {
- *   ParameterAveraging.EpochStats stats = averaging.fitEpoch(train, epoch);
+ *   Averaging.EpochStats stats = averaging.fitEpoch(train, epoch);
  *   double auc = validation.score(spark, averaging.network()).rocAuc();
  * }
  * }</pre>
  */
-public final class ParameterAveraging {
-  private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
-  /** A progress line at most this often during an epoch. */
-  private static final long PROGRESS_INTERVAL_MS = 10_000;
+public final class ParameterAveraging implements Averaging {
   /**
    * No asynchronous prefetch on workers: minibatches are built in memory from cached arrays, so there
    * is no I/O to hide.
@@ -51,13 +46,6 @@ public final class ParameterAveraging {
   private final SparkDl4jMultiLayer sparkNet;
   private final RoundMaster master;
   private final TrainingConfig config;
-
-  /** Rows fitted, seconds spent and the training loss DL4J reported after the epoch's last round. */
-  public record EpochStats(long rows, double seconds, double lastLoss) {
-    public double rowsPerSecond() {
-      return seconds > 0 ? rows / seconds : Double.NaN;
-    }
-  }
 
   public ParameterAveraging(JavaSparkContext spark, MultiLayerNetwork start, TrainingConfig config) {
     this.config = config;
@@ -77,6 +65,7 @@ public final class ParameterAveraging {
   }
 
   /** DL4J's timing breakdown of every round so far, as an HTML page; null unless collect_stats. */
+  @Override
   public byte[] statsPage() {
     SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
     if (stats == null) {
@@ -91,15 +80,16 @@ public final class ParameterAveraging {
     return page.toByteArray();
   }
 
+  @Override
   public MultiLayerNetwork network() {
     return sparkNet.getNetwork();
   }
 
+  @Override
   public EpochStats fitEpoch(TrainingData train, int epoch) {
     int rowsPerWorker = config.batchSizePerWorker() * config.averagingFrequency();
     int rounds = train.roundsPerEpoch(rowsPerWorker);
-    long started = System.nanoTime();
-    long lastReport = System.currentTimeMillis();
+    EpochProgress progress = new EpochProgress(train.rows(), epoch, rounds);
     // Workers receive the configuration with every round; its epoch count drives the learning rate
     // schedule, and DL4J's master never advances it.
     network().getLayerWiseConfigurations().setEpochCount(epoch - 1);
@@ -112,18 +102,9 @@ public final class ParameterAveraging {
       // The master directly, not sparkNet.fit: that also advances the network's epoch count.
       master.executeTraining(sparkNet,
           train.round(epoch, round, rowsPerWorker, config.batchSizePerWorker()));
-      long now = System.currentTimeMillis();
-      if (now - lastReport >= PROGRESS_INTERVAL_MS && round + 1 < rounds) {
-        lastReport = now;
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double done = (round + 1) / (double) rounds;
-        long rows = Math.round(train.rows() * done);
-        LOG.info(String.format(Locale.ROOT, "epoch %d: %.0f%% (%d of %d rows), %.0f rows/s, "
-            + "training loss %.4f, epoch ends in %.0f s", epoch, 100 * done, rows, train.rows(),
-            rows / seconds, sparkNet.getScore(), seconds / done - seconds));
-      }
+      progress.roundDone(round, sparkNet.getScore());
     }
-    return new EpochStats(train.rows(), (System.nanoTime() - started) / 1e9, sparkNet.getScore());
+    return new EpochStats(train.rows(), progress.seconds(), sparkNet.getScore());
   }
 
   /**

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Train: fits the configured network on the training split with data-parallel parameter averaging
- * ({@link ParameterAveraging}), scores the validation split after every epoch, checkpoints network and
+ * ({@link Averaging}: on the executors, or on the driver for a small split), scores the validation split after every epoch, checkpoints network and
  * updater state, keeps the best epoch's weights (early stopping on a validation metric), refuses a
  * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
  * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
@@ -152,9 +152,10 @@ public final class TrainJob implements Stage {
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
               .search(resolved, input, weights, train, validation);
       resolved = tuned == null ? resolved : tuned.config();
-      LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers",
-          context.dataset(), train, validation, resolved.batchSizePerWorker(),
-          resolved.averagingFrequency(), resolved.workers());
+      LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers "
+          + "on the {}", context.dataset(), train, validation, resolved.batchSizePerWorker(),
+          resolved.averagingFrequency(), resolved.workers(),
+          resolved.workersOnDriver(train.featureBytes()) ? "driver" : "executors");
       // A tuned winner was size-checked and trained as a trial; a plain run is checked here.
       Training outcome = tuned != null ? tuned.training()
           : trainOnce(context, resolved, input, weights, train, validation, restored,
@@ -548,6 +549,7 @@ public final class TrainJob implements Stage {
         .metric("batch_size_per_worker", resolved.batchSizePerWorker())
         .metric("averaging_frequency", resolved.averagingFrequency())
         .metric("workers", resolved.workers())
+        .metric("workers_on_driver", resolved.workersOnDriver(train.featureBytes()) ? 1 : 0)
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)

@@ -42,6 +42,10 @@ import org.deepline.core.OneOf;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
  * @param ensemble           ship the network alone (default) or a bagging or stacking ensemble
  *                           built around it ({@link EnsembleConfig})
+ * @param workersOn          where the workers fit their minibatches: {@code executors} (a Spark
+ *                           task per worker and round, {@link ParameterAveraging}), {@code driver}
+ *                           (a thread per worker in the driver, {@link DriverAveraging}) or
+ *                           {@code auto} (the driver for a small training split)
  */
 public record TrainingConfig(
     @JsonPropertyDescription("Weight initialisation, the rows' assignment to workers and their "
@@ -58,8 +62,8 @@ public record TrainingConfig(
         + "in the model's metadata and as the `batch_size_per_worker` metric. Allowed: `> 0` "
         + "when set.")
     Integer batchSizePerWorker,
-    @JsonPropertyDescription("Minibatches each worker fits between two parameter averagings; each "
-        + "averaging round costs about 22 ms of Spark work besides the fitting. Unset: 20 when "
+    @JsonPropertyDescription("Minibatches each worker fits between two parameter averagings; on "
+        + "the executors each averaging round costs about 22 ms of Spark work besides the fitting. Unset: 20 when "
         + "that still leaves 10 averaging rounds per epoch, fewer on smaller data (7 for about 5 "
         + "k training rows, 1 below about 1.3 k); the value used is recorded in the model's "
         + "metadata. The sweep behind it is in `bench/README.md`. Allowed: `> 0` when set.")
@@ -128,10 +132,34 @@ public record TrainingConfig(
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
         + "network alone: bagging or stacking.")
-    EnsembleConfig ensemble) {
+    EnsembleConfig ensemble,
+    @JsonPropertyDescription("Where the `workers` fit their minibatches. `executors`: one Spark "
+        + "task per worker and averaging round (DL4J's parameter averaging master; the training "
+        + "split stays cached on the executors). `driver`: one thread per worker in the driver "
+        + "JVM, the same algorithm (every worker starts a round from the averaged parameters and "
+        + "Adam state, fits `averaging_frequency` minibatches of its own partition, and both are "
+        + "averaged again) without a Spark job per round; the split is copied to the driver, and "
+        + "the same seed gives the same network bit for bit. `auto`: the driver when the training "
+        + "split's features take at most 64 MB as floats (e.g. 250 k rows of 64 features) and "
+        + "`collect_stats` is off, the executors otherwise. Recorded as the "
+        + "`workers_on_driver` metric.")
+    @OneOf("WORKERS_ON")
+    String workersOn) {
   public static final List<String> CLASS_WEIGHTS =
       List.of(ClassWeights.NONE, ClassWeights.BALANCED, ClassWeights.EFFECTIVE_NUMBER);
   public static final List<String> EARLY_STOPPING_METRICS = List.of("roc_auc", "pr_auc", "loss");
+  public static final String WORKERS_ON_AUTO = "auto";
+  public static final String WORKERS_ON_DRIVER = "driver";
+  public static final String WORKERS_ON_EXECUTORS = "executors";
+  public static final List<String> WORKERS_ON =
+      List.of(WORKERS_ON_AUTO, WORKERS_ON_EXECUTORS, WORKERS_ON_DRIVER);
+  /**
+   * {@code workers_on: auto} trains on the driver up to this many bytes of training features (as
+   * floats). Why 64 MB: a copy that size costs the driver little next to Spark's own memory, and
+   * the split it allows (250 k rows of 64 features) fits an epoch in a few seconds on one core per
+   * worker, where an averaging round on the executors costs a Spark job of 20-50 ms.
+   */
+  public static final long MAX_DRIVER_FEATURE_BYTES = 64L << 20;
   public static final int MAX_EPOCHS = 10_000;
   /**
    * Fixed rather than Spark's default parallelism: the number of workers changes the model (each
@@ -178,6 +206,7 @@ public record TrainingConfig(
     augment = augment == null ? AugmentConfig.defaults() : augment;
     priorCorrection = priorCorrection == null || priorCorrection;
     ensemble = ensemble == null ? EnsembleConfig.defaults() : ensemble;
+    workersOn = workersOn == null ? WORKERS_ON_AUTO : workersOn;
   }
 
   /** The config without resampling or augmentation. */
@@ -188,7 +217,7 @@ public record TrainingConfig(
       Double classWeightBeta) {
     this(seed, epochs, patience, batchSizePerWorker, averagingFrequency, workers, learningRate, l2,
         layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay, collectStats,
-        threshold, loss, classWeightBeta, null, null, null, null);
+        threshold, loss, classWeightBeta, null, null, null, null, null);
   }
 
   /** The seed of resampling and augmentation: {@code resample.seed}, else {@code seed}. */
@@ -198,7 +227,7 @@ public record TrainingConfig(
 
   public static TrainingConfig defaults() {
     return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -247,7 +276,28 @@ public record TrainingConfig(
     return new TrainingConfig(seed, epochs, patience, resolveBatchSize(trainingRows),
         resolveAveragingFrequency(trainingRows), workers, learningRate, l2, layers, classWeights,
         earlyStoppingMetric, minDelta, learningRateDecay, collectStats, threshold, loss,
-        classWeightBeta, resample, augment, priorCorrection, ensemble);
+        classWeightBeta, resample, augment, priorCorrection, ensemble, workersOn);
+  }
+
+  /** This config with {@code workers_on} set to {@code place}. */
+  public TrainingConfig withWorkersOn(String place) {
+    return new TrainingConfig(seed, epochs, patience, batchSizePerWorker, averagingFrequency,
+        workers, learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta,
+        learningRateDecay, collectStats, threshold, loss, classWeightBeta, resample, augment,
+        priorCorrection, ensemble, place);
+  }
+
+  /**
+   * Whether the workers run as threads of the driver for a training split whose features take
+   * {@code featureBytes} as floats ({@code workers_on}).
+   */
+  public boolean workersOnDriver(long featureBytes) {
+    return switch (workersOn) {
+      case WORKERS_ON_DRIVER -> true;
+      case WORKERS_ON_EXECUTORS -> false;
+      // DL4J's timing breakdown exists only for rounds it runs on the executors.
+      default -> !collectStats && featureBytes <= MAX_DRIVER_FEATURE_BYTES;
+    };
   }
 
   /**
@@ -258,13 +308,14 @@ public record TrainingConfig(
     return new TrainingConfig(memberSeed, memberEpochs, patience, batchSizePerWorker,
         averagingFrequency, workers, learningRate, l2, layers, classWeights, earlyStoppingMetric,
         minDelta, learningRateDecay, collectStats, threshold, loss, classWeightBeta, resample,
-        augment, priorCorrection, ensemble);
+        augment, priorCorrection, ensemble, workersOn);
   }
 
   /**
    * This config with the sizes it leaves to {@link #resolve} taken from {@code resolved}: what a
    * resumed run compares with the config its checkpoint was trained with, before the training split
-   * is read again.
+   * is read again. {@code workers_on} is taken too: where the workers ran does not change what
+   * they train, so a run may resume on the other side.
    */
   public TrainingConfig resolvedAs(TrainingConfig resolved) {
     return new TrainingConfig(seed, epochs, patience,
@@ -272,7 +323,7 @@ public record TrainingConfig(
         averagingFrequency == null ? resolved.averagingFrequency() : averagingFrequency, workers,
         learningRate, l2, layers, classWeights, earlyStoppingMetric, minDelta, learningRateDecay,
         collectStats, threshold, loss, classWeightBeta, resample, augment, priorCorrection,
-        ensemble);
+        ensemble, resolved.workersOn());
   }
 
   public void validate(ConfigErrors errors) {
@@ -301,6 +352,7 @@ public record TrainingConfig(
     }
     errors.requireOneOf(classWeights, CLASS_WEIGHTS, "class_weights");
     errors.requireOneOf(earlyStoppingMetric, EARLY_STOPPING_METRICS, "early_stopping_metric");
+    errors.requireOneOf(workersOn, WORKERS_ON, "workers_on");
     errors.require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
     errors.require(learningRateDecay > 0 && learningRateDecay <= 1, "learning_rate_decay",
         "must be in (0, 1], got " + learningRateDecay);

@@ -60,6 +60,8 @@ public final class TrainingData implements Serializable {
   /** The last {@link #probe}, kept: every epoch of every tuning trial measures on the same rows. */
   private transient DataSet probe;
   private transient int probeRows;
+  /** The cached partitions copied to the driver ({@link #keepOnDriver}); null until then. */
+  private transient List<PartitionRows> onDriver;
   private final String split;
   private final long seed;
   private final int width;
@@ -209,28 +211,87 @@ public final class TrainingData implements Serializable {
   public JavaRDD<DataSet> round(int epoch, int round, int rowsPerWorker, int batchSize) {
     long baseSeed = seed;
     int featureWidth = width;
-    return chunks.mapPartitionsWithIndex((partition, partitionChunks) -> {
-      PartitionRows rows = new PartitionRows(partitionChunks);
-      SeededPermutation order = new SeededPermutation(rows.size(),
-          SeededPermutation.mix(baseSeed ^ (EPOCH_SALT * epoch) ^ partition));
-      int from = (int) Math.min((long) round * rowsPerWorker, rows.size());
-      int to = Math.min(from + rowsPerWorker, rows.size());
-      List<DataSet> batches = new ArrayList<>();
-      for (int start = from; start < to; start += batchSize) {
-        int size = Math.min(batchSize, to - start);
-        float[] features = new float[size * featureWidth];
-        float[] labels = new float[size * NetworkFactory.CLASSES];
-        for (int i = 0; i < size; i++) {
-          int row = order.apply(start + i);
-          rows.copyFeatures(row, features, i * featureWidth);
-          labels[i * NetworkFactory.CLASSES + rows.label(row)] = 1f;
-        }
-        batches.add(new DataSet(matrix(features, size, featureWidth),
-            matrix(labels, size, NetworkFactory.CLASSES)));
-      }
-      return batches.iterator();
-    }, true);
+    return chunks.mapPartitionsWithIndex((partition, partitionChunks) -> roundBatches(
+        new PartitionRows(partitionChunks), baseSeed, featureWidth, partition, epoch, round,
+        rowsPerWorker, batchSize).iterator(), true);
   }
+
+  /**
+   * The same minibatches as {@link #round}, cut on the driver from its copy of the partitions: one
+   * list per worker, in partition order (empty for a worker whose partition is used up).
+   */
+  public List<List<DataSet>> roundOnDriver(int epoch, int round, int rowsPerWorker,
+      int batchSize) {
+    List<List<DataSet>> workers = new ArrayList<>();
+    for (int partition = 0; partition < driverCopy().size(); partition++) {
+      workers.add(roundBatches(driverCopy().get(partition), seed, width, partition, epoch, round,
+          rowsPerWorker, batchSize));
+    }
+    return workers;
+  }
+
+  /** One partition's minibatches of one round (see {@link #round}). */
+  private static List<DataSet> roundBatches(PartitionRows rows, long seed, int width,
+      int partition, int epoch, int round, int rowsPerWorker, int batchSize) {
+    SeededPermutation order = new SeededPermutation(rows.size(),
+        SeededPermutation.mix(seed ^ (EPOCH_SALT * epoch) ^ partition));
+    int from = (int) Math.min((long) round * rowsPerWorker, rows.size());
+    int to = Math.min(from + rowsPerWorker, rows.size());
+    List<DataSet> batches = new ArrayList<>();
+    for (int start = from; start < to; start += batchSize) {
+      int size = Math.min(batchSize, to - start);
+      float[] features = new float[size * width];
+      float[] labels = new float[size * NetworkFactory.CLASSES];
+      for (int i = 0; i < size; i++) {
+        int row = order.apply(start + i);
+        rows.copyFeatures(row, features, i * width);
+        labels[i * NetworkFactory.CLASSES + rows.label(row)] = 1f;
+      }
+      batches.add(new DataSet(matrix(features, size, width),
+          matrix(labels, size, NetworkFactory.CLASSES)));
+    }
+    return batches;
+  }
+
+  /** The training features' size as floats: what a copy on the driver holds, about. */
+  public long featureBytes() {
+    return rows() * width * (long) Float.BYTES;
+  }
+
+  /**
+   * Copies the cached partitions to the driver (once; one Spark job), where {@link #roundOnDriver}
+   * cuts minibatches and {@link #score} scores without a Spark job. The executors keep their cache.
+   */
+  public TrainingData keepOnDriver() {
+    if (onDriver == null) {
+      List<PartitionCopy> copies = chunks.mapPartitionsWithIndex((index, partition) -> {
+        List<FeatureChunk> partitionChunks = new ArrayList<>();
+        partition.forEachRemaining(partitionChunks::add);
+        return List.of(new PartitionCopy(index, partitionChunks)).iterator();
+      }, true).collect();
+      List<PartitionRows> partitions = new ArrayList<>(Collections.nCopies(partitions(), null));
+      for (PartitionCopy copy : copies) {
+        partitions.set(copy.partition(), new PartitionRows(copy.chunks().iterator()));
+      }
+      onDriver = partitions;
+    }
+    return this;
+  }
+
+  /** Whether {@link #keepOnDriver} copied the partitions to the driver. */
+  public boolean isOnDriver() {
+    return onDriver != null;
+  }
+
+  private List<PartitionRows> driverCopy() {
+    if (onDriver == null) {
+      throw new IllegalStateException(split + " is not on the driver; call keepOnDriver first");
+    }
+    return onDriver;
+  }
+
+  /** One cached partition as the driver receives it. */
+  private record PartitionCopy(int partition, List<FeatureChunk> chunks) implements Serializable {}
 
   /**
    * About {@code rows} rows of this split with one-hot labels, the same on every call: each
@@ -240,7 +301,13 @@ public final class TrainingData implements Serializable {
   public DataSet probe(int rows) {
     if (probe == null || probeRows != rows) {
       int perPartition = Math.max(1, rows / partitions());
-      probe = DataSet.merge(round(0, 0, perPartition, perPartition).collect());
+      List<DataSet> batches = new ArrayList<>();
+      if (onDriver != null) {
+        roundOnDriver(0, 0, perPartition, perPartition).forEach(batches::addAll);
+      } else {
+        batches = round(0, 0, perPartition, perPartition).collect();
+      }
+      probe = DataSet.merge(batches);
       probeRows = rows;
     }
     return probe;
@@ -251,7 +318,10 @@ public final class TrainingData implements Serializable {
    * network travels as its configuration and a float array) and brought to the driver with the labels.
    */
   public ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network) {
-    return scoreVariants(spark, NetworkCopy.of(network), Collections.singletonList(null)).get(0);
+    List<SlotShuffle> asIs = Collections.singletonList(null);
+    // On the driver the network scores as it is: no copy of its parameters, no rebuild.
+    return onDriver != null ? combine(scoreOnDriver(outputOf(network), asIs), 1).get(0)
+        : scoreVariants(spark, NetworkCopy.of(network), asIs).get(0);
   }
 
   /**
@@ -280,9 +350,41 @@ public final class TrainingData implements Serializable {
   /** One {@link ScoredLabels} per variant; a null variant is the rows as they are. */
   private List<ScoredLabels> scoreVariants(JavaSparkContext spark, ChunkModel model,
       List<SlotShuffle> variants) {
+    List<ScoredChunk> scored = onDriver != null ? scoreOnDriver(model.open(), variants)
+        : scoreOnExecutors(spark, model, variants);
+    return combine(scored, variants.size());
+  }
+
+  /** The scored chunks' labels and each variant's probabilities, each joined in chunk order. */
+  private static List<ScoredLabels> combine(List<ScoredChunk> scored, int variantCount) {
+    int total = 0;
+    for (ScoredChunk chunk : scored) {
+      total += chunk.labels().length;
+    }
+    byte[] labels = new byte[total];
+    float[][] probabilities = new float[variantCount][total];
+    int offset = 0;
+    for (ScoredChunk chunk : scored) {
+      int rows = chunk.labels().length;
+      System.arraycopy(chunk.labels(), 0, labels, offset, rows);
+      for (int v = 0; v < variantCount; v++) {
+        System.arraycopy(chunk.probabilities()[v], 0, probabilities[v], offset, rows);
+      }
+      offset += rows;
+    }
+    List<ScoredLabels> result = new ArrayList<>();
+    for (float[] variant : probabilities) {
+      result.add(new ScoredLabels(variant, labels));
+    }
+    return result;
+  }
+
+  /** Every cached chunk scored where it is cached, in partition order. */
+  private List<ScoredChunk> scoreOnExecutors(JavaSparkContext spark, ChunkModel model,
+      List<SlotShuffle> variants) {
     Broadcast<ChunkModel> copy = spark.broadcast(model);
     try {
-      List<ScoredChunk> scored = chunks.mapPartitions(partition -> {
+      return chunks.mapPartitions(partition -> {
         ChunkModel.Probabilities local = copy.value().open();
         List<ScoredChunk> out = new ArrayList<>();
         while (partition.hasNext()) {
@@ -290,29 +392,21 @@ public final class TrainingData implements Serializable {
         }
         return out.iterator();
       }).collect();
-      int total = 0;
-      for (ScoredChunk chunk : scored) {
-        total += chunk.labels().length;
-      }
-      byte[] labels = new byte[total];
-      float[][] probabilities = new float[variants.size()][total];
-      int offset = 0;
-      for (ScoredChunk chunk : scored) {
-        int rows = chunk.labels().length;
-        System.arraycopy(chunk.labels(), 0, labels, offset, rows);
-        for (int v = 0; v < variants.size(); v++) {
-          System.arraycopy(chunk.probabilities()[v], 0, probabilities[v], offset, rows);
-        }
-        offset += rows;
-      }
-      List<ScoredLabels> result = new ArrayList<>();
-      for (float[] variant : probabilities) {
-        result.add(new ScoredLabels(variant, labels));
-      }
-      return result;
     } finally {
       copy.destroy();
     }
+  }
+
+  /** The driver's copy of every chunk scored on the driver, in the same order. */
+  private List<ScoredChunk> scoreOnDriver(ChunkModel.Probabilities model,
+      List<SlotShuffle> variants) {
+    List<ScoredChunk> out = new ArrayList<>();
+    for (PartitionRows partition : driverCopy()) {
+      for (FeatureChunk chunk : partition.chunks()) {
+        out.add(ScoredChunk.of(model, chunk, variants));
+      }
+    }
+    return out;
   }
 
   /**
@@ -357,6 +451,12 @@ public final class TrainingData implements Serializable {
     }
   }
 
+  /** The positive-class probabilities of {@code network} itself, for scoring on the driver. */
+  private static ChunkModel.Probabilities outputOf(MultiLayerNetwork network) {
+    return (rowMajor, rows, width) -> network.output(matrix(rowMajor, rows, width), false)
+        .getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
+  }
+
   /** A network in a form Spark can ship: its JSON configuration and its parameters. */
   record NetworkCopy(String configuration, float[] parameters) implements ChunkModel {
     static NetworkCopy of(MultiLayerNetwork network) {
@@ -366,9 +466,7 @@ public final class TrainingData implements Serializable {
 
     @Override
     public Probabilities open() {
-      MultiLayerNetwork network = restore();
-      return (rowMajor, rows, width) -> network.output(matrix(rowMajor, rows, width), false)
-          .getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
+      return outputOf(restore());
     }
 
     MultiLayerNetwork restore() {
@@ -433,9 +531,11 @@ public final class TrainingData implements Serializable {
     return Nd4j.createFromArray(values).reshape('c', rows, columns);
   }
 
-  /** Drops the cached chunks. */
+  /** Drops the cached chunks and the driver's copy. */
   public void release() {
     chunks.unpersist(false);
+    onDriver = null;
+    probe = null;
   }
 
   @Override

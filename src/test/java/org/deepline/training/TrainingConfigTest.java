@@ -2,6 +2,8 @@ package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import org.deepline.core.ConfigErrors;
 import org.junit.jupiter.api.Test;
 
 /** The sizes training picks for itself when the config leaves them out. */
@@ -42,5 +44,16 @@ class TrainingConfigTest {
     TrainingConfig checkpointed = TrainingConfig.defaults().resolve(2_099_868);
     assertEquals(checkpointed, TrainingConfig.defaults().resolvedAs(checkpointed));
     assertEquals(with(128, 20), with(128, null).resolvedAs(checkpointed));
+  }
+
+  @Test
+  void workersOnNamesItsPlacesAndAResumedRunTakesTheCheckpointsPlace() {
+    ConfigErrors errors = new ConfigErrors().at("training");
+    TrainingConfig.defaults().withWorkersOn("gpu").validate(errors);
+    assertEquals(List.of("training.workers_on: must be one of [auto, executors, driver], got gpu"),
+        errors.messages());
+    assertEquals("auto", TrainingConfig.defaults().workersOn());
+    TrainingConfig checkpointed = TrainingConfig.defaults().withWorkersOn("executors").resolve(4_900);
+    assertEquals(checkpointed, TrainingConfig.defaults().resolvedAs(checkpointed));
   }
 }
