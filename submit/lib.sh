@@ -81,7 +81,8 @@ small_local_input() {
 require_java() {
   JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   local major
-  major=$("$JAVA_BIN" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  JAVA_VERSION_TEXT="$("$JAVA_BIN" -version 2>&1 || true)"
+  major=$(sed -n 's/.*version "\([0-9]*\).*/\1/p' <<< "$JAVA_VERSION_TEXT" | head -1)
   if [[ -z "$major" || "$major" -lt 17 || "$major" -ge 23 ]]; then
     fail "Java 17 to 22 is required (Hadoop 3.3.4 breaks on 23+), found '${major:-none}' at $JAVA_BIN"
   fi
@@ -150,9 +151,80 @@ launch_copy() {
   if [[ ! -f "$copy" ]]; then
     mkdir -p "$dir"
     cp "$jar" "$copy.tmp.$$" && mv -f "$copy.tmp.$$" "$copy"
-    find "$dir" -name '*.jar' -mtime +"$LAUNCH_COPY_DAYS" -delete 2>/dev/null || true
+    find "$dir" \( -name '*.jar' -o -name 'cds-*' \) -mtime +"$LAUNCH_COPY_DAYS" -delete \
+      2>/dev/null || true
   fi
   echo "$copy"
+}
+
+# Class data sharing (AppCDS) for the driver: an archive of the classes a deepline job loads (about
+# 23,000 from Spark, Delta, Hadoop, DL4J and deepline), which the JVM maps instead of reading,
+# verifying and linking each class from its jar. It took a churn pipeline from 45.8-47.0 s to
+# 40.4-40.9 s wall (docs/operations.md). The archive belongs to one java build and one class path
+# (the JVM refuses it silently, and loads classes as usual, when either differs), so its name
+# carries a checksum of both; a new build gets a new one. The first job of a build that has none
+# records the classes it loads (-XX:DumpLoadedClassList, free), and once it succeeded
+# cds_dump_in_background builds the archive from that list at low priority after the job: the
+# dump takes about 35 s of CPU and must not lengthen the job itself.
+CDS_LOCK_STALE_MINUTES=10
+
+# The archive for this java and class path ($1).
+cds_archive() {
+  local key
+  key="$(printf '%s\n%s\n' "$JAVA_VERSION_TEXT" "$1" | cksum | cut -d' ' -f1)"
+  echo "$TARGET/launch/cds-$key.jsa"
+}
+
+# The driver's JVM options for class data sharing with archive $1: the archive when it exists;
+# otherwise, when no other job is already making it, the option that records the classes this job
+# loads, and the claim on making it (a lock directory, stale after CDS_LOCK_STALE_MINUTES).
+# Prints one option per line, nothing when neither applies.
+cds_options() {
+  local archive="$1"
+  if [[ -f "$archive" ]]; then
+    echo "-XX:SharedArchiveFile=$archive"
+    return 0
+  fi
+  mkdir -p "$(dirname "$archive")"
+  if [[ -n "$(find "$archive.lock" -maxdepth 0 -mmin +"$CDS_LOCK_STALE_MINUTES" 2>/dev/null)" ]]; then
+    rm -rf "$archive.lock"
+  fi
+  if mkdir "$archive.lock" 2>/dev/null; then
+    echo "-XX:DumpLoadedClassList=$(cds_class_list "$archive")"
+  fi
+}
+
+# Where this launcher's job records its classes for archive $1.
+cds_class_list() {
+  echo "$1.classes.$$"
+}
+
+# Builds archive $1 from class list $2 for class path $3 (java -Xshare:dump), written aside and
+# renamed so that no JVM maps half an archive, and gives up the claim cds_options took. Its output
+# goes to $1.log.
+cds_dump() {
+  local archive="$1" classes="$2" class_path="$3" partial="$1.partial.$$"
+  if "$JAVA_BIN" "${JAVA17_OPENS[@]}" -Xshare:dump -XX:SharedClassListFile="$classes" \
+      -XX:SharedArchiveFile="$partial" -cp "$class_path" > "$archive.log" 2>&1; then
+    mv -f "$partial" "$archive"
+  fi
+  rm -f "$partial" "$classes"
+  rm -rf "$archive.lock"
+}
+
+# cds_dump at the lowest priority, detached from the job's terminal and output, so that neither the
+# job's exit nor a scheduler waiting for its output waits for it.
+cds_dump_in_background() {
+  ( trap '' HUP; renice -n 19 "$BASHPID" > /dev/null 2>&1 || true; cds_dump "$@" ) \
+    < /dev/null > /dev/null 2>&1 &
+  disown
+}
+
+# Gives up the claim cds_options took without building (the recording job failed: its classes may
+# be those of an early error, not of a job).
+cds_release() {
+  rm -f "$(cds_class_list "$1")"
+  rm -rf "$1.lock"
 }
 
 # The class path of the driver and, on a standalone cluster, of every executor and daemon.
