@@ -159,72 +159,103 @@ launch_copy() {
 
 # Class data sharing (AppCDS) for the driver: an archive of the classes a deepline job loads (about
 # 23,000 from Spark, Delta, Hadoop, DL4J and deepline), which the JVM maps instead of reading,
-# verifying and linking each class from its jar. It took a churn pipeline from 45.8-47.0 s to
-# 40.4-40.9 s wall (docs/operations.md). The archive belongs to one java build and one class path
-# (the JVM refuses it silently, and loads classes as usual, when either differs), so its name
-# carries a checksum of both; a new build gets a new one. The first job of a build that has none
-# records the classes it loads (-XX:DumpLoadedClassList, free), and once it succeeded
-# cds_dump_in_background builds the archive from that list at low priority after the job: the
-# dump takes about 35 s of CPU and must not lengthen the job itself.
-CDS_LOCK_STALE_MINUTES=10
+# verifying and linking each class from its jar. It took a churn pipeline from 47.2-47.8 s to
+# 39.9-41.0 s wall (docs/operations.md). The JVM refuses an archive silently, and loads classes as
+# usual, when the java build, the class path or the heap's pointer mode differ from the dump's, so
+# the archive's name carries a checksum of all that (cds_archive); a new build gets a new one.
+#
+# How an archive comes about, without a job ever waiting for it: the first Spark job of a build
+# records the classes it loads (-XX:DumpLoadedClassList, no measurable cost) under a claim (a lock
+# directory holding its pid: the launcher execs the JVM, so the pid is the job's). A later launch
+# that finds the claim's owner ended and its list showing that the job got as far as Spark starts
+# the dump (java -Xshare:dump, about 35 s of CPU) in the background at the lowest priority, under
+# the same claim; a list that does not is dropped and that launch records anew. A dump that fails
+# leaves cds-<checksum>.jsa.failed (its output) and the build records no more.
+CDS_SPARK_CLASS="org/apache/spark/SparkContext"
+# Archives are 270 MB: a new one replaces all but the newest of the older ones.
+CDS_KEPT_ARCHIVES=2
+# A claim without its owner's pid yet (it is written just after the lock is made) is taken as
+# held for this long.
+CDS_UNNAMED_CLAIM_MINUTES=1
 
-# The archive for this java and class path ($1).
+# The archive for this java, class path ($1) and the driver's heap and user options ($2...).
 cds_archive() {
   local key
-  key="$(printf '%s\n%s\n' "$JAVA_VERSION_TEXT" "$1" | cksum | cut -d' ' -f1)"
+  key="$( { grep -v '^Picked up' <<< "$JAVA_VERSION_TEXT" || true; printf '%s\n' "$@"; } \
+    | cksum | cut -d' ' -f1)"
   echo "$TARGET/launch/cds-$key.jsa"
 }
 
-# The driver's JVM options for class data sharing with archive $1: the archive when it exists;
-# otherwise, when no other job is already making it, the option that records the classes this job
-# loads, and the claim on making it (a lock directory, stale after CDS_LOCK_STALE_MINUTES).
-# Prints one option per line, nothing when neither applies.
+# Where the job with pid $2 records its classes for archive $1.
+cds_class_list() {
+  echo "$1.classes.$2"
+}
+
+# The driver's JVM options for class data sharing with archive $1 for class path $2: the archive
+# when it exists. Otherwise, with $3 = record, the option that records this job's classes when
+# nobody holds the claim; and, whatever $3, the background dump of an ended job's list (see above).
+# Prints one option per line, nothing when none applies. CDS_DRIVER_MEMORY is the driver's -Xmx.
 cds_options() {
-  local archive="$1"
+  local archive="$1" class_path="$2" mode="$3" owner list
   if [[ -f "$archive" ]]; then
     echo "-XX:SharedArchiveFile=$archive"
     return 0
   fi
-  mkdir -p "$(dirname "$archive")"
-  if [[ -n "$(find "$archive.lock" -maxdepth 0 -mmin +"$CDS_LOCK_STALE_MINUTES" 2>/dev/null)" ]]; then
-    rm -rf "$archive.lock"
+  [[ -f "$archive.failed" ]] && return 0
+  mkdir -p "$(dirname "$archive")" 2> /dev/null || return 0
+  if [[ -d "$archive.lock" ]]; then
+    owner="$(cat "$archive.lock/pid" 2> /dev/null || true)"
+    if [[ -n "$owner" ]] && kill -0 "$owner" 2> /dev/null; then
+      return 0
+    fi
+    if [[ -z "$owner" && -z "$(find "$archive.lock" -maxdepth 0 \
+        -mmin +"$CDS_UNNAMED_CLAIM_MINUTES" 2> /dev/null)" ]]; then
+      return 0
+    fi
+    # The owner ended; of two launchers that see it, the one whose rename wins takes over.
+    mv "$archive.lock" "$archive.lock.ended.$$" 2> /dev/null || return 0
+    rm -rf "$archive.lock.ended.$$" "$archive".partial.*
+    list="$(cds_class_list "$archive" "${owner:-none}")"
+    if [[ -n "$owner" ]] && grep -qxF "$CDS_SPARK_CLASS" "$list" 2> /dev/null; then
+      mkdir "$archive.lock" 2> /dev/null || return 0
+      cds_dump_in_background "$archive" "$list" "$class_path"
+      return 0
+    fi
+    rm -f "$list"
   fi
-  if mkdir "$archive.lock" 2>/dev/null; then
-    echo "-XX:DumpLoadedClassList=$(cds_class_list "$archive")"
+  if [[ "$mode" == record ]] && mkdir "$archive.lock" 2> /dev/null; then
+    echo "$$" > "$archive.lock/pid"
+    echo "-XX:DumpLoadedClassList=$(cds_class_list "$archive" "$$")"
   fi
-}
-
-# Where this launcher's job records its classes for archive $1.
-cds_class_list() {
-  echo "$1.classes.$$"
 }
 
 # Builds archive $1 from class list $2 for class path $3 (java -Xshare:dump), written aside and
-# renamed so that no JVM maps half an archive, and gives up the claim cds_options took. Its output
-# goes to $1.log.
+# renamed so that no JVM maps half an archive; then drops the older archives beyond
+# CDS_KEPT_ARCHIVES, the list and the claim. Its output goes to $1.log, or to $1.failed when the
+# dump fails.
 cds_dump() {
-  local archive="$1" classes="$2" class_path="$3" partial="$1.partial.$$"
-  if "$JAVA_BIN" "${JAVA17_OPENS[@]}" -Xshare:dump -XX:SharedClassListFile="$classes" \
-      -XX:SharedArchiveFile="$partial" -cp "$class_path" > "$archive.log" 2>&1; then
+  local archive="$1" classes="$2" class_path="$3" partial="$1.partial.$BASHPID" old
+  if "$JAVA_BIN" "${JAVA17_OPENS[@]}" ${CDS_DRIVER_MEMORY:+-Xmx"$CDS_DRIVER_MEMORY"} -Xshare:dump \
+      -XX:SharedClassListFile="$classes" -XX:SharedArchiveFile="$partial" -cp "$class_path" \
+      > "$archive.log" 2>&1; then
     mv -f "$partial" "$archive"
+    while read -r old; do
+      rm -f "$old" "${old%.jsa}".jsa.log
+    done < <(ls -t "$(dirname "$archive")"/cds-*.jsa 2> /dev/null | tail -n +"$((CDS_KEPT_ARCHIVES + 1))")
+  else
+    mv -f "$archive.log" "$archive.failed"
   fi
   rm -f "$partial" "$classes"
   rm -rf "$archive.lock"
 }
 
-# cds_dump at the lowest priority, detached from the job's terminal and output, so that neither the
-# job's exit nor a scheduler waiting for its output waits for it.
+# cds_dump at the lowest priority under the claim in $1.lock (its pid written there), detached
+# from the launching job's terminal and output, so that neither that job nor a scheduler waiting for
+# its output waits for it. A dump killed half-way leaves its partial file to the next takeover.
 cds_dump_in_background() {
-  ( trap '' HUP; renice -n 19 "$BASHPID" > /dev/null 2>&1 || true; cds_dump "$@" ) \
-    < /dev/null > /dev/null 2>&1 &
+  ( trap '' HUP; echo "$BASHPID" > "$1.lock/pid"; renice -n 19 "$BASHPID" > /dev/null 2>&1 || true
+    cds_dump "$@" ) < /dev/null > /dev/null 2>&1 &
   disown
-}
-
-# Gives up the claim cds_options took without building (the recording job failed: its classes may
-# be those of an early error, not of a job).
-cds_release() {
-  rm -f "$(cds_class_list "$1")"
-  rm -rf "$1.lock"
 }
 
 # The class path of the driver and, on a standalone cluster, of every executor and daemon.

@@ -35,6 +35,14 @@ public interface Averaging {
   /** DL4J's timing breakdown of every round so far, as an HTML page; null when none was kept. */
   byte[] statsPage();
 
+  /** Whether {@code config.workers_on} puts the workers on the driver for {@code train}. */
+  static boolean onDriver(JavaSparkContext spark, TrainingConfig config, TrainingData train) {
+    return config.workersOnDriver(train.featureBytes(), spark.master().startsWith(LOCAL_MASTER));
+  }
+
+  /** How a local master's URL starts ({@code local}, {@code local[2]}, {@code local[*, 4]}). */
+  String LOCAL_MASTER = "local";
+
   /**
    * Averaging from {@code start} where {@code config.workers_on} puts the workers for
    * {@code train}; on the driver, {@code train} is copied there first.
@@ -43,7 +51,7 @@ public interface Averaging {
    */
   static Averaging start(JavaSparkContext spark, MultiLayerNetwork start, TrainingConfig config,
       TrainingData train) {
-    if (config.workersOnDriver(train.featureBytes())) {
+    if (onDriver(spark, config, train)) {
       train.keepOnDriver();
       return new DriverAveraging(start, config);
     }

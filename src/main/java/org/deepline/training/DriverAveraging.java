@@ -25,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the workers that had rows, the workers' mean last loss as its score, and advances its iteration
  * count by the averaging frequency. Unlike on the executors, each worker's random numbers (dropout)
  * are seeded from the seed, epoch, round and worker, so the same seed trains the same network bit
- * for bit (ND4J runs each worker single-threaded, {@code OMP_NUM_THREADS=1} as the launcher sets it).
+ * for bit when ND4J runs each worker single-threaded ({@code OMP_NUM_THREADS=1}, as deepline-submit
+ * sets it for a driver it starts).
  *
  * <pre>{@code
  * Averaging averaging = new DriverAveraging(network, config);
@@ -47,8 +48,6 @@ public final class DriverAveraging implements Averaging {
 
   private final MultiLayerNetwork master;
   private final TrainingConfig config;
-  /** One network per worker, reused from round to round; made at the first round. */
-  private final List<MultiLayerNetwork> workers = new ArrayList<>();
   private double score = Double.NaN;
 
   /** @param config resolved: batch size and averaging frequency fixed */
@@ -74,19 +73,34 @@ public final class DriverAveraging implements Averaging {
     EpochProgress progress = new EpochProgress(train.rows(), epoch, rounds);
     // The epoch count drives the learning rate schedule, as on the executors.
     master.getLayerWiseConfigurations().setEpochCount(epoch - 1);
+    // One network per worker for the epoch's rounds, dropped after it: a tuning run keeps hundreds
+    // of trials' averaging alive, and each worker network holds its parameters four times over
+    // (parameters, gradients, Adam's two moments).
+    List<MultiLayerNetwork> workers = new ArrayList<>();
+    for (int w = 0; w < train.partitions(); w++) {
+      workers.add(newWorker());
+    }
     for (int round = 0; round < rounds; round++) {
-      fitRound(train.roundOnDriver(epoch, round, rowsPerWorker, config.batchSizePerWorker()),
+      fitRound(workers,
+          train.roundOnDriver(epoch, round, rowsPerWorker, config.batchSizePerWorker()),
           epoch, round);
       progress.roundDone(round, score);
     }
     return new EpochStats(train.rows(), progress.seconds(), score);
   }
 
+  /**
+   * The random seed of worker {@code worker} in round {@code round} of {@code epoch}: another
+   * stream for every round, so no two rounds drop the same units.
+   */
+  static long workerSeed(long seed, int epoch, int round, int worker) {
+    return SeededPermutation.mix(seed ^ (ROUND_SALT * epoch) ^ ((long) round << Integer.SIZE)
+        ^ worker);
+  }
+
   /** One round: every worker with minibatches fits them from the master's state, then the mean. */
-  private void fitRound(List<List<DataSet>> batchesByWorker, int epoch, int round) {
-    while (workers.size() < batchesByWorker.size()) {
-      workers.add(newWorker());
-    }
+  private void fitRound(List<MultiLayerNetwork> workers, List<List<DataSet>> batchesByWorker,
+      int epoch, int round) {
     MultiLayerConfiguration masterConfig = master.getLayerWiseConfigurations();
     INDArray parameters = master.params();
     INDArray updaterState = updaterState(master);
@@ -104,8 +118,7 @@ public final class DriverAveraging implements Averaging {
       }
       worker.getLayerWiseConfigurations().setIterationCount(masterConfig.getIterationCount());
       worker.getLayerWiseConfigurations().setEpochCount(masterConfig.getEpochCount());
-      long workerSeed = SeededPermutation.mix(config.seed() ^ (ROUND_SALT * epoch)
-          ^ ((long) round << Integer.SIZE) ^ w);
+      long workerSeed = workerSeed(config.seed(), epoch, round, w);
       fits.add(WORKER_THREADS.submit(() -> {
         Nd4j.getRandom().setSeed(workerSeed);
         for (DataSet batch : batches) {

@@ -87,7 +87,8 @@ public final class EpochLoop {
       nextEpoch = restored.state().epoch() + 1;
     }
     this.averaging = Averaging.start(spark, start, config, train);
-    if (averaging instanceof DriverAveraging) {
+    if (averaging instanceof DriverAveraging
+        && validation.featureBytes() <= TrainingConfig.MAX_DRIVER_FEATURE_BYTES) {
       // Every epoch scores it: on the driver too, so no epoch waits for a Spark job.
       validation.keepOnDriver();
     }

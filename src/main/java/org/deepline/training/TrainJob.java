@@ -155,7 +155,8 @@ public final class TrainJob implements Stage {
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers "
           + "on the {}", context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers(),
-          resolved.workersOnDriver(train.featureBytes()) ? "driver" : "executors");
+          Averaging.onDriver(JavaSparkContext.fromSparkContext(context.spark().sparkContext()),
+              resolved, train) ? "driver" : "executors");
       // A tuned winner was size-checked and trained as a trial; a plain run is checked here.
       Training outcome = tuned != null ? tuned.training()
           : trainOnce(context, resolved, input, weights, train, validation, restored,
@@ -549,7 +550,9 @@ public final class TrainJob implements Stage {
         .metric("batch_size_per_worker", resolved.batchSizePerWorker())
         .metric("averaging_frequency", resolved.averagingFrequency())
         .metric("workers", resolved.workers())
-        .metric("workers_on_driver", resolved.workersOnDriver(train.featureBytes()) ? 1 : 0)
+        .metric("workers_on_driver", Averaging.onDriver(
+            JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train)
+            ? 1 : 0)
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)

@@ -104,7 +104,8 @@ public record TrainingConfig(
     @JsonPropertyDescription("Save DL4J's timing breakdown of parameter averaging (broadcast, "
         + "worker fit, aggregation per round) as "
         + "`reports/<run-date>/training-stats-<run_id>.html`, listed as the "
-        + "`training_stats_html` artifact.")
+        + "`training_stats_html` artifact. Only for averaging on the executors: `auto` then "
+        + "keeps the workers there, and `workers_on: driver` with it is a config error.")
     Boolean collectStats,
     @JsonPropertyDescription("How the model's decision threshold is chosen on the validation "
         + "split at the end of training.")
@@ -139,9 +140,11 @@ public record TrainingConfig(
         + "JVM, the same algorithm (every worker starts a round from the averaged parameters and "
         + "Adam state, fits `averaging_frequency` minibatches of its own partition, and both are "
         + "averaged again) without a Spark job per round; the split is copied to the driver, and "
-        + "the same seed gives the same network bit for bit. `auto`: the driver when the training "
-        + "split's features take at most 64 MB as floats (e.g. 250 k rows of 64 features) and "
-        + "`collect_stats` is off, the executors otherwise. Recorded as the "
+        + "the same seed gives the same network bit for bit. `auto`: the driver when the master is "
+        + "local (`local[...]`), the training split's features take at most 64 MB as floats (e.g. "
+        + "250 k rows of 64 features) and `collect_stats` is off; the executors otherwise (a "
+        + "cluster's driver is usually sized for planning, not fitting). The validation split is "
+        + "scored on the driver too when it is within the same 64 MB. Recorded as the "
         + "`workers_on_driver` metric.")
     @OneOf("WORKERS_ON")
     String workersOn) {
@@ -289,14 +292,16 @@ public record TrainingConfig(
 
   /**
    * Whether the workers run as threads of the driver for a training split whose features take
-   * {@code featureBytes} as floats ({@code workers_on}).
+   * {@code featureBytes} as floats ({@code workers_on}), with a local master ({@code local[...]}) or
+   * not.
    */
-  public boolean workersOnDriver(long featureBytes) {
+  public boolean workersOnDriver(long featureBytes, boolean localMaster) {
     return switch (workersOn) {
       case WORKERS_ON_DRIVER -> true;
       case WORKERS_ON_EXECUTORS -> false;
+      // A cluster's driver is sized for planning, often one core and little off-heap memory, and
       // DL4J's timing breakdown exists only for rounds it runs on the executors.
-      default -> !collectStats && featureBytes <= MAX_DRIVER_FEATURE_BYTES;
+      default -> localMaster && !collectStats && featureBytes <= MAX_DRIVER_FEATURE_BYTES;
     };
   }
 
@@ -353,6 +358,9 @@ public record TrainingConfig(
     errors.requireOneOf(classWeights, CLASS_WEIGHTS, "class_weights");
     errors.requireOneOf(earlyStoppingMetric, EARLY_STOPPING_METRICS, "early_stopping_metric");
     errors.requireOneOf(workersOn, WORKERS_ON, "workers_on");
+    errors.require(!(collectStats && WORKERS_ON_DRIVER.equals(workersOn)), "collect_stats",
+        "DL4J's timing breakdown exists only for averaging on the executors; set workers_on to "
+            + "executors or auto, or collect_stats to false");
     errors.require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
     errors.require(learningRateDecay > 0 && learningRateDecay <= 1, "learning_rate_decay",
         "must be in (0, 1], got " + learningRateDecay);

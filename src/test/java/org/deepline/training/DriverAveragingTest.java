@@ -3,6 +3,7 @@ package org.deepline.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -33,13 +34,17 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DriverAveragingTest {
-  private static final int ROWS = 900;
+  private static final int ROWS = 960;
   private static final int WIDTH = 4;
   private static final int EPOCHS = 2;
-  /** 2 workers of about 450 rows, 16-row minibatches, averaged every 3: 10 rounds an epoch. */
+  /**
+   * 2 workers of about 450 rows, 16-row minibatches, averaged every 3: 10 rounds an epoch; the
+   * step size decays by epoch, so the epoch count the workers see matters.
+   */
   private static final TrainingConfig CONFIG = new TrainingConfig(7L, EPOCHS, null, 16, 3, 2,
-      0.01, 1e-4, List.of(new LayerSpec(8, "relu", null)), null, null, null, null, null, null,
+      0.01, 1e-4, List.of(new LayerSpec(8, "relu", null)), null, null, null, 0.5, null, null,
       null, null);
+  private static final int ROWS_PER_WORKER = 16 * 3;
   private static final TrainingConfig WITH_DROPOUT = new TrainingConfig(7L, EPOCHS, null, 16, 3,
       2, 0.01, 1e-4, List.of(new LayerSpec(8, "relu", 0.3)), null, null, null, null, null, null,
       null, null);
@@ -63,6 +68,11 @@ class DriverAveragingTest {
 
   @Test
   void theDriverTrainsWhatDl4jsMasterTrainsOnTheExecutors() {
+    // The last round of an epoch finds one worker's partition used up: the mean is over the
+    // workers that had rows, as DL4J's.
+    int rounds = onDriver.roundsPerEpoch(ROWS_PER_WORKER);
+    assertTrue(onDriver.roundOnDriver(1, rounds - 1, ROWS_PER_WORKER, 16).stream()
+        .anyMatch(List::isEmpty), "a worker without rows in the epoch's last round");
     Averaging executors = new ParameterAveraging(spark, network(CONFIG), CONFIG);
     Averaging driver = new DriverAveraging(network(CONFIG), CONFIG);
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
@@ -78,7 +88,8 @@ class DriverAveragingTest {
     // The master counted the same iterations: Adam's bias correction and schedules read them.
     assertEquals(executors.network().getLayerWiseConfigurations().getIterationCount(),
         driver.network().getLayerWiseConfigurations().getIterationCount());
-    assertEquals(2 * 10 * 3, driver.network().getLayerWiseConfigurations().getIterationCount());
+    assertEquals(EPOCHS * rounds * 3,
+        driver.network().getLayerWiseConfigurations().getIterationCount());
   }
 
   @Test
@@ -92,6 +103,11 @@ class DriverAveragingTest {
     otherSeed.fitEpoch(onDriver, 1);
     assertFalse(java.util.Arrays.equals(floats(first.network().params()),
         floats(otherSeed.network().params())), "another seed drops other units");
+    // Every round and worker draws its own stream.
+    long seed = DriverAveraging.workerSeed(7L, 1, 0, 0);
+    assertNotEquals(seed, DriverAveraging.workerSeed(7L, 1, 1, 0));
+    assertNotEquals(seed, DriverAveraging.workerSeed(7L, 1, 0, 1));
+    assertNotEquals(seed, DriverAveraging.workerSeed(7L, 2, 0, 0));
   }
 
   @Test
@@ -113,16 +129,17 @@ class DriverAveragingTest {
   void autoPutsTheWorkersOnTheDriverForASmallSplitOnly() {
     assertTrue(onDriver.isOnDriver());
     assertFalse(onExecutors.isOnDriver());
-    // 900 rows of 4 floats.
-    assertEquals(14_400, onExecutors.featureBytes());
-    assertTrue(CONFIG.workersOnDriver(onExecutors.featureBytes()));
-    assertTrue(CONFIG.workersOnDriver(TrainingConfig.MAX_DRIVER_FEATURE_BYTES));
-    assertFalse(CONFIG.workersOnDriver(TrainingConfig.MAX_DRIVER_FEATURE_BYTES + 1));
-    assertFalse(CONFIG.withWorkersOn("executors").workersOnDriver(1));
-    assertTrue(CONFIG.withWorkersOn("driver").workersOnDriver(Long.MAX_VALUE));
+    // 960 rows of 4 floats.
+    assertEquals(15_360, onExecutors.featureBytes());
+    assertTrue(CONFIG.workersOnDriver(onExecutors.featureBytes(), true));
+    assertTrue(CONFIG.workersOnDriver(TrainingConfig.MAX_DRIVER_FEATURE_BYTES, true));
+    assertFalse(CONFIG.workersOnDriver(TrainingConfig.MAX_DRIVER_FEATURE_BYTES + 1, true));
+    assertFalse(CONFIG.workersOnDriver(1, false), "a cluster's driver is not for fitting");
+    assertFalse(CONFIG.withWorkersOn("executors").workersOnDriver(1, true));
+    assertTrue(CONFIG.withWorkersOn("driver").workersOnDriver(Long.MAX_VALUE, false));
     TrainingConfig collecting = new TrainingConfig(7L, EPOCHS, null, 16, 3, 2, 0.01, 1e-4, null,
         null, null, null, null, true, null, null, null);
-    assertFalse(collecting.workersOnDriver(1), "DL4J's timing breakdown needs the executors");
+    assertFalse(collecting.workersOnDriver(1, true), "DL4J's timing breakdown needs the executors");
     TrainingData copied = TrainingData.cache(
         SparkTestSession.get().createDataFrame(rows(), schema()), 2, 42L, "train", WIDTH);
     try {
@@ -131,6 +148,7 @@ class DriverAveragingTest {
     } finally {
       copied.release();
     }
+    assertFalse(copied.isOnDriver(), "release drops the driver's copy");
     assertTrue(Averaging.start(spark, network(CONFIG), CONFIG.withWorkersOn("executors"),
         onExecutors) instanceof ParameterAveraging);
   }

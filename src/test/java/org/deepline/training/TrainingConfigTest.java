@@ -55,5 +55,11 @@ class TrainingConfigTest {
     assertEquals("auto", TrainingConfig.defaults().workersOn());
     TrainingConfig checkpointed = TrainingConfig.defaults().withWorkersOn("executors").resolve(4_900);
     assertEquals(checkpointed, TrainingConfig.defaults().resolvedAs(checkpointed));
+    ConfigErrors statsOnDriver = new ConfigErrors().at("training");
+    new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null,
+        null, true, null, null, null).withWorkersOn("driver").validate(statsOnDriver);
+    assertEquals(List.of("training.collect_stats: DL4J's timing breakdown exists only for "
+        + "averaging on the executors; set workers_on to executors or auto, or collect_stats to "
+        + "false"), statsOnDriver.messages());
   }
 }
