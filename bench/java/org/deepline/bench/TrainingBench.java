@@ -46,7 +46,7 @@ public final class TrainingBench {
   static final double GOAL_SPEED_SHARE = 0.5;
   /** The time goal: (d) reaches (b)'s validation AUC within this share of (b)'s fit time. */
   static final double GOAL_TIME_SHARE = 0.25;
-  static final List<String> PARTS = List.of("floor", "deepline", "candidate", "logistic",
+  static final List<String> PARTS = List.of("floor", "deepline", "driver", "candidate", "logistic",
       "perceptron", "sweep", "overhead", "rates");
 
   private TrainingBench() {}

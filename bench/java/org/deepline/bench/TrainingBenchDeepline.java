@@ -22,9 +22,10 @@ import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 
 /**
- * Contender (d), deepline's own path: {@link ParameterAveraging#fitEpoch} over {@link TrainingData}
- * cached in one partition per worker, validation scored with {@link TrainingData#score} after every
- * epoch, exactly as {@code TrainJob} runs it.
+ * Contenders (d) and (e), deepline's own path: {@link ParameterAveraging#fitEpoch} (d, the workers
+ * as Spark tasks) or {@link org.deepline.training.DriverAveraging#fitEpoch} (e, the workers as
+ * driver threads) over {@link TrainingData} cached in one partition per worker, validation scored
+ * with {@link TrainingData#score} after every epoch, exactly as {@code TrainJob} runs it.
  */
 final class TrainingBenchDeepline {
   static final String FIRST_MINIBATCH = "(derived) worker fit, first minibatch of a round";
@@ -42,8 +43,8 @@ final class TrainingBenchDeepline {
   /** Fits {@code epochs} epochs, scoring {@code validation} after each. */
   static List<TrainingBench.Epoch> fit(JavaSparkContext spark, TrainingData train,
       TrainingData validation, TrainingConfig config, int width, int epochs, String name) {
-    ParameterAveraging averaging =
-        new ParameterAveraging(spark, newNetwork(config, width), config);
+    // Where config.workers_on puts the workers: (d) asks for the executors, (e) for the driver.
+    Averaging averaging = Averaging.start(spark, newNetwork(config, width), config, train);
     List<TrainingBench.Epoch> results = new ArrayList<>();
     double trainingSeconds = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {

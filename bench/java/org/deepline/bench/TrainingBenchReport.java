@@ -54,10 +54,11 @@ final class TrainingBenchReport {
   }
 
   void deepline(List<TrainingBench.Epoch> epochs, TrainingConfig config, boolean proposed) {
-    String name = String.format(Locale.ROOT, "(d) deepline, %s defaults: batch %d per worker, "
-            + "averaging every %d, learning rate %s, %d workers", proposed ? "proposed" : "current",
-        config.batchSizePerWorker(), config.averagingFrequency(), config.learningRate(),
-        config.workers());
+    String name = String.format(Locale.ROOT, "(%s) deepline, %s defaults: batch %d per worker, "
+            + "averaging every %d, learning rate %s, %d workers on the %s",
+        config.workersOn().equals(TrainingConfig.WORKERS_ON_DRIVER) ? "e" : "d",
+        proposed ? "proposed" : "current", config.batchSizePerWorker(),
+        config.averagingFrequency(), config.learningRate(), config.workers(), config.workersOn());
     deepline.put(name, epochs);
     epochTable(name, epochs);
   }
@@ -207,7 +208,8 @@ final class TrainingBenchReport {
   private void goals(double floorSpeed) {
     deepline.forEach((name, epochs) -> {
       System.out.printf(Locale.ROOT, "%n%s:%n", name);
-      goals(epochs, floorSpeed);
+      // The contender's letter, "(d)" or "(e)", opens its name.
+      goals(name.substring(0, name.indexOf(')') + 1), epochs, floorSpeed);
     });
     TrainingBenchMllib.Fit perceptron = perceptron();
     if (subsetEpochs != null && perceptron != null) {
@@ -223,23 +225,23 @@ final class TrainingBenchReport {
     return mllib.stream().filter(f -> f.name().startsWith("(b)")).findFirst().orElse(null);
   }
 
-  private void goals(List<TrainingBench.Epoch> deepline, double floorSpeed) {
+  private void goals(String contender, List<TrainingBench.Epoch> deepline, double floorSpeed) {
     double speed = medianSpeed(deepline);
-    System.out.printf(Locale.ROOT, "- speed: (d)/(a) = %s (median rows/s per epoch; goal >= %.2fx): "
-        + "%s%n", ratio(speed, floorSpeed), TrainingBench.GOAL_SPEED_SHARE,
+    System.out.printf(Locale.ROOT, "- speed: %s/(a) = %s (median rows/s per epoch; goal >= %.2fx): "
+        + "%s%n", contender, ratio(speed, floorSpeed), TrainingBench.GOAL_SPEED_SHARE,
         Double.isNaN(floorSpeed) ? "not measured"
             : speed >= TrainingBench.GOAL_SPEED_SHARE * floorSpeed ? "met" : "NOT met");
     TrainingBenchMllib.Fit perceptron = perceptron();
     if (perceptron != null) {
       double target = perceptron.validation().rocAuc();
       double budget = TrainingBench.GOAL_TIME_SHARE * perceptron.seconds();
-      System.out.printf(Locale.ROOT, "- time: (b) reaches validation AUC %.4f in %.1f s; (d) %s "
-              + "(goal <= %.2fx of (b) = %.1f s): %s%n", target, perceptron.seconds(),
+      System.out.printf(Locale.ROOT, "- time: (b) reaches validation AUC %.4f in %.1f s; %s %s "
+              + "(goal <= %.2fx of (b) = %.1f s): %s%n", target, perceptron.seconds(), contender,
           reach(deepline, target, perceptron.seconds()), TrainingBench.GOAL_TIME_SHARE, budget,
           firstReaching(deepline, target) == null ? "NOT met"
               : firstReaching(deepline, target).trainingSeconds() <= budget ? "met" : "NOT met");
     }
-    System.out.printf(Locale.ROOT, "- AUC %.3f: (d) %s", TrainingBench.TARGET_AUC,
+    System.out.printf(Locale.ROOT, "- AUC %.3f: %s %s", TrainingBench.TARGET_AUC, contender,
         reach(deepline, TrainingBench.TARGET_AUC, Double.NaN));
     if (floor != null) {
       System.out.printf(Locale.ROOT, "; (a) %s", reach(floor, TrainingBench.TARGET_AUC, Double.NaN));

@@ -65,7 +65,7 @@ final class TrainingBenchRun {
     if (options.runs("floor")) {
       floor();
     }
-    if (options.runs("deepline") || options.runs("candidate")) {
+    if (options.runs("deepline") || options.runs("candidate") || options.runs("driver")) {
       deepline();
     }
     mllib();
@@ -132,13 +132,24 @@ final class TrainingBenchRun {
       TrainingConfig defaults = TrainingConfig.defaults();
       TrainingConfig resolved = defaults.resolve(train.rows());
       TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
-          defaults.learningRate(), options.deeplineEpochs());
+          defaults.learningRate(), options.deeplineEpochs())
+          .withWorkersOn(TrainingConfig.WORKERS_ON_EXECUTORS);
       report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
           options.deeplineEpochs(), "(d) deepline, current defaults"), config, false);
     }
+    if (options.runs("driver")) {
+      TrainingConfig defaults = TrainingConfig.defaults();
+      TrainingConfig resolved = defaults.resolve(train.rows());
+      TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
+          defaults.learningRate(), options.deeplineEpochs())
+          .withWorkersOn(TrainingConfig.WORKERS_ON_DRIVER);
+      report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
+          options.deeplineEpochs(), "(e) deepline, workers on the driver"), config, false);
+    }
     if (options.runs("candidate")) {
       TrainingConfig config = config(options.candidateBatch(), options.candidateFrequency(),
-          options.candidateRate(), options.deeplineEpochs());
+          options.candidateRate(), options.deeplineEpochs())
+          .withWorkersOn(TrainingConfig.WORKERS_ON_EXECUTORS);
       report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
           options.deeplineEpochs(), "(d) deepline, proposed defaults"), config, true);
     }
