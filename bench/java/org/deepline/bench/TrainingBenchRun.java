@@ -129,22 +129,10 @@ final class TrainingBenchRun {
     TrainingData train = cache(TrainingBenchFeatures.trainSubset(features, 0), "train",
         "(d) training rows cached");
     if (options.runs("deepline")) {
-      TrainingConfig defaults = TrainingConfig.defaults();
-      TrainingConfig resolved = defaults.resolve(train.rows());
-      TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
-          defaults.learningRate(), options.deeplineEpochs())
-          .withWorkersOn(TrainingConfig.WORKERS_ON_EXECUTORS);
-      report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
-          options.deeplineEpochs(), "(d) deepline, current defaults"), config, false);
+      withDefaults(train, TrainingConfig.WORKERS_ON_EXECUTORS, "(d) deepline, current defaults");
     }
     if (options.runs("driver")) {
-      TrainingConfig defaults = TrainingConfig.defaults();
-      TrainingConfig resolved = defaults.resolve(train.rows());
-      TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
-          defaults.learningRate(), options.deeplineEpochs())
-          .withWorkersOn(TrainingConfig.WORKERS_ON_DRIVER);
-      report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
-          options.deeplineEpochs(), "(e) deepline, workers on the driver"), config, false);
+      withDefaults(train, TrainingConfig.WORKERS_ON_DRIVER, "(e) deepline, workers on the driver");
     }
     if (options.runs("candidate")) {
       TrainingConfig config = config(options.candidateBatch(), options.candidateFrequency(),
@@ -154,6 +142,19 @@ final class TrainingBenchRun {
           options.deeplineEpochs(), "(d) deepline, proposed defaults"), config, true);
     }
     train.release();
+  }
+
+  /**
+   * (d) or (e): deepline's defaults for the training rows, the workers where {@code workersOn}
+   * puts them.
+   */
+  private void withDefaults(TrainingData train, String workersOn, String name) {
+    TrainingConfig defaults = TrainingConfig.defaults();
+    TrainingConfig resolved = defaults.resolve(train.rows());
+    TrainingConfig config = config(resolved.batchSizePerWorker(), resolved.averagingFrequency(),
+        defaults.learningRate(), options.deeplineEpochs()).withWorkersOn(workersOn);
+    report.deepline(TrainingBenchDeepline.fit(jsc, train, validation, config, features.width(),
+        options.deeplineEpochs(), name), config, false);
   }
 
   /** (b) and (c). */

@@ -45,26 +45,33 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
         }
         return out.iterator();
       }).collect();
-      int memberCount = networks.size() + (trees == null ? 0 : 1);
-      int total = 0;
-      for (MemberScores chunk : chunks) {
-        total += chunk.labels().length;
-      }
-      float[][] probabilities = new float[memberCount][total];
-      byte[] labels = new byte[total];
-      int offset = 0;
-      for (MemberScores chunk : chunks) {
-        int rows = chunk.labels().length;
-        System.arraycopy(chunk.labels(), 0, labels, offset, rows);
-        for (int m = 0; m < memberCount; m++) {
-          System.arraycopy(chunk.probabilities()[m], 0, probabilities[m], offset, rows);
-        }
-        offset += rows;
-      }
-      return new MemberScores(probabilities, labels);
+      return concatenate(chunks, networks.size() + (trees == null ? 0 : 1));
     } finally {
       members.destroy();
     }
+  }
+
+  /**
+   * {@code parts}' rows one after the other, each member's probabilities joined in the same order
+   * as the labels; {@code members} columns even when there are no parts.
+   */
+  static MemberScores concatenate(List<MemberScores> parts, int members) {
+    int total = 0;
+    for (MemberScores part : parts) {
+      total += part.labels().length;
+    }
+    float[][] probabilities = new float[members][total];
+    byte[] labels = new byte[total];
+    int offset = 0;
+    for (MemberScores part : parts) {
+      int rows = part.labels().length;
+      System.arraycopy(part.labels(), 0, labels, offset, rows);
+      for (int m = 0; m < members; m++) {
+        System.arraycopy(part.probabilities()[m], 0, probabilities[m], offset, rows);
+      }
+      offset += rows;
+    }
+    return new MemberScores(probabilities, labels);
   }
 
   /** What each task needs: the networks as configuration and parameters, and the trees. */

@@ -99,7 +99,7 @@ final class Stacking {
         throw new IllegalStateException("stacking: " + predicted + " out-of-fold predictions for "
             + expected + " training rows; every row must be predicted exactly once");
       }
-      MemberScores outOfFold = concatenate(heldOut);
+      MemberScores outOfFold = MemberScores.concatenate(heldOut, heldOut.get(0).members());
       MetaLearner.Fit meta = MetaLearner.fit(logits(outOfFold));
       EnsembleSpec spec = EnsembleSpec.logistic(EnsembleConfig.STACKING,
           List.of(EnsembleSpec.Member.mainNetwork(), EnsembleSpec.Member.trees(TREES)),
@@ -145,26 +145,6 @@ final class Stacking {
         held.release();
       }
     }
-  }
-
-  private static MemberScores concatenate(List<MemberScores> parts) {
-    int total = 0;
-    for (MemberScores part : parts) {
-      total += part.labels().length;
-    }
-    int members = parts.get(0).members();
-    float[][] probabilities = new float[members][total];
-    byte[] labels = new byte[total];
-    int offset = 0;
-    for (MemberScores part : parts) {
-      int rows = part.labels().length;
-      System.arraycopy(part.labels(), 0, labels, offset, rows);
-      for (int m = 0; m < members; m++) {
-        System.arraycopy(part.probabilities()[m], 0, probabilities[m], offset, rows);
-      }
-      offset += rows;
-    }
-    return new MemberScores(probabilities, labels);
   }
 
   /** The combiner's inputs: each row's member logits, and its label. */

@@ -357,24 +357,12 @@ public final class TrainingData implements Serializable {
 
   /** The scored chunks' labels and each variant's probabilities, each joined in chunk order. */
   private static List<ScoredLabels> combine(List<ScoredChunk> scored, int variantCount) {
-    int total = 0;
-    for (ScoredChunk chunk : scored) {
-      total += chunk.labels().length;
-    }
-    byte[] labels = new byte[total];
-    float[][] probabilities = new float[variantCount][total];
-    int offset = 0;
-    for (ScoredChunk chunk : scored) {
-      int rows = chunk.labels().length;
-      System.arraycopy(chunk.labels(), 0, labels, offset, rows);
-      for (int v = 0; v < variantCount; v++) {
-        System.arraycopy(chunk.probabilities()[v], 0, probabilities[v], offset, rows);
-      }
-      offset += rows;
-    }
+    List<MemberScores> parts = new ArrayList<>();
+    scored.forEach(chunk -> parts.add(new MemberScores(chunk.probabilities(), chunk.labels())));
+    MemberScores joined = MemberScores.concatenate(parts, variantCount);
     List<ScoredLabels> result = new ArrayList<>();
-    for (float[] variant : probabilities) {
-      result.add(new ScoredLabels(variant, labels));
+    for (float[] variant : joined.probabilities()) {
+      result.add(new ScoredLabels(variant, joined.labels()));
     }
     return result;
   }
