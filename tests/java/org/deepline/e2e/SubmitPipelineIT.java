@@ -177,6 +177,11 @@ class SubmitPipelineIT {
     assertEquals(2, badJit.code(), "a launcher usage error exits 2");
     assertTrue(badJit.err().contains("DEEPLINE_JIT must be auto, quick or full, got 'fast'"),
         badJit.err());
+    Submit.Result badCds = Submit.run(Map.of("DEEPLINE_CDS", "maybe"),
+        List.of("check", "--conf", "conf/churn.json"));
+    assertEquals(2, badCds.code(), "a launcher usage error exits 2");
+    assertTrue(badCds.err().contains("DEEPLINE_CDS must be on or off, got 'maybe'"),
+        badCds.err());
   }
 
   @Test

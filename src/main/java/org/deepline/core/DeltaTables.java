@@ -1,6 +1,7 @@
 package org.deepline.core;
 
 import io.delta.tables.DeltaTable;
+import java.io.FileNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class DeltaTables {
     } catch (Exception e) {
       // Scala declares no checked exceptions: a missing file comes as itself, or wrapped.
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof java.io.FileNotFoundException) {
+        if (cause instanceof FileNotFoundException) {
           return Option.empty();
         }
       }

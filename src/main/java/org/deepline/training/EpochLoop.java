@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Epochs of parameter averaging ({@link Averaging}) over cached training rows, each followed by a validation pass and
- * the early-stopping decision; the best epoch's weights are kept. One configuration, one network:
- * {@code train} runs it once to the end, {@code train --tune} ({@link Tuner}) runs one loop per trial
- * and continues it rung by rung with {@link #trainUntil}, which trains exactly what one run to the
- * same epoch would.
+ * Epochs of parameter averaging ({@link Averaging}) over cached training rows, each followed by a
+ * validation pass and the early-stopping decision; the best epoch's weights are kept. One
+ * configuration, one network: {@code train} runs it once to the end, {@code train --tune}
+ * ({@link Tuner}) runs one loop per trial and continues it rung by rung with {@link #trainUntil},
+ * which trains exactly what one run to the same epoch would.
  *
  * <pre>{@code
  * EpochLoop loop = new EpochLoop(spark, resolved, train, validation,
@@ -180,7 +180,8 @@ public final class EpochLoop {
     // from the checkpoint this loop resumed.
     ScoredLabels scores = bestScores != null ? bestScores : validation.score(spark, best);
     return new Training(best, new ArrayList<>(epochs), bestEpoch, scores,
-        averaging.statsPage(), new ArrayList<>(layerStatistics));
+        averaging.statsPage(), new ArrayList<>(layerStatistics),
+        averaging instanceof DriverAveraging);
   }
 
   /** Epochs trained so far (a resumed loop counts the checkpoint's too). */

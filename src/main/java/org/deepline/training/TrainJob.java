@@ -42,14 +42,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Train: fits the configured network on the training split with data-parallel parameter averaging
- * ({@link Averaging}: on the executors, or on the driver for a small split), scores the validation split after every epoch, checkpoints network and
- * updater state, keeps the best epoch's weights (early stopping on a validation metric), refuses a
- * collapsed network ({@link CollapseGuard}), saves the bundle and registers the model version (the run
- * id). Built with a run id to resume, it continues that run from its last complete checkpoint.
- * With {@code tune} it first searches {@code tuning.space} on the same cached splits ({@link Tuner})
- * and then checks, compares and registers the winner exactly as a plain run's network. With
- * {@code baselines.promote} a baseline of the ladder that beats the network (or ensemble) by more
- * than {@code baselines.promote_margin} is registered instead ({@link PromotedBaseline}).
+ * ({@link Averaging}: on the executors, or on the driver for a small split), scores the validation
+ * split after every epoch, checkpoints network and updater state, keeps the best epoch's weights
+ * (early stopping on a validation metric), refuses a collapsed network ({@link CollapseGuard}),
+ * saves the bundle and registers the model version (the run id). Built with a run id to resume, it
+ * continues that run from its last complete checkpoint. With {@code tune} it first searches
+ * {@code tuning.space} on the same cached splits ({@link Tuner}) and then checks, compares and
+ * registers the winner exactly as a plain run's network. With {@code baselines.promote} a baseline
+ * of the ladder that beats the network (or ensemble) by more than {@code baselines.promote_margin}
+ * is registered instead ({@link PromotedBaseline}).
  */
 public final class TrainJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -152,11 +153,11 @@ public final class TrainJob implements Stage {
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
               .search(resolved, input, weights, train, validation);
       resolved = tuned == null ? resolved : tuned.config();
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers "
           + "on the {}", context.dataset(), train, validation, resolved.batchSizePerWorker(),
           resolved.averagingFrequency(), resolved.workers(),
-          Averaging.onDriver(JavaSparkContext.fromSparkContext(context.spark().sparkContext()),
-              resolved, train) ? "driver" : "executors");
+          Averaging.onDriver(spark, resolved, train) ? "driver" : "executors");
       // A tuned winner was size-checked and trained as a trial; a plain run is checked here.
       Training outcome = tuned != null ? tuned.training()
           : trainOnce(context, resolved, input, weights, train, validation, restored,
@@ -165,7 +166,6 @@ public final class TrainJob implements Stage {
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
-      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation);
       // Before the ladder is joined: it may still be fitting on its own thread.
@@ -325,7 +325,7 @@ public final class TrainJob implements Stage {
         corrected.positiveRate()));
     metrics.put("validation_loss_after_prior_correction", corrected.logLoss());
     return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), corrected,
-        outcome.statsPage(), outcome.layerStatistics());
+        outcome.statsPage(), outcome.layerStatistics(), outcome.workersOnDriver());
   }
 
   /** Saves every epoch's network, the best one and the loop's state, for {@code --resume}. */
@@ -550,9 +550,7 @@ public final class TrainJob implements Stage {
         .metric("batch_size_per_worker", resolved.batchSizePerWorker())
         .metric("averaging_frequency", resolved.averagingFrequency())
         .metric("workers", resolved.workers())
-        .metric("workers_on_driver", Averaging.onDriver(
-            JavaSparkContext.fromSparkContext(context.spark().sparkContext()), resolved, train)
-            ? 1 : 0)
+        .metric("workers_on_driver", outcome.workersOnDriver() ? 1 : 0)
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
             .rowsPerSecond())
         .metric("training_seconds", trainingSeconds)

@@ -11,6 +11,9 @@ import org.deepline.metrics.ScoredLabels;
  * @param statsPage       DL4J's timing breakdown as an HTML page; null unless {@code collect_stats}
  * @param layerStatistics every layer's {@link LayerStatistics} after every epoch this loop trained
  *                        (not those of a checkpoint it resumed from)
+ * @param workersOnDriver whether the workers ran as driver threads ({@link DriverAveraging}) rather
+ *                        than Spark tasks ({@code training.workers_on})
  */
 record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
-    ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics) {}
+    ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics,
+    boolean workersOnDriver) {}

@@ -222,9 +222,10 @@ public final class TrainingData implements Serializable {
    */
   public List<List<DataSet>> roundOnDriver(int epoch, int round, int rowsPerWorker,
       int batchSize) {
+    List<PartitionRows> partitions = driverCopy();
     List<List<DataSet>> workers = new ArrayList<>();
-    for (int partition = 0; partition < driverCopy().size(); partition++) {
-      workers.add(roundBatches(driverCopy().get(partition), seed, width, partition, epoch, round,
+    for (int partition = 0; partition < partitions.size(); partition++) {
+      workers.add(roundBatches(partitions.get(partition), seed, width, partition, epoch, round,
           rowsPerWorker, batchSize));
     }
     return workers;

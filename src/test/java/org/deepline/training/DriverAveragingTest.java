@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deepline.etl.LabelConfig;
-import org.deepline.etl.RecordIds;
-import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.ScoredLabels;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -55,7 +52,8 @@ class DriverAveragingTest {
   @BeforeAll
   void cacheRows() {
     spark = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-    Dataset<Row> frame = SparkTestSession.get().createDataFrame(rows(), schema());
+    Dataset<Row> frame =
+        SparkTestSession.get().createDataFrame(rows(), TrainingDataTest.schemaOf());
     onExecutors = TrainingData.cache(frame, 2, 42L, "train", WIDTH);
     onDriver = TrainingData.cache(frame, 2, 42L, "train", WIDTH).keepOnDriver();
   }
@@ -101,7 +99,7 @@ class DriverAveragingTest {
     assertArrayEquals(floats(first.network().params()), floats(second.network().params()));
     Averaging otherSeed = new DriverAveraging(network(WITH_DROPOUT), WITH_DROPOUT.forMember(8L, 1));
     otherSeed.fitEpoch(onDriver, 1);
-    assertFalse(java.util.Arrays.equals(floats(first.network().params()),
+    assertFalse(Arrays.equals(floats(first.network().params()),
         floats(otherSeed.network().params())), "another seed drops other units");
     // Every round and worker draws its own stream.
     long seed = DriverAveraging.workerSeed(7L, 1, 0, 0);
@@ -141,7 +139,8 @@ class DriverAveragingTest {
         null, null, null, null, true, null, null, null);
     assertFalse(collecting.workersOnDriver(1, true), "DL4J's timing breakdown needs the executors");
     TrainingData copied = TrainingData.cache(
-        SparkTestSession.get().createDataFrame(rows(), schema()), 2, 42L, "train", WIDTH);
+        SparkTestSession.get().createDataFrame(rows(), TrainingDataTest.schemaOf()), 2, 42L,
+        "train", WIDTH);
     try {
       assertTrue(Averaging.start(spark, network(CONFIG), CONFIG, copied) instanceof DriverAveraging);
       assertTrue(copied.isOnDriver());
@@ -160,15 +159,8 @@ class DriverAveragingTest {
     return network;
   }
 
-  private static float[] floats(org.nd4j.linalg.api.ndarray.INDArray values) {
+  private static float[] floats(INDArray values) {
     return values.castTo(DataType.FLOAT).toFloatVector();
-  }
-
-  private static StructType schema() {
-    return new StructType()
-        .add(RecordIds.RECORD_ID, DataTypes.StringType)
-        .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
-        .add(LabelConfig.LABEL, DataTypes.DoubleType);
   }
 
   /** Rows whose label mostly follows the sum of the first two inputs. */

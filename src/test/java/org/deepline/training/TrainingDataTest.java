@@ -113,7 +113,8 @@ class TrainingDataTest {
     return rows;
   }
 
-  private static StructType schemaOf() {
+  /** A features frame's schema: record id, feature array, label. */
+  static StructType schemaOf() {
     return new StructType()
         .add(RecordIds.RECORD_ID, DataTypes.StringType)
         .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
