@@ -89,7 +89,7 @@ class IngestRepairTest {
   private static List<String> silverOf(Path warehouse) {
     return DeltaTables.read(SparkTestSession.get(),
             Warehouse.at(warehouse.toString()).table("toy", Table.SILVER))
-        .orderBy("id")
+        .orderBy("id", "run_date")
         .selectExpr("concat_ws(' ', id, amount, label, cast(run_date as string))")
         .as(Encoders.STRING()).collectAsList();
   }
