@@ -69,7 +69,7 @@ public final class HtmlReport {
         ensemble(report.ensemble()),
         importance(report.importance(), report.modelKind()),
         foldedInputs(report.foldedInputs()),
-        TrainingSection.render(report.training()),
+        TrainingSection.render(report.training(), report.modelKind()),
         champion(report.champion()),
         Html.el("footer").text("deepline evaluation report · schema version "
             + report.schemaVersion() + " · generated " + report.generatedAt()));
@@ -326,7 +326,7 @@ public final class HtmlReport {
   }
 
   /** Whether a model kind is a baseline that {@code baselines.promote} registered. */
-  private static boolean isPromotedBaseline(String modelKind) {
+  static boolean isPromotedBaseline(String modelKind) {
     return modelKind.startsWith(org.deepline.training.PromotedBaseline.KIND_PREFIX);
   }
 

@@ -34,7 +34,12 @@ final class TrainingSection {
 
   private TrainingSection() {}
 
-  static Element render(EvaluationReport.TrainingHistory history) {
+  /**
+   * @param modelKind the registered model's kind: for a promoted baseline the curves are the
+   *                  network's it replaced, and the section says so instead of naming an epoch
+   *                  whose weights ship
+   */
+  static Element render(EvaluationReport.TrainingHistory history, String modelKind) {
     Element section = Elements.wideSection("training", "Training");
     if (history == null) {
       return section.add(Elements.note("The model's metadata holds no training history (a model "
@@ -44,9 +49,14 @@ final class TrainingSection {
     // Whole epochs on every tick: the axis ends at 1 + a multiple of the tick intervals.
     int epochStep = Math.max(1, (epochs.size() - 1 + TICK_INTERVALS - 1) / TICK_INTERVALS);
     SvgChart.Axis epochAxis = new SvgChart.Axis("Epoch", 1, 1 + TICK_INTERVALS * epochStep);
+    String shipped = HtmlReport.isPromotedBaseline(modelKind)
+        ? "; the model that ships is the promoted baseline, " + modelKind + ": these are the "
+            + "curves of the network it replaced, whose best epoch was " + history.bestEpoch()
+            + " (dashed vertical line)."
+        : "; the weights of epoch " + history.bestEpoch() + " ship (dashed vertical line: the "
+            + "best validation figure of early stopping).";
     return section.add(
-        Elements.note(epochs.size() + " epochs; the weights of epoch " + history.bestEpoch()
-            + " ship (dashed vertical line: the best validation figure of early stopping)."),
+        Elements.note(epochs.size() + " epochs" + shipped),
         Html.el("div").cls("grid").add(lossChart(epochs, epochAxis, history.bestEpoch()),
             aucChart(epochs, epochAxis, history.bestEpoch())),
         layerTable(history));
