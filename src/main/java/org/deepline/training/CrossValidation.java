@@ -22,8 +22,9 @@ import org.deepline.etl.RecordIds;
  * <p>Why: {@code train --tune} ranks hundreds of trials on one validation split. On a small data set
  * (1,056 validation rows for Telco churn) the trial with the best validation score is mostly the one
  * the split's noise favoured most, and its test score falls below the untuned network's; the mean
- * over k held-out folds of about the same size has about 1/sqrt(k) of that noise and is never the
- * score the search maximised, so it can tell the finalists apart honestly. The test split takes no
+ * over k held-out folds of about the same size has less of that noise and is not the score the
+ * search maximised. It is still a little optimistic, alike for every finalist: each fold stops
+ * early on its own held-out rows, as a plain run stops on validation. The test split takes no
  * part.
  *
  * <pre>{@code
@@ -65,7 +66,7 @@ final class CrossValidation implements AutoCloseable {
     /**
      * This score's lead over {@code other}'s on the same folds, fold by fold: the folds' spread
      * (some are harder than others for every configuration) cancels, so the standard error is of
-     * the difference itself.
+     * the difference itself, corrected for the folds' overlap.
      */
     Lead leadOver(Score other) {
       if (other.foldRocAuc.length != foldRocAuc.length) {
@@ -77,8 +78,13 @@ final class CrossValidation implements AutoCloseable {
         differences[fold] = foldRocAuc[fold] - other.foldRocAuc[fold];
       }
       Score difference = new Score(differences, 0, 0);
-      return new Lead(difference.meanRocAuc(),
-          difference.standardDeviation() / Math.sqrt(differences.length));
+      // The folds' fitting rows overlap, so their differences are correlated and s^2 / k would
+      // understate the variance: Nadeau and Bengio's correction (2003) adds held-out / fitting
+      // rows, 1 / (k - 1) for k equal folds.
+      int k = differences.length;
+      double variance = difference.standardDeviation() * difference.standardDeviation()
+          * (1.0 / k + 1.0 / Math.max(1, k - 1));
+      return new Lead(difference.meanRocAuc(), Math.sqrt(variance));
     }
 
     @Override
@@ -203,9 +209,18 @@ final class CrossValidation implements AutoCloseable {
     return folds.size();
   }
 
-  /** Rows a fold's network fits, at most: what one cross-validated epoch costs, roughly. */
-  long largestFitRows() {
-    return folds.stream().mapToLong(fold -> fold.fit().rows()).max().orElse(0);
+  /** Each fold's held-out and fitting rows, {@code [fold][0]} and {@code [fold][1]}. */
+  long[][] foldRows() {
+    long[][] rows = new long[folds.size()][];
+    for (int fold = 0; fold < rows.length; fold++) {
+      rows[fold] = new long[] {folds.get(fold).heldOut().rows(), folds.get(fold).fit().rows()};
+    }
+    return rows;
+  }
+
+  /** The held-out rows of each fold, for the log: e.g. {@code [1180, 1214, 1197]}. */
+  String heldOutRows() {
+    return Arrays.toString(Arrays.stream(foldRows()).mapToLong(rows -> rows[0]).toArray());
   }
 
   /**
@@ -222,7 +237,7 @@ final class CrossValidation implements AutoCloseable {
       double[] weights = ClassWeights.of(config, fit.negatives(), fit.positives());
       EpochLoop loop = new EpochLoop(spark, config, fit, folds.get(fold).heldOut(),
           NetworkFactory.binaryClassifier(config, input, weights), null, EpochLoop.Listener.NONE)
-          .withoutLayerWarnings();
+          .withoutLayerWarnings().withoutEpochLines();
       loop.trainUntil(config.epochs());
       rocAuc[fold] = loop.bestValidationRocAuc();
       epochs += loop.epochsTrained();

@@ -62,12 +62,18 @@ public final class Tuner {
    * than its noise.
    */
   public static final long CROSS_VALIDATION_MAX_ROWS = 100_000;
+  /**
+   * The largest share of the budget kept for the finalists' cross-validation: beyond it the search
+   * would be cut to a handful of trials; the finalists that do not fit are left out instead.
+   */
+  static final double CROSS_VALIDATION_MAX_BUDGET_SHARE = 0.5;
   /** The trial that is the {@code training} section as written. */
   static final int UNTUNED_TRIAL = 0;
   /** Mixes the trial number into the seed, so each trial's draw depends on its number only. */
   private static final long TRIAL_SALT = 0x9e3779b97f4a7c15L;
   private static final double MILLIS_PER_MINUTE = 60_000.0;
   private static final double MILLIS_PER_SECOND = 1_000.0;
+  private static final int BYTES_PER_MEGABYTE_SHIFT = 20;
 
   private final RunContext context;
   private final RunRecorder recorder;
@@ -155,10 +161,14 @@ public final class Tuner {
         HalvingSchedule.rungEpochs(base.epochs(), minEpochs, tuning.eta()), tuning.eta());
     long budgetMillis = Math.round(tuning.maxMinutes() * MILLIS_PER_MINUTE);
     long started = System.currentTimeMillis();
-    long trainAndValidationRows = train.rows() + validation.rows();
-    boolean crossValidate = tuning.finalists() > 0
-        && trainAndValidationRows <= CROSS_VALIDATION_MAX_ROWS;
-    double foldShare = foldShare(tuning.folds(), train.rows(), trainAndValidationRows);
+    String withoutCrossValidation = withoutCrossValidation(tuning, base);
+    // The folds' rows are the splits as read, counted: the search's training split may differ.
+    long foldRows = withoutCrossValidation == null ? rows.count() : 0;
+    withoutCrossValidation = withoutCrossValidation != null ? withoutCrossValidation
+        : tooLargeToFold(foldRows, input.width());
+    boolean crossValidate = withoutCrossValidation == null;
+    double foldShare = foldShare(tuning.folds(), train.rows(), foldRows);
+    long reserveCeiling = Math.round(budgetMillis * CROSS_VALIDATION_MAX_BUDGET_SHARE);
     String limit = tuning.maxTrials() == null ? "no trial limit"
         : "at most " + tuning.maxTrials() + " trials";
     LOG.info("tune {}: asynchronous successive halving, rungs of {} epochs, eta {}, {}, budget "
@@ -166,10 +176,9 @@ public final class Tuner {
         java.util.Arrays.toString(schedule.rungEpochs()), tuning.eta(), limit,
         tuning.maxMinutes(), seed, crossValidate ? "the best " + tuning.finalists() + " and the "
             + "untuned config chosen by " + tuning.folds() + "-fold cross-validation on "
-            + trainAndValidationRows + " rows (their folds' time reserved)"
-            : tuning.finalists() == 0 ? "chosen on validation (tuning.finalists = 0)"
-            : "chosen on validation (" + trainAndValidationRows + " rows: above "
-                + CROSS_VALIDATION_MAX_ROWS + ", no cross-validation)");
+            + foldRows + " training and validation rows (their time reserved, at most half the "
+            + "budget)"
+            : "chosen on validation (no cross-validation: " + withoutCrossValidation + ")");
     Map<Integer, Trial> trials = new LinkedHashMap<>();
     long epochsTrained = 0;
     long trainingMillis = 0;
@@ -189,9 +198,9 @@ public final class Tuner {
         int bestEpochs = schedule.best().map(b -> trials.get(b.getKey()).loop)
             .map(EpochLoop::epochsTrained).orElse(0);
         double meanEpochMillis = epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
-        long reservedMillis = !crossValidate ? 0 : crossValidationMillis(
+        long reservedMillis = !crossValidate ? 0 : Math.min(reserveCeiling, crossValidationMillis(
             finalists(schedule, trials).stream().mapToDouble(Trial::epochMillis).toArray(),
-            tuning.finalists() + 1, meanEpochMillis, tuning.folds(), base.epochs(), foldShare);
+            tuning.finalists() + 1, meanEpochMillis, tuning.folds(), base.epochs(), foldShare));
         if (!fitsBudget(System.currentTimeMillis() - started, budgetMillis - reservedMillis,
             epochsTrained, trainingMillis, schedule.epochs(job.rung()) - trialEpochs,
             base.epochs() - bestEpochs)) {
@@ -268,15 +277,45 @@ public final class Tuner {
       metrics.put("tune_budget_seconds", budgetMillis / MILLIS_PER_SECOND);
       metrics.put("tune_budget_used",
           (System.currentTimeMillis() - started) / (double) budgetMillis);
-      LOG.info(String.format(Locale.ROOT, "tune %s: %d trials in %.0f s (%.0f%% of the budget); "
-          + "winner trial %d%s, validation ROC AUC %.4f after %d epochs: %s", context.dataset(),
-          trials.size(), searchMillis / MILLIS_PER_SECOND, 100.0 * searchMillis / budgetMillis,
+      LOG.info(String.format(Locale.ROOT, "tune %s: %d trials in %.0f s, %.0f%% of the budget "
+          + "with the finalists and the winner's epochs; winner trial %d%s, validation ROC AUC "
+          + "%.4f after %d epochs: %s", context.dataset(), trials.size(),
+          searchMillis / MILLIS_PER_SECOND, 100.0 * metrics.get("tune_budget_used"),
           winner.number + 1, winner.number == UNTUNED_TRIAL ? " (the untuned config)" : "",
           winnerAuc, training.epochs().size(), SearchSpace.describe(winner.config)));
       return new Outcome(winner.config, training, metrics, winner.runId);
     } finally {
       record(trials.values());
     }
+  }
+
+  /** Why the config leaves the finalists without cross-validation, or null when it does not. */
+  static String withoutCrossValidation(TuningConfig tuning, TrainingConfig base) {
+    if (tuning.finalists() == 0) {
+      return "tuning.finalists = 0";
+    }
+    if (base.resample().enabled() || base.augment().enabled()) {
+      // Folds of the rows as read would judge the configs on other rows than they train on.
+      return "training.resample or training.augment changes the training rows";
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code rows} training and validation rows of {@code width} features are too many to fold,
+   * or null: above {@value #CROSS_VALIDATION_MAX_ROWS} rows, or above the driver's
+   * {@link TrainingConfig#MAX_DRIVER_FEATURE_BYTES} of features as floats (k folds cache k copies).
+   */
+  static String tooLargeToFold(long rows, int width) {
+    if (rows > CROSS_VALIDATION_MAX_ROWS) {
+      return rows + " training and validation rows, above " + CROSS_VALIDATION_MAX_ROWS;
+    }
+    long bytes = rows * width * (long) Float.BYTES;
+    if (bytes > TrainingConfig.MAX_DRIVER_FEATURE_BYTES) {
+      return (bytes >> BYTES_PER_MEGABYTE_SHIFT) + " MB of features, above "
+          + (TrainingConfig.MAX_DRIVER_FEATURE_BYTES >> BYTES_PER_MEGABYTE_SHIFT) + " MB";
+    }
+    return null;
   }
 
   /**
@@ -313,6 +352,11 @@ public final class Tuner {
       TrainingConfig base, NetworkInput input, Dataset<Row> rows, long deadlineMillis,
       double meanEpochMillis, double foldShare, Map<String, Double> metrics) {
     long started = System.currentTimeMillis();
+    if (finalists.size() < 2) {
+      LOG.info("tune {}: no cross-validation: {} finalist, nothing to compare", context.dataset(),
+          finalists.size());
+      return Optional.empty();
+    }
     Optional<CrossValidation> cached = CrossValidation.cache(rows, tuning.folds(), base,
         input.width());
     if (cached.isEmpty()) {
@@ -321,6 +365,8 @@ public final class Tuner {
       return Optional.empty();
     }
     try (CrossValidation folds = cached.get()) {
+      LOG.info("tune {}: cross-validation of {} finalists on {} folds of {} held-out rows",
+          context.dataset(), finalists.size(), folds.folds(), folds.heldOutRows());
       Map<Integer, CrossValidation.Score> scores = new LinkedHashMap<>();
       for (Trial finalist : finalists) {
         double perEpoch = finalist.epochMillis() > 0 ? finalist.epochMillis() : meanEpochMillis;

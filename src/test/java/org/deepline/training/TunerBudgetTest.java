@@ -2,8 +2,12 @@ package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.deepline.config.ConfigLoader;
+import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
 
 class TunerBudgetTest {
@@ -43,5 +47,24 @@ class TunerBudgetTest {
     // Two folds of 100 rows fit 50 each, half an epoch of a 100-row training split.
     assertEquals(0.5, Tuner.foldShare(2, 100, 100), 1e-12);
     assertEquals(1_000, Tuner.crossValidationMillis(new double[0], 2, 50, 2, 10, 0.5));
+  }
+
+  @Test
+  void smallPlainDataIsFoldedAndEachReasonNotToIsNamed() {
+    TrainingConfig plain = TrainingConfig.defaults();
+    assertNull(Tuner.withoutCrossValidation(TuningConfig.defaults(), plain));
+    assertEquals("tuning.finalists = 0", Tuner.withoutCrossValidation(new TuningConfig(null, null,
+        null, null, null, null, 0, null), plain));
+    TrainingConfig undersampled = ConfigLoader.load(TestRuns.project().resolve("conf/churn.json"),
+        List.of("training.resample={\"method\": \"undersample\"}"))
+        .section(TrainingConfig.class);
+    assertEquals("training.resample or training.augment changes the training rows",
+        Tuner.withoutCrossValidation(TuningConfig.defaults(), undersampled));
+
+    assertNull(Tuner.tooLargeToFold(5_987, 67));
+    assertEquals("100001 training and validation rows, above 100000",
+        Tuner.tooLargeToFold(100_001, 10));
+    // 90,000 rows of 200 features: 72,000,000 bytes of floats, 68 MB.
+    assertEquals("68 MB of features, above 64 MB", Tuner.tooLargeToFold(90_000, 200));
   }
 }
