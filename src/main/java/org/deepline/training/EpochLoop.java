@@ -58,6 +58,7 @@ public final class EpochLoop {
   private boolean stoppedEarly;
   private final List<LayerStatistics.Layer> layerStatistics = new ArrayList<>();
   private boolean warnAboutLayers = true;
+  private boolean epochLines = true;
 
   /**
    * @param config        resolved: batch size and averaging frequency fixed
@@ -100,6 +101,15 @@ public final class EpochLoop {
    */
   public EpochLoop withoutLayerWarnings() {
     warnAboutLayers = false;
+    return this;
+  }
+
+  /**
+   * This loop without its INFO line per epoch (DEBUG instead): a cross-validation fold's epochs are
+   * summed up by the tuner's line per finalist.
+   */
+  public EpochLoop withoutEpochLines() {
+    epochLines = false;
     return this;
   }
 
@@ -168,10 +178,17 @@ public final class EpochLoop {
     }
     epochs.add(metrics);
     listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
-    LOG.info(String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc %.4f loss"
-        + " %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
-        metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
-        stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : ""));
+    if (epochLines || LOG.isDebugEnabled()) {
+      String line = String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc "
+          + "%.4f loss %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
+          metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
+          stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : "");
+      if (epochLines) {
+        LOG.info(line);
+      } else {
+        LOG.debug(line);
+      }
+    }
   }
 
   /** The best epoch's network, its validation scores again and every epoch's metrics. */

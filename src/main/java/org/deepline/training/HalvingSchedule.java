@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,6 +133,23 @@ public final class HalvingSchedule {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Up to {@code count} trials, best first: those of the highest rung ranked by their score there,
+   * then those that stopped one rung below, and so on; failed trials are left out.
+   */
+  public List<Integer> leaders(int count) {
+    Set<Integer> leaders = new LinkedHashSet<>();
+    for (int rung = rungEpochs.length - 1; rung >= 0 && leaders.size() < count; rung--) {
+      for (Map.Entry<Integer, Double> result : ranked(rung)) {
+        if (leaders.size() == count) {
+          break;
+        }
+        leaders.add(result.getKey());
+      }
+    }
+    return List.copyOf(leaders);
   }
 
   /** The highest rung a trial completed; -1 for none. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -37,8 +36,6 @@ final class Stacking {
   private static final Logger LOG = LoggerFactory.getLogger(Stacking.class);
   static final String FOLD = "_stacking_fold";
   static final String TREES = "gbt";
-  /** Mixes into the run's seed for the fold assignment, so folds do not follow the row order. */
-  private static final long FOLD_SALT = 0x5851f42d4c957f2dL;
 
   private Stacking() {}
 
@@ -51,9 +48,7 @@ final class Stacking {
 
   /** The training rows with their fold in {@value #FOLD}: a seeded hash of the record id. */
   static Dataset<Row> withFolds(Dataset<Row> trainRows, int folds, long seed) {
-    Column hash = functions.xxhash64(functions.col(RecordIds.RECORD_ID),
-        functions.lit(seed ^ FOLD_SALT));
-    return trainRows.withColumn(FOLD, functions.pmod(hash, functions.lit((long) folds)));
+    return CrossValidation.withFolds(trainRows, FOLD, folds, seed);
   }
 
   /**

@@ -151,7 +151,9 @@ public final class TrainJob implements Stage {
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
       Tuner.Outcome tuned = tuneTrials == null ? null
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
-              .search(resolved, input, weights, train, validation);
+              .search(resolved, input, weights, train, validation,
+                  features.where(functions.col(StratifiedSplitter.SPLIT).isin(
+                      StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION)));
       resolved = tuned == null ? resolved : tuned.config();
       JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
       LOG.info("train {}: {}; {}; batch {} per worker, averaging every {} minibatches, {} workers "

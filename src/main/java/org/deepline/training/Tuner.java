@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
@@ -24,16 +27,24 @@ import org.slf4j.LoggerFactory;
  * successive halving ({@link HalvingSchedule}) on the cached training split and judged by validation
  * ROC AUC, within {@code tuning.max_trials} and {@code tuning.max_minutes}. Every trial is a child
  * run ({@value #TRIAL_COMMAND}) of the train run, with its config and its validation metrics per
- * rung. The winner, the best trial of the highest rung reached, is trained on to
- * {@code training.epochs} (early stopping as configured) and handed back for the train stage to
- * check, compare with the baselines and register like any model.
+ * rung. Trial 1 is the {@code training} section as written, so the search can keep it.
  *
- * <p>The tuner gets the training and validation splits and nothing else, so the test split cannot
+ * <p>On small data ({@value #CROSS_VALIDATION_MAX_ROWS} training and validation rows at most) the
+ * best {@code tuning.finalists} trials of the highest rungs and trial 1 are then compared by k-fold
+ * cross-validation on the training and validation rows ({@link CrossValidation}): the best
+ * validation score of hundreds of trials on a small split is mostly noise the search selected, so
+ * the finalists are judged on scores it never maximised. The budget keeps their folds' time
+ * reserved from the start. Without cross-validation the best trial of the highest rung wins.
+ *
+ * <p>The winner is trained on to {@code training.epochs} (early stopping as configured) and handed
+ * back for the train stage to check, compare with the baselines and register like any model.
+ *
+ * <p>The tuner gets the training and validation rows and nothing else, so the test split cannot
  * take part in the choice.
  *
  * <pre>{@code
  * Tuner.Outcome tuned = new Tuner(context, recorder, tuning)
- *     .search(resolved, input, classWeights, train, validation);
+ *     .search(resolved, input, classWeights, train, validation, trainAndValidationRows);
  * TrainingConfig winner = tuned.config(); // what tuned-training.json holds
  * }</pre>
  */
@@ -45,10 +56,24 @@ public final class Tuner {
   public static final String TUNED_TRAINING_FILE = "tuned-training.json";
   /** Metric name prefix of a trial's result at a rung: {@code rung_<k>_validation_roc_auc}. */
   public static final String RUNG_PREFIX = "rung_";
+  /**
+   * The most training and validation rows the finalists are cross-validated on: above, the
+   * validation split is large enough to rank them alone, and k more networks per finalist cost more
+   * than its noise.
+   */
+  public static final long CROSS_VALIDATION_MAX_ROWS = 100_000;
+  /**
+   * The largest share of the budget kept for the finalists' cross-validation: beyond it the search
+   * would be cut to a handful of trials; the finalists that do not fit are left out instead.
+   */
+  static final double CROSS_VALIDATION_MAX_BUDGET_SHARE = 0.5;
+  /** The trial that is the {@code training} section as written. */
+  static final int UNTUNED_TRIAL = 0;
   /** Mixes the trial number into the seed, so each trial's draw depends on its number only. */
   private static final long TRIAL_SALT = 0x9e3779b97f4a7c15L;
   private static final double MILLIS_PER_MINUTE = 60_000.0;
   private static final double MILLIS_PER_SECOND = 1_000.0;
+  private static final int BYTES_PER_MEGABYTE_SHIFT = 20;
 
   private final RunContext context;
   private final RunRecorder recorder;
@@ -90,7 +115,15 @@ public final class Tuner {
     final Map<String, Double> metrics = new LinkedHashMap<>();
     Instant finished = started;
     EpochLoop loop;
+    /** Wall time and epochs of this trial's jobs: what an epoch of its config costs. */
+    long trainingMillis;
+    int epochsTrained;
     String error;
+
+    /** The mean wall time of this trial's epochs so far; 0 before its first. */
+    double epochMillis() {
+      return epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+    }
 
     Trial(int number, TrainingConfig config) {
       this.number = number;
@@ -115,10 +148,12 @@ public final class Tuner {
    *
    * @param base    the resolved training config the space's draws replace values of
    * @param weights the class weights of the loss, as for a plain run
+   * @param rows    the training and validation rows (features, label, record id) the finalists
+   *                are cross-validated on
    * @throws DeeplineException when every trial failed
    */
   public Outcome search(TrainingConfig base, NetworkInput input, double[] weights, TrainingData train,
-      TrainingData validation) {
+      TrainingData validation, Dataset<Row> rows) {
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
     long seed = tuning.seedOr(base.seed());
     int minEpochs = Math.min(tuning.minEpochs(), base.epochs());
@@ -126,12 +161,24 @@ public final class Tuner {
         HalvingSchedule.rungEpochs(base.epochs(), minEpochs, tuning.eta()), tuning.eta());
     long budgetMillis = Math.round(tuning.maxMinutes() * MILLIS_PER_MINUTE);
     long started = System.currentTimeMillis();
+    String withoutCrossValidation = withoutCrossValidation(tuning, base);
+    // The folds' rows are the splits as read, counted: the search's training split may differ.
+    long foldRows = withoutCrossValidation == null ? rows.count() : 0;
+    withoutCrossValidation = withoutCrossValidation != null ? withoutCrossValidation
+        : tooLargeToFold(foldRows, input.width());
+    boolean crossValidate = withoutCrossValidation == null;
+    double foldShare = foldShare(tuning.folds(), train.rows(), foldRows);
+    long reserveCeiling = Math.round(budgetMillis * CROSS_VALIDATION_MAX_BUDGET_SHARE);
     String limit = tuning.maxTrials() == null ? "no trial limit"
         : "at most " + tuning.maxTrials() + " trials";
     LOG.info("tune {}: asynchronous successive halving, rungs of {} epochs, eta {}, {}, budget "
-        + "{} min, seed {}; chosen on validation ROC AUC", context.dataset(),
+        + "{} min, seed {}; ranked on validation ROC AUC, {}", context.dataset(),
         java.util.Arrays.toString(schedule.rungEpochs()), tuning.eta(), limit,
-        tuning.maxMinutes(), seed);
+        tuning.maxMinutes(), seed, crossValidate ? "the best " + tuning.finalists() + " and the "
+            + "untuned config chosen by " + tuning.folds() + "-fold cross-validation on "
+            + foldRows + " training and validation rows (their time reserved, at most half the "
+            + "budget)"
+            : "chosen on validation (no cross-validation: " + withoutCrossValidation + ")");
     Map<Integer, Trial> trials = new LinkedHashMap<>();
     long epochsTrained = 0;
     long trainingMillis = 0;
@@ -144,30 +191,41 @@ public final class Tuner {
           break;
         }
         HalvingSchedule.Job job = next.get();
-        Trial trial = job.starts()
-            ? new Trial(job.trial(), draw(tuning.space(), base, seed, job.trial()))
-            : trials.get(job.trial());
+        Trial trial = !job.starts() ? trials.get(job.trial())
+            : new Trial(job.trial(), job.trial() == UNTUNED_TRIAL ? base
+                : draw(tuning.space(), base, seed, job.trial()));
         int trialEpochs = trial.loop == null ? 0 : trial.loop.epochsTrained();
         int bestEpochs = schedule.best().map(b -> trials.get(b.getKey()).loop)
             .map(EpochLoop::epochsTrained).orElse(0);
-        if (!fitsBudget(System.currentTimeMillis() - started, budgetMillis, epochsTrained,
-            trainingMillis, schedule.epochs(job.rung()) - trialEpochs, base.epochs() - bestEpochs)) {
-          LOG.info("tune {}: stopping the search: the next job and the winner's remaining epochs "
-              + "would not end inside the budget", context.dataset());
+        double meanEpochMillis = epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+        long reservedMillis = !crossValidate ? 0 : Math.min(reserveCeiling, crossValidationMillis(
+            finalists(schedule, trials).stream().mapToDouble(Trial::epochMillis).toArray(),
+            tuning.finalists() + 1, meanEpochMillis, tuning.folds(), base.epochs(), foldShare));
+        if (!fitsBudget(System.currentTimeMillis() - started, budgetMillis - reservedMillis,
+            epochsTrained, trainingMillis, schedule.epochs(job.rung()) - trialEpochs,
+            base.epochs() - bestEpochs)) {
+          LOG.info("tune {}: stopping the search: the next job, the finalists' cross-validation "
+              + "(about {} s) and the winner's remaining epochs would not end inside the budget",
+              context.dataset(), Math.round(reservedMillis / MILLIS_PER_SECOND));
           break;
         }
         trials.put(trial.number, trial);
         long jobStarted = System.currentTimeMillis();
         if (job.starts()) {
-          LOG.info("tune {}: trial {} ({}): {}", context.dataset(), trial.number + 1, limit,
+          LOG.info("tune {}: trial {} ({}){}: {}", context.dataset(), trial.number + 1, limit,
+              trial.number == UNTUNED_TRIAL ? ", the untuned config" : "",
               SearchSpace.describe(trial.config));
         }
         double score = train(spark, trial, schedule.epochs(job.rung()), input, weights, train,
             validation);
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_epochs", (double) (trial.loop == null ? 0
             : trial.loop.epochsTrained()));
-        epochsTrained += (trial.loop == null ? 0 : trial.loop.epochsTrained()) - trialEpochs;
-        trainingMillis += System.currentTimeMillis() - jobStarted;
+        long jobMillis = System.currentTimeMillis() - jobStarted;
+        int jobEpochs = (trial.loop == null ? 0 : trial.loop.epochsTrained()) - trialEpochs;
+        epochsTrained += jobEpochs;
+        trainingMillis += jobMillis;
+        trial.epochsTrained += jobEpochs;
+        trial.trainingMillis += jobMillis;
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_validation_roc_auc", score);
         schedule.report(trial.number, job.rung(), score);
         long elapsed = System.currentTimeMillis() - started;
@@ -185,40 +243,225 @@ public final class Tuner {
           Failure.MODEL_GATE, "train --tune: all " + trials.size() + " trials failed; the first: "
               + trials.values().stream().map(t -> t.error).filter(e -> e != null).findFirst()
                   .orElse("none ran (raise tuning.max_minutes)")));
-      Trial winner = trials.get(best.getKey());
+      Trial validationWinner = trials.get(best.getKey());
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      Trial winner = validationWinner;
+      if (crossValidate) {
+        List<Trial> finalists = finalists(schedule, trials);
+        double epochMillis = epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+        winner = crossValidate(spark, finalists, base, input, rows, started + budgetMillis,
+            epochMillis, foldShare, metrics).orElse(validationWinner);
+      }
       int winnerRung = schedule.rungOf(winner.number);
       long finishStarted = System.currentTimeMillis();
       if (winner.loop.epochsTrained() < base.epochs() && !winner.loop.stoppedEarly()) {
         LOG.info("tune {}: the winner, trial {} (rung {}, validation ROC AUC {}), trains on to {} "
             + "epochs", context.dataset(), winner.number + 1, winnerRung + 1,
-            String.format(Locale.ROOT, "%.4f", best.getValue()), base.epochs());
+            String.format(Locale.ROOT, "%.4f", winner.loop.bestValidationRocAuc()), base.epochs());
         winner.loop.trainUntil(base.epochs());
         winner.finished = Instant.now();
       }
       Training training = winner.loop.result();
       winner.metrics.put("winner", 1.0);
       double winnerAuc = winner.loop.bestValidationRocAuc();
-      Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("tune_trials", (double) trials.size());
       metrics.put("tune_trials_failed",
           (double) trials.values().stream().filter(t -> t.error != null).count());
       metrics.put("tune_best_trial", winner.number + 1.0);
       metrics.put("tune_best_trial_rung", winnerRung + 1.0);
+      metrics.put("tune_validation_best_trial", validationWinner.number + 1.0);
       metrics.put("tune_winner_validation_roc_auc", winnerAuc);
       metrics.put("tune_search_seconds", searchMillis / MILLIS_PER_SECOND);
       metrics.put("tune_finish_seconds",
           (System.currentTimeMillis() - finishStarted) / MILLIS_PER_SECOND);
       metrics.put("tune_budget_seconds", budgetMillis / MILLIS_PER_SECOND);
-      metrics.put("tune_budget_used", searchMillis / (double) budgetMillis);
-      LOG.info(String.format(Locale.ROOT, "tune %s: %d trials in %.0f s (%.0f%% of the budget); "
-          + "winner trial %d, validation ROC AUC %.4f after %d epochs: %s", context.dataset(),
-          trials.size(), searchMillis / MILLIS_PER_SECOND, 100.0 * searchMillis / budgetMillis,
-          winner.number + 1, winnerAuc, training.epochs().size(),
-          SearchSpace.describe(winner.config)));
+      metrics.put("tune_budget_used",
+          (System.currentTimeMillis() - started) / (double) budgetMillis);
+      LOG.info(String.format(Locale.ROOT, "tune %s: %d trials in %.0f s, %.0f%% of the budget "
+          + "with the finalists and the winner's epochs; winner trial %d%s, validation ROC AUC "
+          + "%.4f after %d epochs: %s", context.dataset(), trials.size(),
+          searchMillis / MILLIS_PER_SECOND, 100.0 * metrics.get("tune_budget_used"),
+          winner.number + 1, winner.number == UNTUNED_TRIAL ? " (the untuned config)" : "",
+          winnerAuc, training.epochs().size(), SearchSpace.describe(winner.config)));
       return new Outcome(winner.config, training, metrics, winner.runId);
     } finally {
       record(trials.values());
     }
+  }
+
+  /** Why the config leaves the finalists without cross-validation, or null when it does not. */
+  static String withoutCrossValidation(TuningConfig tuning, TrainingConfig base) {
+    if (tuning.finalists() == 0) {
+      return "tuning.finalists = 0";
+    }
+    if (base.resample().enabled() || base.augment().enabled()) {
+      // Folds of the rows as read would judge the configs on other rows than they train on.
+      return "training.resample or training.augment changes the training rows";
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code rows} training and validation rows of {@code width} features are too many to fold,
+   * or null: above {@value #CROSS_VALIDATION_MAX_ROWS} rows, or above the driver's
+   * {@link TrainingConfig#MAX_DRIVER_FEATURE_BYTES} of features as floats (k folds cache k copies).
+   */
+  static String tooLargeToFold(long rows, int width) {
+    if (rows > CROSS_VALIDATION_MAX_ROWS) {
+      return rows + " training and validation rows, above " + CROSS_VALIDATION_MAX_ROWS;
+    }
+    long bytes = rows * width * (long) Float.BYTES;
+    if (bytes > TrainingConfig.MAX_DRIVER_FEATURE_BYTES) {
+      return (bytes >> BYTES_PER_MEGABYTE_SHIFT) + " MB of features, above "
+          + (TrainingConfig.MAX_DRIVER_FEATURE_BYTES >> BYTES_PER_MEGABYTE_SHIFT) + " MB";
+    }
+    return null;
+  }
+
+  /**
+   * The trials cross-validation compares: the best {@code tuning.finalists} ({@link
+   * HalvingSchedule#leaders}), with the untuned trial second when it is not among them (and did not
+   * fail), so that a budget that runs out after two still compares the search with no search.
+   */
+  private List<Trial> finalists(HalvingSchedule schedule, Map<Integer, Trial> trials) {
+    List<Trial> finalists = new ArrayList<>();
+    for (int number : schedule.leaders(tuning.finalists())) {
+      finalists.add(trials.get(number));
+    }
+    Trial untuned = trials.get(UNTUNED_TRIAL);
+    if (!finalists.contains(untuned) && untuned != null && untuned.error == null
+        && untuned.loop != null && untuned.loop.bestEpoch() > 0) {
+      finalists.add(Math.min(1, finalists.size()), untuned);
+    }
+    return finalists;
+  }
+
+  /**
+   * The finalists' cross-validation, in their order while the budget lasts (each finalist's folds
+   * and the winner's epochs up to {@code training.epochs} must end before {@code deadlineMillis}
+   * at the finalist's epoch time in the search); the best mean held-out ROC AUC, unless its lead over the
+   * untuned config on the same folds is within one standard error (the one-standard-error rule:
+   * a search over hundreds of trials must show more than noise to replace what the user wrote),
+   * then the untuned config; empty when fewer than two finalists were scored (the validation
+   * winner stands then).
+   *
+   * @param meanEpochMillis the search's mean epoch time, for a finalist without its own
+   * @param foldShare       a fold's epoch against one of the training split ({@link #foldShare})
+   */
+  private Optional<Trial> crossValidate(JavaSparkContext spark, List<Trial> finalists,
+      TrainingConfig base, NetworkInput input, Dataset<Row> rows, long deadlineMillis,
+      double meanEpochMillis, double foldShare, Map<String, Double> metrics) {
+    long started = System.currentTimeMillis();
+    if (finalists.size() < 2) {
+      LOG.info("tune {}: no cross-validation: {} finalist, nothing to compare", context.dataset(),
+          finalists.size());
+      return Optional.empty();
+    }
+    Optional<CrossValidation> cached = CrossValidation.cache(rows, tuning.folds(), base,
+        input.width());
+    if (cached.isEmpty()) {
+      LOG.warn("tune {}: no cross-validation: a fold of the {} folds lacks a class; the best "
+          + "trial on validation wins", context.dataset(), tuning.folds());
+      return Optional.empty();
+    }
+    try (CrossValidation folds = cached.get()) {
+      LOG.info("tune {}: cross-validation of {} finalists on {} folds of {} held-out rows",
+          context.dataset(), finalists.size(), folds.folds(), folds.heldOutRows());
+      Map<Integer, CrossValidation.Score> scores = new LinkedHashMap<>();
+      for (Trial finalist : finalists) {
+        double perEpoch = finalist.epochMillis() > 0 ? finalist.epochMillis() : meanEpochMillis;
+        long needed = Math.round(perEpoch * (finalist.config.epochs() * folds.folds() * foldShare
+            + base.epochs()));
+        if (System.currentTimeMillis() + needed > deadlineMillis) {
+          LOG.info("tune {}: cross-validation stops after {} of {} finalists: the next would not "
+              + "end inside the budget", context.dataset(), scores.size(), finalists.size());
+          break;
+        }
+        CrossValidation.Score score;
+        try {
+          score = folds.score(spark, finalist.config, input);
+        } catch (DeeplineException e) {
+          LOG.info("tune {}: trial {} failed in cross-validation: {}", context.dataset(),
+              finalist.number + 1, e.getMessage());
+          finalist.metrics.put("cv_failed", 1.0);
+          continue;
+        }
+        scores.put(finalist.number, score);
+        finalist.metrics.put("cv_roc_auc", score.meanRocAuc());
+        finalist.metrics.put("cv_roc_auc_std", score.standardDeviation());
+        finalist.metrics.put("cv_folds", (double) folds.folds());
+        finalist.finished = Instant.now();
+        LOG.info(String.format(Locale.ROOT, "tune %s: cross-validation of trial %d%s: held-out "
+            + "ROC AUC %s %s (validation %.4f) in %.1f s", context.dataset(), finalist.number + 1,
+            finalist.number == UNTUNED_TRIAL ? " (untuned)" : "", score,
+            foldList(score.foldRocAuc()), finalist.loop.bestValidationRocAuc(),
+            score.millis() / MILLIS_PER_SECOND));
+      }
+      metrics.put("tune_cv_folds", (double) folds.folds());
+      metrics.put("tune_cv_rows", (double) folds.rows());
+      metrics.put("tune_cv_finalists", (double) scores.size());
+      metrics.put("tune_cv_seconds", (System.currentTimeMillis() - started) / MILLIS_PER_SECOND);
+      if (scores.size() < 2) {
+        LOG.warn("tune {}: cross-validation scored {} finalists, too few to choose between; the "
+            + "best trial on validation wins (raise tuning.max_minutes)", context.dataset(),
+            scores.size());
+        return Optional.empty();
+      }
+      CrossValidation.Choice choice = CrossValidation.choose(scores, UNTUNED_TRIAL);
+      Trial best = trialNumbered(finalists, choice.best());
+      Trial winner = trialNumbered(finalists, choice.winner());
+      metrics.put("tune_cv_best_trial", best.number + 1.0);
+      metrics.put("tune_cv_best_roc_auc", scores.get(best.number).meanRocAuc());
+      if (choice.lead() != null) {
+        metrics.put("tune_cv_lead_over_untuned", choice.lead().mean());
+        metrics.put("tune_cv_lead_standard_error", choice.lead().standardError());
+        LOG.info("tune {}: trial {}'s lead over the untuned config, {} (paired over {} folds), "
+            + "is {} one standard error: {}", context.dataset(), best.number + 1, choice.lead(),
+            folds.folds(), choice.lead().beyondOneStandardError() ? "beyond" : "within",
+            winner == best ? "trial " + (best.number + 1) + " wins"
+                : "the untuned config is kept");
+      }
+      metrics.put("tune_cv_winner_roc_auc", scores.get(winner.number).meanRocAuc());
+      return Optional.of(winner);
+    }
+  }
+
+  private static Trial trialNumbered(List<Trial> trials, int number) {
+    return trials.stream().filter(trial -> trial.number == number).findFirst().orElseThrow();
+  }
+
+  private static String foldList(double[] values) {
+    StringBuilder list = new StringBuilder("[");
+    for (double value : values) {
+      list.append(list.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.4f", value));
+    }
+    return list.append(']').toString();
+  }
+
+  /**
+   * What the finalists' cross-validation takes at most: {@code folds} folds of {@code epochs}
+   * epochs for each of {@code finalists} configurations, each fold's epoch {@code foldShare} of one
+   * of the training split. The known finalists' epochs cost what theirs cost in the search
+   * ({@code finalistEpochMillis}; 0 when unknown): the top rungs hold the larger networks, so the
+   * search's mean epoch would undercount them; the finalists not known yet cost that mean.
+   */
+  static long crossValidationMillis(double[] finalistEpochMillis, int finalists,
+      double meanEpochMillis, int folds, int epochs, double foldShare) {
+    double epochMillis = 0;
+    for (int finalist = 0; finalist < finalists; finalist++) {
+      double known = finalist < finalistEpochMillis.length ? finalistEpochMillis[finalist] : 0;
+      epochMillis += known > 0 ? known : meanEpochMillis;
+    }
+    return Math.round(epochMillis * folds * epochs * foldShare);
+  }
+
+  /**
+   * A fold's epoch against one of the training split: a fold fits (k - 1)/k of the training and
+   * validation rows and scores the rest, as an epoch of the search fits the training split and
+   * scores validation.
+   */
+  static double foldShare(int folds, long trainRows, long trainAndValidationRows) {
+    return trainAndValidationRows * (folds - 1.0) / folds / Math.max(1, trainRows);
   }
 
   /**

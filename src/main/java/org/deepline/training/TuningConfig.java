@@ -19,6 +19,9 @@ import org.deepline.core.ConfigErrors;
  * @param minEpochs  the fewest epochs of the first rung
  * @param seed       the seed trials are drawn with; null: {@code training.seed}
  * @param space      the ranges trials are drawn from
+ * @param finalists  how many of the search's best trials, with the untuned config, are compared by
+ *                   cross-validation ({@link CrossValidation}); 0: the best on validation wins
+ * @param folds      the folds of that cross-validation
  */
 public record TuningConfig(
     @JsonPropertyDescription("The most trials `train --tune` starts. Unset: as many as "
@@ -42,22 +45,43 @@ public record TuningConfig(
         + "the same trials. Unset: `training.seed`.")
     Long seed,
     @JsonPropertyDescription("The ranges trials are drawn from; each dimension left out takes its "
-        + "built-in default for tabular data.")
-    SearchSpace space) {
+        + "built-in default for tabular data. Trial 1 is the `training` section as written.")
+    SearchSpace space,
+    @JsonPropertyDescription("How many of the search's best trials (the highest rung's first) are "
+        + "compared, together with trial 1 (the untuned `training` section), by k-fold "
+        + "cross-validation on the training and validation rows; the best mean held-out ROC AUC "
+        + "wins unless its lead over trial 1 on the same folds is within one standard error "
+        + "(then trial 1 is kept). Why: with a few thousand validation rows the best of hundreds of trials on "
+        + "validation is mostly the one its noise favoured. The finalists' folds are reserved "
+        + "in the budget. Applies up to " + Tuner.CROSS_VALIDATION_MAX_ROWS + " training and "
+        + "validation rows; above, and with 0, the best trial on validation wins. Allowed: "
+        + "`[0, " + TuningConfig.MAX_FINALISTS + "]`.")
+    Integer finalists,
+    @JsonPropertyDescription("The folds of the finalists' cross-validation: each fold is held out "
+        + "once while a network trains on the others. Allowed: `[2, " + TuningConfig.MAX_FOLDS
+        + "]`.")
+    Integer folds) {
   public static final double DEFAULT_MAX_MINUTES = 10.0;
   public static final int DEFAULT_ETA = 3;
   public static final int MIN_ETA = 2;
   public static final int DEFAULT_MIN_EPOCHS = 1;
+  public static final int DEFAULT_FINALISTS = 5;
+  public static final int MAX_FINALISTS = 50;
+  public static final int DEFAULT_FOLDS = 5;
+  public static final int MIN_FOLDS = 2;
+  public static final int MAX_FOLDS = 20;
 
   public TuningConfig {
     maxMinutes = maxMinutes == null ? DEFAULT_MAX_MINUTES : maxMinutes;
     eta = eta == null ? DEFAULT_ETA : eta;
     minEpochs = minEpochs == null ? DEFAULT_MIN_EPOCHS : minEpochs;
     space = space == null ? SearchSpace.defaults() : space;
+    finalists = finalists == null ? DEFAULT_FINALISTS : finalists;
+    folds = folds == null ? DEFAULT_FOLDS : folds;
   }
 
   public static TuningConfig defaults() {
-    return new TuningConfig(null, null, null, null, null, null);
+    return new TuningConfig(null, null, null, null, null, null, null, null);
   }
 
   /** The seed trials are drawn with: {@code seed}, else {@code training.seed}. */
@@ -81,6 +105,10 @@ public record TuningConfig(
       errors.require(minEpochs <= training.epochs(), "min_epochs",
           "must be <= training.epochs = " + training.epochs() + ", got " + minEpochs);
     }
+    errors.require(finalists >= 0 && finalists <= MAX_FINALISTS, "finalists",
+        "must be in [0, " + MAX_FINALISTS + "], got " + finalists);
+    errors.require(folds >= MIN_FOLDS && folds <= MAX_FOLDS, "folds",
+        "must be in [" + MIN_FOLDS + ", " + MAX_FOLDS + "], got " + folds);
     space.validate(errors.at("space"));
   }
 }

@@ -69,6 +69,11 @@ class HalvingScheduleTest {
     assertEquals(Map.entry(3, 0.82), schedule.best().orElseThrow());
     assertEquals(2, schedule.rungOf(3));
     assertEquals(1, schedule.rungOf(6));
+    // The leaders: rung 2's only trial, rung 1's others by score (6: 0.79, 1: 0.73), then rung 0's
+    // best of the rest (5: 0.70, 8: 0.66).
+    assertEquals(List.of(3, 6, 1, 5, 8), schedule.leaders(5));
+    assertEquals(List.of(3, 6), schedule.leaders(2));
+    assertEquals(9, schedule.leaders(20).size());
   }
 
   @Test
@@ -81,6 +86,7 @@ class HalvingScheduleTest {
     // Trial 0 diverges on rung 1 and leaves rung 0's ranking: trial 1 takes its place.
     assertEquals(List.of("0@0", "1@0", "0@1", "1@1"), jobs);
     assertEquals(Map.entry(1, 0.81), schedule.best().orElseThrow());
+    assertEquals(List.of(1), schedule.leaders(5));
   }
 
   @Test

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --tune} end to end on the toy data: 4 trials over 2 rungs (1 and 2 epochs, eta 2),
- * each a child run; the winner is the best on validation, registered, and its training section
- * written next to the model. The test split's features are all NaN: reading them fails training
+ * each a child run, the first of them the untuned config; the best two on validation and the
+ * untuned config are cross-validated, and the best of them there is the winner, registered, and its
+ * training section written next to the model. The test split's features are all NaN: reading them fails training
  * (proved first), so a tuning run that succeeds never read them.
  */
 class TrainTuneTest {
@@ -51,7 +52,7 @@ class TrainTuneTest {
         "training.patience=2", "tuning.max_trials=" + TRIALS, "tuning.eta=2", "tuning.seed=3",
         "tuning.space.layer_units=[[4], [16]]", "tuning.space.batch_size_per_worker=[16, 32]",
         "tuning.space.averaging_frequency=[2, 5]",
-        "tuning.space.learning_rate={\"min\": 0.001, \"max\": 0.05}",
+        "tuning.space.learning_rate={\"min\": 0.001, \"max\": 0.05}", "tuning.finalists=2",
         // One rung of the ladder keeps the comparison (and the class under a minute).
         "baselines.models=[\"majority\"]");
     new IngestJob().run(context);
@@ -97,14 +98,41 @@ class TrainTuneTest {
     RunRecord bestFirst = trials.stream().max(Comparator.comparing(
         (RunRecord trial) -> trial.metrics().get("rung_0_validation_roc_auc"))).orElseThrow();
     assertTrue(secondRung.contains(bestFirst), bestFirst.metrics().toString());
-    RunRecord winner = secondRung.stream().max(Comparator.comparing(
+    RunRecord validationWinner = secondRung.stream().max(Comparator.comparing(
         (RunRecord trial) -> trial.metrics().get("rung_1_validation_roc_auc"))).orElseThrow();
+    assertEquals(validationWinner.metrics().get("trial"),
+        result.metric("tune_validation_best_trial"));
+    // Trial 1 is the training section as written.
+    RunRecord untuned = trials.get(0);
+    assertEquals(1.0, untuned.metrics().get("trial"));
+    TrainingConfig written = context.section(TrainingConfig.class);
+    assertEquals(written.learningRate(), untuned.metrics().get("learning_rate"));
+    assertEquals(SearchSpace.layerShape(written), untuned.artifacts().get("layers"));
+    // The finalists: the best two of the highest rungs, and the untuned config when it is not one.
+    List<RunRecord> finalists = trials.stream()
+        .filter(trial -> trial.metrics().containsKey("cv_roc_auc")).toList();
+    assertTrue(finalists.size() == 2 || finalists.size() == 3, finalists.toString());
+    assertTrue(finalists.contains(validationWinner) && finalists.contains(untuned),
+        finalists.toString());
+    assertEquals(finalists.size(), result.metric("tune_cv_finalists"));
+    assertEquals(5.0, result.metric("tune_cv_folds"));
+    // Every training and validation row is held out once (the test split's rows are NaN).
+    assertEquals(ROWS - testRows.count(), result.metric("tune_cv_rows"));
+    RunRecord bestOnFolds = finalists.stream().max(Comparator.comparing(
+        (RunRecord trial) -> trial.metrics().get("cv_roc_auc"))).orElseThrow();
+    assertEquals(bestOnFolds.metrics().get("trial"), result.metric("tune_cv_best_trial"));
+    // The best on the folds wins when it is the untuned config or leads it beyond one standard
+    // error; the untuned config is kept otherwise.
+    boolean leads = bestOnFolds == untuned || result.metric("tune_cv_lead_over_untuned")
+        > result.metric("tune_cv_lead_standard_error");
+    RunRecord winner = leads ? bestOnFolds : untuned;
+    assertEquals(winner.metrics().get("cv_roc_auc"), result.metric("tune_cv_winner_roc_auc"));
     assertEquals(1.0, winner.metrics().get("winner"));
     assertEquals(1, trials.stream().filter(trial -> trial.metrics().containsKey("winner"))
         .count());
     assertEquals(winner.metrics().get("trial"), result.metric("tune_best_trial"));
     assertEquals(winner.runId(), result.artifacts().get("tune_best_trial_run"));
-    assertEquals(winner.metrics().get("rung_1_validation_roc_auc"),
+    assertEquals(winner.metrics().get("validation_roc_auc"),
         result.metric("tune_winner_validation_roc_auc"));
     assertEquals(result.metric("tune_winner_validation_roc_auc"),
         result.metric("validation_roc_auc"));

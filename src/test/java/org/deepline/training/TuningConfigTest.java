@@ -26,6 +26,8 @@ class TuningConfigTest {
     assertEquals(10.0, tuning.maxMinutes());
     assertEquals(null, tuning.maxTrials());
     assertEquals(3, tuning.eta());
+    assertEquals(5, tuning.finalists());
+    assertEquals(5, tuning.folds());
     assertEquals(List.of(List.of(32), List.of(64), List.of(128), List.of(64, 32),
         List.of(128, 64), List.of(256, 128)), tuning.space().layerUnits());
     assertEquals(new NumberRange(3e-4, 3e-2), tuning.space().learningRate());
@@ -36,12 +38,14 @@ class TuningConfigTest {
   @Test
   void aDeclaredSpaceIsRead() {
     TuningConfig tuning = ConfigLoader.load(CHURN, List.of("tuning.max_trials=8",
-        "tuning.eta=2", "tuning.seed=5", "tuning.space.layer_units=[[16], [32, 16]]",
+        "tuning.eta=2", "tuning.seed=5", "tuning.finalists=0", "tuning.folds=3", "tuning.space.layer_units=[[16], [32, 16]]",
         "tuning.space.learning_rate={\"min\": 0.001, \"max\": 0.001}",
         "tuning.space.loss=[\"focal\"]")).section(TuningConfig.class);
     assertEquals(8, tuning.maxTrials());
     assertEquals(2, tuning.eta());
     assertEquals(5L, tuning.seedOr(42L));
+    assertEquals(0, tuning.finalists());
+    assertEquals(3, tuning.folds());
     assertEquals(List.of(List.of(16), List.of(32, 16)), tuning.space().layerUnits());
     assertEquals(new NumberRange(0.001, 0.001), tuning.space().learningRate());
     assertEquals(List.of("focal"), tuning.space().loss());
@@ -88,6 +92,10 @@ class TuningConfigTest {
         Map.entry("tuning.min_epochs=500",
             "tuning.min_epochs: must be <= training.epochs = 15, got 500"),
         Map.entry("tuning.min_epochs=0", "tuning.min_epochs: must be >= 1, got 0"),
+        Map.entry("tuning.finalists=-1", "tuning.finalists: must be in [0, 50], got -1"),
+        Map.entry("tuning.finalists=51", "tuning.finalists: must be in [0, 50], got 51"),
+        Map.entry("tuning.folds=1", "tuning.folds: must be in [2, 20], got 1"),
+        Map.entry("tuning.folds=21", "tuning.folds: must be in [2, 20], got 21"),
         // A bad training.epochs is reported at its own key, not again through min_epochs.
         Map.entry("training.epochs=0", "training.epochs: must be > 0, got 0"));
     expected.forEach((override, message) -> {
