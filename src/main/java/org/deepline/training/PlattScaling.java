@@ -32,12 +32,32 @@ final class PlattScaling {
   private PlattScaling() {}
 
   /**
+   * The steepest map applied: a slope beyond it means validation rows the network separates (or
+   * nearly), where the fit runs off towards 0/1 probabilities that new rows would pay for in log
+   * loss.
+   */
+  static final double MAX_SLOPE = 20;
+
+  /**
    * The fitted map from the network's logit to the calibrated one.
    *
    * @param slope     multiplies the logit; positive for a network that ranks at all
    * @param intercept added to it
+   * @param converged whether Newton's method met its tolerance within its iterations
    */
-  record Fit(double slope, double intercept) {
+  record Fit(double slope, double intercept, boolean converged) {
+    Fit(double slope, double intercept) {
+      this(slope, intercept, true);
+    }
+
+    /**
+     * Whether the map is safe to write into the network: converged, finite, with a positive slope
+     * (0 would erase the ranking, below 0 reverse it) of at most {@link #MAX_SLOPE}.
+     */
+    boolean usable() {
+      return converged && slope > 0 && slope <= MAX_SLOPE && Double.isFinite(intercept);
+    }
+
     /** {@code probability} calibrated: what the network gives after {@link #apply}. */
     double calibrated(double probability) {
       return EnsembleSpec.sigmoid(slope * EnsembleSpec.logit(probability) + intercept);
@@ -45,7 +65,8 @@ final class PlattScaling {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "p = sigmoid(%.4f logit + %.4f)", slope, intercept);
+      return String.format(Locale.ROOT, "p = sigmoid(%.4f logit + %.4f)%s", slope, intercept,
+          converged ? "" : ", not converged");
     }
   }
 
@@ -58,18 +79,19 @@ final class PlattScaling {
       labels[row] = (byte) scores.label(row);
     }
     MetaLearner.Fit fit = MetaLearner.fit(new MetaLearner.Rows(logits, labels));
-    return new Fit(fit.weights().get(0), fit.intercept());
+    return new Fit(fit.weights().get(0), fit.intercept(),
+        fit.iterations() < MetaLearner.MAX_ITERATIONS);
   }
 
   /**
    * Writes {@code fit} into the network's softmax output layer (see the class comment).
    *
-   * @throws IllegalArgumentException for a slope that is not positive: it would reverse or erase
-   *     the network's ranking rather than calibrate it
+   * @throws IllegalArgumentException for a fit that is not {@link Fit#usable}
    */
   static void apply(MultiLayerNetwork network, Fit fit) {
-    if (!(fit.slope() > 0) || !Double.isFinite(fit.slope()) || !Double.isFinite(fit.intercept())) {
-      throw new IllegalArgumentException("Platt scaling needs a positive finite slope, got " + fit);
+    if (!fit.usable()) {
+      throw new IllegalArgumentException("Platt scaling needs a converged fit with a slope in "
+          + "(0, " + MAX_SLOPE + "], got " + fit);
     }
     Layer output = network.getOutputLayer();
     // Views into the network's flattened parameters: the change is what the saved model holds.

@@ -331,18 +331,26 @@ public final class TrainJob implements Stage {
 
   /**
    * With {@code training.loss.calibrate} (focal loss), the network Platt-scaled on validation
-   * ({@link PlattScaling}) and its validation scores again; the outcome as it is otherwise, or when
-   * the fit does not rank (a slope that is not positive), which a WARN says.
+   * ({@link PlattScaling}) and its validation scores again; the outcome as it is otherwise: with an
+   * ensemble (INFO), or when the fit is not {@link PlattScaling.Fit#usable} (WARN).
    */
   private static Training calibrate(RunContext context, TrainingConfig config, Training outcome,
       TrainingData validation, Map<String, Double> metrics) {
     if (!config.loss().calibrates()) {
       return outcome;
     }
+    if (config.ensemble().enabled()) {
+      // Stacking's combiner is fitted on its fold networks' raw logits and calibrates the stack;
+      // bagging's members are new networks the main network's map was not fitted for.
+      LOG.info("train {}: focal loss's probabilities are not Platt-scaled: an ensemble ({}) is "
+          + "registered", context.dataset(), config.ensemble().method());
+      return outcome;
+    }
     PlattScaling.Fit fit = PlattScaling.fit(outcome.bestScores());
-    if (!(fit.slope() > 0) || !Double.isFinite(fit.intercept())) {
-      LOG.warn("train {}: no calibration: Platt scaling on validation gives {}, which does not "
-          + "rank; the focal network's probabilities are kept as they are", context.dataset(), fit);
+    if (!fit.usable()) {
+      LOG.warn("train {}: no calibration: Platt scaling on validation gives {}, which is not safe "
+          + "to apply (a slope outside (0, {}] or no convergence); the focal network's "
+          + "probabilities are kept as they are", context.dataset(), fit, PlattScaling.MAX_SLOPE);
       return outcome;
     }
     PlattScaling.apply(outcome.network(), fit);
