@@ -133,12 +133,13 @@ public final class ScoredLabels {
     return area;
   }
 
-  /** Row {@code row}'s probability, for the threshold search of {@link ThresholdRule}. */
-  float probability(int row) {
+  /** Row {@code row}'s probability (the threshold search, Platt scaling). */
+  public float probability(int row) {
     return probabilities[row];
   }
 
-  int label(int row) {
+  /** Row {@code row}'s label, 0 or 1. */
+  public int label(int row) {
     return labels[row];
   }
 

@@ -16,6 +16,8 @@ import org.deepline.core.OneOf;
  *              validation)
  * @param gamma focal only: the focusing parameter, {@code >= 0} (default 2, as in the paper; 0 is
  *              cross-entropy)
+ * @param calibrate focal only: Platt-scale the trained network on validation ({@link
+ *              PlattScaling}); default true with focal
  */
 public record LossConfig(
     @JsonPropertyDescription("`focal`: the focal loss of Lin et al. (2017), `-w_c (1 - p_c)^gamma "
@@ -28,7 +30,17 @@ public record LossConfig(
     String type,
     @JsonPropertyDescription("Focusing parameter; 0 is the weighted cross-entropy exactly. "
         + "Allowed: `[0, 10]`; `focal` only. When unset: `2` with `focal`.")
-    Double gamma) {
+    Double gamma,
+    @JsonPropertyDescription("After training with focal loss, fit Platt scaling on the "
+        + "validation split (a logistic regression of the label on the network's logit) and "
+        + "write it into the output layer, so the probabilities mean what they say: focal loss "
+        + "pulls them towards the middle. Rankings, ROC AUC and PR AUC do not change; the "
+        + "decision threshold is chosen after it. Not applied when `ensemble` is set (stacking's "
+        + "combiner calibrates the stack), nor when the fit has a slope outside (0, 20] or does "
+        + "not converge (WARN). Recorded as `calibration_slope`, `calibration_intercept`, "
+        + "`validation_loss_before_calibration` and `validation_loss_after_calibration` (on the "
+        + "rows the map was fitted on). `focal` only. When unset: `true` with `focal`.")
+    Boolean calibrate) {
   public static final String CROSS_ENTROPY = "cross_entropy";
   public static final String FOCAL = "focal";
   public static final List<String> TYPES = List.of(CROSS_ENTROPY, FOCAL);
@@ -39,10 +51,21 @@ public record LossConfig(
   public LossConfig {
     type = type == null ? CROSS_ENTROPY : type;
     gamma = gamma == null && FOCAL.equals(type) ? Double.valueOf(DEFAULT_GAMMA) : gamma;
+    calibrate = calibrate == null && FOCAL.equals(type) ? Boolean.TRUE : calibrate;
+  }
+
+  public LossConfig(String type, Double gamma) {
+    this(type, gamma, null);
   }
 
   public static LossConfig defaults() {
     return new LossConfig(null, null);
+  }
+
+  /** Whether the trained network is Platt-scaled on validation. */
+  @JsonIgnore
+  public boolean calibrates() {
+    return Boolean.TRUE.equals(calibrate);
   }
 
   @JsonIgnore
@@ -54,6 +77,9 @@ public record LossConfig(
     errors.requireOneOf(type, TYPES, "type");
     if (gamma != null && !isFocal()) {
       errors.add("gamma", "applies to type focal only, type is " + type);
+    }
+    if (calibrate != null && !isFocal()) {
+      errors.add("calibrate", "applies to type focal only, type is " + type);
     }
     if (gamma != null && isFocal()) {
       errors.require(gamma >= 0 && gamma <= MAX_GAMMA, "gamma",

@@ -120,6 +120,7 @@ public record SearchSpace(
     ObjectNode lossNode = tree.putObject("loss").put("type", lossType);
     if (LossConfig.FOCAL.equals(lossType) && base.loss().isFocal()) {
       lossNode.put("gamma", base.loss().gamma());
+      lossNode.put("calibrate", base.loss().calibrate());
     }
     try {
       return Json.mapper().treeToValue(tree, TrainingConfig.class);

@@ -168,6 +168,7 @@ public final class TrainJob implements Stage {
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
+      outcome = calibrate(context, resolved, outcome, validation, balance);
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation);
       // Before the ladder is joined: it may still be fitting on its own thread.
@@ -327,6 +328,46 @@ public final class TrainJob implements Stage {
         corrected.positiveRate()));
     metrics.put("validation_loss_after_prior_correction", corrected.logLoss());
     return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), corrected,
+        outcome.statsPage(), outcome.layerStatistics(), outcome.workersOnDriver());
+  }
+
+  /**
+   * With {@code training.loss.calibrate} (focal loss), the network Platt-scaled on validation
+   * ({@link PlattScaling}) and its validation scores again; the outcome as it is otherwise: with an
+   * ensemble (INFO), or when the fit is not {@link PlattScaling.Fit#usable} (WARN).
+   */
+  private static Training calibrate(RunContext context, TrainingConfig config, Training outcome,
+      TrainingData validation, Map<String, Double> metrics) {
+    if (!config.loss().calibrates()) {
+      return outcome;
+    }
+    if (config.ensemble().enabled()) {
+      // Stacking's combiner is fitted on its fold networks' raw logits and calibrates the stack;
+      // bagging's members are new networks the main network's map was not fitted for.
+      LOG.info("train {}: focal loss's probabilities are not Platt-scaled: an ensemble ({}) is "
+          + "registered", context.dataset(), config.ensemble().method());
+      return outcome;
+    }
+    PlattScaling.Fit fit = PlattScaling.fit(outcome.bestScores());
+    if (!fit.usable()) {
+      LOG.warn("train {}: no calibration: Platt scaling on validation gives {}, which is not safe "
+          + "to apply (a slope outside (0, {}] or no convergence); the focal network's "
+          + "probabilities are kept as they are", context.dataset(), fit, PlattScaling.MAX_SLOPE);
+      return outcome;
+    }
+    PlattScaling.apply(outcome.network(), fit);
+    ScoredLabels calibrated = validation.score(
+        JavaSparkContext.fromSparkContext(context.spark().sparkContext()), outcome.network());
+    metrics.put("calibration_slope", fit.slope());
+    metrics.put("calibration_intercept", fit.intercept());
+    metrics.put("validation_loss_before_calibration", outcome.bestScores().logLoss());
+    metrics.put("validation_loss_after_calibration", calibrated.logLoss());
+    LOG.info(String.format(Locale.ROOT, "train %s: focal loss's probabilities calibrated on "
+        + "validation (Platt scaling, %s): validation log loss %.4f -> %.4f, mean probability "
+        + "%.4f -> %.4f (positive rate %.4f)", context.dataset(), fit,
+        outcome.bestScores().logLoss(), calibrated.logLoss(), outcome.bestScores().meanProbability(),
+        calibrated.meanProbability(), calibrated.positiveRate()));
+    return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), calibrated,
         outcome.statsPage(), outcome.layerStatistics(), outcome.workersOnDriver());
   }
 

@@ -129,7 +129,7 @@ public record TrainingConfig(
         + "run record is the uncorrected epoch's (see `validation_loss_after_prior_correction`). "
         + "Recorded as `prior_correction_logit_offset` (0 when nothing changed the balance) and "
         + "`validation_mean_probability_before_prior_correction`. Focal loss also moves "
-        + "probabilities and is not corrected.")
+        + "probabilities: `loss.calibrate` recalibrates them after this correction.")
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
         + "network alone: bagging or stacking.")
