@@ -15,8 +15,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
@@ -51,10 +49,7 @@ class CrossValidationTest {
       double label = random.nextDouble() < EnsembleSpec.sigmoid(2.5 * x - y) ? 1.0 : 0.0;
       rows.add(RowFactory.create("r" + i, new double[] {x, y}, label));
     }
-    return SparkTestSession.get().createDataFrame(rows, new StructType()
-        .add(RecordIds.RECORD_ID, DataTypes.StringType)
-        .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
-        .add(LabelConfig.LABEL, DataTypes.DoubleType));
+    return StackingFoldsTest.frameOf(rows);
   }
 
   @Test

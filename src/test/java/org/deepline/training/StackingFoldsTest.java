@@ -32,6 +32,11 @@ class StackingFoldsTest {
     for (int i = 0; i < ROWS; i++) {
       rows.add(RowFactory.create("r" + i, new double[] {i, i % 3}, (double) (i % 2)));
     }
+    return frameOf(rows);
+  }
+
+  /** Rows of (record id, features array, label) as the features table gives them to training. */
+  static Dataset<Row> frameOf(List<Row> rows) {
     return SparkTestSession.get().createDataFrame(rows, new StructType()
         .add(RecordIds.RECORD_ID, DataTypes.StringType)
         .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
