@@ -271,9 +271,12 @@ cluster_marker() {
 # Whether the pid in the file is alive and is a daemon of the cluster in the state directory (a pid
 # file left by a crash may name a pid the system has since given to an unrelated process).
 cluster_daemon_running() {
-  local pid_file="$1" state_dir="$2" pid
+  local pid_file="$1" state_dir="$2" pid cmdline
   [[ -f "$pid_file" ]] || return 1
   pid="$(cat "$pid_file")"
   [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' '\n' < "/proc/$pid/cmdline" | grep -qxF -- "$(cluster_marker "$state_dir")"
+  # Read whole before grep: with pipefail, `tr | grep -q` fails when grep stops at the marker while
+  # tr still writes a long class path (SIGPIPE), and a running daemon would read as stopped.
+  cmdline="$(tr '\0' '\n' < "/proc/$pid/cmdline")"
+  grep -qxF -- "$(cluster_marker "$state_dir")" <<< "$cmdline"
 }
