@@ -478,7 +478,7 @@ public final class Tuner {
         TrainJob.requireSensibleSize(trial.config, input);
         trial.loop = new EpochLoop(spark, trial.config, train, validation,
             NetworkFactory.binaryClassifier(trial.config, input, weights), null,
-            EpochLoop.Listener.NONE).withoutLayerWarnings();
+            EpochLoop.Listener.NONE).withoutLayerWarnings().withoutEpochLines();
       }
       trial.loop.trainUntil(epochs);
       return trial.loop.bestValidationRocAuc();
