@@ -30,11 +30,24 @@ final class MetaLearner {
   record Fit(List<Double> weights, double intercept, int iterations) {}
 
   static Fit fit(Rows rows) {
-    int n = rows.labels().length;
+    double[] targets = new double[rows.labels().length];
+    for (int r = 0; r < targets.length; r++) {
+      targets[r] = rows.labels()[r];
+    }
+    return fit(rows.inputs(), targets);
+  }
+
+  /**
+   * As {@link #fit(Rows)} with targets in [0, 1] instead of 0/1 labels: the log loss against a
+   * target is minimised the same way (its gradient is {@code p - target}), which Platt scaling's
+   * smoothed labels need.
+   */
+  static Fit fit(double[][] inputs, double[] targets) {
+    int n = targets.length;
     if (n == 0) {
       throw new IllegalArgumentException("no rows to fit the combiner on");
     }
-    int d = rows.inputs()[0].length;
+    int d = inputs[0].length;
     int k = d + 1;
     double[] beta = new double[k];
     double penalty = L2_PER_ROW * n;
@@ -46,13 +59,13 @@ final class MetaLearner {
       double[] x = new double[k];
       for (int r = 0; r < n; r++) {
         x[0] = 1;
-        System.arraycopy(rows.inputs()[r], 0, x, 1, d);
+        System.arraycopy(inputs[r], 0, x, 1, d);
         double z = 0;
         for (int j = 0; j < k; j++) {
           z += beta[j] * x[j];
         }
         double p = EnsembleSpec.sigmoid(z);
-        double residual = p - rows.labels()[r];
+        double residual = p - targets[r];
         double w = p * (1 - p);
         for (int i = 0; i < k; i++) {
           gradient[i] += residual * x[i];

@@ -49,6 +49,25 @@ class PlattScalingTest {
         EnsembleSpec.sigmoid(0.3)), 1e-9);
   }
 
+  /**
+   * Ten validation rows the network separates: against hard labels the slope would grow without
+   * bound; Platt's smoothed targets (6/7 and 1/7) keep it finite and modest.
+   */
+  @Test
+  void aSeparatedSmallSplitGivesAFiniteSlope() {
+    double[] logits = {-2.0, -1.5, -1.0, -0.5, -0.2, 0.2, 0.5, 1.0, 1.5, 2.0};
+    float[] probabilities = new float[logits.length];
+    byte[] labels = new byte[logits.length];
+    for (int row = 0; row < logits.length; row++) {
+      probabilities[row] = (float) EnsembleSpec.sigmoid(logits[row]);
+      labels[row] = (byte) (logits[row] > 0 ? 1 : 0);
+    }
+    PlattScaling.Fit fit = PlattScaling.fit(new ScoredLabels(probabilities, labels));
+    assertTrue(fit.usable(), fit.toString());
+    assertTrue(fit.slope() > 1 && fit.slope() < 5, fit.toString());
+    assertEquals(0.0, fit.intercept(), 1e-6, "symmetric rows, symmetric targets");
+  }
+
   @Test
   void theNetworkThenOutputsTheCalibratedProbabilities() {
     MultiLayerNetwork network = network(focal());
