@@ -58,9 +58,7 @@ final class CrossValidation implements AutoCloseable {
 
     /** The sample standard deviation of the fold scores. */
     double standardDeviation() {
-      double mean = meanRocAuc();
-      double squares = Arrays.stream(foldRocAuc).map(auc -> (auc - mean) * (auc - mean)).sum();
-      return Math.sqrt(squares / Math.max(1, foldRocAuc.length - 1));
+      return sampleStandardDeviation(foldRocAuc);
     }
 
     /**
@@ -77,14 +75,14 @@ final class CrossValidation implements AutoCloseable {
       for (int fold = 0; fold < differences.length; fold++) {
         differences[fold] = foldRocAuc[fold] - other.foldRocAuc[fold];
       }
-      Score difference = new Score(differences, 0, 0);
       // The folds' fitting rows overlap, so their differences are correlated and s^2 / k would
       // understate the variance: Nadeau and Bengio's correction (2003) adds held-out / fitting
       // rows, 1 / (k - 1) for k equal folds.
       int k = differences.length;
-      double variance = difference.standardDeviation() * difference.standardDeviation()
-          * (1.0 / k + 1.0 / Math.max(1, k - 1));
-      return new Lead(difference.meanRocAuc(), Math.sqrt(variance));
+      double deviation = sampleStandardDeviation(differences);
+      double variance = deviation * deviation * (1.0 / k + 1.0 / Math.max(1, k - 1));
+      return new Lead(Arrays.stream(differences).average().orElse(Double.NaN),
+          Math.sqrt(variance));
     }
 
     @Override
@@ -92,6 +90,12 @@ final class CrossValidation implements AutoCloseable {
       return String.format(Locale.ROOT, "%.4f +- %.4f over %d folds", meanRocAuc(),
           standardDeviation(), foldRocAuc.length);
     }
+  }
+
+  private static double sampleStandardDeviation(double[] values) {
+    double mean = Arrays.stream(values).average().orElse(Double.NaN);
+    double squares = Arrays.stream(values).map(value -> (value - mean) * (value - mean)).sum();
+    return Math.sqrt(squares / Math.max(1, values.length - 1));
   }
 
   /**

@@ -104,10 +104,17 @@ final class PlattScaling {
     }
     Layer output = network.getOutputLayer();
     // Views into the network's flattened parameters: the change is what the saved model holds.
-    INDArray weights = output.getParam(DefaultParamInitializer.WEIGHT_KEY);
-    INDArray bias = output.getParam(DefaultParamInitializer.BIAS_KEY);
-    weights.muli(fit.slope());
-    bias.muli(fit.slope());
-    bias.putScalar(POSITIVE_UNIT, bias.getDouble(POSITIVE_UNIT) + fit.intercept());
+    output.getParam(DefaultParamInitializer.WEIGHT_KEY).muli(fit.slope());
+    output.getParam(DefaultParamInitializer.BIAS_KEY).muli(fit.slope());
+    shiftPositiveLogit(network, fit.intercept());
+  }
+
+  /**
+   * Adds {@code shift} to the logit of every row the network scores: to the positive unit's bias of
+   * its two-class softmax output layer ({@link PriorCorrection} shifts by its offset alone).
+   */
+  static void shiftPositiveLogit(MultiLayerNetwork network, double shift) {
+    INDArray bias = network.getOutputLayer().getParam(DefaultParamInitializer.BIAS_KEY);
+    bias.putScalar(POSITIVE_UNIT, bias.getDouble(POSITIVE_UNIT) + shift);
   }
 }

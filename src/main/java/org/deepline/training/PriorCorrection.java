@@ -1,9 +1,6 @@
 package org.deepline.training;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Gives a network trained on a reweighted class prior its real prior back. Resampling and class
@@ -24,8 +21,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  */
 public final class PriorCorrection {
-  private static final int POSITIVE_UNIT = 1;
-
   private PriorCorrection() {}
 
   /**
@@ -39,15 +34,15 @@ public final class PriorCorrection {
     return Math.log(effectiveWeights[0] / effectiveWeights[1]);
   }
 
-  /** Adds {@code offset} to the positive unit's bias of the network's softmax output layer. */
+  /**
+   * Adds {@code offset} to the positive unit's bias of the network's softmax output layer: the
+   * logit map {@link PlattScaling} writes, with a slope of 1.
+   */
   public static void apply(MultiLayerNetwork network, double offset) {
     if (offset == 0) {
       return;
     }
-    Layer output = network.getOutputLayer();
-    // A view into the network's flattened parameters: the change is what the saved model holds.
-    INDArray bias = output.getParam(DefaultParamInitializer.BIAS_KEY);
-    bias.putScalar(POSITIVE_UNIT, bias.getDouble(POSITIVE_UNIT) + offset);
+    PlattScaling.shiftPositiveLogit(network, offset);
   }
 
   /** {@code probability} with {@code offset} added to its logit: what {@link #apply} does to it. */

@@ -167,8 +167,9 @@ public final class TrainJob implements Stage {
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
           positivesBefore, train.negatives(), train.positives());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
-      outcome = correctPrior(context, resolved, outcome, validation, effectiveWeights, balance);
-      outcome = calibrate(context, resolved, outcome, validation, balance);
+      outcome = correctPrior(context, spark, resolved, outcome, validation, effectiveWeights,
+          balance);
+      outcome = calibrate(context, spark, resolved, outcome, validation, balance);
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation);
       // Before the ladder is joined: it may still be fitting on its own thread.
@@ -308,8 +309,8 @@ public final class TrainJob implements Stage {
    * and {@code training.prior_correction} is on; the offset and the mean validation probability
    * before it go into {@code metrics}.
    */
-  private static Training correctPrior(RunContext context, TrainingConfig config,
-      Training outcome, TrainingData validation, double[] effectiveWeights,
+  private static Training correctPrior(RunContext context, JavaSparkContext spark,
+      TrainingConfig config, Training outcome, TrainingData validation, double[] effectiveWeights,
       Map<String, Double> metrics) {
     double offset = config.priorCorrection() ? PriorCorrection.logitOffset(effectiveWeights) : 0;
     metrics.put("prior_correction_logit_offset", offset);
@@ -319,16 +320,14 @@ public final class TrainJob implements Stage {
     metrics.put("validation_mean_probability_before_prior_correction",
         outcome.bestScores().meanProbability());
     PriorCorrection.apply(outcome.network(), offset);
-    ScoredLabels corrected = validation.score(
-        JavaSparkContext.fromSparkContext(context.spark().sparkContext()), outcome.network());
+    ScoredLabels corrected = validation.score(spark, outcome.network());
     LOG.info(String.format(Locale.ROOT, "train %s: the class prior resampling and class weights "
         + "taught the network is undone (logit offset %.4f): mean validation probability %.4f -> "
         + "%.4f, positive rate %.4f", context.dataset(), offset,
         outcome.bestScores().meanProbability(), corrected.meanProbability(),
         corrected.positiveRate()));
     metrics.put("validation_loss_after_prior_correction", corrected.logLoss());
-    return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), corrected,
-        outcome.statsPage(), outcome.layerStatistics(), outcome.workersOnDriver());
+    return outcome.withBestScores(corrected);
   }
 
   /**
@@ -336,8 +335,9 @@ public final class TrainJob implements Stage {
    * ({@link PlattScaling}) and its validation scores again; the outcome as it is otherwise: with an
    * ensemble (INFO), or when the fit is not {@link PlattScaling.Fit#usable} (WARN).
    */
-  private static Training calibrate(RunContext context, TrainingConfig config, Training outcome,
-      TrainingData validation, Map<String, Double> metrics) {
+  private static Training calibrate(RunContext context, JavaSparkContext spark,
+      TrainingConfig config, Training outcome, TrainingData validation,
+      Map<String, Double> metrics) {
     if (!config.loss().calibrates()) {
       return outcome;
     }
@@ -356,8 +356,7 @@ public final class TrainJob implements Stage {
       return outcome;
     }
     PlattScaling.apply(outcome.network(), fit);
-    ScoredLabels calibrated = validation.score(
-        JavaSparkContext.fromSparkContext(context.spark().sparkContext()), outcome.network());
+    ScoredLabels calibrated = validation.score(spark, outcome.network());
     metrics.put("calibration_slope", fit.slope());
     metrics.put("calibration_intercept", fit.intercept());
     metrics.put("validation_loss_before_calibration", outcome.bestScores().logLoss());
@@ -367,8 +366,7 @@ public final class TrainJob implements Stage {
         + "%.4f -> %.4f (positive rate %.4f)", context.dataset(), fit,
         outcome.bestScores().logLoss(), calibrated.logLoss(), outcome.bestScores().meanProbability(),
         calibrated.meanProbability(), calibrated.positiveRate()));
-    return new Training(outcome.network(), outcome.epochs(), outcome.bestEpoch(), calibrated,
-        outcome.statsPage(), outcome.layerStatistics(), outcome.workersOnDriver());
+    return outcome.withBestScores(calibrated);
   }
 
   /** Saves every epoch's network, the best one and the loop's state, for {@code --resume}. */

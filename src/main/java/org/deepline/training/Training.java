@@ -16,4 +16,14 @@ import org.deepline.metrics.ScoredLabels;
  */
 record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
     ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics,
-    boolean workersOnDriver) {}
+    boolean workersOnDriver) {
+
+  /**
+   * This training with {@code scores} as its best epoch's validation scores: after a change to the
+   * network's output layer (prior correction, calibration) that moved its probabilities.
+   */
+  Training withBestScores(ScoredLabels scores) {
+    return new Training(network, epochs, bestEpoch, scores, statsPage, layerStatistics,
+        workersOnDriver);
+  }
+}
