@@ -10,21 +10,38 @@ import org.deepline.core.OneOf;
  * Whether {@code train} ships the network alone or an ensemble built around it ({@link Ensembles}).
  *
  * <pre>{@code
+ * "training": {"ensemble": {"method": "auto", "auto_margin": 0.005}}
  * "training": {"ensemble": {"method": "bagging", "members": 5}}
  * "training": {"ensemble": {"method": "stacking", "folds": 5}}
  * }</pre>
  *
- * @param method  {@code none} (default): the network; {@code bagging}: {@code members} networks, each
+ * <p>Why {@code auto} is the default: on data where thresholds and interactions of a few inputs
+ * carry the label (a telecom churn set of 5,000 rows: the network's validation ROC AUC 0.893, the
+ * ladder's boosted trees 0.914), a network with default settings loses to trees by more than a
+ * user would accept, and the ladder has already fitted the trees that say so. Stacking the two
+ * closes that gap at the cost of the folds' fits, paid only where the trees lead.
+ *
+ * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
+ *                boosted trees beat the network on validation by more than {@code autoMargin} and
+ *                the stack then beats the network too; {@code none}: the network; {@code bagging}:
+ *                {@code members} networks, each
  *                trained on its own seeded bootstrap sample of the training split for the main
  *                network's best epoch count, probabilities averaged ({@link Bagging});
  *                {@code stacking}: the network and MLlib gradient-boosted trees combined by a
  *                logistic regression fitted on their out-of-fold predictions ({@link Stacking})
  * @param members bagging only: how many bootstrap networks (default {@value #DEFAULT_MEMBERS})
- * @param folds   stacking only: folds of the training split for the out-of-fold predictions
+ * @param folds   stacking and auto: folds of the training split for the out-of-fold predictions
  *                (default {@value #DEFAULT_FOLDS})
+ * @param autoMargin auto only: how much higher the trees' validation ROC AUC must be than the
+ *                network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
  */
 public record EnsembleConfig(
-    @JsonPropertyDescription("`none`: the network alone. `bagging`: `members` networks of the same "
+    @JsonPropertyDescription("`auto`: the network alone, unless the baseline ladder's "
+        + "gradient-boosted trees beat its validation ROC AUC by more than `auto_margin`: then "
+        + "the `stacking` ensemble is built and registered when its validation ROC AUC is "
+        + "higher than the network's (the run records `ensemble_auto_gbt_lead` and "
+        + "`ensemble_auto_stacked`); without the ladder's `gbt` rung, the network alone. "
+        + "`none`: the network alone. `bagging`: `members` networks of the same "
         + "configuration, each trained on its own bootstrap sample of the training split (seeded "
         + "from `training.seed`, different per member) for the main network's best epoch count, "
         + "their probabilities averaged. `stacking`: out-of-fold predictions on the training split "
@@ -33,7 +50,7 @@ public record EnsembleConfig(
         + "of both; the members are then refitted on the whole training split. Validation rows "
         + "never reach the combiner's fit. The ensemble is the registered model version: `score` "
         + "and `evaluate` use it, and the run record holds its validation ROC AUC next to each "
-        + "member's. Stacking needs `baselines.enabled` with `gbt` among `baselines.models`. "
+        + "member's. `stacking` needs `baselines.enabled` with `gbt` among `baselines.models`. "
         + "Member networks learn from the training split as it is (`resample` and `augment` "
         + "apply to the main network only; `class_weights` and the prior correction apply to "
         + "all); `compress` refuses an ensemble.")
@@ -42,15 +59,26 @@ public record EnsembleConfig(
     @JsonPropertyDescription("`bagging` only: the number of bootstrap networks. Allowed: `[2, 50]`; "
         + "default 5.")
     Integer members,
-    @JsonPropertyDescription("`stacking` only: folds of the training split for the out-of-fold "
-        + "predictions. Allowed: `[2, 20]`; default 5.")
-    Integer folds) {
+    @JsonPropertyDescription("`stacking` and `auto` only: folds of the training split for the "
+        + "out-of-fold predictions. Allowed: `[2, 20]`; default 5.")
+    Integer folds,
+    @JsonPropertyDescription("`auto` only: how much higher, in validation ROC AUC, the ladder's "
+        + "`gbt` must be than the network for the stack to be built. Allowed: `[0, 1)`; default "
+        + "0.005.")
+    Double autoMargin) {
+  public static final String AUTO = "auto";
   public static final String NONE = "none";
   public static final String BAGGING = "bagging";
   public static final String STACKING = "stacking";
-  public static final List<String> METHODS = List.of(NONE, BAGGING, STACKING);
+  public static final List<String> METHODS = List.of(AUTO, NONE, BAGGING, STACKING);
   public static final int DEFAULT_MEMBERS = 5;
   public static final int DEFAULT_FOLDS = 5;
+  /**
+   * Half a hundredth of ROC AUC: below the 0.01 a user would call losing to a baseline, above the
+   * run-to-run wobble of a network's validation score on a few thousand rows, so the folds' fits
+   * are paid for a real lead only.
+   */
+  public static final double DEFAULT_AUTO_MARGIN = 0.005;
   /** Fewer than two members or folds is not an ensemble (or not a held-out prediction). */
   public static final int MIN_MEMBERS = 2;
   public static final int MIN_FOLDS = 2;
@@ -63,18 +91,30 @@ public record EnsembleConfig(
   public static final int MAX_FOLDS = 20;
 
   public EnsembleConfig {
-    method = method == null ? NONE : method;
+    method = method == null ? AUTO : method;
     members = members == null && BAGGING.equals(method) ? Integer.valueOf(DEFAULT_MEMBERS) : members;
-    folds = folds == null && STACKING.equals(method) ? Integer.valueOf(DEFAULT_FOLDS) : folds;
+    folds = folds == null && stacks(method) ? Integer.valueOf(DEFAULT_FOLDS) : folds;
+    autoMargin = autoMargin == null && AUTO.equals(method) ? Double.valueOf(DEFAULT_AUTO_MARGIN)
+        : autoMargin;
   }
 
   public static EnsembleConfig defaults() {
-    return new EnsembleConfig(null, null, null);
+    return new EnsembleConfig(null, null, null, null);
+  }
+
+  /** Whether an ensemble is built whatever the network scores: {@code bagging}, {@code stacking}. */
+  @JsonIgnore
+  public boolean always() {
+    return BAGGING.equals(method) || STACKING.equals(method);
   }
 
   @JsonIgnore
-  public boolean enabled() {
-    return !NONE.equals(method);
+  public boolean auto() {
+    return AUTO.equals(method);
+  }
+
+  private static boolean stacks(String method) {
+    return STACKING.equals(method) || AUTO.equals(method);
   }
 
   public void validate(ConfigErrors errors) {
@@ -86,10 +126,16 @@ public record EnsembleConfig(
           "must be in [" + MIN_MEMBERS + ", " + MAX_MEMBERS + "], got " + members);
     }
     if (folds != null) {
-      errors.require(STACKING.equals(method), "folds",
-          "applies to method stacking only, method is " + method);
+      errors.require(stacks(method), "folds",
+          "applies to methods stacking and auto only, method is " + method);
       errors.require(folds >= MIN_FOLDS && folds <= MAX_FOLDS, "folds",
           "must be in [" + MIN_FOLDS + ", " + MAX_FOLDS + "], got " + folds);
+    }
+    if (autoMargin != null) {
+      errors.require(AUTO.equals(method), "auto_margin",
+          "applies to method auto only, method is " + method);
+      errors.require(autoMargin >= 0 && autoMargin < 1, "auto_margin",
+          "must be in [0, 1), got " + autoMargin);
     }
   }
 }

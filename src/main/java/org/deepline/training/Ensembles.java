@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation); // null for method none
+ *     network, bestEpoch, validation, ladderTrees, metrics); // null: the network alone
  * }</pre>
  */
 public final class Ensembles {
@@ -47,20 +48,81 @@ public final class Ensembles {
       ScoredLabels validation, Map<String, Double> metrics) {}
 
   /**
+   * What {@code auto} takes from the baseline ladder's {@code gbt} rung.
+   *
+   * @param validationRocAuc the trees' validation ROC AUC, on the rows the network is judged on
+   * @param fittedOnAllRows  the fitted trees when the ladder fitted them on every training row
+   *                         (no {@code baselines.max_rows} sample): the stack's shipped member,
+   *                         which then is not fitted twice; null otherwise
+   */
+  public record LadderTrees(double validationRocAuc, GBTClassificationModel fittedOnAllRows) {}
+
+  /** {@code auto}'s rule: the trees lead the network by more than the margin. */
+  static boolean treesLead(double networkRocAuc, double treesRocAuc, double margin) {
+    return treesRocAuc - networkRocAuc > margin;
+  }
+
+  /**
    * @param features    the features table (all splits); members fit on its training rows
    * @param config      the resolved training config; {@code config.ensemble()} says what to build
    * @param network     the main network, trained and prior-corrected
    * @param bestEpoch   its best epoch: the epochs every member network trains for
    * @param validation  the cached validation split
-   * @return null when {@code training.ensemble.method} is none
+   * @param networkScores the network's probabilities on the validation split
+   * @param ladderTrees the ladder's boosted trees, null when the ladder fitted none; read by
+   *                    {@code auto} only
+   * @param runMetrics  where {@code auto} records its decision ({@code ensemble_auto_*})
+   * @return null when the network alone is registered: method none, or auto without a stack that
+   *         beats it
    */
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
       NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
-      TrainingData validation) {
+      TrainingData validation, ScoredLabels networkScores, LadderTrees ladderTrees,
+      Map<String, Double> runMetrics) {
     EnsembleConfig ensemble = config.ensemble();
-    if (!ensemble.enabled()) {
+    if (ensemble.always()) {
+      return build(spark, features, config, input, classWeights, network, bestEpoch, validation,
+          ensemble.method(), null);
+    }
+    if (!ensemble.auto()) {
       return null;
     }
+    if (ladderTrees == null) {
+      LOG.info("train: ensemble auto: the baseline ladder fitted no gbt to compare with, so the "
+          + "network alone is registered");
+      return null;
+    }
+    double networkRocAuc = networkScores.rocAuc();
+    double lead = ladderTrees.validationRocAuc() - networkRocAuc;
+    runMetrics.put("ensemble_auto_gbt_lead", lead);
+    if (!treesLead(networkRocAuc, ladderTrees.validationRocAuc(), ensemble.autoMargin())) {
+      runMetrics.put("ensemble_auto_stacked", 0.0);
+      LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
+          + "ROC AUC %.4f; the ladder's gbt %.4f leads by %.4f, not more than auto_margin %.4f)",
+          networkRocAuc, ladderTrees.validationRocAuc(), lead, ensemble.autoMargin()));
+      return null;
+    }
+    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the ladder's gbt (validation ROC "
+        + "AUC %.4f) leads the network (%.4f) by %.4f, more than auto_margin %.4f: stacking the "
+        + "two", ladderTrees.validationRocAuc(), networkRocAuc, lead, ensemble.autoMargin()));
+    Outcome stack = build(spark, features, config, input, classWeights, network, bestEpoch,
+        validation, EnsembleConfig.STACKING, ladderTrees.fittedOnAllRows());
+    boolean better = stack.validation().rocAuc() > networkRocAuc;
+    runMetrics.put("ensemble_auto_stacked", better ? 1.0 : 0.0);
+    if (!better) {
+      LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
+          + "%.4f is not above the network's %.4f, so the network alone is registered",
+          stack.validation().rocAuc(), networkRocAuc));
+      return null;
+    }
+    return stack;
+  }
+
+  /** Builds the {@code method} ensemble around the trained network. */
+  private static Outcome build(JavaSparkContext spark, Dataset<Row> features,
+      TrainingConfig config, NetworkInput input, double[] classWeights, MultiLayerNetwork network,
+      int bestEpoch, TrainingData validation, String method, GBTClassificationModel ladderTrees) {
+    EnsembleConfig ensemble = config.ensemble();
     long started = System.nanoTime();
     Dataset<Row> trainRows = features.where(
         functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
@@ -70,7 +132,7 @@ public final class Ensembles {
     Map<String, byte[]> files = new LinkedHashMap<>();
     EnsembleSpec spec;
     MemberScores scores;
-    if (EnsembleConfig.BAGGING.equals(ensemble.method())) {
+    if (EnsembleConfig.BAGGING.equals(method)) {
       Bagging.Members bag = Bagging.train(spark, trainRows, config, input, classWeights,
           priorOffset, bestEpoch, ensemble.members());
       List<EnsembleSpec.Member> members = new ArrayList<>();
@@ -84,7 +146,7 @@ public final class Ensembles {
       scores = MemberScores.of(spark, validation, bag.networks(), null);
     } else {
       Stacking.Fitted stack = Stacking.train(spark, trainRows, config, input, classWeights,
-          priorOffset, bestEpoch, ensemble.folds());
+          priorOffset, bestEpoch, ensemble.folds(), ladderTrees);
       spec = stack.spec();
       files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));
       metrics.putAll(stack.metrics());

@@ -5,7 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -36,6 +42,7 @@ final class Stacking {
   private static final Logger LOG = LoggerFactory.getLogger(Stacking.class);
   static final String FOLD = "_stacking_fold";
   static final String TREES = "gbt";
+  private static final String TREES_THREAD = "deepline-stacking-trees";
 
   private Stacking() {}
 
@@ -70,10 +77,15 @@ final class Stacking {
   /**
    * @param trainRows   the training split as it is (record id, features, label)
    * @param priorOffset the logit offset each fold's network gets (as the main network got)
+   * @param ladderTrees the baseline ladder's boosted trees when they were fitted on every row of
+   *                    {@code trainRows} with the same settings, which is the shipped member's fit:
+   *                    null to fit it here
    */
   static Fitted train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
-      NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds) {
+      NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds,
+      GBTClassificationModel ladderTrees) {
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
+    ExecutorService forTrees = treesThread();
     try {
       List<MemberScores> heldOut = new ArrayList<>();
       Map<String, Double> metrics = new LinkedHashMap<>();
@@ -84,7 +96,7 @@ final class Stacking {
         Dataset<Row> fitRows = rows.where(functions.col(FOLD).notEqual(fold));
         Dataset<Row> foldRows = rows.where(functions.col(FOLD).equalTo(fold));
         heldOut.add(foldPredictions(spark, fitRows, foldRows, config, input, classWeights,
-            priorOffset, epochs, fold));
+            priorOffset, epochs, fold, forTrees));
         predicted += heldOut.get(fold).labels().length;
         LOG.info(String.format(Locale.ROOT, "stacking: fold %d of %d: %d held-out rows "
             + "predicted in %.1f s", fold + 1, folds, heldOut.get(fold).labels().length,
@@ -106,40 +118,89 @@ final class Stacking {
       metrics.put("ensemble_combiner_weight_network", meta.weights().get(0));
       metrics.put("ensemble_combiner_weight_gbt", meta.weights().get(1));
       long started = System.nanoTime();
-      BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(rows,
-          FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
+      BoostedTrees shipped = BoostedTrees.fromMllib(ladderTrees != null ? ladderTrees
+          : BaselineLadder.fitGbt(rows, FeatureTransform.FEATURES, LabelConfig.LABEL,
+              config.seed()));
       metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_fit_seconds",
           (System.nanoTime() - started) / 1e9);
       LOG.info(String.format(Locale.ROOT, "stacking: combiner fitted on %d out-of-fold rows: "
           + "p = sigmoid(%.4f + %.4f logit(network) + %.4f logit(gbt))", predicted,
           meta.intercept(), meta.weights().get(0), meta.weights().get(1)));
-      return new Fitted(spec, trees, metrics);
+      return new Fitted(spec, shipped, metrics);
     } finally {
+      forTrees.shutdown();
       rows.unpersist();
     }
   }
 
-  /** A network and trees fitted on {@code fitRows}, both predicting {@code foldRows}. */
+  /**
+   * A network and trees fitted on {@code fitRows}, both predicting {@code foldRows}. The trees fit
+   * on {@code treesThread} while the network fits on this one: MLlib's boosting is a chain of small
+   * Spark jobs that mostly wait on the scheduler, the network's minibatches keep the cores busy, so
+   * side by side a fold costs about the longer of the two instead of their sum.
+   */
   private static MemberScores foldPredictions(JavaSparkContext spark, Dataset<Row> fitRows,
       Dataset<Row> foldRows, TrainingConfig config, NetworkInput input, double[] classWeights,
-      double priorOffset, int epochs, int fold) {
+      double priorOffset, int epochs, int fold, ExecutorService treesThread) {
     TrainingData fit = TrainingData.cache(fitRows, config.workers(), config.seed(),
         "stacking fold " + fold + " fit rows", input.width());
     TrainingData held = null;
+    Future<BoostedTrees> fittingTrees = treesThread.submit(() -> BoostedTrees.fromMllib(
+        BaselineLadder.fitGbt(fitRows, FeatureTransform.FEATURES, LabelConfig.LABEL,
+            config.seed())));
     try {
       MultiLayerNetwork network = MemberTraining.fit(spark, fit,
           config.forMember(config.seed(), epochs), input, classWeights, priorOffset);
-      BoostedTrees trees = BoostedTrees.fromMllib(BaselineLadder.fitGbt(fitRows,
-          FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed()));
+      BoostedTrees trees = joined(fittingTrees);
       held = TrainingData.cache(foldRows, config.workers(), config.seed(),
           "stacking fold " + fold + " held-out rows", input.width());
       return MemberScores.of(spark, held, List.of(network), trees);
     } finally {
+      // The trees read the cached rows: a network that failed first waits for them to finish.
+      awaitQuietly(fittingTrees);
       fit.release();
       if (held != null) {
         held.release();
       }
     }
+  }
+
+  /** The trees' fit, its failure rethrown as it was thrown. */
+  private static BoostedTrees joined(Future<BoostedTrees> fitting) {
+    try {
+      return fitting.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("stacking: interrupted while the trees were fitting", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException("stacking: the trees' fit failed", e.getCause());
+    }
+  }
+
+  /** Waits for a fit that may still be running; its outcome is someone else's news. */
+  private static void awaitQuietly(Future<?> fitting) {
+    try {
+      fitting.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException e) {
+      // joined() already reported it, or the network's failure is the one to report.
+    }
+  }
+
+  /**
+   * A daemon thread for the folds' trees, made here so that it inherits the stage's Spark job group
+   * and description (Spark's local properties pass to threads at their creation).
+   */
+  private static ExecutorService treesThread() {
+    return Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, TREES_THREAD);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /** The combiner's inputs: each row's member logits, and its label. */

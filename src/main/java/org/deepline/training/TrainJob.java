@@ -169,16 +169,24 @@ public final class TrainJob implements Stage {
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, spark, resolved, outcome, validation, effectiveWeights,
           balance);
-      outcome = calibrate(context, spark, resolved, outcome, validation, balance);
-      Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
-          outcome.network(), outcome.bestEpoch(), validation);
       // Before the ladder is joined: it may still be fitting on its own thread.
       Map<String, Double> importance = PermutationImportance.of(spark, validation,
           outcome.network(), featureModel, outcome.bestScores().rocAuc(), resolved.seed());
       LOG.info("train {}: validation ROC AUC drop when each input is shuffled (permutation "
           + "importance): {}", context.dataset(), importance);
+      // auto decides on the ladder's trees, so it joins the ladder first; bagging and stacking
+      // train beside the ladder's last fits and join it after.
+      List<BaselineLadder.Fitted> ladderFits = ladder != null && resolved.ensemble().auto()
+          ? ladder.fitted() : null;
+      Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
+          outcome.network(), outcome.bestEpoch(), validation, outcome.bestScores(),
+          ladderTrees(ladderFits, baselineConfig, negativesBefore + positivesBefore), balance);
+      outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
+      if (ladder != null && ladderFits == null) {
+        ladderFits = ladder.fitted();
+      }
       // The ladder is compared with the model that is registered (the ensemble, when there is one).
-      BaselineComparison baselines = compareWithBaselines(context, ladder,
+      BaselineComparison baselines = compareWithBaselines(context, ladderFits,
           ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
           ensemble != null ? ensemble.validation().rocAuc()
               : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
@@ -337,15 +345,15 @@ public final class TrainJob implements Stage {
    */
   private static Training calibrate(RunContext context, JavaSparkContext spark,
       TrainingConfig config, Training outcome, TrainingData validation,
-      Map<String, Double> metrics) {
+      Map<String, Double> metrics, Ensembles.Outcome ensemble) {
     if (!config.loss().calibrates()) {
       return outcome;
     }
-    if (config.ensemble().enabled()) {
+    if (ensemble != null) {
       // Stacking's combiner is fitted on its fold networks' raw logits and calibrates the stack;
       // bagging's members are new networks the main network's map was not fitted for.
       LOG.info("train {}: focal loss's probabilities are not Platt-scaled: an ensemble ({}) is "
-          + "registered", context.dataset(), config.ensemble().method());
+          + "registered", context.dataset(), ensemble.spec().description());
       return outcome;
     }
     PlattScaling.Fit fit = PlattScaling.fit(outcome.bestScores());
@@ -414,8 +422,25 @@ public final class TrainJob implements Stage {
       TrainingData.ChunkModel model) {}
 
   /**
-   * Compares the best baseline's validation ROC AUC (the ladder fitted on the same features and
-   * splits by {@code background}, null when it is off) with the registered model's (the network,
+   * The ladder's {@code gbt} rung for {@code training.ensemble.method: auto}, null when the ladder
+   * is off, not joined yet or has no such rung.
+   *
+   * @param trainRows the training split's rows before any resampling (what the ladder samples)
+   */
+  private static Ensembles.LadderTrees ladderTrees(List<BaselineLadder.Fitted> fitted,
+      BaselineConfig config, long trainRows) {
+    if (fitted == null) {
+      return null;
+    }
+    return fitted.stream().filter(f -> BaselineLadder.GBT.equals(f.result().model())).findFirst()
+        .map(gbt -> new Ensembles.LadderTrees(gbt.result().validationRocAuc(),
+            trainRows <= config.maxRows() ? (GBTClassificationModel) gbt.model() : null))
+        .orElse(null);
+  }
+
+  /**
+   * Compares the best baseline's validation ROC AUC (the ladder's {@code fitted} rungs on the same
+   * features and splits, null when it is off) with the registered model's (the network,
    * or its ensemble): a model that
    * loses says so loudly in the log and the run record, and fails the run when
    * {@code baselines.require_network_wins} is set; with {@code baselines.promote} the best
@@ -425,12 +450,11 @@ public final class TrainJob implements Stage {
    *                       ensemble's description
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      BackgroundLadder background, String registeredKind, double registeredRocAuc) {
-    if (background == null) {
+      List<BaselineLadder.Fitted> fitted, String registeredKind, double registeredRocAuc) {
+    if (fitted == null) {
       return BaselineComparison.NONE;
     }
     BaselineConfig config = context.section(BaselineConfig.class);
-    List<BaselineLadder.Fitted> fitted = background.fitted();
     List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result)
         .toList();
     Map<String, Double> metrics = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,20 +24,25 @@ class EnsembleConfigTest {
   }
 
   @Test
-  void defaultsAreTheNetworkAloneAndEachMethodGetsItsOwnCount() {
-    assertEquals(new EnsembleConfig("none", null, null),
+  void defaultsAreAutoAndEachMethodGetsItsOwnCount() {
+    assertEquals(new EnsembleConfig("auto", null, 5, 0.005),
         ConfigLoader.load(CHURN, List.of()).training().ensemble());
-    assertEquals(new EnsembleConfig("bagging", 5, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("none", null, null, null), ConfigLoader.load(CHURN,
+        List.of("training.ensemble.method=none")).training().ensemble());
+    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=bagging")).training().ensemble());
     DeeplineConfig stacking = ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=stacking", "training.ensemble.folds=3"));
-    assertEquals(new EnsembleConfig("stacking", null, 3), stacking.training().ensemble());
+    assertEquals(new EnsembleConfig("stacking", null, 3, null), stacking.training().ensemble());
+    assertEquals(new EnsembleConfig("auto", null, 4, 0.02), ConfigLoader.load(CHURN,
+        List.of("training.ensemble.folds=4", "training.ensemble.auto_margin=0.02")).training()
+        .ensemble());
   }
 
   @Test
   void anUnknownMethodIsNamed() {
     String message = errorOf("training.ensemble.method=boosting");
-    assertTrue(message.contains("training.ensemble.method: must be one of [none, bagging, "
+    assertTrue(message.contains("training.ensemble.method: must be one of [auto, none, bagging, "
         + "stacking], got boosting"), message);
   }
 
@@ -59,11 +65,34 @@ class EnsembleConfigTest {
   @Test
   void aCountForTheOtherMethodIsRefused() {
     String folds = errorOf("training.ensemble.method=bagging", "training.ensemble.folds=5");
-    assertTrue(folds.contains("training.ensemble.folds: applies to method stacking only, method "
-        + "is bagging"), folds);
+    assertTrue(folds.contains("training.ensemble.folds: applies to methods stacking and auto "
+        + "only, method is bagging"), folds);
     String members = errorOf("training.ensemble.members=3");
     assertTrue(members.contains("training.ensemble.members: applies to method bagging only, "
-        + "method is none"), members);
+        + "method is auto"), members);
+    String margin = errorOf("training.ensemble.method=stacking",
+        "training.ensemble.auto_margin=0.01");
+    assertTrue(margin.contains("training.ensemble.auto_margin: applies to method auto only, "
+        + "method is stacking"), margin);
+  }
+
+  @Test
+  void anAutoMarginOutsideZeroToOneIsRefused() {
+    String negative = errorOf("training.ensemble.auto_margin=-0.01");
+    assertTrue(negative.contains("training.ensemble.auto_margin: must be in [0, 1), got -0.01"),
+        negative);
+    String whole = errorOf("training.ensemble.auto_margin=1");
+    assertTrue(whole.contains("training.ensemble.auto_margin: must be in [0, 1), got 1.0"), whole);
+  }
+
+  @Test
+  void autoStacksOnlyWhenTheTreesLeadByMoreThanTheMargin() {
+    // The telecom churn set: trees 0.9139, the network 0.8929.
+    assertTrue(Ensembles.treesLead(0.8929, 0.9139, 0.005));
+    // Telco churn: the trees behind the network; then ahead, but within the margin.
+    assertFalse(Ensembles.treesLead(0.8382, 0.8363, 0.005));
+    assertFalse(Ensembles.treesLead(0.84, 0.844, 0.005));
+    assertTrue(Ensembles.treesLead(0.84, 0.846, 0.005));
   }
 
   @Test
@@ -76,6 +105,9 @@ class EnsembleConfigTest {
     String ladderOff = errorOf("training.ensemble.method=stacking", "baselines.enabled=false");
     assertTrue(ladderOff.contains("training.ensemble.method: stacking needs the baseline "
         + "ladder's gbt"), ladderOff);
+    // auto without the trees registers the network alone: the default needs no ladder.
+    assertEquals("auto", ConfigLoader.load(CHURN, List.of("baselines.enabled=false")).training()
+        .ensemble().method());
     // Bagging has no boosting member: the same ladder is fine for it.
     assertEquals("bagging", ConfigLoader.load(CHURN, List.of("training.ensemble.method=bagging",
         "baselines.enabled=false")).training().ensemble().method());

@@ -44,6 +44,8 @@ class EnsembleLifecycleTest {
   private RunContext context;
   private StageResult bagging;
   private StageResult stacking;
+  private StageResult autoStacked;
+  private StageResult autoAlone;
 
   @BeforeAll
   void trainBothEnsembles() {
@@ -51,6 +53,14 @@ class EnsembleLifecycleTest {
     new IngestJob().run(context);
     new SplitJob().run(context);
     new FeatureJob().run(context);
+    // A one-unit network trained for one epoch at a crawl: the ladder's trees lead it by far.
+    autoStacked = new TrainJob().run(with("train", "training.ensemble.folds=2",
+        "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
+        "baselines.models=[\"gbt\"]"));
+    // The same network with a margin no lead can pass: auto keeps the network alone.
+    autoAlone = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
+        "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
+        "baselines.models=[\"gbt\"]"));
     // Few epochs, two folds and a short ladder: the test is about the ensembles' plumbing.
     bagging = new TrainJob().run(with("train", "training.ensemble.method=bagging",
         "training.epochs=3", "baselines.models=[\"majority\"]"));
@@ -103,6 +113,26 @@ class EnsembleLifecycleTest {
     assertEquals(metrics.get("ensemble_validation_roc_auc"), metrics.get("validation_roc_auc"));
     assertEquals("stacking of 1 network and 1 boosted-tree model (logistic_regression)",
         stacking.artifacts().get("model_kind"));
+  }
+
+  @Test
+  void autoStacksANetworkTheLaddersTreesBeatAndKeepsItWithinTheMargin() {
+    Map<String, Double> stacked = autoStacked.metrics();
+    double lead = stacked.get("ensemble_auto_gbt_lead");
+    assertTrue(lead > 0.005, stacked.toString());
+    assertEquals(1.0, stacked.get("ensemble_auto_stacked"));
+    assertTrue(autoStacked.artifacts().get("model_kind").startsWith("stacking"),
+        autoStacked.artifacts().toString());
+    // The stack is what is registered and judged against the ladder, and it beats the network.
+    assertEquals(stacked.get("ensemble_validation_roc_auc"), stacked.get("validation_roc_auc"));
+    double network = stacked.get("baseline_gbt_validation_roc_auc") - lead;
+    assertTrue(stacked.get("validation_roc_auc") > network, stacked.toString());
+
+    Map<String, Double> alone = autoAlone.metrics();
+    assertEquals(lead, alone.get("ensemble_auto_gbt_lead"), 1e-12);
+    assertEquals(0.0, alone.get("ensemble_auto_stacked"));
+    assertEquals(ModelMetadata.SINGLE_NETWORK, autoAlone.artifacts().get("model_kind"));
+    assertEquals(null, alone.get("ensemble_validation_roc_auc"));
   }
 
   @Test
