@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongFunction;
 import java.util.stream.IntStream;
@@ -28,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Futures;
 import org.deepline.metrics.ScoredLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -308,20 +308,7 @@ public final class BaselineLadder {
   }
 
   private static Fitted outcome(FutureTask<Fitted> fit) {
-    try {
-      return fit.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the baseline ladder was fitting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("a baseline fit failed", e.getCause());
-    }
+    return Futures.join(fit, "a baseline fit");
   }
 
   private static Fitted majority(Dataset<Row> train, Dataset<Row> validation, long start) {

@@ -2,13 +2,13 @@ package org.deepline.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.core.Futures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -167,17 +167,11 @@ public final class DriverAveraging implements Averaging {
   /** A worker's result; a failure cancels the other workers and is rethrown as it was. */
   private static double await(Future<Double> fit, List<Future<Double>> all) {
     try {
-      return fit.get();
-    } catch (InterruptedException e) {
+      return Futures.join(fit, "an averaging worker");
+    } catch (RuntimeException | Error e) {
       all.forEach(other -> other.cancel(true));
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the averaging workers fitted", e);
-    } catch (ExecutionException e) {
-      all.forEach(other -> other.cancel(true));
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("an averaging worker failed", e.getCause());
+      throw e;
     }
   }
+
 }

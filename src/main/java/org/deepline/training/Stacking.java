@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BaselineLadder;
+import org.deepline.core.Futures;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
@@ -151,7 +152,7 @@ final class Stacking {
     try {
       MultiLayerNetwork network = MemberTraining.fit(spark, fit,
           config.forMember(config.seed(), epochs), input, classWeights, priorOffset);
-      BoostedTrees trees = joined(fittingTrees);
+      BoostedTrees trees = Futures.join(fittingTrees, "stacking fold " + fold + "'s trees");
       held = TrainingData.cache(foldRows, config.workers(), config.seed(),
           "stacking fold " + fold + " held-out rows", input.width());
       return MemberScores.of(spark, held, List.of(network), trees);
@@ -165,21 +166,6 @@ final class Stacking {
     }
   }
 
-  /** The trees' fit, its failure rethrown as it was thrown. */
-  private static BoostedTrees joined(Future<BoostedTrees> fitting) {
-    try {
-      return fitting.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("stacking: interrupted while the trees were fitting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException("stacking: the trees' fit failed", e.getCause());
-    }
-  }
-
   /** Waits for a fit that may still be running; its outcome is someone else's news. */
   private static void awaitQuietly(Future<?> fitting) {
     try {
@@ -187,7 +173,7 @@ final class Stacking {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | CancellationException e) {
-      // joined() already reported it, or the network's failure is the one to report.
+      // Futures.join reported it already, or the network's failure is the one to report.
     }
   }
 

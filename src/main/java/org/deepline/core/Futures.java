@@ -1,0 +1,42 @@
+package org.deepline.core;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Waiting for work another thread does for a stage (the baseline ladder's fits, the averaging
+ * workers, stacking's trees), with its failure rethrown as it was thrown. Why one helper: the
+ * caller should see the fit's own exception (a {@link DeeplineException} naming the input, an
+ * out-of-memory error), not an {@link ExecutionException} wrapping it, and an interrupt must stay
+ * visible to the caller's caller.
+ *
+ * <pre>{@code
+ * BoostedTrees trees = Futures.join(fittingTrees, "the fold's boosted trees");
+ * }</pre>
+ */
+public final class Futures {
+  private Futures() {}
+
+  /**
+   * The future's value once it is done.
+   *
+   * @param what names the work in the messages: "interrupted while waiting for {@code what}",
+   *             "{@code what} failed" (a checked cause, which the work's signature hid)
+   */
+  public static <T> T join(Future<T> future, String what) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + what, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(what + " failed", e.getCause());
+    }
+  }
+}
