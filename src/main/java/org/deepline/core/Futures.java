@@ -22,6 +22,8 @@ public final class Futures {
    *
    * @param what names the work in the messages: "interrupted while waiting for {@code what}",
    *             "{@code what} failed" (a checked cause, which the work's signature hid)
+   * @throws java.util.concurrent.CancellationException as it is, for a future cancelled before
+   *             it ran: the canceller knows why
    */
   public static <T> T join(Future<T> future, String what) {
     try {

@@ -60,7 +60,8 @@ public record EnsembleConfig(
         + "default 5.")
     Integer members,
     @JsonPropertyDescription("`stacking` and `auto` only: folds of the training split for the "
-        + "out-of-fold predictions. Allowed: `[2, 20]`; default 5.")
+        + "out-of-fold predictions. Allowed: `[2, 20]`; default 5 (left unset by `auto` unless "
+        + "written, so that a copied section can take another method).")
     Integer folds,
     @JsonPropertyDescription("`auto` only: how much higher, in validation ROC AUC, the ladder's "
         + "`gbt` must be than the network for the stack to be built. Allowed: `[0, 1)`; default "
@@ -93,9 +94,9 @@ public record EnsembleConfig(
   public EnsembleConfig {
     method = method == null ? AUTO : method;
     members = members == null && BAGGING.equals(method) ? Integer.valueOf(DEFAULT_MEMBERS) : members;
-    folds = folds == null && stacks(method) ? Integer.valueOf(DEFAULT_FOLDS) : folds;
-    autoMargin = autoMargin == null && AUTO.equals(method) ? Double.valueOf(DEFAULT_AUTO_MARGIN)
-        : autoMargin;
+    folds = folds == null && STACKING.equals(method) ? Integer.valueOf(DEFAULT_FOLDS) : folds;
+    // auto's keys stay unset unless written: auto is every config's default, and a section copied
+    // from a run record (tuned-training.json) must still take another method without its keys.
   }
 
   public static EnsembleConfig defaults() {
@@ -111,6 +112,18 @@ public record EnsembleConfig(
   @JsonIgnore
   public boolean auto() {
     return AUTO.equals(method);
+  }
+
+  /** The folds of a stack, {@code auto}'s included: the key's value or {@value #DEFAULT_FOLDS}. */
+  @JsonIgnore
+  public int foldsOrDefault() {
+    return folds != null ? folds : DEFAULT_FOLDS;
+  }
+
+  /** {@code auto}'s margin: the key's value or {@value #DEFAULT_AUTO_MARGIN}. */
+  @JsonIgnore
+  public double autoMarginOrDefault() {
+    return autoMargin != null ? autoMargin : DEFAULT_AUTO_MARGIN;
   }
 
   private static boolean stacks(String method) {

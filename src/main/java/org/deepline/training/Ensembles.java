@@ -25,13 +25,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, ladderTrees, metrics); // null: the network alone
+ *     network, bestEpoch, validation, networkScores, ladderTrees, metrics); // null: network alone
  * }</pre>
  */
 public final class Ensembles {
   private static final Logger LOG = LoggerFactory.getLogger(Ensembles.class);
   /** Run metrics of one member: {@code ensemble_member_<name>_validation_roc_auc}, ... */
   public static final String MEMBER_PREFIX = "ensemble_member_";
+  /** Run metric: 1 when {@code auto} registered a stack, 0 when it kept the network alone. */
+  static final String AUTO_STACKED = "ensemble_auto_stacked";
 
   private Ensembles() {}
 
@@ -54,8 +56,11 @@ public final class Ensembles {
    * @param fittedOnAllRows  the fitted trees when the ladder fitted them on every training row
    *                         (no {@code baselines.max_rows} sample): the stack's shipped member,
    *                         which then is not fitted twice; null otherwise
+   * @param fitSeconds       what the ladder's fit took, recorded as the shipped member's fit time
+   *                         when it is reused
    */
-  public record LadderTrees(double validationRocAuc, GBTClassificationModel fittedOnAllRows) {}
+  public record LadderTrees(double validationRocAuc, GBTClassificationModel fittedOnAllRows,
+      double fitSeconds) {}
 
   /** {@code auto}'s rule: the trees lead the network by more than the margin. */
   static boolean treesLead(double networkRocAuc, double treesRocAuc, double margin) {
@@ -88,40 +93,52 @@ public final class Ensembles {
       return null;
     }
     if (ladderTrees == null) {
+      runMetrics.put(AUTO_STACKED, 0.0);
       LOG.info("train: ensemble auto: the baseline ladder fitted no gbt to compare with, so the "
           + "network alone is registered");
       return null;
     }
+    double margin = ensemble.autoMarginOrDefault();
     double networkRocAuc = networkScores.rocAuc();
-    double lead = ladderTrees.validationRocAuc() - networkRocAuc;
+    double treesRocAuc = ladderTrees.validationRocAuc();
+    double lead = treesRocAuc - networkRocAuc;
     runMetrics.put("ensemble_auto_gbt_lead", lead);
-    if (!treesLead(networkRocAuc, ladderTrees.validationRocAuc(), ensemble.autoMargin())) {
-      runMetrics.put("ensemble_auto_stacked", 0.0);
+    runMetrics.put(AUTO_STACKED, 0.0);
+    if (!treesLead(networkRocAuc, treesRocAuc, margin)) {
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
           + "ROC AUC %.4f; the ladder's gbt %.4f leads by %.4f, not more than auto_margin %.4f)",
-          networkRocAuc, ladderTrees.validationRocAuc(), lead, ensemble.autoMargin()));
+          networkRocAuc, treesRocAuc, lead, margin));
       return null;
     }
     LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the ladder's gbt (validation ROC "
         + "AUC %.4f) leads the network (%.4f) by %.4f, more than auto_margin %.4f: stacking the "
-        + "two", ladderTrees.validationRocAuc(), networkRocAuc, lead, ensemble.autoMargin()));
-    Outcome stack = build(spark, features, config, input, classWeights, network, bestEpoch,
-        validation, EnsembleConfig.STACKING, ladderTrees.fittedOnAllRows());
-    boolean better = stack.validation().rocAuc() > networkRocAuc;
-    runMetrics.put("ensemble_auto_stacked", better ? 1.0 : 0.0);
-    if (!better) {
+        + "two", treesRocAuc, networkRocAuc, lead, margin));
+    Outcome stack;
+    try {
+      stack = build(spark, features, config, input, classWeights, network, bestEpoch, validation,
+          EnsembleConfig.STACKING, ladderTrees);
+    } catch (RuntimeException e) {
+      // The network trained and passed its gates; a stack the user did not ask for by name must
+      // not take it down with it (a fold network's loss turning NaN, say).
+      runMetrics.put("ensemble_auto_failed", 1.0);
+      LOG.warn("train: ensemble auto: the stack failed ({}), so the network alone is registered",
+          e.getMessage(), e);
+      return null;
+    }
+    if (stack.validation().rocAuc() <= networkRocAuc) {
       LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
           + "%.4f is not above the network's %.4f, so the network alone is registered",
           stack.validation().rocAuc(), networkRocAuc));
       return null;
     }
+    runMetrics.put(AUTO_STACKED, 1.0);
     return stack;
   }
 
   /** Builds the {@code method} ensemble around the trained network. */
   private static Outcome build(JavaSparkContext spark, Dataset<Row> features,
       TrainingConfig config, NetworkInput input, double[] classWeights, MultiLayerNetwork network,
-      int bestEpoch, TrainingData validation, String method, GBTClassificationModel ladderTrees) {
+      int bestEpoch, TrainingData validation, String method, LadderTrees ladderTrees) {
     EnsembleConfig ensemble = config.ensemble();
     long started = System.nanoTime();
     Dataset<Row> trainRows = features.where(
@@ -146,7 +163,9 @@ public final class Ensembles {
       scores = MemberScores.of(spark, validation, bag.networks(), null);
     } else {
       Stacking.Fitted stack = Stacking.train(spark, trainRows, config, input, classWeights,
-          priorOffset, bestEpoch, ensemble.folds(), ladderTrees);
+          priorOffset, bestEpoch, ensemble.foldsOrDefault(),
+          ladderTrees == null ? null : ladderTrees.fittedOnAllRows(),
+          ladderTrees == null ? 0 : ladderTrees.fitSeconds());
       spec = stack.spec();
       files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));
       metrics.putAll(stack.metrics());

@@ -35,8 +35,8 @@ public record LossConfig(
         + "validation split (a logistic regression of the label on the network's logit) and "
         + "write it into the output layer, so the probabilities mean what they say: focal loss "
         + "pulls them towards the middle. Rankings, ROC AUC and PR AUC do not change; the "
-        + "decision threshold is chosen after it. Not applied when `ensemble` is set (stacking's "
-        + "combiner calibrates the stack), nor when the fit has a slope outside (0, 20] or does "
+        + "decision threshold is chosen after it. Not applied when an ensemble is registered "
+        + "(stacking's combiner calibrates the stack), nor when the fit has a slope outside (0, 20] or does "
         + "not converge (WARN). Recorded as `calibration_slope`, `calibration_intercept`, "
         + "`validation_loss_before_calibration` and `validation_loss_after_calibration` (on the "
         + "rows the map was fitted on). `focal` only. When unset: `true` with `focal`.")

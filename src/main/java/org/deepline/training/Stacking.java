@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * and trees fitted on the other {@code folds - 1} folds (the network for the main network's best
  * epoch count), so the combiner learns how much to trust each member on rows it has not seen, as
  * at scoring time. Validation and test rows never reach the combiner's fit. The shipped members are
- * the main network (trained on the whole training split) and trees refitted on the whole split.
+ * the main network (trained on the whole training split) and trees fitted on the whole split (the
+ * baseline ladder's, when it fitted them on every training row).
  *
  * <pre>{@code
  * Stacking.Fitted stack = Stacking.train(spark, trainRows, resolved, input, weights, offset,
- *     bestEpoch, 5);
+ *     bestEpoch, 5, null, 0); // null: no ladder's trees to reuse, fit the shipped ones here
  * EnsembleSpec spec = stack.spec();
  * }</pre>
  */
@@ -50,7 +51,7 @@ final class Stacking {
   /**
    * The fitted stack.
    *
-   * @param trees      the boosted trees refitted on the whole training split
+   * @param trees      the boosted trees fitted on the whole training split
    */
   record Fitted(EnsembleSpec spec, BoostedTrees trees, Map<String, Double> metrics) {}
 
@@ -81,10 +82,11 @@ final class Stacking {
    * @param ladderTrees the baseline ladder's boosted trees when they were fitted on every row of
    *                    {@code trainRows} with the same settings, which is the shipped member's fit:
    *                    null to fit it here
+   * @param ladderSeconds what the ladder's fit of {@code ladderTrees} took
    */
   static Fitted train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
       NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds,
-      GBTClassificationModel ladderTrees) {
+      GBTClassificationModel ladderTrees, double ladderSeconds) {
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
     ExecutorService forTrees = treesThread();
     try {
@@ -122,8 +124,11 @@ final class Stacking {
       BoostedTrees shipped = BoostedTrees.fromMllib(ladderTrees != null ? ladderTrees
           : BaselineLadder.fitGbt(rows, FeatureTransform.FEATURES, LabelConfig.LABEL,
               config.seed()));
-      metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_fit_seconds",
-          (System.nanoTime() - started) / 1e9);
+      // A reused fit cost what the ladder spent on it, whichever stage paid.
+      metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_fit_seconds", ladderTrees != null
+          ? ladderSeconds : (System.nanoTime() - started) / 1e9);
+      metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_reused_from_ladder",
+          ladderTrees != null ? 1.0 : 0.0);
       LOG.info(String.format(Locale.ROOT, "stacking: combiner fitted on %d out-of-fold rows: "
           + "p = sigmoid(%.4f + %.4f logit(network) + %.4f logit(gbt))", predicted,
           meta.intercept(), meta.weights().get(0), meta.weights().get(1)));
@@ -157,7 +162,8 @@ final class Stacking {
           "stacking fold " + fold + " held-out rows", input.width());
       return MemberScores.of(spark, held, List.of(network), trees);
     } finally {
-      // The trees read the cached rows: a network that failed first waits for them to finish.
+      // The trees read the fold's rows, which train() unpersists: a network that failed first
+      // waits for them to finish.
       awaitQuietly(fittingTrees);
       fit.release();
       if (held != null) {

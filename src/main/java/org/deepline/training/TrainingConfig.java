@@ -40,8 +40,9 @@ import org.deepline.core.OneOf;
  * @param priorCorrection    after training with resampling or class weights, shift the output so the
  *                           probabilities estimate the real positive rate again (default true;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
- * @param ensemble           ship the network alone (default) or a bagging or stacking ensemble
- *                           built around it ({@link EnsembleConfig})
+ * @param ensemble           ship the network alone, a bagging or stacking ensemble built around
+ *                           it, or (auto, the default) the stack only where the ladder's trees
+ *                           beat the network ({@link EnsembleConfig})
  * @param workersOn          where the workers fit their minibatches: {@code executors} (a Spark
  *                           task per worker and round, {@link ParameterAveraging}), {@code driver}
  *                           (a thread per worker in the driver, {@link DriverAveraging}) or
@@ -132,7 +133,8 @@ public record TrainingConfig(
         + "probabilities: `loss.calibrate` recalibrates them after this correction.")
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
-        + "network alone: bagging or stacking.")
+        + "network alone: bagging or stacking, or (`auto`, the default) the stack only where the "
+        + "baseline ladder's boosted trees beat the network.")
     EnsembleConfig ensemble,
     @JsonPropertyDescription("Where the `workers` fit their minibatches. `executors`: one Spark "
         + "task per worker and averaging round (DL4J's parameter averaging master; the training "

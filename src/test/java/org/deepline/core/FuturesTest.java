@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,13 @@ class FuturesTest {
         () -> Futures.join(ran(() -> { throw io; }), "stacking fold 2's trees"));
     assertEquals("stacking fold 2's trees failed", wrapped.getMessage());
     assertSame(io, wrapped.getCause());
+  }
+
+  @Test
+  void aCancelledFutureSaysSo() {
+    FutureTask<Integer> cancelled = new FutureTask<>(() -> 1);
+    cancelled.cancel(false);
+    assertThrows(CancellationException.class, () -> Futures.join(cancelled, "a dropped fit"));
   }
 
   @Test

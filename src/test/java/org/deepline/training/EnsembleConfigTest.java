@@ -25,8 +25,14 @@ class EnsembleConfigTest {
 
   @Test
   void defaultsAreAutoAndEachMethodGetsItsOwnCount() {
-    assertEquals(new EnsembleConfig("auto", null, 5, 0.005),
+    // auto's keys stay unset: a section copied from a run record can take another method.
+    assertEquals(new EnsembleConfig("auto", null, null, null),
         ConfigLoader.load(CHURN, List.of()).training().ensemble());
+    assertEquals(5, EnsembleConfig.defaults().foldsOrDefault());
+    assertEquals(0.005, EnsembleConfig.defaults().autoMarginOrDefault());
+    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
+        List.of("training.ensemble={\"method\": \"auto\", \"members\": null, \"folds\": null, "
+            + "\"auto_margin\": null}", "training.ensemble.method=bagging")).training().ensemble());
     assertEquals(new EnsembleConfig("none", null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=none")).training().ensemble());
     assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
