@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
 import org.deepline.metrics.SliceMetrics;
+import org.deepline.training.Ensembles;
 import org.deepline.training.EpochMetrics;
 import org.deepline.training.LayerStatistics;
 import org.deepline.training.ModelMetadata;
@@ -102,8 +103,12 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
   /**
    * An ensemble's validation ROC AUC next to its members': {@code rows} are the ensemble, the main
    * network of its train run, each member and the members' mean.
+   *
+   * @param autoGbtLead for a stack {@code training.ensemble.method: auto} built, how far the
+   *                    baseline ladder's boosted trees led the network alone on validation ROC
+   *                    AUC (why the stack exists); null for an ensemble the config asked for
    */
-  public record Ensemble(String description, List<Baseline> rows) {
+  public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead) {
     public static final String ENSEMBLE = "ensemble";
     public static final String MAIN_NETWORK = "network (early-stopped, main)";
     public static final String MEMBERS_MEAN = "members' mean";
@@ -137,7 +142,7 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       if (mean != null) {
         rows.add(new Baseline(MEMBERS_MEAN, mean));
       }
-      return new Ensemble(description, rows);
+      return new Ensemble(description, rows, metrics.get(Ensembles.AUTO_GBT_LEAD));
     }
   }
 

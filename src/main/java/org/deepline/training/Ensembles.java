@@ -34,6 +34,11 @@ public final class Ensembles {
   public static final String MEMBER_PREFIX = "ensemble_member_";
   /** Run metric: 1 when {@code auto} registered a stack, 0 when it kept the network alone. */
   static final String AUTO_STACKED = "ensemble_auto_stacked";
+  /**
+   * Run metric, and model metadata of a stack {@code auto} built: the ladder's gbt validation ROC
+   * AUC minus the network's, as {@code auto} saw it.
+   */
+  public static final String AUTO_GBT_LEAD = "ensemble_auto_gbt_lead";
 
   private Ensembles() {}
 
@@ -102,7 +107,7 @@ public final class Ensembles {
     double networkRocAuc = networkScores.rocAuc();
     double treesRocAuc = ladderTrees.validationRocAuc();
     double lead = treesRocAuc - networkRocAuc;
-    runMetrics.put("ensemble_auto_gbt_lead", lead);
+    runMetrics.put(AUTO_GBT_LEAD, lead);
     runMetrics.put(AUTO_STACKED, 0.0);
     if (!treesLead(networkRocAuc, treesRocAuc, margin)) {
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
@@ -132,7 +137,10 @@ public final class Ensembles {
       return null;
     }
     runMetrics.put(AUTO_STACKED, 1.0);
-    return stack;
+    // Into the model's metadata too, so that its evaluation report can say why it is a stack.
+    Map<String, Double> metrics = new LinkedHashMap<>(stack.metrics());
+    metrics.put(AUTO_GBT_LEAD, lead);
+    return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics);
   }
 
   /** Builds the {@code method} ensemble around the trained network. */

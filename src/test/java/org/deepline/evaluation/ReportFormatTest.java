@@ -2,6 +2,7 @@ package org.deepline.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -115,6 +116,29 @@ class ReportFormatTest {
         + "style=\"width:100%\"></span></td>"), "largest drop, full bar");
     assertTrue(html.contains("<td>gender</td><td>-0.0004</td><td><span class=\"bar\" "
         + "style=\"width:0%\"></span></td>"), "negative drop, empty bar");
+  }
+
+  @Test
+  void anAutoStacksReportSaysWhyTheModelIsAStack() {
+    String description = "stacking of 1 network and 1 boosted-tree model (logistic_regression)";
+    Map<String, Double> metrics = Map.of("ensemble_validation_roc_auc", 0.9176,
+        "network_validation_roc_auc", 0.8929, "ensemble_member_gbt_validation_roc_auc", 0.9139,
+        "ensemble_auto_gbt_lead", 0.0210);
+    EvaluationReport.Ensemble auto = EvaluationReport.Ensemble.fromValidationMetrics(description,
+        List.of("gbt"), metrics);
+    assertEquals(0.0210, auto.autoGbtLead());
+    String html = HtmlReport.render(withEnsemble(fixedReport(), description, auto));
+    assertTrue(html.contains("It was built by training.ensemble.method auto (the default): the "
+        + "baseline ladder&#39;s gbt led the network alone by 0.0210 of validation ROC AUC, more "
+        + "than auto_margin."), "why the stack exists");
+
+    Map<String, Double> asked = new java.util.HashMap<>(metrics);
+    asked.remove("ensemble_auto_gbt_lead");
+    EvaluationReport.Ensemble stacking = EvaluationReport.Ensemble.fromValidationMetrics(
+        description, List.of("gbt"), asked);
+    assertNull(stacking.autoGbtLead());
+    assertFalse(HtmlReport.render(withEnsemble(fixedReport(), description, stacking))
+        .contains("It was built by training.ensemble.method auto"), "a stack the config asked for");
   }
 
   @Test
@@ -237,6 +261,15 @@ class ReportFormatTest {
                     6.1e-3, 0.2413, 0.0233))),
         // max_categories 3 kept payment_method's three most common values of four.
         List.of(new EvaluationReport.FoldedInput("payment_method", "one_hot", 4, 3, 1088)));
+  }
+
+  private static EvaluationReport withEnsemble(EvaluationReport report, String kind,
+      EvaluationReport.Ensemble ensemble) {
+    return new EvaluationReport(report.schemaVersion(), report.dataset(), report.runId(),
+        report.runDate(), report.modelVersion(), report.split(), report.thresholdSource(),
+        report.generatedAt(), report.metrics(), report.slices(), report.behavioural(),
+        report.champion(), report.blessing(), report.baselines(), report.importance(), kind,
+        ensemble, report.training(), report.foldedInputs());
   }
 
   private static EvaluationReport withDatasetAndChampion(EvaluationReport report, String dataset,

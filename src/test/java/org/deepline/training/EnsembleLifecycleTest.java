@@ -137,6 +137,10 @@ class EnsembleLifecycleTest {
     assertEquals(stacked.get("baseline_gbt_validation_roc_auc"),
         stacked.get("ensemble_member_gbt_validation_roc_auc"), 1e-4);
 
+    // The model carries why it is a stack, for its evaluation report.
+    assertEquals(lead, ModelBundle.load(context.files(), autoStacked.artifacts().get("model"))
+        .metadata().validationMetrics().get("ensemble_auto_gbt_lead"), 1e-12);
+
     Map<String, Double> refitted = autoRefitted.metrics();
     assertEquals(1.0, refitted.get("ensemble_auto_stacked"), refitted.toString());
     assertEquals(0.0, refitted.get("ensemble_member_gbt_reused_from_ladder"));
