@@ -64,6 +64,10 @@ class BaselinePromotionTest {
   private static final String[] WEAK_NETWORK_AGAINST_GBT = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",
       "baselines.promote=true", "training.ensemble.method=none"};
+  /** The same with the default ensemble method, auto. */
+  private static final String[] WEAK_NETWORK_AGAINST_GBT_AUTO = {"training.epochs=1",
+      "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",
+      "baselines.promote=true"};
 
   @TempDir
   static Path dir;
@@ -71,6 +75,7 @@ class BaselinePromotionTest {
   private StageResult kept;
   private StageResult promoted;
   private StageResult promotedGbt;
+  private StageResult autoStackKept;
 
   @BeforeAll
   void trainTheWeakNetworkWithAndWithoutPromotion() {
@@ -81,6 +86,8 @@ class BaselinePromotionTest {
     kept = new TrainJob().run(with("train", WEAK_NETWORK));
     // Before the logistic regression's run, so that the latest model version stays that one.
     promotedGbt = new TrainJob().run(with("train", WEAK_NETWORK_AGAINST_GBT));
+    // The same, with the default ensemble method: auto stacks the network with the trees first.
+    autoStackKept = new TrainJob().run(with("train", WEAK_NETWORK_AGAINST_GBT_AUTO));
     promoted = new TrainJob().run(with("train", concat(WEAK_NETWORK, "baselines.promote=true")));
   }
 
@@ -94,6 +101,22 @@ class BaselinePromotionTest {
     String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, all, first.length, more.length);
     return all;
+  }
+
+  @Test
+  void withAutoTheStackIsWhatAPromotableBaselineMustBeat() {
+    Map<String, Double> metrics = autoStackKept.metrics();
+    assertEquals(1.0, metrics.get("ensemble_auto_stacked"), metrics.toString());
+    double stack = metrics.get("ensemble_validation_roc_auc");
+    double gbt = metrics.get("baseline_gbt_validation_roc_auc");
+    // The trees beat the network alone by far, but not the stack by promote_margin.
+    assertTrue(gbt - metrics.get("network_validation_roc_auc") > 0.002, metrics.toString());
+    assertEquals(gbt - stack, metrics.get("baseline_promotable_margin"), 1e-12);
+    assertTrue(gbt - stack <= 0.002, metrics.toString());
+    assertTrue(autoStackKept.artifacts().get("model_kind").startsWith("stacking"),
+        autoStackKept.artifacts().toString());
+    assertTrue(autoStackKept.artifacts().get("baseline_promotion").startsWith("kept stacking"),
+        autoStackKept.artifacts().get("baseline_promotion"));
   }
 
   @Test
