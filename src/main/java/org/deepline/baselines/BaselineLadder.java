@@ -160,8 +160,8 @@ public final class BaselineLadder {
   public static Fits prepare(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
       String labelColumn, long trainRows, BaselineConfig config, long seed) {
     double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
-    Dataset<Row> sample = vectors(fraction < 1 ? train.sample(false, fraction, seed) : train,
-        featuresColumn, labelColumn).persist();
+    Dataset<Row> sample = vectors(fitsEveryRow(trainRows, config) ? train
+        : train.sample(false, fraction, seed), featuresColumn, labelColumn).persist();
     Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
     try {
       return new Fits(sample, held, config.models(), seed);
@@ -170,6 +170,15 @@ public final class BaselineLadder {
       held.unpersist();
       throw e;
     }
+  }
+
+  /**
+   * Whether the ladder fits on every one of {@code trainRows} training rows rather than a seeded
+   * sample of {@code baselines.max_rows}: then its fitted models are fits on the whole training
+   * split, which an ensemble may ship as they are.
+   */
+  public static boolean fitsEveryRow(long trainRows, BaselineConfig config) {
+    return trainRows <= config.maxRows();
   }
 
   /** The ladder's model fits, shared by the threads that run them; see {@link #prepare}. */

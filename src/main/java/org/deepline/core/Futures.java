@@ -1,6 +1,9 @@
 package org.deepline.core;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -40,5 +43,33 @@ public final class Futures {
       }
       throw new IllegalStateException(what + " failed", e.getCause());
     }
+  }
+
+  /**
+   * Waits for work that may still be running when its outcome is someone else's news (the caller
+   * is already failing, or {@link #join} reported it): so that cached data the work reads is not
+   * released under it. An interrupt ends the wait and stays set.
+   */
+  public static void awaitQuietly(Future<?> future) {
+    try {
+      future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException e) {
+      // Reported elsewhere, or outweighed by the failure the caller is handling.
+    }
+  }
+
+  /**
+   * One daemon thread named {@code name} for a stage's background work. Create it on the stage's
+   * thread: Spark's local properties (the run's job group and description) pass to a thread when it
+   * is created, so its jobs then show as the stage's in the Spark UI and in progress lines.
+   */
+  public static ExecutorService singleDaemonThread(String name) {
+    return Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 }

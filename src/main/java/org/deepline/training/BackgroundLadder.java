@@ -3,13 +3,13 @@ package org.deepline.training;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
+import org.deepline.core.Futures;
 import org.deepline.etl.LabelConfig;
 import org.deepline.features.FeatureTransform;
 import org.deepline.sampling.StratifiedSplitter;
@@ -58,11 +58,7 @@ final class BackgroundLadder implements AutoCloseable {
     BaselineLadder.Fits fits = BaselineLadder.prepare(
         split(features, StratifiedSplitter.TRAIN), split(features, StratifiedSplitter.VALIDATION),
         FeatureTransform.FEATURES, LabelConfig.LABEL, trainRows, config, seed);
-    ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-      Thread ladder = new Thread(task, THREAD_NAME);
-      ladder.setDaemon(true);
-      return ladder;
-    });
+    ExecutorService thread = Futures.singleDaemonThread(THREAD_NAME);
     return new BackgroundLadder(thread, fits, thread.submit(fits::work));
   }
 

@@ -27,7 +27,11 @@ final class MetaLearner {
   /** The training rows: {@code inputs[r]} and the 0/1 {@code labels[r]}. */
   record Rows(double[][] inputs, byte[] labels) {}
 
-  record Fit(List<Double> weights, double intercept, int iterations) {}
+  /**
+   * @param converged whether Newton's steps fell below {@value #TOLERANCE} within
+   *                  {@value #MAX_ITERATIONS} iterations
+   */
+  record Fit(List<Double> weights, double intercept, int iterations, boolean converged) {}
 
   static Fit fit(Rows rows) {
     double[] targets = new double[rows.labels().length];
@@ -52,6 +56,7 @@ final class MetaLearner {
     double[] beta = new double[k];
     double penalty = L2_PER_ROW * n;
     int iteration = 0;
+    boolean converged = false;
     while (iteration < MAX_ITERATIONS) {
       iteration++;
       double[] gradient = new double[k];
@@ -85,6 +90,7 @@ final class MetaLearner {
         largest = Math.max(largest, Math.abs(step[j]));
       }
       if (largest < TOLERANCE) {
+        converged = true;
         break;
       }
     }
@@ -92,7 +98,7 @@ final class MetaLearner {
     for (int j = 1; j < k; j++) {
       weights.add(beta[j]);
     }
-    return new Fit(weights, beta[0], iteration);
+    return new Fit(weights, beta[0], iteration, converged);
   }
 
   /** {@code a x = b} by Gaussian elimination with partial pivoting ({@code a} is tiny). */

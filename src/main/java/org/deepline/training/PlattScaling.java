@@ -88,8 +88,7 @@ final class PlattScaling {
       targets[row] = scores.label(row) == 1 ? positiveTarget : negativeTarget;
     }
     MetaLearner.Fit fit = MetaLearner.fit(logits, targets);
-    return new Fit(fit.weights().get(0), fit.intercept(),
-        fit.iterations() < MetaLearner.MAX_ITERATIONS);
+    return new Fit(fit.weights().get(0), fit.intercept(), fit.converged());
   }
 
   /**

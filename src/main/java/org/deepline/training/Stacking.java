@@ -5,10 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.GBTClassificationModel;
@@ -88,7 +85,8 @@ final class Stacking {
       NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds,
       GBTClassificationModel ladderTrees, double ladderSeconds) {
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
-    ExecutorService forTrees = treesThread();
+    // Made here, on the stage's thread, so that the folds' tree jobs carry the run's job group.
+    ExecutorService forTrees = Futures.singleDaemonThread(TREES_THREAD);
     try {
       List<MemberScores> heldOut = new ArrayList<>();
       Map<String, Double> metrics = new LinkedHashMap<>();
@@ -164,35 +162,12 @@ final class Stacking {
     } finally {
       // The trees read the fold's rows, which train() unpersists: a network that failed first
       // waits for them to finish.
-      awaitQuietly(fittingTrees);
+      Futures.awaitQuietly(fittingTrees);
       fit.release();
       if (held != null) {
         held.release();
       }
     }
-  }
-
-  /** Waits for a fit that may still be running; its outcome is someone else's news. */
-  private static void awaitQuietly(Future<?> fitting) {
-    try {
-      fitting.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | CancellationException e) {
-      // Futures.join reported it already, or the network's failure is the one to report.
-    }
-  }
-
-  /**
-   * A daemon thread for the folds' trees, made here so that it inherits the stage's Spark job group
-   * and description (Spark's local properties pass to threads at their creation).
-   */
-  private static ExecutorService treesThread() {
-    return Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, TREES_THREAD);
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
   /** The combiner's inputs: each row's member logits, and its label. */

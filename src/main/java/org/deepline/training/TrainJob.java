@@ -434,7 +434,8 @@ public final class TrainJob implements Stage {
     }
     return fitted.stream().filter(f -> BaselineLadder.GBT.equals(f.result().model())).findFirst()
         .map(gbt -> new Ensembles.LadderTrees(gbt.result().validationRocAuc(),
-            trainRows <= config.maxRows() ? (GBTClassificationModel) gbt.model() : null,
+            BaselineLadder.fitsEveryRow(trainRows, config) ? (GBTClassificationModel) gbt.model()
+                : null,
             gbt.result().fitSeconds()))
         .orElse(null);
   }

@@ -122,7 +122,7 @@ public final class Tuner {
 
     /** The mean wall time of this trial's epochs so far; 0 before its first. */
     double epochMillis() {
-      return epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+      return meanMillis(trainingMillis, epochsTrained);
     }
 
     Trial(int number, TrainingConfig config) {
@@ -162,8 +162,9 @@ public final class Tuner {
     long budgetMillis = Math.round(tuning.maxMinutes() * MILLIS_PER_MINUTE);
     long started = System.currentTimeMillis();
     String withoutCrossValidation = withoutCrossValidation(tuning, base);
-    // The folds' rows are the splits as read, counted: the search's training split may differ.
-    long foldRows = withoutCrossValidation == null ? rows.count() : 0;
+    // Without resample and augment (else no cross-validation) the cached splits are the rows as
+    // read: their counts are the folds' rows, with no Spark pass to count them again.
+    long foldRows = withoutCrossValidation == null ? train.rows() + validation.rows() : 0;
     withoutCrossValidation = withoutCrossValidation != null ? withoutCrossValidation
         : tooLargeToFold(foldRows, input.width());
     boolean crossValidate = withoutCrossValidation == null;
@@ -197,7 +198,7 @@ public final class Tuner {
         int trialEpochs = trial.loop == null ? 0 : trial.loop.epochsTrained();
         int bestEpochs = schedule.best().map(b -> trials.get(b.getKey()).loop)
             .map(EpochLoop::epochsTrained).orElse(0);
-        double meanEpochMillis = epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+        double meanEpochMillis = meanMillis(trainingMillis, epochsTrained);
         long reservedMillis = !crossValidate ? 0 : Math.min(reserveCeiling, crossValidationMillis(
             finalists(schedule, trials).stream().mapToDouble(Trial::epochMillis).toArray(),
             tuning.finalists() + 1, meanEpochMillis, tuning.folds(), base.epochs(), foldShare));
@@ -248,7 +249,7 @@ public final class Tuner {
       Trial winner = validationWinner;
       if (crossValidate) {
         List<Trial> finalists = finalists(schedule, trials);
-        double epochMillis = epochsTrained == 0 ? 0 : (double) trainingMillis / epochsTrained;
+        double epochMillis = meanMillis(trainingMillis, epochsTrained);
         winner = crossValidate(spark, finalists, base, input, rows, started + budgetMillis,
             epochMillis, foldShare, metrics).orElse(validationWinner);
       }
@@ -530,5 +531,10 @@ public final class Tuner {
           trial.config, trial.started, trial.finished, result.build(), trial.error));
     }
     recorder.recordChildren(children);
+  }
+
+  /** The mean wall time of an epoch, 0 before the first. */
+  private static double meanMillis(long millis, long epochs) {
+    return epochs == 0 ? 0 : (double) millis / epochs;
   }
 }

@@ -54,7 +54,9 @@ public record TuningConfig(
         + "(then trial 1 is kept). Why: with a few thousand validation rows the best of hundreds of trials on "
         + "validation is mostly the one its noise favoured. The finalists' folds are reserved "
         + "in the budget. Applies up to " + Tuner.CROSS_VALIDATION_MAX_ROWS + " training and "
-        + "validation rows; above, and with 0, the best trial on validation wins. Allowed: "
+        + "validation rows and " + (TrainingConfig.MAX_DRIVER_FEATURE_BYTES >> 20) + " MB of "
+        + "their features, without `training.resample` or "
+        + "`training.augment`; otherwise, and with 0, the best trial on validation wins. Allowed: "
         + "`[0, " + TuningConfig.MAX_FINALISTS + "]`.")
     Integer finalists,
     @JsonPropertyDescription("The folds of the finalists' cross-validation: each fold is held out "

@@ -62,4 +62,31 @@ class FuturesTest {
       Thread.interrupted();
     }
   }
+
+  @Test
+  void aQuietWaitReturnsWhateverTheWorkDid() {
+    Futures.awaitQuietly(ran(() -> { throw new IllegalStateException("already reported"); }));
+    FutureTask<Integer> cancelled = new FutureTask<>(() -> 1);
+    cancelled.cancel(false);
+    Futures.awaitQuietly(cancelled);
+    Thread.currentThread().interrupt();
+    try {
+      Futures.awaitQuietly(new CompletableFuture<Integer>());
+      assertTrue(Thread.currentThread().isInterrupted());
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void theBackgroundThreadIsANamedDaemon() throws Exception {
+    java.util.concurrent.ExecutorService thread = Futures.singleDaemonThread("deepline-test");
+    try {
+      Thread ran = thread.submit(Thread::currentThread).get();
+      assertEquals("deepline-test", ran.getName());
+      assertTrue(ran.isDaemon());
+    } finally {
+      thread.shutdown();
+    }
+  }
 }
