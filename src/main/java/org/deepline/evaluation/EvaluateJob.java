@@ -31,14 +31,18 @@ import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
+import org.deepline.metrics.ScoredLabels;
 import org.deepline.metrics.SliceMetrics;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
+import org.deepline.training.LadderModel;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.TrainJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluate: judges the run date's predictions on one split (test by default), compares the model with
@@ -51,6 +55,12 @@ import org.deepline.training.TrainJob;
 public final class EvaluateJob implements Stage {
   public static final String JSON_REPORT = "evaluation.json";
   public static final String HTML_REPORT = "evaluation.html";
+  /**
+   * How far a saved baseline may lead the model on the judged rows before evaluate warns: the
+   * 0.01 of ROC AUC by which a user calls a model worse than a plain one.
+   */
+  static final double SPLIT_GAP_WARNING = 0.01;
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
   /** The operating point the verdict is given at. */
   public static final String CHOSEN = "chosen";
   static final StructType SCHEMA = new StructType()
@@ -175,13 +185,18 @@ public final class EvaluateJob implements Stage {
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
           behavioural);
+      Map<String, Double> ladderOnSplit = ladderRocAuc(context, bundle, silver, judged);
+      List<EvaluationReport.Baseline> baselines = EvaluationReport.Baseline.withSplitRocAuc(
+          EvaluationReport.Baseline.fromValidationMetrics(bundle.metadata().validationMetrics(),
+              BaselineLadder.MODELS, registeredRow(bundle.metadata())),
+          summary.rocAuc(), ladderOnSplit);
+      Map<String, Double> ladderMetrics = ladderMetrics(context, config.split(), judgedRows,
+          bundle.metadata().modelKind(), summary.rocAuc(), ladderOnSplit);
 
       EvaluationReport report = new EvaluationReport(EvaluationReport.SCHEMA_VERSION,
           context.dataset(), context.runId(), context.runDate(), model.modelVersion(),
           config.split(), threshold.source(), Instant.now().toString(), summary, slices,
-          behavioural, comparison, verdict, EvaluationReport.Baseline.fromValidationMetrics(
-              bundle.metadata().validationMetrics(), BaselineLadder.MODELS,
-              registeredRow(bundle.metadata())),
+          behavioural, comparison, verdict, baselines,
           EvaluationReport.Importance.fromValidationMetrics(bundle.metadata().validationMetrics(),
               TrainJob.IMPORTANCE_PREFIX), bundle.metadata().modelKind(),
           bundle.metadata().ensemble() == null ? null
@@ -220,7 +235,8 @@ public final class EvaluateJob implements Stage {
           .metric("threshold", threshold.value())
           .metric("blessed", verdict.blessed() ? 1 : 0)
           .metric("behavioural_failed", behavioural.stream().filter(b -> !b.passed()).count())
-          .metrics(metricMap(summary));
+          .metrics(metricMap(summary))
+          .metrics(ladderMetrics);
       if (verdict.championVersion() != null) {
         result.artifact("champion_version", verdict.championVersion());
       }
@@ -228,6 +244,66 @@ public final class EvaluateJob implements Stage {
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * Each ladder rung saved with the model ({@link LadderModel}) scored on the {@code judged} rows,
+   * the very rows the model is judged on: its ROC AUC by rung name. Empty for a model trained
+   * without the ladder or saved before rungs were.
+   */
+  static Map<String, Double> ladderRocAuc(RunContext context, ModelBundle bundle,
+      Dataset<Row> silver, Dataset<Row> judged) {
+    Map<String, Double> byRung = new LinkedHashMap<>();
+    if (bundle.metadata().ladder().isEmpty()) {
+      return byRung;
+    }
+    Dataset<Row> judgedSilver = silver.join(judged.select(RecordIds.RECORD_ID),
+        RecordIds.RECORD_ID, "left_semi");
+    Dataset<Row> labels = judged.select(RecordIds.RECORD_ID, LabelConfig.LABEL);
+    int batchSize = context.section(ScoringConfig.class).batchSize();
+    for (LadderModel rung : bundle.metadata().ladder()) {
+      // The threshold labels rows, which only the ROC AUC's ranking ignores: any value does.
+      List<Row> scored = ScoreJob.predict(judgedSilver, bundle.ladderRung(rung), batchSize,
+              BinaryMetrics.DEFAULT_THRESHOLD, context.runId())
+          .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
+          .join(labels, RecordIds.RECORD_ID)
+          .select(BatchScorer.PROBABILITY, LabelConfig.LABEL)
+          .collectAsList();
+      float[] probabilities = new float[scored.size()];
+      byte[] positive = new byte[scored.size()];
+      for (int i = 0; i < probabilities.length; i++) {
+        probabilities[i] = (float) scored.get(i).getDouble(0);
+        positive[i] = (byte) ((Number) scored.get(i).get(1)).intValue();
+      }
+      byRung.put(rung.model(), new ScoredLabels(probabilities, positive).rocAuc());
+    }
+    return byRung;
+  }
+
+  /**
+   * The run record's figures of the saved rungs on the split ({@code baseline_<model>_roc_auc},
+   * {@code margin_over_best_baseline}: the model's ROC AUC minus the best rung's), with a WARN
+   * when a rung leads the model by more than {@link #SPLIT_GAP_WARNING}: the gap a user must see
+   * even when validation could not tell the two apart.
+   */
+  private static Map<String, Double> ladderMetrics(RunContext context, String split, long rows,
+      String modelKind, double modelRocAuc, Map<String, Double> ladderOnSplit) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (ladderOnSplit.isEmpty()) {
+      return metrics;
+    }
+    ladderOnSplit.forEach((rung, auc) -> metrics.put("baseline_" + rung + "_roc_auc", auc));
+    Map.Entry<String, Double> best = ladderOnSplit.entrySet().stream()
+        .max(Map.Entry.comparingByValue()).orElseThrow();
+    double margin = modelRocAuc - best.getValue();
+    metrics.put("margin_over_best_baseline", margin);
+    if (-margin > SPLIT_GAP_WARNING) {
+      LOG.warn(String.format(Locale.ROOT, "evaluate %s: on the %d %s rows the %s baseline's ROC "
+          + "AUC %.4f is %.4f above the model's (%s) %.4f; models are chosen on validation, so "
+          + "nothing was changed: see the report's Baselines section", context.dataset(), rows,
+          split, best.getKey(), best.getValue(), -margin, modelKind, modelRocAuc));
+    }
+    return metrics;
   }
 
   /**
