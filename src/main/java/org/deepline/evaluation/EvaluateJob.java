@@ -31,7 +31,6 @@ import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.BinaryMetrics;
-import org.deepline.metrics.ScoredLabels;
 import org.deepline.metrics.SliceMetrics;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.BatchScorer;
@@ -40,6 +39,7 @@ import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
 import org.deepline.training.LadderModel;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.PromotedBaseline;
 import org.deepline.training.TrainJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +61,8 @@ public final class EvaluateJob implements Stage {
    */
   static final double SPLIT_GAP_WARNING = 0.01;
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+  /** The group column of the saved rungs' scores. */
+  private static final String RUNG = "_rung";
   /** The operating point the verdict is given at. */
   public static final String CHOSEN = "chosen";
   static final StructType SCHEMA = new StructType()
@@ -185,7 +187,8 @@ public final class EvaluateJob implements Stage {
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
           behavioural);
-      Map<String, Double> ladderOnSplit = ladderRocAuc(context, bundle, silver, judged);
+      Map<String, Double> ladderOnSplit = ladderRocAuc(context, bundle, silver, judged,
+          config.split(), judgedRows);
       List<EvaluationReport.Baseline> baselines = EvaluationReport.Baseline.withSplitRocAuc(
           EvaluationReport.Baseline.fromValidationMetrics(bundle.metadata().validationMetrics(),
               BaselineLadder.MODELS, registeredRow(bundle.metadata())),
@@ -248,36 +251,62 @@ public final class EvaluateJob implements Stage {
 
   /**
    * Each ladder rung saved with the model ({@link LadderModel}) scored on the {@code judged} rows,
-   * the very rows the model is judged on: its ROC AUC by rung name. Empty for a model trained
-   * without the ladder or saved before rungs were.
+   * the very rows the model is judged on: its ROC AUC by rung name, all rungs in one Spark job
+   * ({@link BinaryMetrics#rocAucByGroup}). Empty when there is nothing to say: a model without
+   * saved rungs (trained without the ladder or its {@code logistic_regression} and {@code gbt}
+   * rungs, compressed, or saved before rungs were), a report on the validation split (the rungs'
+   * settings and the model were chosen there), or rungs that could not be scored (a WARN: the
+   * figures are for information, the evaluation goes on without them). A promoted baseline's own
+   * rung is the model itself and is left out; a rung without both classes among its scored rows, or
+   * with rows left unscored, gets no figure.
    */
   static Map<String, Double> ladderRocAuc(RunContext context, ModelBundle bundle,
-      Dataset<Row> silver, Dataset<Row> judged) {
+      Dataset<Row> silver, Dataset<Row> judged, String split, long judgedRows) {
     Map<String, Double> byRung = new LinkedHashMap<>();
-    if (bundle.metadata().ladder().isEmpty()) {
+    PromotedBaseline promoted = bundle.metadata().baseline();
+    List<LadderModel> rungs = bundle.metadata().ladder().stream()
+        .filter(rung -> promoted == null || !promoted.model().equals(rung.model()))
+        .toList();
+    if (rungs.isEmpty() || StratifiedSplitter.VALIDATION.equals(split)) {
       return byRung;
     }
     Dataset<Row> judgedSilver = silver.join(judged.select(RecordIds.RECORD_ID),
         RecordIds.RECORD_ID, "left_semi");
     Dataset<Row> labels = judged.select(RecordIds.RECORD_ID, LabelConfig.LABEL);
     int batchSize = context.section(ScoringConfig.class).batchSize();
-    for (LadderModel rung : bundle.metadata().ladder()) {
-      // The threshold labels rows, which only the ROC AUC's ranking ignores: any value does.
-      List<Row> scored = ScoreJob.predict(judgedSilver, bundle.ladderRung(rung), batchSize,
-              BinaryMetrics.DEFAULT_THRESHOLD, context.runId())
-          .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
-          .join(labels, RecordIds.RECORD_ID)
-          .select(BatchScorer.PROBABILITY, LabelConfig.LABEL)
-          .collectAsList();
-      float[] probabilities = new float[scored.size()];
-      byte[] positive = new byte[scored.size()];
-      for (int i = 0; i < probabilities.length; i++) {
-        probabilities[i] = (float) scored.get(i).getDouble(0);
-        positive[i] = (byte) ((Number) scored.get(i).get(1)).intValue();
+    try {
+      Dataset<Row> scored = null;
+      for (LadderModel rung : rungs) {
+        // The threshold labels rows, which the ROC AUC's ranking ignores: any value does.
+        Dataset<Row> rungScores = ScoreJob.predict(judgedSilver, bundle.ladderRung(rung),
+                batchSize, BinaryMetrics.DEFAULT_THRESHOLD, context.runId())
+            .select(functions.lit(rung.model()).as(RUNG), functions.col(RecordIds.RECORD_ID),
+                functions.col(BatchScorer.PROBABILITY))
+            .join(labels, RecordIds.RECORD_ID);
+        scored = scored == null ? rungScores : scored.unionByName(rungScores);
       }
-      byRung.put(rung.model(), new ScoredLabels(probabilities, positive).rocAuc());
+      for (Row row : BinaryMetrics.rocAucByGroup(scored, RUNG, BatchScorer.PROBABILITY,
+          LabelConfig.LABEL).collectAsList()) {
+        String rung = row.getString(0);
+        long rows = row.getLong(2) + row.getLong(3);
+        if (row.isNullAt(1) || rows != judgedRows) {
+          LOG.warn("evaluate {}: the saved {} baseline has no ROC AUC on the {} {} rows ({} "
+              + "scored, of both classes)", context.dataset(), rung, judgedRows, split, rows);
+        } else {
+          byRung.put(rung, row.getDouble(1));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("evaluate {}: the baselines saved with model {} could not be scored ({}); the "
+          + "report goes on without their {} figures", context.dataset(),
+          bundle.metadata().modelVersion(), e.toString(), split);
+      return new LinkedHashMap<>();
     }
-    return byRung;
+    // In the model's order (the group's rows come in none).
+    Map<String, Double> ordered = new LinkedHashMap<>();
+    rungs.stream().filter(rung -> byRung.containsKey(rung.model()))
+        .forEach(rung -> ordered.put(rung.model(), byRung.get(rung.model())));
+    return ordered;
   }
 
   /**
@@ -293,6 +322,9 @@ public final class EvaluateJob implements Stage {
       return metrics;
     }
     ladderOnSplit.forEach((rung, auc) -> metrics.put("baseline_" + rung + "_roc_auc", auc));
+    if (!Double.isFinite(modelRocAuc)) {
+      return metrics;
+    }
     Map.Entry<String, Double> best = ladderOnSplit.entrySet().stream()
         .max(Map.Entry.comparingByValue()).orElseThrow();
     double margin = modelRocAuc - best.getValue();

@@ -190,8 +190,9 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
    * @param splitRocAuc ROC AUC on the judged rows of the report's split (the same rows as
    *                    {@code metrics}): the registered model's, and each ladder rung's saved with
    *                    the model ({@code logistic_regression}, {@code gbt}); null for the other
-   *                    rungs, for models saved before December 2026 and in ensemble rows. For
-   *                    information only: models are chosen on validation, never on test.
+   *                    rungs, a promoted baseline's own rung, models without saved rungs and in
+   *                    ensemble rows. For information only: models are chosen on validation,
+   *                    never on test.
    */
   public record Baseline(String model, double validationRocAuc,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double splitRocAuc) {

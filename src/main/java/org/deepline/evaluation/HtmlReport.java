@@ -38,6 +38,8 @@ public final class HtmlReport {
   /** Metrics show this many decimals: enough to compare runs, few enough to read. */
   private static final String METRIC_FORMAT = "%.4f";
   private static final String SIGNED_METRIC_FORMAT = "%+.4f";
+  /** Half a unit of {@link #SIGNED_METRIC_FORMAT}'s last digit: smaller prints as zero. */
+  private static final double HALF_LAST_DIGIT = 0.00005;
   private static final double TO_PERCENT = 100;
   /**
    * Calibration bin bounds: three decimals tell apart the narrowest bins EvaluationConfig allows
@@ -360,8 +362,10 @@ public final class HtmlReport {
           Html.el("td").text(baseline == registeredRow ? ""
               : signedMetric(registeredAuc - baseline.validationRocAuc())));
       if (onSplit) {
-        row.add(Html.el("td").text(baseline.splitRocAuc() == null ? "not saved"
-            : metric(baseline.splitRocAuc())));
+        row.add(Html.el("td").text(baseline.splitRocAuc() != null
+            ? metric(baseline.splitRocAuc())
+            : first.equals(org.deepline.training.PromotedBaseline.KIND_PREFIX + baseline.model())
+            ? "the model" : "not saved"));
       }
       tableRows.add(row);
     }
@@ -386,7 +390,8 @@ public final class HtmlReport {
     }
     section.add(Html.el("p").cls(wins ? "note" : "note fail")
         .text(summary + " Fitted by the train run on the same features and rows."));
-    if (onSplit) {
+    if (onSplit && ladder.stream().anyMatch(row -> row.splitRocAuc() != null)
+        && Double.isFinite(registeredRow.splitRocAuc())) {
       section.add(onSplitNote(registeredRow, ladder, kind, split, rows));
     }
     return section.add(Html.el("table").add(Elements.tableHead(head.toArray(String[]::new)),
@@ -411,8 +416,9 @@ public final class HtmlReport {
       return Html.el("p").cls("note fail").text(figures + ": the baseline leads by "
           + metric(lead) + ". Models are chosen on validation, never on " + split + ", so nothing "
           + "was changed; on few rows the two splits can disagree by chance. Worth trying: "
-          + "baselines.promote (ships the baseline when it wins on validation), "
-          + "training.ensemble.method stacking, or train --tune.");
+          + (kind.equals("network") ? "baselines.promote (ships the baseline when it wins on "
+              + "validation), training.ensemble.method stacking, or train --tune."
+              : "train --tune, or more training rows."));
     }
     double margin = registeredRow.splitRocAuc() - bestOnSplit.splitRocAuc();
     return Html.el("p").cls("note").text(figures + " (" + signedMetric(margin) + " for the "
@@ -568,7 +574,8 @@ public final class HtmlReport {
   }
 
   private static String signedMetric(double value) {
-    return fixed(value, SIGNED_METRIC_FORMAT);
+    // A difference that rounds to zero prints as +0.0000, not -0.0000.
+    return fixed(Math.abs(value) < HALF_LAST_DIGIT ? 0.0 : value, SIGNED_METRIC_FORMAT);
   }
 
   private static String percent(double share) {

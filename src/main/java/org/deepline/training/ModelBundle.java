@@ -4,13 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.FileStore;
 import org.deepline.core.Json;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A saved model: the network's weights and configuration ({@value #NETWORK_FILE}, DL4J's own format)
@@ -29,6 +33,7 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
   public static final String NETWORK_FILE = "network.zip";
   public static final String METADATA_FILE = "model.json";
   private static final String VALIDATION_ROC_AUC = "validation_roc_auc";
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
 
   /**
    * @param memberFiles an ensemble's members other than the main network: their saved bytes by
@@ -121,13 +126,20 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       }
       members.put(file, files.readBytes(dir + "/" + file));
     }
+    // The rungs are for evaluate's comparison only: a model copied without them still scores.
+    List<LadderModel> rungs = new ArrayList<>();
     for (LadderModel rung : metadata.ladder()) {
       String uri = dir + "/" + rung.file();
-      if (!files.exists(uri)) {
-        throw new DeeplineException("model " + dir + ": the saved baseline " + rung.model()
-            + " is missing (" + rung.file() + ")");
+      if (files.exists(uri)) {
+        members.put(rung.file(), files.readBytes(uri));
+        rungs.add(rung);
+      } else {
+        LOG.warn("model {}: the saved baseline {} is missing ({}); evaluate cannot compare the "
+            + "model with it", dir, rung.model(), rung.file());
       }
-      members.put(rung.file(), files.readBytes(uri));
+    }
+    if (rungs.size() < metadata.ladder().size()) {
+      metadata = metadata.withLadder(rungs);
     }
     return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE), members);
   }
@@ -154,7 +166,8 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     Double registeredRocAuc = metadata.validationMetrics().get(VALIDATION_ROC_AUC);
     PromotedBaseline asPromoted = rung.asPromoted(metadata.modelKind(),
         registeredRocAuc == null ? Double.NaN : registeredRocAuc);
-    return new ModelBundle(metadata.as(asPromoted), networkBytes,
+    // The baseline's scorer never reads the network: no bytes to ship to every task.
+    return new ModelBundle(metadata.as(asPromoted), new byte[0],
         Map.of(rung.file(), memberFiles.get(rung.file())));
   }
 

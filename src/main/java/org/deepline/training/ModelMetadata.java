@@ -24,7 +24,9 @@ import org.deepline.metrics.DecisionThreshold;
  *                          null for a network or an ensemble
  * @param ladder            the train run's baseline rungs saved with the model, whatever it is
  *                          ({@link LadderModel}), for {@code evaluate} to score on the same held-out
- *                          rows; empty without the ladder and for models saved before December 2026
+ *                          rows; empty without the ladder (or its {@code logistic_regression} and
+ *                          {@code gbt} rungs), for compressed models and for models saved before
+ *                          December 2026
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
@@ -67,6 +69,13 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
         training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null, null,
         null, null);
+  }
+
+  /** This metadata with {@code rungs} as its saved ladder rungs. */
+  ModelMetadata withLadder(List<LadderModel> rungs) {
+    return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
+        positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
+        decisionThreshold, ensemble, layerStatistics, baseline, rungs);
   }
 
   /**

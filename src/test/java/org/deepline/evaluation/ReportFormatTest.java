@@ -144,6 +144,17 @@ class ReportFormatTest {
         + "baseline&#39;s ROC AUC is 0.8690, the network&#39;s 0.8712 (+0.0022 for the network)."),
         "a gap within 0.01 is said, not flagged");
 
+    String promoted = HtmlReport.render(withBaselines(report, List.of(
+        new EvaluationReport.Baseline("baseline:logistic_regression", 0.8465, 0.8690),
+        new EvaluationReport.Baseline("logistic_regression", 0.8465),
+        new EvaluationReport.Baseline("gbt", 0.8312, 0.8833))));
+    assertTrue(promoted.contains("<td>logistic_regression</td><td>0.8465</td><td>+0.0000</td>"
+        + "<td>the model</td>"), "the promoted rung is the model, a zero difference unsigned");
+    assertTrue(promoted.contains("the baseline leads by 0.0143. Models are chosen on validation, "
+        + "never on test, so nothing was changed; on few rows the two splits can disagree by "
+        + "chance. Worth trying: train --tune, or more training rows."),
+        "no advice to promote what is promoted");
+
     List<EvaluationReport.Baseline> unsaved = EvaluationReport.Baseline.withSplitRocAuc(
         validationOnly, 0.8712, Map.of());
     assertNull(unsaved.get(0).splitRocAuc(), "a model saved before rungs were: no figures");
