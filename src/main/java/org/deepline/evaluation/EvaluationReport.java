@@ -1,5 +1,6 @@
 package org.deepline.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,8 +39,10 @@ import org.deepline.training.ModelMetadata;
  *                         champion
  * @param blessing         the verdict
  * @param baselines        the validation ROC AUC of the network and of each baseline of the ladder
- *                         its train run fitted on the same features and rows, network first; empty
- *                         for a model trained without the ladder (and in reports written before it)
+ *                         its train run fitted on the same features and rows, network first, with
+ *                         the ROC AUC on this report's rows of the model and of the rungs saved with
+ *                         it; empty for a model trained without the ladder (and in reports written
+ *                         before it)
  * @param importance       the validation ROC AUC drop of the model's network when each input is
  *                         shuffled (its train run's permutation importance), largest first; empty
  *                         for models trained before it was measured
@@ -180,14 +183,30 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
     }
   }
 
-  /** One row of the baseline comparison: a model of the train run and its validation ROC AUC. */
-  public record Baseline(String model, double validationRocAuc) {
+  /**
+   * One row of the baseline comparison: a model of the train run, its validation ROC AUC and, where
+   * evaluate scored it, its ROC AUC on the report's split.
+   *
+   * @param splitRocAuc ROC AUC on the judged rows of the report's split (the same rows as
+   *                    {@code metrics}): the registered model's, and each ladder rung's saved with
+   *                    the model ({@code logistic_regression}, {@code gbt}); null for the other
+   *                    rungs, a promoted baseline's own rung, models without saved rungs and in
+   *                    ensemble rows. For information only: models are chosen on validation,
+   *                    never on test.
+   */
+  public record Baseline(String model, double validationRocAuc,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double splitRocAuc) {
     /** The row of the network itself. */
     public static final String NETWORK = "network";
     /** The row of the registered model when it is an ensemble. */
     public static final String ENSEMBLE = "ensemble";
     private static final String PREFIX = "baseline_";
     private static final String SUFFIX = "_validation_roc_auc";
+
+    /** A row with its validation ROC AUC alone. */
+    public Baseline(String model, double validationRocAuc) {
+      this(model, validationRocAuc, null);
+    }
 
     /**
      * The rows a model's validation metrics hold: the network's {@code validation_roc_auc}, then
@@ -218,6 +237,23 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       }
       rows.add(0, new Baseline(registered, network));
       return rows;
+    }
+
+    /**
+     * {@code rows} (registered model first, as {@link #fromValidationMetrics} makes them) with
+     * their ROC AUC on the split: {@code registered} for the first row, {@code rungs}' by model
+     * name for the others; rows without a figure keep none.
+     */
+    public static List<Baseline> withSplitRocAuc(List<Baseline> rows, double registered,
+        Map<String, Double> rungs) {
+      if (rows.isEmpty() || rungs.isEmpty()) {
+        return rows;
+      }
+      List<Baseline> judged = new java.util.ArrayList<>();
+      judged.add(new Baseline(rows.get(0).model(), rows.get(0).validationRocAuc(), registered));
+      rows.stream().skip(1).map(row -> new Baseline(row.model(), row.validationRocAuc(),
+          rungs.get(row.model()))).forEach(judged::add);
+      return judged;
     }
   }
 

@@ -38,6 +38,8 @@ public final class HtmlReport {
   /** Metrics show this many decimals: enough to compare runs, few enough to read. */
   private static final String METRIC_FORMAT = "%.4f";
   private static final String SIGNED_METRIC_FORMAT = "%+.4f";
+  /** Half a unit of {@link #SIGNED_METRIC_FORMAT}'s last digit: smaller prints as zero. */
+  private static final double HALF_LAST_DIGIT = 0.00005;
   private static final double TO_PERCENT = 100;
   /**
    * Calibration bin bounds: three decimals tell apart the narrowest bins EvaluationConfig allows
@@ -65,7 +67,7 @@ public final class HtmlReport {
         calibrationTable(metrics.calibration()),
         slices(report.slices()),
         behavioural(report.behavioural()),
-        baselines(report.baselines()),
+        baselines(report.baselines(), report.split(), report.metrics().count()),
         ensemble(report.ensemble()),
         importance(report.importance(), report.modelKind()),
         foldedInputs(report.foldedInputs()),
@@ -332,28 +334,40 @@ public final class HtmlReport {
 
   /**
    * The baseline ladder of the model's train run: a network that loses to a plain model says so
-   * where people read the verdict, not only in a log line.
+   * where people read the verdict, not only in a log line; with the rungs saved with the model
+   * scored on this report's rows, also a gap validation could not show.
    */
-  private static Element baselines(List<EvaluationReport.Baseline> baselines) {
+  private static Element baselines(List<EvaluationReport.Baseline> baselines, String split,
+      long rows) {
     Element section = Elements.wideSection("baselines", "Baselines");
     if (baselines.isEmpty()) {
       return section.add(Html.el("p").cls("note").text("The model was trained without the "
           + "baseline ladder (baselines.enabled)."));
     }
-    double registeredAuc = baselines.get(0).validationRocAuc();
-    String first = baselines.get(0).model();
+    EvaluationReport.Baseline registeredRow = baselines.get(0);
+    double registeredAuc = registeredRow.validationRocAuc();
+    String first = registeredRow.model();
     String kind = EvaluationReport.Baseline.ENSEMBLE.equals(first) ? "ensemble"
         : isPromotedBaseline(first) ? "promoted baseline" : "network";
     String registered = "The " + kind;
-    EvaluationReport.Baseline best = baselines.subList(1, baselines.size()).stream()
+    List<EvaluationReport.Baseline> ladder = baselines.subList(1, baselines.size());
+    EvaluationReport.Baseline best = ladder.stream()
         .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::validationRocAuc))
         .orElseThrow();
-    Element rows = Html.el("tbody");
+    boolean onSplit = registeredRow.splitRocAuc() != null;
+    Element tableRows = Html.el("tbody");
     for (EvaluationReport.Baseline baseline : baselines) {
-      rows.add(Html.el("tr").add(Html.el("td").text(baseline.model()),
+      Element row = Html.el("tr").add(Html.el("td").text(baseline.model()),
           Html.el("td").text(metric(baseline.validationRocAuc())),
-          Html.el("td").text(baseline == baselines.get(0) ? ""
-              : signedMetric(registeredAuc - baseline.validationRocAuc()))));
+          Html.el("td").text(baseline == registeredRow ? ""
+              : signedMetric(registeredAuc - baseline.validationRocAuc())));
+      if (onSplit) {
+        row.add(Html.el("td").text(baseline.splitRocAuc() != null
+            ? metric(baseline.splitRocAuc())
+            : first.equals(org.deepline.training.PromotedBaseline.KIND_PREFIX + baseline.model())
+            ? "the model" : "not saved"));
+      }
+      tableRows.add(row);
     }
     boolean wins = registeredAuc >= best.validationRocAuc();
     String summary = isPromotedBaseline(first)
@@ -369,9 +383,46 @@ public final class HtmlReport {
             + "baseline until the " + kind + " improves.";
     // "Network minus this" for a network, as the page always said; "Ensemble minus this" for one.
     String difference = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " minus this";
-    return section.add(Html.el("p").cls(wins ? "note" : "note fail")
-            .text(summary + " Fitted by the train run on the same features and rows."),
-        Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC", difference), rows));
+    List<String> head = new java.util.ArrayList<>(List.of("Model", "Validation ROC AUC",
+        difference));
+    if (onSplit) {
+      head.add("ROC AUC on " + split);
+    }
+    section.add(Html.el("p").cls(wins ? "note" : "note fail")
+        .text(summary + " Fitted by the train run on the same features and rows."));
+    if (onSplit && ladder.stream().anyMatch(row -> row.splitRocAuc() != null)
+        && Double.isFinite(registeredRow.splitRocAuc())) {
+      section.add(onSplitNote(registeredRow, ladder, kind, split, rows));
+    }
+    return section.add(Html.el("table").add(Elements.tableHead(head.toArray(String[]::new)),
+        tableRows));
+  }
+
+  /**
+   * What the saved rungs scored on this report's rows say: a rung ahead of the model by more than
+   * {@link EvaluateJob#SPLIT_GAP_WARNING} is flagged, with what a user can do about it.
+   */
+  private static Element onSplitNote(EvaluationReport.Baseline registeredRow,
+      List<EvaluationReport.Baseline> ladder, String kind, String split, long rows) {
+    EvaluationReport.Baseline bestOnSplit = ladder.stream()
+        .filter(row -> row.splitRocAuc() != null)
+        .max(java.util.Comparator.comparingDouble(EvaluationReport.Baseline::splitRocAuc))
+        .orElseThrow();
+    double lead = bestOnSplit.splitRocAuc() - registeredRow.splitRocAuc();
+    String figures = "On the " + Formats.count(rows) + " " + split + " rows the " + bestOnSplit.model()
+        + " baseline's ROC AUC is " + metric(bestOnSplit.splitRocAuc()) + ", the " + kind + "'s "
+        + metric(registeredRow.splitRocAuc());
+    if (lead > EvaluateJob.SPLIT_GAP_WARNING) {
+      return Html.el("p").cls("note fail").text(figures + ": the baseline leads by "
+          + metric(lead) + ". Models are chosen on validation, never on " + split + ", so nothing "
+          + "was changed; on few rows the two splits can disagree by chance. Worth trying: "
+          + (kind.equals("network") ? "baselines.promote (ships the baseline when it wins on "
+              + "validation), training.ensemble.method stacking, or train --tune."
+              : "train --tune, or more training rows."));
+    }
+    double margin = registeredRow.splitRocAuc() - bestOnSplit.splitRocAuc();
+    return Html.el("p").cls("note").text(figures + " (" + signedMetric(margin) + " for the "
+        + kind + "). The saved baselines were scored by evaluate on the same rows as the model.");
   }
 
   /**
@@ -523,7 +574,8 @@ public final class HtmlReport {
   }
 
   private static String signedMetric(double value) {
-    return fixed(value, SIGNED_METRIC_FORMAT);
+    // A difference that rounds to zero prints as +0.0000, not -0.0000.
+    return fixed(Math.abs(value) < HALF_LAST_DIGIT ? 0.0 : value, SIGNED_METRIC_FORMAT);
   }
 
   private static String percent(double share) {

@@ -132,7 +132,14 @@ public final class BatchScorer {
       FeatureModel featureModel) implements Serializable {
     ScoringModel(ModelBundle bundle, FeatureModel featureModel) {
       this(bundle.networkBytes(), bundle.metadata().ensemble(), bundle.metadata().baseline(),
-          new HashMap<>(bundle.memberFiles()), bundle.metadata().inputWidth(), featureModel);
+          scoringFiles(bundle), bundle.metadata().inputWidth(), featureModel);
+    }
+
+    /** The member files the model scores with: not the saved ladder rungs, which only evaluate reads. */
+    private static Map<String, byte[]> scoringFiles(ModelBundle bundle) {
+      Map<String, byte[]> files = new HashMap<>(bundle.memberFiles());
+      bundle.metadata().ladder().forEach(rung -> files.remove(rung.file()));
+      return files;
     }
 
     Predictor predictor() {

@@ -4,19 +4,24 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.FileStore;
 import org.deepline.core.Json;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A saved model: the network's weights and configuration ({@value #NETWORK_FILE}, DL4J's own format)
  * and its {@link ModelMetadata} ({@value #METADATA_FILE}), in one directory per model version; an
  * ensemble's other members' files too, by member name ({@link EnsembleSpec} has the layout), or a
- * promoted baseline's file, by its file name ({@link PromotedBaseline}).
+ * promoted baseline's file, by its file name ({@link PromotedBaseline}), and the train run's saved
+ * ladder rungs' files, by their file names ({@link LadderModel}).
  *
  * <pre>{@code
  * ModelBundle bundle = ModelBundle.load(files, warehouse.modelDir("churn", version));
@@ -27,17 +32,24 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     Map<String, byte[]> memberFiles) {
   public static final String NETWORK_FILE = "network.zip";
   public static final String METADATA_FILE = "model.json";
+  private static final String VALIDATION_ROC_AUC = "validation_roc_auc";
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
 
   /**
    * @param memberFiles an ensemble's members other than the main network: their saved bytes by
-   *                    member name; a promoted baseline's bytes by its {@code file}; empty for a
-   *                    single network
+   *                    member name; a promoted baseline's bytes by its {@code file}; each saved
+   *                    ladder rung's by its {@code file}
    */
   public ModelBundle {
     memberFiles = Map.copyOf(memberFiles);
     PromotedBaseline baseline = metadata.baseline();
     if (baseline != null && !memberFiles.containsKey(baseline.file())) {
       throw new IllegalArgumentException("promoted baseline " + baseline.model() + " has no bytes");
+    }
+    for (LadderModel rung : metadata.ladder()) {
+      if (!memberFiles.containsKey(rung.file())) {
+        throw new IllegalArgumentException("ladder rung " + rung.model() + " has no bytes");
+      }
     }
     EnsembleSpec ensemble = metadata.ensemble();
     if (ensemble != null) {
@@ -55,12 +67,6 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     this(metadata, networkBytes, Map.of());
   }
 
-  /** An ensemble's bundle: {@code members} are its members' bytes but the main network's. */
-  public static ModelBundle ensemble(ModelMetadata metadata, MultiLayerNetwork network,
-      Map<String, byte[]> members) {
-    return new ModelBundle(metadata, serialise(network), members);
-  }
-
   /** A network in DL4J's format without its updater state, as {@value #NETWORK_FILE} holds it. */
   public static byte[] serialise(MultiLayerNetwork network) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -71,16 +77,6 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       throw new UncheckedIOException("cannot serialise the network", e);
     }
     return out.toByteArray();
-  }
-
-  /**
-   * A promoted baseline's bundle: its model file ({@code baselineJson}) and the network the run
-   * trained, kept beside it.
-   */
-  public static ModelBundle promoted(ModelMetadata metadata, MultiLayerNetwork network,
-      byte[] baselineJson) {
-    return new ModelBundle(metadata, serialise(network),
-        Map.of(metadata.baseline().file(), baselineJson));
   }
 
   public static ModelBundle of(ModelMetadata metadata, MultiLayerNetwork network) {
@@ -99,6 +95,9 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     if (metadata.baseline() != null) {
       String file = metadata.baseline().file();
       files.writeBytes(dir + "/" + file, memberFiles.get(file));
+    }
+    for (LadderModel rung : metadata.ladder()) {
+      files.writeBytes(dir + "/" + rung.file(), memberFiles.get(rung.file()));
     }
     // The metadata last: a directory with model.json has all the files it names.
     files.writeText(dir + "/" + METADATA_FILE, Json.write(metadata));
@@ -127,6 +126,21 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       }
       members.put(file, files.readBytes(dir + "/" + file));
     }
+    // The rungs are for evaluate's comparison only: a model copied without them still scores.
+    List<LadderModel> rungs = new ArrayList<>();
+    for (LadderModel rung : metadata.ladder()) {
+      String uri = dir + "/" + rung.file();
+      if (files.exists(uri)) {
+        members.put(rung.file(), files.readBytes(uri));
+        rungs.add(rung);
+      } else {
+        LOG.warn("model {}: the saved baseline {} is missing ({}); evaluate cannot compare the "
+            + "model with it", dir, rung.model(), rung.file());
+      }
+    }
+    if (rungs.size() < metadata.ladder().size()) {
+      metadata = metadata.withLadder(rungs);
+    }
     return new ModelBundle(metadata, files.readBytes(dir + "/" + NETWORK_FILE), members);
   }
 
@@ -137,6 +151,24 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       throw new DeeplineException("no model at " + dir + " (" + METADATA_FILE + " is missing)");
     }
     return Json.read(files.readText(metadataUri), ModelMetadata.class, metadataUri);
+  }
+
+  /**
+   * A saved ladder rung of this model's train run as a bundle of its own, which the scorers
+   * ({@code BatchScorer}, {@code ModelScorer}) score as they would the rung promoted: with this
+   * model's feature model, so on the same inputs.
+   */
+  public ModelBundle ladderRung(LadderModel rung) {
+    if (!metadata.ladder().contains(rung)) {
+      throw new IllegalArgumentException("model " + metadata.modelVersion() + " has no saved "
+          + "ladder rung " + rung.model());
+    }
+    Double registeredRocAuc = metadata.validationMetrics().get(VALIDATION_ROC_AUC);
+    PromotedBaseline asPromoted = rung.asPromoted(metadata.modelKind(),
+        registeredRocAuc == null ? Double.NaN : registeredRocAuc);
+    // The baseline's scorer never reads the network: no bytes to ship to every task.
+    return new ModelBundle(metadata.as(asPromoted), new byte[0],
+        Map.of(rung.file(), memberFiles.get(rung.file())));
   }
 
   public MultiLayerNetwork network() {

@@ -22,13 +22,18 @@ import org.deepline.metrics.DecisionThreshold;
  * @param baseline          the ladder's baseline the model version is, when
  *                          {@code baselines.promote} registered one ({@link PromotedBaseline});
  *                          null for a network or an ensemble
+ * @param ladder            the train run's baseline rungs saved with the model, whatever it is
+ *                          ({@link LadderModel}), for {@code evaluate} to score on the same held-out
+ *                          rows; empty without the ladder (or its {@code logistic_regression} and
+ *                          {@code gbt} rungs), for compressed models and for models saved before
+ *                          December 2026
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
     Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
     EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics,
-    PromotedBaseline baseline) {
+    PromotedBaseline baseline, List<LadderModel> ladder) {
   /** The kind of model a bundle without an ensemble is. */
   public static final String SINGLE_NETWORK = "network";
 
@@ -38,6 +43,7 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     layerStatistics = layerStatistics == null ? List.of() : List.copyOf(layerStatistics);
     validationMetrics = Map.copyOf(validationMetrics);
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
+    ladder = ladder == null ? List.of() : List.copyOf(ladder);
     if (baseline != null && ensemble != null) {
       throw new IllegalArgumentException("a model version is a promoted baseline or an ensemble, "
           + "not both");
@@ -52,7 +58,7 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
       EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics) {
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
         training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, ensemble,
-        layerStatistics, null);
+        layerStatistics, null, null);
   }
 
   /** A single network's metadata, without layer statistics. */
@@ -62,7 +68,24 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
       Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold) {
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
         training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, null, null,
-        null);
+        null, null);
+  }
+
+  /** This metadata with {@code rungs} as its saved ladder rungs. */
+  ModelMetadata withLadder(List<LadderModel> rungs) {
+    return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
+        positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
+        decisionThreshold, ensemble, layerStatistics, baseline, rungs);
+  }
+
+  /**
+   * This metadata describing {@code promoted} as the model version instead, with no ensemble and
+   * no saved rungs: how a saved ladder rung is scored ({@link ModelBundle#ladderRung}).
+   */
+  ModelMetadata as(PromotedBaseline promoted) {
+    return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
+        positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
+        decisionThreshold, null, layerStatistics, promoted, null);
   }
 
   /**

@@ -408,10 +408,12 @@ public final class TrainJob implements Stage {
    * @param promotion  what {@code baselines.promote} decided, e.g. {@code promoted
    *                   logistic_regression ...} or {@code kept network: ...}; null without it
    * @param promoted   the baseline registered instead of the network; null when none is
+   * @param saved      the rungs saved with the model for {@code evaluate} ({@link LadderModel})
    */
   record BaselineComparison(Map<String, Double> metrics, String bestModel, String promotion,
-      Promotion promoted) {
-    static final BaselineComparison NONE = new BaselineComparison(Map.of(), null, null, null);
+      Promotion promoted, SavedRungs saved) {
+    static final BaselineComparison NONE = new BaselineComparison(Map.of(), null, null, null,
+        SavedRungs.NONE);
   }
 
   /**
@@ -479,14 +481,15 @@ public final class TrainJob implements Stage {
         LOG.warn("train {}: baselines.promote: {}; the baseline is registered as model version {} "
             + "(kind {})", context.dataset(), choice.decision(), context.runId(),
             promoted.spec().kind());
-        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted);
+        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted,
+            savedRungs(fitted));
       }
       LOG.info("train {}: baselines.promote: {}", context.dataset(), choice.decision());
       return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
-          registeredRocAuc), best.model(), choice.decision(), null);
+          registeredRocAuc), best.model(), choice.decision(), null, savedRungs(fitted));
     }
     return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
-        registeredRocAuc), best.model(), null, null);
+        registeredRocAuc), best.model(), null, null, savedRungs(fitted));
   }
 
   /**
@@ -501,26 +504,54 @@ public final class TrainJob implements Stage {
     CollapseGuard.check(promotable.validation(), null, "the baseline " + result.model()
         + " that baselines.promote would register", "on validation",
         "; set baselines.promote to false to keep the " + registeredKind);
-    String json;
-    TrainingData.ChunkModel model;
-    switch (result.model()) {
+    Exported exported = exported(promotable);
+    PromotedBaseline spec = PromotedBaseline.of(result.model(), result.settings(),
+        result.validationRocAuc(), registeredKind, registeredRocAuc);
+    return new Promotion(spec, exported.json(), promotable.validation(), exported.model());
+  }
+
+  /** A promotable rung in deepline's JSON, and as the model that scores training chunks. */
+  private record Exported(byte[] json, TrainingData.ChunkModel model) {}
+
+  private static Exported exported(BaselineLadder.Fitted promotable) {
+    String model = promotable.result().model();
+    return switch (model) {
       case BaselineLadder.LOGISTIC_REGRESSION -> {
         LinearModel linear = LinearModel.fromMllib((LogisticRegressionModel) promotable.model());
-        json = linear.toJson();
-        model = TrainingData.ChunkModel.linear(linear);
+        yield new Exported(linear.toJson().getBytes(StandardCharsets.UTF_8),
+            TrainingData.ChunkModel.linear(linear));
       }
       case BaselineLadder.GBT -> {
         BoostedTrees trees = BoostedTrees.fromMllib((GBTClassificationModel) promotable.model());
-        json = trees.toJson();
-        model = TrainingData.ChunkModel.trees(trees);
+        yield new Exported(trees.toJson().getBytes(StandardCharsets.UTF_8),
+            TrainingData.ChunkModel.trees(trees));
       }
-      default -> throw new IllegalStateException("baseline " + result.model()
-          + " is not promotable");
+      default -> throw new IllegalStateException("baseline " + model + " is not promotable");
+    };
+  }
+
+  /**
+   * The ladder's rungs that have a Spark-free form, exported to be saved with the model version
+   * whatever is registered, so that {@code evaluate} can judge them on the model's test rows.
+   */
+  private static SavedRungs savedRungs(List<BaselineLadder.Fitted> fitted) {
+    List<LadderModel> rungs = new ArrayList<>();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (BaselineLadder.Fitted rung : fitted) {
+      BaselineLadder.Result result = rung.result();
+      if (BaselineLadder.PROMOTABLE.contains(result.model())) {
+        LadderModel saved = LadderModel.of(result.model(), result.settings(),
+            result.validationRocAuc());
+        rungs.add(saved);
+        files.put(saved.file(), exported(rung).json());
+      }
     }
-    PromotedBaseline spec = PromotedBaseline.of(result.model(), result.settings(),
-        result.validationRocAuc(), registeredKind, registeredRocAuc);
-    return new Promotion(spec, json.getBytes(StandardCharsets.UTF_8), promotable.validation(),
-        model);
+    return new SavedRungs(rungs, files);
+  }
+
+  /** The ladder rungs saved with the model, and their files by file name. */
+  record SavedRungs(List<LadderModel> rungs, Map<String, byte[]> files) {
+    static final SavedRungs NONE = new SavedRungs(List.of(), Map.of());
   }
 
   /**
@@ -586,12 +617,15 @@ public final class TrainJob implements Stage {
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
         validationMetrics, threshold,
         ensemble == null || promoted != null ? null : ensemble.spec(), outcome.layerStatistics(),
-        promoted == null ? null : promoted.spec());
+        promoted == null ? null : promoted.spec(), baselines.saved().rungs());
     String dir = context.warehouse().modelDir(context.dataset(), version);
-    ModelBundle bundle = promoted != null
-        ? ModelBundle.promoted(metadata, outcome.network(), promoted.modelJson())
-        : ensemble == null ? ModelBundle.of(metadata, outcome.network())
-        : ModelBundle.ensemble(metadata, outcome.network(), ensemble.memberFiles());
+    Map<String, byte[]> files = new LinkedHashMap<>(baselines.saved().files());
+    if (promoted != null) {
+      files.put(promoted.spec().file(), promoted.modelJson());
+    } else if (ensemble != null) {
+      files.putAll(ensemble.memberFiles());
+    }
+    ModelBundle bundle = new ModelBundle(metadata, ModelBundle.serialise(outcome.network()), files);
     bundle.save(context.files(), dir);
     new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
         version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,

@@ -119,6 +119,61 @@ class ReportFormatTest {
   }
 
   @Test
+  void htmlFlagsASavedBaselineThatLeadsTheModelOnTheJudgedRows() {
+    String html = HtmlReport.render(fixedReport());
+    assertTrue(html.contains("<th>ROC AUC on test</th>"), "the split's column");
+    assertTrue(html.contains("<td>gbt</td><td>0.8312</td><td>+0.0093</td><td>0.8833</td>"),
+        "the gbt rung's row");
+    assertTrue(html.contains("<td>majority</td><td>0.5000</td><td>+0.3405</td><td>not saved"
+        + "</td>"), "a rung without a saved form");
+    assertTrue(html.contains("<p class=\"note fail\">On the 2,000 test rows the gbt baseline&#39;s "
+        + "ROC AUC is 0.8833, the network&#39;s 0.8712: the baseline leads by 0.0121. Models are "
+        + "chosen on validation, never on test, so nothing was changed;"), "the flagged gap");
+
+    EvaluationReport report = fixedReport();
+    List<EvaluationReport.Baseline> validationOnly =
+        EvaluationReport.Baseline.fromValidationMetrics(Map.of("validation_roc_auc", 0.8405,
+            "baseline_logistic_regression_validation_roc_auc", 0.8465),
+            List.of("logistic_regression"));
+    List<EvaluationReport.Baseline> close = EvaluationReport.Baseline.withSplitRocAuc(
+        validationOnly, 0.8712, Map.of("logistic_regression", 0.8690));
+    assertEquals(List.of(new EvaluationReport.Baseline("network", 0.8405, 0.8712),
+        new EvaluationReport.Baseline("logistic_regression", 0.8465, 0.8690)), close);
+    String within = HtmlReport.render(withBaselines(report, close));
+    assertTrue(within.contains("<p class=\"note\">On the 2,000 test rows the logistic_regression "
+        + "baseline&#39;s ROC AUC is 0.8690, the network&#39;s 0.8712 (+0.0022 for the network)."),
+        "a gap within 0.01 is said, not flagged");
+
+    String promoted = HtmlReport.render(withBaselines(report, List.of(
+        new EvaluationReport.Baseline("baseline:logistic_regression", 0.8465, 0.8690),
+        new EvaluationReport.Baseline("logistic_regression", 0.8465),
+        new EvaluationReport.Baseline("gbt", 0.8312, 0.8833))));
+    assertTrue(promoted.contains("<td>logistic_regression</td><td>0.8465</td><td>+0.0000</td>"
+        + "<td>the model</td>"), "the promoted rung is the model, a zero difference unsigned");
+    assertTrue(promoted.contains("the baseline leads by 0.0143. Models are chosen on validation, "
+        + "never on test, so nothing was changed; on few rows the two splits can disagree by "
+        + "chance. Worth trying: train --tune, or more training rows."),
+        "no advice to promote what is promoted");
+
+    List<EvaluationReport.Baseline> unsaved = EvaluationReport.Baseline.withSplitRocAuc(
+        validationOnly, 0.8712, Map.of());
+    assertNull(unsaved.get(0).splitRocAuc(), "a model saved before rungs were: no figures");
+    String old = HtmlReport.render(withBaselines(report, unsaved));
+    assertFalse(old.contains("ROC AUC on test"), "no column without figures");
+    assertFalse(Json.write(withBaselines(report, unsaved)).contains("split_roc_auc"),
+        "no null field in the JSON");
+  }
+
+  private static EvaluationReport withBaselines(EvaluationReport report,
+      List<EvaluationReport.Baseline> baselines) {
+    return new EvaluationReport(report.schemaVersion(), report.dataset(), report.runId(),
+        report.runDate(), report.modelVersion(), report.split(), report.thresholdSource(),
+        report.generatedAt(), report.metrics(), report.slices(), report.behavioural(),
+        report.champion(), report.blessing(), baselines, report.importance(), report.modelKind(),
+        report.ensemble(), report.training(), report.foldedInputs());
+  }
+
+  @Test
   void anAutoStacksReportSaysWhyTheModelIsAStack() {
     String description = "stacking of 1 network and 1 boosted-tree model (logistic_regression)";
     Map<String, Double> metrics = Map.of("ensemble_validation_roc_auc", 0.9176,
@@ -239,11 +294,12 @@ class ReportFormatTest {
     return new EvaluationReport(EvaluationReport.SCHEMA_VERSION, "churn",
         "20240630T021500-a1b2c3", "2024-06-30", "v7", "test", "scoring.threshold",
         "2024-06-30T02:31:07Z", metrics, slices, behavioural, champion, verdict,
-        // A network that loses to the logistic regression of its own train run, by 0.006.
-        List.of(new EvaluationReport.Baseline("network", 0.8405),
+        // A network that loses to the logistic regression of its own train run, by 0.006, on
+        // validation, and to the saved gbt rung by 0.0121 on the report's test rows.
+        List.of(new EvaluationReport.Baseline("network", 0.8405, 0.8712),
             new EvaluationReport.Baseline("majority", 0.5),
-            new EvaluationReport.Baseline("logistic_regression", 0.8465),
-            new EvaluationReport.Baseline("gbt", 0.8312)),
+            new EvaluationReport.Baseline("logistic_regression", 0.8465, 0.8690),
+            new EvaluationReport.Baseline("gbt", 0.8312, 0.8833)),
         // Tenure carries the model, payment method adds little, gender nothing.
         List.of(new EvaluationReport.Importance("tenure", 0.0812),
             new EvaluationReport.Importance("payment_method", 0.0065),

@@ -36,6 +36,7 @@ import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.SplitJob;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.scoring.LinearScorer;
+import org.deepline.scoring.ModelScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
@@ -288,6 +289,73 @@ class BaselinePromotionTest {
             promoted.artifacts().get("model")).metadata().baseline().settings() + "); it has no "
         + "network weights to compress; name a network model version with "
         + "compression.model_version", refused.getMessage());
+  }
+
+  /**
+   * Every model version carries its ladder's rungs that have a Spark-free form, and evaluate judges
+   * them on the model's own test rows: the losing network's report shows the logistic regression
+   * ahead on test, and the saved rung scores there exactly as the same rung promoted to a model
+   * version does through score and evaluate.
+   */
+  @Test
+  void evaluateJudgesTheSavedLadderRungsOnTheModelsOwnTestRows() {
+    ModelBundle keptBundle = ModelBundle.load(context.files(), kept.artifacts().get("model"));
+    // majority has no saved form; the logistic regression is saved as the ladder chose it.
+    List<LadderModel> ladder = keptBundle.metadata().ladder();
+    assertEquals(1, ladder.size(), ladder.toString());
+    assertEquals("logistic_regression", ladder.get(0).model());
+    assertEquals("ladder/logistic_regression.json", ladder.get(0).file());
+    assertTrue(ladder.get(0).settings().startsWith("reg_param="), ladder.get(0).settings());
+    assertEquals(kept.metrics().get("baseline_logistic_regression_validation_roc_auc"),
+        ladder.get(0).validationRocAuc());
+    assertTrue(context.files().exists(kept.artifacts().get("model")
+        + "/ladder/logistic_regression.json"), "the rung's file");
+
+    // A model copied without its rungs still loads and scores; only the comparison is lost.
+    String copy = dir.resolve("copied-without-rungs").toString();
+    for (String file : List.of(ModelBundle.NETWORK_FILE, ModelBundle.METADATA_FILE)) {
+      context.files().writeBytes(copy + "/" + file,
+          context.files().readBytes(kept.artifacts().get("model") + "/" + file));
+    }
+    ModelBundle copied = ModelBundle.load(context.files(), copy);
+    assertEquals(List.of(), copied.metadata().ladder());
+    Map<String, Object> record = Map.of("x", 0.5, "noise", -1.0, "income", 42.0, "segment", "a",
+        "channel", "web");
+    assertEquals(new ModelScorer(keptBundle).probability(record),
+        new ModelScorer(copied).probability(record), SAME_PROBABILITY);
+
+    RunContext onValidation = with("evaluate", "scoring.model_version="
+        + kept.artifacts().get("model_version"), "evaluation.split=validation");
+    new ScoreJob().run(onValidation);
+    assertFalse(new EvaluateJob().run(onValidation).metrics()
+        .containsKey("margin_over_best_baseline"), "the rungs' settings were chosen on validation");
+
+    RunContext network = with("evaluate", "scoring.model_version="
+        + kept.artifacts().get("model_version"));
+    new ScoreJob().run(network);
+    StageResult networkEvaluated = new EvaluateJob().run(network);
+    // Read before the next evaluate of the same date replaces it.
+    String html = context.files().readText(networkEvaluated.artifacts().get("report_html"));
+    RunContext baseline = with("evaluate");
+    new ScoreJob().run(baseline);
+    StageResult baselineEvaluated = new EvaluateJob().run(baseline);
+
+    Map<String, Double> metrics = networkEvaluated.metrics();
+    double rungOnTest = metrics.get("baseline_logistic_regression_roc_auc");
+    // The promoted model is the same ladder fit (same rows, settings and seed).
+    assertEquals(baselineEvaluated.metrics().get("roc_auc"), rungOnTest, SAME_PROBABILITY);
+    // A promoted baseline is not compared with its own rung.
+    assertFalse(baselineEvaluated.metrics().containsKey("baseline_logistic_regression_roc_auc"),
+        baselineEvaluated.metrics().toString());
+    assertEquals(metrics.get("roc_auc") - rungOnTest, metrics.get("margin_over_best_baseline"),
+        1e-12);
+    // Beyond the 0.01 at which evaluate flags the gap.
+    assertTrue(metrics.get("margin_over_best_baseline") < -0.01, metrics.toString());
+    assertTrue(html.contains(String.format(java.util.Locale.ROOT, "On the %,d test rows the "
+        + "logistic_regression baseline&#39;s ROC AUC is %.4f, the network&#39;s %.4f: the "
+        + "baseline leads by %.4f.", networkEvaluated.metrics().get("rows").longValue(),
+        rungOnTest, metrics.get("roc_auc"), -metrics.get("margin_over_best_baseline"))),
+        "the flagged gap");
   }
 
   @Test
