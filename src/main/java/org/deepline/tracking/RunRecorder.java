@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -63,9 +64,11 @@ public final class RunRecorder implements AutoCloseable {
 
   /**
    * A recorder for the stages of one pipeline that appends each stage's record on a thread of its
-   * own while the next stage runs, in the order the stages end; {@link #close} waits for them all
-   * and rethrows the first append that failed. Why: an append is a Delta commit of about 0.2 s
-   * (0.5 s for the first of a JVM), paid once per stage, and nothing a later stage reads.
+   * own while the next stage runs, in the order the stages end. An append that failed stops the
+   * pipeline before its next stage starts (at most the stage already running finishes first);
+   * {@link #close} waits for every append and rethrows the first failure. Why: an append is a
+   * Delta commit of about 0.2 s (0.5 s for the first of a JVM), paid once per stage, and no stage
+   * reads the runs table. Used by one thread, and not after {@link #close}.
    *
    * <pre>{@code
    * try (RunRecorder stages = recorder.appendingInBackground()) {
@@ -78,33 +81,67 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   /**
-   * Waits for the records still being appended, then stops the appending thread; the first failed
-   * append is rethrown (added to a failure already propagating, when closed by
-   * try-with-resources). Nothing to do for a recorder that appends on the stage's thread.
+   * Waits for every record still being appended (an interrupt does not cut the wait short: a
+   * record left half-way would be lost; the interrupt stays set), then stops the appending thread;
+   * the first failed append is rethrown, later ones suppressed on it (and the whole added to a
+   * failure already propagating, when closed by try-with-resources). Nothing to do for a recorder
+   * that appends on the stage's thread.
    */
   @Override
   public void close() {
+    if (appender == null || appender.isShutdown()) {
+      return;
+    }
+    appender.shutdown();
+    boolean interrupted = false;
+    Throwable failed = null;
+    for (Future<?> append : appending) {
+      while (true) {
+        try {
+          append.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (failed == null) {
+            failed = e.getCause();
+          } else {
+            failed.addSuppressed(e.getCause());
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    rethrow(failed);
+  }
+
+  /** Stops the pipeline at its next stage when an append already failed. */
+  private void requireAppendsSoFar() {
     if (appender == null) {
       return;
     }
-    try {
-      RuntimeException failed = null;
-      for (Future<?> append : appending) {
-        try {
-          Futures.join(append, "appending a run record");
-        } catch (RuntimeException e) {
-          if (failed == null) {
-            failed = e;
-          } else {
-            failed.addSuppressed(e);
-          }
-        }
+    if (appender.isShutdown()) {
+      throw new IllegalStateException("this recorder was closed; run stages before close()");
+    }
+    for (Future<?> append : appending) {
+      if (append.isDone()) {
+        Futures.join(append, "appending a run record");
       }
-      if (failed != null) {
-        throw failed;
-      }
-    } finally {
-      appender.shutdown();
+    }
+  }
+
+  private static void rethrow(Throwable failed) {
+    if (failed instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failed instanceof Error error) {
+      throw error;
+    }
+    if (failed != null) {
+      throw new IllegalStateException("appending a run record failed", failed);
     }
   }
 
@@ -114,6 +151,7 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   public StageResult run(RunContext context, Stage stage) {
+    requireAppendsSoFar();
     try (JobGroup group = JobGroup.of(context, stage)) {
       if (progress != null) {
         progress.stageStarted(stage.command(), context.runId());
@@ -200,7 +238,7 @@ public final class RunRecorder implements AutoCloseable {
       } catch (Exception e) {
         // Also what Delta throws unchecked from Scala (an IOException of the file system).
         throw new IllegalStateException("cannot append the " + record.command() + " run "
-            + record.runId() + " to the runs table " + registry.path() + ": " + e, e);
+            + record.runId() + " to the runs table " + registry.path(), e);
       }
     }));
   }

@@ -132,15 +132,18 @@ class RunRecorderTest {
     RunContext context = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse, "probe");
     RunRegistry registry = new RunRegistry(context.spark(), context.warehouse());
     // A file where the runs table's directory should be: no commit can be written there.
-    Path runsTable = Path.of(java.net.URI.create(registry.path()).getPath());
+    Path runsTable = Path.of(registry.path().replaceFirst("^file:", ""));
     java.nio.file.Files.createDirectories(runsTable.getParent());
     java.nio.file.Files.writeString(runsTable, "not a table");
     RunRecorder recorder = new RunRecorder(registry).appendingInBackground();
     recorder.run(context, new CountingStage(false));
 
     RuntimeException failure = assertThrows(RuntimeException.class, recorder::close);
-    assertTrue(String.valueOf(failure.getMessage()).contains("_deepline"),
-        "names the runs table: " + failure);
+    assertEquals("cannot append the probe run " + context.runId() + " to the runs table "
+        + registry.path(), failure.getMessage());
+    IllegalStateException closed = assertThrows(IllegalStateException.class,
+        () -> recorder.run(context, new CountingStage(false)));
+    assertEquals("this recorder was closed; run stages before close()", closed.getMessage());
   }
 
   @Test
