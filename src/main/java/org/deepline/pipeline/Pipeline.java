@@ -72,17 +72,26 @@ public final class Pipeline implements Stage {
     return SmallInputPlanning.UNKNOWN_SIZE;
   }
 
+  /**
+   * Runs the stages; each stage's record is appended while the next one runs
+   * ({@link RunRecorder#appendingInBackground}), and all are in the runs table when this returns
+   * or throws, before the pipeline's own record.
+   */
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder all = StageResult.builder();
-    for (Supplier<Stage> supplier : stages) {
-      Stage stage = supplier.get();
-      StageResult result =
-          recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
-      result.inputs().forEach(all::input);
-      result.outputs().forEach(all::output);
-      result.metrics().forEach((name, value) -> all.metric(stage.command() + "." + name, value));
-      result.artifacts().forEach((name, uri) -> all.artifact(stage.command() + "." + name, uri));
+    try (RunRecorder stageRecorder = recorder.appendingInBackground()) {
+      for (Supplier<Stage> supplier : stages) {
+        Stage stage = supplier.get();
+        StageResult result =
+            stageRecorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
+        result.inputs().forEach(all::input);
+        result.outputs().forEach(all::output);
+        result.metrics().forEach((name, value) -> all.metric(stage.command() + "." + name,
+            value));
+        result.artifacts().forEach((name, uri) -> all.artifact(stage.command() + "." + name,
+            uri));
+      }
     }
     return all.build();
   }

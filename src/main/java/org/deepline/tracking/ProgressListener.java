@@ -138,7 +138,7 @@ public final class ProgressListener extends SparkListener {
         RunningStage outer = stages.peek();
         if (outer != null) {
           // The inner stage's lines showed the outer one's life: a pipeline's own short jobs
-          // between its stages (its run record) report only after a full interval of their own.
+          // between its stages report only after a full interval of their own.
           outer.lastReport = clock.getAsLong();
         }
       }

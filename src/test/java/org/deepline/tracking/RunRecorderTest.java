@@ -104,6 +104,48 @@ class RunRecorderTest {
     }
   }
 
+  /**
+   * A pipeline's recorder appends each stage's record on its own thread: the records are all in
+   * the runs table once it is closed, failed stages' too.
+   */
+  @Test
+  void aPipelinesRecorderAppendsInTheBackgroundAndCloseWaitsForEveryRecord(
+      @TempDir Path warehouse) {
+    RunContext pipeline = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse,
+        "pipeline");
+    RunRegistry registry = new RunRegistry(pipeline.spark(), pipeline.warehouse());
+    RunContext first = pipeline.child(RunContext.newRunId(), "probe");
+    RunContext second = pipeline.child(RunContext.newRunId(), "probe");
+    try (RunRecorder recorder = new RunRecorder(registry).appendingInBackground()) {
+      recorder.run(first, new CountingStage(false));
+      assertThrows(DeeplineException.class, () -> recorder.run(second, new CountingStage(true)));
+    }
+
+    assertEquals(RunRecord.SUCCEEDED, registry.find(first.runId()).orElseThrow().status());
+    assertEquals(RunRecord.FAILED, registry.find(second.runId()).orElseThrow().status());
+    assertEquals(pipeline.runId(), registry.find(second.runId()).orElseThrow().parentRunId());
+  }
+
+  /** An append that fails surfaces when the pipeline's recorder closes: no record is lost quietly. */
+  @Test
+  void aFailedBackgroundAppendFailsTheClose(@TempDir Path warehouse) throws Exception {
+    RunContext context = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse, "probe");
+    RunRegistry registry = new RunRegistry(context.spark(), context.warehouse());
+    // A file where the runs table's directory should be: no commit can be written there.
+    Path runsTable = Path.of(registry.path().replaceFirst("^file:", ""));
+    java.nio.file.Files.createDirectories(runsTable.getParent());
+    java.nio.file.Files.writeString(runsTable, "not a table");
+    RunRecorder recorder = new RunRecorder(registry).appendingInBackground();
+    recorder.run(context, new CountingStage(false));
+
+    RuntimeException failure = assertThrows(RuntimeException.class, recorder::close);
+    assertEquals("cannot append the probe run " + context.runId() + " to the runs table "
+        + registry.path(), failure.getMessage());
+    IllegalStateException closed = assertThrows(IllegalStateException.class,
+        () -> recorder.run(context, new CountingStage(false)));
+    assertEquals("this recorder was closed; run stages before close()", closed.getMessage());
+  }
+
   @Test
   void aStageWhoseInputCannotBeSizedStillRunsAndIsRecorded(@TempDir Path warehouse) {
     RunContext context = TestRuns.context(TestRuns.config("conf/churn.json"), warehouse, "probe");
