@@ -31,7 +31,13 @@ class ClassWeightsCreditTest {
   private static final String LABEL = "Status";
   private static final String POSITIVE = "bad";
   private static final int FULL_BATCH_STEPS = 300;
-  private static final double LEARNING_RATE = 0.02;
+  /**
+   * Small enough that 300 full-batch steps settle near the optimum, where the unweighted network's
+   * mean probability is the bad rate. At 0.05 (the default) they did not: the mean ended 0.281 on
+   * one machine and 0.311 on another (an AMD EPYC, whose ND4J kernels round differently), and the
+   * recalls moved by 0.05 with it.
+   */
+  private static final double LEARNING_RATE = 0.01;
   private static final double THRESHOLD = 0.5;
 
   @Test
@@ -40,9 +46,11 @@ class ClassWeightsCreditTest {
     double badRate = credit.getLabels().getColumn(1).meanNumber().doubleValue();
     assertEquals(0.281, badRate, 0.001, "the shipped sample's bad-loan rate");
 
-    Outcome none = train(ClassWeightsTest.withWeights("none", null), credit);
-    Outcome effective = train(ClassWeightsTest.withWeights("effective_number", 0.999), credit);
-    Outcome balanced = train(ClassWeightsTest.withWeights("balanced", null), credit);
+    Outcome none = train(ClassWeightsTest.withWeights("none", null, LEARNING_RATE), credit);
+    Outcome effective = train(ClassWeightsTest.withWeights("effective_number", 0.999,
+        LEARNING_RATE), credit);
+    Outcome balanced = train(ClassWeightsTest.withWeights("balanced", null, LEARNING_RATE),
+        credit);
 
     // Unweighted cross-entropy is calibrated on its training rows.
     assertEquals(badRate, none.meanProbability(), 0.02, "unweighted mean probability");
@@ -54,10 +62,10 @@ class ClassWeightsCreditTest {
     assertTrue(none.recall() < effective.recall() && effective.recall() < balanced.recall(),
         "recall of bad loans: " + none + " < " + effective + " < " + balanced);
     // What this seed gave (full batch, so the same on every run up to float rounding): recall of
-    // the bad loans 0.545, 0.663 and 0.813; predicted bad 21.8 %, 29.9 % and 41.3 %.
-    assertEquals(0.545, none.recall(), 0.03);
-    assertEquals(0.663, effective.recall(), 0.03);
-    assertEquals(0.813, balanced.recall(), 0.03);
+    // the bad loans 0.472, 0.588 and 0.782; predicted bad 19.2 %, 26.0 % and 40.1 %.
+    assertEquals(0.472, none.recall(), 0.03);
+    assertEquals(0.588, effective.recall(), 0.03);
+    assertEquals(0.782, balanced.recall(), 0.03);
   }
 
   /** Mean probability, share predicted bad at 0.5 and recall of the bad loans, on the rows. */

@@ -116,7 +116,11 @@ class ClassWeightsTest {
   }
 
   static TrainingConfig withWeights(String scheme, Double beta) {
-    return new TrainingConfig(null, null, null, null, null, null, LEARNING_RATE, null, null,
+    return withWeights(scheme, beta, LEARNING_RATE);
+  }
+
+  static TrainingConfig withWeights(String scheme, Double beta, double learningRate) {
+    return new TrainingConfig(null, null, null, null, null, null, learningRate, null, null,
         scheme, null, null, null, null, null, null, beta);
   }
 }
