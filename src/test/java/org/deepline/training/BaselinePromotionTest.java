@@ -356,6 +356,18 @@ class BaselinePromotionTest {
         + "baseline leads by %.4f.", networkEvaluated.metrics().get("rows").longValue(),
         rungOnTest, metrics.get("roc_auc"), -metrics.get("margin_over_best_baseline"))),
         "the flagged gap");
+
+    // The trees' path: the auto stack's saved gbt rung scores on test as the same ladder fit
+    // promoted to a model version does through score and evaluate.
+    RunContext stack = with("evaluate", "scoring.model_version="
+        + autoStackKept.artifacts().get("model_version"));
+    new ScoreJob().run(stack);
+    double gbtRungOnTest = new EvaluateJob().run(stack).metrics().get("baseline_gbt_roc_auc");
+    RunContext trees = with("evaluate", "scoring.model_version="
+        + promotedGbt.artifacts().get("model_version"));
+    new ScoreJob().run(trees);
+    assertEquals(new EvaluateJob().run(trees).metrics().get("roc_auc"), gbtRungOnTest,
+        SAME_PROBABILITY);
   }
 
   @Test
