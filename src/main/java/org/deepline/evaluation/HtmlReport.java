@@ -400,7 +400,7 @@ public final class HtmlReport {
 
   /**
    * What the saved rungs scored on this report's rows say: a rung ahead of the model by more than
-   * {@link EvaluateJob#SPLIT_GAP_WARNING} is flagged, with what a user can do about it.
+   * {@link SavedBaselines#GAP_WARNING} is flagged, with what a user can do about it.
    */
   private static Element onSplitNote(EvaluationReport.Baseline registeredRow,
       List<EvaluationReport.Baseline> ladder, String kind, String split, long rows) {
@@ -412,7 +412,7 @@ public final class HtmlReport {
     String figures = "On the " + Formats.count(rows) + " " + split + " rows the " + bestOnSplit.model()
         + " baseline's ROC AUC is " + metric(bestOnSplit.splitRocAuc()) + ", the " + kind + "'s "
         + metric(registeredRow.splitRocAuc());
-    if (lead > EvaluateJob.SPLIT_GAP_WARNING) {
+    if (lead > SavedBaselines.GAP_WARNING) {
       return Html.el("p").cls("note fail").text(figures + ": the baseline leads by "
           + metric(lead) + ". Models are chosen on validation, never on " + split + ", so nothing "
           + "was changed; on few rows the two splits can disagree by chance. Worth trying: "

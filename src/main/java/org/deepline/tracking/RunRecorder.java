@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
-import org.deepline.core.Futures;
 import org.deepline.core.ProgressNotes;
 import org.deepline.core.RunContext;
 import org.deepline.core.SmallInputPlanning;
@@ -31,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
-  private static final String APPENDER_THREAD = "deepline-run-records";
   /** Spark's thread-local properties of a job group (SparkContext.setJobGroup sets all three). */
   static final String JOB_GROUP_ID = "spark.jobGroup.id";
   static final String JOB_DESCRIPTION = "spark.job.description";
@@ -43,9 +37,8 @@ public final class RunRecorder implements AutoCloseable {
 
   private final RunRegistry registry;
   private final ProgressListener progress;
-  /** The thread that appends records, or null to append on the stage's own thread. */
-  private final ExecutorService appender;
-  private final List<Future<?>> appending = new ArrayList<>();
+  /** Where records are appended off the stage's thread; null to append on it. */
+  private final BackgroundAppends background;
 
   public RunRecorder(RunRegistry registry) {
     this(registry, null);
@@ -56,10 +49,11 @@ public final class RunRecorder implements AutoCloseable {
     this(registry, progress, null);
   }
 
-  private RunRecorder(RunRegistry registry, ProgressListener progress, ExecutorService appender) {
+  private RunRecorder(RunRegistry registry, ProgressListener progress,
+      BackgroundAppends background) {
     this.registry = registry;
     this.progress = progress;
-    this.appender = appender;
+    this.background = background;
   }
 
   /**
@@ -77,71 +71,18 @@ public final class RunRecorder implements AutoCloseable {
    * }</pre>
    */
   public RunRecorder appendingInBackground() {
-    return new RunRecorder(registry, progress, Futures.singleDaemonThread(APPENDER_THREAD));
+    return new RunRecorder(registry, progress, new BackgroundAppends(registry));
   }
 
   /**
-   * Waits for every record still being appended (an interrupt does not cut the wait short: a
-   * record left half-way would be lost; the interrupt stays set), then stops the appending thread;
-   * the first failed append is rethrown, later ones suppressed on it (and the whole added to a
-   * failure already propagating, when closed by try-with-resources). Nothing to do for a recorder
-   * that appends on the stage's thread.
+   * Waits for every record still being appended and rethrows the first failed append
+   * ({@link BackgroundAppends#close}). Nothing to do for a recorder that appends on the stage's
+   * thread.
    */
   @Override
   public void close() {
-    if (appender == null || appender.isShutdown()) {
-      return;
-    }
-    appender.shutdown();
-    boolean interrupted = false;
-    Throwable failed = null;
-    for (Future<?> append : appending) {
-      while (true) {
-        try {
-          append.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (failed == null) {
-            failed = e.getCause();
-          } else {
-            failed.addSuppressed(e.getCause());
-          }
-          break;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    rethrow(failed);
-  }
-
-  /** Stops the pipeline at its next stage when an append already failed. */
-  private void requireAppendsSoFar() {
-    if (appender == null) {
-      return;
-    }
-    if (appender.isShutdown()) {
-      throw new IllegalStateException("this recorder was closed; run stages before close()");
-    }
-    for (Future<?> append : appending) {
-      if (append.isDone()) {
-        Futures.join(append, "appending a run record");
-      }
-    }
-  }
-
-  private static void rethrow(Throwable failed) {
-    if (failed instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failed instanceof Error error) {
-      throw error;
-    }
-    if (failed != null) {
-      throw new IllegalStateException("appending a run record failed", failed);
+    if (background != null) {
+      background.close();
     }
   }
 
@@ -151,7 +92,9 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   public StageResult run(RunContext context, Stage stage) {
-    requireAppendsSoFar();
+    if (background != null) {
+      background.requireAppendsSoFar();
+    }
     try (JobGroup group = JobGroup.of(context, stage)) {
       if (progress != null) {
         progress.stageStarted(stage.command(), context.runId());
@@ -224,23 +167,14 @@ public final class RunRecorder implements AutoCloseable {
       String error) {
     RunRecord record = runRecord(context, Redaction.redactedTree(context.config()), status,
         started, Instant.now(), result, error);
-    if (appender == null) {
+    if (background == null) {
       registry.append(record);
       return;
     }
     // The append's Spark job shows as the stage's, whose group is on this thread now.
     SparkContext spark = context.spark() == null ? null : context.spark().sparkContext();
     String[] group = JobGroup.current(spark);
-    appending.add(appender.submit(() -> {
-      JobGroup.set(spark, group);
-      try {
-        registry.append(record);
-      } catch (Exception e) {
-        // Also what Delta throws unchecked from Scala (an IOException of the file system).
-        throw new IllegalStateException("cannot append the " + record.command() + " run "
-            + record.runId() + " to the runs table " + registry.path(), e);
-      }
-    }));
+    background.append(record, () -> JobGroup.set(spark, group));
   }
 
   /** The run record of {@code context}'s run, with the config it ran with (redacted). */

@@ -459,6 +459,7 @@ public final class TrainJob implements Stage {
       return BaselineComparison.NONE;
     }
     BaselineConfig config = context.section(BaselineConfig.class);
+    SavedRungs saved = savedRungs(fitted);
     List<BaselineLadder.Result> ladder = fitted.stream().map(BaselineLadder.Fitted::result)
         .toList();
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -481,15 +482,14 @@ public final class TrainJob implements Stage {
         LOG.warn("train {}: baselines.promote: {}; the baseline is registered as model version {} "
             + "(kind {})", context.dataset(), choice.decision(), context.runId(),
             promoted.spec().kind());
-        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted,
-            savedRungs(fitted));
+        return new BaselineComparison(metrics, best.model(), choice.decision(), promoted, saved);
       }
       LOG.info("train {}: baselines.promote: {}", context.dataset(), choice.decision());
       return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
-          registeredRocAuc), best.model(), choice.decision(), null, savedRungs(fitted));
+          registeredRocAuc), best.model(), choice.decision(), null, saved);
     }
     return new BaselineComparison(withVerdict(context, config, metrics, best, margin,
-        registeredRocAuc), best.model(), null, null, savedRungs(fitted));
+        registeredRocAuc), best.model(), null, null, saved);
   }
 
   /**
