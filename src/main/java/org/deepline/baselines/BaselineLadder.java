@@ -9,9 +9,11 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongFunction;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
@@ -41,12 +43,18 @@ import scala.collection.Seq;
  * <ul>
  *   <li>{@code majority}: the training positive rate for every row (ROC AUC 0.5; the log loss any
  *       model must beat);</li>
- *   <li>{@code one_rule}: the best single split of a single input (an MLlib regression stump on the
- *       0/1 label: each side predicts its training positive rate);</li>
- *   <li>{@code logistic_regression}: MLlib, its L2 strength picked on validation from
+ *   <li>{@code one_rule}: the best single split of a single input (a regression stump on the 0/1
+ *       label: each side predicts its training positive rate);</li>
+ *   <li>{@code logistic_regression}: its L2 strength picked on validation from
  *       {@link #REGULARISATION_GRID};</li>
- *   <li>{@code gbt}: MLlib gradient-boosted trees; {@code random_forest}: MLlib random forest.</li>
+ *   <li>{@code gbt}: gradient-boosted trees; {@code random_forest}: a random forest.</li>
  * </ul>
+ *
+ * <p>On small data (at most {@code baselines.driver_max_rows} training rows and as many validation
+ * rows, each side at most {@value #DRIVER_MAX_CELLS} feature values) the rungs are fitted on the driver
+ * in plain Java by the same algorithms with the same settings ({@link NewtonLogistic},
+ * {@link TreeLearner}): MLlib's fits there are mostly Spark's fixed cost per job, the churn
+ * ladder's 16 s of fits against under a second.
  *
  * <pre>{@code
  * List<BaselineLadder.Result> ladder = BaselineLadder.run(train, validation, trainRows,
@@ -95,6 +103,11 @@ public final class BaselineLadder {
   static final int FOREST_TREES = 20;
   static final int FOREST_DEPTH = 6;
   private static final int STUMP_DEPTH = 1;
+  /**
+   * The ladder fits on the driver only when each side (the training sample, the validation rows)
+   * has at most this many feature values too: 40 MB of doubles.
+   */
+  public static final long DRIVER_MAX_CELLS = 5_000_000L;
   private static final String VECTOR = "_baseline_features";
   private static final String TARGET = "_baseline_label";
   private static final String PROBABILITY = "_baseline_probability";
@@ -112,10 +125,10 @@ public final class BaselineLadder {
       double validationPrAuc, double validationLogLoss, double fitSeconds) {}
 
   /**
-   * One baseline with what promoting it needs: the fitted MLlib model (null for {@code majority},
-   * which is a constant) and its probabilities for the validation rows.
+   * One baseline with what promoting it needs: its Spark-free form (for the
+   * {@link #PROMOTABLE} rungs, else null) and its probabilities for the validation rows.
    */
-  public record Fitted(Result result, Model<?> model, ScoredLabels validation) {}
+  public record Fitted(Result result, SparkFreeModel model, ScoredLabels validation) {}
 
   /**
    * Fits the configured baselines.
@@ -160,11 +173,16 @@ public final class BaselineLadder {
   public static Fits prepare(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
       String labelColumn, long trainRows, BaselineConfig config, long seed) {
     double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
-    Dataset<Row> sample = vectors(fitsEveryRow(trainRows, config) ? train
-        : train.sample(false, fraction, seed), featuresColumn, labelColumn).persist();
+    Dataset<Row> sampled = fitsEveryRow(trainRows, config) ? train
+        : train.sample(false, fraction, seed);
+    // Not read unless the fits go to MLlib: persisting is lazy.
+    Dataset<Row> sample = vectors(sampled, featuresColumn, labelColumn).persist();
     Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
+    DriverRows driverRows = new DriverRows(
+        Math.min(trainRows, config.maxRows()) <= config.driverMaxRows() ? sampled : null,
+        validation, featuresColumn, labelColumn, config.driverMaxRows());
     try {
-      return new Fits(sample, held, config.models(), seed);
+      return new Fits(sample, held, driverRows, config.models(), seed);
     } catch (RuntimeException e) {
       sample.unpersist();
       held.unpersist();
@@ -181,22 +199,90 @@ public final class BaselineLadder {
     return trainRows <= config.maxRows();
   }
 
+  /**
+   * The ladder's rows on the driver, gathered once by the first fit that asks, or null when they
+   * are too many (then every fit goes to MLlib).
+   */
+  private static final class DriverRows {
+    private final Dataset<Row> train;
+    private final Dataset<Row> validation;
+    private final String featuresColumn;
+    private final String labelColumn;
+    private final int maxRows;
+    private boolean gathered;
+    private LocalRows trainRows;
+    private LocalRows validationRows;
+    private TreeLearner learner;
+
+    /** @param train the training sample, or null when it is known to be too large */
+    DriverRows(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
+        String labelColumn, int maxRows) {
+      this.train = train;
+      this.maxRows = maxRows;
+      this.validation = validation;
+      this.featuresColumn = featuresColumn;
+      this.labelColumn = labelColumn;
+      this.gathered = train == null;
+    }
+
+    /** Whether the fits run on the driver; gathers the rows the first time. */
+    synchronized boolean available() {
+      if (!gathered) {
+        gathered = true;
+        long started = System.nanoTime();
+        LocalRows fit = collect(train);
+        LocalRows judge = fit == null ? null : collect(validation);
+        if (fit != null && judge != null) {
+          trainRows = fit;
+          validationRows = judge;
+          LOG.info("baseline ladder: {} training and {} validation rows ({} wide) on the driver "
+              + "in {} s", fit.size(), judge.size(), fit.width(),
+              format((System.nanoTime() - started) / NANOS_PER_SECOND));
+        }
+      }
+      return trainRows != null;
+    }
+
+    /**
+     * Whether the logistic regression fits on the driver: Newton's method solves a dense system
+     * as wide as the features, which MLlib's L-BFGS avoids.
+     */
+    boolean logisticAvailable() {
+      return available() && trainRows.width() <= NewtonLogistic.MAX_WIDTH;
+    }
+
+    private LocalRows collect(Dataset<Row> rows) {
+      return driverRows(rows, featuresColumn, labelColumn, maxRows);
+    }
+
+    /** The trees' binned rows, shared by the stump, the boosting and the forest. */
+    synchronized TreeLearner learner() {
+      if (learner == null) {
+        learner = new TreeLearner(trainRows);
+      }
+      return learner;
+    }
+  }
+
   /** The ladder's model fits, shared by the threads that run them; see {@link #prepare}. */
   public static final class Fits implements AutoCloseable {
     private final Dataset<Row> sample;
     private final Dataset<Row> held;
+    private final DriverRows driverRows;
     private final List<String> models;
     /** Each configured model's candidate fits, in config order. */
     private final List<List<FutureTask<Fitted>>> candidates = new ArrayList<>();
     /** Fits not started yet, the longest expected first so that the last one to end is short. */
     private final Queue<FutureTask<Fitted>> waiting = new ConcurrentLinkedQueue<>();
 
-    private Fits(Dataset<Row> sample, Dataset<Row> held, List<String> models, long seed) {
+    private Fits(Dataset<Row> sample, Dataset<Row> held, DriverRows driverRows,
+        List<String> models, long seed) {
       this.sample = sample;
       this.held = held;
+      this.driverRows = driverRows;
       this.models = models;
       for (String model : models) {
-        candidates.add(candidateFits(model, sample, held, seed));
+        candidates.add(candidateFits(model, sample, held, driverRows, seed));
       }
       IntStream.range(0, models.size()).boxed()
           .sorted(Comparator.comparingInt(i -> COSTLIEST_FIRST.indexOf(models.get(i))))
@@ -205,6 +291,8 @@ public final class BaselineLadder {
 
     /** Runs waiting fits on the calling thread until none is left to start. */
     public void work() {
+      // Before any fit's clock starts: gathering the rows is the ladder's, not one rung's, cost.
+      driverRows.available();
       for (FutureTask<Fitted> fit = waiting.poll(); fit != null; fit = waiting.poll()) {
         fit.run();
       }
@@ -234,12 +322,21 @@ public final class BaselineLadder {
         Fitted rung = new Fitted(new Result(result.model(), result.settings(),
             result.validationRocAuc(), result.validationPrAuc(), result.validationLogLoss(),
             seconds), best.model(), best.validation());
-        LOG.info("baseline {} ({}): validation ROC AUC {}, log loss {}, {} s", result.model(),
+        LOG.info("baseline {} ({}): validation ROC AUC {}, log loss {}, {} s{}", result.model(),
             result.settings(), format(result.validationRocAuc()),
-            format(result.validationLogLoss()), format(seconds));
+            format(result.validationLogLoss()), format(seconds),
+            onDriver() ? " on the driver" : "");
         results.add(rung);
       }
       return results;
+    }
+
+    /**
+     * Whether the fits ran on the driver in plain Java rather than in MLlib; asks for the rows
+     * when no fit has yet.
+     */
+    public boolean onDriver() {
+      return driverRows.available();
     }
 
     /**
@@ -269,9 +366,35 @@ public final class BaselineLadder {
 
   /**
    * The ladder's gradient-boosted trees fitted on all of {@code train} (no {@code max_rows}
-   * sample): the boosting member of a stacked ensemble, with the settings its rung is judged with.
+   * sample): the boosting member of a stacked ensemble, with the settings its rung is judged with;
+   * on the driver when {@code train} is small, as the ladder's own fit is.
    */
-  public static GBTClassificationModel fitGbt(Dataset<Row> train, String featuresColumn,
+  public static BoostedTrees fitGbt(Dataset<Row> train, String featuresColumn,
+      String labelColumn, long seed, int driverMaxRows) {
+    LocalRows rows = driverRows(train, featuresColumn, labelColumn, driverMaxRows);
+    if (rows != null) {
+      return new TreeLearner(rows).boost(GBT_ITERATIONS, GBT_DEPTH, TreeLearner.BOOSTING_STEP);
+    }
+    return BoostedTrees.fromMllib(fitMllibGbt(train, featuresColumn, labelColumn, seed));
+  }
+
+  /**
+   * {@code rows} on the driver when there are some, at most {@code maxRows} of them and
+   * {@value #DRIVER_MAX_CELLS} feature values; else null, having read at most one row past the
+   * limit.
+   */
+  private static LocalRows driverRows(Dataset<Row> rows, String featuresColumn, String labelColumn,
+      int maxRows) {
+    if (maxRows == 0) {
+      return null;
+    }
+    LocalRows collected = LocalRows.collect(rows, featuresColumn, labelColumn, maxRows,
+        DRIVER_MAX_CELLS);
+    return collected == null || collected.size() == 0 ? null : collected;
+  }
+
+  /** {@link #fitGbt} in MLlib whatever the size of {@code train}. */
+  public static GBTClassificationModel fitMllibGbt(Dataset<Row> train, String featuresColumn,
       String labelColumn, long seed) {
     Dataset<Row> rows = vectors(train, featuresColumn, labelColumn).persist();
     try {
@@ -286,29 +409,72 @@ public final class BaselineLadder {
     return ladder.stream().max(Comparator.comparingDouble(Result::validationRocAuc));
   }
 
-  /** A model's fits: one, or one per point of the logistic regression's grid. */
+  /**
+   * A model's fits: one, or one per point of the logistic regression's grid. Each runs on the
+   * driver when the ladder's rows are there ({@link DriverRows#available}), else in MLlib.
+   */
   private static List<FutureTask<Fitted>> candidateFits(String model, Dataset<Row> train,
-      Dataset<Row> validation, long seed) {
+      Dataset<Row> validation, DriverRows driverRows, long seed) {
     return switch (model) {
-      case MAJORITY -> List.of(timed(start -> majority(train, validation, start)));
-      case ONE_RULE -> List.of(timed(start -> judged(model, "max_depth=" + STUMP_DEPTH,
-          new DecisionTreeRegressor().setFeaturesCol(VECTOR).setLabelCol(TARGET)
-              .setMaxDepth(STUMP_DEPTH).setSeed(seed), train, validation, start)));
+      case MAJORITY -> List.of(timed(start -> driverRows.available()
+          ? majority(driverRows.trainRows.positiveRate(), driverRows.validationRows.labels(),
+              start)
+          : majority(train.agg(functions.avg(TARGET)).head().getDouble(0), labels(validation),
+              start)));
+      case ONE_RULE -> List.of(timed(start -> driverRows.available()
+          ? judgedOnDriver(model, "max_depth=" + STUMP_DEPTH, null,
+              driverRows.learner().stump()::predict, driverRows, start)
+          : judged(model, "max_depth=" + STUMP_DEPTH,
+              new DecisionTreeRegressor().setFeaturesCol(VECTOR).setLabelCol(TARGET)
+                  .setMaxDepth(STUMP_DEPTH).setSeed(seed), train, validation, start)));
       case LOGISTIC_REGRESSION -> REGULARISATION_GRID.stream()
-          .map(regularisation -> timed(start -> judged(model, "reg_param=" + regularisation,
-              new LogisticRegression().setFeaturesCol(VECTOR).setLabelCol(TARGET)
-                  .setRegParam(regularisation).setMaxIter(LOGISTIC_ITERATIONS)
-                  .setTol(LOGISTIC_TOLERANCE), train, validation, start)))
+          .map(regularisation -> timed(start -> {
+            String settings = "reg_param=" + regularisation;
+            if (driverRows.logisticAvailable()) {
+              LinearModel fitted = NewtonLogistic.fit(driverRows.trainRows, regularisation);
+              return judgedOnDriver(model, settings, fitted, fitted::probability, driverRows,
+                  start);
+            }
+            return judged(model, settings, new LogisticRegression().setFeaturesCol(VECTOR)
+                .setLabelCol(TARGET).setRegParam(regularisation).setMaxIter(LOGISTIC_ITERATIONS)
+                .setTol(LOGISTIC_TOLERANCE), train, validation, start);
+          }))
           .toList();
-      case GBT -> List.of(timed(start -> judged(model,
-          "max_iter=" + GBT_ITERATIONS + " max_depth=" + GBT_DEPTH, gbt(seed), train, validation,
-          start)));
-      case RANDOM_FOREST -> List.of(timed(start -> judged(model, "num_trees=" + FOREST_TREES
-          + " max_depth=" + FOREST_DEPTH, new RandomForestClassifier().setFeaturesCol(VECTOR)
-          .setLabelCol(TARGET).setNumTrees(FOREST_TREES).setMaxDepth(FOREST_DEPTH).setSeed(seed),
-          train, validation, start)));
+      case GBT -> List.of(timed(start -> {
+        String settings = "max_iter=" + GBT_ITERATIONS + " max_depth=" + GBT_DEPTH;
+        if (driverRows.available()) {
+          BoostedTrees fitted = driverRows.learner().boost(GBT_ITERATIONS, GBT_DEPTH,
+              TreeLearner.BOOSTING_STEP);
+          return judgedOnDriver(model, settings, fitted, fitted::probability, driverRows, start);
+        }
+        return judged(model, settings, gbt(seed), train, validation, start);
+      }));
+      case RANDOM_FOREST -> List.of(timed(start -> {
+        String settings = "num_trees=" + FOREST_TREES + " max_depth=" + FOREST_DEPTH;
+        if (driverRows.available()) {
+          List<BoostedTrees.Tree> forest = driverRows.learner().forest(FOREST_TREES, FOREST_DEPTH,
+              seed);
+          return judgedOnDriver(model, settings, null,
+              features -> TreeLearner.forestProbability(forest, features), driverRows, start);
+        }
+        return judged(model, settings, new RandomForestClassifier().setFeaturesCol(VECTOR)
+            .setLabelCol(TARGET).setNumTrees(FOREST_TREES).setMaxDepth(FOREST_DEPTH)
+            .setSeed(seed), train, validation, start);
+      }));
       default -> throw new IllegalArgumentException("unknown baseline " + model);
     };
+  }
+
+  /** A driver fit's validation scores: {@code probability} of each validation row. */
+  private static Fitted judgedOnDriver(String model, String settings, SparkFreeModel fitted,
+      ToDoubleFunction<double[]> probability, DriverRows driverRows, long start) {
+    LocalRows validation = driverRows.validationRows;
+    float[] probabilities = new float[validation.size()];
+    for (int r = 0; r < probabilities.length; r++) {
+      probabilities[r] = (float) probability.applyAsDouble(validation.features()[r]);
+    }
+    ScoredLabels scores = new ScoredLabels(probabilities, validation.labels());
+    return new Fitted(result(model, settings, scores, start), fitted, scores);
   }
 
   /** A fit whose clock starts when a thread starts it, not when it was queued. */
@@ -320,9 +486,7 @@ public final class BaselineLadder {
     return Futures.join(fit, "a baseline fit");
   }
 
-  private static Fitted majority(Dataset<Row> train, Dataset<Row> validation, long start) {
-    double positiveRate = train.agg(functions.avg(TARGET)).head().getDouble(0);
-    byte[] labels = labels(validation);
+  private static Fitted majority(double positiveRate, byte[] labels, long start) {
     float[] probabilities = new float[labels.length];
     java.util.Arrays.fill(probabilities, (float) positiveRate);
     ScoredLabels scores = new ScoredLabels(probabilities, labels);
@@ -354,7 +518,18 @@ public final class BaselineLadder {
       labels[i] = (byte) scored.get(i).getDouble(1);
     }
     ScoredLabels scores = new ScoredLabels(probabilities, labels);
-    return new Fitted(result(model, settings, scores, start), fitted, scores);
+    return new Fitted(result(model, settings, scores, start), sparkFree(fitted), scores);
+  }
+
+  /** A promotable MLlib fit in deepline's JSON form; null for the other rungs. */
+  private static SparkFreeModel sparkFree(Model<?> fitted) {
+    if (fitted instanceof LogisticRegressionModel logistic) {
+      return LinearModel.fromMllib(logistic);
+    }
+    if (fitted instanceof GBTClassificationModel trees) {
+      return BoostedTrees.fromMllib(trees);
+    }
+    return null;
   }
 
   private static Result result(String model, String settings, ScoredLabels scores, long start) {

@@ -28,7 +28,7 @@ import org.deepline.core.Json;
 public record LinearModel(
     @JsonPropertyDescription("One weight per feature slot.") List<Double> coefficients,
     @JsonPropertyDescription("The margin of the all-zero vector.") double intercept)
-    implements Serializable {
+    implements Serializable, SparkFreeModel {
   private static final long serialVersionUID = 1L;
 
   public LinearModel {

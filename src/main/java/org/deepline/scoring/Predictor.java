@@ -6,7 +6,7 @@ import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.baselines.LinearModel;
-import org.deepline.training.BoostedTrees;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.PromotedBaseline;

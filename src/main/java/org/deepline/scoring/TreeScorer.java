@@ -1,7 +1,7 @@
 package org.deepline.scoring;
 
 import java.util.Arrays;
-import org.deepline.training.BoostedTrees;
+import org.deepline.baselines.BoostedTrees;
 
 /**
  * {@link BoostedTrees} as a {@link Predictor}: a sparse minibatch is written out row by row into a

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.StratifiedSplitter;
 import org.slf4j.Logger;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, networkScores, ladderTrees, metrics); // null: network alone
+ *     network, bestEpoch, validation, networkScores, ladderTrees, 50_000, metrics); // null: network alone
  * }</pre>
  */
 public final class Ensembles {
@@ -64,7 +64,7 @@ public final class Ensembles {
    * @param fitSeconds       what the ladder's fit took, recorded as the shipped member's fit time
    *                         when it is reused
    */
-  public record LadderTrees(double validationRocAuc, GBTClassificationModel fittedOnAllRows,
+  public record LadderTrees(double validationRocAuc, BoostedTrees fittedOnAllRows,
       double fitSeconds) {}
 
   /** {@code auto}'s rule: the trees lead the network by more than the margin. */
@@ -81,6 +81,8 @@ public final class Ensembles {
    * @param networkScores the network's probabilities on the validation split
    * @param ladderTrees the ladder's boosted trees, null when the ladder fitted none; read by
    *                    {@code auto} only
+   * @param treesDriverMaxRows a stack fits its trees on the driver up to this many rows
+   *                    ({@code baselines.driver_max_rows}), as the ladder does
    * @param runMetrics  where {@code auto} records its decision ({@code ensemble_auto_*})
    * @return null when the network alone is registered: method none, or auto without a stack that
    *         beats it
@@ -88,11 +90,11 @@ public final class Ensembles {
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
       NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
       TrainingData validation, ScoredLabels networkScores, LadderTrees ladderTrees,
-      Map<String, Double> runMetrics) {
+      int treesDriverMaxRows, Map<String, Double> runMetrics) {
     EnsembleConfig ensemble = config.ensemble();
     if (ensemble.always()) {
       return build(spark, features, config, input, classWeights, network, bestEpoch, validation,
-          ensemble.method(), null);
+          ensemble.method(), null, treesDriverMaxRows);
     }
     if (!ensemble.auto()) {
       return null;
@@ -121,7 +123,7 @@ public final class Ensembles {
     Outcome stack;
     try {
       stack = build(spark, features, config, input, classWeights, network, bestEpoch, validation,
-          EnsembleConfig.STACKING, ladderTrees);
+          EnsembleConfig.STACKING, ladderTrees, treesDriverMaxRows);
     } catch (RuntimeException e) {
       // The network trained and passed its gates; a stack the user did not ask for by name must
       // not take it down with it (a fold network's loss turning NaN, say).
@@ -146,7 +148,8 @@ public final class Ensembles {
   /** Builds the {@code method} ensemble around the trained network. */
   private static Outcome build(JavaSparkContext spark, Dataset<Row> features,
       TrainingConfig config, NetworkInput input, double[] classWeights, MultiLayerNetwork network,
-      int bestEpoch, TrainingData validation, String method, LadderTrees ladderTrees) {
+      int bestEpoch, TrainingData validation, String method, LadderTrees ladderTrees,
+      int treesDriverMaxRows) {
     EnsembleConfig ensemble = config.ensemble();
     long started = System.nanoTime();
     Dataset<Row> trainRows = features.where(
@@ -173,7 +176,7 @@ public final class Ensembles {
       Stacking.Fitted stack = Stacking.train(spark, trainRows, config, input, classWeights,
           priorOffset, bestEpoch, ensemble.foldsOrDefault(),
           ladderTrees == null ? null : ladderTrees.fittedOnAllRows(),
-          ladderTrees == null ? 0 : ladderTrees.fitSeconds());
+          ladderTrees == null ? 0 : ladderTrees.fitSeconds(), treesDriverMaxRows);
       spec = stack.spec();
       files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));
       metrics.putAll(stack.metrics());

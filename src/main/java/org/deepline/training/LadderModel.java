@@ -1,6 +1,7 @@
 package org.deepline.training;
 
 import java.io.Serializable;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.BaselineLadder;
 
 /**

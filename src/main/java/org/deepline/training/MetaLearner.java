@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deepline.baselines.LinearSystems;
 
 /**
  * A logistic regression on a handful of inputs (a stacked ensemble's member logits), fitted by
@@ -83,7 +84,7 @@ final class MetaLearner {
         gradient[j] += penalty * beta[j];
         hessian[j][j] += penalty;
       }
-      double[] step = solve(hessian, gradient);
+      double[] step = LinearSystems.solve(hessian, gradient);
       double largest = 0;
       for (int j = 0; j < k; j++) {
         beta[j] -= step[j];
@@ -99,44 +100,5 @@ final class MetaLearner {
       weights.add(beta[j]);
     }
     return new Fit(weights, beta[0], iteration, converged);
-  }
-
-  /** {@code a x = b} by Gaussian elimination with partial pivoting ({@code a} is tiny). */
-  static double[] solve(double[][] a, double[] b) {
-    int k = b.length;
-    double[][] m = new double[k][k + 1];
-    for (int i = 0; i < k; i++) {
-      System.arraycopy(a[i], 0, m[i], 0, k);
-      m[i][k] = b[i];
-    }
-    for (int col = 0; col < k; col++) {
-      int pivot = col;
-      for (int row = col + 1; row < k; row++) {
-        if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) {
-          pivot = row;
-        }
-      }
-      double[] swap = m[col];
-      m[col] = m[pivot];
-      m[pivot] = swap;
-      if (m[col][col] == 0) {
-        throw new IllegalArgumentException("singular system: the combiner's inputs are constant");
-      }
-      for (int row = col + 1; row < k; row++) {
-        double factor = m[row][col] / m[col][col];
-        for (int j = col; j <= k; j++) {
-          m[row][j] -= factor * m[col][j];
-        }
-      }
-    }
-    double[] x = new double[k];
-    for (int row = k - 1; row >= 0; row--) {
-      double sum = m[row][k];
-      for (int j = row + 1; j < k; j++) {
-        sum -= m[row][j] * x[j];
-      }
-      x[row] = sum / m[row][row];
-    }
-    return x;
   }
 }

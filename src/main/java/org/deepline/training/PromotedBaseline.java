@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.Serializable;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.BaselineLadder;
 
 /**

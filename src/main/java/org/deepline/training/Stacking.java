@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.core.Futures;
 import org.deepline.etl.LabelConfig;
@@ -80,10 +80,11 @@ final class Stacking {
    *                    {@code trainRows} with the same settings, which is the shipped member's fit:
    *                    null to fit it here
    * @param ladderSeconds what the ladder's fit of {@code ladderTrees} took
+   * @param treesDriverMaxRows the trees fit on the driver up to this many rows
    */
   static Fitted train(JavaSparkContext spark, Dataset<Row> trainRows, TrainingConfig config,
       NetworkInput input, double[] classWeights, double priorOffset, int epochs, int folds,
-      GBTClassificationModel ladderTrees, double ladderSeconds) {
+      BoostedTrees ladderTrees, double ladderSeconds, int treesDriverMaxRows) {
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
     // Made here, on the stage's thread, so that the folds' tree jobs carry the run's job group.
     ExecutorService forTrees = Futures.singleDaemonThread(TREES_THREAD);
@@ -97,7 +98,7 @@ final class Stacking {
         Dataset<Row> fitRows = rows.where(functions.col(FOLD).notEqual(fold));
         Dataset<Row> foldRows = rows.where(functions.col(FOLD).equalTo(fold));
         heldOut.add(foldPredictions(spark, fitRows, foldRows, config, input, classWeights,
-            priorOffset, epochs, fold, forTrees));
+            priorOffset, epochs, fold, forTrees, treesDriverMaxRows));
         predicted += heldOut.get(fold).labels().length;
         LOG.info(String.format(Locale.ROOT, "stacking: fold %d of %d: %d held-out rows "
             + "predicted in %.1f s", fold + 1, folds, heldOut.get(fold).labels().length,
@@ -119,9 +120,9 @@ final class Stacking {
       metrics.put("ensemble_combiner_weight_network", meta.weights().get(0));
       metrics.put("ensemble_combiner_weight_gbt", meta.weights().get(1));
       long started = System.nanoTime();
-      BoostedTrees shipped = BoostedTrees.fromMllib(ladderTrees != null ? ladderTrees
+      BoostedTrees shipped = ladderTrees != null ? ladderTrees
           : BaselineLadder.fitGbt(rows, FeatureTransform.FEATURES, LabelConfig.LABEL,
-              config.seed()));
+              config.seed(), treesDriverMaxRows);
       // A reused fit cost what the ladder spent on it, whichever stage paid.
       metrics.put(Ensembles.MEMBER_PREFIX + TREES + "_fit_seconds", ladderTrees != null
           ? ladderSeconds : (System.nanoTime() - started) / 1e9);
@@ -145,13 +146,13 @@ final class Stacking {
    */
   private static MemberScores foldPredictions(JavaSparkContext spark, Dataset<Row> fitRows,
       Dataset<Row> foldRows, TrainingConfig config, NetworkInput input, double[] classWeights,
-      double priorOffset, int epochs, int fold, ExecutorService treesThread) {
+      double priorOffset, int epochs, int fold, ExecutorService treesThread,
+      int treesDriverMaxRows) {
     TrainingData fit = TrainingData.cache(fitRows, config.workers(), config.seed(),
         "stacking fold " + fold + " fit rows", input.width());
     TrainingData held = null;
-    Future<BoostedTrees> fittingTrees = treesThread.submit(() -> BoostedTrees.fromMllib(
-        BaselineLadder.fitGbt(fitRows, FeatureTransform.FEATURES, LabelConfig.LABEL,
-            config.seed())));
+    Future<BoostedTrees> fittingTrees = treesThread.submit(() -> BaselineLadder.fitGbt(fitRows,
+        FeatureTransform.FEATURES, LabelConfig.LABEL, config.seed(), treesDriverMaxRows));
     try {
       MultiLayerNetwork network = MemberTraining.fit(spark, fit,
           config.forMember(config.seed(), epochs), input, classWeights, priorOffset);

@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.spark.ml.classification.GBTClassificationModel;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.baselines.BaselinePromotion;
@@ -180,7 +179,8 @@ public final class TrainJob implements Stage {
           ? ladder.fitted() : null;
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation, outcome.bestScores(),
-          ladderTrees(ladderFits, baselineConfig, negativesBefore + positivesBefore), balance);
+          ladderTrees(ladderFits, baselineConfig, negativesBefore + positivesBefore),
+          baselineConfig.driverMaxRows(), balance);
       outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
       if (ladder != null && ladderFits == null) {
         ladderFits = ladder.fitted();
@@ -436,7 +436,7 @@ public final class TrainJob implements Stage {
     }
     return fitted.stream().filter(f -> BaselineLadder.GBT.equals(f.result().model())).findFirst()
         .map(gbt -> new Ensembles.LadderTrees(gbt.result().validationRocAuc(),
-            BaselineLadder.fitsEveryRow(trainRows, config) ? (GBTClassificationModel) gbt.model()
+            BaselineLadder.fitsEveryRow(trainRows, config) ? (BoostedTrees) gbt.model()
                 : null,
             gbt.result().fitSeconds()))
         .orElse(null);
@@ -517,12 +517,12 @@ public final class TrainJob implements Stage {
     String model = promotable.result().model();
     return switch (model) {
       case BaselineLadder.LOGISTIC_REGRESSION -> {
-        LinearModel linear = LinearModel.fromMllib((LogisticRegressionModel) promotable.model());
+        LinearModel linear = (LinearModel) promotable.model();
         yield new Exported(linear.toJson().getBytes(StandardCharsets.UTF_8),
             TrainingData.ChunkModel.linear(linear));
       }
       case BaselineLadder.GBT -> {
-        BoostedTrees trees = BoostedTrees.fromMllib((GBTClassificationModel) promotable.model());
+        BoostedTrees trees = (BoostedTrees) promotable.model();
         yield new Exported(trees.toJson().getBytes(StandardCharsets.UTF_8),
             TrainingData.ChunkModel.trees(trees));
       }

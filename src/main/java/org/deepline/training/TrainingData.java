@@ -16,6 +16,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.LinearModel;
 import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deepline.training.BoostedTrees;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.LayerSpec;
 import org.deepline.training.ModelBundle;

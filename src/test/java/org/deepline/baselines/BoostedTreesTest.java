@@ -1,4 +1,4 @@
-package org.deepline.training;
+package org.deepline.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.baselines.BaselineLadder;
 import org.deepline.etl.LabelConfig;
 import org.deepline.features.FeatureTransform;
 import org.deepline.testing.SparkTestSession;
@@ -57,7 +56,7 @@ class BoostedTreesTest {
     Dataset<Row> train = SparkTestSession.get().createDataFrame(arrays, new StructType()
         .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
         .add(LabelConfig.LABEL, DataTypes.DoubleType));
-    GBTClassificationModel model = BaselineLadder.fitGbt(train, FeatureTransform.FEATURES,
+    GBTClassificationModel model = BaselineLadder.fitMllibGbt(train, FeatureTransform.FEATURES,
         LabelConfig.LABEL, 42L);
     Dataset<Row> scored = model.setFeaturesCol("v").transform(SparkTestSession.get()
         .createDataFrame(vectors, new StructType().add("v", new VectorUDT())

@@ -1,4 +1,4 @@
-package org.deepline.training;
+package org.deepline.baselines;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -34,7 +34,8 @@ import org.deepline.core.Json;
  * @param trees the trees in boosting order, each with its weight
  */
 public record BoostedTrees(
-    @JsonPropertyDescription("Trees in boosting order.") List<Tree> trees) implements Serializable {
+    @JsonPropertyDescription("Trees in boosting order.") List<Tree> trees)
+    implements Serializable, SparkFreeModel {
   private static final long serialVersionUID = 1L;
   /** {@link Node#feature} of a leaf. */
   public static final int LEAF = -1;
