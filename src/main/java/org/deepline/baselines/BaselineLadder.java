@@ -43,11 +43,11 @@ import scala.collection.Seq;
  * <ul>
  *   <li>{@code majority}: the training positive rate for every row (ROC AUC 0.5; the log loss any
  *       model must beat);</li>
- *   <li>{@code one_rule}: the best single split of a single input (an MLlib regression stump on the
- *       0/1 label: each side predicts its training positive rate);</li>
- *   <li>{@code logistic_regression}: MLlib, its L2 strength picked on validation from
+ *   <li>{@code one_rule}: the best single split of a single input (a regression stump on the 0/1
+ *       label: each side predicts its training positive rate);</li>
+ *   <li>{@code logistic_regression}: its L2 strength picked on validation from
  *       {@link #REGULARISATION_GRID};</li>
- *   <li>{@code gbt}: MLlib gradient-boosted trees; {@code random_forest}: MLlib random forest.</li>
+ *   <li>{@code gbt}: gradient-boosted trees; {@code random_forest}: a random forest.</li>
  * </ul>
  *
  * <p>On small data (at most {@code baselines.driver_max_rows} training rows and as many validation
@@ -230,14 +230,26 @@ public final class BaselineLadder {
     synchronized boolean available() {
       if (!gathered) {
         gathered = true;
+        long started = System.nanoTime();
         LocalRows fit = collect(train);
         LocalRows judge = fit == null ? null : collect(validation);
         if (fit != null && judge != null) {
           trainRows = fit;
           validationRows = judge;
+          LOG.info("baseline ladder: {} training and {} validation rows ({} wide) on the driver "
+              + "in {} s", fit.size(), judge.size(), fit.width(),
+              format((System.nanoTime() - started) / NANOS_PER_SECOND));
         }
       }
       return trainRows != null;
+    }
+
+    /**
+     * Whether the logistic regression fits on the driver: Newton's method solves a dense system
+     * as wide as the features, which MLlib's L-BFGS avoids.
+     */
+    boolean logisticAvailable() {
+      return available() && trainRows.width() <= NewtonLogistic.MAX_WIDTH;
     }
 
     private LocalRows collect(Dataset<Row> rows) {
@@ -280,6 +292,8 @@ public final class BaselineLadder {
 
     /** Runs waiting fits on the calling thread until none is left to start. */
     public void work() {
+      // Before any fit's clock starts: gathering the rows is the ladder's, not one rung's, cost.
+      driverRows.available();
       for (FutureTask<Fitted> fit = waiting.poll(); fit != null; fit = waiting.poll()) {
         fit.run();
       }
@@ -373,7 +387,7 @@ public final class BaselineLadder {
   public static LinearModel fitLogistic(Dataset<Row> train, String featuresColumn,
       String labelColumn, double regParam, int driverMaxRows) {
     LocalRows rows = driverRows(train, featuresColumn, labelColumn, driverMaxRows);
-    if (rows != null) {
+    if (rows != null && rows.width() <= NewtonLogistic.MAX_WIDTH) {
       return NewtonLogistic.fit(rows, regParam);
     }
     Dataset<Row> vectors = vectors(train, featuresColumn, labelColumn).persist();
@@ -409,9 +423,9 @@ public final class BaselineLadder {
     if (maxRows == 0) {
       return null;
     }
-    LocalRows collected = LocalRows.collect(rows, featuresColumn, labelColumn, maxRows);
-    return collected == null || collected.size() == 0
-        || (long) collected.size() * collected.width() > DRIVER_MAX_CELLS ? null : collected;
+    LocalRows collected = LocalRows.collect(rows, featuresColumn, labelColumn, maxRows,
+        DRIVER_MAX_CELLS);
+    return collected == null || collected.size() == 0 ? null : collected;
   }
 
   /** {@link #fitGbt} in MLlib whatever the size of {@code train}. */
@@ -451,7 +465,7 @@ public final class BaselineLadder {
       case LOGISTIC_REGRESSION -> REGULARISATION_GRID.stream()
           .map(regularisation -> timed(start -> {
             String settings = REG_PARAM + regularisation;
-            if (driverRows.available()) {
+            if (driverRows.logisticAvailable()) {
               LinearModel fitted = NewtonLogistic.fit(driverRows.trainRows, regularisation);
               return judgedOnDriver(model, settings, fitted, fitted::probability, driverRows,
                   start);

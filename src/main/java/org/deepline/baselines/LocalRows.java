@@ -11,8 +11,10 @@ import scala.collection.Seq;
  * on in plain Java.
  *
  * <pre>{@code
- * LocalRows train = LocalRows.collect(trainRows, "_features", "_label", 50_000).orElseThrow();
- * LinearModel logistic = NewtonLogistic.fit(train, 0.01);
+ * LocalRows train = LocalRows.collect(trainRows, "_features", "_label", 50_000, 5_000_000);
+ * if (train != null) {
+ *   LinearModel logistic = NewtonLogistic.fit(train, 0.01);
+ * }
  * }</pre>
  *
  * @param features one feature vector per row, all of one width
@@ -27,14 +29,23 @@ public record LocalRows(double[][] features, byte[] labels) {
   }
 
   /**
-   * The rows of {@code rows}, or null when there are more than {@code maxRows} of them: one Spark
-   * job reads at most one row past the limit, so a large table is never pulled to the driver.
+   * The rows of {@code rows}, or null when there are more than {@code maxRows} of them or more
+   * than {@code maxValues} feature values: one Spark job reads the first row's width, a second at
+   * most one row past what the limits allow, so a large or wide table is never pulled to the
+   * driver.
    */
   public static LocalRows collect(Dataset<Row> rows, String featuresColumn, String labelColumn,
-      int maxRows) {
+      int maxRows, long maxValues) {
+    List<Row> first = rows.select(functions.size(functions.col(featuresColumn))).limit(1)
+        .collectAsList();
+    if (first.isEmpty()) {
+      return new LocalRows(new double[0][], new byte[0]);
+    }
+    long width = Math.max(1, first.get(0).getInt(0));
+    int allowed = (int) Math.min(maxRows, maxValues / width);
     List<Row> collected = rows.select(functions.col(featuresColumn),
-        functions.col(labelColumn).cast("double")).limit(maxRows + 1).collectAsList();
-    if (collected.size() > maxRows) {
+        functions.col(labelColumn).cast("double")).limit(allowed + 1).collectAsList();
+    if (collected.size() > allowed) {
       return null;
     }
     double[][] features = new double[collected.size()][];

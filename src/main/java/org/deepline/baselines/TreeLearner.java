@@ -161,10 +161,19 @@ public final class TreeLearner {
     for (int t = 0; t < trees; t++) {
       SplittableRandom random = new SplittableRandom(seed + t);
       double[] weights = new double[n];
+      double drawn = 0;
       for (int r = 0; r < n; r++) {
         weights[r] = poisson(random);
+        drawn += weights[r];
       }
-      forest.add(grow(labels, weights, depth, perSplit, random, new double[n]));
+      // A bootstrap that drew no row (likely only on a handful of rows) has nothing to predict:
+      // MLlib's forest leaves such a tree out of its vote too.
+      if (drawn > 0) {
+        forest.add(grow(labels, weights, depth, perSplit, random, new double[n]));
+      }
+    }
+    if (forest.isEmpty()) {
+      forest.add(grow(labels, null, depth, perSplit, new SplittableRandom(seed), new double[n]));
     }
     return forest;
   }

@@ -74,8 +74,9 @@ class DriverLadderTest {
   void fitBothLadders() {
     train = rows(TRAIN_ROWS, 11).cache();
     validation = rows(VALIDATION_ROWS, 12).cache();
-    trainRows = LocalRows.collect(train, "features", "_label", TRAIN_ROWS);
-    validationRows = LocalRows.collect(validation, "features", "_label", VALIDATION_ROWS);
+    trainRows = LocalRows.collect(train, "features", "_label", TRAIN_ROWS, Long.MAX_VALUE);
+    validationRows = LocalRows.collect(validation, "features", "_label", VALIDATION_ROWS,
+        Long.MAX_VALUE);
     try (BaselineLadder.Fits fits = BaselineLadder.prepare(train, validation, "features",
         "_label", TRAIN_ROWS, BaselineConfig.defaults(), 42L)) {
       driverFits = fits.results();
@@ -215,8 +216,15 @@ class DriverLadderTest {
 
   @Test
   void tooManyRowsStayInSpark() {
-    assertNull(LocalRows.collect(train, "features", "_label", TRAIN_ROWS - 1));
-    assertEquals(TRAIN_ROWS, LocalRows.collect(train, "features", "_label", TRAIN_ROWS).size());
+    assertNull(LocalRows.collect(train, "features", "_label", TRAIN_ROWS - 1, Long.MAX_VALUE));
+    assertEquals(TRAIN_ROWS, LocalRows.collect(train, "features", "_label", TRAIN_ROWS,
+        Long.MAX_VALUE).size());
+    // 8 values a row: the value limit caps the rows too, before any row is collected whole.
+    assertNull(LocalRows.collect(train, "features", "_label", TRAIN_ROWS, 8L * TRAIN_ROWS - 1));
+    assertEquals(TRAIN_ROWS, LocalRows.collect(train, "features", "_label", TRAIN_ROWS,
+        8L * TRAIN_ROWS).size());
+    assertEquals(0, LocalRows.collect(train.limit(0), "features", "_label", TRAIN_ROWS,
+        Long.MAX_VALUE).size());
     BaselineConfig tight = new BaselineConfig(null, List.of("majority"), null, null, null, null,
         TRAIN_ROWS - 1);
     try (BaselineLadder.Fits fits = BaselineLadder.prepare(train, validation, "features",
@@ -245,5 +253,54 @@ class DriverLadderTest {
   private static SparkFreeModel gbt(List<BaselineLadder.Fitted> ladder) {
     return ladder.stream().filter(fit -> fit.result().model().equals("gbt")).findFirst()
         .orElseThrow().model();
+  }
+
+  /**
+   * Where every input has at most 32 distinct values both learners take the same candidate
+   * thresholds, so the boosted trees must be MLlib's, split for split: the residuals, weights and
+   * leaf values are checked exactly, not by a ranking.
+   */
+  @Test
+  void onFewValuedInputsTheBoostedTreesAreMllibsSplitForSplit() {
+    Random random = new Random(5);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      int level = random.nextInt(4);
+      double count = random.nextInt(12);
+      double logit = 0.3 * count - 1.5 + (level == 1 ? 1.2 : 0) - (level == 3 ? 0.8 : 0);
+      double label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+      rows.add(RowFactory.create(List.of(count, level == 1 ? 1.0 : 0.0, level == 3 ? 1.0 : 0.0,
+          (double) random.nextInt(3)), label));
+    }
+    Dataset<Row> discrete = SparkTestSession.get().createDataFrame(rows, SCHEMA);
+    BoostedTrees onDriver = BaselineLadder.fitGbt(discrete, "features", "_label", 42L,
+        BaselineConfig.DEFAULT_DRIVER_MAX_ROWS);
+    BoostedTrees mllibTrees = BoostedTrees.fromMllib(BaselineLadder.fitMllibGbt(discrete,
+        "features", "_label", 42L));
+    assertEquals(mllibTrees.trees().size(), onDriver.trees().size());
+    for (int t = 0; t < onDriver.trees().size(); t++) {
+      BoostedTrees.Tree expected = mllibTrees.trees().get(t);
+      BoostedTrees.Tree actual = onDriver.trees().get(t);
+      assertEquals(expected.weight(), actual.weight(), "tree " + t);
+      assertEquals(expected.nodes().size(), actual.nodes().size(), "tree " + t + "'s nodes");
+      for (int n = 0; n < expected.nodes().size(); n++) {
+        BoostedTrees.TreeNode want = expected.nodes().get(n);
+        BoostedTrees.TreeNode got = actual.nodes().get(n);
+        assertEquals(want.feature(), got.feature(), "tree " + t + " node " + n);
+        assertEquals(want.threshold(), got.threshold(), 1e-12, "tree " + t + " node " + n);
+        assertEquals(want.value(), got.value(), 1e-9, "tree " + t + " node " + n);
+      }
+    }
+  }
+
+  /** A bootstrap that draws no row leaves no tree behind, not a NaN probability. */
+  @Test
+  void aForestOnAHandfulOfRowsPredictsNumbers() {
+    LocalRows two = new LocalRows(new double[][] {{0.0}, {1.0}}, new byte[] {0, 1});
+    for (long seed = 0; seed < 50; seed++) {
+      List<BoostedTrees.Tree> forest = new TreeLearner(two).forest(20, 6, seed);
+      double probability = TreeLearner.forestProbability(forest, new double[] {1.0});
+      assertTrue(probability >= 0 && probability <= 1, "seed " + seed + ": " + probability);
+    }
   }
 }
