@@ -22,32 +22,36 @@ import org.deepline.core.OneOf;
  * closes that gap at the cost of the folds' fits, paid only where the trees lead.
  *
  * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
- *                boosted trees beat the network on validation by more than {@code autoMargin} and
- *                the stack then beats the network too; {@code none}: the network; {@code bagging}:
+ *                boosted trees or logistic regression beat the network on validation by more than
+ *                {@code autoMargin} and the stack then beats the network too; {@code none}: the network; {@code bagging}:
  *                {@code members} networks, each
  *                trained on its own seeded bootstrap sample of the training split for the main
  *                network's best epoch count, probabilities averaged ({@link Bagging});
- *                {@code stacking}: the network and MLlib gradient-boosted trees combined by a
- *                logistic regression fitted on their out-of-fold predictions ({@link Stacking})
+ *                {@code stacking}: the network, gradient-boosted trees and a logistic regression
+ *                combined by a logistic regression fitted on their out-of-fold predictions
+ *                ({@link Stacking})
  * @param members bagging only: how many bootstrap networks (default {@value #DEFAULT_MEMBERS})
  * @param folds   stacking and auto: folds of the training split for the out-of-fold predictions
  *                (default {@value #DEFAULT_FOLDS})
- * @param autoMargin auto only: how much higher the trees' validation ROC AUC must be than the
- *                network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
+ * @param autoMargin auto only: how much higher the trees' or the logistic regression's validation
+ *                ROC AUC must be than the network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
  */
 public record EnsembleConfig(
     @JsonPropertyDescription("`auto`: the network alone, unless the baseline ladder's "
-        + "gradient-boosted trees beat its validation ROC AUC by more than `auto_margin`: then "
-        + "the `stacking` ensemble is built and registered when its validation ROC AUC is "
-        + "higher than the network's (the run records `ensemble_auto_gbt_lead` and "
-        + "`ensemble_auto_stacked`); without the ladder's `gbt` rung, the network alone. "
+        + "gradient-boosted trees or logistic regression beat its validation ROC AUC by more "
+        + "than `auto_margin`: then the `stacking` ensemble is built and registered when its "
+        + "validation ROC AUC is higher than the network's (the run records "
+        + "`ensemble_auto_gbt_lead`, `ensemble_auto_logistic_regression_lead` and "
+        + "`ensemble_auto_stacked`); without either rung in the ladder, the network alone. "
         + "`none`: the network alone. `bagging`: `members` networks of the same "
         + "configuration, each trained on its own bootstrap sample of the training split (seeded "
         + "from `training.seed`, different per member) for the main network's best epoch count, "
         + "their probabilities averaged. `stacking`: out-of-fold predictions on the training split "
-        + "(`folds` folds) of the network and of MLlib gradient-boosted trees (the baseline "
-        + "ladder's `gbt` settings: 20 trees of depth 4) feed a logistic regression on the logits "
-        + "of both; the members are then refitted on the whole training split. Validation rows "
+        + "(`folds` folds) of the network, of gradient-boosted trees (the baseline ladder's "
+        + "`gbt` settings: 20 trees of depth 4) and of a logistic regression (the L2 strength "
+        + "the ladder chose, else 0.01) feed a logistic regression on the logits "
+        + "of the three; the members are then refitted on the whole training split (or taken "
+        + "from the ladder when it fitted them on every training row). Validation rows "
         + "never reach the combiner's fit. The ensemble is the registered model version: `score` "
         + "and `evaluate` use it, and the run record holds its validation ROC AUC next to each "
         + "member's. `stacking` needs `baselines.enabled` with `gbt` among `baselines.models`. "
