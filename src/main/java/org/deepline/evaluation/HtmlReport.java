@@ -429,7 +429,6 @@ public final class HtmlReport {
    * An ensemble's validation ROC AUC next to its members' and their mean: whether combining them
    * bought anything over the members alone. Nothing for a single network.
    */
-  /** The rung that led by more, e.g. {@code gbt led the network alone by 0.0120}. */
   private static Html.Node ensemble(EvaluationReport.Ensemble ensemble) {
     if (ensemble == null) {
       return Html.fragment(List.of());

@@ -18,8 +18,9 @@ import org.deepline.core.OneOf;
  * <p>Why {@code auto} is the default: on data where thresholds and interactions of a few inputs
  * carry the label (a telecom churn set of 5,000 rows: the network's validation ROC AUC 0.893, the
  * ladder's boosted trees 0.914), a network with default settings loses to trees by more than a
- * user would accept, and the ladder has already fitted the trees that say so. Stacking the two
- * closes that gap at the cost of the folds' fits, paid only where the trees lead.
+ * user would accept, and the ladder has already fitted the trees that say so; on small data with
+ * many weak inputs a regularised logistic regression does the same. Stacking the network with both
+ * closes that gap at the cost of the folds' fits, paid only where a rung leads.
  *
  * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
  *                boosted trees or logistic regression beat the network on validation by more than
@@ -48,10 +49,11 @@ public record EnsembleConfig(
         + "from `training.seed`, different per member) for the main network's best epoch count, "
         + "their probabilities averaged. `stacking`: out-of-fold predictions on the training split "
         + "(`folds` folds) of the network, of gradient-boosted trees (the baseline ladder's "
-        + "`gbt` settings: 20 trees of depth 4) and of a logistic regression (the L2 strength "
-        + "the ladder chose, else 0.01) feed a logistic regression on the logits "
-        + "of the three; the members are then refitted on the whole training split (or taken "
-        + "from the ladder when it fitted them on every training row). Validation rows "
+        + "`gbt` settings: 20 trees of depth 4) and of a logistic regression (L2 strength 0.01; "
+        + "in a stack `auto` built, the one the ladder chose) feed a logistic regression on the "
+        + "logits of the three; the members are then refitted on the whole training split (in a "
+        + "stack `auto` built, the ladder's fits are taken when it fitted on every training "
+        + "row). Validation rows "
         + "never reach the combiner's fit. The ensemble is the registered model version: `score` "
         + "and `evaluate` use it, and the run record holds its validation ROC AUC next to each "
         + "member's. `stacking` needs `baselines.enabled` with `gbt` among `baselines.models`. "
@@ -68,8 +70,8 @@ public record EnsembleConfig(
         + "written, so that a copied section can take another method).")
     Integer folds,
     @JsonPropertyDescription("`auto` only: how much higher, in validation ROC AUC, the ladder's "
-        + "`gbt` must be than the network for the stack to be built. Allowed: `[0, 1)`; default "
-        + "0.005.")
+        + "`gbt` or `logistic_regression` must be than the network for the stack to be built. "
+        + "Allowed: `[0, 1)`; default 0.005.")
     Double autoMargin) {
   public static final String AUTO = "auto";
   public static final String NONE = "none";

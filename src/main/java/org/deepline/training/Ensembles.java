@@ -81,9 +81,15 @@ public final class Ensembles {
     }
   }
 
-  /** {@code auto}'s rule: a rung leads the network by more than the margin. */
-  static boolean treesLead(double networkRocAuc, double treesRocAuc, double margin) {
-    return treesRocAuc - networkRocAuc > margin;
+  /**
+   * {@code auto}'s rule: the rungs (by name) whose validation ROC AUC leads the network's by more
+   * than the margin, in the order given; a rung whose ROC AUC is not a number leads nothing.
+   */
+  static List<String> leaders(Map<String, Double> rungRocAucs, double networkRocAuc,
+      double margin) {
+    return rungRocAucs.entrySet().stream()
+        .filter(rung -> rung.getValue() - networkRocAuc > margin)
+        .map(Map.Entry::getKey).toList();
   }
 
   /**
@@ -119,24 +125,29 @@ public final class Ensembles {
     double margin = ensemble.autoMarginOrDefault();
     double networkRocAuc = networkScores.rocAuc();
     runMetrics.put(AUTO_STACKED, 0.0);
+    Map<String, Double> rungs = new LinkedHashMap<>();
     Map<String, Double> leads = new LinkedHashMap<>();
-    if (ladder.trees() != null) {
-      leads.put(AUTO_GBT_LEAD, ladder.trees().result().validationRocAuc() - networkRocAuc);
-    }
-    if (ladder.linear() != null) {
-      leads.put(AUTO_LINEAR_LEAD, ladder.linear().result().validationRocAuc() - networkRocAuc);
+    for (LadderRung rung : java.util.Arrays.asList(ladder.trees(), ladder.linear())) {
+      if (rung != null) {
+        double auc = rung.result().validationRocAuc();
+        rungs.put(rung.result().model(), auc);
+        leads.put(rung == ladder.trees() ? AUTO_GBT_LEAD : AUTO_LINEAR_LEAD, auc - networkRocAuc);
+      }
     }
     runMetrics.putAll(leads);
-    double lead = leads.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    String rungs = describeLeads(ladder, networkRocAuc);
-    if (!(lead > margin)) {
+    List<String> leaders = leaders(rungs, networkRocAuc, margin);
+    if (leaders.isEmpty()) {
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
-          + "ROC AUC %.4f; %s, not more than auto_margin %.4f)", networkRocAuc, rungs, margin));
+          + "ROC AUC %.4f; %s; not more than auto_margin %.4f)", networkRocAuc,
+          describeLeads(rungs, networkRocAuc), margin));
       return null;
     }
+    Map<String, Double> leading = new LinkedHashMap<>(rungs);
+    leading.keySet().retainAll(leaders);
     LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s the network (validation ROC "
         + "AUC %.4f), more than auto_margin %.4f: stacking the network with the ladder's trees "
-        + "and logistic regression", rungs, networkRocAuc, margin));
+        + "and logistic regression", describeLeads(leading, networkRocAuc), networkRocAuc,
+        margin));
     Outcome stack;
     try {
       stack = build(spark, features, config, input, classWeights, network, bestEpoch, validation,
@@ -162,17 +173,15 @@ public final class Ensembles {
     return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics);
   }
 
-  /** E.g. {@code the ladder's gbt 0.8363 leads by -0.0046, logistic_regression 0.8422 by 0.0013}. */
-  private static String describeLeads(LadderMembers ladder, double networkRocAuc) {
+  /**
+   * E.g. {@code the ladder's gbt (0.8363) leads by -0.00460 and logistic_regression (0.8422) by
+   * 0.00130}: five decimals, so that a lead just past a four-decimal margin does not print as it.
+   */
+  private static String describeLeads(Map<String, Double> rungs, double networkRocAuc) {
     List<String> parts = new ArrayList<>();
-    for (LadderRung rung : java.util.Arrays.asList(ladder.trees(), ladder.linear())) {
-      if (rung != null) {
-        double auc = rung.result().validationRocAuc();
-        parts.add(String.format(Locale.ROOT, "%s %.4f by %.4f", rung.result().model(), auc,
-            auc - networkRocAuc));
-      }
-    }
-    return "the ladder's " + String.join(", ", parts) + " lead" + (parts.size() == 1 ? "s" : "");
+    rungs.forEach((model, auc) -> parts.add(String.format(Locale.ROOT, "%s (%.4f)%s by %.5f",
+        model, auc, parts.isEmpty() ? " leads" : "", auc - networkRocAuc)));
+    return "the ladder's " + String.join(" and ", parts);
   }
 
   /** Builds the {@code method} ensemble around the trained network. */

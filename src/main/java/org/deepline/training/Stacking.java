@@ -163,7 +163,8 @@ final class Stacking {
 
   /**
    * The shipped member: the ladder's fit of it on every training row when there is one (its fit
-   * time is the ladder's, whichever stage paid), else {@code fit} here.
+   * time is the ladder's, whichever stage paid: for the logistic regression, its whole grid of
+   * L2 strengths), else {@code fit} here.
    */
   private static SparkFreeModel shippedMember(Ensembles.LadderRung rung, String name,
       Map<String, Double> metrics, Supplier<SparkFreeModel> fit) {

@@ -208,6 +208,15 @@ class ReportFormatTest {
     assertTrue(Json.write(byLinear).contains("\"auto_logistic_regression_lead\" : 0.031"),
         Json.write(byLinear));
     assertFalse(Json.write(auto).contains("auto_logistic_regression_lead"), Json.write(auto));
+    // A ladder without a gbt rung: the logistic regression's lead alone is the reason.
+    Map<String, Double> linearOnly = new java.util.HashMap<>(linearLed);
+    linearOnly.remove("ensemble_auto_gbt_lead");
+    EvaluationReport.Ensemble onlyLinear = EvaluationReport.Ensemble.fromValidationMetrics(
+        description, List.of("gbt"), linearOnly);
+    assertNull(onlyLinear.autoGbtLead());
+    assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, onlyLinear)).contains(
+        "the baseline ladder&#39;s logistic_regression led the network alone by 0.0310"),
+        "the stack is explained without a gbt rung");
   }
 
   @Test

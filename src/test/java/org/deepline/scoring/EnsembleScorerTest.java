@@ -102,6 +102,10 @@ class EnsembleScorerTest {
     double expected = EnsembleSpec.sigmoid(0.1 + 0.4 * EnsembleSpec.logit(network)
         + 1.2 * margin);
     assertEquals(expected, stack.probabilities(row, 1)[0], 1e-6);
+    // The float walk MemberScores takes during training gives the double one's probability.
+    float[] twoRows = new float[2 * WIDTH];
+    System.arraycopy(row, 0, twoRows, WIDTH, WIDTH);
+    assertEquals(LinearModel.sigmoid(margin), linear.probability(twoRows, WIDTH), 1e-12);
     assertEquals("stacking of 1 network and 1 logistic regression (logistic_regression)",
         spec.description());
 
