@@ -103,6 +103,7 @@ public final class BaselineLadder {
   static final int FOREST_TREES = 20;
   static final int FOREST_DEPTH = 6;
   private static final int STUMP_DEPTH = 1;
+  private static final String REG_PARAM = "reg_param=";
   /**
    * The ladder fits on the driver only when each side (the training sample, the validation rows)
    * has at most this many feature values too: 40 MB of doubles.
@@ -379,6 +380,40 @@ public final class BaselineLadder {
   }
 
   /**
+   * The ladder's logistic regression with L2 strength {@code regParam} fitted on all of
+   * {@code train}: a stacked ensemble's linear member; on the driver when {@code train} is small,
+   * as the ladder's own fit is.
+   */
+  public static LinearModel fitLogistic(Dataset<Row> train, String featuresColumn,
+      String labelColumn, double regParam, int driverMaxRows) {
+    LocalRows rows = driverRows(train, featuresColumn, labelColumn, driverMaxRows);
+    if (rows != null && rows.width() <= NewtonLogistic.MAX_WIDTH) {
+      return NewtonLogistic.fit(rows, regParam);
+    }
+    Dataset<Row> vectors = vectors(train, featuresColumn, labelColumn).persist();
+    try {
+      return LinearModel.fromMllib(logistic(regParam).fit(vectors));
+    } finally {
+      vectors.unpersist();
+    }
+  }
+
+  /** The L2 strength a {@code logistic_regression} rung's settings name. */
+  public static double regularisation(Result logistic) {
+    if (!LOGISTIC_REGRESSION.equals(logistic.model())
+        || !logistic.settings().startsWith(REG_PARAM)) {
+      throw new IllegalArgumentException("not a logistic regression rung: " + logistic);
+    }
+    return Double.parseDouble(logistic.settings().substring(REG_PARAM.length()));
+  }
+
+  /** The ladder's logistic regression, unfitted. */
+  private static LogisticRegression logistic(double regParam) {
+    return new LogisticRegression().setFeaturesCol(VECTOR).setLabelCol(TARGET)
+        .setRegParam(regParam).setMaxIter(LOGISTIC_ITERATIONS).setTol(LOGISTIC_TOLERANCE);
+  }
+
+  /**
    * {@code rows} on the driver when there are some, at most {@code maxRows} of them and
    * {@value #DRIVER_MAX_CELLS} feature values; else null, having read at most one row past the
    * limit.
@@ -429,15 +464,13 @@ public final class BaselineLadder {
                   .setMaxDepth(STUMP_DEPTH).setSeed(seed), train, validation, start)));
       case LOGISTIC_REGRESSION -> REGULARISATION_GRID.stream()
           .map(regularisation -> timed(start -> {
-            String settings = "reg_param=" + regularisation;
+            String settings = REG_PARAM + regularisation;
             if (driverRows.logisticAvailable()) {
               LinearModel fitted = NewtonLogistic.fit(driverRows.trainRows, regularisation);
               return judgedOnDriver(model, settings, fitted, fitted::probability, driverRows,
                   start);
             }
-            return judged(model, settings, new LogisticRegression().setFeaturesCol(VECTOR)
-                .setLabelCol(TARGET).setRegParam(regularisation).setMaxIter(LOGISTIC_ITERATIONS)
-                .setTol(LOGISTIC_TOLERANCE), train, validation, start);
+            return judged(model, settings, logistic(regularisation), train, validation, start);
           }))
           .toList();
       case GBT -> List.of(timed(start -> {

@@ -141,6 +141,7 @@ public record BoostedTrees(
   }
 
   /** The positive-class probability of the row at {@code offset} of a row-major float buffer. */
+  @Override
   public double probability(float[] rowMajor, int offset) {
     double margin = 0;
     for (Tree tree : trees) {

@@ -62,6 +62,19 @@ public record LinearModel(
     return sigmoid(margin);
   }
 
+  /**
+   * The positive-class probability of the row at {@code offset} of a row-major float buffer whose
+   * rows are {@link #width} wide.
+   */
+  @Override
+  public double probability(float[] rowMajor, int offset) {
+    double margin = intercept;
+    for (int i = 0; i < coefficients.size(); i++) {
+      margin += coefficients.get(i) * rowMajor[offset + i];
+    }
+    return sigmoid(margin);
+  }
+
   /** MLlib's link: {@code 1 / (1 + exp(-margin))}. */
   public static double sigmoid(double margin) {
     return 1.0 / (1.0 + Math.exp(-margin));

@@ -110,8 +110,11 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
    * @param autoGbtLead for a stack {@code training.ensemble.method: auto} built, how far the
    *                    baseline ladder's boosted trees led the network alone on validation ROC
    *                    AUC (why the stack exists); null for an ensemble the config asked for
+   * @param autoLogisticRegressionLead the same for the ladder's logistic regression; null also for
+   *                    stacks built before it was a member (December 2026)
    */
-  public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead) {
+  public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double autoLogisticRegressionLead) {
     public static final String ENSEMBLE = "ensemble";
     public static final String MAIN_NETWORK = "network (early-stopped, main)";
     public static final String MEMBERS_MEAN = "members' mean";
@@ -145,7 +148,8 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       if (mean != null) {
         rows.add(new Baseline(MEMBERS_MEAN, mean));
       }
-      return new Ensemble(description, rows, metrics.get(Ensembles.AUTO_GBT_LEAD));
+      return new Ensemble(description, rows, metrics.get(Ensembles.AUTO_GBT_LEAD),
+          metrics.get(Ensembles.AUTO_LINEAR_LEAD));
     }
   }
 

@@ -442,14 +442,22 @@ public final class HtmlReport {
           Html.el("td").text(row == ensemble.rows().get(0) ? ""
               : signedMetric(combined - row.validationRocAuc()))));
     }
-    String why = ensemble.autoGbtLead() == null ? "" : " It was built by "
-        + "training.ensemble.method auto (the default): the baseline ladder's gbt led the network "
-        + "alone by " + metric(ensemble.autoGbtLead()) + " of validation ROC AUC, more than "
-        + "auto_margin.";
+    String why = ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
+        ? "" : " It was built by training.ensemble.method auto (the default): the baseline "
+            + "ladder's " + autoLeader(ensemble) + " of validation ROC AUC, more than auto_margin.";
     return section.add(Html.el("p").cls("note").text("The model is a " + ensemble.description()
             + "; members and the combiner were fitted on the training split only." + why),
         Html.el("table").add(Elements.tableHead("Model", "Validation ROC AUC",
             "Ensemble minus this"), rows));
+  }
+
+  /** The rung that led by more, e.g. {@code gbt led the network alone by 0.0120}. */
+  private static String autoLeader(EvaluationReport.Ensemble ensemble) {
+    Double trees = ensemble.autoGbtLead();
+    Double linear = ensemble.autoLogisticRegressionLead();
+    boolean linearLeads = linear != null && (trees == null || linear > trees);
+    return (linearLeads ? "logistic_regression" : "gbt") + " led the network alone by "
+        + metric(linearLeads ? linear : trees);
   }
 
   /**

@@ -59,7 +59,7 @@ public interface Predictor {
     String json = new String(memberFiles.get(baseline.file()), StandardCharsets.UTF_8);
     Predictor predictor = switch (baseline.model()) {
       case BaselineLadder.LOGISTIC_REGRESSION ->
-          new LinearScorer(LinearModel.fromJson(json, baseline.file()));
+          linear(LinearModel.fromJson(json, baseline.file()), baseline.file(), inputWidth);
       case BaselineLadder.GBT -> new TreeScorer(BoostedTrees.fromJson(json, baseline.file()),
           inputWidth);
       default -> throw new IllegalArgumentException("baseline " + baseline.model()
@@ -89,11 +89,22 @@ public interface Predictor {
     return new EnsembleScorer(ensemble, members);
   }
 
+  /** A logistic regression, checked to take the feature model's vectors. */
+  private static Predictor linear(LinearModel model, String file, int width) {
+    if (model.width() != width) {
+      throw new IllegalArgumentException(file + ": the logistic regression takes vectors "
+          + model.width() + " wide, the feature model makes " + width);
+    }
+    return new LinearScorer(model);
+  }
+
   private static Predictor member(EnsembleSpec.Member member, byte[] bytes, int width) {
     return switch (member.kind()) {
       case EnsembleSpec.NETWORK -> NetworkScorer.fromBytes(bytes);
       case EnsembleSpec.BOOSTED_TREES -> new TreeScorer(BoostedTrees.fromJson(
           new String(bytes, StandardCharsets.UTF_8), member.file()), width);
+      case EnsembleSpec.LINEAR -> linear(LinearModel.fromJson(
+          new String(bytes, StandardCharsets.UTF_8), member.file()), member.file(), width);
       default -> throw new IllegalArgumentException("ensemble member " + member.name()
           + " is of unknown kind " + member.kind());
     };

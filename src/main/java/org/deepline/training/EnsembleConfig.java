@@ -18,36 +18,42 @@ import org.deepline.core.OneOf;
  * <p>Why {@code auto} is the default: on data where thresholds and interactions of a few inputs
  * carry the label (a telecom churn set of 5,000 rows: the network's validation ROC AUC 0.893, the
  * ladder's boosted trees 0.914), a network with default settings loses to trees by more than a
- * user would accept, and the ladder has already fitted the trees that say so. Stacking the two
- * closes that gap at the cost of the folds' fits, paid only where the trees lead.
+ * user would accept, and the ladder has already fitted the trees that say so; on small data with
+ * many weak inputs a regularised logistic regression does the same. Stacking the network with both
+ * closes that gap at the cost of the folds' fits, paid only where a rung leads.
  *
  * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
- *                boosted trees beat the network on validation by more than {@code autoMargin} and
- *                the stack then beats the network too; {@code none}: the network; {@code bagging}:
+ *                boosted trees or logistic regression beat the network on validation by more than
+ *                {@code autoMargin} and the stack then beats the network too; {@code none}: the network; {@code bagging}:
  *                {@code members} networks, each
  *                trained on its own seeded bootstrap sample of the training split for the main
  *                network's best epoch count, probabilities averaged ({@link Bagging});
- *                {@code stacking}: the network and MLlib gradient-boosted trees combined by a
- *                logistic regression fitted on their out-of-fold predictions ({@link Stacking})
+ *                {@code stacking}: the network, gradient-boosted trees and a logistic regression
+ *                combined by a logistic regression fitted on their out-of-fold predictions
+ *                ({@link Stacking})
  * @param members bagging only: how many bootstrap networks (default {@value #DEFAULT_MEMBERS})
  * @param folds   stacking and auto: folds of the training split for the out-of-fold predictions
  *                (default {@value #DEFAULT_FOLDS})
- * @param autoMargin auto only: how much higher the trees' validation ROC AUC must be than the
- *                network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
+ * @param autoMargin auto only: how much higher the trees' or the logistic regression's validation
+ *                ROC AUC must be than the network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
  */
 public record EnsembleConfig(
     @JsonPropertyDescription("`auto`: the network alone, unless the baseline ladder's "
-        + "gradient-boosted trees beat its validation ROC AUC by more than `auto_margin`: then "
-        + "the `stacking` ensemble is built and registered when its validation ROC AUC is "
-        + "higher than the network's (the run records `ensemble_auto_gbt_lead` and "
-        + "`ensemble_auto_stacked`); without the ladder's `gbt` rung, the network alone. "
+        + "gradient-boosted trees or logistic regression beat its validation ROC AUC by more "
+        + "than `auto_margin`: then the `stacking` ensemble is built and registered when its "
+        + "validation ROC AUC is higher than the network's (the run records "
+        + "`ensemble_auto_gbt_lead`, `ensemble_auto_logistic_regression_lead` and "
+        + "`ensemble_auto_stacked`); without either rung in the ladder, the network alone. "
         + "`none`: the network alone. `bagging`: `members` networks of the same "
         + "configuration, each trained on its own bootstrap sample of the training split (seeded "
         + "from `training.seed`, different per member) for the main network's best epoch count, "
         + "their probabilities averaged. `stacking`: out-of-fold predictions on the training split "
-        + "(`folds` folds) of the network and of MLlib gradient-boosted trees (the baseline "
-        + "ladder's `gbt` settings: 20 trees of depth 4) feed a logistic regression on the logits "
-        + "of both; the members are then refitted on the whole training split. Validation rows "
+        + "(`folds` folds) of the network, of gradient-boosted trees (the baseline ladder's "
+        + "`gbt` settings: 20 trees of depth 4) and of a logistic regression (L2 strength 0.01; "
+        + "in a stack `auto` built, the one the ladder chose) feed a logistic regression on the "
+        + "logits of the three; the members are then refitted on the whole training split (in a "
+        + "stack `auto` built, the ladder's fits are taken when it fitted on every training "
+        + "row). Validation rows "
         + "never reach the combiner's fit. The ensemble is the registered model version: `score` "
         + "and `evaluate` use it, and the run record holds its validation ROC AUC next to each "
         + "member's. `stacking` needs `baselines.enabled` with `gbt` among `baselines.models`. "
@@ -64,8 +70,8 @@ public record EnsembleConfig(
         + "written, so that a copied section can take another method).")
     Integer folds,
     @JsonPropertyDescription("`auto` only: how much higher, in validation ROC AUC, the ladder's "
-        + "`gbt` must be than the network for the stack to be built. Allowed: `[0, 1)`; default "
-        + "0.005.")
+        + "`gbt` or `logistic_regression` must be than the network for the stack to be built. "
+        + "Allowed: `[0, 1)`; default 0.005.")
     Double autoMargin) {
   public static final String AUTO = "auto";
   public static final String NONE = "none";

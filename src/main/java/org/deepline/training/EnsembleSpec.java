@@ -40,6 +40,8 @@ public record EnsembleSpec(String method, List<Member> members, String combiner,
   public static final String LOGISTIC = "logistic_regression";
   public static final String NETWORK = "network";
   public static final String BOOSTED_TREES = "boosted_trees";
+  /** A logistic regression in {@code LinearModel}'s JSON. */
+  public static final String LINEAR = "linear";
   /** The main network's member name: its file is the bundle's own {@code network.zip}. */
   public static final String MAIN_NETWORK = "network";
   public static final String MEMBERS_DIR = "members/";
@@ -52,7 +54,7 @@ public record EnsembleSpec(String method, List<Member> members, String combiner,
   /**
    * One member.
    *
-   * @param kind {@value #NETWORK} or {@value #BOOSTED_TREES}
+   * @param kind {@value #NETWORK}, {@value #BOOSTED_TREES} or {@value #LINEAR}
    * @param file the member's file, relative to the model directory
    */
   public record Member(String name, String kind, String file) implements Serializable {
@@ -68,6 +70,10 @@ public record EnsembleSpec(String method, List<Member> members, String combiner,
 
     public static Member trees(String name) {
       return new Member(name, BOOSTED_TREES, MEMBERS_DIR + name + ".json");
+    }
+
+    public static Member linear(String name) {
+      return new Member(name, LINEAR, MEMBERS_DIR + name + ".json");
     }
 
     /** Whether the member is the bundle's own network, stored as {@code network.zip}. */
@@ -127,13 +133,26 @@ public record EnsembleSpec(String method, List<Member> members, String combiner,
     return 1 / (1 + Math.exp(-z));
   }
 
-  /** A one-line description for logs and reports, e.g. {@code bagging of 5 networks (mean)}. */
+  /**
+   * A one-line description for logs and reports, e.g. {@code bagging of 5 networks (mean)} or
+   * {@code stacking of 1 network, 1 boosted-tree model and 1 logistic regression
+   * (logistic_regression)}.
+   */
   @JsonIgnore
   public String description() {
-    long networks = members.stream().filter(m -> NETWORK.equals(m.kind())).count();
-    long trees = members.size() - networks;
-    String parts = networks + (networks == 1 ? " network" : " networks")
-        + (trees > 0 ? " and " + trees + " boosted-tree model" + (trees == 1 ? "" : "s") : "");
-    return method + " of " + parts + " (" + combiner + ")";
+    List<String> parts = new java.util.ArrayList<>();
+    count(NETWORK, " network", " networks").ifPresent(parts::add);
+    count(BOOSTED_TREES, " boosted-tree model", " boosted-tree models").ifPresent(parts::add);
+    count(LINEAR, " logistic regression", " logistic regressions").ifPresent(parts::add);
+    String listed = parts.size() == 1 ? parts.get(0)
+        : String.join(", ", parts.subList(0, parts.size() - 1)) + " and "
+            + parts.get(parts.size() - 1);
+    return method + " of " + listed + " (" + combiner + ")";
+  }
+
+  private java.util.Optional<String> count(String kind, String one, String many) {
+    long count = members.stream().filter(m -> kind.equals(m.kind())).count();
+    return count == 0 ? java.util.Optional.empty()
+        : java.util.Optional.of(count + (count == 1 ? one : many));
   }
 }

@@ -11,7 +11,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deepline.baselines.BoostedTrees;
+import org.deepline.baselines.BaselineLadder;
+import org.deepline.baselines.SparkFreeModel;
 import org.deepline.metrics.ScoredLabels;
 import org.deepline.sampling.StratifiedSplitter;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, networkScores, ladderTrees, 50_000, metrics); // null: network alone
+ *     network, bestEpoch, validation, networkScores, ladder, metrics); // null: network alone
  * }</pre>
  */
 public final class Ensembles {
@@ -39,6 +40,8 @@ public final class Ensembles {
    * AUC minus the network's, as {@code auto} saw it.
    */
   public static final String AUTO_GBT_LEAD = "ensemble_auto_gbt_lead";
+  /** As {@link #AUTO_GBT_LEAD}, for the ladder's logistic regression. */
+  public static final String AUTO_LINEAR_LEAD = "ensemble_auto_logistic_regression_lead";
 
   private Ensembles() {}
 
@@ -55,21 +58,38 @@ public final class Ensembles {
       ScoredLabels validation, Map<String, Double> metrics) {}
 
   /**
-   * What {@code auto} takes from the baseline ladder's {@code gbt} rung.
+   * One rung of the baseline ladder an ensemble may use.
    *
-   * @param validationRocAuc the trees' validation ROC AUC, on the rows the network is judged on
-   * @param fittedOnAllRows  the fitted trees when the ladder fitted them on every training row
-   *                         (no {@code baselines.max_rows} sample): the stack's shipped member,
-   *                         which then is not fitted twice; null otherwise
-   * @param fitSeconds       what the ladder's fit took, recorded as the shipped member's fit time
-   *                         when it is reused
+   * @param result          its settings, validation ROC AUC (on the rows the network is judged
+   *                        on) and fit time
+   * @param fittedOnAllRows the fitted model when the ladder fitted it on every training row (no
+   *                        {@code baselines.max_rows} sample): the stack's shipped member, which
+   *                        then is not fitted twice, its fit time the ladder's; null otherwise
    */
-  public record LadderTrees(double validationRocAuc, BoostedTrees fittedOnAllRows,
-      double fitSeconds) {}
+  public record LadderRung(BaselineLadder.Result result, SparkFreeModel fittedOnAllRows) {}
 
-  /** {@code auto}'s rule: the trees lead the network by more than the margin. */
-  static boolean treesLead(double networkRocAuc, double treesRocAuc, double margin) {
-    return treesRocAuc - networkRocAuc > margin;
+  /**
+   * What an ensemble takes from the baseline ladder: its {@code gbt} and
+   * {@code logistic_regression} rungs, each null when the ladder fitted none (or was not joined
+   * yet), and up to how many rows a stack's own fits of them run on the driver
+   * ({@code baselines.driver_max_rows}).
+   */
+  public record LadderMembers(LadderRung trees, LadderRung linear, int driverMaxRows) {
+    /** No rungs: the ladder is off, or not joined yet. */
+    public static LadderMembers none(int driverMaxRows) {
+      return new LadderMembers(null, null, driverMaxRows);
+    }
+  }
+
+  /**
+   * {@code auto}'s rule: the rungs (by name) whose validation ROC AUC leads the network's by more
+   * than the margin, in the order given; a rung whose ROC AUC is not a number leads nothing.
+   */
+  static List<String> leaders(Map<String, Double> rungRocAucs, double networkRocAuc,
+      double margin) {
+    return rungRocAucs.entrySet().stream()
+        .filter(rung -> rung.getValue() - networkRocAuc > margin)
+        .map(Map.Entry::getKey).toList();
   }
 
   /**
@@ -79,51 +99,59 @@ public final class Ensembles {
    * @param bestEpoch   its best epoch: the epochs every member network trains for
    * @param validation  the cached validation split
    * @param networkScores the network's probabilities on the validation split
-   * @param ladderTrees the ladder's boosted trees, null when the ladder fitted none; read by
-   *                    {@code auto} only
-   * @param treesDriverMaxRows a stack fits its trees on the driver up to this many rows
-   *                    ({@code baselines.driver_max_rows}), as the ladder does
+   * @param ladder      the ladder's rungs a stack compares with ({@code auto}) and reuses
    * @param runMetrics  where {@code auto} records its decision ({@code ensemble_auto_*})
    * @return null when the network alone is registered: method none, or auto without a stack that
    *         beats it
    */
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
       NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
-      TrainingData validation, ScoredLabels networkScores, LadderTrees ladderTrees,
-      int treesDriverMaxRows, Map<String, Double> runMetrics) {
+      TrainingData validation, ScoredLabels networkScores, LadderMembers ladder,
+      Map<String, Double> runMetrics) {
     EnsembleConfig ensemble = config.ensemble();
     if (ensemble.always()) {
       return build(spark, features, config, input, classWeights, network, bestEpoch, validation,
-          ensemble.method(), null, treesDriverMaxRows);
+          ensemble.method(), ladder);
     }
     if (!ensemble.auto()) {
       return null;
     }
-    if (ladderTrees == null) {
+    if (ladder.trees() == null && ladder.linear() == null) {
       runMetrics.put(AUTO_STACKED, 0.0);
-      LOG.info("train: ensemble auto: the baseline ladder fitted no gbt to compare with, so the "
-          + "network alone is registered");
+      LOG.info("train: ensemble auto: the baseline ladder fitted no gbt or logistic_regression "
+          + "to compare with, so the network alone is registered");
       return null;
     }
     double margin = ensemble.autoMarginOrDefault();
     double networkRocAuc = networkScores.rocAuc();
-    double treesRocAuc = ladderTrees.validationRocAuc();
-    double lead = treesRocAuc - networkRocAuc;
-    runMetrics.put(AUTO_GBT_LEAD, lead);
     runMetrics.put(AUTO_STACKED, 0.0);
-    if (!treesLead(networkRocAuc, treesRocAuc, margin)) {
+    Map<String, Double> rungs = new LinkedHashMap<>();
+    Map<String, Double> leads = new LinkedHashMap<>();
+    for (LadderRung rung : java.util.Arrays.asList(ladder.trees(), ladder.linear())) {
+      if (rung != null) {
+        double auc = rung.result().validationRocAuc();
+        rungs.put(rung.result().model(), auc);
+        leads.put(rung == ladder.trees() ? AUTO_GBT_LEAD : AUTO_LINEAR_LEAD, auc - networkRocAuc);
+      }
+    }
+    runMetrics.putAll(leads);
+    List<String> leaders = leaders(rungs, networkRocAuc, margin);
+    if (leaders.isEmpty()) {
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
-          + "ROC AUC %.4f; the ladder's gbt %.4f leads by %.4f, not more than auto_margin %.4f)",
-          networkRocAuc, treesRocAuc, lead, margin));
+          + "ROC AUC %.4f; %s; not more than auto_margin %.4f)", networkRocAuc,
+          describeLeads(rungs, networkRocAuc), margin));
       return null;
     }
-    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the ladder's gbt (validation ROC "
-        + "AUC %.4f) leads the network (%.4f) by %.4f, more than auto_margin %.4f: stacking the "
-        + "two", treesRocAuc, networkRocAuc, lead, margin));
+    Map<String, Double> leading = new LinkedHashMap<>(rungs);
+    leading.keySet().retainAll(leaders);
+    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s the network (validation ROC "
+        + "AUC %.4f), more than auto_margin %.4f: stacking the network with the ladder's trees "
+        + "and logistic regression", describeLeads(leading, networkRocAuc), networkRocAuc,
+        margin));
     Outcome stack;
     try {
       stack = build(spark, features, config, input, classWeights, network, bestEpoch, validation,
-          EnsembleConfig.STACKING, ladderTrees, treesDriverMaxRows);
+          EnsembleConfig.STACKING, ladder);
     } catch (RuntimeException e) {
       // The network trained and passed its gates; a stack the user did not ask for by name must
       // not take it down with it (a fold network's loss turning NaN, say).
@@ -141,15 +169,25 @@ public final class Ensembles {
     runMetrics.put(AUTO_STACKED, 1.0);
     // Into the model's metadata too, so that its evaluation report can say why it is a stack.
     Map<String, Double> metrics = new LinkedHashMap<>(stack.metrics());
-    metrics.put(AUTO_GBT_LEAD, lead);
+    metrics.putAll(leads);
     return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics);
+  }
+
+  /**
+   * E.g. {@code the ladder's gbt (0.8363) leads by -0.00460 and logistic_regression (0.8422) by
+   * 0.00130}: five decimals, so that a lead just past a four-decimal margin does not print as it.
+   */
+  private static String describeLeads(Map<String, Double> rungs, double networkRocAuc) {
+    List<String> parts = new ArrayList<>();
+    rungs.forEach((model, auc) -> parts.add(String.format(Locale.ROOT, "%s (%.4f)%s by %.5f",
+        model, auc, parts.isEmpty() ? " leads" : "", auc - networkRocAuc)));
+    return "the ladder's " + String.join(" and ", parts);
   }
 
   /** Builds the {@code method} ensemble around the trained network. */
   private static Outcome build(JavaSparkContext spark, Dataset<Row> features,
       TrainingConfig config, NetworkInput input, double[] classWeights, MultiLayerNetwork network,
-      int bestEpoch, TrainingData validation, String method, LadderTrees ladderTrees,
-      int treesDriverMaxRows) {
+      int bestEpoch, TrainingData validation, String method, LadderMembers ladder) {
     EnsembleConfig ensemble = config.ensemble();
     long started = System.nanoTime();
     Dataset<Row> trainRows = features.where(
@@ -171,16 +209,16 @@ public final class Ensembles {
       }
       spec = EnsembleSpec.mean(EnsembleConfig.BAGGING, members);
       metrics.putAll(bag.metrics());
-      scores = MemberScores.of(spark, validation, bag.networks(), null);
+      scores = MemberScores.of(spark, validation, bag.networks(), List.of());
     } else {
       Stacking.Fitted stack = Stacking.train(spark, trainRows, config, input, classWeights,
-          priorOffset, bestEpoch, ensemble.foldsOrDefault(),
-          ladderTrees == null ? null : ladderTrees.fittedOnAllRows(),
-          ladderTrees == null ? 0 : ladderTrees.fitSeconds(), treesDriverMaxRows);
+          priorOffset, bestEpoch, ensemble.foldsOrDefault(), ladder);
       spec = stack.spec();
       files.put(Stacking.TREES, stack.trees().toJson().getBytes(StandardCharsets.UTF_8));
+      files.put(Stacking.LINEAR, stack.linear().toJson().getBytes(StandardCharsets.UTF_8));
       metrics.putAll(stack.metrics());
-      scores = MemberScores.of(spark, validation, List.of(network), stack.trees());
+      scores = MemberScores.of(spark, validation, List.of(network),
+          List.of(stack.trees(), stack.linear()));
     }
     ScoredLabels combined = scores.combined(spec);
     double memberSum = 0;

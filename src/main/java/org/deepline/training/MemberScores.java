@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deepline.baselines.BoostedTrees;
+import org.deepline.baselines.SparkFreeModel;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * keeps each call's row order, but boosted trees have no such call).
  *
  * <pre>{@code
- * MemberScores scores = MemberScores.of(spark, validation, List.of(network), trees);
+ * MemberScores scores = MemberScores.of(spark, validation, List.of(network), List.of(trees));
  * ScoredLabels ensemble = scores.combined(spec);
  * }</pre>
  */
@@ -29,24 +29,25 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
 
   /**
    * @param networks the networks, in member order
-   * @param trees    boosted trees scored after the networks, or null
+   * @param models   Spark-free members (boosted trees, a logistic regression), scored after the
+   *                 networks in this order
    */
   static MemberScores of(JavaSparkContext spark, TrainingData data,
-      List<MultiLayerNetwork> networks, BoostedTrees trees) {
+      List<MultiLayerNetwork> networks, List<SparkFreeModel> models) {
     List<TrainingData.NetworkCopy> copies = new ArrayList<>();
     networks.forEach(n -> copies.add(TrainingData.NetworkCopy.of(n)));
-    Broadcast<Members> members = spark.broadcast(new Members(copies, trees));
+    Broadcast<Members> members = spark.broadcast(new Members(copies, List.copyOf(models)));
     try {
       List<MemberScores> chunks = data.chunks().mapPartitions(partition -> {
         List<MultiLayerNetwork> local = new ArrayList<>();
         members.value().networks().forEach(copy -> local.add(copy.restore()));
         List<MemberScores> out = new ArrayList<>();
         while (partition.hasNext()) {
-          out.add(score(partition.next(), local, members.value().trees()));
+          out.add(score(partition.next(), local, members.value().models()));
         }
         return out.iterator();
       }).collect();
-      return concatenate(chunks, networks.size() + (trees == null ? 0 : 1));
+      return concatenate(chunks, networks.size() + models.size());
     } finally {
       members.destroy();
     }
@@ -75,12 +76,12 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
     return new MemberScores(probabilities, labels);
   }
 
-  /** What each task needs: the networks as configuration and parameters, and the trees. */
-  private record Members(List<TrainingData.NetworkCopy> networks, BoostedTrees trees)
+  /** What each task needs: the networks as configuration and parameters, and the other models. */
+  private record Members(List<TrainingData.NetworkCopy> networks, List<SparkFreeModel> models)
       implements Serializable {}
 
   private static MemberScores score(FeatureChunk chunk, List<MultiLayerNetwork> networks,
-      BoostedTrees trees) {
+      List<SparkFreeModel> models) {
     int rows = chunk.rows();
     int width = chunk.width();
     byte[] labels = new byte[rows];
@@ -89,7 +90,7 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
       labels[row] = (byte) chunk.label(row);
       chunk.copyFeatures(row, features, row * width);
     }
-    float[][] probabilities = new float[networks.size() + (trees == null ? 0 : 1)][rows];
+    float[][] probabilities = new float[networks.size() + models.size()][rows];
     for (int m = 0; m < networks.size(); m++) {
       for (int start = 0; start < rows; start += SCORING_BATCH) {
         int size = Math.min(SCORING_BATCH, rows - start);
@@ -99,9 +100,10 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
         System.arraycopy(positive, 0, probabilities[m], start, size);
       }
     }
-    if (trees != null) {
+    for (int m = 0; m < models.size(); m++) {
       for (int row = 0; row < rows; row++) {
-        probabilities[networks.size()][row] = (float) trees.probability(features, row * width);
+        probabilities[networks.size() + m][row] =
+            (float) models.get(m).probability(features, row * width);
       }
     }
     return new MemberScores(probabilities, labels);

@@ -179,8 +179,7 @@ public final class TrainJob implements Stage {
           ? ladder.fitted() : null;
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation, outcome.bestScores(),
-          ladderTrees(ladderFits, baselineConfig, negativesBefore + positivesBefore),
-          baselineConfig.driverMaxRows(), balance);
+          ladderMembers(ladderFits, baselineConfig, negativesBefore + positivesBefore), balance);
       outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
       if (ladder != null && ladderFits == null) {
         ladderFits = ladder.fitted();
@@ -424,22 +423,23 @@ public final class TrainJob implements Stage {
       TrainingData.ChunkModel model) {}
 
   /**
-   * The ladder's {@code gbt} rung for {@code training.ensemble.method: auto}, null when the ladder
-   * is off, not joined yet or has no such rung.
+   * The ladder's {@code gbt} and {@code logistic_regression} rungs for an ensemble: none when the
+   * ladder is off or not joined yet ({@code fitted} null).
    *
    * @param trainRows the training split's rows before any resampling (what the ladder samples)
    */
-  private static Ensembles.LadderTrees ladderTrees(List<BaselineLadder.Fitted> fitted,
+  private static Ensembles.LadderMembers ladderMembers(List<BaselineLadder.Fitted> fitted,
       BaselineConfig config, long trainRows) {
     if (fitted == null) {
-      return null;
+      return Ensembles.LadderMembers.none(config.driverMaxRows());
     }
-    return fitted.stream().filter(f -> BaselineLadder.GBT.equals(f.result().model())).findFirst()
-        .map(gbt -> new Ensembles.LadderTrees(gbt.result().validationRocAuc(),
-            BaselineLadder.fitsEveryRow(trainRows, config) ? (BoostedTrees) gbt.model()
-                : null,
-            gbt.result().fitSeconds()))
+    boolean everyRow = BaselineLadder.fitsEveryRow(trainRows, config);
+    java.util.function.Function<String, Ensembles.LadderRung> rung = model -> fitted.stream()
+        .filter(f -> model.equals(f.result().model())).findFirst()
+        .map(f -> new Ensembles.LadderRung(f.result(), everyRow ? f.model() : null))
         .orElse(null);
+    return new Ensembles.LadderMembers(rung.apply(BaselineLadder.GBT),
+        rung.apply(BaselineLadder.LOGISTIC_REGRESSION), config.driverMaxRows());
   }
 
   /**

@@ -194,6 +194,29 @@ class ReportFormatTest {
     assertNull(stacking.autoGbtLead());
     assertFalse(HtmlReport.render(withEnsemble(fixedReport(), description, stacking))
         .contains("It was built by training.ensemble.method auto"), "a stack the config asked for");
+
+    // The logistic regression led by more than the trees: it is the one named, with its lead.
+    Map<String, Double> linearLed = new java.util.HashMap<>(metrics);
+    linearLed.put("ensemble_auto_gbt_lead", -0.0120);
+    linearLed.put("ensemble_auto_logistic_regression_lead", 0.0310);
+    EvaluationReport.Ensemble byLinear = EvaluationReport.Ensemble.fromValidationMetrics(
+        description, List.of("gbt"), linearLed);
+    assertEquals(0.0310, byLinear.autoLogisticRegressionLead());
+    assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, byLinear)).contains(
+        "the baseline ladder&#39;s logistic_regression led the network alone by 0.0310 of "
+        + "validation ROC AUC, more than auto_margin."), "the rung that led names the reason");
+    assertTrue(Json.write(byLinear).contains("\"auto_logistic_regression_lead\" : 0.031"),
+        Json.write(byLinear));
+    assertFalse(Json.write(auto).contains("auto_logistic_regression_lead"), Json.write(auto));
+    // A ladder without a gbt rung: the logistic regression's lead alone is the reason.
+    Map<String, Double> linearOnly = new java.util.HashMap<>(linearLed);
+    linearOnly.remove("ensemble_auto_gbt_lead");
+    EvaluationReport.Ensemble onlyLinear = EvaluationReport.Ensemble.fromValidationMetrics(
+        description, List.of("gbt"), linearOnly);
+    assertNull(onlyLinear.autoGbtLead());
+    assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, onlyLinear)).contains(
+        "the baseline ladder&#39;s logistic_regression led the network alone by 0.0310"),
+        "the stack is explained without a gbt rung");
   }
 
   @Test

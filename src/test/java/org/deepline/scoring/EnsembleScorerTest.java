@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.baselines.BoostedTrees;
+import org.deepline.baselines.LinearModel;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.LayerSpec;
 import org.deepline.training.ModelBundle;
@@ -80,6 +81,40 @@ class EnsembleScorerTest {
       assertEquals(mean, fromDense[row], 1e-6, "row " + row);
       assertEquals(fromDense[row], fromSparse[row], 1e-6, "row " + row);
     }
+  }
+
+  /**
+   * A stack's logistic-regression member scores as its coefficients say, combined on its logit;
+   * one of another width is refused when the model loads.
+   */
+  @Test
+  void aStacksLinearMemberScoresItsMarginAndMustFitTheFeatures() {
+    MultiLayerNetwork main = network(3L);
+    LinearModel linear = new LinearModel(List.of(0.5, -1.0, 0.0, 2.0, 0.0, 0.25), -0.5);
+    EnsembleSpec spec = EnsembleSpec.logistic("stacking", List.of(
+        EnsembleSpec.Member.mainNetwork(), EnsembleSpec.Member.linear("logistic_regression")),
+        List.of(0.4, 1.2), 0.1);
+    Predictor stack = Predictor.of(spec, ModelBundle.serialise(main), Map.of(
+        "logistic_regression", linear.toJson().getBytes(StandardCharsets.UTF_8)), WIDTH);
+    float[] row = {1, 2, 3, 0.5f, 7, -4};
+    double margin = -0.5 + 0.5 * 1 - 1.0 * 2 + 2.0 * 0.5 + 0.25 * -4;
+    double network = new NetworkScorer(main).probabilities(row, 1)[0];
+    double expected = EnsembleSpec.sigmoid(0.1 + 0.4 * EnsembleSpec.logit(network)
+        + 1.2 * margin);
+    assertEquals(expected, stack.probabilities(row, 1)[0], 1e-6);
+    // The float walk MemberScores takes during training gives the double one's probability.
+    float[] twoRows = new float[2 * WIDTH];
+    System.arraycopy(row, 0, twoRows, WIDTH, WIDTH);
+    assertEquals(LinearModel.sigmoid(margin), linear.probability(twoRows, WIDTH), 1e-12);
+    assertEquals("stacking of 1 network and 1 logistic regression (logistic_regression)",
+        spec.description());
+
+    LinearModel narrow = new LinearModel(List.of(0.5, -1.0), 0);
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> Predictor.of(spec, ModelBundle.serialise(main), Map.of("logistic_regression",
+            narrow.toJson().getBytes(StandardCharsets.UTF_8)), WIDTH));
+    assertEquals("members/logistic_regression.json: the logistic regression takes vectors 2 "
+        + "wide, the feature model makes 6", refused.getMessage());
   }
 
   private static MultiLayerNetwork network(long seed) {

@@ -62,7 +62,15 @@ class BaselinePromotionTest {
   private static final double SAME_AS_MLLIB = 1e-5;
   private static final int CONVERGED_ITERATIONS = 1000;
   private static final double CONVERGED_TOLERANCE = 1e-12;
+  /**
+   * The network alone: auto would stack it with the logistic regression it is to lose to (that
+   * path is EnsembleLifecycleTest's).
+   */
   private static final String[] WEAK_NETWORK = {"training.epochs=1",
+      "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"logistic_regression\"]",
+      "training.ensemble.method=none"};
+  /** The weak network against the logistic regression alone, with the default ensemble, auto. */
+  private static final String[] WEAK_NETWORK_AUTO = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"logistic_regression\"]"};
   /** The network alone: auto would stack it with the trees it is to lose to. */
   private static final String[] WEAK_NETWORK_AGAINST_GBT = {"training.epochs=1",
@@ -80,6 +88,7 @@ class BaselinePromotionTest {
   private StageResult promoted;
   private StageResult promotedGbt;
   private StageResult autoStackKept;
+  private StageResult autoLinearStack;
 
   @BeforeAll
   void trainTheWeakNetworkWithAndWithoutPromotion() {
@@ -92,6 +101,7 @@ class BaselinePromotionTest {
     promotedGbt = new TrainJob().run(with("train", WEAK_NETWORK_AGAINST_GBT));
     // The same, with the default ensemble method: auto stacks the network with the trees first.
     autoStackKept = new TrainJob().run(with("train", WEAK_NETWORK_AGAINST_GBT_AUTO));
+    autoLinearStack = new TrainJob().run(with("train", WEAK_NETWORK_AUTO));
     promoted = new TrainJob().run(with("train", concat(WEAK_NETWORK, "baselines.promote=true")));
   }
 
@@ -121,6 +131,26 @@ class BaselinePromotionTest {
         autoStackKept.artifacts().toString());
     assertTrue(autoStackKept.artifacts().get("baseline_promotion").startsWith("kept stacking"),
         autoStackKept.artifacts().get("baseline_promotion"));
+  }
+
+  /**
+   * The ladder's logistic regression leading the network is reason enough for auto to stack: the
+   * stack has a linear member, the ladder's own fit, and no gbt rung to compare with.
+   */
+  @Test
+  void withAutoALeadingLogisticRegressionIsStackedWithTheNetwork() {
+    Map<String, Double> metrics = autoLinearStack.metrics();
+    assertTrue(metrics.get("ensemble_auto_logistic_regression_lead") > 0.005, metrics.toString());
+    assertFalse(metrics.containsKey("ensemble_auto_gbt_lead"), metrics.toString());
+    assertEquals(1.0, metrics.get("ensemble_auto_stacked"), metrics.toString());
+    assertEquals("stacking of 1 network, 1 boosted-tree model and 1 logistic regression "
+        + "(logistic_regression)", autoLinearStack.artifacts().get("model_kind"));
+    assertEquals(1.0, metrics.get("ensemble_member_logistic_regression_reused_from_ladder"));
+    assertEquals(0.0, metrics.get("ensemble_member_gbt_reused_from_ladder"));
+    assertEquals(metrics.get("baseline_logistic_regression_validation_roc_auc"),
+        metrics.get("ensemble_member_logistic_regression_validation_roc_auc"), 1e-4);
+    assertTrue(metrics.get("ensemble_validation_roc_auc")
+        > metrics.get("network_validation_roc_auc"), metrics.toString());
   }
 
   @Test

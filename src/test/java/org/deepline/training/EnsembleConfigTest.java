@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.deepline.config.ConfigLoader;
 import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
@@ -92,13 +93,27 @@ class EnsembleConfigTest {
   }
 
   @Test
-  void autoStacksOnlyWhenTheTreesLeadByMoreThanTheMargin() {
+  void autoStacksOnlyWhenARungLeadsByMoreThanTheMargin() {
     // The telecom churn set: trees 0.9139, the network 0.8929.
-    assertTrue(Ensembles.treesLead(0.8929, 0.9139, 0.005));
-    // Telco churn: the trees behind the network; then ahead, but within the margin.
-    assertFalse(Ensembles.treesLead(0.8382, 0.8363, 0.005));
-    assertFalse(Ensembles.treesLead(0.84, 0.844, 0.005));
-    assertTrue(Ensembles.treesLead(0.84, 0.846, 0.005));
+    assertEquals(List.of("gbt"), Ensembles.leaders(Map.of("gbt", 0.9139), 0.8929, 0.005));
+    // Telco churn: both rungs behind or within the margin.
+    assertEquals(List.of(), Ensembles.leaders(orderedRungs(0.8363, 0.8422), 0.8409, 0.005));
+    assertEquals(List.of(), Ensembles.leaders(Map.of("gbt", 0.844), 0.84, 0.005));
+    // German credit with a weaker network: the logistic regression alone leads.
+    assertEquals(List.of("logistic_regression"), Ensembles.leaders(orderedRungs(0.7060, 0.7683),
+        0.7600, 0.005));
+    assertEquals(List.of("gbt", "logistic_regression"),
+        Ensembles.leaders(orderedRungs(0.846, 0.850), 0.84, 0.005));
+    // A rung without a figure leads nothing, and hides no other rung's lead.
+    assertEquals(List.of("logistic_regression"),
+        Ensembles.leaders(orderedRungs(Double.NaN, 0.850), 0.84, 0.005));
+  }
+
+  private static Map<String, Double> orderedRungs(double gbt, double logistic) {
+    Map<String, Double> rungs = new java.util.LinkedHashMap<>();
+    rungs.put("gbt", gbt);
+    rungs.put("logistic_regression", logistic);
+    return rungs;
   }
 
   @Test

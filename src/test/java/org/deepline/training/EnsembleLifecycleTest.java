@@ -101,23 +101,28 @@ class EnsembleLifecycleTest {
   }
 
   @Test
-  void stackingsCombinerWeighsBothMembersFittedOutOfFold() {
+  void stackingsCombinerWeighsItsMembersFittedOutOfFold() {
     Map<String, Double> metrics = stacking.metrics();
     ModelBundle bundle = ModelBundle.load(context.files(), stacking.artifacts().get("model"));
     EnsembleSpec spec = bundle.metadata().ensemble();
     assertEquals(EnsembleSpec.LOGISTIC, spec.combiner());
-    assertEquals(List.of("network", "gbt"), spec.members().stream().map(EnsembleSpec.Member::name)
-        .toList());
-    assertEquals(List.of("network.zip", "members/gbt.json"), spec.members().stream()
-        .map(EnsembleSpec.Member::file).toList());
+    assertEquals(List.of("network", "gbt", "logistic_regression"), spec.members().stream()
+        .map(EnsembleSpec.Member::name).toList());
+    assertEquals(List.of("network.zip", "members/gbt.json", "members/logistic_regression.json"),
+        spec.members().stream().map(EnsembleSpec.Member::file).toList());
     assertEquals(spec.weights().get(0), metrics.get("ensemble_combiner_weight_network"));
     assertEquals(spec.weights().get(1), metrics.get("ensemble_combiner_weight_gbt"));
-    // Both members carry the toy signal: the combiner gives each a positive weight.
+    assertEquals(spec.weights().get(2),
+        metrics.get("ensemble_combiner_weight_logistic_regression"));
+    // The network and the trees carry the toy signal: the combiner gives each a positive weight.
     assertTrue(spec.weights().get(0) > 0 && spec.weights().get(1) > 0, spec.toString());
     assertTrue(metrics.get("ensemble_out_of_fold_network_roc_auc") > 0.7, metrics.toString());
     assertTrue(metrics.get("ensemble_out_of_fold_gbt_roc_auc") > 0.7, metrics.toString());
+    assertTrue(metrics.get("ensemble_out_of_fold_logistic_regression_roc_auc") > 0.7,
+        metrics.toString());
     assertEquals(metrics.get("ensemble_validation_roc_auc"), metrics.get("validation_roc_auc"));
-    assertEquals("stacking of 1 network and 1 boosted-tree model (logistic_regression)",
+    assertEquals("stacking of 1 network, 1 boosted-tree model and 1 logistic regression "
+        + "(logistic_regression)",
         stacking.artifacts().get("model_kind"));
   }
 
@@ -203,7 +208,8 @@ class EnsembleLifecycleTest {
     new ScoreJob().run(evaluate);
     StageResult evaluated = new EvaluateJob().run(evaluate);
     String html = context.files().readText(evaluated.artifacts().get("report_html"));
-    assertTrue(html.contains("stacking of 1 network and 1 boosted-tree model (logistic_regression)"),
+    assertTrue(html.contains("stacking of 1 network, 1 boosted-tree model and 1 logistic regression "
+        + "(logistic_regression)"),
         "the report names the model's kind");
     assertTrue(html.contains("member gbt") && html.contains("members&#39; mean")
         || html.contains("members' mean"), "the ensemble table lists the members and their mean");
