@@ -144,7 +144,7 @@ public final class Ensembles {
     }
     Map<String, Double> leading = new LinkedHashMap<>(rungs);
     leading.keySet().retainAll(leaders);
-    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s the network (validation ROC "
+    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s over the network (validation ROC "
         + "AUC %.4f), more than auto_margin %.4f: stacking the network with the ladder's trees "
         + "and logistic regression", describeLeads(leading, networkRocAuc), networkRocAuc,
         margin));
