@@ -103,6 +103,12 @@ class BaselineLadderTest {
             + "random_forest], got svm",
         "baselines.max_rows: must be > 0, got 0",
         "baselines.require_network_wins: needs the ladder: enabled is false"), errors.messages());
+    for (int absurd : new int[] {-1, 1_000_001}) {
+      ConfigErrors driver = new ConfigErrors().at("baselines");
+      new BaselineConfig(null, null, null, null, null, null, absurd).validate(driver);
+      assertEquals(List.of("baselines.driver_max_rows: must be >= 0 and <= 1000000, got "
+          + absurd), driver.messages());
+    }
     ConfigErrors empty = new ConfigErrors().at("baselines");
     new BaselineConfig(true, List.of(), null, null).validate(empty);
     assertEquals(List.of("baselines.models: name at least one baseline, or set enabled to false"),
