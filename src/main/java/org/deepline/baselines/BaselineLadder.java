@@ -372,7 +372,27 @@ public final class BaselineLadder {
    */
   public static BoostedTrees fitGbt(Dataset<Row> train, String featuresColumn,
       String labelColumn, long seed, int driverMaxRows) {
+    return fittedGbt(driverRows(train, featuresColumn, labelColumn, driverMaxRows), train,
+        featuresColumn, labelColumn, seed);
+  }
+
+  /** A stacked ensemble's trees and logistic regression, fitted on the same rows. */
+  public record StackMembers(BoostedTrees trees, LinearModel linear) {}
+
+  /**
+   * {@link #fitGbt} and {@link #fitLogistic} on the same {@code train}, its rows gathered to the
+   * driver once for both: a stack fits the two on every fold.
+   */
+  public static StackMembers fitStackMembers(Dataset<Row> train, String featuresColumn,
+      String labelColumn, double regParam, long seed, int driverMaxRows) {
     LocalRows rows = driverRows(train, featuresColumn, labelColumn, driverMaxRows);
+    return new StackMembers(fittedGbt(rows, train, featuresColumn, labelColumn, seed),
+        fittedLogistic(rows, train, featuresColumn, labelColumn, regParam));
+  }
+
+  /** The ladder's boosted trees: on the driver from {@code rows}, or in MLlib when it is null. */
+  private static BoostedTrees fittedGbt(LocalRows rows, Dataset<Row> train,
+      String featuresColumn, String labelColumn, long seed) {
     if (rows != null) {
       return new TreeLearner(rows).boost(GBT_ITERATIONS, GBT_DEPTH, TreeLearner.BOOSTING_STEP);
     }
@@ -386,7 +406,16 @@ public final class BaselineLadder {
    */
   public static LinearModel fitLogistic(Dataset<Row> train, String featuresColumn,
       String labelColumn, double regParam, int driverMaxRows) {
-    LocalRows rows = driverRows(train, featuresColumn, labelColumn, driverMaxRows);
+    return fittedLogistic(driverRows(train, featuresColumn, labelColumn, driverMaxRows), train,
+        featuresColumn, labelColumn, regParam);
+  }
+
+  /**
+   * The ladder's logistic regression: by Newton's method from {@code rows}, or in MLlib when it is
+   * null or wider than Newton's method suits.
+   */
+  private static LinearModel fittedLogistic(LocalRows rows, Dataset<Row> train,
+      String featuresColumn, String labelColumn, double regParam) {
     if (rows != null && rows.width() <= NewtonLogistic.MAX_WIDTH) {
       return NewtonLogistic.fit(rows, regParam);
     }

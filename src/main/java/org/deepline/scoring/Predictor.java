@@ -59,7 +59,7 @@ public interface Predictor {
     String json = new String(memberFiles.get(baseline.file()), StandardCharsets.UTF_8);
     Predictor predictor = switch (baseline.model()) {
       case BaselineLadder.LOGISTIC_REGRESSION ->
-          linear(LinearModel.fromJson(json, baseline.file()), baseline.file(), inputWidth);
+          new LinearScorer(LinearModel.fromJson(json, baseline.file()));
       case BaselineLadder.GBT -> new TreeScorer(BoostedTrees.fromJson(json, baseline.file()),
           inputWidth);
       default -> throw new IllegalArgumentException("baseline " + baseline.model()
@@ -89,7 +89,11 @@ public interface Predictor {
     return new EnsembleScorer(ensemble, members);
   }
 
-  /** A logistic regression, checked to take the feature model's vectors. */
+  /**
+   * A stack's logistic regression, checked to take the feature model's vectors (a promoted one is
+   * checked with the other promoted kinds, in {@link #of(EnsembleSpec, PromotedBaseline, byte[],
+   * Map, int)}).
+   */
   private static Predictor linear(LinearModel model, String file, int width) {
     if (model.width() != width) {
       throw new IllegalArgumentException(file + ": the logistic regression takes vectors "

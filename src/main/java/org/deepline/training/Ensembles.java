@@ -39,9 +39,9 @@ public final class Ensembles {
    * Run metric, and model metadata of a stack {@code auto} built: the ladder's gbt validation ROC
    * AUC minus the network's, as {@code auto} saw it.
    */
-  public static final String AUTO_GBT_LEAD = "ensemble_auto_gbt_lead";
+  public static final String AUTO_GBT_LEAD = autoLead(BaselineLadder.GBT);
   /** As {@link #AUTO_GBT_LEAD}, for the ladder's logistic regression. */
-  public static final String AUTO_LINEAR_LEAD = "ensemble_auto_logistic_regression_lead";
+  public static final String AUTO_LINEAR_LEAD = autoLead(BaselineLadder.LOGISTIC_REGRESSION);
 
   private Ensembles() {}
 
@@ -79,6 +79,22 @@ public final class Ensembles {
     public static LadderMembers none(int driverMaxRows) {
       return new LadderMembers(null, null, driverMaxRows);
     }
+
+    /** Each rung there is, by model name ({@code gbt} first), and its validation ROC AUC. */
+    Map<String, Double> validationRocAucs() {
+      Map<String, Double> rocAucs = new LinkedHashMap<>();
+      for (LadderRung rung : java.util.Arrays.asList(trees, linear)) {
+        if (rung != null) {
+          rocAucs.put(rung.result().model(), rung.result().validationRocAuc());
+        }
+      }
+      return rocAucs;
+    }
+  }
+
+  /** The run metric of a rung's lead over the network: {@code ensemble_auto_<model>_lead}. */
+  private static String autoLead(String model) {
+    return "ensemble_auto_" + model + "_lead";
   }
 
   /**
@@ -116,24 +132,17 @@ public final class Ensembles {
     if (!ensemble.auto()) {
       return null;
     }
-    if (ladder.trees() == null && ladder.linear() == null) {
-      runMetrics.put(AUTO_STACKED, 0.0);
+    runMetrics.put(AUTO_STACKED, 0.0);
+    Map<String, Double> rungs = ladder.validationRocAucs();
+    if (rungs.isEmpty()) {
       LOG.info("train: ensemble auto: the baseline ladder fitted no gbt or logistic_regression "
           + "to compare with, so the network alone is registered");
       return null;
     }
     double margin = ensemble.autoMarginOrDefault();
     double networkRocAuc = networkScores.rocAuc();
-    runMetrics.put(AUTO_STACKED, 0.0);
-    Map<String, Double> rungs = new LinkedHashMap<>();
     Map<String, Double> leads = new LinkedHashMap<>();
-    for (LadderRung rung : java.util.Arrays.asList(ladder.trees(), ladder.linear())) {
-      if (rung != null) {
-        double auc = rung.result().validationRocAuc();
-        rungs.put(rung.result().model(), auc);
-        leads.put(rung == ladder.trees() ? AUTO_GBT_LEAD : AUTO_LINEAR_LEAD, auc - networkRocAuc);
-      }
-    }
+    rungs.forEach((model, auc) -> leads.put(autoLead(model), auc - networkRocAuc));
     runMetrics.putAll(leads);
     List<String> leaders = leaders(rungs, networkRocAuc, margin);
     if (leaders.isEmpty()) {

@@ -101,11 +101,12 @@ final class Stacking {
       Ensembles.LadderMembers ladder) {
     double regParam = ladder.linear() != null
         ? BaselineLadder.regularisation(ladder.linear().result()) : DEFAULT_REG_PARAM;
-    Function<Dataset<Row>, List<SparkFreeModel>> fitOthers = fitRows -> List.of(
-        BaselineLadder.fitGbt(fitRows, FeatureTransform.FEATURES, LabelConfig.LABEL,
-            config.seed(), ladder.driverMaxRows()),
-        BaselineLadder.fitLogistic(fitRows, FeatureTransform.FEATURES, LabelConfig.LABEL,
-            regParam, ladder.driverMaxRows()));
+    Function<Dataset<Row>, List<SparkFreeModel>> fitOthers = fitRows -> {
+      BaselineLadder.StackMembers fitted = BaselineLadder.fitStackMembers(fitRows,
+          FeatureTransform.FEATURES, LabelConfig.LABEL, regParam, config.seed(),
+          ladder.driverMaxRows());
+      return List.of(fitted.trees(), fitted.linear());
+    };
     Dataset<Row> rows = withFolds(trainRows, folds, config.seed()).persist();
     // Made here, on the stage's thread, so that the folds' tree jobs carry the run's job group.
     ExecutorService forTrees = Futures.singleDaemonThread(TREES_THREAD);
