@@ -16,6 +16,7 @@ import org.apache.spark.sql.delta.DeltaHistoryManager;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.Action$;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
@@ -104,7 +105,9 @@ public final class DeltaTables {
       throw e;
     }
     for (String line : JavaConverters.seqAsJavaList(lines)) {
-      AddFile added = Action$.MODULE$.fromJson(line).wrap().add();
+      // An action this Delta does not know (a newer writer's) reads as null.
+      Action action = Action$.MODULE$.fromJson(line);
+      AddFile added = action == null ? null : action.wrap().add();
       if (added != null && runDate.equals(added.partitionValues().get(RUN_DATE).getOrElse(() -> null))
           && added.numLogicalRecords().exists(records -> (Long) records > 0)) {
         return true;

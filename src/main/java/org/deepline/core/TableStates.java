@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
@@ -47,6 +48,11 @@ public final class TableStates implements AutoCloseable {
    * on the run's thread: the loading's Spark jobs then carry the run's job group.
    */
   public static TableStates loadInBackground(SparkSession spark, List<String> paths) {
+    return inBackground(paths, path -> load(spark, path));
+  }
+
+  /** Runs {@code loader} on each path in turn on the thread, until closed. */
+  static TableStates inBackground(List<String> paths, Consumer<String> loader) {
     ExecutorService thread = Futures.singleDaemonThread("deepline-table-states");
     AtomicBoolean closed = new AtomicBoolean();
     Future<?> loading = thread.submit(() -> {
@@ -54,7 +60,7 @@ public final class TableStates implements AutoCloseable {
         if (closed.get()) {
           return;
         }
-        load(spark, path);
+        loader.accept(path);
       }
     });
     return new TableStates(thread, closed, loading);
@@ -83,14 +89,19 @@ public final class TableStates implements AutoCloseable {
     Futures.awaitQuietly(loading);
   }
 
+  /** No table after the one being loaded is loaded. */
+  void stop() {
+    closed.set(true);
+  }
+
   /**
    * Stops the loading after the table it is at and waits for that one, so that no job of it
    * outlives the run (a run that fails early does not wait for every table).
    */
   @Override
   public void close() {
-    closed.set(true);
-    Futures.awaitQuietly(loading);
+    stop();
+    awaitLoaded();
     thread.shutdown();
   }
 }

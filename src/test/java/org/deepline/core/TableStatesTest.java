@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,19 +25,27 @@ class TableStatesTest {
   Path dir;
 
   @Test
-  void closingStopsTheLoadingAfterTheTableItIsAt() throws Exception {
-    SparkSession spark = SparkTestSession.get();
-    String path = dir.resolve("features").toString();
-    DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-24");
-    DeltaTables.replaceRunDate(rows(spark, "b"), path, "2026-11-24");
+  void closingStopsTheLoadingAfterTheTableItIsAtAndWaitsForThatOne() throws Exception {
+    List<String> loaded = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    CountDownLatch atFirst = new CountDownLatch(1);
+    CountDownLatch firstMayEnd = new CountDownLatch(1);
+    TableStates states = TableStates.inBackground(List.of("bronze", "silver", "splits"), path -> {
+      atFirst.countDown();
+      try {
+        firstMayEnd.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      loaded.add(path);
+    });
+    atFirst.await();
 
-    // A run that failed at once: its loading stops long before the table after a thousand others.
-    List<String> paths = new java.util.ArrayList<>(
-        java.util.Collections.nCopies(1000, dir.resolve("missing").toString()));
-    paths.add(path);
-    TableStates.loadInBackground(spark, paths).close();
+    // A run that failed while the first table was loading.
+    states.stop();
+    firstMayEnd.countDown();
+    states.close();
 
-    assertEquals(0, cachedStateBlocks(spark, "#1 - ", path));
+    assertEquals(List.of("bronze"), loaded);
   }
 
   @Test
