@@ -7,6 +7,8 @@ import org.deepline.core.RunContext;
 import org.deepline.core.SmallInputPlanning;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
+import org.deepline.core.TableStates;
+import org.deepline.core.Warehouse;
 import org.deepline.etl.IngestJob;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.features.FeatureJob;
@@ -40,24 +42,40 @@ public final class Pipeline implements Stage {
   public static final List<Supplier<Stage>> NIGHTLY_STAGES = List.of(IngestJob::new,
       ValidationJob::new, SplitJob::new, ScoreJob::new, EvaluateJob::new);
 
+  /**
+   * The tables whose run date {@link #STAGES} replace, in the order they do: their Delta state is
+   * loaded while the first stages run ({@link TableStates}).
+   */
+  static final List<Warehouse.Table> REPLACED_TABLES = List.of(Warehouse.Table.BRONZE,
+      Warehouse.Table.SILVER, Warehouse.Table.QUARANTINE, Warehouse.Table.QUALITY,
+      Warehouse.Table.METRICS, Warehouse.Table.SPLITS, Warehouse.Table.FEATURES,
+      Warehouse.Table.LEAKAGE, Warehouse.Table.PREDICTIONS, Warehouse.Table.EVALUATIONS);
+  /** The tables whose run date {@link #NIGHTLY_STAGES} replace, in the order they do. */
+  static final List<Warehouse.Table> NIGHTLY_REPLACED_TABLES = REPLACED_TABLES.stream()
+      .filter(table -> table != Warehouse.Table.FEATURES && table != Warehouse.Table.LEAKAGE)
+      .toList();
+
   private final RunRecorder recorder;
   private final String command;
   private final List<Supplier<Stage>> stages;
+  private final List<Warehouse.Table> replaced;
 
   /** The whole pipeline, {@link #STAGES}. */
   public Pipeline(RunRecorder recorder) {
-    this(recorder, "pipeline", STAGES);
+    this(recorder, "pipeline", STAGES, REPLACED_TABLES);
   }
 
-  private Pipeline(RunRecorder recorder, String command, List<Supplier<Stage>> stages) {
+  private Pipeline(RunRecorder recorder, String command, List<Supplier<Stage>> stages,
+      List<Warehouse.Table> replaced) {
     this.recorder = recorder;
     this.command = command;
     this.stages = stages;
+    this.replaced = replaced;
   }
 
   /** One date of {@link #NIGHTLY_STAGES}, recorded as a run of command {@code nightly}. */
   public static Pipeline nightly(RunRecorder recorder) {
-    return new Pipeline(recorder, "nightly", NIGHTLY_STAGES);
+    return new Pipeline(recorder, "nightly", NIGHTLY_STAGES, NIGHTLY_REPLACED_TABLES);
   }
 
   @Override
@@ -75,12 +93,16 @@ public final class Pipeline implements Stage {
   /**
    * Runs the stages; each stage's record is appended while the next one runs
    * ({@link RunRecorder#appendingInBackground}), and all are in the runs table when this returns
-   * or throws, before the pipeline's own record.
+   * or throws, before the pipeline's own record. The Delta state of the tables the stages replace
+   * dates in is loaded meanwhile on another thread ({@link TableStates}): a re-run of a date finds
+   * it built.
    */
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder all = StageResult.builder();
-    try (RunRecorder stageRecorder = recorder.appendingInBackground()) {
+    try (RunRecorder stageRecorder = recorder.appendingInBackground();
+        TableStates states = TableStates.loadInBackground(context.spark(),
+            replaced.stream().map(context::table).toList())) {
       for (Supplier<Stage> supplier : stages) {
         Stage stage = supplier.get();
         StageResult result =

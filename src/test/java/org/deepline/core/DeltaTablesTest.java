@@ -1,6 +1,7 @@
 package org.deepline.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
@@ -46,8 +47,11 @@ class DeltaTablesTest {
     // A URI as the warehouse gives it: Delta compares the create's location with its own spelling.
     String path = dir.resolve("fresh").toUri().toString();
 
-    DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-24", List.of("probability"));
+    TableRef created = DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-24",
+        List.of("probability"));
 
+    // Created with its property by the write itself: one commit, not a create and then a write.
+    assertEquals(0, created.version());
     assertEquals("probability", property(spark, path));
     assertEquals(1, DeltaTables.read(spark, path).count());
     // As a DataFrame write would: Delta keeps no NOT NULL constraint from the writer's schema.
@@ -149,6 +153,31 @@ class DeltaTablesTest {
     assertEquals(List.of(2L), commits.stream().map(DeltaTables.Commit::version).toList());
     assertEquals("2", commits.get(0).operationMetrics().get("numOutputRows"));
     assertEquals(DeltaTables.historyOf(spark, path, 50), commits);
+  }
+
+  @Test
+  void aDatesRowsAreKnownFromTheCommitThatWroteThemAndOtherwiseFromTheData() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path table = dir.resolve("dated");
+    String path = table.toString();
+    TableRef first = DeltaTables.replaceRunDate(rows(spark, "a", "b"), path, "2026-11-24");
+    TableRef second = DeltaTables.replaceRunDate(rows(spark, "c"), path, "2026-11-25");
+    TableRef emptied = DeltaTables.replaceRunDate(rows(spark), path, "2026-11-24");
+
+    assertTrue(DeltaTables.versionAddedRowsTo(spark, first, "2026-11-24"));
+    assertTrue(DeltaTables.versionAddedRowsTo(spark, second, "2026-11-25"));
+    // The commit of the 25th says nothing of the 24th, whose rows the data still has.
+    assertEquals(false, DeltaTables.versionAddedRowsTo(spark, second, "2026-11-24"));
+    assertEquals(2, DeltaTables.nonEmptySlice(spark, second, "2026-11-24").count());
+    // A commit that removed the 24th's rows and added none: the data is asked, and is empty.
+    assertEquals(false, DeltaTables.versionAddedRowsTo(spark, emptied, "2026-11-24"));
+    DeeplineException empty = assertThrows(DeeplineException.class,
+        () -> DeltaTables.nonEmptySlice(spark, emptied, "2026-11-24"));
+    assertEquals("table " + path + " has no rows for run_date 2026-11-24", empty.getMessage());
+    // A commit file cleaned up after the log's retention: the data is asked.
+    org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).checkpoint();
+    java.nio.file.Files.delete(table.resolve("_delta_log/00000000000000000000.json"));
+    assertEquals(false, DeltaTables.versionAddedRowsTo(spark, first, "2026-11-24"));
   }
 
   private static Dataset<Row> rows(SparkSession spark, String... ids) {

@@ -29,7 +29,7 @@ public final class SparkTestSession {
    * thousands of files; a test table has a handful, and the 50 tasks per snapshot cost about a fifth
    * of the CPU of a Delta-heavy test class (EvaluateJobTest: 284 CPU-s with 50, 222 with 2).
    */
-  private static final int DELTA_SNAPSHOT_PARTITIONS = 2;
+  public static final int DELTA_SNAPSHOT_PARTITIONS = 2;
   /**
    * Test frames are tiny, so compiling Java for every plan costs more than it saves: with
    * whole-stage code generation and compiled expressions, Janino took 29 % of the CPU samples of
@@ -63,6 +63,10 @@ public final class SparkTestSession {
         .config("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
         .config("spark.ui.enabled", false)
         .config("spark.databricks.delta.snapshotPartitions", DELTA_SNAPSHOT_PARTITIONS)
+        // As conf/spark-defaults.conf: no file list in Delta's checksums, no row counts of replaced
+        // files (a Spark job per commit and per replaced date less).
+        .config("spark.databricks.delta.allFilesInCrc.enabled", false)
+        .config("spark.databricks.delta.dmlMetricsFromMetadata.enabled", false)
         .config(WHOLE_STAGE, false)
         .config(FACTORY_MODE, INTERPRETED)
         .config("spark.sql.extensions", DELTA_EXTENSION)
