@@ -37,6 +37,9 @@ public final class DeltaTables {
   public static final String RUN_DATE = "run_date";
   /** The operation metric of a Delta write commit that counts the rows it wrote. */
   private static final String NUM_OUTPUT_ROWS = "numOutputRows";
+  /** The operation metric of a Delta write commit that counts the data files it added. */
+  private static final String NUM_FILES = "numFiles";
+  private static final String NO_FILES = "0";
   /** The version of a table that does not exist yet. */
   private static final long NO_VERSION = -1;
   /** The table property naming the columns Delta keeps per-file statistics of. */
@@ -339,6 +342,11 @@ public final class DeltaTables {
       return new Written(table, OptionalLong.of(0));
     }
     String written = last.operationMetrics().get(NUM_OUTPUT_ROWS);
+    if (written == null && NO_FILES.equals(last.operationMetrics().get(NUM_FILES))) {
+      // A write of no rows (an empty quarantine, as most loads have) that removed the date's old
+      // files: Delta counts the files it added, none, and leaves the rows out.
+      return new Written(table, OptionalLong.of(0));
+    }
     return new Written(table, written == null ? OptionalLong.empty()
         : OptionalLong.of(Long.parseLong(written)));
   }

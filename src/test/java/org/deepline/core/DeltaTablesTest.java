@@ -71,6 +71,11 @@ class DeltaTablesTest {
     assertEquals(0, created.table().version());
     assertEquals(2, created.rows().getAsLong());
     assertEquals(1, replaced.rows().getAsLong());
+    // A write of no rows that removes the date's old file: Delta gives no row count, only no files.
+    DeltaTables.Written emptied = DeltaTables.replaceRunDateCounted(rows(spark), path,
+        "2026-11-24", List.of(), Map.of());
+    assertEquals(2, emptied.table().version());
+    assertEquals(java.util.OptionalLong.of(0), emptied.rows());
     assertEquals("0", DeltaTable.forPath(spark, path).detail().select("properties").head()
         .<String, String>getJavaMap(0).get(DeltaTables.STATS_COLUMN_COUNT));
     // Every file's statistics: its row count, and no minimum of any column.
