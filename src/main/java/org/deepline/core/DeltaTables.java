@@ -128,7 +128,7 @@ public final class DeltaTables {
   }
 
   /** The log's snapshot after listing it for commits this JVM has not seen. */
-  private static Snapshot currentSnapshot(DeltaLog log) {
+  static Snapshot currentSnapshot(DeltaLog log) {
     return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
   }
 

@@ -46,5 +46,13 @@ public interface Stage {
     return DeltaTables.sizeInBytes(context.spark(), context.table(Warehouse.Table.SILVER));
   }
 
+  /**
+   * The tables whose run date this stage replaces, in the order it does: a pipeline loads their
+   * Delta state while earlier stages run ({@link TableStates}). None by default.
+   */
+  default java.util.List<Warehouse.Table> replacedTables() {
+    return java.util.List.of();
+  }
+
   StageResult run(RunContext context);
 }

@@ -72,9 +72,7 @@ public final class TableStates implements AutoCloseable {
       if (!DeltaTables.exists(spark, path)) {
         return;
       }
-      DeltaLog log = DeltaLog.forTable(spark, path);
-      Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(),
-          log.update$default$3());
+      Snapshot snapshot = DeltaTables.currentSnapshot(DeltaLog.forTable(spark, path));
       // The file count a replaceWhere's delete reports comes from the state Delta builds and
       // keeps for the snapshot; the files of the replaced date are then a filter of that state.
       snapshot.numOfFiles();

@@ -42,46 +42,36 @@ public final class Pipeline implements Stage {
   public static final List<Supplier<Stage>> NIGHTLY_STAGES = List.of(IngestJob::new,
       ValidationJob::new, SplitJob::new, ScoreJob::new, EvaluateJob::new);
 
-  /**
-   * The tables whose run date {@link #STAGES} replace, in the order they do: their Delta state is
-   * loaded while the first stages run ({@link TableStates}).
-   */
-  static final List<Warehouse.Table> REPLACED_TABLES = List.of(Warehouse.Table.BRONZE,
-      Warehouse.Table.SILVER, Warehouse.Table.QUARANTINE, Warehouse.Table.QUALITY,
-      Warehouse.Table.METRICS, Warehouse.Table.SPLITS, Warehouse.Table.FEATURES,
-      Warehouse.Table.LEAKAGE, Warehouse.Table.PREDICTIONS, Warehouse.Table.EVALUATIONS);
-  /** The tables whose run date {@link #NIGHTLY_STAGES} replace, in the order they do. */
-  static final List<Warehouse.Table> NIGHTLY_REPLACED_TABLES = REPLACED_TABLES.stream()
-      .filter(table -> table != Warehouse.Table.FEATURES && table != Warehouse.Table.LEAKAGE)
-      .toList();
-
   private final RunRecorder recorder;
   private final String command;
   private final List<Supplier<Stage>> stages;
-  private final List<Warehouse.Table> replaced;
 
   /** The whole pipeline, {@link #STAGES}. */
   public Pipeline(RunRecorder recorder) {
-    this(recorder, "pipeline", STAGES, REPLACED_TABLES);
+    this(recorder, "pipeline", STAGES);
   }
 
-  private Pipeline(RunRecorder recorder, String command, List<Supplier<Stage>> stages,
-      List<Warehouse.Table> replaced) {
+  private Pipeline(RunRecorder recorder, String command, List<Supplier<Stage>> stages) {
     this.recorder = recorder;
     this.command = command;
     this.stages = stages;
-    this.replaced = replaced;
   }
 
   /** One date of {@link #NIGHTLY_STAGES}, recorded as a run of command {@code nightly}. */
   public static Pipeline nightly(RunRecorder recorder) {
-    return new Pipeline(recorder, "nightly", NIGHTLY_STAGES, NIGHTLY_REPLACED_TABLES);
+    return new Pipeline(recorder, "nightly", NIGHTLY_STAGES);
   }
 
   @Override
   public Name name() {
     return new Name(command, "Run " + stages.stream().map(stage -> stage.get().command())
         .collect(Collectors.joining(", ")) + " in this order.");
+  }
+
+  /** Every table its stages replace a run date in, in the order they do. */
+  @Override
+  public List<Warehouse.Table> replacedTables() {
+    return stages.stream().flatMap(stage -> stage.get().replacedTables().stream()).toList();
   }
 
   /** Each stage plans for its own input: ingest's source is not the silver table of later ones. */
@@ -102,7 +92,7 @@ public final class Pipeline implements Stage {
     StageResult.Builder all = StageResult.builder();
     try (RunRecorder stageRecorder = recorder.appendingInBackground();
         TableStates states = TableStates.loadInBackground(context.spark(),
-            replaced.stream().map(context::table).toList())) {
+            replacedTables().stream().map(context::table).toList())) {
       for (Supplier<Stage> supplier : stages) {
         Stage stage = supplier.get();
         StageResult result =

@@ -51,6 +51,11 @@ public final class SplitJob implements Stage {
     return new Name("split",
         "Assign silver records to train/validation/test (random and stratified, by time or by group).");
   }
+  @Override
+  public List<Table> replacedTables() {
+    return List.of(Table.SPLITS);
+  }
+
 
   @Override
   public StageResult run(RunContext context) {
