@@ -39,7 +39,8 @@ public record TuningConfig(
     Integer eta,
     @JsonPropertyDescription("The fewest epochs of the first rung: rungs have `training.epochs / "
         + "eta^k` epochs for k = K ... 0, down to the last one of at least `min_epochs` (20 "
-        + "epochs, eta 3: 2, 6, 20). Allowed: `[1, training.epochs]`.")
+        + "epochs, eta 3: 2, 6, 20). Allowed: `[1, training.epochs]`; `[1, 20]` while "
+        + "`training.epochs` is unset.")
     Integer minEpochs,
     @JsonPropertyDescription("The seed trials' configurations are drawn with; the same seed draws "
         + "the same trials. Unset: `training.seed`.")
@@ -103,7 +104,11 @@ public record TuningConfig(
         + " promotes every trial: no halving), got " + eta);
     errors.require(minEpochs >= 1, "min_epochs", "must be >= 1, got " + minEpochs);
     // Only against a valid training.epochs: a bad one is reported once, at its own key.
-    if (training.epochs() > 0) {
+    if (training.epochs() == null) {
+      errors.require(minEpochs <= TrainingConfig.MIN_AUTO_EPOCHS, "min_epochs", "must be <= "
+          + TrainingConfig.MIN_AUTO_EPOCHS + ", the fewest epochs training.epochs may resolve to "
+          + "while it is unset (set training.epochs for longer rungs), got " + minEpochs);
+    } else if (training.epochs() > 0) {
       errors.require(minEpochs <= training.epochs(), "min_epochs",
           "must be <= training.epochs = " + training.epochs() + ", got " + minEpochs);
     }

@@ -111,7 +111,8 @@ class ConfigReferenceTest {
   void defaultsAreTheOnesTheLoaderFillsIn() throws IOException {
     JsonNode schema = Json.mapper().readTree(ConfigReference.schema());
     JsonNode training = schema.at("/$defs/TrainingConfig/properties");
-    assertEquals(20, training.at("/epochs/default").asInt());
+    assertEquals(42, training.at("/seed/default").asInt());
+    assertTrue(training.at("/epochs/default").isMissingNode(), "epochs follow the split's size");
     assertEquals(0.0001, training.at("/l2/default").asDouble());
     assertTrue(training.at("/batch_size_per_worker/default").isMissingNode(),
         "a key left null by its record has no default");

@@ -106,4 +106,14 @@ class TuningConfigTest {
           + error.getMessage());
     });
   }
+
+  @Test
+  void withEpochsUnsetTheFirstRungFitsTheFewestEpochsTheyMayResolveTo() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CHURN,
+        List.of("training.epochs=null", "tuning.min_epochs=21")));
+    assertTrue(error.getMessage().contains("1 config error: tuning.min_epochs: must be <= 20, the "
+        + "fewest epochs training.epochs may resolve to while it is unset (set training.epochs "
+        + "for longer rungs), got 21"), error.getMessage());
+    ConfigLoader.load(CHURN, List.of("training.epochs=null", "tuning.min_epochs=20"));
+  }
 }
