@@ -55,8 +55,9 @@ public record ColumnSpec(
         + "`allowed_values:<name>`). Allowed: `string` columns only.")
     List<String> allowedValues,
     @JsonPropertyDescription("Largest share of nulls `validate` accepts (constraint "
-        + "`null_fraction:<name>`). When absent: `validation.default_max_null_fraction` for "
-        + "nullable columns, `0` for non-nullable ones. Allowed: `[0, 1]`.")
+        + "`null_fraction:<name>`, an error). When absent: `0` for non-nullable columns (an "
+        + "error); for nullable ones `validation.default_max_null_fraction`, a warning unless "
+        + "that is set. Allowed: `[0, 1]`.")
     Double maxNullFraction,
     @JsonPropertyDescription("The header name of a column declared by a name Delta rejects; "
         + "ingest fails if the source's renaming gives that source column another name. Normally "

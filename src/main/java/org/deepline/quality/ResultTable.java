@@ -52,7 +52,12 @@ public final class ResultTable {
     return results.stream().filter(r -> !r.passed() && r.severity() == Severity.ERROR).toList();
   }
 
+  /** The warning-level failures: recorded and logged, the run goes on. */
+  public static List<ConstraintResult> failedWarnings(List<ConstraintResult> results) {
+    return results.stream().filter(r -> !r.passed() && r.severity() == Severity.WARNING).toList();
+  }
+
   public static long warnings(List<ConstraintResult> results) {
-    return results.stream().filter(r -> !r.passed() && r.severity() == Severity.WARNING).count();
+    return failedWarnings(results).size();
   }
 }

@@ -8,7 +8,9 @@ import org.deepline.etl.SchemaConfig;
 /**
  * Derives a check from what the config declares: the table's minimum size, each column's null limit,
  * numeric ranges and allowed values, then the constraints of {@code validation.constraints};
- * severities of the schema's constraints can be overridden by constraint name.
+ * severities of the schema's constraints can be overridden by constraint name. Every derived
+ * constraint is an error, except the null limit a nullable column gets without declaring one, which
+ * is a warning unless {@code validation.default_max_null_fraction} is set.
  */
 public final class SchemaConstraints {
   private SchemaConstraints() {}
@@ -20,9 +22,13 @@ public final class SchemaConstraints {
         v -> v >= minRows, ">= " + minRows + " rows"));
     for (ColumnSpec column : schema.columns()) {
       String name = column.name();
+      // A limit the column declares (or its being required) is an error; the default one for a
+      // sparse column is as strict as the config made it (ValidationConfig.nullLimitSeverity).
+      boolean declared = column.maxNullFraction() != null || !column.nullable();
       double maxNulls = column.maxNullFraction() != null ? column.maxNullFraction()
-          : column.nullable() ? validation.defaultMaxNullFraction() : 0.0;
-      constraints.add(new Constraint("null_fraction:" + name, name, Severity.ERROR,
+          : column.nullable() ? validation.nullLimit() : 0.0;
+      constraints.add(new Constraint("null_fraction:" + name, name,
+          declared ? Severity.ERROR : validation.nullLimitSeverity(),
           Analyzers.nullFraction(name), v -> v <= maxNulls, "<= " + maxNulls));
       if (column.min() != null || column.max() != null) {
         constraints.add(new Constraint("range:" + name, name, Severity.ERROR,

@@ -15,7 +15,8 @@ import org.deepline.etl.ColumnSpec;
  * settings.
  *
  * @param minRows                 fewer rows than this is an error
- * @param defaultMaxNullFraction  null limit of nullable columns that declare none
+ * @param defaultMaxNullFraction  null limit of nullable columns that declare none; when unset,
+ *                                {@value #DEFAULT_MAX_NULL_FRACTION} as a warning
  * @param severities              per-constraint severity overrides, keyed by constraint name
  *                                ({@code "range:tenure": "warning"})
  * @param constraints             more constraints, each {@code <kind>:<column>}
@@ -26,8 +27,11 @@ public record ValidationConfig(
     @JsonPropertyDescription("Fewer silver rows for the run date is an error (constraint `size`). "
         + "Allowed: `> 0`.")
     Long minRows,
-    @JsonPropertyDescription("Null limit of nullable columns that declare no `max_null_fraction`. "
-        + "Allowed: `[0, 1]`.")
+    @JsonPropertyDescription("Null limit of nullable columns that declare no `max_null_fraction`; "
+        + "when set, a column over it fails the run. Unset: 0.2, and a column over it is a "
+        + "warning (recorded in the `quality` table, the run record and the quality report), not "
+        + "an error: many real tables have sparse columns (a cabin number, a second address "
+        + "line) and nothing in the config says theirs are wrong. Allowed: `[0, 1]` when set.")
     Double defaultMaxNullFraction,
     @JsonPropertyDescription("Per-constraint severity overrides, e.g. `{\"range:tenure\": "
         + "\"warning\"}`. A failed `error` constraint fails the run; a failed `warning` is only "
@@ -48,8 +52,6 @@ public record ValidationConfig(
 
   public ValidationConfig {
     minRows = minRows == null ? DEFAULT_MIN_ROWS : minRows;
-    defaultMaxNullFraction = defaultMaxNullFraction == null
-        ? DEFAULT_MAX_NULL_FRACTION : defaultMaxNullFraction;
     severities = severities == null ? Map.of() : Map.copyOf(severities);
     constraints = constraints == null ? List.of() : List.copyOf(constraints);
     anomalies = anomalies == null ? List.of() : List.copyOf(anomalies);
@@ -60,6 +62,23 @@ public record ValidationConfig(
   public ValidationConfig(Long minRows, Double defaultMaxNullFraction,
       Map<String, String> severities) {
     this(minRows, defaultMaxNullFraction, severities, null, null, null);
+  }
+
+  /**
+   * The null limit of a nullable column that declares none: {@code default_max_null_fraction}, or
+   * {@value #DEFAULT_MAX_NULL_FRACTION} when that is unset.
+   */
+  public double nullLimit() {
+    return defaultMaxNullFraction == null ? DEFAULT_MAX_NULL_FRACTION : defaultMaxNullFraction;
+  }
+
+  /**
+   * How a nullable column without a declared limit fails {@link #nullLimit}: an error when the
+   * config set {@code default_max_null_fraction}, else a warning. A sparse column is common in real
+   * data; only a limit someone declared says that more nulls are wrong.
+   */
+  public Severity nullLimitSeverity() {
+    return defaultMaxNullFraction == null ? Severity.WARNING : Severity.ERROR;
   }
 
   public static ValidationConfig defaults() {
@@ -74,7 +93,9 @@ public record ValidationConfig(
   public void validate(ConfigErrors errors, List<String> constraintNames,
       Map<String, ColumnSpec> columns) {
     errors.requirePositive(minRows, "min_rows");
-    errors.requireFraction(defaultMaxNullFraction, "default_max_null_fraction", true, true);
+    if (defaultMaxNullFraction != null) {
+      errors.requireFraction(defaultMaxNullFraction, "default_max_null_fraction", true, true);
+    }
     List<String> levels = List.of(Severity.ERROR.label(), Severity.WARNING.label());
     severities.forEach((name, level) -> {
       errors.requireOneOf(level, levels, "severities." + name);

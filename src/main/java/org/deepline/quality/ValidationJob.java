@@ -20,17 +20,20 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.SchemaConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validate (Deequ's analyzers -> constraints -> checks -> repository): profiles every column of the
  * run date's silver rows in one pass and keeps the profile in the metrics table, runs the declared
  * constraints, compares the profile with earlier runs' (anomaly checks), keeps every verdict in the
  * quality table and the whole in {@code reports/<run_date>/quality.json} and, as a page,
- * {@code quality.html}, and fails the run when an
- * error-level constraint or anomaly check fails (warnings are only recorded). With {@code --suggest}
- * it also proposes constraints from the profile, printed and saved; suggesting never fails a run.
+ * {@code quality.html}, and fails the run when an error-level constraint or anomaly check fails
+ * (warnings are recorded and logged). With {@code --suggest} it also proposes constraints from the
+ * profile, printed and saved; suggesting never fails a run.
  */
 public final class ValidationJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(ValidationJob.class);
   private final boolean suggest;
   private final PrintStream out;
 
@@ -119,6 +122,13 @@ public final class ValidationJob implements Stage {
 
     List<ConstraintResult> all = new ArrayList<>(results);
     all.addAll(anomalies);
+    List<ConstraintResult> warnings = ResultTable.failedWarnings(all);
+    if (!warnings.isEmpty()) {
+      LOG.warn("validate: {} warning-level check(s) failed on {} for {}; the run goes on: {} "
+          + "(report: {})", warnings.size(), silverPath, context.runDate(), warnings.stream()
+          .map(ConstraintResult::message).collect(Collectors.joining("; ")),
+          reportDir + "/" + QualityReport.HTML_FILE);
+    }
     List<ConstraintResult> errors = ResultTable.errors(all);
     if (!errors.isEmpty()) {
       throw new DeeplineException(Failure.DATA_QUALITY, "validate: " + errors.size()

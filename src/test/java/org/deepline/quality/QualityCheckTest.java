@@ -68,6 +68,34 @@ class QualityCheckTest {
   }
 
   @Test
+  void aSparseColumnWithoutADeclaredLimitIsAWarningUnlessTheDefaultLimitIsSet() {
+    SchemaConfig undeclared = new SchemaConfig(List.of(), List.of(
+        new ColumnSpec("age", "int", true, null, null, null, null),
+        new ColumnSpec("plan", "string", true, null, null, null, 0.2)));
+    Dataset<Row> sparse = frame(new Object[] {30, null}, new Object[] {null, null},
+        new Object[] {null, "pro"}, new Object[] {40, "basic"});
+
+    Map<String, ConstraintResult> byDefault = byName(SchemaConstraints.forSilver(undeclared,
+        ValidationConfig.defaults()).run(sparse));
+    assertEquals(0.5, byDefault.get("null_fraction:age").value());
+    assertFalse(byDefault.get("null_fraction:age").passed());
+    assertEquals(Severity.WARNING, byDefault.get("null_fraction:age").severity());
+    // plan declares its limit: over it is an error whatever the default is.
+    assertEquals(Severity.ERROR, byDefault.get("null_fraction:plan").severity());
+    assertEquals(List.of("null_fraction:plan"), ResultTable.errors(List.copyOf(byDefault.values()))
+        .stream().map(ConstraintResult::name).toList());
+
+    Map<String, ConstraintResult> declaredDefault = byName(SchemaConstraints.forSilver(undeclared,
+        new ValidationConfig(null, 0.6, null)).run(sparse));
+    assertTrue(declaredDefault.get("null_fraction:age").passed(), "0.5 is within 0.6");
+    assertEquals(Severity.ERROR, declaredDefault.get("null_fraction:age").severity());
+    Map<String, ConstraintResult> strictDefault = byName(SchemaConstraints.forSilver(undeclared,
+        new ValidationConfig(null, 0.2, null)).run(sparse));
+    assertFalse(strictDefault.get("null_fraction:age").passed());
+    assertEquals(Severity.ERROR, strictDefault.get("null_fraction:age").severity());
+  }
+
+  @Test
   void emptyTableFailsTheSizeConstraintWithoutDividingByZero() {
     Map<String, ConstraintResult> results = byName(
         SchemaConstraints.forSilver(DECLARED, ValidationConfig.defaults()).run(frame()));

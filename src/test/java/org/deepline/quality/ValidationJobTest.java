@@ -145,4 +145,27 @@ class ValidationJobTest {
     assertEquals(SchemaConstraints.names(pasted.schema()).size() + constraints.size(),
         verdict.metric("constraints"));
   }
+
+  @Test
+  void aDeclaredDefaultNullLimitFailsTheRunAndAWarningLetsItGoOn(@TempDir Path dir) {
+    // income is empty in about 10 % of the toy rows.
+    RunContext strict = ToyData.context(dir.resolve("strict"), 60, false,
+        "validation.default_max_null_fraction=0.01");
+    new IngestJob().run(strict);
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new ValidationJob().run(strict));
+    assertEquals(Failure.DATA_QUALITY, error.failure());
+    assertTrue(error.getMessage().contains("null_fraction:income: failed"), error.getMessage());
+
+    RunContext warned = ToyData.context(dir.resolve("warned"), 60, false,
+        "validation.default_max_null_fraction=0.01",
+        "validation.severities={\"null_fraction:income\": \"warning\"}");
+    new IngestJob().run(warned);
+    StageResult result = new ValidationJob().run(warned);
+    assertEquals(1.0, result.metric("constraints_failed_warning"));
+    Row verdict = DeltaTables.read(SparkTestSession.get(), warned.table(Table.QUALITY))
+        .where("constraint = 'null_fraction:income'").first();
+    assertEquals("warning", verdict.getAs("severity"));
+    assertFalse((boolean) verdict.getAs("passed"));
+  }
 }
