@@ -87,12 +87,20 @@ public final class SplitJob implements Stage {
       }
     }
     long unlabelled = 0;
+    long labelled = 0;
+    double positives = 0;
     for (Map.Entry<String, SplitSummary> split : bySplit.entrySet()) {
       SplitSummary s = split.getValue();
       result.metric("rows_" + split.getKey(), s.rows());
       result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
           : s.positives() / s.labelled());
       unlabelled += s.rows() - s.labelled();
+      labelled += s.labelled();
+      positives += s.positives();
+    }
+    if (labelled > 0 && (positives == 0 || positives == labelled)) {
+      throw new DeeplineException(DeeplineException.Failure.DATA_QUALITY, oneClass(silver.rows(),
+          label, labelled, positives > 0, context.runDate()));
     }
     if (unlabelled > 0) {
       // Ingest quarantines rows without a label; silver written before that rule, or by hand, may not.
@@ -116,6 +124,34 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /** The most common label values named when every row has the same class. */
+  private static final int VALUES_NAMED = 5;
+
+  /**
+   * Why a run date whose {@code labelled} rows are all of one class cannot be split: a label that
+   * never matches (a {@code positive} spelled as the data does not spell it, a condition that is
+   * never true) would otherwise go through features and leakage to fail in train, or train nothing.
+   * A column label is named with its most common values, among which the positive class is.
+   */
+  static String oneClass(Dataset<Row> silver, LabelConfig label, long labelled,
+      boolean allPositive, String runDate) {
+    String which = allPositive ? "positive" : "negative";
+    if (label.isExpression()) {
+      return "split: all " + labelled + " labelled rows of " + runDate + " are " + which + ": "
+          + label.describe() + " is " + allPositive + " for every one; a model needs both "
+          + "classes (check the condition against the data)";
+    }
+    String values = silver.groupBy(Columns.col(label.column())).count()
+        .orderBy(functions.col("count").desc()).limit(VALUES_NAMED).collectAsList().stream()
+        .map(r -> "'" + r.get(0) + "' (" + r.getLong(1) + ")")
+        .collect(Collectors.joining(", "));
+    return "split: all " + labelled + " labelled rows of " + runDate + " are " + which + ": "
+        + label.describe() + (allPositive ? " equals" : " never equals") + " label.positive '"
+        + label.positive() + "'; its most common values are " + values + "; a model needs both "
+        + "classes (set label.positive to the value of the positive class, spelled as the data "
+        + "spells it)";
   }
 
   /** Fails when a fold of the train split has no record; {@code rowsByFold}: train rows per fold. */

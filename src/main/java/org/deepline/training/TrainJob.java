@@ -723,7 +723,7 @@ public final class TrainJob implements Stage {
   private static void requireBothClasses(TrainingData split) {
     if (split.rows() == 0 || split.positives() == 0 || split.negatives() == 0) {
       throw new DeeplineException(Failure.DATA_QUALITY,
-          "train: the " + split + "; both classes are needed");
+          "train: both classes are needed in each split; got " + split);
     }
   }
 

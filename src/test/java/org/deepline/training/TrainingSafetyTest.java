@@ -106,8 +106,8 @@ class TrainingSafetyTest {
 
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new TrainJob().run(context));
-    assertTrue(error.getMessage().matches("train: the train: \\d+ rows \\(0 positive\\) in 2 "
-        + "partitions; both classes are needed"), error.getMessage());
+    assertTrue(error.getMessage().matches("train: both classes are needed in each split; got "
+        + "train: \\d+ rows \\(0 positive\\) in 2 partitions"), error.getMessage());
   }
 
   @Test
