@@ -213,6 +213,18 @@ class SubmitPipelineIT {
     assertTrue(!Files.exists(warehouse.resolve("churn/models/" + killedRun)),
         "a killed run registers no model");
 
+    // Without the epochs the checkpoint trained with, the unset key would resolve to churn's
+    // automatic epochs (52 for its split): a different run, refused before any epoch.
+    List<String> otherEpochs = new ArrayList<>(train);
+    otherEpochs.addAll(List.of("--set", "training.epochs=null", "--set", "training.patience=null",
+        "--resume", killedRun));
+    Submit.Result refused = submit(otherEpochs.toArray(String[]::new));
+    assertTrue(refused.code() != 0, refused.errTail());
+    assertTrue(refused.err().contains("train --resume " + killedRun + ": the checkpoint was made "
+        + "with training config"), refused.errTail());
+    assertTrue(refused.err().contains("epochs=" + RESUME_EPOCHS + ", patience=" + RESUME_EPOCHS
+        + ","), refused.errTail());
+
     List<String> resume = new ArrayList<>(train);
     resume.addAll(List.of("--resume", killedRun));
     Submit.Result resumed = submit(resume.toArray(String[]::new));

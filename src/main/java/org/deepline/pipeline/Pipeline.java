@@ -40,7 +40,7 @@ public final class Pipeline implements Stage {
    * decision of its own ({@code train}, or a retraining job), not something every night repeats.
    */
   public static final List<Supplier<Stage>> NIGHTLY_STAGES = List.of(IngestJob::new,
-      ValidationJob::new, SplitJob::new, ScoreJob::new, EvaluateJob::new);
+      ValidationJob::new, SplitJob::forScoring, ScoreJob::new, EvaluateJob::new);
 
   private final RunRecorder recorder;
   private final String command;

@@ -10,7 +10,8 @@ import org.deepline.etl.SchemaConfig;
  * numeric ranges and allowed values, then the constraints of {@code validation.constraints};
  * severities of the schema's constraints can be overridden by constraint name. Every derived
  * constraint is an error, except the null limit a nullable column gets without declaring one, which
- * is a warning unless {@code validation.default_max_null_fraction} is set.
+ * is a warning unless {@code validation.default_max_null_fraction} is set; such a column still
+ * fails the run when every row of the date is null ({@code not_all_null:<column>}).
  */
 public final class SchemaConstraints {
   private SchemaConstraints() {}
@@ -27,9 +28,15 @@ public final class SchemaConstraints {
       boolean declared = column.maxNullFraction() != null || !column.nullable();
       double maxNulls = column.maxNullFraction() != null ? column.maxNullFraction()
           : column.nullable() ? validation.nullLimit() : 0.0;
-      constraints.add(new Constraint("null_fraction:" + name, name,
-          declared ? Severity.ERROR : validation.nullLimitSeverity(),
+      Severity nullSeverity = declared ? Severity.ERROR : validation.nullLimitSeverity();
+      constraints.add(new Constraint("null_fraction:" + name, name, nullSeverity,
           Analyzers.nullFraction(name), v -> v <= maxNulls, "<= " + maxNulls));
+      if (nullSeverity == Severity.WARNING) {
+        // A sparse column is data; a column with no value at all is a feed or a config gone wrong
+        // (a renamed source column, a parse that no longer matches), and fails the run.
+        constraints.add(new Constraint("not_all_null:" + name, name, Severity.ERROR,
+            Analyzers.nullFraction(name), v -> v < 1, "< 1.0 (not every row null)"));
+      }
       if (column.min() != null || column.max() != null) {
         constraints.add(new Constraint("range:" + name, name, Severity.ERROR,
             Analyzers.outOfRange(name, column.min(), column.max()), v -> v == 0,

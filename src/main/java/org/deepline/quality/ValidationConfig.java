@@ -31,7 +31,8 @@ public record ValidationConfig(
         + "when set, a column over it fails the run. Unset: 0.2, and a column over it is a "
         + "warning (recorded in the `quality` table, the run record and the quality report), not "
         + "an error: many real tables have sparse columns (a cabin number, a second address "
-        + "line) and nothing in the config says theirs are wrong. Allowed: `[0, 1]` when set.")
+        + "line) and nothing in the config says theirs are wrong; a column with every row null "
+        + "still fails (`not_all_null:<name>`). Allowed: `[0, 1]` when set.")
     Double defaultMaxNullFraction,
     @JsonPropertyDescription("Per-constraint severity overrides, e.g. `{\"range:tenure\": "
         + "\"warning\"}`. A failed `error` constraint fails the run; a failed `warning` is only "

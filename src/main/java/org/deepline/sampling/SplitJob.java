@@ -20,6 +20,8 @@ import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Split: stores which split every silver record of the run date belongs to, in the splits table
@@ -33,6 +35,7 @@ import org.deepline.etl.SchemaConfig;
  * slice.
  */
 public final class SplitJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(SplitJob.class);
   /** What a random or stratified split decides by: the record id, or its first copy's. */
   private static final String COPY_GROUP = "_copy_group";
   /** The run record's artifact naming each split's {@link SplitFingerprint}. */
@@ -44,6 +47,27 @@ public final class SplitJob implements Stage {
       return new SplitSummary(rows + other.rows, positives + other.positives,
           labelled + other.labelled, fingerprint ^ other.fingerprint);
     }
+  }
+
+  /** Whether a date whose labelled rows are all one class fails (training follows) or is logged. */
+  private final boolean requireBothClasses;
+
+  /** The split a model is trained from: a date with one class only fails ({@link #oneClass}). */
+  public SplitJob() {
+    this(true);
+  }
+
+  private SplitJob(boolean requireBothClasses) {
+    this.requireBothClasses = requireBothClasses;
+  }
+
+  /**
+   * The split of a night that scores and evaluates a registered model ({@code nightly}): a date
+   * with one class only is logged, not refused. A rare event that did not occur that day is data,
+   * and evaluate reports what a single class allows; nothing is trained from it.
+   */
+  public static SplitJob forScoring() {
+    return new SplitJob(false);
   }
 
   @Override
@@ -98,14 +122,17 @@ public final class SplitJob implements Stage {
       labelled += s.labelled();
       positives += s.positives();
     }
-    if (labelled > 0 && (positives == 0 || positives == labelled)) {
-      throw new DeeplineException(DeeplineException.Failure.DATA_QUALITY, oneClass(silver.rows(),
-          label, labelled, positives > 0, context.runDate()));
-    }
     if (unlabelled > 0) {
       // Ingest quarantines rows without a label; silver written before that rule, or by hand, may not.
       throw new DeeplineException("split: " + unlabelled + " silver rows of " + context.runDate()
           + " have no label (" + label.describe() + " is null); re-run ingest");
+    }
+    if (labelled > 0 && (positives == 0 || positives == labelled)) {
+      String reason = oneClass(silver.rows(), label, labelled, positives > 0, context.runDate());
+      if (requireBothClasses) {
+        throw new DeeplineException(DeeplineException.Failure.DATA_QUALITY, reason);
+      }
+      LOG.warn("{}; scored and evaluated as it is", reason);
     }
     for (String required : List.of(StratifiedSplitter.TRAIN, StratifiedSplitter.VALIDATION,
         StratifiedSplitter.TEST)) {

@@ -147,6 +147,9 @@ public final class TrainJob implements Stage {
       ladder = baselineConfig.enabled() ? BackgroundLadder.start(features,
           negativesBefore + positivesBefore, baselineConfig, config.seed()) : null;
       TrainingConfig resolved = config.resolve(train.rows());
+      if (restored != null) {
+        requireResolvedAsCheckpointed(restored.state().training(), resolved);
+      }
       double[] weights = ClassWeights.of(config, train.negatives(), train.positives());
       Tuner.Outcome tuned = tuneTrials == null ? null
           : new Tuner(context, tuneTrials, context.section(TuningConfig.class))
@@ -308,6 +311,22 @@ public final class TrainJob implements Stage {
     LOG.info("train {}: resuming run {} after epoch {} (best epoch {})", context.dataset(),
         resumeRunId, state.epoch(), state.bestEpoch());
     return restored;
+  }
+
+  /**
+   * A resumed run's config resolved for its training split must be the one its checkpoint trained
+   * with. {@link #restore} compares them before the split is read, taking what the config leaves to
+   * the split's size from the checkpoint; this compares what those sizes resolve to now, so a
+   * checkpoint trained with {@code --set training.epochs=30} does not resume with the 200 epochs
+   * the unset key gives a small split. Where the workers run may differ.
+   */
+  private void requireResolvedAsCheckpointed(TrainingConfig checkpointed, TrainingConfig resolved) {
+    TrainingConfig now = resolved.withWorkersOn(checkpointed.workersOn());
+    if (!now.equals(checkpointed)) {
+      throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made "
+          + "with training config " + checkpointed + ", which resolves to " + now + " now; resume "
+          + "with the same inputs or train anew");
+    }
   }
 
   /**
@@ -650,6 +669,8 @@ public final class TrainJob implements Stage {
         .metric("rows_train", train.rows())
         .metric("batch_size_per_worker", resolved.batchSizePerWorker())
         .metric("averaging_frequency", resolved.averagingFrequency())
+        .metric("epochs", resolved.epochs())
+        .metric("patience", resolved.patience())
         .metric("workers", resolved.workers())
         .metric("workers_on_driver", outcome.workersOnDriver() ? 1 : 0)
         .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)

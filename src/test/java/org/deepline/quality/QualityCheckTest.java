@@ -84,11 +84,19 @@ class QualityCheckTest {
     assertEquals(Severity.ERROR, byDefault.get("null_fraction:plan").severity());
     assertEquals(List.of("null_fraction:plan"), ResultTable.errors(List.copyOf(byDefault.values()))
         .stream().map(ConstraintResult::name).toList());
+    assertTrue(byDefault.get("not_all_null:age").passed(), "half of age is there");
+    assertFalse(byDefault.containsKey("not_all_null:plan"), "plan's declared limit covers it");
+    Map<String, ConstraintResult> emptyColumn = byName(SchemaConstraints.forSilver(undeclared,
+        ValidationConfig.defaults()).run(frame(new Object[] {null, "pro"},
+        new Object[] {null, "basic"})));
+    assertFalse(emptyColumn.get("not_all_null:age").passed());
+    assertEquals(Severity.ERROR, emptyColumn.get("not_all_null:age").severity());
 
     Map<String, ConstraintResult> declaredDefault = byName(SchemaConstraints.forSilver(undeclared,
         new ValidationConfig(null, 0.6, null)).run(sparse));
     assertTrue(declaredDefault.get("null_fraction:age").passed(), "0.5 is within 0.6");
     assertEquals(Severity.ERROR, declaredDefault.get("null_fraction:age").severity());
+    assertFalse(declaredDefault.containsKey("not_all_null:age"), "the declared default covers it");
     Map<String, ConstraintResult> strictDefault = byName(SchemaConstraints.forSilver(undeclared,
         new ValidationConfig(null, 0.2, null)).run(sparse));
     assertFalse(strictDefault.get("null_fraction:age").passed());

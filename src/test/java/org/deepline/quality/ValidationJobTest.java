@@ -168,4 +168,38 @@ class ValidationJobTest {
     assertEquals("warning", verdict.getAs("severity"));
     assertFalse((boolean) verdict.getAs("passed"));
   }
+
+  @Test
+  void aSparseColumnWarnsAndTheRunGoesOnButAnEmptyOneFails(@TempDir Path dir) {
+    StringBuilder csv = new StringBuilder("id,cabin,deck,label\n");
+    for (int i = 0; i < 20; i++) {
+      // cabin: 15 of 20 empty, as a sparse column is; deck: never filled.
+      csv.append(i).append(',').append(i % 4 == 0 ? "C" + i : "").append(",,")
+          .append(i % 2 == 0 ? "yes" : "no").append('\n');
+    }
+    Path file = TestRuns.writeFile(dir, "sparse.csv", csv.toString());
+    String json = """
+        {"dataset": "sparse", "source": {"path": "%s"},
+         "schema": {"columns": [{"name": "id", "type": "int", "nullable": false},
+           {"name": "cabin", "type": "string"}, {"name": "deck", "type": "string"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["id"]}}
+        """.formatted(file.toString().replace("\\", "\\\\"));
+    RunContext context = TestRuns.context(TestRuns.configFromJson(json,
+        "schema.columns[2].max_null_fraction=1"), dir.resolve("warehouse"), "test");
+    new IngestJob().run(context);
+
+    StageResult result = new ValidationJob().run(context);
+    assertEquals(1.0, result.metric("constraints_failed_warning"), "cabin: 0.75 > 0.2");
+    assertEquals(0.75, result.metric("null_fraction:cabin"));
+
+    RunContext undeclared = TestRuns.context(TestRuns.configFromJson(json),
+        dir.resolve("warehouse"), "test");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new ValidationJob().run(undeclared));
+    assertEquals(Failure.DATA_QUALITY, error.failure());
+    assertTrue(error.getMessage().endsWith(": not_all_null:deck: failed, got 1.0, expected < 1.0 "
+        + "(not every row null)"), error.getMessage());
+  }
 }

@@ -84,6 +84,9 @@ class ModelLifecycleTest {
     assertTrue(trained.metric("validation_roc_auc") > 0.75, trained.metrics().toString());
     assertTrue(trained.metric("best_epoch") <= trained.metric("epochs_run"));
     assertEquals(splitRows("train"), trained.metric("rows_train"));
+    // The toy config sets them; the run record holds them even when they resolve from the size.
+    assertEquals(6.0, trained.metric("epochs"));
+    assertEquals(3.0, trained.metric("patience"));
   }
 
   /** The toy label depends on x (strongly) and segment; noise, income and channel carry nothing. */
