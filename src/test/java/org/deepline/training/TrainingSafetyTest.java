@@ -123,4 +123,32 @@ class TrainingSafetyTest {
     assertTrue(error.getMessage().contains("more than 20000000; use fewer or narrower"),
         error.getMessage());
   }
+
+  @Test
+  @Order(5)
+  void unsetEpochsAndPatienceTrainWhatTheSplitsSizeResolvesToAndAreRecorded() {
+    replaceFeatures(original);
+    RunContext automatic = TestRuns.context(TestRuns.configFromJson(
+        ToyData.configJson(dir.resolve("toy.csv"), false), "training.epochs=null",
+        "training.patience=null", "training.ensemble.method=none", "baselines.enabled=false"),
+        dir.resolve("warehouse"), "train");
+
+    StageResult trained = new TrainJob().run(automatic);
+
+    // About 1,050 training rows in minibatches of 16 on 2 workers: about 32 minibatches a worker
+    // per epoch, so about 125 epochs for 4,000 of them, and a tenth of that as patience.
+    long rows = (long) trained.metric("rows_train");
+    int epochs = automatic.section(TrainingConfig.class).resolveEpochs(rows);
+    assertTrue(epochs > TrainingConfig.MIN_AUTO_EPOCHS && epochs < TrainingConfig.MAX_AUTO_EPOCHS,
+        rows + " rows -> " + epochs + " epochs");
+    assertEquals(epochs, trained.metric("epochs"));
+    assertEquals(epochs / 10, trained.metric("patience"));
+    assertTrue(trained.metric("epochs_run") <= epochs);
+    assertTrue(trained.metric("epochs_run") - trained.metric("best_epoch") <= epochs / 10 + 1,
+        trained.metrics().toString());
+    ModelMetadata metadata = ModelBundle.load(automatic.files(), trained.artifacts().get("model"))
+        .metadata();
+    assertEquals(epochs, metadata.training().epochs());
+    assertEquals(epochs / 10, metadata.training().patience());
+  }
 }
