@@ -1,5 +1,7 @@
 package org.deepline.core;
 
+import java.util.List;
+
 /**
  * One step of the pipeline. A stage reads its inputs from the warehouse, transforms them with pure
  * {@code Dataset -> Dataset} functions and writes its outputs; it throws {@link DeeplineException}
@@ -50,8 +52,8 @@ public interface Stage {
    * The tables whose run date this stage replaces, in the order it does: a pipeline loads their
    * Delta state while earlier stages run ({@link TableStates}). None by default.
    */
-  default java.util.List<Warehouse.Table> replacedTables() {
-    return java.util.List.of();
+  default List<Warehouse.Table> replacedTables() {
+    return List.of();
   }
 
   StageResult run(RunContext context);

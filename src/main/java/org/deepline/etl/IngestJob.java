@@ -107,11 +107,11 @@ public final class IngestJob implements Stage {
     return new Name("ingest",
         "Source files -> bronze (raw), silver (typed) and quarantine (rejected, with reason).");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.BRONZE, Table.SILVER, Table.QUARANTINE);
   }
-
 
   /** The source's files: ingest is planned by what it reads, not by silver's size. */
   @Override

@@ -80,11 +80,11 @@ public final class EvaluateJob implements Stage {
         "Metrics, calibration, slices, behavioural tests and blessing of the predictions on a "
             + "split: JSON, HTML, Delta.");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.EVALUATIONS);
   }
-
 
   /** The threshold the verdict is given at, and where it came from (said in the report). */
   public record ChosenThreshold(double value, String source) {}

@@ -35,11 +35,11 @@ public final class FeatureJob implements Stage {
     return new Name("features",
         "Fit the feature model on train, save it, and write the features table.");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.FEATURES);
   }
-
 
   @Override
   public StageResult run(RunContext context) {

@@ -39,11 +39,11 @@ public final class LeakageJob implements Stage {
         "Fail on records shared across splits, near-perfect single features, or "
             + "a feature model not fitted on train.");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.LEAKAGE);
   }
-
 
   /**
    * The silver columns some check reads: the record id, the features' inputs and the times the

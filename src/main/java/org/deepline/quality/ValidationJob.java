@@ -56,11 +56,11 @@ public final class ValidationJob implements Stage {
         "Profile silver, check it against the declared constraints and earlier runs; fail on an "
             + "error-level breach.");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.METRICS, Table.QUALITY);
   }
-
 
   @Override
   public StageResult run(RunContext context) {

@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -40,6 +41,8 @@ public final class SplitJob implements Stage {
   private static final String COPY_GROUP = "_copy_group";
   /** The run record's artifact naming each split's {@link SplitFingerprint}. */
   public static final String FINGERPRINT_ARTIFACT = "split_fingerprint";
+  /** The most common label values named when every row has the same class. */
+  private static final int VALUES_NAMED = 5;
 
   /** A split's rows, labelled rows, positives and fingerprint, summed over its folds. */
   private record SplitSummary(long rows, double positives, long labelled, long fingerprint) {
@@ -75,11 +78,11 @@ public final class SplitJob implements Stage {
     return new Name("split",
         "Assign silver records to train/validation/test (random and stratified, by time or by group).");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.SPLITS);
   }
-
 
   @Override
   public StageResult run(RunContext context) {
@@ -130,7 +133,7 @@ public final class SplitJob implements Stage {
     if (labelled > 0 && (positives == 0 || positives == labelled)) {
       String reason = oneClass(silver.rows(), label, labelled, positives > 0, context.runDate());
       if (requireBothClasses) {
-        throw new DeeplineException(DeeplineException.Failure.DATA_QUALITY, reason);
+        throw new DeeplineException(Failure.DATA_QUALITY, reason);
       }
       LOG.warn("{}; scored and evaluated as it is", reason);
     }
@@ -152,9 +155,6 @@ public final class SplitJob implements Stage {
         .collect(Collectors.joining(",")));
     return result.build();
   }
-
-  /** The most common label values named when every row has the same class. */
-  private static final int VALUES_NAMED = 5;
 
   /**
    * Why a run date whose {@code labelled} rows are all of one class cannot be split: a label that

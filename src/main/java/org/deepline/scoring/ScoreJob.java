@@ -59,11 +59,11 @@ public final class ScoreJob implements Stage {
     return new Name("score",
         "Score silver with a registered model into the predictions table.");
   }
+
   @Override
   public List<Table> replacedTables() {
     return List.of(Table.PREDICTIONS);
   }
-
 
   @Override
   public StageResult run(RunContext context) {

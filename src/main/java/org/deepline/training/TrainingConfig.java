@@ -56,7 +56,7 @@ public record TrainingConfig(
     Long seed,
     @JsonPropertyDescription("The most passes over the training split. Unset: enough for every "
         + "worker to fit about 4,000 minibatches, at least 20 and at most 200 epochs (20 from "
-        + "about 13 k training rows with 2 workers, 53 for about 5 k, 200 below about 1.3 k): a "
+        + "about 13 k training rows with 2 workers, 52 for 5 k, 200 below about 1.3 k): a "
         + "small split has few minibatches per epoch, and 20 epochs of them left the network "
         + "still improving. The value used is recorded in the model's metadata. Allowed: "
         + "`[1, 10000]` when set.")
@@ -284,9 +284,16 @@ public record TrainingConfig(
     if (averagingFrequency != null) {
       return averagingFrequency;
     }
-    long minibatchesPerWorker = trainingRows / workers / resolveBatchSize(trainingRows);
     return (int) Math.max(1, Math.min(MAX_AUTO_AVERAGING_FREQUENCY,
-        minibatchesPerWorker / MIN_AUTO_ROUNDS_PER_EPOCH));
+        minibatchesPerWorker(trainingRows) / MIN_AUTO_ROUNDS_PER_EPOCH));
+  }
+
+  /**
+   * The minibatches each worker fits per epoch of {@code trainingRows} at the resolved batch size,
+   * at least one: what the automatic averaging frequency and epochs are counted in.
+   */
+  private long minibatchesPerWorker(long trainingRows) {
+    return Math.max(1, trainingRows / workers / resolveBatchSize(trainingRows));
   }
 
   /**
@@ -299,8 +306,8 @@ public record TrainingConfig(
     if (epochs != null) {
       return epochs;
     }
-    long minibatchesPerWorker = Math.max(1, trainingRows / workers / resolveBatchSize(trainingRows));
-    long needed = (MIN_AUTO_MINIBATCHES + minibatchesPerWorker - 1) / minibatchesPerWorker;
+    long perEpoch = minibatchesPerWorker(trainingRows);
+    long needed = (MIN_AUTO_MINIBATCHES + perEpoch - 1) / perEpoch;
     return (int) Math.max(MIN_AUTO_EPOCHS, Math.min(MAX_AUTO_EPOCHS, needed));
   }
 

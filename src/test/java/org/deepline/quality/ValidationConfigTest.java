@@ -70,6 +70,15 @@ class ValidationConfigTest {
   }
 
   @Test
+  void anAbsurdDefaultNullLimitIsRefusedWhenSetAndUnsetIsAWarningAtTwentyPercent() {
+    String message = errors("validation.default_max_null_fraction=1.5");
+    assertTrue(message.contains("validation.default_max_null_fraction: must be in [0, 1], got 1.5"),
+        message);
+    assertEquals(0.2, ValidationConfig.defaults().nullLimit());
+    assertEquals(Severity.WARNING, ValidationConfig.defaults().nullLimitSeverity());
+  }
+
+  @Test
   void absurdConstraintsAreNamedByTheirPath() {
     String message = errors("validation.constraints=[{\"kind\": \"range\", \"column\": \"tenure\","
         + " \"min\": 10, \"max\": 1}, {\"kind\": \"allowed_values\", \"column\": \"contract\"}, "
