@@ -140,7 +140,7 @@ final class Stacking {
         metrics.put("ensemble_out_of_fold_" + members.get(m).name() + "_roc_auc",
             outOfFold.member(m).rocAuc());
       }
-      metrics.put("ensemble_out_of_fold_stacked_roc_auc", outOfFold.combined(spec).rocAuc());
+      metrics.put(Ensembles.OUT_OF_FOLD_STACKED, outOfFold.combined(spec).rocAuc());
       metrics.put("ensemble_combiner_intercept", meta.intercept());
       for (int m = 0; m < members.size(); m++) {
         metrics.put("ensemble_combiner_weight_" + members.get(m).name(), meta.weights().get(m));

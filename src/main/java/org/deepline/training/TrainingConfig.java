@@ -144,7 +144,8 @@ public record TrainingConfig(
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
         + "network alone: bagging or stacking, or (`auto`, the default) the stack only where the "
-        + "baseline ladder's boosted trees beat the network.")
+        + "baseline ladder's boosted trees or logistic regression beat the network, or the "
+        + "training split is small (`auto_stack_rows`).")
     EnsembleConfig ensemble,
     @JsonPropertyDescription("Where the `workers` fit their minibatches. `executors`: one Spark "
         + "task per worker and averaging round (DL4J's parameter averaging master; the training "

@@ -27,21 +27,21 @@ class EnsembleConfigTest {
   @Test
   void defaultsAreAutoAndEachMethodGetsItsOwnCount() {
     // auto's keys stay unset: a section copied from a run record can take another method.
-    assertEquals(new EnsembleConfig("auto", null, null, null),
+    assertEquals(new EnsembleConfig("auto", null, null, null, null),
         ConfigLoader.load(CHURN, List.of()).training().ensemble());
     assertEquals(5, EnsembleConfig.defaults().foldsOrDefault());
     assertEquals(0.005, EnsembleConfig.defaults().autoMarginOrDefault());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble={\"method\": \"auto\", \"members\": null, \"folds\": null, "
             + "\"auto_margin\": null}", "training.ensemble.method=bagging")).training().ensemble());
-    assertEquals(new EnsembleConfig("none", null, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("none", null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=none")).training().ensemble());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=bagging")).training().ensemble());
     DeeplineConfig stacking = ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=stacking", "training.ensemble.folds=3"));
-    assertEquals(new EnsembleConfig("stacking", null, 3, null), stacking.training().ensemble());
-    assertEquals(new EnsembleConfig("auto", null, 4, 0.02), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("stacking", null, 3, null, null), stacking.training().ensemble());
+    assertEquals(new EnsembleConfig("auto", null, 4, 0.02, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.folds=4", "training.ensemble.auto_margin=0.02")).training()
         .ensemble());
   }
@@ -90,6 +90,20 @@ class EnsembleConfigTest {
         negative);
     String whole = errorOf("training.ensemble.auto_margin=1");
     assertTrue(whole.contains("training.ensemble.auto_margin: must be in [0, 1), got 1.0"), whole);
+  }
+
+  @Test
+  void autoStackRowsIsAutosAndNotNegative() {
+    assertEquals(2000, EnsembleConfig.defaults().autoStackRowsOrDefault());
+    assertEquals(0, ConfigLoader.load(CHURN, List.of("training.ensemble.auto_stack_rows=0"))
+        .training().ensemble().autoStackRowsOrDefault());
+    String negative = errorOf("training.ensemble.auto_stack_rows=-1");
+    assertTrue(negative.contains("training.ensemble.auto_stack_rows: must be >= 0, got -1"),
+        negative);
+    String bagging = errorOf("training.ensemble.method=bagging",
+        "training.ensemble.auto_stack_rows=500");
+    assertTrue(bagging.contains("training.ensemble.auto_stack_rows: applies to method auto only, "
+        + "method is bagging"), bagging);
   }
 
   @Test
