@@ -29,7 +29,9 @@ import org.deepline.core.OneOf;
  *
  * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
  *                boosted trees or logistic regression beat the network on validation by more than
- *                {@code autoMargin} and the stack then beats the network too; {@code none}: the network; {@code bagging}:
+ *                {@code autoMargin} and the stack then beats the network too, or when the training
+ *                split has at most {@code autoStackRows} rows and the stack's cross-fitted ROC AUC
+ *                is at least the network's out-of-fold one; {@code none}: the network; {@code bagging}:
  *                {@code members} networks, each
  *                trained on its own seeded bootstrap sample of the training split for the main
  *                network's best epoch count, probabilities averaged ({@link Bagging});
@@ -42,8 +44,9 @@ import org.deepline.core.OneOf;
  * @param autoMargin auto only: how much higher the trees' or the logistic regression's validation
  *                ROC AUC must be than the network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
  * @param autoStackRows auto only: a training split of at most this many rows is stacked whatever
- *                validation says, and the stack is kept when its out-of-fold ROC AUC is at least the
- *                network's (default {@value #DEFAULT_AUTO_STACK_ROWS}; 0: never)
+ *                validation says (when the ladder fitted gbt), and the stack is kept when its
+ *                cross-fitted ROC AUC is at least the network's out-of-fold one (default
+ *                {@value #DEFAULT_AUTO_STACK_ROWS}; 0: never)
  */
 public record EnsembleConfig(
     @JsonPropertyDescription("`auto`: the network alone, unless the baseline ladder's "
@@ -52,6 +55,12 @@ public record EnsembleConfig(
         + "validation ROC AUC is higher than the network's (the run records "
         + "`ensemble_auto_gbt_lead`, `ensemble_auto_logistic_regression_lead` and "
         + "`ensemble_auto_stacked`); without either rung in the ladder, the network alone. "
+        + "Except on a training split of at most `auto_stack_rows` rows, when the ladder fitted "
+        + "`gbt`: that is stacked whatever the leads, and the stack registered when its ROC AUC "
+        + "on the training rows, each fold combined by a combiner fitted on the other folds, is "
+        + "at least the network's out-of-fold one (`ensemble_auto_small_split`, "
+        + "`ensemble_cross_fitted_stacked_roc_auc`): a validation split that small cannot tell "
+        + "them apart. "
         + "`none`: the network alone. `bagging`: `members` networks of the same "
         + "configuration, each trained on its own bootstrap sample of the training split (seeded "
         + "from `training.seed`, different per member) for the main network's best epoch count, "
@@ -83,7 +92,8 @@ public record EnsembleConfig(
     Double autoMargin,
     @JsonPropertyDescription("`auto` only: a training split of at most this many rows is "
         + "stacked whatever validation says (when the ladder fitted `gbt`), and the stack is "
-        + "registered when its out-of-fold ROC AUC is at least the network's: on a validation "
+        + "registered when its held-out ROC AUC on the training rows is at least the network's "
+        + "(see `method`): on a validation "
         + "split of a few hundred rows a ROC AUC moves by 0.02 to 0.05 by chance, more than the "
         + "gaps `auto_margin` decides on, while the folds' fits take seconds. `0`: only a lead "
         + "builds the stack. Allowed: `>= 0`; default 2000.")
@@ -102,9 +112,10 @@ public record EnsembleConfig(
    */
   public static final double DEFAULT_AUTO_MARGIN = 0.005;
   /**
-   * Up to here the validation split (15 %) holds at most 300 rows, whose ROC AUC has a standard
-   * error of 0.02 to 0.05, and the five folds' networks train in seconds; from here on the shipped
-   * configs (churn's 4,930 training rows) keep the network alone unless a rung leads.
+   * Up to here the default split's validation holds at most about 430 rows, whose ROC AUC has a
+   * standard error of 0.02 to 0.05, and the five folds' networks train in seconds; the shipped
+   * configs (churn's 4,930 training rows, credit's 3,100) keep the network alone unless a rung
+   * leads.
    */
   public static final long DEFAULT_AUTO_STACK_ROWS = 2_000;
   /** Fewer than two members or folds is not an ensemble (or not a held-out prediction). */

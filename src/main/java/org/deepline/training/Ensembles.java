@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, networkScores, ladder, metrics); // null: network alone
+ *     network, bestEpoch, validation, networkScores, ladder, trainRows, metrics); // null: alone
  * }</pre>
  */
 public final class Ensembles {
@@ -36,14 +36,20 @@ public final class Ensembles {
   /** Run metric: 1 when {@code auto} registered a stack, 0 when it kept the network alone. */
   static final String AUTO_STACKED = "ensemble_auto_stacked";
   /**
-   * Run metric, and model metadata of a stack {@code auto} built for it: the training split's rows
-   * when they are at most {@code auto_stack_rows}, so that out-of-fold predictions, not validation,
-   * decided.
+   * Run metric: the training split's rows when {@code auto} judged them at most
+   * {@code auto_stack_rows}, so that held-out predictions on them, not validation, decided (kept or
+   * not: {@link #AUTO_STACKED} says); model metadata of a stack so built.
    */
   public static final String AUTO_SMALL_SPLIT = "ensemble_auto_small_split";
-  /** Stacking's out-of-fold ROC AUC of the combined model and of the main network's folds. */
+  /** Stacking's ROC AUC of the shipped combiner on the out-of-fold rows it was fitted on. */
   static final String OUT_OF_FOLD_STACKED = "ensemble_out_of_fold_stacked_roc_auc";
-  static final String OUT_OF_FOLD_NETWORK = "ensemble_out_of_fold_network_roc_auc";
+  /**
+   * Stacking's ROC AUC on every training row, each fold combined by a combiner fitted on the other
+   * folds only ({@link Stacking#crossFitted}): held out at both levels, as the network's folds are.
+   */
+  static final String CROSS_FITTED_STACKED = "ensemble_cross_fitted_stacked_roc_auc";
+  /** The main network's folds' out-of-fold ROC AUC, as {@link Stacking} names its members'. */
+  static final String OUT_OF_FOLD_NETWORK = Stacking.outOfFoldRocAuc(EnsembleSpec.MAIN_NETWORK);
   /**
    * Run metric, and model metadata of a stack {@code auto} built: the ladder's gbt validation ROC
    * AUC minus the network's, as {@code auto} saw it.
@@ -192,7 +198,7 @@ public final class Ensembles {
           e.getMessage(), e);
       return null;
     }
-    if (!keeps(stack, networkRocAuc, smallSplit)) {
+    if (!keeps(stack.metrics(), stack.validation().rocAuc(), networkRocAuc, smallSplit)) {
       return null;
     }
     runMetrics.put(AUTO_STACKED, 1.0);
@@ -206,27 +212,40 @@ public final class Ensembles {
   }
 
   /**
-   * Whether {@code auto} registers the stack it built: on a small split, when its out-of-fold ROC
-   * AUC over every training row is at least the network's folds' (the combiner's few weights are
-   * fitted on those rows, which favours it by little next to a validation split's chance
-   * swings); otherwise when its validation ROC AUC is above the network's.
+   * Whether {@code auto} registers the stack it built: on a small split, when its cross-fitted ROC
+   * AUC over every training row is at least the network's folds' out-of-fold ROC AUC (both held
+   * out; the fold networks learn from the split as it is, without {@code resample} or
+   * {@code augment}); otherwise when its validation ROC AUC is above the network's.
+   *
+   * @param stackMetrics the stack's metrics ({@link #CROSS_FITTED_STACKED},
+   *                     {@link #OUT_OF_FOLD_NETWORK})
    */
-  private static boolean keeps(Outcome stack, double networkRocAuc, boolean smallSplit) {
+  static boolean keeps(Map<String, Double> stackMetrics, double stackRocAuc,
+      double networkRocAuc, boolean smallSplit) {
     if (smallSplit) {
-      double stacked = stack.metrics().get(OUT_OF_FOLD_STACKED);
-      double alone = stack.metrics().get(OUT_OF_FOLD_NETWORK);
-      if (stacked < alone) {
-        LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's out-of-fold ROC "
-            + "AUC %.4f is below the network's %.4f, so the network alone is registered",
-            stacked, alone));
+      double stacked = stackMetrics.get(CROSS_FITTED_STACKED);
+      double alone = stackMetrics.get(OUT_OF_FOLD_NETWORK);
+      // Written so that a NaN on either side keeps the network.
+      if (!(stacked >= alone)) {
+        LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's cross-fitted ROC "
+            + "AUC %.4f on the training rows is below the network's out-of-fold %.4f, so the "
+            + "network alone is registered", stacked, alone));
         return false;
+      }
+      if (stackRocAuc < networkRocAuc) {
+        // Kept all the same: the training split's rows outweigh validation's few. Said, because
+        // require_network_wins, promote and the baseline warning judge the stack's figure.
+        LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
+            + "%.4f is below the network's %.4f on a small validation split; the stack is "
+            + "registered on its cross-fitted ROC AUC %.4f against the network's out-of-fold "
+            + "%.4f over the training rows", stackRocAuc, networkRocAuc, stacked, alone));
       }
       return true;
     }
-    if (stack.validation().rocAuc() <= networkRocAuc) {
+    if (stackRocAuc <= networkRocAuc) {
       LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
           + "%.4f is not above the network's %.4f, so the network alone is registered",
-          stack.validation().rocAuc(), networkRocAuc));
+          stackRocAuc, networkRocAuc));
       return false;
     }
     return true;

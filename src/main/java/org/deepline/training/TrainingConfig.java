@@ -44,7 +44,8 @@ import org.deepline.core.OneOf;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
  * @param ensemble           ship the network alone, a bagging or stacking ensemble built around
  *                           it, or (auto, the default) the stack only where the ladder's trees
- *                           beat the network ({@link EnsembleConfig})
+ *                           or logistic regression beat the network or the training split is
+ *                           small ({@link EnsembleConfig})
  * @param workersOn          where the workers fit their minibatches: {@code executors} (a Spark
  *                           task per worker and round, {@link ParameterAveraging}), {@code driver}
  *                           (a thread per worker in the driver, {@link DriverAveraging}) or

@@ -145,6 +145,8 @@ class BaselinePromotionTest {
     Map<String, Double> metrics = autoLinearStack.metrics();
     assertTrue(metrics.get("ensemble_auto_logistic_regression_lead") > 0.005, metrics.toString());
     assertFalse(metrics.containsKey("ensemble_auto_gbt_lead"), metrics.toString());
+    // A small split, but no gbt rung: the lead, not the size, stacked it.
+    assertFalse(metrics.containsKey("ensemble_auto_small_split"), metrics.toString());
     assertEquals(1.0, metrics.get("ensemble_auto_stacked"), metrics.toString());
     assertEquals("stacking of 1 network, 1 boosted-tree model and 1 logistic regression "
         + "(logistic_regression)", autoLinearStack.artifacts().get("model_kind"));

@@ -33,7 +33,8 @@ class EnsembleConfigTest {
     assertEquals(0.005, EnsembleConfig.defaults().autoMarginOrDefault());
     assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble={\"method\": \"auto\", \"members\": null, \"folds\": null, "
-            + "\"auto_margin\": null}", "training.ensemble.method=bagging")).training().ensemble());
+            + "\"auto_margin\": null, \"auto_stack_rows\": null}",
+            "training.ensemble.method=bagging")).training().ensemble());
     assertEquals(new EnsembleConfig("none", null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=none")).training().ensemble());
     assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
@@ -94,7 +95,9 @@ class EnsembleConfigTest {
 
   @Test
   void autoStackRowsIsAutosAndNotNegative() {
-    assertEquals(2000, EnsembleConfig.defaults().autoStackRowsOrDefault());
+    assertEquals(EnsembleConfig.DEFAULT_AUTO_STACK_ROWS,
+        EnsembleConfig.defaults().autoStackRowsOrDefault());
+    assertEquals(2000, EnsembleConfig.DEFAULT_AUTO_STACK_ROWS);
     assertEquals(0, ConfigLoader.load(CHURN, List.of("training.ensemble.auto_stack_rows=0"))
         .training().ensemble().autoStackRowsOrDefault());
     String negative = errorOf("training.ensemble.auto_stack_rows=-1");
@@ -121,6 +124,23 @@ class EnsembleConfigTest {
     // A rung without a figure leads nothing, and hides no other rung's lead.
     assertEquals(List.of("logistic_regression"),
         Ensembles.leaders(orderedRungs(Double.NaN, 0.850), 0.84, 0.005));
+  }
+
+  @Test
+  void aSmallSplitsStackIsKeptOnHeldOutTrainingRowsNotOnValidation() {
+    // German credit: the stack trails the network on 150 validation rows, leads on 700 training
+    // rows, each held out from what scored it; kept.
+    Map<String, Double> german = Map.of("ensemble_cross_fitted_stacked_roc_auc", 0.7850,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712);
+    assertTrue(Ensembles.keeps(german, 0.7642, 0.7655, true));
+    // The same figures on a large split: validation decides, and the stack is not above.
+    assertFalse(Ensembles.keeps(german, 0.7642, 0.7655, false));
+    assertTrue(Ensembles.keeps(german, 0.7700, 0.7655, false));
+    // Behind the network's folds, or a figure that is not a number: the network alone.
+    assertFalse(Ensembles.keeps(Map.of("ensemble_cross_fitted_stacked_roc_auc", 0.7600,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712), 0.80, 0.70, true));
+    assertFalse(Ensembles.keeps(Map.of("ensemble_cross_fitted_stacked_roc_auc", Double.NaN,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712), 0.80, 0.70, true));
   }
 
   private static Map<String, Double> orderedRungs(double gbt, double logistic) {
