@@ -112,9 +112,13 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
    *                    AUC (why the stack exists); null for an ensemble the config asked for
    * @param autoLogisticRegressionLead the same for the ladder's logistic regression; null also for
    *                    stacks built before it was a member (December 2026)
+   * @param autoSmallSplit for a stack {@code auto} built because the training split had at most
+   *                    {@code auto_stack_rows} rows, those rows (then out-of-fold predictions, not
+   *                    the leads, decided); null otherwise
    */
   public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Double autoLogisticRegressionLead) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double autoLogisticRegressionLead,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long autoSmallSplit) {
     public static final String ENSEMBLE = "ensemble";
     public static final String MAIN_NETWORK = "network (early-stopped, main)";
     public static final String MEMBERS_MEAN = "members' mean";
@@ -148,8 +152,10 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
       if (mean != null) {
         rows.add(new Baseline(MEMBERS_MEAN, mean));
       }
+      Double smallSplit = metrics.get(Ensembles.AUTO_SMALL_SPLIT);
       return new Ensemble(description, rows, metrics.get(Ensembles.AUTO_GBT_LEAD),
-          metrics.get(Ensembles.AUTO_LINEAR_LEAD));
+          metrics.get(Ensembles.AUTO_LINEAR_LEAD),
+          smallSplit == null ? null : Long.valueOf(smallSplit.longValue()));
     }
   }
 

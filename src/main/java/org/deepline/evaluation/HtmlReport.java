@@ -442,7 +442,12 @@ public final class HtmlReport {
           Html.el("td").text(row == ensemble.rows().get(0) ? ""
               : signedMetric(combined - row.validationRocAuc()))));
     }
-    String why = ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
+    String why = ensemble.autoSmallSplit() != null
+        ? " It was built by training.ensemble.method auto (the default): the training split's "
+            + ensemble.autoSmallSplit() + " rows are at most auto_stack_rows, too few for a "
+            + "validation split to tell the network from the baselines, and the stack's "
+            + "out-of-fold ROC AUC was at least the network's."
+        : ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
         ? "" : " It was built by training.ensemble.method auto (the default): the baseline "
             + "ladder's " + autoLeader(ensemble) + " of validation ROC AUC, more than auto_margin.";
     return section.add(Html.el("p").cls("note").text("The model is a " + ensemble.description()

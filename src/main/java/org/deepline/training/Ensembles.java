@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, networkScores, ladder, metrics); // null: network alone
+ *     network, bestEpoch, validation, networkScores, ladder, trainRows, metrics); // null: alone
  * }</pre>
  */
 public final class Ensembles {
@@ -35,6 +35,21 @@ public final class Ensembles {
   public static final String MEMBER_PREFIX = "ensemble_member_";
   /** Run metric: 1 when {@code auto} registered a stack, 0 when it kept the network alone. */
   static final String AUTO_STACKED = "ensemble_auto_stacked";
+  /**
+   * Run metric: the training split's rows when {@code auto} judged them at most
+   * {@code auto_stack_rows}, so that held-out predictions on them, not validation, decided (kept or
+   * not: {@link #AUTO_STACKED} says); model metadata of a stack so built.
+   */
+  public static final String AUTO_SMALL_SPLIT = "ensemble_auto_small_split";
+  /** Stacking's ROC AUC of the shipped combiner on the out-of-fold rows it was fitted on. */
+  static final String OUT_OF_FOLD_STACKED = "ensemble_out_of_fold_stacked_roc_auc";
+  /**
+   * Stacking's ROC AUC on every training row, each fold combined by a combiner fitted on the other
+   * folds only ({@link Stacking#crossFitted}): held out at both levels, as the network's folds are.
+   */
+  static final String CROSS_FITTED_STACKED = "ensemble_cross_fitted_stacked_roc_auc";
+  /** The main network's folds' out-of-fold ROC AUC, as {@link Stacking} names its members'. */
+  static final String OUT_OF_FOLD_NETWORK = Stacking.outOfFoldRocAuc(EnsembleSpec.MAIN_NETWORK);
   /**
    * Run metric, and model metadata of a stack {@code auto} built: the ladder's gbt validation ROC
    * AUC minus the network's, as {@code auto} saw it.
@@ -116,13 +131,15 @@ public final class Ensembles {
    * @param validation  the cached validation split
    * @param networkScores the network's probabilities on the validation split
    * @param ladder      the ladder's rungs a stack compares with ({@code auto}) and reuses
+   * @param trainRows   the training split's rows, before any resampling: {@code auto} stacks a
+   *                    split of at most {@code auto_stack_rows} whatever validation says
    * @param runMetrics  where {@code auto} records its decision ({@code ensemble_auto_*})
    * @return null when the network alone is registered: method none, or auto without a stack that
    *         beats it
    */
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
       NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
-      TrainingData validation, ScoredLabels networkScores, LadderMembers ladder,
+      TrainingData validation, ScoredLabels networkScores, LadderMembers ladder, long trainRows,
       Map<String, Double> runMetrics) {
     EnsembleConfig ensemble = config.ensemble();
     if (ensemble.always()) {
@@ -145,18 +162,30 @@ public final class Ensembles {
     rungs.forEach((model, auc) -> leads.put(autoLead(model), auc - networkRocAuc));
     runMetrics.putAll(leads);
     List<String> leaders = leaders(rungs, networkRocAuc, margin);
-    if (leaders.isEmpty()) {
+    // The trees are the member a small split gains most from; a ladder without them says the user
+    // wants none.
+    boolean smallSplit = ladder.trees() != null && trainRows <= ensemble.autoStackRowsOrDefault();
+    if (smallSplit) {
+      runMetrics.put(AUTO_SMALL_SPLIT, (double) trainRows);
+      LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the training split has %d rows, "
+          + "at most auto_stack_rows %d: stacking the network (validation ROC AUC %.4f) with the "
+          + "ladder's trees and logistic regression, judged on out-of-fold predictions, as %d "
+          + "validation rows cannot tell them apart (%s)", trainRows,
+          ensemble.autoStackRowsOrDefault(), networkRocAuc, validation.rows(),
+          describeLeads(rungs, networkRocAuc)));
+    } else if (leaders.isEmpty()) {
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the network alone (validation "
           + "ROC AUC %.4f; %s; not more than auto_margin %.4f)", networkRocAuc,
           describeLeads(rungs, networkRocAuc), margin));
       return null;
+    } else {
+      Map<String, Double> leading = new LinkedHashMap<>(rungs);
+      leading.keySet().retainAll(leaders);
+      LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s over the network (validation "
+          + "ROC AUC %.4f), more than auto_margin %.4f: stacking the network with the ladder's "
+          + "trees and logistic regression", describeLeads(leading, networkRocAuc), networkRocAuc,
+          margin));
     }
-    Map<String, Double> leading = new LinkedHashMap<>(rungs);
-    leading.keySet().retainAll(leaders);
-    LOG.info(String.format(Locale.ROOT, "train: ensemble auto: %s over the network (validation ROC "
-        + "AUC %.4f), more than auto_margin %.4f: stacking the network with the ladder's trees "
-        + "and logistic regression", describeLeads(leading, networkRocAuc), networkRocAuc,
-        margin));
     Outcome stack;
     try {
       stack = build(spark, features, config, input, classWeights, network, bestEpoch, validation,
@@ -169,17 +198,57 @@ public final class Ensembles {
           e.getMessage(), e);
       return null;
     }
-    if (stack.validation().rocAuc() <= networkRocAuc) {
-      LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
-          + "%.4f is not above the network's %.4f, so the network alone is registered",
-          stack.validation().rocAuc(), networkRocAuc));
+    if (!keeps(stack.metrics(), stack.validation().rocAuc(), networkRocAuc, smallSplit)) {
       return null;
     }
     runMetrics.put(AUTO_STACKED, 1.0);
     // Into the model's metadata too, so that its evaluation report can say why it is a stack.
     Map<String, Double> metrics = new LinkedHashMap<>(stack.metrics());
     metrics.putAll(leads);
+    if (smallSplit) {
+      metrics.put(AUTO_SMALL_SPLIT, (double) trainRows);
+    }
     return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics);
+  }
+
+  /**
+   * Whether {@code auto} registers the stack it built: on a small split, when its cross-fitted ROC
+   * AUC over every training row is at least the network's folds' out-of-fold ROC AUC (both held
+   * out; the fold networks learn from the split as it is, without {@code resample} or
+   * {@code augment}); otherwise when its validation ROC AUC is above the network's.
+   *
+   * @param stackMetrics the stack's metrics ({@link #CROSS_FITTED_STACKED},
+   *                     {@link #OUT_OF_FOLD_NETWORK})
+   */
+  static boolean keeps(Map<String, Double> stackMetrics, double stackRocAuc,
+      double networkRocAuc, boolean smallSplit) {
+    if (smallSplit) {
+      double stacked = stackMetrics.get(CROSS_FITTED_STACKED);
+      double alone = stackMetrics.get(OUT_OF_FOLD_NETWORK);
+      // Written so that a NaN on either side keeps the network.
+      if (!(stacked >= alone)) {
+        LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's cross-fitted ROC "
+            + "AUC %.4f on the training rows is below the network's out-of-fold %.4f, so the "
+            + "network alone is registered", stacked, alone));
+        return false;
+      }
+      if (stackRocAuc < networkRocAuc) {
+        // Kept all the same: the training split's rows outweigh validation's few. Said, because
+        // require_network_wins, promote and the baseline warning judge the stack's figure.
+        LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
+            + "%.4f is below the network's %.4f on a small validation split; the stack is "
+            + "registered on its cross-fitted ROC AUC %.4f against the network's out-of-fold "
+            + "%.4f over the training rows", stackRocAuc, networkRocAuc, stacked, alone));
+      }
+      return true;
+    }
+    if (stackRocAuc <= networkRocAuc) {
+      LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the stack's validation ROC AUC "
+          + "%.4f is not above the network's %.4f, so the network alone is registered",
+          stackRocAuc, networkRocAuc));
+      return false;
+    }
+    return true;
   }
 
   /**

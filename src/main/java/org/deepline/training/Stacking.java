@@ -22,6 +22,7 @@ import org.deepline.core.Futures;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
+import org.deepline.metrics.ScoredLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,10 +138,10 @@ final class Stacking {
       EnsembleSpec spec = EnsembleSpec.logistic(EnsembleConfig.STACKING, members, meta.weights(),
           meta.intercept());
       for (int m = 0; m < members.size(); m++) {
-        metrics.put("ensemble_out_of_fold_" + members.get(m).name() + "_roc_auc",
-            outOfFold.member(m).rocAuc());
+        metrics.put(outOfFoldRocAuc(members.get(m).name()), outOfFold.member(m).rocAuc());
       }
-      metrics.put("ensemble_out_of_fold_stacked_roc_auc", outOfFold.combined(spec).rocAuc());
+      metrics.put(Ensembles.OUT_OF_FOLD_STACKED, outOfFold.combined(spec).rocAuc());
+      metrics.put(Ensembles.CROSS_FITTED_STACKED, crossFitted(heldOut, members).rocAuc());
       metrics.put("ensemble_combiner_intercept", meta.intercept());
       for (int m = 0; m < members.size(); m++) {
         metrics.put("ensemble_combiner_weight_" + members.get(m).name(), meta.weights().get(m));
@@ -213,6 +214,36 @@ final class Stacking {
   }
 
   /** The combiner's inputs: each row's member logits, and its label. */
+  /**
+   * The stack's held-out probabilities on every training row: each fold's rows combined by a
+   * combiner fitted on the other folds' out-of-fold predictions only. The shipped combiner is
+   * fitted on all of them, so its own score on them is in-sample; this one is not, and costs a few
+   * Newton fits of a handful of weights.
+   */
+  static ScoredLabels crossFitted(List<MemberScores> heldOut, List<EnsembleSpec.Member> members) {
+    MemberScores all = MemberScores.concatenate(heldOut, members.size());
+    float[] probabilities = new float[all.labels().length];
+    int offset = 0;
+    for (int fold = 0; fold < heldOut.size(); fold++) {
+      List<MemberScores> others = new ArrayList<>(heldOut);
+      others.remove(fold);
+      MetaLearner.Fit meta = MetaLearner.fit(logits(
+          MemberScores.concatenate(others, members.size())));
+      ScoredLabels foldScores = heldOut.get(fold).combined(EnsembleSpec.logistic(
+          EnsembleConfig.STACKING, members, meta.weights(), meta.intercept()));
+      for (int row = 0; row < foldScores.count(); row++) {
+        probabilities[offset + row] = foldScores.probability(row);
+      }
+      offset += foldScores.count();
+    }
+    return new ScoredLabels(probabilities, all.labels());
+  }
+
+  /** A member's out-of-fold ROC AUC's run metric: {@code ensemble_out_of_fold_<name>_roc_auc}. */
+  static String outOfFoldRocAuc(String member) {
+    return "ensemble_out_of_fold_" + member + "_roc_auc";
+  }
+
   static MetaLearner.Rows logits(MemberScores scores) {
     int rows = scores.labels().length;
     double[][] inputs = new double[rows][scores.members()];

@@ -180,9 +180,10 @@ public final class TrainJob implements Stage {
       // train beside the ladder's last fits and join it after.
       List<BaselineLadder.Fitted> ladderFits = ladder != null && resolved.ensemble().auto()
           ? ladder.fitted() : null;
+      long trainRows = negativesBefore + positivesBefore;
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation, outcome.bestScores(),
-          ladderMembers(ladderFits, baselineConfig, negativesBefore + positivesBefore), balance);
+          ladderMembers(ladderFits, baselineConfig, trainRows), trainRows, balance);
       outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
       if (ladder != null && ladderFits == null) {
         ladderFits = ladder.fitted();

@@ -44,7 +44,8 @@ import org.deepline.core.OneOf;
  *                           {@link PriorCorrection}); rankings and ROC AUC do not change
  * @param ensemble           ship the network alone, a bagging or stacking ensemble built around
  *                           it, or (auto, the default) the stack only where the ladder's trees
- *                           beat the network ({@link EnsembleConfig})
+ *                           or logistic regression beat the network or the training split is
+ *                           small ({@link EnsembleConfig})
  * @param workersOn          where the workers fit their minibatches: {@code executors} (a Spark
  *                           task per worker and round, {@link ParameterAveraging}), {@code driver}
  *                           (a thread per worker in the driver, {@link DriverAveraging}) or
@@ -144,7 +145,8 @@ public record TrainingConfig(
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
         + "network alone: bagging or stacking, or (`auto`, the default) the stack only where the "
-        + "baseline ladder's boosted trees beat the network.")
+        + "baseline ladder's boosted trees or logistic regression beat the network, or the "
+        + "training split is small (`auto_stack_rows`).")
     EnsembleConfig ensemble,
     @JsonPropertyDescription("Where the `workers` fit their minibatches. `executors`: one Spark "
         + "task per worker and averaging round (DL4J's parameter averaging master; the training "

@@ -217,6 +217,20 @@ class ReportFormatTest {
     assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, onlyLinear)).contains(
         "the baseline ladder&#39;s logistic_regression led the network alone by 0.0310"),
         "the stack is explained without a gbt rung");
+    // A small training split: stacked whatever the leads (here the network led), and said so.
+    Map<String, Double> small = new java.util.HashMap<>(metrics);
+    small.put("ensemble_auto_gbt_lead", -0.0040);
+    small.put("ensemble_auto_small_split", 700.0);
+    EvaluationReport.Ensemble bySize = EvaluationReport.Ensemble.fromValidationMetrics(
+        description, List.of("gbt"), small);
+    assertEquals(700L, bySize.autoSmallSplit());
+    assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, bySize)).contains(
+        "It was built by training.ensemble.method auto (the default): the training split&#39;s "
+        + "700 rows are at most auto_stack_rows, too few for a validation split to tell the "
+        + "network from the baselines, and the stack&#39;s out-of-fold ROC AUC was at least the "
+        + "network&#39;s."), "why a small split's stack exists");
+    assertTrue(Json.write(bySize).contains("\"auto_small_split\" : 700"), Json.write(bySize));
+    assertFalse(Json.write(auto).contains("auto_small_split"), Json.write(auto));
   }
 
   @Test

@@ -76,10 +76,13 @@ class BaselinePromotionTest {
   private static final String[] WEAK_NETWORK_AGAINST_GBT = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",
       "baselines.promote=true", "training.ensemble.method=none"};
-  /** The same with the default ensemble method, auto. */
+  /**
+   * The same with the default ensemble method, auto, stacking on the trees' lead (the toy's
+   * training split is small enough to be stacked for its size: that rule is EnsembleLifecycleTest's).
+   */
   private static final String[] WEAK_NETWORK_AGAINST_GBT_AUTO = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",
-      "baselines.promote=true"};
+      "baselines.promote=true", "training.ensemble.auto_stack_rows=0"};
 
   @TempDir
   static Path dir;
@@ -142,6 +145,8 @@ class BaselinePromotionTest {
     Map<String, Double> metrics = autoLinearStack.metrics();
     assertTrue(metrics.get("ensemble_auto_logistic_regression_lead") > 0.005, metrics.toString());
     assertFalse(metrics.containsKey("ensemble_auto_gbt_lead"), metrics.toString());
+    // A small split, but no gbt rung: the lead, not the size, stacked it.
+    assertFalse(metrics.containsKey("ensemble_auto_small_split"), metrics.toString());
     assertEquals(1.0, metrics.get("ensemble_auto_stacked"), metrics.toString());
     assertEquals("stacking of 1 network, 1 boosted-tree model and 1 logistic regression "
         + "(logistic_regression)", autoLinearStack.artifacts().get("model_kind"));

@@ -27,21 +27,22 @@ class EnsembleConfigTest {
   @Test
   void defaultsAreAutoAndEachMethodGetsItsOwnCount() {
     // auto's keys stay unset: a section copied from a run record can take another method.
-    assertEquals(new EnsembleConfig("auto", null, null, null),
+    assertEquals(new EnsembleConfig("auto", null, null, null, null),
         ConfigLoader.load(CHURN, List.of()).training().ensemble());
     assertEquals(5, EnsembleConfig.defaults().foldsOrDefault());
     assertEquals(0.005, EnsembleConfig.defaults().autoMarginOrDefault());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble={\"method\": \"auto\", \"members\": null, \"folds\": null, "
-            + "\"auto_margin\": null}", "training.ensemble.method=bagging")).training().ensemble());
-    assertEquals(new EnsembleConfig("none", null, null, null), ConfigLoader.load(CHURN,
+            + "\"auto_margin\": null, \"auto_stack_rows\": null}",
+            "training.ensemble.method=bagging")).training().ensemble());
+    assertEquals(new EnsembleConfig("none", null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=none")).training().ensemble());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=bagging")).training().ensemble());
     DeeplineConfig stacking = ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=stacking", "training.ensemble.folds=3"));
-    assertEquals(new EnsembleConfig("stacking", null, 3, null), stacking.training().ensemble());
-    assertEquals(new EnsembleConfig("auto", null, 4, 0.02), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("stacking", null, 3, null, null), stacking.training().ensemble());
+    assertEquals(new EnsembleConfig("auto", null, 4, 0.02, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.folds=4", "training.ensemble.auto_margin=0.02")).training()
         .ensemble());
   }
@@ -93,6 +94,22 @@ class EnsembleConfigTest {
   }
 
   @Test
+  void autoStackRowsIsAutosAndNotNegative() {
+    assertEquals(EnsembleConfig.DEFAULT_AUTO_STACK_ROWS,
+        EnsembleConfig.defaults().autoStackRowsOrDefault());
+    assertEquals(2000, EnsembleConfig.DEFAULT_AUTO_STACK_ROWS);
+    assertEquals(0, ConfigLoader.load(CHURN, List.of("training.ensemble.auto_stack_rows=0"))
+        .training().ensemble().autoStackRowsOrDefault());
+    String negative = errorOf("training.ensemble.auto_stack_rows=-1");
+    assertTrue(negative.contains("training.ensemble.auto_stack_rows: must be >= 0, got -1"),
+        negative);
+    String bagging = errorOf("training.ensemble.method=bagging",
+        "training.ensemble.auto_stack_rows=500");
+    assertTrue(bagging.contains("training.ensemble.auto_stack_rows: applies to method auto only, "
+        + "method is bagging"), bagging);
+  }
+
+  @Test
   void autoStacksOnlyWhenARungLeadsByMoreThanTheMargin() {
     // The telecom churn set: trees 0.9139, the network 0.8929.
     assertEquals(List.of("gbt"), Ensembles.leaders(Map.of("gbt", 0.9139), 0.8929, 0.005));
@@ -107,6 +124,23 @@ class EnsembleConfigTest {
     // A rung without a figure leads nothing, and hides no other rung's lead.
     assertEquals(List.of("logistic_regression"),
         Ensembles.leaders(orderedRungs(Double.NaN, 0.850), 0.84, 0.005));
+  }
+
+  @Test
+  void aSmallSplitsStackIsKeptOnHeldOutTrainingRowsNotOnValidation() {
+    // German credit: the stack trails the network on 150 validation rows, leads on 700 training
+    // rows, each held out from what scored it; kept.
+    Map<String, Double> german = Map.of("ensemble_cross_fitted_stacked_roc_auc", 0.7850,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712);
+    assertTrue(Ensembles.keeps(german, 0.7642, 0.7655, true));
+    // The same figures on a large split: validation decides, and the stack is not above.
+    assertFalse(Ensembles.keeps(german, 0.7642, 0.7655, false));
+    assertTrue(Ensembles.keeps(german, 0.7700, 0.7655, false));
+    // Behind the network's folds, or a figure that is not a number: the network alone.
+    assertFalse(Ensembles.keeps(Map.of("ensemble_cross_fitted_stacked_roc_auc", 0.7600,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712), 0.80, 0.70, true));
+    assertFalse(Ensembles.keeps(Map.of("ensemble_cross_fitted_stacked_roc_auc", Double.NaN,
+        "ensemble_out_of_fold_network_roc_auc", 0.7712), 0.80, 0.70, true));
   }
 
   private static Map<String, Double> orderedRungs(double gbt, double logistic) {

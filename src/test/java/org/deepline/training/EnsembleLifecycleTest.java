@@ -47,6 +47,7 @@ class EnsembleLifecycleTest {
   private StageResult autoStacked;
   private StageResult autoAlone;
   private StageResult autoRefitted;
+  private StageResult autoSmall;
 
   @BeforeAll
   void trainBothEnsembles() {
@@ -55,18 +56,24 @@ class EnsembleLifecycleTest {
     new SplitJob().run(context);
     new FeatureJob().run(context);
     // A one-unit network trained for one epoch at a crawl: the ladder's trees lead it by far.
+    // auto_stack_rows 0: the toy's training split is small, and here the lead is to decide.
     autoStacked = new TrainJob().run(with("train", "training.ensemble.folds=2",
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
-        "baselines.models=[\"gbt\"]"));
+        "baselines.models=[\"gbt\"]", "training.ensemble.auto_stack_rows=0"));
     // The ladder on a 100-row sample: its trees did not see every training row, so the stack
     // fits its own.
     autoRefitted = new TrainJob().run(with("train", "training.ensemble.folds=2",
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
-        "baselines.models=[\"gbt\"]", "baselines.max_rows=100"));
+        "baselines.models=[\"gbt\"]", "baselines.max_rows=100",
+        "training.ensemble.auto_stack_rows=0"));
     // The same network with a margin no lead can pass: auto keeps the network alone.
     autoAlone = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
-        "baselines.models=[\"gbt\"]"));
+        "baselines.models=[\"gbt\"]", "training.ensemble.auto_stack_rows=0"));
+    // That margin again, with the default auto_stack_rows: the split's size alone stacks it.
+    autoSmall = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
+        "training.ensemble.folds=2", "training.epochs=1", "training.learning_rate=0.00001",
+        "training.layers=[{\"units\":1}]", "baselines.models=[\"gbt\"]"));
     // Few epochs, two folds and a short ladder: the test is about the ensembles' plumbing.
     bagging = new TrainJob().run(with("train", "training.ensemble.method=bagging",
         "training.epochs=3", "baselines.models=[\"majority\"]"));
@@ -155,6 +162,28 @@ class EnsembleLifecycleTest {
     assertEquals(0.0, alone.get("ensemble_auto_stacked"));
     assertEquals(ModelMetadata.SINGLE_NETWORK, autoAlone.artifacts().get("model_kind"));
     assertEquals(null, alone.get("ensemble_validation_roc_auc"));
+    assertEquals(null, alone.get("ensemble_auto_small_split"));
+  }
+
+  @Test
+  void autoStacksASmallTrainingSplitWhateverTheLeadsAndJudgesItOutOfFold() {
+    Map<String, Double> small = autoSmall.metrics();
+    // No lead passes a margin of 0.99; 600 toy rows leave about 420 for training, below 2,000.
+    assertEquals(autoAlone.metrics().get("ensemble_auto_gbt_lead"),
+        small.get("ensemble_auto_gbt_lead"), 1e-12);
+    assertEquals(small.get("rows_train"), small.get("ensemble_auto_small_split"));
+    assertEquals(1.0, small.get("ensemble_auto_stacked"), small.toString());
+    assertTrue(autoSmall.artifacts().get("model_kind").startsWith("stacking"),
+        autoSmall.artifacts().toString());
+    // Judged on held-out training rows: the cross-fitted combiner's figure is a real ROC AUC
+    // there, and never above the shipped combiner's in-sample one.
+    double crossFitted = small.get("ensemble_cross_fitted_stacked_roc_auc");
+    assertTrue(crossFitted > 0.5 && crossFitted <= 1, small.toString());
+    assertTrue(crossFitted >= small.get("ensemble_out_of_fold_network_roc_auc"),
+        small.toString());
+    assertEquals(small.get("rows_train"), ModelBundle.load(context.files(),
+        autoSmall.artifacts().get("model")).metadata().validationMetrics()
+        .get("ensemble_auto_small_split"));
   }
 
   @Test
