@@ -26,8 +26,8 @@ import org.deepline.core.SqlExpressions;
  * The binary target, in one of two forms:
  *
  * <ul>
- *   <li>{@code column} + {@code positive}: 1.0 where the column's text equals {@code positive}, else
- *       0.0;</li>
+ *   <li>{@code column} + {@code positive}: 1.0 where the column's value is {@code positive}, else
+ *       0.0 ({@link #matchesPositive});</li>
  *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
  *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
  *       are missing) is quarantined at ingest, so every silver row has a label.</li>
@@ -40,8 +40,12 @@ public record LabelConfig(
         + "a column of `schema.columns`, not declared `\"nullable\": true`. Required without "
         + "`expression`.")
     String column,
-    @JsonPropertyDescription("The value of the positive class. Allowed: non-blank; one of the "
-        + "column's `allowed_values` when it declares any. Required with `column`.")
+    @JsonPropertyDescription("The value of the positive class, compared with the column's "
+        + "value as text without surrounding spaces (`>50K` matches ` >50K`); a number also "
+        + "matches the same number however the column writes it (`1` matches `1.0` in a double "
+        + "column), and `true` or `false` match a boolean column in any case. Letter case of other "
+        + "text counts. Allowed: non-blank; one of the column's `allowed_values` when it declares "
+        + "any. Required with `column`.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
@@ -54,6 +58,8 @@ public record LabelConfig(
    */
   public static final String LABEL = "_label";
   private static final String PROBE = "_label_probe";
+  /** How a boolean column's values read as text, whatever case the config writes them in. */
+  private static final Set<String> BOOLEAN_TEXT = Set.of("true", "false");
 
   public boolean isExpression() {
     return expression != null;
@@ -67,7 +73,38 @@ public record LabelConfig(
     }
     Column value = Columns.col(column);
     return functions.when(value.isNull(), null)
-        .otherwise(value.cast("string").equalTo(positive).cast("double"));
+        .otherwise(matchesPositive(value).cast("double"));
+  }
+
+  /**
+   * Whether {@code value} is the positive class, as a user who wrote {@code positive} from a look
+   * at the data means it: text without the spaces around it (CSV exports pad fields: {@code " >50K"}),
+   * a number as the number (a label read as double prints {@code 1.0}, never {@code 1}), a boolean
+   * in any case. Never null for a non-null value.
+   */
+  Column matchesPositive(Column value) {
+    String wanted = positive.strip();
+    Column text = functions.trim(value.cast("string"));
+    Column matches = text.equalTo(wanted);
+    Double number = finiteNumber(wanted);
+    if (number != null) {
+      // try_cast: a text label that is not a number is simply no match, whatever ANSI mode says.
+      matches = matches.or(functions.expr("try_cast(" + Columns.quote(column) + " as double)")
+          .eqNullSafe(number));
+    }
+    if (BOOLEAN_TEXT.contains(wanted.toLowerCase(Locale.ROOT))) {
+      matches = matches.or(functions.lower(text).equalTo(wanted.toLowerCase(Locale.ROOT)));
+    }
+    return matches;
+  }
+
+  private static Double finiteNumber(String text) {
+    try {
+      double parsed = Double.parseDouble(text);
+      return Double.isFinite(parsed) ? parsed : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**
