@@ -78,8 +78,8 @@ public record LabelConfig(
 
   /**
    * Whether {@code value} is the positive class, as a user who wrote {@code positive} from a look
-   * at the data means it: text without the spaces around it (CSV exports pad fields: {@code " >50K"}),
-   * a number as the number (a label read as double prints {@code 1.0}, never {@code 1}), a boolean
+   * at the data means it: text without the spaces around it (CSV exports pad fields:
+   * {@code " >50K"}), a number as the number (a label read as double prints {@code 1.0}, never {@code 1}), a boolean
    * in any case. Never null for a non-null value.
    */
   Column matchesPositive(Column value) {
@@ -146,12 +146,21 @@ public record LabelConfig(
 
   /** The quarantine reason of a row whose label expression is null. */
   public String nullReason() {
-    return "label expression `" + expression + "` is null";
+    return "label expression " + codeSpan(expression) + " is null";
   }
 
   /** How error messages name the label. */
   public String describe() {
-    return isExpression() ? "label.expression `" + expression + "`" : "label.column " + column;
+    return isExpression() ? "label.expression " + codeSpan(expression) : "label.column " + column;
+  }
+
+  /**
+   * {@code text} between backticks, or, when it holds backticks itself (a quoted column name),
+   * between doubled ones with a space inside, as Markdown reads it: {@code `` `imdb rating` >= 7 ``}, never
+   * {@code ``imdb rating` >= 7`}.
+   */
+  static String codeSpan(String text) {
+    return text.contains("`") ? "`` " + text + " ``" : "`" + text + "`";
   }
 
   /**

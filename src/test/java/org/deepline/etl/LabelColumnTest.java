@@ -47,6 +47,14 @@ class LabelColumnTest {
   }
 
   @Test
+  void anExpressionWithQuotedNamesReadsAsOneCodeSpan() {
+    assertEquals("label expression `` `imdb rating` >= 7 `` is null",
+        new LabelConfig(null, null, "`imdb rating` >= 7").nullReason());
+    assertEquals("label.expression `delay > 15`", new LabelConfig(null, null, "delay > 15")
+        .describe());
+  }
+
+  @Test
   void aBooleanMatchesTrueOrFalseInAnyCase() {
     assertEquals(List.of(1.0, 0.0), labels(DataTypes.BooleanType, "True", true, false));
     assertEquals(List.of(0.0, 1.0), labels(DataTypes.BooleanType, "FALSE", true, false));
