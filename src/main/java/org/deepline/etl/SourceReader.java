@@ -230,18 +230,24 @@ public final class SourceReader {
 
   private static Dataset<Row> csv(SparkSession spark, SourceConfig source) {
     List<String> header = csvHeader(spark, source);
+    List<String> unnamed = SchemaEvolution.unnamedInHeader(header, Set.of());
     StructType raw = new StructType();
     for (String name : header) {
-      raw = raw.add(name, DataTypes.StringType, true);
+      // The header check compares the schema with each file's header as written: a field left
+      // empty must be empty here too; it gets Spark's name back below.
+      raw = raw.add(unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
     }
     raw = raw.add(CORRUPT_RECORD, DataTypes.StringType, true);
+    List<String> names = new ArrayList<>(header);
+    names.add(CORRUPT_RECORD);
     return csvReader(spark, source)
         .schema(raw)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
         // A file whose header differs from the first file's is an error, not a silent column shift.
         .option("enforceSchema", "false")
-        .csv(source.path());
+        .csv(source.path())
+        .toDF(names.toArray(String[]::new));
   }
 
   /** The column names of the source's header line, in order; reads one line. */

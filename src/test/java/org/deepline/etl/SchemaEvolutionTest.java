@@ -175,6 +175,32 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aHeaderFieldLeftEmptyByATrailingDelimiterStaysInBronzeUnderTheDefaultPolicy(
+      @TempDir Path dir) {
+    // Many exports end every line in the delimiter: the header's last field has no name.
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,\n1,1.5,yes,\n2,,no,\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
+        "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"));
+    assertEquals(0, result.metric("rows_quarantined"));
+    SparkSession spark = SparkTestSession.get();
+    assertEquals(List.of("id", "amount", "label"), List.of(DeltaTables.read(spark,
+        context.table(Table.SILVER)).columns()).subList(0, 3));
+    assertFalse(List.of(DeltaTables.read(spark, context.table(Table.SILVER)).columns())
+        .contains("_c3"));
+    assertEquals(2, DeltaTables.read(spark, context.table(Table.BRONZE)).where("_c3 IS NULL")
+        .count());
+    // Only a field named as Spark names an empty one at its own position counts as unnamed.
+    assertEquals(List.of("_c3"), SchemaEvolution.unnamedInHeader(
+        List.of("id", "_c0", "label", "_c3"), java.util.Set.of("id", "label")));
+    assertEquals(List.of(), SchemaEvolution.unnamedInHeader(
+        List.of("id", "amount", "label", "_c3"), java.util.Set.of("_c3")));
+  }
+
+  @Test
   void aJdbcSourcesWatermarkAndPartitionColumnsAreNotUndeclaredButOtherColumnsAre() {
     SourceConfig jdbc = new SourceConfig("jdbc", null, null, null, new JdbcConfig(
         "jdbc:postgresql://localhost/db", "loans", null, "U", "P", "branch", 2, null, null,
