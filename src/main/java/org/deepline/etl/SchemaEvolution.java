@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and are never undeclared: they stay in bronze unless the schema declares them. Nor is a CSV
  * header's field left empty (a line ending in the delimiter, as many exports write it, which Spark
  * names {@code _c<position>}): it stays in bronze, with a warning, under every policy, since no
- * config can have meant it.
+ * config can declare it.
  *
  * <p>The check compares column names only, after ingest's renaming for Delta ({@link ColumnNames});
  * types are checked by {@link SilverTyping}. {@link #check} runs on the source's schema, so it reads
@@ -83,8 +83,7 @@ public final class SchemaEvolution {
     List<String> missing = schema.columns().stream().map(ColumnSpec::name)
         .filter(c -> !present.contains(c)).toList();
     List<String> named = namedBySource(config);
-    List<String> unnamed = SourceConfig.CSV.equals(config.format())
-        ? unnamedInHeader(present, declared) : List.of();
+    List<String> unnamed = unnamedInHeader(config, present);
     if (!unnamed.isEmpty()) {
       LOG.warn("source {}: {} column(s) {} of {} have no name (a line ending in the delimiter?); "
           + "kept in bronze only", config.describe(), unnamed.size(), unnamed, where);
@@ -111,15 +110,19 @@ public final class SchemaEvolution {
   }
 
   /**
-   * The header fields left empty that the schema does not declare: Spark names the field at
-   * position {@code i} {@code _c<i>}.
+   * A CSV source's header fields left empty, as Spark names them: the field at position {@code i}
+   * is {@code _c<i>} (no schema can declare it: deepline's names start with '_'). None for other
+   * formats, or when the source's options say the files have no header.
    */
-  static List<String> unnamedInHeader(List<String> header, Set<String> declared) {
+  static List<String> unnamedInHeader(SourceConfig config, List<String> header) {
+    if (!SourceConfig.CSV.equals(config.format())
+        || "false".equalsIgnoreCase(config.options().get("header"))) {
+      return List.of();
+    }
     List<String> unnamed = new ArrayList<>();
     for (int i = 0; i < header.size(); i++) {
-      String name = header.get(i);
-      if (name.equals(UNNAMED_CSV_PREFIX + i) && !declared.contains(name)) {
-        unnamed.add(name);
+      if (header.get(i).equals(UNNAMED_CSV_PREFIX + i)) {
+        unnamed.add(header.get(i));
       }
     }
     return unnamed;

@@ -1,12 +1,15 @@
 package org.deepline.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -47,11 +50,47 @@ class LabelColumnTest {
   }
 
   @Test
+  void anyColumnTypeTakesANumberAndAnsiModeChangesNothing() {
+    SparkSession spark = SparkTestSession.get();
+    String ansi = spark.conf().get("spark.sql.ansi.enabled");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      // A date does not cast to double; its text is no number: no match, no error.
+      assertEquals(List.of(0.0), labels(DataTypes.DateType, "1",
+          java.sql.Date.valueOf("2026-11-24")));
+      assertEquals(List.of(1.0, 0.0), labels(DataTypes.StringType, "1", "1.0", "yes"));
+    } finally {
+      spark.conf().set("spark.sql.ansi.enabled", ansi);
+    }
+  }
+
+  @Test
+  void allowedValuesAreMatchedByTheSameRule() {
+    assertTrue(LabelConfig.sameClass(" >50K", ">50K"));
+    assertTrue(LabelConfig.sameClass("1.0", "1"));
+    assertTrue(LabelConfig.sameClass("TRUE", "true"));
+    assertFalse(LabelConfig.sameClass("Yes", "yes"));
+    assertFalse(LabelConfig.sameClass("<=50K", ">50K"));
+  }
+
+  @Test
+  void theLabelingStagesGoldColumnMatchesAsTheLabelDoes() {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        List.of(RowFactory.create(1.0), RowFactory.create(0.0)),
+        new StructType().add("gold", DataTypes.DoubleType));
+    assertEquals(List.of(1.0, 0.0), rows.select(
+        org.deepline.labeling.WeakLabels.goldFromColumn("gold", "1")).collectAsList().stream()
+        .map(row -> row.getDouble(0)).toList());
+  }
+
+  @Test
   void anExpressionWithQuotedNamesReadsAsOneCodeSpan() {
     assertEquals("label expression `` `imdb rating` >= 7 `` is null",
         new LabelConfig(null, null, "`imdb rating` >= 7").nullReason());
     assertEquals("label.expression `delay > 15`", new LabelConfig(null, null, "delay > 15")
         .describe());
+    assertEquals("label expression ``` a``b ``` is null",
+        new LabelConfig(null, null, "a``b").nullReason());
   }
 
   @Test

@@ -193,11 +193,49 @@ class SchemaEvolutionTest {
         .contains("_c3"));
     assertEquals(2, DeltaTables.read(spark, context.table(Table.BRONZE)).where("_c3 IS NULL")
         .count());
-    // Only a field named as Spark names an empty one at its own position counts as unnamed.
-    assertEquals(List.of("_c3"), SchemaEvolution.unnamedInHeader(
-        List.of("id", "_c0", "label", "_c3"), java.util.Set.of("id", "label")));
-    assertEquals(List.of(), SchemaEvolution.unnamedInHeader(
-        List.of("id", "amount", "label", "_c3"), java.util.Set.of("_c3")));
+    // Only a field named as Spark names an empty one at its own position counts as unnamed, and
+    // only in a CSV file with a header.
+    SourceConfig fromCsv = TestRuns.configFromJson(config(csv)).source();
+    assertEquals(List.of("_c3"), SchemaEvolution.unnamedInHeader(fromCsv,
+        List.of("id", "_c0", "label", "_c3")));
+    SourceConfig headerless = TestRuns.configFromJson(config(csv), "source.options={\"header\": "
+        + "\"false\"}").source();
+    assertEquals(List.of(), SchemaEvolution.unnamedInHeader(headerless,
+        List.of("_c0", "_c1", "_c2", "_c3")));
+  }
+
+  @Test
+  void aHeaderWithTwoFieldsLeftEmptyFailsAskingForNames(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,,\n1,1.5,yes,,\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
+        "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": 2 fields of the CSV header have no name (Spark calls them "
+        + "[_c3, _c4]); at most one can be read (a line ending in the delimiter): name them in the "
+        + "file", error.getMessage());
+  }
+
+  @Test
+  void aPartitionedDirectoryWithATrailingDelimiterKeepsItsColumnsInPlace(@TempDir Path dir) {
+    // dt=... folders: Spark puts the partition column after the file's own columns.
+    TestRuns.writeFile(dir.resolve("in/dt=2026-11-01"), "part.csv", "id,amount,label,dt2,\n"
+        + "1,1.5,yes,a,\n2,2.5,no,b,\n");
+    String json = config(dir.resolve("in")).replace("{\"name\": \"label\", \"type\": "
+        + "\"string\", \"nullable\": false}", "{\"name\": \"label\", \"type\": \"string\", "
+        + "\"nullable\": false}, {\"name\": \"dt2\", \"type\": \"string\"}, "
+        + "{\"name\": \"dt\", \"type\": \"string\"}");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(json), dir.resolve("wh"),
+        "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"), result.toString());
+    assertEquals(List.of("2026-11-01"), DeltaTables.read(SparkTestSession.get(),
+        context.table(Table.SILVER)).select("dt").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 
   @Test
