@@ -45,14 +45,21 @@ class SchemaEvolutionTest {
         Warehouse.at(warehouse.toString()), SparkTestSession.get());
   }
 
+  /** An ingest of {@code csv} under the default policy, into a warehouse in {@code dir}. */
+  private static RunContext byDefault(Path csv, Path dir) {
+    return TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"), "ingest");
+  }
+
+  private static DeeplineException ingestFails(RunContext context) {
+    return assertThrows(DeeplineException.class, () -> new IngestJob().run(context));
+  }
+
   @Test
   void byDefaultAnUndeclaredSourceColumnFailsBeforeAnythingIsWritten(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,extra,more\n1,1.5,yes,x,y\n");
-    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
-        "ingest");
+    RunContext context = byDefault(csv, dir);
 
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new IngestJob().run(context));
+    DeeplineException error = ingestFails(context);
 
     assertEquals("source " + csv + ": column(s) [extra, more] of the CSV header not declared in "
         + "schema.columns; declare them, or set source.schema_evolution to add_columns (load them "
@@ -207,11 +214,8 @@ class SchemaEvolutionTest {
   @Test
   void aHeaderWithTwoFieldsLeftEmptyFailsAskingForNames(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,,\n1,1.5,yes,,\n");
-    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
-        "ingest");
 
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new IngestJob().run(context));
+    DeeplineException error = ingestFails(byDefault(csv, dir));
 
     assertEquals("source " + csv + ": 2 fields of the CSV header have no name (Spark calls them "
         + "[_c3, _c4]); at most one can be read (a line ending in the delimiter): name them in the "
