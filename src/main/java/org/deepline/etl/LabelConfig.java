@@ -26,8 +26,8 @@ import org.deepline.core.SqlExpressions;
  * The binary target, in one of two forms:
  *
  * <ul>
- *   <li>{@code column} + {@code positive}: 1.0 where the column's text equals {@code positive}, else
- *       0.0;</li>
+ *   <li>{@code column} + {@code positive}: 1.0 where the column's value is {@code positive}, else
+ *       0.0 ({@link #matchesPositive});</li>
  *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
  *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
  *       are missing) is quarantined at ingest, so every silver row has a label.</li>
@@ -40,8 +40,12 @@ public record LabelConfig(
         + "a column of `schema.columns`, not declared `\"nullable\": true`. Required without "
         + "`expression`.")
     String column,
-    @JsonPropertyDescription("The value of the positive class. Allowed: non-blank; one of the "
-        + "column's `allowed_values` when it declares any. Required with `column`.")
+    @JsonPropertyDescription("The value of the positive class, compared with the column's "
+        + "value as text without surrounding spaces (`>50K` matches ` >50K`); a number also "
+        + "matches the same number however the column writes it (`1` matches `1.0` in a double "
+        + "column, and `01` in a text one), and `true` or `false` match in any case. Letter case "
+        + "of other text counts. Allowed: non-blank; matching exactly one of the column's "
+        + "`allowed_values` when it declares any. Required with `column`.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
@@ -54,6 +58,8 @@ public record LabelConfig(
    */
   public static final String LABEL = "_label";
   private static final String PROBE = "_label_probe";
+  /** How a boolean column's values read as text, whatever case the config writes them in. */
+  private static final Set<String> BOOLEAN_TEXT = Set.of("true", "false");
 
   public boolean isExpression() {
     return expression != null;
@@ -67,7 +73,56 @@ public record LabelConfig(
     }
     Column value = Columns.col(column);
     return functions.when(value.isNull(), null)
-        .otherwise(value.cast("string").equalTo(positive).cast("double"));
+        .otherwise(matchesPositive(column, positive).cast("double"));
+  }
+
+  /**
+   * Whether {@code column}'s value is the class {@code positive} names, as a user who wrote
+   * {@code positive} from a look at the data means it: text without the spaces around it (CSV
+   * exports pad fields: {@code " >50K"}), a number as the number (a label read as double prints
+   * {@code 1.0}, never {@code 1}; on a text column {@code "01"} and {@code "1.0"} are 1 too), and
+   * {@code true}/{@code false} in any case. Never null for a non-null value. The labeling stage's
+   * gold column is matched the same way.
+   */
+  public static Column matchesPositive(String column, String positive) {
+    String wanted = stripSpaces(positive);
+    Column text = functions.trim(Columns.col(column).cast("string"));
+    Column matches = text.equalTo(wanted);
+    Double number = finiteNumber(wanted);
+    if (number != null) {
+      // From the text, so that any column type casts (a date does not cast to double), and with
+      // try_cast, so that text that is not a number is no match whatever ANSI mode says.
+      matches = matches.or(functions.expr("try_cast(trim(cast(" + Columns.quote(column)
+          + " as string)) as double)").eqNullSafe(number));
+    }
+    if (BOOLEAN_TEXT.contains(wanted.toLowerCase(Locale.ROOT))) {
+      matches = matches.or(functions.lower(text).equalTo(wanted.toLowerCase(Locale.ROOT)));
+    }
+    return matches;
+  }
+
+  /** {@link #matchesPositive}'s rule for two values as text: whether they name one class. */
+  static boolean sameClass(String value, String positive) {
+    String a = stripSpaces(value);
+    String b = stripSpaces(positive);
+    Double x = finiteNumber(a);
+    Double y = finiteNumber(b);
+    return a.equals(b) || (x != null && x.equals(y))
+        || (BOOLEAN_TEXT.contains(b.toLowerCase(Locale.ROOT)) && a.equalsIgnoreCase(b));
+  }
+
+  /** As Spark's {@code trim}: spaces only, not every whitespace character. */
+  private static String stripSpaces(String text) {
+    return text.replaceAll("^ +| +$", "");
+  }
+
+  private static Double finiteNumber(String text) {
+    try {
+      double parsed = Double.parseDouble(text);
+      return Double.isFinite(parsed) ? parsed : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**
@@ -109,12 +164,28 @@ public record LabelConfig(
 
   /** The quarantine reason of a row whose label expression is null. */
   public String nullReason() {
-    return "label expression `" + expression + "` is null";
+    return "label expression " + codeSpan(expression) + " is null";
   }
 
   /** How error messages name the label. */
   public String describe() {
-    return isExpression() ? "label.expression `" + expression + "`" : "label.column " + column;
+    return isExpression() ? "label.expression " + codeSpan(expression) : "label.column " + column;
+  }
+
+  /**
+   * {@code text} between backticks, or, when it holds backticks itself (a quoted column name),
+   * between a run of one more than its longest, with a space inside, as Markdown reads it: {@code `` `imdb rating` >= 7 ``}, never
+   * {@code ``imdb rating` >= 7`}.
+   */
+  static String codeSpan(String text) {
+    int longest = 0;
+    int run = 0;
+    for (char c : text.toCharArray()) {
+      run = c == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    String fence = "`".repeat(longest + 1);
+    return longest == 0 ? fence + text + fence : fence + " " + text + " " + fence;
   }
 
   /**
@@ -151,10 +222,16 @@ public record LabelConfig(
       errors.add("column", "the label column " + column + " cannot be nullable: rows without a "
           + "label go to quarantine (leave nullable out, or declare it false)");
     }
-    if (spec != null && !spec.allowedValues().isEmpty() && positive != null
-        && !spec.allowedValues().contains(positive)) {
-      errors.add("positive", positive + " is not among " + column + "'s allowed_values "
-          + spec.allowedValues());
+    if (spec != null && !spec.allowedValues().isEmpty() && positive != null) {
+      List<String> named = spec.allowedValues().stream()
+          .filter(value -> sameClass(value, positive)).toList();
+      if (named.isEmpty()) {
+        errors.add("positive", positive + " is not among " + column + "'s allowed_values "
+            + spec.allowedValues());
+      } else if (named.size() > 1) {
+        errors.add("positive", positive + " matches " + named.size() + " of " + column
+            + "'s allowed_values " + named + "; write the one that is the positive class");
+      }
     }
   }
 

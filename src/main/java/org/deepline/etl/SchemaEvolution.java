@@ -12,6 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.deepline.core.DeeplineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a source's columns may differ from {@code schema.columns}, per {@code source.schema_evolution}:
@@ -29,13 +31,19 @@ import org.deepline.core.DeeplineException;
  * </ul>
  *
  * <p>A JDBC source's {@code watermark_column} and {@code partition_column} are named by its config
- * and are never undeclared: they stay in bronze unless the schema declares them.
+ * and are never undeclared: they stay in bronze unless the schema declares them. Nor is a CSV
+ * header's field left empty (a line ending in the delimiter, as many exports write it, which Spark
+ * names {@code _c<position>}): it stays in bronze, with a warning, under every policy, since no
+ * config can declare it.
  *
  * <p>The check compares column names only, after ingest's renaming for Delta ({@link ColumnNames});
  * types are checked by {@link SilverTyping}. {@link #check} runs on the source's schema, so it reads
  * no row.
  */
 public final class SchemaEvolution {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaEvolution.class);
+  /** How Spark names a CSV header field left empty: {@code _c} and its position from 0. */
+  private static final String UNNAMED_CSV_PREFIX = "_c";
   /** Columns ingest adds to every source: never a source column of the user's. */
   private static final Set<String> DEEPLINE_COLUMNS = Set.of(SourceReader.CORRUPT_RECORD,
       SourceReader.SOURCE_FILE, SilverTyping.RAW_RECORD);
@@ -75,8 +83,13 @@ public final class SchemaEvolution {
     List<String> missing = schema.columns().stream().map(ColumnSpec::name)
         .filter(c -> !present.contains(c)).toList();
     List<String> named = namedBySource(config);
+    List<String> unnamed = unnamedInHeader(config, present);
+    if (!unnamed.isEmpty()) {
+      LOG.warn("source {}: {} column(s) {} of {} have no name (a line ending in the delimiter?); "
+          + "kept in bronze only", config.describe(), unnamed.size(), unnamed, where);
+    }
     List<String> undeclared = present.stream()
-        .filter(c -> !declared.contains(c) && !named.contains(c)).toList();
+        .filter(c -> !declared.contains(c) && !named.contains(c) && !unnamed.contains(c)).toList();
     String policy = config.schemaEvolution();
     String source = "source " + config.describe() + ": ";
     List<String> filled = new ArrayList<>();
@@ -94,6 +107,25 @@ public final class SchemaEvolution {
     }
     return new Drift(undeclared, SourceConfig.ADD_COLUMNS.equals(policy) ? undeclared : List.of(),
         filled);
+  }
+
+  /**
+   * A CSV source's header fields left empty, as Spark names them: the field at position {@code i}
+   * is {@code _c<i>} (no schema can declare it: deepline's names start with '_'). None for other
+   * formats, or when the source's options say the files have no header.
+   */
+  static List<String> unnamedInHeader(SourceConfig config, List<String> header) {
+    if (!SourceConfig.CSV.equals(config.format())
+        || "false".equalsIgnoreCase(config.options().get("header"))) {
+      return List.of();
+    }
+    List<String> unnamed = new ArrayList<>();
+    for (int i = 0; i < header.size(); i++) {
+      if (header.get(i).equals(UNNAMED_CSV_PREFIX + i)) {
+        unnamed.add(header.get(i));
+      }
+    }
+    return unnamed;
   }
 
   /**

@@ -230,18 +230,32 @@ public final class SourceReader {
 
   private static Dataset<Row> csv(SparkSession spark, SourceConfig source) {
     List<String> header = csvHeader(spark, source);
+    List<String> unnamed = SchemaEvolution.unnamedInHeader(source, header);
+    if (unnamed.size() > 1) {
+      // Spark's header check would need them all named "" in the schema, which it refuses.
+      throw new DeeplineException("source " + source.path() + ": " + unnamed.size() + " fields of "
+          + "the CSV header have no name (Spark calls them " + unnamed + "); at most one can be "
+          + "read (a line ending in the delimiter): name them in the file");
+    }
     StructType raw = new StructType();
     for (String name : header) {
-      raw = raw.add(name, DataTypes.StringType, true);
+      // The header check compares the schema with each file's header as written: a field left
+      // empty must be empty here too; it gets Spark's name back below.
+      raw = raw.add(unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
     }
     raw = raw.add(CORRUPT_RECORD, DataTypes.StringType, true);
-    return csvReader(spark, source)
+    Dataset<Row> read = csvReader(spark, source)
         .schema(raw)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
         // A file whose header differs from the first file's is an error, not a silent column shift.
         .option("enforceSchema", "false")
         .csv(source.path());
+    if (unnamed.isEmpty()) {
+      return read;
+    }
+    // Renamed in the read's own order: partition columns of a dt=... layout come after the rest.
+    return read.withColumnRenamed("", unnamed.get(0));
   }
 
   /** The column names of the source's header line, in order; reads one line. */

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
+import org.deepline.etl.LabelConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.etl.RecordIds;
@@ -109,7 +110,8 @@ public final class WeakLabels {
   }
 
   /**
-   * The gold label from a column: 1.0 where its text equals {@code positive}, else 0.0; without
+   * The gold label from a column: 1.0 where its value is {@code positive} (as
+   * {@link LabelConfig#matchesPositive} matches {@code label.positive}), else 0.0; without
    * {@code positive} the column's value as a number (true/false as 1/0). Null stays null.
    */
   public static Column goldFromColumn(String column, String positive) {
@@ -118,7 +120,7 @@ public final class WeakLabels {
       return value.cast(DataTypes.DoubleType);
     }
     return functions.when(value.isNull(), null)
-        .otherwise(value.cast("string").equalTo(positive).cast(DataTypes.DoubleType));
+        .otherwise(LabelConfig.matchesPositive(column, positive).cast(DataTypes.DoubleType));
   }
 
   /**

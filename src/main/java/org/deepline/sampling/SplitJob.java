@@ -175,10 +175,10 @@ public final class SplitJob implements Stage {
         .map(r -> "'" + r.get(0) + "' (" + r.getLong(1) + ")")
         .collect(Collectors.joining(", "));
     return "split: all " + labelled + " labelled rows of " + runDate + " are " + which + ": "
-        + label.describe() + (allPositive ? " equals" : " never equals") + " label.positive '"
-        + label.positive() + "'; its most common values are " + values + "; a model needs both "
-        + "classes (set label.positive to the value of the positive class, spelled as the data "
-        + "spells it)";
+        + label.describe() + (allPositive ? " always matches" : " never matches")
+        + " label.positive '" + label.positive() + "'; its most common values are " + values
+        + "; a model needs both classes (set label.positive to the value of the positive class, "
+        + "spelled as the data spells it)";
   }
 
   /** Fails when a fold of the train split has no record; {@code rowsByFold}: train rows per fold. */

@@ -45,14 +45,21 @@ class SchemaEvolutionTest {
         Warehouse.at(warehouse.toString()), SparkTestSession.get());
   }
 
+  /** An ingest of {@code csv} under the default policy, into a warehouse in {@code dir}. */
+  private static RunContext byDefault(Path csv, Path dir) {
+    return TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"), "ingest");
+  }
+
+  private static DeeplineException ingestFails(RunContext context) {
+    return assertThrows(DeeplineException.class, () -> new IngestJob().run(context));
+  }
+
   @Test
   void byDefaultAnUndeclaredSourceColumnFailsBeforeAnythingIsWritten(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,extra,more\n1,1.5,yes,x,y\n");
-    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
-        "ingest");
+    RunContext context = byDefault(csv, dir);
 
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new IngestJob().run(context));
+    DeeplineException error = ingestFails(context);
 
     assertEquals("source " + csv + ": column(s) [extra, more] of the CSV header not declared in "
         + "schema.columns; declare them, or set source.schema_evolution to add_columns (load them "
@@ -172,6 +179,67 @@ class SchemaEvolutionTest {
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertFalse(List.of(DeltaTables.read(spark, context.table(Table.SILVER)).columns())
         .contains("extra"));
+  }
+
+  @Test
+  void aHeaderFieldLeftEmptyByATrailingDelimiterStaysInBronzeUnderTheDefaultPolicy(
+      @TempDir Path dir) {
+    // Many exports end every line in the delimiter: the header's last field has no name.
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,\n1,1.5,yes,\n2,,no,\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv)), dir.resolve("wh"),
+        "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"));
+    assertEquals(0, result.metric("rows_quarantined"));
+    SparkSession spark = SparkTestSession.get();
+    assertEquals(List.of("id", "amount", "label"), List.of(DeltaTables.read(spark,
+        context.table(Table.SILVER)).columns()).subList(0, 3));
+    assertFalse(List.of(DeltaTables.read(spark, context.table(Table.SILVER)).columns())
+        .contains("_c3"));
+    assertEquals(2, DeltaTables.read(spark, context.table(Table.BRONZE)).where("_c3 IS NULL")
+        .count());
+    // Only a field named as Spark names an empty one at its own position counts as unnamed, and
+    // only in a CSV file with a header.
+    SourceConfig fromCsv = TestRuns.configFromJson(config(csv)).source();
+    assertEquals(List.of("_c3"), SchemaEvolution.unnamedInHeader(fromCsv,
+        List.of("id", "_c0", "label", "_c3")));
+    SourceConfig headerless = TestRuns.configFromJson(config(csv), "source.options={\"header\": "
+        + "\"false\"}").source();
+    assertEquals(List.of(), SchemaEvolution.unnamedInHeader(headerless,
+        List.of("_c0", "_c1", "_c2", "_c3")));
+  }
+
+  @Test
+  void aHeaderWithTwoFieldsLeftEmptyFailsAskingForNames(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,,\n1,1.5,yes,,\n");
+
+    DeeplineException error = ingestFails(byDefault(csv, dir));
+
+    assertEquals("source " + csv + ": 2 fields of the CSV header have no name (Spark calls them "
+        + "[_c3, _c4]); at most one can be read (a line ending in the delimiter): name them in the "
+        + "file", error.getMessage());
+  }
+
+  @Test
+  void aPartitionedDirectoryWithATrailingDelimiterKeepsItsColumnsInPlace(@TempDir Path dir) {
+    // dt=... folders: Spark puts the partition column after the file's own columns.
+    TestRuns.writeFile(dir.resolve("in/dt=2026-11-01"), "part.csv", "id,amount,label,dt2,\n"
+        + "1,1.5,yes,a,\n2,2.5,no,b,\n");
+    String json = config(dir.resolve("in")).replace("{\"name\": \"label\", \"type\": "
+        + "\"string\", \"nullable\": false}", "{\"name\": \"label\", \"type\": \"string\", "
+        + "\"nullable\": false}, {\"name\": \"dt2\", \"type\": \"string\"}, "
+        + "{\"name\": \"dt\", \"type\": \"string\"}");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(json), dir.resolve("wh"),
+        "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"), result.toString());
+    assertEquals(List.of("2026-11-01"), DeltaTables.read(SparkTestSession.get(),
+        context.table(Table.SILVER)).select("dt").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 
   @Test

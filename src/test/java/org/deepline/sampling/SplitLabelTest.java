@@ -28,7 +28,7 @@ class SplitLabelTest {
 
     assertEquals(Failure.DATA_QUALITY, error.failure());
     assertEquals("split: all 60 labelled rows of 2026-11-24 are negative: label.column label "
-        + "never equals label.positive 'YES'; its most common values are 'no' (31), 'yes' (29); a "
+        + "never matches label.positive 'YES'; its most common values are 'no' (31), 'yes' (29); a "
         + "model needs both classes (set label.positive to the value of the positive class, "
         + "spelled as the data spells it)", error.getMessage());
   }

@@ -1,0 +1,101 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code label.column} + {@code label.positive}: the positive class as a user writes it from a look
+ * at the data, matched however the column's type prints it.
+ */
+class LabelColumnTest {
+  private static List<Double> labels(DataType type, String positive, Object... values) {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        Arrays.stream(values).map(v -> RowFactory.create(v)).toList(),
+        new StructType().add("target", type));
+    LabelConfig label = new LabelConfig("target", positive, null);
+    return rows.select(label.binaryOn(rows)).collectAsList().stream()
+        .map(row -> row.isNullAt(0) ? null : row.getDouble(0)).toList();
+  }
+
+  @Test
+  void textIsComparedWithoutTheSpacesAroundItButWithItsCase() {
+    // The adult census export pads its fields: " >50K".
+    assertEquals(Arrays.asList(1.0, 0.0, 1.0, 0.0, null),
+        labels(DataTypes.StringType, ">50K", " >50K", " <=50K", ">50K", ">50k", null));
+    assertEquals(List.of(1.0, 0.0), labels(DataTypes.StringType, " Yes ", "Yes", "No"));
+  }
+
+  @Test
+  void aNumberMatchesTheSameNumberHoweverTheColumnPrintsIt() {
+    // A 0/1 label declared double prints 1.0, never the 1 a user writes.
+    assertEquals(Arrays.asList(1.0, 0.0, null),
+        labels(DataTypes.DoubleType, "1", 1.0, 0.0, null));
+    assertEquals(List.of(1.0, 0.0), labels(DataTypes.IntegerType, "1.0", 1, 0));
+    // Text that is a number, and text that is none: no match, never an error or a null label.
+    assertEquals(List.of(1.0, 1.0, 0.0, 0.0),
+        labels(DataTypes.StringType, "1", "1", "01", "2", "one"));
+  }
+
+  @Test
+  void anyColumnTypeTakesANumberAndAnsiModeChangesNothing() {
+    SparkSession spark = SparkTestSession.get();
+    String ansi = spark.conf().get("spark.sql.ansi.enabled");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      // A date does not cast to double; its text is no number: no match, no error.
+      assertEquals(List.of(0.0), labels(DataTypes.DateType, "1",
+          java.sql.Date.valueOf("2026-11-24")));
+      assertEquals(List.of(1.0, 0.0), labels(DataTypes.StringType, "1", "1.0", "yes"));
+    } finally {
+      spark.conf().set("spark.sql.ansi.enabled", ansi);
+    }
+  }
+
+  @Test
+  void allowedValuesAreMatchedByTheSameRule() {
+    assertTrue(LabelConfig.sameClass(" >50K", ">50K"));
+    assertTrue(LabelConfig.sameClass("1.0", "1"));
+    assertTrue(LabelConfig.sameClass("TRUE", "true"));
+    assertFalse(LabelConfig.sameClass("Yes", "yes"));
+    assertFalse(LabelConfig.sameClass("<=50K", ">50K"));
+  }
+
+  @Test
+  void theLabelingStagesGoldColumnMatchesAsTheLabelDoes() {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        List.of(RowFactory.create(1.0), RowFactory.create(0.0)),
+        new StructType().add("gold", DataTypes.DoubleType));
+    assertEquals(List.of(1.0, 0.0), rows.select(
+        org.deepline.labeling.WeakLabels.goldFromColumn("gold", "1")).collectAsList().stream()
+        .map(row -> row.getDouble(0)).toList());
+  }
+
+  @Test
+  void anExpressionWithQuotedNamesReadsAsOneCodeSpan() {
+    assertEquals("label expression `` `imdb rating` >= 7 `` is null",
+        new LabelConfig(null, null, "`imdb rating` >= 7").nullReason());
+    assertEquals("label.expression `delay > 15`", new LabelConfig(null, null, "delay > 15")
+        .describe());
+    assertEquals("label expression ``` a``b ``` is null",
+        new LabelConfig(null, null, "a``b").nullReason());
+  }
+
+  @Test
+  void aBooleanMatchesTrueOrFalseInAnyCase() {
+    assertEquals(List.of(1.0, 0.0), labels(DataTypes.BooleanType, "True", true, false));
+    assertEquals(List.of(0.0, 1.0), labels(DataTypes.BooleanType, "FALSE", true, false));
+  }
+}
