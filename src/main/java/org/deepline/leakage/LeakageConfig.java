@@ -35,6 +35,9 @@ import org.deepline.features.FeatureConfig;
  *                             {@code featureTimes}
  * @param featureTimes         feature column -> the date or timestamp column saying when that
  *                             feature's value was observed (e.g. {@code "balance": "balance_as_of"})
+ * @param easyLabelAuc         when at least two features each reach this validation ROC AUC on
+ *                             their own, the label is easy, and a target-leak finding (one
+ *                             feature's AUC or information) is kept as a warning ({@link EasyLabel})
  */
 public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose validation ROC AUC on its own, folded as "
@@ -82,8 +85,24 @@ public record LeakageConfig(
         + "\"balance_as_of\"}`: a balance read after the default was decided is a consequence of "
         + "the label. Allowed: keys are feature inputs, values `date` or `timestamp` columns; "
         + "needs `label_time_column`.")
-    Map<String, String> featureTimes) {
+    Map<String, String> featureTimes,
+    @JsonPropertyDescription("When at least two different features each reach this validation "
+        + "ROC AUC on their own, the label is easy to predict (iris' petals, a tumour's size and "
+        + "shape), not leaked by one column: the failed `single_feature_auc:*`, "
+        + "`mutual_information:*` and `mutual_information_pair:*` checks are then kept as "
+        + "warnings that name both features, and the run goes on. A leak is one column knowing "
+        + "the label that the rest of the data does not; two leaked columns that each reach it "
+        + "pass as warnings too, which is this rule's price (set 1 to count only features that "
+        + "separate the classes perfectly). The other checks are never softened. Allowed: "
+        + "`(0.5, 1]`; default 0.9.")
+    Double easyLabelAuc) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
+  /**
+   * Below the gate's 0.95 by enough that a second honest input of an easy label reaches it (iris'
+   * petal width: 0.98; a tumour's worst perimeter and area, 0.97), above what the strongest honest
+   * input of a business data set scores (churn's contract: 0.77).
+   */
+  public static final double DEFAULT_EASY_LABEL_AUC = 0.9;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;
   /**
    * As for the share of rows: 2 points of label agreement, e.g. a tenth of the held-out rows copied
@@ -106,13 +125,14 @@ public record LeakageConfig(
         ? DEFAULT_MAX_SHARED_ROW_LABEL_EXCESS : maxSharedRowLabelExcess;
     maxMutualInformation = maxMutualInformation == null
         ? DEFAULT_MAX_MUTUAL_INFORMATION : maxMutualInformation;
+    easyLabelAuc = easyLabelAuc == null ? DEFAULT_EASY_LABEL_AUC : easyLabelAuc;
     waivers = waivers == null ? List.of() : List.copyOf(waivers);
     featureTimes = featureTimes == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(featureTimes));
   }
 
   public static LeakageConfig defaults() {
-    return new LeakageConfig(null, null, null, null, null, null, null);
+    return new LeakageConfig(null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -163,6 +183,9 @@ public record LeakageConfig(
     errors.requireFraction(maxSharedRowFraction, "max_shared_row_fraction", true, true);
     errors.requireFraction(maxSharedRowLabelExcess, "max_shared_row_label_excess", true, true);
     errors.requireFraction(maxMutualInformation, "max_mutual_information", false, true);
+    errors.requireFraction(easyLabelAuc, "easy_label_auc", false, true);
+    errors.require(easyLabelAuc > 0.5, "easy_label_auc",
+        "must be > 0.5 (0.5 is a coin flip), got " + easyLabelAuc);
     Set<String> waived = new HashSet<>();
     for (int i = 0; i < waivers.size(); i++) {
       LeakageWaiver waiver = waivers.get(i);

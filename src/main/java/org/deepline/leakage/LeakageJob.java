@@ -27,12 +27,16 @@ import org.deepline.featurestore.FeatureJoins;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
 import org.deepline.sampling.SplitConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leakage gate: runs every leakage check on the run date's splits, silver rows and feature model,
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
+
   @Override
   public Name name() {
     return new Name("leakage",
@@ -108,6 +112,14 @@ public final class LeakageJob implements Stage {
       if (SplitConfig.TIME.equals(split.method())) {
         results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
       }
+      int strongFeatures = EasyLabel.strongFeatures(results, leakage.easyLabelAuc()).size();
+      List<ConstraintResult> checked = results;
+      results = EasyLabel.apply(results, leakage.easyLabelAuc());
+      if (results != checked) {
+        LOG.warn("leakage: {} features each reach validation ROC AUC {} alone: the label is easy, "
+            + "so target-leak findings are kept as warnings (leakage.easy_label_auc)",
+            strongFeatures, leakage.easyLabelAuc());
+      }
       results = LeakageWaiver.apply(results, leakage.waivers());
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
@@ -130,7 +142,8 @@ public final class LeakageJob implements Stage {
           .metric("max_single_feature_auc", strongest)
           .metric("max_mutual_information", mostInformative)
           .metric("shared_row_excess", sharedRows.get(0).value())
-          .metric("warnings", ResultTable.warnings(results));
+          .metric("warnings", ResultTable.warnings(results))
+          .metric("easy_label_features", strongFeatures);
       // Absent, not NaN, when no row had an identical one to compare labels with.
       double labelExcess = sharedRows.get(1).value();
       if (!Double.isNaN(labelExcess)) {
