@@ -112,15 +112,18 @@ public final class LeakageJob implements Stage {
       if (SplitConfig.TIME.equals(split.method())) {
         results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
       }
-      int strongFeatures = EasyLabel.strongFeatures(results, leakage.easyLabelAuc()).size();
-      List<ConstraintResult> checked = results;
-      results = EasyLabel.apply(results, leakage.easyLabelAuc());
-      if (results != checked) {
-        LOG.warn("leakage: {} features each reach validation ROC AUC {} alone: the label is easy, "
-            + "so target-leak findings are kept as warnings (leakage.easy_label_auc)",
-            strongFeatures, leakage.easyLabelAuc());
-      }
+      // A user's waiver, with its reason, comes before the rule of thumb.
       results = LeakageWaiver.apply(results, leakage.waivers());
+      List<String> strong = leakage.easyLabel() ? EasyLabel.strongFeatures(results) : List.of();
+      List<ConstraintResult> softened = EasyLabel.apply(results, strong);
+      int easyLabelWarnings = ResultTable.errors(results).size()
+          - ResultTable.errors(softened).size();
+      if (easyLabelWarnings > 0) {
+        LOG.warn("leakage: {} each predict the label alone beyond max_single_feature_auc {}: an "
+            + "easy label, so their {} target-leak finding(s) are kept as warnings "
+            + "(leakage.easy_label)", strong, leakage.maxSingleFeatureAuc(), easyLabelWarnings);
+      }
+      results = softened;
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
 
@@ -130,7 +133,7 @@ public final class LeakageJob implements Stage {
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
             .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
       }
-      double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
+      double strongest = results.stream().filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0.5);
       double mostInformative = results.stream()
           .filter(r -> r.name().startsWith("mutual_information"))
@@ -143,7 +146,7 @@ public final class LeakageJob implements Stage {
           .metric("max_mutual_information", mostInformative)
           .metric("shared_row_excess", sharedRows.get(0).value())
           .metric("warnings", ResultTable.warnings(results))
-          .metric("easy_label_features", strongFeatures);
+          .metric("easy_label_warnings", easyLabelWarnings);
       // Absent, not NaN, when no row had an identical one to compare labels with.
       double labelExcess = sharedRows.get(1).value();
       if (!Double.isNaN(labelExcess)) {
