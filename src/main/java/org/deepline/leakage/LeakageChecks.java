@@ -28,9 +28,15 @@ import org.deepline.sampling.StratifiedSplitter;
  */
 public final class LeakageChecks {
   public static final String CHECK = "leakage";
+  /** Check names: each followed by the feature, or by a pair {@code <a>+<b>}. */
+  static final String SINGLE_FEATURE_AUC = "single_feature_auc:";
+  static final String MUTUAL_INFORMATION = "mutual_information:";
+  static final String MUTUAL_INFORMATION_PAIR = "mutual_information_pair:";
+  static final String PAIR_SEPARATOR = "+";
+  /** A numeric or date/time feature is scored by its values and, under this suffix, its gaps. */
+  static final String MISSING_SUFFIX = "__missing";
   private static final String FEATURE = "feature";
   private static final String SCORE = "score";
-  private static final String MISSING_SUFFIX = "__missing";
   private static final String BIN = "bin";
   /** Equal-frequency bins of a numeric feature: enough for a non-monotone code, few enough to fill. */
   private static final int NUMERIC_BINS = 16;
@@ -343,13 +349,13 @@ public final class LeakageChecks {
       int aucIndex = row.fieldIndex("roc_auc");
       String expectation = "<= " + maxAuc + " validation AUC of the feature alone";
       if (row.isNullAt(aucIndex)) {
-        results.add(new ConstraintResult("single_feature_auc:" + feature, feature, Severity.WARNING,
+        results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
             Double.NaN, false, expectation + " (not computable: no value on validation)"));
         continue;
       }
       double auc = row.getDouble(aucIndex);
       double folded = Math.max(auc, 1 - auc);
-      results.add(new ConstraintResult("single_feature_auc:" + feature, feature, Severity.ERROR,
+      results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.ERROR,
           folded, folded <= maxAuc, expectation));
     }
     return results;
@@ -413,7 +419,7 @@ public final class LeakageChecks {
     Dataset<Row> validation = labelled.where(isValidation).select(binned.toArray(Column[]::new));
     Map<String, Double> single = informationByGroup(validation, binColumns);
     List<ConstraintResult> results = new ArrayList<>();
-    single.forEach((feature, nmi) -> results.add(informationResult("mutual_information:" + feature,
+    single.forEach((feature, nmi) -> results.add(informationResult(MUTUAL_INFORMATION + feature,
         feature, nmi, maxNormalized)));
     List<String> candidates = single.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -423,13 +429,13 @@ public final class LeakageChecks {
       for (int b = a + 1; b < candidates.size(); b++) {
         String left = candidates.get(a);
         String right = candidates.get(b);
-        pairs.put(left + "+" + right,
+        pairs.put(left + PAIR_SEPARATOR + right,
             binColumns.get(left).multiply(PAIR_STRIDE).plus(binColumns.get(right)));
       }
     }
     if (!pairs.isEmpty()) {
       informationByGroup(validation, pairs).forEach((pair, nmi) -> results.add(informationResult(
-          "mutual_information_pair:" + pair, pair, nmi, maxNormalized)));
+          MUTUAL_INFORMATION_PAIR + pair, pair, nmi, maxNormalized)));
     }
     return results;
   }

@@ -35,6 +35,9 @@ import org.deepline.features.FeatureConfig;
  *                             {@code featureTimes}
  * @param featureTimes         feature column -> the date or timestamp column saying when that
  *                             feature's value was observed (e.g. {@code "balance": "balance_as_of"})
+ * @param easyLabel            when at least two features each fail {@code maxSingleFeatureAuc} by
+ *                             their values, the label is easy: their target-leak findings are kept
+ *                             as warnings ({@link EasyLabel}); false: they fail the run
  */
 public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose validation ROC AUC on its own, folded as "
@@ -82,7 +85,17 @@ public record LeakageConfig(
         + "\"balance_as_of\"}`: a balance read after the default was decided is a consequence of "
         + "the label. Allowed: keys are feature inputs, values `date` or `timestamp` columns; "
         + "needs `label_time_column`.")
-    Map<String, String> featureTimes) {
+    Map<String, String> featureTimes,
+    @JsonPropertyDescription("When at least two different features each predict the label "
+        + "beyond `max_single_feature_auc` by their values alone (iris' petals, a tumour's size "
+        + "and shape), the label is easy, not leaked by one column: the failed "
+        + "`single_feature_auc`, `mutual_information` and `mutual_information_pair` checks on "
+        + "those features are kept as warnings that name them, and the run goes on (the log "
+        + "says so; the metric `easy_label_warnings` counts them). Findings on other features, "
+        + "on a feature's missingness (`<f>__missing`), and the row, key, time and fit checks "
+        + "still fail. A leak of two columns that each separate the classes, or a leak next to "
+        + "an honest feature that does, passes as warnings: set `false` where that can happen.")
+    Boolean easyLabel) {
   public static final double DEFAULT_MAX_SINGLE_FEATURE_AUC = 0.95;
   public static final double DEFAULT_MAX_SHARED_ROW_FRACTION = 0.02;
   /**
@@ -106,13 +119,14 @@ public record LeakageConfig(
         ? DEFAULT_MAX_SHARED_ROW_LABEL_EXCESS : maxSharedRowLabelExcess;
     maxMutualInformation = maxMutualInformation == null
         ? DEFAULT_MAX_MUTUAL_INFORMATION : maxMutualInformation;
+    easyLabel = easyLabel == null ? Boolean.TRUE : easyLabel;
     waivers = waivers == null ? List.of() : List.copyOf(waivers);
     featureTimes = featureTimes == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(featureTimes));
   }
 
   public static LeakageConfig defaults() {
-    return new LeakageConfig(null, null, null, null, null, null, null);
+    return new LeakageConfig(null, null, null, null, null, null, null, null);
   }
 
   /**

@@ -27,12 +27,16 @@ import org.deepline.featurestore.FeatureJoins;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.ResultTable;
 import org.deepline.sampling.SplitConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leakage gate: runs every leakage check on the run date's splits, silver rows and feature model,
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
+
   @Override
   public Name name() {
     return new Name("leakage",
@@ -108,7 +112,18 @@ public final class LeakageJob implements Stage {
       if (SplitConfig.TIME.equals(split.method())) {
         results.add(LeakageChecks.timeOrder(labelled, split.timeColumn()));
       }
+      // A user's waiver, with its reason, comes before the rule of thumb.
       results = LeakageWaiver.apply(results, leakage.waivers());
+      List<String> strong = leakage.easyLabel() ? EasyLabel.strongFeatures(results) : List.of();
+      List<ConstraintResult> softened = EasyLabel.apply(results, strong);
+      int easyLabelWarnings = ResultTable.errors(results).size()
+          - ResultTable.errors(softened).size();
+      if (easyLabelWarnings > 0) {
+        LOG.warn("leakage: {} each predict the label alone beyond max_single_feature_auc {}: an "
+            + "easy label, so their {} target-leak finding(s) are kept as warnings "
+            + "(leakage.easy_label)", strong, leakage.maxSingleFeatureAuc(), easyLabelWarnings);
+      }
+      results = softened;
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
 
@@ -118,7 +133,7 @@ public final class LeakageJob implements Stage {
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
             .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
       }
-      double strongest = results.stream().filter(r -> r.name().startsWith("single_feature_auc:"))
+      double strongest = results.stream().filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0.5);
       double mostInformative = results.stream()
           .filter(r -> r.name().startsWith("mutual_information"))
@@ -130,7 +145,8 @@ public final class LeakageJob implements Stage {
           .metric("max_single_feature_auc", strongest)
           .metric("max_mutual_information", mostInformative)
           .metric("shared_row_excess", sharedRows.get(0).value())
-          .metric("warnings", ResultTable.warnings(results));
+          .metric("warnings", ResultTable.warnings(results))
+          .metric("easy_label_warnings", easyLabelWarnings);
       // Absent, not NaN, when no row had an identical one to compare labels with.
       double labelExcess = sharedRows.get(1).value();
       if (!Double.isNaN(labelExcess)) {

@@ -55,7 +55,7 @@ class LeakageChecksTest {
         // No label time: nothing says anything is late.
         RowFactory.create(40.0, at("2024-04-01 00:00"), at("2024-04-01 00:00"), null)), schema);
     LeakageConfig config = new LeakageConfig(null, null, null, null, null, "decided_at",
-        Map.of("balance", "balance_as_of"));
+        Map.of("balance", "balance_as_of"), null);
 
     List<ConstraintResult> results = LeakageChecks.featureAfterLabelTime(labelled,
         config.labelTimeColumn(), config.eventTimesOf(FEATURES));
@@ -81,8 +81,9 @@ class LeakageChecksTest {
   void configErrorsNameTheField() {
     ConfigErrors errors = new ConfigErrors();
     new LeakageConfig(null, null, null, null, null, "region",
-        Map.of("region", "decided_at", "balance", "missing")).validate(errors, COLUMNS, FEATURES);
-    new LeakageConfig(null, null, null, null, null, null, Map.of("balance", "balance_as_of"))
+        Map.of("region", "decided_at", "balance", "missing"), null).validate(errors, COLUMNS,
+        FEATURES);
+    new LeakageConfig(null, null, null, null, null, null, Map.of("balance", "balance_as_of"), null)
         .validate(errors.at("second"), COLUMNS, FEATURES);
 
     String all = String.join("\n", errors.messages());
@@ -323,8 +324,8 @@ class LeakageChecksTest {
         .add("_source_file", DataTypes.StringType, true);
     Dataset<Row> silver = SparkTestSession.get().createDataFrame(List.of(), schema);
     LeakageConfig timed = new LeakageConfig(null, null, null, null, null, "decided_at",
-        Map.of("balance", "balance_as_of"));
-    LeakageConfig untimed = new LeakageConfig(null, null, null, null, null, null, null);
+        Map.of("balance", "balance_as_of"), null);
+    LeakageConfig untimed = new LeakageConfig(null, null, null, null, null, null, null, null);
     SplitConfig random = SplitConfig.defaults();
 
     assertEquals(List.of("_record_id", "balance", "closed_at", "decided_at", "balance_as_of"),

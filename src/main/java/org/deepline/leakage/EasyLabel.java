@@ -1,0 +1,83 @@
+package org.deepline.leakage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deepline.quality.ConstraintResult;
+import org.deepline.quality.Severity;
+
+/**
+ * Tells an easy label from a leaked one before the gate fails a run on strong features. A leak is
+ * a column that knows the label when the rest of the data does not: a post-outcome field, a noisy
+ * copy of the target, often seen through its gaps (filled in only after the outcome). Where two
+ * different features each predict the label beyond {@code max_single_feature_auc} by their values
+ * (iris' petal length and width for virginica, 1.00 and 0.98; a tumour's worst perimeter and
+ * area), the label is simply easy, and failing the run would refuse the data sets a model is most
+ * sure of. There the findings on those features only ({@code single_feature_auc:<f>},
+ * {@code mutual_information:<f>}, {@code mutual_information_pair:<a>+<b>} with both strong) are kept
+ * as warnings; a finding on any other feature, on a feature's missingness, and every row, key,
+ * time and fit check keep failing.
+ *
+ * <pre>{@code
+ * List<String> strong = EasyLabel.strongFeatures(results);
+ * results = EasyLabel.apply(results, strong); // after the waivers
+ * }</pre>
+ */
+public final class EasyLabel {
+  /** Fewer strong features is what a leak looks like: one column that knows the label. */
+  private static final int MIN_STRONG_FEATURES = 2;
+
+  private EasyLabel() {}
+
+  /**
+   * The features whose values alone fail {@code single_feature_auc} (as an error), in the results'
+   * order; a feature's missingness ({@code <f>__missing}) is not counted: gaps that tell the label
+   * are a leak's mark, not an easy label's.
+   */
+  public static List<String> strongFeatures(List<ConstraintResult> results) {
+    return results.stream()
+        .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC) && !r.passed()
+            && r.severity() == Severity.ERROR)
+        .map(r -> r.name().substring(LeakageChecks.SINGLE_FEATURE_AUC.length()))
+        .filter(feature -> !feature.endsWith(LeakageChecks.MISSING_SUFFIX))
+        .distinct().toList();
+  }
+
+  /**
+   * {@code results} with each failed target-leak error on the {@code strong} features turned into a
+   * warning that names them, when there are at least two; unchanged otherwise.
+   */
+  public static List<ConstraintResult> apply(List<ConstraintResult> results, List<String> strong) {
+    if (strong.size() < MIN_STRONG_FEATURES) {
+      return results;
+    }
+    String note = " (kept as a warning: " + String.join(" and ", strong) + " each predict the "
+        + "label alone, so the label is easy, not leaked by one column; leakage.easy_label)";
+    List<ConstraintResult> applied = new ArrayList<>();
+    for (ConstraintResult result : results) {
+      if (!result.passed() && result.severity() == Severity.ERROR
+          && onStrongFeaturesOnly(result.name(), strong)) {
+        applied.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
+            result.value(), false, result.expectation() + note));
+      } else {
+        applied.add(result);
+      }
+    }
+    return applied;
+  }
+
+  private static boolean onStrongFeaturesOnly(String check, List<String> strong) {
+    for (String prefix : List.of(LeakageChecks.SINGLE_FEATURE_AUC,
+        LeakageChecks.MUTUAL_INFORMATION)) {
+      if (check.startsWith(prefix)) {
+        return strong.contains(check.substring(prefix.length()));
+      }
+    }
+    if (check.startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR)) {
+      String pair = check.substring(LeakageChecks.MUTUAL_INFORMATION_PAIR.length());
+      return Arrays.stream(pair.split(java.util.regex.Pattern.quote(LeakageChecks.PAIR_SEPARATOR)))
+          .allMatch(strong::contains);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+package org.deepline.leakage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+import org.deepline.quality.ConstraintResult;
+import org.deepline.quality.Severity;
+import org.junit.jupiter.api.Test;
+
+/** An easy label (two features strong by their values) against a leak: only the first softens. */
+class EasyLabelTest {
+  private static final String AUC = "<= 0.95 validation AUC of the feature alone";
+  private static final String INFORMATION = "<= 0.6 validation mutual information with the label";
+
+  private static ConstraintResult auc(String feature, double value) {
+    return new ConstraintResult("single_feature_auc:" + feature, feature, Severity.ERROR, value,
+        value <= 0.95, AUC);
+  }
+
+  private static ConstraintResult information(String check, double value) {
+    return new ConstraintResult(check, check.substring(check.indexOf(':') + 1), Severity.ERROR,
+        value, value <= 0.6, INFORMATION);
+  }
+
+  private static List<ConstraintResult> softened(List<ConstraintResult> results) {
+    return EasyLabel.apply(results, EasyLabel.strongFeatures(results));
+  }
+
+  @Test
+  void twoFeaturesStrongByTheirValuesSoftenTheirOwnTargetLeakFindingsOnly() {
+    // Iris, virginica against the rest, with a coded column that leaks without order besides.
+    List<ConstraintResult> results = List.of(auc("Petal.Length", 1.0), auc("Petal.Width", 0.98),
+        auc("Sepal.Length", 0.86),
+        information("mutual_information:Petal.Length", 0.63),
+        information("mutual_information_pair:Petal.Length+Petal.Width", 0.70),
+        information("mutual_information:status_code", 1.0),
+        information("mutual_information_pair:Petal.Length+status_code", 1.0),
+        new ConstraintResult("shared_rows", null, Severity.ERROR, 0.05, false, "<= 0.02"));
+
+    List<ConstraintResult> applied = softened(results);
+
+    String note = " (kept as a warning: Petal.Length and Petal.Width each predict the label "
+        + "alone, so the label is easy, not leaked by one column; leakage.easy_label)";
+    assertEquals(new ConstraintResult("single_feature_auc:Petal.Length", "Petal.Length",
+        Severity.WARNING, 1.0, false, AUC + note), applied.get(0));
+    assertEquals(Severity.WARNING, applied.get(1).severity());
+    assertSame(results.get(2), applied.get(2), "a passed check stays as it was");
+    assertEquals(new ConstraintResult("mutual_information:Petal.Length", "Petal.Length",
+        Severity.WARNING, 0.63, false, INFORMATION + note), applied.get(3));
+    assertEquals(Severity.WARNING, applied.get(4).severity(), "a pair of two strong features");
+    assertSame(results.get(5), applied.get(5), "a leak without order on another column fails");
+    assertSame(results.get(6), applied.get(6), "a pair with a column that is not strong fails");
+    assertSame(results.get(7), applied.get(7), "copied rows are never an easy label");
+  }
+
+  @Test
+  void oneStrongFeatureIsALeakAndGapsThatTellTheLabelCountForNothing() {
+    // A post-outcome field: its values and its gaps each separate the classes; churn's contract
+    // scores 0.77.
+    List<ConstraintResult> results = List.of(auc("refund_issued", 0.99),
+        auc("refund_issued__missing", 1.0), auc("cancel_reason__missing", 1.0),
+        auc("contract", 0.77));
+
+    assertEquals(List.of("refund_issued"), EasyLabel.strongFeatures(results));
+    assertSame(results, softened(results));
+  }
+
+  @Test
+  void twoStrongFeaturesSoftenNothingWhereNothingFailed() {
+    List<ConstraintResult> results = List.of(auc("a", 0.97), auc("b", 0.96),
+        information("mutual_information:c", 0.2));
+
+    assertEquals(List.of("a", "b"), EasyLabel.strongFeatures(results));
+    List<ConstraintResult> applied = softened(results);
+    assertEquals(2, applied.stream().filter(r -> r.severity() == Severity.WARNING).count());
+    assertSame(results.get(2), applied.get(2));
+    // A finding the user already waived is a warning: it is no longer strong evidence here.
+    List<ConstraintResult> waived = List.of(new ConstraintResult("single_feature_auc:a", "a",
+        Severity.WARNING, 0.97, false, AUC + " (waived: set at sign-up)"), auc("b", 0.96));
+    assertEquals(List.of("b"), EasyLabel.strongFeatures(waived));
+    assertSame(waived, softened(waived));
+  }
+}
