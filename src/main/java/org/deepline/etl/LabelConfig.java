@@ -174,8 +174,8 @@ public record LabelConfig(
 
   /**
    * {@code text} between backticks, or, when it holds backticks itself (a quoted column name),
-   * between a run of one more than its longest, with a space inside, as Markdown reads it: {@code `` `imdb rating` >= 7 ``}, never
-   * {@code ``imdb rating` >= 7`}.
+   * between a run of one more than its longest, with a space inside, as Markdown reads it:
+   * {@code `` `imdb rating` >= 7 ``}, never {@code ``imdb rating` >= 7`}.
    */
   static String codeSpan(String text) {
     int longest = 0;

@@ -116,7 +116,9 @@ public final class SchemaEvolution {
    */
   static List<String> unnamedInHeader(SourceConfig config, List<String> header) {
     if (!SourceConfig.CSV.equals(config.format())
-        || "false".equalsIgnoreCase(config.options().get("header"))) {
+        || config.options().entrySet().stream().anyMatch(option ->
+            "header".equalsIgnoreCase(option.getKey())
+                && "false".equalsIgnoreCase(option.getValue()))) {
       return List.of();
     }
     List<String> unnamed = new ArrayList<>();

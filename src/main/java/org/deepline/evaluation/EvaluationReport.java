@@ -113,8 +113,8 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
    * @param autoLogisticRegressionLead the same for the ladder's logistic regression; null also for
    *                    stacks built before it was a member (December 2026)
    * @param autoSmallSplit for a stack {@code auto} built because the training split had at most
-   *                    {@code auto_stack_rows} rows, those rows (then out-of-fold predictions, not
-   *                    the leads, decided); null otherwise
+   *                    {@code auto_stack_rows} rows, those rows (then held-out predictions on the
+   *                    training rows, not the leads, decided); null otherwise
    */
   public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double autoLogisticRegressionLead,

@@ -446,7 +446,8 @@ public final class HtmlReport {
         ? " It was built by training.ensemble.method auto (the default): the training split's "
             + ensemble.autoSmallSplit() + " rows are at most auto_stack_rows, too few for a "
             + "validation split to tell the network from the baselines, and the stack's "
-            + "out-of-fold ROC AUC was at least the network's."
+            + "cross-fitted ROC AUC on the training rows was at least the network's out-of-fold "
+            + "one."
         : ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
         ? "" : " It was built by training.ensemble.method auto (the default): the baseline "
             + "ladder's " + autoLeader(ensemble) + " of validation ROC AUC, more than auto_margin.";

@@ -15,9 +15,9 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
-import org.deepline.etl.LabelConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 
 /**

@@ -133,10 +133,12 @@ public final class LeakageJob implements Stage {
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
             .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
       }
-      double strongest = results.stream().filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))
+      double strongest = results.stream()
+          .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0.5);
       double mostInformative = results.stream()
-          .filter(r -> r.name().startsWith("mutual_information"))
+          .filter(r -> r.name().startsWith(LeakageChecks.MUTUAL_INFORMATION)
+              || r.name().startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR))
           .mapToDouble(ConstraintResult::value).filter(v -> !Double.isNaN(v)).max().orElse(0);
       StageResult.Builder result = StageResult.builder()
           .input(silver.ref()).input(splitsInput.ref()).output(leakageRef)

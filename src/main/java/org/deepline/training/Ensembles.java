@@ -169,7 +169,7 @@ public final class Ensembles {
       runMetrics.put(AUTO_SMALL_SPLIT, (double) trainRows);
       LOG.info(String.format(Locale.ROOT, "train: ensemble auto: the training split has %d rows, "
           + "at most auto_stack_rows %d: stacking the network (validation ROC AUC %.4f) with the "
-          + "ladder's trees and logistic regression, judged on out-of-fold predictions, as %d "
+          + "ladder's trees and logistic regression, judged on held-out training rows, as %d "
           + "validation rows cannot tell them apart (%s)", trainRows,
           ensemble.autoStackRowsOrDefault(), networkRocAuc, validation.rows(),
           describeLeads(rungs, networkRocAuc)));
@@ -197,6 +197,11 @@ public final class Ensembles {
       LOG.warn("train: ensemble auto: the stack failed ({}), so the network alone is registered",
           e.getMessage(), e);
       return null;
+    }
+    if (smallSplit) {
+      // The decision's figures, into the run record whichever way it goes.
+      runMetrics.put(CROSS_FITTED_STACKED, stack.metrics().get(CROSS_FITTED_STACKED));
+      runMetrics.put(OUT_OF_FOLD_NETWORK, stack.metrics().get(OUT_OF_FOLD_NETWORK));
     }
     if (!keeps(stack.metrics(), stack.validation().rocAuc(), networkRocAuc, smallSplit)) {
       return null;

@@ -213,7 +213,6 @@ final class Stacking {
     }
   }
 
-  /** The combiner's inputs: each row's member logits, and its label. */
   /**
    * The stack's held-out probabilities on every training row: each fold's rows combined by a
    * combiner fitted on the other folds' out-of-fold predictions only. The shipped combiner is
@@ -244,6 +243,7 @@ final class Stacking {
     return "ensemble_out_of_fold_" + member + "_roc_auc";
   }
 
+  /** The combiner's inputs: each row's member logits, and its label. */
   static MetaLearner.Rows logits(MemberScores scores) {
     int rows = scores.labels().length;
     double[][] inputs = new double[rows][scores.members()];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deepline.core.ConfigErrors;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,29 @@ class LabelColumnTest {
     } finally {
       spark.conf().set("spark.sql.ansi.enabled", ansi);
     }
+  }
+
+  /** A non-nullable text label column that declares its values. */
+  private static ColumnSpec column(List<String> allowedValues) {
+    return new ColumnSpec("target", "string", false, null, null, allowedValues, null);
+  }
+
+  @Test
+  void aPositiveIsCheckedAgainstAllowedValuesByTheSameRule() {
+    ConfigErrors padded = new ConfigErrors();
+    new LabelConfig("target", ">50K", null).validate(padded,
+        Map.of("target", column(List.of(" >50K", " <=50K"))));
+    assertEquals(List.of(), padded.messages());
+    ConfigErrors twice = new ConfigErrors();
+    new LabelConfig("target", "1", null).validate(twice,
+        Map.of("target", column(List.of("1", "01", "0"))));
+    assertEquals(List.of("positive: 1 matches 2 of target's allowed_values [1, 01]; write the one "
+        + "that is the positive class"), twice.messages());
+    ConfigErrors absent = new ConfigErrors();
+    new LabelConfig("target", "yes", null).validate(absent,
+        Map.of("target", column(List.of("Yes", "No"))));
+    assertEquals(List.of("positive: yes is not among target's allowed_values [Yes, No]"),
+        absent.messages());
   }
 
   @Test

@@ -227,8 +227,9 @@ class ReportFormatTest {
     assertTrue(HtmlReport.render(withEnsemble(fixedReport(), description, bySize)).contains(
         "It was built by training.ensemble.method auto (the default): the training split&#39;s "
         + "700 rows are at most auto_stack_rows, too few for a validation split to tell the "
-        + "network from the baselines, and the stack&#39;s out-of-fold ROC AUC was at least the "
-        + "network&#39;s."), "why a small split's stack exists");
+        + "network from the baselines, and the stack&#39;s cross-fitted ROC AUC on the training "
+        + "rows was at least the network&#39;s out-of-fold one."), "why a small split's stack "
+        + "exists");
     assertTrue(Json.write(bySize).contains("\"auto_small_split\" : 700"), Json.write(bySize));
     assertFalse(Json.write(auto).contains("auto_small_split"), Json.write(auto));
   }

@@ -67,7 +67,7 @@ class EasyLabelTest {
   }
 
   @Test
-  void twoStrongFeaturesSoftenNothingWhereNothingFailed() {
+  void onlyFailedErrorsSoftenAndAWaivedFindingIsNotStrong() {
     List<ConstraintResult> results = List.of(auc("a", 0.97), auc("b", 0.96),
         information("mutual_information:c", 0.2));
 

@@ -78,7 +78,8 @@ class BaselinePromotionTest {
       "baselines.promote=true", "training.ensemble.method=none"};
   /**
    * The same with the default ensemble method, auto, stacking on the trees' lead (the toy's
-   * training split is small enough to be stacked for its size: that rule is EnsembleLifecycleTest's).
+   * training split is small enough to be stacked for its size: that rule is
+   * EnsembleLifecycleTest's).
    */
   private static final String[] WEAK_NETWORK_AGAINST_GBT_AUTO = {"training.epochs=1",
       "training.learning_rate=0.00001", "baselines.models=[\"majority\", \"gbt\"]",

@@ -41,7 +41,8 @@ class EnsembleConfigTest {
         List.of("training.ensemble.method=bagging")).training().ensemble());
     DeeplineConfig stacking = ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=stacking", "training.ensemble.folds=3"));
-    assertEquals(new EnsembleConfig("stacking", null, 3, null, null), stacking.training().ensemble());
+    assertEquals(new EnsembleConfig("stacking", null, 3, null, null),
+        stacking.training().ensemble());
     assertEquals(new EnsembleConfig("auto", null, 4, 0.02, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.folds=4", "training.ensemble.auto_margin=0.02")).training()
         .ensemble());

@@ -130,4 +130,27 @@ class StackingFoldsTest {
     assertTrue(Math.abs(outOfFold.weights().get(1)) < 0.1, "held out: it gets ~0 " + outOfFold);
     assertTrue(outOfFold.weights().get(0) > 0.8, outOfFold.toString());
   }
+
+  @Test
+  void eachFoldIsCombinedByACombinerThatNeverSawItsRows() {
+    // One member, three folds: fold 0 runs against the member, the others with it.
+    List<EnsembleSpec.Member> members = List.of(EnsembleSpec.Member.mainNetwork());
+    MemberScores fold1 = new MemberScores(new float[][] {{0.1f, 0.4f, 0.6f, 0.9f}},
+        new byte[] {0, 1, 0, 1});
+    MemberScores fold2 = new MemberScores(new float[][] {{0.2f, 0.3f, 0.7f, 0.8f}},
+        new byte[] {0, 0, 1, 1});
+    MemberScores fold0 = new MemberScores(new float[][] {{0.2f, 0.8f}}, new byte[] {1, 0});
+    MemberScores fold0Flipped = new MemberScores(new float[][] {{0.2f, 0.8f}},
+        new byte[] {0, 1});
+
+    var crossFitted = Stacking.crossFitted(List.of(fold0, fold1, fold2), members);
+    var flipped = Stacking.crossFitted(List.of(fold0Flipped, fold1, fold2), members);
+
+    // Fold 0's probabilities come from folds 1 and 2 only: its own labels change nothing.
+    assertEquals(flipped.probability(0), crossFitted.probability(0));
+    assertEquals(flipped.probability(1), crossFitted.probability(1));
+    // Folds 1 and 2 teach a positive weight, so fold 0 is ranked the member's way, wrongly.
+    assertTrue(crossFitted.probability(0) < crossFitted.probability(1));
+    assertEquals(10, crossFitted.count());
+  }
 }
