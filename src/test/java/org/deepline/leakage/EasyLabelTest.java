@@ -29,7 +29,7 @@ class EasyLabelTest {
 
   @Test
   void twoFeaturesStrongByTheirValuesSoftenTheirOwnTargetLeakFindingsOnly() {
-    // Iris, virginica against the rest, with a coded column that leaks without order besides.
+    // Iris-like (virginica against the rest), with a coded column that leaks without order besides.
     List<ConstraintResult> results = List.of(auc("Petal.Length", 1.0), auc("Petal.Width", 0.98),
         auc("Sepal.Length", 0.86),
         information("mutual_information:Petal.Length", 0.63),
