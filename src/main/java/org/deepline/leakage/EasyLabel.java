@@ -13,9 +13,9 @@ import org.deepline.quality.Severity;
  * copy of the target, often seen through its gaps (filled in only after the outcome). Where two
  * different features each predict the label beyond {@code max_single_feature_auc} by their values
  * (iris' petal length and width for virginica, each 1.00 on validation), the label is simply
- * easy, and failing the run would refuse the data sets a model is most sure of. There the findings on those features only ({@code single_feature_auc:<f>},
- * {@code mutual_information:<f>}, {@code mutual_information_pair:<a>+<b>} with both strong) are
- * kept as warnings; a finding on any other feature, on a feature's missingness, and every row, key,
+ * easy, and failing the run would refuse the data sets a model is most sure of. There the
+ * findings on those features only ({@code single_feature_auc:<f>}, {@code mutual_information:<f>},
+ * {@code mutual_information_pair:<a>+<b>} with both strong) are kept as warnings; a finding on any other feature, on a feature's missingness, and every row, key,
  * time and fit check keep failing.
  *
  * <pre>{@code
