@@ -15,8 +15,9 @@ import org.deepline.quality.Severity;
  * (iris' petal length and width for virginica, each 1.00 on validation), the label is simply
  * easy, and failing the run would refuse the data sets a model is most sure of. There the
  * findings on those features only ({@code single_feature_auc:<f>}, {@code mutual_information:<f>},
- * {@code mutual_information_pair:<a>+<b>} with both strong) are kept as warnings; a finding on any other feature, on a feature's missingness, and every row, key,
- * time and fit check keep failing.
+ * {@code mutual_information_pair:<a>+<b>} with both strong) are kept as warnings; a finding on
+ * any other feature, on a feature's missingness, and every row, key, time and fit check keep
+ * failing.
  *
  * <pre>{@code
  * List<String> strong = EasyLabel.strongFeatures(results);
