@@ -43,8 +43,8 @@ public record LabelingConfig(
         + "is it, matched as `label.positive` is: without surrounding spaces, a number as the "
         + "number, true/false in any case; else 0.0). Without it the column's value is the "
         + "class and must be 1/0 or true/false: another value fails the run (exit 5), naming the "
-        + "column. Allowed: only with "
-        + "`gold_column`; required when that column is not `boolean`, `int`, `long` or `double`.")
+        + "column. Allowed: only with `gold_column`; required when that column is not "
+        + "`boolean`, `int`, `long` or `double`.")
     String goldPositive,
     @JsonPropertyDescription("The positive class's share, when known from a census or a small "
         + "labelled sample: the label model holds it fixed instead of learning it (Snorkel's "
