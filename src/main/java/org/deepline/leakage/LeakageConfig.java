@@ -14,7 +14,8 @@ import org.deepline.features.FeatureConfig;
  * Thresholds of the leakage gate.
  *
  * @param maxSingleFeatureAuc  a single raw feature whose validation AUC (or 1 - AUC) exceeds this
- *                             predicts the label too well to be honest: it fails the run
+ *                             beyond sampling noise predicts the label too well to be honest: it
+ *                             fails the run; above it within the noise, a warning
  * @param maxSharedRowFraction identical feature rows occur across splits by chance (real data has
  *                             duplicate customers); when the share of validation and test rows equal
  *                             to a train row exceeds train's own repetition rate by more than this,
@@ -26,7 +27,8 @@ import org.deepline.features.FeatureConfig;
  * @param maxMutualInformation a raw feature (or a pair of the strongest) whose binned validation
  *                             mutual information with the label, over the label's entropy, exceeds
  *                             this fails: it catches leaks with no rank order (codes stored as
- *                             numbers) that the AUC check cannot see
+ *                             numbers) that the AUC check cannot see; a pair only when it tells
+ *                             clearly more than its better half alone
  * @param waivers              failed checks accepted with a reason: kept as warnings
  * @param labelTimeColumn      the date or timestamp at which each record's label is known (the
  *                             prediction time); with it, a record whose feature was observed after
@@ -41,8 +43,13 @@ import org.deepline.features.FeatureConfig;
  */
 public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose validation ROC AUC on its own, folded as "
-        + "`max(auc, 1 - auc)`, exceeds this fails the run (`single_feature_auc:<feature>`). "
-        + "Allowed: `(0.5, 1]`.")
+        + "`max(auc, 1 - auc)`, exceeds this by at least 2 standard errors (Hanley-McNeil, from "
+        + "validation's positives and negatives) fails the run (`single_feature_auc:<feature>`); "
+        + "above it by less is a warning. On 105 validation rows a strong honest feature at "
+        + "0.954 is give or take 0.025 and warns; a copy of the label, at 1.0 with no spread, "
+        + "fails. With fewer than 20 validation rows of either class (a data set of about 100 "
+        + "rows) a feature above the bar is a warning: too few rows to tell a leak from a strong "
+        + "feature. Allowed: `(0.5, 1]`.")
     Double maxSingleFeatureAuc,
     @JsonPropertyDescription("Largest excess of the share of validation + test rows whose feature "
         + "values (label excluded) equal some train row's, over train's own repetition rate "
@@ -60,13 +67,16 @@ public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
         + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
         + "(`mutual_information:<feature>`); so does a pair of the 4 most informative features "
-        + "binned jointly (`mutual_information_pair:<a>+<b>`). Numeric and date/time features "
+        + "binned jointly (`mutual_information_pair:<a>+<b>`) that also tells 0.3 of the label's "
+        + "entropy more than the better of the two alone (two strong honest features together "
+        + "tell little more than the stronger; a single strong one is judged alone). Numeric and date/time features "
         + "get 16 train-quantile bins plus one for missing values, categorical ones their value "
         + "hashed into 64 buckets plus missing. It catches leaks with no order, which the AUC "
         + "check cannot rank: a status code stored as a number whose codes 3 and 7 mean the "
         + "outcome (AUC 0.5, information 1.0), or a label split over two columns. For scale: a "
         + "0/1 feature right 95 % of the time about a balanced label scores 0.71, right 90 % "
-        + "0.53. Allowed: `(0, 1]`.")
+        + "0.53. As for the AUC, fewer than 20 validation rows of either class make a finding "
+        + "a warning. Allowed: `(0, 1]`.")
     Double maxMutualInformation,
     @JsonPropertyDescription("A failed check named here is kept as a **warning** whose "
         + "expectation ends `(waived: <reason>)` instead of failing the run. A waiver that names "
@@ -86,8 +96,8 @@ public record LeakageConfig(
         + "the label. Allowed: keys are feature inputs, values `date` or `timestamp` columns; "
         + "needs `label_time_column`.")
     Map<String, String> featureTimes,
-    @JsonPropertyDescription("When at least two different features each predict the label "
-        + "beyond `max_single_feature_auc` by their values alone (iris' petals, a tumour's size "
+    @JsonPropertyDescription("When at least two different features each fail "
+        + "`max_single_feature_auc` (as errors) by their values alone (iris' petals, a tumour's size "
         + "and shape), the label is easy, not leaked by one column: the failed "
         + "`single_feature_auc`, `mutual_information` and `mutual_information_pair` checks on "
         + "those features are kept as warnings that name them, and the run goes on (the log "

@@ -47,6 +47,16 @@ class BinaryMetricsTest {
   }
 
   @Test
+  void aucStandardErrorFollowsHanleyAndMcNeil() {
+    // 0.954 on 35 positives and 70 negatives: Q1 = 0.954 / 1.046, Q2 = 2 * 0.954^2 / 1.954.
+    assertEquals(0.025457900550, BinaryMetrics.rocAucStandardError(0.954, 35, 70), 1e-11);
+    // Ten times the rows, about a third of the spread.
+    assertEquals(0.008332988705, BinaryMetrics.rocAucStandardError(0.95, 350, 700), 1e-11);
+    assertEquals(0.0, BinaryMetrics.rocAucStandardError(1.0, 35, 70), EXACT);
+    assertTrue(Double.isNaN(BinaryMetrics.rocAucStandardError(0.9, 0, 70)));
+  }
+
+  @Test
   void aucOfAPerfectSeparatorIsOne() {
     assertEquals(1.0, singleAuc(new double[][] {{0.1, 0}, {0.2, 0}, {0.7, 1}, {0.9, 1}}), EXACT);
   }

@@ -1,0 +1,100 @@
+package org.deepline.leakage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.features.FeatureConfig;
+import org.deepline.quality.ConstraintResult;
+import org.deepline.quality.Severity;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code single_feature_auc} on a small validation split (20 positives, 20 negatives): a strong
+ * feature above the bar by less than two standard errors warns, a copy of the label fails, a
+ * feature below the bar passes.
+ */
+class SingleFeatureAucTest {
+  private static final int PER_CLASS = 20;
+
+  @Test
+  void aStrongFeatureWithinTheNoiseWarnsACopyOfTheLabelFails() {
+    StructType schema = new StructType()
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.IntegerType, false)
+        .add("cell_size", DataTypes.IntegerType, false)
+        .add("outcome_copy", DataTypes.IntegerType, false)
+        .add("age", DataTypes.IntegerType, false);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < PER_CLASS; i++) {
+      // Negatives measure 0-19 and positives 15-34: five values overlap, so 12.5 of the 400
+      // positive-negative pairs are misordered (ties count half): AUC 0.96875.
+      rows.add(RowFactory.create("validation", 0, i, 0, i % 7));
+      rows.add(RowFactory.create("validation", 1, i + 15, 1, i % 5));
+      rows.add(RowFactory.create("train", i % 2, i, i % 2, i));
+    }
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
+    FeatureConfig features = new FeatureConfig(List.of("cell_size", "outcome_copy", "age"),
+        List.of(), null, null, null, null, null, null, null, null);
+
+    Map<String, ConstraintResult> auc = LeakageChecks.singleFeatureAuc(labelled, features, 0.95)
+        .stream().collect(Collectors.toMap(ConstraintResult::name, Function.identity()));
+
+    // Hanley-McNeil at 0.96875 on 20 and 20: 0.0288; 0.96875 - 2 * 0.0288 is below 0.95.
+    assertEquals(new ConstraintResult("single_feature_auc:cell_size", "cell_size",
+        Severity.WARNING, 0.96875, false, "<= 0.95 validation AUC of the feature alone (above it "
+            + "by less than 2 standard errors of 0.0288 on 20 positive and 20 negative validation "
+            + "rows: a strong feature as far as this split can tell, kept as a warning)"),
+        auc.get("single_feature_auc:cell_size"));
+    assertEquals(new ConstraintResult("single_feature_auc:outcome_copy", "outcome_copy",
+        Severity.ERROR, 1.0, false, "<= 0.95 validation AUC of the feature alone"),
+        auc.get("single_feature_auc:outcome_copy"));
+    assertEquals(Severity.ERROR, auc.get("single_feature_auc:age").severity());
+    assertEquals(true, auc.get("single_feature_auc:age").passed());
+  }
+
+  /**
+   * A 106-row data set leaves about 8 rows of each class to validation: a strong honest feature
+   * orders all 64 pairs by chance often enough that no finding there can fail the run. Even a
+   * copy of the label is only a warning that says why, for the AUC and the information alike.
+   */
+  @Test
+  void tooFewValidationRowsOfAClassMakeEveryTargetFindingAWarning() {
+    StructType schema = new StructType()
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.IntegerType, false)
+        .add("outcome_copy", DataTypes.IntegerType, false);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      rows.add(RowFactory.create("validation", 0, 0));
+      rows.add(RowFactory.create("validation", 1, 1));
+      rows.add(RowFactory.create("train", i % 2, i % 2));
+    }
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
+    FeatureConfig features = new FeatureConfig(List.of("outcome_copy"), List.of(), null, null,
+        null, null, null, null, null, null);
+    String tooFew = " (only 8 positive and 8 negative validation rows: too few to tell a leak "
+        + "from a strong feature, 20 of each are needed; kept as a warning)";
+
+    ConstraintResult auc = LeakageChecks.singleFeatureAuc(labelled, features, 0.95).get(0);
+    ConstraintResult information = LeakageChecks.binnedMutualInformation(labelled, features, 0.6)
+        .get(0);
+
+    assertEquals(new ConstraintResult("single_feature_auc:outcome_copy", "outcome_copy",
+        Severity.WARNING, 1.0, false, "<= 0.95 validation AUC of the feature alone" + tooFew), auc);
+    assertEquals("mutual_information:outcome_copy", information.name());
+    assertEquals(Severity.WARNING, information.severity());
+    assertEquals(false, information.passed());
+    assertEquals("<= 0.6 validation mutual information with the label, over the label's entropy "
+        + "(binned)" + tooFew, information.expectation());
+  }
+}
