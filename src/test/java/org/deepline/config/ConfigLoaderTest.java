@@ -161,6 +161,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void columnsEqualButForLetterCaseAreOneColumn() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        """
+        {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+         "schema": {"columns": [{"name": "W", "type": "double"}, {"name": "w", "type": "double"},
+           {"name": "y", "type": "string"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["W"]}}"""));
+
+    assertEquals(Failure.CONFIG, error.failure());
+    assertEquals("test config: 1 config error: schema.columns[1].name: duplicate column w (W is "
+        + "declared too: Spark and Delta ignore letter case in column names)", error.getMessage());
+  }
+
+  @Test
   void badValueIsNamedByItsPath() {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> ConfigLoader.load(CHURN, List.of("training.layers[1].units=-3")));
