@@ -3,6 +3,8 @@ package org.deepline.etl;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.OneOf;
@@ -36,7 +38,11 @@ public record ColumnSpec(
     @Required
     String name,
     @JsonPropertyDescription("Silver type; see [type "
-        + "conversion](configuration.md#type-conversion).")
+        + "conversion](configuration.md#type-conversion). Spark SQL's and pandas' spellings "
+        + "are read as the type they name, in any letter case: `integer`, `smallint`, "
+        + "`tinyint`, `short`, `byte`, `int32`, `int64` and `bigint` (`long`), `float`, `real`, "
+        + "`float32` and `float64` (`double`), `bool`, `str`, `object`, `category` and "
+        + "`text` (`string`), `datetime`, `datetime64[ns]` and `timestamp_ntz` (`timestamp`).")
     @Required
     @OneOf("TYPES")
     String type,
@@ -75,11 +81,37 @@ public record ColumnSpec(
     String format) {
   public static final List<String> TYPES =
       List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
+  /**
+   * Other spellings of {@link #TYPES}: Spark SQL's ({@code DESCRIBE} output) and pandas' dtypes,
+   * so that a config written from a schema dump or a data frame runs as it is. {@code int64} is a
+   * pandas integer, which needs {@code long}'s range.
+   */
+  static final Map<String, String> TYPE_SYNONYMS = Map.ofEntries(
+      Map.entry("integer", "int"), Map.entry("smallint", "int"), Map.entry("tinyint", "int"),
+      Map.entry("short", "int"), Map.entry("byte", "int"), Map.entry("int32", "int"),
+      Map.entry("bigint", "long"), Map.entry("int64", "long"),
+      Map.entry("float", "double"), Map.entry("real", "double"), Map.entry("float32", "double"),
+      Map.entry("float64", "double"),
+      Map.entry("bool", "boolean"),
+      Map.entry("str", "string"), Map.entry("object", "string"), Map.entry("category", "string"),
+      Map.entry("text", "string"),
+      Map.entry("datetime", "timestamp"), Map.entry("datetime64[ns]", "timestamp"),
+      Map.entry("timestamp_ntz", "timestamp"));
   private static final Set<String> NUMERIC = Set.of("int", "long", "double");
   private static final Set<String> DATE_TYPES = Set.of("date", "timestamp");
 
   public ColumnSpec {
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
+    type = canonicalType(type);
+  }
+
+  /** {@code type} as {@link #TYPES} spells it; unchanged when it is no type's spelling. */
+  static String canonicalType(String type) {
+    if (type == null) {
+      return null;
+    }
+    String lower = type.strip().toLowerCase(Locale.ROOT);
+    return TYPES.contains(lower) ? lower : TYPE_SYNONYMS.getOrDefault(lower, type);
   }
 
   /** A column whose source name is its name, written in the default format of its type. */

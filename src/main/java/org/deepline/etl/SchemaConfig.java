@@ -2,11 +2,11 @@ package org.deepline.etl;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.Required;
 
@@ -54,7 +54,8 @@ public record SchemaConfig(
     if (columns.isEmpty()) {
       errors.add("columns", "must declare at least one column");
     }
-    Set<String> seen = new HashSet<>();
+    // Spark and Delta compare column names ignoring letter case: W and w are one column.
+    Map<String, String> seen = new HashMap<>();
     for (int i = 0; i < columns.size(); i++) {
       ColumnSpec column = columns.get(i);
       ConfigErrors at = errors.at("columns", i);
@@ -63,8 +64,12 @@ public record SchemaConfig(
         continue;
       }
       column.validate(at);
-      if (column.name() != null && !seen.add(column.name())) {
-        at.add("name", "duplicate column " + column.name());
+      String earlier = column.name() == null ? null
+          : seen.putIfAbsent(column.name().toLowerCase(Locale.ROOT), column.name());
+      if (earlier != null) {
+        at.add("name", "duplicate column " + column.name() + (earlier.equals(column.name()) ? ""
+            : " (" + earlier + " is declared too: Spark and Delta ignore letter case in column "
+                + "names)"));
       }
       if (column.name() != null && column.name().startsWith("_")) {
         at.add("name", "names starting with '_' are reserved for deepline's own columns: "

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -258,15 +257,36 @@ public final class SourceReader {
     return read.withColumnRenamed("", unnamed.get(0));
   }
 
-  /** The column names of the source's header line, in order; reads one line. */
+  /** The column names of the source's header line, in order, as Spark names them; reads one line. */
   private static List<String> csvHeader(SparkSession spark, SourceConfig source) {
     String[] names = opened(source, () -> csvReader(spark, source).csv(source.path()).columns());
     List<String> header = new ArrayList<>(Arrays.asList(names));
-    if (new LinkedHashSet<>(header).size() != header.size()) {
-      throw new DeeplineException("source " + source.path() + ": duplicate column names in the header "
-          + header);
+    if (!DedupedHeader.suspects(header).isEmpty()) {
+      requireDistinctNames(spark, source);
     }
     return header;
+  }
+
+  /**
+   * Fails naming the header fields that are one column name to Spark and Delta: equal, or equal but
+   * for letter case ({@code W} and {@code w}, as in chemistry descriptor tables). Spark would read
+   * them as {@code W67} and {@code w76} (name and position), which no config written from the
+   * header declares. Reads the header line as data, one line; called only when Spark's names look
+   * renamed that way.
+   */
+  private static void requireDistinctNames(SparkSession spark, SourceConfig source) {
+    Row line = opened(source, () -> csvReader(spark, source).option("header", "false")
+        .csv(source.path()).head());
+    List<String> fields = new ArrayList<>();
+    for (int i = 0; i < line.length(); i++) {
+      fields.add(line.isNullAt(i) ? "" : line.getString(i));
+    }
+    List<String> clashes = DedupedHeader.clashes(fields);
+    if (!clashes.isEmpty()) {
+      throw new DeeplineException("source " + source.path() + ": the CSV header names "
+          + String.join("; ", clashes) + ": one column name each to Spark and Delta, which ignore "
+          + "letter case in column names; rename all but one of each in the file");
+    }
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {

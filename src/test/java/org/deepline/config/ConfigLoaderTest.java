@@ -15,6 +15,7 @@ import org.deepline.compression.CompressionConfig;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
+import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.SourceConfig;
 import org.deepline.scoring.ScoringConfig;
@@ -158,6 +159,50 @@ class ConfigLoaderTest {
     assertEquals("test config: 2 config errors: schema.key[0]: key column id cannot be nullable; "
         + "label.column: the label column y cannot be nullable: rows without a label go to "
         + "quarantine (leave nullable out, or declare it false)", error.getMessage());
+  }
+
+  @Test
+  void sparkAndPandasSpellingsOfTypesReadAsTheTypeTheyName() {
+    DeeplineConfig config = TestRuns.configFromJson("""
+        {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+         "schema": {"columns": [{"name": "a", "type": "integer"}, {"name": "b", "type": "BIGINT"},
+           {"name": "c", "type": "float64"}, {"name": "d", "type": "bool"},
+           {"name": "e", "type": "object"}, {"name": "f", "type": "datetime64[ns]"},
+           {"name": "g", "type": " Double "}, {"name": "y", "type": "str"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["a", "b", "c"], "categorical": ["e"]}}""");
+
+    assertEquals(List.of("int", "long", "double", "boolean", "string", "timestamp", "double",
+        "string"), config.schema().columns().stream().map(ColumnSpec::type).toList());
+  }
+
+  @Test
+  void aTypeNoSpellingNamesIsRefusedWithTheTypes() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        """
+        {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+         "schema": {"columns": [{"name": "a", "type": "currency"},
+           {"name": "y", "type": "string"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["a"]}}"""));
+
+    assertTrue(error.getMessage().contains("schema.columns[0].type: must be one of [string, int, "
+        + "long, double, boolean, date, timestamp], got currency"), error.getMessage());
+  }
+
+  @Test
+  void columnsEqualButForLetterCaseAreOneColumn() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        """
+        {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+         "schema": {"columns": [{"name": "W", "type": "double"}, {"name": "w", "type": "double"},
+           {"name": "y", "type": "string"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["W"]}}"""));
+
+    assertEquals(Failure.CONFIG, error.failure());
+    assertEquals("test config: 1 config error: schema.columns[1].name: duplicate column w (W is "
+        + "declared too: Spark and Delta ignore letter case in column names)", error.getMessage());
   }
 
   @Test

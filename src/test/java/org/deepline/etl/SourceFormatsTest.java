@@ -139,6 +139,45 @@ class SourceFormatsTest {
   }
 
   @Test
+  void csvHeaderFieldsEqualButForLetterCaseFailNamingBoth(@TempDir Path dir) {
+    // Spark would read W and w as W1 and w2 without a word; the config declares W and misses it.
+    Path csv = TestRuns.writeFile(dir, "descriptors.csv", "id,W,w,label\n1,0.5,0.7,yes\n");
+    RunContext context = context(dir, """
+        {"dataset": "descriptors", "source": %s,
+         "schema": {"columns": [{"name": "id", "type": "int"}, {"name": "W", "type": "double"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["W"]}}
+        """.formatted(source("csv", csv, "")));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertEquals("source " + csv + ": the CSV header names W (field 2) and w (field 3): one "
+        + "column name each to Spark and Delta, which ignore letter case in column names; rename "
+        + "all but one of each in the file", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
+  void csvHeaderNamesThatEndInTheirPositionAreReadAsWritten(@TempDir Path dir) {
+    // a0 and a1 look like Spark's renaming of two fields named a; the header line says otherwise.
+    Path csv = TestRuns.writeFile(dir, "wells.csv", "a0,a1,label\n1,2,yes\n3,4,no\n");
+    RunContext context = context(dir, """
+        {"dataset": "wells", "source": %s,
+         "schema": {"columns": [{"name": "a0", "type": "int"}, {"name": "a1", "type": "int"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["a0", "a1"]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 2), RowFactory.create(3, 4)),
+        table(context, Table.SILVER).select("a0", "a1"), 0.0, "a0");
+  }
+
+  @Test
   void aHeaderNameTheSourceDoesNotHaveIsNamedEvenWhenItsRenameIsThere(@TempDir Path dir) {
     Path parquet = dir.resolve("toy.parquet");
     typedRows().withColumnRenamed("amount", "cost_total").write().parquet(parquet.toString());
