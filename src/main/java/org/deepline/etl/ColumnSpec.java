@@ -63,7 +63,8 @@ public record ColumnSpec(
     @JsonPropertyDescription("Largest share of nulls `validate` accepts (constraint "
         + "`null_fraction:<name>`, an error). When absent: `0` for non-nullable columns (an "
         + "error); for nullable ones `validation.default_max_null_fraction`, a warning unless "
-        + "that is set (a column with every row null then fails `not_all_null:<name>`). "
+        + "that is set (a column with every row null then fails `not_all_null:<name>`, unless "
+        + "no earlier run saw a value in it either: then it warns). "
         + "Allowed: `[0, 1]`.")
     Double maxNullFraction,
     @JsonPropertyDescription("The header name of a column declared by a name Delta rejects; "

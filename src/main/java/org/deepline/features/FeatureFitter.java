@@ -325,8 +325,10 @@ public final class FeatureFitter {
     long observed = stats.getLong(at);
     long total = stats.getLong(at + 1);
     if (observed == 0) {
-      throw new DeeplineException("features.numeric: " + name
-          + " has no value in the training split; drop it or fix the source");
+      // validate fails a column that had values on earlier loads; this one never had any.
+      LOG.warn("features.numeric: {} has no value in the training split: it is 0 for every row",
+          name);
+      return FeatureModel.NumericFeature.withoutValues(name);
     }
     double mean = stats.getDouble(at + 2);
     double variance = stats.getDouble(at + 3);

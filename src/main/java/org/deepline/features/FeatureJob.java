@@ -72,6 +72,9 @@ public final class FeatureJob implements Stage {
           .artifact("feature_model", artifact)
           .metric("feature_width", model.width())
           .metric("rows_train", provenance.rows())
+          // Empty columns of the data (validate kept them as warnings): 0 for every row.
+          .metric("numeric_without_values", model.numeric().stream()
+              .filter(FeatureModel.NumericFeature::withoutValuesInTraining).count())
           .metric("categories_folded", model.categorical().stream()
               .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
           // Columns whose vocabulary max_categories cut (fitting logged a warning for each).

@@ -239,6 +239,23 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
           null, null, null, null, null);
     }
 
+    /**
+     * The input of a column with no value in the training split (an empty column of the data,
+     * which {@code validate} let through: no run ever saw a value in it). It is 0 for every row:
+     * clipped to [0, 0], so that a value appearing at scoring time cannot reach the model
+     * unscaled.
+     */
+    public static NumericFeature withoutValues(String name) {
+      return new NumericFeature(name, 0, 0, 0, false, null, 0.0, 0.0, null, null, null, null,
+          null);
+    }
+
+    /** Whether this is {@link #withoutValues}' input. */
+    public boolean withoutValuesInTraining() {
+      return stddev == 0 && !missingIndicator && Double.valueOf(0).equals(clipLower)
+          && Double.valueOf(0).equals(clipUpper);
+    }
+
     public boolean binned() {
       return binEdges != null;
     }

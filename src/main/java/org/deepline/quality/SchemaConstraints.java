@@ -11,9 +11,12 @@ import org.deepline.etl.SchemaConfig;
  * severities of the schema's constraints can be overridden by constraint name. Every derived
  * constraint is an error, except the null limit a nullable column gets without declaring one, which
  * is a warning unless {@code validation.default_max_null_fraction} is set; such a column still
- * fails the run when every row of the date is null ({@code not_all_null:<column>}).
+ * fails the run when every row of the date is null ({@code not_all_null:<column>}), unless no
+ * earlier run saw a value in it either ({@link EmptyColumns}).
  */
 public final class SchemaConstraints {
+  /** The constraint a column with no value at all fails: {@code not_all_null:<column>}. */
+  public static final String NOT_ALL_NULL = "not_all_null:";
   private SchemaConstraints() {}
 
   public static QualityCheck forSilver(SchemaConfig schema, ValidationConfig validation) {
@@ -34,7 +37,7 @@ public final class SchemaConstraints {
       if (nullSeverity == Severity.WARNING) {
         // A sparse column is data; a column with no value at all is a feed or a config gone wrong
         // (a renamed source column, a parse that no longer matches), and fails the run.
-        constraints.add(new Constraint("not_all_null:" + name, name, Severity.ERROR,
+        constraints.add(new Constraint(NOT_ALL_NULL + name, name, Severity.ERROR,
             Analyzers.nullFraction(name), v -> v < 1, "< 1.0 (not every row null)"));
       }
       if (column.min() != null || column.max() != null) {

@@ -32,7 +32,8 @@ public record ValidationConfig(
         + "warning (recorded in the `quality` table, the run record and the quality report), not "
         + "an error: many real tables have sparse columns (a cabin number, a second address "
         + "line) and nothing in the config says theirs are wrong; a column with every row null "
-        + "still fails (`not_all_null:<name>`). Allowed: `[0, 1]` when set.")
+        + "still fails (`not_all_null:<name>`) when an earlier run date saw a value in it; one "
+        + "never filled is a warning. Allowed: `[0, 1]` when set.")
     Double defaultMaxNullFraction,
     @JsonPropertyDescription("Per-constraint severity overrides, e.g. `{\"range:tenure\": "
         + "\"warning\"}`. A failed `error` constraint fails the run; a failed `warning` is only "

@@ -84,7 +84,8 @@ public final class ValidationJob implements Stage {
         context.runDate(), Anomalies.metrics(validation.anomalies()));
     TableRef metricsRef = MetricsTable.write(spark, context.runId(), context.runDate(), profile,
         metricsPath);
-    List<ConstraintResult> results = checked.results();
+    List<ConstraintResult> results = keepNeverFilledAsWarnings(checked.results(), spark,
+        metricsPath, context.runDate());
     List<ConstraintResult> anomalies = Anomalies.evaluate(validation.anomalies(), profile, history);
     Map<String, List<ConstraintResult>> verdicts = new LinkedHashMap<>();
     verdicts.put(check.name(), results);
@@ -154,5 +155,29 @@ public final class ValidationJob implements Stage {
       }
     }
     return result.build();
+  }
+
+  /**
+   * {@code results} with each column that has no value on this date and never had one on an
+   * earlier date kept as a warning ({@link EmptyColumns}); reads the metrics history only when some
+   * column is empty.
+   */
+  private static List<ConstraintResult> keepNeverFilledAsWarnings(List<ConstraintResult> results,
+      SparkSession spark, String metricsPath, String runDate) {
+    List<String> empty = EmptyColumns.failing(results);
+    if (empty.isEmpty()) {
+      return results;
+    }
+    Set<String> filledBefore = MetricsTable.history(spark, metricsPath, runDate, empty.stream()
+            .map(column -> Map.entry(MetricsTable.NULL_FRACTION, column)).toList()).stream()
+        .filter(past -> past.value() < 1).map(MetricsTable.PastMetric::column)
+        .collect(Collectors.toSet());
+    List<ConstraintResult> kept = EmptyColumns.keepNeverFilled(results, filledBefore);
+    List<String> neverFilled = empty.stream().filter(c -> !filledBefore.contains(c)).toList();
+    if (!neverFilled.isEmpty()) {
+      LOG.warn("validate: column(s) {} have no value, and no earlier run saw one: kept as a "
+          + "warning (not_all_null); the features stage gives them a constant value", neverFilled);
+    }
+    return kept;
   }
 }

@@ -71,6 +71,23 @@ class NumericTransformsTest {
   }
 
   @Test
+  void aColumnWithNoValueInTrainingIsZeroForEveryRowEvenAValueAtScoring() {
+    Dataset<Row> empty = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create((Object) null), RowFactory.create((Object) null)), SCHEMA);
+
+    FeatureModel model = fit(empty, spec(null, null, null, null, null, null));
+
+    assertEquals(List.of(FeatureModel.NumericFeature.withoutValues("amount")), model.numeric());
+    assertTrue(model.numeric().get(0).withoutValuesInTraining());
+    assertEquals(List.of("amount"), model.featureNames());
+    assertArrayEquals(new double[] {0}, vector(model, null), TOLERANCE);
+    // A value that appears later is clipped to the [0, 0] the empty column was fitted to.
+    assertArrayEquals(new double[] {0}, vector(model, 3750.0), TOLERANCE);
+    assertFalse(fit(spec(null, null, null, null, null, null)).numeric().get(0)
+        .withoutValuesInTraining(), "a column with values");
+  }
+
+  @Test
   void minMaxScalingWithMeanImputation() {
     FeatureModel model = fit(spec("mean", null, null, null, "minmax", null));
     // Mean of 1, 2, 2, 4, 8, 100 is 19.5; minimum 1, maximum 100.

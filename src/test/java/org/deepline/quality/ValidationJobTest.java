@@ -21,6 +21,7 @@ import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
 import org.deepline.testing.SparkTestSession;
@@ -169,35 +170,59 @@ class ValidationJobTest {
     assertFalse((boolean) verdict.getAs("passed"));
   }
 
-  @Test
-  void aSparseColumnWarnsAndTheRunGoesOnButAnEmptyOneFails(@TempDir Path dir) {
+  private static final String SPARSE_CONFIG = """
+      {"dataset": "sparse", "source": {"path": "%s"},
+       "schema": {"columns": [{"name": "id", "type": "int", "nullable": false},
+         {"name": "cabin", "type": "string"}, {"name": "deck", "type": "string"},
+         {"name": "label", "type": "string"}]},
+       "label": {"column": "label", "positive": "yes"},
+       "features": {"numeric": ["id"]}}
+      """;
+
+  /** 20 rows: cabin filled in 5 (sparse, as a cabin number is), deck in all or none. */
+  private static Path sparseCsv(Path dir, boolean deckFilled) {
     StringBuilder csv = new StringBuilder("id,cabin,deck,label\n");
     for (int i = 0; i < 20; i++) {
-      // cabin: 15 of 20 empty, as a sparse column is; deck: never filled.
-      csv.append(i).append(',').append(i % 4 == 0 ? "C" + i : "").append(",,")
-          .append(i % 2 == 0 ? "yes" : "no").append('\n');
+      csv.append(i).append(',').append(i % 4 == 0 ? "C" + i : "").append(',')
+          .append(deckFilled ? "D" : "").append(',').append(i % 2 == 0 ? "yes" : "no")
+          .append('\n');
     }
-    Path file = TestRuns.writeFile(dir, "sparse.csv", csv.toString());
-    String json = """
-        {"dataset": "sparse", "source": {"path": "%s"},
-         "schema": {"columns": [{"name": "id", "type": "int", "nullable": false},
-           {"name": "cabin", "type": "string"}, {"name": "deck", "type": "string"},
-           {"name": "label", "type": "string"}]},
-         "label": {"column": "label", "positive": "yes"},
-         "features": {"numeric": ["id"]}}
-        """.formatted(file.toString().replace("\\", "\\\\"));
-    RunContext context = TestRuns.context(TestRuns.configFromJson(json,
-        "schema.columns[2].max_null_fraction=1"), dir.resolve("warehouse"), "test");
+    return TestRuns.writeFile(dir, "sparse.csv", csv.toString());
+  }
+
+  @Test
+  void aSparseColumnWarnsAndAColumnNoRunEverFilledWarnsToo(@TempDir Path dir) {
+    Path file = sparseCsv(dir, false);
+    RunContext context = TestRuns.context(TestRuns.configFromJson(SPARSE_CONFIG.formatted(
+        file.toString().replace("\\", "\\\\"))), dir.resolve("warehouse"), "test");
     new IngestJob().run(context);
 
     StageResult result = new ValidationJob().run(context);
-    assertEquals(1.0, result.metric("constraints_failed_warning"), "cabin: 0.75 > 0.2");
-    assertEquals(0.75, result.metric("null_fraction:cabin"));
 
-    RunContext undeclared = TestRuns.context(TestRuns.configFromJson(json),
-        dir.resolve("warehouse"), "test");
+    // cabin: 0.75 > 0.2; deck: 1.0 > 0.2, and no value at all on the data set's first load.
+    assertEquals(3.0, result.metric("constraints_failed_warning"));
+    assertEquals(0.75, result.metric("null_fraction:cabin"));
+    Row verdict = DeltaTables.read(SparkTestSession.get(), context.table(Table.QUALITY))
+        .where("constraint = 'not_all_null:deck'").first();
+    assertEquals("warning", verdict.getAs("severity"));
+    assertFalse((boolean) verdict.getAs("passed"));
+  }
+
+  @Test
+  void aColumnThatHadValuesOnAnEarlierDateAndHasNoneFails(@TempDir Path dir) {
+    Path file = sparseCsv(dir, true);
+    DeeplineConfig config = TestRuns.configFromJson(SPARSE_CONFIG.formatted(
+        file.toString().replace("\\", "\\\\")));
+    RunContext dayBefore = new RunContext(RunContext.newRunId(), null, "test", "2026-11-23",
+        config, Warehouse.at(dir.resolve("warehouse").toString()), SparkTestSession.get());
+    new IngestJob().run(dayBefore);
+    new ValidationJob().run(dayBefore);
+    sparseCsv(dir, false);
+    RunContext context = TestRuns.context(config, dir.resolve("warehouse"), "test");
+    new IngestJob().run(context);
+
     DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new ValidationJob().run(undeclared));
+        () -> new ValidationJob().run(context));
     assertEquals(Failure.DATA_QUALITY, error.failure());
     assertTrue(error.getMessage().endsWith(": not_all_null:deck: failed, got 1.0, expected < 1.0 "
         + "(not every row null)"), error.getMessage());

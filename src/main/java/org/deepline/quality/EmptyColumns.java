@@ -1,0 +1,54 @@
+package org.deepline.quality;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Tells an empty column of the data from a feed gone wrong. A column with no value on a run date
+ * fails {@code not_all_null:<column>}: after loads where it had values, that is a renamed source
+ * column or a parse that no longer matches, and the run must stop. A column that no run of the data
+ * set has ever seen a value in is the data's own (a data frame's all-missing {@code Unnamed: 32},
+ * a survey question nobody answered): failing on it would refuse the data set for a column that
+ * carries nothing. Its finding is kept as a warning that says so, and the features stage gives
+ * such a column a constant value.
+ *
+ * <pre>{@code
+ * List<String> empty = EmptyColumns.failing(results);
+ * Set<String> filled = ...; // columns of empty with a null_fraction below 1 on an earlier run date
+ * results = EmptyColumns.keepNeverFilled(results, filled);
+ * }</pre>
+ */
+public final class EmptyColumns {
+  private EmptyColumns() {}
+
+  /** The columns whose {@code not_all_null} check failed as an error, in the results' order. */
+  public static List<String> failing(Collection<ConstraintResult> results) {
+    return results.stream()
+        .filter(r -> r.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !r.passed()
+            && r.severity() == Severity.ERROR)
+        .map(ConstraintResult::column).toList();
+  }
+
+  /**
+   * {@code results} with the failed {@code not_all_null} error of each column not in
+   * {@code filledBefore} (never seen with a value by an earlier run) turned into a warning.
+   */
+  public static List<ConstraintResult> keepNeverFilled(List<ConstraintResult> results,
+      Set<String> filledBefore) {
+    List<ConstraintResult> kept = new ArrayList<>();
+    for (ConstraintResult result : results) {
+      if (result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
+          && result.severity() == Severity.ERROR && !filledBefore.contains(result.column())) {
+        kept.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
+            result.value(), false, result.expectation() + " (no earlier run saw a value in it "
+                + "either: a column of the data that is empty, not a feed gone wrong; kept as a "
+                + "warning, and the features stage gives it a constant value)"));
+      } else {
+        kept.add(result);
+      }
+    }
+    return kept;
+  }
+}
