@@ -107,7 +107,7 @@ public record ColumnSpec(
   }
 
   /** {@code type} as {@link #TYPES} spells it; unchanged when it is no type's spelling. */
-  static String canonicalType(String type) {
+  public static String canonicalType(String type) {
     if (type == null) {
       return null;
     }

@@ -24,7 +24,9 @@ final class DedupedHeader {
 
   /**
    * The names that end in their own position and share what precedes it, ignoring case, with
-   * another such name: Spark's renaming of duplicates, or (rarely) names written that way.
+   * another such name: Spark's renaming of duplicates, or names written that way (the credit-card
+   * fraud data's {@code Time,V1,V2,...}, two empty fields' {@code _c3,_c4}), for which the check
+   * costs one more line read.
    */
   static List<String> suspects(List<String> names) {
     Map<String, List<String>> byStem = new LinkedHashMap<>();

@@ -109,16 +109,21 @@ public final class SchemaEvolution {
         filled);
   }
 
+  /** Whether the source is CSV whose files start with a header line (unless its options say not). */
+  static boolean hasHeaderLine(SourceConfig config) {
+    return SourceConfig.CSV.equals(config.format())
+        && config.options().entrySet().stream().noneMatch(option ->
+            "header".equalsIgnoreCase(option.getKey())
+                && "false".equalsIgnoreCase(option.getValue()));
+  }
+
   /**
    * A CSV source's header fields left empty, as Spark names them: the field at position {@code i}
    * is {@code _c<i>} (no schema can declare it: deepline's names start with '_'). None for other
    * formats, or when the source's options say the files have no header.
    */
   static List<String> unnamedInHeader(SourceConfig config, List<String> header) {
-    if (!SourceConfig.CSV.equals(config.format())
-        || config.options().entrySet().stream().anyMatch(option ->
-            "header".equalsIgnoreCase(option.getKey())
-                && "false".equalsIgnoreCase(option.getValue()))) {
+    if (!hasHeaderLine(config)) {
       return List.of();
     }
     List<String> unnamed = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -261,8 +262,14 @@ public final class SourceReader {
   private static List<String> csvHeader(SparkSession spark, SourceConfig source) {
     String[] names = opened(source, () -> csvReader(spark, source).csv(source.path()).columns());
     List<String> header = new ArrayList<>(Arrays.asList(names));
-    if (!DedupedHeader.suspects(header).isEmpty()) {
+    if (SchemaEvolution.hasHeaderLine(source) && !DedupedHeader.suspects(header).isEmpty()) {
       requireDistinctNames(spark, source);
+    }
+    // Spark's own names can still be one name (a field written "_c1" beside an empty second one).
+    if (header.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().count()
+        != header.size()) {
+      throw new DeeplineException("source " + source.path() + ": the CSV header gives two columns "
+          + "one name (Spark reads it as " + header + "); rename them in the file");
     }
     return header;
   }

@@ -65,8 +65,13 @@ public record FeatureJoin(
 
   public FeatureJoin {
     keys = keys == null ? List.of() : List.copyOf(keys);
-    // A TreeMap keeps the joined columns in one order, whatever order the config lists them in.
-    columns = columns == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(columns));
+    // A TreeMap keeps the joined columns in one order, whatever order the config lists them in;
+    // each type as ColumnSpec spells it (float64 is double).
+    TreeMap<String, String> typed = new TreeMap<>();
+    if (columns != null) {
+      columns.forEach((column, type) -> typed.put(column, ColumnSpec.canonicalType(type)));
+    }
+    columns = Collections.unmodifiableMap(typed);
     prefix = prefix == null && table != null ? table + "_" : prefix;
   }
 

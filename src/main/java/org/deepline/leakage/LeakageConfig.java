@@ -43,13 +43,16 @@ import org.deepline.features.FeatureConfig;
  */
 public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose validation ROC AUC on its own, folded as "
-        + "`max(auc, 1 - auc)`, exceeds this by at least 2 standard errors (Hanley-McNeil, from "
-        + "validation's positives and negatives) fails the run (`single_feature_auc:<feature>`); "
-        + "above it by less is a warning. On 105 validation rows a strong honest feature at "
-        + "0.954 is give or take 0.025 and warns; a copy of the label, at 1.0 with no spread, "
-        + "fails. With fewer than 20 validation rows of either class (a data set of about 100 "
-        + "rows) a feature above the bar is a warning: too few rows to tell a leak from a strong "
-        + "feature. Allowed: `(0.5, 1]`.")
+        + "`max(auc, 1 - auc)`, exceeds this by more than its noise fails the run "
+        + "(`single_feature_auc:<feature>`); above it by less is a warning, and so is the "
+        + "feature's `mutual_information` finding. The noise is "
+        + LeakageChecks.AUC_STANDARD_ERRORS + " standard errors (Hanley-McNeil, from the "
+        + "feature's validation positives and negatives), at most " + LeakageChecks.MAX_AUC_NOISE
+        + ": on 105 validation rows a strong honest feature at 0.954 warns; a noisy copy of the "
+        + "label at 0.97 and a copy at 1.0 fail. With fewer than "
+        + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE + " validation rows (a data set of fewer "
+        + "than about 260 rows) every target-leak finding is a warning: too few rows to tell a "
+        + "leak from a strong feature. Allowed: `(0.5, 1]`.")
     Double maxSingleFeatureAuc,
     @JsonPropertyDescription("Largest excess of the share of validation + test rows whose feature "
         + "values (label excluded) equal some train row's, over train's own repetition rate "
@@ -67,16 +70,18 @@ public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
         + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
         + "(`mutual_information:<feature>`); so does a pair of the 4 most informative features "
-        + "binned jointly (`mutual_information_pair:<a>+<b>`) that also tells 0.3 of the label's "
-        + "entropy more than the better of the two alone (two strong honest features together "
-        + "tell little more than the stronger; a single strong one is judged alone). Numeric and date/time features "
+        + "binned jointly (`mutual_information_pair:<a>+<b>`) that also tells "
+        + LeakageChecks.PAIR_MIN_GAIN + " of the label's entropy more than the better of the two "
+        + "alone, or half of what that one leaves unexplained when less (two strong honest "
+        + "features together tell little more than the stronger; a single strong one is judged "
+        + "alone). Numeric and date/time features "
         + "get 16 train-quantile bins plus one for missing values, categorical ones their value "
         + "hashed into 64 buckets plus missing. It catches leaks with no order, which the AUC "
         + "check cannot rank: a status code stored as a number whose codes 3 and 7 mean the "
         + "outcome (AUC 0.5, information 1.0), or a label split over two columns. For scale: a "
         + "0/1 feature right 95 % of the time about a balanced label scores 0.71, right 90 % "
-        + "0.53. As for the AUC, fewer than 20 validation rows of either class make a finding "
-        + "a warning. Allowed: `(0, 1]`.")
+        + "0.53. As for the AUC, fewer than " + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE
+        + " validation rows make a finding a warning. Allowed: `(0, 1]`.")
     Double maxMutualInformation,
     @JsonPropertyDescription("A failed check named here is kept as a **warning** whose "
         + "expectation ends `(waived: <reason>)` instead of failing the run. A waiver that names "

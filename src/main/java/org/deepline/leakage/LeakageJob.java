@@ -106,6 +106,7 @@ public final class LeakageJob implements Stage {
           leakage.maxSingleFeatureAuc()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
+      results = LeakageChecks.informationAlikeAuc(results);
       results.add(LeakageChecks.fittedOnTrain(model, splitSummary, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
           leakage.eventTimesOf(features)));

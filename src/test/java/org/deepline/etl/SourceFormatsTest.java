@@ -160,6 +160,24 @@ class SourceFormatsTest {
   }
 
   @Test
+  void aCsvWithoutAHeaderLineIsNotReadForClashingNames(@TempDir Path dir) {
+    // Spark names the columns _c0, _c1, _c2; the first line is data, whose repeated 1 is no clash.
+    Path csv = TestRuns.writeFile(dir, "plain.csv", "1,1,yes\n2,3,no\n");
+    RunContext context = context(dir, """
+        {"dataset": "plain", "source": %s,
+         "schema": {"columns": [{"name": "a", "type": "int"}, {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["a"]}}
+        """.formatted(source("csv", csv, ", \"options\": {\"header\": \"false\"}")));
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().startsWith("source " + csv + ": declared column(s) [a, label] "
+        + "missing from the CSV header [_c0, _c1, _c2]"), error.getMessage());
+  }
+
+  @Test
   void csvHeaderNamesThatEndInTheirPositionAreReadAsWritten(@TempDir Path dir) {
     // a0 and a1 look like Spark's renaming of two fields named a; the header line says otherwise.
     Path csv = TestRuns.writeFile(dir, "wells.csv", "a0,a1,label\n1,2,yes\n3,4,no\n");

@@ -78,7 +78,7 @@ class FeatureJoinsTest {
         + "{\"table\": \"airport_hourly\", \"keys\": [\"origin\"], \"event_time\": \"ts\", "
         + "\"columns\": {\"flights\": \"long\"}, \"prefix\": \"h_\"},"
         + "{\"table\": \"airport_daily\", \"keys\": [\"origin\", \"dest\"], \"event_time\": "
-        + "\"day\", \"ttl\": \"2 days\", \"columns\": {\"flights\": \"float\", \"airport\": "
+        + "\"day\", \"ttl\": \"2 days\", \"columns\": {\"flights\": \"money\", \"airport\": "
         + "\"string\"}, \"prefix\": \"o-\"},"
         + "{\"table\": \"airport_daily\", \"keys\": [\"origin\"], \"event_time\": \"ts\", "
         + "\"columns\": {\"day\": \"string\"}, \"prefix\": \"\"},"
@@ -101,7 +101,7 @@ class FeatureJoinsTest {
         "feature_store.joins[1].columns.airport: airport is a key, the event time or a "
             + "bookkeeping column of airport_daily, not a feature column",
         "feature_store.joins[1].columns.flights: must be one of [string, int, long, double, "
-            + "boolean, date, timestamp], got float",
+            + "boolean, date, timestamp], got money",
         "feature_store.joins[2].columns.day: joined as day, which is already a column of "
             + "schema.columns or of another join; set a different prefix",
         "feature_store.joins[3].columns: at least one feature column is required"),

@@ -36,10 +36,10 @@ class SingleFeatureAucTest {
         .add("age", DataTypes.IntegerType, false);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < PER_CLASS; i++) {
-      // Negatives measure 0-19 and positives 15-34: five values overlap, so 12.5 of the 400
-      // positive-negative pairs are misordered (ties count half): AUC 0.96875.
+      // Negatives measure 0-19 and positives 14-33: six values overlap, so 18 of the 400
+      // positive-negative pairs are misordered (15, and 6 ties counting half): AUC 0.955.
       rows.add(RowFactory.create("validation", 0, i, 0, i % 7));
-      rows.add(RowFactory.create("validation", 1, i + 15, 1, i % 5));
+      rows.add(RowFactory.create("validation", 1, i + 14, 1, i % 5));
       rows.add(RowFactory.create("train", i % 2, i, i % 2, i));
     }
     Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
@@ -49,12 +49,13 @@ class SingleFeatureAucTest {
     Map<String, ConstraintResult> auc = LeakageChecks.singleFeatureAuc(labelled, features, 0.95)
         .stream().collect(Collectors.toMap(ConstraintResult::name, Function.identity()));
 
-    // Hanley-McNeil at 0.96875 on 20 and 20: 0.0288; 0.96875 - 2 * 0.0288 is below 0.95.
+    // Hanley-McNeil at 0.955 on 20 and 20 is 0.032: the noise is the cap, 0.01, and
+    // 0.955 - 0.01 is below 0.95.
     assertEquals(new ConstraintResult("single_feature_auc:cell_size", "cell_size",
-        Severity.WARNING, 0.96875, false, "<= 0.95 validation AUC of the feature alone (above it "
-            + "by less than 2 standard errors of 0.0288 on 20 positive and 20 negative validation "
-            + "rows: a strong feature as far as this split can tell, kept as a warning)"),
-        auc.get("single_feature_auc:cell_size"));
+        Severity.WARNING, 0.955, false, "<= 0.95 validation AUC of the feature alone (above it "
+            + "by less than its noise on 20 positive and 20 negative validation rows, 0.0100: 2 "
+            + "standard errors, at most 0.01; a strong feature as far as this split can tell, "
+            + "kept as a warning)"), auc.get("single_feature_auc:cell_size"));
     assertEquals(new ConstraintResult("single_feature_auc:outcome_copy", "outcome_copy",
         Severity.ERROR, 1.0, false, "<= 0.95 validation AUC of the feature alone"),
         auc.get("single_feature_auc:outcome_copy"));
@@ -63,7 +64,43 @@ class SingleFeatureAucTest {
   }
 
   /**
-   * A 106-row data set leaves about 8 rows of each class to validation: a strong honest feature
+   * A rare class leaves few positives even to a large validation split: 15 among 1,500 rows. The
+   * rows still show a copy of the label (AUC 1.0), and a noisy copy at about 0.97 clears the bar by
+   * more than the 0.01 its noise can be: both fail.
+   */
+  @Test
+  void aCopyOfARareLabelAndANoisyCopyFailOnALargeSplit() {
+    StructType schema = new StructType()
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.IntegerType, false)
+        .add("outcome_copy", DataTypes.IntegerType, false)
+        .add("outcome_noisy", DataTypes.IntegerType, false);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      int label = i % 100 == 0 ? 1 : 0;
+      // Positives measure 1000 + i; 75 of the 1,485 negatives (5 %) too, interleaved with
+      // them, the rest below 100: AUC 0.973.
+      int noisy = label == 1 ? 1000 + i : (i % 100 < 6 ? 1000 + i : i % 100);
+      rows.add(RowFactory.create("validation", label, label, noisy));
+      rows.add(RowFactory.create("train", i % 2, i % 2, i % 2));
+    }
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
+    FeatureConfig features = new FeatureConfig(List.of("outcome_copy", "outcome_noisy"),
+        List.of(), null, null, null, null, null, null, null, null);
+
+    Map<String, ConstraintResult> auc = LeakageChecks.singleFeatureAuc(labelled, features, 0.95)
+        .stream().collect(Collectors.toMap(ConstraintResult::name, Function.identity()));
+
+    assertEquals(new ConstraintResult("single_feature_auc:outcome_copy", "outcome_copy",
+        Severity.ERROR, 1.0, false, "<= 0.95 validation AUC of the feature alone"),
+        auc.get("single_feature_auc:outcome_copy"));
+    ConstraintResult noisy = auc.get("single_feature_auc:outcome_noisy");
+    assertEquals(Severity.ERROR, noisy.severity(), noisy.toString());
+    assertEquals(false, noisy.passed());
+  }
+
+  /**
+   * A 106-row data set leaves about 16 rows to validation: a strong honest feature
    * orders all 64 pairs by chance often enough that no finding there can fail the run. Even a
    * copy of the label is only a warning that says why, for the AUC and the information alike.
    */
@@ -82,8 +119,8 @@ class SingleFeatureAucTest {
     Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
     FeatureConfig features = new FeatureConfig(List.of("outcome_copy"), List.of(), null, null,
         null, null, null, null, null, null);
-    String tooFew = " (only 8 positive and 8 negative validation rows: too few to tell a leak "
-        + "from a strong feature, 20 of each are needed; kept as a warning)";
+    String tooFew = " (only 16 validation rows: too few to tell a leak from a strong feature, 40 "
+        + "are needed; kept as a warning)";
 
     ConstraintResult auc = LeakageChecks.singleFeatureAuc(labelled, features, 0.95).get(0);
     ConstraintResult information = LeakageChecks.binnedMutualInformation(labelled, features, 0.6)
