@@ -141,8 +141,11 @@ public final class RecordIds {
     Column occurrence = functions.regexp_extract(id, "-([0-9]+)$", 1).cast("long");
     Column runStart = occurrence.minus(FIRST).divide(MAX_COPIES_KEPT_TOGETHER).cast("long")
         .multiply(MAX_COPIES_KEPT_TOGETHER).plus(FIRST);
-    return functions.concat(functions.regexp_replace(id, OCCURRENCE_SUFFIX, "-"),
-        runStart.cast("string"));
+    // An id without an occurrence (none of ingest's, but a hand-written splits input) is its own;
+    // tested first, so the cast never sees an empty suffix (an error under ANSI mode).
+    return functions.when(id.rlike(OCCURRENCE_SUFFIX), functions.concat(
+        functions.regexp_replace(id, OCCURRENCE_SUFFIX, "-"), runStart.cast("string")))
+        .otherwise(id);
   }
 
   /**
