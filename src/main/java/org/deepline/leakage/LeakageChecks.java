@@ -189,8 +189,8 @@ public final class LeakageChecks {
   /**
    * Exact copies of one source record (a load without key columns numbers them
    * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
-   * learned. The split keeps copies together ({@link RecordIds#firstCopyId}); splits written before
-   * it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
+   * learned. The split keeps copies together in runs of {@value RecordIds#MAX_COPIES_KEPT_TOGETHER}
+   * ({@link RecordIds#copyGroupId}); splits written before it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
    * few (none, says {@link SplitSummary}, and no job runs): their ids are collected from
    * {@link #withSplitSpan}'s rows first, and only their records are grouped (a grouping of every
    * record by its first copy's id cost a full shuffle of the splits).
@@ -199,13 +199,13 @@ public final class LeakageChecks {
     Column id = functions.col(RecordIds.RECORD_ID);
     List<String> groups = summary.laterCopies() == 0 ? List.of() : spans
         .where(RecordIds.isLaterCopy(id))
-        .select(RecordIds.firstCopyId(id).as(COPY_GROUP)).distinct()
+        .select(RecordIds.copyGroupId(id).as(COPY_GROUP)).distinct()
         .limit(MAX_COLLECTED_COPY_GROUPS + 1).as(Encoders.STRING()).collectAsList();
     long spread = 0;
     if (!groups.isEmpty()) {
       // A first copy is its own group: the regular expression runs only on the later copies.
       Dataset<Row> copies = spans.withColumn(COPY_GROUP, functions.when(
-          RecordIds.isLaterCopy(id), RecordIds.firstCopyId(id)).otherwise(id));
+          RecordIds.isLaterCopy(id), RecordIds.copyGroupId(id)).otherwise(id));
       if (groups.size() <= MAX_COLLECTED_COPY_GROUPS) {
         Dataset<Row> collected = functions.broadcast(spans.sparkSession()
             .createDataset(groups, Encoders.STRING()).toDF(COPY_GROUP));
@@ -218,7 +218,8 @@ public final class LeakageChecks {
           .count();
     }
     return new ConstraintResult("copies_across_splits", RecordIds.RECORD_ID, Severity.ERROR,
-        spread, spread == 0, "0 records with exact copies in another split");
+        spread, spread == 0, "0 records with exact copies in another split (copies "
+            + RecordIds.MAX_COPIES_KEPT_TOGETHER + " at a time)");
   }
 
   /**

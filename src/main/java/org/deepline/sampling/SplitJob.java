@@ -201,9 +201,10 @@ public final class SplitJob implements Stage {
 
   /**
    * Membership rows: record id, 0/1 label, split and fold. Without key columns ({@code keyed}
-   * false), a random or stratified split decides by {@link RecordIds#firstCopyId}, so exact copies
-   * of a record land in one split; time and group splits keep them together by their equal time or
-   * group already.
+   * false), a random or stratified split decides by {@link RecordIds#copyGroupId}, so exact copies
+   * of a record land in one split (up to {@value RecordIds#MAX_COPIES_KEPT_TOGETHER} of them; a
+   * record repeated more often is spread in runs of that many); time and group splits keep them
+   * together by their equal time or group already.
    */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config,
       boolean keyed) {
@@ -219,7 +220,7 @@ public final class SplitJob implements Stage {
               config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
       default -> StratifiedSplitter.assign(silver.select(id, binary,
-              (keyed ? id : RecordIds.firstCopyId(id)).as(COPY_GROUP)), COPY_GROUP,
+              (keyed ? id : RecordIds.copyGroupId(id)).as(COPY_GROUP)), COPY_GROUP,
               functions.col(LabelConfig.LABEL), config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
     };

@@ -50,6 +50,21 @@ class RecordIdsTest {
   }
 
   @Test
+  void copiesAreGroupedInRunsOfTen() {
+    List<String> ids = List.of("0123456789ABCDEF0123-1", "0123456789ABCDEF0123-10",
+        "0123456789ABCDEF0123-11", "0123456789ABCDEF0123-25", "0123456789ABCDEF0123-387");
+    Dataset<Row> frame = SparkTestSession.get().createDataset(ids,
+        org.apache.spark.sql.Encoders.STRING()).toDF("id");
+
+    List<String> groups = frame.select(RecordIds.copyGroupId(functions.col("id")))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+
+    assertEquals(List.of("0123456789ABCDEF0123-1", "0123456789ABCDEF0123-1",
+        "0123456789ABCDEF0123-11", "0123456789ABCDEF0123-21", "0123456789ABCDEF0123-381"),
+        groups);
+  }
+
+  @Test
   void identicalRecordsAreNumberedAndEveryIdIsUnique() {
     Dataset<Row> assigned = RecordIds.assign(rows(), List.of(), CONTENT);
 

@@ -144,6 +144,11 @@ class LeakageChecksTest {
     assertEquals("copies_across_splits", failed.name());
     assertEquals(1.0, failed.value());
     assertEquals(false, failed.passed());
+    // Copies 1-10 and 11-20 are two runs the split may put apart (a kind of record, not a copy).
+    Dataset<Row> runs = spans(record + "-1", "train", record + "-10", "train",
+        record + "-11", "test", record + "-12", "test");
+    assertEquals(0.0, LeakageChecks.copiesAcrossSplits(runs, LeakageChecks.SplitSummary.of(runs))
+        .value());
   }
 
   @Test

@@ -298,4 +298,32 @@ class SplitFoldsTest {
       assertTrue(spreadOrders > 0, "keyed ids are split by their own hash");
     }
   }
+
+  /**
+   * A kind of record repeated hundreds of times (R's Titanic, one row per passenger: 387
+   * identical third-class men) is not one record's copies: it is spread over the splits in runs
+   * of ten, each run in one split, so that no split is a lottery of a few such groups.
+   */
+  @Test
+  void aRecordRepeatedHundredsOfTimesIsSpreadInRunsOfTen() {
+    List<Row> rows = new ArrayList<>();
+    for (int copy = 1; copy <= 400; copy++) {
+      rows.add(row(String.format("%020x-%d", 7, copy), NOON_JAN_1, "c", copy % 3 == 0));
+    }
+    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
+    SplitConfig config = new SplitConfig(3L, 0.6, 0.2, 0.2, false, null, null, null, null, null,
+        null, 2);
+
+    Map<String, List<Object>> byId = byId(SplitJob.split(data, LABEL, config));
+
+    Map<Integer, Set<Object>> splitsByRun = new TreeMap<>();
+    byId.forEach((id, pair) -> splitsByRun.computeIfAbsent(
+        (Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) - 1) / 10,
+        k -> new HashSet<>()).add(pair.get(0)));
+    assertEquals(40, splitsByRun.size());
+    splitsByRun.forEach((run, splits) -> assertEquals(1, splits.size(), run + ": " + splits));
+    Set<Object> splitsUsed = new HashSet<>();
+    splitsByRun.values().forEach(splitsUsed::addAll);
+    assertEquals(Set.of("train", "validation", "test"), splitsUsed);
+  }
 }
