@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -90,12 +91,45 @@ public final class FeatureFitter {
    */
   public static FeatureModel fitCountingRows(Dataset<Row> train, FeatureConfig config,
       FeatureModel.FitProvenance provenance, long foldSeed) {
-    return fit(train, config, provenance, foldSeed, true);
+    return fitCountingRows(train, config, provenance, foldSeed, Set.of());
+  }
+
+  /**
+   * As above, with the numeric inputs of {@code emptyColumns} (no value anywhere in the data: an
+   * empty column of the data set) fitted as 0 for every row
+   * ({@link FeatureModel.NumericFeature#withoutValues}); any other input without a value in
+   * {@code train} is a {@link NoValueInTraining}.
+   */
+  public static FeatureModel fitCountingRows(Dataset<Row> train, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed, Set<String> emptyColumns) {
+    return fit(train, config, provenance, foldSeed, true, emptyColumns);
+  }
+
+  /** A numeric input with no value in the training split, named by {@link #column}. */
+  public static final class NoValueInTraining extends DeeplineException {
+    private static final long serialVersionUID = 1L;
+    private final String column;
+
+    NoValueInTraining(String column) {
+      super("features.numeric: " + column
+          + " has no value in the training split; drop it or fix the source");
+      this.column = column;
+    }
+
+    public String column() {
+      return column;
+    }
   }
 
   private static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
       FeatureModel.FitProvenance given, long foldSeed, boolean countRows) {
-    Statistics statistics = statistics(train, config, countRows);
+    return fit(train, config, given, foldSeed, countRows, Set.of());
+  }
+
+  private static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
+      FeatureModel.FitProvenance given, long foldSeed, boolean countRows,
+      Set<String> emptyColumns) {
+    Statistics statistics = statistics(train, config, countRows, emptyColumns);
     FeatureModel.FitProvenance provenance = !countRows ? given
         : new FeatureModel.FitProvenance(given.dataset(), given.runDate(), given.runId(),
             given.split(), statistics.rows(), given.splitsTable(), given.splitsVersion(),
@@ -103,7 +137,7 @@ public final class FeatureFitter {
     if (provenance.rows() == 0) {
       throw new DeeplineException("features: the training split is empty, nothing to fit on");
     }
-    List<FeatureModel.NumericFeature> numeric = fitNumeric(config, statistics);
+    List<FeatureModel.NumericFeature> numeric = fitNumeric(config, statistics, emptyColumns);
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
     Map<String, FeatureModel.CategoricalFeature> targets = TargetEncoder.fit(train, config,
         foldSeed);
@@ -180,8 +214,8 @@ public final class FeatureFitter {
    * values are.
    */
   private static Statistics statistics(Dataset<Row> train, FeatureConfig config,
-      boolean countRows) {
-    Map<String, double[]> bounds = clipBounds(train, config);
+      boolean countRows, Set<String> emptyColumns) {
+    Map<String, double[]> bounds = clipBounds(train, config, emptyColumns);
     List<Column> aggregates = new ArrayList<>();
     Map<String, Integer> numericAt = new HashMap<>();
     for (String name : config.numeric()) {
@@ -220,11 +254,11 @@ public final class FeatureFitter {
 
   /** The numeric inputs' fitted transforms from their statistics. */
   private static List<FeatureModel.NumericFeature> fitNumeric(FeatureConfig config,
-      Statistics statistics) {
+      Statistics statistics, Set<String> emptyColumns) {
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
     for (String name : config.numeric()) {
       features.add(numericFeature(name, config.transformOf(name), statistics.bounds().get(name),
-          statistics.row(), statistics.numericAt().get(name)));
+          statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name)));
     }
     return features;
   }
@@ -279,9 +313,12 @@ public final class FeatureFitter {
    * Per column that clips or takes log1p: {lower, upper} (NaN where unbounded). log1p without a
    * lower clip is floored at the training minimum, so no value can reach its pole at -1.
    */
-  private static Map<String, double[]> clipBounds(Dataset<Row> train, FeatureConfig config) {
+  private static Map<String, double[]> clipBounds(Dataset<Row> train, FeatureConfig config,
+      Set<String> emptyColumns) {
+    // An empty column is 0 whatever its transform says: it has no bounds to find.
     List<String> bounded = config.numeric().stream()
         .filter(c -> config.transformOf(c).clip() != null || config.transformOf(c).log1p())
+        .filter(c -> !emptyColumns.contains(c))
         .toList();
     Map<String, double[]> bounds = new HashMap<>();
     if (bounded.isEmpty()) {
@@ -303,8 +340,7 @@ public final class FeatureFitter {
       String name = bounded.get(i);
       NumericTransformSpec spec = config.transformOf(name);
       if (row.isNullAt(2 * i + 1)) {
-        throw new DeeplineException("features.numeric: " + name
-            + " has no value in the training split; drop it or fix the source");
+        throw new NoValueInTraining(name);
       }
       List<Double> quantiles = spec.clip() == null ? null : row.getList(2 * i);
       double lower = quantiles != null ? quantiles.get(0) : row.getDouble(2 * i + 1);
@@ -321,13 +357,14 @@ public final class FeatureFitter {
 
   /** One numeric input's fitted transform from its statistics in {@code stats} from {@code at}. */
   private static FeatureModel.NumericFeature numericFeature(String name, NumericTransformSpec spec,
-      double[] clip, Row stats, int at) {
+      double[] clip, Row stats, int at, boolean emptyColumn) {
     long observed = stats.getLong(at);
     long total = stats.getLong(at + 1);
+    if (observed == 0 && !emptyColumn) {
+      throw new NoValueInTraining(name);
+    }
     if (observed == 0) {
-      // validate fails a column that had values on earlier loads; this one never had any.
-      LOG.warn("features.numeric: {} has no value in the training split: it is 0 for every row",
-          name);
+      LOG.warn("features.numeric: {} has no value in the data: it is 0 for every row", name);
       return FeatureModel.NumericFeature.withoutValues(name);
     }
     double mean = stats.getDouble(at + 2);

@@ -1,10 +1,14 @@
 package org.deepline.features;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -14,6 +18,7 @@ import org.deepline.core.UncompressedCache;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
+import org.deepline.etl.SchemaConfig;
 import org.deepline.featurestore.FeatureJoins;
 import org.deepline.featurestore.FeatureStoreConfig;
 import org.deepline.featurestore.JoinedFeatureTable;
@@ -57,9 +62,11 @@ public final class FeatureJob implements Stage {
     Dataset<Row> labelled = withSplits(FeatureJoins.apply(silver.rows(), joins), splits.rows())
         .persist();
     try {
-      FeatureModel model = fitOnTrain(labelled, config, new FeatureModel.FitProvenance(
-          context.dataset(), runDate, context.runId(), StratifiedSplitter.TRAIN, 0,
-          splitsRef.path(), splitsRef.version(), 0), context.section(SplitConfig.class).seed())
+      FeatureModel model = fitOnTrainAllowingEmptyColumns(labelled, config,
+          new FeatureModel.FitProvenance(context.dataset(), runDate, context.runId(),
+              StratifiedSplitter.TRAIN, 0, splitsRef.path(), splitsRef.version(), 0),
+          context.section(SplitConfig.class).seed(),
+          context.section(SchemaConfig.class).byName().keySet())
           .withJoins(joins);
       FeatureModel.FitProvenance provenance = model.fittedOn();
       TableRef featuresRef = DeltaTables.replaceRunDateCounted(featureRows(labelled, model),
@@ -102,9 +109,48 @@ public final class FeatureJob implements Stage {
    */
   public static FeatureModel fitOnTrain(Dataset<Row> labelled, FeatureConfig config,
       FeatureModel.FitProvenance provenance, long foldSeed) {
+    return fitOnTrain(labelled, config, provenance, foldSeed, Set.of());
+  }
+
+  private static FeatureModel fitOnTrain(Dataset<Row> labelled, FeatureConfig config,
+      FeatureModel.FitProvenance provenance, long foldSeed, Set<String> emptyColumns) {
     Dataset<Row> train = labelled.where(
         functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN));
-    return FeatureFitter.fitCountingRows(train, config, provenance, foldSeed);
+    return FeatureFitter.fitCountingRows(train, config, provenance, foldSeed, emptyColumns);
+  }
+
+  /**
+   * {@link #fitOnTrain}; when a numeric input has no value in train, fitted again with the silver
+   * columns among the numeric inputs that have no value in any split of the date as 0 for every
+   * row: an empty column of the data set, which {@code validate} let through because no run ever
+   * saw a value in it. A column with values in validation or test only (a sparse column, a field
+   * that starts after a time split's cut) or a joined column still fails. The extra pass over the
+   * data runs only then.
+   */
+  static FeatureModel fitOnTrainAllowingEmptyColumns(Dataset<Row> labelled,
+      FeatureConfig config, FeatureModel.FitProvenance provenance, long foldSeed,
+      Set<String> silverColumns) {
+    try {
+      return fitOnTrain(labelled, config, provenance, foldSeed, Set.of());
+    } catch (FeatureFitter.NoValueInTraining noValue) {
+      List<String> candidates = config.numeric().stream().filter(silverColumns::contains)
+          .toList();
+      Set<String> empty = new HashSet<>();
+      if (!candidates.isEmpty()) {
+        Row counts = labelled.agg(functions.count(Columns.col(candidates.get(0))),
+            candidates.stream().skip(1).map(c -> functions.count(Columns.col(c)))
+                .toArray(Column[]::new)).head();
+        for (int i = 0; i < candidates.size(); i++) {
+          if (counts.getLong(i) == 0) {
+            empty.add(candidates.get(i));
+          }
+        }
+      }
+      if (!empty.contains(noValue.column())) {
+        throw noValue;
+      }
+      return fitOnTrain(labelled, config, provenance, foldSeed, empty);
+    }
   }
 
   /**

@@ -250,10 +250,13 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
           null);
     }
 
-    /** Whether this is {@link #withoutValues}' input. */
+    /**
+     * Whether this is {@link #withoutValues}' input: a fitted one always names its imputation, so
+     * a real column that is always 0 and clipped to [0, 0] is not taken for it.
+     */
     public boolean withoutValuesInTraining() {
-      return stddev == 0 && !missingIndicator && Double.valueOf(0).equals(clipLower)
-          && Double.valueOf(0).equals(clipUpper);
+      return impute == null && stddev == 0 && !missingIndicator
+          && Double.valueOf(0).equals(clipLower) && Double.valueOf(0).equals(clipUpper);
     }
 
     public boolean binned() {

@@ -190,10 +190,11 @@ public final class LeakageChecks {
    * Exact copies of one source record (a load without key columns numbers them
    * {@code <hash>-1, <hash>-2, ...}) spread over two splits: the model would be scored on a row it
    * learned. The split keeps copies together in runs of {@value RecordIds#MAX_COPIES_KEPT_TOGETHER}
-   * ({@link RecordIds#copyGroupId}); splits written before it did, or by hand, are caught here. Only a group with a second copy can spread, and those are
-   * few (none, says {@link SplitSummary}, and no job runs): their ids are collected from
-   * {@link #withSplitSpan}'s rows first, and only their records are grouped (a grouping of every
-   * record by its first copy's id cost a full shuffle of the splits).
+   * ({@link RecordIds#copyGroupId}); splits written before it did, or by hand, are caught here.
+   * Only a group with a second copy can spread, and those are few (none, says
+   * {@link SplitSummary}, and no job runs): their ids are collected from {@link #withSplitSpan}'s
+   * rows first, and only their records are grouped (a grouping of every record by its run's first
+   * copy cost a full shuffle of the splits).
    */
   public static ConstraintResult copiesAcrossSplits(Dataset<Row> spans, SplitSummary summary) {
     Column id = functions.col(RecordIds.RECORD_ID);

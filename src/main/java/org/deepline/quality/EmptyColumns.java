@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * List<String> empty = EmptyColumns.failing(results);
- * Set<String> filled = ...; // columns of empty with a null_fraction below 1 on an earlier run date
+ * Set<String> filled = MetricsTable.filledOnOtherDates(spark, metricsPath, runDate, empty);
  * results = EmptyColumns.keepNeverFilled(results, filled);
  * }</pre>
  */
@@ -33,7 +33,7 @@ public final class EmptyColumns {
 
   /**
    * {@code results} with the failed {@code not_all_null} error of each column not in
-   * {@code filledBefore} (never seen with a value by an earlier run) turned into a warning.
+   * {@code filledBefore} (no other run date had a value in it) turned into a warning.
    */
   public static List<ConstraintResult> keepNeverFilled(List<ConstraintResult> results,
       Set<String> filledBefore) {
@@ -42,9 +42,9 @@ public final class EmptyColumns {
       if (result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
           && result.severity() == Severity.ERROR && !filledBefore.contains(result.column())) {
         kept.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
-            result.value(), false, result.expectation() + " (no earlier run saw a value in it "
-                + "either: a column of the data that is empty, not a feed gone wrong; kept as a "
-                + "warning, and the features stage gives it a constant value)"));
+            result.value(), false, result.expectation() + " (no other run date had a value in "
+                + "it either: a column of the data that is empty, not a feed gone wrong; kept as "
+                + "a warning, and the features stage gives a numeric one the value 0)"));
       } else {
         kept.add(result);
       }

@@ -2,9 +2,13 @@ package org.deepline.quality;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -42,6 +46,9 @@ public final class MetricsTable {
       .add("metric", DataTypes.StringType, false)
       .add("value", DataTypes.DoubleType, true)
       .add("text", DataTypes.StringType, true);
+
+  /** {@link #filledOnOtherDates}' working column: the rows of the date a null count is from. */
+  private static final String DATE_ROWS = "_date_rows";
 
   private MetricsTable() {}
 
@@ -123,5 +130,27 @@ public final class MetricsTable {
         .collectAsList().stream()
         .map(r -> new PastMetric(r.getString(0), r.getString(1), r.getString(2), r.getDouble(3)))
         .toList();
+  }
+
+  /**
+   * Which of {@code columns} had a value on some run date other than {@code runDate}: fewer nulls
+   * than the date had rows. A date without rows fills nothing (its null fraction reads 0), and
+   * every other date counts, before or after, whichever order the dates were validated in.
+   * Empty when the table does not exist yet.
+   */
+  public static Set<String> filledOnOtherDates(SparkSession spark, String path, String runDate,
+      Collection<String> columns) {
+    if (columns.isEmpty() || !DeltaTables.exists(spark, path)) {
+      return Set.of();
+    }
+    Dataset<Row> others = DeltaTables.read(spark, path).where(functions.col(DeltaTables.RUN_DATE)
+        .notEqual(functions.lit(runDate).cast("date")));
+    Dataset<Row> rowsByDate = others.where(functions.col("metric").equalTo(ROWS))
+        .select(functions.col(DeltaTables.RUN_DATE), functions.col("value").as(DATE_ROWS));
+    return new HashSet<>(others.where(functions.col("metric").equalTo(NULLS)
+            .and(functions.col("column").isin(columns.toArray())))
+        .join(rowsByDate, DeltaTables.RUN_DATE)
+        .where(functions.col("value").lt(functions.col(DATE_ROWS)))
+        .select("column").distinct().as(Encoders.STRING()).collectAsList());
   }
 }

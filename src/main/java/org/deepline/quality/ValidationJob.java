@@ -2,6 +2,7 @@ package org.deepline.quality;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class ValidationJob implements Stage {
     TableRef metricsRef = MetricsTable.write(spark, context.runId(), context.runDate(), profile,
         metricsPath);
     List<ConstraintResult> results = keepNeverFilledAsWarnings(checked.results(), spark,
-        metricsPath, context.runDate());
+        metricsPath, context.runDate(), validation.severities().keySet());
     List<ConstraintResult> anomalies = Anomalies.evaluate(validation.anomalies(), profile, history);
     Map<String, List<ConstraintResult>> verdicts = new LinkedHashMap<>();
     verdicts.put(check.name(), results);
@@ -158,25 +159,28 @@ public final class ValidationJob implements Stage {
   }
 
   /**
-   * {@code results} with each column that has no value on this date and never had one on an
-   * earlier date kept as a warning ({@link EmptyColumns}); reads the metrics history only when some
-   * column is empty.
+   * {@code results} with each column that has no value on this date and never had one on another
+   * date kept as a warning ({@link EmptyColumns}), unless {@code validation.severities} names its
+   * check; reads the metrics of the other dates only when some column is empty.
    */
   private static List<ConstraintResult> keepNeverFilledAsWarnings(List<ConstraintResult> results,
-      SparkSession spark, String metricsPath, String runDate) {
-    List<String> empty = EmptyColumns.failing(results);
+      SparkSession spark, String metricsPath, String runDate, Set<String> overridden) {
+    List<String> empty = EmptyColumns.failing(results).stream()
+        .filter(column -> !overridden.contains(SchemaConstraints.NOT_ALL_NULL + column)).toList();
     if (empty.isEmpty()) {
       return results;
     }
-    Set<String> filledBefore = MetricsTable.history(spark, metricsPath, runDate, empty.stream()
-            .map(column -> Map.entry(MetricsTable.NULL_FRACTION, column)).toList()).stream()
-        .filter(past -> past.value() < 1).map(MetricsTable.PastMetric::column)
-        .collect(Collectors.toSet());
-    List<ConstraintResult> kept = EmptyColumns.keepNeverFilled(results, filledBefore);
-    List<String> neverFilled = empty.stream().filter(c -> !filledBefore.contains(c)).toList();
+    Set<String> keepFailing = new HashSet<>(MetricsTable.filledOnOtherDates(spark, metricsPath,
+        runDate, empty));
+    // A check whose severity the config sets is the config's: it stays as the config says.
+    EmptyColumns.failing(results).stream().filter(column -> !empty.contains(column))
+        .forEach(keepFailing::add);
+    List<ConstraintResult> kept = EmptyColumns.keepNeverFilled(results, keepFailing);
+    List<String> neverFilled = empty.stream().filter(c -> !keepFailing.contains(c)).toList();
     if (!neverFilled.isEmpty()) {
-      LOG.warn("validate: column(s) {} have no value, and no earlier run saw one: kept as a "
-          + "warning (not_all_null); the features stage gives them a constant value", neverFilled);
+      LOG.warn("validate: column(s) {} have no value, and no other run date had one: kept as a "
+          + "warning (not_all_null); the features stage gives a numeric one the value 0",
+          neverFilled);
     }
     return kept;
   }

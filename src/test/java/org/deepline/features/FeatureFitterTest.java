@@ -162,12 +162,14 @@ class FeatureFitterTest {
   }
 
   @Test
-  void columnWithNoTrainingValueIsZeroForEveryRow() {
-    // validate lets such a column through only when no run ever saw a value in it (EmptyColumns).
+  void columnWithNoTrainingValueIsAnError() {
+    // Unless the features stage found it empty everywhere (EmptyColumnFitTest).
     Dataset<Row> empty = train().where("amount IS NULL");
-    FeatureModel model = FeatureFitter.fit(empty, new FeatureConfig(List.of("amount"), List.of(),
-        null, null, null, null, null, null, null, null), PROVENANCE);
-    assertEquals(List.of(FeatureModel.NumericFeature.withoutValues("amount")), model.numeric());
+    DeeplineException error = assertThrows(DeeplineException.class, () -> FeatureFitter.fit(empty,
+        new FeatureConfig(List.of("amount"), List.of(), null, null, null, null, null, null, null,
+            null), PROVENANCE));
+    assertTrue(error.getMessage().contains("amount has no value in the training split"),
+        error.getMessage());
   }
 
   @Test

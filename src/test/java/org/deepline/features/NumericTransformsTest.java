@@ -46,6 +46,14 @@ class NumericTransformsTest {
         null, Map.of("amount", spec), null, null, null), PROVENANCE);
   }
 
+  /** As {@link #fit(Dataset, NumericTransformSpec)}, with amount known empty everywhere. */
+  private static FeatureModel fitEmpty(Dataset<Row> rows, NumericTransformSpec spec) {
+    return FeatureFitter.fitCountingRows(rows.withColumn("_record_id",
+            org.apache.spark.sql.functions.monotonically_increasing_id().cast("string")),
+        new FeatureConfig(List.of("amount"), null, null, null, null, null,
+            Map.of("amount", spec), null, null, null), PROVENANCE, 0, java.util.Set.of("amount"));
+  }
+
   private static double[] vector(FeatureModel model, Double amount) {
     Map<String, Object> record = new HashMap<>();
     record.put("amount", amount);
@@ -75,9 +83,12 @@ class NumericTransformsTest {
     Dataset<Row> empty = SparkTestSession.get().createDataFrame(List.of(
         RowFactory.create((Object) null), RowFactory.create((Object) null)), SCHEMA);
 
-    FeatureModel model = fit(empty, spec(null, null, null, null, null, null));
+    // Clipped and log1p: an empty column has no bounds to find, and is 0 all the same.
+    FeatureModel model = fitEmpty(empty, spec(null, null, List.of(0.05, 0.95), true, null, null));
 
     assertEquals(List.of(FeatureModel.NumericFeature.withoutValues("amount")), model.numeric());
+    assertEquals(model.numeric(), FeatureModel.fromJson(model.toJson(), "test").numeric(),
+        "round trip");
     assertTrue(model.numeric().get(0).withoutValuesInTraining());
     assertEquals(List.of("amount"), model.featureNames());
     assertArrayEquals(new double[] {0}, vector(model, null), TOLERANCE);

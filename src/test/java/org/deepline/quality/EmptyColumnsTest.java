@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /** An empty column no run ever saw a value in warns; one that had values fails. */
 class EmptyColumnsTest {
   private static ConstraintResult empty(String column) {
-    return new ConstraintResult("not_all_null:" + column, column, Severity.ERROR, 1.0, false,
-        "< 1.0 (not every row null)");
+    return new ConstraintResult(SchemaConstraints.NOT_ALL_NULL + column, column, Severity.ERROR,
+        1.0, false, "< 1.0 (not every row null)");
   }
 
   @Test
@@ -24,10 +24,10 @@ class EmptyColumnsTest {
 
     assertSame(size, kept.get(0));
     assertEquals(new ConstraintResult("not_all_null:unnamed_32", "unnamed_32", Severity.WARNING,
-        1.0, false, "< 1.0 (not every row null) (no earlier run saw a value in it either: a column "
-            + "of the data that is empty, not a feed gone wrong; kept as a warning, and the "
-            + "features stage gives it a constant value)"), kept.get(1));
-    assertSame(results.get(2), kept.get(2), "income had values on an earlier date: a broken feed");
+        1.0, false, "< 1.0 (not every row null) (no other run date had a value in it either: a "
+            + "column of the data that is empty, not a feed gone wrong; kept as a warning, and the "
+            + "features stage gives a numeric one the value 0)"), kept.get(1));
+    assertSame(results.get(2), kept.get(2), "income had values on another date: a broken feed");
     assertEquals(List.of("income"), EmptyColumns.failing(kept));
   }
 }

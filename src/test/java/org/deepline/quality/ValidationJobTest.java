@@ -170,6 +170,8 @@ class ValidationJobTest {
     assertFalse((boolean) verdict.getAs("passed"));
   }
 
+  private static final String DAY_BEFORE = java.time.LocalDate.parse(TestRuns.RUN_DATE)
+      .minusDays(1).toString();
   private static final String SPARSE_CONFIG = """
       {"dataset": "sparse", "source": {"path": "%s"},
        "schema": {"columns": [{"name": "id", "type": "int", "nullable": false},
@@ -209,11 +211,35 @@ class ValidationJobTest {
   }
 
   @Test
+  void anEmptyColumnStaysAWarningOnLaterDatesAndFailsWhereTheConfigSaysError(@TempDir Path dir) {
+    Path file = sparseCsv(dir, false);
+    DeeplineConfig config = TestRuns.configFromJson(SPARSE_CONFIG.formatted(
+        file.toString().replace("\\", "\\\\")));
+    RunContext dayBefore = new RunContext(RunContext.newRunId(), null, "test", DAY_BEFORE, config,
+        Warehouse.at(dir.resolve("warehouse").toString()), SparkTestSession.get());
+    new IngestJob().run(dayBefore);
+    new ValidationJob().run(dayBefore);
+    RunContext context = TestRuns.context(config, dir.resolve("warehouse"), "test");
+    new IngestJob().run(context);
+
+    assertEquals(3.0, new ValidationJob().run(context).metric("constraints_failed_warning"),
+        "still never filled");
+    RunContext strict = TestRuns.context(TestRuns.configFromJson(SPARSE_CONFIG.formatted(
+        file.toString().replace("\\", "\\\\")),
+        "validation.severities={\"not_all_null:deck\": \"error\"}"),
+        dir.resolve("warehouse"), "test");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new ValidationJob().run(strict));
+    assertTrue(error.getMessage().endsWith(": not_all_null:deck: failed, got 1.0, expected < 1.0 "
+        + "(not every row null)"), error.getMessage());
+  }
+
+  @Test
   void aColumnThatHadValuesOnAnEarlierDateAndHasNoneFails(@TempDir Path dir) {
     Path file = sparseCsv(dir, true);
     DeeplineConfig config = TestRuns.configFromJson(SPARSE_CONFIG.formatted(
         file.toString().replace("\\", "\\\\")));
-    RunContext dayBefore = new RunContext(RunContext.newRunId(), null, "test", "2026-11-23",
+    RunContext dayBefore = new RunContext(RunContext.newRunId(), null, "test", DAY_BEFORE,
         config, Warehouse.at(dir.resolve("warehouse").toString()), SparkTestSession.get());
     new IngestJob().run(dayBefore);
     new ValidationJob().run(dayBefore);

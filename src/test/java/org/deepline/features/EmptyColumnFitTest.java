@@ -1,0 +1,67 @@
+package org.deepline.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A numeric input with no value in train is 0 for every row only when it is a silver column with
+ * no value in any split (an empty column of the data); one with values in validation only (a
+ * field that starts after a time split's cut) or a joined one still fails.
+ */
+class EmptyColumnFitTest {
+  private static final FeatureModel.FitProvenance PROVENANCE =
+      new FeatureModel.FitProvenance("toy", "2026-12-06", "run", "train", 0, "splits", 0, 0);
+
+  private static Dataset<Row> labelled() {
+    StructType schema = new StructType()
+        .add("_record_id", DataTypes.StringType, false)
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.DoubleType, false)
+        .add("amount", DataTypes.DoubleType, true)
+        .add("notes_score", DataTypes.DoubleType, true)
+        .add("late_field", DataTypes.DoubleType, true);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String split = i < 8 ? "train" : "validation";
+      rows.add(RowFactory.create("r" + i, split, (double) (i % 2), (double) i, null,
+          "validation".equals(split) ? 1.0 : null));
+    }
+    return SparkTestSession.get().createDataFrame(rows, schema);
+  }
+
+  private static FeatureConfig numeric(String... columns) {
+    return new FeatureConfig(List.of(columns), List.of(), null, null, null, null, null, null,
+        null, null);
+  }
+
+  @Test
+  void anEmptySilverColumnIsZeroAndAColumnWithValuesOutsideTrainFails() {
+    Set<String> silver = Set.of("amount", "notes_score", "late_field");
+
+    FeatureModel model = FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(),
+        numeric("amount", "notes_score"), PROVENANCE, 7, silver);
+
+    assertEquals(FeatureModel.NumericFeature.withoutValues("notes_score"), model.numeric().get(1));
+    assertEquals(8, model.fittedOn().rows());
+    FeatureFitter.NoValueInTraining late = assertThrows(FeatureFitter.NoValueInTraining.class,
+        () -> FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(),
+            numeric("amount", "late_field"), PROVENANCE, 7, silver));
+    assertEquals("features.numeric: late_field has no value in the training split; drop it or "
+        + "fix the source", late.getMessage());
+    // A joined column (not one of silver's) is no column of the data set: it fails too.
+    assertThrows(FeatureFitter.NoValueInTraining.class,
+        () -> FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(),
+            numeric("amount", "notes_score"), PROVENANCE, 7, Set.of("amount")));
+  }
+}
