@@ -85,4 +85,9 @@ public record SchemaConfig(
       }
     }
   }
+
+  /** Each declared column's name in the source's header: its source name when it has one. */
+  public List<String> headerNames() {
+    return columns.stream().map(c -> c.sourceName() != null ? c.sourceName() : c.name()).toList();
+  }
 }

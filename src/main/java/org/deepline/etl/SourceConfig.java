@@ -99,6 +99,13 @@ public record SourceConfig(
     schemaEvolution = schemaEvolution == null ? FAIL : schemaEvolution;
   }
 
+  /** This source with the reader option {@code key} set to {@code value}. */
+  public SourceConfig withOption(String key, String value) {
+    Map<String, String> more = new java.util.HashMap<>(options);
+    more.put(key, value);
+    return new SourceConfig(format, path, more, multiLine, jdbc, rest, schemaEvolution);
+  }
+
   /** A file, JDBC or REST source that fails on a column the schema does not match. */
   public SourceConfig(String format, String path, Map<String, String> options, Boolean multiLine,
       JdbcConfig jdbc, RestConfig rest) {

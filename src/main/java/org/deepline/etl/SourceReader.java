@@ -29,6 +29,8 @@ import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.SmallInputPlanning;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a source as it is, in any of the formats of {@link SourceConfig#FORMATS}, into rows with
@@ -49,6 +51,7 @@ import org.deepline.core.SmallInputPlanning;
  * </ul>
  */
 public final class SourceReader {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceReader.class);
   public static final String CORRUPT_RECORD = "_corrupt_record";
   public static final String SOURCE_FILE = "_source_file";
   /** Joins a nested field's name to its parent's when a struct is flattened. */
@@ -97,7 +100,7 @@ public final class SourceReader {
   public static Source read(SparkSession spark, SourceConfig source, SchemaConfig schema) {
     String location = requireExists(spark, source);
     Dataset<Row> raw = switch (source.format()) {
-      case SourceConfig.CSV -> csv(spark, source);
+      case SourceConfig.CSV -> csv(spark, source, schema);
       case SourceConfig.JSON -> json(spark, source);
       case SourceConfig.PARQUET, SourceConfig.ORC, SourceConfig.AVRO -> typedFiles(spark, source);
       case SourceConfig.DELTA -> delta(spark, source);
@@ -228,8 +231,18 @@ public final class SourceReader {
     }
   }
 
-  private static Dataset<Row> csv(SparkSession spark, SourceConfig source) {
+  private static Dataset<Row> csv(SparkSession spark, SourceConfig given, SchemaConfig schema) {
+    SourceConfig source = given;
     List<String> header = csvHeader(spark, source);
+    String delimiter = source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)
+        ? null : CsvDelimiters.sniff(header, schema.headerNames());
+    if (delimiter != null) {
+      LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
+          + "the declared columns, so the files are read with that delimiter (set source.options "
+          + "sep to say so)", source.path(), delimiter.equals("\t") ? "\\t" : delimiter);
+      source = source.withOption(CsvDelimiters.SEP, delimiter);
+      header = csvHeader(spark, source);
+    }
     List<String> unnamed = SchemaEvolution.unnamedInHeader(source, header);
     if (unnamed.size() > 1) {
       // Spark's header check would need them all named "" in the schema, which it refuses.

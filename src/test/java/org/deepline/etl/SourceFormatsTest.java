@@ -160,6 +160,26 @@ class SourceFormatsTest {
   }
 
   @Test
+  void aSemicolonCsvWhoseConfigNamesNoDelimiterIsReadByTheOneItsHeaderSplitsBy(@TempDir Path dir) {
+    // UCI's bank marketing file: quoted text, ';' between fields, no sep in the config.
+    Path csv = TestRuns.writeFile(dir, "bank.csv", "\"age\";\"job\";\"balance\";\"y\"\n"
+        + "58;\"management\";2143.5;\"no\"\n44;\"technician\";29;\"yes\"\n");
+    RunContext context = context(dir, """
+        {"dataset": "bank", "source": %s,
+         "schema": {"columns": [{"name": "age", "type": "int"}, {"name": "job", "type": "string"},
+           {"name": "balance", "type": "double"}, {"name": "y", "type": "string"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["age", "balance"], "categorical": ["job"]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(44, "technician", 29.0, "yes"),
+            RowFactory.create(58, "management", 2143.5, "no")),
+        table(context, Table.SILVER).select("age", "job", "balance", "y"), 0.0, "age");
+  }
+
+  @Test
   void aCsvWithoutAHeaderLineIsNotReadForClashingNames(@TempDir Path dir) {
     // Spark names the columns _c0, _c1, _c2; the first line is data, whose repeated 1 is no clash.
     Path csv = TestRuns.writeFile(dir, "plain.csv", "1,1,yes\n2,3,no\n");

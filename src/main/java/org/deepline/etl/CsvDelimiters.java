@@ -1,0 +1,64 @@
+package org.deepline.etl;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the delimiter of a CSV file whose config does not name one and whose header, read with
+ * Spark's comma, is one column: European exports write {@code ;} (UCI's bank marketing and wine
+ * quality files: {@code "age";"job";"marital";...}), databases and spreadsheets tabs or {@code |}.
+ * A config written from such a header declares the names the header holds; before, the load
+ * failed with every declared column "missing from the CSV header". The delimiter is taken only
+ * when splitting the one column by it gives at least two of the declared names and more declared
+ * names than any other candidate, so a real one-column file is never split.
+ *
+ * <pre>{@code
+ * CsvDelimiters.sniff(List.of("\"age\";\"job\";\"y\""), Set.of("age", "job", "y")); // ";"
+ * }</pre>
+ */
+final class CsvDelimiters {
+  /** The reader option a sniffed delimiter is set as. */
+  static final String SEP = "sep";
+  /** Delimiters tried, in the order a tie is decided. */
+  static final List<String> CANDIDATES = List.of(";", "\t", "|");
+  /** Declared names a split must give: one could be the one column's own name. */
+  private static final int MIN_DECLARED_NAMES = 2;
+  /** The characters a header field may be wrapped in (Spark's default quote, and spaces). */
+  private static final String WRAPPING = "^[\" ]+|[\" ]+$";
+
+  private CsvDelimiters() {}
+
+  /** Whether a reader option names the delimiter (Spark takes both spellings, in any case). */
+  static boolean namesDelimiter(String option) {
+    return SEP.equalsIgnoreCase(option) || "delimiter".equalsIgnoreCase(option);
+  }
+
+  /**
+   * The delimiter that splits a one-column {@code header} into the most {@code declared} names
+   * (compared ignoring case, as Spark does), at least {@value #MIN_DECLARED_NAMES}; null when the
+   * header has more than one column or no candidate gives that many.
+   */
+  static String sniff(List<String> header, Collection<String> declared) {
+    if (header.size() != 1) {
+      return null;
+    }
+    Set<String> names = declared.stream().map(n -> n.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
+    String best = null;
+    long bestMatches = MIN_DECLARED_NAMES - 1;
+    for (String candidate : CANDIDATES) {
+      long matches = java.util.Arrays.stream(header.get(0).split(java.util.regex.Pattern.quote(
+              candidate), -1))
+          .map(field -> field.replaceAll(WRAPPING, "").toLowerCase(Locale.ROOT))
+          .filter(names::contains).distinct().count();
+      if (matches > bestMatches) {
+        best = candidate;
+        bestMatches = matches;
+      }
+    }
+    return best;
+  }
+}

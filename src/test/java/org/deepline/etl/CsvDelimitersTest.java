@@ -1,0 +1,36 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The delimiter of a one-column header, found by the declared names it splits into. */
+class CsvDelimitersTest {
+  private static final List<String> BANK = List.of("age", "job", "marital", "y");
+
+  @Test
+  void theDelimiterThatGivesTheDeclaredNamesIsFound() {
+    // UCI's bank marketing header, quoted, as Spark reads it with a comma: one column.
+    assertEquals(";", CsvDelimiters.sniff(List.of("\"age\";\"job\";\"marital\";\"y\""), BANK));
+    assertEquals("\t", CsvDelimiters.sniff(List.of("age\tjob\tmarital\ty"), BANK));
+    assertEquals("|", CsvDelimiters.sniff(List.of("AGE | JOB | marital | y"), BANK));
+  }
+
+  @Test
+  void aRealOneColumnFileOrAHeaderOfOtherNamesIsLeftAlone() {
+    assertNull(CsvDelimiters.sniff(List.of("age", "job"), BANK), "already columns");
+    assertNull(CsvDelimiters.sniff(List.of("age;height"), BANK), "one declared name is not two");
+    assertNull(CsvDelimiters.sniff(List.of("a;b;c"), BANK));
+  }
+
+  @Test
+  void eitherSpellingOfTheOptionNamesTheDelimiter() {
+    assertTrue(CsvDelimiters.namesDelimiter("sep"));
+    assertTrue(CsvDelimiters.namesDelimiter("Delimiter"));
+    assertFalse(CsvDelimiters.namesDelimiter("quote"));
+  }
+}
