@@ -1,9 +1,11 @@
 package org.deepline.etl;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -13,7 +15,8 @@ import java.util.stream.Collectors;
  * A config written from such a header declares the names the header holds; before, the load
  * failed with every declared column "missing from the CSV header". The delimiter is taken only
  * when splitting the one column by it gives at least two of the declared names and more declared
- * names than any other candidate, so a real one-column file is never split.
+ * names than any other candidate, so a real one-column file is never split. The split does not
+ * read quotes: a header whose names hold the delimiter or a comma needs {@code sep} set.
  *
  * <pre>{@code
  * CsvDelimiters.sniff(List.of("\"age\";\"job\";\"y\""), Set.of("age", "job", "y")); // ";"
@@ -22,6 +25,9 @@ import java.util.stream.Collectors;
 final class CsvDelimiters {
   /** The reader option a sniffed delimiter is set as. */
   static final String SEP = "sep";
+  /** Spark's other spelling of {@link #SEP}. */
+  static final String DELIMITER = "delimiter";
+  private static final String TAB = "\t";
   /** Delimiters tried, in the order a tie is decided. */
   static final List<String> CANDIDATES = List.of(";", "\t", "|");
   /** Declared names a split must give: one could be the one column's own name. */
@@ -33,7 +39,12 @@ final class CsvDelimiters {
 
   /** Whether a reader option names the delimiter (Spark takes both spellings, in any case). */
   static boolean namesDelimiter(String option) {
-    return SEP.equalsIgnoreCase(option) || "delimiter".equalsIgnoreCase(option);
+    return SEP.equalsIgnoreCase(option) || DELIMITER.equalsIgnoreCase(option);
+  }
+
+  /** {@code delimiter} as a log line can show it: a tab as {@code \t}. */
+  static String describe(String delimiter) {
+    return TAB.equals(delimiter) ? "\\t" : delimiter;
   }
 
   /**
@@ -50,10 +61,13 @@ final class CsvDelimiters {
     String best = null;
     long bestMatches = MIN_DECLARED_NAMES - 1;
     for (String candidate : CANDIDATES) {
-      long matches = java.util.Arrays.stream(header.get(0).split(java.util.regex.Pattern.quote(
-              candidate), -1))
-          .map(field -> field.replaceAll(WRAPPING, "").toLowerCase(Locale.ROOT))
-          .filter(names::contains).distinct().count();
+      // A field matches as written or as ingest renames it for Delta (a declared fixed_acidity
+      // is the header's "fixed acidity").
+      long matches = Arrays.stream(header.get(0).split(Pattern.quote(candidate), -1))
+          .map(field -> field.replaceAll(WRAPPING, ""))
+          .filter(field -> names.contains(field.toLowerCase(Locale.ROOT))
+              || names.contains(ColumnNames.rewrite(field)))
+          .distinct().count();
       if (matches > bestMatches) {
         best = candidate;
         bestMatches = matches;

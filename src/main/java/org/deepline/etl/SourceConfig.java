@@ -1,6 +1,7 @@
 package org.deepline.etl;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -101,7 +102,7 @@ public record SourceConfig(
 
   /** This source with the reader option {@code key} set to {@code value}. */
   public SourceConfig withOption(String key, String value) {
-    Map<String, String> more = new java.util.HashMap<>(options);
+    Map<String, String> more = new HashMap<>(options);
     more.put(key, value);
     return new SourceConfig(format, path, more, multiLine, jdbc, rest, schemaEvolution);
   }

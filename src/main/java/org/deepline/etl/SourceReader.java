@@ -239,7 +239,7 @@ public final class SourceReader {
     if (delimiter != null) {
       LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
           + "the declared columns, so the files are read with that delimiter (set source.options "
-          + "sep to say so)", source.path(), delimiter.equals("\t") ? "\\t" : delimiter);
+          + "sep to say so)", source.path(), CsvDelimiters.describe(delimiter));
       source = source.withOption(CsvDelimiters.SEP, delimiter);
       header = csvHeader(spark, source);
     }

@@ -281,7 +281,7 @@ public final class FeatureFitter {
   }
 
   /** NaN counts as missing, as it does in {@link FeatureVectorizer}. */
-  private static Column observedValue(String name) {
+  static Column observedValue(String name) {
     return functions.nanvl(Columns.col(name).cast("double"), functions.lit(null).cast("double"));
   }
 

@@ -8,7 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.deepline.core.Columns;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -125,9 +124,10 @@ public final class FeatureJob implements Stage {
    * row: an empty column of the data set, which {@code validate} let through because no run ever
    * saw a value in it. A column with values in validation or test only (a sparse column, a field
    * that starts after a time split's cut) or a joined column still fails. The extra pass over the
-   * data runs only then.
+   * data and the second fit run only then (on every run of a data set with such a column: a cost
+   * of one more aggregation and fit, kept for the common case's single fit).
    */
-  static FeatureModel fitOnTrainAllowingEmptyColumns(Dataset<Row> labelled,
+  public static FeatureModel fitOnTrainAllowingEmptyColumns(Dataset<Row> labelled,
       FeatureConfig config, FeatureModel.FitProvenance provenance, long foldSeed,
       Set<String> silverColumns) {
     try {
@@ -137,8 +137,9 @@ public final class FeatureJob implements Stage {
           .toList();
       Set<String> empty = new HashSet<>();
       if (!candidates.isEmpty()) {
-        Row counts = labelled.agg(functions.count(Columns.col(candidates.get(0))),
-            candidates.stream().skip(1).map(c -> functions.count(Columns.col(c)))
+        // Counted as the fit counts them: NaN is no value.
+        Row counts = labelled.agg(functions.count(FeatureFitter.observedValue(candidates.get(0))),
+            candidates.stream().skip(1).map(c -> functions.count(FeatureFitter.observedValue(c)))
                 .toArray(Column[]::new)).head();
         for (int i = 0; i < candidates.size(); i++) {
           if (counts.getLong(i) == 0) {

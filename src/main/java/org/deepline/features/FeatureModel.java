@@ -240,9 +240,9 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
     }
 
     /**
-     * The input of a column with no value in the training split (an empty column of the data,
-     * which {@code validate} let through: no run ever saw a value in it). It is 0 for every row:
-     * clipped to [0, 0], so that a value appearing at scoring time cannot reach the model
+     * The input of a silver column with no value in any split (an empty column of the data,
+     * which {@code validate} let through: no other run date had a value in it). It is 0 for every
+     * row: clipped to [0, 0], so that a value appearing at scoring time cannot reach the model
      * unscaled.
      */
     public static NumericFeature withoutValues(String name) {

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.deepline.config.ConfigLoader;
 import org.deepline.config.DeeplineConfig;
 import org.deepline.core.DeeplineException;
@@ -295,18 +294,19 @@ public final class Deepline {
     SparkSession spark = spark();
     TableRef silver = DeltaTables.ref(spark, warehouse.table(dataset(), Warehouse.Table.SILVER));
     TableRef splits = DeltaTables.ref(spark, warehouse.table(dataset(), Warehouse.Table.SPLITS));
-    Dataset<Row> train = FeatureJob.withSplits(DeltaTables.nonEmptySlice(spark, silver, runDate),
+    Dataset<Row> labelled = FeatureJob.withSplits(
+            DeltaTables.nonEmptySlice(spark, silver, runDate),
             DeltaTables.nonEmptySlice(spark, splits, runDate))
-        .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN))
         .persist();
     try {
+      // The rows and fingerprint are counted by the fit, as the features stage counts them.
       FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance(dataset(), runDate,
-          Features.NOT_SAVED, StratifiedSplitter.TRAIN, train.count(), splits.path(),
-          splits.version(), 0L);
-      return new Features(null, FeatureFitter.fit(train, config.features(), provenance,
-          config.split().seed()));
+          Features.NOT_SAVED, StratifiedSplitter.TRAIN, 0, splits.path(), splits.version(), 0L);
+      return new Features(null, FeatureJob.fitOnTrainAllowingEmptyColumns(labelled,
+          config.features(), provenance, config.split().seed(),
+          config.schema().byName().keySet()));
     } finally {
-      train.unpersist();
+      labelled.unpersist();
     }
   }
 

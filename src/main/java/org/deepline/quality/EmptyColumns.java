@@ -3,7 +3,6 @@ package org.deepline.quality;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Tells an empty column of the data from a feed gone wrong. A column with no value on a run date
@@ -17,7 +16,8 @@ import java.util.Set;
  * <pre>{@code
  * List<String> empty = EmptyColumns.failing(results);
  * Set<String> filled = MetricsTable.filledOnOtherDates(spark, metricsPath, runDate, empty);
- * results = EmptyColumns.keepNeverFilled(results, filled);
+ * List<String> neverFilled = empty.stream().filter(c -> !filled.contains(c)).toList();
+ * results = EmptyColumns.keepAsWarnings(results, neverFilled);
  * }</pre>
  */
 public final class EmptyColumns {
@@ -32,15 +32,15 @@ public final class EmptyColumns {
   }
 
   /**
-   * {@code results} with the failed {@code not_all_null} error of each column not in
-   * {@code filledBefore} (no other run date had a value in it) turned into a warning.
+   * {@code results} with the failed {@code not_all_null} error of each of {@code neverFilled} (no
+   * other run date had a value in it) turned into a warning that says so.
    */
-  public static List<ConstraintResult> keepNeverFilled(List<ConstraintResult> results,
-      Set<String> filledBefore) {
+  public static List<ConstraintResult> keepAsWarnings(List<ConstraintResult> results,
+      Collection<String> neverFilled) {
     List<ConstraintResult> kept = new ArrayList<>();
     for (ConstraintResult result : results) {
       if (result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
-          && result.severity() == Severity.ERROR && !filledBefore.contains(result.column())) {
+          && result.severity() == Severity.ERROR && neverFilled.contains(result.column())) {
         kept.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
             result.value(), false, result.expectation() + " (no other run date had a value in "
                 + "it either: a column of the data that is empty, not a feed gone wrong; kept as "
@@ -51,4 +51,5 @@ public final class EmptyColumns {
     }
     return kept;
   }
+
 }

@@ -2,7 +2,6 @@ package org.deepline.quality;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,13 +169,9 @@ public final class ValidationJob implements Stage {
     if (empty.isEmpty()) {
       return results;
     }
-    Set<String> keepFailing = new HashSet<>(MetricsTable.filledOnOtherDates(spark, metricsPath,
-        runDate, empty));
-    // A check whose severity the config sets is the config's: it stays as the config says.
-    EmptyColumns.failing(results).stream().filter(column -> !empty.contains(column))
-        .forEach(keepFailing::add);
-    List<ConstraintResult> kept = EmptyColumns.keepNeverFilled(results, keepFailing);
-    List<String> neverFilled = empty.stream().filter(c -> !keepFailing.contains(c)).toList();
+    Set<String> filled = MetricsTable.filledOnOtherDates(spark, metricsPath, runDate, empty);
+    List<String> neverFilled = empty.stream().filter(c -> !filled.contains(c)).toList();
+    List<ConstraintResult> kept = EmptyColumns.keepAsWarnings(results, neverFilled);
     if (!neverFilled.isEmpty()) {
       LOG.warn("validate: column(s) {} have no value, and no other run date had one: kept as a "
           + "warning (not_all_null); the features stage gives a numeric one the value 0",

@@ -21,6 +21,14 @@ class CsvDelimitersTest {
   }
 
   @Test
+  void aDeclaredNameIngestRenamedForDeltaMatchesTheHeadersSpelling() {
+    // Wine quality's header; the config declares the names ingest gives the columns.
+    assertEquals(";", CsvDelimiters.sniff(List.of("\"fixed acidity\";\"volatile acidity\";"
+        + "\"quality\""), List.of("fixed_acidity", "volatile_acidity", "quality")));
+    assertEquals("\\t", CsvDelimiters.describe("\t"));
+  }
+
+  @Test
   void aRealOneColumnFileOrAHeaderOfOtherNamesIsLeftAlone() {
     assertNull(CsvDelimiters.sniff(List.of("age", "job"), BANK), "already columns");
     assertNull(CsvDelimiters.sniff(List.of("age;height"), BANK), "one declared name is not two");

@@ -53,6 +53,9 @@ class EmptyColumnFitTest {
         numeric("amount", "notes_score"), PROVENANCE, 7, silver);
 
     assertEquals(FeatureModel.NumericFeature.withoutValues("notes_score"), model.numeric().get(1));
+    assertEquals("amount", model.numeric().get(0).name());
+    assertEquals(false, model.numeric().get(0).withoutValuesInTraining(), "fitted as always");
+    assertEquals(3.5, model.numeric().get(0).mean(), 1e-12);
     assertEquals(8, model.fittedOn().rows());
     FeatureFitter.NoValueInTraining late = assertThrows(FeatureFitter.NoValueInTraining.class,
         () -> FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(),
