@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestJob implements Stage {
   public static final String INGESTED_AT = "_ingested_at";
+  /**
+   * The share of a load's rows without a label beyond which they fail it whatever
+   * {@code ingest.max_quarantine_fraction} says: a data set lacks some labels, a broken label
+   * column loses most of them.
+   */
+  static final double MAX_UNLABELLED_SHARE = 0.5;
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
   private static final int REASONS_IN_ERROR = 3;
   private static final String CSV_MALFORMED =
@@ -454,6 +460,12 @@ public final class IngestJob implements Stage {
       // Counted only past the limit: the normal load pays no pass over its quarantine for it.
       unlabelled = onlyUnlabelled(spark, quarantineRef, runDate, label);
       double faulty = quarantineFraction(bronzeRows, quarantineRows - unlabelled);
+      if (quarantineFraction(bronzeRows, unlabelled) > MAX_UNLABELLED_SHARE) {
+        throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
+            "ingest: %d of %d rows have no label (%s), more than half: a label column that broke, "
+                + "not rows a data set lacks labels for (see %s)", unlabelled, bronzeRows,
+            label.missingReason(), quarantineRef.path()));
+      }
       if (faulty > limit) {
         throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
             "ingest: %d of %d rows (%.1f%%) quarantined, more than "

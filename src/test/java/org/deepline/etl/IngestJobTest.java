@@ -167,6 +167,17 @@ class IngestJobTest {
     assertTrue(error.getMessage().startsWith("ingest: 2 of 5 rows (40.0%) quarantined, more than "
         + "ingest.max_quarantine_fraction 30.0% (rows without a label not counted: 1);"),
         error.getMessage());
+
+    // More than half the rows without a label: a label column that broke.
+    Path unlabelled = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,2.5,b,\n"
+        + "3,2.5,a,\n");
+    RunContext broke = TestRuns.context(TestRuns.configFromJson(config(unlabelled, ""),
+        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh3"), "ingest");
+    DeeplineException lost = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(broke));
+    assertTrue(lost.getMessage().startsWith("ingest: 2 of 3 rows have no label (label: missing "
+        + "value in a non-nullable column), more than half: a label column that broke"),
+        lost.getMessage());
   }
 
   /** Text NaN is a missing value (ingest.null_tokens, as pandas writes one); infinities are not. */
