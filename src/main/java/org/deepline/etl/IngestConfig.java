@@ -8,7 +8,8 @@ import org.deepline.core.ConfigErrors;
  * What ingest needs beyond the source and schema.
  *
  * @param maxQuarantineFraction the share of quarantined rows above which ingest fails after writing
- *                              (the rows stay in quarantine for inspection); 1.0 never fails
+ *                              (the rows stay in quarantine for inspection), rows whose one fault
+ *                              is a missing label not counted; 1.0 never fails
  * @param upsert                silver is written as an upsert on {@code schema.key} instead of
  *                              replacing the run date's rows (see {@link SilverUpsert})
  * @param nullTokens            text that means "no value" in a text source's number, boolean, date
@@ -18,7 +19,12 @@ import org.deepline.core.ConfigErrors;
 public record IngestConfig(
     @JsonPropertyDescription("Share of quarantined rows above which `ingest` fails. It fails "
         + "after writing, so the rejected rows can be read in `quarantine`; the error names the "
-        + "three most common reasons. `1.0` never fails. Allowed: `[0, 1]`.")
+        + "three most common reasons. A row whose one reason is a missing label is quarantined "
+        + "but not counted: it is data no model can learn from, not a broken record (vega's "
+        + "movies lack the IMDB rating their label reads on 6.7 % of rows); the log says how "
+        + "many (metric `rows_unlabelled_not_counted`); more than half the rows without a label "
+        + "fail the load (a label column that broke). `1.0` never fails, whatever the rows "
+        + "lack. Allowed: `[0, 1]`.")
     Double maxQuarantineFraction,
     @JsonPropertyDescription("`false`: a load replaces the run date's rows of silver. `true`: "
         + "silver is MERGEd on the key: keys not yet in silver are inserted; keys whose declared "

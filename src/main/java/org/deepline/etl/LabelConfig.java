@@ -167,6 +167,15 @@ public record LabelConfig(
     return "label expression " + codeSpan(expression) + " is null";
   }
 
+  /**
+   * The quarantine reason of a row that has no label, in either form: the expression's
+   * {@link #nullReason}, or the label column's missing value ({@link SilverTyping}'s reason for a
+   * non-nullable column, which the label column is).
+   */
+  public String missingReason() {
+    return isExpression() ? nullReason() : column + SilverTyping.MISSING_VALUE;
+  }
+
   /** How error messages name the label. */
   public String describe() {
     return isExpression() ? "label.expression " + codeSpan(expression) : "label.column " + column;

@@ -46,6 +46,8 @@ import org.deepline.core.DeltaTables;
  * is code-generated and costs one pass wherever it is evaluated.
  */
 public final class SilverTyping {
+  /** The reason after a column's name when a non-nullable column has no value. */
+  static final String MISSING_VALUE = ": missing value in a non-nullable column";
   /** All reasons of a row, joined by {@value #REASON_SEPARATOR}; empty for a silver row. */
   public static final String REASON = "_reason";
   /**
@@ -123,7 +125,7 @@ public final class SilverTyping {
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
         reasons.add(functions.when(functions.not(converted.present()),
-            functions.lit(column.name() + ": missing value in a non-nullable column")));
+            functions.lit(column.name() + MISSING_VALUE)));
       }
       reasons.addAll(converted.reasons());
       if ("double".equals(column.type())) {

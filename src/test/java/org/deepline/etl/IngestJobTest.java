@@ -138,6 +138,48 @@ class IngestJobTest {
     assertEquals(1, DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE)).count());
   }
 
+  /**
+   * A row whose one fault is a missing label is quarantined but not counted against
+   * max_quarantine_fraction: it is data no model can learn from, not a broken record. A row
+   * missing its label and broken besides counts.
+   */
+  @Test
+  void rowsWithoutALabelAloneDoNotCountAgainstTheQuarantineLimit(@TempDir Path dir) {
+    // 4 rows: one without a label, one with a bad amount: 50 % quarantined, 25 % broken.
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,x,b,no\n3,2.5,a,\n"
+        + "4,3.5,b,no\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv, ""),
+        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2.0, result.metric("rows_quarantined"));
+    assertEquals(1.0, result.metric("rows_unlabelled_not_counted"));
+    assertEquals(2.0, result.metric("rows_silver"));
+
+    // A fifth row without a label and with a bad amount is broken: 2 of 5 (40 %) counted.
+    Path broken = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,x,b,no\n3,2.5,a,\n"
+        + "4,3.5,b,no\n5,y,a,\n");
+    RunContext again = TestRuns.context(TestRuns.configFromJson(config(broken, ""),
+        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh2"), "ingest");
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(again));
+    assertTrue(error.getMessage().startsWith("ingest: 2 of 5 rows (40.0%) quarantined, more than "
+        + "ingest.max_quarantine_fraction 30.0% (rows without a label not counted: 1);"),
+        error.getMessage());
+
+    // More than half the rows without a label: a label column that broke.
+    Path unlabelled = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,2.5,b,\n"
+        + "3,2.5,a,\n");
+    RunContext broke = TestRuns.context(TestRuns.configFromJson(config(unlabelled, ""),
+        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh3"), "ingest");
+    DeeplineException lost = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(broke));
+    assertTrue(lost.getMessage().startsWith("ingest: 2 of 3 rows have no label (label: missing "
+        + "value in a non-nullable column), more than half: a label column that broke"),
+        lost.getMessage());
+  }
+
   /** Text NaN is a missing value (ingest.null_tokens, as pandas writes one); infinities are not. */
   @Test
   void nonFiniteNumbersAreQuarantined(@TempDir Path dir) {
