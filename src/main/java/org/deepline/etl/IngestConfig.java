@@ -19,12 +19,13 @@ import org.deepline.core.ConfigErrors;
 public record IngestConfig(
     @JsonPropertyDescription("Share of quarantined rows above which `ingest` fails. It fails "
         + "after writing, so the rejected rows can be read in `quarantine`; the error names the "
-        + "three most common reasons. A row whose one reason is a missing label is quarantined "
+        + "three most common reasons. In a load that replaces the run date (not `upsert`, not "
+        + "an incremental JDBC load), a row whose one reason is a missing label is quarantined "
         + "but not counted: it is data no model can learn from, not a broken record (vega's "
         + "movies lack the IMDB rating their label reads on 6.7 % of rows); the log says how "
-        + "many (metric `rows_unlabelled_not_counted`); more than half the rows without a label "
-        + "fail the load (a label column that broke). `1.0` never fails, whatever the rows "
-        + "lack. Allowed: `[0, 1]`.")
+        + "many (metric `rows_unlabelled_not_counted`), and when over the limit, more than half "
+        + "the rows without a label fail the load (a label that broke). `1.0` never fails. "
+        + "Allowed: `[0, 1]`.")
     Double maxQuarantineFraction,
     @JsonPropertyDescription("`false`: a load replaces the run date's rows of silver. `true`: "
         + "silver is MERGEd on the key: keys not yet in silver are inserted; keys whose declared "

@@ -306,7 +306,7 @@ public final class IngestJob implements Stage {
     long silverRows = rows(spark, derived.silver(), batch.runDate());
     long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
     requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);
-    advanceWatermark(context, batch, bronzeRows, quarantineRows, derived.quarantine().table());
+    advanceWatermark(context, batch, bronzeRows, quarantineRows);
     return Optional.of(new Repair(incomplete,
         Optional.of(new RepairedRows(bronzeRows, silverRows, quarantineRows))));
   }
@@ -315,18 +315,16 @@ public final class IngestJob implements Stage {
    * Records a repaired incremental load's watermark, as the load would have had it not been
    * interrupted: the next load then starts after the changes this one read instead of reading them
    * again. A repaired load that quarantined more than {@code ingest.max_quarantine_fraction} would
-   * have failed (rows without a label not counted, as the load counts them), and leaves the
-   * watermark where it was, as that failure does.
+   * have failed (an incremental load counts rows without a label: {@link #replacesTheDate}), and
+   * leaves the watermark where it was, as that failure does.
    */
   private static void advanceWatermark(RunContext context, IngestBatches.Batch batch,
-      long bronzeRows, long quarantineRows, TableRef quarantine) {
+      long bronzeRows, long quarantineRows) {
     if (batch.watermark() == null) {
       return;
     }
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();
-    if (quarantineFraction(bronzeRows, quarantineRows) > limit
-        && quarantineFraction(bronzeRows, quarantineRows - onlyUnlabelled(context.spark(),
-            quarantine, batch.runDate(), context.section(LabelConfig.class))) > limit) {
+    if (quarantineFraction(bronzeRows, quarantineRows) > limit) {
       LOG.warn("ingest: the repaired load {} of {} quarantined {} of {} rows, more than "
           + "ingest.max_quarantine_fraction: its watermark is not recorded, and the next load "
           + "reads its changes again", batch.id(), batch.runDate(), quarantineRows, bronzeRows);
@@ -456,24 +454,27 @@ public final class IngestJob implements Stage {
     double limit = context.section(IngestConfig.class).maxQuarantineFraction();
     LabelConfig label = context.section(LabelConfig.class);
     long unlabelled = 0;
-    if (quarantined > limit) {
+    if (quarantined > limit && replacesTheDate(context)) {
       // Counted only past the limit: the normal load pays no pass over its quarantine for it.
       unlabelled = onlyUnlabelled(spark, quarantineRef, runDate, label);
-      double faulty = quarantineFraction(bronzeRows, quarantineRows - unlabelled);
       if (quarantineFraction(bronzeRows, unlabelled) > MAX_UNLABELLED_SHARE) {
         throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
-            "ingest: %d of %d rows have no label (%s), more than half: a label column that broke, "
-                + "not rows a data set lacks labels for (see %s)", unlabelled, bronzeRows,
+            "ingest: %d of %d rows have no label (%s), more than half: a label that broke, not "
+                + "rows a data set lacks labels for (see %s)", unlabelled, bronzeRows,
             label.missingReason(), quarantineRef.path()));
       }
-      if (faulty > limit) {
-        throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
-            "ingest: %d of %d rows (%.1f%%) quarantined, more than "
-                + "ingest.max_quarantine_fraction %.1f%% (rows without a label not counted: %d);"
-                + " most common reasons: %s (see %s)", quarantineRows - unlabelled, bronzeRows,
-            100 * faulty, 100 * limit, unlabelled, topReasons(spark, quarantineRef, runDate),
-            quarantineRef.path()));
-      }
+    }
+    double faulty = quarantineFraction(bronzeRows, quarantineRows - unlabelled);
+    if (faulty > limit) {
+      throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
+          "ingest: %d of %d rows (%.1f%%) quarantined%s, more than "
+              + "ingest.max_quarantine_fraction %.1f%%; most common reasons: %s (see %s)",
+          quarantineRows - unlabelled, bronzeRows, 100 * faulty,
+          unlabelled == 0 ? "" : " for faults other than a missing label (" + unlabelled
+              + " rows without one not counted)", 100 * limit,
+          topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
+    }
+    if (unlabelled > 0) {
       LOG.warn("ingest: {} of {} rows ({}) have no label ({}): quarantined, and not counted "
           + "against ingest.max_quarantine_fraction: a row without a label is data no model can "
           + "learn from, not a broken record", unlabelled, bronzeRows,
@@ -518,10 +519,16 @@ public final class IngestJob implements Stage {
 
   /**
    * The date's quarantined rows whose one reason is a missing label: rows no model can learn from,
-   * which {@code ingest.max_quarantine_fraction} does not count (a label column filled for 93 % of
-   * the rows, as vega's movies' IMDB rating, is data, not a broken feed; a feed whose label column
-   * broke leaves silver empty, and {@code split} fails on that).
+   * which {@code ingest.max_quarantine_fraction} does not count in a load that replaces the date
+   * (a label column filled for 93 % of the rows, as vega's movies' IMDB rating, is data, not a
+   * broken feed). An upsert or an incremental load counts them: there a missing label is a
+   * correction gone wrong, which would leave silver's old label and move the watermark past it.
    */
+  private static boolean replacesTheDate(RunContext context) {
+    JdbcConfig jdbc = context.section(SourceConfig.class).jdbc();
+    return !context.section(IngestConfig.class).upsert() && (jdbc == null || !jdbc.incremental());
+  }
+
   private static long onlyUnlabelled(SparkSession spark, TableRef quarantine, String runDate,
       LabelConfig label) {
     return DeltaTables.slice(spark, quarantine, runDate)
