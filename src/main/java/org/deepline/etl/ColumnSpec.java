@@ -87,7 +87,7 @@ public record ColumnSpec(
    * so that a config written from a schema dump or a data frame runs as it is. {@code int64} is a
    * pandas integer, which needs {@code long}'s range.
    */
-  static final Map<String, String> TYPE_SYNONYMS = Map.ofEntries(
+  private static final Map<String, String> TYPE_SYNONYMS = Map.ofEntries(
       Map.entry("integer", "int"), Map.entry("smallint", "int"), Map.entry("tinyint", "int"),
       Map.entry("short", "int"), Map.entry("byte", "int"), Map.entry("int32", "int"),
       Map.entry("bigint", "long"), Map.entry("int64", "long"),

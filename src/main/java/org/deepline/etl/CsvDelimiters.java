@@ -29,7 +29,7 @@ final class CsvDelimiters {
   static final String DELIMITER = "delimiter";
   private static final String TAB = "\t";
   /** Delimiters tried, in the order a tie is decided. */
-  static final List<String> CANDIDATES = List.of(";", "\t", "|");
+  static final List<String> CANDIDATES = List.of(";", TAB, "|");
   /** Declared names a split must give: one could be the one column's own name. */
   private static final int MIN_DECLARED_NAMES = 2;
   /** The characters a header field may be wrapped in (Spark's default quote, and spaces). */

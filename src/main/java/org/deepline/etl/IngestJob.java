@@ -464,12 +464,13 @@ public final class IngestJob implements Stage {
             label.missingReason(), quarantineRef.path()));
       }
     }
-    double faulty = quarantineFraction(bronzeRows, quarantineRows - unlabelled);
+    long faultyRows = quarantineRows - unlabelled;
+    double faulty = quarantineFraction(bronzeRows, faultyRows);
     if (faulty > limit) {
       throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,
           "ingest: %d of %d rows (%.1f%%) quarantined%s, more than "
               + "ingest.max_quarantine_fraction %.1f%%; most common reasons: %s (see %s)",
-          quarantineRows - unlabelled, bronzeRows, 100 * faulty,
+          faultyRows, bronzeRows, 100 * faulty,
           unlabelled == 0 ? "" : " for faults other than a missing label (" + unlabelled
               + " rows without one not counted)", 100 * limit,
           topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
@@ -518,17 +519,22 @@ public final class IngestJob implements Stage {
   }
 
   /**
-   * The date's quarantined rows whose one reason is a missing label: rows no model can learn from,
-   * which {@code ingest.max_quarantine_fraction} does not count in a load that replaces the date
-   * (a label column filled for 93 % of the rows, as vega's movies' IMDB rating, is data, not a
-   * broken feed). An upsert or an incremental load counts them: there a missing label is a
-   * correction gone wrong, which would leave silver's old label and move the watermark past it.
+   * Whether the load replaces the run date's rows (not an upsert, not an incremental JDBC load):
+   * only such a load leaves rows without a label uncounted ({@link #onlyUnlabelled}). An upsert or
+   * an incremental load counts them: there a missing label is a correction gone wrong, which would
+   * leave silver's old label and move the watermark past it.
    */
   private static boolean replacesTheDate(RunContext context) {
     JdbcConfig jdbc = context.section(SourceConfig.class).jdbc();
     return !context.section(IngestConfig.class).upsert() && (jdbc == null || !jdbc.incremental());
   }
 
+  /**
+   * The date's quarantined rows whose one reason is a missing label: rows no model can learn from,
+   * which {@code ingest.max_quarantine_fraction} does not count in a load that replaces the date
+   * (a label column filled for 93 % of the rows, as vega's movies' IMDB rating, is data, not a
+   * broken feed).
+   */
   private static long onlyUnlabelled(SparkSession spark, TableRef quarantine, String runDate,
       LabelConfig label) {
     return DeltaTables.slice(spark, quarantine, runDate)

@@ -81,7 +81,7 @@ public final class FeatureFitter {
     if (provenance.rows() == 0) {
       throw new DeeplineException("features: the training split is empty, nothing to fit on");
     }
-    return fit(train, config, provenance, foldSeed, false);
+    return fit(train, config, provenance, foldSeed, false, Set.of());
   }
 
   /**
@@ -119,11 +119,6 @@ public final class FeatureFitter {
     public String column() {
       return column;
     }
-  }
-
-  private static FeatureModel fit(Dataset<Row> train, FeatureConfig config,
-      FeatureModel.FitProvenance given, long foldSeed, boolean countRows) {
-    return fit(train, config, given, foldSeed, countRows, Set.of());
   }
 
   private static FeatureModel fit(Dataset<Row> train, FeatureConfig config,

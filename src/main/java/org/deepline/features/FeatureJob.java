@@ -131,7 +131,7 @@ public final class FeatureJob implements Stage {
       FeatureConfig config, FeatureModel.FitProvenance provenance, long foldSeed,
       Set<String> silverColumns) {
     try {
-      return fitOnTrain(labelled, config, provenance, foldSeed, Set.of());
+      return fitOnTrain(labelled, config, provenance, foldSeed);
     } catch (FeatureFitter.NoValueInTraining noValue) {
       List<String> candidates = config.numeric().stream().filter(silverColumns::contains)
           .toList();

@@ -58,8 +58,7 @@ public final class EasyLabel {
     for (ConstraintResult result : results) {
       if (!result.passed() && result.severity() == Severity.ERROR
           && onStrongFeaturesOnly(result.name(), strong)) {
-        applied.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
-            result.value(), false, result.expectation() + note));
+        applied.add(result.keptAsWarning(note));
       } else {
         applied.add(result);
       }

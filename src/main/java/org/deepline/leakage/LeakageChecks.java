@@ -72,8 +72,8 @@ public final class LeakageChecks {
   /**
    * Share of the label's entropy a pair must tell beyond the better of its two features alone to
    * fail as a pair, or half of what the better half leaves unexplained when that is less (a half
-   * at 0.75 leaves 0.25: 0.125 more fails). The pair check is for columns that give the label away only together (a total
-   * split in two, an interaction: 0.6-1.0 beyond either half). Two honest features tell less
+   * at 0.75 leaves 0.25: 0.125 more fails). The pair check is for columns that give the label
+   * away only together (a total split in two, an interaction: 0.6-1.0 beyond either half). Two honest features tell less
    * together: 0.05-0.10 more than the stronger on the breast-biopsy data (correlated cell
    * measures), about 0.2 for two independent tests each right 90 % of the time; a single strong
    * feature is judged by its own checks.
@@ -537,8 +537,7 @@ public final class LeakageChecks {
       if (result.passed() || result.severity() != Severity.ERROR || !tooFewToJudge(rows)) {
         return result;
       }
-      return new ConstraintResult(result.name(), result.column(), Severity.WARNING,
-          result.value(), false, result.expectation() + tooFewNote(rows));
+      return result.keptAsWarning(tooFewNote(rows));
     }
   }
 
@@ -568,10 +567,8 @@ public final class LeakageChecks {
       boolean soften = result.name().startsWith(MUTUAL_INFORMATION) && !result.passed()
           && result.severity() == Severity.ERROR
           && strongWithinNoise.contains(result.name().substring(MUTUAL_INFORMATION.length()));
-      alike.add(!soften ? result : new ConstraintResult(result.name(), result.column(),
-          Severity.WARNING, result.value(), false, result.expectation() + " (kept as a warning "
-              + "with the feature's single_feature_auc: a strong feature as far as this split can "
-              + "tell)"));
+      alike.add(!soften ? result : result.keptAsWarning(" (kept as a warning with the feature's "
+          + "single_feature_auc: a strong feature as far as this split can tell)"));
     }
     return alike;
   }

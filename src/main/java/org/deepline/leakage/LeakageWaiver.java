@@ -51,8 +51,7 @@ public record LeakageWaiver(
       LeakageWaiver waiver = waivers.stream().filter(w -> w.check().equals(result.name()))
           .findFirst().orElse(null);
       if (waiver != null && !result.passed() && result.severity() == Severity.ERROR) {
-        applied.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
-            result.value(), false, result.expectation() + " (waived: " + waiver.reason() + ")"));
+        applied.add(result.keptAsWarning(" (waived: " + waiver.reason() + ")"));
       } else {
         applied.add(result);
       }

@@ -25,10 +25,13 @@ public final class EmptyColumns {
 
   /** The columns whose {@code not_all_null} check failed as an error, in the results' order. */
   public static List<String> failing(Collection<ConstraintResult> results) {
-    return results.stream()
-        .filter(r -> r.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !r.passed()
-            && r.severity() == Severity.ERROR)
+    return results.stream().filter(EmptyColumns::failedNotAllNull)
         .map(ConstraintResult::column).toList();
+  }
+
+  private static boolean failedNotAllNull(ConstraintResult result) {
+    return result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
+        && result.severity() == Severity.ERROR;
   }
 
   /**
@@ -39,17 +42,14 @@ public final class EmptyColumns {
       Collection<String> neverFilled) {
     List<ConstraintResult> kept = new ArrayList<>();
     for (ConstraintResult result : results) {
-      if (result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
-          && result.severity() == Severity.ERROR && neverFilled.contains(result.column())) {
-        kept.add(new ConstraintResult(result.name(), result.column(), Severity.WARNING,
-            result.value(), false, result.expectation() + " (no other run date had a value in "
-                + "it either: a column of the data that is empty, not a feed gone wrong; kept as "
-                + "a warning, and the features stage gives a numeric one the value 0)"));
+      if (failedNotAllNull(result) && neverFilled.contains(result.column())) {
+        kept.add(result.keptAsWarning(" (no other run date had a value in it either: a column of "
+            + "the data that is empty, not a feed gone wrong; kept as a warning, and the features "
+            + "stage gives a numeric one the value 0)"));
       } else {
         kept.add(result);
       }
     }
     return kept;
   }
-
 }

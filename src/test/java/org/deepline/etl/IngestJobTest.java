@@ -138,6 +138,15 @@ class IngestJobTest {
     assertEquals(1, DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE)).count());
   }
 
+  /** The error of an ingest of {@code rows} (toy.csv's) with max_quarantine_fraction 0.3. */
+  private static DeeplineException ingestFailsAt30Percent(Path dir, String warehouse,
+      String rows) {
+    Path csv = TestRuns.writeFile(dir, "toy.csv", HEADER + rows);
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv, ""),
+        "ingest.max_quarantine_fraction=0.3"), dir.resolve(warehouse), "ingest");
+    return assertThrows(DeeplineException.class, () -> new IngestJob().run(context));
+  }
+
   /**
    * In a load that replaces the date, a row whose one fault is a missing label is quarantined but
    * not counted against max_quarantine_fraction: it is data no model can learn from, not a broken
@@ -159,23 +168,15 @@ class IngestJobTest {
     assertEquals(2.0, result.metric("rows_silver"));
 
     // A fifth row without a label and with a bad amount is broken: 2 of 5 (40 %) counted.
-    Path broken = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,x,b,no\n3,2.5,a,\n"
-        + "4,3.5,b,no\n5,y,a,\n");
-    RunContext again = TestRuns.context(TestRuns.configFromJson(config(broken, ""),
-        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh2"), "ingest");
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new IngestJob().run(again));
+    DeeplineException error = ingestFailsAt30Percent(dir, "wh2", "1,1.5,a,yes\n2,x,b,no\n"
+        + "3,2.5,a,\n4,3.5,b,no\n5,y,a,\n");
     assertTrue(error.getMessage().startsWith("ingest: 2 of 5 rows (40.0%) quarantined for faults "
         + "other than a missing label (1 rows without one not counted), more than "
         + "ingest.max_quarantine_fraction 30.0%;"), error.getMessage());
 
     // More than half the rows without a label: a label column that broke.
-    Path unlabelled = TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.5,a,yes\n2,2.5,b,\n"
+    DeeplineException lost = ingestFailsAt30Percent(dir, "wh3", "1,1.5,a,yes\n2,2.5,b,\n"
         + "3,2.5,a,\n");
-    RunContext broke = TestRuns.context(TestRuns.configFromJson(config(unlabelled, ""),
-        "ingest.max_quarantine_fraction=0.3"), dir.resolve("wh3"), "ingest");
-    DeeplineException lost = assertThrows(DeeplineException.class,
-        () -> new IngestJob().run(broke));
     assertTrue(lost.getMessage().startsWith("ingest: 2 of 3 rows have no label (label: missing "
         + "value in a non-nullable column), more than half: a label that broke"),
         lost.getMessage());
