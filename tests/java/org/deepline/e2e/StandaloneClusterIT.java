@@ -92,6 +92,8 @@ class StandaloneClusterIT {
   /** The trainer logs this after every epoch; seeing it means the training rounds are under way. */
   private static final String EPOCH_LOG = "epoch 1/" + EPOCHS;
   private static final String NOT_AN_EXECUTOR = "driver";
+  /** How the train stage's job descriptions begin (the run recorder's job group). */
+  private static final String TRAIN_JOBS = "train " + DATASET + " ";
 
   @TempDir
   static Path clusterDir;
@@ -278,10 +280,13 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Waits until training is under way, then freezes (SIGSTOP) an executor that the driver's REST API
-   * shows busy. A frozen JVM cannot finish a task, so once the driver has caught up, a task still
-   * active on it is certain to be running at the kill (SIGKILL); when none is, the executor is let go
-   * on (SIGCONT) and another moment is tried. Returns the killed executor's id.
+   * Waits until training is under way, then freezes (SIGSTOP) every executor at once. Frozen JVMs
+   * cannot finish a task, and while the train stage has rounds left it cannot end either: once the
+   * driver has caught up, a task it has launched is active on some executor and the jobs running are
+   * the train stage's. That executor is killed (SIGKILL) and the others let go on (SIGCONT). Freezing
+   * one busy executor at a time (the first version) could miss every round of a short training: its
+   * task ended just before the freeze, and the kill then fell on the next stage's task.
+   * Returns the killed executor's id.
    */
   private static String killAnExecutorInTheMiddleOfATask(Submit.Running job, int uiPort)
       throws Exception {
@@ -294,18 +299,30 @@ class StandaloneClusterIT {
       if (training && deadline == Long.MAX_VALUE) {
         deadline = System.nanoTime() + KILL_WINDOW.toNanos();
       }
-      Optional<String> busy = training ? executorRunningATask(uiPort) : Optional.empty();
-      if (busy.isPresent()) {
-        ProcessHandle executor = executorProcess(busy.get());
-        assertTrue(procFile(executor.pid(), "environ").contains("OMP_NUM_THREADS=1\n"),
-            "executor environment");
-        signal(executor, "STOP");
+      if (training) {
+        Map<String, ProcessHandle> executors = executorProcesses();
+        for (ProcessHandle executor : executors.values()) {
+          assertTrue(procFile(executor.pid(), "environ").contains("OMP_NUM_THREADS=1\n"),
+              "executor environment");
+          signal(executor, "STOP");
+        }
         Thread.sleep(DRIVER_CATCH_UP.toMillis());
-        if (activeTasks(uiPort, busy.get()) > 0) {
-          assertTrue(executor.destroyForcibly(), "SIGKILL sent");
+        Optional<String> busy = executorRunningATask(uiPort);
+        List<String> running = runningJobDescriptions(uiPort);
+        boolean trainStage = !running.isEmpty()
+            && running.stream().allMatch(description -> description.startsWith(TRAIN_JOBS));
+        if (busy.isPresent() && !trainStage) {
+          executors.values().forEach(StandaloneClusterIT::resume);
+          throw new AssertionError("executors frozen after the first epoch, but the jobs running are "
+              + running + ", not the train stage's: " + Submit.tail(job.errSoFar()));
+        }
+        if (busy.isPresent() && executors.containsKey(busy.get())) {
+          assertTrue(executors.get(busy.get()).destroyForcibly(), "SIGKILL sent");
+          executors.remove(busy.get());
+          executors.values().forEach(StandaloneClusterIT::resume);
           return busy.get();
         }
-        signal(executor, "CONT");
+        executors.values().forEach(StandaloneClusterIT::resume);
       }
       Thread.sleep(POLL.toMillis());
     }
@@ -315,6 +332,14 @@ class StandaloneClusterIT {
             + " of its first epoch: " + Submit.tail(job.errSoFar()));
   }
 
+  private static void resume(ProcessHandle executor) {
+    try {
+      signal(executor, "CONT");
+    } catch (Exception notResumed) {
+      throw new AssertionError("kill -CONT " + executor.pid(), notResumed);
+    }
+  }
+
   private static void signal(ProcessHandle process, String signal) throws Exception {
     int code = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + process.pid())
         .inheritIO().start().waitFor();
@@ -322,7 +347,7 @@ class StandaloneClusterIT {
   }
 
   private static Optional<String> executorRunningATask(int uiPort) throws Exception {
-    JsonNode executors = executors(uiPort);
+    JsonNode executors = fromTheApplication(uiPort, "executors");
     for (JsonNode executor : executors == null ? List.<JsonNode>of() : toList(executors)) {
       String id = executor.get("id").asText();
       if (!NOT_AN_EXECUTOR.equals(id) && executor.get("activeTasks").asInt() > 0) {
@@ -332,24 +357,24 @@ class StandaloneClusterIT {
     return Optional.empty();
   }
 
-  private static int activeTasks(int uiPort, String executorId) throws Exception {
-    JsonNode executors = executors(uiPort);
-    for (JsonNode executor : executors == null ? List.<JsonNode>of() : toList(executors)) {
-      if (executorId.equals(executor.get("id").asText())) {
-        return executor.get("activeTasks").asInt();
-      }
+  /** The descriptions of the jobs running now: each stage's jobs carry the stage's command first. */
+  private static List<String> runningJobDescriptions(int uiPort) throws Exception {
+    JsonNode jobs = fromTheApplication(uiPort, "jobs?status=running");
+    List<String> descriptions = new ArrayList<>();
+    for (JsonNode running : jobs == null ? List.<JsonNode>of() : toList(jobs)) {
+      descriptions.add(running.path("description").asText(""));
     }
-    return 0;
+    return descriptions;
   }
 
-  /** The live executors of the one application the driver runs, from its REST API. */
-  private static JsonNode executors(int uiPort) throws Exception {
+  /** A resource of the one application the driver runs, from its REST API. */
+  private static JsonNode fromTheApplication(int uiPort, String resource) throws Exception {
     String api = "http://" + HOST + ":" + uiPort + "/api/v1/applications";
     JsonNode apps = getJson(api);
     if (apps == null || apps.isEmpty()) {
       return null;
     }
-    return getJson(api + "/" + apps.get(0).get("id").asText() + "/executors");
+    return getJson(api + "/" + apps.get(0).get("id").asText() + "/" + resource);
   }
 
   private static List<JsonNode> toList(JsonNode array) {
@@ -358,20 +383,20 @@ class StandaloneClusterIT {
     return items;
   }
 
-  /** The executor JVM of that id: a child of one of this cluster's Worker processes. */
-  private static ProcessHandle executorProcess(String executorId) throws IOException {
+  /** The executor JVMs by id: the children of this cluster's Worker processes. */
+  private static Map<String, ProcessHandle> executorProcesses() throws IOException {
+    Map<String, ProcessHandle> executors = new TreeMap<>();
     for (long pid : daemonPids("worker-")) {
       for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList())
           .orElse(List.of())) {
         List<String> args = List.of(procFile(child.pid(), "cmdline").split("\n"));
         int at = args.indexOf("--executor-id");
-        if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && at >= 0
-            && executorId.equals(args.get(at + 1))) {
-          return child;
+        if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && at >= 0) {
+          executors.put(args.get(at + 1), child);
         }
       }
     }
-    throw new AssertionError("no executor process with id " + executorId);
+    return executors;
   }
 
   private static List<String> clusterArgs(Path events, List<String> sparkArgs,
