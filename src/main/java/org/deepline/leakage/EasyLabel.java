@@ -2,7 +2,9 @@ package org.deepline.leakage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
@@ -36,12 +38,51 @@ public final class EasyLabel {
    * are a leak's mark, not an easy label's.
    */
   public static List<String> strongFeatures(List<ConstraintResult> results) {
-    return results.stream()
-        .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC) && !r.passed()
-            && r.severity() == Severity.ERROR)
+    List<String> byValues = results.stream()
+        .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC) && failedError(r))
         .map(r -> r.name().substring(LeakageChecks.SINGLE_FEATURE_AUC.length()))
         .filter(feature -> !feature.endsWith(LeakageChecks.MISSING_SUFFIX))
         .distinct().toList();
+    List<List<String>> pairs = failedPairs(results);
+    if (!twoWithoutACommonFeature(pairs)) {
+      return byValues;
+    }
+    Set<String> strong = new LinkedHashSet<>(byValues);
+    pairs.forEach(strong::addAll);
+    return List.copyOf(strong);
+  }
+
+  /**
+   * The features of each failed {@code mutual_information_pair} error. A leak split in two fails as
+   * one pair (its halves tell little with any other column); two failed pairs without a feature in
+   * common are two ways to the label, an easy label's mark as two strong features are (the
+   * shuttle's sensors: {@code V1+V9} at 0.98 and {@code V7+V8} at 0.81).
+   */
+  private static List<List<String>> failedPairs(List<ConstraintResult> results) {
+    return results.stream()
+        .filter(r -> r.name().startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR) && failedError(r))
+        .map(r -> pairFeatures(r.name())).toList();
+  }
+
+  private static boolean twoWithoutACommonFeature(List<List<String>> pairs) {
+    for (int a = 0; a < pairs.size(); a++) {
+      for (int b = a + 1; b < pairs.size(); b++) {
+        if (pairs.get(a).stream().noneMatch(pairs.get(b)::contains)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A name holding the separator splits wrongly, and the pair keeps failing: the safe side. */
+  private static List<String> pairFeatures(String check) {
+    return Arrays.asList(check.substring(LeakageChecks.MUTUAL_INFORMATION_PAIR.length())
+        .split(Pattern.quote(LeakageChecks.PAIR_SEPARATOR)));
+  }
+
+  private static boolean failedError(ConstraintResult result) {
+    return !result.passed() && result.severity() == Severity.ERROR;
   }
 
   /**
@@ -52,8 +93,11 @@ public final class EasyLabel {
     if (strong.size() < MIN_STRONG_FEATURES) {
       return results;
     }
-    String note = " (kept as a warning: " + String.join(" and ", strong) + " each predict the "
-        + "label alone, so the label is easy, not leaked by one column; leakage.easy_label)";
+    String how = twoWithoutACommonFeature(failedPairs(results))
+        ? " predict the label alone or in pairs without a feature in common"
+        : " each predict the label alone";
+    String note = " (kept as a warning: " + String.join(" and ", strong) + how
+        + ", so the label is easy, not leaked by one column; leakage.easy_label)";
     List<ConstraintResult> applied = new ArrayList<>();
     for (ConstraintResult result : results) {
       if (!result.passed() && result.severity() == Severity.ERROR
@@ -74,10 +118,7 @@ public final class EasyLabel {
       }
     }
     if (check.startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR)) {
-      String pair = check.substring(LeakageChecks.MUTUAL_INFORMATION_PAIR.length());
-      // A name holding the separator splits wrongly, and the pair keeps failing: the safe side.
-      return Arrays.stream(pair.split(Pattern.quote(LeakageChecks.PAIR_SEPARATOR)))
-          .allMatch(strong::contains);
+      return strong.containsAll(pairFeatures(check));
     }
     return false;
   }

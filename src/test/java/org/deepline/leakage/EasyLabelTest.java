@@ -81,4 +81,31 @@ class EasyLabelTest {
     assertEquals(List.of("b"), EasyLabel.strongFeatures(waived));
     assertSame(waived, softened(waived));
   }
+
+  @Test
+  void twoFailedPairsWithoutAFeatureInCommonAreAnEasyLabelOneSharingAFeatureIsNot() {
+    // The shuttle's sensors: V1 tells 0.69 of the class alone, V1+V9 and V7+V8 settle it.
+    List<ConstraintResult> shuttle = List.of(information("mutual_information:V1", 0.69),
+        information("mutual_information_pair:V1+V9", 0.98),
+        information("mutual_information_pair:V7+V8", 0.81),
+        information("mutual_information:status_code", 1.0));
+
+    assertEquals(List.of("V1", "V9", "V7", "V8"), EasyLabel.strongFeatures(shuttle));
+    List<ConstraintResult> applied = softened(shuttle);
+    String note = " (kept as a warning: V1 and V9 and V7 and V8 predict the label alone or in "
+        + "pairs without a feature in common, so the label is easy, not leaked by one column; "
+        + "leakage.easy_label)";
+    assertEquals(new ConstraintResult("mutual_information_pair:V7+V8", "V7+V8", Severity.WARNING,
+        0.81, false, INFORMATION + note), applied.get(2));
+    assertEquals(Severity.WARNING, applied.get(0).severity());
+    assertEquals(Severity.WARNING, applied.get(1).severity());
+    assertSame(shuttle.get(3), applied.get(3), "a leak without order on another column fails");
+
+    // A leak split in two, a_half+b_half, and one of its halves with an honest column.
+    List<ConstraintResult> split = List.of(
+        information("mutual_information_pair:a_half+b_half", 1.0),
+        information("mutual_information_pair:a_half+age", 0.85));
+    assertEquals(List.of(), EasyLabel.strongFeatures(split));
+    assertSame(split, softened(split));
+  }
 }
