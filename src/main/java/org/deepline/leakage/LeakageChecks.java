@@ -95,6 +95,8 @@ public final class LeakageChecks {
    * the rarer class: 15 positives among 1,500 rows still show a copy of the label.
    */
   static final int MIN_VALIDATION_ROWS_TO_JUDGE = 40;
+  /** How a single-feature AUC above its bar by less than its noise says so, before the rows. */
+  private static final String WITHIN_NOISE = " (above it by less than its noise on ";
   /** The rows a finding was judged on, as its expectation says. */
   private static final String VALIDATION_ROWS = "validation";
   private static final String TRAIN_AND_VALIDATION_ROWS = "train and validation";
@@ -430,7 +432,7 @@ public final class LeakageChecks {
       double noise = Math.min(AUC_STANDARD_ERRORS * standardError, MAX_AUC_NOISE);
       if (folded > maxAuc && folded - noise <= maxAuc) {
         results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
-            folded, false, expectation + " (above it by less than its noise on " + positives
+            folded, false, expectation + WITHIN_NOISE + positives
                 + " positive and " + negatives + " negative " + judgedOn + " rows, " + round(noise)
                 + ": " + AUC_STANDARD_ERRORS + " standard errors, at most " + MAX_AUC_NOISE
                 + "; a strong feature as far as this split can tell, kept as a warning)"));
@@ -560,6 +562,15 @@ public final class LeakageChecks {
       }
       return result.keptAsWarning(tooFewNote(rows, VALIDATION_ROWS));
     }
+  }
+
+  /**
+   * Whether {@code result} is a {@code single_feature_auc} finding kept as a warning for being
+   * above its bar by less than its noise: a strong feature as far as the split can tell.
+   */
+  static boolean aboveBarWithinNoise(ConstraintResult result) {
+    return result.name().startsWith(SINGLE_FEATURE_AUC) && !result.passed()
+        && result.severity() == Severity.WARNING && result.expectation().contains(WITHIN_NOISE);
   }
 
   private static boolean tooFewToJudge(long validationRows) {

@@ -108,4 +108,24 @@ class EasyLabelTest {
     assertEquals(List.of(), EasyLabel.strongFeatures(split));
     assertSame(split, softened(split));
   }
+
+  @Test
+  void aFeatureAboveTheBarWithinItsNoiseIsStrongAWaivedOrTooFewOneIsNot() {
+    // Wisconsin's cell nuclei: concave points fail, the worst perimeter is above the bar within
+    // the split's noise; both say the label is easy.
+    List<ConstraintResult> results = List.of(auc("concave_pts_mean", 0.973),
+        new ConstraintResult("single_feature_auc:perimeter_worst", "perimeter_worst",
+            Severity.WARNING, 0.958, false, AUC + " (above it by less than its noise on 32 "
+                + "positive and 54 negative validation rows, 0.0100: 2 standard errors, at most "
+                + "0.01; a strong feature as far as this split can tell, kept as a warning)"),
+        new ConstraintResult("single_feature_auc:grade", "grade", Severity.WARNING, 1.0, false,
+            AUC + " (only 16 validation rows: too few to tell a leak from a strong feature, 40 "
+                + "are needed; kept as a warning)"));
+
+    assertEquals(List.of("concave_pts_mean", "perimeter_worst"),
+        EasyLabel.strongFeatures(results));
+    assertEquals(Severity.WARNING, softened(results).get(0).severity());
+    assertEquals(List.of("concave_pts_mean"),
+        EasyLabel.strongFeatures(List.of(results.get(0), results.get(2))));
+  }
 }
