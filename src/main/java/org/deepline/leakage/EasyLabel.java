@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
@@ -29,31 +30,46 @@ import org.deepline.quality.Severity;
 public final class EasyLabel {
   /** Fewer strong features is what a leak looks like: one column that knows the label. */
   private static final int MIN_STRONG_FEATURES = 2;
+  /**
+   * Features above the bar, counting those within its noise, that make a label easy: one more than
+   * failed ones need, so that the strongest alone (a leak) is never what makes it easy.
+   */
+  private static final int MIN_ABOVE_BAR_FEATURES = MIN_STRONG_FEATURES + 1;
 
   private EasyLabel() {}
 
   /**
-   * The features whose values alone are above {@code max_single_feature_auc} (failed as an error,
-   * or within the split's noise of it: Wisconsin's cell nuclei, concave points at 0.973 and four
-   * size measures at 0.955-0.96 on 86 validation rows), in the results' order, and the features
-   * of failed pairs when two of them have no feature in common; a feature's missingness
+   * The features an easy label shows itself by, in the results' order: those whose values alone
+   * are above {@code max_single_feature_auc}, when two fail it as errors (iris' petals) or three are
+   * above it, failed or within the split's noise (Wisconsin's cell nuclei: concave points at 0.973,
+   * both perimeters at 0.958-0.959 on 86 validation rows); and the features of failed pairs, when
+   * two of them have no feature in common. A copy of the label next to one honest feature near the
+   * bar is not an easy label, nor next to honest pairs. A feature's missingness
    * ({@code <f>__missing}) is not counted: gaps that tell the label are a leak's mark, not an easy
-   * label's. A waived finding or one on too few rows is not strong evidence either.
+   * label's; nor is a waived finding or one on too few rows.
    */
   public static List<String> strongFeatures(List<ConstraintResult> results) {
-    List<String> byValues = results.stream()
-        .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC)
-            && (failedError(r) || LeakageChecks.aboveBarWithinNoise(r)))
+    List<String> failed = singleFeatures(results, EasyLabel::failedError);
+    List<String> aboveBar = singleFeatures(results,
+        r -> failedError(r) || LeakageChecks.aboveBarWithinNoise(r));
+    Set<String> strong = new LinkedHashSet<>();
+    if (failed.size() >= MIN_STRONG_FEATURES || aboveBar.size() >= MIN_ABOVE_BAR_FEATURES) {
+      strong.addAll(aboveBar);
+    }
+    List<List<String>> pairs = failedPairs(results);
+    if (twoWithoutACommonFeature(pairs)) {
+      pairs.forEach(strong::addAll);
+    }
+    return List.copyOf(strong);
+  }
+
+  private static List<String> singleFeatures(List<ConstraintResult> results,
+      Predicate<ConstraintResult> strong) {
+    return results.stream()
+        .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC) && strong.test(r))
         .map(r -> r.name().substring(LeakageChecks.SINGLE_FEATURE_AUC.length()))
         .filter(feature -> !feature.endsWith(LeakageChecks.MISSING_SUFFIX))
         .distinct().toList();
-    List<List<String>> pairs = failedPairs(results);
-    if (!twoWithoutACommonFeature(pairs)) {
-      return byValues;
-    }
-    Set<String> strong = new LinkedHashSet<>(byValues);
-    pairs.forEach(strong::addAll);
-    return List.copyOf(strong);
   }
 
   /**

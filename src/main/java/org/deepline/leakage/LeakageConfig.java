@@ -83,7 +83,8 @@ public record LeakageConfig(
         + "check cannot rank: a status code stored as a number whose codes 3 and 7 mean the "
         + "outcome (AUC 0.5, information 1.0), or a label split over two columns. For scale: a "
         + "0/1 feature right 98 % of the time about a balanced label scores 0.86, right 95 % "
-        + "0.71, right 90 % 0.53; honest strong inputs reach 0.6-0.7 (a congressman's vote on "
+        + "0.71 (with its AUC at 0.95, not above that bar either: such a column passes both), "
+        + "right 90 % 0.53; honest strong inputs reach 0.6-0.7 (a congressman's vote on "
         + "one bill for his party, a quake's reporting stations for its magnitude). As for the "
         + "AUC, fewer than " + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE
         + " validation rows make a finding a warning. Allowed: `(0, 1]`.")
@@ -108,7 +109,8 @@ public record LeakageConfig(
     Map<String, String> featureTimes,
     @JsonPropertyDescription("When at least two different features each fail "
         + "`max_single_feature_auc` (as errors) by their values alone (iris' petals, a tumour's size "
-        + "and shape), or two pairs without a feature in common each fail "
+        + "and shape), or three are above it, counting those within its noise (Wisconsin's cell "
+        + "nuclei), or two pairs without a feature in common each fail "
         + "`mutual_information_pair` (sensors that settle the class two by two), the label is "
         + "easy, not leaked by one column: the failed "
         + "`single_feature_auc`, `mutual_information` and `mutual_information_pair` checks on "

@@ -62,7 +62,8 @@ class EasyLabelTest {
         auc("refund_issued__missing", 1.0), auc("cancel_reason__missing", 1.0),
         auc("contract", 0.77));
 
-    assertEquals(List.of("refund_issued"), EasyLabel.strongFeatures(results));
+    // One strong feature (its gaps not counted) is no easy label.
+    assertEquals(List.of(), EasyLabel.strongFeatures(results));
     assertSame(results, softened(results));
   }
 
@@ -78,7 +79,7 @@ class EasyLabelTest {
     // A finding the user already waived is a warning: it is no longer strong evidence here.
     List<ConstraintResult> waived = List.of(new ConstraintResult("single_feature_auc:a", "a",
         Severity.WARNING, 0.97, false, AUC + " (waived: set at sign-up)"), auc("b", 0.96));
-    assertEquals(List.of("b"), EasyLabel.strongFeatures(waived));
+    assertEquals(List.of(), EasyLabel.strongFeatures(waived), "b alone is no easy label");
     assertSame(waived, softened(waived));
   }
 
@@ -109,23 +110,43 @@ class EasyLabelTest {
     assertSame(split, softened(split));
   }
 
+  private static ConstraintResult withinNoise(String feature, double value) {
+    return new ConstraintResult("single_feature_auc:" + feature, feature, Severity.WARNING, value,
+        false, AUC + " (above it by less than its noise on 32 positive and 54 negative validation "
+            + "rows, 0.0100: 2 standard errors, at most 0.01; a strong feature as far as this "
+            + "split can tell, kept as a warning)");
+  }
+
   @Test
-  void aFeatureAboveTheBarWithinItsNoiseIsStrongAWaivedOrTooFewOneIsNot() {
-    // Wisconsin's cell nuclei: concave points fail, the worst perimeter is above the bar within
-    // the split's noise; both say the label is easy.
-    List<ConstraintResult> results = List.of(auc("concave_pts_mean", 0.973),
-        new ConstraintResult("single_feature_auc:perimeter_worst", "perimeter_worst",
-            Severity.WARNING, 0.958, false, AUC + " (above it by less than its noise on 32 "
-                + "positive and 54 negative validation rows, 0.0100: 2 standard errors, at most "
-                + "0.01; a strong feature as far as this split can tell, kept as a warning)"),
+  void threeFeaturesAboveTheBarWithinItsNoiseAreAnEasyLabelACopyBesideOneHonestFeatureIsNot() {
+    // Wisconsin's cell nuclei: concave points fail, both perimeters are above the bar within the
+    // split's noise.
+    List<ConstraintResult> nuclei = List.of(auc("concave_pts_mean", 0.973),
+        withinNoise("perimeter_mean", 0.958), withinNoise("perimeter_worst", 0.959),
         new ConstraintResult("single_feature_auc:grade", "grade", Severity.WARNING, 1.0, false,
             AUC + " (only 16 validation rows: too few to tell a leak from a strong feature, 40 "
                 + "are needed; kept as a warning)"));
 
-    assertEquals(List.of("concave_pts_mean", "perimeter_worst"),
-        EasyLabel.strongFeatures(results));
-    assertEquals(Severity.WARNING, softened(results).get(0).severity());
-    assertEquals(List.of("concave_pts_mean"),
-        EasyLabel.strongFeatures(List.of(results.get(0), results.get(2))));
+    assertEquals(List.of("concave_pts_mean", "perimeter_mean", "perimeter_worst"),
+        EasyLabel.strongFeatures(nuclei));
+    assertEquals(Severity.WARNING, softened(nuclei).get(0).severity());
+
+    // A copy of the label beside one honest feature near the bar (and one on too few rows).
+    List<ConstraintResult> copy = List.of(auc("outcome_copy", 1.0),
+        withinNoise("perimeter_mean", 0.958), nuclei.get(3));
+    assertEquals(List.of(), EasyLabel.strongFeatures(copy));
+    assertSame(copy, softened(copy));
+  }
+
+  @Test
+  void honestPairsDoNotSoftenACopyOfTheLabel() {
+    List<ConstraintResult> results = List.of(auc("outcome_copy", 1.0),
+        information("mutual_information_pair:V1+V9", 0.98),
+        information("mutual_information_pair:V7+V8", 0.81));
+
+    assertEquals(List.of("V1", "V9", "V7", "V8"), EasyLabel.strongFeatures(results));
+    List<ConstraintResult> applied = softened(results);
+    assertSame(results.get(0), applied.get(0), "the copy keeps failing");
+    assertEquals(Severity.WARNING, applied.get(1).severity());
   }
 }
