@@ -15,7 +15,9 @@ import org.deepline.quality.Severity;
  * a column that knows the label when the rest of the data does not: a post-outcome field, a noisy
  * copy of the target, often seen through its gaps (filled in only after the outcome). Where two
  * different features each predict the label beyond {@code max_single_feature_auc} by their values
- * (iris' petal length and width for virginica, each 1.00 on validation), the label is simply
+ * (iris' petal length and width for virginica, each 1.00 on validation), or three are above it
+ * counting those within the split's noise, or two failed pairs share no feature
+ * ({@link #strongFeatures}), the label is simply
  * easy, and failing the run would refuse the data sets a model is most sure of. There the
  * findings on those features only ({@code single_feature_auc:<f>}, {@code mutual_information:<f>},
  * {@code mutual_information_pair:<a>+<b>} with both strong) are kept as warnings; a finding on
@@ -53,12 +55,18 @@ public final class EasyLabel {
     List<String> aboveBar = singleFeatures(results,
         r -> failedError(r) || LeakageChecks.aboveBarWithinNoise(r));
     Set<String> strong = new LinkedHashSet<>();
-    if (failed.size() >= MIN_STRONG_FEATURES || aboveBar.size() >= MIN_ABOVE_BAR_FEATURES) {
+    boolean easyByValues = failed.size() >= MIN_STRONG_FEATURES
+        || aboveBar.size() >= MIN_ABOVE_BAR_FEATURES;
+    if (easyByValues) {
       strong.addAll(aboveBar);
     }
     List<List<String>> pairs = failedPairs(results);
     if (twoWithoutACommonFeature(pairs)) {
-      pairs.forEach(strong::addAll);
+      // A feature failing alone stays a leak's suspect: a noisy copy of the label completes an
+      // honest feature into a failed pair as easily as an honest partner does.
+      pairs.stream().flatMap(List::stream)
+          .filter(feature -> easyByValues || !failed.contains(feature))
+          .forEach(strong::add);
     }
     return List.copyOf(strong);
   }
@@ -95,7 +103,10 @@ public final class EasyLabel {
     return false;
   }
 
-  /** A name holding the separator splits wrongly, and the pair keeps failing: the safe side. */
+  /**
+   * The two features of a pair check's name. A feature whose own name holds the separator splits
+   * into parts that are not features, and the pair is judged by those parts.
+   */
   private static List<String> pairFeatures(String check) {
     return Arrays.asList(check.substring(LeakageChecks.MUTUAL_INFORMATION_PAIR.length())
         .split(Pattern.quote(LeakageChecks.PAIR_SEPARATOR)));
@@ -103,6 +114,13 @@ public final class EasyLabel {
 
   private static boolean failedError(ConstraintResult result) {
     return !result.passed() && result.severity() == Severity.ERROR;
+  }
+
+  /** How the strong features showed an easy label, after their names, for the note and the log. */
+  static String how(List<ConstraintResult> results) {
+    return twoWithoutACommonFeature(failedPairs(results))
+        ? " predict the label alone or in pairs without a feature in common"
+        : " each predict the label alone";
   }
 
   /**
@@ -113,10 +131,7 @@ public final class EasyLabel {
     if (strong.size() < MIN_STRONG_FEATURES) {
       return results;
     }
-    String how = twoWithoutACommonFeature(failedPairs(results))
-        ? " predict the label alone or in pairs without a feature in common"
-        : " each predict the label alone";
-    String note = " (kept as a warning: " + String.join(" and ", strong) + how
+    String note = " (kept as a warning: " + String.join(" and ", strong) + how(results)
         + ", so the label is easy, not leaked by one column; leakage.easy_label)";
     List<ConstraintResult> applied = new ArrayList<>();
     for (ConstraintResult result : results) {

@@ -8,7 +8,10 @@ import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
 import org.junit.jupiter.api.Test;
 
-/** An easy label (two features strong by their values) against a leak: only the first softens. */
+/**
+ * An easy label (strong features by their values, or failed pairs) against a leak: only the first
+ * softens.
+ */
 class EasyLabelTest {
   private static final String AUC = "<= 0.95 validation AUC of the feature alone";
   private static final String INFORMATION = "<= 0.6 validation mutual information with the label";
@@ -148,5 +151,18 @@ class EasyLabelTest {
     List<ConstraintResult> applied = softened(results);
     assertSame(results.get(0), applied.get(0), "the copy keeps failing");
     assertEquals(Severity.WARNING, applied.get(1).severity());
+  }
+
+  @Test
+  void aNoisyCopyInAFailedPairIsNotSoftenedByHonestPairs() {
+    List<ConstraintResult> results = List.of(auc("copy", 0.97),
+        information("mutual_information_pair:copy+age", 0.9),
+        information("mutual_information_pair:V7+V8", 0.81));
+
+    assertEquals(List.of("age", "V7", "V8"), EasyLabel.strongFeatures(results));
+    List<ConstraintResult> applied = softened(results);
+    assertSame(results.get(0), applied.get(0), "the copy's AUC keeps failing");
+    assertSame(results.get(1), applied.get(1), "and so does its pair");
+    assertEquals(Severity.WARNING, applied.get(2).severity());
   }
 }
