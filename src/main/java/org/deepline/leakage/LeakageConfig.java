@@ -51,8 +51,9 @@ public record LeakageConfig(
         + ": on 105 validation rows a strong honest feature at 0.954 warns; a noisy copy of the "
         + "label at 0.97 and a copy at 1.0 fail. With fewer than "
         + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE + " validation rows (a data set of fewer "
-        + "than about 260 rows) every target-leak finding is a warning: too few rows to tell a "
-        + "leak from a strong feature. Allowed: `(0.5, 1]`.")
+        + "than about 260 rows) a feature's values and gaps, which need nothing fitted, are "
+        + "judged on train and validation together, and every other target-leak finding is a "
+        + "warning: too few rows to tell a leak from a strong feature. Allowed: `(0.5, 1]`.")
     Double maxSingleFeatureAuc,
     @JsonPropertyDescription("Largest excess of the share of validation + test rows whose feature "
         + "values (label excluded) equal some train row's, over train's own repetition rate "
@@ -70,7 +71,9 @@ public record LeakageConfig(
     @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
         + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
         + "(`mutual_information:<feature>`); so does a pair of the 4 most informative features "
-        + "binned jointly (`mutual_information_pair:<a>+<b>`) that also tells "
+        + "binned jointly (`mutual_information_pair:<a>+<b>`) beyond this (and beyond "
+        + LeakageChecks.PAIR_MIN_INFORMATION + ": two honest features tell more together than "
+        + "one) that also tells "
         + LeakageChecks.PAIR_MIN_GAIN + " of the label's entropy more than the better of the two "
         + "alone, or half of what that one leaves unexplained when less (two strong honest "
         + "features together tell little more than the stronger; a single strong one is judged "
@@ -79,8 +82,11 @@ public record LeakageConfig(
         + "hashed into 64 buckets plus missing. It catches leaks with no order, which the AUC "
         + "check cannot rank: a status code stored as a number whose codes 3 and 7 mean the "
         + "outcome (AUC 0.5, information 1.0), or a label split over two columns. For scale: a "
-        + "0/1 feature right 95 % of the time about a balanced label scores 0.71, right 90 % "
-        + "0.53. As for the AUC, fewer than " + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE
+        + "0/1 feature right 98 % of the time about a balanced label scores 0.86, right 95 % "
+        + "0.71 (with its AUC at 0.95, not above that bar either: such a column passes both), "
+        + "right 90 % 0.53; honest strong inputs reach 0.6-0.7 (a congressman's vote on "
+        + "one bill for his party, a quake's reporting stations for its magnitude). As for the "
+        + "AUC, fewer than " + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE
         + " validation rows make a finding a warning. Allowed: `(0, 1]`.")
     Double maxMutualInformation,
     @JsonPropertyDescription("A failed check named here is kept as a **warning** whose "
@@ -103,7 +109,10 @@ public record LeakageConfig(
     Map<String, String> featureTimes,
     @JsonPropertyDescription("When at least two different features each fail "
         + "`max_single_feature_auc` (as errors) by their values alone (iris' petals, a tumour's size "
-        + "and shape), the label is easy, not leaked by one column: the failed "
+        + "and shape), or three are above it, counting those within its noise (Wisconsin's cell "
+        + "nuclei), or two pairs without a feature in common each fail "
+        + "`mutual_information_pair` (sensors that settle the class two by two), the label is "
+        + "easy, not leaked by one column: the failed "
         + "`single_feature_auc`, `mutual_information` and `mutual_information_pair` checks on "
         + "those features are kept as warnings that name them, and the run goes on (the log "
         + "says so; the metric `easy_label_warnings` counts them). Findings on other features, "
@@ -119,11 +128,13 @@ public record LeakageConfig(
    */
   public static final double DEFAULT_MAX_SHARED_ROW_LABEL_EXCESS = 0.02;
   /**
-   * A 0/1 feature that is right about a balanced label 95 % of the time scores 0.71, one right 90 %
-   * of the time 0.53; the strongest honest inputs of the shipped data sets (churn's contract) score
-   * far below.
+   * A 0/1 feature that is right about a balanced label 98 % of the time scores 0.86, one right 95 %
+   * of the time 0.71, 90 % 0.53. Honest strong inputs of public data sets reach 0.6-0.7 (a vote on
+   * the physician fee freeze for a congressman's party 0.61, the shuttle's first sensor 0.69, a
+   * quake's reporting stations 0.67), which the first default, 0.6, failed; a code that leaks
+   * without order tells nearly all (1.0).
    */
-  public static final double DEFAULT_MAX_MUTUAL_INFORMATION = 0.6;
+  public static final double DEFAULT_MAX_MUTUAL_INFORMATION = 0.8;
 
   public LeakageConfig {
     maxSingleFeatureAuc = maxSingleFeatureAuc == null

@@ -120,9 +120,10 @@ public final class LeakageJob implements Stage {
       int easyLabelWarnings = ResultTable.errors(results).size()
           - ResultTable.errors(softened).size();
       if (easyLabelWarnings > 0) {
-        LOG.warn("leakage: {} each predict the label alone beyond max_single_feature_auc {}: an "
-            + "easy label, so their {} target-leak finding(s) are kept as warnings "
-            + "(leakage.easy_label)", strong, leakage.maxSingleFeatureAuc(), easyLabelWarnings);
+        LOG.warn("leakage: {}{} (max_single_feature_auc {}, mutual_information_pair): an easy "
+            + "label, so {} target-leak finding(s) on them are kept as warnings "
+            + "(leakage.easy_label)", strong, EasyLabel.how(results), leakage.maxSingleFeatureAuc(),
+            easyLabelWarnings);
       }
       results = softened;
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,

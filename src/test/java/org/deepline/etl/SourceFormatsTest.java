@@ -180,6 +180,31 @@ class SourceFormatsTest {
   }
 
   @Test
+  void aQuoteWrittenTwiceInsideAQuotedCsvFieldIsOneQuote(@TempDir Path dir) {
+    // As R's write.csv and pandas write a review quoting a word; the last line escapes by backslash.
+    Path csv = TestRuns.writeFile(dir, "reviews.csv", "\"id\",\"review\",\"score\"\n"
+        + "1,\"not \"\"stuffing\"\", save your money\",\"other\"\n"
+        + "2,\"great, \"\"really\"\"\",\"great\"\n"
+        + "3,\"a \\\"backslash\\\", mid-field\",\"other\"\n");
+    RunContext context = context(dir, """
+        {"dataset": "reviews", "source": %s,
+         "schema": {"columns": [{"name": "id", "type": "int"}, {"name": "review", "type": "string"},
+           {"name": "score", "type": "string"}]},
+         "label": {"column": "score", "positive": "great"},
+         "ingest": {"max_quarantine_fraction": 0.5},
+         "features": {"categorical": ["review"]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "not \"stuffing\", save your money"),
+            RowFactory.create(2, "great, \"really\"")),
+        table(context, Table.SILVER).select("id", "review"), 0.0, "id");
+    assertEquals(List.of("malformed line: field count or quoting does not match the header"),
+        reasons(context));
+  }
+
+  @Test
   void aCsvWithoutAHeaderLineIsNotReadForClashingNames(@TempDir Path dir) {
     // Spark names the columns _c0, _c1, _c2; the first line is data, whose repeated 1 is no clash.
     Path csv = TestRuns.writeFile(dir, "plain.csv", "1,1,yes\n2,3,no\n");

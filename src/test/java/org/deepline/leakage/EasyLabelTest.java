@@ -8,7 +8,10 @@ import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
 import org.junit.jupiter.api.Test;
 
-/** An easy label (two features strong by their values) against a leak: only the first softens. */
+/**
+ * An easy label (strong features by their values, or failed pairs) against a leak: only the first
+ * softens.
+ */
 class EasyLabelTest {
   private static final String AUC = "<= 0.95 validation AUC of the feature alone";
   private static final String INFORMATION = "<= 0.6 validation mutual information with the label";
@@ -62,7 +65,8 @@ class EasyLabelTest {
         auc("refund_issued__missing", 1.0), auc("cancel_reason__missing", 1.0),
         auc("contract", 0.77));
 
-    assertEquals(List.of("refund_issued"), EasyLabel.strongFeatures(results));
+    // One strong feature (its gaps not counted) is no easy label.
+    assertEquals(List.of(), EasyLabel.strongFeatures(results));
     assertSame(results, softened(results));
   }
 
@@ -78,7 +82,87 @@ class EasyLabelTest {
     // A finding the user already waived is a warning: it is no longer strong evidence here.
     List<ConstraintResult> waived = List.of(new ConstraintResult("single_feature_auc:a", "a",
         Severity.WARNING, 0.97, false, AUC + " (waived: set at sign-up)"), auc("b", 0.96));
-    assertEquals(List.of("b"), EasyLabel.strongFeatures(waived));
+    assertEquals(List.of(), EasyLabel.strongFeatures(waived), "b alone is no easy label");
     assertSame(waived, softened(waived));
+  }
+
+  @Test
+  void twoFailedPairsWithoutAFeatureInCommonAreAnEasyLabelOneSharingAFeatureIsNot() {
+    // The shuttle's sensors: V1 tells 0.69 of the class alone, V1+V9 and V7+V8 settle it.
+    List<ConstraintResult> shuttle = List.of(information("mutual_information:V1", 0.69),
+        information("mutual_information_pair:V1+V9", 0.98),
+        information("mutual_information_pair:V7+V8", 0.81),
+        information("mutual_information:status_code", 1.0));
+
+    assertEquals(List.of("V1", "V9", "V7", "V8"), EasyLabel.strongFeatures(shuttle));
+    List<ConstraintResult> applied = softened(shuttle);
+    String note = " (kept as a warning: V1 and V9 and V7 and V8 predict the label alone or in "
+        + "pairs without a feature in common, so the label is easy, not leaked by one column; "
+        + "leakage.easy_label)";
+    assertEquals(new ConstraintResult("mutual_information_pair:V7+V8", "V7+V8", Severity.WARNING,
+        0.81, false, INFORMATION + note), applied.get(2));
+    assertEquals(Severity.WARNING, applied.get(0).severity());
+    assertEquals(Severity.WARNING, applied.get(1).severity());
+    assertSame(shuttle.get(3), applied.get(3), "a leak without order on another column fails");
+
+    // A leak split in two, a_half+b_half, and one of its halves with an honest column.
+    List<ConstraintResult> split = List.of(
+        information("mutual_information_pair:a_half+b_half", 1.0),
+        information("mutual_information_pair:a_half+age", 0.85));
+    assertEquals(List.of(), EasyLabel.strongFeatures(split));
+    assertSame(split, softened(split));
+  }
+
+  private static ConstraintResult withinNoise(String feature, double value) {
+    return new ConstraintResult("single_feature_auc:" + feature, feature, Severity.WARNING, value,
+        false, AUC + " (above it by less than its noise on 32 positive and 54 negative validation "
+            + "rows, 0.0100: 2 standard errors, at most 0.01; a strong feature as far as this "
+            + "split can tell, kept as a warning)");
+  }
+
+  @Test
+  void threeFeaturesAboveTheBarWithinItsNoiseAreAnEasyLabelACopyBesideOneHonestFeatureIsNot() {
+    // Wisconsin's cell nuclei: concave points fail, both perimeters are above the bar within the
+    // split's noise.
+    List<ConstraintResult> nuclei = List.of(auc("concave_pts_mean", 0.973),
+        withinNoise("perimeter_mean", 0.958), withinNoise("perimeter_worst", 0.959),
+        new ConstraintResult("single_feature_auc:grade", "grade", Severity.WARNING, 1.0, false,
+            AUC + " (only 16 validation rows: too few to tell a leak from a strong feature, 40 "
+                + "are needed; kept as a warning)"));
+
+    assertEquals(List.of("concave_pts_mean", "perimeter_mean", "perimeter_worst"),
+        EasyLabel.strongFeatures(nuclei));
+    assertEquals(Severity.WARNING, softened(nuclei).get(0).severity());
+
+    // A copy of the label beside one honest feature near the bar (and one on too few rows).
+    List<ConstraintResult> copy = List.of(auc("outcome_copy", 1.0),
+        withinNoise("perimeter_mean", 0.958), nuclei.get(3));
+    assertEquals(List.of(), EasyLabel.strongFeatures(copy));
+    assertSame(copy, softened(copy));
+  }
+
+  @Test
+  void honestPairsDoNotSoftenACopyOfTheLabel() {
+    List<ConstraintResult> results = List.of(auc("outcome_copy", 1.0),
+        information("mutual_information_pair:V1+V9", 0.98),
+        information("mutual_information_pair:V7+V8", 0.81));
+
+    assertEquals(List.of("V1", "V9", "V7", "V8"), EasyLabel.strongFeatures(results));
+    List<ConstraintResult> applied = softened(results);
+    assertSame(results.get(0), applied.get(0), "the copy keeps failing");
+    assertEquals(Severity.WARNING, applied.get(1).severity());
+  }
+
+  @Test
+  void aNoisyCopyInAFailedPairIsNotSoftenedByHonestPairs() {
+    List<ConstraintResult> results = List.of(auc("copy", 0.97),
+        information("mutual_information_pair:copy+age", 0.9),
+        information("mutual_information_pair:V7+V8", 0.81));
+
+    assertEquals(List.of("age", "V7", "V8"), EasyLabel.strongFeatures(results));
+    List<ConstraintResult> applied = softened(results);
+    assertSame(results.get(0), applied.get(0), "the copy's AUC keeps failing");
+    assertSame(results.get(1), applied.get(1), "and so does its pair");
+    assertEquals(Severity.WARNING, applied.get(2).severity());
   }
 }

@@ -126,12 +126,58 @@ class SingleFeatureAucTest {
     ConstraintResult information = LeakageChecks.binnedMutualInformation(labelled, features, 0.6)
         .get(0);
 
+    // Judged on train's 8 rows too: still too few.
     assertEquals(new ConstraintResult("single_feature_auc:outcome_copy", "outcome_copy",
-        Severity.WARNING, 1.0, false, "<= 0.95 validation AUC of the feature alone" + tooFew), auc);
+        Severity.WARNING, 1.0, false, "<= 0.95 train and validation AUC of the feature alone (only "
+            + "24 train and validation rows: too few to tell a leak from a strong feature, 40 are "
+            + "needed; kept as a warning)"), auc);
     assertEquals("mutual_information:outcome_copy", information.name());
     assertEquals(Severity.WARNING, information.severity());
     assertEquals(false, information.passed());
     assertEquals("<= 0.6 validation mutual information with the label, over the label's entropy "
         + "(binned)" + tooFew, information.expectation());
+  }
+
+  /**
+   * A 113-row data set leaves 17 rows to validation, too few alone; but a value's rank needs
+   * nothing fitted, so train's rows judge it too: a post-outcome score that orders every pair on
+   * both fails. A category, scored by train's positive rate, can only be judged on validation and
+   * stays a warning; an honest value below the bar passes on the same rows.
+   */
+  @Test
+  void onASmallValidationSplitValuesAreJudgedOnTrainToo() {
+    StructType schema = new StructType()
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.IntegerType, false)
+        .add("outcome_score", DataTypes.IntegerType, false)
+        .add("outcome_code", DataTypes.StringType, false)
+        .add("age", DataTypes.IntegerType, false);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 96; i++) {
+      int label = i % 2;
+      String split = i < 16 ? "validation" : "train";
+      // Scores 1-3 for the negatives and 4-5 for the positives, as a six-month outcome scale.
+      int score = label == 1 ? 4 + i % 3 / 2 : 1 + i % 3;
+      // Age: the positives a little older, with every age of one class also in the other.
+      int age = 40 + i % 7 + label * 3;
+      rows.add(RowFactory.create(split, label, score, label == 1 ? "poor" : "good", age));
+    }
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
+    FeatureConfig features = new FeatureConfig(List.of("outcome_score", "age"),
+        List.of("outcome_code"), null, null, null, null, null, null, null, null);
+
+    Map<String, ConstraintResult> results = LeakageChecks.singleFeatureAuc(labelled, features, 0.95)
+        .stream().collect(Collectors.toMap(ConstraintResult::name, Function.identity()));
+
+    assertEquals(new ConstraintResult("single_feature_auc:outcome_score", "outcome_score",
+        Severity.ERROR, 1.0, false, "<= 0.95 train and validation AUC of the feature alone"),
+        results.get("single_feature_auc:outcome_score"));
+    assertEquals(new ConstraintResult("single_feature_auc:outcome_code", "outcome_code",
+        Severity.WARNING, 1.0, false, "<= 0.95 validation AUC of the feature alone (only 16 "
+            + "validation rows: too few to tell a leak from a strong feature, 40 are needed; kept "
+            + "as a warning)"), results.get("single_feature_auc:outcome_code"));
+    ConstraintResult age = results.get("single_feature_auc:age");
+    assertEquals(true, age.passed(), age.toString());
+    assertEquals("<= 0.95 train and validation AUC of the feature alone", age.expectation());
   }
 }
