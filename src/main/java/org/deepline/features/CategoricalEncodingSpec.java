@@ -55,7 +55,10 @@ import org.deepline.core.OneOf;
  *                  {@value #DEFAULT_MAX_VALUES}); a cut is warned about and counted like one-hot's
  */
 public record CategoricalEncodingSpec(
-    @JsonPropertyDescription("How the column becomes inputs.")
+    @JsonPropertyDescription("How the column becomes inputs. Without an entry a column is "
+        + "one-hot, or `words` when its training values are mostly distinct and hold "
+        + WordsFitter.TEXT_MIN_WORDS_PER_VALUE + " words or more each (free text: a review, a name "
+        + "with its title); naming `one_hot` keeps its values.")
     @OneOf("ENCODINGS")
     String encoding,
     @JsonPropertyDescription("`hashing`: the slots; a value goes to slot `FNV-1a(value) mod "
