@@ -137,19 +137,20 @@ public final class FeatureFitter {
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
     Map<String, FeatureModel.CategoricalFeature> targets = TargetEncoder.fit(train, config,
         foldSeed);
-    Set<String> textColumns = new LinkedHashSet<>(config.categorical().stream()
+    Set<String> declaredWords = new LinkedHashSet<>(config.categorical().stream()
         .filter(c -> config.encodingOf(c).encoding().equals(CategoricalEncodingSpec.WORDS))
         .toList());
     Set<String> mostlyDistinct = WordsFitter.mostlyDistinct(vocabularies, statistics.rows(),
         config.maxCategories(), config.categoricalEncodings().keySet());
+    Set<String> textColumns = new LinkedHashSet<>(declaredWords);
     textColumns.addAll(mostlyDistinct);
     long minWordValues = Math.max(WordsFitter.MIN_WORD_VALUES, config.minCategoryCount());
-    Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, textColumns,
+    Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, textColumns, declaredWords,
         config.maxCategories(), minWordValues);
     List<FeatureModel.CategoricalFeature> categorical = config.categorical().stream()
         .map(c -> {
           WordsFitter.Fitted text = words.get(c);
-          if (text != null && (!mostlyDistinct.contains(c) || text.looksLikeText())) {
+          if (text != null) {
             logWords(text, mostlyDistinct.contains(c), config.maxCategories(), minWordValues);
             return text.feature();
           }
@@ -225,6 +226,8 @@ public final class FeatureFitter {
     if (chosen) {
       LOG.warn(message + "; set categorical_encodings." + f.name() + ".encoding to one_hot to "
           + "keep its values instead");
+    } else if (f.cappedAt(maxCategories)) {
+      LOG.warn(message + "; raise features.max_categories to keep more words");
     } else {
       LOG.info(message);
     }

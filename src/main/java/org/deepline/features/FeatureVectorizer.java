@@ -27,9 +27,9 @@ public final class FeatureVectorizer implements Serializable {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final char CROSS_SEPARATOR = '\u001f';
-  /** What separates words: anything but letters and digits. */
+  /** What separates words: anything but letters (with their combining marks) and digits. */
   private static final Pattern NOT_A_WORD =
-      Pattern.compile("[^\\p{L}\\p{N}]+");
+      Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
   /** A binned numeric input's token in a cross: its bin index after this prefix. */
   public static final String BIN_TOKEN = "bin:";
 
@@ -181,7 +181,7 @@ public final class FeatureVectorizer implements Serializable {
         // Values outside the vocabulary share the table's last row.
         out.set(at, index == null ? f.vocabulary().size() : index);
       } else if (f.words()) {
-        // The sparse writers take slots in order: a value's words come in the text's order.
+        // The sparse writers take slots in order, and a value's words come in the text's: sorted.
         int[] known = words(valueOf.apply(f.name())).stream()
             .map(vocabularyIndex.get(c)::get).filter(Objects::nonNull)
             .mapToInt(Integer::intValue).sorted().toArray();

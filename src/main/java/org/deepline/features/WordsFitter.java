@@ -27,8 +27,9 @@ import scala.Tuple2;
  * passenger's name with its title), the words they share carry what the values cannot.
  *
  * <pre>{@code
- * Set<String> text = WordsFitter.looksLikeText(oneHot, trainingRows, explicitlyEncoded);
- * Map<String, WordsFitter.Fitted> fitted = WordsFitter.fit(train, text, maxWords, minValues);
+ * Set<String> candidates = WordsFitter.mostlyDistinct(oneHot, trainingRows, maxWords, declared);
+ * Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, candidates, declaredWords,
+ *     maxWords, minValues);
  * }</pre>
  */
 final class WordsFitter {
@@ -72,15 +73,17 @@ final class WordsFitter {
   }
 
   /**
-   * The columns among {@code oneHot} (fitted one-hot features) that {@code max_categories} cut
-   * while at least {@value #TEXT_MIN_DISTINCT_SHARE} of {@code trainingRows} are distinct values,
+   * The columns among {@code oneHot} (fitted one-hot features) with more training values than
+   * {@code max_categories}, at least {@value #TEXT_MIN_DISTINCT_SHARE} of {@code trainingRows} are distinct values,
    * leaving out those whose encoding the config names ({@code declared}).
    */
   static Set<String> mostlyDistinct(Map<String, FeatureModel.CategoricalFeature> oneHot,
       long trainingRows, int maxCategories, Set<String> declared) {
     Set<String> columns = new LinkedHashSet<>();
     oneHot.forEach((name, f) -> {
-      if (!declared.contains(name) && f.cappedAt(maxCategories)
+      // More values than max_categories, whatever min_category_count cut besides.
+      if (!declared.contains(name) && f.distinctValues() != null
+          && f.distinctValues() > maxCategories
           && f.distinctValues() >= TEXT_MIN_DISTINCT_SHARE * trainingRows) {
         columns.add(name);
       }
@@ -89,12 +92,14 @@ final class WordsFitter {
   }
 
   /**
-   * The bag of words of each column: its {@code maxWords} words found in the most training values
+   * The bag of words of each of {@code columns} that is {@code declared} words or reads as text
+   * ({@link Fitted#looksLikeText}): its {@code maxWords} words found in the most training values
    * (ties broken by word), each in at least {@code minValues} of them. Two passes over the
-   * training rows: the word counts, then the rows holding none of the kept words.
+   * training rows: the word counts, then, for the columns kept, the rows holding none of the
+   * kept words.
    */
-  static Map<String, Fitted> fit(Dataset<Row> train, Set<String> columns, int maxWords,
-      long minValues) {
+  static Map<String, Fitted> fit(Dataset<Row> train, Set<String> columns, Set<String> declared,
+      int maxWords, long minValues) {
     if (columns.isEmpty()) {
       return Map.of();
     }
@@ -110,7 +115,7 @@ final class WordsFitter {
         .withColumn(RANK, functions.row_number().over(byColumn
             .orderBy(functions.col(VALUES).desc(), functions.col(WORD))))
         // The value mark ranks first (every present value has it): one more than the words kept.
-        .where(functions.col(RANK).leq(maxWords + 1))
+        .where(functions.col(RANK).leq(functions.lit((long) maxWords + 1)))
         .collectAsList();
     Map<Integer, List<Row>> kept = new LinkedHashMap<>();
     Map<Integer, long[]> totals = new LinkedHashMap<>();
@@ -124,7 +129,9 @@ final class WordsFitter {
         kept.computeIfAbsent(column, k -> new ArrayList<>()).add(row);
       }
     }
-    List<List<String>> vocabularies = new ArrayList<>();
+    // Only the declared columns and those that read as text get the second pass.
+    Map<String, Fitted> fitted = new LinkedHashMap<>();
+    List<Integer> encoded = new ArrayList<>();
     List<Set<String>> keptWords = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       // Collected in no set order: in the most values first, ties by word.
@@ -132,10 +139,22 @@ final class WordsFitter {
           .sorted(Comparator.<Row>comparingLong(r -> r.getLong(2)).reversed()
               .thenComparing(r -> r.getString(1)))
           .map(r -> r.getString(1)).toList();
-      vocabularies.add(vocabulary);
-      keptWords.add(new HashSet<>(vocabulary));
+      long[] total = totals.getOrDefault(i, new long[3]);
+      double wordsPerValue = total[0] == 0 ? 0 : (double) total[2] / total[0];
+      Fitted column = new Fitted(FeatureModel.CategoricalFeature.words(names.get(i), vocabulary,
+          total[1], 0), wordsPerValue);
+      if (declared.contains(names.get(i)) || column.looksLikeText()) {
+        fitted.put(names.get(i), column);
+        encoded.add(i);
+        keptWords.add(new HashSet<>(vocabulary));
+      }
     }
-    long[] withoutAKeptWord = text.javaRDD().map(row -> {
+    if (encoded.isEmpty()) {
+      return Map.of();
+    }
+    Dataset<Row> encodedText = text.select(encoded.stream().map(i -> text.col(text.columns()[i]))
+        .toArray(Column[]::new));
+    long[] withoutAKeptWord = encodedText.javaRDD().map(row -> {
       long[] none = new long[keptWords.size()];
       for (int i = 0; i < keptWords.size(); i++) {
         if (FeatureVectorizer.words(row.get(i)).stream().noneMatch(keptWords.get(i)::contains)) {
@@ -143,15 +162,16 @@ final class WordsFitter {
         }
       }
       return none;
-    }).fold(new long[names.size()], WordsFitter::sum);
-    Map<String, Fitted> fitted = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      long[] total = totals.getOrDefault(i, new long[3]);
-      double wordsPerValue = total[0] == 0 ? 0 : (double) total[2] / total[0];
-      fitted.put(names.get(i), new Fitted(FeatureModel.CategoricalFeature.words(names.get(i),
-          vocabularies.get(i), total[1], withoutAKeptWord[i]), wordsPerValue));
+    }).fold(new long[keptWords.size()], WordsFitter::sum);
+    Map<String, Fitted> withFoldedRows = new LinkedHashMap<>();
+    int at = 0;
+    for (Map.Entry<String, Fitted> e : fitted.entrySet()) {
+      FeatureModel.CategoricalFeature f = e.getValue().feature();
+      withFoldedRows.put(e.getKey(), new Fitted(FeatureModel.CategoricalFeature.words(f.name(),
+          f.vocabulary(), f.distinctValues(), withoutAKeptWord[at++]),
+          e.getValue().wordsPerValue()));
     }
-    return fitted;
+    return withFoldedRows;
   }
 
   private static long[] sum(long[] a, long[] b) {
