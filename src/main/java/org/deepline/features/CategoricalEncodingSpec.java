@@ -27,6 +27,12 @@ import org.deepline.core.OneOf;
  *       {@code dimensions} columns trained with it. A value's learned vector can sit anywhere, so
  *       neither the cap of one-hot nor target encoding's single number per value limits what the
  *       network can tell apart. Baselines see the index as a number.</li>
+ *   <li>{@code words}: free text as a bag of words: one 0/1 slot per word of the training
+ *       vocabulary ({@code max_categories} words in the most training values, each in at least
+ *       two), set when the value holds the word (letters and digits, lower-cased), plus one set
+ *       when it holds none of them. Chosen by itself for a column without an entry whose values
+ *       are mostly distinct and hold several words (a review, a passenger's name with its title),
+ *       which one-hot could only fold away.</li>
  * </ul>
  *
  * <pre>{@code
@@ -37,7 +43,7 @@ import org.deepline.core.OneOf;
  * }
  * }</pre>
  *
- * @param encoding  one_hot (default), hashing, target or embedding
+ * @param encoding  one_hot (default), hashing, target, embedding or words
  * @param buckets   slots of {@code hashing} (default {@value #DEFAULT_BUCKETS})
  * @param smoothing pseudo-rows at the prior that {@code target} adds to every value (default
  *                  {@value #DEFAULT_SMOOTHING}): a value seen in few rows stays near the prior
@@ -49,7 +55,10 @@ import org.deepline.core.OneOf;
  *                  {@value #DEFAULT_MAX_VALUES}); a cut is warned about and counted like one-hot's
  */
 public record CategoricalEncodingSpec(
-    @JsonPropertyDescription("How the column becomes inputs.")
+    @JsonPropertyDescription("How the column becomes inputs. Without an entry a column is "
+        + "one-hot, or `words` when its training values are mostly distinct and hold "
+        + WordsFitter.TEXT_MIN_WORDS_PER_VALUE + " words or more each (free text: a review, a name "
+        + "with its title); naming `one_hot` keeps its values.")
     @OneOf("ENCODINGS")
     String encoding,
     @JsonPropertyDescription("`hashing`: the slots; a value goes to slot `FNV-1a(value) mod "
@@ -71,7 +80,9 @@ public record CategoricalEncodingSpec(
   public static final String HASHING = "hashing";
   public static final String TARGET = "target";
   public static final String EMBEDDING = "embedding";
-  public static final List<String> ENCODINGS = List.of(ONE_HOT, HASHING, TARGET, EMBEDDING);
+  public static final String WORDS = "words";
+  public static final List<String> ENCODINGS = List.of(ONE_HOT, HASHING, TARGET, EMBEDDING,
+      WORDS);
   public static final int DEFAULT_MAX_VALUES = 10_000;
   /** An embedding wider than this is more parameters than a tabular network can learn. */
   public static final int MAX_DIMENSIONS = 1024;

@@ -53,8 +53,8 @@ public record FeatureConfig(
     @JsonPropertyDescription("Clipping, log1p, the imputation, the scaling or bins of a numeric "
         + "column. Allowed: keys listed in `numeric`.")
     Map<String, NumericTransformSpec> numericTransforms,
-    @JsonPropertyDescription("Hashing, out-of-fold target encoding or an embedding instead of "
-        + "one-hot. Allowed: keys listed in `categorical`.")
+    @JsonPropertyDescription("Hashing, out-of-fold target encoding, an embedding or a bag of "
+        + "words instead of one-hot. Allowed: keys listed in `categorical`.")
     Map<String, CategoricalEncodingSpec> categoricalEncodings,
     @JsonPropertyDescription("Products of two or three scaled numeric columns.")
     List<ProductSpec> products,

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,8 +137,23 @@ public final class FeatureFitter {
     Map<String, FeatureModel.CategoricalFeature> vocabularies = fitVocabularies(train, config);
     Map<String, FeatureModel.CategoricalFeature> targets = TargetEncoder.fit(train, config,
         foldSeed);
+    Set<String> declaredWords = new LinkedHashSet<>(config.categorical().stream()
+        .filter(c -> config.encodingOf(c).encoding().equals(CategoricalEncodingSpec.WORDS))
+        .toList());
+    Set<String> mostlyDistinct = WordsFitter.mostlyDistinct(vocabularies, statistics.rows(),
+        config.maxCategories(), config.categoricalEncodings().keySet());
+    Set<String> textColumns = new LinkedHashSet<>(declaredWords);
+    textColumns.addAll(mostlyDistinct);
+    long minWordValues = Math.max(WordsFitter.MIN_WORD_VALUES, config.minCategoryCount());
+    Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, textColumns, declaredWords,
+        config.maxCategories(), minWordValues);
     List<FeatureModel.CategoricalFeature> categorical = config.categorical().stream()
         .map(c -> {
+          WordsFitter.Fitted text = words.get(c);
+          if (text != null) {
+            logWords(text, mostlyDistinct.contains(c), config.maxCategories(), minWordValues);
+            return text.feature();
+          }
           CategoricalEncodingSpec spec = config.encodingOf(c);
           if (spec.encoding().equals(CategoricalEncodingSpec.HASHING)) {
             return new FeatureModel.CategoricalFeature(c, List.of(), null, null,
@@ -154,7 +170,9 @@ public final class FeatureFitter {
         })
         .toList();
     for (FeatureModel.CategoricalFeature f : categorical) {
-      if (f.hashed()) {
+      if (f.words()) {
+        continue;
+      } else if (f.hashed()) {
         LOG.info("features: {}: hashed into {} slots", f.name(), f.buckets());
       } else if (f.targetEncoded() && f.cappedAt(config.maxCategories())) {
         LOG.warn("features: {}: {} distinct training values, only the {} most frequent target "
@@ -190,6 +208,29 @@ public final class FeatureFitter {
         .toList();
     return new FeatureModel(FeatureModel.FORMAT_VERSION, provenance, numeric, categorical, crosses,
         datetime, products, positional);
+  }
+
+  /**
+   * Says how a column became a bag of words: at WARN when deepline chose it (a column the config
+   * leaves one-hot, read as free text), since its slots are not the values a user may expect.
+   */
+  private static void logWords(WordsFitter.Fitted text, boolean chosen, int maxCategories,
+      long minValues) {
+    FeatureModel.CategoricalFeature f = text.feature();
+    String message = String.format(java.util.Locale.ROOT, "features: %s: %sencoded as words: "
+        + "%d distinct words, %.1f a value; the %d in the most training values kept (of at most "
+        + "features.max_categories %d, each in at least %d values); %d training rows hold none of "
+        + "them", f.name(), chosen ? "free text (mostly distinct values of several words), "
+        : "", f.distinctValues(), text.wordsPerValue(), f.vocabulary().size(), maxCategories,
+        minValues, f.foldedRows());
+    if (chosen) {
+      LOG.warn(message + "; set categorical_encodings." + f.name() + ".encoding to one_hot to "
+          + "keep its values instead");
+    } else if (f.cappedAt(maxCategories)) {
+      LOG.warn(message + "; raise features.max_categories to keep more words");
+    } else {
+      LOG.info(message);
+    }
   }
 
   /**

@@ -37,14 +37,17 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * encoding), crosses of three inputs or of binned numeric inputs, numeric products and positional
    * encodings; older artifacts read as one-hot categoricals without the new inputs. Format 5 added
    * the embedding encoding (an index slot per column, with {@code dimensions} and
-   * {@code vocabulary_cap}) and the feature-store joins; older artifacts have neither.
+   * {@code vocabulary_cap}) and the feature-store joins; older artifacts have neither. Format 6 added
+   * the words encoding (a vocabulary of words, one slot each plus one for none of them).
    */
-  public static final int FORMAT_VERSION = 5;
+  public static final int FORMAT_VERSION = 6;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
   /** The one-hot slot of values not in the training vocabulary. */
   public static final String OTHER_TOKEN = "__other__";
+  /** Between a column and one of its words in a slot name, {@code review~great}. */
+  public static final String WORD_SEPARATOR = "~";
 
   public FeatureModel {
     numeric = List.copyOf(numeric);
@@ -320,6 +323,24 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
           CategoricalEncodingSpec.EMBEDDING, null, null, dimensions, vocabularyCap);
     }
 
+    /**
+     * A bag of words over {@code vocabulary} (words, not values): a slot per word, set when the
+     * value holds it, and one set when it holds none.
+     *
+     * @param distinctWords the distinct words of the training values
+     * @param foldedRows    training rows holding no word of the vocabulary
+     */
+    public static CategoricalFeature words(String name, List<String> vocabulary,
+        long distinctWords, long foldedRows) {
+      return new CategoricalFeature(name, vocabulary, distinctWords, foldedRows,
+          CategoricalEncodingSpec.WORDS, null, null, null, null);
+    }
+
+    /** A bag of words ({@code words} encoding). */
+    public boolean words() {
+      return CategoricalEncodingSpec.WORDS.equals(encoding);
+    }
+
     /** An index slot for an embedding layer ({@code embedding} encoding). */
     public boolean embedded() {
       return CategoricalEncodingSpec.EMBEDDING.equals(encoding);
@@ -351,6 +372,9 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         names.add(name + ".target_rate");
       } else if (embedded()) {
         names.add(name + ".index");
+      } else if (words()) {
+        vocabulary.forEach(w -> names.add(name + WORD_SEPARATOR + w));
+        names.add(name + WORD_SEPARATOR + OTHER_TOKEN);
       } else {
         vocabulary.forEach(v -> names.add(name + "=" + v));
         names.add(name + "=" + OTHER_TOKEN);

@@ -3,9 +3,14 @@ package org.deepline.features;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Turns one record into the network's input vector with a {@link FeatureModel}. Plain Java with no
@@ -22,6 +27,9 @@ public final class FeatureVectorizer implements Serializable {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final char CROSS_SEPARATOR = '\u001f';
+  /** What separates words: anything but letters (with their combining marks) and digits. */
+  private static final Pattern NOT_A_WORD =
+      Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
   /** A binned numeric input's token in a cross: its bin index after this prefix. */
   public static final String BIN_TOKEN = "bin:";
 
@@ -172,6 +180,17 @@ public final class FeatureVectorizer implements Serializable {
       } else if (f.embedded()) {
         // Values outside the vocabulary share the table's last row.
         out.set(at, index == null ? f.vocabulary().size() : index);
+      } else if (f.words()) {
+        // The sparse writers take slots in order, and a value's words come in the text's: sorted.
+        int[] known = words(valueOf.apply(f.name())).stream()
+            .map(vocabularyIndex.get(c)::get).filter(Objects::nonNull)
+            .mapToInt(Integer::intValue).sorted().toArray();
+        for (int wordIndex : known) {
+          out.set(at + wordIndex, 1.0);
+        }
+        if (known.length == 0) {
+          out.set(at + f.vocabulary().size(), 1.0);
+        }
       } else {
         out.set(at + (index == null ? f.vocabulary().size() : index), 1.0);
       }
@@ -298,6 +317,24 @@ public final class FeatureVectorizer implements Serializable {
     }
     String text = String.valueOf(value);
     return text.isEmpty() ? FeatureModel.MISSING_TOKEN : text;
+  }
+
+  /**
+   * The distinct words of a value, in order of first appearance: its runs of letters and digits,
+   * lower-cased ({@code "Braund, Mr. Owen"}: braund, mr, owen). Empty for null or blank text.
+   * Fitting counts the same words, so a vocabulary word is always found again at scoring.
+   */
+  public static Set<String> words(Object value) {
+    Set<String> words = new LinkedHashSet<>();
+    if (value == null) {
+      return words;
+    }
+    for (String word : NOT_A_WORD.split(String.valueOf(value).toLowerCase(Locale.ROOT))) {
+      if (!word.isEmpty()) {
+        words.add(word);
+      }
+    }
+    return words;
   }
 
   /** FNV-1a (64 bit) of the two tokens: stable across JVMs, languages and Spark versions. */

@@ -61,7 +61,7 @@ public final class Features {
     if (categorical.isPresent()) {
       FeatureModel.CategoricalFeature f = categorical.get();
       return f.hashed() ? "hashed" : f.targetEncoded() ? "target-encoded"
-          : f.embedded() ? "embedded" : "one-hot";
+          : f.embedded() ? "embedded" : f.words() ? "words" : "one-hot";
     }
     if (model.crosses().stream().anyMatch(f -> f.name().equals(input))) {
       return "cross";

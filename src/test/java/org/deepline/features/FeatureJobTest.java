@@ -86,16 +86,17 @@ class FeatureJobTest {
   @ParameterizedTest
   @CsvSource({
       "conf/churn.json, payment_method, contract, tenure, monthly_charges, total_charges, "
-          + "internet_service",
-      "conf/credit.json, Job, Home, Seniority, Amount, Price, Marital"})
+          + "internet_service, online_backup",
+      "conf/credit.json, Job, Home, Seniority, Amount, Price, Marital, Records"})
   void trainingAndScoringPathsGiveBitIdenticalVectors(String conf, String targetColumn,
       String hashedColumn, String binnedColumn, String otherNumeric, String secondNumeric,
-      String otherCategorical,
+      String otherCategorical, String wordsColumn,
       @TempDir Path dir) {
     DeeplineConfig config = TestRuns.config(conf,
         "features.categorical_encodings={\"" + targetColumn + "\": {\"encoding\": \"target\"}, \""
             + hashedColumn + "\": {\"encoding\": \"hashing\", \"buckets\": 16}, \""
-            + otherCategorical + "\": {\"encoding\": \"embedding\", \"max_values\": 2}}",
+            + otherCategorical + "\": {\"encoding\": \"embedding\", \"max_values\": 2}, \""
+            + wordsColumn + "\": {\"encoding\": \"words\"}}",
         "features.numeric_transforms." + binnedColumn + "={\"bins\": {\"quantiles\": 5}}",
         "features.crosses=[{\"columns\": [\"" + binnedColumn + "\", \"" + targetColumn + "\", \""
             + otherCategorical + "\"], \"buckets\": 32}]",
