@@ -28,7 +28,7 @@ import org.deepline.core.OneOf;
  *       neither the cap of one-hot nor target encoding's single number per value limits what the
  *       network can tell apart. Baselines see the index as a number.</li>
  *   <li>{@code words}: free text as a bag of words: one 0/1 slot per word of the training
- *       vocabulary ({@code max_categories} words in the most training values, each in at least
+ *       vocabulary ({@code max_values} words in the most training values, each in at least
  *       two), set when the value holds the word (letters and digits, lower-cased), plus one set
  *       when it holds none of them. Chosen by itself for a column without an entry whose values
  *       are mostly distinct and hold several words (a review, a passenger's name with its title),
@@ -52,7 +52,8 @@ import org.deepline.core.OneOf;
  * @param dimensions {@code embedding}: the embedding's width; by default
  *                  {@link #defaultDimensions} of the kept vocabulary
  * @param maxValues {@code embedding}: the most frequent training values kept (default
- *                  {@value #DEFAULT_MAX_VALUES}); a cut is warned about and counted like one-hot's
+ *                  {@value #DEFAULT_MAX_VALUES}); {@code words}: the words kept (default
+ *                  {@value #DEFAULT_MAX_WORDS}); a cut is warned about and counted like one-hot's
  */
 public record CategoricalEncodingSpec(
     @JsonPropertyDescription("How the column becomes inputs. Without an entry a column is "
@@ -74,7 +75,8 @@ public record CategoricalEncodingSpec(
         + "n^0.56))` for a kept vocabulary of `n` values plus one. Allowed: `[1, 1024]`.")
     Integer dimensions,
     @JsonPropertyDescription("`embedding`: the most frequent training values that get an "
-        + "embedding of their own; the others share one. Allowed: `[1, 1000000]`.")
+        + "embedding of their own; the others share one. `words`: the words kept (default "
+        + DEFAULT_MAX_WORDS + "). Allowed: `[1, 1000000]`.")
     Integer maxValues) {
   public static final String ONE_HOT = "one_hot";
   public static final String HASHING = "hashing";
@@ -84,6 +86,12 @@ public record CategoricalEncodingSpec(
   public static final List<String> ENCODINGS = List.of(ONE_HOT, HASHING, TARGET, EMBEDDING,
       WORDS);
   public static final int DEFAULT_MAX_VALUES = 10_000;
+  /**
+   * Words a {@code words} input keeps by default: text needs far more than a category's 100 slots
+   * (4,000 food reviews: test ROC AUC 0.755 with 100 words, 0.784 with 300, 0.814 with 1,000, where
+   * a logistic regression on the same 1,000 reached 0.809).
+   */
+  public static final int DEFAULT_MAX_WORDS = 1_000;
   /** An embedding wider than this is more parameters than a tabular network can learn. */
   public static final int MAX_DIMENSIONS = 1024;
   /** A vocabulary larger than this does not fit an embedding table a worker should hold. */
@@ -108,7 +116,8 @@ public record CategoricalEncodingSpec(
     buckets = buckets == null ? DEFAULT_BUCKETS : buckets;
     smoothing = smoothing == null ? DEFAULT_SMOOTHING : smoothing;
     folds = folds == null ? DEFAULT_FOLDS : folds;
-    maxValues = maxValues == null ? DEFAULT_MAX_VALUES : maxValues;
+    maxValues = maxValues == null
+        ? WORDS.equals(encoding) ? DEFAULT_MAX_WORDS : DEFAULT_MAX_VALUES : maxValues;
   }
 
   /**

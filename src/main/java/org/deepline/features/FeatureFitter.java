@@ -142,16 +142,17 @@ public final class FeatureFitter {
         .toList());
     Set<String> mostlyDistinct = WordsFitter.mostlyDistinct(vocabularies, statistics.rows(),
         config.maxCategories(), config.categoricalEncodings().keySet());
-    Set<String> textColumns = new LinkedHashSet<>(declaredWords);
-    textColumns.addAll(mostlyDistinct);
+    Map<String, Integer> maxWords = new LinkedHashMap<>();
+    declaredWords.forEach(c -> maxWords.put(c, config.encodingOf(c).maxValues()));
+    mostlyDistinct.forEach(c -> maxWords.put(c, CategoricalEncodingSpec.DEFAULT_MAX_WORDS));
     long minWordValues = Math.max(WordsFitter.MIN_WORD_VALUES, config.minCategoryCount());
-    Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, textColumns, declaredWords,
-        config.maxCategories(), minWordValues);
+    Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, maxWords, declaredWords,
+        minWordValues);
     List<FeatureModel.CategoricalFeature> categorical = config.categorical().stream()
         .map(c -> {
           WordsFitter.Fitted text = words.get(c);
           if (text != null) {
-            logWords(text, mostlyDistinct.contains(c), config.maxCategories(), minWordValues);
+            logWords(text, mostlyDistinct.contains(c), minWordValues);
             return text.feature();
           }
           CategoricalEncodingSpec spec = config.encodingOf(c);
@@ -214,20 +215,20 @@ public final class FeatureFitter {
    * Says how a column became a bag of words: at WARN when deepline chose it (a column the config
    * leaves one-hot, read as free text), since its slots are not the values a user may expect.
    */
-  private static void logWords(WordsFitter.Fitted text, boolean chosen, int maxCategories,
-      long minValues) {
+  private static void logWords(WordsFitter.Fitted text, boolean chosen, long minValues) {
     FeatureModel.CategoricalFeature f = text.feature();
     String message = String.format(java.util.Locale.ROOT, "features: %s: %sencoded as words: "
         + "%d distinct words, %.1f a value; the %d in the most training values kept (of at most "
-        + "features.max_categories %d, each in at least %d values); %d training rows hold none of "
-        + "them", f.name(), chosen ? "free text (mostly distinct values of several words), "
-        : "", f.distinctValues(), text.wordsPerValue(), f.vocabulary().size(), maxCategories,
+        + "%d, each in at least %d values); %d training rows hold none of them", f.name(),
+        chosen ? "free text (mostly distinct values of several words), " : "",
+        f.distinctValues(), text.wordsPerValue(), f.vocabulary().size(), f.vocabularyCap(),
         minValues, f.foldedRows());
     if (chosen) {
       LOG.warn(message + "; set categorical_encodings." + f.name() + ".encoding to one_hot to "
           + "keep its values instead");
-    } else if (f.cappedAt(maxCategories)) {
-      LOG.warn(message + "; raise features.max_categories to keep more words");
+    } else if (f.cappedAt(f.vocabularyCap())) {
+      LOG.warn(message + "; raise categorical_encodings." + f.name() + ".max_values to keep more "
+          + "words");
     } else {
       LOG.info(message);
     }

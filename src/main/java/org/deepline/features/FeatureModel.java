@@ -329,11 +329,12 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
      *
      * @param distinctWords the distinct words of the training values
      * @param foldedRows    training rows holding no word of the vocabulary
+     * @param vocabularyCap the most words the vocabulary could keep ({@code max_values})
      */
     public static CategoricalFeature words(String name, List<String> vocabulary,
-        long distinctWords, long foldedRows) {
+        long distinctWords, long foldedRows, int vocabularyCap) {
       return new CategoricalFeature(name, vocabulary, distinctWords, foldedRows,
-          CategoricalEncodingSpec.WORDS, null, null, null, null);
+          CategoricalEncodingSpec.WORDS, null, null, null, vocabularyCap);
     }
 
     /** A bag of words ({@code words} encoding). */
@@ -399,7 +400,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         return false;
       }
       int cap = targetEncoded() ? TargetEncoding.MAX_VALUES
-          : embedded() ? vocabularyCap : maxCategories;
+          : embedded() || words() ? vocabularyCap : maxCategories;
       return distinctValues != null && vocabulary.size() == cap && distinctValues > cap;
     }
   }

@@ -28,8 +28,8 @@ import scala.Tuple2;
  *
  * <pre>{@code
  * Set<String> candidates = WordsFitter.mostlyDistinct(oneHot, trainingRows, maxWords, declared);
- * Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, candidates, declaredWords,
- *     maxWords, minValues);
+ * Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, maxWordsByColumn, declaredWords,
+ *     minValues);
  * }</pre>
  */
 final class WordsFitter {
@@ -92,18 +92,26 @@ final class WordsFitter {
   }
 
   /**
-   * The bag of words of each of {@code columns} that is {@code declared} words or reads as text
-   * ({@link Fitted#looksLikeText}): its {@code maxWords} words found in the most training values
+   * The bag of words of each column of {@code maxWords} that is {@code declared} words or reads as
+   * text ({@link Fitted#looksLikeText}): its {@code maxWords} words found in the most training values
    * (ties broken by word), each in at least {@code minValues} of them. Two passes over the
    * training rows: the word counts, then, for the columns kept, the rows holding none of the
    * kept words.
    */
-  static Map<String, Fitted> fit(Dataset<Row> train, Set<String> columns, Set<String> declared,
-      int maxWords, long minValues) {
-    if (columns.isEmpty()) {
+  static Map<String, Fitted> fit(Dataset<Row> train, Map<String, Integer> maxWords,
+      Set<String> declared, long minValues) {
+    if (maxWords.isEmpty()) {
       return Map.of();
     }
-    List<String> names = List.copyOf(columns);
+    List<String> names = List.copyOf(maxWords.keySet());
+    // Each column's own cap, plus its value mark, which ranks first.
+    Column rankLimit = null;
+    for (int i = 0; i < names.size(); i++) {
+      Column matches = functions.col(COLUMN).equalTo(i);
+      long limit = (long) maxWords.get(names.get(i)) + 1;
+      rankLimit = rankLimit == null ? functions.when(matches, limit)
+          : rankLimit.when(matches, limit);
+    }
     Dataset<Row> text = train.select(names.stream().map(c -> Columns.col(c).cast("string"))
         .toArray(Column[]::new));
     WindowSpec byColumn = Window.partitionBy(COLUMN);
@@ -114,8 +122,7 @@ final class WordsFitter {
         .withColumn(TOTAL, functions.sum(VALUES).over(byColumn))
         .withColumn(RANK, functions.row_number().over(byColumn
             .orderBy(functions.col(VALUES).desc(), functions.col(WORD))))
-        // The value mark ranks first (every present value has it): one more than the words kept.
-        .where(functions.col(RANK).leq(functions.lit((long) maxWords + 1)))
+        .where(functions.col(RANK).leq(rankLimit))
         .collectAsList();
     Map<Integer, List<Row>> kept = new LinkedHashMap<>();
     Map<Integer, long[]> totals = new LinkedHashMap<>();
@@ -142,7 +149,7 @@ final class WordsFitter {
       long[] total = totals.getOrDefault(i, new long[3]);
       double wordsPerValue = total[0] == 0 ? 0 : (double) total[2] / total[0];
       Fitted column = new Fitted(FeatureModel.CategoricalFeature.words(names.get(i), vocabulary,
-          total[1], 0), wordsPerValue);
+          total[1], 0, maxWords.get(names.get(i))), wordsPerValue);
       if (declared.contains(names.get(i)) || column.looksLikeText()) {
         fitted.put(names.get(i), column);
         encoded.add(i);
@@ -168,7 +175,7 @@ final class WordsFitter {
     for (Map.Entry<String, Fitted> e : fitted.entrySet()) {
       FeatureModel.CategoricalFeature f = e.getValue().feature();
       withFoldedRows.put(e.getKey(), new Fitted(FeatureModel.CategoricalFeature.words(f.name(),
-          f.vocabulary(), f.distinctValues(), withoutAKeptWord[at++]),
+          f.vocabulary(), f.distinctValues(), withoutAKeptWord[at++], f.vocabularyCap()),
           e.getValue().wordsPerValue()));
     }
     return withFoldedRows;

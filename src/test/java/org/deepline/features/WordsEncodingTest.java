@@ -102,6 +102,18 @@ class WordsEncodingTest {
     assertTrue(deck.words());
     assertEquals(List.of("c", "b"), deck.vocabulary());
     assertEquals(0L, deck.foldedRows());
+    assertEquals(CategoricalEncodingSpec.DEFAULT_MAX_WORDS, deck.vocabularyCap());
+  }
+
+  @Test
+  void maxValuesCapsTheWordsKept() {
+    FeatureModel.CategoricalFeature name = fit(Map.of("name", new CategoricalEncodingSpec(
+        CategoricalEncodingSpec.WORDS, null, null, null, null, 2))).get("name");
+
+    assertEquals(List.of("mr", "mrs"), name.vocabulary());
+    assertEquals(2, name.vocabularyCap());
+    assertTrue(name.cappedAt(MAX_CATEGORIES), "36 distinct words, 2 kept");
+    assertEquals(4L, name.foldedRows(), "the three Misses and the Master");
   }
 
   @Test
