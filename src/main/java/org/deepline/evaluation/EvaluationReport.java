@@ -174,7 +174,8 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
 
   /**
    * A categorical input whose rarer training values share one slot or embedding row: cut by a cap
-   * ({@code max_categories}, an embedding's {@code max_values}, target encoding's limit) or by
+   * ({@code max_categories}, an embedding's or a bag of words' {@code max_values}, target
+   * encoding's limit) or by
    * {@code min_category_count}. The network cannot tell those values apart, whatever it learns.
    *
    * @param distinctValues training values of the input

@@ -519,7 +519,8 @@ public final class HtmlReport {
     return Elements.wideSection("folded", "Inputs with folded values").add(
         Html.el("p").cls("note").text("These inputs keep their most frequent training values "
             + "apart and give the rest one shared slot (one_hot: features.max_categories or "
-            + "min_category_count; embedding: max_values; target: its value limit), so the "
+            + "min_category_count; embedding and words: max_values; target: its value limit), so "
+            + "the "
             + "model cannot tell the rest apart. Raise the limit, or hash, target-encode or "
             + "embed the input, when those rows matter."),
         Html.el("table").add(Elements.tableHead("Input", "Encoding", "Training values", "Kept",

@@ -74,9 +74,11 @@ public record CategoricalEncodingSpec(
     @JsonPropertyDescription("`embedding`: the embedding's width. Default: `min(32, round(1.6 * "
         + "n^0.56))` for a kept vocabulary of `n` values plus one. Allowed: `[1, 1024]`.")
     Integer dimensions,
-    @JsonPropertyDescription("`embedding`: the most frequent training values that get an "
-        + "embedding of their own; the others share one. `words`: the words kept (default "
-        + DEFAULT_MAX_WORDS + "). Allowed: `[1, 1000000]`.")
+    @JsonPropertyDescription("Default: `" + DEFAULT_MAX_VALUES + "` for `embedding`, `"
+        + DEFAULT_MAX_WORDS + "` for `words`. `embedding`: the most frequent training values that "
+        + "get an embedding of their own; the others share one. `words`: the words kept, in the "
+        + "most training values. Allowed: `[1, 1000000]`; for `words` at most `" + MAX_WORDS
+        + "`.")
     Integer maxValues) {
   public static final String ONE_HOT = "one_hot";
   public static final String HASHING = "hashing";
@@ -92,6 +94,8 @@ public record CategoricalEncodingSpec(
    * a logistic regression on the same 1,000 reached 0.809).
    */
   public static final int DEFAULT_MAX_WORDS = 1_000;
+  /** A words input this wide is more slots than a dense first layer should take. */
+  public static final int MAX_WORDS = 100_000;
   /** An embedding wider than this is more parameters than a tabular network can learn. */
   public static final int MAX_DIMENSIONS = 1024;
   /** A vocabulary larger than this does not fit an embedding table a worker should hold. */
@@ -150,5 +154,7 @@ public record CategoricalEncodingSpec(
     }
     errors.require(maxValues >= 1 && maxValues <= MAX_VALUES, "max_values",
         "must be in [1, " + MAX_VALUES + "], got " + maxValues);
+    errors.require(!WORDS.equals(encoding) || maxValues <= MAX_WORDS, "max_values",
+        "must be at most " + MAX_WORDS + " words for words, got " + maxValues);
   }
 }

@@ -224,8 +224,9 @@ public final class FeatureFitter {
         f.distinctValues(), text.wordsPerValue(), f.vocabulary().size(), f.vocabularyCap(),
         minValues, f.foldedRows());
     if (chosen) {
-      LOG.warn(message + "; set categorical_encodings." + f.name() + ".encoding to one_hot to "
-          + "keep its values instead");
+      LOG.warn(message + "; set categorical_encodings." + f.name() + " to {\"encoding\": "
+          + "\"one_hot\"} to keep its values instead, or to {\"encoding\": \"words\", "
+          + "\"max_values\": n} to keep n words");
     } else if (f.cappedAt(f.vocabularyCap())) {
       LOG.warn(message + "; raise categorical_encodings." + f.name() + ".max_values to keep more "
           + "words");

@@ -83,7 +83,8 @@ public final class FeatureJob implements Stage {
               .filter(FeatureModel.NumericFeature::withoutValuesInTraining).count())
           .metric("categories_folded", model.categorical().stream()
               .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
-          // Columns whose vocabulary max_categories cut (fitting logged a warning for each).
+          // Columns whose vocabulary its cap cut (max_categories, or max_values of an embedding or
+          // a bag of words; fitting logged a warning for each).
           .metric("categories_capped_columns", model.categorical().stream()
               .filter(f -> f.cappedAt(config.maxCategories())).count());
       joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));

@@ -400,7 +400,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         return false;
       }
       int cap = targetEncoded() ? TargetEncoding.MAX_VALUES
-          : embedded() || words() ? vocabularyCap : maxCategories;
+          : (embedded() || words()) && vocabularyCap != null ? vocabularyCap : maxCategories;
       return distinctValues != null && vocabulary.size() == cap && distinctValues > cap;
     }
   }

@@ -27,7 +27,8 @@ import scala.Tuple2;
  * passenger's name with its title), the words they share carry what the values cannot.
  *
  * <pre>{@code
- * Set<String> candidates = WordsFitter.mostlyDistinct(oneHot, trainingRows, maxWords, declared);
+ * Set<String> candidates = WordsFitter.mostlyDistinct(oneHot, trainingRows, maxCategories,
+ *     declared);
  * Map<String, WordsFitter.Fitted> words = WordsFitter.fit(train, maxWordsByColumn, declaredWords,
  *     minValues);
  * }</pre>
@@ -93,8 +94,8 @@ final class WordsFitter {
 
   /**
    * The bag of words of each column of {@code maxWords} that is {@code declared} words or reads as
-   * text ({@link Fitted#looksLikeText}): its {@code maxWords} words found in the most training values
-   * (ties broken by word), each in at least {@code minValues} of them. Two passes over the
+   * text ({@link Fitted#looksLikeText}): its words found in the most training values (ties broken
+   * by word), up to its cap in {@code maxWords}, each in at least {@code minValues} of them. Two passes over the
    * training rows: the word counts, then, for the columns kept, the rows holding none of the
    * kept words.
    */

@@ -248,7 +248,8 @@ class CategoricalEncodingsTest {
         "features.categorical_encodings={\"payment_method\": {\"encoding\": \"target\", "
             + "\"folds\": 1}, \"gender\": {\"encoding\": \"hashing\"}, \"contract\": "
             + "{\"encoding\": \"word2vec\"}, \"tech_support\": {\"encoding\": \"embedding\", "
-            + "\"dimensions\": 0, \"max_values\": 0}}",
+            + "\"dimensions\": 0, \"max_values\": 0}, \"online_security\": {\"encoding\": "
+            + "\"words\", \"max_values\": 200000}}",
         "features.crosses=[{\"columns\": [\"monthly_charges\", \"contract\"]}, "
             + "{\"columns\": [\"contract\", \"contract\", \"payment_method\", \"tech_support\"]}]",
         "features.products=[{\"columns\": [\"tenure\", \"contract\"]}]",
@@ -260,6 +261,8 @@ class CategoricalEncodingsTest {
         "features.categorical_encodings.contract.encoding",
         "features.categorical_encodings.tech_support.dimensions: must be in [1, 1024], got 0",
         "features.categorical_encodings.tech_support.max_values: must be in [1, 1000000], got 0",
+        "features.categorical_encodings.online_security.max_values: must be at most 100000 words "
+            + "for words, got 200000",
         "features.crosses[0].columns[0]: monthly_charges is numeric without bins",
         "features.crosses[1].columns: a cross takes 2 or 3 columns, got 4",
         "features.crosses[1].columns[1]: contract is listed twice",
