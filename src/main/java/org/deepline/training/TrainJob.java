@@ -168,6 +168,7 @@ public final class TrainJob implements Stage {
               checkpointing(context, featuresRef, resolved, checkpoints));
       double[] effectiveWeights = CollapseGuard.withResampling(weights, negativesBefore,
           positivesBefore, train.negatives(), train.positives());
+      SameInputs.requireValidationRowsApart(features, outcome.bestScores());
       CollapseGuard.check(outcome.bestScores(), effectiveWeights, outcome.bestEpoch());
       outcome = correctPrior(context, spark, resolved, outcome, validation, effectiveWeights,
           balance);
