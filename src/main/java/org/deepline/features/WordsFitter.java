@@ -71,6 +71,13 @@ final class WordsFitter {
     boolean looksLikeText() {
       return wordsPerValue >= TEXT_MIN_WORDS_PER_VALUE && !feature.vocabulary().isEmpty();
     }
+
+    /** The same bag of words, with the training rows holding none of its words counted. */
+    Fitted withFoldedRows(long rows) {
+      return new Fitted(FeatureModel.CategoricalFeature.words(feature.name(),
+          feature.vocabulary(), feature.distinctValues(), rows, feature.vocabularyCap()),
+          wordsPerValue);
+    }
   }
 
   /**
@@ -149,6 +156,7 @@ final class WordsFitter {
           .map(r -> r.getString(1)).toList();
       long[] total = totals.getOrDefault(i, new long[3]);
       double wordsPerValue = total[0] == 0 ? 0 : (double) total[2] / total[0];
+      // Rows without a kept word are counted by the second pass.
       Fitted column = new Fitted(FeatureModel.CategoricalFeature.words(names.get(i), vocabulary,
           total[1], 0, maxWords.get(names.get(i))), wordsPerValue);
       if (declared.contains(names.get(i)) || column.looksLikeText()) {
@@ -171,15 +179,13 @@ final class WordsFitter {
       }
       return none;
     }).fold(new long[keptWords.size()], WordsFitter::sum);
-    Map<String, Fitted> withFoldedRows = new LinkedHashMap<>();
-    int at = 0;
-    for (Map.Entry<String, Fitted> e : fitted.entrySet()) {
-      FeatureModel.CategoricalFeature f = e.getValue().feature();
-      withFoldedRows.put(e.getKey(), new Fitted(FeatureModel.CategoricalFeature.words(f.name(),
-          f.vocabulary(), f.distinctValues(), withoutAKeptWord[at++], f.vocabularyCap()),
-          e.getValue().wordsPerValue()));
+    // The second pass's columns are the fitted ones, in the same order.
+    List<String> fittedNames = List.copyOf(fitted.keySet());
+    for (int i = 0; i < fittedNames.size(); i++) {
+      fitted.put(fittedNames.get(i), fitted.get(fittedNames.get(i))
+          .withFoldedRows(withoutAKeptWord[i]));
     }
-    return withFoldedRows;
+    return fitted;
   }
 
   private static long[] sum(long[] a, long[] b) {

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.deepline.quality.ConstraintResult;
-import org.deepline.quality.Severity;
 
 /**
  * Tells an easy label from a leaked one before the gate fails a run on strong features. A leak is
@@ -51,9 +50,9 @@ public final class EasyLabel {
    * label's; nor is a waived finding or one on too few rows.
    */
   public static List<String> strongFeatures(List<ConstraintResult> results) {
-    List<String> failed = singleFeatures(results, EasyLabel::failedError);
+    List<String> failed = singleFeatures(results, ConstraintResult::failedAsError);
     List<String> aboveBar = singleFeatures(results,
-        r -> failedError(r) || LeakageChecks.aboveBarWithinNoise(r));
+        r -> r.failedAsError() || LeakageChecks.aboveBarWithinNoise(r));
     Set<String> strong = new LinkedHashSet<>();
     boolean easyByValues = failed.size() >= MIN_STRONG_FEATURES
         || aboveBar.size() >= MIN_ABOVE_BAR_FEATURES;
@@ -88,7 +87,7 @@ public final class EasyLabel {
    */
   private static List<List<String>> failedPairs(List<ConstraintResult> results) {
     return results.stream()
-        .filter(r -> r.name().startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR) && failedError(r))
+        .filter(r -> r.name().startsWith(LeakageChecks.MUTUAL_INFORMATION_PAIR) && r.failedAsError())
         .map(r -> pairFeatures(r.name())).toList();
   }
 
@@ -112,10 +111,6 @@ public final class EasyLabel {
         .split(Pattern.quote(LeakageChecks.PAIR_SEPARATOR)));
   }
 
-  private static boolean failedError(ConstraintResult result) {
-    return !result.passed() && result.severity() == Severity.ERROR;
-  }
-
   /** How the strong features showed an easy label, after their names, for the note and the log. */
   static String how(List<ConstraintResult> results) {
     return twoWithoutACommonFeature(failedPairs(results))
@@ -135,7 +130,7 @@ public final class EasyLabel {
         + ", so the label is easy, not leaked by one column; leakage.easy_label)";
     List<ConstraintResult> applied = new ArrayList<>();
     for (ConstraintResult result : results) {
-      if (!result.passed() && result.severity() == Severity.ERROR
+      if (result.failedAsError()
           && onStrongFeaturesOnly(result.name(), strong)) {
         applied.add(result.keptAsWarning(note));
       } else {

@@ -173,9 +173,11 @@ public final class LeakageChecks {
    * @param laterCopies            second or later copies of a record ({@link RecordIds#isLaterCopy})
    * @param trainRows              records in train (also when in another split as well)
    * @param trainFingerprint       their {@link SplitFingerprint}
+   * @param validationRows         records whose first split is validation, as
+   *                               {@link #singleFeatureAuc} judges them
    */
   public record SplitSummary(long recordsInSeveralSplits, long laterCopies, long trainRows,
-      long trainFingerprint) {
+      long trainFingerprint, long validationRows) {
     public static SplitSummary of(Dataset<Row> spans) {
       Column train = functions.lit(StratifiedSplitter.TRAIN);
       Column inTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(train)
@@ -186,9 +188,11 @@ public final class LeakageChecks {
           functions.count(functions.when(
               RecordIds.isLaterCopy(functions.col(RecordIds.RECORD_ID)), 1)),
           functions.count(functions.when(inTrain, 1)),
-          functions.bit_xor(functions.when(inTrain, SplitFingerprint.recordHash()))).head();
+          functions.bit_xor(functions.when(inTrain, SplitFingerprint.recordHash())),
+          functions.count(functions.when(functions.col(StratifiedSplitter.SPLIT)
+              .equalTo(StratifiedSplitter.VALIDATION), 1))).head();
       return new SplitSummary(counted.getLong(0), counted.getLong(1), counted.getLong(2),
-          counted.isNullAt(3) ? 0L : counted.getLong(3));
+          counted.isNullAt(3) ? 0L : counted.getLong(3), counted.getLong(4));
     }
   }
 
@@ -363,12 +367,22 @@ public final class LeakageChecks {
    */
   public static List<ConstraintResult> singleFeatureAuc(Dataset<Row> labelled,
       FeatureConfig features, double maxAuc) {
+    Column isValidation = functions.col(StratifiedSplitter.SPLIT)
+        .equalTo(StratifiedSplitter.VALIDATION);
+    return singleFeatureAuc(labelled, features, maxAuc, labelled.where(isValidation).count());
+  }
+
+  /**
+   * As above, with the validation rows already counted ({@link SplitSummary#validationRows}: the
+   * gate's one aggregation over the splits), so the check needs no job of its own to count them.
+   */
+  public static List<ConstraintResult> singleFeatureAuc(Dataset<Row> labelled,
+      FeatureConfig features, double maxAuc, long validationRows) {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
     Column isValidation = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION);
     Column label = functions.col(LabelConfig.LABEL);
     List<Dataset<Row>> scored = new ArrayList<>();
     Map<String, Column> ordered = orderedValues(features);
-    long validationRows = labelled.where(isValidation).count();
     // A value's rank needs nothing fitted on train, so where validation is too small to judge,
     // train's rows judge it too: a post-outcome score on a 113-row data set (17 validation rows)
     // ordered every pair on both, and passed as a warning when only validation could tell.
@@ -557,7 +571,7 @@ public final class LeakageChecks {
     /** {@code result}, a warning when it failed as an error on too few rows to judge. */
     ConstraintResult judged(ConstraintResult result) {
       long rows = positives + negatives;
-      if (result.passed() || result.severity() != Severity.ERROR || !tooFewToJudge(rows)) {
+      if (!result.failedAsError() || !tooFewToJudge(rows)) {
         return result;
       }
       return result.keptAsWarning(tooFewNote(rows, VALIDATION_ROWS));

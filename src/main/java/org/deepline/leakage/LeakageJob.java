@@ -103,7 +103,7 @@ public final class LeakageJob implements Stage {
           leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess());
       results.addAll(sharedRows);
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
-          leakage.maxSingleFeatureAuc()));
+          leakage.maxSingleFeatureAuc(), splitSummary.validationRows()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
           leakage.maxMutualInformation()));
       results = LeakageChecks.informationAlikeAuc(results);

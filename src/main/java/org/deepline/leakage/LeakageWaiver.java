@@ -50,7 +50,7 @@ public record LeakageWaiver(
     for (ConstraintResult result : results) {
       LeakageWaiver waiver = waivers.stream().filter(w -> w.check().equals(result.name()))
           .findFirst().orElse(null);
-      if (waiver != null && !result.passed() && result.severity() == Severity.ERROR) {
+      if (waiver != null && result.failedAsError()) {
         applied.add(result.keptAsWarning(" (waived: " + waiver.reason() + ")"));
       } else {
         applied.add(result);

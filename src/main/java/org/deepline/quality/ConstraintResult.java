@@ -4,6 +4,11 @@ package org.deepline.quality;
 public record ConstraintResult(String name, String column, Severity severity, double value,
     boolean passed, String expectation) {
 
+  /** Whether this verdict fails the run: failed at error level. */
+  public boolean failedAsError() {
+    return !passed && severity == Severity.ERROR;
+  }
+
   /**
    * This failed verdict kept as a warning, its expectation followed by {@code why} (a waiver's
    * reason, an easy label, too few rows to judge, a column no run ever filled): recorded and

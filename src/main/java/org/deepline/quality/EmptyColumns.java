@@ -30,8 +30,7 @@ public final class EmptyColumns {
   }
 
   private static boolean failedNotAllNull(ConstraintResult result) {
-    return result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && !result.passed()
-        && result.severity() == Severity.ERROR;
+    return result.name().startsWith(SchemaConstraints.NOT_ALL_NULL) && result.failedAsError();
   }
 
   /**

@@ -49,7 +49,7 @@ public final class ResultTable {
 
   /** The error-level failures, or an empty list when the gate passes. */
   public static List<ConstraintResult> errors(List<ConstraintResult> results) {
-    return results.stream().filter(r -> !r.passed() && r.severity() == Severity.ERROR).toList();
+    return results.stream().filter(ConstraintResult::failedAsError).toList();
   }
 
   /** The warning-level failures: recorded and logged, the run goes on. */
