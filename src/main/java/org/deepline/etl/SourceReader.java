@@ -3,6 +3,7 @@ package org.deepline.etl;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,13 +93,19 @@ public final class SourceReader {
    * {@value #CORRUPT_RECORD} and {@value #SOURCE_FILE}), every source column whose name changed on
    * the way, source name (a nested field as {@code parent.child}) -> column name, and the qualified
    * location its files are under (the path up to any glob character), which tells the source's files
-   * apart from others in an error, and how its columns differ from the declared schema.
+   * apart from others in an error, how its columns differ from the declared schema, and whether its
+   * text numbers take a comma as the decimal mark ({@link CsvDelimiters#decimalComma}).
    */
   public record Source(Dataset<Row> rows, Map<String, String> renamed, String location,
-      SchemaEvolution.Drift drift) {
+      SchemaEvolution.Drift drift, boolean decimalComma) {
     /** A source not yet checked against the schema. */
     public Source(Dataset<Row> rows, Map<String, String> renamed, String location) {
-      this(rows, renamed, location, SchemaEvolution.Drift.NONE);
+      this(rows, renamed, location, SchemaEvolution.Drift.NONE, false);
+    }
+
+    /** This source, its text numbers read with a decimal comma or not. */
+    Source withDecimalComma(boolean comma) {
+      return new Source(rows, renamed, location, drift, comma);
     }
   }
 
@@ -106,10 +113,13 @@ public final class SourceReader {
    * Opens the source and checks it against the schema before any row is read: the path must exist,
    * the files must be readable as the format, and every declared column must be there.
    */
-  public static Source read(SparkSession spark, SourceConfig source, SchemaConfig schema) {
-    String location = requireExists(spark, source);
+  public static Source read(SparkSession spark, SourceConfig given, SchemaConfig schema) {
+    String location = requireExists(spark, given);
+    CsvHeader header = SourceConfig.CSV.equals(given.format())
+        ? withSniffedDelimiter(spark, given, schema) : null;
+    SourceConfig source = header != null ? header.source() : given;
     Dataset<Row> raw = switch (source.format()) {
-      case SourceConfig.CSV -> csv(spark, source, schema);
+      case SourceConfig.CSV -> csv(spark, header);
       case SourceConfig.JSON -> json(spark, source);
       case SourceConfig.PARQUET, SourceConfig.ORC, SourceConfig.AVRO -> typedFiles(spark, source);
       case SourceConfig.DELTA -> delta(spark, source);
@@ -120,7 +130,8 @@ public final class SourceReader {
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
     Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
-    return checkSchema(renamed, source, schema);
+    return checkSchema(renamed, source, schema).withDecimalComma(
+        SourceConfig.CSV.equals(source.format()) && CsvDelimiters.decimalComma(source.options()));
   }
 
   /**
@@ -240,18 +251,36 @@ public final class SourceReader {
     }
   }
 
-  private static Dataset<Row> csv(SparkSession spark, SourceConfig given, SchemaConfig schema) {
-    SourceConfig source = given;
+  /** A CSV source as its files are read, and their header's names read that way. */
+  private record CsvHeader(SourceConfig source, List<String> names) {}
+
+  /**
+   * {@code source} with the delimiter its header is written with set as {@code sep}
+   * ({@link CsvDelimiters#sniff}), when its options name none and the comma does not split it.
+   */
+  private static CsvHeader withSniffedDelimiter(SparkSession spark, SourceConfig source,
+      SchemaConfig schema) {
     List<String> header = csvHeader(spark, source);
-    String delimiter = source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)
-        ? null : CsvDelimiters.sniff(header, schema.headerNames());
-    if (delimiter != null) {
-      LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
-          + "the declared columns, so the files are read with that delimiter (set source.options "
-          + "sep to say so)", source.path(), CsvDelimiters.describe(delimiter));
-      source = source.withOption(CsvDelimiters.SEP, delimiter);
-      header = csvHeader(spark, source);
+    if (source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)) {
+      return new CsvHeader(source, header);
     }
+    String delimiter = CsvDelimiters.sniff(header, schema.headerNames());
+    if (delimiter == null) {
+      return new CsvHeader(source, header);
+    }
+    LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
+        + "the declared columns, so the files are read with that delimiter (set source.options "
+        + "sep to say so){}", source.path(), CsvDelimiters.describe(delimiter),
+        CsvDelimiters.decimalComma(source.withOption(CsvDelimiters.SEP, delimiter).options())
+            ? ", and a comma in a number is its decimal mark (set source.options decimal to \".\" "
+                + "if it is not)" : "");
+    SourceConfig delimited = source.withOption(CsvDelimiters.SEP, delimiter);
+    return new CsvHeader(delimited, csvHeader(spark, delimited));
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, CsvHeader opened) {
+    SourceConfig source = opened.source();
+    List<String> header = opened.names();
     List<String> unnamed = SchemaEvolution.unnamedInHeader(source, header);
     if (unnamed.size() > 1) {
       // Spark's header check would need them all named "" in the schema, which it refuses.
@@ -319,11 +348,13 @@ public final class SourceReader {
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {
+    Map<String, String> sparkOptions = new HashMap<>(source.options());
+    sparkOptions.keySet().removeIf(CsvDelimiters::isOwnOption);
     return spark.read()
         .option("header", "true")
         .option("inferSchema", "false")
         .option(ESCAPE_OPTION, RFC_4180_ESCAPE)
-        .options(source.options());
+        .options(sparkOptions);
   }
 
   /**
@@ -477,7 +508,8 @@ public final class SourceReader {
       requireSourceNames(source, config, schema);
     }
     SchemaEvolution.requireDeclared(drift, config, where);
-    return new Source(source.rows(), source.renamed(), source.location(), drift);
+    return new Source(source.rows(), source.renamed(), source.location(), drift,
+        source.decimalComma());
   }
 
   /**

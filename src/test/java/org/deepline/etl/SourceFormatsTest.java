@@ -180,6 +180,59 @@ class SourceFormatsTest {
   }
 
   @Test
+  void aSemicolonCsvReadsItsDecimalCommasAndACommaCsvQuarantinesThemSayingWhatToSet(
+      @TempDir Path dir) {
+    // As R's write.csv2 writes mtcars: ';' between fields, a comma for the decimal mark.
+    Path semicolon = TestRuns.writeFile(dir, "cars2.csv", "\"cyl\";\"drat\";\"wt\";\"am\"\n"
+        + "6;3,9;2,875;\"yes\"\n4;3.85;-1,5E2;\"no\"\n8;,5;1.234,5;\"no\"\n");
+    String columns = """
+        {"name": "cyl", "type": "int"}, {"name": "drat", "type": "double"},
+        {"name": "wt", "type": "double"}, {"name": "am", "type": "string"}""";
+    String cars = """
+        {"dataset": "cars", "source": %s, "schema": {"columns": [%s]},
+         "label": {"column": "am", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"numeric": ["cyl", "drat", "wt"]}}
+        """;
+    RunContext context = context(dir.resolve("semicolon"),
+        cars.formatted(source("csv", semicolon, ""), columns));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(4, 3.85, -150.0),
+            RowFactory.create(6, 3.9, 2.875)),
+        table(context, Table.SILVER).select("cyl", "drat", "wt"), 0.0, "cyl");
+    assertEquals(List.of("wt: cannot parse '1.234,5' as double"), reasons(context));
+
+    // A comma between fields: "3,9" is no number, and the reason names the option that reads it.
+    Path comma = TestRuns.writeFile(dir, "cars.csv", "cyl,drat,wt,am\n"
+        + "6,\"3,9\",2.875,yes\n4,3.85,\"1,234\",no\n");
+    RunContext commaContext = context(dir.resolve("comma"),
+        cars.formatted(source("csv", comma, ""), columns));
+
+    new IngestJob().run(commaContext);
+
+    assertEquals(List.of(
+        "drat: cannot parse '3,9' as double (a decimal comma? set source.options decimal to \",\")",
+        "wt: cannot parse '1,234' as double (a decimal comma? set source.options decimal to \",\")"),
+        reasons(commaContext));
+  }
+
+  @Test
+  void theDecimalOptionTakesAMarkAndOnlyForCsv() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        config(source("csv", Path.of("x.csv"), ", \"options\": {\"decimal\": \";\"}"), "[]",
+            TOY_COLUMNS)));
+    assertTrue(error.getMessage().contains("source.options.decimal: must be \",\" (a decimal comma) or \".\", got ;"),
+        error.getMessage());
+    DeeplineException json = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        config(source("json", Path.of("x.json"), ", \"options\": {\"decimal\": \",\"}"), "[]",
+            TOY_COLUMNS)));
+    assertTrue(json.getMessage().contains("source.options.decimal: applies to format csv only, "
+        + "format is json"), json.getMessage());
+  }
+
+  @Test
   void aQuoteWrittenTwiceInsideAQuotedCsvFieldIsOneQuote(@TempDir Path dir) {
     // As R's write.csv and pandas write a review quoting a word; the last line escapes by backslash.
     Path csv = TestRuns.writeFile(dir, "reviews.csv", "\"id\",\"review\",\"score\"\n"
