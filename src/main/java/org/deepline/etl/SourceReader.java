@@ -103,6 +103,13 @@ public final class SourceReader {
       this(rows, renamed, location, SchemaEvolution.Drift.NONE, false);
     }
 
+    /** This source with {@code earlier}, renames made before its columns were read, first. */
+    Source withRenamed(Map<String, String> earlier) {
+      Map<String, String> all = new LinkedHashMap<>(earlier);
+      all.putAll(renamed);
+      return new Source(rows, all, location, drift, decimalComma);
+    }
+
     /** This source, its text numbers read with a decimal comma or not. */
     Source withDecimalComma(boolean comma) {
       return new Source(rows, renamed, location, drift, comma);
@@ -130,6 +137,9 @@ public final class SourceReader {
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
     Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
+    if (header != null && header.namedHere()) {
+      renamed = renamed.withRenamed(header.renamed());
+    }
     return checkSchema(renamed, source, schema).withDecimalComma(
         SourceConfig.CSV.equals(source.format()) && CsvDelimiters.decimalComma(source.options()));
   }
@@ -251,8 +261,16 @@ public final class SourceReader {
     }
   }
 
-  /** A CSV source as its files are read, and their header's names read that way. */
-  private record CsvHeader(SourceConfig source, List<String> names) {}
+  /**
+   * A CSV source as its files are read, the names its columns are read under, and the header
+   * fields read under another name than written (empty when Spark's own names are kept).
+   */
+  private record CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed) {
+    /** Whether the files are read under names of deepline's, not compared with their headers. */
+    boolean namedHere() {
+      return !renamed.isEmpty();
+    }
+  }
 
   /**
    * {@code source} with the delimiter its header is written with set as {@code sep}
@@ -260,13 +278,13 @@ public final class SourceReader {
    */
   private static CsvHeader withSniffedDelimiter(SparkSession spark, SourceConfig source,
       SchemaConfig schema) {
-    List<String> header = csvHeader(spark, source);
+    CsvHeader header = csvHeader(spark, source);
     if (source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)) {
-      return new CsvHeader(source, header);
+      return header;
     }
-    String delimiter = CsvDelimiters.sniff(header, schema.headerNames());
+    String delimiter = CsvDelimiters.sniff(header.names(), schema.headerNames());
     if (delimiter == null) {
-      return new CsvHeader(source, header);
+      return header;
     }
     LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
         + "the declared columns, so the files are read with that delimiter (set source.options "
@@ -274,25 +292,28 @@ public final class SourceReader {
         CsvDelimiters.decimalComma(source.withOption(CsvDelimiters.SEP, delimiter).options())
             ? ", and a comma in a number is its decimal mark (set source.options decimal to \".\" "
                 + "if it is not)" : "");
-    SourceConfig delimited = source.withOption(CsvDelimiters.SEP, delimiter);
-    return new CsvHeader(delimited, csvHeader(spark, delimited));
+    return csvHeader(spark, source.withOption(CsvDelimiters.SEP, delimiter));
   }
 
   private static Dataset<Row> csv(SparkSession spark, CsvHeader opened) {
     SourceConfig source = opened.source();
     List<String> header = opened.names();
     List<String> unnamed = SchemaEvolution.unnamedInHeader(source, header);
-    if (unnamed.size() > 1) {
-      // Spark's header check would need them all named "" in the schema, which it refuses.
-      throw new DeeplineException("source " + source.path() + ": " + unnamed.size() + " fields of "
-          + "the CSV header have no name (Spark calls them " + unnamed + "); at most one can be "
-          + "read (a line ending in the delimiter): name them in the file");
+    // Spark's header check compares the schema with each file's header as written, so a field left
+    // empty must be "" in the schema, and two such fields cannot be: then, and when ingest names
+    // the columns otherwise than the header does, the files are read under the names given here.
+    boolean asWritten = !opened.namedHere() && unnamed.size() <= 1;
+    if (!asWritten) {
+      LOG.warn("source {}: the CSV header {}; the files are read under the names {}, and the "
+          + "header line of every file but the first is skipped without comparing it with the "
+          + "first's", source.path(), opened.namedHere()
+              ? "names " + opened.renamed() + " otherwise than written (Spark and Delta take two "
+                  + "names equal but for letter case as one)"
+              : "has " + unnamed.size() + " fields without a name", header);
     }
     StructType raw = new StructType();
     for (String name : header) {
-      // The header check compares the schema with each file's header as written: a field left
-      // empty must be empty here too; it gets Spark's name back below.
-      raw = raw.add(unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
+      raw = raw.add(asWritten && unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
     }
     raw = raw.add(CORRUPT_RECORD, DataTypes.StringType, true);
     Dataset<Row> read = csvReader(spark, source)
@@ -300,21 +321,41 @@ public final class SourceReader {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
         // A file whose header differs from the first file's is an error, not a silent column shift.
-        .option("enforceSchema", "false")
+        .option("enforceSchema", Boolean.toString(!asWritten))
         .csv(source.path());
-    if (unnamed.isEmpty()) {
+    if (!asWritten || unnamed.isEmpty()) {
       return read;
     }
     // Renamed in the read's own order: partition columns of a dt=... layout come after the rest.
     return read.withColumnRenamed("", unnamed.get(0));
   }
 
-  /** The column names of the source's header line, in order, as Spark names them; reads one line. */
-  private static List<String> csvHeader(SparkSession spark, SourceConfig source) {
+  /**
+   * The column names of the source's header line, in order, as Spark names them; reads one line.
+   * Two fields equal but for letter case, which Spark names by their positions, are named by
+   * {@link ColumnNames}' rule instead ({@code W} and {@code w_2}), as a config written from the
+   * header is ({@code HeaderNames}).
+   */
+  private static CsvHeader csvHeader(SparkSession spark, SourceConfig source) {
     String[] names = opened(source, () -> csvReader(spark, source).csv(source.path()).columns());
     List<String> header = new ArrayList<>(Arrays.asList(names));
+    Map<String, String> renamed = Map.of();
     if (SchemaEvolution.hasHeaderLine(source) && !DedupedHeader.suspects(header).isEmpty()) {
-      requireDistinctNames(spark, source);
+      List<String> written = writtenHeader(spark, source);
+      if (!DedupedHeader.clashes(written).isEmpty()) {
+        renamed = new LinkedHashMap<>();
+        // A field left empty keeps Spark's name for it (_c3), as in a header without clashes.
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+          given.add(written.get(i).isEmpty() ? header.get(i) : written.get(i));
+        }
+        header = new ArrayList<>(ColumnNames.deltaSafe(given));
+        for (int i = 0; i < given.size(); i++) {
+          if (!header.get(i).equals(given.get(i))) {
+            renamed.put(given.get(i), header.get(i));
+          }
+        }
+      }
     }
     // Spark's own names can still be one name (a field written "_c1" beside an empty second one).
     if (header.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().count()
@@ -322,29 +363,23 @@ public final class SourceReader {
       throw new DeeplineException("source " + source.path() + ": the CSV header gives two columns "
           + "one name (Spark reads it as " + header + "); rename them in the file");
     }
-    return header;
+    return new CsvHeader(source, header, renamed);
   }
 
   /**
-   * Fails naming the header fields that are one column name to Spark and Delta: equal, or equal but
-   * for letter case ({@code W} and {@code w}, as in chemistry descriptor tables). Spark would read
-   * them as {@code W67} and {@code w76} (name and position), which no config written from the
-   * header declares. Reads the header line as data, one line; called only when Spark's names look
-   * renamed that way.
+   * The header line's fields as written: Spark would read {@code W} and {@code w} (equal but for
+   * letter case, as in chemistry descriptor tables) as {@code W67} and {@code w76}, which no
+   * config written from the header declares. Reads the header line as data, one line; called only
+   * when Spark's names look renamed that way.
    */
-  private static void requireDistinctNames(SparkSession spark, SourceConfig source) {
+  private static List<String> writtenHeader(SparkSession spark, SourceConfig source) {
     Row line = opened(source, () -> csvReader(spark, source).option("header", "false")
         .csv(source.path()).head());
     List<String> fields = new ArrayList<>();
     for (int i = 0; i < line.length(); i++) {
       fields.add(line.isNullAt(i) ? "" : line.getString(i));
     }
-    List<String> clashes = DedupedHeader.clashes(fields);
-    if (!clashes.isEmpty()) {
-      throw new DeeplineException("source " + source.path() + ": the CSV header names "
-          + String.join("; ", clashes) + ": one column name each to Spark and Delta, which ignore "
-          + "letter case in column names; rename all but one of each in the file");
-    }
+    return fields;
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {
