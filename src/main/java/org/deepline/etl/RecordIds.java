@@ -79,9 +79,7 @@ public final class RecordIds {
     if (key.isEmpty()) {
       // Typed values are hashed as they are (a timestamp as its microseconds, whatever the session
       // time zone): converting every field to text for a SHA-256 cost more than writing the row.
-      Column[] content = contentColumns.stream()
-          .flatMap(c -> hashable(c, raw.schema().apply(c).dataType()).stream())
-          .toArray(Column[]::new);
+      Column[] content = hashInputs(raw.schema(), contentColumns);
       hash = functions.xxhash64(content);
       // Spark's hex digits are upper case; turning them to lower case cost as much as the padding.
       base = functions.concat(
@@ -138,14 +136,37 @@ public final class RecordIds {
    * spread over the splits in runs.
    */
   public static Column copyGroupId(Column id) {
+    return copyGroupId(id, functions.regexp_replace(id, OCCURRENCE_SUFFIX, ""));
+  }
+
+  /**
+   * {@code <record>-<run start>}: {@link #copyGroupId}'s run of {@code id}'s occurrence after
+   * {@code record} instead of the id's content hash. With {@code record} a hash of the record's
+   * values but its label ({@link #contentHash}), a record's copies with either label are kept
+   * together as well as its exact copies.
+   */
+  public static Column copyGroupId(Column id, Column record) {
     Column occurrence = functions.regexp_extract(id, "-([0-9]+)$", 1).cast("long");
     Column runStart = occurrence.minus(FIRST).divide(MAX_COPIES_KEPT_TOGETHER).cast("long")
         .multiply(MAX_COPIES_KEPT_TOGETHER).plus(FIRST);
     // An id without an occurrence (none of ingest's, but a hand-written splits input) is its own;
     // tested first, so the cast never sees an empty suffix (an error under ANSI mode).
     return functions.when(id.rlike(OCCURRENCE_SUFFIX), functions.concat(
-        functions.regexp_replace(id, OCCURRENCE_SUFFIX, "-"), runStart.cast("string")))
+        record.cast("string"), functions.lit("-"), runStart.cast("string")))
         .otherwise(id);
+  }
+
+  /**
+   * A 64-bit hash of {@code columns}' values, as the record id's hashes read them (a null apart
+   * from any value, typed values as they are).
+   */
+  public static Column contentHash(StructType schema, List<String> columns) {
+    return functions.xxhash64(hashInputs(schema, columns));
+  }
+
+  private static Column[] hashInputs(StructType schema, List<String> columns) {
+    return columns.stream().flatMap(c -> hashable(c, schema.apply(c).dataType()).stream())
+        .toArray(Column[]::new);
   }
 
   /**
