@@ -179,6 +179,19 @@ public final class RecordIds {
   }
 
   /**
+   * The values of {@code hashes}' one long column that occur more than once, at most
+   * {@value #MAX_REPEATED_HASHES} + 1 of them per shuffle partition ({@link #repeatedHashes}).
+   */
+  public static List<Long> repeated(Dataset<Row> hashes) {
+    return repeatedHashes(hashes.toDF(ID_HASH));
+  }
+
+  /** Whether {@code id} is a load's without key columns, {@code <content hash>-<n>}. */
+  public static Column numbersCopies(Column id) {
+    return id.rlike(OCCURRENCE_SUFFIX);
+  }
+
+  /**
    * The hashes that occur more than once, at most {@value #MAX_REPEATED_HASHES} + 1 of them per
    * shuffle partition. The hashes are shuffled by value and each partition's sorted as primitive
    * longs: an aggregation counted them in two hash maps instead, one per side of the shuffle,
