@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +16,9 @@ import org.deepline.etl.ColumnNames;
  * Lets a config name columns exactly as the source's header does, even names Delta rejects
  * ({@code "Cost Total $"}), so that a config written from a CSV header runs as it is.
  *
- * <p>Ingest renames such source columns by {@link ColumnNames}' rule, and so the second of two names
- * equal but for letter case ({@code W} and {@code w}: one name to Spark and Delta). Before the config
- * is bound, every declared {@code schema.columns[].name} the rule changes is replaced by the name
- * ingest will give it, and so is every reference to it anywhere else in the config: a string equal to the name
+ * <p>Ingest renames such source columns by {@link ColumnNames}' rule. Before the config is bound,
+ * every declared {@code schema.columns[].name} Delta rejects is replaced by the name ingest will give
+ * it, and so is every reference to it anywhere else in the config: a string equal to the name
  * ({@code features.numeric}, {@code split.time_column}, ...), a {@code kind:name} constraint name
  * ({@code validation.severities}) and a back-quoted identifier in a SQL expression
  * ({@code label.expression}). The renamed column keeps its header name as {@code source_name}, which
@@ -80,11 +78,8 @@ final class HeaderNames {
     }
     List<String> safe = ColumnNames.deltaSafe(names);
     Map<String, String> renames = new LinkedHashMap<>();
-    Set<String> declared = new HashSet<>();
     for (int i = 0; i < names.size(); i++) {
-      // A name declared twice as written is an error binding reports; one equal to an earlier one
-      // but for letter case (W and w) is another column, which ingest names w_2 as well.
-      if (declared.add(names.get(i)) && !safe.get(i).equals(names.get(i))) {
+      if (!ColumnNames.deltaAccepts(names.get(i))) {
         renames.put(names.get(i), safe.get(i));
       }
     }

@@ -30,12 +30,13 @@ final class CsvDelimiters {
   /** Spark's other spelling of {@link #SEP}. */
   static final String DELIMITER = "delimiter";
   /**
-   * deepline's own reader option (pandas' and R's name for it), never passed to Spark: the decimal
-   * mark of a CSV source's text numbers, {@code ","} or {@code "."}.
+   * deepline's own reader option (pandas' name for it; R's is {@code dec}), never passed to Spark:
+   * the decimal mark of a CSV source's text numbers, {@code ","} or {@code "."}.
    */
   static final String DECIMAL = "decimal";
   static final String DECIMAL_COMMA = ",";
-  static final List<String> DECIMAL_MARKS = List.of(DECIMAL_COMMA, ".");
+  static final String DECIMAL_POINT = ".";
+  static final List<String> DECIMAL_MARKS = List.of(DECIMAL_COMMA, DECIMAL_POINT);
   private static final String SEMICOLON = ";";
   private static final String TAB = "\t";
   /** Delimiters tried, in the order a tie is decided. */

@@ -53,7 +53,7 @@ public final class RecordIds {
    * Repeating id hashes the driver collects and broadcasts (8 bytes each); beyond this the load is
    * numbered by a window over all records instead.
    */
-  static final int MAX_REPEATED_HASHES = 1_000_000;
+  public static final int MAX_REPEATED_HASHES = 1_000_000;
   private static final String ID_BASE = "_id_base";
   /** The 64-bit hash of the id, a working column of {@link #assign}. */
   static final String ID_HASH = "_id_hash";
@@ -136,23 +136,13 @@ public final class RecordIds {
    * spread over the splits in runs.
    */
   public static Column copyGroupId(Column id) {
-    return copyGroupId(id, functions.regexp_replace(id, OCCURRENCE_SUFFIX, ""));
-  }
-
-  /**
-   * {@code <record>-<run start>}: {@link #copyGroupId}'s run of {@code id}'s occurrence after
-   * {@code record} instead of the id's content hash. With {@code record} a hash of the record's
-   * values but its label ({@link #contentHash}), a record's copies with either label are kept
-   * together as well as its exact copies.
-   */
-  public static Column copyGroupId(Column id, Column record) {
     Column occurrence = functions.regexp_extract(id, "-([0-9]+)$", 1).cast("long");
     Column runStart = occurrence.minus(FIRST).divide(MAX_COPIES_KEPT_TOGETHER).cast("long")
         .multiply(MAX_COPIES_KEPT_TOGETHER).plus(FIRST);
     // An id without an occurrence (none of ingest's, but a hand-written splits input) is its own;
     // tested first, so the cast never sees an empty suffix (an error under ANSI mode).
-    return functions.when(id.rlike(OCCURRENCE_SUFFIX), functions.concat(
-        record.cast("string"), functions.lit("-"), runStart.cast("string")))
+    return functions.when(numbersCopies(id), functions.concat(
+        functions.regexp_replace(id, OCCURRENCE_SUFFIX, "-"), runStart.cast("string")))
         .otherwise(id);
   }
 

@@ -70,7 +70,7 @@ public final class SilverTyping {
       "date", List.of("yyyy/MM/dd"),
       "timestamp", List.of("yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm", "yyyy/MM/dd"));
 
-  /** A number written with a decimal comma: digits on both sides of one comma, no point. */
+  /** A number written with a decimal comma: one comma followed by digits, no point. */
   private static final String DECIMAL_COMMA_NUMBER = "^[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?$";
 
   private SilverTyping() {}
@@ -212,7 +212,7 @@ public final class SilverTyping {
 
   /**
    * SQL that parses {@code value} written with a decimal comma ({@code -3,5}, {@code 2,875},
-   * {@code 1,5E3}) as a double, or null: one comma between digits, no point, as a number is written
+   * {@code 1,5E3}) as a double, or null: one comma followed by digits, no point, as a number is written
    * where the comma is the decimal mark.
    */
   private static String withDecimalComma(String value) {

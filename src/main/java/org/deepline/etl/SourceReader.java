@@ -304,11 +304,10 @@ public final class SourceReader {
     // the columns otherwise than the header does, the files are read under the names given here.
     boolean asWritten = !opened.namedHere() && unnamed.size() <= 1;
     if (!asWritten) {
-      LOG.warn("source {}: the CSV header {}; the files are read under the names {}, and the "
-          + "header line of every file but the first is skipped without comparing it with the "
-          + "first's", source.path(), opened.namedHere()
-              ? "names " + opened.renamed() + " otherwise than written (Spark and Delta take two "
-                  + "names equal but for letter case as one)"
+      LOG.warn("source {}: the CSV header {}; the files are read under the names {}, each "
+          + "file's header line skipped without comparing it with them", source.path(),
+          opened.namedHere() ? "has fields Spark and Delta take as one name (equal but for "
+              + "letter case, or equal): read as " + opened.renamed()
               : "has " + unnamed.size() + " fields without a name", header);
     }
     StructType raw = new StructType();

@@ -223,6 +223,11 @@ public record FeatureConfig(
     if (categorical.contains(feature)) {
       return "categorical[" + categorical.indexOf(feature) + "]";
     }
+    for (int i = 0; i < datetime.size(); i++) {
+      if (datetime.get(i) != null && feature.equals(datetime.get(i).column())) {
+        return "datetime[" + i + "].column";
+      }
+    }
     return "datetime";
   }
 

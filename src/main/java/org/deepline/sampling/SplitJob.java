@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SplitJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(SplitJob.class);
-  /** What a random or stratified split decides by: the record id, or its first copy's. */
+  /** What a random or stratified split decides by: the record id, or its record's run. */
   private static final String COPY_GROUP = "_copy_group";
+  /** What a stratified split stratifies by: the label, or a repeating record's majority label. */
+  private static final String COPY_STRATUM = "_copy_stratum";
   /** The run record's artifact naming each split's {@link SplitFingerprint}. */
   public static final String FINGERPRINT_ARTIFACT = "split_fingerprint";
   /** The most common label values named when every row has the same class. */
@@ -95,7 +97,7 @@ public final class SplitJob implements Stage {
     LabelConfig label = context.section(LabelConfig.class);
     SplitConfig config = context.section(SplitConfig.class);
     Dataset<Row> splits = split(silver.rows(), label, config,
-        Copies.of(context.section(SchemaConfig.class), label));
+        CopyGrouping.of(context.section(SchemaConfig.class), label));
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
         context.runDate());
 
@@ -201,39 +203,41 @@ public final class SplitJob implements Stage {
   /**
    * What a random or stratified split keeps together. A load with key columns ({@code keyed}) has
    * one record per id. One without numbers the copies of a record ({@code <content hash>-<n>}, the
-   * label part of the content), and the split decides by a group of each copy over
-   * {@code recordColumns}, the columns but the label's inputs ({@link #withGroups}).
+   * label part of the content), and the split decides by a group over {@code recordColumns}, the
+   * columns but the label's inputs ({@link #withGroups}).
    *
    * <p>Why not by the id alone: a record's copies that say yes and those that say no were split
    * apart independently, and where the yes went to train the no went elsewhere. On data of few
    * distinct records that made held-out rows contradict train's: dslabs' heights (sex from
-   * height) scored validation ROC AUC 0.906 and test 0.541, Cowles' volunteers test 0.466 where a
-   * split of rows gives 0.58.
+   * height) scored validation ROC AUC 0.906 and test 0.541, Cowles' volunteers test 0.466 where
+   * splits of rows give 0.58.
    */
-  public record Copies(boolean keyed, List<String> recordColumns) {
+  public record CopyGrouping(boolean keyed, List<String> recordColumns) {
     /** A working column: the hash of a row's {@code recordColumns}. */
-    private static final String FEATURE_HASH = "_record_hash";
-    /** A working column: {@link #FEATURE_HASH} of the counted records. */
-    private static final String COUNTED_HASH = "_counted_hash";
+    private static final String RECORD_HASH = "_record_hash";
     /** A working column: the rows of a record that repeats, every label counted. */
     private static final String RECORD_ROWS = "_record_rows";
+    /** A working column: the share of a repeating record's rows that are positive. */
+    private static final String RECORD_POSITIVE = "_record_positive";
+    /** The share of positives from which a repeating record's rows are all stratified positive. */
+    private static final double MAJORITY = 0.5;
 
-    public Copies {
+    public CopyGrouping {
       recordColumns = List.copyOf(recordColumns);
     }
 
-    /** The declared columns but the label's inputs, or the key when the schema declares one. */
-    public static Copies of(SchemaConfig schema, LabelConfig label) {
+    /** The declared columns but the label's inputs; nothing when the schema declares a key. */
+    public static CopyGrouping of(SchemaConfig schema, LabelConfig label) {
       if (!schema.key().isEmpty()) {
-        return new Copies(true, List.of());
+        return new CopyGrouping(true, List.of());
       }
       Set<String> labelInputs = label.columnsRead(schema.byName());
-      return new Copies(false, schema.columns().stream().map(ColumnSpec::name)
+      return new CopyGrouping(false, schema.columns().stream().map(ColumnSpec::name)
           .filter(name -> !labelInputs.contains(name)).toList());
     }
 
     /** A load without key columns whose columns are {@code silver}'s own (not deepline's). */
-    static Copies unkeyed(Dataset<Row> silver, LabelConfig label) {
+    static CopyGrouping unkeyed(Dataset<Row> silver, LabelConfig label) {
       Map<String, ColumnSpec> columns = new LinkedHashMap<>();
       for (String name : silver.columns()) {
         if (!name.startsWith("_") && !name.equals(DeltaTables.RUN_DATE)) {
@@ -241,57 +245,70 @@ public final class SplitJob implements Stage {
         }
       }
       Set<String> labelInputs = label.columnsRead(columns);
-      return new Copies(false, columns.keySet().stream()
+      return new CopyGrouping(false, columns.keySet().stream()
           .filter(name -> !labelInputs.contains(name)).toList());
     }
 
     /**
-     * {@code rows} (silver's) with {@code group}: the id when keyed; otherwise the record
-     * (a hash of {@code recordColumns}) and one of its runs. A record of {@code r} rows, counting
+     * {@code rows} (silver's, with the 0/1 {@value LabelConfig#LABEL}) with {@code group} and
+     * {@code stratum}: when keyed, the id and the label. Otherwise the group is the record (a
+     * hash of {@code recordColumns}) and one of its runs: a record of {@code r} rows, counting
      * every label, has {@code ceil(r / }{@value RecordIds#MAX_COPIES_KEPT_TOGETHER}{@code )} runs,
      * and each run of up to that many copies of one content ({@link RecordIds#copyGroupId}) joins
-     * one of them by a hash of its own: a record's few copies are one group whatever their
-     * labels, a record repeated hundreds of times is spread over the splits in runs, and each
-     * run's labels are a draw of the record's (put in order, the first run would hold every copy
-     * of the rarer label, and the others only the commoner one).
+     * one of them by a hash of its own. A record's few copies are one group whatever their labels;
+     * one repeated hundreds of times is spread over the splits in runs whose labels are a draw of
+     * the record's (put in order, the first run would hold every copy of the rarer label). A
+     * repeating record's rows share one stratum, its majority label, so that a stratified split
+     * cuts them at one point instead of at each label's own.
      *
-     * <p>Only records that repeat are counted: one pass finds the hashes that occur more than
-     * once ({@link RecordIds#repeatedHashes}), and only their rows are grouped.
+     * <p>A record's group changes only when its own rows cross a multiple of ten. Only records
+     * that repeat are counted: one pass finds the hashes that occur more than once
+     * ({@link RecordIds#repeated}), and one aggregation counts their rows, collected to the driver.
      */
-    Dataset<Row> withGroups(Dataset<Row> rows, String group) {
+    Dataset<Row> withGroups(Dataset<Row> rows, String group, String stratum) {
       Column id = functions.col(RecordIds.RECORD_ID);
+      Column label = functions.col(LabelConfig.LABEL);
       if (keyed) {
-        return rows.withColumn(group, id);
+        return rows.withColumn(group, id).withColumn(stratum, label);
       }
       if (recordColumns.isEmpty()) {
-        return rows.withColumn(group, RecordIds.copyGroupId(id));
+        return rows.withColumn(group, RecordIds.copyGroupId(id)).withColumn(stratum, label);
       }
-      Dataset<Row> hashed = rows.withColumn(FEATURE_HASH,
+      SparkSession spark = rows.sparkSession();
+      Dataset<Row> hashed = rows.withColumn(RECORD_HASH,
           RecordIds.contentHash(rows.schema(), recordColumns));
-      List<Long> repeated = RecordIds.repeated(hashed.select(FEATURE_HASH));
-      Column record = functions.hex(functions.col(FEATURE_HASH));
-      if (repeated.isEmpty()) {
-        return hashed.withColumn(group, functions.when(RecordIds.numbersCopies(id),
-            record).otherwise(id)).drop(FEATURE_HASH);
+      List<Long> repeated = RecordIds.repeated(hashed.select(RECORD_HASH));
+      Dataset<Row> counted = repeated.size() > RecordIds.MAX_REPEATED_HASHES ? hashed
+          : hashed.join(functions.broadcast(spark.createDataset(repeated, Encoders.LONG())
+              .toDF(RECORD_HASH)), RECORD_HASH);
+      Dataset<Row> counts = counted.groupBy(RECORD_HASH).agg(
+          functions.count(functions.lit(1)).as(RECORD_ROWS),
+          functions.avg(label).as(RECORD_POSITIVE));
+      if (repeated.size() <= RecordIds.MAX_REPEATED_HASHES) {
+        // Collected once: the split's passes would each compute the aggregation again.
+        counts = functions.broadcast(spark.createDataFrame(counts.collectAsList(),
+            counts.schema()));
       }
-      Dataset<Row> counts = hashed.join(functions.broadcast(rows.sparkSession()
-              .createDataset(repeated, Encoders.LONG()).toDF(FEATURE_HASH)), FEATURE_HASH)
-          .groupBy(FEATURE_HASH).agg(functions.count(functions.lit(1)).as(RECORD_ROWS))
-          .withColumnRenamed(FEATURE_HASH, COUNTED_HASH);
+      Dataset<Row> joined = hashed.join(counts, RECORD_HASH, "left");
+      Column repeats = functions.col(RECORD_ROWS).isNotNull();
+      // A record that does not repeat was not counted: one row, one run.
       Column runs = functions.ceil(functions.coalesce(functions.col(RECORD_ROWS),
           functions.lit(1L)).divide(RecordIds.MAX_COPIES_KEPT_TOGETHER));
       Column run = functions.pmod(functions.xxhash64(RecordIds.copyGroupId(id)), runs);
-      return hashed.join(functions.broadcast(counts), functions.col(FEATURE_HASH)
-              .equalTo(functions.col(COUNTED_HASH)), "left")
-          .withColumn(group, functions.when(RecordIds.numbersCopies(id),
-              functions.concat(record, functions.lit("-"), run.cast("string"))).otherwise(id))
-          .drop(FEATURE_HASH, COUNTED_HASH, RECORD_ROWS);
+      Column numbered = RecordIds.numbersCopies(id);
+      return joined
+          .withColumn(group, functions.when(numbered, functions.concat(
+              functions.hex(functions.col(RECORD_HASH)), functions.lit("-"), run.cast("string")))
+              .otherwise(id))
+          .withColumn(stratum, functions.when(numbered.and(repeats), functions.when(
+              functions.col(RECORD_POSITIVE).geq(MAJORITY), 1.0).otherwise(0.0)).otherwise(label))
+          .drop(RECORD_HASH, RECORD_ROWS, RECORD_POSITIVE);
     }
   }
 
-  /** Membership rows of a load without key columns: {@link #split(Dataset, LabelConfig, SplitConfig, Copies)}. */
+  /** Membership rows of a load without key columns: {@link #split(Dataset, LabelConfig, SplitConfig, CopyGrouping)}. */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config) {
-    return split(silver, label, config, Copies.unkeyed(silver, label));
+    return split(silver, label, config, CopyGrouping.unkeyed(silver, label));
   }
 
   /**
@@ -300,7 +317,7 @@ public final class SplitJob implements Stage {
    * their equal time or group already.
    */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config,
-      Copies copies) {
+      CopyGrouping copies) {
     Column id = functions.col(RecordIds.RECORD_ID);
     Column binary = label.binaryOn(silver).as(LabelConfig.LABEL);
     return switch (config.method()) {
@@ -312,9 +329,11 @@ public final class SplitJob implements Stage {
               silver.select(id, binary, Columns.col(config.groupColumn())), config.groupColumn(),
               config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
-      default -> StratifiedSplitter.assign(copies.withGroups(silver, COPY_GROUP)
-              .select(id, binary, functions.col(COPY_GROUP)), COPY_GROUP,
-              functions.col(LabelConfig.LABEL), config)
+      default -> StratifiedSplitter.assign(copies.withGroups(
+                  silver.withColumn(LabelConfig.LABEL, label.binaryOn(silver)), COPY_GROUP,
+                  COPY_STRATUM).select(id, functions.col(LabelConfig.LABEL),
+                  functions.col(COPY_GROUP), functions.col(COPY_STRATUM)), COPY_GROUP,
+              functions.col(COPY_STRATUM), config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
     };
   }

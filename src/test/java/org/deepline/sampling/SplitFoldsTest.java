@@ -238,7 +238,7 @@ class SplitFoldsTest {
         null, 3);
     // Keyed: each record decides by its own id (both-sides-1 would read as an ingest id's copy 1).
     Dataset<Row> splits = SplitJob.split(silver(), LABEL, config,
-        new SplitJob.Copies(true, List.of()));
+        new SplitJob.CopyGrouping(true, List.of()));
     for (Row r : splits.collectAsList()) {
       double position = SplitRulesTest.position(SplitRulesTest.sparkHash(r.getString(0), 9L));
       boolean train = position < 0.7;
@@ -290,7 +290,7 @@ class SplitFoldsTest {
 
       // Keyed ids ("ORD-1", "ORD-2" are two orders) are not grouped by their suffix.
       Map<String, List<Object>> keyed = byId(SplitJob.split(data, LABEL, config,
-          new SplitJob.Copies(true, List.of())));
+          new SplitJob.CopyGrouping(true, List.of())));
       long spreadOrders = 0;
       for (int i = 0; i < 40; i++) {
         Set<List<Object>> pairs = new HashSet<>();
@@ -313,25 +313,31 @@ class SplitFoldsTest {
   void aRecordsCopiesWithEitherLabelLandInOneSplit() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      for (int copy = 1; copy <= 2; copy++) {
+      // Unequal counts per record, so that each label's stratified cut falls elsewhere.
+      for (int copy = 1; copy <= 1 + i % 4; copy++) {
         rows.add(row(String.format("%020x-%d", 2 * i, copy), NOON_JAN_1, "c" + i, true));
+      }
+      for (int copy = 1; copy <= 1 + i % 3; copy++) {
         rows.add(row(String.format("%020x-%d", 2 * i + 1, copy), NOON_JAN_1, "c" + i, false));
       }
     }
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
-    SplitConfig config = new SplitConfig(3L, 0.6, 0.2, 0.2, false, null, null, null, null, null,
-        null, 2);
+    for (boolean stratify : List.of(false, true)) {
+      SplitConfig config = new SplitConfig(3L, 0.6, 0.2, 0.2, stratify, null, null, null, null,
+          null, null, 2);
 
-    Map<String, Set<Object>> splitsByRecord = new TreeMap<>();
-    SplitJob.split(data, LABEL, config).join(data, RecordIds.RECORD_ID).collectAsList()
-        .forEach(r -> splitsByRecord.computeIfAbsent(r.getString(r.fieldIndex("customer")),
-            k -> new HashSet<>()).add(r.getString(r.fieldIndex(StratifiedSplitter.SPLIT))));
+      Map<String, Set<Object>> splitsByRecord = new TreeMap<>();
+      SplitJob.split(data, LABEL, config).join(data, RecordIds.RECORD_ID).collectAsList()
+          .forEach(r -> splitsByRecord.computeIfAbsent(r.getString(r.fieldIndex("customer")),
+              k -> new HashSet<>()).add(r.getString(r.fieldIndex(StratifiedSplitter.SPLIT))));
 
-    assertEquals(60, splitsByRecord.size());
-    splitsByRecord.forEach((record, splits) -> assertEquals(1, splits.size(), record + ": " + splits));
-    Set<Object> splitsUsed = new HashSet<>();
-    splitsByRecord.values().forEach(splitsUsed::addAll);
-    assertEquals(Set.of("train", "validation", "test"), splitsUsed);
+      assertEquals(60, splitsByRecord.size());
+      splitsByRecord.forEach((record, splits) -> assertEquals(1, splits.size(),
+          "stratify " + stratify + ", " + record + ": " + splits));
+      Set<Object> splitsUsed = new HashSet<>();
+      splitsByRecord.values().forEach(splitsUsed::addAll);
+      assertEquals(Set.of("train", "validation", "test"), splitsUsed);
+    }
   }
 
   /**
