@@ -53,7 +53,7 @@ public final class RecordIds {
    * Repeating id hashes the driver collects and broadcasts (8 bytes each); beyond this the load is
    * numbered by a window over all records instead.
    */
-  public static final int MAX_REPEATED_HASHES = 1_000_000;
+  static final int MAX_REPEATED_HASHES = 1_000_000;
   private static final String ID_BASE = "_id_base";
   /** The 64-bit hash of the id, a working column of {@link #assign}. */
   static final String ID_HASH = "_id_hash";
@@ -166,14 +166,6 @@ public final class RecordIds {
    */
   public static Column isLaterCopy(Column id) {
     return functions.not(id.endsWith("-" + FIRST)).and(firstCopyId(id).notEqual(id));
-  }
-
-  /**
-   * The values of {@code hashes}' one long column that occur more than once, at most
-   * {@value #MAX_REPEATED_HASHES} + 1 of them per shuffle partition ({@link #repeatedHashes}).
-   */
-  public static List<Long> repeated(Dataset<Row> hashes) {
-    return repeatedHashes(hashes.toDF(ID_HASH));
   }
 
   /** Whether {@code id} is a load's without key columns, {@code <content hash>-<n>}. */

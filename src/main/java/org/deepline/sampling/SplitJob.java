@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -214,11 +213,11 @@ public final class SplitJob implements Stage {
    */
   public record CopyGrouping(boolean keyed, List<String> recordColumns) {
     /** A working column: the hash of a row's {@code recordColumns}. */
-    private static final String RECORD_HASH = "_record_hash";
+    private static final String RECORD_HASH = RepeatedRecords.HASH;
     /** A working column: the rows of a record that repeats, every label counted. */
-    private static final String RECORD_ROWS = "_record_rows";
+    private static final String RECORD_ROWS = RepeatedRecords.ROWS;
     /** A working column: the share of a repeating record's rows that are positive. */
-    private static final String RECORD_POSITIVE = "_record_positive";
+    private static final String RECORD_POSITIVE = RepeatedRecords.POSITIVE;
     /** The share of positives from which a repeating record's rows are all stratified positive. */
     private static final double MAJORITY = 0.5;
 
@@ -262,8 +261,7 @@ public final class SplitJob implements Stage {
      * cuts them at one point instead of at each label's own.
      *
      * <p>A record's group changes only when its own rows cross a multiple of ten. Only records
-     * that repeat are counted: one pass finds the hashes that occur more than once
-     * ({@link RecordIds#repeated}), and one aggregation counts their rows, collected to the driver.
+     * that repeat are counted, in one pass over the hashes ({@link RepeatedRecords}).
      */
     Dataset<Row> withGroups(Dataset<Row> rows, String group, String stratum) {
       Column id = functions.col(RecordIds.RECORD_ID);
@@ -274,27 +272,19 @@ public final class SplitJob implements Stage {
       if (recordColumns.isEmpty()) {
         return rows.withColumn(group, RecordIds.copyGroupId(id)).withColumn(stratum, label);
       }
-      SparkSession spark = rows.sparkSession();
       Dataset<Row> hashed = rows.withColumn(RECORD_HASH,
           RecordIds.contentHash(rows.schema(), recordColumns));
-      List<Long> repeated = RecordIds.repeated(hashed.select(RECORD_HASH));
-      Dataset<Row> counted = repeated.size() > RecordIds.MAX_REPEATED_HASHES ? hashed
-          : hashed.join(functions.broadcast(spark.createDataset(repeated, Encoders.LONG())
-              .toDF(RECORD_HASH)), RECORD_HASH);
-      Dataset<Row> counts = counted.groupBy(RECORD_HASH).agg(
-          functions.count(functions.lit(1)).as(RECORD_ROWS),
-          functions.avg(label).as(RECORD_POSITIVE));
-      if (repeated.size() <= RecordIds.MAX_REPEATED_HASHES) {
-        // Collected once: the split's passes would each compute the aggregation again.
-        counts = functions.broadcast(spark.createDataFrame(counts.collectAsList(),
-            counts.schema()));
-      }
+      Dataset<Row> counts = RepeatedRecords.of(hashed.select(functions.col(RECORD_HASH), label));
       Dataset<Row> joined = hashed.join(counts, RECORD_HASH, "left");
       Column repeats = functions.col(RECORD_ROWS).isNotNull();
-      // A record that does not repeat was not counted: one row, one run.
-      Column runs = functions.ceil(functions.coalesce(functions.col(RECORD_ROWS),
-          functions.lit(1L)).divide(RecordIds.MAX_COPIES_KEPT_TOGETHER));
-      Column run = functions.pmod(functions.xxhash64(RecordIds.copyGroupId(id)), runs);
+      // A record that does not repeat was not counted: one row, one run, and no copy's run to
+      // read from its id (most rows: the regular expressions run for the few with more runs).
+      Column runs = functions.ceil(functions.col(RECORD_ROWS)
+          .divide(RecordIds.MAX_COPIES_KEPT_TOGETHER));
+      Column run = functions.when(functions.col(RECORD_ROWS).gt(
+              RecordIds.MAX_COPIES_KEPT_TOGETHER),
+          functions.pmod(functions.xxhash64(RecordIds.copyGroupId(id)), runs))
+          .otherwise(functions.lit(0L));
       Column numbered = RecordIds.numbersCopies(id);
       return joined
           .withColumn(group, functions.when(numbered, functions.concat(
