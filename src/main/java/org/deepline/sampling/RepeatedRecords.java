@@ -46,14 +46,19 @@ final class RepeatedRecords {
    * repeating hashes in one partition an aggregation to be joined as it is.
    */
   static Dataset<Row> of(Dataset<Row> hashAndLabel) {
+    return of(hashAndLabel, MAX_COLLECTED);
+  }
+
+  /** As above, collecting at most {@code maxCollected} repeating hashes. */
+  static Dataset<Row> of(Dataset<Row> hashAndLabel, int maxCollected) {
     Dataset<Row> pairs = hashAndLabel.toDF(HASH, "_label");
     List<Row> collected = pairs.repartition(functions.col(HASH))
         .sortWithinPartitions(HASH)
-        .mapPartitions((MapPartitionsFunction<Row, Row>) RepeatedRecords::repeatedIn,
-            Encoders.row(SCHEMA))
+        .mapPartitions((MapPartitionsFunction<Row, Row>) sorted -> repeatedIn(sorted,
+            maxCollected), Encoders.row(SCHEMA))
         .collectAsList();
-    // One partition past the cap returned one row more than it: every hash is counted instead.
-    boolean capped = collected.size() > MAX_COLLECTED;
+    // Past the cap (one partition stops one row beyond it): every hash is counted instead.
+    boolean capped = collected.size() > maxCollected;
     if (capped) {
       return pairs.groupBy(HASH).agg(functions.count(functions.lit(1)).as(ROWS),
               functions.avg(functions.col("_label")).as(POSITIVE))
@@ -63,12 +68,12 @@ final class RepeatedRecords {
   }
 
   /** The runs of equal hashes of a sorted partition longer than one, up to the cap plus one. */
-  private static Iterator<Row> repeatedIn(Iterator<Row> sorted) {
+  private static Iterator<Row> repeatedIn(Iterator<Row> sorted, int maxCollected) {
     List<Row> repeated = new ArrayList<>();
     long hash = 0;
     long rows = 0;
     double positives = 0;
-    while (sorted.hasNext() && repeated.size() <= MAX_COLLECTED) {
+    while (sorted.hasNext() && repeated.size() <= maxCollected) {
       Row row = sorted.next();
       long next = row.getLong(0);
       if (rows > 0 && next != hash) {
