@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
  * failed with every declared column "missing from the CSV header". The delimiter is taken only
  * when splitting the one column by it gives at least two of the declared names and more declared
  * names than any other candidate, so a real one-column file is never split. The split does not
- * read quotes: a header whose names hold the delimiter or a comma needs {@code sep} set.
+ * read quotes: a header whose names hold the delimiter or a comma needs {@code sep} set. It also
+ * says which mark the file's decimals use ({@link #decimalComma}).
  *
  * <pre>{@code
  * CsvDelimiters.sniff(List.of("\"age\";\"job\";\"y\""), Set.of("age", "job", "y")); // ";"
@@ -27,9 +29,18 @@ final class CsvDelimiters {
   static final String SEP = "sep";
   /** Spark's other spelling of {@link #SEP}. */
   static final String DELIMITER = "delimiter";
+  /**
+   * deepline's own reader option (pandas' name for it; R's is {@code dec}), never passed to Spark:
+   * the decimal mark of a CSV source's text numbers, {@code ","} or {@code "."}.
+   */
+  static final String DECIMAL = "decimal";
+  static final String DECIMAL_COMMA = ",";
+  static final String DECIMAL_POINT = ".";
+  static final List<String> DECIMAL_MARKS = List.of(DECIMAL_COMMA, DECIMAL_POINT);
+  private static final String SEMICOLON = ";";
   private static final String TAB = "\t";
   /** Delimiters tried, in the order a tie is decided. */
-  static final List<String> CANDIDATES = List.of(";", TAB, "|");
+  static final List<String> CANDIDATES = List.of(SEMICOLON, TAB, "|");
   /** Declared names a split must give: one could be the one column's own name. */
   private static final int MIN_DECLARED_NAMES = 2;
   /** The characters a header field may be wrapped in (Spark's default quote, and spaces). */
@@ -40,6 +51,35 @@ final class CsvDelimiters {
   /** Whether a reader option names the delimiter (Spark takes both spellings, in any case). */
   static boolean namesDelimiter(String option) {
     return SEP.equalsIgnoreCase(option) || DELIMITER.equalsIgnoreCase(option);
+  }
+
+  /**
+   * Whether a CSV source's numbers take a comma as the decimal mark: as its {@value #DECIMAL}
+   * option says, else when its fields are delimited by {@code ;} (declared or sniffed). Where the
+   * comma is the decimal mark, spreadsheets and R's {@code write.csv2} write {@code ;} between
+   * fields ({@code 6;160;3,9;2,875}); a comma-delimited file's {@code "1,234"} is a thousands
+   * separator, and stays a value that does not parse.
+   *
+   * @param options the source's reader options, with a sniffed delimiter set as {@value #SEP}
+   */
+  static boolean decimalComma(Map<String, String> options) {
+    String declared = option(options, DECIMAL);
+    if (declared != null) {
+      return DECIMAL_COMMA.equals(declared);
+    }
+    String delimiter = option(options, SEP);
+    return SEMICOLON.equals(delimiter != null ? delimiter : option(options, DELIMITER));
+  }
+
+  /** Whether a reader option is deepline's own, kept from Spark's reader. */
+  static boolean isOwnOption(String option) {
+    return DECIMAL.equalsIgnoreCase(option);
+  }
+
+  /** An option's value whatever the case of its key, as Spark reads them; null when unset. */
+  private static String option(Map<String, String> options, String key) {
+    return options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
   }
 
   /** {@code delimiter} as a log line can show it: a tab as {@code \t}. */

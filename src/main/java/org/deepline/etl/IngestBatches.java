@@ -40,6 +40,8 @@ public final class IngestBatches {
   static final String CARRIED_FIELD = "carried_columns";
   /** The planned high-water mark of an incremental JDBC load: source, column and value. */
   static final String WATERMARK_FIELD = "watermark";
+  /** The field that says a load read a comma in its text numbers as the decimal mark. */
+  static final String DECIMAL_COMMA_FIELD = "decimal_comma";
   /**
    * How many of a table's latest commits are searched for a batch's mark. Only ingest commits to
    * these tables in the normal course, so the batch is among the last few; a batch not found is
@@ -57,11 +59,19 @@ public final class IngestBatches {
    * watermark it read up to, which a repair records once the load is whole.
    *
    * @param watermark the load's planned mark ({@code rows} 0), or null for a load without one
+   * @param decimalComma whether the load's text numbers take a comma as the decimal mark
+   *                     ({@link CsvDelimiters#decimalComma}): decided from the files' delimiter,
+   *                     which a repair reading bronze no longer sees
    */
   public record Batch(String id, String runDate, List<String> carried,
-      Watermarks.Mark watermark) {
+      Watermarks.Mark watermark, boolean decimalComma) {
     public Batch {
       carried = List.copyOf(carried);
+    }
+
+    /** A batch of a load with decimal points. */
+    public Batch(String id, String runDate, List<String> carried, Watermarks.Mark watermark) {
+      this(id, runDate, carried, watermark, false);
     }
 
     /** A batch of a load without a watermark (files, REST, a full JDBC load). */
@@ -80,6 +90,9 @@ public final class IngestBatches {
         mark.put(Watermarks.COLUMN, watermark.column());
         mark.put(Watermarks.VALUE, watermark.value());
         fields.put(WATERMARK_FIELD, mark);
+      }
+      if (decimalComma) {
+        fields.put(DECIMAL_COMMA_FIELD, true);
       }
       return Json.writeCompact(fields);
     }
@@ -104,7 +117,8 @@ public final class IngestBatches {
             mark.path(Watermarks.SOURCE).asText(), mark.path(Watermarks.COLUMN).asText(),
             mark.path(Watermarks.VALUE).isTextual() ? mark.path(Watermarks.VALUE).asText() : null,
             id, runDate) : null;
-        return Optional.of(new Batch(id, runDate, carried, watermark));
+        return Optional.of(new Batch(id, runDate, carried, watermark,
+            node.path(DECIMAL_COMMA_FIELD).asBoolean(false)));
       } catch (JsonProcessingException e) {
         // Another writer's free text: not a batch mark.
         return Optional.empty();

@@ -165,7 +165,7 @@ public final class IngestJob implements Stage {
     }
     SchemaEvolution.Drift drift = source.drift();
     IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried(),
-        mark.orElse(null));
+        mark.orElse(null), source.decimalComma());
     DeltaTables.Written bronze;
     try {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
@@ -240,7 +240,7 @@ public final class IngestJob implements Stage {
     Dataset<Row> typed = typed(
         SchemaEvolution.withMissingAsNull(DeltaTables.slice(spark, bronze, runDate), schema),
         sourceConfig, schema, context.section(LabelConfig.class),
-        context.section(IngestConfig.class).nullTokens(), batch.carried());
+        context.section(IngestConfig.class).nullTokens(), batch);
     String silverPath = context.table(Table.SILVER);
     Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
         ? Optional.of(IngestBatches.committing(spark, batch,
@@ -410,16 +410,20 @@ public final class IngestJob implements Stage {
         .withColumn(INGESTED_AT, functions.current_timestamp());
   }
 
-  /** Bronze rows converted to the schema, with every reason a row cannot go to silver. */
+  /**
+   * Bronze rows of {@code batch} converted to the schema, with every reason a row cannot go to
+   * silver.
+   */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
-      LabelConfig label, List<String> nullTokens, List<String> carried) {
+      LabelConfig label, List<String> nullTokens, IngestBatches.Batch batch) {
     String malformed = switch (source.format()) {
       case SourceConfig.JSON -> JSON_MALFORMED;
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
     return SilverTyping.requireLabel(
-        SilverTyping.apply(bronze, schema, malformed, nullTokens, carried), label);
+        SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
+            batch.decimalComma()), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

@@ -79,9 +79,7 @@ public final class RecordIds {
     if (key.isEmpty()) {
       // Typed values are hashed as they are (a timestamp as its microseconds, whatever the session
       // time zone): converting every field to text for a SHA-256 cost more than writing the row.
-      Column[] content = contentColumns.stream()
-          .flatMap(c -> hashable(c, raw.schema().apply(c).dataType()).stream())
-          .toArray(Column[]::new);
+      Column[] content = hashInputs(raw.schema(), contentColumns);
       hash = functions.xxhash64(content);
       // Spark's hex digits are upper case; turning them to lower case cost as much as the padding.
       base = functions.concat(
@@ -143,9 +141,22 @@ public final class RecordIds {
         .multiply(MAX_COPIES_KEPT_TOGETHER).plus(FIRST);
     // An id without an occurrence (none of ingest's, but a hand-written splits input) is its own;
     // tested first, so the cast never sees an empty suffix (an error under ANSI mode).
-    return functions.when(id.rlike(OCCURRENCE_SUFFIX), functions.concat(
+    return functions.when(numbersCopies(id), functions.concat(
         functions.regexp_replace(id, OCCURRENCE_SUFFIX, "-"), runStart.cast("string")))
         .otherwise(id);
+  }
+
+  /**
+   * A 64-bit hash of {@code columns}' values, as the record id's hashes read them (a null apart
+   * from any value, typed values as they are).
+   */
+  public static Column contentHash(StructType schema, List<String> columns) {
+    return functions.xxhash64(hashInputs(schema, columns));
+  }
+
+  private static Column[] hashInputs(StructType schema, List<String> columns) {
+    return columns.stream().flatMap(c -> hashable(c, schema.apply(c).dataType()).stream())
+        .toArray(Column[]::new);
   }
 
   /**
@@ -155,6 +166,11 @@ public final class RecordIds {
    */
   public static Column isLaterCopy(Column id) {
     return functions.not(id.endsWith("-" + FIRST)).and(firstCopyId(id).notEqual(id));
+  }
+
+  /** Whether {@code id} is a load's without key columns, {@code <content hash>-<n>}. */
+  public static Column numbersCopies(Column id) {
+    return id.rlike(OCCURRENCE_SUFFIX);
   }
 
   /**

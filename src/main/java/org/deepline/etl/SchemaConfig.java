@@ -54,8 +54,11 @@ public record SchemaConfig(
     if (columns.isEmpty()) {
       errors.add("columns", "must declare at least one column");
     }
-    // Spark and Delta compare column names ignoring letter case: W and w are one column.
+    // Spark and Delta compare column names ignoring letter case: W and w are one column. A CSV
+    // header's second one is read under ColumnNames' name for it, which the error offers.
     Map<String, String> seen = new HashMap<>();
+    List<String> asRead = ColumnNames.deltaSafe(columns.stream()
+        .map(c -> c == null || c.name() == null ? "" : c.name()).toList());
     for (int i = 0; i < columns.size(); i++) {
       ColumnSpec column = columns.get(i);
       ConfigErrors at = errors.at("columns", i);
@@ -69,7 +72,8 @@ public record SchemaConfig(
       if (earlier != null) {
         at.add("name", "duplicate column " + column.name() + (earlier.equals(column.name()) ? ""
             : " (" + earlier + " is declared too: Spark and Delta ignore letter case in column "
-                + "names)"));
+                + "names; ingest reads a CSV header's second one as " + asRead.get(i)
+                + ", so declare it under that name)"));
       }
       if (column.name() != null && column.name().startsWith("_")) {
         at.add("name", "names starting with '_' are reserved for deepline's own columns: "

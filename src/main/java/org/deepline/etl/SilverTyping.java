@@ -70,6 +70,9 @@ public final class SilverTyping {
       "date", List.of("yyyy/MM/dd"),
       "timestamp", List.of("yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm", "yyyy/MM/dd"));
 
+  /** A number written with a decimal comma: one comma followed by digits, no point. */
+  private static final String DECIMAL_COMMA_NUMBER = "^[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?$";
+
   private SilverTyping() {}
 
   /**
@@ -92,18 +95,14 @@ public final class SilverTyping {
   /**
    * @param nullTokens text that means "no value" in a text column declared other than string
    *                   ({@link IngestConfig#nullTokens})
+   * @param carried bronze columns passed to silver as they are, after the declared ones:
+   *                undeclared source columns under {@code source.schema_evolution: add_columns}
+   * @param decimalComma whether a text value of a {@code double} column that does not parse as
+   *                     written is read with its one comma as the decimal mark ({@code 3,5})
    */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
-      String malformedReason, List<String> nullTokens) {
-    return apply(bronze, schema, malformedReason, nullTokens, List.of());
-  }
-
-  /**
-   * As above, with {@code carried} bronze columns passed to silver as they are, after the declared
-   * ones: undeclared source columns under {@code source.schema_evolution: add_columns}.
-   */
-  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
-      String malformedReason, List<String> nullTokens, List<String> carried) {
+      String malformedReason, List<String> nullTokens, List<String> carried,
+      boolean decimalComma) {
     transformSchema(bronze.schema(), schema);
     boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
         .sessionLocalTimeZone()).getRules().isFixedOffset();
@@ -120,7 +119,8 @@ public final class SilverTyping {
     }
     for (ColumnSpec column : schema.columns()) {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
-      Converted converted = sourceType == DataTypes.StringType ? fromText(column, nullTokens)
+      Converted converted = sourceType == DataTypes.StringType
+          ? fromText(column, nullTokens, decimalComma)
           : fromTyped(column, sourceType, fixedOffset);
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
@@ -179,7 +179,8 @@ public final class SilverTyping {
    * try_cast gives null instead of failing (whatever spark.sql.ansi.enabled says), which is how a bad
    * value is told apart from a good one; strings keep their exact text, numbers ignore padding.
    */
-  private static Converted fromText(ColumnSpec column, List<String> nullTokens) {
+  private static Converted fromText(ColumnSpec column, List<String> nullTokens,
+      boolean decimalComma) {
     Column raw = Columns.col(column.name());
     Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
     if ("string".equals(column.type())) {
@@ -193,16 +194,43 @@ public final class SilverTyping {
             .collect(Collectors.joining(", ")) + ")");
     present = raw.isNotNull().and(functions.not(functions.expr(missing)));
     String value = "CASE WHEN " + missing + " THEN NULL ELSE " + trimmed + " END";
+    // coalesce evaluates a fallback only for a value the cast before it did not parse.
+    Stream<String> fallbacks = decimalComma && "double".equals(column.type())
+        ? Stream.of(withDecimalComma(value))
+        : UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(), List.of()).stream()
+            .map(pattern -> fromPattern(value, pattern, column.type()));
     Column typed = functions.expr(column.format() != null
         ? fromPattern(value, column.format(), column.type())
         : "coalesce(" + Stream.concat(Stream.of("try_cast(" + value + " as "
-            + sqlType(column.type()) + ")"), UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(),
-            List.of()).stream().map(pattern -> fromPattern(value, pattern, column.type())))
-            .collect(Collectors.joining(", ")) + ")");
+            + sqlType(column.type()) + ")"), fallbacks).collect(Collectors.joining(", ")) + ")");
     Column unparsable = functions.when(present.and(typed.isNull()),
         functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
-            functions.lit("' as " + column.type() + expectedFormat(column))));
+            functions.lit("' as " + column.type() + expectedFormat(column)),
+            decimalCommaHint(column, decimalComma)));
     return new Converted(typed, present, List.of(unparsable));
+  }
+
+  /**
+   * SQL that parses {@code value} written with a decimal comma ({@code -3,5}, {@code 2,875},
+   * {@code 1,5E3}) as a double, or null: one comma followed by digits, no point, as a number is written
+   * where the comma is the decimal mark.
+   */
+  private static String withDecimalComma(String value) {
+    return "try_cast(CASE WHEN " + value + " RLIKE " + sqlString(DECIMAL_COMMA_NUMBER)
+        + " THEN replace(" + value + ", ',', '.') END as double)";
+  }
+
+  /**
+   * After a double that did not parse: whether it looks written with a decimal comma, and the
+   * option that reads it so, when the source is not read that way already; otherwise nothing.
+   */
+  private static Column decimalCommaHint(ColumnSpec column, boolean decimalComma) {
+    if (decimalComma || !"double".equals(column.type())) {
+      return functions.lit("");
+    }
+    return functions.when(functions.trim(Columns.col(column.name())).rlike(DECIMAL_COMMA_NUMBER),
+        functions.lit(" (a decimal comma? set source.options decimal to \",\")"))
+        .otherwise(functions.lit(""));
   }
 
   /** SQL that parses {@code value} with a datetime {@code pattern} into {@code type}, or null. */

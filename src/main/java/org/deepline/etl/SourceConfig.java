@@ -44,7 +44,10 @@ public record SourceConfig(
         + "`jdbc`, whose settings are under `source.jdbc`; with `rest`, JSON reader options "
         + "applied to the records, e.g. `{\"primitivesAsString\": \"true\"}`), e.g. `{\"sep\": "
         + "\";\", \"encoding\": \"ISO-8859-1\"}` for CSV, `{\"mergeSchema\": \"true\"}` for "
-        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta.")
+        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta. One is deepline's own, for CSV: "
+        + "`decimal`, the decimal mark of numbers written as text, `\",\"` or `\".\"`; unset, a "
+        + "`;`-delimited file (declared or found from its header) reads `3,5` in a `double` column "
+        + "as 3.5, as spreadsheets and R's `write.csv2` write it, and any other file only `3.5`.")
     Map<String, String> options,
     @JsonPropertyDescription("`false`: JSON lines, one object per line. `true`: each file is one "
         + "JSON document that may span lines, an object or an array of objects (Spark's "
@@ -169,6 +172,16 @@ public record SourceConfig(
       errors.add("path", "credentials in the URI are not accepted (they would be written to run "
           + "records and logs); use the environment or a credential provider");
     }
+    options.forEach((key, value) -> {
+      if (CsvDelimiters.isOwnOption(key)) {
+        if (!CSV.equals(format)) {
+          errors.at("options").add(key, "applies to format csv only, format is " + format);
+        } else {
+          errors.at("options").require(CsvDelimiters.DECIMAL_MARKS.contains(value), key,
+              "must be \",\" (a decimal comma) or \".\", got " + value);
+        }
+      }
+    });
     if (multiLine && !JSON.equals(format)) {
       errors.add("multi_line", "applies to format json only, format is " + format);
     }

@@ -3,6 +3,7 @@ package org.deepline.etl;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,13 +93,26 @@ public final class SourceReader {
    * {@value #CORRUPT_RECORD} and {@value #SOURCE_FILE}), every source column whose name changed on
    * the way, source name (a nested field as {@code parent.child}) -> column name, and the qualified
    * location its files are under (the path up to any glob character), which tells the source's files
-   * apart from others in an error, and how its columns differ from the declared schema.
+   * apart from others in an error, how its columns differ from the declared schema, and whether its
+   * text numbers take a comma as the decimal mark ({@link CsvDelimiters#decimalComma}).
    */
   public record Source(Dataset<Row> rows, Map<String, String> renamed, String location,
-      SchemaEvolution.Drift drift) {
+      SchemaEvolution.Drift drift, boolean decimalComma) {
     /** A source not yet checked against the schema. */
     public Source(Dataset<Row> rows, Map<String, String> renamed, String location) {
-      this(rows, renamed, location, SchemaEvolution.Drift.NONE);
+      this(rows, renamed, location, SchemaEvolution.Drift.NONE, false);
+    }
+
+    /** This source with {@code earlier}, renames made before its columns were read, first. */
+    Source withRenamed(Map<String, String> earlier) {
+      Map<String, String> all = new LinkedHashMap<>(earlier);
+      all.putAll(renamed);
+      return new Source(rows, all, location, drift, decimalComma);
+    }
+
+    /** This source, its text numbers read with a decimal comma or not. */
+    Source withDecimalComma(boolean comma) {
+      return new Source(rows, renamed, location, drift, comma);
     }
   }
 
@@ -106,10 +120,13 @@ public final class SourceReader {
    * Opens the source and checks it against the schema before any row is read: the path must exist,
    * the files must be readable as the format, and every declared column must be there.
    */
-  public static Source read(SparkSession spark, SourceConfig source, SchemaConfig schema) {
-    String location = requireExists(spark, source);
+  public static Source read(SparkSession spark, SourceConfig given, SchemaConfig schema) {
+    String location = requireExists(spark, given);
+    CsvHeader header = SourceConfig.CSV.equals(given.format())
+        ? withSniffedDelimiter(spark, given, schema) : null;
+    SourceConfig source = header != null ? header.source() : given;
     Dataset<Row> raw = switch (source.format()) {
-      case SourceConfig.CSV -> csv(spark, source, schema);
+      case SourceConfig.CSV -> csv(spark, header);
       case SourceConfig.JSON -> json(spark, source);
       case SourceConfig.PARQUET, SourceConfig.ORC, SourceConfig.AVRO -> typedFiles(spark, source);
       case SourceConfig.DELTA -> delta(spark, source);
@@ -120,7 +137,11 @@ public final class SourceReader {
       default -> throw new IllegalArgumentException("unknown source format " + source.format());
     };
     Source renamed = flattenAndRename(raw, location, functions.col("_metadata.file_path"));
-    return checkSchema(renamed, source, schema);
+    if (header != null && header.namedHere()) {
+      renamed = renamed.withRenamed(header.renamed());
+    }
+    return checkSchema(renamed, source, schema).withDecimalComma(
+        SourceConfig.CSV.equals(source.format()) && CsvDelimiters.decimalComma(source.options()));
   }
 
   /**
@@ -240,30 +261,58 @@ public final class SourceReader {
     }
   }
 
-  private static Dataset<Row> csv(SparkSession spark, SourceConfig given, SchemaConfig schema) {
-    SourceConfig source = given;
-    List<String> header = csvHeader(spark, source);
-    String delimiter = source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)
-        ? null : CsvDelimiters.sniff(header, schema.headerNames());
-    if (delimiter != null) {
-      LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
-          + "the declared columns, so the files are read with that delimiter (set source.options "
-          + "sep to say so)", source.path(), CsvDelimiters.describe(delimiter));
-      source = source.withOption(CsvDelimiters.SEP, delimiter);
-      header = csvHeader(spark, source);
+  /**
+   * A CSV source as its files are read, the names its columns are read under, and the header
+   * fields read under another name than written (empty when Spark's own names are kept).
+   */
+  private record CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed) {
+    /** Whether the files are read under names of deepline's, not compared with their headers. */
+    boolean namedHere() {
+      return !renamed.isEmpty();
     }
+  }
+
+  /**
+   * {@code source} with the delimiter its header is written with set as {@code sep}
+   * ({@link CsvDelimiters#sniff}), when its options name none and the comma does not split it.
+   */
+  private static CsvHeader withSniffedDelimiter(SparkSession spark, SourceConfig source,
+      SchemaConfig schema) {
+    CsvHeader header = csvHeader(spark, source);
+    if (source.options().keySet().stream().anyMatch(CsvDelimiters::namesDelimiter)) {
+      return header;
+    }
+    String delimiter = CsvDelimiters.sniff(header.names(), schema.headerNames());
+    if (delimiter == null) {
+      return header;
+    }
+    LOG.warn("source {}: the CSV header is one column with the comma; it splits by '{}' into "
+        + "the declared columns, so the files are read with that delimiter (set source.options "
+        + "sep to say so){}", source.path(), CsvDelimiters.describe(delimiter),
+        CsvDelimiters.decimalComma(source.withOption(CsvDelimiters.SEP, delimiter).options())
+            ? ", and a comma in a number is its decimal mark (set source.options decimal to \".\" "
+                + "if it is not)" : "");
+    return csvHeader(spark, source.withOption(CsvDelimiters.SEP, delimiter));
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, CsvHeader opened) {
+    SourceConfig source = opened.source();
+    List<String> header = opened.names();
     List<String> unnamed = SchemaEvolution.unnamedInHeader(source, header);
-    if (unnamed.size() > 1) {
-      // Spark's header check would need them all named "" in the schema, which it refuses.
-      throw new DeeplineException("source " + source.path() + ": " + unnamed.size() + " fields of "
-          + "the CSV header have no name (Spark calls them " + unnamed + "); at most one can be "
-          + "read (a line ending in the delimiter): name them in the file");
+    // Spark's header check compares the schema with each file's header as written, so a field left
+    // empty must be "" in the schema, and two such fields cannot be: then, and when ingest names
+    // the columns otherwise than the header does, the files are read under the names given here.
+    boolean asWritten = !opened.namedHere() && unnamed.size() <= 1;
+    if (!asWritten) {
+      LOG.warn("source {}: the CSV header {}; the files are read under the names {}, each "
+          + "file's header line skipped without comparing it with them", source.path(),
+          opened.namedHere() ? "has fields Spark and Delta take as one name (equal but for "
+              + "letter case, or equal): read as " + opened.renamed()
+              : "has " + unnamed.size() + " fields without a name", header);
     }
     StructType raw = new StructType();
     for (String name : header) {
-      // The header check compares the schema with each file's header as written: a field left
-      // empty must be empty here too; it gets Spark's name back below.
-      raw = raw.add(unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
+      raw = raw.add(asWritten && unnamed.contains(name) ? "" : name, DataTypes.StringType, true);
     }
     raw = raw.add(CORRUPT_RECORD, DataTypes.StringType, true);
     Dataset<Row> read = csvReader(spark, source)
@@ -271,21 +320,41 @@ public final class SourceReader {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
         // A file whose header differs from the first file's is an error, not a silent column shift.
-        .option("enforceSchema", "false")
+        .option("enforceSchema", Boolean.toString(!asWritten))
         .csv(source.path());
-    if (unnamed.isEmpty()) {
+    if (!asWritten || unnamed.isEmpty()) {
       return read;
     }
     // Renamed in the read's own order: partition columns of a dt=... layout come after the rest.
     return read.withColumnRenamed("", unnamed.get(0));
   }
 
-  /** The column names of the source's header line, in order, as Spark names them; reads one line. */
-  private static List<String> csvHeader(SparkSession spark, SourceConfig source) {
+  /**
+   * The column names of the source's header line, in order, as Spark names them; reads one line.
+   * Two fields equal but for letter case, which Spark names by their positions, are named by
+   * {@link ColumnNames}' rule instead ({@code W} and {@code w_2}), as a config written from the
+   * header is ({@code HeaderNames}).
+   */
+  private static CsvHeader csvHeader(SparkSession spark, SourceConfig source) {
     String[] names = opened(source, () -> csvReader(spark, source).csv(source.path()).columns());
     List<String> header = new ArrayList<>(Arrays.asList(names));
+    Map<String, String> renamed = Map.of();
     if (SchemaEvolution.hasHeaderLine(source) && !DedupedHeader.suspects(header).isEmpty()) {
-      requireDistinctNames(spark, source);
+      List<String> written = writtenHeader(spark, source);
+      if (!DedupedHeader.clashes(written).isEmpty()) {
+        renamed = new LinkedHashMap<>();
+        // A field left empty keeps Spark's name for it (_c3), as in a header without clashes.
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+          given.add(written.get(i).isEmpty() ? header.get(i) : written.get(i));
+        }
+        header = new ArrayList<>(ColumnNames.deltaSafe(given));
+        for (int i = 0; i < given.size(); i++) {
+          if (!header.get(i).equals(given.get(i))) {
+            renamed.put(given.get(i), header.get(i));
+          }
+        }
+      }
     }
     // Spark's own names can still be one name (a field written "_c1" beside an empty second one).
     if (header.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().count()
@@ -293,37 +362,33 @@ public final class SourceReader {
       throw new DeeplineException("source " + source.path() + ": the CSV header gives two columns "
           + "one name (Spark reads it as " + header + "); rename them in the file");
     }
-    return header;
+    return new CsvHeader(source, header, renamed);
   }
 
   /**
-   * Fails naming the header fields that are one column name to Spark and Delta: equal, or equal but
-   * for letter case ({@code W} and {@code w}, as in chemistry descriptor tables). Spark would read
-   * them as {@code W67} and {@code w76} (name and position), which no config written from the
-   * header declares. Reads the header line as data, one line; called only when Spark's names look
-   * renamed that way.
+   * The header line's fields as written: Spark would read {@code W} and {@code w} (equal but for
+   * letter case, as in chemistry descriptor tables) as {@code W67} and {@code w76}, which no
+   * config written from the header declares. Reads the header line as data, one line; called only
+   * when Spark's names look renamed that way.
    */
-  private static void requireDistinctNames(SparkSession spark, SourceConfig source) {
+  private static List<String> writtenHeader(SparkSession spark, SourceConfig source) {
     Row line = opened(source, () -> csvReader(spark, source).option("header", "false")
         .csv(source.path()).head());
     List<String> fields = new ArrayList<>();
     for (int i = 0; i < line.length(); i++) {
       fields.add(line.isNullAt(i) ? "" : line.getString(i));
     }
-    List<String> clashes = DedupedHeader.clashes(fields);
-    if (!clashes.isEmpty()) {
-      throw new DeeplineException("source " + source.path() + ": the CSV header names "
-          + String.join("; ", clashes) + ": one column name each to Spark and Delta, which ignore "
-          + "letter case in column names; rename all but one of each in the file");
-    }
+    return fields;
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {
+    Map<String, String> sparkOptions = new HashMap<>(source.options());
+    sparkOptions.keySet().removeIf(CsvDelimiters::isOwnOption);
     return spark.read()
         .option("header", "true")
         .option("inferSchema", "false")
         .option(ESCAPE_OPTION, RFC_4180_ESCAPE)
-        .options(source.options());
+        .options(sparkOptions);
   }
 
   /**
@@ -477,7 +542,8 @@ public final class SourceReader {
       requireSourceNames(source, config, schema);
     }
     SchemaEvolution.requireDeclared(drift, config, where);
-    return new Source(source.rows(), source.renamed(), source.location(), drift);
+    return new Source(source.rows(), source.renamed(), source.location(), drift,
+        source.decimalComma());
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -144,6 +145,7 @@ public record FeatureConfig(
         requireNotLabelInput(at, "column", spec.column(), label, labelInputs);
       }
     }
+    requireNoIndicatorNames(errors, seen);
     numericTransforms.forEach((column, spec) -> {
       ConfigErrors at = errors.at("numeric_transforms").at(column);
       if (!numeric.contains(column)) {
@@ -192,6 +194,41 @@ public record FeatureConfig(
     }
     errors.requirePositive(maxCategories, "max_categories");
     errors.requirePositive(minCategoryCount, "min_category_count");
+  }
+
+  /**
+   * A numeric or date/time feature {@code x} with gaps gets a slot {@code x__missing}, and the
+   * leakage gate judges its gaps under that name: a feature of that name as well would share the
+   * slot's and the finding's name with it, and one of them would be judged or weighted as the
+   * other. Refused, naming both, so the user renames one column.
+   */
+  private void requireNoIndicatorNames(ConfigErrors errors, Set<String> features) {
+    List<String> withIndicator = Stream.concat(numeric.stream(),
+        datetime.stream().filter(Objects::nonNull).map(DateTimeSpec::column))
+        .filter(Objects::nonNull).toList();
+    for (String name : withIndicator) {
+      String indicator = name + FeatureModel.MISSING_INDICATOR_SUFFIX;
+      if (features.contains(indicator)) {
+        errors.add(fieldOf(indicator), indicator + " is the name of " + name
+            + "'s missing-value indicator; rename one of the two columns");
+      }
+    }
+  }
+
+  /** The config field that lists {@code feature}, for an error about it. */
+  private String fieldOf(String feature) {
+    if (numeric.contains(feature)) {
+      return "numeric[" + numeric.indexOf(feature) + "]";
+    }
+    if (categorical.contains(feature)) {
+      return "categorical[" + categorical.indexOf(feature) + "]";
+    }
+    for (int i = 0; i < datetime.size(); i++) {
+      if (datetime.get(i) != null && feature.equals(datetime.get(i).column())) {
+        return "datetime[" + i + "].column";
+      }
+    }
+    return "datetime";
   }
 
   /**

@@ -44,6 +44,11 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
+  /**
+   * What a numeric or date/time feature's missing-value indicator slot appends to its name
+   * ({@code age__missing}); a feature may not be named so itself ({@link FeatureConfig}).
+   */
+  public static final String MISSING_INDICATOR_SUFFIX = "__missing";
   /** The one-hot slot of values not in the training vocabulary. */
   public static final String OTHER_TOKEN = "__other__";
   /** Between a column and one of its words in a slot name, {@code review~great}. */
@@ -89,7 +94,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         names.add(f.name());
       }
       if (f.missingIndicator()) {
-        names.add(f.name() + "__missing");
+        names.add(f.name() + MISSING_INDICATOR_SUFFIX);
       }
     }
     for (CategoricalFeature f : categorical) {
@@ -105,7 +110,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
         names.addAll(p.slotNames(f.name()));
       }
       if (f.missingIndicator()) {
-        names.add(f.name() + "__missing");
+        names.add(f.name() + MISSING_INDICATOR_SUFFIX);
       }
     }
     for (ProductFeature f : products) {

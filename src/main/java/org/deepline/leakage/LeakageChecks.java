@@ -36,7 +36,7 @@ public final class LeakageChecks {
   static final String MUTUAL_INFORMATION_PAIR = "mutual_information_pair:";
   static final String PAIR_SEPARATOR = "+";
   /** A numeric or date/time feature is scored by its values and, under this suffix, its gaps. */
-  static final String MISSING_SUFFIX = "__missing";
+  static final String MISSING_SUFFIX = FeatureModel.MISSING_INDICATOR_SUFFIX;
   private static final String FEATURE = "feature";
   private static final String SCORE = "score";
   private static final String BIN = "bin";

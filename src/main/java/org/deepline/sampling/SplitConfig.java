@@ -45,9 +45,10 @@ public record SplitConfig(
         + "`true` for `random`, else `false`.")
     Boolean stratify,
     @JsonPropertyDescription("`random`: by a seeded hash of the record id (stratified or not); "
-        + "without `schema.key`, exact copies of one source record (ids `<hash>-1`, `<hash>-2`, "
-        + "...) go by the first copy's id, so they land in one split and fold (the leakage "
-        + "gate's `copies_across_splits` checks it). `time`: the earliest records train, the "
+        + "without `schema.key`, by the record (its columns but the label's inputs) and a run of "
+        + "up to 10 of its copies, so a record's copies, whatever their labels, land in one split "
+        + "and fold (the leakage gate's `copies_across_splits` checks exact copies): "
+        + "[copies](configuration.md#split-splitconfig). `time`: the earliest records train, the "
         + "next validate, the latest test. `group`: every record of one `group_column` value in "
         + "the same split.")
     @OneOf("METHODS")

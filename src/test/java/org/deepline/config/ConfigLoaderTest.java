@@ -191,7 +191,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void columnsEqualButForLetterCaseAreOneColumn() {
+  void columnsEqualButForLetterCaseAreOneColumnAndTheErrorGivesTheNameIngestReadsItAs() {
     DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
         """
         {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
@@ -202,7 +202,8 @@ class ConfigLoaderTest {
 
     assertEquals(Failure.CONFIG, error.failure());
     assertEquals("test config: 1 config error: schema.columns[1].name: duplicate column w (W is "
-        + "declared too: Spark and Delta ignore letter case in column names)", error.getMessage());
+        + "declared too: Spark and Delta ignore letter case in column names; ingest reads a CSV "
+        + "header's second one as w_2, so declare it under that name)", error.getMessage());
   }
 
   @Test

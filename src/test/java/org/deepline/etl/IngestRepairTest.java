@@ -204,5 +204,10 @@ class IngestRepairTest {
     assertEquals(Optional.of(new IngestBatches.Batch("r1", FIRST_DATE, List.of("gate"))),
         IngestBatches.Batch.fromJson(new IngestBatches.Batch("r1", FIRST_DATE, List.of("gate"))
             .toJson()));
+    // A load that read decimal commas says so, so that its repair reads bronze's text the same way.
+    IngestBatches.Batch comma = new IngestBatches.Batch("r2", FIRST_DATE, List.of(), null, true);
+    assertEquals("{\"carried_columns\":[],\"decimal_comma\":true,\"ingest_batch\":\"r2\","
+        + "\"run_date\":\"" + FIRST_DATE + "\"}", comma.toJson());
+    assertEquals(Optional.of(comma), IngestBatches.Batch.fromJson(comma.toJson()));
   }
 }

@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.RecordIds;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,7 +236,9 @@ class SplitFoldsTest {
   void randomFoldsAreTheHashPositionRuleAndOldSplitsTablesGainTheColumn(@TempDir Path dir) {
     SplitConfig config = new SplitConfig(9L, 0.7, 0.15, 0.15, false, null, null, null, null, null,
         null, 3);
-    Dataset<Row> splits = SplitJob.split(silver(), LABEL, config);
+    // Keyed: each record decides by its own id (both-sides-1 would read as an ingest id's copy 1).
+    Dataset<Row> splits = SplitJob.split(silver(), LABEL, config,
+        new SplitJob.CopyGrouping(true, List.of()));
     for (Row r : splits.collectAsList()) {
       double position = SplitRulesTest.position(SplitRulesTest.sparkHash(r.getString(0), 9L));
       boolean train = position < 0.7;
@@ -268,7 +271,7 @@ class SplitFoldsTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       for (int copy = 1; copy <= 3; copy++) {
-        rows.add(row(String.format("%020x-%d", i, copy), NOON_JAN_1, "c", i % 4 == 0));
+        rows.add(row(String.format("%020x-%d", i, copy), NOON_JAN_1, "c" + i, i % 4 == 0));
       }
     }
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
@@ -286,7 +289,8 @@ class SplitFoldsTest {
       assertEquals(Set.of("train", "validation", "test"), splitsUsed);
 
       // Keyed ids ("ORD-1", "ORD-2" are two orders) are not grouped by their suffix.
-      Map<String, List<Object>> keyed = byId(SplitJob.split(data, LABEL, config, true));
+      Map<String, List<Object>> keyed = byId(SplitJob.split(data, LABEL, config,
+          new SplitJob.CopyGrouping(true, List.of())));
       long spreadOrders = 0;
       for (int i = 0; i < 40; i++) {
         Set<List<Object>> pairs = new HashSet<>();
@@ -296,6 +300,43 @@ class SplitFoldsTest {
         spreadOrders += pairs.size() > 1 ? 1 : 0;
       }
       assertTrue(spreadOrders > 0, "keyed ids are split by their own hash");
+    }
+  }
+
+  /**
+   * A record's copies that say yes and those that say no have two content hashes (the label is
+   * content), each numbered from 1; they are one record still, and land in one split: split apart,
+   * the yes copies in train would send the no copies to validation or test, and held-out rows
+   * would contradict train's.
+   */
+  @Test
+  void aRecordsCopiesWithEitherLabelLandInOneSplit() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      // Unequal counts per record, so that each label's stratified cut falls elsewhere.
+      for (int copy = 1; copy <= 1 + i % 4; copy++) {
+        rows.add(row(String.format("%020x-%d", 2 * i, copy), NOON_JAN_1, "c" + i, true));
+      }
+      for (int copy = 1; copy <= 1 + i % 3; copy++) {
+        rows.add(row(String.format("%020x-%d", 2 * i + 1, copy), NOON_JAN_1, "c" + i, false));
+      }
+    }
+    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, SCHEMA);
+    for (boolean stratify : List.of(false, true)) {
+      SplitConfig config = new SplitConfig(3L, 0.6, 0.2, 0.2, stratify, null, null, null, null,
+          null, null, 2);
+
+      Map<String, Set<Object>> splitsByRecord = new TreeMap<>();
+      SplitJob.split(data, LABEL, config).join(data, RecordIds.RECORD_ID).collectAsList()
+          .forEach(r -> splitsByRecord.computeIfAbsent(r.getString(r.fieldIndex("customer")),
+              k -> new HashSet<>()).add(r.getString(r.fieldIndex(StratifiedSplitter.SPLIT))));
+
+      assertEquals(60, splitsByRecord.size());
+      splitsByRecord.forEach((record, splits) -> assertEquals(1, splits.size(),
+          "stratify " + stratify + ", " + record + ": " + splits));
+      Set<Object> splitsUsed = new HashSet<>();
+      splitsByRecord.values().forEach(splitsUsed::addAll);
+      assertEquals(Set.of("train", "validation", "test"), splitsUsed);
     }
   }
 
