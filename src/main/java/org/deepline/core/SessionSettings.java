@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.sources.DeltaSQLConf;
 
 /**
  * Spark session settings changed for a scope and put back when it closes: a value the session had
@@ -20,6 +21,8 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  */
 public final class SessionSettings implements AutoCloseable {
+  /** The prefix of Delta's SQL settings. */
+  private static final String DELTA_PREFIX = "spark.databricks.delta.";
   private final RuntimeConfig conf;
   private final Map<String, Optional<String>> previous;
 
@@ -30,6 +33,9 @@ public final class SessionSettings implements AutoCloseable {
 
   /** Sets {@code values} until {@link #close}; an empty map changes nothing. */
   public static SessionSettings override(SparkSession spark, Map<String, String> values) {
+    if (values.keySet().stream().anyMatch(key -> key.startsWith(DELTA_PREFIX))) {
+      awaitDeltaSettings();
+    }
     RuntimeConfig conf = spark.conf();
     Map<String, Optional<String>> previous = new LinkedHashMap<>();
     values.forEach((key, value) -> {
@@ -37,6 +43,18 @@ public final class SessionSettings implements AutoCloseable {
       conf.set(key, value);
     });
     return new SessionSettings(conf, previous);
+  }
+
+  /**
+   * Waits until Delta's SQL settings are registered with Spark. They register while Delta's
+   * {@code DeltaSQLConf} initialises, in whichever thread first touches Delta (a background read
+   * of table states at a run's start, say): each setting enters Spark's list of known settings
+   * first and its list of SQL settings after. Spark refuses to set a key it knows that is not a
+   * SQL setting ("Cannot modify the value of the Spark config"), so a setting made in that window
+   * failed the run at random. A class initialises once, and other threads touching it wait.
+   */
+  public static void awaitDeltaSettings() {
+    DeltaSQLConf.DELTA_SNAPSHOT_PARTITIONS();
   }
 
   /** The session's value of {@code key}, empty when it has none (nor a default Spark knows). */

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.Json;
+import org.deepline.core.SessionSettings;
 
 /**
  * Ties one ingest's three commits (bronze, silver, quarantine) together, so that a load interrupted
@@ -131,6 +132,7 @@ public final class IngestBatches {
 
   /** Runs {@code write}, whose commits all carry {@code batch}'s mark. */
   public static <T> T committing(SparkSession spark, Batch batch, Supplier<T> write) {
+    SessionSettings.awaitDeltaSettings();
     Optional<String> metadata = setting(spark, USER_METADATA);
     Optional<String> skipEmpty = setting(spark, SKIP_EMPTY_COMMITS);
     spark.conf().set(USER_METADATA, batch.toJson());

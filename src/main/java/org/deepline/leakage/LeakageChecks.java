@@ -261,7 +261,8 @@ public final class LeakageChecks {
    *       rises by about {@code (1 - agreement) / twins}, which is exactly how much memorising train
    *       rows would flatter the model on it. Fails when the held-out agreement exceeds train's by
    *       more than the threshold plus {@value #STANDARD_ERRORS} standard errors of the difference
-   *       (rows taken as independent; twins share their train rows, so the error is a lower bound).
+   *       (rows taken as independent; twins share their train rows, so the error is a lower bound;
+   *       the held-out side's variance is at least train's, as it would be without a leak).
    * </ul>
    *
    * A mature check reports what it measured and whether that could have told anything: on data of
@@ -335,8 +336,12 @@ public final class LeakageChecks {
     }
     double heldMean = totals.getDouble(4) / twinned;
     double trainMean = totals.getDouble(6) / repeated;
-    double heldVariance = Math.max(0.0, totals.getDouble(5) / twinned - heldMean * heldMean);
     double trainVariance = Math.max(0.0, totals.getDouble(7) / repeated - trainMean * trainMean);
+    // Judged under no leak, where held-out rows' agreement varies as train rows' does: a handful
+    // of held-out twins that happen to agree all alike (variance 0) tells almost nothing, and
+    // their own variance would have made the difference look exact.
+    double heldVariance = Math.max(trainVariance,
+        Math.max(0.0, totals.getDouble(5) / twinned - heldMean * heldMean));
     double standardError = Math.sqrt(heldVariance / twinned + trainVariance / repeated);
     double labelExcess = heldMean - trainMean;
     return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -280,6 +281,45 @@ class LeakageChecksTest {
     assertEquals(bruteForceLabelExcess(copiedRows), copied.get(1).value(), 1e-9);
     assertTrue(copied.get(1).value() > 0.05, copied.get(1).message());
     assertEquals(false, copied.get(1).passed(), copied.get(1).message());
+  }
+
+  /**
+   * A split that keeps each record's copies together leaves few held-out rows with a train twin:
+   * on SLID (7,425 rows) 5 of them, all agreeing with their twins, against train's 0.66 over 1,751
+   * rows. Their own variance is 0, which made the difference look exact and failed the load;
+   * judged with train's variance they are noise, and many such rows still fail.
+   */
+  @Test
+  void aFewHeldOutTwinsThatAllAgreeAreNoiseAndManyAreALeak() {
+    FeatureConfig features = new FeatureConfig(List.of("a", "b"), null, null, null, null, null,
+        null, null, null, null);
+    List<ConstraintResult> few = LeakageChecks.sharedRows(frame(agreeingTwins(3)), features, 0.02,
+        0.02);
+    List<ConstraintResult> many = LeakageChecks.sharedRows(frame(agreeingTwins(60)), features,
+        0.02, 0.02);
+
+    assertEquals(1.0 / 3, few.get(1).value(), 1e-9);
+    assertTrue(few.get(1).passed(), few.get(1).message());
+    assertEquals(1.0 / 3, many.get(1).value(), 1e-9);
+    assertEquals(false, many.get(1).passed(), many.get(1).message());
+  }
+
+  /**
+   * Train: 60 records of three rows, two positive and one negative (a positive row agrees with
+   * half its two twins, the negative with neither: 1/3 on average); held out: {@code heldOut}
+   * positive rows, each a twin of one record, agreeing with 2/3 of its twins.
+   */
+  private static List<Object[]> agreeingTwins(int heldOut) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int record = 0; record < 60; record++) {
+      rows.add(new Object[] {record, 0, "train", 1.0});
+      rows.add(new Object[] {record, 0, "train", 1.0});
+      rows.add(new Object[] {record, 0, "train", 0.0});
+    }
+    for (int i = 0; i < heldOut; i++) {
+      rows.add(new Object[] {i, 0, "test", 1.0});
+    }
+    return rows;
   }
 
   @Test
