@@ -53,7 +53,7 @@ public final class SessionSettings implements AutoCloseable {
    * SQL setting ("Cannot modify the value of the Spark config"), so a setting made in that window
    * failed the run at random. A class initialises once, and other threads touching it wait.
    */
-  public static void awaitDeltaSettings() {
+  private static void awaitDeltaSettings() {
     DeltaSQLConf.DELTA_SNAPSHOT_PARTITIONS();
   }
 

@@ -132,16 +132,9 @@ public final class IngestBatches {
 
   /** Runs {@code write}, whose commits all carry {@code batch}'s mark. */
   public static <T> T committing(SparkSession spark, Batch batch, Supplier<T> write) {
-    SessionSettings.awaitDeltaSettings();
-    Optional<String> metadata = setting(spark, USER_METADATA);
-    Optional<String> skipEmpty = setting(spark, SKIP_EMPTY_COMMITS);
-    spark.conf().set(USER_METADATA, batch.toJson());
-    spark.conf().set(SKIP_EMPTY_COMMITS, "false");
-    try {
+    try (SessionSettings marked = SessionSettings.override(spark,
+        Map.of(USER_METADATA, batch.toJson(), SKIP_EMPTY_COMMITS, "false"))) {
       return write.get();
-    } finally {
-      restore(spark, USER_METADATA, metadata);
-      restore(spark, SKIP_EMPTY_COMMITS, skipEmpty);
     }
   }
 
@@ -181,17 +174,5 @@ public final class IngestBatches {
           .ifPresent(b -> marked.add(new Marked(b, commit.version())));
     }
     return marked;
-  }
-
-  private static Optional<String> setting(SparkSession spark, String key) {
-    return spark.conf().contains(key) ? Optional.of(spark.conf().get(key)) : Optional.empty();
-  }
-
-  private static void restore(SparkSession spark, String key, Optional<String> value) {
-    if (value.isPresent()) {
-      spark.conf().set(key, value.get());
-    } else {
-      spark.conf().unset(key);
-    }
   }
 }

@@ -2,6 +2,7 @@ package org.deepline.etl;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -202,6 +203,11 @@ public record LabelConfig(
    * network its own target.
    */
   public Set<String> columnsRead(Map<String, ColumnSpec> declared) {
+    return columnsRead(declared.keySet());
+  }
+
+  /** ... of the columns named {@code declared} (a table's, when no schema is at hand). */
+  public Set<String> columnsRead(Collection<String> declared) {
     if (!isExpression()) {
       return column == null ? Set.of() : Set.of(column);
     }
@@ -265,7 +271,8 @@ public record LabelConfig(
           + "record");
     }
     List<String> unknown = new ArrayList<>();
-    read.stream().filter(name -> declaredName(name, columns) == null).forEach(unknown::add);
+    read.stream().filter(name -> declaredName(name, columns.keySet()) == null)
+        .forEach(unknown::add);
     if (!unknown.isEmpty()) {
       errors.add("expression", "`" + expression + "` reads " + unknown
           + ", not declared in schema.columns " + columns.keySet());
@@ -273,8 +280,8 @@ public record LabelConfig(
   }
 
   /** The declared column a name in an expression resolves to: Spark compares names ignoring case. */
-  private static String declaredName(String name, Map<String, ColumnSpec> declared) {
-    for (String candidate : declared.keySet()) {
+  private static String declaredName(String name, Collection<String> declared) {
+    for (String candidate : declared) {
       if (candidate.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
         return candidate;
       }

@@ -1,6 +1,6 @@
 package org.deepline.sampling;
 
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -237,14 +237,10 @@ public final class SplitJob implements Stage {
 
     /** A load without key columns whose columns are {@code silver}'s own (not deepline's). */
     static CopyGrouping unkeyed(Dataset<Row> silver, LabelConfig label) {
-      Map<String, ColumnSpec> columns = new LinkedHashMap<>();
-      for (String name : silver.columns()) {
-        if (!name.startsWith("_") && !name.equals(DeltaTables.RUN_DATE)) {
-          columns.put(name, new ColumnSpec(name, "string", null, null, null, null, null));
-        }
-      }
+      List<String> columns = Arrays.stream(silver.columns())
+          .filter(name -> !name.startsWith("_") && !name.equals(DeltaTables.RUN_DATE)).toList();
       Set<String> labelInputs = label.columnsRead(columns);
-      return new CopyGrouping(false, columns.keySet().stream()
+      return new CopyGrouping(false, columns.stream()
           .filter(name -> !labelInputs.contains(name)).toList());
     }
 
