@@ -167,14 +167,14 @@ public final class FeatureTransform {
   }
 
   /**
-   * A training row's fold key, {@code xxhash64(_record_id, seed)}, as {@link FeatureFitter} groups
+   * A training row's fold key ({@link TargetEncoder#foldKey}), as {@link FeatureFitter} groups
    * the target statistics by; null outside the training split.
    */
   static Column foldKey(FeatureModel model) {
     long seed = model.categorical().stream().filter(FeatureModel.CategoricalFeature::targetEncoded)
         .findFirst().orElseThrow().target().seed();
     return functions.when(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN),
-        functions.xxhash64(functions.col(RecordIds.RECORD_ID), functions.lit(seed)));
+        TargetEncoder.foldKey(seed));
   }
 
   /** Each row's kept columns and sparse vector; static so that the task does not capture the transform. */

@@ -63,7 +63,7 @@ public final class FeatureVectorizer implements Serializable {
 
   /**
    * The vector of a record of the training split whose fold key is {@code foldKey}
-   * ({@code xxhash64(_record_id, seed)}; see {@link FeatureModel.TargetEncoding}): target-encoded
+   * ({@link TargetEncoder#foldKey}; see {@link FeatureModel.TargetEncoding}): target-encoded
    * inputs leave the record's own fold out. Null for any other record, which is encoded as scoring
    * encodes it.
    */

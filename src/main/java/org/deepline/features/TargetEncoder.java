@@ -18,7 +18,7 @@ import org.deepline.etl.RecordIds;
 /**
  * Fits the out-of-fold target encodings ({@link FeatureModel.TargetEncoding}) of every
  * target-encoded categorical input in one grouped count over the training split: rows and positives
- * per (input, value, fold), the fold being {@code pmod(xxhash64(_record_id, seed), folds)}, the same
+ * per (input, value, fold), the fold being {@code pmod(}{@link #foldKey}{@code , folds)}, the same
  * key {@link FeatureTransform} gives a training row. Only the {@value FeatureModel.TargetEncoding#MAX_VALUES}
  * most frequent values of an input reach the driver.
  *
@@ -53,7 +53,7 @@ final class TargetEncoder {
             + ": target encoding needs the training rows' " + needed + " column");
       }
     }
-    Column key = functions.xxhash64(functions.col(RecordIds.RECORD_ID), functions.lit(seed));
+    Column key = foldKey(seed);
     Column[] triples = encoded.stream()
         .map(c -> functions.struct(functions.lit(c).as(FEATURE), FeatureFitter.token(c).as(TOKEN),
             functions.pmod(key, functions.lit(config.encodingOf(c).folds())).as(FOLD)))
@@ -87,6 +87,18 @@ final class TargetEncoder {
     }
   }
 
+
+  /**
+   * A training row's fold key: {@code xxhash64(}{@link RecordIds#copyGroupId}{@code (_record_id),
+   * seed)}. Copies of one record (a load without key columns numbers them {@code <hash>-1},
+   * {@code -2}, ...) share it in runs of {@value RecordIds#MAX_COPIES_KEPT_TOGETHER}, as the split
+   * keeps them: a copy in another fold would hand a row its own label through its value's rate, which
+   * no test row gets (its copies are in its own split). A record without copies keeps its id's hash.
+   */
+  static Column foldKey(long seed) {
+    return functions.xxhash64(RecordIds.copyGroupId(functions.col(RecordIds.RECORD_ID)),
+        functions.lit(seed));
+  }
   /** One input's statistics from the collected rows of every input. */
   private static FeatureModel.CategoricalFeature encoding(String column,
       CategoricalEncodingSpec spec, long seed, List<Row> values, List<Row> folds) {

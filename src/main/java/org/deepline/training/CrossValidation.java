@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.etl.RecordIds;
+import org.deepline.features.FeatureTransform;
 
 /**
  * k-fold cross-validation of training configurations on the training and validation rows together:
@@ -36,8 +37,12 @@ import org.deepline.etl.RecordIds;
  * }</pre>
  */
 final class CrossValidation implements AutoCloseable {
-  /** The fold column: a seeded hash of the record id modulo the fold count. */
+  /** The fold column: a seeded hash of the input vector and its run modulo the fold count. */
   static final String FOLD = "_cv_fold";
+  /** A working column of {@link #withFolds}: the hash of a row's input vector. */
+  private static final String VECTOR_HASH = "_vector_hash";
+  /** A working column of {@link #withFolds}: the rows of an input vector with more than a run. */
+  private static final String VECTOR_ROWS = "_vector_rows";
   /** Mixes into the run's seed for the fold assignment, so folds do not follow the row order. */
   static final long FOLD_SALT = 0x5851f42d4c957f2dL;
 
@@ -159,11 +164,36 @@ final class CrossValidation implements AutoCloseable {
     this.rows = rows;
   }
 
-  /** {@code rows} with their fold in {@code column}: a seeded hash of the record id. */
+  /**
+   * {@code rows} (features, label and record id) with their fold in {@code column}: a seeded hash of
+   * the row's input vector and of its run. The rows of one input vector (the record as a model sees
+   * it, whatever its label) share a fold, in runs of up to
+   * {@value RecordIds#MAX_COPIES_KEPT_TOGETHER} copies ({@link RecordIds#copyGroupId}), as the split
+   * keeps a record's copies together: a vector of {@code r} rows has {@code ceil(r / 10)} runs and
+   * each run of copies joins one of them by a hash of its own.
+   *
+   * <p>Why not by the record id alone: the split puts a record's copies in one split, so test rows
+   * are mostly vectors the model never saw, and held-out folds must be too. Folds of ids put a
+   * vector's copies on both sides, where trees that memorise each vector's labels look far better
+   * than on test: on dslabs' heights (1,050 rows, few distinct heights) the stack's cross-fitted ROC
+   * AUC was 0.831 and its test 0.700, against the logistic regression's 0.777.
+   */
   static Dataset<Row> withFolds(Dataset<Row> rows, String column, int folds, long seed) {
-    Column hash = functions.xxhash64(functions.col(RecordIds.RECORD_ID),
+    Dataset<Row> hashed = rows.withColumn(VECTOR_HASH,
+        functions.xxhash64(functions.col(FeatureTransform.FEATURES)));
+    Dataset<Row> repeated = hashed.groupBy(VECTOR_HASH)
+        .agg(functions.count(functions.lit(1)).as(VECTOR_ROWS))
+        .where(functions.col(VECTOR_ROWS).gt(RecordIds.MAX_COPIES_KEPT_TOGETHER));
+    Column rowsOfVector = functions.col(VECTOR_ROWS);
+    Column run = functions.when(rowsOfVector.isNotNull(), functions.pmod(
+            functions.xxhash64(RecordIds.copyGroupId(functions.col(RecordIds.RECORD_ID))),
+            functions.ceil(rowsOfVector.divide(RecordIds.MAX_COPIES_KEPT_TOGETHER))))
+        .otherwise(functions.lit(0L));
+    Column hash = functions.xxhash64(functions.col(VECTOR_HASH), run,
         functions.lit(seed ^ FOLD_SALT));
-    return rows.withColumn(column, functions.pmod(hash, functions.lit((long) folds)));
+    return hashed.join(repeated, VECTOR_HASH, "left")
+        .withColumn(column, functions.pmod(hash, functions.lit((long) folds)))
+        .drop(VECTOR_HASH, VECTOR_ROWS);
   }
 
   /**

@@ -69,7 +69,10 @@ final class Stacking {
   record Fitted(EnsembleSpec spec, BoostedTrees trees, LinearModel linear,
       Map<String, Double> metrics) {}
 
-  /** The training rows with their fold in {@value #FOLD}: a seeded hash of the record id. */
+  /**
+   * The training rows with their fold in {@value #FOLD}: a vector's copies together
+   * ({@link CrossValidation#withFolds}).
+   */
   static Dataset<Row> withFolds(Dataset<Row> trainRows, int folds, long seed) {
     return CrossValidation.withFolds(trainRows, FOLD, folds, seed);
   }

@@ -108,6 +108,36 @@ class CategoricalEncodingsTest {
         new FeatureVectorizer(flippedModel).vectorize(record::get, foldKeys.get(other))[2]);
   }
 
+  /**
+   * Copies of one record (ids {@code <hash>-1}, {@code -2} of a load without key columns) share a
+   * fold, as they share a split: a copy in another fold would hand a row its own label through its
+   * value's rate. A run of 10 copies is one group; the 11th starts the next.
+   */
+  @Test
+  void copiesOfARecordShareAFoldSoACopysLabelNeverReachesItsTwin() {
+    List<Row> rows = rows();
+    for (int copy = 1; copy <= 11; copy++) {
+      rows.add(RowFactory.create("5eed-" + copy, 1, "c", 7.0, 8.0));
+    }
+    Map<String, Long> keys = foldKeys(rows);
+    for (int copy = 2; copy <= 10; copy++) {
+      assertEquals(keys.get("5eed-1"), keys.get("5eed-" + copy), "copy " + copy);
+    }
+    assertNotEquals(keys.get("5eed-1"), keys.get("5eed-11"), "the 11th copy starts a run");
+
+    FeatureConfig config = config(CategoricalEncodingSpec.TARGET);
+    FeatureModel model = FeatureFitter.fit(frame(rows), config, PROVENANCE, SEED);
+    List<Row> flipped = new ArrayList<>(rows);
+    int twin = rows.size() - 10;
+    flipped.set(twin, RowFactory.create("5eed-2", 0, "c", 7.0, 8.0));
+    FeatureModel flippedModel = FeatureFitter.fit(frame(flipped), config, PROVENANCE, SEED);
+    Map<String, Object> record = Map.of("city", "c", "amount", 7.0, "age", 8.0);
+    long firstCopy = keys.get("5eed-1");
+    assertEquals(new FeatureVectorizer(model).vectorize(record::get, firstCopy)[2],
+        new FeatureVectorizer(flippedModel).vectorize(record::get, firstCopy)[2], TOLERANCE,
+        "5eed-1's encoding must not depend on its copy 5eed-2's label");
+  }
+
   @Test
   void outOfFoldTrainingRowsInTheTableMatchTheStatisticsRecomputedByHand() {
     FeatureConfig config = config(CategoricalEncodingSpec.TARGET);
@@ -287,11 +317,11 @@ class CategoricalEncodingsTest {
     assertEquals(3, ok.features().crosses().get(0).columns().size());
   }
 
-  /** Each row's fold key as Spark computes it: {@code xxhash64(_record_id, seed)}. */
+  /** Each row's fold key as Spark computes it ({@link TargetEncoder#foldKey}). */
   private static Map<String, Long> foldKeys(List<Row> rows) {
     Map<String, Long> keys = new HashMap<>();
-    for (Row row : frame(rows).select(functions.col("_record_id"),
-        functions.xxhash64(functions.col("_record_id"), functions.lit(SEED))).collectAsList()) {
+    for (Row row : frame(rows).select(functions.col("_record_id"), TargetEncoder.foldKey(SEED))
+        .collectAsList()) {
       keys.put(row.getString(0), row.getLong(1));
     }
     return keys;

@@ -114,7 +114,7 @@ class FeatureJobTest {
     long seed = config.split().seed();
     List<Row> rows = FeatureJob.withSplits(DeltaTables.read(spark, context.table(Table.SILVER)),
             DeltaTables.read(spark, context.table(Table.SPLITS)))
-        .withColumn("_fold_key", functions.xxhash64(functions.col("_record_id"), functions.lit(seed)))
+        .withColumn("_fold_key", TargetEncoder.foldKey(seed))
         .join(FeatureTable.withDenseVectors(DeltaTables.read(spark, context.table(Table.FEATURES)))
             .select("_record_id", "features"), "_record_id")
         .collectAsList();

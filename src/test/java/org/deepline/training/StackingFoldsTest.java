@@ -74,6 +74,39 @@ class StackingFoldsTest {
     }
   }
 
+  /**
+   * A model cannot tell copies of one input vector apart, and the split keeps a record's copies
+   * together: held-out folds must not hold vectors their members were fitted on, or trees that
+   * memorise each vector look better there than on test. A vector repeated far more often than a
+   * run of copies is spread over the folds in runs, as the split spreads it.
+   */
+  @Test
+  void copiesOfOneInputVectorShareAFoldWhateverTheirLabelsAndLongRunsSpreadOverFolds() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      rows.add(RowFactory.create("r" + i, new double[] {i, i % 3}, (double) (i % 2)));
+    }
+    // One vector, two contents (the label differs): 3 copies say yes and 3 say no.
+    for (int copy = 1; copy <= 3; copy++) {
+      rows.add(RowFactory.create("AAAA-" + copy, new double[] {-1, -1}, 1.0));
+      rows.add(RowFactory.create("BBBB-" + copy, new double[] {-1, -1}, 0.0));
+    }
+    // One vector of 60 identical rows: 6 runs of 10 copies.
+    for (int copy = 1; copy <= 60; copy++) {
+      rows.add(RowFactory.create("CCCC-" + copy, new double[] {-2, -2}, 0.0));
+    }
+    Dataset<Row> folded = Stacking.withFolds(frameOf(rows), FOLDS, 42L);
+    assertEquals(ROWS + 66, folded.count(), "no row lost or doubled by the vectors' counts");
+    assertEquals(1, folded.where(functions.col(RecordIds.RECORD_ID).rlike("^(AAAA|BBBB)-"))
+        .select(Stacking.FOLD).distinct().count(), "the yes and no copies of one vector");
+    Dataset<Row> frequent = folded.where(functions.col(RecordIds.RECORD_ID).startsWith("CCCC-"));
+    assertEquals(6, frequent.select(RecordIds.copyGroupId(functions.col(RecordIds.RECORD_ID))
+        .as("run"), functions.col(Stacking.FOLD)).distinct().count(),
+        "each run of 10 copies in one fold");
+    assertTrue(frequent.select(Stacking.FOLD).distinct().count() > 1,
+        "60 copies of one vector are not one fold");
+  }
+
   /** Broken fixture: a fold whose members were fitted on all rows, its own among them. */
   @Test
   void aFoldThatPredictsRowsItsMembersWereFittedOnIsRefused() {
