@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -67,6 +68,11 @@ public final class IngestJob implements Stage {
    */
   static final Map<String, String> BRONZE_PROPERTIES =
       Map.of(DeltaTables.STATS_COLUMN_COUNT, "0");
+  /**
+   * Declared types Delta keeps no per-file statistics of: naming a {@code boolean} column in
+   * {@value DeltaTables#STATS_COLUMNS} fails the write ({@code DELTA_COLUMN_DATA_SKIPPING_NOT_SUPPORTED_TYPE}).
+   */
+  static final Set<String> UNSKIPPABLE_TYPES = Set.of("boolean");
 
   /** Where a JDBC or REST source's credentials ({@code ..._env}) are looked up. */
   private final UnaryOperator<String> environment;
@@ -391,9 +397,13 @@ public final class IngestJob implements Stage {
    * and their minimum and maximum were compared on every row written.
    */
   static Map<String, String> silverProperties(SchemaConfig schema) {
-    return Map.of(DeltaTables.STATS_COLUMNS, schema.columns().stream()
+    List<String> skippable = schema.columns().stream()
+        .filter(c -> !UNSKIPPABLE_TYPES.contains(c.type()))
         .map(c -> Columns.quote(c.name()))
-        .collect(Collectors.joining(",")));
+        .toList();
+    // An empty list is no valid property value: no column statistics at all, as bronze.
+    return skippable.isEmpty() ? Map.of(DeltaTables.STATS_COLUMN_COUNT, "0")
+        : Map.of(DeltaTables.STATS_COLUMNS, String.join(",", skippable));
   }
 
   /** {@code rows}'s columns without its rows: a write of it reads nothing. */

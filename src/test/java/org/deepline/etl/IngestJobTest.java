@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.deepline.config.DeeplineConfig;
@@ -74,6 +75,43 @@ class IngestJobTest {
         "5 | duplicate key [id] = 5: 2 records share it; label: missing value in a non-nullable column",
         "4 | malformed line: field count or quoting does not match the header; "
             + "label: missing value in a non-nullable column"), reasons);
+  }
+
+  /**
+   * Delta keeps no statistics of a boolean column and refuses a table property that names one
+   * ({@code DELTA_COLUMN_DATA_SKIPPING_NOT_SUPPORTED_TYPE}): a declared boolean column failed every
+   * load. Silver's statistics leave it out, and a schema of booleans only keeps none.
+   */
+  @Test
+  void aBooleanColumnLoadsAndIsLeftOutOfSilversStatistics(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "flags.csv", "id,retweet,label\n1,TRUE,yes\n2,false,no\n");
+    DeeplineConfig config = TestRuns.configFromJson("""
+        {"dataset": "flags",
+         "source": {"path": "%s"},
+         "schema": {"columns": [
+           {"name": "id", "type": "int"},
+           {"name": "retweet", "type": "boolean"},
+           {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "features": {"numeric": ["id", "retweet"]}}
+        """.formatted(csv.toString().replace("\\", "\\\\")));
+    RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(2, result.metric("rows_silver"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, true), RowFactory.create(2, false)),
+        DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
+            .select("id", "retweet"), 0.0, "id");
+    assertEquals(Map.of(DeltaTables.STATS_COLUMNS, "`id`,`label`"),
+        IngestJob.silverProperties(config.schema()));
+    assertEquals(Map.of(DeltaTables.STATS_COLUMN_COUNT, "0"),
+        IngestJob.silverProperties(TestRuns.configFromJson("""
+            {"dataset": "flags", "source": {"path": "x.csv"},
+             "schema": {"columns": [{"name": "a", "type": "boolean"},
+               {"name": "b", "type": "bool"}]},
+             "label": {"column": "b", "positive": "true"}, "features": {"numeric": ["a"]}}
+            """).schema()));
   }
 
   @Test
