@@ -49,9 +49,12 @@ public record SourceConfig(
         + "`;`-delimited file (declared or found from its header) reads `3,5` in a `double` column "
         + "as 3.5, as spreadsheets and R's `write.csv2` write it, and any other file only `3.5`.")
     Map<String, String> options,
-    @JsonPropertyDescription("`false`: JSON lines, one object per line. `true`: each file is one "
-        + "JSON document that may span lines, an object or an array of objects (Spark's "
-        + "`multiLine`). Allowed: `json` only.")
+    @JsonPropertyDescription("json: `false` (default): JSON lines, one object per line; `true`: "
+        + "each file is one JSON document that may span lines, an object or an array of objects "
+        + "(Spark's `multiLine`). csv: `true`: a quoted field may hold line breaks (each file is "
+        + "then read by one task); `false`: one record per line; unset: `true` when a line of the "
+        + "first 5,000 of the files leaves a quoted field open, as R's `write.csv` writes text "
+        + "with line breaks. Allowed: `json` and `csv` only.")
     Boolean multiLine,
     @JsonPropertyDescription("The database table or query: "
         + "[details](configuration.md#sourcejdbc-jdbcconfig). Allowed: `jdbc` only. Required "
@@ -99,7 +102,8 @@ public record SourceConfig(
   public SourceConfig {
     format = format == null ? CSV : format;
     options = options == null ? Map.of() : Map.copyOf(options);
-    multiLine = multiLine == null ? Boolean.FALSE : multiLine;
+    // A CSV source without it is looked at when it is read (SourceReader): null until then.
+    multiLine = multiLine == null && !CSV.equals(format) ? Boolean.FALSE : multiLine;
     schemaEvolution = schemaEvolution == null ? FAIL : schemaEvolution;
   }
 
@@ -182,8 +186,8 @@ public record SourceConfig(
         }
       }
     });
-    if (multiLine && !JSON.equals(format)) {
-      errors.add("multi_line", "applies to format json only, format is " + format);
+    if (Boolean.TRUE.equals(multiLine) && !JSON.equals(format) && !CSV.equals(format)) {
+      errors.add("multi_line", "applies to formats json and csv only, format is " + format);
     }
   }
 

@@ -20,6 +20,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -80,6 +81,11 @@ public final class SourceReader {
    * option still wins.
    */
   private static final String RFC_4180_ESCAPE = "\"";
+  /** Spark's CSV reader option for the character that quotes a field, and its default. */
+  private static final String QUOTE_OPTION = "quote";
+  private static final String RFC_4180_QUOTE = "\"";
+  /** Spark's reader option for records that span lines. */
+  private static final String MULTI_LINE = "multiLine";
   /** Spark's reader option that names a text source's codec. */
   private static final String COMPRESSION_OPTION = "compression";
   /** A text file Hadoop decompresses by its extension: its bytes do not tell its rows. */
@@ -123,7 +129,7 @@ public final class SourceReader {
   public static Source read(SparkSession spark, SourceConfig given, SchemaConfig schema) {
     String location = requireExists(spark, given);
     CsvHeader header = SourceConfig.CSV.equals(given.format())
-        ? withSniffedDelimiter(spark, given, schema) : null;
+        ? withSniffedDelimiter(spark, withLineBreaks(spark, given), schema) : null;
     SourceConfig source = header != null ? header.source() : given;
     Dataset<Row> raw = switch (source.format()) {
       case SourceConfig.CSV -> csv(spark, header);
@@ -379,6 +385,34 @@ public final class SourceReader {
       fields.add(line.isNullAt(i) ? "" : line.getString(i));
     }
     return fields;
+  }
+
+  /**
+   * A CSV {@code source} with Spark's {@value #MULTI_LINE} option: as {@code source.multi_line}
+   * says, or its reader options, or, when neither does, on when the files' first lines hold a
+   * quoted line break ({@link QuotedLineBreaks}). Without it such a record is read as several
+   * malformed lines and quarantined.
+   */
+  private static SourceConfig withLineBreaks(SparkSession spark, SourceConfig source) {
+    if (source.options().keySet().stream().anyMatch(MULTI_LINE::equalsIgnoreCase)) {
+      return source;
+    }
+    if (source.multiLine() != null) {
+      return source.multiLine() ? source.withOption(MULTI_LINE, "true") : source;
+    }
+    String quote = source.options().getOrDefault(QUOTE_OPTION, RFC_4180_QUOTE);
+    if (quote.length() != 1) {
+      return source;
+    }
+    List<String> lines = opened(source, () -> spark.read().text(source.path())
+        .limit(QuotedLineBreaks.SNIFFED_LINES).as(Encoders.STRING()).collectAsList());
+    if (!QuotedLineBreaks.found(lines, quote.charAt(0))) {
+      return source;
+    }
+    LOG.info("source {}: a quoted field holds a line break in the files' first lines, so each "
+        + "file is read as a whole with Spark's multiLine (set source.multi_line to false to read "
+        + "one record per line)", source.path());
+    return source.withOption(MULTI_LINE, "true");
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {

@@ -109,6 +109,37 @@ class SourceFormatsTest {
         "id: cannot convert 3000000000 (bigint) to int"), reasons(context));
   }
 
+  /**
+   * Text with line breaks inside quotes, as R's {@code write.csv} writes it (RFC 4180): found in the
+   * files' first lines, each file is read as a whole, and every record loads with its line breaks;
+   * read one record per line ({@code multi_line: false}), each such record is cut into malformed
+   * pieces.
+   */
+  @Test
+  void quotedLineBreaksAreFoundAndReadAsOneRecord(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "tweets.csv", "id,amount,kind,label\n"
+        + "1,1.5,\"first line\nsecond line\",yes\n"
+        + "2,2.5,\"one line, a comma\",no\n"
+        + "3,3.5,\"a \"\"quote\"\"\nand a break\",yes\n");
+    RunContext found = context(dir.resolve("found"), config(source("csv", csv, ""), "[]",
+        TOY_COLUMNS));
+
+    StageResult result = new IngestJob().run(found);
+
+    assertEquals(3, result.metric("rows_read"));
+    assertEquals(3, result.metric("rows_silver"));
+    assertEquals(List.of("first line\nsecond line", "one line, a comma",
+            "a \"quote\"\nand a break"),
+        table(found, Table.SILVER).orderBy("id").select("kind").as(Encoders.STRING())
+            .collectAsList());
+
+    RunContext perLine = context(dir.resolve("per-line"), config(
+        source("csv", csv, ", \"multi_line\": false"), "[]", TOY_COLUMNS));
+    StageResult cut = new IngestJob().run(perLine);
+    assertEquals(1, cut.metric("rows_silver"), "only the record on one line");
+    assertTrue(cut.metric("rows_quarantined") >= 2, String.valueOf(cut.metric("rows_quarantined")));
+  }
+
   @Test
   void csvHeaderNamesDeltaRejectsAreRenamedInTheTableAndTheConfigAndTheMappingIsRecorded(@TempDir Path dir) {
     Path csv = TestRuns.writeFile(dir, "birds.csv", "Record ID,Cost Total $,Phase of flight,Damage\n"
@@ -585,11 +616,12 @@ class SourceFormatsTest {
   }
 
   @Test
-  void multiLineIsAJsonOption() {
+  void multiLineIsAJsonAndCsvOption() {
     DeeplineException error = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
-        config(source("csv", Path.of("x.csv"), ", \"multi_line\": true"), "[]", TOY_COLUMNS)));
-    assertTrue(error.getMessage().contains("source.multi_line: applies to format json only, format "
-        + "is csv"), error.getMessage());
+        config(source("parquet", Path.of("x.parquet"), ", \"multi_line\": true"), "[]",
+            TOY_COLUMNS)));
+    assertTrue(error.getMessage().contains("source.multi_line: applies to formats json and csv "
+        + "only, format is parquet"), error.getMessage());
   }
 
   @Test
