@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
+  /**
+   * What a user does about a failed gate, in its error: a feature known only after the outcome is
+   * dropped; one known before it (a strong honest input) is waived with the reason.
+   */
+  static final String NEXT_STEP = "A feature recorded after the outcome leaks it: drop it from "
+      + "features. One known before the outcome may be waived with the reason: leakage.waivers "
+      + "[{\"check\": \"<check name>\", \"reason\": \"...\"}]";
   private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
 
   @Override
@@ -133,7 +140,7 @@ public final class LeakageJob implements Stage {
       if (!errors.isEmpty()) {
         throw new DeeplineException(Failure.LEAKAGE_GATE, "leakage: " + errors.size() + " check(s) failed for "
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
-            .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")");
+            .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + "). " + NEXT_STEP);
       }
       double strongest = results.stream()
           .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))

@@ -109,6 +109,11 @@ class LeakageJobTest {
 
     assertTrue(error.getMessage().contains("single_feature_auc:outcome_code: failed, got 1.0"),
         error.getMessage());
+    // The error says what to do next: drop a post-outcome feature, or waive an honest one.
+    assertTrue(error.getMessage().endsWith(". A feature recorded after the outcome leaks it: drop "
+        + "it from features. One known before the outcome may be waived with the reason: "
+        + "leakage.waivers [{\"check\": \"<check name>\", \"reason\": \"...\"}]"),
+        error.getMessage());
     // The copy fails alone, by AUC and by information. Its pairs tell nothing beyond it, so they
     // pass: the pair check is for columns that give the label away only together.
     assertEquals(List.of("mutual_information:outcome_code", "single_feature_auc:outcome_code"),
