@@ -38,6 +38,7 @@ final class CsvDelimiters {
   static final String DECIMAL_POINT = ".";
   static final List<String> DECIMAL_MARKS = List.of(DECIMAL_COMMA, DECIMAL_POINT);
   private static final String SEMICOLON = ";";
+  private static final String COMMA = ",";
   private static final String TAB = "\t";
   /** Delimiters tried, in the order a tie is decided. */
   static final List<String> CANDIDATES = List.of(SEMICOLON, TAB, "|");
@@ -76,8 +77,15 @@ final class CsvDelimiters {
     return DECIMAL.equalsIgnoreCase(option);
   }
 
+  /** The delimiter a CSV source's options name, or Spark's default, the comma. */
+  static String delimiter(Map<String, String> options) {
+    String sep = option(options, SEP);
+    String delimiter = sep != null ? sep : option(options, DELIMITER);
+    return delimiter != null ? delimiter : COMMA;
+  }
+
   /** An option's value whatever the case of its key, as Spark reads them; null when unset. */
-  private static String option(Map<String, String> options, String key) {
+  static String option(Map<String, String> options, String key) {
     return options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key))
         .map(Map.Entry::getValue).findFirst().orElse(null);
   }

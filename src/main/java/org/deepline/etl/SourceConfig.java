@@ -52,9 +52,9 @@ public record SourceConfig(
     @JsonPropertyDescription("json: `false` (default): JSON lines, one object per line; `true`: "
         + "each file is one JSON document that may span lines, an object or an array of objects "
         + "(Spark's `multiLine`). csv: `true`: a quoted field may hold line breaks (each file is "
-        + "then read by one task); `false`: one record per line; unset: `true` when a line of the "
-        + "first 5,000 of the files leaves a quoted field open, as R's `write.csv` writes text "
-        + "with line breaks. Allowed: `json` and `csv` only.")
+        + "then read by one task); `false`: one record per line; unset: `true` when, in the first "
+        + "5,000 lines Spark reads of the files, a record's quoted field spans lines (RFC 4180, "
+        + "as R's `write.csv` writes text with line breaks) and no stray quote is found. Allowed: `json` and `csv` only.")
     Boolean multiLine,
     @JsonPropertyDescription("The database table or query: "
         + "[details](configuration.md#sourcejdbc-jdbcconfig). Allowed: `jdbc` only. Required "

@@ -20,7 +20,6 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -129,7 +128,7 @@ public final class SourceReader {
   public static Source read(SparkSession spark, SourceConfig given, SchemaConfig schema) {
     String location = requireExists(spark, given);
     CsvHeader header = SourceConfig.CSV.equals(given.format())
-        ? withSniffedDelimiter(spark, withLineBreaks(spark, given), schema) : null;
+        ? withLineBreaks(spark, withSniffedDelimiter(spark, given, schema)) : null;
     SourceConfig source = header != null ? header.source() : given;
     Dataset<Row> raw = switch (source.format()) {
       case SourceConfig.CSV -> csv(spark, header);
@@ -272,6 +271,11 @@ public final class SourceReader {
    * fields read under another name than written (empty when Spark's own names are kept).
    */
   private record CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed) {
+    /** The same header, the files read with {@code read}'s options. */
+    CsvHeader with(SourceConfig read) {
+      return new CsvHeader(read, names, renamed);
+    }
+
     /** Whether the files are read under names of deepline's, not compared with their headers. */
     boolean namedHere() {
       return !renamed.isEmpty();
@@ -388,41 +392,58 @@ public final class SourceReader {
   }
 
   /**
-   * A CSV {@code source} with Spark's {@value #MULTI_LINE} option: as {@code source.multi_line}
-   * says, or its reader options, or, when neither does, on when the files' first lines hold a
-   * quoted line break ({@link QuotedLineBreaks}). Without it such a record is read as several
-   * malformed lines and quarantined.
+   * {@code opened} (its header read) with Spark's {@value #MULTI_LINE} option: as
+   * {@code source.multi_line} says, or its reader options, or, when neither does, on when the first
+   * lines Spark reads of the files hold a record whose quoted field spans lines
+   * ({@link QuotedLineBreaks}, which a stray quote does not pass). Without it such a record is read
+   * as several malformed lines and quarantined.
    */
-  private static SourceConfig withLineBreaks(SparkSession spark, SourceConfig source) {
-    if (source.options().keySet().stream().anyMatch(MULTI_LINE::equalsIgnoreCase)) {
-      return source;
+  private static CsvHeader withLineBreaks(SparkSession spark, CsvHeader opened) {
+    SourceConfig source = opened.source();
+    if (CsvDelimiters.option(source.options(), MULTI_LINE) != null) {
+      return opened;
     }
     if (source.multiLine() != null) {
-      return source.multiLine() ? source.withOption(MULTI_LINE, "true") : source;
+      return source.multiLine() ? opened.with(source.withOption(MULTI_LINE, "true")) : opened;
     }
-    String quote = source.options().getOrDefault(QUOTE_OPTION, RFC_4180_QUOTE);
-    if (quote.length() != 1) {
-      return source;
+    String quote = optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE);
+    String escape = optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE);
+    String delimiter = CsvDelimiters.delimiter(source.options());
+    if (quote.length() != 1 || escape.length() != 1 || delimiter.length() != 1) {
+      return opened;
     }
-    List<String> lines = opened(source, () -> spark.read().text(source.path())
-        .limit(QuotedLineBreaks.SNIFFED_LINES).as(Encoders.STRING()).collectAsList());
-    if (!QuotedLineBreaks.found(lines, quote.charAt(0))) {
-      return source;
+    // The files as the CSV read lists them (the same path options), each line one value.
+    List<String> lines = opened(source, () -> spark.read().options(sparkOptions(source))
+        .textFile(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES).collectAsList());
+    if (!QuotedLineBreaks.found(lines, delimiter.charAt(0), quote.charAt(0), escape.charAt(0),
+        opened.names().size())) {
+      return opened;
     }
-    LOG.info("source {}: a quoted field holds a line break in the files' first lines, so each "
-        + "file is read as a whole with Spark's multiLine (set source.multi_line to false to read "
-        + "one record per line)", source.path());
-    return source.withOption(MULTI_LINE, "true");
+    LOG.warn("source {}: a quoted field spans lines in the first lines of the files, so each file "
+        + "is read as a whole with Spark's multiLine (set source.multi_line to false to read one "
+        + "record per line)", source.path());
+    return opened.with(source.withOption(MULTI_LINE, "true"));
+  }
+
+  /** A reader option of {@code source} whatever the case of its key, or {@code otherwise}. */
+  private static String optionOr(SourceConfig source, String key, String otherwise) {
+    String value = CsvDelimiters.option(source.options(), key);
+    return value != null ? value : otherwise;
+  }
+
+  /** The source's options Spark's readers take: deepline's own left out. */
+  private static Map<String, String> sparkOptions(SourceConfig source) {
+    Map<String, String> sparkOptions = new HashMap<>(source.options());
+    sparkOptions.keySet().removeIf(CsvDelimiters::isOwnOption);
+    return sparkOptions;
   }
 
   private static DataFrameReader csvReader(SparkSession spark, SourceConfig source) {
-    Map<String, String> sparkOptions = new HashMap<>(source.options());
-    sparkOptions.keySet().removeIf(CsvDelimiters::isOwnOption);
     return spark.read()
         .option("header", "true")
         .option("inferSchema", "false")
         .option(ESCAPE_OPTION, RFC_4180_ESCAPE)
-        .options(sparkOptions);
+        .options(sparkOptions(source));
   }
 
   /**

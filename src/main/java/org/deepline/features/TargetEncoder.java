@@ -87,18 +87,20 @@ final class TargetEncoder {
     }
   }
 
-
   /**
    * A training row's fold key: {@code xxhash64(}{@link RecordIds#copyGroupId}{@code (_record_id),
    * seed)}. Copies of one record (a load without key columns numbers them {@code <hash>-1},
    * {@code -2}, ...) share it in runs of {@value RecordIds#MAX_COPIES_KEPT_TOGETHER}, as the split
    * keeps them: a copy in another fold would hand a row its own label through its value's rate, which
-   * no test row gets (its copies are in its own split). A record without copies keeps its id's hash.
+   * no test row gets (its copies are in its own split). A record without copies keeps its id's hash;
+   * a key that happens to end in {@code -<digits>} ({@code CUST-0042}) is grouped with nine
+   * neighbours, which coarsens its folds and leaks nothing.
    */
   static Column foldKey(long seed) {
     return functions.xxhash64(RecordIds.copyGroupId(functions.col(RecordIds.RECORD_ID)),
         functions.lit(seed));
   }
+
   /** One input's statistics from the collected rows of every input. */
   private static FeatureModel.CategoricalFeature encoding(String column,
       CategoricalEncodingSpec spec, long seed, List<Row> values, List<Row> folds) {

@@ -35,13 +35,25 @@ import org.slf4j.LoggerFactory;
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
+  /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
+  private static final List<String> TARGET_LEAK_CHECKS = List.of(LeakageChecks.SINGLE_FEATURE_AUC,
+      LeakageChecks.MUTUAL_INFORMATION, LeakageChecks.MUTUAL_INFORMATION_PAIR);
+
   /**
-   * What a user does about a failed gate, in its error: a feature known only after the outcome is
-   * dropped; one known before it (a strong honest input) is waived with the reason.
+   * What a user does about a gate that failed on target-leak checks only, in its error: a feature
+   * known only after the outcome is dropped; one known before it (a strong honest input) is waived
+   * with the reason, named as the failed check is. Nothing for the row, key, time and fit checks,
+   * where a waiver would hide a broken split or a stale feature model.
    */
-  static final String NEXT_STEP = "A feature recorded after the outcome leaks it: drop it from "
-      + "features. One known before the outcome may be waived with the reason: leakage.waivers "
-      + "[{\"check\": \"<check name>\", \"reason\": \"...\"}]";
+  static String nextStep(List<ConstraintResult> failed) {
+    if (!failed.stream().allMatch(r -> TARGET_LEAK_CHECKS.stream().anyMatch(r.name()::startsWith))) {
+      return "";
+    }
+    return ". A feature recorded after the outcome leaks it: drop it from features. One known "
+        + "before the outcome may be waived with the reason: leakage.waivers [" + failed.stream()
+            .map(r -> "{\"check\": \"" + r.name() + "\", \"reason\": \"...\"}")
+            .collect(Collectors.joining(", ")) + "]";
+  }
   private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
 
   @Override
@@ -140,7 +152,8 @@ public final class LeakageJob implements Stage {
       if (!errors.isEmpty()) {
         throw new DeeplineException(Failure.LEAKAGE_GATE, "leakage: " + errors.size() + " check(s) failed for "
             + context.runDate() + ": " + errors.stream().map(ConstraintResult::message)
-            .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + "). " + NEXT_STEP);
+            .collect(Collectors.joining("; ")) + " (see " + leakageRef.path() + ")"
+            + nextStep(errors));
       }
       double strongest = results.stream()
           .filter(r -> r.name().startsWith(LeakageChecks.SINGLE_FEATURE_AUC))

@@ -3,26 +3,53 @@ package org.deepline.etl;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QuotedLineBreaksTest {
   @Test
-  void aLineThatLeavesAQuotedFieldOpenIsALineBreakInsideIt() {
-    assertTrue(QuotedLineBreaks.found(List.of("id,text", "1,\"first line", "second\",yes"), '"'));
-    assertTrue(QuotedLineBreaks.found(List.of("id;text", "1;'it''s", "two'"), '\''));
+  void aQuotedFieldThatSpansLinesIntoARecordOfTheHeadersFieldsIsALineBreak() {
+    assertTrue(QuotedLineBreaks.found(List.of("id,text,label", "1,\"first line",
+        "second, with a comma\",yes", "2,plain,no"), ',', '"', '"', 3));
+    assertTrue(QuotedLineBreaks.found(List.of("id;text", "1;'it''s", "two'"), ';', '\'', '\'', 2));
+    // A doubled quote at a line's end stays inside the field.
+    assertTrue(QuotedLineBreaks.found(List.of("id,text", "1,\"she said \"\"", "hi\"\"\""),
+        ',', '"', '"', 2));
+    // A backslash escape: the escaped quote does not close the field.
+    assertTrue(QuotedLineBreaks.found(List.of("id,text", "1,\"a \\\" and", "more\""),
+        ',', '"', '\\', 2));
   }
 
   @Test
-  void quotedFieldsOnOneLineAndDoubledQuotesAreNot() {
+  void quotedFieldsOnOneLineQuotesInsideTextAndBlankLinesAreNot() {
     assertFalse(QuotedLineBreaks.found(List.of(
         "id,text,label",
         "1,\"Braund, Mr. Owen\",no",
         "2,\"she said \"\"hi\"\"\",yes",
-        "3,plain,no",
-        ""), '"'));
-    assertFalse(QuotedLineBreaks.found(List.of(), '"'));
+        "3,5\" screen,no",
+        "",
+        "4,plain,no"), ',', '"', '"', 3));
+    assertFalse(QuotedLineBreaks.found(List.of(), ',', '"', '"', 2));
     // Another quote character: the double quotes of a field are text.
-    assertFalse(QuotedLineBreaks.found(List.of("1;'a \"b';c"), '\''));
+    assertFalse(QuotedLineBreaks.found(List.of("1;'a \"b';c"), ';', '\'', '\'', 3));
+  }
+
+  /**
+   * Broken fixture: a stray opening quote leaves a field open too. Read as multi-line it would
+   * swallow the records after it without a malformed row; per line, it is one quarantined line.
+   */
+  @Test
+  void aStrayQuoteIsNotALineBreak() {
+    List<String> lines = new ArrayList<>(List.of("id,text,label", "1,\"broken,yes"));
+    for (int i = 2; i < 300; i++) {
+      lines.add(i + ",plain,no");
+    }
+    assertFalse(QuotedLineBreaks.found(lines, ',', '"', '"', 3), "never closed");
+    assertFalse(QuotedLineBreaks.found(List.of("id,text,label", "1,\"broken,yes", "2,\"x\",no",
+        "3,plain,no"), ',', '"', '"', 3), "closed by another field's quote: a wrong field count");
+    // A true line break after the stray one does not make the sample one to read as multi-line.
+    assertFalse(QuotedLineBreaks.found(List.of("id,text,label", "1,\"two", "lines\",yes",
+        "2,\"broken,no", "3,\"x\",no"), ',', '"', '"', 3));
   }
 }

@@ -138,6 +138,15 @@ class SourceFormatsTest {
     StageResult cut = new IngestJob().run(perLine);
     assertEquals(1, cut.metric("rows_silver"), "only the record on one line");
     assertTrue(cut.metric("rows_quarantined") >= 2, String.valueOf(cut.metric("rows_quarantined")));
+
+    // Broken fixture: a stray quote is no line break; read per line, only its own line is lost.
+    Path stray = TestRuns.writeFile(dir, "stray.csv", "id,amount,kind,label\n"
+        + "1,1.5,\"broken,yes\n2,2.5,a,no\n3,3.5,\"b\",yes\n4,4.5,c,no\n");
+    StageResult strayRead = new IngestJob().run(context(dir.resolve("stray"),
+        config(source("csv", stray, ""), "[]", TOY_COLUMNS)));
+    assertEquals(4, strayRead.metric("rows_read"));
+    assertEquals(3, strayRead.metric("rows_silver"));
+    assertEquals(1, strayRead.metric("rows_quarantined"));
   }
 
   @Test

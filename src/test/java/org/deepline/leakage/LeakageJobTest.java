@@ -112,8 +112,9 @@ class LeakageJobTest {
     // The error says what to do next: drop a post-outcome feature, or waive an honest one.
     assertTrue(error.getMessage().endsWith(". A feature recorded after the outcome leaks it: drop "
         + "it from features. One known before the outcome may be waived with the reason: "
-        + "leakage.waivers [{\"check\": \"<check name>\", \"reason\": \"...\"}]"),
-        error.getMessage());
+        + "leakage.waivers [{\"check\": \"single_feature_auc:outcome_code\", \"reason\": "
+        + "\"...\"}, {\"check\": \"mutual_information:outcome_code\", \"reason\": "
+        + "\"...\"}]"), error.getMessage());
     // The copy fails alone, by AUC and by information. Its pairs tell nothing beyond it, so they
     // pass: the pair check is for columns that give the label away only together.
     assertEquals(List.of("mutual_information:outcome_code", "single_feature_auc:outcome_code"),
@@ -158,6 +159,8 @@ class LeakageJobTest {
         () -> new LeakageJob().run(context));
 
     assertTrue(error.getMessage().contains("key_overlap: failed, got 3.0"), error.getMessage());
+    assertFalse(error.getMessage().contains("waive"), "a split's key overlap is never waived: "
+        + error.getMessage());
   }
 
   @Test
