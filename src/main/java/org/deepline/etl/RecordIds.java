@@ -147,6 +147,21 @@ public final class RecordIds {
   }
 
   /**
+   * The run a row of a record of {@code recordRows} rows (counting every label) belongs to, as a
+   * split or a fold keeps a record's copies together: 0 for a record of at most
+   * {@value #MAX_COPIES_KEPT_TOGETHER} rows (or of unknown rows, null); otherwise one of its
+   * {@code ceil(recordRows / }{@value #MAX_COPIES_KEPT_TOGETHER}{@code )} runs, which each run of
+   * copies ({@link #copyGroupId}) joins by a hash of its own. A record repeated hundreds of times is
+   * spread in runs whose labels are a draw of the record's, not put in order.
+   */
+  public static Column copyRun(Column id, Column recordRows) {
+    return functions.when(recordRows.gt(MAX_COPIES_KEPT_TOGETHER),
+            functions.pmod(functions.xxhash64(copyGroupId(id)),
+                functions.ceil(recordRows.divide(MAX_COPIES_KEPT_TOGETHER))))
+        .otherwise(functions.lit(0L));
+  }
+
+  /**
    * A 64-bit hash of {@code columns}' values, as the record id's hashes read them (a null apart
    * from any value, typed values as they are).
    */

@@ -188,13 +188,12 @@ public final class FeatureFitter {
       } else if (f.cappedAt(config.maxCategories())) {
         // A column that reads as text went to words above; one this distinct that did not is an
         // identifier, whose values no model can learn from however many slots it gets.
-        boolean identifier = f.distinctValues() != null && f.distinctValues()
-            >= WordsFitter.TEXT_MIN_DISTINCT_SHARE * provenance.rows();
+        boolean identifier = WordsFitter.mostlyDistinct(f, provenance.rows());
         LOG.warn("features: {}: {} distinct training values, only the {} most frequent kept "
             + "(features.max_categories): {} values in {} training rows share the {} slot and "
             + "cannot be told apart; {}", f.name(), f.distinctValues(), config.maxCategories(),
             f.foldedValues(), f.foldedRows(), FeatureModel.OTHER_TOKEN, identifier
-                ? "most training rows have a value of their own, as an identifier has: drop it "
+                ? "about as many distinct values as rows, as an identifier has: drop it "
                     + "from features.categorical (a value seen once teaches a model nothing)"
                 : "raise features.max_categories to keep them");
       } else {

@@ -419,7 +419,8 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * computed from, divided by that prior's Bernoulli standard deviation, so that it is on the scale of
    * the standardised inputs.
    *
-   * @param seed           the seed of the fold hash, {@code pmod(xxhash64(copyGroupId(_record_id), seed), folds)}
+   * @param seed           the seed of the fold hash,
+   *                       {@code pmod(xxhash64(copyGroupId(_record_id), seed), folds)}
    * @param foldRows       training rows per fold
    * @param foldPositives  positive training rows per fold
    * @param valueRows      per vocabulary value, its training rows per fold

@@ -91,12 +91,20 @@ final class WordsFitter {
     oneHot.forEach((name, f) -> {
       // More values than max_categories, whatever min_category_count cut besides.
       if (!declared.contains(name) && f.distinctValues() != null
-          && f.distinctValues() > maxCategories
-          && f.distinctValues() >= TEXT_MIN_DISTINCT_SHARE * trainingRows) {
+          && f.distinctValues() > maxCategories && mostlyDistinct(f, trainingRows)) {
         columns.add(name);
       }
     });
     return columns;
+  }
+
+  /**
+   * Whether at least {@value #TEXT_MIN_DISTINCT_SHARE} of {@code trainingRows} are distinct values
+   * of {@code f}: an identifier or free text, not a category.
+   */
+  static boolean mostlyDistinct(FeatureModel.CategoricalFeature f, long trainingRows) {
+    return f.distinctValues() != null
+        && f.distinctValues() >= TEXT_MIN_DISTINCT_SHARE * trainingRows;
   }
 
   /**

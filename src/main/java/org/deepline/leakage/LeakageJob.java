@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * keeps the verdicts in the leakage table, and fails the run when any check fails.
  */
 public final class LeakageJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
   /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
   private static final List<String> TARGET_LEAK_CHECKS = List.of(LeakageChecks.SINGLE_FEATURE_AUC,
       LeakageChecks.MUTUAL_INFORMATION, LeakageChecks.MUTUAL_INFORMATION_PAIR);
@@ -54,7 +55,6 @@ public final class LeakageJob implements Stage {
             .map(r -> "{\"check\": \"" + r.name() + "\", \"reason\": \"...\"}")
             .collect(Collectors.joining(", ")) + "]";
   }
-  private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
 
   @Override
   public Name name() {

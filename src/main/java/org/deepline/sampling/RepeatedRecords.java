@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * hash, and the driver holds only what repeats.
  *
  * <pre>{@code
- * Dataset<Row> repeats = RepeatedRecords.of(rows.select(hash, label), spark); // hash, rows, positive
+ * Dataset<Row> repeats = RepeatedRecords.of(rows.select(hash, label)); // hash, rows, positive
  * }</pre>
  */
 final class RepeatedRecords {

@@ -275,12 +275,7 @@ public final class SplitJob implements Stage {
       Column repeats = functions.col(RECORD_ROWS).isNotNull();
       // A record that does not repeat was not counted: one row, one run, and no copy's run to
       // read from its id (most rows: the regular expressions run for the few with more runs).
-      Column runs = functions.ceil(functions.col(RECORD_ROWS)
-          .divide(RecordIds.MAX_COPIES_KEPT_TOGETHER));
-      Column run = functions.when(functions.col(RECORD_ROWS).gt(
-              RecordIds.MAX_COPIES_KEPT_TOGETHER),
-          functions.pmod(functions.xxhash64(RecordIds.copyGroupId(id)), runs))
-          .otherwise(functions.lit(0L));
+      Column run = RecordIds.copyRun(id, functions.col(RECORD_ROWS));
       Column numbered = RecordIds.numbersCopies(id);
       return joined
           .withColumn(group, functions.when(numbered, functions.concat(

@@ -184,11 +184,8 @@ final class CrossValidation implements AutoCloseable {
     Dataset<Row> repeated = hashed.groupBy(VECTOR_HASH)
         .agg(functions.count(functions.lit(1)).as(VECTOR_ROWS))
         .where(functions.col(VECTOR_ROWS).gt(RecordIds.MAX_COPIES_KEPT_TOGETHER));
-    Column rowsOfVector = functions.col(VECTOR_ROWS);
-    Column run = functions.when(rowsOfVector.isNotNull(), functions.pmod(
-            functions.xxhash64(RecordIds.copyGroupId(functions.col(RecordIds.RECORD_ID))),
-            functions.ceil(rowsOfVector.divide(RecordIds.MAX_COPIES_KEPT_TOGETHER))))
-        .otherwise(functions.lit(0L));
+    // Vectors of one run are not counted: their rows' count is null, their run 0.
+    Column run = RecordIds.copyRun(functions.col(RecordIds.RECORD_ID), functions.col(VECTOR_ROWS));
     Column hash = functions.xxhash64(functions.col(VECTOR_HASH), run,
         functions.lit(seed ^ FOLD_SALT));
     return hashed.join(repeated, VECTOR_HASH, "left")
