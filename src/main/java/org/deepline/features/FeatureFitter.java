@@ -603,10 +603,11 @@ public final class FeatureFitter {
   }
 
   /**
-   * A date/time input of an empty column of the data set ({@code emptyColumns}): every part as for
-   * a missing value (0 in every slot) and no missing-value indicator, which would be 1 for every
-   * row, as a numeric input without values is 0 for every row. Any other input without a value in
-   * training is a {@link NoValueInTraining}.
+   * A date/time input of an empty column of the data set ({@code emptyColumns}): every slot 0 for
+   * every row, whatever date a row brings at scoring
+   * ({@link FeatureModel.DateTimeFeature#withoutValues}), and no missing-value indicator, which
+   * would be 1 for every row, as a numeric input without values is 0 for every row. Any other
+   * input without a value in training is a {@link NoValueInTraining}.
    */
   private static FeatureModel.DateTimeFeature withoutValues(DateTimeSpec spec,
       Set<String> emptyColumns) {
@@ -615,9 +616,9 @@ public final class FeatureFitter {
     }
     LOG.warn("features.datetime: {} has no value in the data: its parts are 0 for every row",
         spec.column());
-    return new FeatureModel.DateTimeFeature(spec.column(), spec.parts().stream()
+    return FeatureModel.DateTimeFeature.withoutValues(spec.column(), spec.parts().stream()
         .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
-        .toList(), false);
+        .toList());
   }
 
   /** The date/time inputs fitted from their calendar parts, extracted row by row, by column. */

@@ -84,6 +84,8 @@ public final class FeatureJob implements Stage {
           // Empty columns of the data (validate kept them as warnings): 0 for every row.
           .metric("numeric_without_values", model.numeric().stream()
               .filter(FeatureModel.NumericFeature::withoutValuesInTraining).count())
+          .metric("datetime_without_values", model.datetime().stream()
+              .filter(FeatureModel.DateTimeFeature::withoutValuesInTraining).count())
           .metric("categories_folded", model.categorical().stream()
               .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
           // Columns whose vocabulary its cap cut (max_categories, or max_values of an embedding or
