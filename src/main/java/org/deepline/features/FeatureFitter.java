@@ -62,6 +62,8 @@ public final class FeatureFitter {
   private static final String ROWS = "feature_rows";
   private static final String RANK = "rank";
   private static final int MOST_FREQUENT = 1;
+  private static final String NUMERIC_SECTION = "numeric";
+  private static final String DATETIME_SECTION = "datetime";
 
   private FeatureFitter() {}
 
@@ -96,23 +98,26 @@ public final class FeatureFitter {
   }
 
   /**
-   * As above, with the numeric inputs of {@code emptyColumns} (no value anywhere in the data: an
-   * empty column of the data set) fitted as 0 for every row
-   * ({@link FeatureModel.NumericFeature#withoutValues}); any other input without a value in
-   * {@code train} is a {@link NoValueInTraining}.
+   * As above, with the numeric and date/time inputs of {@code emptyColumns} (no value anywhere in
+   * the data: an empty column of the data set) fitted as 0 for every row
+   * ({@link FeatureModel.NumericFeature#withoutValues}, {@link #withoutValues}); any other input
+   * without a value in {@code train} is a {@link NoValueInTraining}.
    */
   public static FeatureModel fitCountingRows(Dataset<Row> train, FeatureConfig config,
       FeatureModel.FitProvenance provenance, long foldSeed, Set<String> emptyColumns) {
     return fit(train, config, provenance, foldSeed, true, emptyColumns);
   }
 
-  /** A numeric input with no value in the training split, named by {@link #column}. */
+  /**
+   * A numeric or date/time input with no value in the training split, named by {@link #column}
+   * ({@code section}: {@code numeric} or {@code datetime}).
+   */
   public static final class NoValueInTraining extends DeeplineException {
     private static final long serialVersionUID = 1L;
     private final String column;
 
-    NoValueInTraining(String column) {
-      super("features.numeric: " + column
+    NoValueInTraining(String section, String column) {
+      super("features." + section + ": " + column
           + " has no value in the training split; drop it or fix the source");
       this.column = column;
     }
@@ -206,7 +211,7 @@ public final class FeatureFitter {
         .map(c -> new FeatureModel.CrossFeature(c.columns(), c.buckets()))
         .toList();
     List<FeatureModel.DateTimeFeature> datetime = fitDateTime(train, config.datetime(),
-        statistics);
+        statistics, emptyColumns);
     List<FeatureModel.ProductFeature> products = config.products().stream()
         .map(p -> new FeatureModel.ProductFeature(p.columns())).toList();
     List<FeatureModel.PositionalFeature> positional = config.positional().stream()
@@ -383,7 +388,7 @@ public final class FeatureFitter {
       String name = bounded.get(i);
       NumericTransformSpec spec = config.transformOf(name);
       if (row.isNullAt(2 * i + 1)) {
-        throw new NoValueInTraining(name);
+        throw new NoValueInTraining(NUMERIC_SECTION, name);
       }
       List<Double> quantiles = spec.clip() == null ? null : row.getList(2 * i);
       double lower = quantiles != null ? quantiles.get(0) : row.getDouble(2 * i + 1);
@@ -404,7 +409,7 @@ public final class FeatureFitter {
     long observed = stats.getLong(at);
     long total = stats.getLong(at + 1);
     if (observed == 0 && !emptyColumn) {
-      throw new NoValueInTraining(name);
+      throw new NoValueInTraining(NUMERIC_SECTION, name);
     }
     if (observed == 0) {
       LOG.warn("features.numeric: {} has no value in the data: it is 0 for every row", name);
@@ -574,11 +579,11 @@ public final class FeatureFitter {
    * date functions, whose results follow the session time zone, in one more pass.
    */
   private static List<FeatureModel.DateTimeFeature> fitDateTime(Dataset<Row> train,
-      List<DateTimeSpec> specs, Statistics statistics) {
+      List<DateTimeSpec> specs, Statistics statistics, Set<String> emptyColumns) {
     List<DateTimeSpec> extracted = specs.stream()
         .filter(spec -> !statistics.observedAt().containsKey(spec.column())).toList();
     Map<String, FeatureModel.DateTimeFeature> fitted = extracted.isEmpty() ? Map.of()
-        : fitExtractedDateTime(train, extracted);
+        : fitExtractedDateTime(train, extracted, emptyColumns);
     List<FeatureModel.DateTimeFeature> features = new ArrayList<>();
     for (DateTimeSpec spec : specs) {
       if (fitted.containsKey(spec.column())) {
@@ -586,7 +591,10 @@ public final class FeatureFitter {
         continue;
       }
       long observed = statistics.row().getLong(statistics.observedAt().get(spec.column()));
-      requireObserved(spec, observed);
+      if (observed == 0) {
+        features.add(withoutValues(spec, emptyColumns));
+        continue;
+      }
       features.add(new FeatureModel.DateTimeFeature(spec.column(), spec.parts().stream()
           .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
           .toList(), observed < statistics.rows()));
@@ -594,16 +602,28 @@ public final class FeatureFitter {
     return features;
   }
 
-  private static void requireObserved(DateTimeSpec spec, long observed) {
-    if (observed == 0) {
-      throw new DeeplineException("features.datetime: " + spec.column()
-          + " has no value in the training split; drop it or fix the source");
+  /**
+   * A date/time input of an empty column of the data set ({@code emptyColumns}): every slot 0 for
+   * every row, whatever date a row brings at scoring
+   * ({@link FeatureModel.DateTimeFeature#withoutValues}), and no missing-value indicator, which
+   * would be 1 for every row, as a numeric input without values is 0 for every row. Any other
+   * input without a value in training is a {@link NoValueInTraining}.
+   */
+  private static FeatureModel.DateTimeFeature withoutValues(DateTimeSpec spec,
+      Set<String> emptyColumns) {
+    if (!emptyColumns.contains(spec.column())) {
+      throw new NoValueInTraining(DATETIME_SECTION, spec.column());
     }
+    LOG.warn("features.datetime: {} has no value in the data: its parts are 0 for every row",
+        spec.column());
+    return FeatureModel.DateTimeFeature.withoutValues(spec.column(), spec.parts().stream()
+        .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
+        .toList());
   }
 
   /** The date/time inputs fitted from their calendar parts, extracted row by row, by column. */
   private static Map<String, FeatureModel.DateTimeFeature> fitExtractedDateTime(
-      Dataset<Row> train, List<DateTimeSpec> specs) {
+      Dataset<Row> train, List<DateTimeSpec> specs, Set<String> emptyColumns) {
     StructType partsSchema = new StructType();
     for (DateTimeSpec spec : specs) {
       for (String part : spec.parts()) {
@@ -632,7 +652,11 @@ public final class FeatureFitter {
     int at = 0;
     for (DateTimeSpec spec : specs) {
       long observed = stats.getLong(at++);
-      requireObserved(spec, observed);
+      if (observed == 0) {
+        features.put(spec.column(), withoutValues(spec, emptyColumns));
+        at += spec.parts().size() * DATETIME_STATISTICS;
+        continue;
+      }
       List<FeatureModel.DateTimePart> fitted = new ArrayList<>();
       for (String part : spec.parts()) {
         double mean = stats.getDouble(at);

@@ -3,11 +3,14 @@ package org.deepline.features;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -81,6 +84,8 @@ public final class FeatureJob implements Stage {
           // Empty columns of the data (validate kept them as warnings): 0 for every row.
           .metric("numeric_without_values", model.numeric().stream()
               .filter(FeatureModel.NumericFeature::withoutValuesInTraining).count())
+          .metric("datetime_without_values", model.datetime().stream()
+              .filter(FeatureModel.DateTimeFeature::withoutValuesInTraining).count())
           .metric("categories_folded", model.categorical().stream()
               .mapToLong(FeatureModel.CategoricalFeature::foldedValues).sum())
           // Columns whose vocabulary its cap cut (max_categories, or max_values of an embedding or
@@ -120,9 +125,9 @@ public final class FeatureJob implements Stage {
   }
 
   /**
-   * {@link #fitOnTrain}; when a numeric input has no value in train, fitted again with the silver
-   * columns among the numeric inputs that have no value in any split of the date as 0 for every
-   * row: an empty column of the data set, which {@code validate} let through because no run ever
+   * {@link #fitOnTrain}; when a numeric or date/time input has no value in train, fitted again with
+   * the silver columns among those inputs that have no value in any split of the date as 0 for
+   * every row: an empty column of the data set, which {@code validate} let through because no run ever
    * saw a value in it. A column with values in validation or test only (a sparse column, a field
    * that starts after a time split's cut) or a joined column still fails. The extra pass over the
    * data and the second fit run only then (on every run of a data set with such a column: a cost
@@ -134,14 +139,18 @@ public final class FeatureJob implements Stage {
     try {
       return fitOnTrain(labelled, config, provenance, foldSeed);
     } catch (FeatureFitter.NoValueInTraining noValue) {
-      List<String> candidates = config.numeric().stream().filter(silverColumns::contains)
-          .toList();
+      Set<String> dates = config.datetime().stream().map(DateTimeSpec::column)
+          .collect(Collectors.toSet());
+      List<String> candidates = Stream.concat(config.numeric().stream(), dates.stream())
+          .filter(silverColumns::contains).distinct().toList();
       Set<String> empty = new HashSet<>();
       if (!candidates.isEmpty()) {
-        // Counted as the fit counts them: NaN is no value.
-        Row counts = labelled.agg(functions.count(FeatureFitter.observedValue(candidates.get(0))),
-            candidates.stream().skip(1).map(c -> functions.count(FeatureFitter.observedValue(c)))
-                .toArray(Column[]::new)).head();
+        // Counted as the fit counts them: NaN is no number.
+        List<Column> observed = candidates.stream().map(c -> dates.contains(c)
+            ? functions.count(Columns.col(c)) : functions.count(FeatureFitter.observedValue(c)))
+            .toList();
+        Row counts = labelled.agg(observed.get(0),
+            observed.subList(1, observed.size()).toArray(Column[]::new)).head();
         for (int i = 0; i < candidates.size(); i++) {
           if (counts.getLong(i) == 0) {
             empty.add(candidates.get(i));

@@ -38,9 +38,11 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    * encodings; older artifacts read as one-hot categoricals without the new inputs. Format 5 added
    * the embedding encoding (an index slot per column, with {@code dimensions} and
    * {@code vocabulary_cap}) and the feature-store joins; older artifacts have neither. Format 6 added
-   * the words encoding (a vocabulary of words, one slot each plus one for none of them).
+   * the words encoding (a vocabulary of words, one slot each plus one for none of them). Format 7
+   * added {@code without_values} to date/time inputs (a column with no value in the data: every
+   * slot 0); older artifacts have none.
    */
-  public static final int FORMAT_VERSION = 6;
+  public static final int FORMAT_VERSION = 7;
   private static final int OLDEST_READABLE_FORMAT = 1;
   /** The token a missing categorical value is counted and encoded as. */
   public static final String MISSING_TOKEN = "__missing__";
@@ -486,13 +488,33 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
   /**
    * A date or timestamp input: its calendar parts (in UTC), then one missing indicator when the
    * training split had gaps.
+   *
+   * @param withoutValues true when the column had no value anywhere in the data it was fitted on:
+   *                      every slot is 0 whatever the row holds, so that a date first seen at
+   *                      scoring does not reach the network as parts it never trained on (a year
+   *                      of 2026 against a mean of 0); null (format 6 and older) reads as false
    */
-  public record DateTimeFeature(String name, List<DateTimePart> parts, boolean missingIndicator)
-      implements Serializable {
+  public record DateTimeFeature(String name, List<DateTimePart> parts, boolean missingIndicator,
+      Boolean withoutValues) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public DateTimeFeature {
       parts = List.copyOf(parts);
+    }
+
+    /** A fitted input: its parts carry the row's date. */
+    public DateTimeFeature(String name, List<DateTimePart> parts, boolean missingIndicator) {
+      this(name, parts, missingIndicator, null);
+    }
+
+    /** The input of a column without values: its parts' slots, each always 0. */
+    public static DateTimeFeature withoutValues(String name, List<DateTimePart> parts) {
+      return new DateTimeFeature(name, parts, false, true);
+    }
+
+    /** Whether {@link #withoutValues(String, List)} made it: every slot stays 0. */
+    public boolean withoutValuesInTraining() {
+      return Boolean.TRUE.equals(withoutValues);
     }
   }
 

@@ -282,6 +282,9 @@ public final class FeatureVectorizer implements Serializable {
   private static int dateTime(FeatureModel.DateTimeFeature f, java.time.LocalDateTime time,
       Slots out, int from) {
     int at = from;
+    if (f.withoutValuesInTraining()) {
+      return at + f.parts().stream().mapToInt(FeatureModel.DateTimePart::width).sum();
+    }
     for (FeatureModel.DateTimePart p : f.parts()) {
       Integer value = time == null ? null : DateTimeParts.part(time, p.part());
       switch (p.encoding()) {

@@ -44,7 +44,7 @@ public final class EmptyColumns {
       if (failedNotAllNull(result) && neverFilled.contains(result.column())) {
         kept.add(result.keptAsWarning(" (no other run date had a value in it either: a column of "
             + "the data that is empty, not a feed gone wrong; kept as a warning, and the features "
-            + "stage gives a numeric one the value 0)"));
+            + "stage gives a numeric or date/time one 0 in every slot)"));
       } else {
         kept.add(result);
       }

@@ -174,7 +174,8 @@ public final class ValidationJob implements Stage {
     List<ConstraintResult> kept = EmptyColumns.keepAsWarnings(results, neverFilled);
     if (!neverFilled.isEmpty()) {
       LOG.warn("validate: column(s) {} have no value, and no other run date had one: kept as a "
-          + "warning (not_all_null); the features stage gives a numeric one the value 0",
+          + "warning (not_all_null); the features stage gives a numeric or date/time one 0 in "
+          + "every slot",
           neverFilled);
     }
     return kept;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,12 +31,15 @@ class EmptyColumnFitTest {
         .add("_label", DataTypes.DoubleType, false)
         .add("amount", DataTypes.DoubleType, true)
         .add("notes_score", DataTypes.DoubleType, true)
-        .add("late_field", DataTypes.DoubleType, true);
+        .add("late_field", DataTypes.DoubleType, true)
+        .add("closed_on", DataTypes.DateType, true)
+        .add("opened_on", DataTypes.DateType, true);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       String split = i < 8 ? "train" : "validation";
       rows.add(RowFactory.create("r" + i, split, (double) (i % 2), (double) i, null,
-          "validation".equals(split) ? 1.0 : null));
+          "validation".equals(split) ? 1.0 : null, null,
+          "validation".equals(split) ? java.sql.Date.valueOf("2026-12-0" + (i - 7)) : null));
     }
     return SparkTestSession.get().createDataFrame(rows, schema);
   }
@@ -43,6 +47,52 @@ class EmptyColumnFitTest {
   private static FeatureConfig numeric(String... columns) {
     return new FeatureConfig(List.of(columns), List.of(), null, null, null, null, null, null,
         null, null);
+  }
+
+  private static FeatureConfig dates(DateTimeSpec... specs) {
+    return new FeatureConfig(List.of("amount"), List.of(), null, null, null, List.of(specs), null,
+        null, null, null);
+  }
+
+  /**
+   * An empty date column (a header-written config declares every column) is as an empty numeric
+   * one: its parts are 0 for every row, in the one-hot and cyclical parts fitted from a count and
+   * in the numeric ones extracted row by row, and without a missing-value indicator, which would
+   * be 1 for every row.
+   */
+  @Test
+  void anEmptyDateColumnsPartsAreZeroAndADateWithValuesOutsideTrainFails() {
+    Set<String> silver = Set.of("amount", "closed_on", "opened_on");
+    DateTimeSpec counted = new DateTimeSpec("closed_on", List.of("month", "day_of_week"),
+        Map.of("month", "cyclical", "day_of_week", "one_hot"));
+    DateTimeSpec extracted = new DateTimeSpec("closed_on", List.of("year"), null);
+
+    for (DateTimeSpec spec : List.of(counted, extracted)) {
+      FeatureModel model = FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(), dates(spec),
+          PROVENANCE, 7, silver);
+      assertEquals(FeatureModel.DateTimeFeature.withoutValues("closed_on", spec.parts().stream()
+          .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
+          .toList()), model.datetime().get(0), spec.parts().toString());
+      assertEquals(3.5, model.numeric().get(0).mean(), 1e-12, "the other inputs fitted as always");
+      FeatureModel reread = FeatureModel.fromJson(model.toJson(), "feature_model.json");
+      assertEquals(true, reread.datetime().get(0).withoutValuesInTraining(), "kept in the format");
+      // A date that first appears at scoring stays out of the network: its parts were never
+      // trained on (a year of 2026 against a mean of 0).
+      for (Map<String, Object> row : List.of(Map.<String, Object>of("amount", 3.5),
+          Map.<String, Object>of("amount", 3.5, "closed_on",
+              java.sql.Date.valueOf("2026-12-06")))) {
+        double[] vector = new FeatureVectorizer(reread).vectorize(row::get);
+        assertEquals(1 + (spec == counted ? 2 + 7 : 1), vector.length);
+        for (int slot = 1; slot < vector.length; slot++) {
+          assertEquals(0.0, vector[slot], "slot " + slot + " of " + spec.parts() + " for " + row);
+        }
+      }
+    }
+    FeatureFitter.NoValueInTraining late = assertThrows(FeatureFitter.NoValueInTraining.class,
+        () -> FeatureJob.fitOnTrainAllowingEmptyColumns(labelled(),
+            dates(new DateTimeSpec("opened_on", List.of("year"), null)), PROVENANCE, 7, silver));
+    assertEquals("features.datetime: opened_on has no value in the training split; drop it or "
+        + "fix the source", late.getMessage());
   }
 
   @Test

@@ -25,7 +25,7 @@ class EmptyColumnsTest {
     assertEquals(new ConstraintResult("not_all_null:unnamed_32", "unnamed_32", Severity.WARNING,
         1.0, false, "< 1.0 (not every row null) (no other run date had a value in it either: a "
             + "column of the data that is empty, not a feed gone wrong; kept as a warning, and the "
-            + "features stage gives a numeric one the value 0)"), kept.get(1));
+            + "features stage gives a numeric or date/time one 0 in every slot)"), kept.get(1));
     assertSame(results.get(2), kept.get(2), "income had values on another date: a broken feed");
     assertEquals(List.of("income"), EmptyColumns.failing(kept));
   }
