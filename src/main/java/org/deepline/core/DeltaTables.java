@@ -224,6 +224,17 @@ public final class DeltaTables {
     return checksum.isDefined() ? checksum.get().tableSizeBytes() : snapshot.sizeInBytes();
   }
 
+  /**
+   * The table's columns at its latest version, or {@link SmallInputPlanning#UNKNOWN_SIZE} when
+   * there is no table; read from the Delta log's schema, without touching the data.
+   */
+  public static int columnCount(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return (int) SmallInputPlanning.UNKNOWN_SIZE;
+    }
+    return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().schema().size();
+  }
+
   public static TableRef ref(SparkSession spark, String path) {
     return new TableRef(path, latestVersion(spark, path));
   }

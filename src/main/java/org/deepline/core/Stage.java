@@ -49,6 +49,15 @@ public interface Stage {
   }
 
   /**
+   * The columns of what the stage reads, or {@link SmallInputPlanning#UNKNOWN_SIZE}: a small input
+   * this wide is planned for its width too ({@link SmallInputPlanning}). By default the silver
+   * table's.
+   */
+  default int inputColumns(RunContext context) {
+    return DeltaTables.columnCount(context.spark(), context.table(Warehouse.Table.SILVER));
+  }
+
+  /**
    * The tables whose run date this stage replaces, in the order it does: a pipeline loads their
    * Delta state while earlier stages run ({@link TableStates}). None by default.
    */

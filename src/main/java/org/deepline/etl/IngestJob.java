@@ -132,6 +132,12 @@ public final class IngestJob implements Stage {
         context.section(SourceConfig.class).on(context.runDate()));
   }
 
+  /** The declared columns: what the typing projects, one set of expressions each. */
+  @Override
+  public int inputColumns(RunContext context) {
+    return context.section(SchemaConfig.class).columns().size();
+  }
+
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();

@@ -80,6 +80,11 @@ public final class Pipeline implements Stage {
     return SmallInputPlanning.UNKNOWN_SIZE;
   }
 
+  @Override
+  public int inputColumns(RunContext context) {
+    return (int) SmallInputPlanning.UNKNOWN_SIZE;
+  }
+
   /**
    * Runs the stages; each stage's record is appended while the next one runs
    * ({@link RunRecorder#appendingInBackground}), and all are in the runs table when this returns

@@ -100,7 +100,8 @@ public final class RunRecorder implements AutoCloseable {
         progress.stageStarted(stage.command(), context.runId());
       }
       try (SmallInputPlanning planning =
-          SmallInputPlanning.forInput(context.spark(), plannedInputBytes(context, stage))) {
+          SmallInputPlanning.forInput(context.spark(), plannedInputBytes(context, stage),
+              plannedInputColumns(context, stage))) {
         return recorded(context, stage);
       } finally {
         if (progress != null) {
@@ -123,6 +124,16 @@ public final class RunRecorder implements AutoCloseable {
       LOG.debug("{}: input size unknown ({}); planned as for a large input", stage.command(),
           e.toString());
       return SmallInputPlanning.UNKNOWN_SIZE;
+    }
+  }
+
+  /** The stage's input width for {@link SmallInputPlanning}, or unknown, as the size above. */
+  static int plannedInputColumns(RunContext context, Stage stage) {
+    try {
+      return stage.inputColumns(context);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: input width unknown ({})", stage.command(), e.toString());
+      return (int) SmallInputPlanning.UNKNOWN_SIZE;
     }
   }
 

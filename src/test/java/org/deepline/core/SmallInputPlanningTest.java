@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class SmallInputPlanningTest {
   private static final List<String> KEYS = List.of(SmallInputPlanning.WHOLE_STAGE_CODEGEN,
-      SmallInputPlanning.CODEGEN_FACTORY_MODE, SmallInputPlanning.SHUFFLE_PARTITIONS,
-      SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS);
+      SmallInputPlanning.CODEGEN_FACTORY_MODE, SmallInputPlanning.SUBEXPRESSION_ELIMINATION,
+      SmallInputPlanning.SHUFFLE_PARTITIONS, SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS);
   private static final long ONE_MEGABYTE = 1L << 20;
 
   private final SparkSession spark = SparkTestSession.get();
@@ -29,6 +29,7 @@ class SmallInputPlanningTest {
     KEYS.forEach(key -> sessionValues.put(key, spark.conf().get(key, null)));
     spark.conf().unset(SmallInputPlanning.WHOLE_STAGE_CODEGEN);
     spark.conf().unset(SmallInputPlanning.CODEGEN_FACTORY_MODE);
+    spark.conf().unset(SmallInputPlanning.SUBEXPRESSION_ELIMINATION);
     spark.conf().set(SmallInputPlanning.SHUFFLE_PARTITIONS, "8");
     spark.conf().set(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS, "8");
   }
@@ -49,6 +50,8 @@ class SmallInputPlanningTest {
     try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE)) {
       assertEquals("false", spark.conf().get(SmallInputPlanning.WHOLE_STAGE_CODEGEN));
       assertEquals("NO_CODEGEN", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+      assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION),
+          "a narrow input (or one of unknown width) keeps it");
       // local[2]: two tasks at once.
       assertEquals("2", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
       assertEquals("2", spark.conf().get(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS));
@@ -60,9 +63,29 @@ class SmallInputPlanningTest {
     assertEquals("8", spark.conf().get(SmallInputPlanning.SHUFFLE_PARTITIONS));
     assertEquals("8", spark.conf().get(SmallInputPlanning.DELTA_SNAPSHOT_PARTITIONS));
     assertEquals("FALLBACK", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+    assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
     String plan = spark.range(10).selectExpr("id + 1 AS next").queryExecution().executedPlan()
         .toString();
     assertTrue(plan.contains("*("), "whole-stage code generation is back: " + plan);
+  }
+
+  /** A wide table outgrows Spark's cache of interpreted shared subexpressions. */
+  @Test
+  void aSmallWideInputIsPlannedWithoutCommonSubexpressionEliminationUntilClosed() {
+    int wide = SmallInputPlanning.WIDE_INPUT_COLUMNS + 1;
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE, wide)) {
+      assertEquals("false", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
+      assertEquals("NO_CODEGEN", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+    }
+    assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark,
+        SmallInputPlanning.MAX_SMALL_INPUT_BYTES + 1, wide)) {
+      assertEquals(Map.of(), planning.changed(), "a large input is code-generated: it keeps it");
+    }
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE,
+        SmallInputPlanning.WIDE_INPUT_COLUMNS)) {
+      assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
+    }
   }
 
   @Test
