@@ -14,7 +14,8 @@ import org.deepline.core.ConfigErrors;
  *                              replacing the run date's rows (see {@link SilverUpsert})
  * @param nullTokens            text that means "no value" in a text source's number, boolean, date
  *                              and timestamp columns (trimmed, exact case): such a value is missing
- *                              rather than unparsable. String columns keep their text as it is
+ *                              rather than unparsable. String columns keep their text as it is,
+ *                              but for the label's, where it is no label
  */
 public record IngestConfig(
     @JsonPropertyDescription("Share of quarantined rows above which `ingest` fails. It fails "
@@ -43,7 +44,9 @@ public record IngestConfig(
         + "so it is checked like an empty cell (quarantined only in a non-nullable column; "
         + "counted by `validate`'s null fraction). These spellings (R, pandas, spreadsheets, "
         + "databases, UCI data sets) cannot be a number, boolean or date, so nothing is lost; "
-        + "`string` columns keep the text (`NA` may be North America). `[]` turns it off. "
+        + "`string` columns keep the text (`NA` may be North America), except the label's "
+        + "column, where such a value is no label (the row is quarantined as one without a "
+        + "label, not counted as a negative) unless it is `label.positive`. `[]` turns it off. "
         + "Allowed: non-blank, no surrounding spaces.")
     List<String> nullTokens) {
   public static final double DEFAULT_MAX_QUARANTINE_FRACTION = 0.05;

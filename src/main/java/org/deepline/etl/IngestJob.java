@@ -439,7 +439,7 @@ public final class IngestJob implements Stage {
     };
     return SilverTyping.requireLabel(
         SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
-            batch.decimalComma()), label);
+            batch.decimalComma(), label.column(), label.positive()), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

@@ -99,10 +99,15 @@ public final class SilverTyping {
    *                undeclared source columns under {@code source.schema_evolution: add_columns}
    * @param decimalComma whether a text value of a {@code double} column that does not parse as
    *                     written is read with its one comma as the decimal mark ({@code 3,5})
+   * @param labelColumn  the label's column, or null: when declared {@code string}, a null token
+   *                     in it is no value too (R's {@code write.csv} writes a missing class as
+   *                     {@code NA}, which would otherwise be a class of its own: a negative row),
+   *                     unless the token is the positive class itself
+   * @param positive     the label's positive class, or null
    */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
-      boolean decimalComma) {
+      boolean decimalComma, String labelColumn, String positive) {
     transformSchema(bronze.schema(), schema);
     boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
         .sessionLocalTimeZone()).getRules().isFixedOffset();
@@ -119,9 +124,13 @@ public final class SilverTyping {
     }
     for (ColumnSpec column : schema.columns()) {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
-      Converted converted = sourceType == DataTypes.StringType
-          ? fromText(column, nullTokens, decimalComma)
-          : fromTyped(column, sourceType, fixedOffset);
+      Converted converted = sourceType != DataTypes.StringType
+          ? fromTyped(column, sourceType, fixedOffset)
+          : column.name().equals(labelColumn) && "string".equals(column.type())
+              ? labelText(column, nullTokens.stream()
+                  .filter(token -> positive == null || !LabelConfig.sameClass(token, positive))
+                  .toList())
+              : fromText(column, nullTokens, decimalComma);
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
         reasons.add(functions.when(functions.not(converted.present()),
@@ -174,6 +183,21 @@ public final class SilverTyping {
   }
 
   private record Converted(Column value, Column present, List<Column> reasons) {}
+
+  /**
+   * A text label: its exact text, or no value when it is blank or one of {@code nullTokens}, so that
+   * the row goes to quarantine as one without a label instead of into a class of its own.
+   */
+  private static Converted labelText(ColumnSpec column, List<String> nullTokens) {
+    Column raw = Columns.col(column.name());
+    Column trimmed = functions.trim(raw);
+    Column missing = trimmed.equalTo("");
+    if (!nullTokens.isEmpty()) {
+      missing = missing.or(trimmed.isin(nullTokens.toArray()));
+    }
+    Column present = raw.isNotNull().and(functions.not(missing));
+    return new Converted(functions.when(present, raw), present, List.of());
+  }
 
   /**
    * try_cast gives null instead of failing (whatever spark.sql.ansi.enabled says), which is how a bad

@@ -381,6 +381,46 @@ class SourceFormatsTest {
         + "declare the column's format otherwise)"), reasons(context));
   }
 
+  /**
+   * R's write.csv writes a missing class as NA: in a text label column a null token is no label
+   * (quarantined as such), not a class of its own counted as negative; a token that is the
+   * positive class itself stays a label.
+   */
+  @Test
+  void aNullTokenInATextLabelIsNoLabelUnlessItIsThePositiveClass(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "sex.csv", "id,amount,sex\n"
+        + "1,1.5,MALE\n"
+        + "2,2.5,NA\n"
+        + "3,3.5,FEMALE\n"
+        + "4,4.5, ? \n");
+    String config = """
+        {"dataset": "toy", "source": %s,
+         "schema": {"columns": [
+           {"name": "id", "type": "int"}, {"name": "amount", "type": "double"},
+           {"name": "sex", "type": "string"}]},
+         "label": {"column": "sex", "positive": "%s"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"numeric": ["amount"]}}
+        """;
+    RunContext context = context(dir.resolve("male"), config.formatted(source("csv", csv, ""),
+        "MALE"));
+
+    StageResult result = new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "MALE"), RowFactory.create(3, "FEMALE")),
+        table(context, Table.SILVER).select("id", "sex"), 0.0, "id");
+    assertEquals(List.of("sex: missing value in a non-nullable column",
+        "sex: missing value in a non-nullable column"), reasons(context));
+    assertEquals(2, result.metric("rows_quarantined"));
+
+    RunContext positiveNa = context(dir.resolve("na"), config.formatted(source("csv", csv, ""),
+        "NA"));
+    new IngestJob().run(positiveNa);
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "MALE"), RowFactory.create(2, "NA"),
+            RowFactory.create(3, "FEMALE")),
+        table(positiveNa, Table.SILVER).select("id", "sex"), 0.0, "id");
+  }
+
   @Test
   void yearFirstSlashedDatesParseWithoutAFormatAndAmbiguousOnesAreQuarantined(
       @TempDir Path dir) {
