@@ -52,6 +52,8 @@ public final class IngestJob implements Stage {
   static final double MAX_UNLABELLED_SHARE = 0.5;
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
   private static final int REASONS_IN_ERROR = 3;
+  /** A value a quarantine reason quotes: {@code 'text'}. */
+  private static final String QUOTED_VALUE = "'[^']*'";
   private static final String CSV_MALFORMED =
       "malformed line: field count or quoting does not match the header";
   private static final String JSON_MALFORMED = "malformed record: not valid JSON";
@@ -561,13 +563,27 @@ public final class IngestJob implements Stage {
         .where(functions.col("reason").equalTo(label.missingReason())).count();
   }
 
-  private static String topReasons(SparkSession spark, TableRef quarantine, String runDate) {
-    return DeltaTables.slice(spark, quarantine, runDate)
-        .groupBy("reason").count()
-        .orderBy(functions.col("count").desc())
+  /**
+   * The most common reasons, each row's reasons counted one by one and grouped by their kind: the
+   * reason with the value it quotes left out ({@code Date: cannot parse '05/01/1973' as date} and
+   * {@code '13/01/1973'} are one kind), so that a column whose every value fails shows as one
+   * reason of all its rows, not as three of one row each. Each kind is shown by one of its
+   * reasons, with how many rows have it and, when the values differ, that others are like it.
+   */
+  static String topReasons(SparkSession spark, TableRef quarantine, String runDate) {
+    Dataset<Row> reasons = DeltaTables.slice(spark, quarantine, runDate)
+        .select(functions.explode(functions.split(functions.col("reason"),
+            java.util.regex.Pattern.quote(SilverTyping.REASON_SEPARATOR))).as("reason"));
+    return reasons
+        .groupBy(functions.regexp_replace(functions.col("reason"), QUOTED_VALUE, "''").as("kind"))
+        .agg(functions.count(functions.lit(1)).as("rows"),
+            functions.min("reason").as("example"),
+            functions.countDistinct("reason").as("values"))
+        .orderBy(functions.col("rows").desc(), functions.col("kind"))
         .limit(REASONS_IN_ERROR)
         .collectAsList().stream()
-        .map(r -> r.getString(0) + " (" + r.getLong(1) + ")")
+        .map(r -> r.getString(2) + " (" + r.getLong(1)
+            + (r.getLong(3) > 1 ? " rows, this value and others like it" : "") + ")")
         .collect(Collectors.joining("; "));
   }
 }

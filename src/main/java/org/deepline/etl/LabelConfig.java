@@ -270,6 +270,14 @@ public record LabelConfig(
       errors.add("expression", "`" + expression + "` reads no column; a label must depend on the "
           + "record");
     }
+    // Unquoted, Solar.R is the field R of a column Solar to Spark, which the name check above
+    // cannot tell from the column Solar.R: it failed only when ingest evaluated it.
+    columns.keySet().stream()
+        .filter(name -> name.contains(".") && expression.contains(name)
+            && !expression.contains("`" + name + "`"))
+        .forEach(name -> errors.add("expression", "`" + expression + "` names the column " + name
+            + " without backticks, which Spark reads as a field of a column "
+            + name.substring(0, name.indexOf('.')) + ": write `" + name + "`"));
     List<String> unknown = new ArrayList<>();
     read.stream().filter(name -> declaredName(name, columns.keySet()) == null)
         .forEach(unknown::add);

@@ -272,7 +272,8 @@ public final class SilverTyping {
       return "";
     }
     return column.format() != null ? " with format '" + column.format() + "'"
-        : " (ISO 8601 or yyyy/MM/dd expected; declare the column's format otherwise)";
+        : " (ISO 8601 or yyyy/MM/dd expected; declare the column's format otherwise, e.g. "
+            + "\"format\": \"dd/MM/yyyy\" or \"MM/dd/yyyy\" in schema.columns)";
   }
 
   /** A SQL string literal of {@code text}. */

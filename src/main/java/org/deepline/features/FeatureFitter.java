@@ -62,6 +62,11 @@ public final class FeatureFitter {
   private static final String ROWS = "feature_rows";
   private static final String RANK = "rank";
   private static final int MOST_FREQUENT = 1;
+  /**
+   * The fewest distinct values a one-hot column within its cap needs to be called an identifier:
+   * on a few dozen rows a real category may have a value per row or two.
+   */
+  private static final int MIN_IDENTIFIER_VALUES = 20;
   private static final String NUMERIC_SECTION = "numeric";
   private static final String DATETIME_SECTION = "datetime";
 
@@ -201,6 +206,13 @@ public final class FeatureFitter {
                 ? "about as many distinct values as rows, as an identifier has: drop it "
                     + "from features.categorical (a value seen once teaches a model nothing)"
                 : "raise features.max_categories to keep them");
+      } else if (f.distinctValues() != null && f.distinctValues() > MIN_IDENTIFIER_VALUES
+          && WordsFitter.mostlyDistinct(f, provenance.rows())) {
+        // Within max_categories, but a slot per row: an identifier, which no cap names.
+        LOG.warn("features: {}: {} distinct values in {} training rows, about as many as rows, as "
+            + "an identifier has: drop it from features.categorical (a value seen once teaches a "
+            + "model nothing, and one first seen at scoring falls into {})", f.name(),
+            f.distinctValues(), provenance.rows(), FeatureModel.OTHER_TOKEN);
       } else {
         LOG.info("features: {}: {} distinct training values, {} kept, {} folded into {} ({} "
             + "training rows)", f.name(), f.distinctValues(), f.vocabulary().size(),

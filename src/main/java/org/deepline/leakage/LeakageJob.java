@@ -2,8 +2,10 @@ package org.deepline.leakage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -39,6 +41,24 @@ public final class LeakageJob implements Stage {
   /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
   private static final List<String> TARGET_LEAK_CHECKS = List.of(LeakageChecks.SINGLE_FEATURE_AUC,
       LeakageChecks.MUTUAL_INFORMATION, LeakageChecks.MUTUAL_INFORMATION_PAIR);
+
+  /**
+   * The log line for the checks that failed as warnings, other than those an easy label softened
+   * (which have their own): said in the log, not only in the table, since a feature as good as the
+   * label that a small validation split could not condemn is what a user must look at before
+   * trusting the model. Empty when there are none.
+   */
+  static Optional<String> keptAsWarnings(List<ConstraintResult> results,
+      Set<String> easyLabelSoftened, String runDate, String table) {
+    List<ConstraintResult> warned = ResultTable.failedWarnings(results).stream()
+        .filter(r -> !easyLabelSoftened.contains(r.name())).toList();
+    if (warned.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("leakage: " + warned.size() + " check(s) failed as warnings for " + runDate
+        + ", and the run goes on: " + warned.stream().map(ConstraintResult::message)
+            .collect(Collectors.joining("; ")) + " (see " + table + ")");
+  }
 
   /**
    * What a user does about a gate that failed on target-leak checks only, in its error: a feature
@@ -144,9 +164,14 @@ public final class LeakageJob implements Stage {
             + "(leakage.easy_label)", strong, EasyLabel.how(results), leakage.maxSingleFeatureAuc(),
             easyLabelWarnings);
       }
+      Set<String> easyLabelSoftened = new HashSet<>();
+      ResultTable.errors(results).forEach(r -> easyLabelSoftened.add(r.name()));
+      ResultTable.errors(softened).forEach(r -> easyLabelSoftened.remove(r.name()));
       results = softened;
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
+      keptAsWarnings(results, easyLabelSoftened, context.runDate(), leakageRef.path())
+          .ifPresent(LOG::warn);
 
       List<ConstraintResult> errors = ResultTable.errors(results);
       if (!errors.isEmpty()) {

@@ -191,6 +191,20 @@ class IngestJobTest {
    * record. A row missing its label and broken besides counts. (An incremental load counts them
    * all: JdbcSourceTest.aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges.)
    */
+  /**
+   * The error's most common reasons count a column's failures as one reason whatever value each
+   * row quotes: four bad amounts are one reason of four rows, not four reasons of one row each.
+   */
+  @Test
+  void theMostCommonReasonsGroupAColumnsFailuresWhateverTheValue(@TempDir Path dir) {
+    DeeplineException error = ingestFailsAt30Percent(dir, "wh", "1,1.5,a,yes\n2,x,b,no\n"
+        + "3,y,a,no\n4,z,b,no\n5,w,a,\n");
+
+    assertTrue(error.getMessage().contains("most common reasons: amount: cannot parse 'w' as "
+        + "double (4 rows, this value and others like it); label: missing value in a "
+        + "non-nullable column (1) (see "), error.getMessage());
+  }
+
   @Test
   void rowsWithoutALabelAloneDoNotCountAgainstTheQuarantineLimit(@TempDir Path dir) {
     // 4 rows: one without a label, one with a bad amount: 50 % quarantined, 25 % broken.

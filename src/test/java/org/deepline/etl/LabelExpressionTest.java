@@ -134,6 +134,24 @@ class LabelExpressionTest {
         "exists(array(delay, distance), x -> x > 15) AND `Cost Total $` > 0 AND DELAY < 1000"));
   }
 
+  /** R's airquality has a column Solar.R, which a label expression must quote. */
+  @Test
+  void aDottedColumnNameUnquotedInTheExpressionIsAConfigError() {
+    String config = """
+        {"dataset": "air", "source": {"path": "air.csv"},
+         "schema": {"columns": [{"name": "Ozone", "type": "int"},
+           {"name": "Solar.R", "type": "int"}]},
+         "label": {"expression": "%s"},
+         "features": {"numeric": ["Ozone"]}}
+        """;
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> TestRuns.configFromJson(config.formatted("Solar.R > 200")));
+    assertTrue(error.getMessage().contains("label.expression: `Solar.R > 200` names the column "
+        + "Solar.R without backticks, which Spark reads as a field of a column Solar: write "
+        + "`Solar.R`"), error.getMessage());
+    TestRuns.configFromJson(config.formatted("`Solar.R` > 200"));
+  }
+
   @Test
   void unknownColumnBadSyntaxAndTwoFormsAreConfigErrors() {
     assertTrue(configError("{\"expression\": \"dely > 15\"}", "[\"distance\"]").contains(

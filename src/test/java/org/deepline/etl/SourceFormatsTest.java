@@ -378,7 +378,8 @@ class SourceFormatsTest {
             functions.col("kind"), functions.col("day").cast("string")),
         0.0, "id");
     assertEquals(List.of("day: cannot parse 'oops' as date (ISO 8601 or yyyy/MM/dd expected; "
-        + "declare the column's format otherwise)"), reasons(context));
+        + "declare the column's format otherwise, e.g. \"format\": \"dd/MM/yyyy\" or "
+        + "\"MM/dd/yyyy\" in schema.columns)"), reasons(context));
   }
 
   /**
@@ -447,7 +448,8 @@ class SourceFormatsTest {
         0.0, "id");
     // 02/03/2001 is February or March depending on who wrote it: not guessed.
     assertEquals(List.of("day: cannot parse '02/03/2001' as date (ISO 8601 or yyyy/MM/dd "
-        + "expected; declare the column's format otherwise)"), reasons(context));
+        + "expected; declare the column's format otherwise, e.g. \"format\": \"dd/MM/yyyy\" "
+        + "or \"MM/dd/yyyy\" in schema.columns)"), reasons(context));
   }
 
   @Test

@@ -4,14 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,6 +12,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.LoggedWarnings;
 import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +31,7 @@ class NoSingleTaskWindowTest {
 
   @Test
   void summaryRunsWithoutSingleTaskWindows() {
-    List<String> warnings = capturingWarnings(() -> BinaryMetrics.summarize(frame(), "score",
+    List<String> warnings = LoggedWarnings.during(() -> BinaryMetrics.summarize(frame(), "score",
         "label", BinaryMetrics.options().threshold("chosen", 0.3)
             .calibration(4, BinaryMetrics.Binning.EQUAL_MASS).bootstrap(20, 0.9, 1, "id")));
 
@@ -46,7 +40,7 @@ class NoSingleTaskWindowTest {
 
   @Test
   void anUnpartitionedWindowIsCaught() {
-    List<String> warnings = capturingWarnings(() -> frame()
+    List<String> warnings = LoggedWarnings.during(() -> frame()
         .withColumn("rank", functions.row_number().over(Window.orderBy("score"))).collectAsList());
 
     assertTrue(warnings.stream().anyMatch(w -> w.contains(WARNING)), warnings.toString());
@@ -58,29 +52,5 @@ class NoSingleTaskWindowTest {
       rows.add(RowFactory.create("r" + i, (i % 17) / 17.0, i % 3 == 0 ? 1.0 : 0.0));
     }
     return SparkTestSession.get().createDataFrame(rows, SCORED);
-  }
-
-  private static List<String> capturingWarnings(Runnable action) {
-    SparkTestSession.get();
-    List<String> messages = Collections.synchronizedList(new ArrayList<>());
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    AbstractAppender appender = new AbstractAppender("window-warnings", null, null, true,
-        Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        messages.add(event.getMessage().getFormattedMessage());
-      }
-    };
-    appender.start();
-    context.getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
-    context.updateLoggers();
-    try {
-      action.run();
-    } finally {
-      context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-      context.updateLoggers();
-      appender.stop();
-    }
-    return List.copyOf(messages);
   }
 }
