@@ -439,9 +439,14 @@ public final class IngestJob implements Stage {
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
+    Map<String, List<String>> datePatterns = DayMonthOrder.patterns(bronze, schema);
+    datePatterns.forEach((column, patterns) -> LOG.warn("ingest: {} is read as {} where ISO 8601 "
+        + "does not parse (a value's {} field is above 12); declare its format in schema.columns "
+        + "to say so", column, patterns.get(patterns.size() - 1),
+        patterns.get(0).startsWith("d") ? "first" : "second"));
     return SilverTyping.requireLabel(
         SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
-            batch.decimalComma(), label.column(), label.positive()), label);
+            batch.decimalComma(), label.column(), label.positive(), datePatterns), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

@@ -104,10 +104,14 @@ public final class SilverTyping {
    *                     {@code NA}, which would otherwise be a class of its own: a negative row),
    *                     unless the token is the positive class itself
    * @param positive     the label's positive class, or null
+   * @param datePatterns  by text date or timestamp column declared without a format, the patterns
+   *                      its values are read with when ISO 8601 does not parse them
+   *                      ({@link DayMonthOrder}); a column not named has none of its own
    */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
-      boolean decimalComma, String labelColumn, String positive) {
+      boolean decimalComma, String labelColumn, String positive,
+      Map<String, List<String>> datePatterns) {
     transformSchema(bronze.schema(), schema);
     boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
         .sessionLocalTimeZone()).getRules().isFixedOffset();
@@ -130,7 +134,8 @@ public final class SilverTyping {
               ? labelText(column, nullTokens.stream()
                   .filter(token -> positive == null || !LabelConfig.sameClass(token, positive))
                   .toList())
-              : fromText(column, nullTokens, decimalComma);
+              : fromText(column, nullTokens, decimalComma,
+                  datePatterns.getOrDefault(column.name(), List.of()));
       selected.add(converted.value().as(column.name()));
       if (!column.nullable()) {
         reasons.add(functions.when(functions.not(converted.present()),
@@ -204,7 +209,7 @@ public final class SilverTyping {
    * value is told apart from a good one; strings keep their exact text, numbers ignore padding.
    */
   private static Converted fromText(ColumnSpec column, List<String> nullTokens,
-      boolean decimalComma) {
+      boolean decimalComma, List<String> datePatterns) {
     Column raw = Columns.col(column.name());
     Column present = raw.isNotNull().and(functions.trim(raw).notEqual(""));
     if ("string".equals(column.type())) {
@@ -221,7 +226,8 @@ public final class SilverTyping {
     // coalesce evaluates a fallback only for a value the cast before it did not parse.
     Stream<String> fallbacks = decimalComma && "double".equals(column.type())
         ? Stream.of(withDecimalComma(value))
-        : UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(), List.of()).stream()
+        : Stream.concat(UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(), List.of()).stream(),
+                datePatterns.stream())
             .map(pattern -> fromPattern(value, pattern, column.type()));
     Column typed = functions.expr(column.format() != null
         ? fromPattern(value, column.format(), column.type())

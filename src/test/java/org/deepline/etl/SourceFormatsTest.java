@@ -422,6 +422,43 @@ class SourceFormatsTest {
         table(positiveNa, Table.SILVER).select("id", "sex"), 0.0, "id");
   }
 
+  /**
+   * Day-first and month-first dates without a declared format are told apart by the column's own
+   * values: one first field above 12 makes the column day-first (02/03/2001 is then 2 March), one
+   * second field above 12 month-first; a timestamp keeps its time of day and its separator. A
+   * column with a value of each kind is not guessed.
+   */
+  @Test
+  void dayFirstOrMonthFirstIsToldFromTheColumnsOwnValues(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "dates.csv", "id,day_first,month_first,at,mixed,label\n"
+        + "1,13/05/2001,05/13/2001,13.05.2001 06:30,13/05/2001,yes\n"
+        + "2,02/03/2001,02/03/2001,2.3.2001 18:05:09,,no\n"
+        + "3,2001-02-24,2/3/2001,,05/13/2001,no\n");
+    RunContext context = context(dir, """
+        {"dataset": "toy", "source": %s,
+         "schema": {"columns": [
+           {"name": "id", "type": "int"}, {"name": "day_first", "type": "date"},
+           {"name": "month_first", "type": "date"}, {"name": "at", "type": "timestamp"},
+           {"name": "mixed", "type": "date"}, {"name": "label", "type": "string"}]},
+         "label": {"column": "label", "positive": "yes"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"numeric": ["id"]}}
+        """.formatted(source("csv", csv, "")));
+
+    new IngestJob().run(context);
+
+    RowAssertions.assertRows(List.of(
+            RowFactory.create(2, "2001-03-02", "2001-02-03", "2001-03-02 18:05:09")),
+        table(context, Table.SILVER).select(functions.col("id"),
+            functions.col("day_first").cast("string"), functions.col("month_first").cast("string"),
+            functions.col("at").cast("string")),
+        0.0, "id");
+    String either = " as date (ISO 8601 or yyyy/MM/dd expected; declare the column's format "
+        + "otherwise, e.g. \"format\": \"dd/MM/yyyy\" or \"MM/dd/yyyy\" in schema.columns)";
+    assertEquals(List.of("mixed: cannot parse '05/13/2001'" + either,
+        "mixed: cannot parse '13/05/2001'" + either), reasons(context));
+  }
+
   @Test
   void yearFirstSlashedDatesParseWithoutAFormatAndAmbiguousOnesAreQuarantined(
       @TempDir Path dir) {
