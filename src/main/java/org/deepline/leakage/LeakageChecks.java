@@ -470,8 +470,8 @@ public final class LeakageChecks {
    * order the AUC check could rank, but its bins carry the label. Numeric and date/time features
    * (by their instant) get {@value #NUMERIC_BINS} equal-frequency bins cut on train, plus one for a
    * missing value; categorical ones their value hashed into {@value #CATEGORY_BUCKETS} buckets plus
-   * one for a missing value, which bounds the cells whatever the cardinality (a collision only merges
-   * values and lowers the estimate). Then every pair of the {@value #PAIR_CANDIDATES} most
+   * one for a missing value, which bounds the cells whatever the cardinality (a collision merges
+   * values and lowers the estimate: the overload with vocabularies bins by value). Then every pair of the {@value #PAIR_CANDIDATES} most
    * informative features is binned jointly: two columns that give the label away only together (an
    * interaction, a total split in two) fail as the pair {@code a+b}, when the pair also tells
    * {@value #PAIR_MIN_GAIN} of the label's entropy more than its better half alone (else the half
@@ -479,6 +479,19 @@ public final class LeakageChecks {
    */
   public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
       FeatureConfig features, double maxNormalized) {
+    return binnedMutualInformation(labelled, features, Map.of(), maxNormalized);
+  }
+
+  /**
+   * As above, with the categorical features of {@code vocabularies} (their training values, most
+   * frequent first: the fitted one-hot vocabularies) binned by their value itself, each of the
+   * first {@value #CATEGORY_BUCKETS} values its own bin and the rest one more: hashed, two values
+   * share a bucket one time in 64 for two values and about every other time for ten, and a copy
+   * of the label whose two values collided ({@code closed_won}, {@code closed_lost}) measured no
+   * information at all.
+   */
+  public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
+      FeatureConfig features, Map<String, List<String>> vocabularies, double maxNormalized) {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
     Column isValidation = functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.VALIDATION);
@@ -507,8 +520,15 @@ public final class LeakageChecks {
     }
     for (String c : features.categorical()) {
       Column token = FeatureFitter.token(c);
-      bins.put(c, functions.when(token.equalTo(FeatureModel.MISSING_TOKEN), MISSING_BIN).otherwise(
-          functions.pmod(functions.xxhash64(token), functions.lit(CATEGORY_BUCKETS)).cast("int")));
+      List<String> vocabulary = vocabularies.getOrDefault(c, List.of()).stream()
+          .limit(CATEGORY_BUCKETS).toList();
+      // array_position is 1-based, and 0 for a value not in the vocabulary: the bin of the rest.
+      Column bin = vocabulary.isEmpty()
+          ? functions.pmod(functions.xxhash64(token), functions.lit(CATEGORY_BUCKETS)).cast("int")
+          : functions.array_position(functions.array(vocabulary.stream().map(functions::lit)
+              .toArray(Column[]::new)), token).cast("int");
+      bins.put(c, functions.when(token.equalTo(FeatureModel.MISSING_TOKEN), MISSING_BIN)
+          .otherwise(bin));
     }
     // Every bin computed once per row: a pair's joint bin reads two of these columns instead of
     // evaluating both features' cut-point comparisons again for each of the pairs it is part of.

@@ -2,9 +2,11 @@ package org.deepline.leakage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -41,6 +43,18 @@ public final class LeakageJob implements Stage {
   /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
   private static final List<String> TARGET_LEAK_CHECKS = List.of(LeakageChecks.SINGLE_FEATURE_AUC,
       LeakageChecks.MUTUAL_INFORMATION, LeakageChecks.MUTUAL_INFORMATION_PAIR);
+
+  /**
+   * The fitted vocabularies that are values of their column (one-hot, embedding, target
+   * encoding), most frequent first; a bag of words holds words and a hashed column none.
+   */
+  static Map<String, List<String>> valueVocabularies(FeatureModel model) {
+    Map<String, List<String>> vocabularies = new HashMap<>();
+    model.categorical().stream()
+        .filter(f -> !f.words() && !f.hashed() && !f.vocabulary().isEmpty())
+        .forEach(f -> vocabularies.put(f.name(), f.vocabulary()));
+    return vocabularies;
+  }
 
   /**
    * The log line for the checks that failed as warnings, other than those an easy label softened
@@ -144,7 +158,7 @@ public final class LeakageJob implements Stage {
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
           leakage.maxSingleFeatureAuc(), splitSummary.validationRows()));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
-          leakage.maxMutualInformation()));
+          valueVocabularies(model), leakage.maxMutualInformation()));
       results = LeakageChecks.informationAlikeAuc(results);
       results.add(LeakageChecks.fittedOnTrain(model, splitSummary, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),

@@ -45,6 +45,37 @@ class MutualInformationTest {
     assertTrue(Double.isNaN(MutualInformation.normalized(Map.of(0, new long[] {0, 7}))));
   }
 
+  /**
+   * A copy of the label whose two values share a hash bucket (closed_won and closed_lost, bucket 54
+   * of 64) measures no information hashed, and all of it binned by the fitted vocabulary.
+   */
+  @Test
+  void aCopyOfTheLabelWhoseValuesCollideInTheHashFailsBinnedByItsVocabulary() {
+    StructType schema = new StructType()
+        .add("_split", DataTypes.StringType, false)
+        .add("_label", DataTypes.IntegerType, false)
+        .add("stage", DataTypes.StringType, true);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int label = i % 3 == 0 ? 1 : 0;
+      rows.add(RowFactory.create(i % 2 == 0 ? "validation" : "train", label,
+          label == 1 ? "closed_won" : "closed_lost"));
+    }
+    Dataset<Row> labelled = SparkTestSession.get().createDataFrame(rows, schema);
+    FeatureConfig features = new FeatureConfig(List.of(), List.of("stage"), null, null, null,
+        null, null, null, null, null);
+
+    ConstraintResult hashed = LeakageChecks.binnedMutualInformation(labelled, features, 0.6)
+        .get(0);
+    ConstraintResult byValue = LeakageChecks.binnedMutualInformation(labelled, features,
+        Map.of("stage", List.of("closed_lost", "closed_won")), 0.6).get(0);
+
+    assertEquals("mutual_information:stage", byValue.name());
+    assertEquals(0.0, hashed.value(), TOLERANCE, "one bucket: " + hashed);
+    assertFalse(byValue.passed(), byValue.toString());
+    assertTrue(byValue.value() > 0.95, byValue.toString());
+  }
+
   @Test
   void codesWithoutOrderAndLeaksSplitOverTwoColumnsFailHonestColumnsPass() {
     StructType schema = new StructType()
