@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  *       every shared subexpression up in a cache of 100 entries for every row, hashing the
  *       subexpression's whole tree on each lookup, and a wide table's per-column expressions
  *       (thousands of shared subexpressions) evict on every lookup, where evaluating a shared
- *       {@code trim} twice costs far less (2,000 rows of 1,503 columns: the pipeline 513 s
- *       instead of 645 s, 452 CPU-s instead of 646; validate 126 s instead of 193). On a narrow
- *       table the cache holds what is shared and saves a little (churn's pipeline about 3 % more
- *       CPU without it), so narrow inputs keep it,</li>
+ *       {@code trim} twice costs far less (2,000 rows of 1,503 columns: {@code validate} 99 s and
+ *       118 CPU-s against 126 s and 153 on the same silver table). On a narrow table the cache
+ *       holds what is shared and saves a little (churn's pipeline about 3 % more CPU without it),
+ *       so narrow inputs keep it, and so do compiled expressions (a user's factoryMode),</li>
  *   <li>as many shuffle partitions and Delta snapshot partitions as Spark runs tasks at once
  *       ({@code spark.sql.shuffle.partitions}, {@code spark.databricks.delta.snapshotPartitions}),
  *       instead of the defaults sized for millions of rows.</li>
@@ -101,9 +101,6 @@ public final class SmallInputPlanning implements AutoCloseable {
     Map<String, String> wanted = new LinkedHashMap<>();
     wanted.put(WHOLE_STAGE_CODEGEN, "false");
     wanted.put(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
-    if (inputColumns > WIDE_INPUT_COLUMNS) {
-      wanted.put(SUBEXPRESSION_ELIMINATION, "false");
-    }
     wanted.put(SHUFFLE_PARTITIONS, Integer.toString(parallelism));
     wanted.put(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(parallelism));
     Map<String, String> notSetByUser = new LinkedHashMap<>();
@@ -113,6 +110,17 @@ public final class SmallInputPlanning implements AutoCloseable {
         notSetByUser.put(key, value);
       }
     });
+    // Only where expressions are interpreted: compiled ones (a user's factoryMode) keep their
+    // subexpressions in locals, which the elimination is for.
+    boolean interpreted = notSetByUser.containsKey(CODEGEN_FACTORY_MODE)
+        || SessionSettings.current(spark.conf(), CODEGEN_FACTORY_MODE).filter("NO_CODEGEN"::equals)
+            .isPresent();
+    Optional<String> elimination = SessionSettings.current(spark.conf(), SUBEXPRESSION_ELIMINATION);
+    if (inputColumns > WIDE_INPUT_COLUMNS && interpreted
+        && (elimination.isEmpty() || UNSET_VALUES.get(SUBEXPRESSION_ELIMINATION)
+            .contains(elimination.get()))) {
+      notSetByUser.put(SUBEXPRESSION_ELIMINATION, "false");
+    }
     LOG.debug("input of {} bytes: planned as small ({})", inputBytes, notSetByUser.keySet());
     return new SmallInputPlanning(SessionSettings.override(spark, notSetByUser));
   }

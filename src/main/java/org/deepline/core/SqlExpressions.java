@@ -27,6 +27,19 @@ public final class SqlExpressions {
    * @throws IllegalArgumentException with Spark's first message line when it does not parse
    */
   public static List<String> referencedColumns(String expression) {
+    List<String> columns = new ArrayList<>();
+    for (List<String> parts : referencedParts(expression)) {
+      String name = String.join(".", parts);
+      // Spark resolves names ignoring case: DELAY and delay are one column.
+      if (columns.stream().noneMatch(name::equalsIgnoreCase)) {
+        columns.add(name);
+      }
+    }
+    return columns;
+  }
+
+  /** Every column reference's name parts, in order, lambda variables left out. */
+  private static List<List<String>> referencedParts(String expression) {
     Expression parsed;
     try {
       parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
@@ -34,9 +47,23 @@ public final class SqlExpressions {
       // The parser's ParseException is a checked AnalysisException that Scala throws undeclared.
       throw new IllegalArgumentException(firstMessageLine(e), e);
     }
-    List<String> columns = new ArrayList<>();
-    collect(parsed, Set.of(), columns);
-    return columns;
+    List<List<String>> references = new ArrayList<>();
+    collect(parsed, Set.of(), references);
+    return references;
+  }
+
+  /**
+   * The names {@code expression} writes with a dot outside backticks ({@code Solar.R}), joined as
+   * written: Spark reads each as a field of a column ({@code R} of {@code Solar}), which a config
+   * that declares a column {@code Solar.R} did not mean. Lambda variables' fields are left out.
+   *
+   * @throws IllegalArgumentException when the expression does not parse
+   */
+  public static List<String> dottedNames(String expression) {
+    List<String> dotted = new ArrayList<>();
+    referencedParts(expression).stream().filter(parts -> parts.size() > 1)
+        .map(parts -> String.join(".", parts)).forEach(dotted::add);
+    return dotted;
   }
 
   /**
@@ -50,7 +77,8 @@ public final class SqlExpressions {
         .orElse(message);
   }
 
-  private static void collect(Expression node, Set<String> lambdaVariables, List<String> out) {
+  private static void collect(Expression node, Set<String> lambdaVariables,
+      List<List<String>> out) {
     Set<String> bound = lambdaVariables;
     if (node instanceof LambdaFunction lambda) {
       bound = new HashSet<>(lambdaVariables);
@@ -60,10 +88,8 @@ public final class SqlExpressions {
     }
     if (node instanceof UnresolvedAttribute attribute) {
       List<String> parts = JavaConverters.seqAsJavaList(attribute.nameParts());
-      String name = String.join(".", parts);
-      // Spark resolves names ignoring case: DELAY and delay are one column.
-      if (!bound.contains(parts.get(0)) && out.stream().noneMatch(name::equalsIgnoreCase)) {
-        out.add(name);
+      if (!bound.contains(parts.get(0))) {
+        out.add(List.copyOf(parts));
       }
     }
     for (Expression child : JavaConverters.seqAsJavaList(node.children())) {

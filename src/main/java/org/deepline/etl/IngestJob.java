@@ -569,17 +569,15 @@ public final class IngestJob implements Stage {
   }
 
   /**
-   * The most common reasons, each row's reasons counted one by one and grouped by their kind: the
-   * reason with the value it quotes left out ({@code Date: cannot parse '05/01/1973' as date} and
-   * {@code '13/01/1973'} are one kind), so that a column whose every value fails shows as one
-   * reason of all its rows, not as three of one row each. Each kind is shown by one of its
-   * reasons, with how many rows have it and, when the values differ, that others are like it.
+   * The most common reasons grouped by their kind: a row's reasons with the values they quote left
+   * out ({@code Date: cannot parse '05/01/1973' as date} and {@code '13/01/1973'} are one kind), so
+   * that a column whose every value fails shows as one reason of all its rows, not as three of one
+   * row each. Each kind is shown by one of its rows' reasons, with how many rows have it and, when
+   * their values differ, that others are like it. A row's reasons are kept together (the kind of a
+   * row with two faults is both), since a reason's own text may hold the separator.
    */
   static String topReasons(SparkSession spark, TableRef quarantine, String runDate) {
-    Dataset<Row> reasons = DeltaTables.slice(spark, quarantine, runDate)
-        .select(functions.explode(functions.split(functions.col("reason"),
-            java.util.regex.Pattern.quote(SilverTyping.REASON_SEPARATOR))).as("reason"));
-    return reasons
+    return DeltaTables.slice(spark, quarantine, runDate)
         .groupBy(functions.regexp_replace(functions.col("reason"), QUOTED_VALUE, "''").as("kind"))
         .agg(functions.count(functions.lit(1)).as("rows"),
             functions.min("reason").as("example"),
@@ -587,8 +585,8 @@ public final class IngestJob implements Stage {
         .orderBy(functions.col("rows").desc(), functions.col("kind"))
         .limit(REASONS_IN_ERROR)
         .collectAsList().stream()
-        .map(r -> r.getString(2) + " (" + r.getLong(1)
-            + (r.getLong(3) > 1 ? " rows, this value and others like it" : "") + ")")
-        .collect(Collectors.joining("; "));
+        .map(r -> r.getString(2) + " (" + r.getLong(1) + (r.getLong(1) == 1 ? " row" : " rows")
+            + (r.getLong(3) > 1 ? ", this value and others like it" : "") + ")")
+        .collect(Collectors.joining(" | "));
   }
 }

@@ -270,11 +270,11 @@ public record LabelConfig(
       errors.add("expression", "`" + expression + "` reads no column; a label must depend on the "
           + "record");
     }
-    // Unquoted, Solar.R is the field R of a column Solar to Spark, which the name check above
+    // Unquoted, Solar.R is the field R of a column Solar to Spark, which the name check below
     // cannot tell from the column Solar.R: it failed only when ingest evaluated it.
-    columns.keySet().stream()
-        .filter(name -> name.contains(".") && expression.contains(name)
-            && !expression.contains("`" + name + "`"))
+    SqlExpressions.dottedNames(expression).stream()
+        .map(name -> declaredName(name, columns.keySet())).filter(java.util.Objects::nonNull)
+        .distinct()
         .forEach(name -> errors.add("expression", "`" + expression + "` names the column " + name
             + " without backticks, which Spark reads as a field of a column "
             + name.substring(0, name.indexOf('.')) + ": write `" + name + "`"));

@@ -102,7 +102,8 @@ public final class SilverTyping {
    * @param labelColumn  the label's column, or null: when declared {@code string}, a null token
    *                     in it is no value too (R's {@code write.csv} writes a missing class as
    *                     {@code NA}, which would otherwise be a class of its own: a negative row),
-   *                     unless the token is the positive class itself
+   *                     unless the token is the positive class or one of the column's
+   *                     {@code allowed_values}
    * @param positive     the label's positive class, or null
    * @param datePatterns  by text date or timestamp column declared without a format, the patterns
    *                      its values are read with when ISO 8601 does not parse them
@@ -132,7 +133,7 @@ public final class SilverTyping {
           ? fromTyped(column, sourceType, fixedOffset)
           : column.name().equals(labelColumn) && "string".equals(column.type())
               ? labelText(column, nullTokens.stream()
-                  .filter(token -> positive == null || !LabelConfig.sameClass(token, positive))
+                  .filter(token -> !namesAClass(token, positive, column.allowedValues()))
                   .toList())
               : fromText(column, nullTokens, decimalComma,
                   datePatterns.getOrDefault(column.name(), List.of()));
@@ -188,6 +189,15 @@ public final class SilverTyping {
   }
 
   private record Converted(Column value, Column present, List<Column> reasons) {}
+
+  /**
+   * Whether a null token is a class of the label after all: the positive one, or one of the
+   * column's declared {@code allowed_values} ({@code NA} for North America).
+   */
+  private static boolean namesAClass(String token, String positive, List<String> allowedValues) {
+    return (positive != null && LabelConfig.sameClass(token, positive))
+        || allowedValues.stream().anyMatch(value -> LabelConfig.sameClass(token, value));
+  }
 
   /**
    * A text label: its exact text, or no value when it is blank or one of {@code nullTokens}, so that

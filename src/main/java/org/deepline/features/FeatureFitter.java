@@ -67,6 +67,11 @@ public final class FeatureFitter {
    * on a few dozen rows a real category may have a value per row or two.
    */
   private static final int MIN_IDENTIFIER_VALUES = 20;
+  /**
+   * The share of training rows a one-hot column within its cap needs as distinct values to be
+   * called an identifier: about one value a row, not a category of two rows a value.
+   */
+  private static final double IDENTIFIER_DISTINCT_SHARE = 0.9;
   private static final String NUMERIC_SECTION = "numeric";
   private static final String DATETIME_SECTION = "datetime";
 
@@ -206,8 +211,9 @@ public final class FeatureFitter {
                 ? "about as many distinct values as rows, as an identifier has: drop it "
                     + "from features.categorical (a value seen once teaches a model nothing)"
                 : "raise features.max_categories to keep them");
-      } else if (f.distinctValues() != null && f.distinctValues() > MIN_IDENTIFIER_VALUES
-          && WordsFitter.mostlyDistinct(f, provenance.rows())) {
+      } else if (!f.embedded() && !f.targetEncoded() && f.distinctValues() != null
+          && f.distinctValues() > MIN_IDENTIFIER_VALUES
+          && f.distinctValues() >= IDENTIFIER_DISTINCT_SHARE * provenance.rows()) {
         // Within max_categories, but a slot per row: an identifier, which no cap names.
         LOG.warn("features: {}: {} distinct values in {} training rows, about as many as rows, as "
             + "an identifier has: drop it from features.categorical (a value seen once teaches a "

@@ -1,6 +1,7 @@
 package org.deepline.features;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -495,7 +496,7 @@ public record FeatureModel(int formatVersion, FitProvenance fittedOn, List<Numer
    *                      of 2026 against a mean of 0); null (format 6 and older) reads as false
    */
   public record DateTimeFeature(String name, List<DateTimePart> parts, boolean missingIndicator,
-      Boolean withoutValues) implements Serializable {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean withoutValues) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public DateTimeFeature {

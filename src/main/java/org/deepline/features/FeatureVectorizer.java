@@ -202,7 +202,9 @@ public final class FeatureVectorizer implements Serializable {
       at += f.buckets();
     }
     for (FeatureModel.DateTimeFeature f : model.datetime()) {
-      at = dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
+      // An input without values is 0 whatever the row holds, even text that is no date.
+      at = f.withoutValuesInTraining() ? dateTime(f, null, out, at)
+          : dateTime(f, DateTimeParts.utc(valueOf.apply(f.name()), f.name()), out, at);
     }
     for (FeatureModel.ProductFeature f : model.products()) {
       double product = 1;

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeakageJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
+  /** The failed warnings a log line names one by one. */
+  private static final int WARNINGS_SAID = 5;
   /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
   private static final List<String> TARGET_LEAK_CHECKS = List.of(LeakageChecks.SINGLE_FEATURE_AUC,
       LeakageChecks.MUTUAL_INFORMATION, LeakageChecks.MUTUAL_INFORMATION_PAIR);
@@ -58,20 +60,31 @@ public final class LeakageJob implements Stage {
 
   /**
    * The log line for the checks that failed as warnings, other than those an easy label softened
-   * (which have their own): said in the log, not only in the table, since a feature as good as the
-   * label that a small validation split could not condemn is what a user must look at before
-   * trusting the model. Empty when there are none.
+   * and those a waiver accepted (which have their own line, or the user's reason): said in the
+   * log, not only in the table, since a feature as good as the label that a small validation split
+   * could not condemn is what a user must look at before trusting the model. At most
+   * {@value #WARNINGS_SAID} are named, then how many more. Empty when there are none.
+   *
+   * @param beforeEasyLabel the results with the waivers applied, before the easy-label rule
+   * @param results         the results as judged, the easy-label rule applied
+   * @param waived          the check names of the config's waivers
    */
-  static Optional<String> keptAsWarnings(List<ConstraintResult> results,
-      Set<String> easyLabelSoftened, String runDate, String table) {
+  static Optional<String> keptAsWarnings(List<ConstraintResult> beforeEasyLabel,
+      List<ConstraintResult> results, Set<String> waived, String runDate, String table) {
+    Set<String> saidElsewhere = new HashSet<>(waived);
+    ResultTable.errors(beforeEasyLabel).forEach(r -> saidElsewhere.add(r.name()));
+    ResultTable.errors(results).forEach(r -> saidElsewhere.remove(r.name()));
     List<ConstraintResult> warned = ResultTable.failedWarnings(results).stream()
-        .filter(r -> !easyLabelSoftened.contains(r.name())).toList();
+        .filter(r -> !saidElsewhere.contains(r.name())).toList();
     if (warned.isEmpty()) {
       return Optional.empty();
     }
+    String more = warned.size() > WARNINGS_SAID
+        ? "; and " + (warned.size() - WARNINGS_SAID) + " more" : "";
     return Optional.of("leakage: " + warned.size() + " check(s) failed as warnings for " + runDate
-        + ", and the run goes on: " + warned.stream().map(ConstraintResult::message)
-            .collect(Collectors.joining("; ")) + " (see " + table + ")");
+        + ", and the run goes on: " + warned.stream().limit(WARNINGS_SAID)
+            .map(ConstraintResult::message).collect(Collectors.joining("; ")) + more
+        + " (see " + table + ")");
   }
 
   /**
@@ -178,14 +191,13 @@ public final class LeakageJob implements Stage {
             + "(leakage.easy_label)", strong, EasyLabel.how(results), leakage.maxSingleFeatureAuc(),
             easyLabelWarnings);
       }
-      Set<String> easyLabelSoftened = new HashSet<>();
-      ResultTable.errors(results).forEach(r -> easyLabelSoftened.add(r.name()));
-      ResultTable.errors(softened).forEach(r -> easyLabelSoftened.remove(r.name()));
+      List<ConstraintResult> beforeEasyLabel = results;
       results = softened;
       TableRef leakageRef = ResultTable.write(context, LeakageChecks.CHECK, results,
           context.table(Table.LEAKAGE));
-      keptAsWarnings(results, easyLabelSoftened, context.runDate(), leakageRef.path())
-          .ifPresent(LOG::warn);
+      keptAsWarnings(beforeEasyLabel, results, leakage.waivers().stream()
+              .map(LeakageWaiver::check).collect(Collectors.toSet()), context.runDate(),
+          leakageRef.path()).ifPresent(LOG::warn);
 
       List<ConstraintResult> errors = ResultTable.errors(results);
       if (!errors.isEmpty()) {

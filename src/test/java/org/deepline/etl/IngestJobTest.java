@@ -171,7 +171,7 @@ class IngestJobTest {
         () -> new IngestJob().run(context));
     assertEquals(Failure.DATA_QUALITY, error.failure());
     assertTrue(error.getMessage().contains("1 of 2 rows (50.0%) quarantined"), error.getMessage());
-    assertTrue(error.getMessage().contains("amount: cannot parse 'x' as double (1)"),
+    assertTrue(error.getMessage().contains("amount: cannot parse 'x' as double (1 row)"),
         error.getMessage());
     assertEquals(1, DeltaTables.read(SparkTestSession.get(), context.table(Table.QUARANTINE)).count());
   }
@@ -186,25 +186,26 @@ class IngestJobTest {
   }
 
   /**
-   * In a load that replaces the date, a row whose one fault is a missing label is quarantined but
-   * not counted against max_quarantine_fraction: it is data no model can learn from, not a broken
-   * record. A row missing its label and broken besides counts. (An incremental load counts them
-   * all: JdbcSourceTest.aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges.)
-   */
-  /**
    * The error's most common reasons count a column's failures as one reason whatever value each
-   * row quotes: four bad amounts are one reason of four rows, not four reasons of one row each.
+   * row quotes: three bad amounts are one reason of three rows, not three reasons of one row each;
+   * a row with two faults is a kind of its own.
    */
   @Test
   void theMostCommonReasonsGroupAColumnsFailuresWhateverTheValue(@TempDir Path dir) {
     DeeplineException error = ingestFailsAt30Percent(dir, "wh", "1,1.5,a,yes\n2,x,b,no\n"
         + "3,y,a,no\n4,z,b,no\n5,w,a,\n");
 
-    assertTrue(error.getMessage().contains("most common reasons: amount: cannot parse 'w' as "
-        + "double (4 rows, this value and others like it); label: missing value in a "
-        + "non-nullable column (1) (see "), error.getMessage());
+    assertTrue(error.getMessage().contains("most common reasons: amount: cannot parse 'x' as "
+        + "double (3 rows, this value and others like it) | amount: cannot parse 'w' as double; "
+        + "label: missing value in a non-nullable column (1 row) (see "), error.getMessage());
   }
 
+  /**
+   * In a load that replaces the date, a row whose one fault is a missing label is quarantined but
+   * not counted against max_quarantine_fraction: it is data no model can learn from, not a broken
+   * record. A row missing its label and broken besides counts. (An incremental load counts them
+   * all: JdbcSourceTest.aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges.)
+   */
   @Test
   void rowsWithoutALabelAloneDoNotCountAgainstTheQuarantineLimit(@TempDir Path dir) {
     // 4 rows: one without a label, one with a bad amount: 50 % quarantined, 25 % broken.

@@ -150,6 +150,20 @@ class LabelExpressionTest {
         + "Solar.R without backticks, which Spark reads as a field of a column Solar: write "
         + "`Solar.R`"), error.getMessage());
     TestRuns.configFromJson(config.formatted("`Solar.R` > 200"));
+    // Judged by the parse, not the text: a bare twin beside a quoted one, another letter case.
+    for (String bare : List.of("`Solar.R` > 1 AND Solar.R < 5", "solar.r > 200")) {
+      String message = assertThrows(DeeplineException.class,
+          () -> TestRuns.configFromJson(config.formatted(bare))).getMessage();
+      assertTrue(message.contains("without backticks"), message);
+    }
+    String twins = """
+        {"dataset": "air", "source": {"path": "air.csv"},
+         "schema": {"columns": [{"name": "x.1", "type": "int"}, {"name": "x.10", "type": "int"},
+           {"name": "y", "type": "string"}]},
+         "label": {"expression": "`x.10` > 200 AND y <> 'x.1'"},
+         "features": {"numeric": ["x.1"]}}
+        """;
+    TestRuns.configFromJson(twins);
   }
 
   @Test

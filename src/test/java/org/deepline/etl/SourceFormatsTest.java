@@ -420,6 +420,16 @@ class SourceFormatsTest {
     RowAssertions.assertRows(List.of(RowFactory.create(1, "MALE"), RowFactory.create(2, "NA"),
             RowFactory.create(3, "FEMALE")),
         table(positiveNa, Table.SILVER).select("id", "sex"), 0.0, "id");
+
+    // A token the column declares as one of its classes (NA: North America) is a class too.
+    RunContext declared = context(dir.resolve("declared"), config.formatted(source("csv", csv, ""),
+        "MALE").replace("{\"name\": \"sex\", \"type\": \"string\"}",
+        "{\"name\": \"sex\", \"type\": \"string\", \"allowed_values\": "
+            + "[\"MALE\", \"FEMALE\", \"NA\"]}"));
+    new IngestJob().run(declared);
+    RowAssertions.assertRows(List.of(RowFactory.create(1, "MALE"), RowFactory.create(2, "NA"),
+            RowFactory.create(3, "FEMALE")),
+        table(declared, Table.SILVER).select("id", "sex"), 0.0, "id");
   }
 
   /**
@@ -457,6 +467,11 @@ class SourceFormatsTest {
         + "otherwise, e.g. \"format\": \"dd/MM/yyyy\" or \"MM/dd/yyyy\" in schema.columns)";
     assertEquals(List.of("mixed: cannot parse '05/13/2001'" + either,
         "mixed: cannot parse '13/05/2001'" + either), reasons(context));
+    // One kind of reason, though its text holds the separator of a row's reasons ("; ").
+    assertEquals("mixed: cannot parse '05/13/2001'" + either
+            + " (2 rows, this value and others like it)",
+        IngestJob.topReasons(SparkTestSession.get(), DeltaTables.ref(SparkTestSession.get(),
+            context.table(Table.QUARANTINE)), context.runDate()));
   }
 
   @Test

@@ -95,6 +95,18 @@ class EmptyColumnFitTest {
         + "fix the source", late.getMessage());
   }
 
+  /** A date/time input of a format 6 model (no without_values) carries its dates as before. */
+  @Test
+  void aDateInputWrittenBeforeFormat7ReadsAsFittedAndAFittedOneWritesNoFlag() {
+    FeatureModel.DateTimeFeature older = org.deepline.core.Json.read("{\"name\": \"closed_on\", "
+        + "\"parts\": [{\"part\": \"year\", \"encoding\": \"numeric\", \"median\": 2020, "
+        + "\"mean\": 2020, \"stddev\": 2}], \"missing_indicator\": false}",
+        FeatureModel.DateTimeFeature.class, "feature_model.json");
+
+    assertEquals(false, older.withoutValuesInTraining());
+    assertEquals(false, org.deepline.core.Json.write(older).contains("without_values"));
+  }
+
   @Test
   void anEmptySilverColumnIsZeroAndAColumnWithValuesOutsideTrainFails() {
     Set<String> silver = Set.of("amount", "notes_score", "late_field");

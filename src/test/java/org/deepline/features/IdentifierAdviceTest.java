@@ -50,4 +50,20 @@ class IdentifierAdviceTest {
         adviceFitting(ROWS));
     assertEquals(List.of(), adviceFitting(12), "12 values: too few to call it an identifier");
   }
+
+  /** 25 values of two rows each: a category, however many values it has. */
+  @Test
+  void aCategoryOfTwoRowsAValueIsNoIdentifier() {
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      data.add(RowFactory.create(i % 2, "animal" + (i / 2), "two"));
+    }
+    FeatureConfig config = new FeatureConfig(List.of(), List.of("animal", "legs"), null, null,
+        null, null, null, null, null, null);
+    FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance("zoo", "2026-12-06",
+        "run", "train", 50, "splits", 0, 0);
+    assertEquals(List.of(), LoggedWarnings.during(() -> FeatureFitter.fit(
+            SparkTestSession.get().createDataFrame(data, SCHEMA), config, provenance, 7))
+        .stream().filter(w -> w.contains("identifier")).toList());
+  }
 }
