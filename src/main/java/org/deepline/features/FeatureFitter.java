@@ -438,6 +438,11 @@ public final class FeatureFitter {
     double min = stats.getDouble(at + 4);
     double max = stats.getDouble(at + 5);
     List<Double> percentiles = stats.getList(at + 6);
+    if (min == max && observed == total) {
+      // Not an error: a column constant on one date may vary on the next; but it teaches nothing.
+      LOG.warn("features.numeric: {} is {} in every training row: it carries nothing a model can "
+          + "use; drop it from features.numeric", name, min);
+    }
     double lowerQuartile = percentiles.get(0);
     double median = percentiles.get(1);
     double upperQuartile = percentiles.get(2);

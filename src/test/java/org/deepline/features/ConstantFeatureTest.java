@@ -1,0 +1,44 @@
+package org.deepline.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.LoggedWarnings;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A numeric feature with one value in every training row (ionosphere's V2, a data set's single
+ * year) is said to carry nothing; one with gaps is not, since its missing indicator carries them.
+ */
+class ConstantFeatureTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("_label", DataTypes.IntegerType, false)
+      .add("v2", DataTypes.DoubleType, true)
+      .add("year", DataTypes.DoubleType, true)
+      .add("score", DataTypes.DoubleType, true);
+
+  @Test
+  void aNumericFeatureOfOneValueIsSaidToCarryNothing() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(RowFactory.create(i % 2, 0.0, i % 5 == 0 ? null : 2013.0, (double) i));
+    }
+    FeatureConfig config = new FeatureConfig(List.of("v2", "year", "score"), List.of(), null,
+        null, null, null, null, null, null, null);
+    FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance("toy", "2026-12-06",
+        "run", "train", rows.size(), "splits", 0, 0);
+
+    List<String> warnings = LoggedWarnings.during(() -> FeatureFitter.fit(
+        SparkTestSession.get().createDataFrame(rows, SCHEMA), config, provenance, 7));
+
+    assertEquals(List.of("features.numeric: v2 is 0.0 in every training row: it carries nothing "
+        + "a model can use; drop it from features.numeric"),
+        warnings.stream().filter(w -> w.contains("every training row")).toList());
+  }
+}
