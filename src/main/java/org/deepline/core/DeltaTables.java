@@ -225,12 +225,12 @@ public final class DeltaTables {
   }
 
   /**
-   * The table's columns at its latest version, or {@link SmallInputPlanning#UNKNOWN_SIZE} when
+   * The table's columns at its latest version, or {@link SmallInputPlanning#UNKNOWN_WIDTH} when
    * there is no table; read from the Delta log's schema, without touching the data.
    */
   public static int columnCount(SparkSession spark, String path) {
     if (!exists(spark, path)) {
-      return (int) SmallInputPlanning.UNKNOWN_SIZE;
+      return SmallInputPlanning.UNKNOWN_WIDTH;
     }
     return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().schema().size();
   }

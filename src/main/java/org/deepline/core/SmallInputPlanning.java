@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ public final class SmallInputPlanning implements AutoCloseable {
   public static final int WIDE_INPUT_COLUMNS = 100;
   /** What an input of unknown size (a database, a REST API, no table yet) reports. */
   public static final long UNKNOWN_SIZE = -1;
+  /** What an input of unknown width reports. */
+  public static final int UNKNOWN_WIDTH = -1;
 
   static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
   static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
@@ -81,9 +84,9 @@ public final class SmallInputPlanning implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** {@link #forInput(SparkSession, long, int)} for an input of unknown width. */
+  /** {@link #forInput(SparkSession, long, IntSupplier)} for an input of unknown width. */
   public static SmallInputPlanning forInput(SparkSession spark, long inputBytes) {
-    return forInput(spark, inputBytes, (int) UNKNOWN_SIZE);
+    return forInput(spark, inputBytes, () -> UNKNOWN_WIDTH);
   }
 
   /**
@@ -91,9 +94,12 @@ public final class SmallInputPlanning implements AutoCloseable {
    * {@link #MAX_SMALL_INPUT_BYTES} (without common-subexpression elimination when
    * {@code inputColumns} is above {@link #WIDE_INPUT_COLUMNS}); otherwise changes nothing. Close
    * to put the settings back.
+   *
+   * @param inputColumns the input's width, or {@link #UNKNOWN_WIDTH}: asked only for a small input
+   *                     whose expressions are interpreted, the one case it decides
    */
   public static SmallInputPlanning forInput(SparkSession spark, long inputBytes,
-      int inputColumns) {
+      IntSupplier inputColumns) {
     if (inputBytes < 0 || inputBytes > MAX_SMALL_INPUT_BYTES) {
       return new SmallInputPlanning(SessionSettings.override(spark, Map.of()));
     }
@@ -116,9 +122,8 @@ public final class SmallInputPlanning implements AutoCloseable {
         || SessionSettings.current(spark.conf(), CODEGEN_FACTORY_MODE).filter("NO_CODEGEN"::equals)
             .isPresent();
     Optional<String> elimination = SessionSettings.current(spark.conf(), SUBEXPRESSION_ELIMINATION);
-    if (inputColumns > WIDE_INPUT_COLUMNS && interpreted
-        && (elimination.isEmpty() || UNSET_VALUES.get(SUBEXPRESSION_ELIMINATION)
-            .contains(elimination.get()))) {
+    if (interpreted && (elimination.isEmpty() || UNSET_VALUES.get(SUBEXPRESSION_ELIMINATION)
+        .contains(elimination.get())) && inputColumns.getAsInt() > WIDE_INPUT_COLUMNS) {
       notSetByUser.put(SUBEXPRESSION_ELIMINATION, "false");
     }
     LOG.debug("input of {} bytes: planned as small ({})", inputBytes, notSetByUser.keySet());

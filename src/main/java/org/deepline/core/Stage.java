@@ -49,7 +49,7 @@ public interface Stage {
   }
 
   /**
-   * The columns of what the stage reads, or {@link SmallInputPlanning#UNKNOWN_SIZE}: a small input
+   * The columns of what the stage reads, or {@link SmallInputPlanning#UNKNOWN_WIDTH}: a small input
    * this wide is planned for its width too ({@link SmallInputPlanning}). By default the silver
    * table's.
    */

@@ -11,6 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.deepline.core.Columns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a text date column declared without a {@code format} writes the day or the month first
@@ -41,13 +43,16 @@ final class DayMonthOrder {
   private static final Set<String> DATE_TYPES = Set.of("date", "timestamp");
   private static final int STATISTICS = 4;
 
+  private static final Logger LOG = LoggerFactory.getLogger(DayMonthOrder.class);
+
   private DayMonthOrder() {}
 
   /**
    * The patterns to read each undecided-format text date column of {@code bronze} with, after ISO
    * 8601: the day-first or month-first form with the column's separator (a timestamp also with a
    * time of day). Columns without such values, or whose order cannot be told, are left out. One
-   * aggregation over the candidate columns, and none when there is no candidate.
+   * aggregation over the candidate columns, and none when there is no candidate; a WARN for each
+   * column decided, since the config did not say it.
    */
   static Map<String, List<String>> patterns(Dataset<Row> bronze, SchemaConfig schema) {
     List<ColumnSpec> candidates = schema.columns().stream()
@@ -91,6 +96,9 @@ final class DayMonthOrder {
       String date = dayFirst ? "d" + separator + "M" + separator + "yyyy"
           : "M" + separator + "d" + separator + "yyyy";
       ColumnSpec column = candidates.get(i);
+      LOG.warn("ingest: {} is read as {} where ISO 8601 does not parse (a value's {} field is "
+          + "above 12); declare its format in schema.columns to say so", column.name(), date,
+          dayFirst ? "first" : "second");
       patterns.put(column.name(), "timestamp".equals(column.type())
           ? List.of(date + " H:mm:ss", date + " H:mm", date)
           : List.of(date));

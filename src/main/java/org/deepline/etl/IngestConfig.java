@@ -46,7 +46,8 @@ public record IngestConfig(
         + "databases, UCI data sets) cannot be a number, boolean or date, so nothing is lost; "
         + "`string` columns keep the text (`NA` may be North America), except the label's "
         + "column, where such a value is no label (the row is quarantined as one without a "
-        + "label, not counted as a negative) unless it is `label.positive`. `[]` turns it off. "
+        + "label, not counted as a negative) unless it is `label.positive` or one of the "
+        + "column's `allowed_values`. `[]` turns it off. "
         + "Allowed: non-blank, no surrounding spaces.")
     List<String> nullTokens) {
   public static final double DEFAULT_MAX_QUARANTINE_FRACTION = 0.05;

@@ -430,7 +430,9 @@ public final class IngestJob implements Stage {
 
   /**
    * Bronze rows of {@code batch} converted to the schema, with every reason a row cannot go to
-   * silver.
+   * silver. One aggregation over bronze first decides the day and month order of text dates
+   * declared without a format ({@link DayMonthOrder}), when there are any: from bronze, so that a
+   * repair decides as the load did.
    */
   public static Dataset<Row> typed(Dataset<Row> bronze, SourceConfig source, SchemaConfig schema,
       LabelConfig label, List<String> nullTokens, IngestBatches.Batch batch) {
@@ -439,14 +441,9 @@ public final class IngestJob implements Stage {
       case SourceConfig.REST -> REST_MALFORMED;
       default -> CSV_MALFORMED;
     };
-    Map<String, List<String>> datePatterns = DayMonthOrder.patterns(bronze, schema);
-    datePatterns.forEach((column, patterns) -> LOG.warn("ingest: {} is read as {} where ISO 8601 "
-        + "does not parse (a value's {} field is above 12); declare its format in schema.columns "
-        + "to say so", column, patterns.get(patterns.size() - 1),
-        patterns.get(0).startsWith("d") ? "first" : "second"));
     return SilverTyping.requireLabel(
         SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
-            batch.decimalComma(), label.column(), label.positive(), datePatterns), label);
+            batch.decimalComma(), label, DayMonthOrder.patterns(bronze, schema)), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -273,7 +274,7 @@ public record LabelConfig(
     // Unquoted, Solar.R is the field R of a column Solar to Spark, which the name check below
     // cannot tell from the column Solar.R: it failed only when ingest evaluated it.
     SqlExpressions.dottedNames(expression).stream()
-        .map(name -> declaredName(name, columns.keySet())).filter(java.util.Objects::nonNull)
+        .map(name -> declaredName(name, columns.keySet())).filter(Objects::nonNull)
         .distinct()
         .forEach(name -> errors.add("expression", "`" + expression + "` names the column " + name
             + " without backticks, which Spark reads as a field of a column "

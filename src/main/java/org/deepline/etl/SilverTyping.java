@@ -99,20 +99,18 @@ public final class SilverTyping {
    *                undeclared source columns under {@code source.schema_evolution: add_columns}
    * @param decimalComma whether a text value of a {@code double} column that does not parse as
    *                     written is read with its one comma as the decimal mark ({@code 3,5})
-   * @param labelColumn  the label's column, or null: when declared {@code string}, a null token
-   *                     in it is no value too (R's {@code write.csv} writes a missing class as
+   * @param label        the label: when its column is declared {@code string}, a null token in
+   *                     it is no value too (R's {@code write.csv} writes a missing class as
    *                     {@code NA}, which would otherwise be a class of its own: a negative row),
    *                     unless the token is the positive class or one of the column's
    *                     {@code allowed_values}
-   * @param positive     the label's positive class, or null
    * @param datePatterns  by text date or timestamp column declared without a format, the patterns
    *                      its values are read with when ISO 8601 does not parse them
    *                      ({@link DayMonthOrder}); a column not named has none of its own
    */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
-      boolean decimalComma, String labelColumn, String positive,
-      Map<String, List<String>> datePatterns) {
+      boolean decimalComma, LabelConfig label, Map<String, List<String>> datePatterns) {
     transformSchema(bronze.schema(), schema);
     boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
         .sessionLocalTimeZone()).getRules().isFixedOffset();
@@ -131,9 +129,9 @@ public final class SilverTyping {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
       Converted converted = sourceType != DataTypes.StringType
           ? fromTyped(column, sourceType, fixedOffset)
-          : column.name().equals(labelColumn) && "string".equals(column.type())
+          : column.name().equals(label.column()) && "string".equals(column.type())
               ? labelText(column, nullTokens.stream()
-                  .filter(token -> !namesAClass(token, positive, column.allowedValues()))
+                  .filter(token -> !namesAClass(token, label.positive(), column.allowedValues()))
                   .toList())
               : fromText(column, nullTokens, decimalComma,
                   datePatterns.getOrDefault(column.name(), List.of()));
@@ -205,13 +203,17 @@ public final class SilverTyping {
    */
   private static Converted labelText(ColumnSpec column, List<String> nullTokens) {
     Column raw = Columns.col(column.name());
-    Column trimmed = functions.trim(raw);
-    Column missing = trimmed.equalTo("");
-    if (!nullTokens.isEmpty()) {
-      missing = missing.or(trimmed.isin(nullTokens.toArray()));
-    }
-    Column present = raw.isNotNull().and(functions.not(missing));
+    Column present = raw.isNotNull()
+        .and(functions.not(functions.expr(missingText(column.name(), nullTokens))));
     return new Converted(functions.when(present, raw), present, List.of());
+  }
+
+  /** SQL that is true where a text column's value is blank or one of {@code nullTokens}. */
+  private static String missingText(String column, List<String> nullTokens) {
+    String trimmed = "trim(" + Columns.quote(column) + ")";
+    return trimmed + " = ''" + (nullTokens.isEmpty() ? ""
+        : " OR " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
+            .collect(Collectors.joining(", ")) + ")");
   }
 
   /**
@@ -228,9 +230,7 @@ public final class SilverTyping {
     // One SQL condition says what is missing, for both the value and whether one is present:
     // try_cast exists only in SQL text in this Spark.
     String trimmed = "trim(" + Columns.quote(column.name()) + ")";
-    String missing = trimmed + " = ''" + (nullTokens.isEmpty() ? ""
-        : " OR " + trimmed + " IN (" + nullTokens.stream().map(SilverTyping::sqlString)
-            .collect(Collectors.joining(", ")) + ")");
+    String missing = missingText(column.name(), nullTokens);
     present = raw.isNotNull().and(functions.not(functions.expr(missing)));
     String value = "CASE WHEN " + missing + " THEN NULL ELSE " + trimmed + " END";
     // coalesce evaluates a fallback only for a value the cast before it did not parse.

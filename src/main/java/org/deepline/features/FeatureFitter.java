@@ -72,6 +72,9 @@ public final class FeatureFitter {
    * called an identifier: about one value a row, not a category of two rows a value.
    */
   private static final double IDENTIFIER_DISTINCT_SHARE = 0.9;
+  /** What both identifier warnings advise, capped or not. */
+  private static final String DROP_IDENTIFIER = "as an identifier has: drop it from "
+      + "features.categorical (a value seen once teaches a model nothing";
   private static final String NUMERIC_SECTION = "numeric";
   private static final String DATETIME_SECTION = "datetime";
 
@@ -208,17 +211,15 @@ public final class FeatureFitter {
             + "(features.max_categories): {} values in {} training rows share the {} slot and "
             + "cannot be told apart; {}", f.name(), f.distinctValues(), config.maxCategories(),
             f.foldedValues(), f.foldedRows(), FeatureModel.OTHER_TOKEN, identifier
-                ? "about as many distinct values as rows, as an identifier has: drop it "
-                    + "from features.categorical (a value seen once teaches a model nothing)"
+                ? "about as many distinct values as rows, " + DROP_IDENTIFIER + ")"
                 : "raise features.max_categories to keep them");
       } else if (!f.embedded() && !f.targetEncoded() && f.distinctValues() != null
           && f.distinctValues() > MIN_IDENTIFIER_VALUES
           && f.distinctValues() >= IDENTIFIER_DISTINCT_SHARE * provenance.rows()) {
         // Within max_categories, but a slot per row: an identifier, which no cap names.
-        LOG.warn("features: {}: {} distinct values in {} training rows, about as many as rows, as "
-            + "an identifier has: drop it from features.categorical (a value seen once teaches a "
-            + "model nothing, and one first seen at scoring falls into {})", f.name(),
-            f.distinctValues(), provenance.rows(), FeatureModel.OTHER_TOKEN);
+        LOG.warn("features: {}: {} distinct values in {} training rows, about as many as rows, {}, "
+            + "and one first seen at scoring falls into {})", f.name(), f.distinctValues(),
+            provenance.rows(), DROP_IDENTIFIER, FeatureModel.OTHER_TOKEN);
       } else {
         LOG.info("features: {}: {} distinct training values, {} kept, {} folded into {} ({} "
             + "training rows)", f.name(), f.distinctValues(), f.vocabulary().size(),
@@ -618,9 +619,8 @@ public final class FeatureFitter {
         features.add(withoutValues(spec, emptyColumns));
         continue;
       }
-      features.add(new FeatureModel.DateTimeFeature(spec.column(), spec.parts().stream()
-          .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
-          .toList(), observed < statistics.rows()));
+      features.add(new FeatureModel.DateTimeFeature(spec.column(), withoutStatistics(spec),
+          observed < statistics.rows()));
     }
     return features;
   }
@@ -639,9 +639,14 @@ public final class FeatureFitter {
     }
     LOG.warn("features.datetime: {} has no value in the data: its parts are 0 for every row",
         spec.column());
-    return FeatureModel.DateTimeFeature.withoutValues(spec.column(), spec.parts().stream()
+    return FeatureModel.DateTimeFeature.withoutValues(spec.column(), withoutStatistics(spec));
+  }
+
+  /** The parts of {@code spec} with no fitted statistics: one-hot and cyclical ones need none. */
+  private static List<FeatureModel.DateTimePart> withoutStatistics(DateTimeSpec spec) {
+    return spec.parts().stream()
         .map(part -> new FeatureModel.DateTimePart(part, spec.encodingOf(part), 0, 0, 0))
-        .toList());
+        .toList();
   }
 
   /** The date/time inputs fitted from their calendar parts, extracted row by row, by column. */

@@ -471,9 +471,10 @@ public final class LeakageChecks {
    * (by their instant) get {@value #NUMERIC_BINS} equal-frequency bins cut on train, plus one for a
    * missing value; categorical ones their value hashed into {@value #CATEGORY_BUCKETS} buckets plus
    * one for a missing value, which bounds the cells whatever the cardinality (a collision merges
-   * values and lowers the estimate: the overload with vocabularies bins by value). Then every pair of the {@value #PAIR_CANDIDATES} most
-   * informative features is binned jointly: two columns that give the label away only together (an
-   * interaction, a total split in two) fail as the pair {@code a+b}, when the pair also tells
+   * values and lowers the estimate: the overload with vocabularies bins by value). Then every pair
+   * of the {@value #PAIR_CANDIDATES} most informative features is binned jointly: two columns
+   * that give the label away only together (an interaction, a total split in two) fail as the pair
+   * {@code a+b}, when the pair also tells
    * {@value #PAIR_MIN_GAIN} of the label's entropy more than its better half alone (else the half
    * is what its own checks judge). Two passes over validation, one over train for the cut points.
    */

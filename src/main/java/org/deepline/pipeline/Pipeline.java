@@ -82,7 +82,7 @@ public final class Pipeline implements Stage {
 
   @Override
   public int inputColumns(RunContext context) {
-    return (int) SmallInputPlanning.UNKNOWN_SIZE;
+    return SmallInputPlanning.UNKNOWN_WIDTH;
   }
 
   /**

@@ -101,7 +101,7 @@ public final class RunRecorder implements AutoCloseable {
       }
       try (SmallInputPlanning planning =
           SmallInputPlanning.forInput(context.spark(), plannedInputBytes(context, stage),
-              plannedInputColumns(context, stage))) {
+              () -> plannedInputColumns(context, stage))) {
         return recorded(context, stage);
       } finally {
         if (progress != null) {
@@ -133,7 +133,7 @@ public final class RunRecorder implements AutoCloseable {
       return stage.inputColumns(context);
     } catch (RuntimeException e) {
       LOG.debug("{}: input width unknown ({})", stage.command(), e.toString());
-      return (int) SmallInputPlanning.UNKNOWN_SIZE;
+      return SmallInputPlanning.UNKNOWN_WIDTH;
     }
   }
 

@@ -73,17 +73,18 @@ class SmallInputPlanningTest {
   @Test
   void aSmallWideInputIsPlannedWithoutCommonSubexpressionEliminationUntilClosed() {
     int wide = SmallInputPlanning.WIDE_INPUT_COLUMNS + 1;
-    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE, wide)) {
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE,
+        () -> wide)) {
       assertEquals("false", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
       assertEquals("NO_CODEGEN", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
     }
     assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
     try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark,
-        SmallInputPlanning.MAX_SMALL_INPUT_BYTES + 1, wide)) {
+        SmallInputPlanning.MAX_SMALL_INPUT_BYTES + 1, () -> wide)) {
       assertEquals(Map.of(), planning.changed(), "a large input is code-generated: it keeps it");
     }
     try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE,
-        SmallInputPlanning.WIDE_INPUT_COLUMNS)) {
+        () -> SmallInputPlanning.WIDE_INPUT_COLUMNS)) {
       assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
     }
   }
