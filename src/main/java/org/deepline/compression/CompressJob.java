@@ -60,7 +60,7 @@ public final class CompressJob implements Stage {
       // Compressing only network.zip would register the main network under the ensemble's name.
       throw new DeeplineException("compress: model " + source.modelVersion() + " is a "
           + metadata.modelKind() + "; compression applies to a single network (name one with "
-          + "compression.model_version)");
+          + "compression.model_version, or train one with training.ensemble.method \"none\")");
     }
     RunContext.Input features = context.input(Table.FEATURES);
     Dataset<Row> featureRows = FeatureTable.withDenseVectors(features.rows());

@@ -115,10 +115,14 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
    * @param autoSmallSplit for a stack {@code auto} built because the training split had at most
    *                    {@code auto_stack_rows} rows, those rows (then held-out predictions on the
    *                    training rows, not the leads, decided); null otherwise
+   * @param autoAveraged true for a deep ensemble {@code auto} built (no stack registered, more
+   *                    than {@code auto_stack_rows} training rows, the network trained on the
+   *                    driver); null otherwise
    */
   public record Ensemble(String description, List<Baseline> rows, Double autoGbtLead,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double autoLogisticRegressionLead,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Long autoSmallSplit) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long autoSmallSplit,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean autoAveraged) {
     public static final String ENSEMBLE = "ensemble";
     public static final String MAIN_NETWORK = "network (early-stopped, main)";
     public static final String MEMBERS_MEAN = "members' mean";
@@ -153,9 +157,11 @@ public record EvaluationReport(int schemaVersion, String dataset, String runId, 
         rows.add(new Baseline(MEMBERS_MEAN, mean));
       }
       Double smallSplit = metrics.get(Ensembles.AUTO_SMALL_SPLIT);
+      boolean averaged = Double.valueOf(1.0).equals(metrics.get(Ensembles.AUTO_AVERAGED));
       return new Ensemble(description, rows, metrics.get(Ensembles.AUTO_GBT_LEAD),
           metrics.get(Ensembles.AUTO_LINEAR_LEAD),
-          smallSplit == null ? null : Long.valueOf(smallSplit.longValue()));
+          smallSplit == null ? null : Long.valueOf(smallSplit.longValue()),
+          averaged ? Boolean.TRUE : null);
     }
   }
 

@@ -448,6 +448,11 @@ public final class HtmlReport {
             + "validation split to tell the network from the baselines, and the stack's "
             + "cross-fitted ROC AUC on the training rows was at least the network's out-of-fold "
             + "one."
+        : Boolean.TRUE.equals(ensemble.autoAveraged())
+        ? " It was built by training.ensemble.method auto (the default): no stack was "
+            + "registered, and a network trained on the driver is averaged with networks of its "
+            + "configuration that differ only by their seed, whose mean varies less than any one "
+            + "of them (training.ensemble.method none ships the network alone)."
         : ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
         ? "" : " It was built by training.ensemble.method auto (the default): the baseline "
             + "ladder's " + autoLeader(ensemble) + " of validation ROC AUC, more than auto_margin.";

@@ -14,6 +14,7 @@ import java.util.List;
  *                         weights, intercept}
  *   network.zip           the main (early-stopped) network; stacking's network member
  *   members/bag_1.zip ... bagging's bootstrap networks (DL4J's format, as network.zip)
+ *   members/seed_1.zip ... a deep ensemble's networks, each trained on the whole training split
  *   members/gbt.json      stacking's boosted trees ({@link BoostedTrees}: split feature, threshold,
  *                         children, leaf value, tree weight)
  * </pre>
@@ -26,7 +27,8 @@ import java.util.List;
  * double p = spec.combine(new double[] {0.2, 0.4}); // 0.3
  * }</pre>
  *
- * @param method    {@link EnsembleConfig#BAGGING} or {@link EnsembleConfig#STACKING}
+ * @param method    {@link EnsembleConfig#BAGGING}, {@link EnsembleConfig#DEEP_ENSEMBLE} or
+ *                  {@link EnsembleConfig#STACKING}
  * @param members   the members in the order {@link #combine} takes their probabilities
  * @param combiner  {@value #MEAN}: the plain average; {@value #LOGISTIC}: the logistic function of
  *                  {@code intercept + sum(weights[i] * logit(p[i]))}

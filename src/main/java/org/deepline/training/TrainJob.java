@@ -184,7 +184,8 @@ public final class TrainJob implements Stage {
       long trainRows = negativesBefore + positivesBefore;
       Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
           outcome.network(), outcome.bestEpoch(), validation, outcome.bestScores(),
-          ladderMembers(ladderFits, baselineConfig, trainRows), trainRows, balance);
+          ladderMembers(ladderFits, baselineConfig, trainRows), trainRows,
+          outcome.workersOnDriver(), balance);
       outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
       if (ladder != null && ladderFits == null) {
         ladderFits = ladder.fitted();

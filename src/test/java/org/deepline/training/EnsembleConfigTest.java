@@ -27,23 +27,23 @@ class EnsembleConfigTest {
   @Test
   void defaultsAreAutoAndEachMethodGetsItsOwnCount() {
     // auto's keys stay unset: a section copied from a run record can take another method.
-    assertEquals(new EnsembleConfig("auto", null, null, null, null),
+    assertEquals(new EnsembleConfig("auto", null, null, null, null, null),
         ConfigLoader.load(CHURN, List.of()).training().ensemble());
     assertEquals(5, EnsembleConfig.defaults().foldsOrDefault());
     assertEquals(0.005, EnsembleConfig.defaults().autoMarginOrDefault());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble={\"method\": \"auto\", \"members\": null, \"folds\": null, "
             + "\"auto_margin\": null, \"auto_stack_rows\": null}",
             "training.ensemble.method=bagging")).training().ensemble());
-    assertEquals(new EnsembleConfig("none", null, null, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("none", null, null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=none")).training().ensemble());
-    assertEquals(new EnsembleConfig("bagging", 5, null, null, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("bagging", 5, null, null, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=bagging")).training().ensemble());
     DeeplineConfig stacking = ConfigLoader.load(CHURN,
         List.of("training.ensemble.method=stacking", "training.ensemble.folds=3"));
-    assertEquals(new EnsembleConfig("stacking", null, 3, null, null),
+    assertEquals(new EnsembleConfig("stacking", null, 3, null, null, null),
         stacking.training().ensemble());
-    assertEquals(new EnsembleConfig("auto", null, 4, 0.02, null), ConfigLoader.load(CHURN,
+    assertEquals(new EnsembleConfig("auto", null, 4, 0.02, null, null), ConfigLoader.load(CHURN,
         List.of("training.ensemble.folds=4", "training.ensemble.auto_margin=0.02")).training()
         .ensemble());
   }
@@ -52,7 +52,7 @@ class EnsembleConfigTest {
   void anUnknownMethodIsNamed() {
     String message = errorOf("training.ensemble.method=boosting");
     assertTrue(message.contains("training.ensemble.method: must be one of [auto, none, bagging, "
-        + "stacking], got boosting"), message);
+        + "deep_ensemble, stacking], got boosting"), message);
   }
 
   @Test
@@ -76,9 +76,24 @@ class EnsembleConfigTest {
     String folds = errorOf("training.ensemble.method=bagging", "training.ensemble.folds=5");
     assertTrue(folds.contains("training.ensemble.folds: applies to methods stacking and auto "
         + "only, method is bagging"), folds);
-    String members = errorOf("training.ensemble.members=3");
-    assertTrue(members.contains("training.ensemble.members: applies to method bagging only, "
-        + "method is auto"), members);
+    String members = errorOf("training.ensemble.method=stacking", "training.ensemble.members=3");
+    assertTrue(members.contains("training.ensemble.members: applies to methods bagging, "
+        + "deep_ensemble and auto only, method is stacking"), members);
+    String alone = errorOf("training.ensemble.method=none", "training.ensemble.members=3");
+    assertTrue(alone.contains("training.ensemble.members: applies to methods bagging, "
+        + "deep_ensemble and auto only, method is none"), alone);
+    // auto's deep ensemble takes the count; bagging and deep_ensemble default to 5.
+    assertEquals(3, ConfigLoader.load(CHURN, List.of("training.ensemble.members=3"))
+        .training().ensemble().membersOrDefault());
+    assertEquals(5, ConfigLoader.load(CHURN, List.of("training.ensemble.method=deep_ensemble"))
+        .training().ensemble().members());
+    String averageRows = errorOf("training.ensemble.method=bagging",
+        "training.ensemble.auto_average_rows=5000");
+    assertTrue(averageRows.contains("training.ensemble.auto_average_rows: applies to method auto "
+        + "only, method is bagging"), averageRows);
+    String negativeRows = errorOf("training.ensemble.auto_average_rows=-1");
+    assertTrue(negativeRows.contains("training.ensemble.auto_average_rows: must be >= 0, got -1"),
+        negativeRows);
     String margin = errorOf("training.ensemble.method=stacking",
         "training.ensemble.auto_margin=0.01");
     assertTrue(margin.contains("training.ensemble.auto_margin: applies to method auto only, "

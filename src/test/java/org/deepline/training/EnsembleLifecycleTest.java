@@ -1,6 +1,7 @@
 package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ class EnsembleLifecycleTest {
   private StageResult stacking;
   private StageResult autoStacked;
   private StageResult autoAlone;
+  private StageResult autoAveraged;
+  private StageResult alone;
   private StageResult autoRefitted;
   private StageResult autoSmall;
 
@@ -66,10 +69,18 @@ class EnsembleLifecycleTest {
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
         "baselines.models=[\"gbt\"]", "baselines.max_rows=100",
         "training.ensemble.auto_stack_rows=0"));
-    // The same network with a margin no lead can pass: auto keeps the network alone.
+    // The same network with a margin no lead can pass: auto builds no stack, and as the split has
+    // more than auto_stack_rows rows and trains on the driver, averages networks instead.
     autoAlone = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
         "baselines.models=[\"gbt\"]", "training.ensemble.auto_stack_rows=0"));
+    // A network that learns, averaged by auto over 3 seeds; and the same config with method
+    // none: the network alone.
+    autoAveraged = new TrainJob().run(with("train", "training.epochs=3",
+        "baselines.models=[\"majority\"]", "training.ensemble.auto_stack_rows=100",
+        "training.ensemble.members=3"));
+    alone = new TrainJob().run(with("train", "training.epochs=3",
+        "baselines.models=[\"majority\"]", "training.ensemble.method=none"));
     // That margin again, with the default auto_stack_rows: the split's size alone stacks it.
     autoSmall = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
         "training.ensemble.folds=2", "training.epochs=1", "training.learning_rate=0.00001",
@@ -157,12 +168,48 @@ class EnsembleLifecycleTest {
     assertEquals(1.0, refitted.get("ensemble_auto_stacked"), refitted.toString());
     assertEquals(0.0, refitted.get("ensemble_member_gbt_reused_from_ladder"));
 
-    Map<String, Double> alone = autoAlone.metrics();
-    assertEquals(lead, alone.get("ensemble_auto_gbt_lead"), 1e-12);
-    assertEquals(0.0, alone.get("ensemble_auto_stacked"));
-    assertEquals(ModelMetadata.SINGLE_NETWORK, autoAlone.artifacts().get("model_kind"));
-    assertEquals(null, alone.get("ensemble_validation_roc_auc"));
-    assertEquals(null, alone.get("ensemble_auto_small_split"));
+    Map<String, Double> unstacked = autoAlone.metrics();
+    assertEquals(lead, unstacked.get("ensemble_auto_gbt_lead"), 1e-12);
+    assertEquals(0.0, unstacked.get("ensemble_auto_stacked"));
+    assertEquals(1.0, unstacked.get("ensemble_auto_averaged"));
+    assertEquals("deep_ensemble of 5 networks (mean)", autoAlone.artifacts().get("model_kind"));
+    assertEquals(null, unstacked.get("ensemble_auto_small_split"));
+  }
+
+  @Test
+  void autoAveragesNetworksThatDifferOnlyByTheirSeedWhereItBuildsNoStack() {
+    Map<String, Double> metrics = autoAveraged.metrics();
+    assertEquals(0.0, metrics.get("ensemble_auto_stacked"), metrics.toString());
+    assertEquals(1.0, metrics.get("ensemble_auto_averaged"), metrics.toString());
+    assertEquals("deep_ensemble of 3 networks (mean)", autoAveraged.artifacts().get("model_kind"));
+    ModelBundle bundle = ModelBundle.load(context.files(), autoAveraged.artifacts().get("model"));
+    EnsembleSpec spec = bundle.metadata().ensemble();
+    assertEquals(EnsembleSpec.MEAN, spec.combiner());
+    assertEquals(List.of("members/seed_1.zip", "members/seed_2.zip", "members/seed_3.zip"),
+        spec.members().stream().map(EnsembleSpec.Member::file).toList());
+    // Each member learnt from the whole training split: as good as the main network, give or
+    // take its seed, where a bootstrap member sees about 63 % of the rows.
+    double network = metrics.get("network_validation_roc_auc");
+    double membersMean = metrics.get("ensemble_members_mean_validation_roc_auc");
+    assertTrue(Math.abs(membersMean - network) < 0.05, metrics.toString());
+    double ensemble = metrics.get("ensemble_validation_roc_auc");
+    assertTrue(ensemble >= membersMean, "deep ensemble " + ensemble + " vs members' mean "
+        + membersMean);
+    assertEquals(ensemble, metrics.get("validation_roc_auc"));
+    // The model carries why it is an ensemble, for its evaluation report.
+    assertEquals(1.0, bundle.metadata().validationMetrics().get("ensemble_auto_averaged"));
+
+    Map<String, Double> single = alone.metrics();
+    assertEquals(ModelMetadata.SINGLE_NETWORK, alone.artifacts().get("model_kind"));
+    assertNull(single.get("ensemble_auto_averaged"), single.toString());
+    assertNull(single.get("ensemble_validation_roc_auc"), single.toString());
+    // The same seed and epochs: the main network is the one auto averaged around.
+    assertEquals(network, single.get("validation_roc_auc"), 1e-12);
+  }
+
+  @Test
+  void theDeepEnsembleScoresAlikeInBatchAndOneRecordAtATimeAfterLoading() {
+    batchEqualsSingleAndMatchesTraining(autoAveraged);
   }
 
   @Test
