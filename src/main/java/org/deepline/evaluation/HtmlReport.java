@@ -450,9 +450,9 @@ public final class HtmlReport {
             + "one."
         : Boolean.TRUE.equals(ensemble.autoAveraged())
         ? " It was built by training.ensemble.method auto (the default): no stack was "
-            + "registered, and a network trained on the driver is averaged with networks of its "
-            + "configuration that differ only by their seed, whose mean varies less than any one "
-            + "of them (training.ensemble.method none ships the network alone)."
+            + "registered, so the network trained on the driver was replaced by the mean of "
+            + "networks of its configuration that differ only by their seed, which varies less "
+            + "than any one of them (training.ensemble.method none ships the network alone)."
         : ensemble.autoGbtLead() == null && ensemble.autoLogisticRegressionLead() == null
         ? "" : " It was built by training.ensemble.method auto (the default): the baseline "
             + "ladder's " + autoLeader(ensemble) + " of validation ROC AUC, more than auto_margin.";
@@ -498,7 +498,8 @@ public final class HtmlReport {
                 + ", not the network it replaced (a baseline promoted before December 2026 has "
                 + "its network's figures)"
                 : ModelMetadata.SINGLE_NETWORK.equals(modelKind) ? ""
-                : "; for an ensemble, its main network")
+                : "; for an ensemble, its main network, which for bagging and a deep ensemble "
+                    + "is a network of its configuration trained beside the members")
             + "). Near 0: the model ignores the input; below 0: it would do better without it."),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }

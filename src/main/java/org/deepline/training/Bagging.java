@@ -67,7 +67,11 @@ final class Bagging {
     }
 
     static Kind of(String method) {
-      return EnsembleConfig.BAGGING.equals(method) ? BAGGING : DEEP_ENSEMBLE;
+      return switch (method) {
+        case EnsembleConfig.BAGGING -> BAGGING;
+        case EnsembleConfig.DEEP_ENSEMBLE -> DEEP_ENSEMBLE;
+        default -> throw new IllegalArgumentException(method + " averages no networks");
+      };
     }
   }
 

@@ -30,11 +30,13 @@ import org.deepline.core.OneOf;
  * (+0.003 to +0.151; German credit 0.775 to 0.819, pd_speech 0.742 to 0.893), and kept the network
  * on the sixth, whose stack scored below it on the held-out training rows.
  *
- * @param method  {@code auto} (default): the network, or the stacked ensemble when the ladder's
- *                boosted trees or logistic regression beat the network on validation by more than
+ * @param method  {@code auto} (default): the stacked ensemble when the ladder's boosted trees or
+ *                logistic regression beat the network on validation by more than
  *                {@code autoMargin} and the stack then beats the network too, or when the training
  *                split has at most {@code autoStackRows} rows and the stack's cross-fitted ROC AUC
- *                is at least the network's out-of-fold one; {@code none}: the network;
+ *                is at least the network's out-of-fold one; otherwise, on a split of more than
+ *                {@code autoStackRows} and at most {@code autoAverageRows} rows, the deep
+ *                ensemble; otherwise the network; {@code none}: the network;
  *                {@code bagging}: {@code members} networks, each
  *                trained on its own seeded bootstrap sample of the training split for the main
  *                network's best epoch count, probabilities averaged ({@link Bagging});
@@ -49,21 +51,21 @@ import org.deepline.core.OneOf;
  *                (default {@value #DEFAULT_FOLDS})
  * @param autoMargin auto only: how much higher the trees' or the logistic regression's validation
  *                ROC AUC must be than the network's for the stack to be built (default {@value #DEFAULT_AUTO_MARGIN})
- * @param autoAverageRows auto only: a training split of more than {@code autoStackRows} and at
- *                most this many rows, not stacked, is averaged over {@code members} networks
- *                (default {@value #DEFAULT_AUTO_AVERAGE_ROWS}; 0: never)
  * @param autoStackRows auto only: a training split of at most this many rows is stacked whatever
  *                validation says (when the ladder fitted gbt), and the stack is kept when its
  *                cross-fitted ROC AUC is at least the network's out-of-fold one (default
  *                {@value #DEFAULT_AUTO_STACK_ROWS}; 0: never)
+ * @param autoAverageRows auto only: a training split of more than {@code autoStackRows} and at
+ *                most this many rows, not stacked, is averaged over {@code members} networks
+ *                (default {@value #DEFAULT_AUTO_AVERAGE_ROWS}; 0: never)
  */
 public record EnsembleConfig(
-    @JsonPropertyDescription("`auto`: the network alone, unless the baseline ladder's "
-        + "gradient-boosted trees or logistic regression beat its validation ROC AUC by more "
-        + "than `auto_margin`: then the `stacking` ensemble is built and registered when its "
+    @JsonPropertyDescription("`auto`: first a stack: when the baseline ladder's "
+        + "gradient-boosted trees or logistic regression beat the network's validation ROC AUC "
+        + "by more than `auto_margin`, the `stacking` ensemble is built and registered when its "
         + "validation ROC AUC is higher than the network's (the run records "
         + "`ensemble_auto_gbt_lead`, `ensemble_auto_logistic_regression_lead` and "
-        + "`ensemble_auto_stacked`); without either rung in the ladder, the network alone. "
+        + "`ensemble_auto_stacked`); without either rung in the ladder, no stack. "
         + "Except on a training split of at most `auto_stack_rows` rows, when the ladder fitted "
         + "`gbt`: that is stacked whatever the leads, and the stack registered when its ROC AUC "
         + "on the training rows, each fold combined by a combiner fitted on the other folds, is "
@@ -73,8 +75,10 @@ public record EnsembleConfig(
         + "`auto_stack_rows` and at most `auto_average_rows` rows, a network that trained on the driver (`workers_on`), "
         + "without `resample` or `augment` and not Platt-scaled (`loss.calibrate`), is "
         + "replaced by the `deep_ensemble` of `members` networks (`ensemble_auto_averaged`), "
-        + "registered whatever validation says: the network's validation ROC AUC picked its own "
-        + "best epoch on those rows, and a mean of networks varies less than one. "
+        + "registered unless its validation ROC AUC is more than 0.02 below the network's (a "
+        + "failure, with a WARN; a smaller shortfall is warned of too): the network's validation "
+        + "ROC AUC picked its own best epoch on those rows, and a mean of networks varies less "
+        + "than one. Otherwise the network alone. "
         + "`none`: the network alone. `bagging`: `members` networks of the same "
         + "configuration, each trained on its own bootstrap sample of the training split (seeded "
         + "from `training.seed`, different per member) for the main network's best epoch count, "
@@ -111,8 +115,9 @@ public record EnsembleConfig(
         + "registered when its held-out ROC AUC on the training rows is at least the network's "
         + "(see `method`): on a validation "
         + "split of a few hundred rows a ROC AUC moves by 0.02 to 0.05 by chance, more than the "
-        + "gaps `auto_margin` decides on, while the folds' fits take seconds. `0`: only a lead "
-        + "builds the stack. Allowed: `>= 0`; default 2000.")
+        + "gaps `auto_margin` decides on, while the folds' fits take seconds. Also the deep "
+        + "ensemble's lower bound: `0` lets only a lead build the stack, and averages a split of "
+        + "any size up to `auto_average_rows`. Allowed: `>= 0`; default 2000.")
     Long autoStackRows,
     @JsonPropertyDescription("`auto` only: a training split of more than `auto_stack_rows` and "
         + "at most this many rows, where no stack is registered, gets the `deep_ensemble` of "
@@ -137,7 +142,7 @@ public record EnsembleConfig(
   /**
    * Up to here the default split's validation holds at most about 430 rows, whose ROC AUC has a
    * standard error of 0.02 to 0.05, and the five folds' networks train in seconds. Churn's and
-   * credit's shipped configs (4,930 and 3,100 training rows) are stacked only when a rung leads
+   * credit's shipped configs (4,931 and 3,119 training rows) are stacked only when a rung leads
    * (and are averaged otherwise); flights-rest's 2,000-record sample (about 1,400 training rows)
    * is stacked.
    */

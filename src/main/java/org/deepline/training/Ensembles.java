@@ -26,20 +26,27 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Ensembles.Outcome ensemble = Ensembles.train(spark, features, resolved, input, weights,
- *     network, bestEpoch, validation, networkScores, ladder, trainRows, metrics); // null: alone
+ *     network, bestEpoch, validation, networkScores, ladder, trainRows, onDriver, metrics);
+ * // null: the network alone
  * }</pre>
  */
 public final class Ensembles {
   private static final Logger LOG = LoggerFactory.getLogger(Ensembles.class);
   /** Run metrics of one member: {@code ensemble_member_<name>_validation_roc_auc}, ... */
   public static final String MEMBER_PREFIX = "ensemble_member_";
-  /** Run metric: 1 when {@code auto} registered a stack, 0 when it kept the network alone. */
+  /** Run metric: 1 when {@code auto} registered a stack, 0 when it did not. */
   static final String AUTO_STACKED = "ensemble_auto_stacked";
   /**
    * Run metric, and model metadata of a deep ensemble {@code auto} built: 1 when it registered
-   * one, 0 when it did not.
+   * one, 0 when it registered neither a stack nor a deep ensemble (absent when it registered a
+   * stack).
    */
   public static final String AUTO_AVERAGED = "ensemble_auto_averaged";
+  /**
+   * Run metric: the validation ROC AUC of the deep ensemble {@code auto} built, registered or not
+   * ({@link #MAX_AVERAGE_SHORTFALL}).
+   */
+  static final String AUTO_AVERAGE_ROC_AUC = "ensemble_auto_average_validation_roc_auc";
   /**
    * How far below the network's validation ROC AUC a deep ensemble {@code auto} built may fall and
    * still be registered: on the public data sets it was measured on it fell 0.0045 at most and rose
@@ -146,8 +153,10 @@ public final class Ensembles {
    * @param trainRows   the training split's rows, before any resampling: {@code auto} stacks a
    *                    split of at most {@code auto_stack_rows} whatever validation says
    * @param runMetrics  where {@code auto} records its decision ({@code ensemble_auto_*})
+   * @param trainedOnDriver whether the network's workers ran on the driver: {@code auto} averages
+   *                    only such a network
    * @return null when the network alone is registered: method none, or auto without a stack that
-   *         beats it
+   *         beats it and without a deep ensemble
    */
   public static Outcome train(JavaSparkContext spark, Dataset<Row> features, TrainingConfig config,
       NetworkInput input, double[] classWeights, MultiLayerNetwork network, int bestEpoch,
@@ -207,18 +216,28 @@ public final class Ensembles {
           validation, EnsembleConfig.DEEP_ENSEMBLE, ladder);
     } catch (RuntimeException e) {
       // As for the stack: an ensemble the user did not name must not take the network down.
-      runMetrics.put("ensemble_auto_failed", 1.0);
+      runMetrics.put("ensemble_auto_average_failed", 1.0);
       LOG.warn("train: ensemble auto: the deep ensemble failed ({}), so the network alone is "
           + "registered", e.getMessage(), e);
       return null;
     }
     double averagedRocAuc = averaged.validation().rocAuc();
+    // Into the run record whichever way it goes, as the small split's stack figures are.
+    runMetrics.put(AUTO_AVERAGE_ROC_AUC, averagedRocAuc);
     if (!keepsAverage(averagedRocAuc, networkRocAuc)) {
       LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the deep ensemble's validation "
           + "ROC AUC %.4f is more than %.2f below the network's %.4f: members that failed to "
           + "learn, not chance, so the network alone is registered", averagedRocAuc,
           MAX_AVERAGE_SHORTFALL, networkRocAuc));
       return null;
+    }
+    if (averagedRocAuc < networkRocAuc) {
+      // Kept all the same (the network's figure chose its own epoch on these rows). Said, because
+      // require_network_wins, promote and the baseline warning judge the ensemble's figure.
+      LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the deep ensemble's validation "
+          + "ROC AUC %.4f is below the network's %.4f, which picked its best epoch on these rows; "
+          + "the ensemble is registered, and the baseline comparison judges its figure",
+          averagedRocAuc, networkRocAuc));
     }
     runMetrics.put(AUTO_AVERAGED, 1.0);
     // Into the model's metadata too, so that its evaluation report can say why it is an ensemble.
@@ -247,7 +266,7 @@ public final class Ensembles {
     EnsembleConfig ensemble = config.ensemble();
     if (trainRows <= ensemble.autoStackRowsOrDefault()) {
       return "the training split's " + trainRows + " rows are at most auto_stack_rows "
-          + ensemble.autoStackRowsOrDefault() + ", which the stack's rule judges";
+          + ensemble.autoStackRowsOrDefault() + ", where auto only stacks";
     }
     if (trainRows > ensemble.autoAverageRowsOrDefault()) {
       return "the training split's " + trainRows + " rows are more than auto_average_rows "

@@ -144,9 +144,10 @@ public record TrainingConfig(
         + "probabilities: `loss.calibrate` recalibrates them after this correction.")
     Boolean priorCorrection,
     @JsonPropertyDescription("Register an ensemble built around the network instead of the "
-        + "network alone: bagging or stacking, or (`auto`, the default) the stack only where the "
-        + "baseline ladder's boosted trees or logistic regression beat the network, or the "
-        + "training split is small (`auto_stack_rows`).")
+        + "network alone: bagging, a deep ensemble or stacking, or (`auto`, the default) the "
+        + "stack where the baseline ladder's boosted trees or logistic regression beat the "
+        + "network or the training split is small (`auto_stack_rows`), and otherwise the deep "
+        + "ensemble on a training split of up to `auto_average_rows` rows trained on the driver.")
     EnsembleConfig ensemble,
     @JsonPropertyDescription("Where the `workers` fit their minibatches. `executors`: one Spark "
         + "task per worker and averaging round (DL4J's parameter averaging master; the training "

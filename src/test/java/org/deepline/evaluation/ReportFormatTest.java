@@ -232,7 +232,8 @@ class ReportFormatTest {
         + "exists");
     assertTrue(Json.write(bySize).contains("\"auto_small_split\" : 700"), Json.write(bySize));
     assertFalse(Json.write(auto).contains("auto_small_split"), Json.write(auto));
-    // No stack, a larger split: auto averaged networks of different seeds, and said so.
+    // No stack, a larger split: auto averaged networks of different seeds, and said so; a lead
+    // beside the flag (which train never writes there) shows the flag decides the sentence.
     Map<String, Double> averagedMetrics = new java.util.HashMap<>(metrics);
     averagedMetrics.put("ensemble_auto_gbt_lead", -0.0040);
     averagedMetrics.put("ensemble_auto_averaged", 1.0);
@@ -241,9 +242,9 @@ class ReportFormatTest {
     assertEquals(Boolean.TRUE, averaged.autoAveraged());
     assertTrue(HtmlReport.render(withEnsemble(fixedReport(), "deep_ensemble of 5 networks (mean)",
         averaged)).contains("It was built by training.ensemble.method auto (the default): no "
-        + "stack was registered, and a network trained on the driver is averaged with networks of "
-        + "its configuration that differ only by their seed, whose mean varies less than any one "
-        + "of them (training.ensemble.method none ships the network alone)."),
+        + "stack was registered, so the network trained on the driver was replaced by the mean of "
+        + "networks of its configuration that differ only by their seed, which varies less than "
+        + "any one of them (training.ensemble.method none ships the network alone)."),
         "why a deep ensemble exists");
     assertTrue(Json.write(averaged).contains("\"auto_averaged\" : true"), Json.write(averaged));
     assertFalse(Json.write(bySize).contains("auto_averaged"), Json.write(bySize));

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A bagging and a stacking ensemble trained on one toy data set, registered, saved, loaded, scored
- * in batch and one record at a time, and evaluated.
+ * A bagging, a stacking and auto's ensembles (stacks and a deep ensemble) trained on one toy data
+ * set, registered, saved, loaded, scored in batch and one record at a time, and evaluated.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EnsembleLifecycleTest {
@@ -69,11 +69,12 @@ class EnsembleLifecycleTest {
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
         "baselines.models=[\"gbt\"]", "baselines.max_rows=100",
         "training.ensemble.auto_stack_rows=0"));
-    // The same network with a margin no lead can pass: auto builds no stack, and as the split has
-    // more than auto_stack_rows rows and trains on the driver, averages networks instead.
+    // The same network with a margin no lead can pass and no averaging: auto keeps the network
+    // alone.
     autoAlone = new TrainJob().run(with("train", "training.ensemble.auto_margin=0.99",
         "training.epochs=1", "training.learning_rate=0.00001", "training.layers=[{\"units\":1}]",
-        "baselines.models=[\"gbt\"]", "training.ensemble.auto_stack_rows=0"));
+        "baselines.models=[\"gbt\"]", "training.ensemble.auto_stack_rows=0",
+        "training.ensemble.auto_average_rows=0"));
     // A network that learns, averaged by auto over 3 seeds; and the same config with method
     // none: the network alone.
     autoAveraged = new TrainJob().run(with("train", "training.epochs=3",
@@ -145,7 +146,7 @@ class EnsembleLifecycleTest {
   }
 
   @Test
-  void autoStacksANetworkTheLaddersTreesBeatAndKeepsItWithinTheMargin() {
+  void autoStacksANetworkTheLaddersTreesBeatAndKeepsTheNetworkAloneWithinTheMargin() {
     Map<String, Double> stacked = autoStacked.metrics();
     double lead = stacked.get("ensemble_auto_gbt_lead");
     assertTrue(lead > 0.005, stacked.toString());
@@ -171,9 +172,10 @@ class EnsembleLifecycleTest {
     Map<String, Double> unstacked = autoAlone.metrics();
     assertEquals(lead, unstacked.get("ensemble_auto_gbt_lead"), 1e-12);
     assertEquals(0.0, unstacked.get("ensemble_auto_stacked"));
-    assertEquals(1.0, unstacked.get("ensemble_auto_averaged"));
-    assertEquals("deep_ensemble of 5 networks (mean)", autoAlone.artifacts().get("model_kind"));
-    assertEquals(null, unstacked.get("ensemble_auto_small_split"));
+    assertEquals(0.0, unstacked.get("ensemble_auto_averaged"));
+    assertEquals(ModelMetadata.SINGLE_NETWORK, autoAlone.artifacts().get("model_kind"));
+    assertNull(unstacked.get("ensemble_validation_roc_auc"));
+    assertNull(unstacked.get("ensemble_auto_small_split"));
   }
 
   @Test
@@ -196,6 +198,7 @@ class EnsembleLifecycleTest {
     assertTrue(ensemble >= membersMean, "deep ensemble " + ensemble + " vs members' mean "
         + membersMean);
     assertEquals(ensemble, metrics.get("validation_roc_auc"));
+    assertEquals(ensemble, metrics.get("ensemble_auto_average_validation_roc_auc"));
     // The model carries why it is an ensemble, for its evaluation report.
     assertEquals(1.0, bundle.metadata().validationMetrics().get("ensemble_auto_averaged"));
 
