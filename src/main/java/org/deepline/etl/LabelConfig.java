@@ -232,7 +232,13 @@ public record LabelConfig(
       return;
     }
     errors.requireColumn(column, columns, "column");
-    errors.requireNonBlank(positive, "positive");
+    if (positive == null || positive.isBlank()) {
+      // A config written from a CSV header names the target column and stops there; for a column
+      // of three or more classes the user has to learn here that the model is binary.
+      errors.add("positive", "is required with column: the value of the class to predict, e.g. "
+          + "\"Yes\" (the model is binary: for a column of more than two classes name the one to "
+          + "tell from the others, or write expression instead of column and positive)");
+    }
     ColumnSpec spec = columns.get(column);
     if (spec != null && Boolean.TRUE.equals(spec.nullable())) {
       errors.add("column", "the label column " + column + " cannot be nullable: rows without a "

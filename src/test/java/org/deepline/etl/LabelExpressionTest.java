@@ -178,4 +178,15 @@ class LabelExpressionTest {
         + "\"delay > 15\"}", "[\"distance\"]").contains(
             "label.expression: give either column and positive, or expression, not both"));
   }
+
+  @Test
+  void aColumnWithoutItsPositiveClassSaysTheModelIsBinary() {
+    String missing = configError("{\"column\": \"origin\"}", "[\"distance\"]");
+    assertTrue(missing.contains("label.positive: is required with column: the value of the class "
+        + "to predict, e.g. \"Yes\" (the model is binary: for a column of more than two classes "
+        + "name the one to tell from the others, or write expression instead of column and "
+        + "positive)"), missing);
+    assertTrue(configError("{\"column\": \"origin\", \"positive\": \" \"}", "[\"distance\"]")
+        .contains("label.positive: is required with column"));
+  }
 }
