@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -75,6 +76,23 @@ public final class FeatureFitter {
   /** What both identifier warnings advise, capped or not. */
   private static final String DROP_IDENTIFIER = "as an identifier has: drop it from "
       + "features.categorical (a value seen once teaches a model nothing";
+  /**
+   * A name token that says the column identifies a record or an entity: {@code id},
+   * {@code user_id}, {@code Patient ID}, {@code id_num}, {@code uuid}; not {@code idle},
+   * {@code paid}, {@code humidity} (the token is bounded by non-letters).
+   */
+  private static final Pattern IDENTIFIER_TOKEN =
+      Pattern.compile("(?:^|[^a-z0-9])(?:id|uuid|guid)(?:$|[^a-z0-9])", Pattern.CASE_INSENSITIVE);
+  /** The same in camel case: {@code userId}, {@code customerID}, {@code idNum}. */
+  private static final Pattern IDENTIFIER_CAMEL =
+      Pattern.compile("[a-z0-9](?:Id|ID)(?:$|[^a-z])|^id[A-Z]");
+  /**
+   * A whole name that numbers the rows, as tools write it beside the data: pandas'
+   * {@code Unnamed: 0} (or its renamed {@code Unnamed_0}), {@code index}, {@code row_number},
+   * {@code rownum}.
+   */
+  private static final Pattern ROW_NUMBER = Pattern.compile(
+      "Unnamed[: _]*\\d+|index|idx|row[ _]?(?:index|idx|num|number|nr)", Pattern.CASE_INSENSITIVE);
   private static final String NUMERIC_SECTION = "numeric";
   private static final String DATETIME_SECTION = "datetime";
 
@@ -324,10 +342,24 @@ public final class FeatureFitter {
       Statistics statistics, Set<String> emptyColumns) {
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
     for (String name : config.numeric()) {
+      if (namedAsIdentifier(name)) {
+        // Said, not refused: a name is no proof, and a header-written config makes every column a
+        // feature. A row number of a file sorted by class is a copy of the label in order.
+        LOG.warn("features.numeric: {} is named as an identifier or a row number is: a number that "
+            + "names a record or an entity is no quantity a model can use, and one that follows "
+            + "the file's order carries that order; drop it from features.numeric if it is one",
+            name);
+      }
       features.add(numericFeature(name, config.transformOf(name), statistics.bounds().get(name),
           statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name)));
     }
     return features;
+  }
+
+  /** Whether a column's name says it identifies a record or an entity, or numbers the rows. */
+  static boolean namedAsIdentifier(String name) {
+    return IDENTIFIER_TOKEN.matcher(name).find() || IDENTIFIER_CAMEL.matcher(name).find()
+        || ROW_NUMBER.matcher(name).matches();
   }
 
   /**
