@@ -498,8 +498,8 @@ public final class HtmlReport {
                 + ", not the network it replaced (a baseline promoted before December 2026 has "
                 + "its network's figures)"
                 : ModelMetadata.SINGLE_NETWORK.equals(modelKind) ? ""
-                : "; for an ensemble, its main network, which for bagging and a deep ensemble "
-                    + "is a network of its configuration trained beside the members")
+                : "; for a stack, its main network; for bagging and a deep ensemble, the "
+                    + "members' mean")
             + "). Near 0: the model ignores the input; below 0: it would do better without it."),
         Html.el("table").add(Elements.tableHead("Input", "ROC AUC drop", ""), rows));
   }

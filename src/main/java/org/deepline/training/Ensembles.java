@@ -87,9 +87,13 @@ public final class Ensembles {
    * @param validation  the ensemble's probabilities on the validation split
    * @param metrics     {@code ensemble_validation_roc_auc}, each member's and the members' mean
    *                    validation ROC AUC, fit times, the combiner's coefficients
+   * @param averagedNetworks for bagging and a deep ensemble, the shipped mean of networks as the
+   *                    permutation importance scores it (the main network is no member of it);
+   *                    null for a stack, whose main network is its network member
    */
   public record Outcome(EnsembleSpec spec, Map<String, byte[]> memberFiles,
-      ScoredLabels validation, Map<String, Double> metrics) {}
+      ScoredLabels validation, Map<String, Double> metrics,
+      TrainingData.ChunkModel averagedNetworks) {}
 
   /**
    * One rung of the baseline ladder an ensemble may use.
@@ -243,7 +247,8 @@ public final class Ensembles {
     // Into the model's metadata too, so that its evaluation report can say why it is an ensemble.
     Map<String, Double> metrics = new LinkedHashMap<>(averaged.metrics());
     metrics.put(AUTO_AVERAGED, 1.0);
-    return new Outcome(averaged.spec(), averaged.memberFiles(), averaged.validation(), metrics);
+    return new Outcome(averaged.spec(), averaged.memberFiles(), averaged.validation(), metrics,
+        averaged.averagedNetworks());
   }
 
   /**
@@ -366,7 +371,7 @@ public final class Ensembles {
     if (smallSplit) {
       metrics.put(AUTO_SMALL_SPLIT, (double) trainRows);
     }
-    return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics);
+    return new Outcome(stack.spec(), stack.memberFiles(), stack.validation(), metrics, null);
   }
 
   /**
@@ -434,6 +439,7 @@ public final class Ensembles {
     Map<String, byte[]> files = new LinkedHashMap<>();
     EnsembleSpec spec;
     MemberScores scores;
+    TrainingData.ChunkModel averagedNetworks = null;
     if (!EnsembleConfig.STACKING.equals(method)) {
       Bagging.Kind kind = Bagging.Kind.of(method);
       Bagging.Members bag = Bagging.train(spark, trainRows, config, input, classWeights,
@@ -445,6 +451,7 @@ public final class Ensembles {
         files.put(name, ModelBundle.serialise(bag.networks().get(i)));
       }
       spec = EnsembleSpec.mean(method, members);
+      averagedNetworks = TrainingData.ChunkModel.mean(bag.networks());
       metrics.putAll(bag.metrics());
       scores = MemberScores.of(spark, validation, bag.networks(), List.of());
     } else {
@@ -474,6 +481,6 @@ public final class Ensembles {
     metrics.put("ensemble_fit_seconds", seconds);
     LOG.info(String.format(Locale.ROOT, "train: %s: validation ROC AUC %.4f (members' mean "
         + "%.4f), %.1f s", spec.description(), combined.rocAuc(), memberMean, seconds));
-    return new Outcome(spec, files, combined, metrics);
+    return new Outcome(spec, files, combined, metrics, averagedNetworks);
   }
 }

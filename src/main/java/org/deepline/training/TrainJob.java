@@ -187,6 +187,14 @@ public final class TrainJob implements Stage {
           ladderMembers(ladderFits, baselineConfig, trainRows), trainRows,
           outcome.workersOnDriver(), balance);
       outcome = calibrate(context, spark, resolved, outcome, validation, balance, ensemble);
+      if (ensemble != null && ensemble.averagedNetworks() != null) {
+        // The report's importance is the shipped model's: the mean of the members, of which the
+        // main network is none.
+        importance = PermutationImportance.of(spark, validation, ensemble.averagedNetworks(),
+            featureModel, resolved.seed());
+        LOG.info("train {}: the {}'s permutation importance: {}", context.dataset(),
+            ensemble.spec().description(), importance);
+      }
       if (ladder != null && ladderFits == null) {
         ladderFits = ladder.fitted();
       }

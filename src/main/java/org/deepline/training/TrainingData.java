@@ -429,6 +429,14 @@ public final class TrainingData implements Serializable {
       };
     }
 
+    /**
+     * The mean of {@code networks}' probabilities, as a bagging or deep ensemble combines its
+     * members ({@link EnsembleSpec#MEAN}).
+     */
+    static ChunkModel mean(List<MultiLayerNetwork> networks) {
+      return new MeanOfNetworks(networks.stream().map(NetworkCopy::of).toList());
+    }
+
     /** Promoted boosted trees, walked on the float rows as batch scoring walks them. */
     static ChunkModel trees(BoostedTrees trees) {
       return () -> (rowMajor, rows, width) -> {
@@ -464,6 +472,27 @@ public final class TrainingData implements Serializable {
           new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration));
       network.init(Nd4j.createFromArray(parameters).reshape(1, parameters.length), false);
       return network;
+    }
+  }
+
+  /** Networks in a form Spark can ship, scored as their probabilities' mean. */
+  record MeanOfNetworks(List<NetworkCopy> members) implements ChunkModel {
+    @Override
+    public Probabilities open() {
+      List<Probabilities> opened = members.stream().map(NetworkCopy::open).toList();
+      return (rowMajor, rows, width) -> {
+        float[] mean = new float[rows];
+        for (Probabilities member : opened) {
+          float[] probabilities = member.of(rowMajor, rows, width);
+          for (int r = 0; r < rows; r++) {
+            mean[r] += probabilities[r];
+          }
+        }
+        for (int r = 0; r < rows; r++) {
+          mean[r] /= opened.size();
+        }
+        return mean;
+      };
     }
   }
 

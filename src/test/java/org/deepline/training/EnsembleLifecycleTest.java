@@ -1,6 +1,8 @@
 package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -208,6 +210,25 @@ class EnsembleLifecycleTest {
     assertNull(single.get("ensemble_validation_roc_auc"), single.toString());
     // The same seed and epochs: the main network is the one auto averaged around.
     assertEquals(network, single.get("validation_roc_auc"), 1e-12);
+
+    // The permutation importance is the shipped mean's, not that main network's (which the
+    // single-network twin measured): every input measured, not every figure the same.
+    Map<String, Double> ensembleImportance = importance(metrics);
+    Map<String, Double> networkImportance = importance(single);
+    assertEquals(networkImportance.keySet(), ensembleImportance.keySet());
+    assertFalse(ensembleImportance.isEmpty());
+    assertNotEquals(networkImportance, ensembleImportance);
+    assertEquals(ensembleImportance, importance(bundle.metadata().validationMetrics()));
+  }
+
+  private static Map<String, Double> importance(Map<String, Double> metrics) {
+    Map<String, Double> importance = new java.util.TreeMap<>();
+    metrics.forEach((name, value) -> {
+      if (name.startsWith("importance:")) {
+        importance.put(name, value);
+      }
+    });
+    return importance;
   }
 
   @Test
