@@ -8,8 +8,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.testing.LoggedWarnings;
-import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +27,7 @@ class ConstantFeatureTest {
     for (int i = 0; i < 20; i++) {
       rows.add(RowFactory.create(i % 2, 0.0, i % 5 == 0 ? null : 2013.0, (double) i));
     }
-    FeatureConfig config = new FeatureConfig(List.of("v2", "year", "score"), List.of(), null,
-        null, null, null, null, null, null, null);
-    FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance("toy", "2026-12-06",
-        "run", "train", rows.size(), "splits", 0, 0);
-
-    List<String> warnings = LoggedWarnings.during(() -> FeatureFitter.fit(
-        SparkTestSession.get().createDataFrame(rows, SCHEMA), config, provenance, 7));
+    List<String> warnings = FitWarnings.ofNumeric(rows, SCHEMA, List.of("v2", "year", "score"));
 
     assertEquals(List.of("features.numeric: v2 is 0.0 in every training row: it carries nothing "
         + "a model can use; drop it from features.numeric"),

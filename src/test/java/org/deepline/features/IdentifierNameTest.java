@@ -10,8 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.testing.LoggedWarnings;
-import org.deepline.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,13 +46,7 @@ class IdentifierNameTest {
     for (int i = 0; i < 20; i++) {
       rows.add(RowFactory.create(i % 2, (double) i, 40.0 + i % 7));
     }
-    FeatureConfig config = new FeatureConfig(List.of("userId", "humidity"), List.of(), null,
-        null, null, null, null, null, null, null);
-    FeatureModel.FitProvenance provenance = new FeatureModel.FitProvenance("toy", "2026-12-07",
-        "run", "train", rows.size(), "splits", 0, 0);
-
-    List<String> warnings = LoggedWarnings.during(() -> FeatureFitter.fit(
-        SparkTestSession.get().createDataFrame(rows, SCHEMA), config, provenance, 7));
+    List<String> warnings = FitWarnings.ofNumeric(rows, SCHEMA, List.of("userId", "humidity"));
 
     assertEquals(List.of("features.numeric: userId is named as an identifier or a row number "
         + "is: a number that names a record or an entity is no quantity a model can use, and one "
