@@ -451,7 +451,7 @@ public final class Ensembles {
         files.put(name, ModelBundle.serialise(bag.networks().get(i)));
       }
       spec = EnsembleSpec.mean(method, members);
-      averagedNetworks = TrainingData.ChunkModel.mean(bag.networks());
+      averagedNetworks = TrainingData.ChunkModel.ensemble(spec, bag.networks());
       metrics.putAll(bag.metrics());
       scores = MemberScores.of(spark, validation, bag.networks(), List.of());
     } else {

@@ -430,11 +430,11 @@ public final class TrainingData implements Serializable {
     }
 
     /**
-     * The mean of {@code networks}' probabilities, as a bagging or deep ensemble combines its
-     * members ({@link EnsembleSpec#MEAN}).
+     * An ensemble of networks only (bagging, a deep ensemble), combined by {@code spec} as batch
+     * and single-record scoring combine it ({@link EnsembleSpec#combine}).
      */
-    static ChunkModel mean(List<MultiLayerNetwork> networks) {
-      return new MeanOfNetworks(networks.stream().map(NetworkCopy::of).toList());
+    static ChunkModel ensemble(EnsembleSpec spec, List<MultiLayerNetwork> networks) {
+      return new NetworkEnsemble(spec, networks.stream().map(NetworkCopy::of).toList());
     }
 
     /** Promoted boosted trees, walked on the float rows as batch scoring walks them. */
@@ -475,23 +475,25 @@ public final class TrainingData implements Serializable {
     }
   }
 
-  /** Networks in a form Spark can ship, scored as their probabilities' mean. */
-  record MeanOfNetworks(List<NetworkCopy> members) implements ChunkModel {
+  /** An ensemble's member networks in a form Spark can ship, combined by its spec. */
+  record NetworkEnsemble(EnsembleSpec spec, List<NetworkCopy> members) implements ChunkModel {
     @Override
     public Probabilities open() {
       List<Probabilities> opened = members.stream().map(NetworkCopy::open).toList();
       return (rowMajor, rows, width) -> {
-        float[] mean = new float[rows];
-        for (Probabilities member : opened) {
-          float[] probabilities = member.of(rowMajor, rows, width);
-          for (int r = 0; r < rows; r++) {
-            mean[r] += probabilities[r];
-          }
+        float[][] byMember = new float[opened.size()][];
+        for (int m = 0; m < byMember.length; m++) {
+          byMember[m] = opened.get(m).of(rowMajor, rows, width);
         }
+        float[] combined = new float[rows];
+        double[] row = new double[byMember.length];
         for (int r = 0; r < rows; r++) {
-          mean[r] /= opened.size();
+          for (int m = 0; m < byMember.length; m++) {
+            row[m] = byMember[m][r];
+          }
+          combined[r] = (float) spec.combine(row);
         }
-        return mean;
+        return combined;
       };
     }
   }
