@@ -45,6 +45,13 @@ public final class FeatureFitter {
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFitter.class);
   /** percentile_approx accuracy: relative rank error 1/accuracy, ample for a median. */
   private static final int MEDIAN_ACCURACY = 10_000;
+  /** The statistics the fit's aggregation computes of each numeric input. */
+  private static final int STATISTICS_PER_NUMERIC = 8;
+  /**
+   * The most numeric inputs whose statistics the one aggregation computes; more are computed by
+   * {@link WideStatistics} (Spark evaluates an aggregation of thousands of statistics interpreted).
+   */
+  static final int WIDE_NUMERIC_COLUMNS = 100;
   private static final double MEDIAN = 0.5;
   /**
    * Aggregates per numeric column: observed count, row count, mean, variance, minimum, maximum,
@@ -303,10 +310,21 @@ public final class FeatureFitter {
     Map<String, double[]> bounds = clipBounds(train, config, emptyColumns);
     List<Column> aggregates = new ArrayList<>();
     Map<String, Integer> numericAt = new HashMap<>();
+    // A wide split's numeric statistics are computed by WideStatistics, in their places here.
+    List<String> wide = config.numeric().size() <= WIDE_NUMERIC_COLUMNS ? List.of()
+        : config.numeric().stream()
+            .filter(name -> !NumericTransformSpec.MODE.equals(config.transformOf(name).impute()))
+            .toList();
     for (String name : config.numeric()) {
       numericAt.put(name, aggregates.size());
       NumericTransformSpec spec = config.transformOf(name);
       Column value = transformedColumn(observedValue(name), bounds.get(name), spec.log1p());
+      if (wide.contains(name)) {
+        for (int i = 0; i < STATISTICS_PER_NUMERIC; i++) {
+          aggregates.add(functions.lit(null));
+        }
+        continue;
+      }
       aggregates.add(functions.count(value));
       aggregates.add(functions.count(functions.lit(1)));
       aggregates.add(functions.avg(value));
@@ -333,8 +351,34 @@ public final class FeatureFitter {
     }
     Row row = train.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
+    if (!wide.isEmpty()) {
+      row = withWideStatistics(row, train, config, wide, bounds, numericAt);
+    }
     long fingerprint = countRows && !row.isNullAt(rowsAt + 1) ? row.getLong(rowsAt + 1) : 0L;
     return new Statistics(row, bounds, numericAt, observedAt, row.getLong(rowsAt), fingerprint);
+  }
+
+  /**
+   * {@code row} with the statistics of the numeric inputs {@code wide} put in their places, computed
+   * by {@link WideStatistics} instead of the aggregation.
+   */
+  private static Row withWideStatistics(Row row, Dataset<Row> train, FeatureConfig config,
+      List<String> wide, Map<String, double[]> bounds, Map<String, Integer> numericAt) {
+    List<Column> values = wide.stream().map(name -> transformedColumn(observedValue(name),
+        bounds.get(name), config.transformOf(name).log1p())).toList();
+    List<double[]> percentiles = wide.stream().map(name -> percentiles(config.transformOf(name))
+        .stream().mapToDouble(Double::doubleValue).toArray()).toList();
+    List<Object[]> statistics = WideStatistics.of(train, values, percentiles,
+        1.0 / MEDIAN_ACCURACY);
+    Object[] merged = new Object[row.size()];
+    for (int i = 0; i < merged.length; i++) {
+      merged[i] = row.get(i);
+    }
+    for (int c = 0; c < wide.size(); c++) {
+      System.arraycopy(statistics.get(c), 0, merged, numericAt.get(wide.get(c)),
+          STATISTICS_PER_NUMERIC);
+    }
+    return RowFactory.create(merged);
   }
 
   /** The numeric inputs' fitted transforms from their statistics. */
