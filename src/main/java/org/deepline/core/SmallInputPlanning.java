@@ -57,8 +57,8 @@ public final class SmallInputPlanning implements AutoCloseable {
   /**
    * The width {@link #MAX_SMALL_INPUT_BYTES} is for; a wider input is small up to as many times
    * that size as it has times these columns. Measured on a table of 8,190 rows and 1,503 columns
-   * (a 25 MB CSV): deriving its silver took 41 s code-generated (Janino and the JIT compiling
-   * thousands of methods) and 14 s interpreted.
+   * (a 25 MB CSV): deriving its silver took 20.5 s code-generated (Janino and the JIT compiling
+   * thousands of methods) and 14.4 s interpreted.
    */
   public static final int NARROW_INPUT_COLUMNS = 20;
   /**
