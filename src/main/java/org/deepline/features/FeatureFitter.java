@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,6 +53,8 @@ public final class FeatureFitter {
    * {@link WideStatistics} (Spark evaluates an aggregation of thousands of statistics interpreted).
    */
   static final int WIDE_NUMERIC_COLUMNS = 100;
+  /** The most constant numeric inputs named in a WARN each; more are named in one. */
+  private static final int CONSTANT_COLUMNS_NAMED_ALONE = 3;
   private static final double MEDIAN = 0.5;
   /**
    * Aggregates per numeric column: observed count, row count, mean, variance, minimum, maximum,
@@ -385,6 +388,7 @@ public final class FeatureFitter {
   private static List<FeatureModel.NumericFeature> fitNumeric(FeatureConfig config,
       Statistics statistics, Set<String> emptyColumns) {
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
+    Map<String, Double> constant = new LinkedHashMap<>();
     for (String name : config.numeric()) {
       if (namedAsIdentifier(name)) {
         // Said, not refused: a name is no proof, and a header-written config makes every column a
@@ -395,9 +399,31 @@ public final class FeatureFitter {
             name);
       }
       features.add(numericFeature(name, config.transformOf(name), statistics.bounds().get(name),
-          statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name)));
+          statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name),
+          constant));
     }
+    warnConstant(constant);
     return features;
+  }
+
+  /**
+   * Says which numeric inputs have one value in every training row: not an error (a column
+   * constant on one date may vary on the next), but they teach nothing. One line per column up to
+   * {@value #CONSTANT_COLUMNS_NAMED_ALONE} of them; more in one line (a wide header-written config
+   * has dozens: 91 of grants' 1,497).
+   *
+   * @param constant each such input's name and value
+   */
+  private static void warnConstant(Map<String, Double> constant) {
+    if (constant.size() <= CONSTANT_COLUMNS_NAMED_ALONE) {
+      constant.forEach((name, value) -> LOG.warn("features.numeric: {} is {} in every training "
+          + "row: it carries nothing a model can use; drop it from features.numeric", name, value));
+      return;
+    }
+    LOG.warn("features.numeric: {} inputs have one value in every training row: {}: they carry "
+        + "nothing a model can use; drop them from features.numeric", constant.size(),
+        constant.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+            .collect(Collectors.joining(", ")));
   }
 
   /** Whether a column's name says it identifies a record or an entity, or numbers the rows. */
@@ -500,7 +526,7 @@ public final class FeatureFitter {
 
   /** One numeric input's fitted transform from its statistics in {@code stats} from {@code at}. */
   private static FeatureModel.NumericFeature numericFeature(String name, NumericTransformSpec spec,
-      double[] clip, Row stats, int at, boolean emptyColumn) {
+      double[] clip, Row stats, int at, boolean emptyColumn, Map<String, Double> constant) {
     long observed = stats.getLong(at);
     long total = stats.getLong(at + 1);
     if (observed == 0 && !emptyColumn) {
@@ -516,9 +542,7 @@ public final class FeatureFitter {
     double max = stats.getDouble(at + 5);
     List<Double> percentiles = stats.getList(at + 6);
     if (min == max && observed == total) {
-      // Not an error: a column constant on one date may vary on the next; but it teaches nothing.
-      LOG.warn("features.numeric: {} is {} in every training row: it carries nothing a model can "
-          + "use; drop it from features.numeric", name, min);
+      constant.put(name, min);
     }
     double lowerQuartile = percentiles.get(0);
     double median = percentiles.get(1);
