@@ -401,9 +401,9 @@ public final class IngestJob implements Stage {
   }
 
   /**
-   * The table properties silver is created with: Delta keeps per-file statistics of the first
-   * {@value #STATS_COLUMNS_KEPT} declared columns only, as many as Delta's default keeps of a
-   * table's first columns. Deepline's own columns ({@value RecordIds#RECORD_ID}, unique, and
+   * The table properties silver is created with (a silver table created before keeps its own):
+   * Delta keeps per-file statistics of the first {@value #STATS_COLUMNS_KEPT} declared columns of
+   * types it can keep them of only, as many as Delta's default keeps of a table's first columns. Deepline's own columns ({@value RecordIds#RECORD_ID}, unique, and
    * {@value SourceReader#SOURCE_FILE}, a path repeated on every row) are never filtered by value,
    * and their minimum and maximum were compared on every row written; so were those of every
    * column of a wide table, a fifth of the silver write of a 1,503-column one.

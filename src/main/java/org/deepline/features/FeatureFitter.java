@@ -46,8 +46,6 @@ public final class FeatureFitter {
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFitter.class);
   /** percentile_approx accuracy: relative rank error 1/accuracy, ample for a median. */
   private static final int MEDIAN_ACCURACY = 10_000;
-  /** The statistics the fit's aggregation computes of each numeric input. */
-  private static final int STATISTICS_PER_NUMERIC = 8;
   /**
    * The most numeric inputs whose statistics the one aggregation computes; more are computed by
    * {@link WideStatistics} (Spark evaluates an aggregation of thousands of statistics interpreted).
@@ -302,8 +300,9 @@ public final class FeatureFitter {
       Map<String, Integer> observedAt, long rows, long fingerprint) {}
 
   /**
-   * One aggregation over {@code train} whatever the number of columns: the numeric inputs'
-   * statistics, the present values of the date/time inputs whose calendar parts need no statistics,
+   * One aggregation over {@code train} whatever the number of columns (and one pass of
+   * {@link WideStatistics} for more than {@value #WIDE_NUMERIC_COLUMNS} numeric inputs): the numeric
+   * inputs' statistics, the present values of the date/time inputs whose calendar parts need no statistics,
    * the rows and (when {@code countRows}) their fingerprint; after a first one for the columns whose
    * clip bounds (training quantiles) or log1p floor (training minimum) must be known before their
    * values are.
@@ -318,12 +317,13 @@ public final class FeatureFitter {
         : config.numeric().stream()
             .filter(name -> !NumericTransformSpec.MODE.equals(config.transformOf(name).impute()))
             .toList();
+    Set<String> wideNames = Set.copyOf(wide);
     for (String name : config.numeric()) {
       numericAt.put(name, aggregates.size());
       NumericTransformSpec spec = config.transformOf(name);
       Column value = transformedColumn(observedValue(name), bounds.get(name), spec.log1p());
-      if (wide.contains(name)) {
-        for (int i = 0; i < STATISTICS_PER_NUMERIC; i++) {
+      if (wideNames.contains(name)) {
+        for (int i = 0; i < NUMERIC_STATISTICS; i++) {
           aggregates.add(functions.lit(null));
         }
         continue;
@@ -355,7 +355,7 @@ public final class FeatureFitter {
     Row row = train.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
     if (!wide.isEmpty()) {
-      row = withWideStatistics(row, train, config, wide, bounds, numericAt);
+      row = withWideStatistics(row, row.getLong(rowsAt), train, config, wide, bounds, numericAt);
     }
     long fingerprint = countRows && !row.isNullAt(rowsAt + 1) ? row.getLong(rowsAt + 1) : 0L;
     return new Statistics(row, bounds, numericAt, observedAt, row.getLong(rowsAt), fingerprint);
@@ -365,21 +365,22 @@ public final class FeatureFitter {
    * {@code row} with the statistics of the numeric inputs {@code wide} put in their places, computed
    * by {@link WideStatistics} instead of the aggregation.
    */
-  private static Row withWideStatistics(Row row, Dataset<Row> train, FeatureConfig config,
-      List<String> wide, Map<String, double[]> bounds, Map<String, Integer> numericAt) {
+  private static Row withWideStatistics(Row row, long rows, Dataset<Row> train,
+      FeatureConfig config, List<String> wide, Map<String, double[]> bounds,
+      Map<String, Integer> numericAt) {
     List<Column> values = wide.stream().map(name -> transformedColumn(observedValue(name),
         bounds.get(name), config.transformOf(name).log1p())).toList();
     List<double[]> percentiles = wide.stream().map(name -> percentiles(config.transformOf(name))
         .stream().mapToDouble(Double::doubleValue).toArray()).toList();
-    List<Object[]> statistics = WideStatistics.of(train, values, percentiles,
+    List<WideStatistics.Finished> statistics = WideStatistics.of(train, values, percentiles,
         1.0 / MEDIAN_ACCURACY);
     Object[] merged = new Object[row.size()];
     for (int i = 0; i < merged.length; i++) {
       merged[i] = row.get(i);
     }
     for (int c = 0; c < wide.size(); c++) {
-      System.arraycopy(statistics.get(c), 0, merged, numericAt.get(wide.get(c)),
-          STATISTICS_PER_NUMERIC);
+      System.arraycopy(statistics.get(c).asAggregated(rows), 0, merged,
+          numericAt.get(wide.get(c)), NUMERIC_STATISTICS);
     }
     return RowFactory.create(merged);
   }

@@ -20,9 +20,18 @@ public final class Analyzers {
     return functions.coalesce(nulls.divide(functions.count(functions.lit(1))), functions.lit(0.0));
   }
 
-  /** {@link #nullFraction} as the profile of the table holds it. */
+  /**
+   * {@link #nullFraction} as the profile of the table holds it. The column is found as Spark
+   * resolves the analyzer's column, in any letter case where no column has the exact name (a table
+   * created with {@code Age} and declared {@code age} later).
+   */
   public static ToDoubleFunction<TableProfile> nullFractionInProfile(String column) {
-    return profile -> profile.column(column).nullFraction(profile.rows());
+    return profile -> profile.columns().stream()
+        .filter(c -> c.name().equals(column)).findFirst()
+        .or(() -> profile.columns().stream().filter(c -> c.name().equalsIgnoreCase(column))
+            .findFirst())
+        .orElseGet(() -> profile.column(column))
+        .nullFraction(profile.rows());
   }
 
   /** Rows whose non-null value lies outside [min, max]; an absent bound is open. */

@@ -29,8 +29,8 @@ import org.deepline.core.Columns;
 /**
  * The one-pass profile (Deequ's column profiler): every statistic of every column is an aggregate
  * expression of a single {@code agg}, so profiling reads the table once, in one Spark job, however
- * many rows it has. A table of more than {@value #WIDE_ABOVE_COLUMNS} columns has its number and
- * text columns profiled by {@link WideProfile} in a second pass (the same statistics, in plain Java
+ * many rows it has. A table of more than {@value #WIDE_ABOVE_COLUMNS} columns has its number (not
+ * decimal) and text columns profiled by {@link WideProfile} in a second pass (the same statistics, in plain Java
  * per partition), since Spark evaluates an aggregation of thousands of statistics interpreted, at
  * about 10 microseconds a value. A constraint whose metric the profile holds (a null fraction) is
  * judged from the profile instead of by an aggregate of its own.
@@ -112,9 +112,10 @@ public final class Profiler {
 
   /**
    * Profiles every column of {@code rows} and judges {@code check}'s constraints: their analyzers
-   * ride along in the profile's aggregation, so validating a table reads it once, except exact
-   * distinct counts (uniqueness), which get an aggregation of their own
-   * ({@link QualityCheck#withoutDistinctCounts}). Results come in the check's order.
+   * ride along in the profile's aggregation, so validating a table reads it once (twice when it is
+   * wide: {@link WideProfile}), except exact distinct counts (uniqueness), which get an aggregation
+   * of their own ({@link QualityCheck#withoutDistinctCounts}); a constraint whose metric the profile
+   * holds is judged from it. Results come in the check's order.
    */
   public static Checked profileAndCheck(Dataset<Row> rows, int topK, QualityCheck check) {
     return profileAndCheck(rows, topK, check, WIDE_ABOVE_COLUMNS);

@@ -25,19 +25,21 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
 
 /**
  * The profile of a wide table's number and text columns, computed by one pass over each partition
- * that updates every column's statistics in plain Java, and a merge of the partitions' states: the
+ * that updates every column's statistics in plain Java, the partitions' states merged by column on
+ * the executors and finished there: the
  * same statistics as {@link Profiler}'s aggregation, computed the same way (Spark's own HyperLogLog++
  * over the column's own type, Spark's formulas for the mean and the standard deviation,
  * {@link Quantiles} and {@link TopValues}), so that both give one column the same profile.
  *
- * <p>Why: Spark evaluates an aggregation of seven statistics for each of 1,500 columns, an
- * aggregate buffer of about 12,000 fields, interpreted (its generated code for such a plan is too
- * large to compile well), at about 10 microseconds a value: {@code validate} of a 8,190 x 1,503
- * table took 143 s; stacked into one row per value and grouped by column, still 20 to 37 s. Here a
- * value costs a few tens of nanoseconds.
+ * <p>Why: Spark evaluates an aggregation of seven statistics for each of 1,500 columns (about
+ * 10,500 aggregates) interpreted (its generated code for such a plan is too large to compile
+ * well), at about 10 microseconds a value: {@code validate} of a 8,190 x 1,503 table took 143 s;
+ * stacked into one row per value and grouped by column, still 20 to 37 s. Here a value costs about
+ * a tenth of a microsecond (the profile of that table about 1.5 s beyond reading it).
  */
 final class WideProfile {
   private WideProfile() {}
@@ -68,7 +70,10 @@ final class WideProfile {
     int[] at = indices.stream().mapToInt(Integer::intValue).toArray();
     DataType[] types = indices.stream().map(i -> fields[i].dataType()).toArray(DataType[]::new);
     JavaRDD<InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD();
-    List<ColumnState> merged = internal.mapPartitions(partition -> {
+    // Each partition's state of each column is merged with the other partitions' by column on the
+    // executors, as an aggregation's buffers are, and finished there: the driver gets a few numbers
+    // and strings per column, never the sketches (a quantile sketch level is 32 KB a column).
+    Map<Integer, Finished> finished = internal.mapPartitionsToPair(partition -> {
       List<ColumnState> states = new ArrayList<>(at.length);
       for (DataType type : types) {
         states.add(new ColumnState(type, topK));
@@ -79,27 +84,42 @@ final class WideProfile {
           states.get(c).add(row, at[c]);
         }
       }
-      return Collections.singletonList(states).iterator();
-    }).fold(null, WideProfile::merge);
+      List<Tuple2<Integer, ColumnState>> byColumn = new ArrayList<>(at.length);
+      for (int c = 0; c < at.length; c++) {
+        byColumn.add(new Tuple2<>(c, states.get(c)));
+      }
+      return byColumn.iterator();
+    }).reduceByKey(ColumnState::merge, Math.max(1, internal.getNumPartitions()))
+        .mapToPair(column -> new Tuple2<>(column._1(), column._2().finish()))
+        .collectAsMap();
     Map<Integer, ColumnProfile> profiles = new LinkedHashMap<>();
     for (int c = 0; c < at.length; c++) {
-      ColumnState state = merged == null ? new ColumnState(types[c], topK) : merged.get(c);
-      profiles.put(at[c], state.profile(fields[at[c]], rowCount));
+      Finished column = finished.containsKey(c) ? finished.get(c)
+          : new ColumnState(types[c], topK).finish();
+      profiles.put(at[c], column.profile(fields[at[c]], rowCount));
     }
     return profiles;
   }
 
-  private static List<ColumnState> merge(List<ColumnState> left, List<ColumnState> right) {
-    if (left == null) {
-      return right;
+  /** A column's statistics, finished where its state was merged: what the driver receives. */
+  record Finished(long present, long distinct, String min, String max, Double mean,
+      Double stddev, String quantiles, String top) implements Serializable {
+    ColumnProfile profile(StructField field, long rowCount) {
+      String name = field.name();
+      String typeName = field.dataType().simpleString();
+      if (top != null) {
+        TopValues.Result result = TopValues.parse(top);
+        return new ColumnProfile(name, typeName, rowCount - present, distinct, result.min(),
+            result.max(), null, null, Map.of(), result.top(), result.values());
+      }
+      Map<String, Double> quantileValues = new LinkedHashMap<>();
+      List<Double> values = Quantiles.parse(quantiles);
+      for (int q = 0; q < values.size(); q++) {
+        quantileValues.put(Profiler.QUANTILES.get(q).toString(), values.get(q));
+      }
+      return new ColumnProfile(name, typeName, rowCount - present, distinct, min, max, mean,
+          stddev, quantileValues, List.of(), List.of());
     }
-    if (right == null) {
-      return left;
-    }
-    for (int c = 0; c < left.size(); c++) {
-      left.get(c).merge(right.get(c));
-    }
-    return left;
   }
 
   /** One column's statistics over the rows seen so far. */
@@ -169,15 +189,16 @@ final class WideProfile {
       quantiles.reduce(sketch, number);
     }
 
-    void merge(ColumnState other) {
+    /** This state with {@code other}'s rows added; returns this. */
+    ColumnState merge(ColumnState other) {
       if (other.present == 0) {
-        return;
+        return this;
       }
       distinct.merge(registers, other.registers, 0, 0);
       if (type instanceof StringType) {
         top.merge(summary, other.summary);
         present += other.present;
-        return;
+        return this;
       }
       wholeMin = Math.min(wholeMin, other.wholeMin);
       wholeMax = Math.max(wholeMax, other.wholeMax);
@@ -193,27 +214,20 @@ final class WideProfile {
       moments = n;
       quantiles.merge(sketch, other.sketch);
       present += other.present;
+      return this;
     }
 
-    ColumnProfile profile(StructField field, long rowCount) {
+    /** The column's statistics from this state, as few numbers and strings. */
+    Finished finish() {
       long distinctCount = distinct.query(registers, 0);
-      String name = field.name();
-      String typeName = field.dataType().simpleString();
       if (type instanceof StringType) {
-        TopValues.Result result = TopValues.parse(top.finish(summary));
-        return new ColumnProfile(name, typeName, rowCount - present, distinctCount, result.min(),
-            result.max(), null, null, Map.of(), result.top(), result.values());
-      }
-      Map<String, Double> quantileValues = new LinkedHashMap<>();
-      List<Double> values = Quantiles.parse(quantiles.finish(sketch));
-      for (int q = 0; q < values.size(); q++) {
-        quantileValues.put(Profiler.QUANTILES.get(q).toString(), values.get(q));
+        return new Finished(present, distinctCount, null, null, null, null, null,
+            top.finish(summary));
       }
       Double average = present == 0 ? null : finite(sum / present);
       Double deviation = moments < 2 ? null : finite(Math.sqrt(squares / (moments - 1)));
-      return new ColumnProfile(name, typeName, rowCount - present, distinctCount,
-          extreme(wholeMin, fractionMin), extreme(wholeMax, fractionMax), average, deviation,
-          quantileValues, List.of(), List.of());
+      return new Finished(present, distinctCount, extreme(wholeMin, fractionMin),
+          extreme(wholeMax, fractionMax), average, deviation, quantiles.finish(sketch), null);
     }
 
     /** A minimum or maximum printed as Spark casts the column's type to a string. */

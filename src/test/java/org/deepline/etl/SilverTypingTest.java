@@ -74,6 +74,35 @@ class SilverTypingTest {
         typed(new Object[] {"x", "1,5", 1.0}, new Object[] {"3", "Infinity", Double.NaN}));
   }
 
+  /** A user's null tokens that a boolean or date conversion would read as a value. */
+  @Test
+  void tokensThatABooleanOrADateWouldReadAreNoValue() {
+    StructType bronze = new StructType()
+        .add("flag", DataTypes.StringType)
+        .add("day", DataTypes.StringType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    Dataset<Row> frame = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create("0", "1900-01-01", null, "a", "f.csv"),
+        RowFactory.create("yes", "2026-12-07", null, "b", "f.csv"),
+        RowFactory.create("maybe", "07.12.2026", null, "c", "f.csv")), bronze);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("flag", "boolean", true),
+        new ColumnSpec("day", "date", false, null, null, null, null, null, null)));
+    List<String> tokens = List.of("0", "1900-01-01");
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", tokens, List.of(), false,
+        new LabelConfig("flag", "true", null), Map.of());
+    assertEquals(List.of(
+            Arrays.asList(null, null, "day: missing value in a non-nullable column"),
+            Arrays.asList(true, java.sql.Date.valueOf("2026-12-07"), ""),
+            Arrays.asList(null, null, "flag: cannot parse 'maybe' as boolean; day: cannot parse "
+                + "'07.12.2026' as date (ISO 8601 or yyyy/MM/dd expected; declare the column's "
+                + "format otherwise, e.g. \"format\": \"dd/MM/yyyy\" or \"MM/dd/yyyy\" in "
+                + "schema.columns)")),
+        typed.select("flag", "day", SilverTyping.REASON).collectAsList().stream()
+            .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2))).toList());
+  }
+
   @Test
   void aNullTokenThatTheConversionMayAcceptIsCheckedAndOneItRejectsIsNot() {
     assertTrue(SilverTyping.mayConvert("-999", "int"));

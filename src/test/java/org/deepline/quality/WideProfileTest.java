@@ -109,5 +109,12 @@ class WideProfileTest {
     }
     // The same constraint run without a profile computes it with its analyzer.
     assertEquals(0.5, check.run(rows).get(0).value());
+    // A column declared in another letter case than the table's is found, as Spark finds it.
+    QualityCheck otherCase = QualityCheck.of("nulls")
+        .with(new Constraint("null_fraction:COUNT", "COUNT", Severity.ERROR,
+            Analyzers.nullFraction("COUNT"), v -> v <= 0.1, "<= 0.1",
+            Analyzers.nullFractionInProfile("COUNT")));
+    assertEquals(0.5, Profiler.profileAndCheck(rows, 2, otherCase, NEVER_WIDE).results().get(0)
+        .value());
   }
 }
