@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * and again in the tasks), the JIT compiling those generated classes, and Delta's log replay and
  * shuffles in more tasks than two cores run at once. Interpreted expressions cost about a
  * microsecond a row more than generated ones, which is nothing on 10,000 rows and pays for itself
- * again before a million; so below {@link #MAX_SMALL_INPUT_BYTES} a stage runs with
+ * again before a million; so below {@link #MAX_SMALL_INPUT_BYTES} for every
+ * {@link #NARROW_INPUT_COLUMNS} columns of the input (the same number of rows, about 200,000,
+ * however wide: the code to compile grows with the columns, and so does what a row costs
+ * interpreted) a stage runs with
  * <ul>
  *   <li>no whole-stage code generation and interpreted expressions
  *       ({@code spark.sql.codegen.wholeStage}, {@code spark.sql.codegen.factoryMode}),</li>
@@ -51,6 +54,13 @@ public final class SmallInputPlanning implements AutoCloseable {
    * about 200,000 rows of a 20-column table.
    */
   public static final long MAX_SMALL_INPUT_BYTES = 16L * 1024 * 1024;
+  /**
+   * The width {@link #MAX_SMALL_INPUT_BYTES} is for; a wider input is small up to as many times
+   * that size as it has times these columns. Measured on a table of 8,190 rows and 1,503 columns
+   * (a 25 MB CSV): deriving its silver took 20.5 s code-generated (Janino and the JIT compiling
+   * thousands of methods) and 14.4 s interpreted.
+   */
+  public static final int NARROW_INPUT_COLUMNS = 20;
   /**
    * The widest input planned with common-subexpression elimination: the size of Spark's cache of
    * interpreted shared subexpressions ({@code spark.sql.subexpressionEliminationCacheMaxEntries}),
@@ -91,16 +101,18 @@ public final class SmallInputPlanning implements AutoCloseable {
 
   /**
    * Applies the small-input settings when {@code inputBytes} is known and at most
-   * {@link #MAX_SMALL_INPUT_BYTES} (without common-subexpression elimination when
-   * {@code inputColumns} is above {@link #WIDE_INPUT_COLUMNS}); otherwise changes nothing. Close
-   * to put the settings back.
+   * {@link #MAX_SMALL_INPUT_BYTES} for each {@link #NARROW_INPUT_COLUMNS} of {@code inputColumns}
+   * (without common-subexpression elimination when {@code inputColumns} is above
+   * {@link #WIDE_INPUT_COLUMNS}); otherwise changes nothing. Close to put the settings back.
    *
-   * @param inputColumns the input's width, or {@link #UNKNOWN_WIDTH}: asked only for a small input
-   *                     whose expressions are interpreted, the one case it decides
+   * @param inputColumns the input's width, or {@link #UNKNOWN_WIDTH}: asked once, and only for an
+   *                     input of known size, when it decides
    */
   public static SmallInputPlanning forInput(SparkSession spark, long inputBytes,
       IntSupplier inputColumns) {
-    if (inputBytes < 0 || inputBytes > MAX_SMALL_INPUT_BYTES) {
+    IntSupplier width = memoized(inputColumns);
+    if (inputBytes < 0 || inputBytes > MAX_SMALL_INPUT_BYTES
+        && inputBytes > maxSmallBytes(width.getAsInt())) {
       return new SmallInputPlanning(SessionSettings.override(spark, Map.of()));
     }
     int parallelism = Math.max(1, spark.sparkContext().defaultParallelism());
@@ -123,11 +135,29 @@ public final class SmallInputPlanning implements AutoCloseable {
             .isPresent();
     Optional<String> elimination = SessionSettings.current(spark.conf(), SUBEXPRESSION_ELIMINATION);
     if (interpreted && (elimination.isEmpty() || UNSET_VALUES.get(SUBEXPRESSION_ELIMINATION)
-        .contains(elimination.get())) && inputColumns.getAsInt() > WIDE_INPUT_COLUMNS) {
+        .contains(elimination.get())) && width.getAsInt() > WIDE_INPUT_COLUMNS) {
       notSetByUser.put(SUBEXPRESSION_ELIMINATION, "false");
     }
     LOG.debug("input of {} bytes: planned as small ({})", inputBytes, notSetByUser.keySet());
     return new SmallInputPlanning(SessionSettings.override(spark, notSetByUser));
+  }
+
+  /** The largest input of {@code columns} (or of unknown width) planned as small. */
+  static long maxSmallBytes(int columns) {
+    return MAX_SMALL_INPUT_BYTES * Math.max(1, columns / NARROW_INPUT_COLUMNS);
+  }
+
+  /** {@code columns}, asked at most once: a stage may read a Delta log to answer. */
+  private static IntSupplier memoized(IntSupplier columns) {
+    int[] known = new int[1];
+    boolean[] asked = new boolean[1];
+    return () -> {
+      if (!asked[0]) {
+        known[0] = columns.getAsInt();
+        asked[0] = true;
+      }
+      return known[0];
+    };
   }
 
   /** The settings this instance changed, with the values they had. */

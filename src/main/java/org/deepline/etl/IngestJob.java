@@ -75,6 +75,8 @@ public final class IngestJob implements Stage {
    * {@value DeltaTables#STATS_COLUMNS} fails the write ({@code DELTA_COLUMN_DATA_SKIPPING_NOT_SUPPORTED_TYPE}).
    */
   static final Set<String> UNSKIPPABLE_TYPES = Set.of("boolean");
+  /** Delta's default number of leading columns it keeps statistics of. */
+  static final int STATS_COLUMNS_KEPT = 32;
 
   /** Where a JDBC or REST source's credentials ({@code ..._env}) are looked up. */
   private final UnaryOperator<String> environment;
@@ -399,14 +401,17 @@ public final class IngestJob implements Stage {
   }
 
   /**
-   * The table properties silver is created with: Delta keeps per-file statistics of the declared
-   * columns only. Deepline's own columns ({@value RecordIds#RECORD_ID}, unique, and
+   * The table properties silver is created with (a silver table created before keeps its own):
+   * Delta keeps per-file statistics of the first {@value #STATS_COLUMNS_KEPT} declared columns of
+   * types it can keep them of only, as many as Delta's default keeps of a table's first columns. Deepline's own columns ({@value RecordIds#RECORD_ID}, unique, and
    * {@value SourceReader#SOURCE_FILE}, a path repeated on every row) are never filtered by value,
-   * and their minimum and maximum were compared on every row written.
+   * and their minimum and maximum were compared on every row written; so were those of every
+   * column of a wide table, a fifth of the silver write of a 1,503-column one.
    */
   static Map<String, String> silverProperties(SchemaConfig schema) {
     List<String> skippable = schema.columns().stream()
         .filter(c -> !UNSKIPPABLE_TYPES.contains(c.type()))
+        .limit(STATS_COLUMNS_KEPT)
         .map(c -> Columns.quote(c.name()))
         .toList();
     // An empty list is no valid property value: no column statistics at all, as bronze.

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,6 +46,13 @@ public final class FeatureFitter {
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFitter.class);
   /** percentile_approx accuracy: relative rank error 1/accuracy, ample for a median. */
   private static final int MEDIAN_ACCURACY = 10_000;
+  /**
+   * The most numeric inputs whose statistics the one aggregation computes; more are computed by
+   * {@link WideStatistics} (Spark evaluates an aggregation of thousands of statistics interpreted).
+   */
+  static final int WIDE_NUMERIC_COLUMNS = 100;
+  /** The most constant numeric inputs named in a WARN each; more are named in one. */
+  private static final int CONSTANT_COLUMNS_NAMED_ALONE = 3;
   private static final double MEDIAN = 0.5;
   /**
    * Aggregates per numeric column: observed count, row count, mean, variance, minimum, maximum,
@@ -292,8 +300,9 @@ public final class FeatureFitter {
       Map<String, Integer> observedAt, long rows, long fingerprint) {}
 
   /**
-   * One aggregation over {@code train} whatever the number of columns: the numeric inputs'
-   * statistics, the present values of the date/time inputs whose calendar parts need no statistics,
+   * One aggregation over {@code train} whatever the number of columns (and one pass of
+   * {@link WideStatistics} for more than {@value #WIDE_NUMERIC_COLUMNS} numeric inputs): the numeric
+   * inputs' statistics, the present values of the date/time inputs whose calendar parts need no statistics,
    * the rows and (when {@code countRows}) their fingerprint; after a first one for the columns whose
    * clip bounds (training quantiles) or log1p floor (training minimum) must be known before their
    * values are.
@@ -303,10 +312,22 @@ public final class FeatureFitter {
     Map<String, double[]> bounds = clipBounds(train, config, emptyColumns);
     List<Column> aggregates = new ArrayList<>();
     Map<String, Integer> numericAt = new HashMap<>();
+    // A wide split's numeric statistics are computed by WideStatistics, in their places here.
+    List<String> wide = config.numeric().size() <= WIDE_NUMERIC_COLUMNS ? List.of()
+        : config.numeric().stream()
+            .filter(name -> !NumericTransformSpec.MODE.equals(config.transformOf(name).impute()))
+            .toList();
+    Set<String> wideNames = Set.copyOf(wide);
     for (String name : config.numeric()) {
       numericAt.put(name, aggregates.size());
       NumericTransformSpec spec = config.transformOf(name);
       Column value = transformedColumn(observedValue(name), bounds.get(name), spec.log1p());
+      if (wideNames.contains(name)) {
+        for (int i = 0; i < NUMERIC_STATISTICS; i++) {
+          aggregates.add(functions.lit(null));
+        }
+        continue;
+      }
       aggregates.add(functions.count(value));
       aggregates.add(functions.count(functions.lit(1)));
       aggregates.add(functions.avg(value));
@@ -333,14 +354,42 @@ public final class FeatureFitter {
     }
     Row row = train.agg(aggregates.get(0),
         aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).head();
+    if (!wide.isEmpty()) {
+      row = withWideStatistics(row, row.getLong(rowsAt), train, config, wide, bounds, numericAt);
+    }
     long fingerprint = countRows && !row.isNullAt(rowsAt + 1) ? row.getLong(rowsAt + 1) : 0L;
     return new Statistics(row, bounds, numericAt, observedAt, row.getLong(rowsAt), fingerprint);
+  }
+
+  /**
+   * {@code row} with the statistics of the numeric inputs {@code wide} put in their places, computed
+   * by {@link WideStatistics} instead of the aggregation.
+   */
+  private static Row withWideStatistics(Row row, long rows, Dataset<Row> train,
+      FeatureConfig config, List<String> wide, Map<String, double[]> bounds,
+      Map<String, Integer> numericAt) {
+    List<Column> values = wide.stream().map(name -> transformedColumn(observedValue(name),
+        bounds.get(name), config.transformOf(name).log1p())).toList();
+    List<double[]> percentiles = wide.stream().map(name -> percentiles(config.transformOf(name))
+        .stream().mapToDouble(Double::doubleValue).toArray()).toList();
+    List<WideStatistics.Finished> statistics = WideStatistics.of(train, values, percentiles,
+        1.0 / MEDIAN_ACCURACY);
+    Object[] merged = new Object[row.size()];
+    for (int i = 0; i < merged.length; i++) {
+      merged[i] = row.get(i);
+    }
+    for (int c = 0; c < wide.size(); c++) {
+      System.arraycopy(statistics.get(c).asAggregated(rows), 0, merged,
+          numericAt.get(wide.get(c)), NUMERIC_STATISTICS);
+    }
+    return RowFactory.create(merged);
   }
 
   /** The numeric inputs' fitted transforms from their statistics. */
   private static List<FeatureModel.NumericFeature> fitNumeric(FeatureConfig config,
       Statistics statistics, Set<String> emptyColumns) {
     List<FeatureModel.NumericFeature> features = new ArrayList<>();
+    Map<String, Double> constant = new LinkedHashMap<>();
     for (String name : config.numeric()) {
       if (namedAsIdentifier(name)) {
         // Said, not refused: a name is no proof, and a header-written config makes every column a
@@ -351,9 +400,31 @@ public final class FeatureFitter {
             name);
       }
       features.add(numericFeature(name, config.transformOf(name), statistics.bounds().get(name),
-          statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name)));
+          statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name),
+          constant));
     }
+    warnConstant(constant);
     return features;
+  }
+
+  /**
+   * Says which numeric inputs have one value in every training row: not an error (a column
+   * constant on one date may vary on the next), but they teach nothing. One line per column up to
+   * {@value #CONSTANT_COLUMNS_NAMED_ALONE} of them; more in one line (a wide header-written config
+   * has dozens: 91 of grants' 1,497).
+   *
+   * @param constant each such input's name and value
+   */
+  private static void warnConstant(Map<String, Double> constant) {
+    if (constant.size() <= CONSTANT_COLUMNS_NAMED_ALONE) {
+      constant.forEach((name, value) -> LOG.warn("features.numeric: {} is {} in every training "
+          + "row: it carries nothing a model can use; drop it from features.numeric", name, value));
+      return;
+    }
+    LOG.warn("features.numeric: {} inputs have one value in every training row: {}: they carry "
+        + "nothing a model can use; drop them from features.numeric", constant.size(),
+        constant.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+            .collect(Collectors.joining(", ")));
   }
 
   /** Whether a column's name says it identifies a record or an entity, or numbers the rows. */
@@ -456,7 +527,7 @@ public final class FeatureFitter {
 
   /** One numeric input's fitted transform from its statistics in {@code stats} from {@code at}. */
   private static FeatureModel.NumericFeature numericFeature(String name, NumericTransformSpec spec,
-      double[] clip, Row stats, int at, boolean emptyColumn) {
+      double[] clip, Row stats, int at, boolean emptyColumn, Map<String, Double> constant) {
     long observed = stats.getLong(at);
     long total = stats.getLong(at + 1);
     if (observed == 0 && !emptyColumn) {
@@ -472,9 +543,7 @@ public final class FeatureFitter {
     double max = stats.getDouble(at + 5);
     List<Double> percentiles = stats.getList(at + 6);
     if (min == max && observed == total) {
-      // Not an error: a column constant on one date may vary on the next; but it teaches nothing.
-      LOG.warn("features.numeric: {} is {} in every training row: it carries nothing a model can "
-          + "use; drop it from features.numeric", name, min);
+      constant.put(name, min);
     }
     double lowerQuartile = percentiles.get(0);
     double median = percentiles.get(1);

@@ -1,6 +1,7 @@
 package org.deepline.quality;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
@@ -17,6 +18,20 @@ public final class Analyzers {
   public static Column nullFraction(String column) {
     Column nulls = functions.sum(functions.when(Columns.col(column).isNull(), 1).otherwise(0));
     return functions.coalesce(nulls.divide(functions.count(functions.lit(1))), functions.lit(0.0));
+  }
+
+  /**
+   * {@link #nullFraction} as the profile of the table holds it. The column is found as Spark
+   * resolves the analyzer's column, in any letter case where no column has the exact name (a table
+   * created with {@code Age} and declared {@code age} later).
+   */
+  public static ToDoubleFunction<TableProfile> nullFractionInProfile(String column) {
+    return profile -> profile.columns().stream()
+        .filter(c -> c.name().equals(column)).findFirst()
+        .or(() -> profile.columns().stream().filter(c -> c.name().equalsIgnoreCase(column))
+            .findFirst())
+        .orElseGet(() -> profile.column(column))
+        .nullFraction(profile.rows());
   }
 
   /** Rows whose non-null value lies outside [min, max]; an absent bound is open. */

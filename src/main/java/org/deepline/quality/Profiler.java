@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -28,7 +29,11 @@ import org.deepline.core.Columns;
 /**
  * The one-pass profile (Deequ's column profiler): every statistic of every column is an aggregate
  * expression of a single {@code agg}, so profiling reads the table once, in one Spark job, however
- * many columns it has.
+ * many rows it has. A table of more than {@value #WIDE_ABOVE_COLUMNS} columns has its number (not
+ * decimal) and text columns profiled by {@link WideProfile} in a second pass (the same statistics, in plain Java
+ * per partition), since Spark evaluates an aggregation of thousands of statistics interpreted, at
+ * about 10 microseconds a value. A constraint whose metric the profile holds (a null fraction) is
+ * judged from the profile instead of by an aggregate of its own.
  *
  * <pre>{@code
  * TableProfile profile = Profiler.profile(silver.drop("run_date"), Profiler.DEFAULT_TOP_K);
@@ -51,6 +56,13 @@ public final class Profiler {
       Set.of("tinyint", "smallint", "int", "bigint", "float", "double");
 
   private static final String ROWS = "rows";
+  /**
+   * The widest table whose every column is profiled in the one aggregation; a wider one has its
+   * number and text columns profiled by {@link WideProfile}: about as wide as Spark's generated
+   * code for an aggregation of every column's statistics stays fast (Spark's own limit for
+   * whole-stage code generation, {@code spark.sql.codegen.maxFields}, is 100 fields).
+   */
+  static final int WIDE_ABOVE_COLUMNS = 100;
 
   private Profiler() {}
 
@@ -100,27 +112,45 @@ public final class Profiler {
 
   /**
    * Profiles every column of {@code rows} and judges {@code check}'s constraints: their analyzers
-   * ride along in the profile's aggregation, so validating a table reads it once, except exact
-   * distinct counts (uniqueness), which get an aggregation of their own
-   * ({@link QualityCheck#withoutDistinctCounts}). Results come in the check's order.
+   * ride along in the profile's aggregation, so validating a table reads it once (twice when it is
+   * wide: {@link WideProfile}), except exact distinct counts (uniqueness), which get an aggregation
+   * of their own ({@link QualityCheck#withoutDistinctCounts}); a constraint whose metric the profile
+   * holds is judged from it. Results come in the check's order.
    */
   public static Checked profileAndCheck(Dataset<Row> rows, int topK, QualityCheck check) {
+    return profileAndCheck(rows, topK, check, WIDE_ABOVE_COLUMNS);
+  }
+
+  /**
+   * ... with the number and text columns of a table of more than {@code wideAbove} columns
+   * profiled by {@link WideProfile}.
+   */
+  static Checked profileAndCheck(Dataset<Row> rows, int topK, QualityCheck check,
+      int wideAbove) {
     if (topK <= 0) {
       throw new IllegalArgumentException("topK must be > 0, got " + topK);
     }
     StructField[] fields = rows.schema().fields();
-    QualityCheck riding = check.withoutDistinctCounts();
-    Row result = aggregation(rows, topK, riding).head();
+    List<Integer> wide = fields.length <= wideAbove ? List.of()
+        : IntStream.range(0, fields.length)
+            .filter(i -> WideProfile.profiled(fields[i].dataType())).boxed().toList();
+    QualityCheck riding = check.withoutDistinctCounts().withoutProfiled();
+    Row result = aggregation(rows, topK, riding, Set.copyOf(wide)).head();
     long count = result.getLong(result.fieldIndex(ROWS));
+    Map<Integer, ColumnProfile> wideProfiles = wide.isEmpty() ? Map.of()
+        : WideProfile.profile(rows, wide, count, topK);
     List<ColumnProfile> columns = new ArrayList<>();
     for (int i = 0; i < fields.length; i++) {
-      columns.add(read(result, fields[i], i, count));
+      columns.add(wideProfiles.containsKey(i) ? wideProfiles.get(i)
+          : read(result, fields[i], i, count));
     }
+    TableProfile profile = new TableProfile(count, columns);
     List<ConstraintResult> results = new ArrayList<>(riding.judge(result));
+    results.addAll(check.withoutDistinctCounts().judgeInProfile(profile));
     results.addAll(check.distinctCountsOnly().run(rows));
     List<String> order = check.constraints().stream().map(Constraint::name).toList();
     results.sort(Comparator.comparingInt(r -> order.indexOf(r.name())));
-    return new Checked(new TableProfile(count, columns), results);
+    return new Checked(profile, results);
   }
 
   /** The one-row aggregation {@link #profile} collects: every analyzer of every column. */
@@ -130,13 +160,21 @@ public final class Profiler {
 
   /** ... and every analyzer of {@code check}'s constraints. */
   static Dataset<Row> aggregation(Dataset<Row> rows, int topK, QualityCheck check) {
+    return aggregation(rows, topK, check, Set.of());
+  }
+
+  /** ... without the analyzers of the columns at {@code elsewhere}, profiled elsewhere. */
+  private static Dataset<Row> aggregation(Dataset<Row> rows, int topK, QualityCheck check,
+      Set<Integer> elsewhere) {
     StructType schema = rows.schema();
     checkSchema(schema);
     List<Column> aggregates = new ArrayList<>();
     aggregates.add(functions.count(functions.lit(1)).as(ROWS));
     StructField[] fields = schema.fields();
     for (int i = 0; i < fields.length; i++) {
-      aggregates.addAll(analyzers(fields[i], i, topK));
+      if (!elsewhere.contains(i)) {
+        aggregates.addAll(analyzers(fields[i], i, topK));
+      }
     }
     aggregates.addAll(check.analyzers());
     return rows.agg(aggregates.get(0),

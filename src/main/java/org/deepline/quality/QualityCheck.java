@@ -77,6 +77,18 @@ public final class QualityCheck {
     return new QualityCheck(name, constraints.stream().filter(c -> !countsDistinct(c)).toList());
   }
 
+  /** This check without the constraints whose metric a profile holds ({@link Constraint#inProfile}). */
+  QualityCheck withoutProfiled() {
+    return new QualityCheck(name, constraints.stream().filter(c -> c.inProfile() == null)
+        .toList());
+  }
+
+  /** The results of the constraints whose metric {@code profile} holds, from it. */
+  List<ConstraintResult> judgeInProfile(TableProfile profile) {
+    return constraints.stream().filter(c -> c.inProfile() != null)
+        .map(c -> result(c, c.inProfile().applyAsDouble(profile))).toList();
+  }
+
   /** The constraints {@link #withoutDistinctCounts} leaves out. */
   QualityCheck distinctCountsOnly() {
     return new QualityCheck(name, constraints.stream().filter(QualityCheck::countsDistinct)
@@ -112,11 +124,15 @@ public final class QualityCheck {
     for (int i = 0; i < constraints.size(); i++) {
       Constraint c = constraints.get(i);
       int at = metrics.fieldIndex(RESULT_PREFIX + i);
-      double value = metrics.isNullAt(at) ? Double.NaN : ((Number) metrics.get(at)).doubleValue();
-      boolean passed = !Double.isNaN(value) && c.assertion().test(value);
-      results.add(new ConstraintResult(c.name(), c.column(), c.severity(), value, passed,
-          c.expectation()));
+      results.add(result(c, metrics.isNullAt(at) ? Double.NaN
+          : ((Number) metrics.get(at)).doubleValue()));
     }
     return results;
+  }
+
+  private static ConstraintResult result(Constraint constraint, double value) {
+    boolean passed = !Double.isNaN(value) && constraint.assertion().test(value);
+    return new ConstraintResult(constraint.name(), constraint.column(), constraint.severity(),
+        value, passed, constraint.expectation());
   }
 }

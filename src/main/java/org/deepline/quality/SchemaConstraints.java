@@ -33,12 +33,14 @@ public final class SchemaConstraints {
           : column.nullable() ? validation.nullLimit() : 0.0;
       Severity nullSeverity = declared ? Severity.ERROR : validation.nullLimitSeverity();
       constraints.add(new Constraint("null_fraction:" + name, name, nullSeverity,
-          Analyzers.nullFraction(name), v -> v <= maxNulls, "<= " + maxNulls));
+          Analyzers.nullFraction(name), v -> v <= maxNulls, "<= " + maxNulls,
+          Analyzers.nullFractionInProfile(name)));
       if (nullSeverity == Severity.WARNING) {
         // A sparse column is data; a column with no value at all is a feed or a config gone wrong
         // (a renamed source column, a parse that no longer matches), and fails the run.
         constraints.add(new Constraint(NOT_ALL_NULL + name, name, Severity.ERROR,
-            Analyzers.nullFraction(name), v -> v < 1, "< 1.0 (not every row null)"));
+            Analyzers.nullFraction(name), v -> v < 1, "< 1.0 (not every row null)",
+            Analyzers.nullFractionInProfile(name)));
       }
       if (column.min() != null || column.max() != null) {
         constraints.add(new Constraint("range:" + name, name, Severity.ERROR,

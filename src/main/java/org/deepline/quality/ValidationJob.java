@@ -76,7 +76,8 @@ public final class ValidationJob implements Stage {
     Anomalies.checkSchema(validation.anomalies(), profiled.schema());
     QualityCheck check = SchemaConstraints.forSilver(schema, validation);
 
-    // One pass: the declared constraints are judged in the profile's aggregation.
+    // One pass (two for a wide table): the declared constraints are judged in the profile's
+    // aggregation or from the profile.
     Profiler.Checked checked = Profiler.profileAndCheck(profiled, validation.topK(), check);
     TableProfile profile = checked.profile();
     String metricsPath = context.table(Table.METRICS);

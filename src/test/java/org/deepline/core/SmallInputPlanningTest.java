@@ -80,12 +80,34 @@ class SmallInputPlanningTest {
     }
     assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
     try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark,
-        SmallInputPlanning.MAX_SMALL_INPUT_BYTES + 1, () -> wide)) {
+        SmallInputPlanning.maxSmallBytes(wide) + 1, () -> wide)) {
       assertEquals(Map.of(), planning.changed(), "a large input is code-generated: it keeps it");
     }
     try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, ONE_MEGABYTE,
         () -> SmallInputPlanning.WIDE_INPUT_COLUMNS)) {
       assertEquals("true", spark.conf().get(SmallInputPlanning.SUBEXPRESSION_ELIMINATION));
+    }
+  }
+
+  /**
+   * A wide input has as many rows as a narrow one of a fraction of its size: grants' 25 MB CSV of
+   * 1,503 columns holds 8,190 rows, fewer than a 1 MB table of 20.
+   */
+  @Test
+  void aWideInputIsSmallUpToItsWidthTimesTheNarrowLimit() {
+    long grants = 25L * ONE_MEGABYTE;
+    try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, grants, () -> 1503)) {
+      assertEquals("NO_CODEGEN", spark.conf().get(SmallInputPlanning.CODEGEN_FACTORY_MODE));
+    }
+    assertEquals(16L * ONE_MEGABYTE, SmallInputPlanning.maxSmallBytes(39));
+    assertEquals(32L * ONE_MEGABYTE, SmallInputPlanning.maxSmallBytes(40));
+    assertEquals(16L * ONE_MEGABYTE, SmallInputPlanning.maxSmallBytes(
+        SmallInputPlanning.UNKNOWN_WIDTH));
+    for (int columns : new int[] {5, SmallInputPlanning.UNKNOWN_WIDTH}) {
+      try (SmallInputPlanning planning = SmallInputPlanning.forInput(spark, grants,
+          () -> columns)) {
+        assertEquals(Map.of(), planning.changed(), columns + " columns");
+      }
     }
   }
 

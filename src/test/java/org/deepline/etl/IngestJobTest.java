@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.deepline.config.DeeplineConfig;
@@ -112,6 +114,15 @@ class IngestJobTest {
                {"name": "b", "type": "bool"}]},
              "label": {"column": "b", "positive": "true"}, "features": {"numeric": ["a"]}}
             """).schema()));
+    String wide = IntStream.range(0, 40).mapToObj(i -> "{\"name\": \"c" + i
+        + "\", \"type\": \"int\"}").collect(Collectors.joining(", "));
+    assertEquals(Map.of(DeltaTables.STATS_COLUMNS, IntStream.range(0, 32)
+            .mapToObj(i -> "`c" + i + "`").collect(Collectors.joining(","))),
+        IngestJob.silverProperties(TestRuns.configFromJson("""
+            {"dataset": "wide", "source": {"path": "x.csv"},
+             "schema": {"columns": [%s]},
+             "label": {"column": "c0", "positive": "1"}, "features": {"numeric": ["c1"]}}
+            """.formatted(wide)).schema()), "the first 32 columns of a wide table");
   }
 
   @Test

@@ -33,4 +33,27 @@ class ConstantFeatureTest {
         + "a model can use; drop it from features.numeric"),
         warnings.stream().filter(w -> w.contains("every training row")).toList());
   }
+
+  /** A wide header-written config has dozens of constant columns: one line names them all. */
+  @Test
+  void manyConstantFeaturesAreNamedInOneLine() {
+    StructType schema = new StructType().add("_label", DataTypes.IntegerType, false);
+    List<String> numeric = new ArrayList<>();
+    for (int c = 0; c < 5; c++) {
+      schema = schema.add("c" + c, DataTypes.DoubleType, true);
+      numeric.add("c" + c);
+    }
+    schema = schema.add("score", DataTypes.DoubleType, true);
+    numeric.add("score");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(RowFactory.create(i % 2, 0.0, 1.0, 2.0, 3.0, -1.0, (double) i));
+    }
+    List<String> warnings = FitWarnings.ofNumeric(rows, schema, numeric);
+
+    assertEquals(List.of("features.numeric: 5 inputs have one value in every training row: "
+        + "c0 (0.0), c1 (1.0), c2 (2.0), c3 (3.0), c4 (-1.0): they carry nothing a model can use; "
+        + "drop them from features.numeric"),
+        warnings.stream().filter(w -> w.contains("every training row")).toList());
+  }
 }

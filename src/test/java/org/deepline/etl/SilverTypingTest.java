@@ -1,0 +1,121 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.testing.SparkTestSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The typing's one reason per column: each case a value can be in (converts, is blank, is a null
+ * token, is one the conversion itself accepts, does not parse, is not finite), for text and typed
+ * bronze columns, with the exact reason a quarantine row would carry.
+ */
+class SilverTypingTest {
+  private static final List<String> NULL_TOKENS = List.of("NA", "-1", "NaN");
+
+  private static ColumnSpec column(String name, String type, boolean nullable) {
+    return new ColumnSpec(name, type, nullable, null, null, null, null, null, null);
+  }
+
+  /** Each row's typed {@code n}, {@code d}, {@code p} and its reason. */
+  private static List<List<Object>> typed(Object[]... rows) {
+    StructType bronze = new StructType()
+        .add("n", DataTypes.StringType)
+        .add("d", DataTypes.StringType)
+        .add("p", DataTypes.DoubleType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    Dataset<Row> frame = SparkTestSession.get().createDataFrame(
+        Arrays.stream(rows).map(values -> RowFactory.create(values[0], values[1], values[2], null,
+            "id", "f.csv")).toList(), bronze);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("n", "int", false),
+        column("d", "double", true), column("p", "double", true)));
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", NULL_TOKENS, List.of(),
+        false, new LabelConfig("n", "1", null), Map.of());
+    return typed.select("n", "d", "p", SilverTyping.REASON).collectAsList().stream()
+        .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3))).toList();
+  }
+
+  @Test
+  void valuesThatConvertCarryNoReason() {
+    assertEquals(List.of(Arrays.asList(7, 2.5, 1.0, ""), Arrays.asList(8, -3.0, null, "")),
+        typed(new Object[] {"7", " 2.5 ", 1.0}, new Object[] {" 8 ", "-3", null}));
+  }
+
+  @Test
+  void blankValuesAndNullTokensAreMissingEvenWhereTheConversionAcceptsThem() {
+    // "-1" converts to an int and "NaN" to a double: as null tokens they are no value all the same.
+    assertEquals(List.of(
+            Arrays.asList(null, null, null, "n: missing value in a non-nullable column"),
+            Arrays.asList(null, null, null, "n: missing value in a non-nullable column"),
+            Arrays.asList(null, null, null, "n: missing value in a non-nullable column")),
+        typed(new Object[] {"NA", "NaN", null}, new Object[] {"-1", " ", null},
+            new Object[] {null, null, null}));
+  }
+
+  @Test
+  void aValueThatDoesNotParseOrIsNotFiniteIsNamed() {
+    assertEquals(List.of(
+            Arrays.asList(null, null, 1.0, "n: cannot parse 'x' as int; d: cannot parse '1,5' as "
+                + "double (a decimal comma? set source.options decimal to \",\")"),
+            Arrays.asList(3, Double.POSITIVE_INFINITY, Double.NaN,
+                "d: 'Infinity' is not a finite number; p: 'NaN' is not a finite number")),
+        typed(new Object[] {"x", "1,5", 1.0}, new Object[] {"3", "Infinity", Double.NaN}));
+  }
+
+  /** A user's null tokens that a boolean or date conversion would read as a value. */
+  @Test
+  void tokensThatABooleanOrADateWouldReadAreNoValue() {
+    StructType bronze = new StructType()
+        .add("flag", DataTypes.StringType)
+        .add("day", DataTypes.StringType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    Dataset<Row> frame = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create("0", "1900-01-01", null, "a", "f.csv"),
+        RowFactory.create("yes", "2026-12-07", null, "b", "f.csv"),
+        RowFactory.create("maybe", "07.12.2026", null, "c", "f.csv")), bronze);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("flag", "boolean", true),
+        new ColumnSpec("day", "date", false, null, null, null, null, null, null)));
+    List<String> tokens = List.of("0", "1900-01-01");
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", tokens, List.of(), false,
+        new LabelConfig("flag", "true", null), Map.of());
+    assertEquals(List.of(
+            Arrays.asList(null, null, "day: missing value in a non-nullable column"),
+            Arrays.asList(true, java.sql.Date.valueOf("2026-12-07"), ""),
+            Arrays.asList(null, null, "flag: cannot parse 'maybe' as boolean; day: cannot parse "
+                + "'07.12.2026' as date (ISO 8601 or yyyy/MM/dd expected; declare the column's "
+                + "format otherwise, e.g. \"format\": \"dd/MM/yyyy\" or \"MM/dd/yyyy\" in "
+                + "schema.columns)")),
+        typed.select("flag", "day", SilverTyping.REASON).collectAsList().stream()
+            .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2))).toList());
+  }
+
+  @Test
+  void aNullTokenThatTheConversionMayAcceptIsCheckedAndOneItRejectsIsNot() {
+    assertTrue(SilverTyping.mayConvert("-999", "int"));
+    assertTrue(SilverTyping.mayConvert("NaN", "double"));
+    assertTrue(SilverTyping.mayConvert("-inf", "double"));
+    assertTrue(SilverTyping.mayConvert("Infinity", "double"));
+    assertTrue(SilverTyping.mayConvert("yes", "boolean"));
+    assertTrue(SilverTyping.mayConvert("0", "boolean"));
+    assertTrue(SilverTyping.mayConvert("1900-01-01", "date"));
+    assertFalse(SilverTyping.mayConvert("NA", "int"));
+    assertFalse(SilverTyping.mayConvert("nan", "long"));
+    assertFalse(SilverTyping.mayConvert("None", "boolean"));
+    assertFalse(SilverTyping.mayConvert("N/A", "date"));
+    assertFalse(SilverTyping.mayConvert("?", "double"));
+  }
+}
