@@ -260,8 +260,9 @@ public final class SilverTyping {
         ? fromPattern(text, column.format(), column.type())
         : "coalesce(" + Stream.concat(Stream.of("try_cast(" + text + " as "
             + sqlType(column.type()) + ")"), fallbacks).collect(Collectors.joining(", ")) + ")";
+    // A declared format may read words (month names: MMMM), so any token may parse with it.
     List<String> convertible = nullTokens.stream()
-        .filter(token -> mayConvert(token, column.type())).toList();
+        .filter(token -> column.format() != null || mayConvert(token, column.type())).toList();
     // try_cast exists only in SQL text in this Spark.
     String value = convertible.isEmpty() ? parsed
         : "CASE WHEN " + text + tokenIn("", convertible, "") + " THEN NULL ELSE " + parsed + " END";

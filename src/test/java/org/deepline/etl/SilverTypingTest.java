@@ -103,6 +103,27 @@ class SilverTypingTest {
             .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2))).toList());
   }
 
+  /** A declared format of words reads a token without a digit: it is no value all the same. */
+  @Test
+  void aTokenThatADeclaredFormatWouldReadIsNoValue() {
+    StructType bronze = new StructType()
+        .add("month", DataTypes.StringType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    Dataset<Row> frame = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create("June", null, "a", "f.csv"),
+        RowFactory.create("May", null, "b", "f.csv")), bronze);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(
+        new ColumnSpec("month", "date", true, null, null, null, null, null, "MMMM")));
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", List.of("May"),
+        List.of(), false, new LabelConfig("month", "x", null), Map.of());
+    assertEquals(List.of(Arrays.asList(java.sql.Date.valueOf("1970-06-01"), ""),
+            Arrays.asList(null, "")),
+        typed.select("month", SilverTyping.REASON).collectAsList().stream()
+            .map(row -> Arrays.asList(row.get(0), row.get(1))).toList());
+  }
+
   @Test
   void aNullTokenThatTheConversionMayAcceptIsCheckedAndOneItRejectsIsNot() {
     assertTrue(SilverTyping.mayConvert("-999", "int"));
