@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ApproximatePercentile;
 import org.apache.spark.sql.catalyst.util.QuantileSummaries;
+import org.deepline.core.SparkDoubles;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 
@@ -115,8 +116,8 @@ final class WideStatistics {
 
     void add(double value) {
       present++;
-      min = present == 1 ? value : sparkMin(min, value);
-      max = present == 1 ? value : sparkMax(max, value);
+      min = present == 1 ? value : SparkDoubles.min(min, value);
+      max = present == 1 ? value : SparkDoubles.max(max, value);
       sum += value;
       double delta = value - mean;
       double deltaN = delta / present;
@@ -138,8 +139,8 @@ final class WideStatistics {
       if (present == 0) {
         return other;
       }
-      min = sparkMin(min, other.min);
-      max = sparkMax(max, other.max);
+      min = SparkDoubles.min(min, other.min);
+      max = SparkDoubles.max(max, other.max);
       sum += other.sum;
       // Spark's merge of central moments (CentralMomentAgg.mergeExpressions).
       double n = (double) present + other.present;
@@ -163,15 +164,6 @@ final class WideStatistics {
               new ApproximatePercentile.PercentileDigest(summaries).getPercentiles(percentiles))
           .stream().mapToDouble(value -> (Double) value).toArray();
       return new Finished(present, sum / present, squares / present, min, max, found);
-    }
-
-    /** Spark orders NaN above every other number. */
-    private static double sparkMin(double left, double right) {
-      return Double.isNaN(left) ? right : Double.isNaN(right) ? left : Math.min(left, right);
-    }
-
-    private static double sparkMax(double left, double right) {
-      return Double.isNaN(left) || Double.isNaN(right) ? Double.NaN : Math.max(left, right);
     }
   }
 }

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.deepline.core.SparkDoubles;
 import scala.Tuple2;
 
 /**
@@ -176,8 +177,8 @@ final class WideProfile {
         wholeMin = Math.min(wholeMin, exact);
         wholeMax = Math.max(wholeMax, exact);
       } else {
-        fractionMin = present == 1 ? number : sparkMin(fractionMin, number);
-        fractionMax = present == 1 ? number : sparkMax(fractionMax, number);
+        fractionMin = present == 1 ? number : SparkDoubles.min(fractionMin, number);
+        fractionMax = present == 1 ? number : SparkDoubles.max(fractionMax, number);
       }
       sum += number;
       double n = moments + 1;
@@ -202,8 +203,10 @@ final class WideProfile {
       }
       wholeMin = Math.min(wholeMin, other.wholeMin);
       wholeMax = Math.max(wholeMax, other.wholeMax);
-      fractionMin = present == 0 ? other.fractionMin : sparkMin(fractionMin, other.fractionMin);
-      fractionMax = present == 0 ? other.fractionMax : sparkMax(fractionMax, other.fractionMax);
+      fractionMin = present == 0 ? other.fractionMin
+          : SparkDoubles.min(fractionMin, other.fractionMin);
+      fractionMax = present == 0 ? other.fractionMax
+          : SparkDoubles.max(fractionMax, other.fractionMax);
       sum += other.sum;
       // Spark's merge of central moments (CentralMomentAgg.mergeExpressions).
       double n = moments + other.moments;
@@ -244,15 +247,6 @@ final class WideProfile {
 
     private static Double finite(double value) {
       return Double.isNaN(value) ? null : value;
-    }
-
-    /** Spark orders NaN above every other number. */
-    private static double sparkMin(double left, double right) {
-      return Double.isNaN(left) ? right : Double.isNaN(right) ? left : Math.min(left, right);
-    }
-
-    private static double sparkMax(double left, double right) {
-      return Double.isNaN(left) || Double.isNaN(right) ? Double.NaN : Math.max(left, right);
     }
   }
 }
