@@ -99,23 +99,47 @@ public final class FeatureChunk implements Serializable {
       }
     }
 
+    public boolean hasProblem() {
+      return problem != null;
+    }
+
     /** Appends one row; {@code features} must have {@code width} finite values. */
     public void add(double[] features, int label) {
+      for (int column = 0; column < features.length; column++) {
+        appendValue(column, features[column]);
+      }
+      endRow(label);
+    }
+
+    /**
+     * Appends a row given as a stored sparse vector: {@code count} slots in ascending order with
+     * their values, each finite. A row gives the same chunk in either form.
+     */
+    public void addSparse(int[] slots, double[] slotValues, int count, int label) {
+      for (int i = 0; i < count; i++) {
+        appendValue(slots[i], slotValues[i]);
+      }
+      endRow(label);
+    }
+
+    /** Keeps a value of the current row unless it is a zero of either sign. */
+    private void appendValue(int column, double value) {
+      if (value == 0) {
+        return;
+      }
+      if (nonZeros == values.length) {
+        values = Arrays.copyOf(values, values.length * 2);
+        columns = Arrays.copyOf(columns, columns.length * 2);
+      }
+      values[nonZeros] = (float) value;
+      columns[nonZeros] = column;
+      nonZeros++;
+    }
+
+    private void endRow(int label) {
       if (rows == labels.length) {
         labels = Arrays.copyOf(labels, labels.length * 2);
         rowStarts = Arrays.copyOf(rowStarts, labels.length + 1);
-      }
-      for (int column = 0; column < features.length; column++) {
-        double value = features[column];
-        if (value != 0) {
-          if (nonZeros == values.length) {
-            values = Arrays.copyOf(values, values.length * 2);
-            columns = Arrays.copyOf(columns, columns.length * 2);
-          }
-          values[nonZeros] = (float) value;
-          columns[nonZeros] = column;
-          nonZeros++;
-        }
       }
       labels[rows] = (byte) label;
       rows++;

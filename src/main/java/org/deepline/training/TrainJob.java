@@ -112,7 +112,10 @@ public final class TrainJob implements Stage {
     TrainingConfig config = context.section(TrainingConfig.class);
     RunContext.Input featuresInput = context.input(Table.FEATURES);
     TableRef featuresRef = featuresInput.ref();
-    Dataset<Row> features = FeatureTable.withDenseVectors(featuresInput.rows());
+    // The network's rows are cached from the vectors as stored; what reads them otherwise (the
+    // ladder, ensembles, importance) takes them dense.
+    Dataset<Row> stored = featuresInput.rows();
+    Dataset<Row> features = FeatureTable.withDenseVectors(stored);
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
@@ -136,8 +139,8 @@ public final class TrainJob implements Stage {
     Map<String, Double> balance = new LinkedHashMap<>();
     BackgroundLadder ladder = null;
     try {
-      train = cacheTraining(features, config, featureModel, balance);
-      validation = cache(features, StratifiedSplitter.VALIDATION, config, width);
+      train = cacheTraining(stored, features, config, featureModel, balance);
+      validation = cache(stored, StratifiedSplitter.VALIDATION, config, width);
       requireBothClasses(train);
       requireBothClasses(validation);
       long negativesBefore = balance.get(BalanceReport.PREFIX + "rows_before_negative").longValue();
@@ -259,12 +262,13 @@ public final class TrainJob implements Stage {
   /**
    * The training split, resampled and augmented as {@code training.resample} and
    * {@code training.augment} ask ({@link Rebalancer}), cached; its balance report goes into
-   * {@code balance}. With both off the rows are read as they are, with no extra pass.
+   * {@code balance}. With both off the rows are read as they are, with no extra pass: the vectors
+   * as {@code stored}; resampling works on the same rows made dense ({@code features}).
    */
-  private static TrainingData cacheTraining(Dataset<Row> features, TrainingConfig config,
-      FeatureModel featureModel, Map<String, Double> balance) {
+  private static TrainingData cacheTraining(Dataset<Row> stored, Dataset<Row> features,
+      TrainingConfig config, FeatureModel featureModel, Map<String, Double> balance) {
     if (!config.resample().enabled() && !config.augment().enabled()) {
-      TrainingData train = cache(features, StratifiedSplitter.TRAIN, config, featureModel.width());
+      TrainingData train = cache(stored, StratifiedSplitter.TRAIN, config, featureModel.width());
       balance.putAll(BalanceReport.unchanged(train.negatives(), train.positives()));
       return train;
     }

@@ -54,6 +54,8 @@ public final class TrainingData implements Serializable {
   /** Bound on one dense chunk's values (64 MB of floats), whatever the feature width. */
   private static final int MAX_CHUNK_VALUES = 1 << 24;
   private static final String ORDER = "_train_order";
+  /** Fields of a stored sparse vector ({@link FeatureTransform#SPARSE_TYPE}). */
+  private static final int SPARSE_FIELDS = FeatureTransform.SPARSE_TYPE.size();
   /** Mixes the epoch and the partition into the permutation seed. */
   private static final long EPOCH_SALT = 0x9e3779b97f4a7c15L;
 
@@ -80,25 +82,51 @@ public final class TrainingData implements Serializable {
   }
 
   /**
-   * Reads {@code rows} (the {@value FeatureTransform#FEATURES} and {@value LabelConfig#LABEL} columns of
-   * one split) once into memory on the executors (spilling to disk when it does not fit) and counts
-   * them. Fails naming the split when a feature value is NaN or infinite.
+   * Reads {@code rows} (the label and the feature vectors of one split, in either layout of the
+   * features table: the stored {@value FeatureTransform#FEATURES_SPARSE} vectors, the dense
+   * {@value FeatureTransform#FEATURES} array, or both, each row in the one that is not null) once
+   * into memory on the executors (spilling to disk when it does not fit) and counts them. Fails
+   * naming the split when a feature value is NaN or infinite.
+   *
+   * <p>Why the stored vectors are read as they are: made dense first ({@code
+   * FeatureTable.withDenseVectors}), every row crossed the shuffle that orders it as the full width
+   * of boxed doubles (480 for flights, of which 7 are not zero) and was made sparse again here; on
+   * flights-3m that was most of the time before the first epoch.
    */
   public static TrainingData cache(Dataset<Row> rows, int partitions, long seed, String split,
       int width) {
+    List<String> columns = List.of(rows.columns());
+    boolean sparse = columns.contains(FeatureTransform.FEATURES_SPARSE);
+    boolean dense = columns.contains(FeatureTransform.FEATURES);
+    if (!sparse && !dense) {
+      throw new DeeplineException("train: the " + split + " rows have no "
+          + FeatureTransform.FEATURES_SPARSE + " or " + FeatureTransform.FEATURES + " column; "
+          + "re-run features");
+    }
+    List<org.apache.spark.sql.Column> vectors = new ArrayList<>();
+    if (sparse) {
+      vectors.add(functions.col(FeatureTransform.FEATURES_SPARSE));
+    }
+    if (dense) {
+      vectors.add(functions.col(FeatureTransform.FEATURES));
+    }
     // The record id when the table has one; otherwise the row's content, which orders duplicates
     // arbitrarily among themselves but is otherwise as good a key.
-    org.apache.spark.sql.Column key = List.of(rows.columns()).contains(RecordIds.RECORD_ID)
+    List<org.apache.spark.sql.Column> content = new ArrayList<>(vectors);
+    content.add(functions.col(LabelConfig.LABEL));
+    org.apache.spark.sql.Column key = columns.contains(RecordIds.RECORD_ID)
         ? functions.col(RecordIds.RECORD_ID)
-        : functions.struct(functions.col(FeatureTransform.FEATURES), functions.col(LabelConfig.LABEL));
-    Dataset<Row> ordered = rows
-        .select(functions.col(FeatureTransform.FEATURES), functions.col(LabelConfig.LABEL),
-            functions.xxhash64(key, functions.lit(seed)).as(ORDER))
+        : functions.struct(content.toArray(org.apache.spark.sql.Column[]::new));
+    List<org.apache.spark.sql.Column> selected = new ArrayList<>(content);
+    selected.add(functions.xxhash64(key, functions.lit(seed)).as(ORDER));
+    Dataset<Row> ordered = rows.select(selected.toArray(org.apache.spark.sql.Column[]::new))
         .repartition(partitions, functions.col(ORDER))
         .sortWithinPartitions(ORDER);
+    VectorLayout layout = new VectorLayout(sparse ? 0 : -1, dense ? vectors.size() - 1 : -1,
+        vectors.size());
     int chunkRows = Math.max(1, Math.min(CHUNK_ROWS, MAX_CHUNK_VALUES / Math.max(1, width)));
     JavaRDD<FeatureChunk> chunks = ordered.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(partition -> toChunks(partition, width, chunkRows, split))
+        .mapPartitions(partition -> toChunks(partition, layout, width, chunkRows, split))
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<PartitionCount> counts = chunks.mapPartitionsWithIndex((index, partition) -> {
       long rowCount = 0;
@@ -131,38 +159,94 @@ public final class TrainingData implements Serializable {
   private record PartitionCount(int partition, long rows, long positives, String problem)
       implements Serializable {}
 
-  private static Iterator<FeatureChunk> toChunks(Iterator<InternalRow> rows, int width,
-      int chunkRows, String split) {
+  /**
+   * Where a cached row's vectors are: the ordinal of its sparse struct and of its dense array
+   * (-1 where the table has no such column), and of its label, after them.
+   */
+  private record VectorLayout(int sparseAt, int denseAt, int labelAt) implements Serializable {}
+
+  private static Iterator<FeatureChunk> toChunks(Iterator<InternalRow> rows, VectorLayout layout,
+      int width, int chunkRows, String split) {
     List<FeatureChunk> chunks = new ArrayList<>();
     FeatureChunk.Builder builder = new FeatureChunk.Builder(width);
     double[] values = new double[width];
+    int[] slots = new int[width];
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      ArrayData features = row.getArray(0);
-      if (features.numElements() != width) {
-        builder.problem("train: a " + split + " row has " + features.numElements()
-            + " features, the feature model makes " + width + "; re-run features");
-        continue;
-      }
-      for (int i = 0; i < width; i++) {
-        double value = features.getDouble(i);
-        if (!Double.isFinite(value)) {
-          builder.problem("train: feature " + i + " of a " + split + " row is " + value
-              + "; the features stage must not emit NaN or infinite values");
-          value = 0;
+      int label = (int) row.getDouble(layout.labelAt());
+      if (layout.sparseAt() >= 0 && !row.isNullAt(layout.sparseAt())) {
+        InternalRow vector = row.getStruct(layout.sparseAt(), SPARSE_FIELDS);
+        int count = sparseRow(vector, width, split, slots, values, builder);
+        if (count >= 0) {
+          builder.addSparse(slots, values, count, label);
         }
-        values[i] = value;
+      } else if (denseRow(row.getArray(layout.denseAt()), width, split, values, builder)) {
+        builder.add(values, label);
       }
-      builder.add(values, (int) row.getDouble(1));
       if (builder.rows() == chunkRows) {
         chunks.add(builder.build());
         builder = new FeatureChunk.Builder(width);
       }
     }
-    if (builder.rows() > 0) {
+    // A partition whose only rows were unusable still reports why, in a chunk of no rows.
+    if (builder.rows() > 0 || builder.hasProblem()) {
       chunks.add(builder.build());
     }
     return chunks.iterator();
+  }
+
+  /**
+   * Copies a stored sparse vector's slots and values into {@code slots} and {@code values}; returns
+   * how many, or -1 for a vector of another width, whose row is left out with the problem noted.
+   */
+  private static int sparseRow(InternalRow vector, int width, String split, int[] slots,
+      double[] values, FeatureChunk.Builder builder) {
+    int size = vector.getInt(0);
+    ArrayData indices = vector.getArray(1);
+    ArrayData stored = vector.getArray(2);
+    int count = indices.numElements();
+    if (size != width || count > width || stored.numElements() != count) {
+      builder.problem(wrongWidth(split, size, width));
+      return -1;
+    }
+    for (int i = 0; i < count; i++) {
+      slots[i] = indices.getInt(i);
+      if (slots[i] < 0 || slots[i] >= width) {
+        builder.problem("train: a " + split + " row has a value in slot " + slots[i]
+            + " of its " + width + "; re-run features");
+        return -1;
+      }
+      values[i] = finite(stored.getDouble(i), slots[i], split, builder);
+    }
+    return count;
+  }
+
+  /** Copies a dense vector into {@code values}; false for one of another width, noted. */
+  private static boolean denseRow(ArrayData features, int width, String split, double[] values,
+      FeatureChunk.Builder builder) {
+    if (features.numElements() != width) {
+      builder.problem(wrongWidth(split, features.numElements(), width));
+      return false;
+    }
+    for (int i = 0; i < width; i++) {
+      values[i] = finite(features.getDouble(i), i, split, builder);
+    }
+    return true;
+  }
+
+  private static String wrongWidth(String split, int features, int width) {
+    return "train: a " + split + " row has " + features + " features, the feature model makes "
+        + width + "; re-run features";
+  }
+
+  /** {@code value}, or 0 with the problem noted when it is NaN or infinite. */
+  private static double finite(double value, int slot, String split, FeatureChunk.Builder builder) {
+    if (Double.isFinite(value)) {
+      return value;
+    }
+    builder.problem("train: feature " + slot + " of a " + split + " row is " + value
+        + "; the features stage must not emit NaN or infinite values");
+    return 0;
   }
 
   public long rows() {
@@ -548,8 +632,16 @@ public final class TrainingData implements Serializable {
     }
   }
 
+  /**
+   * A row-major {@code rows} x {@code columns} matrix of {@code values}, copied in bulk into a fresh
+   * off-heap buffer. Why not {@code Nd4j.createFromArray}: it stores the floats one {@code put} at a
+   * time, which was a fifth of the Java time of a flights-3m epoch (its minibatches and the
+   * validation rows pass through here).
+   */
   static INDArray matrix(float[] values, int rows, int columns) {
-    return Nd4j.createFromArray(values).reshape('c', rows, columns);
+    INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+    matrix.data().asNioFloat().put(values, 0, rows * columns);
+    return matrix;
   }
 
   /** Drops the cached chunks and the driver's copy. */

@@ -1,17 +1,21 @@
 package org.deepline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
@@ -103,6 +107,50 @@ class TrainingDataTest {
     }
   }
 
+  @Test
+  void theStoredSparseVectorsCacheWhatTheDenseArraysCache() {
+    Dataset<Row> sparse = SparkTestSession.get()
+        .createDataFrame(sparseRowsOf(i -> true), sparseSchemaOf()).coalesce(1);
+    // A table written by both layouts: each row in the one that is not null.
+    Dataset<Row> mixed = SparkTestSession.get()
+        .createDataFrame(sparseRowsOf(i -> i % 3 == 0), sparseSchemaOf()).repartition(3);
+    for (Dataset<Row> stored : List.of(sparse, mixed)) {
+      TrainingData cached = TrainingData.cache(stored, WORKERS, 42L, "train", WIDTH);
+      try {
+        assertEquals(ROWS, cached.rows());
+        assertEquals(POSITIVES, cached.positives());
+        List<DataSet> expected = data.round(1, 0, ROWS_PER_WORKER, BATCH).collect();
+        List<DataSet> actual = cached.round(1, 0, ROWS_PER_WORKER, BATCH).collect();
+        assertEquals(expected.size(), actual.size());
+        for (int b = 0; b < expected.size(); b++) {
+          assertEquals(expected.get(b).getFeatures(), actual.get(b).getFeatures());
+          assertEquals(expected.get(b).getLabels(), actual.get(b).getLabels());
+        }
+      } finally {
+        cached.release();
+      }
+    }
+  }
+
+  @Test
+  void aStoredVectorWithANaNOrASlotBeyondTheWidthFailsNamingTheSplit() {
+    StructType schema = sparseSchemaOf();
+    Row nan = RowFactory.create("bad", RowFactory.create(WIDTH, new int[] {0, 1},
+        new double[] {1.0, Double.NaN}), null, 0.0);
+    Row beyond = RowFactory.create("bad", RowFactory.create(WIDTH, new int[] {0, WIDTH},
+        new double[] {1.0, 2.0}), null, 0.0);
+    DeeplineException notFinite = assertThrows(DeeplineException.class, () -> TrainingData.cache(
+        SparkTestSession.get().createDataFrame(List.of(nan), schema), WORKERS, 42L, "validation",
+        WIDTH));
+    assertEquals("train: feature 1 of a validation row is NaN; the features stage must not emit "
+        + "NaN or infinite values", notFinite.getMessage());
+    DeeplineException outside = assertThrows(DeeplineException.class, () -> TrainingData.cache(
+        SparkTestSession.get().createDataFrame(List.of(beyond), schema), WORKERS, 42L, "train",
+        WIDTH));
+    assertEquals("train: a train row has a value in slot 3 of its 3; re-run features",
+        outside.getMessage());
+  }
+
   private static List<Integer> firstRows(TrainingData cached) {
     List<Integer> rows = new ArrayList<>();
     for (DataSet batch : cached.round(1, 0, ROWS_PER_WORKER, BATCH).collect()) {
@@ -119,6 +167,33 @@ class TrainingDataTest {
         .add(RecordIds.RECORD_ID, DataTypes.StringType)
         .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
         .add(LabelConfig.LABEL, DataTypes.DoubleType);
+  }
+
+  /** The features table as stored since the sparse layout, with the dense column of older dates. */
+  private static StructType sparseSchemaOf() {
+    return new StructType()
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(FeatureTransform.FEATURES_SPARSE, FeatureTransform.SPARSE_TYPE, true)
+        .add(FeatureTransform.FEATURES, DataTypes.createArrayType(DataTypes.DoubleType, false))
+        .add(LabelConfig.LABEL, DataTypes.DoubleType);
+  }
+
+  /** {@link #rowsOf}'s rows, stored sparse where {@code sparse} says so and dense elsewhere. */
+  private static List<Row> sparseRowsOf(IntPredicate sparse) {
+    List<Row> rows = new ArrayList<>();
+    for (Row row : rowsOf()) {
+      int number = Integer.parseInt(row.getString(0).substring(1));
+      double[] dense = (double[]) row.get(1);
+      if (!sparse.test(number)) {
+        rows.add(RowFactory.create(row.getString(0), null, dense, row.get(2)));
+        continue;
+      }
+      int[] slots = IntStream.range(0, WIDTH).filter(i -> dense[i] != 0).toArray();
+      double[] values = IntStream.of(slots).mapToDouble(i -> dense[i]).toArray();
+      rows.add(RowFactory.create(row.getString(0), RowFactory.create(WIDTH, slots, values), null,
+          row.get(2)));
+    }
+    return rows;
   }
 
   private static List<Row> rowsOf() {
