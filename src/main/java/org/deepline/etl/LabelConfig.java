@@ -45,9 +45,10 @@ public record LabelConfig(
     @JsonPropertyDescription("The value of the positive class, compared with the column's "
         + "value as text without surrounding spaces (`>50K` matches ` >50K`); a number also "
         + "matches the same number however the column writes it (`1` matches `1.0` in a double "
-        + "column, and `01` in a text one), and `true` or `false` match in any case. Letter case "
-        + "of other text counts. Allowed: non-blank; matching exactly one of the column's "
-        + "`allowed_values` when it declares any. Required with `column`.")
+        + "column, and `01` in a text one), and text matches in any letter case (`yes` matches "
+        + "`Yes` and `YES`). Allowed: non-blank; matching one of the column's `allowed_values` "
+        + "(or several that differ only in letter case) when it declares any. Required with "
+        + "`column`.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
@@ -60,8 +61,6 @@ public record LabelConfig(
    */
   public static final String LABEL = "_label";
   private static final String PROBE = "_label_probe";
-  /** How a boolean column's values read as text, whatever case the config writes them in. */
-  private static final Set<String> BOOLEAN_TEXT = Set.of("true", "false");
 
   public boolean isExpression() {
     return expression != null;
@@ -83,22 +82,24 @@ public record LabelConfig(
    * {@code positive} from a look at the data means it: text without the spaces around it (CSV
    * exports pad fields: {@code " >50K"}), a number as the number (a label read as double prints
    * {@code 1.0}, never {@code 1}; on a text column {@code "01"} and {@code "1.0"} are 1 too), and
-   * {@code true}/{@code false} in any case. Never null for a non-null value. The labeling stage's
-   * gold column is matched the same way.
+   * text in any letter case. Never null for a non-null value. The labeling stage's gold column is
+   * matched the same way.
+   *
+   * <p>Why letter case does not count: exports write one class several ways ({@code Yes} and
+   * {@code YES} in one survey column), and a positive class compared exactly counted every row
+   * written otherwise as a negative without a word. Two classes that differ only in case are
+   * not a target anyone trains on.
    */
   public static Column matchesPositive(String column, String positive) {
     String wanted = stripSpaces(positive);
     Column text = functions.trim(Columns.col(column).cast("string"));
-    Column matches = text.equalTo(wanted);
+    Column matches = functions.lower(text).equalTo(wanted.toLowerCase(Locale.ROOT));
     Double number = finiteNumber(wanted);
     if (number != null) {
       // From the text, so that any column type casts (a date does not cast to double), and with
       // try_cast, so that text that is not a number is no match whatever ANSI mode says.
       matches = matches.or(functions.expr("try_cast(trim(cast(" + Columns.quote(column)
           + " as string)) as double)").eqNullSafe(number));
-    }
-    if (BOOLEAN_TEXT.contains(wanted.toLowerCase(Locale.ROOT))) {
-      matches = matches.or(functions.lower(text).equalTo(wanted.toLowerCase(Locale.ROOT)));
     }
     return matches;
   }
@@ -109,8 +110,8 @@ public record LabelConfig(
     String b = stripSpaces(positive);
     Double x = finiteNumber(a);
     Double y = finiteNumber(b);
-    return a.equals(b) || (x != null && x.equals(y))
-        || (BOOLEAN_TEXT.contains(b.toLowerCase(Locale.ROOT)) && a.equalsIgnoreCase(b));
+    return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT))
+        || (x != null && x.equals(y));
   }
 
   /** As Spark's {@code trim}: spaces only, not every whitespace character. */
@@ -250,7 +251,8 @@ public record LabelConfig(
       if (named.isEmpty()) {
         errors.add("positive", positive + " is not among " + column + "'s allowed_values "
             + spec.allowedValues());
-      } else if (named.size() > 1) {
+      } else if (named.stream().map(value -> stripSpaces(value).toLowerCase(Locale.ROOT))
+          .distinct().count() > 1) {
         errors.add("positive", positive + " matches " + named.size() + " of " + column
             + "'s allowed_values " + named + "; write the one that is the positive class");
       }

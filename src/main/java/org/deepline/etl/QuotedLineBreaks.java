@@ -28,16 +28,48 @@ final class QuotedLineBreaks {
   private QuotedLineBreaks() {}
 
   /**
+   * What the sniffed lines hold: records whose quoted field spans lines with the header's field
+   * count, and the first line (1-based, in {@code lines}) where a record broke the rules above, or
+   * 0 when none did.
+   */
+  record Sniffed(int spanning, int firstMalformedLine) {
+    /** Line breaks inside quoted fields, and nothing that reading whole records would swallow. */
+    boolean lineBreaksFound() {
+      return spanning > 0 && firstMalformedLine == 0;
+    }
+
+    /**
+     * Records span lines but a malformed one forbids reading them whole: read per line, each of
+     * them is cut into malformed pieces, which the user has to hear about.
+     */
+    boolean lineBreaksBesideMalformed() {
+      return spanning > 0 && firstMalformedLine > 0;
+    }
+  }
+
+  /**
    * Whether {@code lines} hold a record whose quoted field spans lines, with {@code fields} fields,
    * and no record spanning lines that is malformed.
    */
   static boolean found(List<String> lines, char delimiter, char quote, char escape, int fields) {
+    return sniff(lines, delimiter, quote, escape, fields).lineBreaksFound();
+  }
+
+  /**
+   * Reads {@code lines} as RFC 4180 records of {@code fields} fields; a malformed record is noted
+   * and reading goes on after it, so that records spanning lines later in the sample still count.
+   */
+  static Sniffed sniff(List<String> lines, char delimiter, char quote, char escape, int fields) {
     int spanning = 0;
+    int firstMalformed = 0;
+    int lineNumber = 0;
     int counted = 1;
     int linesInRecord = 1;
     boolean quoted = false;
     boolean fieldStart = true;
+    boolean textAfterQuote = false;
     for (String line : lines) {
+      lineNumber++;
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
         if (quoted) {
@@ -47,10 +79,8 @@ final class QuotedLineBreaks {
               && line.charAt(i + 1) == quote) {
             i++;
           } else if (c == quote) {
-            if (i + 1 < line.length() && line.charAt(i + 1) != delimiter) {
-              // Text after a closing quote: not RFC 4180, whatever opened the field.
-              return false;
-            }
+            // Text after a closing quote: not RFC 4180, whatever opened the field.
+            textAfterQuote |= i + 1 < line.length() && line.charAt(i + 1) != delimiter;
             quoted = false;
           }
         } else if (c == quote && fieldStart) {
@@ -63,21 +93,22 @@ final class QuotedLineBreaks {
           fieldStart = false;
         }
       }
-      if (quoted && linesInRecord < MAX_LINES_PER_RECORD) {
+      if (quoted && !textAfterQuote && linesInRecord < MAX_LINES_PER_RECORD) {
         linesInRecord++;
         continue;
       }
-      if (linesInRecord > 1) {
-        if (quoted || counted != fields) {
-          return false;
-        }
+      boolean malformed = textAfterQuote || (linesInRecord > 1 && (quoted || counted != fields));
+      if (malformed && firstMalformed == 0) {
+        firstMalformed = lineNumber;
+      } else if (!malformed && linesInRecord > 1) {
         spanning++;
       }
       counted = 1;
       linesInRecord = 1;
       quoted = false;
       fieldStart = true;
+      textAfterQuote = false;
     }
-    return spanning > 0;
+    return new Sniffed(spanning, firstMalformed);
   }
 }

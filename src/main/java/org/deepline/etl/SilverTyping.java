@@ -75,8 +75,25 @@ public final class SilverTyping {
   private static final Set<String> BOOLEAN_WORDS = Set.of("t", "true", "y", "yes", "f", "false",
       "n", "no");
 
+  /** The declared types a text value converts to as a number. */
+  private static final Set<String> NUMBER_TYPES = Set.of("int", "long", "double");
   /** A number written with a decimal comma: one comma followed by digits, no point. */
   private static final String DECIMAL_COMMA_NUMBER = "^[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?$";
+  /**
+   * A number written with commas between groups of three digits ({@code 1,003}, {@code 12,345.5}):
+   * a thousands separator at least as likely as a decimal comma, and {@code 1,003} read with a
+   * decimal comma is a thousand times smaller.
+   */
+  private static final String THOUSANDS_GROUPED = "^[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?$";
+  /** A number with a currency sign before it or a percent sign after it. */
+  private static final String CURRENCY_OR_PERCENT = "^[+-]?[$\u20ac\u00a3\u00a5].*[0-9]|[0-9] ?%$";
+  private static final String THOUSANDS_HINT = " (a thousands separator? numbers are read without "
+      + "one: remove it from the file, or declare the column string; if the comma is the decimal "
+      + "mark, set source.options decimal to \",\")";
+  private static final String DECIMAL_COMMA_HINT =
+      " (a decimal comma? set source.options decimal to \",\")";
+  private static final String UNIT_HINT = " (a currency or percent sign? numbers are read without "
+      + "one: remove it from the file, or declare the column string)";
 
   private SilverTyping() {}
 
@@ -269,7 +286,7 @@ public final class SilverTyping {
     Column typed = functions.expr(value);
     Column unparsable = functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
         functions.lit("' as " + column.type() + expectedFormat(column)),
-        decimalCommaHint(column, decimalComma));
+        numberHint(column, decimalComma));
     Column missing = functions.expr(Columns.quote(column.name()) + " IS NULL OR "
         + missingText(text, nullTokens));
     Column noValue = column.nullable() ? functions.lit(null).cast(DataTypes.StringType)
@@ -318,16 +335,22 @@ public final class SilverTyping {
   }
 
   /**
-   * After a double that did not parse: whether it looks written with a decimal comma, and the
-   * option that reads it so, when the source is not read that way already; otherwise nothing.
+   * After a number that did not parse: what it looks written with, and what to do. A currency or
+   * percent sign (any number column); for a double read without a decimal comma, a thousands
+   * separator ({@code 1,003}, said first: read with a decimal comma it would load as 1.003 without
+   * a word) or a decimal comma ({@code 2,5}, and the option that reads it). Otherwise nothing.
    */
-  private static Column decimalCommaHint(ColumnSpec column, boolean decimalComma) {
-    if (decimalComma || !"double".equals(column.type())) {
+  private static Column numberHint(ColumnSpec column, boolean decimalComma) {
+    if (!NUMBER_TYPES.contains(column.type())) {
       return functions.lit("");
     }
-    return functions.when(functions.expr(trimmed(column)).rlike(DECIMAL_COMMA_NUMBER),
-        functions.lit(" (a decimal comma? set source.options decimal to \",\")"))
-        .otherwise(functions.lit(""));
+    Column value = functions.expr(trimmed(column));
+    Column hint = functions.when(value.rlike(CURRENCY_OR_PERCENT), functions.lit(UNIT_HINT));
+    if (!decimalComma && "double".equals(column.type())) {
+      hint = hint.when(value.rlike(THOUSANDS_GROUPED), functions.lit(THOUSANDS_HINT))
+          .when(value.rlike(DECIMAL_COMMA_NUMBER), functions.lit(DECIMAL_COMMA_HINT));
+    }
+    return hint.otherwise(functions.lit(""));
   }
 
   /** SQL that parses {@code value} with a datetime {@code pattern} into {@code type}, or null. */

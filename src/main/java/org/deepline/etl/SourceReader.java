@@ -85,6 +85,13 @@ public final class SourceReader {
   private static final String RFC_4180_QUOTE = "\"";
   /** Spark's reader option for records that span lines. */
   private static final String MULTI_LINE = "multiLine";
+  /** Spark's CSV option for the files' character set, and its other name. */
+  private static final String ENCODING_OPTION = "encoding";
+  private static final String CHARSET_OPTION = "charset";
+  /** What a decoder makes of bytes that are not UTF-8. */
+  private static final char UNDECODABLE = '\uFFFD';
+  /** Characters either side of the first undecodable one that a warning quotes. */
+  private static final int EXCERPT_CONTEXT = 20;
   /** Spark's reader option that names a text source's codec. */
   private static final String COMPRESSION_OPTION = "compression";
   /** A text file Hadoop decompresses by its extension: its bytes do not tell its rows. */
@@ -415,14 +422,54 @@ public final class SourceReader {
     // The files as the CSV read lists them (the same path options), each line one value.
     List<String> lines = opened(source, () -> spark.read().options(sparkOptions(source))
         .textFile(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES).collectAsList());
-    if (!QuotedLineBreaks.found(lines, delimiter.charAt(0), quote.charAt(0), escape.charAt(0),
-        opened.names().size())) {
+    warnIfNotUtf8(source, lines);
+    QuotedLineBreaks.Sniffed sniffed = QuotedLineBreaks.sniff(lines, delimiter.charAt(0),
+        quote.charAt(0), escape.charAt(0), opened.names().size());
+    if (sniffed.lineBreaksBesideMalformed()) {
+      LOG.warn("source {}: {} record(s) of the first lines have a quoted field that spans lines, "
+          + "but the record ending at line {} of them is malformed (a stray quote, or text after "
+          + "a closing quote), so the files are read one line per record and every record with a "
+          + "line break goes to quarantine in pieces; mend that line, or set source.multi_line to "
+          + "true to read records whole (a stray quote then joins the records after it into one "
+          + "field)", source.path(), sniffed.spanning(), sniffed.firstMalformedLine());
+    }
+    if (!sniffed.lineBreaksFound()) {
       return opened;
     }
     LOG.warn("source {}: a quoted field spans lines in the first lines of the files, so each file "
         + "is read as a whole with Spark's multiLine (set source.multi_line to false to read one "
         + "record per line)", source.path());
     return opened.with(source.withOption(MULTI_LINE, "true"));
+  }
+
+  /**
+   * Warns when the first lines, which Spark's text reader decodes as UTF-8, hold bytes that are
+   * not UTF-8 (each decoded as U+FFFD) and the source declares no {@value #ENCODING_OPTION}: the CSV
+   * reader decodes them the same way, so accented letters of a Latin-1 or Windows export become
+   * U+FFFD and values that differ only in them become one.
+   */
+  private static void warnIfNotUtf8(SourceConfig source, List<String> lines) {
+    if (CsvDelimiters.option(source.options(), ENCODING_OPTION) != null
+        || CsvDelimiters.option(source.options(), CHARSET_OPTION) != null) {
+      return;
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).indexOf(UNDECODABLE) >= 0) {
+        LOG.warn("source {}: line {} of the first lines is not UTF-8 ({}); its characters outside "
+            + "ASCII are read as U+FFFD: declare the files' encoding, e.g. source.options "
+            + "{\"encoding\": \"ISO-8859-1\"} (or windows-1252 for a Windows export)",
+            source.path(), i + 1, excerpt(lines.get(i)));
+        return;
+      }
+    }
+  }
+
+  /** The start of a line for a message, with the undecodable bytes where they are. */
+  private static String excerpt(String line) {
+    int at = line.indexOf(UNDECODABLE);
+    int from = Math.max(0, at - EXCERPT_CONTEXT);
+    int to = Math.min(line.length(), at + EXCERPT_CONTEXT);
+    return (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
   }
 
   /** A reader option of {@code source} whatever the case of its key, or {@code otherwise}. */

@@ -33,11 +33,14 @@ class LabelColumnTest {
   }
 
   @Test
-  void textIsComparedWithoutTheSpacesAroundItButWithItsCase() {
+  void textIsComparedWithoutTheSpacesAroundItAndInAnyLetterCase() {
     // The adult census export pads its fields: " >50K".
-    assertEquals(Arrays.asList(1.0, 0.0, 1.0, 0.0, null),
+    assertEquals(Arrays.asList(1.0, 0.0, 1.0, 1.0, null),
         labels(DataTypes.StringType, ">50K", " >50K", " <=50K", ">50K", ">50k", null));
     assertEquals(List.of(1.0, 0.0), labels(DataTypes.StringType, " Yes ", "Yes", "No"));
+    // One class written three ways; compared exactly, YES and Yes were negatives without a word.
+    assertEquals(List.of(1.0, 1.0, 1.0, 0.0, 0.0),
+        labels(DataTypes.StringType, "yes", "yes", "YES", "Yes", "no", "NO"));
   }
 
   @Test
@@ -83,10 +86,15 @@ class LabelColumnTest {
     assertEquals(List.of("positive: 1 matches 2 of target's allowed_values [1, 01]; write the one "
         + "that is the positive class"), twice.messages());
     ConfigErrors absent = new ConfigErrors();
-    new LabelConfig("target", "yes", null).validate(absent,
+    new LabelConfig("target", "maybe", null).validate(absent,
         Map.of("target", column(List.of("Yes", "No"))));
-    assertEquals(List.of("positive: yes is not among target's allowed_values [Yes, No]"),
+    assertEquals(List.of("positive: maybe is not among target's allowed_values [Yes, No]"),
         absent.messages());
+    // Values that differ only in letter case are one class: naming several of them is no error.
+    ConfigErrors spellings = new ConfigErrors();
+    new LabelConfig("target", "yes", null).validate(spellings,
+        Map.of("target", column(List.of("Yes", "YES", "No"))));
+    assertEquals(List.of(), spellings.messages());
   }
 
   @Test
@@ -94,7 +102,7 @@ class LabelColumnTest {
     assertTrue(LabelConfig.sameClass(" >50K", ">50K"));
     assertTrue(LabelConfig.sameClass("1.0", "1"));
     assertTrue(LabelConfig.sameClass("TRUE", "true"));
-    assertFalse(LabelConfig.sameClass("Yes", "yes"));
+    assertTrue(LabelConfig.sameClass("Yes", "yes"));
     assertFalse(LabelConfig.sameClass("<=50K", ">50K"));
   }
 

@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,5 +52,21 @@ class QuotedLineBreaksTest {
     // A true line break after the stray one does not make the sample one to read as multi-line.
     assertFalse(QuotedLineBreaks.found(List.of("id,text,label", "1,\"two", "lines\",yes",
         "2,\"broken,no", "3,\"x\",no"), ',', '"', '"', 3));
+  }
+
+  /**
+   * A stray quote does not end the look: records with line breaks after it are still counted, so
+   * that ingest can say they will be cut into pieces.
+   */
+  @Test
+  void aSniffCountsLineBreaksOnBothSidesOfAStrayQuoteAndNamesItsLine() {
+    QuotedLineBreaks.Sniffed sniffed = QuotedLineBreaks.sniff(List.of("id,text,label",
+        "1,\"broken,yes", "2,\"x\",no", "3,\"two", "lines\",yes", "4,plain,no"),
+        ',', '"', '"', 3);
+    assertEquals(new QuotedLineBreaks.Sniffed(1, 3), sniffed);
+    assertTrue(sniffed.lineBreaksBesideMalformed());
+    assertFalse(sniffed.lineBreaksFound());
+    assertEquals(new QuotedLineBreaks.Sniffed(0, 0), QuotedLineBreaks.sniff(
+        List.of("id,text", "1,plain"), ',', '"', '"', 2));
   }
 }

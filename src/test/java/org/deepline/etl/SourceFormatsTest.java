@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -22,6 +25,7 @@ import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.LoggedWarnings;
 import org.deepline.testing.RowAssertions;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -107,6 +111,61 @@ class SourceFormatsTest {
         .dataType());
     assertEquals(List.of("amount: 2.5 (double) does not convert to int without loss",
         "id: cannot convert 3000000000 (bigint) to int"), reasons(context));
+  }
+
+  /**
+   * A stray quote beside records whose text spans lines: the file cannot be read whole (the quote
+   * would join the records after it), so it is read per line and the records with line breaks go
+   * to quarantine in pieces, which the log says, naming the way out (found by a sweep of public
+   * data sets: 63 of 4,284 Tate artworks lost without a word).
+   */
+  @Test
+  void aStrayQuoteBesideQuotedLineBreaksIsWarnedOf(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "art.csv", "id,amount,kind,label\n"
+        + "1,1.5,\"first line\nsecond line\",yes\n"
+        + "2,2.5,\"broken,no\n"
+        + "3,3.5,\"b\",yes\n"
+        + "4,4.5,c,no\n");
+    RunContext context = context(dir, config(source("csv", csv, ""), "[]", TOY_COLUMNS));
+    StageResult[] result = new StageResult[1];
+
+    List<String> warnings = LoggedWarnings.during(() -> result[0] = new IngestJob().run(context));
+
+    assertEquals(List.of("source " + csv + ": 1 record(s) of the first lines have a quoted field "
+        + "that spans lines, but the record ending at line 5 of them is malformed (a stray quote, "
+        + "or text after a closing quote), so the files are read one line per record and every "
+        + "record with a line break goes to quarantine in pieces; mend that line, or set "
+        + "source.multi_line to true to read records whole (a stray quote then joins the records "
+        + "after it into one field)"), warnings.stream().filter(w -> w.startsWith("source ")).toList());
+    assertEquals(2, result[0].metric("rows_silver"), "records 3 and 4");
+  }
+
+  /**
+   * A Latin-1 export read as UTF-8: accented letters become U+FFFD, and Caf\u00e9 and Caf\u00e8 one
+   * value. The log names the line and the option; declared, the encoding reads them apart.
+   */
+  @Test
+  void aFileThatIsNotUtf8IsWarnedOfUnlessItsEncodingIsDeclared(@TempDir Path dir)
+      throws IOException {
+    Path csv = dir.resolve("shops.csv");
+    Files.write(csv, ("id,amount,kind,label\n1,1.5,Caf\u00e9 Nord,yes\n2,2.5,Caf\u00e8 Nord,no\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    RunContext undeclared = context(dir.resolve("undeclared"),
+        config(source("csv", csv, ""), "[]", TOY_COLUMNS));
+
+    List<String> warnings = LoggedWarnings.during(() -> new IngestJob().run(undeclared));
+
+    assertEquals(List.of("source " + csv + ": line 2 of the first lines is not UTF-8 (1,1.5,Caf"
+        + "\uFFFD Nord,yes); its characters outside ASCII are read as U+FFFD: declare the files' "
+        + "encoding, e.g. source.options {\"encoding\": \"ISO-8859-1\"} (or windows-1252 for a "
+        + "Windows export)"), warnings.stream().filter(w -> w.startsWith("source ")).toList());
+
+    RunContext declared = context(dir.resolve("declared"), config(
+        source("csv", csv, ", \"options\": {\"encoding\": \"ISO-8859-1\"}"), "[]", TOY_COLUMNS));
+    List<String> none = LoggedWarnings.during(() -> new IngestJob().run(declared));
+    assertEquals(List.of(), none.stream().filter(w -> w.startsWith("source ")).toList());
+    assertEquals(List.of("Caf\u00e9 Nord", "Caf\u00e8 Nord"), table(declared, Table.SILVER)
+        .orderBy("id").select("kind").as(Encoders.STRING()).collectAsList());
   }
 
   /**
@@ -256,7 +315,9 @@ class SourceFormatsTest {
 
     assertEquals(List.of(
         "drat: cannot parse '3,9' as double (a decimal comma? set source.options decimal to \",\")",
-        "wt: cannot parse '1,234' as double (a decimal comma? set source.options decimal to \",\")"),
+        "wt: cannot parse '1,234' as double (a thousands separator? numbers are read without "
+            + "one: remove it from the file, or declare the column string; if the comma is the "
+            + "decimal mark, set source.options decimal to \",\")"),
         reasons(commaContext));
   }
 
