@@ -39,6 +39,8 @@ import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.TrainJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluate: judges the run date's predictions on one split (test by default), compares the model with
@@ -53,6 +55,9 @@ public final class EvaluateJob implements Stage {
   public static final String HTML_REPORT = "evaluation.html";
   /** The operating point the verdict is given at. */
   public static final String CHOSEN = "chosen";
+  /** Fewer judged rows of either class than this, and the log says the figures say little. */
+  static final int FEW_ROWS_PER_CLASS = 30;
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
   static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
       .add("model_version", DataTypes.StringType, false)
@@ -139,6 +144,8 @@ public final class EvaluateJob implements Stage {
       ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, options(config, threshold.value(), true));
+      fewRowsWarning(config.split(), summary.count(), summary.positives(), summary.rocAuc())
+          .ifPresent(LOG::warn);
       List<SliceMetrics.Slice> slices = slices(judged, silver, config, threshold.value());
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
           silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
@@ -253,6 +260,24 @@ public final class EvaluateJob implements Stage {
     }
     return metadata.ensemble() == null ? EvaluationReport.Baseline.NETWORK
         : EvaluationReport.Baseline.ENSEMBLE;
+  }
+
+  /**
+   * What to tell a user whose judged rows hold fewer than {@value #FEW_ROWS_PER_CLASS} of either
+   * class, or nothing. Why: ROC AUC on a handful of rows moves by tenths with one row, and its
+   * bootstrap interval, drawn from the same few rows, looks certain (a 3-row test split of a public
+   * data set was blessed with 1.0 in [1.0, 1.0]) where it knows nothing.
+   */
+  static Optional<String> fewRowsWarning(String split, long rows, long positives, double rocAuc) {
+    long fewer = Math.min(positives, rows - positives);
+    if (fewer >= FEW_ROWS_PER_CLASS) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds %d positive and %d "
+        + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
+        + "(fewer than %d of a class); compare models on more rows (a larger split.test, or the "
+        + "training run's validation and cross-fitted figures)", split, positives,
+        rows - positives, rocAuc, FEW_ROWS_PER_CLASS));
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {
