@@ -93,7 +93,9 @@ public record LabelConfig(
   public static Column matchesPositive(String column, String positive) {
     String wanted = stripSpaces(positive);
     Column text = functions.trim(Columns.col(column).cast("string"));
-    Column matches = functions.lower(text).equalTo(wanted.toLowerCase(Locale.ROOT));
+    // Both sides lower-cased by Spark: its lower case of non-ASCII text follows the JVM's locale.
+    Column matches = text.equalTo(wanted)
+        .or(functions.lower(text).equalTo(functions.lower(functions.lit(wanted))));
     Double number = finiteNumber(wanted);
     if (number != null) {
       // From the text, so that any column type casts (a date does not cast to double), and with
@@ -110,8 +112,12 @@ public record LabelConfig(
     String b = stripSpaces(positive);
     Double x = finiteNumber(a);
     Double y = finiteNumber(b);
-    return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT))
-        || (x != null && x.equals(y));
+    return classKey(a).equals(classKey(b)) || (x != null && x.equals(y));
+  }
+
+  /** A value as text, the way classes compare it: without spaces around it, in lower case. */
+  private static String classKey(String value) {
+    return stripSpaces(value).toLowerCase(Locale.ROOT);
   }
 
   /** As Spark's {@code trim}: spaces only, not every whitespace character. */
@@ -251,8 +257,7 @@ public record LabelConfig(
       if (named.isEmpty()) {
         errors.add("positive", positive + " is not among " + column + "'s allowed_values "
             + spec.allowedValues());
-      } else if (named.stream().map(value -> stripSpaces(value).toLowerCase(Locale.ROOT))
-          .distinct().count() > 1) {
+      } else if (named.stream().map(LabelConfig::classKey).distinct().count() > 1) {
         errors.add("positive", positive + " matches " + named.size() + " of " + column
             + "'s allowed_values " + named + "; write the one that is the positive class");
       }

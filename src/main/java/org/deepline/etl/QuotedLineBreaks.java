@@ -16,7 +16,8 @@ import java.util.List;
  * the records after it into one field without a malformed row to show for it.
  *
  * <pre>{@code
- * QuotedLineBreaks.found(List.of("id,text", "1,\"two", "lines\""), ',', '"', '"', 2); // true
+ * QuotedLineBreaks.sniff(List.of("id,text", "1,\"two", "lines\""), ',', '"', '"', 2)
+ *     .lineBreaksFound(); // true
  * }</pre>
  */
 final class QuotedLineBreaks {
@@ -29,8 +30,8 @@ final class QuotedLineBreaks {
 
   /**
    * What the sniffed lines hold: records whose quoted field spans lines with the header's field
-   * count, and the first line (1-based, in {@code lines}) where a record broke the rules above, or
-   * 0 when none did.
+   * count, and the line (1-based, in {@code lines}) where the first record that broke the rules
+   * above starts (a stray quote's line), or 0 when none did.
    */
   record Sniffed(int spanning, int firstMalformedLine) {
     /** Line breaks inside quoted fields, and nothing that reading whole records would swallow. */
@@ -45,14 +46,6 @@ final class QuotedLineBreaks {
     boolean lineBreaksBesideMalformed() {
       return spanning > 0 && firstMalformedLine > 0;
     }
-  }
-
-  /**
-   * Whether {@code lines} hold a record whose quoted field spans lines, with {@code fields} fields,
-   * and no record spanning lines that is malformed.
-   */
-  static boolean found(List<String> lines, char delimiter, char quote, char escape, int fields) {
-    return sniff(lines, delimiter, quote, escape, fields).lineBreaksFound();
   }
 
   /**
@@ -99,7 +92,7 @@ final class QuotedLineBreaks {
       }
       boolean malformed = textAfterQuote || (linesInRecord > 1 && (quoted || counted != fields));
       if (malformed && firstMalformed == 0) {
-        firstMalformed = lineNumber;
+        firstMalformed = lineNumber - linesInRecord + 1;
       } else if (!malformed && linesInRecord > 1) {
         spanning++;
       }

@@ -82,14 +82,17 @@ public final class SilverTyping {
   /**
    * A number written with commas between groups of three digits ({@code 1,003}, {@code 12,345.5}):
    * a thousands separator at least as likely as a decimal comma, and {@code 1,003} read with a
-   * decimal comma is a thousand times smaller.
+   * decimal comma is a thousand times smaller. A leading 0 ({@code 0,500}) is a decimal comma.
    */
-  private static final String THOUSANDS_GROUPED = "^[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?$";
-  /** A number with a currency sign before it or a percent sign after it. */
-  private static final String CURRENCY_OR_PERCENT = "^[+-]?[$\u20ac\u00a3\u00a5].*[0-9]|[0-9] ?%$";
+  private static final String THOUSANDS_GROUPED =
+      "^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?$";
+  /** A number with a currency sign before or after it, or a percent sign after it. */
+  private static final String CURRENCY_OR_PERCENT =
+      "^(?:[+-]?[$\u20ac\u00a3\u00a5] ?[0-9][0-9.,]*|[+-]?[0-9][0-9.,]* ?[%$\u20ac\u00a3\u00a5])$";
   private static final String THOUSANDS_HINT = " (a thousands separator? numbers are read without "
-      + "one: remove it from the file, or declare the column string; if the comma is the decimal "
-      + "mark, set source.options decimal to \",\")";
+      + "one: remove it from the file, or declare the column string";
+  private static final String OR_DECIMAL_COMMA =
+      "; if the comma is the decimal mark, set source.options decimal to \",\"";
   private static final String DECIMAL_COMMA_HINT =
       " (a decimal comma? set source.options decimal to \",\")";
   private static final String UNIT_HINT = " (a currency or percent sign? numbers are read without "
@@ -336,9 +339,10 @@ public final class SilverTyping {
 
   /**
    * After a number that did not parse: what it looks written with, and what to do. A currency or
-   * percent sign (any number column); for a double read without a decimal comma, a thousands
-   * separator ({@code 1,003}, said first: read with a decimal comma it would load as 1.003 without
-   * a word) or a decimal comma ({@code 2,5}, and the option that reads it). Otherwise nothing.
+   * percent sign, or a thousands separator (any number column); in a double read without a decimal
+   * comma the thousands separator is said before the decimal comma ({@code 1,003} read with one
+   * would load as 1.003 without a word), and a decimal comma ({@code 2,5}) with the option that
+   * reads it. Otherwise nothing.
    */
   private static Column numberHint(ColumnSpec column, boolean decimalComma) {
     if (!NUMBER_TYPES.contains(column.type())) {
@@ -346,8 +350,11 @@ public final class SilverTyping {
     }
     Column value = functions.expr(trimmed(column));
     Column hint = functions.when(value.rlike(CURRENCY_OR_PERCENT), functions.lit(UNIT_HINT));
-    if (!decimalComma && "double".equals(column.type())) {
-      hint = hint.when(value.rlike(THOUSANDS_GROUPED), functions.lit(THOUSANDS_HINT))
+    if (!"double".equals(column.type())) {
+      hint = hint.when(value.rlike(THOUSANDS_GROUPED), functions.lit(THOUSANDS_HINT + ")"));
+    } else if (!decimalComma) {
+      hint = hint.when(value.rlike(THOUSANDS_GROUPED),
+              functions.lit(THOUSANDS_HINT + OR_DECIMAL_COMMA + ")"))
           .when(value.rlike(DECIMAL_COMMA_NUMBER), functions.lit(DECIMAL_COMMA_HINT));
     }
     return hint.otherwise(functions.lit(""));

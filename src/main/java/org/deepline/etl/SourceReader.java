@@ -1,6 +1,10 @@
 package org.deepline.etl;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +24,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -92,6 +97,9 @@ public final class SourceReader {
   private static final char UNDECODABLE = '\uFFFD';
   /** Characters either side of the first undecodable one that a warning quotes. */
   private static final int EXCERPT_CONTEXT = 20;
+  /** UTF-16's byte order mark, 0xFEFF, as its two bytes in either order. */
+  private static final byte UTF16_MARK_HIGH = (byte) 0xFE;
+  private static final byte UTF16_MARK_LOW = (byte) 0xFF;
   /** Spark's reader option that names a text source's codec. */
   private static final String COMPRESSION_OPTION = "compression";
   /** A text file Hadoop decompresses by its extension: its bytes do not tell its rows. */
@@ -403,37 +411,39 @@ public final class SourceReader {
    * {@code source.multi_line} says, or its reader options, or, when neither does, on when the first
    * lines Spark reads of the files hold a record whose quoted field spans lines
    * ({@link QuotedLineBreaks}, which a stray quote does not pass). Without it such a record is read
-   * as several malformed lines and quarantined.
+   * as several malformed lines and quarantined. The same lines are checked to be UTF-8 unless the
+   * source declares its encoding ({@link #firstLines}).
    */
   private static CsvHeader withLineBreaks(SparkSession spark, CsvHeader opened) {
     SourceConfig source = opened.source();
-    if (CsvDelimiters.option(source.options(), MULTI_LINE) != null) {
-      return opened;
-    }
-    if (source.multiLine() != null) {
-      return source.multiLine() ? opened.with(source.withOption(MULTI_LINE, "true")) : opened;
-    }
+    boolean encodingDeclared = CsvDelimiters.option(source.options(), ENCODING_OPTION) != null
+        || CsvDelimiters.option(source.options(), CHARSET_OPTION) != null;
+    boolean lineBreaksDeclared = CsvDelimiters.option(source.options(), MULTI_LINE) != null
+        || source.multiLine() != null;
     String quote = optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE);
     String escape = optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE);
     String delimiter = CsvDelimiters.delimiter(source.options());
-    if (quote.length() != 1 || escape.length() != 1 || delimiter.length() != 1) {
+    boolean sniffed = !lineBreaksDeclared && quote.length() == 1 && escape.length() == 1
+        && delimiter.length() == 1;
+    List<String> lines = sniffed || !encodingDeclared
+        ? firstLines(spark, source, !encodingDeclared) : List.of();
+    if (source.multiLine() != null && CsvDelimiters.option(source.options(), MULTI_LINE) == null) {
+      return source.multiLine() ? opened.with(source.withOption(MULTI_LINE, "true")) : opened;
+    }
+    if (!sniffed) {
       return opened;
     }
-    // The files as the CSV read lists them (the same path options), each line one value.
-    List<String> lines = opened(source, () -> spark.read().options(sparkOptions(source))
-        .textFile(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES).collectAsList());
-    warnIfNotUtf8(source, lines);
-    QuotedLineBreaks.Sniffed sniffed = QuotedLineBreaks.sniff(lines, delimiter.charAt(0),
+    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(lines, delimiter.charAt(0),
         quote.charAt(0), escape.charAt(0), opened.names().size());
-    if (sniffed.lineBreaksBesideMalformed()) {
+    if (sniff.lineBreaksBesideMalformed()) {
       LOG.warn("source {}: {} record(s) of the first lines have a quoted field that spans lines, "
-          + "but the record ending at line {} of them is malformed (a stray quote, or text after "
+          + "but the record starting at line {} of them is malformed (a stray quote, or text after "
           + "a closing quote), so the files are read one line per record and every record with a "
           + "line break goes to quarantine in pieces; mend that line, or set source.multi_line to "
           + "true to read records whole (a stray quote then joins the records after it into one "
-          + "field)", source.path(), sniffed.spanning(), sniffed.firstMalformedLine());
+          + "field)", source.path(), sniff.spanning(), sniff.firstMalformedLine());
     }
-    if (!sniffed.lineBreaksFound()) {
+    if (!sniff.lineBreaksFound()) {
       return opened;
     }
     LOG.warn("source {}: a quoted field spans lines in the first lines of the files, so each file "
@@ -443,30 +453,54 @@ public final class SourceReader {
   }
 
   /**
-   * Warns when the first lines, which Spark's text reader decodes as UTF-8, hold bytes that are
-   * not UTF-8 (each decoded as U+FFFD) and the source declares no {@value #ENCODING_OPTION}: the CSV
-   * reader decodes them the same way, so accented letters of a Latin-1 or Windows export become
-   * U+FFFD and values that differ only in them become one.
+   * The first {@value QuotedLineBreaks#SNIFFED_LINES} lines of the files as the CSV read lists them
+   * (the same path options), as UTF-8 text; with {@code checkEncoding}, a WARN at the first whose
+   * bytes are not UTF-8. Why from the bytes: the CSV reader decodes such bytes as U+FFFD, so the
+   * accented letters of a Latin-1 or Windows export are lost and values that differ only in them
+   * become one; a file that is UTF-8 and holds U+FFFD itself is no such case.
    */
-  private static void warnIfNotUtf8(SourceConfig source, List<String> lines) {
-    if (CsvDelimiters.option(source.options(), ENCODING_OPTION) != null
-        || CsvDelimiters.option(source.options(), CHARSET_OPTION) != null) {
-      return;
-    }
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).indexOf(UNDECODABLE) >= 0) {
+  private static List<String> firstLines(SparkSession spark, SourceConfig source,
+      boolean checkEncoding) {
+    List<byte[]> raw = opened(source, () -> spark.read().options(sparkOptions(source))
+        .text(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES)
+        .select(functions.col("value").cast(DataTypes.BinaryType)).as(Encoders.BINARY())
+        .collectAsList());
+    List<String> lines = new ArrayList<>(raw.size());
+    boolean warned = !checkEncoding;
+    for (int i = 0; i < raw.size(); i++) {
+      String line = new String(raw.get(i), StandardCharsets.UTF_8);
+      if (!warned && !isUtf8(raw.get(i))) {
+        warned = true;
         LOG.warn("source {}: line {} of the first lines is not UTF-8 ({}); its characters outside "
             + "ASCII are read as U+FFFD: declare the files' encoding, e.g. source.options "
-            + "{\"encoding\": \"ISO-8859-1\"} (or windows-1252 for a Windows export)",
-            source.path(), i + 1, excerpt(lines.get(i)));
-        return;
+            + "{\"encoding\": \"{}\"}{}", source.path(), i + 1, excerpt(line),
+            startsWithUtf16Mark(raw.get(i)) ? "UTF-16" : "ISO-8859-1",
+            startsWithUtf16Mark(raw.get(i)) ? "" : " (or windows-1252 for a Windows export)");
       }
+      lines.add(line);
+    }
+    return lines;
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
   }
 
-  /** The start of a line for a message, with the undecodable bytes where they are. */
+  /** Whether a line starts with UTF-16's byte order mark, in either order. */
+  private static boolean startsWithUtf16Mark(byte[] bytes) {
+    return bytes.length >= 2 && ((bytes[0] == UTF16_MARK_HIGH && bytes[1] == UTF16_MARK_LOW)
+        || (bytes[0] == UTF16_MARK_LOW && bytes[1] == UTF16_MARK_HIGH));
+  }
+
+  /** The line around its first undecodable byte, for a message. */
   private static String excerpt(String line) {
-    int at = line.indexOf(UNDECODABLE);
+    int at = Math.max(0, line.indexOf(UNDECODABLE));
     int from = Math.max(0, at - EXCERPT_CONTEXT);
     int to = Math.min(line.length(), at + EXCERPT_CONTEXT);
     return (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");

@@ -275,9 +275,8 @@ public final class EvaluateJob implements Stage {
     }
     return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds %d positive and %d "
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
-        + "(fewer than %d of a class); compare models on more rows (a larger split.test, or the "
-        + "training run's validation and cross-fitted figures)", split, positives,
-        rows - positives, rocAuc, FEW_ROWS_PER_CLASS));
+        + "(fewer than %d of a class); compare models on more rows (a larger split.%s)", split,
+        positives, rows - positives, rocAuc, FEW_ROWS_PER_CLASS, split));
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {

@@ -16,9 +16,10 @@ import scala.collection.Seq;
  * writes each vector as {@value FeatureTransform#FEATURES_SPARSE} ({@link
  * FeatureTransform#SPARSE_TYPE}); tables written before hold a dense {@value
  * FeatureTransform#FEATURES} array, and a table written by both (older dates dense, newer sparse)
- * holds both columns, each null where the other layout wrote the row. Every reader of the table
- * goes through {@link #withDenseVectors}, which gives the dense array column the training code
- * reads, bit-identical to what the vectorizer computes.
+ * holds both columns, each null where the other layout wrote the row. A reader that needs dense
+ * vectors goes through {@link #withDenseVectors}, which gives the dense array column,
+ * bit-identical to what the vectorizer computes; the network's cached training and validation rows
+ * are built from the stored vectors themselves ({@code TrainingData.cache}), without this copy.
  *
  * <pre>{@code
  * Dataset<Row> features = FeatureTable.withDenseVectors(context.input(Table.FEATURES).rows());

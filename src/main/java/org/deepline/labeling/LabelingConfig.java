@@ -41,7 +41,7 @@ public record LabelingConfig(
     String goldColumn,
     @JsonPropertyDescription("The gold column's positive value (1.0 where the column's value "
         + "is it, matched as `label.positive` is: without surrounding spaces, a number as the "
-        + "number, true/false in any case; else 0.0). Without it the column's value is the "
+        + "number, text in any letter case; else 0.0). Without it the column's value is the "
         + "class and must be 1/0 or true/false: another value fails the run (exit 5), naming the "
         + "column. Allowed: only with `gold_column`; required when that column is not "
         + "`boolean`, `int`, `long` or `double`.")

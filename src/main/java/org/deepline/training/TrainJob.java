@@ -112,8 +112,8 @@ public final class TrainJob implements Stage {
     TrainingConfig config = context.section(TrainingConfig.class);
     RunContext.Input featuresInput = context.input(Table.FEATURES);
     TableRef featuresRef = featuresInput.ref();
-    // The network's rows are cached from the vectors as stored; what reads them otherwise (the
-    // ladder, ensembles, importance) takes them dense.
+    // The network's training and validation rows are cached from the vectors as stored; what
+    // reads the table otherwise (the ladder, ensembles, resampling) takes them dense.
     Dataset<Row> stored = featuresInput.rows();
     Dataset<Row> features = FeatureTable.withDenseVectors(stored);
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());

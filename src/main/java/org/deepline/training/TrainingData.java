@@ -24,6 +24,7 @@ import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -180,6 +181,8 @@ public final class TrainingData implements Serializable {
         if (count >= 0) {
           builder.addSparse(slots, values, count, label);
         }
+      } else if (layout.denseAt() < 0) {
+        builder.problem("train: a " + split + " row has no feature vector; re-run features");
       } else if (denseRow(row.getArray(layout.denseAt()), width, split, values, builder)) {
         builder.add(values, label);
       }
@@ -197,7 +200,8 @@ public final class TrainingData implements Serializable {
 
   /**
    * Copies a stored sparse vector's slots and values into {@code slots} and {@code values}; returns
-   * how many, or -1 for a vector of another width, whose row is left out with the problem noted.
+   * how many, or -1 for a vector that is not one the features stage writes (another width, slots out
+   * of order or outside it, as many values as slots), whose row is left out with the problem noted.
    */
   private static int sparseRow(InternalRow vector, int width, String split, int[] slots,
       double[] values, FeatureChunk.Builder builder) {
@@ -205,15 +209,20 @@ public final class TrainingData implements Serializable {
     ArrayData indices = vector.getArray(1);
     ArrayData stored = vector.getArray(2);
     int count = indices.numElements();
-    if (size != width || count > width || stored.numElements() != count) {
+    if (size != width) {
       builder.problem(wrongWidth(split, size, width));
+      return -1;
+    }
+    if (count > width || stored.numElements() != count) {
+      builder.problem("train: a " + split + " row's stored vector has " + count + " slots and "
+          + stored.numElements() + " values for a width of " + width + "; re-run features");
       return -1;
     }
     for (int i = 0; i < count; i++) {
       slots[i] = indices.getInt(i);
-      if (slots[i] < 0 || slots[i] >= width) {
-        builder.problem("train: a " + split + " row has a value in slot " + slots[i]
-            + " of its " + width + "; re-run features");
+      if (slots[i] < 0 || slots[i] >= width || (i > 0 && slots[i] <= slots[i - 1])) {
+        builder.problem("train: a " + split + " row's stored vector has slot " + slots[i]
+            + " out of order or outside its width " + width + "; re-run features");
         return -1;
       }
       values[i] = finite(stored.getDouble(i), slots[i], split, builder);
@@ -641,6 +650,9 @@ public final class TrainingData implements Serializable {
   static INDArray matrix(float[] values, int rows, int columns) {
     INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
     matrix.data().asNioFloat().put(values, 0, rows * columns);
+    // A write through the NIO view is not seen by a GPU backend, whose device copy would stay the
+    // current one; ND4J's own put says so the same way (a no-op on the CPU).
+    Nd4j.getAffinityManager().tagLocation(matrix, AffinityManager.Location.HOST);
     return matrix;
   }
 

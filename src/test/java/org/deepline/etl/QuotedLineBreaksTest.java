@@ -11,29 +11,29 @@ import org.junit.jupiter.api.Test;
 class QuotedLineBreaksTest {
   @Test
   void aQuotedFieldThatSpansLinesIntoARecordOfTheHeadersFieldsIsALineBreak() {
-    assertTrue(QuotedLineBreaks.found(List.of("id,text,label", "1,\"first line",
+    assertTrue(found(List.of("id,text,label", "1,\"first line",
         "second, with a comma\",yes", "2,plain,no"), ',', '"', '"', 3));
-    assertTrue(QuotedLineBreaks.found(List.of("id;text", "1;'it''s", "two'"), ';', '\'', '\'', 2));
+    assertTrue(found(List.of("id;text", "1;'it''s", "two'"), ';', '\'', '\'', 2));
     // A doubled quote at a line's end stays inside the field.
-    assertTrue(QuotedLineBreaks.found(List.of("id,text", "1,\"she said \"\"", "hi\"\"\""),
+    assertTrue(found(List.of("id,text", "1,\"she said \"\"", "hi\"\"\""),
         ',', '"', '"', 2));
     // A backslash escape: the escaped quote does not close the field.
-    assertTrue(QuotedLineBreaks.found(List.of("id,text", "1,\"a \\\" and", "more\""),
+    assertTrue(found(List.of("id,text", "1,\"a \\\" and", "more\""),
         ',', '"', '\\', 2));
   }
 
   @Test
   void quotedFieldsOnOneLineQuotesInsideTextAndBlankLinesAreNot() {
-    assertFalse(QuotedLineBreaks.found(List.of(
+    assertFalse(found(List.of(
         "id,text,label",
         "1,\"Braund, Mr. Owen\",no",
         "2,\"she said \"\"hi\"\"\",yes",
         "3,5\" screen,no",
         "",
         "4,plain,no"), ',', '"', '"', 3));
-    assertFalse(QuotedLineBreaks.found(List.of(), ',', '"', '"', 2));
+    assertFalse(found(List.of(), ',', '"', '"', 2));
     // Another quote character: the double quotes of a field are text.
-    assertFalse(QuotedLineBreaks.found(List.of("1;'a \"b';c"), ';', '\'', '\'', 3));
+    assertFalse(found(List.of("1;'a \"b';c"), ';', '\'', '\'', 3));
   }
 
   /**
@@ -46,11 +46,11 @@ class QuotedLineBreaksTest {
     for (int i = 2; i < 300; i++) {
       lines.add(i + ",plain,no");
     }
-    assertFalse(QuotedLineBreaks.found(lines, ',', '"', '"', 3), "never closed");
-    assertFalse(QuotedLineBreaks.found(List.of("id,text,label", "1,\"broken,yes", "2,\"x\",no",
+    assertFalse(found(lines, ',', '"', '"', 3), "never closed");
+    assertFalse(found(List.of("id,text,label", "1,\"broken,yes", "2,\"x\",no",
         "3,plain,no"), ',', '"', '"', 3), "closed by another field's quote: a wrong field count");
     // A true line break after the stray one does not make the sample one to read as multi-line.
-    assertFalse(QuotedLineBreaks.found(List.of("id,text,label", "1,\"two", "lines\",yes",
+    assertFalse(found(List.of("id,text,label", "1,\"two", "lines\",yes",
         "2,\"broken,no", "3,\"x\",no"), ',', '"', '"', 3));
   }
 
@@ -63,10 +63,15 @@ class QuotedLineBreaksTest {
     QuotedLineBreaks.Sniffed sniffed = QuotedLineBreaks.sniff(List.of("id,text,label",
         "1,\"broken,yes", "2,\"x\",no", "3,\"two", "lines\",yes", "4,plain,no"),
         ',', '"', '"', 3);
-    assertEquals(new QuotedLineBreaks.Sniffed(1, 3), sniffed);
+    assertEquals(new QuotedLineBreaks.Sniffed(1, 2), sniffed);
     assertTrue(sniffed.lineBreaksBesideMalformed());
     assertFalse(sniffed.lineBreaksFound());
     assertEquals(new QuotedLineBreaks.Sniffed(0, 0), QuotedLineBreaks.sniff(
         List.of("id,text", "1,plain"), ',', '"', '"', 2));
+  }
+
+  private static boolean found(List<String> lines, char delimiter, char quote, char escape,
+      int fields) {
+    return QuotedLineBreaks.sniff(lines, delimiter, quote, escape, fields).lineBreaksFound();
   }
 }

@@ -96,6 +96,16 @@ class SilverTypingTest {
                 + "to \",\")")),
         typed(new Object[] {"$5", "1,003", 1.0}, new Object[] {"3", "12.5 %", 1.0},
             new Object[] {"4", "12,345,678.5", 1.0}));
+    // A count in an int column; a leading 0 is a decimal comma; a currency sign after the number.
+    assertEquals(List.of(
+            Arrays.asList(null, null, 1.0, "n: cannot parse '1,003' as int (a thousands separator? "
+                + "numbers are read without one: remove it from the file, or declare the column "
+                + "string); d: cannot parse '0,500' as double (a decimal comma? set source.options "
+                + "decimal to \",\")"),
+            Arrays.asList(5, null, 1.0, "d: cannot parse '12,50 \u20ac' as double" + unit),
+            Arrays.asList(6, null, 1.0, "d: cannot parse 'about 5%' as double")),
+        typed(new Object[] {"1,003", "0,500", 1.0}, new Object[] {"5", "12,50 \u20ac", 1.0},
+            new Object[] {"6", "about 5%", 1.0}));
   }
 
   /** A user's null tokens that a boolean or date conversion would read as a value. */

@@ -132,7 +132,7 @@ class SourceFormatsTest {
     List<String> warnings = LoggedWarnings.during(() -> result[0] = new IngestJob().run(context));
 
     assertEquals(List.of("source " + csv + ": 1 record(s) of the first lines have a quoted field "
-        + "that spans lines, but the record ending at line 5 of them is malformed (a stray quote, "
+        + "that spans lines, but the record starting at line 4 of them is malformed (a stray quote, "
         + "or text after a closing quote), so the files are read one line per record and every "
         + "record with a line break goes to quarantine in pieces; mend that line, or set "
         + "source.multi_line to true to read records whole (a stray quote then joins the records "
@@ -159,6 +159,19 @@ class SourceFormatsTest {
         + "\uFFFD Nord,yes); its characters outside ASCII are read as U+FFFD: declare the files' "
         + "encoding, e.g. source.options {\"encoding\": \"ISO-8859-1\"} (or windows-1252 for a "
         + "Windows export)"), warnings.stream().filter(w -> w.startsWith("source ")).toList());
+
+    // Checked whatever decides line breaks; a UTF-8 file that holds U+FFFD itself is UTF-8.
+    RunContext perLine = context(dir.resolve("per-line"),
+        config(source("csv", csv, ", \"multi_line\": false"), "[]", TOY_COLUMNS));
+    assertEquals(1, LoggedWarnings.during(() -> new IngestJob().run(perLine)).stream()
+        .filter(w -> w.contains("is not UTF-8")).count());
+    Path replaced = dir.resolve("replaced.csv");
+    Files.write(replaced, ("id,amount,kind,label\n1,1.5,Caf\uFFFD Nord,yes\n")
+        .getBytes(StandardCharsets.UTF_8));
+    RunContext utf8 = context(dir.resolve("utf8"),
+        config(source("csv", replaced, ""), "[]", TOY_COLUMNS));
+    assertEquals(List.of(), LoggedWarnings.during(() -> new IngestJob().run(utf8)).stream()
+        .filter(w -> w.contains("is not UTF-8")).toList());
 
     RunContext declared = context(dir.resolve("declared"), config(
         source("csv", csv, ", \"options\": {\"encoding\": \"ISO-8859-1\"}"), "[]", TOY_COLUMNS));

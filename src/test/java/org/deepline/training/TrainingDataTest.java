@@ -109,8 +109,10 @@ class TrainingDataTest {
 
   @Test
   void theStoredSparseVectorsCacheWhatTheDenseArraysCache() {
+    // The table as the features stage writes it now: no dense column at all.
     Dataset<Row> sparse = SparkTestSession.get()
-        .createDataFrame(sparseRowsOf(i -> true), sparseSchemaOf()).coalesce(1);
+        .createDataFrame(sparseRowsOf(i -> true), sparseSchemaOf()).coalesce(1)
+        .drop(FeatureTransform.FEATURES);
     // A table written by both layouts: each row in the one that is not null.
     Dataset<Row> mixed = SparkTestSession.get()
         .createDataFrame(sparseRowsOf(i -> i % 3 == 0), sparseSchemaOf()).repartition(3);
@@ -133,22 +135,33 @@ class TrainingDataTest {
   }
 
   @Test
-  void aStoredVectorWithANaNOrASlotBeyondTheWidthFailsNamingTheSplit() {
-    StructType schema = sparseSchemaOf();
-    Row nan = RowFactory.create("bad", RowFactory.create(WIDTH, new int[] {0, 1},
-        new double[] {1.0, Double.NaN}), null, 0.0);
-    Row beyond = RowFactory.create("bad", RowFactory.create(WIDTH, new int[] {0, WIDTH},
-        new double[] {1.0, 2.0}), null, 0.0);
-    DeeplineException notFinite = assertThrows(DeeplineException.class, () -> TrainingData.cache(
-        SparkTestSession.get().createDataFrame(List.of(nan), schema), WORKERS, 42L, "validation",
-        WIDTH));
+  void aStoredVectorTheFeaturesStageDoesNotWriteFailsNamingTheSplit() {
     assertEquals("train: feature 1 of a validation row is NaN; the features stage must not emit "
-        + "NaN or infinite values", notFinite.getMessage());
-    DeeplineException outside = assertThrows(DeeplineException.class, () -> TrainingData.cache(
-        SparkTestSession.get().createDataFrame(List.of(beyond), schema), WORKERS, 42L, "train",
-        WIDTH));
-    assertEquals("train: a train row has a value in slot 3 of its 3; re-run features",
-        outside.getMessage());
+        + "NaN or infinite values", cacheFailure("validation", RowFactory.create(WIDTH,
+            new int[] {0, 1}, new double[] {1.0, Double.NaN})));
+    assertEquals("train: a train row's stored vector has slot 3 out of order or outside its "
+        + "width 3; re-run features", cacheFailure("train", RowFactory.create(WIDTH,
+            new int[] {0, WIDTH}, new double[] {1.0, 2.0})));
+    // A repeated slot: which of its values counts would depend on the reader.
+    assertEquals("train: a train row's stored vector has slot 1 out of order or outside its "
+        + "width 3; re-run features", cacheFailure("train", RowFactory.create(WIDTH,
+            new int[] {1, 1}, new double[] {1.0, 0.0})));
+    assertEquals("train: a train row's stored vector has 2 slots and 1 values for a width of 3; "
+        + "re-run features", cacheFailure("train", RowFactory.create(WIDTH, new int[] {0, 1},
+            new double[] {1.0})));
+    assertEquals("train: a train row has 4 features, the feature model makes 3; re-run features",
+        cacheFailure("train", RowFactory.create(WIDTH + 1, new int[] {0}, new double[] {1.0})));
+    assertEquals("train: a train row has no feature vector; re-run features",
+        cacheFailure("train", null));
+  }
+
+  /** The error of caching one row whose stored vector is {@code vector}, in a table without dense. */
+  private static String cacheFailure(String split, Row vector) {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        List.of(RowFactory.create("bad", vector, null, 0.0)), sparseSchemaOf())
+        .drop(FeatureTransform.FEATURES);
+    return assertThrows(DeeplineException.class,
+        () -> TrainingData.cache(rows, WORKERS, 42L, split, WIDTH)).getMessage();
   }
 
   private static List<Integer> firstRows(TrainingData cached) {
