@@ -183,7 +183,7 @@ public final class SplitJob implements Stage {
         + label.describe() + (allPositive ? " always matches" : " never matches")
         + " label.positive '" + label.positive() + "'; its most common values are " + values
         + "; a model needs both classes (set label.positive to the value of the positive class, "
-        + "spelled as the data spells it)";
+        + "written as the data writes it, letter case aside)";
   }
 
   /** Fails when a fold of the train split has no record; {@code rowsByFold}: train rows per fold. */

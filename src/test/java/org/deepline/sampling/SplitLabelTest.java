@@ -23,20 +23,21 @@ class SplitLabelTest {
 
   @Test
   void aPositiveValueTheDataNeverHoldsIsNamedWithTheValuesItDoes(@TempDir Path dir) {
-    // The toy label column holds "yes" and "no": "YES" matches no row.
-    DeeplineException error = splitFails(dir, "label.positive=YES");
+    // The toy label column holds "yes" and "no": "maybe" matches no row ("YES" would: letter
+    // case does not count).
+    DeeplineException error = splitFails(dir, "label.positive=maybe");
 
     assertEquals(Failure.DATA_QUALITY, error.failure());
     assertEquals("split: all 60 labelled rows of 2026-11-24 are negative: label.column label "
-        + "never matches label.positive 'YES'; its most common values are 'no' (31), 'yes' (29); a "
+        + "never matches label.positive 'maybe'; its most common values are 'no' (31), 'yes' (29); a "
         + "model needs both classes (set label.positive to the value of the positive class, "
-        + "spelled as the data spells it)", error.getMessage());
+        + "written as the data writes it, letter case aside)", error.getMessage());
   }
 
   @Test
   void aNightWithOneClassIsSplitForScoring(@TempDir Path dir) {
     // A rare event that did not happen that day: nightly scores and evaluates it, trains nothing.
-    RunContext context = ToyData.context(dir, 60, false, "label.positive=YES");
+    RunContext context = ToyData.context(dir, 60, false, "label.positive=maybe");
     new IngestJob().run(context);
 
     StageResult result = SplitJob.forScoring().run(context);
