@@ -82,7 +82,10 @@ public final class DeltaTables {
   public static Dataset<Row> nonEmptySlice(SparkSession spark, TableRef table, String runDate) {
     Dataset<Row> slice = slice(spark, table, runDate);
     if (!versionAddedRowsTo(spark, table, runDate) && slice.isEmpty()) {
-      throw new DeeplineException("table " + table.path() + " has no rows for run_date " + runDate);
+      // A nightly score of a date whose ingest has not run yet lands here (found by a sweep).
+      throw new DeeplineException("table " + table.path() + " has no rows for run_date " + runDate
+          + " (run the stage that writes it for that date first, e.g. ingest --run-date "
+          + runDate + " before score)");
     }
     return slice;
   }

@@ -178,7 +178,9 @@ class DeltaTablesTest {
     assertEquals(false, DeltaTables.versionAddedRowsTo(spark, emptied, "2026-11-24"));
     DeeplineException empty = assertThrows(DeeplineException.class,
         () -> DeltaTables.nonEmptySlice(spark, emptied, "2026-11-24"));
-    assertEquals("table " + path + " has no rows for run_date 2026-11-24", empty.getMessage());
+    assertEquals("table " + path + " has no rows for run_date 2026-11-24 (run the stage that "
+        + "writes it for that date first, e.g. ingest --run-date 2026-11-24 before score)",
+        empty.getMessage());
     // A commit file cleaned up after the log's retention: the data is asked.
     org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).checkpoint();
     java.nio.file.Files.delete(table.resolve("_delta_log/00000000000000000000.json"));
