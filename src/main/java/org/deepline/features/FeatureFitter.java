@@ -53,6 +53,9 @@ public final class FeatureFitter {
   static final int WIDE_NUMERIC_COLUMNS = 100;
   /** The most constant numeric inputs named in a WARN each; more are named in one. */
   private static final int CONSTANT_COLUMNS_NAMED_ALONE = 3;
+  /** The config lists whose constant inputs are named, as a user writes their keys. */
+  private static final String NUMERIC_KEY = "features.numeric";
+  private static final String CATEGORICAL_KEY = "features.categorical";
   private static final double MEDIAN = 0.5;
   /**
    * Aggregates per numeric column: observed count, row count, mean, variance, minimum, maximum,
@@ -214,9 +217,14 @@ public final class FeatureFitter {
           return fitted.getOrDefault(c, empty);
         })
         .toList();
+    Map<String, String> constant = new LinkedHashMap<>();
     for (FeatureModel.CategoricalFeature f : categorical) {
       if (f.words()) {
         continue;
+      } else if (f.distinctValues() != null && f.distinctValues() == 1) {
+        // A missing value is a token of its own: one value means every row is the same.
+        constant.put(f.name(), FeatureModel.MISSING_TOKEN.equals(f.vocabulary().get(0))
+            ? "missing" : "'" + f.vocabulary().get(0) + "'");
       } else if (f.hashed()) {
         LOG.info("features: {}: hashed into {} slots", f.name(), f.buckets());
       } else if (f.targetEncoded() && f.cappedAt(config.maxCategories())) {
@@ -252,6 +260,7 @@ public final class FeatureFitter {
             f.foldedValues(), FeatureModel.OTHER_TOKEN, f.foldedRows());
       }
     }
+    warnConstant(CATEGORICAL_KEY, constant);
     List<FeatureModel.CrossFeature> crosses = config.crosses().stream()
         .map(c -> new FeatureModel.CrossFeature(c.columns(), c.buckets()))
         .toList();
@@ -403,28 +412,28 @@ public final class FeatureFitter {
           statistics.row(), statistics.numericAt().get(name), emptyColumns.contains(name),
           constant));
     }
-    warnConstant(constant);
+    warnConstant(NUMERIC_KEY, constant);
     return features;
   }
 
   /**
-   * Says which numeric inputs have one value in every training row: not an error (a column
-   * constant on one date may vary on the next), but they teach nothing. One line per column up to
-   * {@value #CONSTANT_COLUMNS_NAMED_ALONE} of them; more in one line (a wide header-written config
-   * has dozens: 91 of grants' 1,497).
+   * Says which inputs of the config list {@code key} (numeric or categorical) have one value in
+   * every training row: not an error (a column constant on one date may vary on the next), but they
+   * teach nothing. One line per column up to {@value #CONSTANT_COLUMNS_NAMED_ALONE} of them; more in
+   * one line (a wide header-written config has dozens: 91 of grants' 1,497).
    *
    * @param constant each such input's name and value
    */
-  private static void warnConstant(Map<String, Double> constant) {
+  private static void warnConstant(String key, Map<String, ?> constant) {
     if (constant.size() <= CONSTANT_COLUMNS_NAMED_ALONE) {
-      constant.forEach((name, value) -> LOG.warn("features.numeric: {} is {} in every training "
-          + "row: it carries nothing a model can use; drop it from features.numeric", name, value));
+      constant.forEach((name, value) -> LOG.warn("{}: {} is {} in every training row: it carries "
+          + "nothing a model can use; drop it from {}", key, name, value, key));
       return;
     }
-    LOG.warn("features.numeric: {} inputs have one value in every training row: {}: they carry "
-        + "nothing a model can use; drop them from features.numeric", constant.size(),
-        constant.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-            .collect(Collectors.joining(", ")));
+    LOG.warn("{}: {} inputs have one value in every training row: {}: they carry nothing a model "
+        + "can use; drop them from {}", key, constant.size(), constant.entrySet().stream()
+            .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")),
+        key);
   }
 
   /** Whether a column's name says it identifies a record or an entity, or numbers the rows. */

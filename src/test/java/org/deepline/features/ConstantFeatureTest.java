@@ -56,4 +56,32 @@ class ConstantFeatureTest {
         + "drop them from features.numeric"),
         warnings.stream().filter(w -> w.contains("every training row")).toList());
   }
+
+  /**
+   * A categorical input of one value, or missing in every row, carries nothing either (a sweep's
+   * constant text columns got an INFO line where a constant number got this WARN); one with gaps
+   * has two tokens, its value and missing, and is kept quiet.
+   */
+  @Test
+  void aCategoricalFeatureOfOneValueIsSaidToCarryNothing() {
+    StructType schema = new StructType()
+        .add("_label", DataTypes.IntegerType, false)
+        .add("region", DataTypes.StringType, true)
+        .add("note", DataTypes.StringType, true)
+        .add("stage", DataTypes.StringType, true)
+        .add("kind", DataTypes.StringType, true);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(RowFactory.create(i % 2, "Anvers", null, i % 5 == 0 ? null : "Adult",
+          i % 3 == 0 ? "a" : "b"));
+    }
+    List<String> warnings = FitWarnings.ofCategorical(rows, schema,
+        List.of("region", "note", "stage", "kind"));
+
+    assertEquals(List.of("features.categorical: region is 'Anvers' in every training row: it "
+            + "carries nothing a model can use; drop it from features.categorical",
+        "features.categorical: note is missing in every training row: it carries nothing a model "
+            + "can use; drop it from features.categorical"),
+        warnings.stream().filter(w -> w.contains("every training row")).toList());
+  }
 }
