@@ -75,8 +75,6 @@ public final class SilverTyping {
   private static final Set<String> BOOLEAN_WORDS = Set.of("t", "true", "y", "yes", "f", "false",
       "n", "no");
 
-  /** The declared types a text value converts to as a number. */
-  private static final Set<String> NUMBER_TYPES = Set.of("int", "long", "double");
   /** A number written with a decimal comma: one comma followed by digits, no point. */
   private static final String DECIMAL_COMMA_NUMBER = "^[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?$";
   /**
@@ -345,7 +343,7 @@ public final class SilverTyping {
    * reads it. Otherwise nothing.
    */
   private static Column numberHint(ColumnSpec column, boolean decimalComma) {
-    if (!NUMBER_TYPES.contains(column.type())) {
+    if (!column.isNumeric()) {
       return functions.lit("");
     }
     Column value = functions.expr(trimmed(column));

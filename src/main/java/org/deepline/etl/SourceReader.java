@@ -1,9 +1,6 @@
 package org.deepline.etl;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,13 +90,6 @@ public final class SourceReader {
   /** Spark's CSV option for the files' character set, and its other name. */
   private static final String ENCODING_OPTION = "encoding";
   private static final String CHARSET_OPTION = "charset";
-  /** What a decoder makes of bytes that are not UTF-8. */
-  private static final char UNDECODABLE = '\uFFFD';
-  /** Characters either side of the first undecodable one that a warning quotes. */
-  private static final int EXCERPT_CONTEXT = 20;
-  /** UTF-16's byte order mark, 0xFEFF, as its two bytes in either order. */
-  private static final byte UTF16_MARK_HIGH = (byte) 0xFE;
-  private static final byte UTF16_MARK_LOW = (byte) 0xFF;
   /** Spark's reader option that names a text source's codec. */
   private static final String COMPRESSION_OPTION = "compression";
   /** A text file Hadoop decompresses by its extension: its bytes do not tell its rows. */
@@ -143,7 +133,7 @@ public final class SourceReader {
   public static Source read(SparkSession spark, SourceConfig given, SchemaConfig schema) {
     String location = requireExists(spark, given);
     CsvHeader header = SourceConfig.CSV.equals(given.format())
-        ? withLineBreaks(spark, withSniffedDelimiter(spark, given, schema)) : null;
+        ? csvHeader(spark, given, schema) : null;
     SourceConfig source = header != null ? header.source() : given;
     Dataset<Row> raw = switch (source.format()) {
       case SourceConfig.CSV -> csv(spark, header);
@@ -407,34 +397,62 @@ public final class SourceReader {
   }
 
   /**
-   * {@code opened} (its header read) with Spark's {@value #MULTI_LINE} option: as
-   * {@code source.multi_line} says, or its reader options, or, when neither does, on when the first
-   * lines Spark reads of the files hold a record whose quoted field spans lines
-   * ({@link QuotedLineBreaks}, which a stray quote does not pass). Without it such a record is read
-   * as several malformed lines and quarantined. The same lines are checked to be UTF-8 unless the
-   * source declares its encoding ({@link #firstLines}).
+   * A CSV source's header with its delimiter found ({@link #withSniffedDelimiter}) and its line
+   * breaks decided ({@link #withLineBreaks}), and its encoding checked ({@link FileEncoding}): the
+   * last two from one sample of the files' first lines, read only when either needs it.
    */
-  private static CsvHeader withLineBreaks(SparkSession spark, CsvHeader opened) {
+  private static CsvHeader csvHeader(SparkSession spark, SourceConfig given, SchemaConfig schema) {
+    CsvHeader opened = withSniffedDelimiter(spark, given, schema);
     SourceConfig source = opened.source();
-    boolean encodingDeclared = CsvDelimiters.option(source.options(), ENCODING_OPTION) != null
-        || CsvDelimiters.option(source.options(), CHARSET_OPTION) != null;
-    boolean lineBreaksDeclared = CsvDelimiters.option(source.options(), MULTI_LINE) != null
-        || source.multiLine() != null;
-    String quote = optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE);
-    String escape = optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE);
-    String delimiter = CsvDelimiters.delimiter(source.options());
-    boolean sniffed = !lineBreaksDeclared && quote.length() == 1 && escape.length() == 1
-        && delimiter.length() == 1;
-    List<String> lines = sniffed || !encodingDeclared
-        ? firstLines(spark, source, !encodingDeclared) : List.of();
-    if (source.multiLine() != null && CsvDelimiters.option(source.options(), MULTI_LINE) == null) {
-      return source.multiLine() ? opened.with(source.withOption(MULTI_LINE, "true")) : opened;
+    boolean checksEncoding = CsvDelimiters.option(source.options(), ENCODING_OPTION) == null
+        && CsvDelimiters.option(source.options(), CHARSET_OPTION) == null;
+    if (!checksEncoding && !sniffsLineBreaks(source)) {
+      return withLineBreaks(opened, List.of());
     }
-    if (!sniffed) {
+    List<byte[]> sample = opened(source, () -> spark.read().options(sparkOptions(source))
+        .text(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES)
+        .select(functions.col("value").cast(DataTypes.BinaryType)).as(Encoders.BINARY())
+        .collectAsList());
+    if (checksEncoding) {
+      FileEncoding.notUtf8(sample, source.path()).ifPresent(LOG::warn);
+    }
+    return withLineBreaks(opened, sample.stream()
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList());
+  }
+
+  /**
+   * Whether the source leaves its line breaks to be found: no {@code source.multi_line} or
+   * {@value #MULTI_LINE} option, and one-character quote, escape and delimiter to read them by.
+   */
+  private static boolean sniffsLineBreaks(SourceConfig source) {
+    return CsvDelimiters.option(source.options(), MULTI_LINE) == null && source.multiLine() == null
+        && optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE).length() == 1
+        && optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE).length() == 1
+        && CsvDelimiters.delimiter(source.options()).length() == 1;
+  }
+
+  /**
+   * {@code opened} (its header read) with Spark's {@value #MULTI_LINE} option: as
+   * {@code source.multi_line} says, or its reader options, or, when neither does, on when the
+   * {@code firstLines} of the files hold a record whose quoted field spans lines
+   * ({@link QuotedLineBreaks}, which a stray quote does not pass). Without it such a record is read
+   * as several malformed lines and quarantined.
+   */
+  private static CsvHeader withLineBreaks(CsvHeader opened, List<String> firstLines) {
+    SourceConfig source = opened.source();
+    if (CsvDelimiters.option(source.options(), MULTI_LINE) != null) {
       return opened;
     }
-    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(lines, delimiter.charAt(0),
-        quote.charAt(0), escape.charAt(0), opened.names().size());
+    if (source.multiLine() != null) {
+      return source.multiLine() ? opened.with(source.withOption(MULTI_LINE, "true")) : opened;
+    }
+    if (!sniffsLineBreaks(source)) {
+      return opened;
+    }
+    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(firstLines,
+        CsvDelimiters.delimiter(source.options()).charAt(0),
+        optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE).charAt(0),
+        optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE).charAt(0), opened.names().size());
     if (sniff.lineBreaksBesideMalformed()) {
       LOG.warn("source {}: {} record(s) of the first lines have a quoted field that spans lines, "
           + "but the record starting at line {} of them is malformed (a stray quote, or text after "
@@ -450,60 +468,6 @@ public final class SourceReader {
         + "is read as a whole with Spark's multiLine (set source.multi_line to false to read one "
         + "record per line)", source.path());
     return opened.with(source.withOption(MULTI_LINE, "true"));
-  }
-
-  /**
-   * The first {@value QuotedLineBreaks#SNIFFED_LINES} lines of the files as the CSV read lists them
-   * (the same path options), as UTF-8 text; with {@code checkEncoding}, a WARN at the first whose
-   * bytes are not UTF-8. Why from the bytes: the CSV reader decodes such bytes as U+FFFD, so the
-   * accented letters of a Latin-1 or Windows export are lost and values that differ only in them
-   * become one; a file that is UTF-8 and holds U+FFFD itself is no such case.
-   */
-  private static List<String> firstLines(SparkSession spark, SourceConfig source,
-      boolean checkEncoding) {
-    List<byte[]> raw = opened(source, () -> spark.read().options(sparkOptions(source))
-        .text(source.path()).limit(QuotedLineBreaks.SNIFFED_LINES)
-        .select(functions.col("value").cast(DataTypes.BinaryType)).as(Encoders.BINARY())
-        .collectAsList());
-    List<String> lines = new ArrayList<>(raw.size());
-    boolean warned = !checkEncoding;
-    for (int i = 0; i < raw.size(); i++) {
-      String line = new String(raw.get(i), StandardCharsets.UTF_8);
-      if (!warned && !isUtf8(raw.get(i))) {
-        warned = true;
-        LOG.warn("source {}: line {} of the first lines is not UTF-8 ({}); its characters outside "
-            + "ASCII are read as U+FFFD: declare the files' encoding, e.g. source.options "
-            + "{\"encoding\": \"{}\"}{}", source.path(), i + 1, excerpt(line),
-            startsWithUtf16Mark(raw.get(i)) ? "UTF-16" : "ISO-8859-1",
-            startsWithUtf16Mark(raw.get(i)) ? "" : " (or windows-1252 for a Windows export)");
-      }
-      lines.add(line);
-    }
-    return lines;
-  }
-
-  private static boolean isUtf8(byte[] bytes) {
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
-  }
-
-  /** Whether a line starts with UTF-16's byte order mark, in either order. */
-  private static boolean startsWithUtf16Mark(byte[] bytes) {
-    return bytes.length >= 2 && ((bytes[0] == UTF16_MARK_HIGH && bytes[1] == UTF16_MARK_LOW)
-        || (bytes[0] == UTF16_MARK_LOW && bytes[1] == UTF16_MARK_HIGH));
-  }
-
-  /** The line around its first undecodable byte, for a message. */
-  private static String excerpt(String line) {
-    int at = Math.max(0, line.indexOf(UNDECODABLE));
-    int from = Math.max(0, at - EXCERPT_CONTEXT);
-    int to = Math.min(line.length(), at + EXCERPT_CONTEXT);
-    return (from > 0 ? "..." : "") + line.substring(from, to) + (to < line.length() ? "..." : "");
   }
 
   /** A reader option of {@code source} whatever the case of its key, or {@code otherwise}. */

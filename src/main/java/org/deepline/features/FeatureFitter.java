@@ -51,7 +51,7 @@ public final class FeatureFitter {
    * {@link WideStatistics} (Spark evaluates an aggregation of thousands of statistics interpreted).
    */
   static final int WIDE_NUMERIC_COLUMNS = 100;
-  /** The most constant numeric inputs named in a WARN each; more are named in one. */
+  /** The most constant inputs of one list named in a WARN each; more are named in one. */
   private static final int CONSTANT_COLUMNS_NAMED_ALONE = 3;
   /** The config lists whose constant inputs are named, as a user writes their keys. */
   private static final String NUMERIC_KEY = "features.numeric";

@@ -85,7 +85,7 @@ public record AnomalyCheckConfig(
       if (declared == null) {
         errors.add("column", metric + " needs a column of silver (schema.columns, _record_id, "
             + "_source_file), got " + column);
-      } else if (NUMERIC_METRICS.contains(metric) && !ColumnSpecs.numeric(declared)) {
+      } else if (NUMERIC_METRICS.contains(metric) && !declared.isNumeric()) {
         errors.add("column", metric + " needs a numeric column, " + column + " is "
             + declared.type());
       }

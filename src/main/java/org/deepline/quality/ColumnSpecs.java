@@ -2,7 +2,6 @@ package org.deepline.quality;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
@@ -10,7 +9,6 @@ import org.deepline.etl.SourceReader;
 
 /** The silver columns validation config may name: the schema's plus the ones ingest adds. */
 final class ColumnSpecs {
-  private static final Set<String> NUMERIC = Set.of("int", "long", "double");
 
   private ColumnSpecs() {}
 
@@ -25,9 +23,5 @@ final class ColumnSpecs {
 
   static Map<String, ColumnSpec> silver(SchemaConfig schema) {
     return silver(schema.byName());
-  }
-
-  static boolean numeric(ColumnSpec column) {
-    return NUMERIC.contains(column.type());
   }
 }

@@ -103,7 +103,7 @@ public record ConstraintSpec(
         errors.add("", "min and max must be numbers, not NaN");
       }
       ColumnSpec declared = column == null ? null : columns.get(column);
-      if (declared != null && declared.type() != null && !ColumnSpecs.numeric(declared)) {
+      if (declared != null && declared.type() != null && !declared.isNumeric()) {
         errors.add("column", "range needs a numeric column, " + column + " is " + declared.type());
       }
     }

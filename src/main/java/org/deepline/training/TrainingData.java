@@ -43,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * per epoch without shuffling anything through Spark again.
  *
  * <pre>{@code
- * TrainingData train = TrainingData.cache(features.where(isTrain), 2, 42L, "train");
+ * TrainingData train = TrainingData.cache(features.where(isTrain), 2, 42L, "train", 480);
  * sparkNet.fit(train.round(epoch, round, rowsPerWorker, batchSize));
  * train.release();
  * }</pre>
