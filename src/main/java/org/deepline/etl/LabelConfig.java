@@ -29,7 +29,8 @@ import org.deepline.core.SqlExpressions;
  *
  * <ul>
  *   <li>{@code column} + {@code positive}: 1.0 where the column's value is {@code positive}, else
- *       0.0 ({@link #matchesPositive});</li>
+ *       0.0 ({@link #matchesPositive}). Without {@code positive}, a job names it from the data's two
+ *       classes ({@link PositiveClass}) before it labels a row;</li>
  *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
  *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
  *       are missing) is quarantined at ingest, so every silver row has a label.</li>
@@ -47,8 +48,11 @@ public record LabelConfig(
         + "matches the same number however the column writes it (`1` matches `1.0` in a double "
         + "column, and `01` in a text one), and text matches in any letter case (`yes` matches "
         + "`Yes` and `YES`). Allowed: non-blank; matching one of the column's `allowed_values` "
-        + "(or several that differ only in letter case) when it declares any. Required with "
-        + "`column`.")
+        + "(or several that differ only in letter case) when it declares any. Default: taken "
+        + "from the data when the column holds two classes: of a yes/no pair (`yes`/`no`, "
+        + "`true`/`false`, `y`/`n`, `t`/`f`, `positive`/`negative`) the affirmative, of two "
+        + "numbers the larger (`1` of `0`/`1`), else the rarer, as the log says (a WARN for the "
+        + "rarer); a column of more classes fails naming them, since the model is binary.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
@@ -66,8 +70,22 @@ public record LabelConfig(
     return expression != null;
   }
 
-  /** 1.0 for the positive class, 0.0 for the negative one, null when it cannot be told. */
+  /** This label, with {@code positive} as its positive class. */
+  public LabelConfig withPositive(String positive) {
+    return new LabelConfig(column, positive, expression);
+  }
+
+  /**
+   * 1.0 for the positive class, 0.0 for the negative one, null when it cannot be told.
+   *
+   * @throws IllegalStateException for a column label whose positive class is not yet named: a job
+   *     takes it from the data first ({@link PositiveClass#resolve})
+   */
   public Column binary() {
+    if (!isExpression() && positive == null) {
+      throw new IllegalStateException("label.positive of label.column " + column + " is not "
+          + "named: resolve it on the data first (PositiveClass.resolve)");
+    }
     if (isExpression()) {
       Column condition = functions.expr(expression);
       return functions.when(condition.isNull(), null).otherwise(condition.cast(DataTypes.DoubleType));
@@ -239,12 +257,11 @@ public record LabelConfig(
       return;
     }
     errors.requireColumn(column, columns, "column");
-    if (positive == null || positive.isBlank()) {
-      // A config written from a CSV header names the target column and stops there; for a column
-      // of three or more classes the user has to learn here that the model is binary.
-      errors.add("positive", "is required with column: the value of the class to predict, e.g. "
-          + "\"Yes\" (the model is binary: for a column of more than two classes name the one to "
-          + "tell from the others, or write expression instead of column and positive)");
+    if (positive != null && positive.isBlank()) {
+      // Left out, the data's two classes name it (PositiveClass); blank is neither.
+      errors.add("positive", "must not be blank: the value of the class to predict, e.g. "
+          + "\"Yes\", or leave it out to take the affirmative, larger or rarer of the column's two "
+          + "classes");
     }
     ColumnSpec spec = columns.get(column);
     if (spec != null && Boolean.TRUE.equals(spec.nullable())) {

@@ -16,6 +16,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.scoring.ScoringConfig;
@@ -87,7 +88,8 @@ public final class LabelJob implements Stage {
     Column gold;
     String goldName;
     if (config.goldColumn() == null) {
-      LabelConfig label = context.section(LabelConfig.class);
+      LabelConfig label = PositiveClass.named(context.section(LabelConfig.class), silver.rows(),
+          "label", "the silver rows of " + context.runDate());
       gold = label.binaryOn(silver.rows());
       goldName = label.describe();
     } else {

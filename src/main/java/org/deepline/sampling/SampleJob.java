@@ -13,6 +13,7 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
 import org.deepline.etl.RecordIds;
 
 /**
@@ -95,7 +96,8 @@ public final class SampleJob implements Stage {
     return switch (config.method()) {
       case SampleConfig.STRATIFIED -> {
         boolean byLabel = LabelConfig.LABEL.equals(config.strataColumn());
-        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL, label.binaryOn(silver))
+        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL,
+            PositiveClass.named(label, silver, "sample", "the silver rows sampled").binaryOn(silver))
             : silver;
         Samplers.Sample drawn = config.counts() != null && !config.counts().isEmpty()
             ? Samplers.stratifiedCounts(rows, id, stratum(config), config.strataColumn(),

@@ -22,6 +22,7 @@ import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
 import org.slf4j.Logger;
@@ -93,7 +94,8 @@ public final class SplitJob implements Stage {
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     RunContext.Input silver = context.input(Table.SILVER);
-    LabelConfig label = context.section(LabelConfig.class);
+    LabelConfig label = PositiveClass.named(context.section(LabelConfig.class), silver.rows(),
+        "split", "the silver rows of " + context.runDate());
     SplitConfig config = context.section(SplitConfig.class);
     Dataset<Row> splits = split(silver.rows(), label, config,
         CopyGrouping.of(context.section(SchemaConfig.class), label));

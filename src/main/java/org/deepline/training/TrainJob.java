@@ -26,6 +26,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
 import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTable;
 import org.deepline.features.FeatureTransform;
@@ -641,6 +642,11 @@ public final class TrainJob implements Stage {
     importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
     LabelConfig label = context.section(LabelConfig.class);
+    if (!label.isExpression() && label.positive() == null) {
+      // The class the split took when the config named none (said in its log, not again here).
+      label = PositiveClass.resolve(label, context.input(Table.SILVER).rows(),
+          "the silver rows of " + context.runDate()).label();
+    }
     // On the registered model's validation scores: the threshold belongs to the model that ships.
     DecisionThreshold threshold = resolved.threshold().toRule().choose(registered);
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "

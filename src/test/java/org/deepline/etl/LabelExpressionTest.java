@@ -180,13 +180,13 @@ class LabelExpressionTest {
   }
 
   @Test
-  void aColumnWithoutItsPositiveClassSaysTheModelIsBinary() {
-    String missing = configError("{\"column\": \"origin\"}", "[\"distance\"]");
-    assertTrue(missing.contains("label.positive: is required with column: the value of the class "
-        + "to predict, e.g. \"Yes\" (the model is binary: for a column of more than two classes "
-        + "name the one to tell from the others, or write expression instead of column and "
-        + "positive)"), missing);
+  void aBlankPositiveIsAConfigErrorAndALeftOutOneIsTakenFromTheData() {
     assertTrue(configError("{\"column\": \"origin\", \"positive\": \" \"}", "[\"distance\"]")
-        .contains("label.positive: is required with column"));
+        .contains("label.positive: must not be blank: the value of the class to predict, e.g. "
+            + "\"Yes\", or leave it out to take the affirmative, larger or rarer of the column's "
+            + "two classes"));
+    assertEquals(new LabelConfig("delay", null, null), TestRuns.configFromJson(
+        config(Path.of("flights.csv"), "{\"column\": \"delay\"}", "[\"distance\"]")).label());
   }
+
 }

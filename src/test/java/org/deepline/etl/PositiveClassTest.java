@@ -1,0 +1,209 @@
+package org.deepline.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.PositiveClass.ClassCount;
+import org.deepline.etl.PositiveClass.Resolved;
+import org.deepline.sampling.SplitJob;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code label.column} without {@code label.positive}, as a config written from a CSV header has
+ * it: the positive class is taken from the data's two classes, and a column of more fails.
+ */
+class PositiveClassTest {
+  private static final LabelConfig UNNAMED = new LabelConfig("target", null, null);
+  private static final String ROWS = "the silver rows of 2026-12-07";
+
+  private static Resolved choose(ClassCount... classes) {
+    return PositiveClass.choose(UNNAMED, List.of(classes), ROWS);
+  }
+
+  @Test
+  void theAffirmativeOfAYesNoPairWhicheverIsRarer() {
+    Resolved churn = choose(new ClassCount("no", "No", 5174), new ClassCount("yes", "Yes", 1869));
+    assertEquals("Yes", churn.label().positive());
+    assertFalse(churn.guessed());
+    assertEquals("label.positive is not set: 'Yes' is the positive class of label.column target, "
+        + "the affirmative of 'No' and 'Yes' ('No' 5174, 'Yes' 1869 in the silver rows of "
+        + "2026-12-07)", churn.said());
+    // The affirmative also when it is the commoner class, and in any pair of the list.
+    assertEquals("TRUE", choose(new ClassCount("true", "TRUE", 900),
+        new ClassCount("false", "FALSE", 100)).label().positive());
+    assertEquals("y", choose(new ClassCount("n", "n", 10), new ClassCount("y", "y", 10))
+        .label().positive());
+    assertEquals("pos", choose(new ClassCount("neg", "neg", 3), new ClassCount("pos", "pos", 1))
+        .label().positive());
+  }
+
+  @Test
+  void theLargerOfTwoNumbers() {
+    assertEquals("1", choose(new ClassCount("0.0", "0", 700), new ClassCount("1.0", "1", 300))
+        .label().positive());
+    // The larger also when commoner: 2 of R's 1/2 coding, 1 of a -1/1 one.
+    assertEquals("2", choose(new ClassCount("2.0", "2", 700), new ClassCount("1.0", "1", 300))
+        .label().positive());
+    assertEquals("1", choose(new ClassCount("-1.0", "-1", 50), new ClassCount("1.0", "1", 50))
+        .label().positive());
+  }
+
+  @Test
+  void otherwiseTheRarerSaidAsAGuessAndTiesToTheOneThatSortsLast() {
+    Resolved credit = choose(new ClassCount("good", "good", 700),
+        new ClassCount("bad", "bad", 300));
+    assertEquals("bad", credit.label().positive());
+    assertTrue(credit.guessed());
+    assertEquals("label.positive is not set: 'bad' is the positive class of label.column target, "
+        + "the rarer of 'good' and 'bad' ('good' 700, 'bad' 300 in the silver rows of 2026-12-07); "
+        + "set label.positive to choose the class whose precision and recall the reports give "
+        + "(ROC AUC is the same either way)", credit.said());
+    assertEquals("M", choose(new ClassCount("f", "F", 40), new ClassCount("m", "M", 40))
+        .label().positive());
+    // A number and a word are not two numbers: "1d" is text to Spark, whatever Java parses.
+    assertEquals("1d", choose(new ClassCount("2.0", "2", 9), new ClassCount("1d", "1d", 1))
+        .label().positive());
+  }
+
+  @Test
+  void threeClassesFailNamingThemAndWhatToWrite() {
+    DeeplineException error = assertThrows(DeeplineException.class, () -> choose(
+        new ClassCount("setosa", "setosa", 50), new ClassCount("versicolor", "versicolor", 50),
+        new ClassCount("virginica", "virginica", 49)));
+    assertEquals(DeeplineException.Failure.CONFIG, error.failure());
+    assertEquals("label.column target holds 3 classes in the silver rows of 2026-12-07 ('setosa' "
+        + "50, 'versicolor' 50, 'virginica' 49) and label.positive is not set: the model is "
+        + "binary; set label.positive to the class to tell from the others (e.g. \"virginica\"), "
+        + "or write label.expression (e.g. \"target IN ('setosa', "
+        + "'versicolor')\")", error.getMessage());
+  }
+
+  @Test
+  void oneClassIsLeftToTheSplitsOneClassCheck() {
+    Resolved one = choose(new ClassCount("yes", "yes", 12));
+    assertEquals("yes", one.label().positive());
+    assertFalse(one.guessed());
+  }
+
+  @Test
+  void aNamedPositiveOrAnExpressionIsKeptWithoutReadingARow() {
+    Dataset<Row> none = SparkTestSession.get().emptyDataFrame();
+    LabelConfig named = new LabelConfig("target", "Yes", null);
+    LabelConfig expression = new LabelConfig(null, null, "delay > 15");
+    assertEquals(named, PositiveClass.resolve(named, none, ROWS).label());
+    assertEquals(expression, PositiveClass.resolve(expression, none, ROWS).label());
+    assertEquals("", PositiveClass.resolve(named, none, ROWS).said());
+  }
+
+  @Test
+  void anUnnamedPositiveCannotLabelARowBeforeItIsResolved() {
+    IllegalStateException error = assertThrows(IllegalStateException.class, UNNAMED::binary);
+    assertTrue(error.getMessage().startsWith("label.positive of label.column target is not named"),
+        error.getMessage());
+  }
+
+  private static Map<String, Long> classes(DataType type, Object... values) {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        Arrays.stream(values).map(v -> RowFactory.create(v)).toList(),
+        new StructType().add("target", type));
+    Map<String, Long> byValue = new TreeMap<>();
+    PositiveClass.classes(rows, "target").forEach(c -> byValue.put(c.value(), c.rows()));
+    return byValue;
+  }
+
+  @Test
+  void classesCompareAsMatchesPositiveComparesThem() {
+    // Spaces around, letter case: one class, named by the spelling that sorts first.
+    assertEquals(Map.of("YES", 3L, "no", 1L),
+        classes(DataTypes.StringType, "yes", " Yes", "YES ", "no", null));
+    // 1, 01 and 1.0 are one number.
+    assertEquals(Map.of("0", 1L, "01", 3L), classes(DataTypes.StringType, "1", "01", "1.0", "0"));
+    assertEquals(Map.of("false", 1L, "true", 2L), classes(DataTypes.BooleanType, true, true, false));
+  }
+
+  @Test
+  void classesNameAtMostOneMoreThanTheErrorNames() {
+    Object[] many = new Object[PositiveClass.CLASSES_NAMED + 5];
+    Arrays.setAll(many, i -> "class" + i);
+    assertEquals(PositiveClass.CLASSES_NAMED + 1, classes(DataTypes.StringType, many).size());
+  }
+
+  private static RunContext context(Path dir, String csv) {
+    Path file = TestRuns.writeFile(dir, "customers.csv", csv);
+    return TestRuns.context(TestRuns.configFromJson("""
+        {"dataset": "customers",
+         "source": {"path": "%s"},
+         "schema": {"columns": [
+           {"name": "tenure", "type": "int"},
+           {"name": "plan", "type": "string"},
+           {"name": "churned", "type": "string"}]},
+         "label": {"column": "churned"},
+         "ingest": {"max_quarantine_fraction": 1.0},
+         "features": {"numeric": ["tenure"], "categorical": ["plan"]}}
+        """.formatted(file.toString().replace("\\", "\\\\"))), dir.resolve("wh"), "test");
+  }
+
+  private static String rows(String... labels) {
+    StringBuilder csv = new StringBuilder("tenure,plan,churned\n");
+    for (int i = 0; i < labels.length; i++) {
+      csv.append(i + 1).append(',').append(i % 2 == 0 ? "basic" : "pro").append(',')
+          .append(labels[i]).append('\n');
+    }
+    return csv.toString();
+  }
+
+  @Test
+  void theSplitStageLabelsByTheClassItTook(@TempDir Path dir) {
+    String[] labels = new String[40];
+    Arrays.setAll(labels, i -> i % 4 == 0 ? "Yes" : "No");
+    RunContext context = context(dir, rows(labels));
+    new IngestJob().run(context);
+
+    StageResult split = new SplitJob().run(context);
+
+    double positiveRate = DeltaTables.slice(SparkTestSession.get(),
+            DeltaTables.ref(SparkTestSession.get(), context.table(Table.SPLITS)), TestRuns.RUN_DATE)
+        .agg(org.apache.spark.sql.functions.avg(LabelConfig.LABEL)).head().getDouble(0);
+    assertEquals(0.25, positiveRate, 1e-9);
+    assertEquals(40, split.metric("rows_train") + split.metric("rows_validation")
+        + split.metric("rows_test"));
+  }
+
+  @Test
+  void theSplitStageFailsOnAColumnOfThreeClasses(@TempDir Path dir) {
+    String[] labels = new String[30];
+    Arrays.setAll(labels, i -> List.of("low", "mid", "high").get(i % 3));
+    RunContext context = context(dir, rows(labels));
+    new IngestJob().run(context);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new SplitJob().run(context));
+
+    assertEquals("label.column churned holds 3 classes in the silver rows of 2026-11-24 ('high' "
+        + "10, 'low' 10, 'mid' 10) and label.positive is not set: the model is binary; set "
+        + "label.positive to the class to tell from the others (e.g. \"mid\"), or write "
+        + "label.expression (e.g. \"churned IN ('high', 'low')\")", error.getMessage());
+    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.SPLITS)));
+  }
+}
