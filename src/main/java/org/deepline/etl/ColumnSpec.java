@@ -28,6 +28,10 @@ import org.deepline.core.Required;
  *                       config loader when the config declares a header name Delta rejects
  *                       ({@code HeaderNames}); ingest fails if the source's renaming does not give
  *                       this source column the name {@code name}
+ * @param format         the datetime pattern of a text date or timestamp column
+ * @param nullTokens     text that means no value in this column, in place of
+ *                       {@code ingest.null_tokens} (which a string column does not apply); null
+ *                       when the column declares none
  */
 public record ColumnSpec(
     @JsonPropertyDescription("Column name in the source and in silver. A header name Delta "
@@ -79,7 +83,15 @@ public record ColumnSpec(
         + "two ways. Typed source values "
         + "(Parquet, Avro, ORC, Delta timestamps) need none. Allowed: `date` and `timestamp` "
         + "columns only.")
-    String format) {
+    String format,
+    @JsonPropertyDescription("Text that means \"no value\" in this column, in place of "
+        + "`ingest.null_tokens`: after trimming, a value equal to one of them (exact case) is "
+        + "missing. On a `string` column, which keeps `ingest.null_tokens`' text as it is (`NA` "
+        + "may be North America), this is how R's `NA` in a text column becomes missing: "
+        + "`[\"NA\"]`; `validate` warns of a string column whose common values are such text "
+        + "(`null_text:<name>`), and `[]` says the text is data. Default: `ingest.null_tokens` "
+        + "for the column's type. Allowed: non-blank, no surrounding spaces.")
+    List<String> nullTokens) {
   public static final List<String> TYPES =
       List.of("string", "int", "long", "double", "boolean", "date", "timestamp");
   /**
@@ -103,6 +115,7 @@ public record ColumnSpec(
 
   public ColumnSpec {
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
+    nullTokens = nullTokens == null ? null : List.copyOf(nullTokens);
     type = canonicalType(type);
   }
 
@@ -118,7 +131,12 @@ public record ColumnSpec(
   /** A column whose source name is its name, written in the default format of its type. */
   public ColumnSpec(String name, String type, Boolean nullable, Double min, Double max,
       List<String> allowedValues, Double maxNullFraction) {
-    this(name, type, nullable, min, max, allowedValues, maxNullFraction, null, null);
+    this(name, type, nullable, min, max, allowedValues, maxNullFraction, null, null, null);
+  }
+
+  /** The null tokens of this column: its own when it declares them, else {@code ingestTokens}. */
+  public List<String> nullTokensOr(List<String> ingestTokens) {
+    return nullTokens != null ? nullTokens : ingestTokens;
   }
 
   /** Whether a missing value is allowed: yes unless the config says {@code false}. */
@@ -135,7 +153,7 @@ public record ColumnSpec(
   /** This column, with missing values sent to quarantine. */
   public ColumnSpec required() {
     return new ColumnSpec(name, type, Boolean.FALSE, min, max, allowedValues, maxNullFraction,
-        sourceName, format);
+        sourceName, format, nullTokens);
   }
 
   public boolean isNumeric() {
@@ -161,6 +179,9 @@ public record ColumnSpec(
     }
     if (maxNullFraction != null) {
       errors.requireFraction(maxNullFraction, "max_null_fraction", true, true);
+    }
+    if (nullTokens != null) {
+      IngestConfig.validateTokens(errors, nullTokens);
     }
     if (format != null) {
       if (!DATE_TYPES.contains(type)) {

@@ -44,7 +44,9 @@ public record IngestConfig(
         + "so it is checked like an empty cell (quarantined only in a non-nullable column; "
         + "counted by `validate`'s null fraction). These spellings (R, pandas, spreadsheets, "
         + "databases, UCI data sets) cannot be a number, boolean or date, so nothing is lost; "
-        + "`string` columns keep the text (`NA` may be North America), except the label's "
+        + "`string` columns keep the text (`NA` may be North America; a column's own "
+        + "`null_tokens` say otherwise, and `validate` warns of a string column whose common "
+        + "values are such text: `null_text:<name>`), except the label's "
         + "column, where such a value is no label (the row is quarantined as one without a "
         + "label, not counted as a negative) unless it is `label.positive` or one of the "
         + "column's `allowed_values`. `[]` turns it off. "
@@ -70,16 +72,21 @@ public record IngestConfig(
     return new IngestConfig(null, null, null);
   }
 
-  /** Checks the keys; {@code schema} may be null when it is missing (reported elsewhere). */
-  public void validate(ConfigErrors errors, SchemaConfig schema) {
-    errors.requireFraction(maxQuarantineFraction, "max_quarantine_fraction", true, true);
-    for (int i = 0; i < nullTokens.size(); i++) {
-      String token = nullTokens.get(i);
+  /** Checks a list of null tokens, this section's or a column's, as {@code null_tokens[i]}. */
+  static void validateTokens(ConfigErrors errors, List<String> tokens) {
+    for (int i = 0; i < tokens.size(); i++) {
+      String token = tokens.get(i);
       if (token == null || token.isBlank() || !token.equals(token.strip())) {
         errors.add("null_tokens[" + i + "]", "must be non-blank text without surrounding spaces "
             + "(values are trimmed before they are compared; blank is always missing)");
       }
     }
+  }
+
+  /** Checks the keys; {@code schema} may be null when it is missing (reported elsewhere). */
+  public void validate(ConfigErrors errors, SchemaConfig schema) {
+    errors.requireFraction(maxQuarantineFraction, "max_quarantine_fraction", true, true);
+    validateTokens(errors, nullTokens);
     if (upsert && schema != null && schema.key().isEmpty()) {
       errors.add("upsert", "needs schema.key: the columns that identify a record are what silver "
           + "merges on");

@@ -150,13 +150,14 @@ public final class SilverTyping {
     }
     for (ColumnSpec column : schema.columns()) {
       DataType sourceType = bronze.schema().apply(column.name()).dataType();
+      List<String> tokens = column.nullTokensOr(nullTokens);
       Converted converted = sourceType != DataTypes.StringType
           ? fromTyped(column, sourceType, fixedOffset)
           : column.name().equals(label.column()) && "string".equals(column.type())
-              ? labelText(column, nullTokens.stream()
+              ? labelText(column, tokens.stream()
                   .filter(token -> !namesAClass(token, label.positive(), column.allowedValues()))
                   .toList())
-              : fromText(column, nullTokens, decimalComma,
+              : fromText(column, tokens, decimalComma,
                   datePatterns.getOrDefault(column.name(), List.of()));
       selected.add(converted.value().as(column.name()));
       reasons.add(converted.reason());
@@ -266,7 +267,15 @@ public final class SilverTyping {
     Column raw = Columns.col(column.name());
     String text = trimmed(column);
     if ("string".equals(column.type())) {
-      return withoutConversion(column, raw, raw.isNotNull().and(functions.expr(text + " <> ''")));
+      if (column.nullTokens() == null || column.nullTokens().isEmpty()) {
+        // ingest.null_tokens are not applied to text: NA may be North America.
+        return withoutConversion(column, raw, raw.isNotNull().and(functions.expr(text + " <> ''")));
+      }
+      // The column's own tokens: its text NA is a missing value, as the config says.
+      Column present = raw.isNotNull().and(functions.not(functions.expr(missingText(text,
+          nullTokens))));
+      return withoutConversion(column, functions.when(present.or(functions.expr(text + " = ''")),
+          raw), present);
     }
     // coalesce evaluates a fallback only for a value the cast before it did not parse.
     Stream<String> fallbacks = decimalComma && "double".equals(column.type())

@@ -19,6 +19,8 @@ import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.IngestConfig;
+import org.deepline.etl.LabelConfig;
 import org.deepline.etl.SchemaConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +87,12 @@ public final class ValidationJob implements Stage {
         context.runDate(), Anomalies.metrics(validation.anomalies()));
     TableRef metricsRef = MetricsTable.write(spark, context.runId(), context.runDate(), profile,
         metricsPath);
-    List<ConstraintResult> results = keepNeverFilledAsWarnings(checked.results(), spark,
-        metricsPath, context.runDate(), validation.severities().keySet());
+    List<ConstraintResult> results = new ArrayList<>(keepNeverFilledAsWarnings(checked.results(),
+        spark, metricsPath, context.runDate(), validation.severities().keySet()));
+    LabelConfig label = context.section(LabelConfig.class);
+    results.addAll(NullText.check(profile, schema.byName(),
+        context.section(IngestConfig.class).nullTokens(), label.isExpression() ? null
+            : label.column()));
     List<ConstraintResult> anomalies = Anomalies.evaluate(validation.anomalies(), profile, history);
     Map<String, List<ConstraintResult>> verdicts = new LinkedHashMap<>();
     verdicts.put(check.name(), results);

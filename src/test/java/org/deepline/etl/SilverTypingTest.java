@@ -24,7 +24,7 @@ class SilverTypingTest {
   private static final List<String> NULL_TOKENS = List.of("NA", "-1", "NaN");
 
   private static ColumnSpec column(String name, String type, boolean nullable) {
-    return new ColumnSpec(name, type, nullable, null, null, null, null, null, null);
+    return new ColumnSpec(name, type, nullable, null, null, null, null, null, null, null);
   }
 
   /** Each row's typed {@code n}, {@code d}, {@code p} and its reason. */
@@ -122,7 +122,7 @@ class SilverTypingTest {
         RowFactory.create("yes", "2026-12-07", null, "b", "f.csv"),
         RowFactory.create("maybe", "07.12.2026", null, "c", "f.csv")), bronze);
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("flag", "boolean", true),
-        new ColumnSpec("day", "date", false, null, null, null, null, null, null)));
+        new ColumnSpec("day", "date", false, null, null, null, null, null, null, null)));
     List<String> tokens = List.of("0", "1900-01-01");
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", tokens, List.of(), false,
         new LabelConfig("flag", "true", null), Map.of());
@@ -137,6 +137,37 @@ class SilverTypingTest {
             .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2))).toList());
   }
 
+  /**
+   * A column's own null_tokens: on a string column (ingest.null_tokens keep text as it is) they are
+   * missing, blank text stays as it was; on a typed column they replace ingest's list.
+   */
+  @Test
+  void aColumnsOwnNullTokensApplyToTextAndReplaceIngestsList() {
+    StructType bronze = new StructType()
+        .add("note", DataTypes.StringType)
+        .add("region", DataTypes.StringType)
+        .add("score", DataTypes.StringType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    Dataset<Row> frame = SparkTestSession.get().createDataFrame(List.of(
+        RowFactory.create(" NA ", "NA", "-", null, "a", "f.csv"),
+        RowFactory.create("biopsy", "EU", "NA", null, "b", "f.csv"),
+        RowFactory.create("", "NA", "3", null, "c", "f.csv")), bronze);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(
+        new ColumnSpec("note", "string", true, null, null, null, null, null, null, List.of("NA")),
+        column("region", "string", true),
+        new ColumnSpec("score", "int", true, null, null, null, null, null, null, List.of("-"))));
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", List.of("NA"),
+        List.of(), false, new LabelConfig(null, null, "score > 1"), Map.of());
+    // score's own list has no NA: its NA is a value that does not parse.
+    assertEquals(List.of(Arrays.asList(null, "NA", null, ""),
+            Arrays.asList("biopsy", "EU", null, "score: cannot parse 'NA' as int"),
+            Arrays.asList("", "NA", 3, "")),
+        typed.select("note", "region", "score", SilverTyping.REASON).collectAsList().stream()
+            .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3))).toList());
+  }
+
   /** A declared format of words reads a token without a digit: it is no value all the same. */
   @Test
   void aTokenThatADeclaredFormatWouldReadIsNoValue() {
@@ -149,7 +180,7 @@ class SilverTypingTest {
         RowFactory.create("June", null, "a", "f.csv"),
         RowFactory.create("May", null, "b", "f.csv")), bronze);
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(
-        new ColumnSpec("month", "date", true, null, null, null, null, null, "MMMM")));
+        new ColumnSpec("month", "date", true, null, null, null, null, null, "MMMM", null)));
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", List.of("May"),
         List.of(), false, new LabelConfig("month", "x", null), Map.of());
     assertEquals(List.of(Arrays.asList(java.sql.Date.valueOf("1970-06-01"), ""),
