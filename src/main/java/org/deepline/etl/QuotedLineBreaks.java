@@ -31,9 +31,19 @@ final class QuotedLineBreaks {
   /**
    * What the sniffed lines hold: records whose quoted field spans lines with the header's field
    * count, and the line (1-based, in {@code lines}) where the first record that broke the rules
-   * above starts (a stray quote's line), or 0 when none did.
+   * above starts (a stray quote's line), or 0 when none did; the records read (the header line's
+   * among them), and those of exactly one field more than the header whose last field is empty.
    */
-  record Sniffed(int spanning, int firstMalformedLine) {
+  record Sniffed(int spanning, int firstMalformedLine, int records, int oneEmptyFieldMore) {
+    /**
+     * Every record after the header line ends in the delimiter that the header line does not end
+     * in (an export that writes {@code a,b,} under {@code x,y}): each is one empty field longer
+     * than the header, and read under it every one is malformed.
+     */
+    boolean trailingDelimiterOnDataLines() {
+      return records > 1 && oneEmptyFieldMore == records - 1;
+    }
+
     /** Line breaks inside quoted fields, and nothing that reading whole records would swallow. */
     boolean lineBreaksFound() {
       return spanning > 0 && firstMalformedLine == 0;
@@ -55,6 +65,8 @@ final class QuotedLineBreaks {
   static Sniffed sniff(List<String> lines, char delimiter, char quote, char escape, int fields) {
     int spanning = 0;
     int firstMalformed = 0;
+    int records = 0;
+    int oneEmptyFieldMore = 0;
     int lineNumber = 0;
     int counted = 1;
     int linesInRecord = 1;
@@ -90,6 +102,11 @@ final class QuotedLineBreaks {
         linesInRecord++;
         continue;
       }
+      records++;
+      // fieldStart still set: nothing, not even a quote, came after the record's last delimiter.
+      if (counted == fields + 1 && fieldStart && !quoted) {
+        oneEmptyFieldMore++;
+      }
       boolean malformed = textAfterQuote || (linesInRecord > 1 && (quoted || counted != fields));
       if (malformed && firstMalformed == 0) {
         firstMalformed = lineNumber - linesInRecord + 1;
@@ -102,6 +119,6 @@ final class QuotedLineBreaks {
       fieldStart = true;
       textAfterQuote = false;
     }
-    return new Sniffed(spanning, firstMalformed);
+    return new Sniffed(spanning, firstMalformed, records, oneEmptyFieldMore);
   }
 }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaEvolution {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaEvolution.class);
   /** How Spark names a CSV header field left empty: {@code _c} and its position from 0. */
-  private static final String UNNAMED_CSV_PREFIX = "_c";
+  static final String UNNAMED_CSV_PREFIX = "_c";
   /** Columns ingest adds to every source: never a source column of the user's. */
   private static final Set<String> DEEPLINE_COLUMNS = Set.of(SourceReader.CORRUPT_RECORD,
       SourceReader.SOURCE_FILE, SilverTyping.RAW_RECORD);

@@ -275,15 +275,30 @@ public final class SourceReader {
    * A CSV source as its files are read, the names its columns are read under, and the header
    * fields read under another name than written (empty when Spark's own names are kept).
    */
-  private record CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed) {
+  private record CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed,
+      boolean trailingField) {
+    CsvHeader(SourceConfig source, List<String> names, Map<String, String> renamed) {
+      this(source, names, renamed, false);
+    }
+
     /** The same header, the files read with {@code read}'s options. */
     CsvHeader with(SourceConfig read) {
-      return new CsvHeader(read, names, renamed);
+      return new CsvHeader(read, names, renamed, trailingField);
+    }
+
+    /**
+     * The same header with one unnamed field after its last, Spark's {@code _c<n>}: the data
+     * lines' empty field after the delimiter they end in and the header line does not.
+     */
+    CsvHeader withTrailingField() {
+      List<String> longer = new ArrayList<>(names);
+      longer.add(SchemaEvolution.UNNAMED_CSV_PREFIX + names.size());
+      return new CsvHeader(source, List.copyOf(longer), renamed, true);
     }
 
     /** Whether the files are read under names of deepline's, not compared with their headers. */
     boolean namedHere() {
-      return !renamed.isEmpty();
+      return !renamed.isEmpty() || trailingField;
     }
   }
 
@@ -318,7 +333,8 @@ public final class SourceReader {
     // empty must be "" in the schema, and two such fields cannot be: then, and when ingest names
     // the columns otherwise than the header does, the files are read under the names given here.
     boolean asWritten = !opened.namedHere() && unnamed.size() <= 1;
-    if (!asWritten) {
+    // A field after the header's last alone was said where it was found.
+    if (!asWritten && (!opened.renamed().isEmpty() || unnamed.size() > 1)) {
       LOG.warn("source {}: the CSV header {}; the files are read under the names {}, each "
           + "file's header line skipped without comparing it with them", source.path(),
           opened.namedHere() ? "has fields Spark and Delta take as one name (equal but for "
@@ -416,8 +432,37 @@ public final class SourceReader {
     if (checksEncoding) {
       FileEncoding.notUtf8(sample, source.path()).ifPresent(LOG::warn);
     }
-    return withLineBreaks(opened, sample.stream()
-        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList());
+    List<String> lines = sample.stream().map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .toList();
+    return withLineBreaks(withTrailingDelimiter(opened, lines), lines);
+  }
+
+  /**
+   * {@code opened}, or, when every record of the {@code firstLines} after the header line ends in
+   * the delimiter the header line does not end in ({@link QuotedLineBreaks.Sniffed#trailingDelimiterOnDataLines}),
+   * its header with the unnamed field those records have after its last: read under the header
+   * alone, every record was malformed and the whole load went to quarantine. The field is kept in
+   * bronze only, as a header's own unnamed field is, and a value in it on a later line is not lost
+   * to bronze.
+   */
+  private static CsvHeader withTrailingDelimiter(CsvHeader opened, List<String> firstLines) {
+    SourceConfig source = opened.source();
+    if (!SchemaEvolution.hasHeaderLine(source) || !sniffsLineBreaks(source)) {
+      return opened;
+    }
+    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(firstLines,
+        CsvDelimiters.delimiter(source.options()).charAt(0),
+        optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE).charAt(0),
+        optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE).charAt(0), opened.names().size());
+    if (!sniff.trailingDelimiterOnDataLines()) {
+      return opened;
+    }
+    CsvHeader longer = opened.withTrailingField();
+    LOG.warn("source {}: every line of the first {} after the header ends in the delimiter, and "
+        + "the header line does not: each record has an empty field after the header's last "
+        + "column, read as {} (in bronze only) so that the records are not malformed",
+        source.path(), sniff.records() - 1, longer.names().get(longer.names().size() - 1));
+    return longer;
   }
 
   /**

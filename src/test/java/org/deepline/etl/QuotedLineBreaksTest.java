@@ -63,11 +63,29 @@ class QuotedLineBreaksTest {
     QuotedLineBreaks.Sniffed sniffed = QuotedLineBreaks.sniff(List.of("id,text,label",
         "1,\"broken,yes", "2,\"x\",no", "3,\"two", "lines\",yes", "4,plain,no"),
         ',', '"', '"', 3);
-    assertEquals(new QuotedLineBreaks.Sniffed(1, 2), sniffed);
+    assertEquals(new QuotedLineBreaks.Sniffed(1, 2, 4, 0), sniffed);
     assertTrue(sniffed.lineBreaksBesideMalformed());
     assertFalse(sniffed.lineBreaksFound());
-    assertEquals(new QuotedLineBreaks.Sniffed(0, 0), QuotedLineBreaks.sniff(
+    assertEquals(new QuotedLineBreaks.Sniffed(0, 0, 2, 0), QuotedLineBreaks.sniff(
         List.of("id,text", "1,plain"), ',', '"', '"', 2));
+  }
+
+  private static boolean trailing(String... lines) {
+    return QuotedLineBreaks.sniff(List.of(lines), ',', '"', '"', 3).trailingDelimiterOnDataLines();
+  }
+
+  @Test
+  void dataLinesOneEmptyFieldLongerThanTheHeaderAreATrailingDelimiter() {
+    assertTrue(trailing("id,amount,label", "1,1.5,yes,", "2,,no,", "3,\"a,b\",no,"));
+    // The header ends in it too: its field is unnamed, the lines fit it.
+    assertFalse(trailing("id,amount,label,", "1,1.5,yes,", "2,,no,"));
+    // One line without it, a value after it, a quoted empty last field, no data line.
+    assertFalse(trailing("id,amount,label", "1,1.5,yes,", "2,,no"));
+    assertFalse(trailing("id,amount,label", "1,1.5,yes,x"));
+    assertFalse(trailing("id,amount,label", "1,1.5,yes,\"\""));
+    assertFalse(trailing("id,amount,label"));
+    // The last column empty on every line is not one field more.
+    assertFalse(trailing("id,amount,label", "1,1.5,", "2,,"));
   }
 
   private static boolean found(List<String> lines, char delimiter, char quote, char escape,

@@ -212,6 +212,26 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void dataLinesEndingInADelimiterTheHeaderLacksLoadWithTheFieldInBronze(@TempDir Path dir) {
+    // Read under the header alone, each line is one field too long: every row was quarantined.
+    Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label\n1,1.5,yes,\n2,,no,\n"
+        + "3,\"2.5\",no,\n");
+    RunContext context = byDefault(csv, dir);
+
+    StageResult result = new IngestJob().run(context);
+
+    assertEquals(3, result.metric("rows_silver"));
+    assertEquals(0, result.metric("rows_quarantined"));
+    SparkSession spark = SparkTestSession.get();
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 1.5, "yes"),
+            RowFactory.create(2, null, "no"), RowFactory.create(3, 2.5, "no")),
+        DeltaTables.read(spark, context.table(Table.SILVER)).select("id", "amount", "label"), 0.0,
+        "id");
+    assertEquals(3, DeltaTables.read(spark, context.table(Table.BRONZE)).where("_c3 IS NULL")
+        .count());
+  }
+
+  @Test
   void aHeaderWithTwoFieldsLeftEmptyKeepsBothInBronze(@TempDir Path dir) {
     // UCI's air quality file ends every line in two delimiters.
     Path csv = TestRuns.writeFile(dir, "toy.csv", "id,amount,label,,\n1,1.5,yes,,\n2,,no,x,\n");
