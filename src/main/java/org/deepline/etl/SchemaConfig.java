@@ -70,7 +70,9 @@ public record SchemaConfig(
       String earlier = column.name() == null ? null
           : seen.putIfAbsent(column.name().toLowerCase(Locale.ROOT), column.name());
       if (earlier != null) {
-        at.add("name", "duplicate column " + column.name() + (earlier.equals(column.name()) ? ""
+        at.add("name", "duplicate column " + column.name() + (earlier.equals(column.name())
+            ? " (a CSV header that writes it twice: ingest reads the second one as "
+                + asRead.get(i) + ", so declare it under that name)"
             : " (" + earlier + " is declared too: Spark and Delta ignore letter case in column "
                 + "names; ingest reads a CSV header's second one as " + asRead.get(i)
                 + ", so declare it under that name)"));

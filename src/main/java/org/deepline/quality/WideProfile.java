@@ -105,12 +105,17 @@ final class WideProfile {
   /** A column's statistics, finished where its state was merged: what the driver receives. */
   record Finished(long present, long distinct, String min, String max, Double mean,
       Double stddev, String quantiles, String top) implements Serializable {
+    /** HyperLogLog's estimate, at most the values present (as {@link Profiler} keeps it). */
+    private long atMostPresent() {
+      return Math.min(present, distinct);
+    }
+
     ColumnProfile profile(StructField field, long rowCount) {
       String name = field.name();
       String typeName = field.dataType().simpleString();
       if (top != null) {
         TopValues.Result result = TopValues.parse(top);
-        return new ColumnProfile(name, typeName, rowCount - present, distinct, result.min(),
+        return new ColumnProfile(name, typeName, rowCount - present, atMostPresent(), result.min(),
             result.max(), null, null, Map.of(), result.top(), result.values());
       }
       Map<String, Double> quantileValues = new LinkedHashMap<>();
@@ -118,7 +123,7 @@ final class WideProfile {
       for (int q = 0; q < values.size(); q++) {
         quantileValues.put(Profiler.QUANTILES.get(q).toString(), values.get(q));
       }
-      return new ColumnProfile(name, typeName, rowCount - present, distinct, min, max, mean,
+      return new ColumnProfile(name, typeName, rowCount - present, atMostPresent(), min, max, mean,
           stddev, quantileValues, List.of(), List.of());
     }
   }

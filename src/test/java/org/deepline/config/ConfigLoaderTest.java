@@ -204,6 +204,18 @@ class ConfigLoaderTest {
     assertEquals("test config: 1 config error: schema.columns[1].name: duplicate column w (W is "
         + "declared too: Spark and Delta ignore letter case in column names; ingest reads a CSV "
         + "header's second one as w_2, so declare it under that name)", error.getMessage());
+
+    // Written twice exactly (R's data with two columns of one name): the same remedy.
+    DeeplineException twice = assertThrows(DeeplineException.class, () -> TestRuns.configFromJson(
+        """
+        {"dataset": "t", "source": {"format": "csv", "path": "t.csv"},
+         "schema": {"columns": [{"name": "distance", "type": "double"},
+           {"name": "distance", "type": "double"}, {"name": "y", "type": "string"}]},
+         "label": {"column": "y", "positive": "yes"},
+         "features": {"numeric": ["distance"]}}"""));
+    assertEquals("test config: 1 config error: schema.columns[1].name: duplicate column distance "
+        + "(a CSV header that writes it twice: ingest reads the second one as distance_2, so "
+        + "declare it under that name)", twice.getMessage());
   }
 
   @Test
