@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  * The one entry point: {@code deepline <command> [options]}, launched by spark-submit
  * ({@code submit/deepline-submit}) or plain {@code java}. Exit code 0 on success; a problem the user
  * can fix prints a one-line reason and exits with its {@link Failure}'s code (1 input, 2 usage,
- * 4 config, 5 data quality, 6 leakage gate, 7 model gate, 8 infrastructure, 10 a run date locked
- * by another run); anything unexpected
+ * 4 config, 5 data quality, 6 leakage gate, 7 model gate, 8 infrastructure, 9 drift, 10 a run
+ * date locked by another run); anything unexpected
  * prints a stack trace and exits 3. The table for schedulers: docs/operations.md.
  */
 @Command(name = "deepline", mixinStandardHelpOptions = true, version = "deepline 0.1.0",

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * Re-running a date replaces its output, so a failed backfill is resumed by running it again.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = "A scheduler's run: ingest, validate, split, score and evaluate one date "
+    description = "A scheduler's run: ingest, validate, split, score, evaluate and monitor one date "
         + "(--run-date, default yesterday UTC) or every date from --from to --to with the "
         + "registered model; a date another run holds exits 10. See docs/operations.md.")
 final class NightlyCommand implements Callable<Integer> {

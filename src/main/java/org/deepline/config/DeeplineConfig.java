@@ -13,6 +13,7 @@ import org.deepline.core.ConfigErrors;
 import org.deepline.core.JobConfig;
 import org.deepline.core.Required;
 import org.deepline.etl.ColumnSpec;
+import org.deepline.monitoring.MonitoringConfig;
 import org.deepline.etl.IngestConfig;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.SchemaConfig;
@@ -71,6 +72,9 @@ public record DeeplineConfig(
     TuningConfig tuning,
     @JsonPropertyDescription("Batch scoring.")
     ScoringConfig scoring,
+    @JsonPropertyDescription("What the `monitor` command (and `nightly`) calls drift of the "
+        + "model's inputs and probabilities.")
+    MonitoringConfig monitoring,
     @JsonPropertyDescription("The evaluation report, slices, behavioural tests, blessing and "
         + "their gates.")
     EvaluationConfig evaluation,
@@ -95,6 +99,7 @@ public record DeeplineConfig(
     baselines = baselines == null ? BaselineConfig.defaults() : baselines;
     tuning = tuning == null ? TuningConfig.defaults() : tuning;
     scoring = scoring == null ? ScoringConfig.defaults() : scoring;
+    monitoring = monitoring == null ? MonitoringConfig.defaults() : monitoring;
     evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
     compression = compression == null ? CompressionConfig.defaults() : compression;
     sample = sample == null ? SampleConfig.defaults() : sample;
@@ -183,6 +188,7 @@ public record DeeplineConfig(
     }
     tuning.validate(errors.at("tuning"), training);
     scoring.validate(errors.at("scoring"));
+    monitoring.validate(errors.at("monitoring"));
     evaluation.validate(errors.at("evaluation"));
     compression.validate(errors.at("compression"));
     sample.validate(errors.at("sample"), columns);

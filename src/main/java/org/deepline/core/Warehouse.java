@@ -129,7 +129,9 @@ public final class Warehouse {
     /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
     TO_LABEL,
     /** Every run date's profile of silver, metric by metric (quality's MetricsTable). */
-    METRICS;
+    METRICS,
+    /** Each run date's drift of the model's inputs and probabilities (monitoring's DriftJob). */
+    DRIFT;
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);

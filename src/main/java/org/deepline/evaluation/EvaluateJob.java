@@ -57,6 +57,13 @@ public final class EvaluateJob implements Stage {
   public static final String CHOSEN = "chosen";
   /** Fewer judged rows of either class than this, and the log says the figures say little. */
   static final int FEW_ROWS_PER_CLASS = 30;
+  /**
+   * How many times its validation log loss at training a model's log loss on the judged rows may
+   * be, and by how much more, before the log says its probabilities moved: a test split's loss
+   * differs from validation's by chance, by a few hundredths, not twice over and by a tenth.
+   */
+  static final double LOSS_RATIO = 2.0;
+  static final double MIN_LOSS_RISE = 0.1;
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
   static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -145,6 +152,11 @@ public final class EvaluateJob implements Stage {
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, options(config, threshold.value(), true));
       fewRowsWarning(config.split(), summary.count(), summary.positives(), summary.rocAuc())
+          .ifPresent(LOG::warn);
+      calibrationWarning(config.split(), context.runDate(), summary.count(), summary.logLoss(),
+          summary.rocAuc(), new TrainedLoss(bundle.metadata().modelVersion(),
+              bundle.metadata().runDate(),
+              bundle.metadata().validationMetrics().get("validation_loss")))
           .ifPresent(LOG::warn);
       List<SliceMetrics.Slice> slices = slices(judged, silver, config, threshold.value());
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
@@ -277,6 +289,30 @@ public final class EvaluateJob implements Stage {
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
         + "(fewer than %d of a class); compare models on more rows (a larger split.%s)", split,
         positives, rows - positives, rocAuc, FEW_ROWS_PER_CLASS, split));
+  }
+
+  /** A model's version, training date and validation log loss there (null when not recorded). */
+  record TrainedLoss(String modelVersion, String runDate, Double validationLoss) {}
+
+  /**
+   * What to tell a user whose model's log loss on the judged rows is more than
+   * {@value #LOSS_RATIO} times its validation loss at training and {@value #MIN_LOSS_RISE} above it,
+   * or nothing. Why: a shifted input keeps the ranking (ROC AUC) while the probabilities, and the
+   * threshold chosen on them, stop meaning what they did; a night with a feature scaled by 1.3
+   * showed ROC AUC 0.998 and log loss 0.76 against 0.05, and the blessing had nothing to say.
+   */
+  static Optional<String> calibrationWarning(String split, String runDate, long rows,
+      double logLoss, double rocAuc, TrainedLoss model) {
+    Double trained = model.validationLoss();
+    if (trained == null || Double.isNaN(trained) || Double.isNaN(logLoss)
+        || logLoss <= LOSS_RATIO * trained || logLoss - trained <= MIN_LOSS_RISE) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "evaluate: model %s's log loss on the %d %s rows "
+        + "of %s is %.4f, against %.4f on its validation rows at training (%s): its "
+        + "probabilities no longer say how often the label is true, though its ROC AUC %.4f may "
+        + "rank as before; run monitor for the inputs that moved, and retrain on newer rows",
+        model.modelVersion(), rows, split, runDate, logLoss, trained, model.runDate(), rocAuc));
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {

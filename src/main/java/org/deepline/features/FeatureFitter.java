@@ -460,7 +460,7 @@ public final class FeatureFitter {
   }
 
   /** NaN counts as missing, as it does in {@link FeatureVectorizer}. */
-  static Column observedValue(String name) {
+  public static Column observedValue(String name) {
     return functions.nanvl(Columns.col(name).cast("double"), functions.lit(null).cast("double"));
   }
 

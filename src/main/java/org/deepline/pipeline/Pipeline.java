@@ -13,6 +13,7 @@ import org.deepline.etl.IngestJob;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.features.FeatureJob;
 import org.deepline.leakage.LeakageJob;
+import org.deepline.monitoring.DriftJob;
 import org.deepline.quality.ValidationJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.scoring.ScoreJob;
@@ -36,11 +37,13 @@ public final class Pipeline implements Stage {
       EvaluateJob::new);
   /**
    * A night's run for one date with the model already registered: the date's data in, checked,
-   * assigned to splits (so evaluate judges only held-out rows), scored and reported. Training is a
+   * assigned to splits (so evaluate judges only held-out rows), scored, reported and compared with
+   * the rows the model was trained on (monitor: drift, last, so that an alert it raises comes after
+   * every other output of the night is written). Training is a
    * decision of its own ({@code train}, or a retraining job), not something every night repeats.
    */
   public static final List<Supplier<Stage>> NIGHTLY_STAGES = List.of(IngestJob::new,
-      ValidationJob::new, SplitJob::forScoring, ScoreJob::new, EvaluateJob::new);
+      ValidationJob::new, SplitJob::forScoring, ScoreJob::new, EvaluateJob::new, DriftJob::new);
 
   private final RunRecorder recorder;
   private final String command;

@@ -10,6 +10,7 @@ import org.deepline.core.Stage;
 import org.deepline.etl.FormatsStudy;
 import org.deepline.featurestore.FeatureStoreJob;
 import org.deepline.labeling.LabelJob;
+import org.deepline.monitoring.DriftJob;
 import org.deepline.sampling.SampleJob;
 import org.deepline.tracking.RunRecorder;
 
@@ -24,13 +25,15 @@ import org.deepline.tracking.RunRecorder;
  */
 public final class Stages {
   /**
-   * Every stage in pipeline order, the pipeline itself, then compress (run on demand after train,
+   * Every stage in pipeline order, the pipeline itself, then monitor (drift, run by nightly after
+   * score), compress (run on demand after train,
    * not part of the pipeline), the formats study, sample, label (weak labels, on demand) and the
    * feature store. A stage that runs others (the pipeline) records them through the recorder given.
    */
   public static final List<Function<RunRecorder, Stage>> ALL = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
-      Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new CompressJob(),
+      Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new DriftJob(),
+          recorder -> new CompressJob(),
           recorder -> new FormatsStudy(), recorder -> new SampleJob(),
           recorder -> new LabelJob(), recorder -> new FeatureStoreJob()))
       .toList();

@@ -12,9 +12,10 @@ class PipelineTablesTest {
     assertEquals(List.of(Table.BRONZE, Table.SILVER, Table.QUARANTINE, Table.METRICS, Table.QUALITY,
         Table.SPLITS, Table.FEATURES, Table.LEAKAGE, Table.PREDICTIONS, Table.EVALUATIONS),
         new Pipeline(null).replacedTables());
-    // A night scores with the registered model: no features or leakage tables of its own.
+    // A night scores with the registered model: no features or leakage tables of its own, and
+    // its drift from the model's training rows last.
     assertEquals(List.of(Table.BRONZE, Table.SILVER, Table.QUARANTINE, Table.METRICS, Table.QUALITY,
-        Table.SPLITS, Table.PREDICTIONS, Table.EVALUATIONS),
+        Table.SPLITS, Table.PREDICTIONS, Table.EVALUATIONS, Table.DRIFT),
         Pipeline.nightly(null).replacedTables());
   }
 }

@@ -59,6 +59,8 @@ class ModelLifecycleTest {
   private static final int ROWS = 600;
   /** How far after the training date the nightly test's dates lie (clear of the other tests'). */
   private static final int NIGHTLY_DAYS = 10;
+  /** How far after the training date the drift test's shifted date lies. */
+  private static final int MONITOR_DAYS = 20;
 
   @TempDir
   static Path dir;
@@ -417,6 +419,59 @@ class ModelLifecycleTest {
             context.table(Table.EVALUATIONS)).select(functions.col("run_date").cast("string"))
         .where(functions.col("run_date").geq(functions.lit(first).cast("date")))
         .orderBy("run_date").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  /**
+   * {@code monitor}: the training date's rows are stable against its own train split; a later date
+   * whose {@code x} (the strongest input) moved up by one standard deviation has drifted, and so
+   * have the model's probabilities, while {@code noise} has not; with
+   * {@code monitoring.fail_on_drift} the run fails with exit code 9's failure after writing.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void monitorFindsTheShiftedInputAndTheMovedProbabilities() throws Exception {
+    String version = "scoring.model_version=" + trained.artifacts().get("model_version");
+    // Scored again by the trained model: other tests score the date with compressed versions.
+    new ScoreJob().run(with("score", version));
+    StageResult same = new org.deepline.monitoring.DriftJob().run(with("monitor", version));
+    assertTrue(same.metric("max_psi") < 0.1, same.metrics().toString());
+    assertEquals(0.0, same.metric("columns_moved"));
+
+    List<String> lines = Files.readAllLines(dir.resolve("toy.csv"));
+    StringBuilder shifted = new StringBuilder(lines.get(0)).append('\n');
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(",", -1);
+      fields[1] = String.format(java.util.Locale.ROOT, "%.4f", Double.parseDouble(fields[1]) + 1);
+      shifted.append(String.join(",", fields)).append('\n');
+    }
+    Path moved = TestRuns.writeFile(newDir(dir.resolve("shifted")), "toy.csv",
+        shifted.toString());
+    String later = java.time.LocalDate.parse(context.runDate()).plusDays(MONITOR_DAYS).toString();
+    java.util.function.Function<String[], RunContext> on = overrides -> new RunContext(
+        RunContext.newRunId(), null, "monitor", later, TestRuns.configFromJson(
+            ToyData.configJson(moved, false), overrides), context.warehouse(), context.spark());
+    new IngestJob().run(on.apply(new String[] {version}));
+    new ScoreJob().run(on.apply(new String[] {version}));
+
+    StageResult drifted = new org.deepline.monitoring.DriftJob().run(
+        on.apply(new String[] {version}));
+
+    assertTrue(drifted.metric("psi:x") >= 0.25, drifted.metrics().toString());
+    assertTrue(drifted.metric("psi:noise") < 0.1, drifted.metrics().toString());
+    assertTrue(drifted.metric("psi:_probability") >= 0.1, drifted.metrics().toString());
+    assertEquals(ROWS, drifted.metric("rows_current"));
+    assertEquals(splitRows("train"), drifted.metric("rows_reference"));
+    assertEquals(context.runDate(), drifted.artifacts().get("reference_date"));
+    DeeplineException alert = assertThrows(DeeplineException.class,
+        () -> new org.deepline.monitoring.DriftJob().run(on.apply(new String[] {version,
+            "monitoring.fail_on_drift=true"})));
+    assertEquals(DeeplineException.Failure.DRIFT, alert.failure());
+    assertTrue(alert.getMessage().contains(" moved (population stability index): x "),
+        alert.getMessage());
+    assertEquals(drifted.metric("columns_compared"), DeltaTables.read(context.spark(),
+            context.table(Table.DRIFT))
+        .where(functions.col("run_date").equalTo(functions.lit(later).cast("date"))).count(),
+        "the failed run replaced the date's rows, it did not add to them");
   }
 
   /** A date's predictions without what differs between runs by design (run id, scoring time). */
