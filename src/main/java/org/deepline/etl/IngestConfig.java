@@ -20,7 +20,8 @@ import org.deepline.core.ConfigErrors;
 public record IngestConfig(
     @JsonPropertyDescription("Share of quarantined rows above which `ingest` fails. It fails "
         + "after writing, so the rejected rows can be read in `quarantine`; the error names the "
-        + "three most common reasons. In a load that replaces the run date (not `upsert`, not "
+        + "three most common reasons; under it, a WARN says how many rows were quarantined and "
+        + "the same reasons (the model never sees them). In a load that replaces the run date (not `upsert`, not "
         + "an incremental JDBC load), a row whose one reason is a missing label is quarantined "
         + "but not counted: it is data no model can learn from, not a broken record (vega's "
         + "movies lack the IMDB rating their label reads on 6.7 % of rows); the log says how "

@@ -504,6 +504,15 @@ public final class IngestJob implements Stage {
               + " rows without one not counted)", 100 * limit,
           topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
     }
+    if (faultyRows > 0) {
+      // Under the limit all the same: rows no model and no score will see, which may be one kind
+      // (a city of a million whose population did not parse was a capital: 105 of 259 positives).
+      LOG.warn(String.format(Locale.ROOT, "ingest: %d of %d rows (%.2f%%) quarantined%s, under "
+              + "ingest.max_quarantine_fraction %.1f%%, so the load goes on without them; most "
+              + "common reasons: %s (see %s)", faultyRows, bronzeRows, 100 * faulty,
+          unlabelled == 0 ? "" : " for faults other than a missing label", 100 * limit,
+          topReasons(spark, quarantineRef, runDate), quarantineRef.path()));
+    }
     if (unlabelled > 0) {
       LOG.warn("ingest: {} of {} rows ({}) have no label ({}): quarantined, and not counted "
           + "against ingest.max_quarantine_fraction: a row without a label is data no model can "

@@ -18,6 +18,7 @@ import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.LoggedWarnings;
 import org.deepline.testing.RowAssertions;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -54,11 +55,19 @@ class IngestJobTest {
     DeeplineConfig config = TestRuns.configFromJson(config(csv, ""));
     RunContext context = TestRuns.context(config, dir.resolve("wh"), "ingest");
 
-    StageResult result = new IngestJob().run(context);
+    StageResult[] ran = new StageResult[1];
+    List<String> warnings = LoggedWarnings.during(() -> ran[0] = new IngestJob().run(context));
+    StageResult result = ran[0];
 
     assertEquals(6, result.metric("rows_read"));
     assertEquals(2, result.metric("rows_silver"));
     assertEquals(4, result.metric("rows_quarantined"));
+    // Under the limit (1.0 here), and said all the same: rows no model will see.
+    List<String> said = warnings.stream().filter(w -> w.startsWith("ingest: 4 of 6 rows")).toList();
+    assertEquals(1, said.size(), warnings.toString());
+    assertTrue(said.get(0).startsWith("ingest: 4 of 6 rows (66.67%) quarantined, under "
+        + "ingest.max_quarantine_fraction 100.0%, so the load goes on without them; most common "
+        + "reasons: amount: cannot parse 'abc' as double (1 row) | "), said.get(0));
     RowAssertions.assertRows(List.of(
             RowFactory.create(1, 10.5, "a", "yes", "1"),
             RowFactory.create(3, null, "a", "yes", "3")),
