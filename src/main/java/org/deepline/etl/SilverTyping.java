@@ -84,6 +84,14 @@ public final class SilverTyping {
    */
   private static final String THOUSANDS_GROUPED =
       "^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?$";
+  /**
+   * A number written with points between groups of three digits ({@code 69.711},
+   * {@code 1.234.567}, {@code 1.234,5}): in a file read with a decimal comma, a thousands point as
+   * a German or Italian spreadsheet writes it at least as likely as a decimal point, and read as
+   * written {@code 69.711} was a thousand times smaller than the 69,711 meant, without a word.
+   */
+  private static final String POINT_GROUPED =
+      "^[+-]?[1-9][0-9]{0,2}(\\.[0-9]{3})+(,[0-9]*)?$";
   /** A number with a currency sign before or after it, or a percent sign after it. */
   private static final String CURRENCY_OR_PERCENT =
       "^(?:[+-]?[$\u20ac\u00a3\u00a5] ?[0-9][0-9.,]*|[+-]?[0-9][0-9.,]* ?[%$\u20ac\u00a3\u00a5])$";
@@ -93,6 +101,10 @@ public final class SilverTyping {
       "; if the comma is the decimal mark, set source.options decimal to \",\"";
   private static final String DECIMAL_COMMA_HINT =
       " (a decimal comma? set source.options decimal to \",\")";
+  private static final String POINT_HINT = " (a thousands point? in a file read with a decimal "
+      + "comma, a point before three digits may separate thousands or mark decimals: if the "
+      + "file's decimals are points, set source.options decimal to \".\"; if the point separates "
+      + "thousands, remove it from the file, or declare the column string)";
   private static final String UNIT_HINT = " (a currency or percent sign? numbers are read without "
       + "one: remove it from the file, or declare the column string)";
 
@@ -287,6 +299,11 @@ public final class SilverTyping {
         ? fromPattern(text, column.format(), column.type())
         : "coalesce(" + Stream.concat(Stream.of("try_cast(" + text + " as "
             + sqlType(column.type()) + ")"), fallbacks).collect(Collectors.joining(", ")) + ")";
+    if (decimalComma && "double".equals(column.type())) {
+      // Not read as written: which of 69,711 and 69.711 it is, the file does not say.
+      parsed = "CASE WHEN " + text + " RLIKE " + sqlString(POINT_GROUPED) + " THEN NULL ELSE "
+          + parsed + " END";
+    }
     // A declared format may read words (month names: MMMM), so any token may parse with it.
     List<String> convertible = nullTokens.stream()
         .filter(token -> column.format() != null || mayConvert(token, column.type())).toList();
@@ -357,6 +374,9 @@ public final class SilverTyping {
     }
     Column value = functions.expr(trimmed(column));
     Column hint = functions.when(value.rlike(CURRENCY_OR_PERCENT), functions.lit(UNIT_HINT));
+    if (decimalComma) {
+      hint = hint.when(value.rlike(POINT_GROUPED), functions.lit(POINT_HINT));
+    }
     if (!"double".equals(column.type())) {
       hint = hint.when(value.rlike(THOUSANDS_GROUPED), functions.lit(THOUSANDS_HINT + ")"));
     } else if (!decimalComma) {

@@ -29,6 +29,11 @@ class SilverTypingTest {
 
   /** Each row's typed {@code n}, {@code d}, {@code p} and its reason. */
   private static List<List<Object>> typed(Object[]... rows) {
+    return typed(false, rows);
+  }
+
+  /** ... read with a decimal comma or not. */
+  private static List<List<Object>> typed(boolean decimalComma, Object[]... rows) {
     StructType bronze = new StructType()
         .add("n", DataTypes.StringType)
         .add("d", DataTypes.StringType)
@@ -42,7 +47,7 @@ class SilverTypingTest {
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("n", "int", false),
         column("d", "double", true), column("p", "double", true)));
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", NULL_TOKENS, List.of(),
-        false, new LabelConfig("n", "1", null), Map.of());
+        decimalComma, new LabelConfig("n", "1", null), Map.of());
     return typed.select("n", "d", "p", SilverTyping.REASON).collectAsList().stream()
         .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3))).toList();
   }
@@ -106,6 +111,30 @@ class SilverTypingTest {
             Arrays.asList(6, null, 1.0, "d: cannot parse 'about 5%' as double")),
         typed(new Object[] {"1,003", "0,500", 1.0}, new Object[] {"5", "12,50 \u20ac", 1.0},
             new Object[] {"6", "about 5%", 1.0}));
+  }
+
+  /**
+   * Read with a decimal comma, a point before groups of three digits may separate thousands (a
+   * German spreadsheet's 69.711 inhabitants) or mark decimals: not read as written (which loaded
+   * 69,711 as 69.711 without a word), but quarantined with both readings' remedies. A point before
+   * other than three digits is a decimal point; a decimal comma reads as before.
+   */
+  @Test
+  void readWithADecimalCommaAPointBeforeThreeDigitsIsNotGuessed() {
+    String hint = " (a thousands point? in a file read with a decimal comma, a point before "
+        + "three digits may separate thousands or mark decimals: if the file's decimals are "
+        + "points, set source.options decimal to \".\"; if the point separates thousands, remove "
+        + "it from the file, or declare the column string)";
+    assertEquals(List.of(
+            Arrays.asList(1, null, 1.0, "d: cannot parse '69.711' as double" + hint),
+            Arrays.asList(2, null, 1.0, "d: cannot parse '1.234.567' as double" + hint),
+            Arrays.asList(3, null, 1.0, "d: cannot parse '1.234,5' as double" + hint),
+            Arrays.asList(null, 7.25, 1.0, "n: cannot parse '1.253' as int" + hint),
+            Arrays.asList(5, 185.6, 1.0, ""),
+            Arrays.asList(6, 0.711, 1.0, "")),
+        typed(true, new Object[] {"1", "69.711", 1.0}, new Object[] {"2", "1.234.567", 1.0},
+            new Object[] {"3", "1.234,5", 1.0}, new Object[] {"1.253", "7.25", 1.0},
+            new Object[] {"5", "185,6", 1.0}, new Object[] {"6", "0.711", 1.0}));
   }
 
   /** A user's null tokens that a boolean or date conversion would read as a value. */

@@ -316,7 +316,11 @@ class SourceFormatsTest {
     RowAssertions.assertRows(List.of(RowFactory.create(4, 3.85, -150.0),
             RowFactory.create(6, 3.9, 2.875)),
         table(context, Table.SILVER).select("cyl", "drat", "wt"), 0.0, "cyl");
-    assertEquals(List.of("wt: cannot parse '1.234,5' as double"), reasons(context));
+    assertEquals(List.of("wt: cannot parse '1.234,5' as double (a thousands point? in a file "
+        + "read with a decimal comma, a point before three digits may separate thousands or mark "
+        + "decimals: if the file's decimals are points, set source.options decimal to \".\"; if "
+        + "the point separates thousands, remove it from the file, or declare the column string)"),
+        reasons(context));
 
     // A comma between fields: "3,9" is no number, and the reason names the option that reads it.
     Path comma = TestRuns.writeFile(dir, "cars.csv", "cyl,drat,wt,am\n"
