@@ -37,6 +37,13 @@ final class CsvDelimiters {
   static final String DECIMAL_COMMA = ",";
   static final String DECIMAL_POINT = ".";
   static final List<String> DECIMAL_MARKS = List.of(DECIMAL_COMMA, DECIMAL_POINT);
+  /**
+   * deepline's own reader option (pandas' name for it), never passed to Spark: the character that
+   * separates groups of thousands in a CSV source's text numbers ({@code 1,234}, {@code 1.234,5},
+   * {@code 1 234}, {@code 1'234}), removed before a number is parsed.
+   */
+  static final String THOUSANDS = "thousands";
+  static final List<String> THOUSANDS_SEPARATORS = List.of(",", ".", " ", "'");
   private static final String SEMICOLON = ";";
   private static final String COMMA = ",";
   private static final String TAB = "\t";
@@ -74,7 +81,12 @@ final class CsvDelimiters {
 
   /** Whether a reader option is deepline's own, kept from Spark's reader. */
   static boolean isOwnOption(String option) {
-    return DECIMAL.equalsIgnoreCase(option);
+    return DECIMAL.equalsIgnoreCase(option) || THOUSANDS.equalsIgnoreCase(option);
+  }
+
+  /** The thousands separator a CSV source's options declare ({@value #THOUSANDS}), or null. */
+  static String thousands(Map<String, String> options) {
+    return option(options, THOUSANDS);
   }
 
   /** The delimiter a CSV source's options name, or Spark's default, the comma. */

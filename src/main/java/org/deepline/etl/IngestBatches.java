@@ -43,6 +43,7 @@ public final class IngestBatches {
   static final String WATERMARK_FIELD = "watermark";
   /** The field that says a load read a comma in its text numbers as the decimal mark. */
   static final String DECIMAL_COMMA_FIELD = "decimal_comma";
+  static final String THOUSANDS_FIELD = "thousands";
   /**
    * How many of a table's latest commits are searched for a batch's mark. Only ingest commits to
    * these tables in the normal course, so the batch is among the last few; a batch not found is
@@ -63,11 +64,19 @@ public final class IngestBatches {
    * @param decimalComma whether the load's text numbers take a comma as the decimal mark
    *                     ({@link CsvDelimiters#decimalComma}): decided from the files' delimiter,
    *                     which a repair reading bronze no longer sees
+   * @param thousands    the thousands separator its text numbers are read without
+   *                     ({@link CsvDelimiters#thousands}), or null
    */
   public record Batch(String id, String runDate, List<String> carried,
-      Watermarks.Mark watermark, boolean decimalComma) {
+      Watermarks.Mark watermark, boolean decimalComma, String thousands) {
     public Batch {
       carried = List.copyOf(carried);
+    }
+
+    /** A batch of a load whose numbers declare no thousands separator. */
+    public Batch(String id, String runDate, List<String> carried, Watermarks.Mark watermark,
+        boolean decimalComma) {
+      this(id, runDate, carried, watermark, decimalComma, null);
     }
 
     /** A batch of a load with decimal points. */
@@ -95,6 +104,9 @@ public final class IngestBatches {
       if (decimalComma) {
         fields.put(DECIMAL_COMMA_FIELD, true);
       }
+      if (thousands != null) {
+        fields.put(THOUSANDS_FIELD, thousands);
+      }
       return Json.writeCompact(fields);
     }
 
@@ -119,7 +131,8 @@ public final class IngestBatches {
             mark.path(Watermarks.VALUE).isTextual() ? mark.path(Watermarks.VALUE).asText() : null,
             id, runDate) : null;
         return Optional.of(new Batch(id, runDate, carried, watermark,
-            node.path(DECIMAL_COMMA_FIELD).asBoolean(false)));
+            node.path(DECIMAL_COMMA_FIELD).asBoolean(false),
+            node.path(THOUSANDS_FIELD).isTextual() ? node.get(THOUSANDS_FIELD).asText() : null));
       } catch (JsonProcessingException e) {
         // Another writer's free text: not a batch mark.
         return Optional.empty();

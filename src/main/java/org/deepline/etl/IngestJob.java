@@ -181,7 +181,7 @@ public final class IngestJob implements Stage {
     }
     SchemaEvolution.Drift drift = source.drift();
     IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried(),
-        mark.orElse(null), source.decimalComma());
+        mark.orElse(null), source.decimalComma(), source.thousands());
     DeltaTables.Written bronze;
     try {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
@@ -448,7 +448,8 @@ public final class IngestJob implements Stage {
     };
     return SilverTyping.requireLabel(
         SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
-            batch.decimalComma(), label, DayMonthOrder.patterns(bronze, schema)), label);
+            new SilverTyping.NumberMarks(batch.decimalComma(), batch.thousands()), label,
+            DayMonthOrder.patterns(bronze, schema)), label);
   }
 
   public static Dataset<Row> silver(Dataset<Row> typed) {

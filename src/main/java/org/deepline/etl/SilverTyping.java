@@ -95,8 +95,8 @@ public final class SilverTyping {
   /** A number with a currency sign before or after it, or a percent sign after it. */
   private static final String CURRENCY_OR_PERCENT =
       "^(?:[+-]?[$\u20ac\u00a3\u00a5] ?[0-9][0-9.,]*|[+-]?[0-9][0-9.,]* ?[%$\u20ac\u00a3\u00a5])$";
-  private static final String THOUSANDS_HINT = " (a thousands separator? numbers are read without "
-      + "one: remove it from the file, or declare the column string";
+  private static final String THOUSANDS_HINT = " (a thousands separator? set source.options "
+      + "thousands to \",\" to read it, or declare the column string";
   private static final String OR_DECIMAL_COMMA =
       "; if the comma is the decimal mark, set source.options decimal to \",\"";
   private static final String DECIMAL_COMMA_HINT =
@@ -104,7 +104,7 @@ public final class SilverTyping {
   private static final String POINT_HINT = " (a thousands point? in a file read with a decimal "
       + "comma, a point before three digits may separate thousands or mark decimals: if the "
       + "file's decimals are points, set source.options decimal to \".\"; if the point separates "
-      + "thousands, remove it from the file, or declare the column string)";
+      + "thousands, set source.options thousands to \".\"; or declare the column string)";
   private static final String UNIT_HINT = " (a currency or percent sign? numbers are read without "
       + "one: remove it from the file, or declare the column string)";
 
@@ -146,6 +146,21 @@ public final class SilverTyping {
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
       boolean decimalComma, LabelConfig label, Map<String, List<String>> datePatterns) {
+    return apply(bronze, schema, malformedReason, nullTokens, carried,
+        new NumberMarks(decimalComma, null), label, datePatterns);
+  }
+
+  /**
+   * How a load writes its text numbers: with a decimal comma or a point, and with a thousands
+   * separator that is removed before parsing ({@code source.options.thousands}) or none (null).
+   */
+  public record NumberMarks(boolean decimalComma, String thousands) {}
+
+  /** ... with its numbers written as {@code marks} say. */
+  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
+      String malformedReason, List<String> nullTokens, List<String> carried,
+      NumberMarks marks, LabelConfig label, Map<String, List<String>> datePatterns) {
+    boolean decimalComma = marks.decimalComma();
     transformSchema(bronze.schema(), schema);
     boolean fixedOffset = ZoneId.of(bronze.sparkSession().sessionState().conf()
         .sessionLocalTimeZone()).getRules().isFixedOffset();
@@ -169,7 +184,7 @@ public final class SilverTyping {
               ? labelText(column, tokens.stream()
                   .filter(token -> !namesAClass(token, label.positive(), column.allowedValues()))
                   .toList())
-              : fromText(column, tokens, decimalComma,
+              : fromText(column, tokens, marks,
                   datePatterns.getOrDefault(column.name(), List.of()));
       selected.add(converted.value().as(column.name()));
       reasons.add(converted.reason());
@@ -275,7 +290,8 @@ public final class SilverTyping {
    * the value, and the whole token list only where the conversion gave nothing.
    */
   private static Converted fromText(ColumnSpec column, List<String> nullTokens,
-      boolean decimalComma, List<String> datePatterns) {
+      NumberMarks marks, List<String> datePatterns) {
+    boolean decimalComma = marks.decimalComma();
     Column raw = Columns.col(column.name());
     String text = trimmed(column);
     if ("string".equals(column.type())) {
@@ -289,17 +305,20 @@ public final class SilverTyping {
       return withoutConversion(column, functions.when(present.or(functions.expr(text + " = ''")),
           raw), present);
     }
+    // The declared thousands separator goes before any parse of a number.
+    String number = marks.thousands() != null && column.isNumeric()
+        ? withoutSeparator(text, marks.thousands()) : text;
     // coalesce evaluates a fallback only for a value the cast before it did not parse.
     Stream<String> fallbacks = decimalComma && "double".equals(column.type())
-        ? Stream.of(withDecimalComma(text))
+        ? Stream.of(withDecimalComma(number))
         : Stream.concat(UNAMBIGUOUS_PATTERNS.getOrDefault(column.type(), List.of()).stream(),
                 datePatterns.stream())
             .map(pattern -> fromPattern(text, pattern, column.type()));
     String parsed = column.format() != null
         ? fromPattern(text, column.format(), column.type())
-        : "coalesce(" + Stream.concat(Stream.of("try_cast(" + text + " as "
+        : "coalesce(" + Stream.concat(Stream.of("try_cast(" + number + " as "
             + sqlType(column.type()) + ")"), fallbacks).collect(Collectors.joining(", ")) + ")";
-    if (decimalComma && "double".equals(column.type())) {
+    if (decimalComma && "double".equals(column.type()) && marks.thousands() == null) {
       // Not read as written: which of 69,711 and 69.711 it is, the file does not say.
       parsed = "CASE WHEN " + text + " RLIKE " + sqlString(POINT_GROUPED) + " THEN NULL ELSE "
           + parsed + " END";
@@ -313,7 +332,7 @@ public final class SilverTyping {
     Column typed = functions.expr(value);
     Column unparsable = functions.concat(functions.lit(column.name() + ": cannot parse '"), raw,
         functions.lit("' as " + column.type() + expectedFormat(column)),
-        numberHint(column, decimalComma));
+        numberHint(column, decimalComma, marks.thousands() != null));
     Column missing = functions.expr(Columns.quote(column.name()) + " IS NULL OR "
         + missingText(text, nullTokens));
     Column noValue = column.nullable() ? functions.lit(null).cast(DataTypes.StringType)
@@ -352,6 +371,16 @@ public final class SilverTyping {
   }
 
   /**
+   * SQL of a text number without its thousands separator; a space also stands for the no-break
+   * spaces French exports write between groups.
+   */
+  private static String withoutSeparator(String text, String separator) {
+    String without = "replace(" + text + ", " + sqlString(separator) + ", '')";
+    return " ".equals(separator)
+        ? "replace(replace(" + without + ", '\u00a0', ''), '\u202f', '')" : without;
+  }
+
+  /**
    * SQL that parses {@code value} written with a decimal comma ({@code -3,5}, {@code 2,875},
    * {@code 1,5E3}) as a double, or null: one comma followed by digits, no point, as a number is written
    * where the comma is the decimal mark.
@@ -368,12 +397,17 @@ public final class SilverTyping {
    * would load as 1.003 without a word), and a decimal comma ({@code 2,5}) with the option that
    * reads it. Otherwise nothing.
    */
-  private static Column numberHint(ColumnSpec column, boolean decimalComma) {
+  private static Column numberHint(ColumnSpec column, boolean decimalComma,
+      boolean separatorDeclared) {
     if (!column.isNumeric()) {
       return functions.lit("");
     }
     Column value = functions.expr(trimmed(column));
     Column hint = functions.when(value.rlike(CURRENCY_OR_PERCENT), functions.lit(UNIT_HINT));
+    if (separatorDeclared) {
+      // The user said how thousands are written: a hint about them would second-guess it.
+      return hint.otherwise(functions.lit(""));
+    }
     if (decimalComma) {
       hint = hint.when(value.rlike(POINT_GROUPED), functions.lit(POINT_HINT));
     }

@@ -44,10 +44,15 @@ public record SourceConfig(
         + "`jdbc`, whose settings are under `source.jdbc`; with `rest`, JSON reader options "
         + "applied to the records, e.g. `{\"primitivesAsString\": \"true\"}`), e.g. `{\"sep\": "
         + "\";\", \"encoding\": \"ISO-8859-1\"}` for CSV, `{\"mergeSchema\": \"true\"}` for "
-        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta. One is deepline's own, for CSV: "
+        + "Parquet, `{\"versionAsOf\": \"12\"}` for Delta. Two are deepline's own, for CSV: "
         + "`decimal`, the decimal mark of numbers written as text, `\",\"` or `\".\"`; unset, a "
         + "`;`-delimited file (declared or found from its header) reads `3,5` in a `double` column "
-        + "as 3.5, as spreadsheets and R's `write.csv2` write it, and any other file only `3.5`.")
+        + "as 3.5, as spreadsheets and R's `write.csv2` write it, and any other file only `3.5`; "
+        + "and `thousands` (pandas' name), the separator between groups of thousands, `\",\"`, "
+        + "`\".\"`, `\" \"` (also the no-break spaces) or `\"'\"`, removed from every `int`, "
+        + "`long` and `double` value before it is read (`1.234.567` and `69.711` with `\".\"`, "
+        + "`1,003` with `\",\"`); unset, a number written with one is quarantined with a hint "
+        + "that names it. It cannot be the decimal mark.")
     Map<String, String> options,
     @JsonPropertyDescription("json: `false` (default): JSON lines, one object per line; `true`: "
         + "each file is one JSON document that may span lines, an object or an array of objects "
@@ -180,6 +185,13 @@ public record SourceConfig(
       if (CsvDelimiters.isOwnOption(key)) {
         if (!CSV.equals(format)) {
           errors.at("options").add(key, "applies to format csv only, format is " + format);
+        } else if (CsvDelimiters.THOUSANDS.equalsIgnoreCase(key)) {
+          errors.at("options").require(CsvDelimiters.THOUSANDS_SEPARATORS.contains(value), key,
+              "must be one of \",\" \".\" \" \" \"'\", got " + value);
+          errors.at("options").require(!value.equals(CsvDelimiters.decimalComma(options)
+                  ? CsvDelimiters.DECIMAL_COMMA : CsvDelimiters.DECIMAL_POINT), key,
+              "is the decimal mark too (" + value + "); set source.options decimal to the other "
+                  + "one");
         } else {
           errors.at("options").require(CsvDelimiters.DECIMAL_MARKS.contains(value), key,
               "must be \",\" (a decimal comma) or \".\", got " + value);

@@ -107,22 +107,25 @@ public final class SourceReader {
    * text numbers take a comma as the decimal mark ({@link CsvDelimiters#decimalComma}).
    */
   public record Source(Dataset<Row> rows, Map<String, String> renamed, String location,
-      SchemaEvolution.Drift drift, boolean decimalComma) {
+      SchemaEvolution.Drift drift, boolean decimalComma, String thousands) {
     /** A source not yet checked against the schema. */
     public Source(Dataset<Row> rows, Map<String, String> renamed, String location) {
-      this(rows, renamed, location, SchemaEvolution.Drift.NONE, false);
+      this(rows, renamed, location, SchemaEvolution.Drift.NONE, false, null);
     }
 
     /** This source with {@code earlier}, renames made before its columns were read, first. */
     Source withRenamed(Map<String, String> earlier) {
       Map<String, String> all = new LinkedHashMap<>(earlier);
       all.putAll(renamed);
-      return new Source(rows, all, location, drift, decimalComma);
+      return new Source(rows, all, location, drift, decimalComma, thousands);
     }
 
-    /** This source, its text numbers read with a decimal comma or not. */
-    Source withDecimalComma(boolean comma) {
-      return new Source(rows, renamed, location, drift, comma);
+    /**
+     * This source, its text numbers read with a decimal comma or not, and without the thousands
+     * separator {@code separator} (null: none declared).
+     */
+    Source withNumberMarks(boolean comma, String separator) {
+      return new Source(rows, renamed, location, drift, comma, separator);
     }
   }
 
@@ -150,8 +153,10 @@ public final class SourceReader {
     if (header != null && header.namedHere()) {
       renamed = renamed.withRenamed(header.renamed());
     }
-    return checkSchema(renamed, source, schema).withDecimalComma(
-        SourceConfig.CSV.equals(source.format()) && CsvDelimiters.decimalComma(source.options()));
+    boolean csv = SourceConfig.CSV.equals(source.format());
+    return checkSchema(renamed, source, schema).withNumberMarks(
+        csv && CsvDelimiters.decimalComma(source.options()),
+        csv ? CsvDelimiters.thousands(source.options()) : null);
   }
 
   /**
@@ -688,7 +693,7 @@ public final class SourceReader {
     }
     SchemaEvolution.requireDeclared(drift, config, where);
     return new Source(source.rows(), source.renamed(), source.location(), drift,
-        source.decimalComma());
+        source.decimalComma(), source.thousands());
   }
 
   /**

@@ -12,6 +12,24 @@ import org.junit.jupiter.api.Test;
 class CsvDelimitersTest {
   private static final List<String> BANK = List.of("age", "job", "marital", "y");
 
+  private static List<String> sourceErrors(java.util.Map<String, String> options) {
+    org.deepline.core.ConfigErrors errors = new org.deepline.core.ConfigErrors();
+    new SourceConfig("csv", "f.csv", options, null, null, null, null).validate(errors);
+    return errors.messages();
+  }
+
+  @Test
+  void aThousandsSeparatorIsOneOfFourAndNeverTheDecimalMark() {
+    assertEquals(List.of(), sourceErrors(java.util.Map.of("sep", ";", "thousands", ".")));
+    assertEquals(List.of(), sourceErrors(java.util.Map.of("thousands", ",")));
+    assertEquals(List.of("options.thousands: must be one of \",\" \".\" \" \" \"'\", got _"),
+        sourceErrors(java.util.Map.of("thousands", "_")));
+    assertEquals(List.of("options.thousands: is the decimal mark too (,); set source.options "
+        + "decimal to the other one"), sourceErrors(java.util.Map.of("sep", ";", "thousands", ",")));
+    assertEquals(List.of("options.thousands: is the decimal mark too (.); set source.options "
+        + "decimal to the other one"), sourceErrors(java.util.Map.of("thousands", ".")));
+  }
+
   @Test
   void theDelimiterThatGivesTheDeclaredNamesIsFound() {
     // UCI's bank marketing header, quoted, as Spark reads it with a comma: one column.

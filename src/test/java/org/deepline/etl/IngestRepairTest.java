@@ -209,5 +209,11 @@ class IngestRepairTest {
     assertEquals("{\"carried_columns\":[],\"decimal_comma\":true,\"ingest_batch\":\"r2\","
         + "\"run_date\":\"" + FIRST_DATE + "\"}", comma.toJson());
     assertEquals(Optional.of(comma), IngestBatches.Batch.fromJson(comma.toJson()));
+    // ... and its thousands separator.
+    IngestBatches.Batch grouped = new IngestBatches.Batch("r3", FIRST_DATE, List.of(), null, true,
+        ".");
+    assertEquals("{\"carried_columns\":[],\"decimal_comma\":true,\"ingest_batch\":\"r3\","
+        + "\"run_date\":\"" + FIRST_DATE + "\",\"thousands\":\".\"}", grouped.toJson());
+    assertEquals(Optional.of(grouped), IngestBatches.Batch.fromJson(grouped.toJson()));
   }
 }

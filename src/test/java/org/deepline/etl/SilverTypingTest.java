@@ -91,20 +91,20 @@ class SilverTypingTest {
         + "file, or declare the column string)";
     assertEquals(List.of(
             Arrays.asList(null, null, 1.0, "n: cannot parse '$5' as int" + unit + "; d: cannot "
-                + "parse '1,003' as double (a thousands separator? numbers are read without one: "
-                + "remove it from the file, or declare the column string; if the comma is the "
+                + "parse '1,003' as double (a thousands separator? set source.options thousands "
+                + "to \",\" to read it, or declare the column string; if the comma is the "
                 + "decimal mark, set source.options decimal to \",\")"),
             Arrays.asList(3, null, 1.0, "d: cannot parse '12.5 %' as double" + unit),
             Arrays.asList(4, null, 1.0, "d: cannot parse '12,345,678.5' as double (a thousands "
-                + "separator? numbers are read without one: remove it from the file, or declare "
-                + "the column string; if the comma is the decimal mark, set source.options decimal "
+                + "separator? set source.options thousands to \",\" to read it, or declare the "
+                + "column string; if the comma is the decimal mark, set source.options decimal "
                 + "to \",\")")),
         typed(new Object[] {"$5", "1,003", 1.0}, new Object[] {"3", "12.5 %", 1.0},
             new Object[] {"4", "12,345,678.5", 1.0}));
     // A count in an int column; a leading 0 is a decimal comma; a currency sign after the number.
     assertEquals(List.of(
             Arrays.asList(null, null, 1.0, "n: cannot parse '1,003' as int (a thousands separator? "
-                + "numbers are read without one: remove it from the file, or declare the column "
+                + "set source.options thousands to \",\" to read it, or declare the column "
                 + "string); d: cannot parse '0,500' as double (a decimal comma? set source.options "
                 + "decimal to \",\")"),
             Arrays.asList(5, null, 1.0, "d: cannot parse '12,50 \u20ac' as double" + unit),
@@ -123,8 +123,8 @@ class SilverTypingTest {
   void readWithADecimalCommaAPointBeforeThreeDigitsIsNotGuessed() {
     String hint = " (a thousands point? in a file read with a decimal comma, a point before "
         + "three digits may separate thousands or mark decimals: if the file's decimals are "
-        + "points, set source.options decimal to \".\"; if the point separates thousands, remove "
-        + "it from the file, or declare the column string)";
+        + "points, set source.options decimal to \".\"; if the point separates thousands, set "
+        + "source.options thousands to \".\"; or declare the column string)";
     assertEquals(List.of(
             Arrays.asList(1, null, 1.0, "d: cannot parse '69.711' as double" + hint),
             Arrays.asList(2, null, 1.0, "d: cannot parse '1.234.567' as double" + hint),
@@ -135,6 +135,43 @@ class SilverTypingTest {
         typed(true, new Object[] {"1", "69.711", 1.0}, new Object[] {"2", "1.234.567", 1.0},
             new Object[] {"3", "1.234,5", 1.0}, new Object[] {"1.253", "7.25", 1.0},
             new Object[] {"5", "185,6", 1.0}, new Object[] {"6", "0.711", 1.0}));
+  }
+
+  /**
+   * A declared thousands separator is removed from every number before it is parsed: a German
+   * spreadsheet's 69.711 and 1.234,5 with a decimal comma, a US export's 1,003 without one, and a
+   * French one's no-break spaces; text columns keep theirs.
+   */
+  @Test
+  void aDeclaredThousandsSeparatorIsReadOutOfEveryNumber() {
+    StructType bronze = new StructType()
+        .add("n", DataTypes.StringType)
+        .add("d", DataTypes.StringType)
+        .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType)
+        .add(RecordIds.RECORD_ID, DataTypes.StringType)
+        .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("n", "long", true),
+        column("d", "double", true)));
+    java.util.function.BiFunction<SilverTyping.NumberMarks, List<Row>, List<List<Object>>> read =
+        (marks, rows) -> SilverTyping.apply(SparkTestSession.get().createDataFrame(rows, bronze),
+                schema, "malformed", NULL_TOKENS, List.of(), marks,
+                new LabelConfig(null, null, "n > 1"), Map.of())
+            .select("n", "d", SilverTyping.REASON).collectAsList().stream()
+            .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2))).toList();
+
+    assertEquals(List.of(Arrays.asList(1234567L, 69711.0, ""), Arrays.asList(12L, 1234.5, ""),
+            Arrays.asList(null, 7.25, "")),
+        read.apply(new SilverTyping.NumberMarks(true, "."), List.of(
+            RowFactory.create("1.234.567", "69.711", null, "a", "f.csv"),
+            RowFactory.create("12", "1.234,5", null, "b", "f.csv"),
+            RowFactory.create("NA", "7,25", null, "c", "f.csv"))));
+    assertEquals(List.of(Arrays.asList(1003L, 12345678.5, ""), Arrays.asList(1234L, 0.5, "")),
+        read.apply(new SilverTyping.NumberMarks(false, ","), List.of(
+            RowFactory.create("1,003", "12,345,678.5", null, "a", "f.csv"),
+            RowFactory.create("1234", "0.5", null, "b", "f.csv"))));
+    assertEquals(List.of(Arrays.asList(1234567L, 1234.5, "")),
+        read.apply(new SilverTyping.NumberMarks(true, " "), List.of(
+            RowFactory.create("1 234\u00a0567", "1\u202f234,5", null, "a", "f.csv"))));
   }
 
   /** A user's null tokens that a boolean or date conversion would read as a value. */

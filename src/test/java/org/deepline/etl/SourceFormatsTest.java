@@ -319,7 +319,8 @@ class SourceFormatsTest {
     assertEquals(List.of("wt: cannot parse '1.234,5' as double (a thousands point? in a file "
         + "read with a decimal comma, a point before three digits may separate thousands or mark "
         + "decimals: if the file's decimals are points, set source.options decimal to \".\"; if "
-        + "the point separates thousands, remove it from the file, or declare the column string)"),
+        + "the point separates thousands, set source.options thousands to \".\"; or declare the "
+        + "column string)"),
         reasons(context));
 
     // A comma between fields: "3,9" is no number, and the reason names the option that reads it.
@@ -332,8 +333,8 @@ class SourceFormatsTest {
 
     assertEquals(List.of(
         "drat: cannot parse '3,9' as double (a decimal comma? set source.options decimal to \",\")",
-        "wt: cannot parse '1,234' as double (a thousands separator? numbers are read without "
-            + "one: remove it from the file, or declare the column string; if the comma is the "
+        "wt: cannot parse '1,234' as double (a thousands separator? set source.options "
+            + "thousands to \",\" to read it, or declare the column string; if the comma is the "
             + "decimal mark, set source.options decimal to \",\")"),
         reasons(commaContext));
   }
