@@ -59,22 +59,37 @@ SMALL_INPUT_BYTES=$((16 * 1024 * 1024))
 
 # Whether every "path" the job config FILE names is a local, uncompressed text file (CSV, JSON), or
 # a directory of them, with at most SMALL_INPUT_BYTES in all: a data set whose stages are all fixed
-# cost. Bytes tell rows only for text: flights-3m's 3 M rows are 13 MB of Parquet. A config with no
-# path (a database or REST source), a URI (s3a://, hdfs://) or a {run_date} placeholder is not small.
+# cost. Bytes tell rows only for text: flights-3m's 3 M rows are 13 MB of Parquet. A {run_date}
+# placeholder is the RUN_DATE given (--run-date), else every date's files together (a backfill, or
+# the default date), so a nightly layout of small files is small. A config with no path (a
+# database or REST source), a URI (s3a://, hdfs://) or a path that matches nothing is not small.
 small_local_input() {
-  local config="$1" paths path file total=0
+  local config="$1" run_date="${2:-*}" paths path entry file total=0 entries
   [[ -f "$config" ]] || return 1
   paths=$(grep -o '"path"[[:space:]]*:[[:space:]]*"[^"]*"' "$config" \
     | sed 's/.*:[[:space:]]*"\(.*\)"$/\1/') || return 1
   [[ -n "$paths" ]] || return 1
   while IFS= read -r path; do
-    [[ "$path" != *://* && "$path" != *"{run_date}"* && -e "$path" ]] || return 1
-    while IFS= read -r -d '' file; do
-      case "${file,,}" in *.csv | *.tsv | *.json | *.jsonl | *.txt) ;; *) return 1 ;; esac
-      total=$((total + $(stat -c %s -- "$file")))
-    done < <(find "$path" -type f ! -name '.*' ! -name '_*' -print0)
+    [[ "$path" != *://* ]] || return 1
+    entries=$(compgen -G "${path//\{run_date\}/$run_date}") || return 1
+    while IFS= read -r entry; do
+      while IFS= read -r -d '' file; do
+        case "${file,,}" in *.csv | *.tsv | *.json | *.jsonl | *.txt) ;; *) return 1 ;; esac
+        total=$((total + $(stat -c %s -- "$file")))
+      done < <(find "$entry" -type f ! -name '.*' ! -name '_*' -print0)
+    done <<< "$entries"
   done <<< "$paths"
   (( total <= SMALL_INPUT_BYTES ))
+}
+
+# The value of --run-date among the arguments, or nothing.
+run_date_argument() {
+  local previous=""
+  for arg in "$@"; do
+    [[ "$previous" == "--run-date" ]] && { echo "$arg"; return; }
+    [[ "$arg" == --run-date=* ]] && { echo "${arg#--run-date=}"; return; }
+    previous="$arg"
+  done
 }
 
 # Sets JAVA_BIN to the java that JAVA_HOME (or PATH) names, after checking its version.

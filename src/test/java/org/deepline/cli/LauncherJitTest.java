@@ -51,11 +51,33 @@ class LauncherJitTest {
     assertEquals(NOT_SMALL, smallLocalInput(config(gzip.toString())));
     // Remote, dated, missing, or no path at all (a database or REST source).
     assertEquals(NOT_SMALL, smallLocalInput(config("s3a://bucket/rows.csv")));
-    assertEquals(NOT_SMALL, smallLocalInput(config(dir + "/{run_date}/rows.csv")));
+    assertEquals(NOT_SMALL, smallLocalInput(config(dir + "/{run_date}/rows.csv")),
+        "no date's files");
     assertEquals(NOT_SMALL, smallLocalInput(config(dir + "/missing.csv")));
     Path jdbc = Files.writeString(dir.resolve("jdbc.json"),
         "{\"source\": {\"format\": \"jdbc\", \"jdbc\": {\"table\": \"t\"}}}");
     assertEquals(NOT_SMALL, smallLocalInput(jdbc));
+  }
+
+  /**
+   * A nightly layout ({@code {run_date}} in the path): the date's files when --run-date names one,
+   * else every date's together (a backfill). It was never small: a 2.7 MB night ran with C2.
+   */
+  @Test
+  void aDatedPathIsSizedByTheRunDatesFiles() throws Exception {
+    Path config = config(dir + "/{run_date}/rows.csv");
+    Files.writeString(Files.createDirectories(dir.resolve("2026-12-07")).resolve("rows.csv"),
+        "a,b\n1,2\n");
+    Path big = Files.createDirectories(dir.resolve("2026-12-08")).resolve("rows.csv");
+    try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+      file.setLength(OVER_THE_LIMIT);
+    }
+    assertEquals(SMALL, smallLocalInput(config, "2026-12-07"));
+    assertEquals(NOT_SMALL, smallLocalInput(config, "2026-12-08"));
+    assertEquals(NOT_SMALL, smallLocalInput(config, "2026-12-09"), "no files for the date");
+    assertEquals(NOT_SMALL, smallLocalInput(config), "every date's files together");
+    Files.delete(big);
+    assertEquals(SMALL, smallLocalInput(config));
   }
 
   @Test
@@ -114,9 +136,14 @@ class LauncherJitTest {
 
   /** The function's exit status, run from the project directory as deepline-submit is. */
   private static int smallLocalInput(Path config) throws Exception {
+    return smallLocalInput(config, "");
+  }
+
+  /** ... for the run date {@code runDate} (empty: none given). */
+  private static int smallLocalInput(Path config, String runDate) throws Exception {
     Process process = new ProcessBuilder("bash", "-c",
-        "set -euo pipefail; source submit/lib.sh; small_local_input \"$1\"", "bash",
-        config.toString())
+        "set -euo pipefail; source submit/lib.sh; small_local_input \"$1\" \"$2\"", "bash",
+        config.toString(), runDate)
         .directory(PROJECT.toFile()).redirectErrorStream(true).start();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
