@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +33,7 @@ import org.deepline.features.FeatureTable;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.DecisionThreshold;
 import org.deepline.metrics.ScoredLabels;
+import org.deepline.metrics.ThresholdRule;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
@@ -53,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * is registered instead ({@link PromotedBaseline}).
  */
 public final class TrainJob implements Stage {
+  /** The share of validation rows a threshold labels positive that is nearly every row. */
+  static final double NEARLY_EVERY_ROW = 0.9;
+  /** An F1 this close to labelling every row positive is that rule's, give or take the split. */
+  static final double TRIVIAL_F1_MARGIN = 0.02;
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
   /**
    * Largest network trained: parameters, gradients, Adam's two moments and each worker's copy all
@@ -100,6 +106,34 @@ public final class TrainJob implements Stage {
     this.resumeRunId = resumeRunId;
     this.sanity = sanity;
     this.tuneTrials = tune ? Objects.requireNonNull(recorder, "recorder") : null;
+  }
+
+  /**
+   * What to tell a user whose {@code max_f1} threshold labels nearly every validation row positive
+   * for hardly more F1 than labelling every row so ({@value #TRIVIAL_F1_MARGIN} or less), or
+   * nothing. Why: on a weak model (ROC AUC 0.68, 57.5 % positive) the F1 maximum sits where nearly
+   * everything is positive, and {@code predicted_label} was 1 on 94.5 % of the rows without a word.
+   *
+   * @param positiveRate the validation rows' positive share
+   */
+  static Optional<String> nearlyEveryRowPositive(String dataset, DecisionThreshold threshold,
+      double positiveRate, double rocAuc) {
+    if (!ThresholdRule.MAX_F1.equals(threshold.rule()) || threshold.f1() == null
+        || threshold.precision() == null || threshold.recall() == null
+        || threshold.precision() == 0) {
+      return Optional.empty();
+    }
+    double labelledPositive = threshold.recall() * positiveRate / threshold.precision();
+    double everyRowF1 = 2 * positiveRate / (1 + positiveRate);
+    if (labelledPositive < NEARLY_EVERY_ROW || threshold.f1() - everyRowF1 > TRIVIAL_F1_MARGIN) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "train %s: the decision threshold %.4f (max_f1) "
+        + "labels %.1f %% of the validation rows positive (%.1f %% are): its F1 %.4f is %.4f above "
+        + "labelling every row positive (%.4f), so predicted_label says little at this model's "
+        + "ROC AUC %.4f; rank by probability, or choose training.threshold.rule cost or "
+        + "target_precision", dataset, threshold.value(), 100 * labelledPositive,
+        100 * positiveRate, threshold.f1(), threshold.f1() - everyRowF1, everyRowF1, rocAuc));
   }
 
   @Override
@@ -652,6 +686,8 @@ public final class TrainJob implements Stage {
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "
         + "precision %.4f, recall %.4f, F1 %.4f", context.dataset(), threshold.value(),
         threshold.rule(), threshold.precision(), threshold.recall(), threshold.f1()));
+    nearlyEveryRowPositive(context.dataset(), threshold, registered.positiveRate(),
+        registered.rocAuc()).ifPresent(LOG::warn);
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
         context.runDate(), Instant.now().toString(), label.column(), label.positive(),
         featureModel.width(), resolved, featureModel, outcome.epochs(), outcome.bestEpoch(),
