@@ -84,7 +84,7 @@ small_local_input() {
 
 # The value of --run-date among the arguments, or nothing.
 run_date_argument() {
-  local previous=""
+  local previous="" arg
   for arg in "$@"; do
     [[ "$previous" == "--run-date" ]] && { echo "$arg"; return; }
     [[ "$arg" == --run-date=* ]] && { echo "${arg#--run-date=}"; return; }

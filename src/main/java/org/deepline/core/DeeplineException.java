@@ -37,13 +37,13 @@ public class DeeplineException extends RuntimeException {
      * class, its loss diverged, or it lost to a baseline it was required to beat.
      */
     MODEL_GATE(7),
+    /** Storage or cluster trouble: a commit raced by another writer, an unreachable service. */
+    INFRASTRUCTURE(8),
     /**
      * The run date's inputs or the model's probabilities drifted from the model's training rows
      * past {@code monitoring.alert_psi}, and {@code monitoring.fail_on_drift} makes that a failure.
      */
     DRIFT(9),
-    /** Storage or cluster trouble: a commit raced by another writer, an unreachable service. */
-    INFRASTRUCTURE(8),
     /**
      * Another run holds the lock of this data set and date ({@code nightly}): nothing was done; run
      * again when it has finished. (9 is drift.)

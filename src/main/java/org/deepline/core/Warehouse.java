@@ -96,6 +96,14 @@ public final class Warehouse {
     return root + "/" + dataset + "/artifacts/features/" + runDate + "/feature_model.json";
   }
 
+  /**
+   * The positive class an earlier run took from a data set's label column when the config names
+   * none (etl's PositiveClass), kept so that every date labels its rows alike.
+   */
+  public String labelClassArtifact(String dataset) {
+    return root + "/" + dataset + "/artifacts/label/positive_class.json";
+  }
+
   public String modelDir(String dataset, String modelVersion) {
     return root + "/" + dataset + "/models/" + modelVersion;
   }

@@ -63,7 +63,8 @@ final class CsvDelimiters {
 
   /**
    * Whether a CSV source's numbers take a comma as the decimal mark: as its {@value #DECIMAL}
-   * option says, else when its fields are delimited by {@code ;} (declared or sniffed). Where the
+   * option says, else not when its {@value #THOUSANDS} separator is the comma, else when its fields
+   * are delimited by {@code ;} (declared or sniffed). Where the
    * comma is the decimal mark, spreadsheets and R's {@code write.csv2} write {@code ;} between
    * fields ({@code 6;160;3,9;2,875}); a comma-delimited file's {@code "1,234"} is a thousands
    * separator, and stays a value that does not parse.
@@ -74,6 +75,10 @@ final class CsvDelimiters {
     String declared = option(options, DECIMAL);
     if (declared != null) {
       return DECIMAL_COMMA.equals(declared);
+    }
+    if (COMMA.equals(thousands(options))) {
+      // Commas between thousands leave the point to the decimals, whatever the delimiter.
+      return false;
     }
     String delimiter = option(options, SEP);
     return SEMICOLON.equals(delimiter != null ? delimiter : option(options, DELIMITER));

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,10 +55,12 @@ public final class IngestJob implements Stage {
   private static final int REASONS_IN_ERROR = 3;
   /** A value a quarantine reason quotes: {@code 'text'}. */
   private static final String QUOTED_VALUE = "'[^']*'";
+  /** How every malformed record's reason starts, whatever its format. */
+  private static final String MALFORMED_PREFIX = "malformed ";
   private static final String CSV_MALFORMED =
-      "malformed line: field count or quoting does not match the header";
-  private static final String JSON_MALFORMED = "malformed record: not valid JSON";
-  private static final String REST_MALFORMED = "malformed record: not a JSON object";
+      MALFORMED_PREFIX + "line: field count or quoting does not match the header";
+  private static final String JSON_MALFORMED = MALFORMED_PREFIX + "record: not valid JSON";
+  private static final String REST_MALFORMED = MALFORMED_PREFIX + "record: not a JSON object";
   /** The repair of an interrupted load of another date: its silver and quarantine derived again. */
   static final String REPAIR_DERIVED = "silver and quarantine derived again from its bronze rows";
   /** An interrupted load of this run's own date, which this run replaces. */
@@ -531,8 +534,11 @@ public final class IngestJob implements Stage {
       result.metric("rows_unlabelled_not_counted", unlabelled);
     }
     if (label.isExpression()) {
+      // A malformed record has no label either, but it is counted as what it is: malformed.
+      Column reason = functions.col("reason");
       long labelNull = quarantineRows == 0 ? 0 : DeltaTables.slice(spark, quarantineRef, runDate)
-          .where(functions.col("reason").contains(label.nullReason())).count();
+          .where(reason.contains(label.nullReason())
+              .and(functions.not(reason.startsWith(MALFORMED_PREFIX)))).count();
       result.metric("rows_label_null", labelNull);
     }
     return result;

@@ -50,9 +50,13 @@ public record LabelConfig(
         + "`Yes` and `YES`). Allowed: non-blank; matching one of the column's `allowed_values` "
         + "(or several that differ only in letter case) when it declares any. Default: taken "
         + "from the data when the column holds two classes: of a yes/no pair (`yes`/`no`, "
-        + "`true`/`false`, `y`/`n`, `t`/`f`, `positive`/`negative`) the affirmative, of two "
-        + "numbers the larger (`1` of `0`/`1`), else the rarer, as the log says (a WARN for the "
-        + "rarer); a column of more classes fails naming them, since the model is binary.")
+        + "`true`/`false`, `y`/`n`, `t`/`f`, `positive`/`negative`, `pos`/`neg`) the "
+        + "affirmative, of two numbers the larger (`1` of `0`/`1`), else the rarer, as the log "
+        + "says (a WARN for the rarer), and kept for the data set in "
+        + "`artifacts/label/positive_class.json` so that every later date labels alike; a date "
+        + "of one class takes an affirmative, a negation's affirmative or `1` of `0`/`1`, and "
+        + "fails otherwise; a column of more classes fails naming them, since the model is "
+        + "binary.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -11,8 +12,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.Columns;
-import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.FileStore;
+import org.deepline.core.Json;
+import org.deepline.core.RunContext;
+import org.deepline.core.Warehouse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +43,16 @@ import org.slf4j.LoggerFactory;
  * fails with its classes and counts: the model is binary, and which class to single out is the
  * user's call.
  *
+ * <p>The class two classes decided is kept for the data set ({@link #named}), so that a later date
+ * labels alike whatever its own rows hold.
+ *
  * <pre>{@code
- * LabelConfig label = PositiveClass.named(context.section(LabelConfig.class), silver.rows(),
- *     "split", "the silver rows of " + context.runDate());
+ * LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+ *     silver::rows, "split");
  * }</pre>
  */
 public final class PositiveClass {
-  /** The classes a column of too many names in its error, most common first. */
+  /** How many classes, most common first, the error of a column of too many names. */
   static final int CLASSES_NAMED = 10;
   /** Affirmative class keys and the negation each pairs with. */
   private static final Map<String, String> AFFIRMATIVE = Map.of("yes", "no", "y", "n",
@@ -70,8 +78,10 @@ public final class PositiveClass {
    * not name; {@code said} is empty when the config named it.
    *
    * @param guessed whether the rarer of two classes was taken, which the log WARNs of
+   * @param why     why that class, when two classes decided it and later dates should keep it;
+   *                null otherwise (the config named it, or one class settled it for this date)
    */
-  public record Resolved(LabelConfig label, String said, boolean guessed) {}
+  public record Resolved(LabelConfig label, String said, boolean guessed, String why) {}
 
   /**
    * {@code label} as configured when it names its positive class (or is an expression); else with
@@ -82,22 +92,49 @@ public final class PositiveClass {
    */
   public static Resolved resolve(LabelConfig label, Dataset<Row> rows, String rowsDescribed) {
     if (label.isExpression() || label.positive() != null) {
-      return new Resolved(label, "", false);
+      return new Resolved(label, "", false, null);
     }
     return choose(label, classes(rows, label.column()), rowsDescribed);
   }
 
   /**
-   * {@link #resolve}, said in the log as {@code stage}'s: a WARN when the rarer class was taken, an
-   * INFO otherwise; nothing when the config named the class.
+   * A class taken from the data and kept for later dates: the label column it is of, the class, the
+   * run date it was taken on and why.
    */
-  public static LabelConfig named(LabelConfig label, Dataset<Row> rows, String stage,
-      String rowsDescribed) {
-    Resolved resolved = resolve(label, rows, rowsDescribed);
+  public record Kept(String column, String positive, String takenOn, String why) {}
+
+  /**
+   * {@code label} with its positive class named, said in the log as {@code stage}'s: the config's;
+   * else the one an earlier date took from the data and kept ({@link Warehouse#labelClassArtifact}),
+   * so that every date labels its rows alike (a night whose rarer class turned over, or that holds
+   * one class, would otherwise label the other way); else, taken from {@code rows} by the rule and
+   * kept when they hold two classes (a WARN when the rarer was taken, an INFO otherwise).
+   */
+  public static LabelConfig named(RunContext context, LabelConfig label,
+      Supplier<Dataset<Row>> rows, String stage) {
+    if (label.isExpression() || label.positive() != null) {
+      return label;
+    }
+    String file = context.warehouse().labelClassArtifact(context.dataset());
+    FileStore files = context.files();
+    if (files.exists(file)) {
+      Kept kept = Json.read(files.readText(file), Kept.class, file);
+      if (label.column().equals(kept.column())) {
+        LOG.info("{}: label.positive is not set: '{}' is the positive class of label.column {}, "
+            + "taken from the data on {} ({}) and kept in {} so that every date labels alike",
+            stage, kept.positive(), kept.column(), kept.takenOn(), kept.why(), file);
+        return label.withPositive(kept.positive());
+      }
+    }
+    Resolved resolved = resolve(label, rows.get(), "the silver rows of " + context.runDate());
     if (resolved.guessed()) {
       LOG.warn("{}: {}", stage, resolved.said());
-    } else if (!resolved.said().isEmpty()) {
+    } else {
       LOG.info("{}: {}", stage, resolved.said());
+    }
+    if (resolved.why() != null) {
+      files.writeText(file, Json.write(new Kept(label.column(), resolved.label().positive(),
+          context.runDate(), resolved.why())));
     }
     return resolved.label();
   }
@@ -128,11 +165,7 @@ public final class PositiveClass {
           + rowsDescribed + ", so no positive class can be told; set label.positive");
     }
     if (classes.size() == 1) {
-      // The split's one-class check fails on it, naming the value.
-      ClassCount only = classes.get(0);
-      return new Resolved(label.withPositive(only.value()), "label.positive is not set and "
-          + "label.column " + column + " holds one class in " + rowsDescribed + ": '"
-          + only.value() + "' (" + only.rows() + ")", false);
+      return oneClass(label, classes.get(0), rowsDescribed);
     }
     if (classes.size() > 2) {
       String named = classes.stream().limit(CLASSES_NAMED).map(PositiveClass::describe)
@@ -166,6 +199,30 @@ public final class PositiveClass {
     return chosen(label, rarer, classes, rowsDescribed, "the rarer of " + pair, true);
   }
 
+  /**
+   * The positive class beside a column's one class, when the class's own name says it: an
+   * affirmative is it, a negation's affirmative is the other, and of a 0 or a 1 the positive is 1
+   * (the split's one-class check then names the value). Any other lone class cannot tell which
+   * side it is on, and fails.
+   */
+  private static Resolved oneClass(LabelConfig label, ClassCount only, String rowsDescribed) {
+    String held = "label.positive is not set and label.column " + label.column() + " holds one "
+        + "class in " + rowsDescribed + ", " + describe(only);
+    String affirmative = AFFIRMATIVE.containsKey(only.key()) ? only.value()
+        : AFFIRMATIVE.entrySet().stream().filter(e -> e.getValue().equals(only.key()))
+            .map(Map.Entry::getKey).findFirst().orElse(null);
+    Double number = number(only.key());
+    if (affirmative == null && number != null && (number == 0.0 || number == 1.0)) {
+      affirmative = "1";
+    }
+    if (affirmative == null) {
+      throw new DeeplineException(Failure.DATA_QUALITY, held + ", whose name does not say "
+          + "whether it is the positive class; set label.positive");
+    }
+    return new Resolved(label.withPositive(affirmative), held + ": the positive class is '"
+        + affirmative + "'", false, null);
+  }
+
   private static Resolved chosen(LabelConfig label, ClassCount positive, List<ClassCount> classes,
       String rowsDescribed, String why, boolean guessed) {
     String counts = classes.stream().map(PositiveClass::describe)
@@ -174,7 +231,7 @@ public final class PositiveClass {
         + "label.column " + label.column() + ", " + why + " (" + counts + " in " + rowsDescribed
         + ")" + (guessed ? "; set label.positive to choose the class whose precision and recall "
             + "the reports give (ROC AUC is the same either way)" : "");
-    return new Resolved(label.withPositive(positive.value()), said, guessed);
+    return new Resolved(label.withPositive(positive.value()), said, guessed, why);
   }
 
   /** The affirmative one of a yes/no pair; null when the two are not one. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
@@ -307,7 +308,7 @@ public final class SilverTyping {
     }
     // The declared thousands separator goes before any parse of a number.
     String number = marks.thousands() != null && column.isNumeric()
-        ? withoutSeparator(text, marks.thousands()) : text;
+        ? withoutSeparator(text, marks.thousands(), decimalComma) : text;
     // coalesce evaluates a fallback only for a value the cast before it did not parse.
     Stream<String> fallbacks = decimalComma && "double".equals(column.type())
         ? Stream.of(withDecimalComma(number))
@@ -371,13 +372,20 @@ public final class SilverTyping {
   }
 
   /**
-   * SQL of a text number without its thousands separator; a space also stands for the no-break
+   * SQL of a text number without its thousands separator, removed only where it stands between
+   * groups of three digits ({@code 1.234.567}, {@code 1.234,5}): a separator anywhere else
+   * ({@code 7.25} with {@code .}, {@code 1,5} with {@code ,}) is left, so that the value is read
+   * as written or quarantined, never a hundred times larger. A space also stands for the no-break
    * spaces French exports write between groups.
    */
-  private static String withoutSeparator(String text, String separator) {
-    String without = "replace(" + text + ", " + sqlString(separator) + ", '')";
-    return " ".equals(separator)
-        ? "replace(replace(" + without + ", '\u00a0', ''), '\u202f', '')" : without;
+  private static String withoutSeparator(String text, String separator, boolean decimalComma) {
+    String spaced = " ".equals(separator)
+        ? "replace(replace(" + text + ", '\u00a0', ' '), '\u202f', ' ')" : text;
+    String decimal = decimalComma ? "," : "\\.";
+    String grouped = "^[+-]?[0-9]{1,3}(" + Pattern.quote(separator) + "[0-9]{3})+(" + decimal
+        + "[0-9]*)?([eE][+-]?[0-9]+)?$";
+    return "CASE WHEN " + spaced + " RLIKE " + sqlString(grouped) + " THEN replace(" + spaced
+        + ", " + sqlString(separator) + ", '') ELSE " + text + " END";
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -455,7 +456,11 @@ public final class SourceReader {
     if (!SchemaEvolution.hasHeaderLine(source) || !sniffsLineBreaks(source)) {
       return opened;
     }
-    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(firstLines,
+    // A directory's next file starts with its own header line: not a record of one field fewer.
+    List<String> records = firstLines.isEmpty() ? firstLines : Stream.concat(
+        Stream.of(firstLines.get(0)), firstLines.stream().skip(1)
+            .filter(line -> !line.equals(firstLines.get(0)))).toList();
+    QuotedLineBreaks.Sniffed sniff = QuotedLineBreaks.sniff(records,
         CsvDelimiters.delimiter(source.options()).charAt(0),
         optionOr(source, QUOTE_OPTION, RFC_4180_QUOTE).charAt(0),
         optionOr(source, ESCAPE_OPTION, RFC_4180_ESCAPE).charAt(0), opened.names().size());

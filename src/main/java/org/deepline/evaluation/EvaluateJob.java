@@ -156,7 +156,7 @@ public final class EvaluateJob implements Stage {
       calibrationWarning(config.split(), context.runDate(), summary.count(), summary.logLoss(),
           summary.rocAuc(), new TrainedLoss(bundle.metadata().modelVersion(),
               bundle.metadata().runDate(),
-              bundle.metadata().validationMetrics().get("validation_loss")))
+              shippedValidationLoss(bundle.metadata().validationMetrics())))
           .ifPresent(LOG::warn);
       List<SliceMetrics.Slice> slices = slices(judged, silver, config, threshold.value());
       List<BehaviouralResult> behavioural = BehaviouralTests.run(config.behavioural(),
@@ -289,6 +289,21 @@ public final class EvaluateJob implements Stage {
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
         + "(fewer than %d of a class); compare models on more rows (a larger split.%s)", split,
         positives, rows - positives, rocAuc, FEW_ROWS_PER_CLASS, split));
+  }
+
+  /**
+   * The validation log loss of the probabilities the model ships: after calibration or the prior
+   * correction when training applied one (the epoch's loss is of the network before it), else the
+   * network's or the ensemble's own.
+   */
+  static Double shippedValidationLoss(Map<String, Double> validationMetrics) {
+    for (String key : List.of("validation_loss_after_calibration",
+        "validation_loss_after_prior_correction", "validation_loss")) {
+      if (validationMetrics.containsKey(key)) {
+        return validationMetrics.get(key);
+      }
+    }
+    return null;
   }
 
   /** A model's version, training date and validation log loss there (null when not recorded). */

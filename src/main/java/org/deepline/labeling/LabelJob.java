@@ -88,8 +88,8 @@ public final class LabelJob implements Stage {
     Column gold;
     String goldName;
     if (config.goldColumn() == null) {
-      LabelConfig label = PositiveClass.named(context.section(LabelConfig.class), silver.rows(),
-          "label", "the silver rows of " + context.runDate());
+      LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+          silver::rows, "label");
       gold = label.binaryOn(silver.rows());
       goldName = label.describe();
     } else {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -17,8 +18,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -107,6 +108,8 @@ public final class DriftJob implements Stage {
     FeatureModel.FitProvenance fitted = metadata.featureModel().fittedOn();
     RunContext.Input silver = context.input(Table.SILVER);
     Dataset<Row> reference = trainingRows(spark, context, fitted);
+    requireReference(reference, fitted.split(), fitted.runDate(), context.table(Table.SILVER),
+        context.table(Table.SPLITS));
     List<Bucketing> bucketings = inputBucketings(metadata.featureModel(), reference,
         silver.rows().schema());
     List<ColumnDrift> drifts = new ArrayList<>(compare(reference, silver.rows(), bucketings,
@@ -153,6 +156,20 @@ public final class DriftJob implements Stage {
       throw new DeeplineException(Failure.DRIFT, said + " (monitoring.fail_on_drift)");
     }
     return result.build();
+  }
+
+  /**
+   * Fails when the model's training rows are gone (a date ingested or split again since, a model
+   * copied from elsewhere): nothing to measure against is not "no input moved".
+   */
+  static void requireReference(Dataset<Row> reference, String split, String runDate,
+      String silver, String splits) {
+    if (reference.isEmpty()) {
+      throw new DeeplineException(Failure.INPUT, "monitor: the model's training rows (split "
+          + split + " of " + runDate + ") are not in " + silver + " and " + splits + " any more, "
+          + "so drift has nothing to be measured against; ingest and split that date again, or "
+          + "train a model on a date that has them");
+    }
   }
 
   /** The training split's silver rows of the date the model's feature model was fitted on. */
@@ -276,11 +293,11 @@ public final class DriftJob implements Stage {
    * the predictions table holds both (a pipeline scores its training date; a model registered
    * otherwise may have none there).
    */
-  private static java.util.Optional<ColumnDrift> predictionDrift(SparkSession spark,
+  private static Optional<ColumnDrift> predictionDrift(SparkSession spark,
       RunContext context, String version, String referenceDate, MonitoringConfig config) {
     String path = context.table(Table.PREDICTIONS);
     if (!DeltaTables.exists(spark, path)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     TableRef predictions = DeltaTables.ref(spark, path);
     Column byModel = functions.col(ScoreJob.MODEL_VERSION).equalTo(version);
@@ -291,9 +308,9 @@ public final class DriftJob implements Stage {
     List<ColumnDrift> compared = compare(before, now, bucketing, config);
     ColumnDrift drift = compared.get(0);
     if (drift.referenceRows() == 0 || drift.currentRows() == 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(new ColumnDrift(PROBABILITY_ROW, PREDICTION, drift.psi(),
+    return Optional.of(new ColumnDrift(PROBABILITY_ROW, PREDICTION, drift.psi(),
         drift.referenceRows(), drift.currentRows(), Double.NaN, Double.NaN, drift.verdict()));
   }
 
@@ -313,10 +330,13 @@ public final class DriftJob implements Stage {
         .filter(d -> MOVED.equals(d.verdict()) || DRIFTED.equals(d.verdict())).toList();
     String against = "the rows of " + runDate + " against the model's training rows of "
         + referenceDate;
+    List<String> unmeasured = drifts.stream().filter(d -> Double.isNaN(d.psi()))
+        .map(DriftJob::name).toList();
+    String without = unmeasured.isEmpty() ? "" : "; no rows to measure " + unmeasured + " on";
     if (moved.isEmpty()) {
       return "monitor: " + against + ": no input moved" + (ordered.isEmpty() ? ""
           : String.format(Locale.ROOT, " (largest population stability index %.3f, %s)",
-              ordered.get(0).psi(), name(ordered.get(0))));
+              ordered.get(0).psi(), name(ordered.get(0)))) + without;
     }
     String more = moved.size() > COLUMNS_SAID ? ", and " + (moved.size() - COLUMNS_SAID)
         + " more" : "";
@@ -324,7 +344,7 @@ public final class DriftJob implements Stage {
         + "(population stability index): " + moved.stream().limit(COLUMNS_SAID)
             .map(d -> String.format(Locale.ROOT, "%s %.3f (%s)", name(d), d.psi(), d.verdict()))
             .collect(Collectors.joining(", ")) + more
-        + "; retrain on newer rows, or check the feed (" + table + ")";
+        + without + "; retrain on newer rows, or check the feed (" + table + ")";
   }
 
   private static String name(ColumnDrift drift) {

@@ -25,8 +25,8 @@ import org.deepline.tracking.RunRecorder;
  */
 public final class Stages {
   /**
-   * Every stage in pipeline order, the pipeline itself, then monitor (drift, run by nightly after
-   * score), compress (run on demand after train,
+   * Every stage in pipeline order, the pipeline itself, then monitor (drift, run by nightly
+   * last), compress (run on demand after train,
    * not part of the pipeline), the formats study, sample, label (weak labels, on demand) and the
    * feature store. A stage that runs others (the pipeline) records them through the recorder given.
    */

@@ -43,7 +43,10 @@ public final class SampleJob implements Stage {
   public StageResult run(RunContext context) {
     SampleConfig config = context.section(SampleConfig.class);
     RunContext.Input silver = context.input(Table.SILVER);
-    Samplers.Sample sample = sample(silver.rows(), config, context.section(LabelConfig.class));
+    LabelConfig label = LabelConfig.LABEL.equals(config.strataColumn())
+        ? PositiveClass.named(context, context.section(LabelConfig.class), silver::rows, "sample")
+        : context.section(LabelConfig.class);
+    Samplers.Sample sample = sample(silver.rows(), config, label);
     DeltaTables.Written written;
     try {
       written = DeltaTables.replaceRunDateCounted(sample.rows(), context.table(Table.SAMPLE),
@@ -96,8 +99,7 @@ public final class SampleJob implements Stage {
     return switch (config.method()) {
       case SampleConfig.STRATIFIED -> {
         boolean byLabel = LabelConfig.LABEL.equals(config.strataColumn());
-        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL,
-            PositiveClass.named(label, silver, "sample", "the silver rows sampled").binaryOn(silver))
+        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL, label.binaryOn(silver))
             : silver;
         Samplers.Sample drawn = config.counts() != null && !config.counts().isEmpty()
             ? Samplers.stratifiedCounts(rows, id, stratum(config), config.strataColumn(),

@@ -94,8 +94,8 @@ public final class SplitJob implements Stage {
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
     RunContext.Input silver = context.input(Table.SILVER);
-    LabelConfig label = PositiveClass.named(context.section(LabelConfig.class), silver.rows(),
-        "split", "the silver rows of " + context.runDate());
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        silver::rows, "split");
     SplitConfig config = context.section(SplitConfig.class);
     Dataset<Row> splits = split(silver.rows(), label, config,
         CopyGrouping.of(context.section(SchemaConfig.class), label));

@@ -240,7 +240,7 @@ public final class Ensembles {
       // require_network_wins, promote and the baseline warning judge the ensemble's figure; with
       // the gap, since at 4 decimals both figures may print alike.
       LOG.warn(String.format(Locale.ROOT, "train: ensemble auto: the deep ensemble's validation "
-          + "ROC AUC %.4f is %.5f below the network's %.4f, which picked its best epoch on these "
+          + "ROC AUC %.4f is %.2g below the network's %.4f, which picked its best epoch on these "
           + "rows; the ensemble is registered, and the baseline comparison judges its figure",
           averagedRocAuc, networkRocAuc - averagedRocAuc, networkRocAuc));
     }

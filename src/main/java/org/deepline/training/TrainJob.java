@@ -7,20 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.BaselineConfig;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.baselines.BaselinePromotion;
+import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.LinearModel;
-import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -675,12 +675,9 @@ public final class TrainJob implements Stage {
     validationMetrics.putAll(baselines.metrics());
     importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
-    LabelConfig label = context.section(LabelConfig.class);
-    if (!label.isExpression() && label.positive() == null) {
-      // The class the split took when the config named none (said in its log, not again here).
-      label = PositiveClass.resolve(label, context.input(Table.SILVER).rows(),
-          "the silver rows of " + context.runDate()).label();
-    }
+    // The class the split took and kept when the config named none.
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        () -> context.input(Table.SILVER).rows(), "train");
     // On the registered model's validation scores: the threshold belongs to the model that ships.
     DecisionThreshold threshold = resolved.threshold().toRule().choose(registered);
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "

@@ -24,8 +24,12 @@ class CsvDelimitersTest {
     assertEquals(List.of(), sourceErrors(java.util.Map.of("thousands", ",")));
     assertEquals(List.of("options.thousands: must be one of \",\" \".\" \" \" \"'\", got _"),
         sourceErrors(java.util.Map.of("thousands", "_")));
+    // Commas between thousands: the point is the decimal mark, though a ; file's would be a comma.
+    assertEquals(List.of(), sourceErrors(java.util.Map.of("sep", ";", "thousands", ",")));
+    assertFalse(CsvDelimiters.decimalComma(java.util.Map.of("sep", ";", "thousands", ",")));
     assertEquals(List.of("options.thousands: is the decimal mark too (,); set source.options "
-        + "decimal to the other one"), sourceErrors(java.util.Map.of("sep", ";", "thousands", ",")));
+        + "decimal to the other one"), sourceErrors(java.util.Map.of("decimal", ",",
+            "thousands", ",")));
     assertEquals(List.of("options.thousands: is the decimal mark too (.); set source.options "
         + "decimal to the other one"), sourceErrors(java.util.Map.of("thousands", ".")));
   }

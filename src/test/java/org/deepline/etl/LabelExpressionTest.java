@@ -82,6 +82,18 @@ class LabelExpressionTest {
   }
 
   @Test
+  void aMalformedLineIsNotCountedAsARowWithoutALabel(@TempDir Path dir) {
+    Path csv = TestRuns.writeFile(dir, "flights.csv", FLIGHTS + "7\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(csv,
+        "{\"expression\": \"delay > 15\"}", "[\"distance\"]")), dir.resolve("wh"), "test");
+
+    StageResult ingest = new IngestJob().run(context);
+
+    assertEquals(2, ingest.metric("rows_quarantined"));
+    assertEquals(1, ingest.metric("rows_label_null"), "row 3's; line 7 is malformed");
+  }
+
+  @Test
   void expressionThatIsNotBooleanFailsBeforeAnyRowIsWritten(@TempDir Path dir) {
     RunContext context = context(dir, "{\"expression\": \"delay + 1\"}");
 

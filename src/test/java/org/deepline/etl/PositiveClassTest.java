@@ -100,10 +100,20 @@ class PositiveClassTest {
   }
 
   @Test
-  void oneClassIsLeftToTheSplitsOneClassCheck() {
-    Resolved one = choose(new ClassCount("yes", "yes", 12));
-    assertEquals("yes", one.label().positive());
-    assertFalse(one.guessed());
+  void oneClassNamesThePositiveOnlyWhenItsNameSaysWhichSideItIsOn() {
+    // A night of no fraud at all must not make "0" the positive class (every row a positive).
+    assertEquals("1", choose(new ClassCount("0.0", "0", 900)).label().positive());
+    assertEquals("yes", choose(new ClassCount("no", "No", 12)).label().positive());
+    Resolved affirmative = choose(new ClassCount("yes", "yes", 12));
+    assertEquals("yes", affirmative.label().positive());
+    assertFalse(affirmative.guessed());
+    assertEquals(null, affirmative.why(), "one class is never kept for later dates");
+    DeeplineException unknown = assertThrows(DeeplineException.class,
+        () -> choose(new ClassCount("good", "good", 30)));
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, unknown.failure());
+    assertEquals("label.positive is not set and label.column target holds one class in the silver "
+        + "rows of 2026-12-07, 'good' 30, whose name does not say whether it is the positive "
+        + "class; set label.positive", unknown.getMessage());
   }
 
   @Test
@@ -140,6 +150,8 @@ class PositiveClassTest {
     // 1, 01 and 1.0 are one number.
     assertEquals(Map.of("0", 1L, "01", 3L), classes(DataTypes.StringType, "1", "01", "1.0", "0"));
     assertEquals(Map.of("false", 1L, "true", 2L), classes(DataTypes.BooleanType, true, true, false));
+    assertEquals(Map.of("0", 2L, "1", 1L), classes(DataTypes.IntegerType, 0, 0, 1));
+    assertEquals(Map.of("0.0", 1L, "1.0", 2L), classes(DataTypes.DoubleType, 1.0, 1.0, 0.0));
   }
 
   @Test
@@ -173,21 +185,39 @@ class PositiveClassTest {
     return csv.toString();
   }
 
+  private static double positiveRate(RunContext context) {
+    return DeltaTables.slice(SparkTestSession.get(),
+            DeltaTables.ref(SparkTestSession.get(), context.table(Table.SPLITS)), context.runDate())
+        .agg(org.apache.spark.sql.functions.avg(LabelConfig.LABEL)).head().getDouble(0);
+  }
+
+  /**
+   * The rarer class is taken once and kept: a later date whose balance turned over labels alike
+   * (taken again, its rarer class would be the other one, and its ROC AUC would read 1 - AUC).
+   */
   @Test
-  void theSplitStageLabelsByTheClassItTook(@TempDir Path dir) {
+  void theSplitStageLabelsByTheClassItTookAndKeepsItForLaterDates(@TempDir Path dir) {
     String[] labels = new String[40];
-    Arrays.setAll(labels, i -> i % 4 == 0 ? "Yes" : "No");
+    Arrays.setAll(labels, i -> i % 4 == 0 ? "bad" : "good");
     RunContext context = context(dir, rows(labels));
     new IngestJob().run(context);
 
     StageResult split = new SplitJob().run(context);
 
-    double positiveRate = DeltaTables.slice(SparkTestSession.get(),
-            DeltaTables.ref(SparkTestSession.get(), context.table(Table.SPLITS)), TestRuns.RUN_DATE)
-        .agg(org.apache.spark.sql.functions.avg(LabelConfig.LABEL)).head().getDouble(0);
-    assertEquals(0.25, positiveRate, 1e-9);
+    assertEquals(0.25, positiveRate(context), 1e-9);
     assertEquals(40, split.metric("rows_train") + split.metric("rows_validation")
         + split.metric("rows_test"));
+    String kept = context.files().readText(context.warehouse().labelClassArtifact("customers"));
+    assertTrue(kept.contains("\"positive\" : \"bad\""), kept);
+
+    Arrays.setAll(labels, i -> i % 4 == 0 ? "good" : "bad");
+    TestRuns.writeFile(dir, "customers.csv", rows(labels));
+    RunContext later = new RunContext(RunContext.newRunId(), null, "split", "2026-11-25",
+        context.config(), context.warehouse(), context.spark());
+    new IngestJob().run(later);
+    new SplitJob().run(later);
+
+    assertEquals(0.75, positiveRate(later), 1e-9);
   }
 
   @Test

@@ -229,6 +229,14 @@ class SchemaEvolutionTest {
         "id");
     assertEquals(3, DeltaTables.read(spark, context.table(Table.BRONZE)).where("_c3 IS NULL")
         .count());
+
+    // A directory of such files: the next file's header line is no record one field short.
+    Path parts = dir.resolve("parts");
+    TestRuns.writeFile(parts, "part-1.csv", "id,amount,label\n1,1.5,yes,\n2,,no,\n");
+    TestRuns.writeFile(parts, "part-2.csv", "id,amount,label\n3,2.5,no,\n");
+    RunContext directory = TestRuns.context(TestRuns.configFromJson(config(parts)),
+        dir.resolve("wh-parts"), "ingest");
+    assertEquals(3, new IngestJob().run(directory).metric("rows_silver"));
   }
 
   @Test

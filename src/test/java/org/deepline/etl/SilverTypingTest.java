@@ -172,6 +172,13 @@ class SilverTypingTest {
     assertEquals(List.of(Arrays.asList(1234567L, 1234.5, "")),
         read.apply(new SilverTyping.NumberMarks(true, " "), List.of(
             RowFactory.create("1 234\u00a0567", "1\u202f234,5", null, "a", "f.csv"))));
+    // Only between groups of three: elsewhere the separator is left (never 725 or 15).
+    assertEquals(List.of(Arrays.asList(12L, 7.25, "")),
+        read.apply(new SilverTyping.NumberMarks(true, "."), List.of(
+            RowFactory.create("12", "7.25", null, "a", "f.csv"))));
+    assertEquals(List.of(Arrays.asList(1L, null, "d: cannot parse '1,5' as double")),
+        read.apply(new SilverTyping.NumberMarks(false, ","), List.of(
+            RowFactory.create("1", "1,5", null, "b", "f.csv"))));
   }
 
   /** A user's null tokens that a boolean or date conversion would read as a value. */

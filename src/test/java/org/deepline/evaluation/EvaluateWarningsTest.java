@@ -44,4 +44,15 @@ class EvaluateWarningsTest {
     assertEquals(Optional.empty(), EvaluateJob.calibrationWarning("test", "2026-12-08", 300, 0.9,
         0.8, new EvaluateJob.TrainedLoss("v1", "2026-12-07", null)));
   }
+
+  @Test
+  void theLossComparedIsTheShippedProbabilities() {
+    assertEquals(0.21, EvaluateJob.shippedValidationLoss(java.util.Map.of("validation_loss", 0.35,
+        "validation_loss_after_calibration", 0.21)));
+    assertEquals(0.3, EvaluateJob.shippedValidationLoss(java.util.Map.of("validation_loss", 0.35,
+        "validation_loss_after_prior_correction", 0.3)));
+    assertEquals(0.35, EvaluateJob.shippedValidationLoss(java.util.Map.of("validation_loss",
+        0.35)));
+    assertEquals(null, EvaluateJob.shippedValidationLoss(java.util.Map.of()));
+  }
 }

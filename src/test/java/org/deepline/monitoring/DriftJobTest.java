@@ -49,6 +49,18 @@ class DriftJobTest {
   }
 
   @Test
+  void noTrainingRowsToMeasureAgainstFailsRatherThanSayingNothingMoved() {
+    org.deepline.core.DeeplineException error = org.junit.jupiter.api.Assertions.assertThrows(
+        org.deepline.core.DeeplineException.class, () -> DriftJob.requireReference(
+            uniform(0, false).where("x < 0"), "train", "2026-12-07", "wh/silver", "wh/splits"));
+    assertEquals("monitor: the model's training rows (split train of 2026-12-07) are not in "
+        + "wh/silver and wh/splits any more, so drift has nothing to be measured against; ingest "
+        + "and split that date again, or train a model on a date that has them",
+        error.getMessage());
+    DriftJob.requireReference(uniform(0, false), "train", "2026-12-07", "wh/silver", "wh/splits");
+  }
+
+  @Test
   void theBarsNameTheVerdictAndTheLogLineNamesWhatMoved() {
     assertEquals(DriftJob.STABLE, DriftJob.verdict(0.05, DEFAULTS));
     assertEquals(DriftJob.MOVED, DriftJob.verdict(0.1, DEFAULTS));
@@ -68,5 +80,11 @@ class DriftJobTest {
     assertEquals("monitor: the rows of 2026-12-08 against the model's training rows of "
         + "2026-12-07: no input moved (largest population stability index 0.020, cut)",
         DriftJob.said(drifts.subList(1, 2), "2026-12-07", "2026-12-08", "wh/drift"));
+    // A column without rows on a side is named, not passed over.
+    assertEquals("monitor: the rows of 2026-12-08 against the model's training rows of "
+        + "2026-12-07: no input moved (largest population stability index 0.020, cut); no rows to "
+        + "measure [income] on", DriftJob.said(List.of(drifts.get(1), new ColumnDrift("income",
+            DriftJob.NUMERIC, Double.NaN, 0, 200, Double.NaN, 0.1, DriftJob.NO_ROWS)),
+            "2026-12-07", "2026-12-08", "wh/drift"));
   }
 }
