@@ -133,8 +133,10 @@ public final class SilverTyping {
    *                   ({@link IngestConfig#nullTokens})
    * @param carried bronze columns passed to silver as they are, after the declared ones:
    *                undeclared source columns under {@code source.schema_evolution: add_columns}
-   * @param decimalComma whether a text value of a {@code double} column that does not parse as
-   *                     written is read with its one comma as the decimal mark ({@code 3,5})
+   * @param marks        how text numbers are written: a value of a {@code double} column that
+   *                     does not parse as written is read with its one comma as the decimal mark
+   *                     ({@code 3,5}) when {@link NumberMarks#decimalComma}; a declared thousands
+   *                     separator is removed between groups of three digits
    * @param label        the label: when its column is declared {@code string}, a null token in
    *                     it is no value too (R's {@code write.csv} writes a missing class as
    *                     {@code NA}, which would otherwise be a class of its own: a negative row),
@@ -144,20 +146,6 @@ public final class SilverTyping {
    *                      its values are read with when ISO 8601 does not parse them
    *                      ({@link DayMonthOrder}); a column not named has none of its own
    */
-  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
-      String malformedReason, List<String> nullTokens, List<String> carried,
-      boolean decimalComma, LabelConfig label, Map<String, List<String>> datePatterns) {
-    return apply(bronze, schema, malformedReason, nullTokens, carried,
-        new NumberMarks(decimalComma, null), label, datePatterns);
-  }
-
-  /**
-   * How a load writes its text numbers: with a decimal comma or a point, and with a thousands
-   * separator that is removed before parsing ({@code source.options.thousands}) or none (null).
-   */
-  public record NumberMarks(boolean decimalComma, String thousands) {}
-
-  /** ... with its numbers written as {@code marks} say. */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
       NumberMarks marks, LabelConfig label, Map<String, List<String>> datePatterns) {
