@@ -83,16 +83,14 @@ public final class SilverTyping {
    * a thousands separator at least as likely as a decimal comma, and {@code 1,003} read with a
    * decimal comma is a thousand times smaller. A leading 0 ({@code 0,500}) is a decimal comma.
    */
-  private static final String THOUSANDS_GROUPED =
-      "^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?$";
+  private static final String THOUSANDS_GROUPED = groupedBy(",", ".");
   /**
    * A number written with points between groups of three digits ({@code 69.711},
    * {@code 1.234.567}, {@code 1.234,5}): in a file read with a decimal comma, a thousands point as
    * a German or Italian spreadsheet writes it at least as likely as a decimal point, and read as
    * written {@code 69.711} was a thousand times smaller than the 69,711 meant, without a word.
    */
-  private static final String POINT_GROUPED =
-      "^[+-]?[1-9][0-9]{0,2}(\\.[0-9]{3})+(,[0-9]*)?$";
+  private static final String POINT_GROUPED = groupedBy(".", ",");
   /** A number with a currency sign before or after it, or a percent sign after it. */
   private static final String CURRENCY_OR_PERCENT =
       "^(?:[+-]?[$\u20ac\u00a3\u00a5] ?[0-9][0-9.,]*|[+-]?[0-9][0-9.,]* ?[%$\u20ac\u00a3\u00a5])$";
@@ -110,6 +108,16 @@ public final class SilverTyping {
       + "one: remove it from the file, or declare the column string)";
 
   private SilverTyping() {}
+
+  /**
+   * A number written with {@code separator} between groups of three digits, and decimals after
+   * {@code decimalMark} or none: the shape every thousands rule here reads ({@code 1,003},
+   * {@code 12,345.5}, {@code 1.234.567,5}). A leading 0 ({@code 0,500}) is never a group.
+   */
+  private static String groupedBy(String separator, String decimalMark) {
+    return "^[+-]?[1-9][0-9]{0,2}(" + Pattern.quote(separator) + "[0-9]{3})+("
+        + Pattern.quote(decimalMark) + "[0-9]*)?$";
+  }
 
   /**
    * Checks, before any data is read, that every declared column can be converted from its bronze
@@ -369,9 +377,7 @@ public final class SilverTyping {
   private static String withoutSeparator(String text, String separator, boolean decimalComma) {
     String spaced = " ".equals(separator)
         ? "replace(replace(" + text + ", '\u00a0', ' '), '\u202f', ' ')" : text;
-    String decimal = decimalComma ? "," : "\\.";
-    String grouped = "^[+-]?[0-9]{1,3}(" + Pattern.quote(separator) + "[0-9]{3})+(" + decimal
-        + "[0-9]*)?([eE][+-]?[0-9]+)?$";
+    String grouped = groupedBy(separator, decimalComma ? "," : ".");
     return "CASE WHEN " + spaced + " RLIKE " + sqlString(grouped) + " THEN replace(" + spaced
         + ", " + sqlString(separator) + ", '') ELSE " + text + " END";
   }

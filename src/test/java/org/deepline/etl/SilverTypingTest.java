@@ -172,6 +172,10 @@ class SilverTypingTest {
     assertEquals(List.of(Arrays.asList(1234567L, 1234.5, "")),
         read.apply(new NumberMarks(true, " "), List.of(
             RowFactory.create("1 234\u00a0567", "1\u202f234,5", null, "a", "f.csv"))));
+    // A group never starts with 0: 0.500 is no thousands point (it read 500).
+    assertEquals(List.of(Arrays.asList(5L, 0.5, "")),
+        read.apply(new NumberMarks(true, "."), List.of(
+            RowFactory.create("5", "0.500", null, "a", "f.csv"))));
     // Only between groups of three: elsewhere the separator is left (never 725 or 15).
     assertEquals(List.of(Arrays.asList(12L, 7.25, "")),
         read.apply(new NumberMarks(true, "."), List.of(
