@@ -61,27 +61,19 @@ public final class IngestBatches {
    * watermark it read up to, which a repair records once the load is whole.
    *
    * @param watermark the load's planned mark ({@code rows} 0), or null for a load without one
-   * @param decimalComma whether the load's text numbers take a comma as the decimal mark
-   *                     ({@link CsvDelimiters#decimalComma}): decided from the files' delimiter,
-   *                     which a repair reading bronze no longer sees
-   * @param thousands    the thousands separator its text numbers are read without
-   *                     ({@link CsvDelimiters#thousands}), or null
+   * @param numbers   how the load's text numbers are written ({@link NumberMarks}): decided
+   *                  from the files' delimiter and options, which a repair reading bronze no
+   *                  longer sees
    */
   public record Batch(String id, String runDate, List<String> carried,
-      Watermarks.Mark watermark, boolean decimalComma, String thousands) {
+      Watermarks.Mark watermark, NumberMarks numbers) {
     public Batch {
       carried = List.copyOf(carried);
     }
 
-    /** A batch of a load whose numbers declare no thousands separator. */
-    public Batch(String id, String runDate, List<String> carried, Watermarks.Mark watermark,
-        boolean decimalComma) {
-      this(id, runDate, carried, watermark, decimalComma, null);
-    }
-
     /** A batch of a load with decimal points. */
     public Batch(String id, String runDate, List<String> carried, Watermarks.Mark watermark) {
-      this(id, runDate, carried, watermark, false);
+      this(id, runDate, carried, watermark, NumberMarks.POINT);
     }
 
     /** A batch of a load without a watermark (files, REST, a full JDBC load). */
@@ -101,11 +93,11 @@ public final class IngestBatches {
         mark.put(Watermarks.VALUE, watermark.value());
         fields.put(WATERMARK_FIELD, mark);
       }
-      if (decimalComma) {
+      if (numbers.decimalComma()) {
         fields.put(DECIMAL_COMMA_FIELD, true);
       }
-      if (thousands != null) {
-        fields.put(THOUSANDS_FIELD, thousands);
+      if (numbers.thousands() != null) {
+        fields.put(THOUSANDS_FIELD, numbers.thousands());
       }
       return Json.writeCompact(fields);
     }
@@ -130,9 +122,9 @@ public final class IngestBatches {
             mark.path(Watermarks.SOURCE).asText(), mark.path(Watermarks.COLUMN).asText(),
             mark.path(Watermarks.VALUE).isTextual() ? mark.path(Watermarks.VALUE).asText() : null,
             id, runDate) : null;
-        return Optional.of(new Batch(id, runDate, carried, watermark,
+        return Optional.of(new Batch(id, runDate, carried, watermark, new NumberMarks(
             node.path(DECIMAL_COMMA_FIELD).asBoolean(false),
-            node.path(THOUSANDS_FIELD).isTextual() ? node.get(THOUSANDS_FIELD).asText() : null));
+            node.path(THOUSANDS_FIELD).isTextual() ? node.get(THOUSANDS_FIELD).asText() : null)));
       } catch (JsonProcessingException e) {
         // Another writer's free text: not a batch mark.
         return Optional.empty();

@@ -184,7 +184,7 @@ public final class IngestJob implements Stage {
     }
     SchemaEvolution.Drift drift = source.drift();
     IngestBatches.Batch batch = new IngestBatches.Batch(context.runId(), runDate, drift.carried(),
-        mark.orElse(null), source.decimalComma(), source.thousands());
+        mark.orElse(null), source.numbers());
     DeltaTables.Written bronze;
     try {
       // An incremental load that finds no changed row is a success that loads nothing; a REST
@@ -451,7 +451,7 @@ public final class IngestJob implements Stage {
     };
     return SilverTyping.requireLabel(
         SilverTyping.apply(bronze, schema, malformed, nullTokens, batch.carried(),
-            new SilverTyping.NumberMarks(batch.decimalComma(), batch.thousands()), label,
+            batch.numbers(), label,
             DayMonthOrder.patterns(bronze, schema)), label);
   }
 

@@ -88,7 +88,7 @@ public record LabelConfig(
   public Column binary() {
     if (!isExpression() && positive == null) {
       throw new IllegalStateException("label.positive of label.column " + column + " is not "
-          + "named: resolve it on the data first (PositiveClass.resolve)");
+          + "named: name it from the data first (PositiveClass.named)");
     }
     if (isExpression()) {
       Column condition = functions.expr(expression);

@@ -90,7 +90,7 @@ public final class PositiveClass {
    * @param rowsDescribed how messages name {@code rows}, e.g. "the silver rows of 2026-12-07"
    * @throws DeeplineException naming the classes when the column holds more than two
    */
-  public static Resolved resolve(LabelConfig label, Dataset<Row> rows, String rowsDescribed) {
+  static Resolved resolve(LabelConfig label, Dataset<Row> rows, String rowsDescribed) {
     if (label.isExpression() || label.positive() != null) {
       return new Resolved(label, "", false, null);
     }

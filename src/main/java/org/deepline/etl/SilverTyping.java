@@ -83,16 +83,14 @@ public final class SilverTyping {
    * a thousands separator at least as likely as a decimal comma, and {@code 1,003} read with a
    * decimal comma is a thousand times smaller. A leading 0 ({@code 0,500}) is a decimal comma.
    */
-  private static final String THOUSANDS_GROUPED =
-      "^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?$";
+  private static final String THOUSANDS_GROUPED = groupedBy(",", ".");
   /**
    * A number written with points between groups of three digits ({@code 69.711},
    * {@code 1.234.567}, {@code 1.234,5}): in a file read with a decimal comma, a thousands point as
    * a German or Italian spreadsheet writes it at least as likely as a decimal point, and read as
    * written {@code 69.711} was a thousand times smaller than the 69,711 meant, without a word.
    */
-  private static final String POINT_GROUPED =
-      "^[+-]?[1-9][0-9]{0,2}(\\.[0-9]{3})+(,[0-9]*)?$";
+  private static final String POINT_GROUPED = groupedBy(".", ",");
   /** A number with a currency sign before or after it, or a percent sign after it. */
   private static final String CURRENCY_OR_PERCENT =
       "^(?:[+-]?[$\u20ac\u00a3\u00a5] ?[0-9][0-9.,]*|[+-]?[0-9][0-9.,]* ?[%$\u20ac\u00a3\u00a5])$";
@@ -110,6 +108,16 @@ public final class SilverTyping {
       + "one: remove it from the file, or declare the column string)";
 
   private SilverTyping() {}
+
+  /**
+   * A number written with {@code separator} between groups of three digits, and decimals after
+   * {@code decimalMark} or none: the shape every thousands rule here reads ({@code 1,003},
+   * {@code 12,345.5}, {@code 1.234.567,5}). A leading 0 ({@code 0,500}) is never a group.
+   */
+  private static String groupedBy(String separator, String decimalMark) {
+    return "^[+-]?[1-9][0-9]{0,2}(" + Pattern.quote(separator) + "[0-9]{3})+("
+        + Pattern.quote(decimalMark) + "[0-9]*)?$";
+  }
 
   /**
    * Checks, before any data is read, that every declared column can be converted from its bronze
@@ -133,8 +141,10 @@ public final class SilverTyping {
    *                   ({@link IngestConfig#nullTokens})
    * @param carried bronze columns passed to silver as they are, after the declared ones:
    *                undeclared source columns under {@code source.schema_evolution: add_columns}
-   * @param decimalComma whether a text value of a {@code double} column that does not parse as
-   *                     written is read with its one comma as the decimal mark ({@code 3,5})
+   * @param marks        how text numbers are written: a value of a {@code double} column that
+   *                     does not parse as written is read with its one comma as the decimal mark
+   *                     ({@code 3,5}) when {@link NumberMarks#decimalComma}; a declared thousands
+   *                     separator is removed between groups of three digits
    * @param label        the label: when its column is declared {@code string}, a null token in
    *                     it is no value too (R's {@code write.csv} writes a missing class as
    *                     {@code NA}, which would otherwise be a class of its own: a negative row),
@@ -144,20 +154,6 @@ public final class SilverTyping {
    *                      its values are read with when ISO 8601 does not parse them
    *                      ({@link DayMonthOrder}); a column not named has none of its own
    */
-  public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
-      String malformedReason, List<String> nullTokens, List<String> carried,
-      boolean decimalComma, LabelConfig label, Map<String, List<String>> datePatterns) {
-    return apply(bronze, schema, malformedReason, nullTokens, carried,
-        new NumberMarks(decimalComma, null), label, datePatterns);
-  }
-
-  /**
-   * How a load writes its text numbers: with a decimal comma or a point, and with a thousands
-   * separator that is removed before parsing ({@code source.options.thousands}) or none (null).
-   */
-  public record NumberMarks(boolean decimalComma, String thousands) {}
-
-  /** ... with its numbers written as {@code marks} say. */
   public static Dataset<Row> apply(Dataset<Row> bronze, SchemaConfig schema,
       String malformedReason, List<String> nullTokens, List<String> carried,
       NumberMarks marks, LabelConfig label, Map<String, List<String>> datePatterns) {
@@ -381,9 +377,7 @@ public final class SilverTyping {
   private static String withoutSeparator(String text, String separator, boolean decimalComma) {
     String spaced = " ".equals(separator)
         ? "replace(replace(" + text + ", '\u00a0', ' '), '\u202f', ' ')" : text;
-    String decimal = decimalComma ? "," : "\\.";
-    String grouped = "^[+-]?[0-9]{1,3}(" + Pattern.quote(separator) + "[0-9]{3})+(" + decimal
-        + "[0-9]*)?([eE][+-]?[0-9]+)?$";
+    String grouped = groupedBy(separator, decimalComma ? "," : ".");
     return "CASE WHEN " + spaced + " RLIKE " + sqlString(grouped) + " THEN replace(" + spaced
         + ", " + sqlString(separator) + ", '') ELSE " + text + " END";
   }

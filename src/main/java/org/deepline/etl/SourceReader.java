@@ -104,29 +104,26 @@ public final class SourceReader {
    * {@value #CORRUPT_RECORD} and {@value #SOURCE_FILE}), every source column whose name changed on
    * the way, source name (a nested field as {@code parent.child}) -> column name, and the qualified
    * location its files are under (the path up to any glob character), which tells the source's files
-   * apart from others in an error, how its columns differ from the declared schema, and whether its
-   * text numbers take a comma as the decimal mark ({@link CsvDelimiters#decimalComma}).
+   * apart from others in an error, how its columns differ from the declared schema, and how its
+   * text numbers are written ({@link NumberMarks}).
    */
   public record Source(Dataset<Row> rows, Map<String, String> renamed, String location,
-      SchemaEvolution.Drift drift, boolean decimalComma, String thousands) {
+      SchemaEvolution.Drift drift, NumberMarks numbers) {
     /** A source not yet checked against the schema. */
     public Source(Dataset<Row> rows, Map<String, String> renamed, String location) {
-      this(rows, renamed, location, SchemaEvolution.Drift.NONE, false, null);
+      this(rows, renamed, location, SchemaEvolution.Drift.NONE, NumberMarks.POINT);
     }
 
     /** This source with {@code earlier}, renames made before its columns were read, first. */
     Source withRenamed(Map<String, String> earlier) {
       Map<String, String> all = new LinkedHashMap<>(earlier);
       all.putAll(renamed);
-      return new Source(rows, all, location, drift, decimalComma, thousands);
+      return new Source(rows, all, location, drift, numbers);
     }
 
-    /**
-     * This source, its text numbers read with a decimal comma or not, and without the thousands
-     * separator {@code separator} (null: none declared).
-     */
-    Source withNumberMarks(boolean comma, String separator) {
-      return new Source(rows, renamed, location, drift, comma, separator);
+    /** This source, its text numbers written as {@code marks} say. */
+    Source withNumberMarks(NumberMarks marks) {
+      return new Source(rows, renamed, location, drift, marks);
     }
   }
 
@@ -154,10 +151,7 @@ public final class SourceReader {
     if (header != null && header.namedHere()) {
       renamed = renamed.withRenamed(header.renamed());
     }
-    boolean csv = SourceConfig.CSV.equals(source.format());
-    return checkSchema(renamed, source, schema).withNumberMarks(
-        csv && CsvDelimiters.decimalComma(source.options()),
-        csv ? CsvDelimiters.thousands(source.options()) : null);
+    return checkSchema(renamed, source, schema).withNumberMarks(NumberMarks.of(source));
   }
 
   /**
@@ -698,7 +692,7 @@ public final class SourceReader {
     }
     SchemaEvolution.requireDeclared(drift, config, where);
     return new Source(source.rows(), source.renamed(), source.location(), drift,
-        source.decimalComma(), source.thousands());
+        source.numbers());
   }
 
   /**

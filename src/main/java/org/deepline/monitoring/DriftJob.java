@@ -129,45 +129,59 @@ public final class DriftJob implements Stage {
     predictionDrift(spark, context, model.modelVersion(), fitted.runDate(), config)
         .ifPresent(drifts::add);
 
+    TableRef driftRef = DeltaTables.replaceRunDate(driftTable(spark, drifts, context.runId(),
+        model.modelVersion(), fitted.runDate(), context.runDate()), context.table(Table.DRIFT),
+        context.runDate());
+
+    StageResult.Builder result = StageResult.builder().input(silver.ref()).output(driftRef)
+        .artifact("model_version", model.modelVersion())
+        .artifact("reference_date", fitted.runDate());
+    metrics(drifts, result);
+    String said = said(drifts, fitted.runDate(), context.runDate(), driftRef.path());
+    boolean moved = drifts.stream().anyMatch(DriftJob::moved);
+    if (moved) {
+      LOG.warn(said);
+    } else {
+      LOG.info(said);
+    }
+    if (config.failOnDrift() && drifts.stream().anyMatch(d -> DRIFTED.equals(d.verdict()))) {
+      throw new DeeplineException(Failure.DRIFT, said + " (monitoring.fail_on_drift)");
+    }
+    return result.build();
+  }
+
+  /** Whether a column moved at all: moved or drifted, not stable and not unmeasured. */
+  private static boolean moved(ColumnDrift drift) {
+    return MOVED.equals(drift.verdict()) || DRIFTED.equals(drift.verdict());
+  }
+
+  /** The run date's rows of the drift table: one per column compared. */
+  static Dataset<Row> driftTable(SparkSession spark, List<ColumnDrift> drifts, String runId,
+      String modelVersion, String referenceDate, String runDate) {
     StructType schema = new StructType().add("run_id", DataTypes.StringType)
         .add("model_version", DataTypes.StringType).add("reference_date", DataTypes.StringType)
         .add("column", DataTypes.StringType).add("kind", DataTypes.StringType)
         .add("psi", DataTypes.DoubleType).add("reference_rows", DataTypes.LongType)
         .add("current_rows", DataTypes.LongType).add("reference_missing", DataTypes.DoubleType)
         .add("current_missing", DataTypes.DoubleType).add("verdict", DataTypes.StringType);
-    List<Row> rows = drifts.stream().map(d -> RowFactory.create(context.runId(),
-        model.modelVersion(), fitted.runDate(), d.column(), d.kind(), d.psi(), d.referenceRows(),
-        d.currentRows(), d.referenceMissing(), d.currentMissing(), d.verdict())).toList();
-    Dataset<Row> table = spark.createDataFrame(rows, schema)
-        .withColumn(DeltaTables.RUN_DATE, functions.lit(context.runDate()).cast("date"));
-    TableRef driftRef = DeltaTables.replaceRunDate(table, context.table(Table.DRIFT),
-        context.runDate());
+    List<Row> rows = drifts.stream().map(d -> RowFactory.create(runId, modelVersion,
+        referenceDate, d.column(), d.kind(), d.psi(), d.referenceRows(), d.currentRows(),
+        d.referenceMissing(), d.currentMissing(), d.verdict())).toList();
+    return spark.createDataFrame(rows, schema)
+        .withColumn(DeltaTables.RUN_DATE, functions.lit(runDate).cast("date"));
+  }
 
-    StageResult.Builder result = StageResult.builder().input(silver.ref()).output(driftRef)
-        .artifact("model_version", model.modelVersion())
-        .artifact("reference_date", fitted.runDate());
-    long moved = drifts.stream().filter(d -> !STABLE.equals(d.verdict())
-        && !NO_ROWS.equals(d.verdict())).count();
-    List<ColumnDrift> drifted = drifts.stream().filter(d -> DRIFTED.equals(d.verdict())).toList();
+  /** The run record's figures: counts by verdict, the largest index, and each column's. */
+  private static void metrics(List<ColumnDrift> drifts, StageResult.Builder result) {
     result.metric("columns_compared", drifts.size())
-        .metric("columns_moved", moved)
-        .metric("columns_drifted", drifted.size())
+        .metric("columns_moved", drifts.stream().filter(DriftJob::moved).count())
+        .metric("columns_drifted", drifts.stream()
+            .filter(d -> DRIFTED.equals(d.verdict())).count())
         .metric("max_psi", drifts.stream().mapToDouble(ColumnDrift::psi)
             .filter(psi -> !Double.isNaN(psi)).max().orElse(0.0));
     drifts.forEach(d -> result.metric("psi:" + d.column(), d.psi()));
     drifts.stream().filter(d -> !PREDICTION.equals(d.kind())).findFirst().ifPresent(d -> result
         .metric("rows_reference", d.referenceRows()).metric("rows_current", d.currentRows()));
-
-    String said = said(drifts, fitted.runDate(), context.runDate(), driftRef.path());
-    if (moved > 0) {
-      LOG.warn(said);
-    } else {
-      LOG.info(said);
-    }
-    if (config.failOnDrift() && !drifted.isEmpty()) {
-      throw new DeeplineException(Failure.DRIFT, said + " (monitoring.fail_on_drift)");
-    }
-    return result.build();
   }
 
   /**
@@ -193,8 +207,7 @@ public final class DriftJob implements Stage {
         DeltaTables.ref(spark, context.table(Table.SPLITS)), fitted.runDate())
         .where(functions.col(StratifiedSplitter.SPLIT).equalTo(fitted.split()))
         .select(RecordIds.RECORD_ID);
-    return silver.join(train, silver.col(RecordIds.RECORD_ID)
-        .equalTo(train.col(RecordIds.RECORD_ID)), "left_semi");
+    return silver.join(train, RecordIds.RECORD_ID, "left_semi");
   }
 
   /**
@@ -338,8 +351,7 @@ public final class DriftJob implements Stage {
       String table) {
     List<ColumnDrift> ordered = drifts.stream().filter(d -> !Double.isNaN(d.psi()))
         .sorted(Comparator.comparingDouble(ColumnDrift::psi).reversed()).toList();
-    List<ColumnDrift> moved = ordered.stream()
-        .filter(d -> MOVED.equals(d.verdict()) || DRIFTED.equals(d.verdict())).toList();
+    List<ColumnDrift> moved = ordered.stream().filter(DriftJob::moved).toList();
     String against = "the rows of " + runDate + " against the model's training rows of "
         + referenceDate;
     List<String> unmeasured = drifts.stream().filter(d -> Double.isNaN(d.psi()))

@@ -41,7 +41,8 @@ public record MonitoringConfig(
   public void validate(ConfigErrors errors) {
     errors.requirePositive(warnPsi, "warn_psi");
     errors.requirePositive(alertPsi, "alert_psi");
-    if (warnPsi > alertPsi) {
+    // Compared only when both are bars at all: a bar of 0 or less is said once, above.
+    if (warnPsi > 0 && alertPsi > 0 && warnPsi > alertPsi) {
       errors.add("warn_psi", "must be <= alert_psi (" + alertPsi + "), got " + warnPsi);
     }
   }

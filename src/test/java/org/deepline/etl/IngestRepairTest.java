@@ -205,13 +205,14 @@ class IngestRepairTest {
         IngestBatches.Batch.fromJson(new IngestBatches.Batch("r1", FIRST_DATE, List.of("gate"))
             .toJson()));
     // A load that read decimal commas says so, so that its repair reads bronze's text the same way.
-    IngestBatches.Batch comma = new IngestBatches.Batch("r2", FIRST_DATE, List.of(), null, true);
+    IngestBatches.Batch comma = new IngestBatches.Batch("r2", FIRST_DATE, List.of(), null,
+        new NumberMarks(true, null));
     assertEquals("{\"carried_columns\":[],\"decimal_comma\":true,\"ingest_batch\":\"r2\","
         + "\"run_date\":\"" + FIRST_DATE + "\"}", comma.toJson());
     assertEquals(Optional.of(comma), IngestBatches.Batch.fromJson(comma.toJson()));
     // ... and its thousands separator.
-    IngestBatches.Batch grouped = new IngestBatches.Batch("r3", FIRST_DATE, List.of(), null, true,
-        ".");
+    IngestBatches.Batch grouped = new IngestBatches.Batch("r3", FIRST_DATE, List.of(), null,
+        new NumberMarks(true, "."));
     assertEquals("{\"carried_columns\":[],\"decimal_comma\":true,\"ingest_batch\":\"r3\","
         + "\"run_date\":\"" + FIRST_DATE + "\",\"thousands\":\".\"}", grouped.toJson());
     assertEquals(Optional.of(grouped), IngestBatches.Batch.fromJson(grouped.toJson()));

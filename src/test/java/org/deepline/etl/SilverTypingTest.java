@@ -47,7 +47,7 @@ class SilverTypingTest {
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("n", "int", false),
         column("d", "double", true), column("p", "double", true)));
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", NULL_TOKENS, List.of(),
-        decimalComma, new LabelConfig("n", "1", null), Map.of());
+        new NumberMarks(decimalComma, null), new LabelConfig("n", "1", null), Map.of());
     return typed.select("n", "d", "p", SilverTyping.REASON).collectAsList().stream()
         .map(row -> Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3))).toList();
   }
@@ -152,7 +152,7 @@ class SilverTypingTest {
         .add(SourceReader.SOURCE_FILE, DataTypes.StringType);
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("n", "long", true),
         column("d", "double", true)));
-    java.util.function.BiFunction<SilverTyping.NumberMarks, List<Row>, List<List<Object>>> read =
+    java.util.function.BiFunction<NumberMarks, List<Row>, List<List<Object>>> read =
         (marks, rows) -> SilverTyping.apply(SparkTestSession.get().createDataFrame(rows, bronze),
                 schema, "malformed", NULL_TOKENS, List.of(), marks,
                 new LabelConfig(null, null, "n > 1"), Map.of())
@@ -161,23 +161,27 @@ class SilverTypingTest {
 
     assertEquals(List.of(Arrays.asList(1234567L, 69711.0, ""), Arrays.asList(12L, 1234.5, ""),
             Arrays.asList(null, 7.25, "")),
-        read.apply(new SilverTyping.NumberMarks(true, "."), List.of(
+        read.apply(new NumberMarks(true, "."), List.of(
             RowFactory.create("1.234.567", "69.711", null, "a", "f.csv"),
             RowFactory.create("12", "1.234,5", null, "b", "f.csv"),
             RowFactory.create("NA", "7,25", null, "c", "f.csv"))));
     assertEquals(List.of(Arrays.asList(1003L, 12345678.5, ""), Arrays.asList(1234L, 0.5, "")),
-        read.apply(new SilverTyping.NumberMarks(false, ","), List.of(
+        read.apply(new NumberMarks(false, ","), List.of(
             RowFactory.create("1,003", "12,345,678.5", null, "a", "f.csv"),
             RowFactory.create("1234", "0.5", null, "b", "f.csv"))));
     assertEquals(List.of(Arrays.asList(1234567L, 1234.5, "")),
-        read.apply(new SilverTyping.NumberMarks(true, " "), List.of(
+        read.apply(new NumberMarks(true, " "), List.of(
             RowFactory.create("1 234\u00a0567", "1\u202f234,5", null, "a", "f.csv"))));
+    // A group never starts with 0: 0.500 is no thousands point (it read 500).
+    assertEquals(List.of(Arrays.asList(5L, 0.5, "")),
+        read.apply(new NumberMarks(true, "."), List.of(
+            RowFactory.create("5", "0.500", null, "a", "f.csv"))));
     // Only between groups of three: elsewhere the separator is left (never 725 or 15).
     assertEquals(List.of(Arrays.asList(12L, 7.25, "")),
-        read.apply(new SilverTyping.NumberMarks(true, "."), List.of(
+        read.apply(new NumberMarks(true, "."), List.of(
             RowFactory.create("12", "7.25", null, "a", "f.csv"))));
     assertEquals(List.of(Arrays.asList(1L, null, "d: cannot parse '1,5' as double")),
-        read.apply(new SilverTyping.NumberMarks(false, ","), List.of(
+        read.apply(new NumberMarks(false, ","), List.of(
             RowFactory.create("1", "1,5", null, "b", "f.csv"))));
   }
 
@@ -197,8 +201,8 @@ class SilverTypingTest {
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(column("flag", "boolean", true),
         new ColumnSpec("day", "date", false, null, null, null, null, null, null, null)));
     List<String> tokens = List.of("0", "1900-01-01");
-    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", tokens, List.of(), false,
-        new LabelConfig("flag", "true", null), Map.of());
+    Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", tokens, List.of(),
+        NumberMarks.POINT, new LabelConfig("flag", "true", null), Map.of());
     assertEquals(List.of(
             Arrays.asList(null, null, "day: missing value in a non-nullable column"),
             Arrays.asList(true, java.sql.Date.valueOf("2026-12-07"), ""),
@@ -232,7 +236,7 @@ class SilverTypingTest {
         column("region", "string", true),
         new ColumnSpec("score", "int", true, null, null, null, null, null, null, List.of("-"))));
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", List.of("NA"),
-        List.of(), false, new LabelConfig(null, null, "score > 1"), Map.of());
+        List.of(), NumberMarks.POINT, new LabelConfig(null, null, "score > 1"), Map.of());
     // score's own list has no NA: its NA is a value that does not parse.
     assertEquals(List.of(Arrays.asList(null, "NA", null, ""),
             Arrays.asList("biopsy", "EU", null, "score: cannot parse 'NA' as int"),
@@ -255,7 +259,7 @@ class SilverTypingTest {
     SchemaConfig schema = new SchemaConfig(List.of(), List.of(
         new ColumnSpec("month", "date", true, null, null, null, null, null, "MMMM", null)));
     Dataset<Row> typed = SilverTyping.apply(frame, schema, "malformed", List.of("May"),
-        List.of(), false, new LabelConfig("month", "x", null), Map.of());
+        List.of(), NumberMarks.POINT, new LabelConfig("month", "x", null), Map.of());
     assertEquals(List.of(Arrays.asList(java.sql.Date.valueOf("1970-06-01"), ""),
             Arrays.asList(null, "")),
         typed.select("month", SilverTyping.REASON).collectAsList().stream()
