@@ -1,6 +1,8 @@
 package org.deepline.compression;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -99,15 +101,22 @@ public final class WeightCompression {
 
   /** The share of exactly-zero weights over all layers' weight matrices (biases not counted). */
   public static double weightSparsity(MultiLayerNetwork network) {
+    return weightSparsity(List.of(network));
+  }
+
+  /** ... over all layers of all {@code networks}, an ensemble's: each weight counts once. */
+  public static double weightSparsity(Collection<MultiLayerNetwork> networks) {
     long zeros = 0;
     long total = 0;
-    for (Layer layer : network.getLayers()) {
-      INDArray weights = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-      if (weights != null) {
-        for (float w : values(weights)) {
-          zeros += w == 0f ? 1 : 0;
+    for (MultiLayerNetwork network : networks) {
+      for (Layer layer : network.getLayers()) {
+        INDArray weights = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+        if (weights != null) {
+          for (float w : values(weights)) {
+            zeros += w == 0f ? 1 : 0;
+          }
+          total += weights.length();
         }
-        total += weights.length();
       }
     }
     return total == 0 ? 0 : zeros / (double) total;

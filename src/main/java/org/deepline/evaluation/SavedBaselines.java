@@ -49,7 +49,7 @@ final class SavedBaselines {
    * the very rows the model is judged on: its ROC AUC by rung name, all rungs in one Spark job
    * ({@link BinaryMetrics#rocAucByGroup}). Empty when there is nothing to say: a model without
    * saved rungs (trained without the ladder or its {@code logistic_regression} and {@code gbt}
-   * rungs, compressed, or saved before rungs were), a report on the validation split (the rungs'
+   * rungs, or saved before rungs were; a compressed version keeps its source's), a report on the validation split (the rungs'
    * settings and the model were chosen there), or rungs that could not be scored (a WARN: the
    * figures are for information, the evaluation goes on without them). A promoted baseline's own
    * rung is the model itself and is left out; a rung without both classes among its scored rows, or

@@ -96,7 +96,7 @@ public record EnsembleConfig(
         + "member's. `stacking` needs `baselines.enabled` with `gbt` among `baselines.models`. "
         + "Member networks learn from the training split as it is (`resample` and `augment` "
         + "apply to the main network only; `class_weights` and the prior correction apply to "
-        + "all); `compress` refuses an ensemble.")
+        + "all); `compress` compresses each network of an ensemble.")
     @OneOf("METHODS")
     String method,
     @JsonPropertyDescription("`bagging`, `deep_ensemble` and `auto` (its deep ensemble): the "

@@ -4,13 +4,19 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deepline.baselines.BoostedTrees;
+import org.deepline.baselines.LinearModel;
+import org.deepline.baselines.SparkFreeModel;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.FileStore;
 import org.deepline.core.Json;
+import org.deepline.metrics.ScoredLabels;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
@@ -173,6 +179,58 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
 
   public MultiLayerNetwork network() {
     return restore(networkBytes);
+  }
+
+  /**
+   * The model's probabilities for {@code data}'s rows, with their labels: the network's, or the
+   * ensemble's combination of its members' by {@link EnsembleSpec#combine}, the one rule training
+   * and scoring combine them by. Why here: a stage that judges a model version on a cached split
+   * ({@code compress}) must judge a deep ensemble or a stack as what it is, not by its main network.
+   *
+   * @throws IllegalStateException for a promoted baseline, which has no network to score here
+   */
+  public ScoredLabels score(JavaSparkContext spark, TrainingData data) {
+    if (metadata.baseline() != null) {
+      throw new IllegalStateException("model " + metadata.modelVersion() + " is a promoted "
+          + metadata.baseline().model() + ", scored by its own scorer");
+    }
+    EnsembleSpec ensemble = metadata.ensemble();
+    if (ensemble == null) {
+      return data.score(spark, network());
+    }
+    // MemberScores takes the networks first and the Spark-free members after them: each member's
+    // column there, in the spec's order, which combine takes.
+    List<MultiLayerNetwork> networks = new ArrayList<>();
+    List<SparkFreeModel> others = new ArrayList<>();
+    List<EnsembleSpec.Member> members = ensemble.members();
+    boolean[] isNetwork = new boolean[members.size()];
+    for (int m = 0; m < members.size(); m++) {
+      EnsembleSpec.Member member = members.get(m);
+      isNetwork[m] = EnsembleSpec.NETWORK.equals(member.kind());
+      if (isNetwork[m]) {
+        networks.add(member.isMainNetwork() ? network() : restore(memberFiles.get(member.name())));
+      } else {
+        others.add(sparkFree(member));
+      }
+    }
+    MemberScores scored = MemberScores.of(spark, data, networks, others);
+    float[][] inSpecOrder = new float[members.size()][];
+    int nextNetwork = 0;
+    int nextOther = networks.size();
+    for (int m = 0; m < members.size(); m++) {
+      inSpecOrder[m] = scored.probabilities()[isNetwork[m] ? nextNetwork++ : nextOther++];
+    }
+    return new MemberScores(inSpecOrder, scored.labels()).combined(ensemble);
+  }
+
+  private SparkFreeModel sparkFree(EnsembleSpec.Member member) {
+    String json = new String(memberFiles.get(member.name()), StandardCharsets.UTF_8);
+    return switch (member.kind()) {
+      case EnsembleSpec.BOOSTED_TREES -> BoostedTrees.fromJson(json, member.file());
+      case EnsembleSpec.LINEAR -> LinearModel.fromJson(json, member.file());
+      default -> throw new IllegalArgumentException("ensemble member " + member.name()
+          + " is of unknown kind " + member.kind());
+    };
   }
 
   public static MultiLayerNetwork restore(byte[] networkBytes) {

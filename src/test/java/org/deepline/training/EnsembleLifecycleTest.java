@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.deepline.compression.CompressJob;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
@@ -29,15 +30,20 @@ import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
 import org.deepline.tracking.ModelRegistry;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bagging, a stacking and auto's ensembles (stacks and a deep ensemble) trained on one toy data
- * set, registered, saved, loaded, scored in batch and one record at a time, and evaluated.
+ * set, registered, saved, loaded, scored in batch and one record at a time, evaluated and, last
+ * (each compressed version is the newest model), compressed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnsembleLifecycleTest {
   private static final int ROWS = 600;
   private static final double SAME_PROBABILITY = 1e-6;
@@ -315,5 +321,45 @@ class EnsembleLifecycleTest {
         || html.contains("members' mean"), "the ensemble table lists the members and their mean");
     assertTrue(html.contains("The ensemble beats the best baseline")
         || html.contains("The ensemble LOSES to the"), "the ladder compares the ensemble");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void compressionShrinksEveryNetworkOfAnEnsembleAndKeepsItsCombination() {
+    ModelBundle deep = ModelBundle.load(context.files(), autoAveraged.artifacts().get("model"));
+    StageResult pruned = new CompressJob().run(with("compress", "compression.method=prune",
+        "compression.target_sparsity=0.5",
+        "compression.model_version=" + autoAveraged.artifacts().get("model_version")));
+    // network.zip and the three seeds' networks.
+    assertEquals(4.0, pruned.metric("networks_compressed"));
+    assertEquals(0.5, pruned.metric("weight_sparsity"), 0.01);
+    assertTrue(pruned.metric("size_ratio") < 1, pruned.metrics().toString());
+    ModelBundle prunedBundle = ModelBundle.load(context.files(), pruned.artifacts().get("model"));
+    assertEquals(deep.metadata().ensemble(), prunedBundle.metadata().ensemble());
+    assertEquals("deep_ensemble of 3 networks (mean)", prunedBundle.metadata().modelKind());
+    // Judged as the ensemble it is: its validation figure is the one its scorers give.
+    batchEqualsSingleAndMatchesTraining(pruned);
+
+    ModelBundle stack = ModelBundle.load(context.files(), stacking.artifacts().get("model"));
+    StageResult quantized = new CompressJob().run(with("compress", "compression.method=int8",
+        "compression.model_version=" + stacking.artifacts().get("model_version")));
+    assertEquals(1.0, quantized.metric("networks_compressed"));
+    assertTrue(Math.abs(quantized.metric("test_roc_auc_change")) < 0.02,
+        quantized.metrics().toString());
+    ModelBundle quantizedBundle = ModelBundle.load(context.files(),
+        quantized.artifacts().get("model"));
+    assertEquals(stack.metadata().ensemble(), quantizedBundle.metadata().ensemble());
+    // The trees and the logistic regression are kept byte for byte; the network is not.
+    for (String member : List.of("gbt", "logistic_regression")) {
+      assertTrue(java.util.Arrays.equals(stack.memberFiles().get(member),
+          quantizedBundle.memberFiles().get(member)), member);
+    }
+    assertFalse(java.util.Arrays.equals(stack.networkBytes(), quantizedBundle.networkBytes()));
+    // The ladder's rungs and their validation figures go with it, for evaluate's comparison.
+    assertEquals(stack.metadata().ladder(), quantizedBundle.metadata().ladder());
+    assertFalse(quantizedBundle.metadata().ladder().isEmpty());
+    assertEquals(stack.metadata().validationMetrics().get("baseline_gbt_validation_roc_auc"),
+        quantizedBundle.metadata().validationMetrics().get("baseline_gbt_validation_roc_auc"));
+    batchEqualsSingleAndMatchesTraining(quantized);
   }
 }
