@@ -3,6 +3,7 @@ package org.deepline.core;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Paths;
+import java.util.regex.Pattern;
 
 /**
  * The root under which every table and artifact of deepline lives, and the one place that knows the
@@ -28,6 +29,8 @@ import java.nio.file.Paths;
  */
 public final class Warehouse {
   private static final String SYSTEM_DIR = "_deepline";
+  /** A URI's scheme of two or more letters ({@code s3a:}, {@code file:}); one is a drive letter. */
+  private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:");
 
   private final String root;
 
@@ -44,22 +47,23 @@ public final class Warehouse {
       throw new DeeplineException("--warehouse: must not be empty");
     }
     String trimmed = uri.strip().replaceAll("/+$", "");
+    if (!SCHEME.matcher(trimmed).lookingAt()) {
+      // A local path as written, not percent-encoded: Hadoop's Path encodes a space itself, and
+      // would encode the '%' of an encoded one again (a directory named "wh%20x").
+      return new Warehouse("file://" + Paths.get(trimmed).toAbsolutePath().normalize());
+    }
     try {
       URI parsed = new URI(trimmed);
       if (parsed.getRawUserInfo() != null) {
         throw new DeeplineException("--warehouse: credentials in the URI are not accepted (they would "
             + "be written to run records and logs); use the environment or a credential provider");
       }
-      if (parsed.getScheme() == null || parsed.getScheme().length() == 1) {
-        return new Warehouse(Paths.get(trimmed).toAbsolutePath().normalize().toUri().toString()
-            .replaceAll("/+$", ""));
-      }
     } catch (URISyntaxException e) {
-      throw new DeeplineException("--warehouse: not a valid URI or path: " + uri);
+      throw new DeeplineException("--warehouse: not a valid URI: " + uri + " (" + e.getReason()
+          + "); a local directory may be given as a plain path, spaces and all");
     }
     return new Warehouse(trimmed);
   }
-
 
   public String root() {
     return root;
