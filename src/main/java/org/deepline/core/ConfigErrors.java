@@ -79,6 +79,11 @@ public final class ConfigErrors {
     }
   }
 
+  /** {@code other}'s problems after these, their paths as {@code other} wrote them. */
+  public void addAll(ConfigErrors other) {
+    messages.addAll(other.messages);
+  }
+
   public boolean isEmpty() {
     return messages.isEmpty();
   }

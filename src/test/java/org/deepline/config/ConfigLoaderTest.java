@@ -254,6 +254,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyUnknownKeyIsNamedInOneErrorWithTheOtherProblems() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("trainng.epochs=3", "split.tset=0.2",
+            "training.layers[0].activaton=\"relu\"", "training.learning_rate=-1")));
+    // One run of check names them all: the misspelt keys where they stand, then the bad value.
+    assertTrue(error.getMessage().contains(": 4 config errors: "), error.getMessage());
+    for (String expected : List.of("trainng: unknown key (known keys: baselines, compression, ",
+        "split.tset: unknown key (known keys: folds, ",
+        "training.layers[0].activaton: unknown key (known keys: activation, dropout, units)",
+        "training.learning_rate: must be > 0, got -1.0")) {
+      assertTrue(error.getMessage().contains(expected), expected + " in " + error.getMessage());
+    }
+  }
+
+  @Test
   void wrongTypeIsNamed() {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> ConfigLoader.load(CHURN, List.of("training.epochs=many")));
