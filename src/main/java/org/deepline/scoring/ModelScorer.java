@@ -1,6 +1,7 @@
 package org.deepline.scoring;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.deepline.core.FileStore;
 import org.deepline.features.FeatureVectorizer;
@@ -26,12 +27,14 @@ import org.deepline.training.ModelBundle;
  */
 public final class ModelScorer {
   private final FeatureVectorizer vectorizer;
+  private final RecordInputs inputs;
   private final Predictor model;
   private final DecisionThreshold threshold;
   private final float[] vector;
 
   public ModelScorer(ModelBundle bundle) {
     this.vectorizer = new FeatureVectorizer(bundle.metadata().featureModel());
+    this.inputs = RecordInputs.of(bundle.metadata().featureModel());
     this.model = Predictor.of(bundle);
     this.threshold = bundle.metadata().decisionThreshold();
     this.vector = new float[vectorizer.width()];
@@ -43,15 +46,25 @@ public final class ModelScorer {
 
   /**
    * The positive-class probability of one record; {@code record} maps each input column of the
-   * feature model to its raw value (a number, a string, a boolean, a date or timestamp; absent or
-   * null is missing, as a null cell would be).
+   * feature model ({@link #inputs}) to its raw value (a number, a string, a boolean, a date or
+   * timestamp; absent or null is missing, as a null cell would be). Other keys are ignored: a whole
+   * silver row is a record.
    *
-   * @throws IllegalArgumentException when a numeric input is text that is not a number
+   * @throws IllegalArgumentException when a numeric input is text that is not a number; when an
+   *     input is absent and another key names it but for letter case, separators or a typo
+   *     ({@code Tenure} for {@code tenure}); when an input joined from a feature table is absent
+   *     ({@code score} joins it, a caller looks it up): both gave a wrong probability silently
    */
   public synchronized double probability(Map<String, ?> record) {
+    inputs.check(record.keySet());
     Arrays.fill(vector, 0f);
     vectorizer.vectorizeInto(record::get, vector, 0);
     return model.probabilities(vector, 1)[0];
+  }
+
+  /** The raw columns a record holds, by exact name: the feature model's inputs. */
+  public List<String> inputs() {
+    return inputs.inputs();
   }
 
   /** The threshold chosen at training (see {@code training.threshold}). */
