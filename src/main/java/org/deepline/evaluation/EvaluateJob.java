@@ -55,6 +55,8 @@ public final class EvaluateJob implements Stage {
   public static final String HTML_REPORT = "evaluation.html";
   /** The operating point the verdict is given at. */
   public static final String CHOSEN = "chosen";
+  /** The champion comparison's entry of the threshold each model's figures are at. */
+  static final String THRESHOLD = "threshold";
   /** Fewer judged rows of either class than this, and the log says the figures say little. */
   static final int FEW_ROWS_PER_CLASS = 30;
   /**
@@ -179,23 +181,29 @@ public final class EvaluateJob implements Stage {
                 options(config, threshold.value(), false));
         List<SliceMetrics.Slice> challengerSlices = sameRows ? slices
             : slices(shared, silver, config, threshold.value());
+        // The champion labels rows at its own threshold, as score would with it (or at
+        // scoring.threshold, which holds for both): judged at the challenger's, its accuracy,
+        // recall and F1 were figures it never had in production.
+        double championThreshold = chosenThreshold(context, championBundle).value();
         Dataset<Row> championScored = cache(cached, ScoreJob.predict(
                 silver.join(shared.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
-                championBundle, context.section(ScoringConfig.class).batchSize(), threshold.value(),
-                context.runId())
+                championBundle, context.section(ScoringConfig.class).batchSize(),
+                championThreshold, context.runId())
             .select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY)
             .join(shared.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID));
         BinaryMetrics.Summary championSummary = BinaryMetrics.summarize(championScored,
-            BatchScorer.PROBABILITY, LabelConfig.LABEL, options(config, threshold.value(), false));
+            BatchScorer.PROBABILITY, LabelConfig.LABEL, options(config, championThreshold, false));
         List<SliceMetrics.Slice> championSlices =
-            slices(championScored, silver, config, threshold.value());
+            slices(championScored, silver, config, championThreshold);
         challenger = candidate(model.modelVersion(), challengerShared, challengerSlices,
             config.blessing().metric());
         champion = candidate(championEntry.get().modelVersion(), championSummary, championSlices,
             config.blessing().metric());
         comparison = new EvaluationReport.ChampionComparison(champion.modelVersion(),
-            config.blessing().metric(), challengerShared.count(), challenger.metrics(),
-            champion.metrics(), challenger.slices(), champion.slices());
+            config.blessing().metric(), challengerShared.count(),
+            withThreshold(challenger.metrics(), threshold.value()),
+            withThreshold(champion.metrics(), championThreshold), challenger.slices(),
+            champion.slices());
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
           behavioural);
@@ -409,6 +417,13 @@ public final class EvaluateJob implements Stage {
     metrics.put("brier", summary.brier());
     metrics.put("ece", summary.expectedCalibrationError());
     return metrics;
+  }
+
+  /** {@code metrics} and the threshold their operating point is at, for the comparison table. */
+  private static Map<String, Double> withThreshold(Map<String, Double> metrics, double threshold) {
+    Map<String, Double> shown = new LinkedHashMap<>(metrics);
+    shown.put(THRESHOLD, threshold);
+    return shown;
   }
 
   private static Blessing.Candidate candidate(String version, BinaryMetrics.Summary summary,

@@ -51,6 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvaluateJobTest {
   private static final int ROWS = 500;
+  /** Above any probability of the untrained copy: at it, the champion labels no row positive. */
+  private static final double WEAK_THRESHOLD = 0.999;
   /** Few replicates: the intervals' arithmetic is tested in PoissonBootstrapTest. */
   private static final String FEW_REPLICATES = "evaluation.bootstrap.replicates=20";
   private static final String SLICES = "evaluation.slices={\"columns\": [\"segment\", \"channel\"],"
@@ -129,6 +131,11 @@ class EvaluateJobTest {
     assertTrue(report.blessing().blessed(), report.blessing().toString());
     assertEquals(weak, result.artifacts().get("champion_version"));
     assertTrue(champion.championSlices().containsKey("segment=a"), champion.toString());
+    // Each model at the threshold it labels rows with.
+    assertEquals(report.threshold(), champion.challenger().get("threshold"));
+    assertEquals(WEAK_THRESHOLD, champion.champion().get("threshold"));
+    assertEquals(0.0, champion.champion().get("recall"), champion.toString());
+    assertEquals(report.metrics().primary().recall(), champion.challenger().get("recall"), 1e-12);
     String html = Files.readString(Path.of(URI.create(result.artifacts().get("report_html"))));
     assertTrue(html.contains("Champion " + weak + " and this model on the same"), "comparison");
   }
@@ -204,6 +211,8 @@ class EvaluateJobTest {
     metadataJson.put("model_version", untrained);
     // The copy is a network alone: the saved ladder rungs' files stay with the trained model.
     metadataJson.remove("ladder");
+    // A threshold of its own, which the comparison must judge it at, not the challenger's.
+    ((ObjectNode) metadataJson.get("decision_threshold")).put("value", WEAK_THRESHOLD);
     MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.binaryClassifier(
         metadata.training(), metadata.inputWidth(), null));
     network.init();
