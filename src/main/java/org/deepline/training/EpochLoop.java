@@ -203,6 +203,11 @@ public final class EpochLoop {
   }
 
   /** Epochs trained so far (a resumed loop counts the checkpoint's too). */
+  /** Every epoch trained so far, in order, with its wall time. */
+  public List<EpochMetrics> epochMetrics() {
+    return List.copyOf(epochs);
+  }
+
   public int epochsTrained() {
     return epochs.size();
   }

@@ -2,6 +2,8 @@ package org.deepline.training;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,6 +69,19 @@ public final class Tuner {
    * would be cut to a handful of trials; the finalists that do not fit are left out instead.
    */
   static final double CROSS_VALIDATION_MAX_BUDGET_SHARE = 0.5;
+  /**
+   * The least share of the budget kept for the finalists' cross-validation once it is projected: a
+   * projection from the search's short jobs undercounts folds that each build and score a fresh
+   * network (a lung finalist took 2.3 to 4 s against 1.7 s projected).
+   */
+  static final double CROSS_VALIDATION_MIN_BUDGET_SHARE = 0.25;
+  /**
+   * The share of the budget the search runs before it projects what the rest costs: a small
+   * table's first epochs are the JIT's warm-up (lung, 161 training rows: 358 ms an epoch in the
+   * first job, about 5 ms later), and a projection from them stopped the search after its first
+   * job. A large table's first job takes about this share anyway, so its projection starts after it.
+   */
+  static final double UNPROJECTED_BUDGET_SHARE = 0.1;
   /** The trial that is the {@code training} section as written. */
   static final int UNTUNED_TRIAL = 0;
   /** Mixes the trial number into the seed, so each trial's draw depends on its number only. */
@@ -115,14 +130,26 @@ public final class Tuner {
     final Map<String, Double> metrics = new LinkedHashMap<>();
     Instant finished = started;
     EpochLoop loop;
-    /** Wall time and epochs of this trial's jobs: what an epoch of its config costs. */
-    long trainingMillis;
-    int epochsTrained;
     String error;
 
-    /** The mean wall time of this trial's epochs so far; 0 before its first. */
-    double epochMillis() {
-      return meanMillis(trainingMillis, epochsTrained);
+    /**
+     * What a fold of this trial's config costs an epoch and how many epochs it trains: the median
+     * of its epochs' wall times, and the epochs it stopped early at in the search (folds stop by
+     * the same rule), else as many as it trained but at least {@code typicalStop}. Null before its
+     * first epoch.
+     *
+     * @param typicalStop the epochs the search's trials that stopped early trained (the median),
+     *                    or {@code training.epochs} when none did
+     */
+    FoldCost foldCost(int typicalStop) {
+      if (loop == null || loop.epochsTrained() == 0) {
+        return null;
+      }
+      // Its first epoch built the network's kernels for its shapes: left out once there are others.
+      long[] millis = loop.epochMetrics().stream().mapToLong(EpochMetrics::millis)
+          .skip(loop.epochsTrained() > 1 ? 1 : 0).toArray();
+      return new FoldCost(median(millis), loop.stoppedEarly() ? loop.epochsTrained()
+          : Math.min(config.epochs(), Math.max(loop.epochsTrained(), typicalStop)));
     }
 
     Trial(int number, TrainingConfig config) {
@@ -170,6 +197,7 @@ public final class Tuner {
     boolean crossValidate = withoutCrossValidation == null;
     double foldShare = foldShare(tuning.folds(), train.rows(), foldRows);
     long reserveCeiling = Math.round(budgetMillis * CROSS_VALIDATION_MAX_BUDGET_SHARE);
+    long reserveFloor = Math.round(budgetMillis * CROSS_VALIDATION_MIN_BUDGET_SHARE);
     String limit = tuning.maxTrials() == null ? "no trial limit"
         : "at most " + tuning.maxTrials() + " trials";
     LOG.info("tune {}: asynchronous successive halving, rungs of {} epochs, eta {}, {}, budget "
@@ -177,12 +205,16 @@ public final class Tuner {
         java.util.Arrays.toString(schedule.rungEpochs()), tuning.eta(), limit,
         tuning.maxMinutes(), seed, crossValidate ? "the best " + tuning.finalists() + " and the "
             + "untuned config chosen by " + tuning.folds() + "-fold cross-validation on "
-            + foldRows + " training and validation rows (their time reserved, at most half the "
-            + "budget)"
+            + foldRows + " training and validation rows (their time reserved: a quarter to half "
+            + "the budget)"
             : "chosen on validation (no cross-validation: " + withoutCrossValidation + ")");
+    // The folds are cached before the search, inside the budget: cached after it, their Spark jobs
+    // (10 to 14 s for lung's 195 rows) came out of the finalists' time, which counted none of it.
+    CrossValidation folds = crossValidate ? cacheFolds(rows, base, input) : null;
+    crossValidate = folds != null;
     Map<Integer, Trial> trials = new LinkedHashMap<>();
-    long epochsTrained = 0;
-    long trainingMillis = 0;
+    List<Long> epochMillis = new ArrayList<>();
+    List<Long> jobOverheadMillis = new ArrayList<>();
     try {
       while (System.currentTimeMillis() - started < budgetMillis) {
         boolean mayStart = tuning.maxTrials() == null
@@ -198,16 +230,26 @@ public final class Tuner {
         int trialEpochs = trial.loop == null ? 0 : trial.loop.epochsTrained();
         int bestEpochs = schedule.best().map(b -> trials.get(b.getKey()).loop)
             .map(EpochLoop::epochsTrained).orElse(0);
-        double meanEpochMillis = meanMillis(trainingMillis, epochsTrained);
-        long reservedMillis = !crossValidate ? 0 : Math.min(reserveCeiling, crossValidationMillis(
-            finalists(schedule, trials).stream().mapToDouble(Trial::epochMillis).toArray(),
-            tuning.finalists() + 1, meanEpochMillis, tuning.folds(), base.epochs(), foldShare));
-        if (!fitsBudget(System.currentTimeMillis() - started, budgetMillis - reservedMillis,
-            epochsTrained, trainingMillis, schedule.epochs(job.rung()) - trialEpochs,
-            base.epochs() - bestEpochs)) {
-          LOG.info("tune {}: stopping the search: the next job, the finalists' cross-validation "
-              + "(about {} s) and the winner's remaining epochs would not end inside the budget",
-              context.dataset(), Math.round(reservedMillis / MILLIS_PER_SECOND));
+        EpochCost cost = EpochCost.of(epochMillis, jobOverheadMillis);
+        int typicalStop = typicalStop(trials.values(), base.epochs());
+        long reservedMillis = !crossValidate || cost == null ? 0 : Math.min(reserveCeiling,
+            Math.max(reserveFloor, crossValidationMillis(finalists(schedule, trials).stream()
+                .map(t -> t.foldCost(typicalStop)).toList(), tuning.finalists() + 1, cost,
+                tuning.folds(), base.epochs(), foldShare)));
+        long elapsedMillis = System.currentTimeMillis() - started;
+        boolean projecting = elapsedMillis >= UNPROJECTED_BUDGET_SHARE * budgetMillis;
+        if (!fitsBudget(elapsedMillis, budgetMillis - reservedMillis, projecting ? cost : null,
+            schedule.epochs(job.rung()) - trialEpochs, base.epochs() - bestEpochs)) {
+          LOG.info(String.format(Locale.ROOT, "tune %s: stopping the search: the next job "
+              + "(about %.1f s), the finalists' cross-validation (about %.1f s) and the winner's "
+              + "remaining epochs (about %.1f s) would not end inside the budget (%.1f s left; "
+              + "an epoch %.1f ms, a job %.0f ms besides)", context.dataset(),
+              cost == null ? 0 : cost.millis(schedule.epochs(job.rung()) - trialEpochs)
+                  / MILLIS_PER_SECOND,
+              reservedMillis / MILLIS_PER_SECOND,
+              cost == null ? 0 : cost.millis(base.epochs() - bestEpochs) / MILLIS_PER_SECOND,
+              (budgetMillis - elapsedMillis) / MILLIS_PER_SECOND,
+              cost == null ? 0 : cost.epochMillis(), cost == null ? 0 : cost.jobMillis()));
           break;
         }
         trials.put(trial.number, trial);
@@ -222,11 +264,16 @@ public final class Tuner {
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_epochs", (double) (trial.loop == null ? 0
             : trial.loop.epochsTrained()));
         long jobMillis = System.currentTimeMillis() - jobStarted;
-        int jobEpochs = (trial.loop == null ? 0 : trial.loop.epochsTrained()) - trialEpochs;
-        epochsTrained += jobEpochs;
-        trainingMillis += jobMillis;
-        trial.epochsTrained += jobEpochs;
-        trial.trainingMillis += jobMillis;
+        // The job's epochs apart from what it cost besides (a new network, the Spark jobs): a
+        // small table's job is mostly the latter, and a mean per epoch counted it 200 times over.
+        long jobEpochMillis = 0;
+        List<EpochMetrics> trained = trial.loop == null ? List.of() : trial.loop.epochMetrics();
+        for (EpochMetrics epoch : trained.subList(Math.min(trialEpochs, trained.size()),
+            trained.size())) {
+          epochMillis.add(epoch.millis());
+          jobEpochMillis += epoch.millis();
+        }
+        jobOverheadMillis.add(Math.max(0, jobMillis - jobEpochMillis));
         trial.metrics.put(RUNG_PREFIX + job.rung() + "_validation_roc_auc", score);
         schedule.report(trial.number, job.rung(), score);
         long elapsed = System.currentTimeMillis() - started;
@@ -249,9 +296,10 @@ public final class Tuner {
       Trial winner = validationWinner;
       if (crossValidate) {
         List<Trial> finalists = finalists(schedule, trials);
-        double epochMillis = meanMillis(trainingMillis, epochsTrained);
-        winner = crossValidate(spark, finalists, base, input, rows, started + budgetMillis,
-            epochMillis, foldShare, metrics).orElse(validationWinner);
+        winner = crossValidate(spark, finalists, trials.values(), base, input, folds,
+            started + budgetMillis,
+            EpochCost.of(epochMillis, jobOverheadMillis), foldShare, metrics)
+            .orElse(validationWinner);
       }
       int winnerRung = schedule.rungOf(winner.number);
       long finishStarted = System.currentTimeMillis();
@@ -286,8 +334,27 @@ public final class Tuner {
           winnerAuc, training.epochs().size(), SearchSpace.describe(winner.config)));
       return new Outcome(winner.config, training, metrics, winner.runId);
     } finally {
+      if (folds != null) {
+        folds.close();
+      }
       record(trials.values());
     }
+  }
+
+  /** The folds of {@code rows}, cached; null, with a WARN, when a fold lacks a class. */
+  private CrossValidation cacheFolds(Dataset<Row> rows, TrainingConfig base, NetworkInput input) {
+    long started = System.currentTimeMillis();
+    Optional<CrossValidation> cached = CrossValidation.cache(rows, tuning.folds(), base,
+        input.width());
+    if (cached.isEmpty()) {
+      LOG.warn("tune {}: no cross-validation: a fold of the {} folds lacks a class; the best "
+          + "trial on validation wins", context.dataset(), tuning.folds());
+      return null;
+    }
+    LOG.info(String.format(Locale.ROOT, "tune %s: %d folds of %s held-out rows cached for the "
+        + "finalists in %.1f s", context.dataset(), cached.get().folds(),
+        cached.get().heldOutRows(), (System.currentTimeMillis() - started) / MILLIS_PER_SECOND));
+    return cached.get();
   }
 
   /** Why the config leaves the finalists without cross-validation, or null when it does not. */
@@ -346,85 +413,93 @@ public final class Tuner {
    * then the untuned config; empty when fewer than two finalists were scored (the validation
    * winner stands then).
    *
-   * @param meanEpochMillis the search's mean epoch time, for a finalist without its own
-   * @param foldShare       a fold's epoch against one of the training split ({@link #foldShare})
+   * <p>A finalist's folds are expected to cost what {@link #crossValidationMillis} says, scaled by
+   * what the finalists scored so far took against what it said for them: the folds stop early on
+   * their own rows, and the first finalist measures by how much.
+   *
+   * @param cost      the search's epoch and job times, for a finalist without its own
+   * @param foldShare a fold's epoch against one of the training split ({@link #foldShare})
    */
   private Optional<Trial> crossValidate(JavaSparkContext spark, List<Trial> finalists,
-      TrainingConfig base, NetworkInput input, Dataset<Row> rows, long deadlineMillis,
-      double meanEpochMillis, double foldShare, Map<String, Double> metrics) {
+      Collection<Trial> searched, TrainingConfig base, NetworkInput input, CrossValidation folds,
+      long deadlineMillis, EpochCost cost, double foldShare, Map<String, Double> metrics) {
     long started = System.currentTimeMillis();
     if (finalists.size() < 2) {
       LOG.info("tune {}: no cross-validation: {} finalist, nothing to compare", context.dataset(),
           finalists.size());
       return Optional.empty();
     }
-    Optional<CrossValidation> cached = CrossValidation.cache(rows, tuning.folds(), base,
-        input.width());
-    if (cached.isEmpty()) {
-      LOG.warn("tune {}: no cross-validation: a fold of the {} folds lacks a class; the best "
-          + "trial on validation wins", context.dataset(), tuning.folds());
+    LOG.info("tune {}: cross-validation of {} finalists on {} folds of {} held-out rows",
+        context.dataset(), finalists.size(), folds.folds(), folds.heldOutRows());
+    Map<Integer, CrossValidation.Score> scores = new LinkedHashMap<>();
+    int typicalStop = typicalStop(searched, base.epochs());
+    long predictedMillis = 0;
+    long measuredMillis = 0;
+    for (Trial finalist : finalists) {
+      long predicted = crossValidationMillis(
+          Collections.singletonList(finalist.foldCost(typicalStop)), 1, cost,
+          folds.folds(), base.epochs(), foldShare);
+      double measuredShare = predictedMillis == 0 ? 1 : measuredMillis / (double) predictedMillis;
+      int finishEpochs = finalist.loop.stoppedEarly() ? 0
+          : base.epochs() - finalist.loop.epochsTrained();
+      long needed = Math.round(predicted * measuredShare) + (cost == null ? 0
+          : Math.round(cost.millis(finishEpochs)));
+      if (System.currentTimeMillis() + needed > deadlineMillis) {
+        LOG.info(String.format(Locale.ROOT, "tune %s: cross-validation stops after %d of %d "
+            + "finalists: the next (about %.1f s with the winner's remaining epochs) would not "
+            + "end inside the budget (%.1f s left)", context.dataset(), scores.size(),
+            finalists.size(), needed / MILLIS_PER_SECOND,
+            (deadlineMillis - System.currentTimeMillis()) / MILLIS_PER_SECOND));
+        break;
+      }
+      CrossValidation.Score score;
+      try {
+        score = folds.score(spark, finalist.config, input);
+      } catch (DeeplineException e) {
+        LOG.info("tune {}: trial {} failed in cross-validation: {}", context.dataset(),
+            finalist.number + 1, e.getMessage());
+        finalist.metrics.put("cv_failed", 1.0);
+        continue;
+      }
+      scores.put(finalist.number, score);
+      predictedMillis += predicted;
+      measuredMillis += score.millis();
+      finalist.metrics.put("cv_roc_auc", score.meanRocAuc());
+      finalist.metrics.put("cv_roc_auc_std", score.standardDeviation());
+      finalist.metrics.put("cv_folds", (double) folds.folds());
+      finalist.finished = Instant.now();
+      LOG.info(String.format(Locale.ROOT, "tune %s: cross-validation of trial %d%s: held-out "
+          + "ROC AUC %s %s (validation %.4f) in %.1f s", context.dataset(), finalist.number + 1,
+          finalist.number == UNTUNED_TRIAL ? " (untuned)" : "", score,
+          foldList(score.foldRocAuc()), finalist.loop.bestValidationRocAuc(),
+          score.millis() / MILLIS_PER_SECOND));
+    }
+    metrics.put("tune_cv_folds", (double) folds.folds());
+    metrics.put("tune_cv_rows", (double) folds.rows());
+    metrics.put("tune_cv_finalists", (double) scores.size());
+    metrics.put("tune_cv_seconds", (System.currentTimeMillis() - started) / MILLIS_PER_SECOND);
+    if (scores.size() < 2) {
+      LOG.warn("tune {}: cross-validation scored {} finalists, too few to choose between; the "
+          + "best trial on validation wins (raise tuning.max_minutes)", context.dataset(),
+          scores.size());
       return Optional.empty();
     }
-    try (CrossValidation folds = cached.get()) {
-      LOG.info("tune {}: cross-validation of {} finalists on {} folds of {} held-out rows",
-          context.dataset(), finalists.size(), folds.folds(), folds.heldOutRows());
-      Map<Integer, CrossValidation.Score> scores = new LinkedHashMap<>();
-      for (Trial finalist : finalists) {
-        double perEpoch = finalist.epochMillis() > 0 ? finalist.epochMillis() : meanEpochMillis;
-        long needed = Math.round(perEpoch * (finalist.config.epochs() * folds.folds() * foldShare
-            + base.epochs()));
-        if (System.currentTimeMillis() + needed > deadlineMillis) {
-          LOG.info("tune {}: cross-validation stops after {} of {} finalists: the next would not "
-              + "end inside the budget", context.dataset(), scores.size(), finalists.size());
-          break;
-        }
-        CrossValidation.Score score;
-        try {
-          score = folds.score(spark, finalist.config, input);
-        } catch (DeeplineException e) {
-          LOG.info("tune {}: trial {} failed in cross-validation: {}", context.dataset(),
-              finalist.number + 1, e.getMessage());
-          finalist.metrics.put("cv_failed", 1.0);
-          continue;
-        }
-        scores.put(finalist.number, score);
-        finalist.metrics.put("cv_roc_auc", score.meanRocAuc());
-        finalist.metrics.put("cv_roc_auc_std", score.standardDeviation());
-        finalist.metrics.put("cv_folds", (double) folds.folds());
-        finalist.finished = Instant.now();
-        LOG.info(String.format(Locale.ROOT, "tune %s: cross-validation of trial %d%s: held-out "
-            + "ROC AUC %s %s (validation %.4f) in %.1f s", context.dataset(), finalist.number + 1,
-            finalist.number == UNTUNED_TRIAL ? " (untuned)" : "", score,
-            foldList(score.foldRocAuc()), finalist.loop.bestValidationRocAuc(),
-            score.millis() / MILLIS_PER_SECOND));
-      }
-      metrics.put("tune_cv_folds", (double) folds.folds());
-      metrics.put("tune_cv_rows", (double) folds.rows());
-      metrics.put("tune_cv_finalists", (double) scores.size());
-      metrics.put("tune_cv_seconds", (System.currentTimeMillis() - started) / MILLIS_PER_SECOND);
-      if (scores.size() < 2) {
-        LOG.warn("tune {}: cross-validation scored {} finalists, too few to choose between; the "
-            + "best trial on validation wins (raise tuning.max_minutes)", context.dataset(),
-            scores.size());
-        return Optional.empty();
-      }
-      CrossValidation.Choice choice = CrossValidation.choose(scores, UNTUNED_TRIAL);
-      Trial best = trialNumbered(finalists, choice.best());
-      Trial winner = trialNumbered(finalists, choice.winner());
-      metrics.put("tune_cv_best_trial", best.number + 1.0);
-      metrics.put("tune_cv_best_roc_auc", scores.get(best.number).meanRocAuc());
-      if (choice.lead() != null) {
-        metrics.put("tune_cv_lead_over_untuned", choice.lead().mean());
-        metrics.put("tune_cv_lead_standard_error", choice.lead().standardError());
-        LOG.info("tune {}: trial {}'s lead over the untuned config, {} (paired over {} folds), "
-            + "is {} one standard error: {}", context.dataset(), best.number + 1, choice.lead(),
-            folds.folds(), choice.lead().beyondOneStandardError() ? "beyond" : "within",
-            winner == best ? "trial " + (best.number + 1) + " wins"
-                : "the untuned config is kept");
-      }
-      metrics.put("tune_cv_winner_roc_auc", scores.get(winner.number).meanRocAuc());
-      return Optional.of(winner);
+    CrossValidation.Choice choice = CrossValidation.choose(scores, UNTUNED_TRIAL);
+    Trial best = trialNumbered(finalists, choice.best());
+    Trial winner = trialNumbered(finalists, choice.winner());
+    metrics.put("tune_cv_best_trial", best.number + 1.0);
+    metrics.put("tune_cv_best_roc_auc", scores.get(best.number).meanRocAuc());
+    if (choice.lead() != null) {
+      metrics.put("tune_cv_lead_over_untuned", choice.lead().mean());
+      metrics.put("tune_cv_lead_standard_error", choice.lead().standardError());
+      LOG.info("tune {}: trial {}'s lead over the untuned config, {} (paired over {} folds), "
+          + "is {} one standard error: {}", context.dataset(), best.number + 1, choice.lead(),
+          folds.folds(), choice.lead().beyondOneStandardError() ? "beyond" : "within",
+          winner == best ? "trial " + (best.number + 1) + " wins"
+              : "the untuned config is kept");
     }
+    metrics.put("tune_cv_winner_roc_auc", scores.get(winner.number).meanRocAuc());
+    return Optional.of(winner);
   }
 
   private static Trial trialNumbered(List<Trial> trials, int number) {
@@ -440,20 +515,56 @@ public final class Tuner {
   }
 
   /**
-   * What the finalists' cross-validation takes at most: {@code folds} folds of {@code epochs}
-   * epochs for each of {@code finalists} configurations, each fold's epoch {@code foldShare} of one
-   * of the training split. The known finalists' epochs cost what theirs cost in the search
-   * ({@code finalistEpochMillis}; 0 when unknown): the top rungs hold the larger networks, so the
-   * search's mean epoch would undercount them; the finalists not known yet cost that mean.
+   * What a fold of a finalist costs: the wall time of one of its epochs on the training split, and
+   * the epochs a fold is expected to train.
    */
-  static long crossValidationMillis(double[] finalistEpochMillis, int finalists,
-      double meanEpochMillis, int folds, int epochs, double foldShare) {
-    double epochMillis = 0;
-    for (int finalist = 0; finalist < finalists; finalist++) {
-      double known = finalist < finalistEpochMillis.length ? finalistEpochMillis[finalist] : 0;
-      epochMillis += known > 0 ? known : meanEpochMillis;
+  record FoldCost(double epochMillis, int epochs) {}
+
+  /**
+   * What the search measured an epoch and a job to cost: the median wall time of its epochs (the
+   * search's very first epoch, which warms the JIT up, left out once there are others), and the
+   * median of what each job cost besides its epochs (a new network, Spark's jobs). Medians, since
+   * one slow epoch or job (a collection, a warm-up) would otherwise be counted for every epoch
+   * still to come.
+   */
+  record EpochCost(double epochMillis, double jobMillis) {
+    /** The cost measured, or null before the first epoch. */
+    static EpochCost of(List<Long> epochMillis, List<Long> jobOverheadMillis) {
+      if (epochMillis.isEmpty()) {
+        return null;
+      }
+      List<Long> warm = epochMillis.size() > 1 ? epochMillis.subList(1, epochMillis.size())
+          : epochMillis;
+      return new EpochCost(median(warm.stream().mapToLong(Long::longValue).toArray()),
+          median(jobOverheadMillis.stream().mapToLong(Long::longValue).toArray()));
     }
-    return Math.round(epochMillis * folds * epochs * foldShare);
+
+    /** A job of {@code epochs} epochs: its fixed cost and its epochs. */
+    double millis(int epochs) {
+      return jobMillis + epochMillis * Math.max(0, epochs);
+    }
+  }
+
+  /**
+   * What the finalists' cross-validation takes: {@code folds} folds for each of {@code finalists}
+   * configurations, each fold a job (a fresh network) of its finalist's expected epochs, an epoch
+   * {@code foldShare} of one of the training split. The known finalists cost what their epochs cost
+   * in the search ({@code finalistCosts}; null when unknown): the top rungs hold the larger
+   * networks, so the search's median epoch would undercount them; the finalists not known yet cost
+   * that median for {@code epochs} epochs.
+   */
+  static long crossValidationMillis(List<FoldCost> finalistCosts, int finalists, EpochCost cost,
+      int folds, int epochs, double foldShare) {
+    if (cost == null) {
+      return 0;
+    }
+    double millis = 0;
+    for (int finalist = 0; finalist < finalists; finalist++) {
+      FoldCost known = finalist < finalistCosts.size() ? finalistCosts.get(finalist) : null;
+      FoldCost fold = known != null ? known : new FoldCost(cost.epochMillis(), epochs);
+      millis += folds * (cost.jobMillis() + fold.epochMillis() * fold.epochs() * foldShare);
+    }
+    return Math.round(millis);
   }
 
   /**
@@ -493,18 +604,17 @@ public final class Tuner {
 
   /**
    * Whether a job of {@code jobEpochs} epochs, and then the winner's {@code finishEpochs} epochs up to
-   * {@code training.epochs}, end inside the budget at the mean epoch time measured so far: the
-   * search stops before it would overrun, instead of finding out after the job. Before any epoch is
-   * measured every job fits. Work after the search (the ladder, an ensemble, saving) is not counted.
+   * {@code training.epochs}, end inside the budget at the epoch and job times measured so far
+   * ({@code cost}): the search stops before it would overrun, instead of finding out after the
+   * job. Before any epoch is measured ({@code cost} null) every job fits. Work after the search
+   * (the ladder, an ensemble, saving) is not counted.
    */
-  static boolean fitsBudget(long elapsedMillis, long budgetMillis, long epochsTrained,
-      long trainingMillis, int jobEpochs, int finishEpochs) {
-    if (epochsTrained == 0) {
+  static boolean fitsBudget(long elapsedMillis, long budgetMillis, EpochCost cost, int jobEpochs,
+      int finishEpochs) {
+    if (cost == null) {
       return elapsedMillis < budgetMillis;
     }
-    double epochMillis = (double) trainingMillis / epochsTrained;
-    return elapsedMillis + epochMillis * (Math.max(0, jobEpochs) + Math.max(0, finishEpochs))
-        <= budgetMillis;
+    return elapsedMillis + cost.millis(jobEpochs) + cost.millis(finishEpochs) <= budgetMillis;
   }
 
   /** Every trial as a child run of the train run, with its config and its metrics per rung. */
@@ -533,8 +643,25 @@ public final class Tuner {
     recorder.recordChildren(children);
   }
 
-  /** The mean wall time of an epoch, 0 before the first. */
-  private static double meanMillis(long millis, long epochs) {
-    return epochs == 0 ? 0 : (double) millis / epochs;
+  /**
+   * The epochs the trials that stopped early trained, the median; {@code epochs} when none did. A
+   * fold stops by the same rule on rows like theirs, where {@code training.epochs} (200 on a small
+   * table) counted each fold of a finalist that had not reached its stop as training them all.
+   */
+  static int typicalStop(Collection<Trial> trials, int epochs) {
+    long[] stops = trials.stream().filter(t -> t.loop != null && t.loop.stoppedEarly())
+        .mapToLong(t -> t.loop.epochsTrained()).toArray();
+    return stops.length == 0 ? epochs : (int) Math.round(median(stops));
+  }
+
+  /** The median of {@code values}; 0 for none. */
+  static double median(long[] values) {
+    if (values.length == 0) {
+      return 0;
+    }
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
   }
 }
