@@ -207,8 +207,9 @@ public final class EvaluateJob implements Stage {
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
           behavioural);
-      Map<String, Double> ladderOnSplit = SavedBaselines.rocAuc(context, bundle, silver, judged,
-          config.split(), judgedRows);
+      // Of one class, the rows give no rung a ROC AUC: nothing to compare the model with.
+      Map<String, Double> ladderOnSplit = oneClass(summary) ? Map.of()
+          : SavedBaselines.rocAuc(context, bundle, silver, judged, config.split(), judgedRows);
       List<EvaluationReport.Baseline> baselines = EvaluationReport.Baseline.withSplitRocAuc(
           EvaluationReport.Baseline.fromValidationMetrics(bundle.metadata().validationMetrics(),
               BaselineLadder.MODELS, registeredRow(bundle.metadata())),
@@ -237,7 +238,8 @@ public final class EvaluateJob implements Stage {
           spark.createDataFrame(List.of(row(report, dir)), SCHEMA).coalesce(1),
           context.table(Table.EVALUATIONS), context.runDate());
 
-      if (config.minRocAuc() != null && !(summary.rocAuc() >= config.minRocAuc())) {
+      if (config.minRocAuc() != null && !oneClass(summary)
+          && !(summary.rocAuc() >= config.minRocAuc())) {
         throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT,
             "evaluate: ROC AUC %.4f on %s is below evaluation.min_roc_auc %.4f (report: %s)",
             summary.rocAuc(), config.split(), config.minRocAuc(), dir + "/" + HTML_REPORT));
@@ -293,6 +295,13 @@ public final class EvaluateJob implements Stage {
     if (fewer >= FEW_ROWS_PER_CLASS) {
       return Optional.empty();
     }
+    if (fewer == 0) {
+      return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds only %s rows "
+          + "(%d): ROC AUC, PR AUC and %s are undefined on it, and evaluation.min_roc_auc is not "
+          + "checked; its accuracy and log loss say how the model did (a date of one class, such "
+          + "as a night without a fraud)", split, positives == 0 ? "negative" : "positive", rows,
+          positives == 0 ? "recall" : "the false-positive rate"));
+    }
     return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds %d positive and %d "
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
         + "(fewer than %d of a class); compare models on more rows (a larger split.%s)", split,
@@ -312,6 +321,14 @@ public final class EvaluateJob implements Stage {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the judged rows hold one class: a ROC AUC is undefined, not low, and the minimum it is
+   * held to does not apply (a nightly date without a positive failed as "model refused").
+   */
+  static boolean oneClass(BinaryMetrics.Summary summary) {
+    return summary.positives() == 0 || summary.positives() == summary.count();
   }
 
   /** A model's version, training date and validation log loss there (null when not recorded). */

@@ -21,6 +21,20 @@ class EvaluateWarningsTest {
   }
 
   @Test
+  void rowsOfOneClassSayWhatIsUndefinedAndThatTheMinimumIsNotChecked() {
+    assertEquals(Optional.of("evaluate: the test split holds only negative rows (1200): ROC AUC, "
+            + "PR AUC and recall are undefined on it, and evaluation.min_roc_auc is not checked; "
+            + "its accuracy and log loss say how the model did (a date of one class, such as a "
+            + "night without a fraud)"),
+        EvaluateJob.fewRowsWarning("test", 1200, 0, Double.NaN));
+    assertEquals(Optional.of("evaluate: the validation split holds only positive rows (40): ROC "
+            + "AUC, PR AUC and the false-positive rate are undefined on it, and "
+            + "evaluation.min_roc_auc is not checked; its accuracy and log loss say how the model "
+            + "did (a date of one class, such as a night without a fraud)"),
+        EvaluateJob.fewRowsWarning("validation", 40, 40, Double.NaN));
+  }
+
+  @Test
   void thirtyOfEachClassIsEnough() {
     assertEquals(Optional.empty(), EvaluateJob.fewRowsWarning("test", 60, 30, 0.9));
     assertEquals(Optional.empty(), EvaluateJob.fewRowsWarning("validation", 1055, 1025, 0.7));
