@@ -1,12 +1,18 @@
 package org.deepline.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one JSON mapper of deepline: configs, artifacts, reports and run records all use snake_case keys
@@ -45,6 +51,35 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }
+  }
+
+  /**
+   * Where {@code was} and {@code now} differ as JSON, each as {@code path X (now Y)}, paths under
+   * {@code prefix} in the config's snake_case ({@code training.epochs 400 (now 10)}); empty
+   * when they are equal. Why: two records' {@code toString} side by side (a thousand characters of
+   * Java field names) left the user to find the one value that changed.
+   */
+  public static List<String> differences(String prefix, Object was, Object now) {
+    List<String> differences = new ArrayList<>();
+    differences(prefix, MAPPER.valueToTree(was), MAPPER.valueToTree(now), differences);
+    return differences;
+  }
+
+  private static void differences(String path, JsonNode was, JsonNode now, List<String> out) {
+    if (was != null && now != null && was.isObject() && now.isObject()) {
+      Set<String> names = new TreeSet<>();
+      was.fieldNames().forEachRemaining(names::add);
+      now.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        differences(path.isEmpty() ? name : path + "." + name, was.get(name), now.get(name), out);
+      }
+    } else if (!Objects.equals(was, now)) {
+      out.add(path + " " + compact(was) + " (now " + compact(now) + ")");
+    }
+  }
+
+  private static String compact(JsonNode node) {
+    return node == null || node.isMissingNode() ? "absent" : node.toString();
   }
 
   public static <T> T read(String json, Class<T> type, String source) {

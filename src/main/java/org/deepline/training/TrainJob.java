@@ -21,6 +21,7 @@ import org.deepline.baselines.BoostedTrees;
 import org.deepline.baselines.LinearModel;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.Json;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -352,7 +353,7 @@ public final class TrainJob implements Stage {
     }
     TrainingConfig now = context.section(TrainingConfig.class).resolvedAs(state.training());
     if (!state.training().equals(now)) {
-      mismatches.add("training config " + state.training());
+      mismatches.addAll(Json.differences("training", state.training(), now));
     }
     if (!mismatches.isEmpty()) {
       throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made with "
@@ -374,8 +375,9 @@ public final class TrainJob implements Stage {
     TrainingConfig now = resolved.withWorkersOn(checkpointed.workersOn());
     if (!now.equals(checkpointed)) {
       throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made "
-          + "with training config " + checkpointed + ", which resolves to " + now + " now; resume "
-          + "with the same inputs or train anew");
+          + "with another resolved training config: "
+          + String.join(", ", Json.differences("training", checkpointed, now))
+          + "; resume with the same inputs or train anew");
     }
   }
 
