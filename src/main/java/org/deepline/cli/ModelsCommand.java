@@ -152,7 +152,8 @@ final class ModelsCommand {
       Lineage lineage = Lineage.of(model, new RunRegistry(warehouse()).all());
       StringBuilder text = new StringBuilder();
       text.append("model ").append(model.modelVersion()).append(" of ").append(dataset)
-          .append(": train run ").append(lineage.training().runId()).append(" on run_date ")
+          .append(": ").append(lineage.training().command()).append(" run ")
+          .append(lineage.training().runId()).append(" on run_date ")
           .append(lineage.training().runDate()).append('\n');
       for (Lineage.Source s : lineage.sources()) {
         text.append("  ".repeat(s.depth())).append(s.table().path()).append(" @ v")

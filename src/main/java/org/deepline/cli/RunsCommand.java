@@ -71,7 +71,8 @@ final class RunsCommand {
     @Override
     public Integer call() {
       if (limit <= 0) {
-        throw new DeeplineException("--limit: must be > 0, got " + limit);
+        throw new DeeplineException(DeeplineException.Failure.USAGE,
+            "--limit: must be > 0, got " + limit);
       }
       // Without a data set only the newest files are read; runs of one data set may be anywhere.
       List<RunRecord> records = dataset == null ? registry().recent(limit)
@@ -81,7 +82,10 @@ final class RunsCommand {
       records.forEach(r -> text.append(String.format(Locale.ROOT,
           "%-22s %-9s %-10s %-10s %-9s %8.1f s%n", r.runId(), r.command(), r.dataset(),
           r.runDate(), r.status(), r.durationMs() / 1000.0)));
-      print(records, text.toString().stripTrailing());
+      // Nothing printed looked like a warehouse without runs, and a mistyped path is one.
+      print(records, records.isEmpty() ? "no run recorded in " + registry().path()
+          + (dataset == null ? "" : " for data set " + dataset)
+          : text.toString().stripTrailing());
       return 0;
     }
   }

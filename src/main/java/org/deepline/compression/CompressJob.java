@@ -135,7 +135,7 @@ public final class CompressJob implements Stage {
         context.runId(), metadata.runDate(), Instant.now().toString(), metadata.labelColumn(),
         metadata.positiveLabel(), metadata.inputWidth(), metadata.training(),
         metadata.featureModel(), metadata.epochs(), metadata.bestEpoch(), registeredMetrics,
-        threshold, metadata.ensemble(), null, null, metadata.ladder());
+        threshold, metadata.ensemble(), metadata.layerStatistics(), null, metadata.ladder());
     ModelBundle smaller = compressed.bundle(compressedMetadata);
     String dir = context.warehouse().modelDir(context.dataset(), version);
     smaller.save(context.files(), dir);

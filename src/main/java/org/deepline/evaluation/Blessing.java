@@ -60,6 +60,16 @@ public final class Blessing {
 
   public static Verdict judge(BlessingConfig config, Candidate challenger, Candidate champion,
       List<BehaviouralResult> behavioural) {
+    return judge(config, challenger, champion, behavioural, false);
+  }
+
+  /**
+   * As {@link #judge(BlessingConfig, Candidate, Candidate, List)}; {@code isTheChampion} says that
+   * the challenger is the champion itself (scored by its alias, as a nightly run does), which has
+   * no other model to compare with, rather than that there is none yet.
+   */
+  public static Verdict judge(BlessingConfig config, Candidate challenger, Candidate champion,
+      List<BehaviouralResult> behavioural, boolean isTheChampion) {
     List<Check> checks = new ArrayList<>();
     absolute(checks, challenger, "roc_auc", config.minRocAuc(), true);
     absolute(checks, challenger, "pr_auc", config.minPrAuc(), true);
@@ -89,9 +99,14 @@ public final class Blessing {
     }
     List<String> reasons = checks.stream().filter(c -> !c.passed()).map(Check::detail).toList();
     boolean blessed = reasons.isEmpty();
-    String against = champion == null
-        ? "no champion yet, so judged against the absolute thresholds only"
-        : "compared with champion " + champion.modelVersion() + " on the same rows";
+    String against;
+    if (champion != null) {
+      against = "compared with champion " + champion.modelVersion() + " on the same rows";
+    } else if (isTheChampion) {
+      against = "this model is the champion, so judged against the absolute thresholds only";
+    } else {
+      against = "no champion yet, so judged against the absolute thresholds only";
+    }
     String summary = (blessed ? "Blessed" : "Refused (" + reasons.size() + " of " + checks.size()
         + " checks failed)") + ": " + against + ".";
     return new Verdict(blessed, champion == null ? null : champion.modelVersion(), summary, checks,

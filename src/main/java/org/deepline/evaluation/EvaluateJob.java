@@ -206,7 +206,8 @@ public final class EvaluateJob implements Stage {
             champion.slices());
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
-          behavioural);
+          behavioural, championEntry.isEmpty() && isTheChampion(registry, context.dataset(),
+              config.blessing(), model.modelVersion()));
       // Of one class, the rows give no rung a ROC AUC: nothing to compare the model with.
       Map<String, Double> ladderOnSplit = oneClass(summary) ? Map.of()
           : SavedBaselines.rocAuc(context, bundle, silver, judged, config.split(), judgedRows);
@@ -419,6 +420,15 @@ public final class EvaluateJob implements Stage {
       }
     }
     return champion.filter(entry -> !entry.modelVersion().equals(challengerVersion));
+  }
+
+  /** Whether the champion {@link #champion} would name is {@code version} itself. */
+  private static boolean isTheChampion(ModelRegistry registry, String dataset,
+      BlessingConfig blessing, String version) {
+    Optional<ModelRegistry.ModelEntry> named = blessing.championVersion() == null
+        ? registry.alias(dataset, ModelRegistry.CHAMPION)
+        : Optional.of(registry.resolve(dataset, blessing.championVersion()));
+    return named.map(entry -> entry.modelVersion().equals(version)).orElse(false);
   }
 
   /** The metrics a verdict and a comparison speak of, by report name, at the chosen threshold. */

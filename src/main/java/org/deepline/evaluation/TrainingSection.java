@@ -101,8 +101,10 @@ final class TrainingSection {
 
   private static Element layerTable(EvaluationReport.TrainingHistory history) {
     if (history.bestEpochLayers().isEmpty()) {
-      return Elements.note("No layer statistics: the model was trained before they were "
-          + "measured.");
+      return Elements.note("No layer statistics for epoch " + history.bestEpoch() + ", the one "
+          + "whose weights ship: they are measured as an epoch trains and kept with the model, "
+          + "and this epoch's were not (it trained before a train --resume, or in a version "
+          + "before December 2026).");
     }
     Element rows = Html.el("tbody");
     for (LayerStatistics.Layer layer : history.bestEpochLayers()) {

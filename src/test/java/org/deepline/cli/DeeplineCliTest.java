@@ -30,6 +30,7 @@ class DeeplineCliTest {
   private static final String CHURN = TestRuns.project().resolve("conf/churn.json").toString();
   /** The exit code of a failure that is neither config, data quality, a gate nor infrastructure. */
   private static final int INPUT_ERROR = 1;
+  private static final int USAGE = 2;
 
   @Test
   void helpListsEveryCommand() {
@@ -187,6 +188,13 @@ class DeeplineCliTest {
     CliCall none = CliCall.run("runs", "show", "--last", "--warehouse", dir.toString());
     assertEquals(INPUT_ERROR, none.code());
     assertTrue(none.err().contains("no run recorded in"), none.err());
+    // A list of no runs says so (a mistyped --warehouse printed nothing, exit 0).
+    CliCall empty = CliCall.run("runs", "list", "--warehouse", dir.toString());
+    assertEquals(0, empty.code());
+    assertTrue(empty.out().contains("no run recorded in"), empty.out());
+    CliCall zero = CliCall.run("runs", "list", "--limit", "0", "--warehouse", dir.toString());
+    assertEquals(USAGE, zero.code(), "a bad option is a usage error");
+    assertTrue(zero.err().contains("--limit: must be > 0, got 0"), zero.err());
   }
 
   @Test

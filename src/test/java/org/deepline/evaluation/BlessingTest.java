@@ -72,6 +72,10 @@ class BlessingTest {
     assertTrue(verdict.blessed());
     assertEquals("Blessed: no champion yet, so judged against the absolute thresholds only.",
         verdict.summary());
+    // Scored by its alias, the champion has no other model to compare with: not "none yet".
+    assertEquals("Blessed: this model is the champion, so judged against the absolute thresholds "
+        + "only.", Blessing.judge(DEFAULTS, model("v1", 0.7, Map.of()), null, List.of(), true)
+        .summary());
   }
 
   @Test

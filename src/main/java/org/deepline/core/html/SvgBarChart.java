@@ -31,8 +31,12 @@ public final class SvgBarChart {
   private static final int BAR_HEIGHT = 14;
   /** Space between a label's end (or a bar's end) and the next thing. */
   private static final int GAP = 6;
-  /** Longer labels are cut (the whole label stays in the bar's tooltip). */
-  private static final int MAX_LABEL_CHARS = 18;
+  /**
+   * Longer labels are cut (the whole label stays in the bar's tooltip): what the label column
+   * holds at the page's font, where 18 lost their first letters past the card's edge
+   * ({@code ogle Consumer S…}).
+   */
+  private static final int MAX_LABEL_CHARS = 15;
   private static final String ELLIPSIS = "…";
 
   private record Bar(String label, double value, String valueText) {}

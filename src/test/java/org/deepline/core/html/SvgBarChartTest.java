@@ -28,7 +28,7 @@ class SvgBarChartTest {
     String svg = svg(new SvgBarChart("long").bar(label, 1, "1"));
 
     assertTrue(svg.contains("<title>" + label + ": 1</title>"), svg);
-    assertTrue(svg.contains(">a label far longe…</text>"), svg);
+    assertTrue(svg.contains(">a label far lo…</text>"), svg);
   }
 
   @Test
