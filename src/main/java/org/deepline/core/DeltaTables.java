@@ -80,12 +80,22 @@ public final class DeltaTables {
    * twice.
    */
   public static Dataset<Row> nonEmptySlice(SparkSession spark, TableRef table, String runDate) {
+    return nonEmptySlice(spark, table, runDate, null);
+  }
+
+  /**
+   * {@link #nonEmptySlice(SparkSession, TableRef, String)}, its error naming {@code writtenBy}, the
+   * command that writes the table ({@code score} for predictions), when known.
+   */
+  public static Dataset<Row> nonEmptySlice(SparkSession spark, TableRef table, String runDate,
+      String writtenBy) {
     Dataset<Row> slice = slice(spark, table, runDate);
     if (!versionAddedRowsTo(spark, table, runDate) && slice.isEmpty()) {
       // A nightly score of a date whose ingest has not run yet lands here (found by a sweep).
       throw new DeeplineException("table " + table.path() + " has no rows for run_date " + runDate
-          + " (run the stage that writes it for that date first, e.g. ingest --run-date "
-          + runDate + " before score)");
+          + (writtenBy == null ? " (run the stage that writes it for that date first, e.g. "
+              + "ingest --run-date " + runDate + " before score)"
+              : " (run " + writtenBy + " --run-date " + runDate + " first)"));
     }
     return slice;
   }

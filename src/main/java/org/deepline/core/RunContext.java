@@ -58,7 +58,7 @@ public record RunContext(String runId, String parentRunId, String command, Strin
   /** The run date's rows of a data set table; fails naming the table when it has none. */
   public Input input(Warehouse.Table table) {
     TableRef ref = DeltaTables.ref(spark, table(table));
-    return new Input(ref, DeltaTables.nonEmptySlice(spark, ref, runDate));
+    return new Input(ref, DeltaTables.nonEmptySlice(spark, ref, runDate, table.writtenBy()));
   }
 
   public FileStore files() {

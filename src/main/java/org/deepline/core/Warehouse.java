@@ -131,19 +131,32 @@ public final class Warehouse {
 
   /** The Delta tables kept for each data set. */
   public enum Table {
-    BRONZE, SILVER, QUARANTINE, QUALITY, SPLITS, FEATURES, LEAKAGE, PREDICTIONS, EVALUATIONS,
+    BRONZE("ingest"), SILVER("ingest"), QUARANTINE("ingest"), QUALITY("validate"),
+    SPLITS("split"), FEATURES("features"), LEAKAGE("leakage"), PREDICTIONS("score"),
+    EVALUATIONS("evaluate"),
     /** The high-water marks of incremental database loads (etl's Watermarks). */
-    WATERMARKS,
+    WATERMARKS("ingest"),
     /** A seeded sample of silver rows (sampling's SampleJob). */
-    SAMPLE,
+    SAMPLE("sample"),
     /** Votes of the labelling functions and the labels combined from them (labeling's LabelJob). */
-    WEAK_LABELS,
+    WEAK_LABELS("label"),
     /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
-    TO_LABEL,
+    TO_LABEL("label --uncertain"),
     /** Every run date's profile of silver, metric by metric (quality's MetricsTable). */
-    METRICS,
+    METRICS("validate"),
     /** Each run date's drift of the model's inputs and probabilities (monitoring's DriftJob). */
-    DRIFT;
+    DRIFT("monitor");
+
+    private final String writtenBy;
+
+    Table(String writtenBy) {
+      this.writtenBy = writtenBy;
+    }
+
+    /** The command that writes the table, for a message that says what to run first. */
+    public String writtenBy() {
+      return writtenBy;
+    }
 
     public String dirName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -193,8 +193,8 @@ class EvaluateJobTest {
         () -> new EvaluateJob().run(empty));
     assertEquals(Failure.INPUT, error.failure());
 
-    assertTrue(error.getMessage().contains("/toy/predictions has no rows for run_date " + nextDay),
-        error.getMessage());
+    assertTrue(error.getMessage().contains("/toy/predictions has no rows for run_date " + nextDay
+        + " (run score --run-date " + nextDay + " first)"), error.getMessage());
   }
 
   /**
