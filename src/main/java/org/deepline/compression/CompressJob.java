@@ -52,7 +52,7 @@ public final class CompressJob implements Stage {
   /** The train run's figures of its baseline ladder among a model's validation metrics. */
   private static final String BASELINE_PREFIX = "baseline_";
   /** The suffix this stage gives the versions it registers. */
-  private static final Pattern COMPRESSED_SUFFIX = Pattern.compile("-(int8|pruned[0-9]+)$");
+  private static final Pattern COMPRESSED_SUFFIX = Pattern.compile("(-(int8|pruned[0-9]+))+$");
   private static final Logger LOG = LoggerFactory.getLogger(CompressJob.class);
 
   @Override

@@ -1,20 +1,15 @@
 package org.deepline.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,29 +86,18 @@ public final class ConfigLoader {
   }
 
   /**
-   * The config bound from {@code tree}; every unknown key is added to {@code errors} with its path
-   * and the known keys beside it, and left out of the binding, so that a config with two misspelt
-   * keys and a bad value gets all three in one error (Jackson alone stops at the first unknown
-   * key). A value of the wrong type still fails at once: what it would bind to is unknown.
+   * The config bound from {@code tree}, after every unknown key is added to {@code errors} with its
+   * path and the known keys beside it, and taken out of the tree ({@link UnknownKeys}), so that a
+   * config with two misspelt keys and a bad value gets all three in one error. A value of the wrong
+   * type still fails at once: what it would bind to is unknown.
    */
   static DeeplineConfig bind(JsonNode tree, String source, ConfigErrors errors) {
-    DeserializationProblemHandler unknownKeys = new DeserializationProblemHandler() {
-      @Override
-      public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
-          JsonDeserializer<?> deserializer, Object beanOrClass, String name) throws IOException {
-        List<String> known = new ArrayList<>();
-        if (deserializer != null) {
-          deserializer.getKnownPropertyNames().forEach(id -> known.add(String.valueOf(id)));
-        }
-        errors.add(path(parser.getParsingContext(), name), "unknown key (known keys: "
-            + String.join(", ", known.stream().sorted().toList()) + ")");
-        parser.skipChildren();
-        return true;
-      }
-    };
+    UnknownKeys.removeFrom((ObjectNode) tree, DeeplineConfig.class, errors);
     try {
-      return Json.mapper().readerFor(DeeplineConfig.class).withHandler(unknownKeys)
-          .readValue(tree);
+      return Json.mapper().treeToValue(tree, DeeplineConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      // A key the walk along the records could not see (a record bound from another shape).
+      throw configError(source + ": " + path(e) + ": unknown key");
     } catch (InvalidFormatException e) {
       throw configError(source + ": " + path(e) + ": expected "
           + describe(e.getTargetType()) + ", got " + e.getValue());
@@ -122,9 +106,6 @@ public final class ConfigLoader {
           + describe(e.getTargetType()) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw configError(source + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      // A tree in memory is read without I/O; the signature declares it all the same.
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -186,30 +167,6 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       return TextNode.valueOf(text);
     }
-  }
-
-  /**
-   * {@code a.b[2].name}: the key {@code name} where the parser is. Contexts without a name are
-   * left out, and so is the key's own: a property Jackson buffered before it knew it unknown (the
-   * top-level record's) is read back from a buffer whose contexts nest one level deeper.
-   */
-  private static String path(JsonStreamContext context, String name) {
-    List<String> segments = new ArrayList<>();
-    for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
-      if (at.inArray()) {
-        segments.add(0, "[" + at.getCurrentIndex() + "]");
-      } else if (at.getCurrentName() != null) {
-        segments.add(0, at.getCurrentName());
-      }
-    }
-    if (!segments.isEmpty() && segments.get(segments.size() - 1).equals(name)) {
-      segments.remove(segments.size() - 1);
-    }
-    StringBuilder path = new StringBuilder();
-    for (String segment : segments) {
-      path.append(segment.startsWith("[") || path.length() == 0 ? "" : ".").append(segment);
-    }
-    return path.length() == 0 ? name : path + "." + name;
   }
 
   private static String path(JsonMappingException e) {

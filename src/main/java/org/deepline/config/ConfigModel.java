@@ -95,7 +95,7 @@ final class ConfigModel {
   }
 
   /** Record component name to key, as the loader's mapper binds it (naming strategy, renames). */
-  private static Map<String, String> jacksonNames(Class<?> record) {
+  static Map<String, String> jacksonNames(Class<?> record) {
     Map<String, String> names = new HashMap<>();
     for (BeanPropertyDefinition property : MAPPER.getDeserializationConfig()
         .introspect(MAPPER.constructType(record)).findProperties()) {

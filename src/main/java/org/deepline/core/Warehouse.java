@@ -141,7 +141,7 @@ public final class Warehouse {
     /** Votes of the labelling functions and the labels combined from them (labeling's LabelJob). */
     WEAK_LABELS("label"),
     /** The rows a model is least sure of, for people to label ({@code label --uncertain N}). */
-    TO_LABEL("label --uncertain"),
+    TO_LABEL("label --uncertain N"),
     /** Every run date's profile of silver, metric by metric (quality's MetricsTable). */
     METRICS("validate"),
     /** Each run date's drift of the model's inputs and probabilities (monitoring's DriftJob). */

@@ -57,6 +57,7 @@ public final class EvaluateJob implements Stage {
   public static final String CHOSEN = "chosen";
   /** The champion comparison's entry of the threshold each model's figures are at. */
   static final String THRESHOLD = "threshold";
+  private static final double PERCENT = 100.0;
   /** Fewer judged rows of either class than this, and the log says the figures say little. */
   static final int FEW_ROWS_PER_CLASS = 30;
   /**
@@ -141,8 +142,12 @@ public final class EvaluateJob implements Stage {
       ModelRegistry.ModelEntry model = registry.version(context.dataset(), versions.get(0));
       ModelBundle bundle = ModelBundle.load(context.files(), model.path());
       // Before any metric is computed: a champion the registry does not know is a config error.
-      Optional<ModelRegistry.ModelEntry> championEntry =
-          champion(registry, context.dataset(), config.blessing(), model.modelVersion());
+      Optional<ModelRegistry.ModelEntry> named =
+          namedChampion(registry, context.dataset(), config.blessing());
+      // Scored by its alias, the champion has no other model to compare with.
+      boolean isTheChampion = named.map(entry -> entry.modelVersion().equals(model.modelVersion()))
+          .orElse(false);
+      Optional<ModelRegistry.ModelEntry> championEntry = named.filter(entry -> !isTheChampion);
       Dataset<Row> judged = cache(cached, withoutTrainingRows(context, bundle, onSplit));
       long judgedRows = judged.count();
       long seenInTraining = onSplit.count() - judgedRows;
@@ -155,6 +160,8 @@ public final class EvaluateJob implements Stage {
           LabelConfig.LABEL, options(config, threshold.value(), true));
       fewRowsWarning(config.split(), summary.count(), summary.positives(), summary.rocAuc())
           .ifPresent(LOG::warn);
+      oneClassWarning(config.split(), summary.count(), summary.positives(), summary.accuracy(),
+          config.blessing().gate()).ifPresent(LOG::warn);
       calibrationWarning(config.split(), context.runDate(), summary.count(), summary.logLoss(),
           summary.rocAuc(), new TrainedLoss(bundle.metadata().modelVersion(),
               bundle.metadata().runDate(),
@@ -206,8 +213,7 @@ public final class EvaluateJob implements Stage {
             champion.slices());
       }
       Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, champion,
-          behavioural, championEntry.isEmpty() && isTheChampion(registry, context.dataset(),
-              config.blessing(), model.modelVersion()));
+          behavioural, isTheChampion);
       // Of one class, the rows give no rung a ROC AUC: nothing to compare the model with.
       Map<String, Double> ladderOnSplit = oneClass(summary) ? Map.of()
           : SavedBaselines.rocAuc(context, bundle, silver, judged, config.split(), judgedRows);
@@ -297,11 +303,7 @@ public final class EvaluateJob implements Stage {
       return Optional.empty();
     }
     if (fewer == 0) {
-      return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds only %s rows "
-          + "(%d): ROC AUC, PR AUC and %s are undefined on it, and evaluation.min_roc_auc is not "
-          + "checked; its accuracy and log loss say how the model did (a date of one class, such "
-          + "as a night without a fraud)", split, positives == 0 ? "negative" : "positive", rows,
-          positives == 0 ? "recall" : "the false-positive rate"));
+      return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds %d positive and %d "
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
@@ -322,6 +324,27 @@ public final class EvaluateJob implements Stage {
       }
     }
     return null;
+  }
+
+  /**
+   * What to tell a user whose judged rows hold one class (a date of one class, such as a night
+   * without a fraud), or nothing: what is undefined there, that {@code evaluation.min_roc_auc} is
+   * not checked, the figure that is defined (the share of rows labelled right, here the accuracy)
+   * and, with the blessing gate on, that the gate refuses such a date.
+   */
+  static Optional<String> oneClassWarning(String split, long rows, long positives,
+      double accuracy, boolean gate) {
+    if (positives != 0 && positives != rows) {
+      return Optional.empty();
+    }
+    boolean negatives = positives == 0;
+    return Optional.of(String.format(Locale.ROOT, "evaluate: the %s split holds only %s rows "
+        + "(%d): ROC AUC, PR AUC and %s are undefined on it, and evaluation.min_roc_auc is not "
+        + "checked; the model labels %.1f %% of them %s (its accuracy)%s", split,
+        negatives ? "negative" : "positive", rows,
+        negatives ? "recall" : "the false-positive rate", PERCENT * accuracy,
+        negatives ? "negative" : "positive", gate ? "; evaluation.blessing.gate refuses the "
+            + "blessing of such a date, whose ROC AUC checks cannot be met" : ""));
   }
 
   /**
@@ -404,31 +427,20 @@ public final class EvaluateJob implements Stage {
   /**
    * The model to compare with: the version or alias {@code evaluation.blessing.champion_version}
    * names when set, otherwise the version the registry holds under the alias
-   * {@value ModelRegistry#CHAMPION}; none when no model holds it. A model is never its own champion.
+   * {@value ModelRegistry#CHAMPION}; none when no model holds it. It may be the model evaluated
+   * (scored by its alias), which is then judged without one.
    */
-  static Optional<ModelRegistry.ModelEntry> champion(ModelRegistry registry, String dataset,
-      BlessingConfig blessing, String challengerVersion) {
-    Optional<ModelRegistry.ModelEntry> champion;
+  static Optional<ModelRegistry.ModelEntry> namedChampion(ModelRegistry registry, String dataset,
+      BlessingConfig blessing) {
     if (blessing.championVersion() == null) {
-      champion = registry.alias(dataset, ModelRegistry.CHAMPION);
-    } else {
-      try {
-        champion = Optional.of(registry.resolve(dataset, blessing.championVersion()));
-      } catch (DeeplineException e) {
-        throw new DeeplineException(Failure.CONFIG,
-            "evaluation.blessing.champion_version: " + e.getMessage());
-      }
+      return registry.alias(dataset, ModelRegistry.CHAMPION);
     }
-    return champion.filter(entry -> !entry.modelVersion().equals(challengerVersion));
-  }
-
-  /** Whether the champion {@link #champion} would name is {@code version} itself. */
-  private static boolean isTheChampion(ModelRegistry registry, String dataset,
-      BlessingConfig blessing, String version) {
-    Optional<ModelRegistry.ModelEntry> named = blessing.championVersion() == null
-        ? registry.alias(dataset, ModelRegistry.CHAMPION)
-        : Optional.of(registry.resolve(dataset, blessing.championVersion()));
-    return named.map(entry -> entry.modelVersion().equals(version)).orElse(false);
+    try {
+      return Optional.of(registry.resolve(dataset, blessing.championVersion()));
+    } catch (DeeplineException e) {
+      throw new DeeplineException(Failure.CONFIG,
+          "evaluation.blessing.champion_version: " + e.getMessage());
+    }
   }
 
   /** The metrics a verdict and a comparison speak of, by report name, at the chosen threshold. */

@@ -536,8 +536,9 @@ public final class HtmlReport {
   private static Element champion(EvaluationReport.ChampionComparison comparison) {
     Element section = Elements.wideSection("champion", "Champion comparison");
     if (comparison == null) {
-      return section.add(Html.el("p").cls("note").text("No champion yet: there is no production "
-          + "model to compare with, so the blessing rests on the absolute thresholds only."));
+      return section.add(Html.el("p").cls("note").text("No champion to compare with: no other "
+          + "model holds the champion alias (or this model holds it), so the blessing rests on "
+          + "the absolute thresholds only."));
     }
     Element rows = Html.el("tbody");
     Set<String> names = new TreeSet<>(comparison.challenger().keySet());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.deepline.features.FeatureModel;
 import org.deepline.featurestore.JoinedFeatureTable;
 
@@ -23,17 +24,27 @@ import org.deepline.featurestore.JoinedFeatureTable;
  * }</pre>
  */
 final class RecordInputs {
-  /** Edits between a key and an input name that still read as a typo of it. */
-  private static final int TYPO_EDITS = 2;
+  /**
+   * Edits between a key and an input name that still read as a typo of it: one. Two called
+   * {@code region_id} a typo of {@code region}, a column beside the input, not a misspelling.
+   */
+  private static final int TYPO_EDITS = 1;
   /** Names shorter than this are too short for an edit to say anything (x and y are one apart). */
   private static final int TYPO_MIN_LENGTH = 5;
+  /** What a name is compared without: letter case aside, everything but letters and digits. */
+  private static final Pattern SEPARATORS = Pattern.compile("[^a-z0-9]");
+  /** Digits, which number columns ({@code score_1}, {@code score_2}) rather than misspell them. */
+  private static final Pattern DIGITS = Pattern.compile("[0-9]");
 
   private final List<String> inputs;
+  /** Each input's name as {@link #folded} makes it, in the order of {@link #inputs}. */
+  private final List<String> foldedInputs;
   /** Each joined input's description: the table it comes from and the columns it is keyed by. */
   private final Map<String, String> joined;
 
   private RecordInputs(List<String> inputs, Map<String, String> joined) {
     this.inputs = List.copyOf(inputs);
+    this.foldedInputs = inputs.stream().map(RecordInputs::folded).toList();
     this.joined = Map.copyOf(joined);
   }
 
@@ -59,11 +70,12 @@ final class RecordInputs {
    */
   void check(Set<String> keys) {
     List<String> problems = new ArrayList<>();
-    for (String input : inputs) {
+    for (int i = 0; i < inputs.size(); i++) {
+      String input = inputs.get(i);
       if (keys.contains(input)) {
         continue;
       }
-      String near = nearKey(input, keys);
+      String near = nearKey(foldedInputs.get(i), keys);
       if (near != null) {
         problems.add(input + " (the record has " + near + "; inputs are named exactly)");
       } else if (joined.containsKey(input)) {
@@ -78,25 +90,33 @@ final class RecordInputs {
     }
   }
 
-  /** A key of the record that is not an input but names {@code input} by mistake, or null. */
-  private String nearKey(String input, Set<String> keys) {
-    String folded = folded(input);
+  /**
+   * A key of the record that is not an input but names the input folded as {@code folded} by
+   * mistake, or null: the same name but for letter case and separators, or a typo of a long name
+   * (one edit, neither name the other with something added, not only in digits).
+   */
+  private String nearKey(String folded, Set<String> keys) {
     for (String key : keys) {
       if (key == null || inputs.contains(key)) {
         continue;
       }
       String other = folded(key);
-      if (other.equals(folded) || folded.length() >= TYPO_MIN_LENGTH
-          && editDistance(other, folded, TYPO_EDITS) <= TYPO_EDITS) {
+      if (other.equals(folded) || isTypo(other, folded)) {
         return key;
       }
     }
     return null;
   }
 
+  private static boolean isTypo(String a, String b) {
+    return b.length() >= TYPO_MIN_LENGTH && !a.startsWith(b) && !b.startsWith(a)
+        && !DIGITS.matcher(a).replaceAll("").equals(DIGITS.matcher(b).replaceAll(""))
+        && editDistance(a, b, TYPO_EDITS) <= TYPO_EDITS;
+  }
+
   /** A name in lower case without separators: {@code Monthly-Charges} is {@code monthlycharges}. */
   private static String folded(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    return SEPARATORS.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("");
   }
 
   /** Levenshtein distance of {@code a} and {@code b}, or {@code limit + 1} once it exceeds it. */

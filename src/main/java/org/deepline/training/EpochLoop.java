@@ -202,12 +202,12 @@ public final class EpochLoop {
         averaging instanceof DriverAveraging);
   }
 
-  /** Epochs trained so far (a resumed loop counts the checkpoint's too). */
   /** Every epoch trained so far, in order, with its wall time. */
   public List<EpochMetrics> epochMetrics() {
     return List.copyOf(epochs);
   }
 
+  /** Epochs trained so far (a resumed loop counts the checkpoint's too). */
   public int epochsTrained() {
     return epochs.size();
   }

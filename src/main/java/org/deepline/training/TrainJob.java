@@ -353,7 +353,10 @@ public final class TrainJob implements Stage {
     }
     TrainingConfig now = context.section(TrainingConfig.class).resolvedAs(state.training());
     if (!state.training().equals(now)) {
-      mismatches.addAll(Json.differences("training", state.training(), now));
+      List<String> differences = Json.differences("training", state.training(), now);
+      // Records that differ where their JSON does not (a value the JSON leaves out): say both.
+      mismatches.addAll(differences.isEmpty()
+          ? List.of("training config " + state.training() + " (now " + now + ")") : differences);
     }
     if (!mismatches.isEmpty()) {
       throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made with "
@@ -371,12 +374,18 @@ public final class TrainJob implements Stage {
    * checkpoint trained with {@code --set training.epochs=30} does not resume with the 200 epochs
    * the unset key gives a small split. Where the workers run may differ.
    */
+  /** Where two training configs differ by config path, or both whole when their JSON is equal. */
+  private static String differencesOrBoth(TrainingConfig was, TrainingConfig now) {
+    List<String> differences = Json.differences("training", was, now);
+    return differences.isEmpty() ? was + " (now " + now + ")" : String.join(", ", differences);
+  }
+
   private void requireResolvedAsCheckpointed(TrainingConfig checkpointed, TrainingConfig resolved) {
     TrainingConfig now = resolved.withWorkersOn(checkpointed.workersOn());
     if (!now.equals(checkpointed)) {
       throw new DeeplineException("train --resume " + resumeRunId + ": the checkpoint was made "
           + "with another resolved training config: "
-          + String.join(", ", Json.differences("training", checkpointed, now))
+          + differencesOrBoth(checkpointed, now)
           + "; resume with the same inputs or train anew");
     }
   }

@@ -210,13 +210,17 @@ public final class Tuner {
             : "chosen on validation (no cross-validation: " + withoutCrossValidation + ")");
     // The folds are cached before the search, inside the budget: cached after it, their Spark jobs
     // (10 to 14 s for lung's 195 rows) came out of the finalists' time, which counted none of it.
+    // A trial limit below two leaves no finalists to compare: nothing to cache or reserve.
+    crossValidate = crossValidate && (tuning.maxTrials() == null || tuning.maxTrials() > 1);
     CrossValidation folds = crossValidate ? cacheFolds(rows, base, input) : null;
     crossValidate = folds != null;
     Map<Integer, Trial> trials = new LinkedHashMap<>();
     List<Long> epochMillis = new ArrayList<>();
     List<Long> jobOverheadMillis = new ArrayList<>();
     try {
-      while (System.currentTimeMillis() - started < budgetMillis) {
+      // The first trial (the untuned config) runs whatever the clock says: caching the folds may
+      // take a small budget, and a search of no trial has no winner.
+      while (trials.isEmpty() || System.currentTimeMillis() - started < budgetMillis) {
         boolean mayStart = tuning.maxTrials() == null
             || schedule.trialsStarted() < tuning.maxTrials();
         Optional<HalvingSchedule.Job> next = schedule.next(mayStart);
@@ -238,8 +242,9 @@ public final class Tuner {
                 tuning.folds(), base.epochs(), foldShare)));
         long elapsedMillis = System.currentTimeMillis() - started;
         boolean projecting = elapsedMillis >= UNPROJECTED_BUDGET_SHARE * budgetMillis;
-        if (!fitsBudget(elapsedMillis, budgetMillis - reservedMillis, projecting ? cost : null,
-            schedule.epochs(job.rung()) - trialEpochs, base.epochs() - bestEpochs)) {
+        if (!trials.isEmpty() && !fitsBudget(elapsedMillis, budgetMillis - reservedMillis,
+            projecting ? cost : null, schedule.epochs(job.rung()) - trialEpochs,
+            base.epochs() - bestEpochs)) {
           LOG.info(String.format(Locale.ROOT, "tune %s: stopping the search: the next job "
               + "(about %.1f s), the finalists' cross-validation (about %.1f s) and the winner's "
               + "remaining epochs (about %.1f s) would not end inside the budget (%.1f s left; "
@@ -247,7 +252,7 @@ public final class Tuner {
               cost == null ? 0 : cost.millis(schedule.epochs(job.rung()) - trialEpochs)
                   / MILLIS_PER_SECOND,
               reservedMillis / MILLIS_PER_SECOND,
-              cost == null ? 0 : cost.millis(base.epochs() - bestEpochs) / MILLIS_PER_SECOND,
+              cost == null ? 0 : cost.epochsMillis(base.epochs() - bestEpochs) / MILLIS_PER_SECOND,
               (budgetMillis - elapsedMillis) / MILLIS_PER_SECOND,
               cost == null ? 0 : cost.epochMillis(), cost == null ? 0 : cost.jobMillis()));
           break;
@@ -443,7 +448,7 @@ public final class Tuner {
       int finishEpochs = finalist.loop.stoppedEarly() ? 0
           : base.epochs() - finalist.loop.epochsTrained();
       long needed = Math.round(predicted * measuredShare) + (cost == null ? 0
-          : Math.round(cost.millis(finishEpochs)));
+          : Math.round(cost.epochsMillis(finishEpochs)));
       if (System.currentTimeMillis() + needed > deadlineMillis) {
         LOG.info(String.format(Locale.ROOT, "tune %s: cross-validation stops after %d of %d "
             + "finalists: the next (about %.1f s with the winner's remaining epochs) would not "
@@ -541,7 +546,12 @@ public final class Tuner {
 
     /** A job of {@code epochs} epochs: its fixed cost and its epochs. */
     double millis(int epochs) {
-      return jobMillis + epochMillis * Math.max(0, epochs);
+      return jobMillis + epochsMillis(epochs);
+    }
+
+    /** {@code epochs} more epochs of a job under way (the winner's finish): no fixed cost. */
+    double epochsMillis(int epochs) {
+      return epochMillis * Math.max(0, epochs);
     }
   }
 
@@ -614,7 +624,8 @@ public final class Tuner {
     if (cost == null) {
       return elapsedMillis < budgetMillis;
     }
-    return elapsedMillis + cost.millis(jobEpochs) + cost.millis(finishEpochs) <= budgetMillis;
+    return elapsedMillis + cost.millis(jobEpochs) + cost.epochsMillis(finishEpochs)
+        <= budgetMillis;
   }
 
   /** Every trial as a child run of the train run, with its config and its metrics per rung. */

@@ -28,9 +28,11 @@ public record TuningConfig(
         + "`max_minutes` allows. Allowed: `> 0` when set.")
     Integer maxTrials,
     @JsonPropertyDescription("The search's wall-clock budget in minutes, the winner's remaining "
-        + "epochs included: a trial or promotion starts only when it and the winner's epochs up "
-        + "to `training.epochs` end inside the budget at the mean epoch time measured so far. "
-        + "The baseline ladder, an ensemble and saving come after it. Allowed: `> 0`.")
+        + "epochs included: after the first tenth of it, a trial or promotion starts only when "
+        + "it and the winner's epochs up to `training.epochs` end inside the budget at the "
+        + "median epoch time and the median cost of a job measured so far, with the finalists' "
+        + "cross-validation (a quarter to half of the budget) kept aside. The first trial always "
+        + "runs. The baseline ladder, an ensemble and saving come after it. Allowed: `> 0`.")
     Double maxMinutes,
     @JsonPropertyDescription("Successive halving's factor: the best 1/eta of the trials of a rung "
         + "by validation ROC AUC are trained on to the next rung, which has eta times the "

@@ -264,8 +264,28 @@ class ConfigLoaderTest {
         "split.tset: unknown key (known keys: folds, ",
         "training.layers[0].activaton: unknown key (known keys: activation, dropout, units)",
         "training.learning_rate: must be > 0, got -1.0")) {
-      assertTrue(error.getMessage().contains(expected), expected + " in " + error.getMessage());
+      assertTrue(startsAProblem(error.getMessage(), expected), expected + " in "
+          + error.getMessage());
     }
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWhereItStandsWhateverItsValue() {
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> ConfigLoader.load(CHURN, List.of("baselines.model=[\"gbt\"]",
+            "training.layers[1].extra={\"a\": [1]}", "zzz=[]")));
+    assertTrue(error.getMessage().contains(": 3 config errors: "), error.getMessage());
+    for (String expected : List.of("baselines.model: unknown key (known keys: driver_max_rows, ",
+        "training.layers[1].extra: unknown key (known keys: activation, dropout, units)",
+        "zzz: unknown key (known keys: baselines, compression, ")) {
+      assertTrue(startsAProblem(error.getMessage(), expected), expected + " in "
+          + error.getMessage());
+    }
+  }
+
+  /** Whether {@code problem} is one of the message's problems from its start: its path whole. */
+  private static boolean startsAProblem(String message, String problem) {
+    return message.contains(": " + problem) || message.contains("; " + problem);
   }
 
   @Test

@@ -22,16 +22,18 @@ class EvaluateWarningsTest {
 
   @Test
   void rowsOfOneClassSayWhatIsUndefinedAndThatTheMinimumIsNotChecked() {
+    assertEquals(Optional.empty(), EvaluateJob.fewRowsWarning("test", 1200, 0, Double.NaN));
     assertEquals(Optional.of("evaluate: the test split holds only negative rows (1200): ROC AUC, "
             + "PR AUC and recall are undefined on it, and evaluation.min_roc_auc is not checked; "
-            + "its accuracy and log loss say how the model did (a date of one class, such as a "
-            + "night without a fraud)"),
-        EvaluateJob.fewRowsWarning("test", 1200, 0, Double.NaN));
+            + "the model labels 93.5 % of them negative (its accuracy)"),
+        EvaluateJob.oneClassWarning("test", 1200, 0, 0.935, false));
     assertEquals(Optional.of("evaluate: the validation split holds only positive rows (40): ROC "
             + "AUC, PR AUC and the false-positive rate are undefined on it, and "
-            + "evaluation.min_roc_auc is not checked; its accuracy and log loss say how the model "
-            + "did (a date of one class, such as a night without a fraud)"),
-        EvaluateJob.fewRowsWarning("validation", 40, 40, Double.NaN));
+            + "evaluation.min_roc_auc is not checked; the model labels 80.0 % of them positive "
+            + "(its accuracy); evaluation.blessing.gate refuses the blessing of such a date, whose "
+            + "ROC AUC checks cannot be met"),
+        EvaluateJob.oneClassWarning("validation", 40, 40, 0.8, true));
+    assertEquals(Optional.empty(), EvaluateJob.oneClassWarning("test", 40, 1, 0.8, true));
   }
 
   @Test

@@ -87,10 +87,10 @@ class ReportFormatTest {
     String withChampion = HtmlReport.render(fixedReport());
     String without = HtmlReport.render(withDatasetAndChampion(fixedReport(), "churn", null));
 
-    assertFalse(withChampion.contains("No champion yet"));
+    assertFalse(withChampion.contains("No champion to compare with"));
     assertTrue(withChampion.contains("<td>roc_auc</td><td>0.8712</td><td>0.8655</td>"
         + "<td>+0.0057</td>"), "champion row");
-    assertTrue(without.contains("No champion yet"));
+    assertTrue(without.contains("No champion to compare with"));
   }
 
   @Test

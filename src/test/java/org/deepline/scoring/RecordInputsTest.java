@@ -37,8 +37,12 @@ class RecordInputsTest {
         "origin_mean_x", "contract", "_record_id", "churn")));
     // Left out: missing values, as the docs say.
     assertDoesNotThrow(() -> INPUTS.check(Set.of("tenure", "origin_mean_x")));
-    // x is too short for a one-letter difference to mean a typo.
+    // x is too short for a one-letter difference to mean a typo; a column beside an input
+    // (tenure_id, the input and more) or numbered like it (contract2 for a contract left out) is
+    // another column.
     assertDoesNotThrow(() -> INPUTS.check(Set.of("y", "origin_mean_x")));
+    assertDoesNotThrow(() -> INPUTS.check(Set.of("tenure_id", "contract2", "origin_mean_x",
+        "monthly_charges_2")));
   }
 
   @Test

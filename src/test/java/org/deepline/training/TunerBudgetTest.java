@@ -31,9 +31,10 @@ class TunerBudgetTest {
     // A one-epoch rung with nothing left for the winner still fits at 599 s.
     assertTrue(Tuner.fitsBudget(599_000, BUDGET, second, 1, 0));
     assertFalse(Tuner.fitsBudget(599_500, BUDGET, second, 1, 0));
-    // Each job also costs a fixed 4 s: the rung and the winner's finish end at 603 s.
-    assertFalse(Tuner.fitsBudget(580_000, BUDGET, new Tuner.EpochCost(1_000, 4_000), 5, 10));
-    assertTrue(Tuner.fitsBudget(580_000, BUDGET, new Tuner.EpochCost(1_000, 2_000), 5, 10));
+    // A job also costs a fixed time (a network, Spark's jobs); the winner's finish goes on in its
+    // own job and pays none: 580 + 6 + 5 + 10 = 601 s does not fit, 580 + 4 + 5 + 10 = 599 does.
+    assertFalse(Tuner.fitsBudget(580_000, BUDGET, new Tuner.EpochCost(1_000, 6_000), 5, 10));
+    assertTrue(Tuner.fitsBudget(580_000, BUDGET, new Tuner.EpochCost(1_000, 4_000), 5, 10));
   }
 
   @Test
