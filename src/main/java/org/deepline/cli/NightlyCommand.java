@@ -93,10 +93,14 @@ final class NightlyCommand implements Callable<Integer> {
         throw e;
       }
       done.add(runDate);
+      double rocAuc = result.metric("evaluate.roc_auc");
+      // A date of one class has no ROC AUC: evaluate's WARN says why, the line says so too.
       System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "
-              + "scored, test ROC AUC %.4f%n", config.dataset(), runDate,
+              + "scored, test ROC AUC %s%n", config.dataset(), runDate,
           (System.currentTimeMillis() - start) / 1000.0, context.runId(),
-          (long) result.metric("score.rows_scored"), result.metric("evaluate.roc_auc"));
+          (long) result.metric("score.rows_scored"), Double.isNaN(rocAuc)
+              ? "undefined (the test rows hold one class)"
+              : String.format(Locale.ROOT, "%.4f", rocAuc));
     }
   }
 

@@ -324,6 +324,45 @@ class EnsembleLifecycleTest {
   }
 
   @Test
+  void aBundleIsScoredInItsSpecsMemberOrderWhateverTheMembersKinds() {
+    // The stack lists its network first; listed after its trees and logistic regression (weights
+    // moved along), the same members must combine to the same probabilities: ModelBundle.score
+    // takes the networks first from MemberScores and must put each member back in the spec's order.
+    ModelBundle stack = ModelBundle.load(context.files(), stacking.artifacts().get("model"));
+    EnsembleSpec spec = stack.metadata().ensemble();
+    List<Integer> order = List.of(1, 2, 0);
+    EnsembleSpec reordered = EnsembleSpec.logistic(spec.method(),
+        order.stream().map(spec.members()::get).toList(),
+        order.stream().map(spec.weights()::get).toList(), spec.intercept());
+    ModelMetadata metadata = stack.metadata();
+    ModelBundle reorderedBundle = new ModelBundle(new ModelMetadata(metadata.modelVersion(),
+        metadata.dataset(), metadata.runId(), metadata.runDate(), metadata.createdAt(),
+        metadata.labelColumn(), metadata.positiveLabel(), metadata.inputWidth(),
+        metadata.training(), metadata.featureModel(), metadata.epochs(), metadata.bestEpoch(),
+        metadata.validationMetrics(), metadata.decisionThreshold(), reordered,
+        metadata.layerStatistics(), null, metadata.ladder()), stack.networkBytes(),
+        stack.memberFiles());
+    org.apache.spark.api.java.JavaSparkContext spark = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(context.spark().sparkContext());
+    TrainingData validation = TrainingData.cache(org.deepline.features.FeatureTable
+            .withDenseVectors(context.input(Table.FEATURES).rows())
+            .where(functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION)),
+        1, 0, StratifiedSplitter.VALIDATION, metadata.inputWidth());
+    try {
+      ScoredLabels inOrder = stack.score(spark, validation);
+      ScoredLabels moved = reorderedBundle.score(spark, validation);
+      assertEquals(inOrder.count(), moved.count());
+      for (int row = 0; row < inOrder.count(); row++) {
+        assertEquals(inOrder.label(row), moved.label(row));
+        assertEquals(inOrder.probability(row), moved.probability(row), SAME_PROBABILITY);
+      }
+      assertEquals(stacking.metric("validation_roc_auc"), inOrder.rocAuc(), 1e-3);
+    } finally {
+      validation.release();
+    }
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE)
   void compressionShrinksEveryNetworkOfAnEnsembleAndKeepsItsCombination() {
     ModelBundle deep = ModelBundle.load(context.files(), autoAveraged.artifacts().get("model"));
