@@ -99,6 +99,8 @@ public final class CompressJob implements Stage {
     String version = source.modelVersion() + (int8 ? "-int8"
         : String.format(Locale.ROOT, "-pruned%d", Math.round(config.sparsity() * PERCENT)));
     Compressed compressed = compress(bundle, compression);
+    // Judged under the source's metadata until its own (threshold, figures) is made from them.
+    ModelBundle candidate = compressed.bundle(metadata);
 
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
     ScoredLabels testBefore;
@@ -107,13 +109,13 @@ public final class CompressJob implements Stage {
     TrainingData test = cache(featureRows, StratifiedSplitter.TEST, metadata);
     try {
       testBefore = bundle.score(spark, test);
-      testAfter = compressed.bundle(metadata).score(spark, test);
+      testAfter = candidate.score(spark, test);
     } finally {
       test.release();
     }
     TrainingData validation = cache(featureRows, StratifiedSplitter.VALIDATION, metadata);
     try {
-      validationAfter = compressed.bundle(metadata).score(spark, validation);
+      validationAfter = candidate.score(spark, validation);
     } finally {
       validation.release();
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.deepline.baselines.BaselineLadder;
 import org.deepline.baselines.LinearModel;
 import org.deepline.baselines.BoostedTrees;
+import org.deepline.baselines.SparkFreeModel;
 import org.deepline.training.EnsembleSpec;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.PromotedBaseline;
@@ -103,14 +104,12 @@ public interface Predictor {
   }
 
   private static Predictor member(EnsembleSpec.Member member, byte[] bytes, int width) {
-    return switch (member.kind()) {
-      case EnsembleSpec.NETWORK -> NetworkScorer.fromBytes(bytes);
-      case EnsembleSpec.BOOSTED_TREES -> new TreeScorer(BoostedTrees.fromJson(
-          new String(bytes, StandardCharsets.UTF_8), member.file()), width);
-      case EnsembleSpec.LINEAR -> linear(LinearModel.fromJson(
-          new String(bytes, StandardCharsets.UTF_8), member.file()), member.file(), width);
-      default -> throw new IllegalArgumentException("ensemble member " + member.name()
-          + " is of unknown kind " + member.kind());
-    };
+    if (EnsembleSpec.NETWORK.equals(member.kind())) {
+      return NetworkScorer.fromBytes(bytes);
+    }
+    SparkFreeModel model = ModelBundle.sparkFreeMember(member, bytes);
+    return model instanceof BoostedTrees trees ? new TreeScorer(trees, width)
+        : linear((LinearModel) model, member.file(), width);
   }
+
 }

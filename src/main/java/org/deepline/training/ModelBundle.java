@@ -210,7 +210,7 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
       if (isNetwork[m]) {
         networks.add(member.isMainNetwork() ? network() : restore(memberFiles.get(member.name())));
       } else {
-        others.add(sparkFree(member));
+        others.add(sparkFreeMember(member, memberFiles.get(member.name())));
       }
     }
     MemberScores scored = MemberScores.of(spark, data, networks, others);
@@ -223,8 +223,15 @@ public record ModelBundle(ModelMetadata metadata, byte[] networkBytes,
     return new MemberScores(inSpecOrder, scored.labels()).combined(ensemble);
   }
 
-  private SparkFreeModel sparkFree(EnsembleSpec.Member member) {
-    String json = new String(memberFiles.get(member.name()), StandardCharsets.UTF_8);
+  /**
+   * An ensemble member that is not a network, read from its file's {@code bytes}: the one place
+   * that knows which kind of member is stored how, for training's judging ({@link #score}) and
+   * scoring's predictors alike.
+   *
+   * @throws IllegalArgumentException for a member of another kind
+   */
+  public static SparkFreeModel sparkFreeMember(EnsembleSpec.Member member, byte[] bytes) {
+    String json = new String(bytes, StandardCharsets.UTF_8);
     return switch (member.kind()) {
       case EnsembleSpec.BOOSTED_TREES -> BoostedTrees.fromJson(json, member.file());
       case EnsembleSpec.LINEAR -> LinearModel.fromJson(json, member.file());
