@@ -196,7 +196,7 @@ public final class RecordIds {
    * padding, 15 in 16 of uniform hashes: Spark's {@code lpad} counts the characters of its input
    * and copies it even when it pads nothing, a tenth of the CPU of writing bronze's record ids.
    */
-  static Column fixedWidthHex(Column value, int digits) {
+  public static Column fixedWidthHex(Column value, int digits) {
     long padless = 1L << (HEX_DIGIT_BITS * (digits - 1));
     return functions.when(value.lt(0).or(value.geq(padless)), functions.hex(value))
         .otherwise(functions.lpad(functions.hex(value), digits, "0"));
