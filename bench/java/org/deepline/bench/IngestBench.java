@@ -2,19 +2,28 @@ package org.deepline.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.deepline.config.ConfigLoader;
 import org.deepline.config.DeeplineConfig;
+import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.SmallInputPlanning;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse;
 import org.deepline.etl.IngestJob;
+import org.deepline.etl.RecordIds;
+import org.deepline.etl.SourceReader;
 
 /**
  * Times {@code ingest} of one source against the plain copy of the same rows into a Delta table
@@ -22,6 +31,14 @@ import org.deepline.etl.IngestJob;
  * two. Each is measured in wall time and in CPU time of the JVM: with a local master all of Spark's
  * work runs in this process, so CPU seconds measure the work done even when other jobs share the
  * machine and stretch the wall time. See {@code bench/README.md}.
+ *
+ * <p>A third measurement, the <b>floor</b>, writes what the issue asks ingest to keep and nothing
+ * more, as plain Delta writes: bronze (the source's rows, a record id of deepline's form, the
+ * source file and the load time) and silver (the declared columns, the record id and the source
+ * file, read back from that bronze). No typing, no reasons, no quarantine, no repeated-record check,
+ * no batch marks: what two tables with a unique id each cost by themselves. {@code ingest / floor}
+ * is what deepline's checks add; {@code floor / raw} what no implementation of the two tables
+ * avoids.
  *
  * <pre>
  * mvn -B -q test-compile exec:exec@bench -Dbench.args="--conf conf/flights.json --runs 2"
@@ -36,6 +53,12 @@ public final class IngestBench {
   private static final int DEFAULT_RUNS = 2;
   private static final double MILLIS_PER_SECOND = 1000.0;
   private static final String RUN_DATE = "2001-07-01";
+  /** The record id's form ({@code RecordIds}): 16 hex digits of xxhash64, 4 of Murmur3's low bits. */
+  private static final int ID_HASH_DIGITS = 16;
+  private static final int ID_EXTRA_DIGITS = 4;
+  private static final int ID_EXTRA_MASK = 0xFFFF;
+  private static final java.util.Map<String, String> NO_STATISTICS =
+      java.util.Map.of(DeltaTables.STATS_COLUMN_COUNT, "0");
 
   private IngestBench() {}
 
@@ -92,16 +115,53 @@ public final class IngestBench {
         }
         double[] ingest = timer.seconds();
 
+        timer = new BenchTimer();
+        floor(spark, format, source, config, scratch.resolve("floor-" + run));
+        double[] floor = timer.seconds();
+
         System.out.printf(Locale.ROOT, "run %d: raw delta write %.1f s wall, %.1f s cpu (%,.0f rows/s "
             + "wall); ingest %.1f s wall, %.1f s cpu (%,.0f rows/s wall; %,.0f silver, %,.0f "
             + "quarantined); ingest / raw: wall %.1f x, cpu %.1f x%n", run, raw[0], raw[1],
             rows / raw[0], ingest[0], ingest[1], rows / ingest[0], result.metric("rows_silver"),
             result.metric("rows_quarantined"), ingest[0] / raw[0], ingest[1] / raw[1]);
+        System.out.printf(Locale.ROOT, "run %d: floor (bronze + silver as plain writes) %.1f s wall, "
+            + "%.1f s cpu; floor / raw: wall %.1f x, cpu %.1f x; ingest / floor: wall %.1f x, cpu "
+            + "%.1f x%n", run, floor[0], floor[1], floor[0] / raw[0], floor[1] / raw[1],
+            ingest[0] / floor[0], ingest[1] / floor[1]);
       }
     } finally {
       BenchScratch.delete(scratch);
       spark.stop();
     }
+  }
+
+  /**
+   * The two tables' writes alone: bronze with a record id as deepline forms it (two hashes of the
+   * row in 20 hex digits and the occurrence), the source file and the load time; silver, read from
+   * it, with the declared columns, the id and the file. Neither keeps Delta's per-file column
+   * statistics (ingest keeps those of silver's declared columns): a floor.
+   */
+  private static void floor(SparkSession spark, String format, String source,
+      DeeplineConfig config, Path dir) {
+    Dataset<Row> rows = spark.read().format(format).load(source);
+    Column[] content = Arrays.stream(rows.columns())
+        .flatMap(c -> Stream.of(functions.col(c), functions.col(c).isNull()))
+        .toArray(Column[]::new);
+    Column id = functions.concat(
+        RecordIds.fixedWidthHex(functions.xxhash64(content), ID_HASH_DIGITS),
+        RecordIds.fixedWidthHex(functions.hash(content).bitwiseAND(ID_EXTRA_MASK), ID_EXTRA_DIGITS),
+        functions.lit("-1"));
+    String bronze = dir.resolve("bronze").toString();
+    rows.withColumn(RecordIds.RECORD_ID, id)
+        .withColumn(SourceReader.SOURCE_FILE, functions.col("_metadata.file_path"))
+        .withColumn(IngestJob.INGESTED_AT, functions.current_timestamp())
+        .write().format("delta").options(NO_STATISTICS).save(bronze);
+    List<Column> silver = new ArrayList<>();
+    config.schema().columns().forEach(c -> silver.add(functions.col(c.name())));
+    silver.add(functions.col(RecordIds.RECORD_ID));
+    silver.add(functions.col(SourceReader.SOURCE_FILE));
+    spark.read().format("delta").load(bronze).select(silver.toArray(Column[]::new))
+        .write().format("delta").options(NO_STATISTICS).save(dir.resolve("silver").toString());
   }
 
   /** Prints each Spark job's duration and call site: where the time of a run goes. */

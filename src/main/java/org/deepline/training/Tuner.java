@@ -148,8 +148,8 @@ public final class Tuner {
       // Its first epoch built the network's kernels for its shapes: left out once there are others.
       long[] millis = loop.epochMetrics().stream().mapToLong(EpochMetrics::millis)
           .skip(loop.epochsTrained() > 1 ? 1 : 0).toArray();
-      return new FoldCost(median(millis), loop.stoppedEarly() ? loop.epochsTrained()
-          : Math.min(config.epochs(), Math.max(loop.epochsTrained(), typicalStop)));
+      return new FoldCost(median(millis),
+          foldEpochs(loop.stoppedEarly(), loop.epochsTrained(), config.epochs(), typicalStop));
     }
 
     Trial(int number, TrainingConfig config) {
@@ -660,9 +660,22 @@ public final class Tuner {
    * table) counted each fold of a finalist that had not reached its stop as training them all.
    */
   static int typicalStop(Collection<Trial> trials, int epochs) {
-    long[] stops = trials.stream().filter(t -> t.loop != null && t.loop.stoppedEarly())
-        .mapToLong(t -> t.loop.epochsTrained()).toArray();
+    return typicalStop(trials.stream().filter(t -> t.loop != null && t.loop.stoppedEarly())
+        .mapToLong(t -> t.loop.epochsTrained()).toArray(), epochs);
+  }
+
+  /** {@link #typicalStop(Collection, int)} of the epochs at which trials stopped early. */
+  static int typicalStop(long[] stops, int epochs) {
     return stops.length == 0 ? epochs : (int) Math.round(median(stops));
+  }
+
+  /**
+   * The epochs each fold of a finalist is expected to train: where it stopped early in the search
+   * ({@code trained}), else what it trained but at least {@code typicalStop}, at most its
+   * {@code epochs}.
+   */
+  static int foldEpochs(boolean stoppedEarly, int trained, int epochs, int typicalStop) {
+    return stoppedEarly ? trained : Math.min(epochs, Math.max(trained, typicalStop));
   }
 
   /** The median of {@code values}; 0 for none. */

@@ -121,6 +121,40 @@ class RecordIdsTest {
   }
 
   @Test
+  void fixedWidthHexIsTheHexPaddedWithZeros() {
+    List<Long> longs = List.of(0L, 1L, 0xABCL, 0x0FFFFFFFFFFFFFFFL, 0x1000000000000000L,
+        Long.MAX_VALUE, -1L, Long.MIN_VALUE);
+    List<Integer> ints = List.of(0, 0xF, 0xFFF, 0x1000, 0xFFFF);
+    Dataset<Row> frame = SparkTestSession.get().createDataset(longs,
+        org.apache.spark.sql.Encoders.LONG()).toDF("v");
+    Dataset<Row> intFrame = SparkTestSession.get().createDataset(ints,
+        org.apache.spark.sql.Encoders.INT()).toDF("v");
+
+    assertEquals(List.of("0000000000000000", "0000000000000001", "0000000000000ABC",
+        "0FFFFFFFFFFFFFFF", "1000000000000000", "7FFFFFFFFFFFFFFF", "FFFFFFFFFFFFFFFF",
+        "8000000000000000"), frame.select(RecordIds.fixedWidthHex(functions.col("v"), 16))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(List.of("0000", "000F", "0FFF", "1000", "FFFF"),
+        intFrame.select(RecordIds.fixedWidthHex(functions.col("v"), 4))
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void repeatedHashesAreFoundAcrossTasksAndBuckets() {
+    // Each repeat's copies in different tasks; values of every residue of the 8 buckets.
+    List<Long> values = new java.util.ArrayList<>();
+    for (long v = -40; v < 40; v++) {
+      values.add(v * 1_000_003L);
+    }
+    values.addAll(List.of(-40_000_120L, 5_000_015L, 39_000_117L, 5_000_015L));
+    Dataset<Row> hashes = SparkTestSession.get().createDataset(values,
+        org.apache.spark.sql.Encoders.LONG()).toDF(RecordIds.ID_HASH).repartition(4);
+
+    assertEquals(List.of(-40_000_120L, 5_000_015L, 39_000_117L),
+        RecordIds.repeatedHashes(hashes).stream().sorted().toList());
+  }
+
+  @Test
   void keyedRecordsShareTheirKeyAndCountTheirCopies() {
     Dataset<Row> assigned = RecordIds.assign(rows(), List.of("n"), CONTENT);
 

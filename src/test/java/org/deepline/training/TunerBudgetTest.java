@@ -78,6 +78,22 @@ class TunerBudgetTest {
   }
 
   @Test
+  void aFinalistsFoldsAreExpectedToStopWhereTheSearchsTrialsStopped() {
+    // No trial stopped early: every fold may train training.epochs.
+    assertEquals(200, Tuner.typicalStop(new long[0], 200));
+    // Trials stopped at epochs 18, 22 and 30: the median; two medians are rounded half up.
+    assertEquals(22, Tuner.typicalStop(new long[] {30, 18, 22}, 200));
+    assertEquals(23, Tuner.typicalStop(new long[] {20, 25}, 200));
+    // A finalist that stopped early at 12 trains 12 a fold, whatever the others did.
+    assertEquals(12, Tuner.foldEpochs(true, 12, 200, 22));
+    // One that was cut at its rung's 5 epochs is expected to go on to the typical stop...
+    assertEquals(22, Tuner.foldEpochs(false, 5, 200, 22));
+    // ...never fewer than it trained, never more than its own epochs.
+    assertEquals(40, Tuner.foldEpochs(false, 40, 200, 22));
+    assertEquals(15, Tuner.foldEpochs(false, 5, 15, 22));
+  }
+
+  @Test
   void theMedianOfEvenAndOddCounts() {
     assertEquals(0.0, Tuner.median(new long[0]));
     assertEquals(5.0, Tuner.median(new long[] {9, 5, 1}));
