@@ -162,7 +162,13 @@ public final class IngestJob implements Stage {
       Optional<String> since = jdbc.incremental() ? Watermarks.since(spark,
           context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
           : Optional.empty();
-      JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, environment);
+      Optional<Watermarks.Ceiling> ceiling = jdbc.incremental() ? Watermarks.ceiling(spark,
+          context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
+          : Optional.empty();
+      ceiling.ifPresent(c -> LOG.info("ingest: a later date than {} was loaded from {}: {}", runDate,
+          jdbc.describe(), c.readsNothing() ? "it read this date's changes, so this load reads none"
+              : "this load reads its changes again up to its own mark " + c.value()));
+      JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, ceiling, environment);
       source = SourceReader.fromDatabase(extract.rows(), sourceConfig, schema);
       if (jdbc.incremental()) {
         LOG.info("ingest: {} rows with {} above {} up to {}", jdbc.describe(),

@@ -29,7 +29,7 @@ import org.deepline.core.DeeplineException;
  *
  * <pre>{@code
  * JdbcSource.Extract extract = JdbcSource.extract(spark, config, Optional.of("2026-11-23 00:00:00"),
- *     System::getenv);
+ *     Optional.empty(), System::getenv);
  * extract.rows();          // the changed rows, read by Spark in num_partitions ranges
  * extract.highWatermark(); // what Watermarks records once the load has committed
  * }</pre>
@@ -53,18 +53,23 @@ public final class JdbcSource {
    * partition bounds now; the rows themselves are read by Spark later.
    *
    * @param since       the watermark of the last committed load; empty for a full load
+   * @param ceiling     where the read stops when a later date was loaded ({@link Watermarks#ceiling});
+   *                    empty: at the source's highest watermark value now
    * @param environment where {@code user_env} and {@code password_env} are looked up (the process
    *                    environment, {@code System::getenv})
    */
   public static Extract extract(SparkSession spark, JdbcConfig config, Optional<String> since,
-      UnaryOperator<String> environment) {
+      Optional<Watermarks.Ceiling> ceiling, UnaryOperator<String> environment) {
     Properties credentials = credentials(config, environment);
     String high = null;
     String select = "SELECT * FROM " + config.relation();
     try (Connection connection = DriverManager.getConnection(config.url(), credentials)) {
       if (config.incremental()) {
-        high = single(connection, "SELECT MAX(" + config.watermarkColumn() + ") FROM "
-            + config.relation()).get(0);
+        String column = config.watermarkColumn();
+        high = ceiling.isPresent() && ceiling.get().readsNothing() ? null
+            : single(connection, "SELECT MAX(" + column + ") FROM " + config.relation()
+                + ceiling.map(c -> " WHERE " + column + " <= " + literal(c.value())).orElse(""))
+                .get(0);
         select += " WHERE " + changedSince(config.watermarkColumn(), since, high);
       }
       DataFrameReader reader = spark.read().format("jdbc")
