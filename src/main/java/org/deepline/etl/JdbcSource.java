@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 
 /**
  * Reads a table or query of a database over JDBC ({@link JdbcConfig}), in parallel ranges of a
@@ -38,6 +40,8 @@ public final class JdbcSource {
   /** The alias of the derived table Spark reads from; Spark adds each range's WHERE clause to it. */
   private static final String READ_ALIAS = "deepline_source";
   private static final String POSTGRESQL_DRIVER = "org.postgresql.Driver";
+  /** The SQLSTATE class of connection exceptions (SQL standard; PostgreSQL's 08001, 08006, ...). */
+  private static final String CONNECTION_STATE_CLASS = "08";
 
   private JdbcSource() {}
 
@@ -169,6 +173,28 @@ public final class JdbcSource {
   private static DeeplineException failed(JdbcConfig config, SQLException e) {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getMessage().lines().findFirst().orElse(e.getMessage());
-    return new DeeplineException("source " + config.describe() + ": " + reason, e);
+    return new DeeplineException(unreachable(e) ? Failure.INFRASTRUCTURE : Failure.INPUT,
+        "source " + config.describe() + ": " + reason, e);
+  }
+
+  /**
+   * Whether the database could not be reached or the connection broke (SQLSTATE class
+   * {@value #CONNECTION_STATE_CLASS}, or a network error beneath): trouble worth a retry, told
+   * apart from a wrong password, table or column, which a retry does not mend.
+   */
+  static boolean unreachable(SQLException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+      if (cause instanceof SQLException sql && sql.getSQLState() != null
+          && sql.getSQLState().startsWith(CONNECTION_STATE_CLASS)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 }

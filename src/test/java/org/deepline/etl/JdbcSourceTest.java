@@ -272,6 +272,7 @@ class JdbcSourceTest {
         () -> ingest(incremental("loans_nowhere"), warehouse, DAY_1));
     assertTrue(noTable.getMessage().contains("table loans_nowhere: ERROR: relation "
         + "\"loans_nowhere\" does not exist"), noTable.getMessage());
+    assertEquals(DeeplineException.Failure.INPUT, noTable.failure());
 
     DeeplineException noWatermark = assertThrows(DeeplineException.class, () -> ingest(config(
         "\"table\": \"loans_named\", \"watermark_column\": \"changed_at\""), warehouse, DAY_1));
@@ -309,6 +310,26 @@ class JdbcSourceTest {
     assertTrue(refused.getMessage().contains("password authentication failed for user \"deepline\""),
         refused.getMessage());
     assertFalse(refused.getMessage().contains(wrong), refused.getMessage());
+    // A wrong password is the config's or the environment's to mend: no retry helps.
+    assertEquals(DeeplineException.Failure.INPUT, refused.failure());
+  }
+
+  @Test
+  void anUnreachableDatabaseIsInfrastructureTroubleWorthARetry() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    JdbcConfig jdbc = new JdbcConfig("jdbc:postgresql://127.0.0.1:" + closedPort + "/loans",
+        "loans", null, USER_ENV, PASSWORD_ENV, null, null, null, null, null, null);
+
+    DeeplineException refused = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
+        SparkTestSession.get(), jdbc, Optional.empty(), Optional.empty(), ENVIRONMENT));
+
+    assertTrue(refused.getMessage().startsWith("source jdbc:postgresql://127.0.0.1:" + closedPort
+        + "/loans table loans: Connection to 127.0.0.1:" + closedPort + " refused"),
+        refused.getMessage());
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE, refused.failure());
   }
 
   @Test
