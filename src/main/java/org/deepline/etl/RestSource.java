@@ -208,8 +208,8 @@ public final class RestSource {
   public static Dataset<Row> rows(SparkSession spark, Fetched fetched, String source,
       Map<String, String> options) {
     if (fetched.records().isEmpty()) {
-      throw new DeeplineException("source " + source + ": no data rows (" + fetched.pages()
-          + " page(s), none with a record)");
+      throw new DeeplineException(Failure.DATA_QUALITY, "source " + source + ": no data rows ("
+          + fetched.pages() + " page(s), none with a record)");
     }
     StructType carried = new StructType()
         .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType, true)

@@ -178,6 +178,16 @@ class IngestJobTest {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new IngestJob().run(context));
     assertTrue(error.getMessage().endsWith("no data rows"), error.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, error.failure());
+
+    // An empty JSON file is the same fault (exit 5, not 1).
+    Path json = TestRuns.writeFile(dir, "toy.jsonl", "");
+    RunContext jsonContext = TestRuns.context(TestRuns.configFromJson(config(json, "")
+        .replace("\"source\": {", "\"source\": {\"format\": \"json\", ")), dir.resolve("wh2"), "ingest");
+    DeeplineException empty = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(jsonContext));
+    assertTrue(empty.getMessage().endsWith("toy.jsonl: no data rows"), empty.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, empty.failure());
   }
 
   @Test
