@@ -225,7 +225,11 @@ public final class IngestJob implements Stage {
     derived.merged().ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
         .metric("rows_silver_updated", m.updated())
         .metric("rows_silver_unchanged", m.unchanged())
-        .metric("rows_silver_deleted", m.deleted()));
+        .metric("rows_silver_deleted", m.deleted())
+        .metric("rows_silver_kept_newer", m.keptNewer()));
+    derived.merged().filter(m -> m.keptNewer() > 0).ifPresent(m -> LOG.warn("ingest: {} of the "
+        + "batch's keys were loaded by a later date than {}; silver keeps that later version "
+        + "(metric rows_silver_kept_newer)", m.keptNewer(), runDate));
     // Only now, with bronze, silver and quarantine committed and reconciled: a failed load leaves the
     // watermark where it was, and the next run reads the same changes again.
     if (mark.isPresent()) {

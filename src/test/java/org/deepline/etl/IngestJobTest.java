@@ -357,6 +357,15 @@ class IngestJobTest {
     assertEquals(1, rerun.metric("rows_silver_deleted"));
     assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22"),
         silverRows(onDate(config, warehouse, "2026-11-24")));
+
+    // A backfill of the first date re-loads its old batch: key 2 keeps the later correction.
+    TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n2,2.0,b,no\n3,3.0,a,no\n");
+    StageResult backfill = new IngestJob().run(onDate(config, warehouse, "2026-11-22"));
+    assertEquals(0, backfill.metric("rows_silver_updated"));
+    assertEquals(0, backfill.metric("rows_silver_deleted"));
+    assertEquals(1, backfill.metric("rows_silver_kept_newer"));
+    assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22"),
+        silverRows(onDate(config, warehouse, "2026-11-24")));
   }
 
   @Test
