@@ -199,7 +199,13 @@ public final class IngestJob implements Stage {
         throw new DeeplineException(Failure.DATA_QUALITY,
             "source " + sourceConfig.describe() + ": no data rows");
       }
-      Dataset<Row> raw = toBronze(source.rows(), schema);
+      String bronzePath = context.table(Table.BRONZE);
+      // Before the record ids are hashed: a record keeps its id whichever type the load had.
+      Dataset<Row> sourceRows = DeltaTables.exists(spark, bronzePath)
+          ? BronzeTypes.alignedTo(DeltaTables.read(spark, bronzePath).schema(), source.rows(),
+              sourceConfig.describe())
+          : source.rows();
+      Dataset<Row> raw = toBronze(sourceRows, schema);
       bronze = IngestBatches.committing(spark, batch,
           () -> DeltaTables.replaceRunDateCounted(raw, context.table(Table.BRONZE), runDate,
               List.of(), BRONZE_PROPERTIES));
