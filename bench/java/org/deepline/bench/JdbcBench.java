@@ -79,7 +79,8 @@ public final class JdbcBench {
           long start = System.nanoTime();
           Dataset<Row> read = plainTurn
               ? spark.read().jdbc(postgres.url(), TABLE, "id", 1, rows, partitions, properties)
-              : JdbcSource.extract(spark, config, Optional.empty(), ENVIRONMENT).rows();
+              : JdbcSource.extract(spark, config, Optional.empty(), Optional.empty(),
+                  ENVIRONMENT).rows();
           read.write().format("noop").mode("overwrite").save();
           double seconds = (System.nanoTime() - start) / NANOS_PER_SECOND;
           if (plainTurn) {

@@ -1,5 +1,7 @@
 package org.deepline.core;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +30,11 @@ public final class Json {
       // Instants as ISO-8601 text, which people and other languages read without a decoder.
       .addModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      // A record's boolean helper named like a component (SourceConfig.isJdbc beside its jdbc
+      // section, LabelConfig.isExpression beside the expression) took the component's place in
+      // what was written: run records said "jdbc": true and "expression": true. What a record
+      // writes is its components, read through their accessors.
+      .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
       .build();
 
   private Json() {}

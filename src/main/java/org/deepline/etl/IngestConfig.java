@@ -34,9 +34,11 @@ public record IngestConfig(
         + "columns changed (late corrections) are updated and take the load's run date; keys "
         + "with the same values are left as they are, so loading a batch again changes nothing; "
         + "keys that an earlier run of the same date loaded and the batch no longer has are "
-        + "deleted. Silver then holds the latest version of each key. The run record gets "
-        + "`rows_silver_inserted`, `rows_silver_updated`, `rows_silver_unchanged` and "
-        + "`rows_silver_deleted` ([architecture](architecture.md#silver-as-an-upsert)). Allowed: "
+        + "deleted; a key a later date's load changed keeps that version (a backfill of an older "
+        + "date does not revert later corrections; WARN). Silver then holds the latest version of "
+        + "each key. The run record gets `rows_silver_inserted`, `rows_silver_updated`, "
+        + "`rows_silver_unchanged`, `rows_silver_deleted` and `rows_silver_kept_newer` "
+        + "([architecture](architecture.md#silver-as-an-upsert)). Allowed: "
         + "`true` needs `schema.key` (else `ingest.upsert: needs schema.key ...`).")
     Boolean upsert,
     @JsonPropertyDescription("Text that means \"no value\" in a text source's (CSV, JSON string, "

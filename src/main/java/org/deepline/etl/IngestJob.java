@@ -162,7 +162,13 @@ public final class IngestJob implements Stage {
       Optional<String> since = jdbc.incremental() ? Watermarks.since(spark,
           context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
           : Optional.empty();
-      JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, environment);
+      Optional<Watermarks.Ceiling> ceiling = jdbc.incremental() ? Watermarks.ceiling(spark,
+          context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
+          : Optional.empty();
+      ceiling.ifPresent(c -> LOG.info("ingest: a later date than {} was loaded from {}: {}", runDate,
+          jdbc.describe(), c.readsNothing() ? "it read this date's changes, so this load reads none"
+              : "this load reads its changes again up to its own mark " + c.value()));
+      JdbcSource.Extract extract = JdbcSource.extract(spark, jdbc, since, ceiling, environment);
       source = SourceReader.fromDatabase(extract.rows(), sourceConfig, schema);
       if (jdbc.incremental()) {
         LOG.info("ingest: {} rows with {} above {} up to {}", jdbc.describe(),
@@ -193,7 +199,13 @@ public final class IngestJob implements Stage {
         throw new DeeplineException(Failure.DATA_QUALITY,
             "source " + sourceConfig.describe() + ": no data rows");
       }
-      Dataset<Row> raw = toBronze(source.rows(), schema);
+      String bronzePath = context.table(Table.BRONZE);
+      // Before the record ids are hashed: a record keeps its id whichever type the load had.
+      Dataset<Row> sourceRows = DeltaTables.exists(spark, bronzePath)
+          ? BronzeTypes.alignedTo(DeltaTables.read(spark, bronzePath).schema(), source.rows(),
+              sourceConfig.describe())
+          : source.rows();
+      Dataset<Row> raw = toBronze(sourceRows, schema);
       bronze = IngestBatches.committing(spark, batch,
           () -> DeltaTables.replaceRunDateCounted(raw, context.table(Table.BRONZE), runDate,
               List.of(), BRONZE_PROPERTIES));
@@ -219,7 +231,11 @@ public final class IngestJob implements Stage {
     derived.merged().ifPresent(m -> result.metric("rows_silver_inserted", m.inserted())
         .metric("rows_silver_updated", m.updated())
         .metric("rows_silver_unchanged", m.unchanged())
-        .metric("rows_silver_deleted", m.deleted()));
+        .metric("rows_silver_deleted", m.deleted())
+        .metric("rows_silver_kept_newer", m.keptNewer()));
+    derived.merged().filter(m -> m.keptNewer() > 0).ifPresent(m -> LOG.warn("ingest: {} of the "
+        + "batch's keys were loaded by a later date than {}; silver keeps that later version "
+        + "(metric rows_silver_kept_newer)", m.keptNewer(), runDate));
     // Only now, with bronze, silver and quarantine committed and reconciled: a failed load leaves the
     // watermark where it was, and the next run reads the same changes again.
     if (mark.isPresent()) {

@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 
 /**
  * Reads a table or query of a database over JDBC ({@link JdbcConfig}), in parallel ranges of a
@@ -29,7 +31,7 @@ import org.deepline.core.DeeplineException;
  *
  * <pre>{@code
  * JdbcSource.Extract extract = JdbcSource.extract(spark, config, Optional.of("2026-11-23 00:00:00"),
- *     System::getenv);
+ *     Optional.empty(), System::getenv);
  * extract.rows();          // the changed rows, read by Spark in num_partitions ranges
  * extract.highWatermark(); // what Watermarks records once the load has committed
  * }</pre>
@@ -38,6 +40,8 @@ public final class JdbcSource {
   /** The alias of the derived table Spark reads from; Spark adds each range's WHERE clause to it. */
   private static final String READ_ALIAS = "deepline_source";
   private static final String POSTGRESQL_DRIVER = "org.postgresql.Driver";
+  /** The SQLSTATE class of connection exceptions (SQL standard; PostgreSQL's 08001, 08006, ...). */
+  private static final String CONNECTION_STATE_CLASS = "08";
 
   private JdbcSource() {}
 
@@ -53,18 +57,23 @@ public final class JdbcSource {
    * partition bounds now; the rows themselves are read by Spark later.
    *
    * @param since       the watermark of the last committed load; empty for a full load
+   * @param ceiling     where the read stops when a later date was loaded ({@link Watermarks#ceiling});
+   *                    empty: at the source's highest watermark value now
    * @param environment where {@code user_env} and {@code password_env} are looked up (the process
    *                    environment, {@code System::getenv})
    */
   public static Extract extract(SparkSession spark, JdbcConfig config, Optional<String> since,
-      UnaryOperator<String> environment) {
+      Optional<Watermarks.Ceiling> ceiling, UnaryOperator<String> environment) {
     Properties credentials = credentials(config, environment);
     String high = null;
     String select = "SELECT * FROM " + config.relation();
     try (Connection connection = DriverManager.getConnection(config.url(), credentials)) {
       if (config.incremental()) {
-        high = single(connection, "SELECT MAX(" + config.watermarkColumn() + ") FROM "
-            + config.relation()).get(0);
+        String column = config.watermarkColumn();
+        high = ceiling.isPresent() && ceiling.get().readsNothing() ? null
+            : single(connection, "SELECT MAX(" + column + ") FROM " + config.relation()
+                + ceiling.map(c -> " WHERE " + column + " <= " + literal(c.value())).orElse(""))
+                .get(0);
         select += " WHERE " + changedSince(config.watermarkColumn(), since, high);
       }
       DataFrameReader reader = spark.read().format("jdbc")
@@ -164,6 +173,28 @@ public final class JdbcSource {
   private static DeeplineException failed(JdbcConfig config, SQLException e) {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getMessage().lines().findFirst().orElse(e.getMessage());
-    return new DeeplineException("source " + config.describe() + ": " + reason, e);
+    return new DeeplineException(unreachable(e) ? Failure.INFRASTRUCTURE : Failure.INPUT,
+        "source " + config.describe() + ": " + reason, e);
+  }
+
+  /**
+   * Whether the database could not be reached or the connection broke (SQLSTATE class
+   * {@value #CONNECTION_STATE_CLASS}, or a network error beneath): trouble worth a retry, told
+   * apart from a wrong password, table or column, which a retry does not mend.
+   */
+  static boolean unreachable(SQLException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+      if (cause instanceof SQLException sql && sql.getSQLState() != null
+          && sql.getSQLState().startsWith(CONNECTION_STATE_CLASS)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 }

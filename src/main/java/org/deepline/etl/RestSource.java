@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +42,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,8 +208,8 @@ public final class RestSource {
   public static Dataset<Row> rows(SparkSession spark, Fetched fetched, String source,
       Map<String, String> options) {
     if (fetched.records().isEmpty()) {
-      throw new DeeplineException("source " + source + ": no data rows (" + fetched.pages()
-          + " page(s), none with a record)");
+      throw new DeeplineException(Failure.DATA_QUALITY, "source " + source + ": no data rows ("
+          + fetched.pages() + " page(s), none with a record)");
     }
     StructType carried = new StructType()
         .add(SourceReader.CORRUPT_RECORD, DataTypes.StringType, true)
@@ -393,8 +395,9 @@ public final class RestSource {
       }
       int attempts = attempt + 1;
       if (attempt == config.maxRetries()) {
-        throw failure(number, url, outcome.problem() + " (gave up after " + attempts + " attempt"
-            + (attempts == 1 ? "" : "s") + ")");
+        // Only what a retry may mend is retried (no answer, 429, 5xx): still so after the last.
+        throw failure(Failure.INFRASTRUCTURE, number, url, outcome.problem() + " (gave up after "
+            + attempts + " attempt" + (attempts == 1 ? "" : "s") + ")");
       }
       Duration wait = backoff(attempt);
       if (outcome.retryAfter() != null) {
@@ -429,7 +432,7 @@ public final class RestSource {
       return new Attempt(null, "gave no complete response within " + config.timeoutSeconds() + " s "
           + "(source.rest.timeout_seconds)", null);
     } catch (IOException e) {
-      return new Attempt(null, "request failed: " + scrub(String.valueOf(e.getMessage())), null);
+      return new Attempt(null, "request failed: " + scrub(reason(e)), null);
     }
     int status = response.statusCode();
     if (status == 429 || status >= 500) {
@@ -546,7 +549,31 @@ public final class RestSource {
   }
 
   private DeeplineException failure(int page, String url, String problem) {
-    return new DeeplineException("source " + config.describe() + ": page " + page + " ("
+    return failure(Failure.INPUT, page, url, problem);
+  }
+
+  private DeeplineException failure(Failure kind, int page, String url, String problem) {
+    return new DeeplineException(kind, "source " + config.describe() + ": page " + page + " ("
         + shown(url) + ") " + problem);
+  }
+
+  /**
+   * What went wrong with a request, for a person: the first message in the chain of causes, else
+   * what its kind says. The JDK's HTTP client throws a {@link ConnectException} without a message
+   * when nothing listens on the port ("request failed: null" was all a user saw).
+   */
+  static String reason(IOException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+        return cause.getMessage();
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused (nothing answers at the URL's host and port)";
+    }
+    return e.getClass().getSimpleName();
   }
 }

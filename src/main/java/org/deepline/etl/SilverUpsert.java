@@ -10,8 +10,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.TableRef;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Writes a load's silver rows into silver as an upsert on the schema's key ({@code ingest.upsert}),
@@ -39,7 +42,8 @@ public final class SilverUpsert {
    * A merge's commit: the table (with the batch's size as its row count, what ingest reconciles with
    * bronze) and how many rows it inserted, updated and deleted.
    */
-  public record Merged(DeltaTables.Written written, long inserted, long updated, long deleted) {
+  public record Merged(DeltaTables.Written written, long inserted, long updated, long deleted,
+      long keptNewer) {
     public long unchanged() {
       return written.rows().orElseThrow() - inserted - updated;
     }
@@ -52,12 +56,14 @@ public final class SilverUpsert {
       DeltaTables.Written created = DeltaTables.replaceRunDateCounted(batch, path, runDate,
           List.of(), IngestJob.silverProperties(schema));
       return new Merged(new DeltaTables.Written(created.table(), OptionalLong.of(batchRows)),
-          batchRows, 0, 0);
+          batchRows, 0, 0, 0);
     }
     Dataset<Row> dated = batch.withColumn(DeltaTables.RUN_DATE, functions.lit(runDate).cast("date"));
     String sameKey = schema.key().stream()
         .map(k -> TARGET + ".`" + k + "` = " + BATCH + ".`" + k + "`")
         .collect(Collectors.joining(" AND "));
+    Column day = functions.lit(runDate).cast("date");
+    long keptNewer = keysChangedLater(batch, path, schema, day);
     Column changed = compared(schema).stream()
         .map(c -> functions.not(functions.col(TARGET + ".`" + c + "`")
             .eqNullSafe(functions.col(BATCH + ".`" + c + "`"))))
@@ -68,16 +74,38 @@ public final class SilverUpsert {
     DeltaTable.forPath(spark, path).as(TARGET)
         .merge(dated.as(BATCH), sameKey)
         .withSchemaEvolution()
-        .whenMatched(changed).updateAll()
+        // A key a later date's load changed keeps that version: a backfill of an older date
+        // re-loads what was true then, which a correction since has replaced.
+        .whenMatched(changed.and(functions.col(TARGET + "." + DeltaTables.RUN_DATE).leq(day)))
+        .updateAll()
         .whenNotMatched().insertAll()
-        .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE)
-            .equalTo(functions.lit(runDate).cast("date"))).delete()
+        .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE).equalTo(day))
+        .delete()
         .execute();
     DeltaTables.Commit last = DeltaTables.lastCommits(spark, path, 1).get(0);
     Map<String, String> metrics = last.operationMetrics();
     return new Merged(new DeltaTables.Written(new TableRef(path, last.version()),
         OptionalLong.of(batchRows)), metric(metrics, "numTargetRowsInserted"),
-        metric(metrics, "numTargetRowsUpdated"), metric(metrics, "numTargetRowsDeleted"));
+        metric(metrics, "numTargetRowsUpdated"), metric(metrics, "numTargetRowsDeleted"),
+        keptNewer);
+  }
+
+  /**
+   * How many of the batch's keys silver holds under a later run date than {@code day}: none on a
+   * load of the newest date (a read of no partition), some on a backfill of an older one.
+   */
+  private static long keysChangedLater(Dataset<Row> batch, String path, SchemaConfig schema,
+      Column day) {
+    Dataset<Row> later = DeltaTables.read(batch.sparkSession(), path)
+        .where(functions.col(DeltaTables.RUN_DATE).gt(day));
+    if (later.isEmpty()) {
+      return 0;
+    }
+    Seq<String> keys = JavaConverters.asScalaBuffer(schema.key()).toSeq();
+    return batch.select(schema.key().stream().map(Columns::col).toArray(Column[]::new))
+        .join(later.select(schema.key().stream().map(Columns::col).toArray(Column[]::new)), keys,
+            "left_semi")
+        .count();
   }
 
   private static long metric(Map<String, String> metrics, String name) {

@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.SmallInputPlanning;
 import org.slf4j.Logger;
@@ -547,7 +548,8 @@ public final class SourceReader {
   private static Dataset<Row> json(SparkSession spark, SourceConfig source) {
     StructType inferred = opened(source, () -> jsonReader(spark, source).json(source.path()).schema());
     if (inferred.fields().length == 0) {
-      throw new DeeplineException("source " + source.path() + ": no data rows");
+      // As a CSV file of a header alone: a data set's fault, whatever its format (exit 5).
+      throw new DeeplineException(Failure.DATA_QUALITY, "source " + source.path() + ": no data rows");
     }
     StructType schema = Arrays.asList(inferred.fieldNames()).contains(CORRUPT_RECORD) ? inferred
         : inferred.add(CORRUPT_RECORD, DataTypes.StringType, true);

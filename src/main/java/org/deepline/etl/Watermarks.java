@@ -1,7 +1,9 @@
 package org.deepline.etl;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,7 +19,9 @@ import org.deepline.core.DeltaTables;
  *
  * <p>A load for run date D starts after the watermark of the latest earlier run date of the same
  * source and column, so re-running D reads the same changes again and replaces D's output, as every
- * daily stage does; a source or watermark column that changed starts from scratch (a full load). The
+ * daily stage does; a source or watermark column that changed starts from scratch (a full load).
+ * When a later date has been loaded, a re-run of D also stops where D stopped before
+ * ({@link #ceiling}): the later load started there. The
  * row of D is written only after bronze, silver and quarantine have committed: a load that fails
  * leaves the watermark where it was and the next run reads the same changes again.
  *
@@ -78,6 +82,46 @@ public final class Watermarks {
         .limit(1)
         .collectAsList();
     return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getString(0));
+  }
+
+  /**
+   * Where a load of {@code runDate} must stop reading, when a later run date of this source and
+   * column has been loaded: that load read every change after the mark it started from, so
+   * {@code runDate} reads up to the mark it recorded when it was loaded before, and nothing when it
+   * never was (a date between two loaded ones, whose changes the later one read). Empty when no
+   * later date was loaded: the load reads up to the source's highest value.
+   *
+   * <p>Why: without it a re-run of an earlier date read every change up to now and recorded that
+   * as its mark, the re-run of the next date started after it, read nothing, and its upsert deleted
+   * that date's rows from silver, rows no later load read again.
+   */
+  public static Optional<Ceiling> ceiling(SparkSession spark, String path, String source,
+      String column, String runDate) {
+    if (!DeltaTables.exists(spark, path)) {
+      return Optional.empty();
+    }
+    Column date = functions.col(DeltaTables.RUN_DATE);
+    Column day = functions.lit(runDate).cast("date");
+    List<Row> marks = DeltaTables.read(spark, path)
+        .where(functions.col(SOURCE).equalTo(source).and(functions.col(COLUMN).equalTo(column))
+            .and(date.geq(day)))
+        .select(date.equalTo(day).as("own"), functions.col(VALUE))
+        .collectAsList();
+    if (marks.stream().allMatch(r -> r.getBoolean(0))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Ceiling(marks.stream().filter(r -> r.getBoolean(0))
+        .map(r -> r.getString(1)).filter(Objects::nonNull).findFirst().orElse(null)));
+  }
+
+  /**
+   * The highest watermark value a load may read up to ({@link #ceiling}); {@code value} null when
+   * it reads nothing.
+   */
+  public record Ceiling(String value) {
+    public boolean readsNothing() {
+      return value == null;
+    }
   }
 
   /** Records a committed load's mark, replacing the one of a previous run of the same date. */

@@ -178,6 +178,16 @@ class IngestJobTest {
     DeeplineException error = assertThrows(DeeplineException.class,
         () -> new IngestJob().run(context));
     assertTrue(error.getMessage().endsWith("no data rows"), error.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, error.failure());
+
+    // An empty JSON file is the same fault (exit 5, not 1).
+    Path json = TestRuns.writeFile(dir, "toy.jsonl", "");
+    RunContext jsonContext = TestRuns.context(TestRuns.configFromJson(config(json, "")
+        .replace("\"source\": {", "\"source\": {\"format\": \"json\", ")), dir.resolve("wh2"), "ingest");
+    DeeplineException empty = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(jsonContext));
+    assertTrue(empty.getMessage().endsWith("toy.jsonl: no data rows"), empty.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, empty.failure());
   }
 
   @Test
@@ -345,6 +355,15 @@ class IngestJobTest {
     TestRuns.writeFile(dir, "toy.csv", HEADER + "2,2.5,b,no\n");
     StageResult rerun = new IngestJob().run(onDate(config, warehouse, "2026-11-24"));
     assertEquals(1, rerun.metric("rows_silver_deleted"));
+    assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22"),
+        silverRows(onDate(config, warehouse, "2026-11-24")));
+
+    // A backfill of the first date re-loads its old batch: key 2 keeps the later correction.
+    TestRuns.writeFile(dir, "toy.csv", HEADER + "1,1.0,a,yes\n2,2.0,b,no\n3,3.0,a,no\n");
+    StageResult backfill = new IngestJob().run(onDate(config, warehouse, "2026-11-22"));
+    assertEquals(0, backfill.metric("rows_silver_updated"));
+    assertEquals(0, backfill.metric("rows_silver_deleted"));
+    assertEquals(1, backfill.metric("rows_silver_kept_newer"));
     assertEquals(List.of("1 1.0 2026-11-22", "2 2.5 2026-11-24", "3 3.0 2026-11-22"),
         silverRows(onDate(config, warehouse, "2026-11-24")));
   }

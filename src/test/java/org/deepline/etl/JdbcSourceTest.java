@@ -65,6 +65,11 @@ class JdbcSourceTest {
   }
 
   private static DeeplineConfig config(String jdbc) {
+    return config(jdbc, "");
+  }
+
+  /** {@code ingest}: more keys of the ingest section, each followed by a comma. */
+  private static DeeplineConfig config(String jdbc, String ingest) {
     return TestRuns.configFromJson("""
         {"dataset": "loans",
          "source": {"format": "jdbc", "jdbc": {"url": "%s", "user_env": "%s", "password_env": "%s",
@@ -75,9 +80,9 @@ class JdbcSourceTest {
            {"name": "kind", "type": "string"},
            {"name": "label", "type": "string", "nullable": false}]},
          "label": {"column": "label", "positive": "yes"},
-         "ingest": {"max_quarantine_fraction": 0.0},
+         "ingest": {%s "max_quarantine_fraction": 0.0},
          "features": {"numeric": ["amount"], "categorical": ["kind"]}}
-        """.formatted(postgres.url(), USER_ENV, PASSWORD_ENV, jdbc));
+        """.formatted(postgres.url(), USER_ENV, PASSWORD_ENV, jdbc, ingest));
   }
 
   private static DeeplineConfig incremental(String table) {
@@ -153,6 +158,42 @@ class JdbcSourceTest {
   }
 
   @Test
+  void reRunningEarlierDatesInOrderReadsEachDatesChangesAgainAndLosesNone(@TempDir Path dir)
+      throws Exception {
+    createLoans("loans_backfill");
+    DeeplineConfig config = config("\"table\": \"loans_backfill\", \"watermark_column\": "
+        + "\"updated_at\"", "\"upsert\": true,");
+    Path warehouse = dir.resolve("wh");
+    ingest(config, warehouse, DAY_1);
+    postgres.execute(
+        "UPDATE loans_backfill SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2",
+        "INSERT INTO loans_backfill VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
+    ingest(config, warehouse, DAY_2);
+
+    // A backfill of both dates: the first reads up to its own mark, not to the second's changes,
+    // which the second's re-run reads again (before: 4 rows, then 0, and the upsert deleted 2).
+    StageResult first = ingest(config, warehouse, DAY_1);
+    StageResult second = ingest(config, warehouse, DAY_2);
+
+    assertEquals(3, first.metric("rows_read"));
+    assertEquals(2, second.metric("rows_read"));
+    assertEquals(0, second.metric("rows_silver_deleted"));
+    assertEquals(List.of("1 10.5 yes", "3 30.25 no", "4 40.0 yes"),
+        silverOf(context(config, warehouse, DAY_1)));
+    assertEquals(List.of("2 22.0 no", "5 50.0 no"), silverOf(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 3", "2026-11-24 2026-11-23 13:00:00 2"),
+        watermarks(warehouse));
+
+    // A date between two loaded ones, never loaded itself: the later load read its changes.
+    ingest(config, warehouse, DAY_3);
+    postgres.execute(
+        "INSERT INTO loans_backfill VALUES (6, 60.00, 'c', 'no', '2026-11-24 09:00:00')");
+    ingest(config, warehouse, "2026-11-27");
+    assertEquals(0, ingest(config, warehouse, "2026-11-26").metric("rows_read"));
+    assertEquals(List.of("6 60.0 no"), silverOf(context(config, warehouse, "2026-11-27")));
+  }
+
+  @Test
   void aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges(@TempDir Path dir)
       throws Exception {
     createLoans("loans_failing");
@@ -216,7 +257,7 @@ class JdbcSourceTest {
         + "\"lower_bound\": \"0\", \"upper_bound\": \"6\"").source().jdbc();
 
     JdbcSource.Extract extract = JdbcSource.extract(SparkTestSession.get(), jdbc, Optional.empty(),
-        ENVIRONMENT);
+        Optional.empty(), ENVIRONMENT);
 
     assertEquals(3, extract.rows().rdd().getNumPartitions());
     RowAssertions.assertRows(List.of(RowFactory.create(1, "a"), RowFactory.create(3, "a")),
@@ -231,6 +272,7 @@ class JdbcSourceTest {
         () -> ingest(incremental("loans_nowhere"), warehouse, DAY_1));
     assertTrue(noTable.getMessage().contains("table loans_nowhere: ERROR: relation "
         + "\"loans_nowhere\" does not exist"), noTable.getMessage());
+    assertEquals(DeeplineException.Failure.INPUT, noTable.failure());
 
     DeeplineException noWatermark = assertThrows(DeeplineException.class, () -> ingest(config(
         "\"table\": \"loans_named\", \"watermark_column\": \"changed_at\""), warehouse, DAY_1));
@@ -256,17 +298,38 @@ class JdbcSourceTest {
     JdbcConfig jdbc = config("\"table\": \"loans_secret\"").source().jdbc();
 
     DeeplineException unset = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
-        SparkTestSession.get(), jdbc, Optional.empty(), Map.of(USER_ENV, "deepline")::get));
+        SparkTestSession.get(), jdbc, Optional.empty(), Optional.empty(),
+        Map.of(USER_ENV, "deepline")::get));
     assertEquals("source.jdbc.password_env: environment variable LOANS_DB_PASSWORD is not set",
         unset.getMessage());
 
     String wrong = "wrong-" + PASSWORD;
     DeeplineException refused = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
-        SparkTestSession.get(), jdbc, Optional.empty(),
+        SparkTestSession.get(), jdbc, Optional.empty(), Optional.empty(),
         Map.of(USER_ENV, PostgresServer.USER, PASSWORD_ENV, wrong)::get));
     assertTrue(refused.getMessage().contains("password authentication failed for user \"deepline\""),
         refused.getMessage());
     assertFalse(refused.getMessage().contains(wrong), refused.getMessage());
+    // A wrong password is the config's or the environment's to mend: no retry helps.
+    assertEquals(DeeplineException.Failure.INPUT, refused.failure());
+  }
+
+  @Test
+  void anUnreachableDatabaseIsInfrastructureTroubleWorthARetry() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    JdbcConfig jdbc = new JdbcConfig("jdbc:postgresql://127.0.0.1:" + closedPort + "/loans",
+        "loans", null, USER_ENV, PASSWORD_ENV, null, null, null, null, null, null);
+
+    DeeplineException refused = assertThrows(DeeplineException.class, () -> JdbcSource.extract(
+        SparkTestSession.get(), jdbc, Optional.empty(), Optional.empty(), ENVIRONMENT));
+
+    assertTrue(refused.getMessage().startsWith("source jdbc:postgresql://127.0.0.1:" + closedPort
+        + "/loans table loans: Connection to 127.0.0.1:" + closedPort + " refused"),
+        refused.getMessage());
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE, refused.failure());
   }
 
   @Test

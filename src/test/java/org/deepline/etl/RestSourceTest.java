@@ -217,6 +217,8 @@ class RestSourceTest {
     assertEquals("source " + api.url("/flights") + ": page 2 (" + api.url("/flights")
         + "?offset=300&limit=300) answered HTTP 500 (gave up after 3 attempts)",
         exhausted.getMessage());
+    // What a retry may mend, still failing after the last: worth a retry later (exit 8).
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE, exhausted.failure());
 
     int before = api.requests().size();
     api.fail(0, new FlightsApi.Status(404, null, "{\"error\": \"no such route\"}"));
@@ -225,6 +227,25 @@ class RestSourceTest {
     assertEquals("source " + api.url("/flights") + ": page 1 (" + api.url("/flights")
         + ") answered HTTP 404: {\"error\": \"no such route\"}", notFound.getMessage());
     assertEquals(before + 1, api.requests().size(), "a 404 is not retried");
+    assertEquals(DeeplineException.Failure.INPUT, notFound.failure());
+  }
+
+  @Test
+  void aServerThatCannotBeReachedIsNamedAsSuch() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/flights";
+
+    DeeplineException refused = fetchFails("\"url\": \"" + url + "\", \"records\": \"data\", "
+        + "\"backoff_initial_ms\": 100, \"max_retries\": 1", ENVIRONMENT);
+
+    // The JDK's client says nothing of its own ("request failed: null" before).
+    assertEquals("source " + url + ": page 1 (" + url + ") request failed: connection refused "
+        + "(nothing answers at the URL's host and port) (gave up after 2 attempts)",
+        refused.getMessage());
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE, refused.failure());
   }
 
   @Test

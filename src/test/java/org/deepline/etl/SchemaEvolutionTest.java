@@ -3,11 +3,14 @@ package org.deepline.etl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.deepline.config.DeeplineConfig;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.DeeplineException;
@@ -79,6 +82,51 @@ class SchemaEvolutionTest {
     assertEquals("source " + csv + ": declared column(s) [amount] missing from the CSV header "
         + "[id, label]", error.getMessage());
     assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  @Test
+  void aTypedSourceColumnThatChangedTypeLoadsWhenEveryValueConvertsExactly(@TempDir Path dir) {
+    SparkSession spark = SparkTestSession.get();
+    Path parquet = dir.resolve("toy.parquet");
+    StructType longs = new StructType().add("id", DataTypes.IntegerType)
+        .add("amount", DataTypes.LongType).add("label", DataTypes.StringType);
+    StructType doubles = new StructType().add("id", DataTypes.IntegerType)
+        .add("amount", DataTypes.DoubleType).add("label", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create(1, 10L, "yes"), RowFactory.create(2, 20L, "no")),
+        longs).write().parquet(parquet.toString());
+    DeeplineConfig config = TestRuns.configFromJson(config(parquet)
+        .replace("\"source\": {", "\"source\": {\"format\": \"parquet\", ")
+        .replace("\"type\": \"double\"", "\"type\": \"long\""));
+    Path warehouse = dir.resolve("wh");
+    new IngestJob().run(onDate(config, warehouse, FIRST_DATE));
+    String firstId = DeltaTables.read(spark, onDate(config, warehouse, FIRST_DATE)
+        .table(Table.BRONZE)).where("id = 1").select(RecordIds.RECORD_ID)
+        .as(org.apache.spark.sql.Encoders.STRING()).first();
+
+    // As pandas writes an int column once it holds a missing value: floats, NaN for the missing.
+    spark.createDataFrame(List.of(RowFactory.create(1, 10.0, "yes"),
+        RowFactory.create(3, Double.NaN, "no")), doubles)
+        .write().mode("overwrite").parquet(parquet.toString());
+    StageResult second = new IngestJob().run(onDate(config, warehouse, SECOND_DATE));
+
+    assertEquals(2, second.metric("rows_silver"));
+    RowAssertions.assertRows(List.of(RowFactory.create(1, 10L), RowFactory.create(3, null)),
+        DeltaTables.slice(spark, DeltaTables.ref(spark, onDate(config, warehouse, SECOND_DATE)
+            .table(Table.SILVER)), SECOND_DATE).select("id", "amount"), 0.0, "id");
+    assertEquals(firstId, DeltaTables.read(spark, onDate(config, warehouse, SECOND_DATE)
+        .table(Table.BRONZE)).where("id = 1 AND run_date = '" + SECOND_DATE + "'")
+        .select(RecordIds.RECORD_ID).as(org.apache.spark.sql.Encoders.STRING()).first(),
+        "the same record keeps its id");
+
+    // A value that would change fails the load before anything is written, naming it.
+    spark.createDataFrame(List.of(RowFactory.create(4, 10.5, "yes"),
+        RowFactory.create(5, 11.0, "no")), doubles)
+        .write().mode("overwrite").parquet(parquet.toString());
+    DeeplineException lossy = ingestFails(onDate(config, warehouse, "2026-11-25"));
+    assertTrue(lossy.getMessage().contains(": column amount is double in this load and bigint in "
+        + "bronze (the earlier loads'), and 1 of its values do not convert to bigint exactly "
+        + "(e.g. 10.5)"), lossy.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, lossy.failure());
   }
 
   @Test

@@ -1,0 +1,43 @@
+package org.deepline.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.deepline.config.ConfigLoader;
+import org.deepline.config.DeeplineConfig;
+import org.junit.jupiter.api.Test;
+
+class RedactionTest {
+  @Test
+  void theRecordedConfigKeepsEverySectionAsWrittenAndMasksSecretLookingKeys() {
+    DeeplineConfig config = ConfigLoader.parse("""
+        {"dataset": "credit",
+         "source": {"format": "jdbc", "jdbc": {"url": "jdbc:postgresql://localhost:5432/lending",
+           "table": "public.credit_applications", "user_env": "LENDING_DB_USER",
+           "password_env": "LENDING_DB_PASSWORD",
+           "partition_column": "id", "num_partitions": 4, "watermark_column": "updated_at"}},
+         "schema": {"columns": [{"name": "id", "type": "long", "nullable": false},
+           {"name": "Status", "type": "string", "nullable": false},
+           {"name": "Age", "type": "int"}]},
+         "features": {"numeric": ["Age"]},
+         "label": {"expression": "Status = 'bad'"}}
+        """, "inline", List.of());
+
+    JsonNode tree = Redaction.redactedTree(config);
+
+    // A record's boolean helpers (isJdbc, isExpression, isNumeric) once stood in for its
+    // components of the same name: "jdbc": true, "expression": true, and an unknown "numeric".
+    JsonNode jdbc = tree.path("source").path("jdbc");
+    assertEquals("jdbc:postgresql://localhost:5432/lending", jdbc.path("url").asText());
+    assertEquals("public.credit_applications", jdbc.path("table").asText());
+    assertEquals("updated_at", jdbc.path("watermark_column").asText());
+    assertEquals(4, jdbc.path("num_partitions").asInt());
+    assertEquals(Redaction.MASK, jdbc.path("password_env").asText());
+    assertEquals("Status = 'bad'", tree.path("label").path("expression").asText());
+    assertTrue(tree.path("source").path("rest").isNull(), tree.path("source").toString());
+    assertFalse(tree.path("schema").path("columns").get(0).has("numeric"));
+  }
+}
