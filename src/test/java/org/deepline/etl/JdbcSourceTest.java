@@ -21,6 +21,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.core.Warehouse;
+import org.deepline.testing.ClosedPort;
 import org.deepline.testing.RowAssertions;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -315,11 +316,8 @@ class JdbcSourceTest {
   }
 
   @Test
-  void anUnreachableDatabaseIsInfrastructureTroubleWorthARetry() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+  void anUnreachableDatabaseIsInfrastructureTroubleWorthARetry() {
+    int closedPort = ClosedPort.take();
     JdbcConfig jdbc = new JdbcConfig("jdbc:postgresql://127.0.0.1:" + closedPort + "/loans",
         "loans", null, USER_ENV, PASSWORD_ENV, null, null, null, null, null, null);
 

@@ -27,6 +27,7 @@ import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.testing.ClosedPort;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.AfterAll;
@@ -231,11 +232,8 @@ class RestSourceTest {
   }
 
   @Test
-  void aServerThatCannotBeReachedIsNamedAsSuch() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+  void aServerThatCannotBeReachedIsNamedAsSuch() {
+    int closedPort = ClosedPort.take();
     String url = "http://127.0.0.1:" + closedPort + "/flights";
 
     DeeplineException refused = fetchFails("\"url\": \"" + url + "\", \"records\": \"data\", "
