@@ -1,9 +1,12 @@
 package org.deepline.etl;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -59,7 +62,9 @@ public final class RecordIds {
   /** The 64-bit hash of the id, a working column of {@link #assign}. */
   static final String ID_HASH = "_id_hash";
   /** The array each bucket of a task's hashes starts in; it doubles as they come. */
-  private static final int INITIAL_BUCKET_HASHES = 1 << 12;
+  private static final int INITIAL_BUCKET_HASHES = 1 << 10;
+  /** The hashes a task holds before it hands them on: 32 MB of longs. */
+  static final int HASHES_PER_FLUSH = 1 << 22;
   /** Bits of a value one hex digit writes. */
   private static final int HEX_DIGIT_BITS = 4;
   private static final int FIRST = 1;
@@ -190,8 +195,9 @@ public final class RecordIds {
   }
 
   /**
-   * {@code value}, a non-negative long or any int, as {@code digits} upper-case hex digits with
-   * leading zeros; a negative long as its 16 digits of two's complement. What
+   * {@code value} as {@code digits} upper-case hex digits with leading zeros, for {@code 0 <= value
+   * < 16^digits}, or any long when {@code digits} is 16 (a negative one as its 16 digits of two's
+   * complement). What
    * {@code lpad(hex(value), digits, '0')} gives, without its cost on the values that need no
    * padding, 15 in 16 of uniform hashes: Spark's {@code lpad} counts the characters of its input
    * and copies it even when it pads nothing, a tenth of the CPU of writing bronze's record ids.
@@ -211,35 +217,71 @@ public final class RecordIds {
    * although almost every hash occurs once and no count is needed.
    */
   static List<Long> repeatedHashes(Dataset<Row> hashes) {
+    return repeatedHashes(hashes, HASHES_PER_FLUSH);
+  }
+
+  /** {@link #repeatedHashes(Dataset)}, a task handing its hashes on every {@code perFlush}. */
+  static List<Long> repeatedHashes(Dataset<Row> hashes, int perFlush) {
     int buckets = hashes.sparkSession().sessionState().conf().numShufflePartitions();
     return hashes.select(ID_HASH).as(Encoders.LONG()).javaRDD()
-        .mapPartitionsToPair(values -> byBucket(values, buckets))
+        .mapPartitionsToPair(values -> byBucket(values, buckets, perFlush))
         .partitionBy(new HashPartitioner(buckets))
         .mapPartitions(RecordIds::repeatedIn)
         .collect();
   }
 
-  /** {@code hashes} in {@code buckets} arrays by their value modulo {@code buckets}, each sorted. */
-  private static Iterator<Tuple2<Integer, long[]>> byBucket(Iterator<Long> hashes, int buckets) {
-    long[][] values = new long[buckets][INITIAL_BUCKET_HASHES];
-    int[] sizes = new int[buckets];
-    while (hashes.hasNext()) {
-      long hash = hashes.next();
-      int bucket = (int) Math.floorMod(hash, (long) buckets);
-      if (sizes[bucket] == values[bucket].length) {
-        values[bucket] = Arrays.copyOf(values[bucket], values[bucket].length * 2);
+  /**
+   * {@code hashes} in arrays by their value modulo {@code buckets}, each sorted, at most
+   * {@value #HASHES_PER_FLUSH} hashes of a task held at a time: a task of hundreds of millions of
+   * rows (one gzip file, a JDBC read without partitions) hands its hashes on in rounds instead of
+   * holding them all in memory Spark does not manage.
+   */
+  private static Iterator<Tuple2<Integer, long[]>> byBucket(Iterator<Long> hashes, int buckets,
+      int perFlush) {
+    return new Iterator<>() {
+      private final Deque<Tuple2<Integer, long[]>> ready = new ArrayDeque<>();
+
+      @Override
+      public boolean hasNext() {
+        fill();
+        return !ready.isEmpty();
       }
-      values[bucket][sizes[bucket]++] = hash;
-    }
-    List<Tuple2<Integer, long[]>> sorted = new ArrayList<>();
-    for (int bucket = 0; bucket < buckets; bucket++) {
-      if (sizes[bucket] > 0) {
-        long[] bucketValues = Arrays.copyOf(values[bucket], sizes[bucket]);
-        Arrays.sort(bucketValues);
-        sorted.add(new Tuple2<>(bucket, bucketValues));
+
+      @Override
+      public Tuple2<Integer, long[]> next() {
+        fill();
+        if (ready.isEmpty()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
       }
-    }
-    return sorted.iterator();
+
+      /** Reads the next round of hashes when the last one is handed on. */
+      private void fill() {
+        if (!ready.isEmpty() || !hashes.hasNext()) {
+          return;
+        }
+        long[][] values = new long[buckets][];
+        int[] sizes = new int[buckets];
+        for (int held = 0; held < perFlush && hashes.hasNext(); held++) {
+          long hash = hashes.next();
+          int bucket = (int) Math.floorMod(hash, (long) buckets);
+          if (values[bucket] == null) {
+            values[bucket] = new long[INITIAL_BUCKET_HASHES];
+          } else if (sizes[bucket] == values[bucket].length) {
+            values[bucket] = Arrays.copyOf(values[bucket], values[bucket].length * 2);
+          }
+          values[bucket][sizes[bucket]++] = hash;
+        }
+        for (int bucket = 0; bucket < buckets; bucket++) {
+          if (sizes[bucket] > 0) {
+            long[] bucketValues = Arrays.copyOf(values[bucket], sizes[bucket]);
+            Arrays.sort(bucketValues);
+            ready.add(new Tuple2<>(bucket, bucketValues));
+          }
+        }
+      }
+    };
   }
 
   /** Each value of one bucket's {@code arrays} that occurs more than once, once, up to the cap. */

@@ -152,6 +152,11 @@ class RecordIdsTest {
 
     assertEquals(List.of(-40_000_120L, 5_000_015L, 39_000_117L),
         RecordIds.repeatedHashes(hashes).stream().sorted().toList());
+    // A task that hands its hashes on every 3 (as every 4 M on a large one): the same repeats.
+    assertEquals(List.of(-40_000_120L, 5_000_015L, 39_000_117L),
+        RecordIds.repeatedHashes(hashes, 3).stream().sorted().toList());
+    // Empty tasks hand on nothing.
+    assertEquals(List.of(), RecordIds.repeatedHashes(hashes.limit(0).repartition(3)));
   }
 
   @Test
