@@ -34,7 +34,7 @@ import org.deepline.etl.SourceReader;
  *
  * <p>A third measurement, the <b>floor</b>, writes what the issue asks ingest to keep and nothing
  * more, as plain Delta writes: bronze (the source's rows, a record id of deepline's form, the
- * source file and the load time) and silver (the declared columns, the record id and the source
+ * source file and the load time) and silver (the source's columns, the record id and the source
  * file, read back from that bronze). No typing, no reasons, no quarantine, no repeated-record check,
  * no batch marks: what two tables with a unique id each cost by themselves. {@code ingest / floor}
  * is what deepline's checks add; {@code floor / raw} what no implementation of the two tables
@@ -138,12 +138,14 @@ public final class IngestBench {
   /**
    * The two tables' writes alone: bronze with a record id as deepline forms it (two hashes of the
    * row in 20 hex digits and the occurrence), the source file and the load time; silver, read from
-   * it, with the declared columns, the id and the file. Neither keeps Delta's per-file column
+   * it, with the source's columns, the id and the file. Neither keeps Delta's per-file column
    * statistics (ingest keeps those of silver's declared columns): a floor.
    */
   private static void floor(SparkSession spark, String format, String source,
       DeeplineConfig config, Path dir) {
-    Dataset<Row> rows = spark.read().format(format).load(source);
+    // A CSV source as the raw reference reads it, with its header (the config's options on top).
+    Dataset<Row> rows = spark.read().format(format).option("header", "true")
+        .options(config.source().options()).load(source);
     Column[] content = Arrays.stream(rows.columns())
         .flatMap(c -> Stream.of(functions.col(c), functions.col(c).isNull()))
         .toArray(Column[]::new);
@@ -156,11 +158,7 @@ public final class IngestBench {
         .withColumn(SourceReader.SOURCE_FILE, functions.col("_metadata.file_path"))
         .withColumn(IngestJob.INGESTED_AT, functions.current_timestamp())
         .write().format("delta").options(NO_STATISTICS).save(bronze);
-    List<Column> silver = new ArrayList<>();
-    config.schema().columns().forEach(c -> silver.add(functions.col(c.name())));
-    silver.add(functions.col(RecordIds.RECORD_ID));
-    silver.add(functions.col(SourceReader.SOURCE_FILE));
-    spark.read().format("delta").load(bronze).select(silver.toArray(Column[]::new))
+    spark.read().format("delta").load(bronze).drop(IngestJob.INGESTED_AT)
         .write().format("delta").options(NO_STATISTICS).save(dir.resolve("silver").toString());
   }
 
