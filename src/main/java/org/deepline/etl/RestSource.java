@@ -115,6 +115,13 @@ public final class RestSource {
   private record Page(int number, String url, String body, JsonNode tree,
       HttpResponse<String> response) {}
 
+  /** The redirect statuses followed when the client does not follow them itself. */
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** As the JDK's client: at most five redirects for one request. */
+  private static final int MAX_REDIRECTS = 5;
+  private static final int HTTP_PORT = 80;
+  private static final int HTTPS_PORT = 443;
+
   private final RestConfig config;
   private final UnaryOperator<String> environment;
   private final Pause pause;
@@ -143,8 +150,16 @@ public final class RestSource {
     this.timeout = Duration.ofMillis(Math.max(1, Math.round(config.timeoutSeconds() * 1000)));
     this.client = HttpClient.newBuilder()
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        // Redirects are followed by the client only where no credential is sent (below): the
+        // JDK's client keeps a request's headers on a redirect to another host.
+        .followRedirects(credentialFree(config) ? HttpClient.Redirect.NORMAL
+            : HttpClient.Redirect.NEVER)
         .build();
+  }
+
+  /** Whether the source sends no credential: no bearer token and no API key. */
+  private static boolean credentialFree(RestConfig config) {
+    return config.bearerTokenEnv() == null && config.apiKeyEnv() == null;
   }
 
   /** Fetches every page, following the configured pagination. */
@@ -160,15 +175,32 @@ public final class RestSource {
     long offset = 0;
     int number = 1;
     boolean maxPagesReached = false;
+    int largest = 0;
+    String previousBody = null;
     while (true) {
       fetched.add(url);
       Page page = get(number, url, authHeaders);
+      if (pagedBySize() && page.body().equals(previousBody)) {
+        // A server that answers a page number past its end with its last page again.
+        LOG.info("source {}: page {} repeats page {}; it is the end", config.describe(), number,
+            number - 1);
+        number--;
+        break;
+      }
       List<Record> pageRecords = split(number, url, page.body());
       records.addAll(pageRecords);
       offset += pageRecords.size();
       LOG.debug("source {}: page {} ({}): {} records", config.describe(), number, shown(url),
           pageRecords.size());
-      Optional<String> next = next(page, base, pageRecords.size(), offset);
+      if (pagedBySize() && number > 1 && !pageRecords.isEmpty() && config.pageSize() != null
+          && largest < config.pageSize() && pageRecords.size() <= largest) {
+        LOG.warn("source {}: the server gives at most {} records a page where page_size asks {}; "
+            + "its pages are read until a shorter or empty one (set page_size to {} to spare "
+            + "the last request)", config.describe(), largest, config.pageSize(), largest);
+      }
+      Optional<String> next = next(page, base, pageRecords.size(), largest, offset);
+      largest = Math.max(largest, pageRecords.size());
+      previousBody = page.body();
       if (next.isEmpty()) {
         break;
       }
@@ -266,10 +298,23 @@ public final class RestSource {
     return RestUrls.withParams(base, params);
   }
 
-  /** The next page's URL; empty after the last page. */
-  private Optional<String> next(Page page, String base, int records, long offset) {
+  /** Whether the pagination finds the last page by its size: {@code page} and {@code offset}. */
+  private boolean pagedBySize() {
+    return RestConfig.PAGE.equals(config.pagination())
+        || RestConfig.OFFSET.equals(config.pagination());
+  }
+
+  /**
+   * The next page's URL; empty after the last page. A page of {@code page} or {@code offset}
+   * pagination is the last when it holds no record, or fewer than {@code page_size} and fewer than
+   * an earlier page ({@code largest}). A first page short of {@code page_size}, or one as long as
+   * the pages before it, is not taken for the last: servers cap the page size below what a client
+   * asks (GitHub at 100), and stopping there loaded the first page alone, without a word. It costs
+   * one request on a data set of one short page.
+   */
+  private Optional<String> next(Page page, String base, int records, int largest, long offset) {
     boolean lastBySize = records == 0
-        || (config.pageSize() != null && records < config.pageSize());
+        || (config.pageSize() != null && records < config.pageSize() && records < largest);
     return switch (config.pagination()) {
       case RestConfig.PAGE -> lastBySize ? Optional.empty()
           : Optional.of(pageUrl(base, config.pageParam(), config.firstPage() + page.number()));
@@ -455,7 +500,41 @@ public final class RestSource {
   /** Sends one GET and waits for the whole response, at most {@code timeout_seconds}. */
   private HttpResponse<String> send(String url, Map<String, String> authHeaders)
       throws IOException, TimeoutException {
-    String target = config.apiKeyParam() == null ? url
+    String location = url;
+    for (int hop = 0; ; hop++) {
+      HttpResponse<String> response = sendOnce(location, authHeaders);
+      Optional<String> redirect = REDIRECTS.contains(response.statusCode())
+          ? response.headers().firstValue("Location") : Optional.empty();
+      if (redirect.isEmpty() || hop == MAX_REDIRECTS || credentialFree(config)) {
+        return response;
+      }
+      String target;
+      try {
+        target = RestUrls.resolve(location, redirect.get());
+      } catch (IllegalArgumentException e) {
+        throw new IOException("redirected to a URL that is not valid: " + shown(redirect.get()), e);
+      }
+      // As the client's own NORMAL policy: never from https down to http.
+      if ("https".equalsIgnoreCase(URI.create(location).getScheme())
+          && !"https".equalsIgnoreCase(URI.create(target).getScheme())) {
+        return response;
+      }
+      location = target;
+    }
+  }
+
+  /**
+   * One GET; redirects come back as they are when the source sends credentials ({@link #send}
+   * follows them, with the credentials only to {@code source.rest.url}'s host).
+   */
+  private HttpResponse<String> sendOnce(String url, Map<String, String> authHeaders)
+      throws IOException, TimeoutException {
+    boolean credentialed = sameOrigin(url);
+    if (!credentialed && (!authHeaders.isEmpty() || config.apiKeyParam() != null)) {
+      LOG.warn("source {}: {} is on another host than source.rest.url: requested without the "
+          + "credentials", config.describe(), shown(url));
+    }
+    String target = config.apiKeyParam() == null || !credentialed ? url
         : RestUrls.withParams(url, Map.of(config.apiKeyParam(), secret));
     HttpRequest.Builder request;
     try {
@@ -465,7 +544,9 @@ public final class RestSource {
       throw new IOException("not a valid URL: " + shown(url), e);
     }
     config.headers().forEach(request::header);
-    authHeaders.forEach(request::header);
+    if (credentialed) {
+      authHeaders.forEach(request::header);
+    }
     requests++;
     CompletableFuture<HttpResponse<String>> response = client.sendAsync(request.build(),
         HttpResponse.BodyHandlers.ofString());
@@ -486,6 +567,35 @@ public final class RestSource {
       throw new DeeplineException("source " + config.describe() + ": interrupted while waiting for "
           + shown(url), e);
     }
+  }
+
+  /**
+   * Whether {@code url} has {@code source.rest.url}'s scheme, host and port: where the credentials
+   * may go. A next link or a page's {@code next} field is the server's data, and a token sent
+   * wherever it points left for any host a page named (curl, browsers and Python's requests drop
+   * it when the host changes).
+   */
+  boolean sameOrigin(String url) {
+    try {
+      URI configured = URI.create(config.url());
+      URI requested = URI.create(url);
+      return equalsIgnoreCase(configured.getScheme(), requested.getScheme())
+          && equalsIgnoreCase(configured.getHost(), requested.getHost())
+          && port(configured) == port(requested);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean equalsIgnoreCase(String a, String b) {
+    return a != null && a.equalsIgnoreCase(b);
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? HTTPS_PORT : HTTP_PORT;
   }
 
   /** What {@code Retry-After} asks for: delay seconds or an HTTP date; null when absent or unreadable. */

@@ -66,6 +66,7 @@ final class FlightsApi implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
   private volatile String requiredBearer;
+  private volatile int pageCap = Integer.MAX_VALUE;
 
   private FlightsApi(List<String> records) throws IOException {
     this.records = records;
@@ -105,6 +106,11 @@ final class FlightsApi implements AutoCloseable {
     faults.clear();
   }
 
+  /** Serves at most {@code records} a page whatever the request's {@code limit}, as many APIs do. */
+  void capPages(int records) {
+    pageCap = records;
+  }
+
   /** Answers 401 unless a request carries {@code Authorization: Bearer <token>}. */
   void requireBearer(String token) {
     requiredBearer = token;
@@ -142,7 +148,8 @@ final class FlightsApi implements AutoCloseable {
 
   private void serve(HttpExchange exchange, Map<String, String> params) throws IOException {
     String route = exchange.getRequestURI().getRawPath();
-    int limit = Integer.parseInt(params.getOrDefault("limit", Integer.toString(DEFAULT_LIMIT)));
+    int limit = Math.min(pageCap,
+        Integer.parseInt(params.getOrDefault("limit", Integer.toString(DEFAULT_LIMIT))));
     int offset = switch (route) {
       case "/flights" -> params.containsKey("page")
           ? (Integer.parseInt(params.get("page")) - 1) * limit

@@ -66,6 +66,7 @@ class RestSourceTest {
   void resetApi() {
     api.clearFaults();
     api.requireBearer(null);
+    api.capPages(Integer.MAX_VALUE);
   }
 
   private static DeeplineConfig config(String rest, String... overrides) {
@@ -229,6 +230,44 @@ class RestSourceTest {
         + ") answered HTTP 404: {\"error\": \"no such route\"}", notFound.getMessage());
     assertEquals(before + 1, api.requests().size(), "a 404 is not retried");
     assertEquals(DeeplineException.Failure.INPUT, notFound.failure());
+  }
+
+  @Test
+  void aServerThatServesFewerRecordsAPageThanAskedIsReadToItsEnd() {
+    // page_size 500 asked, 100 served a page: the first page is short but not the last.
+    api.capPages(100);
+    for (String pagination : List.of("page", "offset")) {
+      RestSource.Fetched fetched = fetch(rest("/flights", "\"pagination\": \"" + pagination
+          + "\", \"records\": \"data\", \"page_size\": 500, \"max_pages\": 100"));
+
+      assertEquals(RECORDS.size(), fetched.records().size(), pagination);
+    }
+    // Uncapped, a short last page still ends the load without a further request.
+    api.capPages(Integer.MAX_VALUE);
+    int before = api.requests().size();
+    RestSource.Fetched uncapped = fetch(rest("/flights", "\"pagination\": \"page\", "
+        + "\"records\": \"data\", \"page_size\": 300"));
+    assertEquals(RECORDS.size(), uncapped.records().size());
+    assertEquals((RECORDS.size() + 299) / 300, api.requests().size() - before);
+  }
+
+  @Test
+  void credentialsGoOnlyToTheConfiguredHost() {
+    api.requireBearer(TOKEN);
+    // The same server under another host name: its pages' next links name 127.0.0.1.
+    String localhost = api.url("/body-linked").replace("127.0.0.1", "localhost");
+
+    DeeplineException refused = fetchFails("\"url\": \"" + localhost + "\", "
+        + "\"pagination\": \"next_link\", \"records\": \"results\", \"next\": \"next\", "
+        + "\"page_size\": 500, \"bearer_token_env\": \"" + TOKEN_ENV + "\"", ENVIRONMENT);
+
+    assertTrue(refused.getMessage().contains("page 2 (" + api.url("/body-linked?start=")),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("answered HTTP 401"), refused.getMessage());
+    List<Map<String, String>> headers = api.headers();
+    assertEquals("Bearer " + TOKEN, headers.get(headers.size() - 2).get("authorization"));
+    assertEquals(null, headers.get(headers.size() - 1).get("authorization"),
+        "the token went to another host");
   }
 
   @Test
