@@ -162,9 +162,7 @@ public final class IngestJob implements Stage {
       Optional<String> since = jdbc.incremental() ? Watermarks.since(spark,
           context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
           : Optional.empty();
-      Optional<Watermarks.Ceiling> ceiling = jdbc.incremental() ? Watermarks.ceiling(spark,
-          context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
-          : Optional.empty();
+      Optional<Watermarks.Ceiling> ceiling = ceiling(context, sourceConfig, runDate);
       ceiling.ifPresent(c -> LOG.info("ingest: a later date than {} was loaded from {}: {}", runDate,
           jdbc.describe(), c.readsNothing() ? "it read this date's changes, so this load reads none"
               : "this load reads its changes again up to its own mark " + c.value()));
@@ -221,7 +219,7 @@ public final class IngestJob implements Stage {
         DeltaTables.exists(spark, silverPath) ? DeltaTables.read(spark, silverPath).columns()
             : new String[0]);
     Derived derived = derive(context, bronze.table(), bronze.rows(), batch, sourceConfig, schema,
-        afterCommit);
+        afterCommit, ceiling(context, sourceConfig, runDate).isEmpty());
     DeltaTables.Written silver = derived.silver();
     DeltaTables.Written quarantine = derived.quarantine();
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
@@ -252,6 +250,16 @@ public final class IngestJob implements Stage {
     return result.build();
   }
 
+  /** Where an incremental JDBC load of {@code runDate} stops ({@link Watermarks#ceiling}). */
+  private static Optional<Watermarks.Ceiling> ceiling(RunContext context, SourceConfig source,
+      String runDate) {
+    if (!source.isJdbc() || !source.jdbc().incremental()) {
+      return Optional.empty();
+    }
+    return Watermarks.ceiling(context.spark(), context.table(Table.WATERMARKS),
+        source.jdbc().describe(), source.jdbc().watermarkColumn(), runDate);
+  }
+
   /** A batch's silver and quarantine commits, and what its upsert did when silver is merged. */
   private record Derived(DeltaTables.Written silver, DeltaTables.Written quarantine,
       Optional<SilverUpsert.Merged> merged) {}
@@ -266,10 +274,16 @@ public final class IngestJob implements Stage {
    * the date's quarantine rows and carries the batch's mark.
    *
    * @param bronzeRows the batch's rows in bronze, when known
+   * @param whole      whether the batch is all the date has: an upsert deletes the keys of the
+   *                   date it lacks. Not so for a JDBC re-read up to a later date's start
+   *                   ({@link Watermarks#ceiling}): a key of the date whose watermark moved past
+   *                   it (touched at the source, its declared values the same, so the later load
+   *                   left it under this date) is missing from the batch, and was deleted with
+   *                   no later load to bring it back
    */
   private static Derived derive(RunContext context, TableRef bronze, OptionalLong bronzeRows,
       IngestBatches.Batch batch, SourceConfig sourceConfig, SchemaConfig schema,
-      AfterCommit afterCommit) {
+      AfterCommit afterCommit, boolean whole) {
     SparkSession spark = context.spark();
     String runDate = batch.runDate();
     Dataset<Row> typed = typed(
@@ -279,7 +293,7 @@ public final class IngestJob implements Stage {
     String silverPath = context.table(Table.SILVER);
     Optional<SilverUpsert.Merged> merged = context.section(IngestConfig.class).upsert()
         ? Optional.of(IngestBatches.committing(spark, batch,
-            () -> SilverUpsert.merge(silver(typed), silverPath, schema, runDate)))
+            () -> SilverUpsert.merge(silver(typed), silverPath, schema, runDate, whole)))
         : Optional.empty();
     DeltaTables.Written silver = merged.isPresent() ? merged.get().written()
         : IngestBatches.committing(spark, batch,
@@ -337,7 +351,7 @@ public final class IngestJob implements Stage {
     TableRef bronze = new TableRef(context.table(Table.BRONZE), incomplete.bronzeVersion());
     long bronzeRows = DeltaTables.slice(spark, bronze, batch.runDate()).count();
     Derived derived = derive(context, bronze, OptionalLong.of(bronzeRows), batch, sourceConfig,
-        schema, AfterCommit.NONE);
+        schema, AfterCommit.NONE, ceiling(context, sourceConfig, batch.runDate()).isEmpty());
     long silverRows = rows(spark, derived.silver(), batch.runDate());
     long quarantineRows = rows(spark, derived.quarantine(), batch.runDate());
     requireReconciled(batch.runDate(), bronzeRows, silverRows, quarantineRows);

@@ -69,11 +69,11 @@ public final class JdbcSource {
     String select = "SELECT * FROM " + config.relation();
     try (Connection connection = DriverManager.getConnection(config.url(), credentials)) {
       if (config.incremental()) {
-        String column = config.watermarkColumn();
-        high = ceiling.isPresent() && ceiling.get().readsNothing() ? null
-            : single(connection, "SELECT MAX(" + column + ") FROM " + config.relation()
-                + ceiling.map(c -> " WHERE " + column + " <= " + literal(c.value())).orElse(""))
-                .get(0);
+        // Under a ceiling the load reads up to it and records it, where the later load started:
+        // the highest value left below it may be under the previous date's mark by now.
+        high = ceiling.isPresent() ? ceiling.get().value()
+            : single(connection, "SELECT MAX(" + config.watermarkColumn() + ") FROM "
+                + config.relation()).get(0);
         select += " WHERE " + changedSince(config.watermarkColumn(), since, high);
       }
       DataFrameReader reader = spark.read().format("jdbc")

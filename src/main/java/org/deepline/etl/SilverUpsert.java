@@ -1,5 +1,6 @@
 package org.deepline.etl;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,15 @@ public final class SilverUpsert {
   }
 
   public static Merged merge(Dataset<Row> batch, String path, SchemaConfig schema, String runDate) {
+    return merge(batch, path, schema, runDate, true);
+  }
+
+  /**
+   * {@link #merge(Dataset, String, SchemaConfig, String)}; with {@code whole} false the batch is
+   * part of what the date loaded (a bounded re-read), and no key of the date is deleted.
+   */
+  public static Merged merge(Dataset<Row> batch, String path, SchemaConfig schema, String runDate,
+      boolean whole) {
     SparkSession spark = batch.sparkSession();
     long batchRows = batch.count();
     if (!DeltaTables.exists(spark, path)) {
@@ -71,17 +81,19 @@ public final class SilverUpsert {
         .orElseThrow();
     // Schema evolution as the run-date replace has it (mergeSchema): a column the batch gained (a
     // newly declared one, or an undeclared source column under add_columns) is added to silver.
-    DeltaTable.forPath(spark, path).as(TARGET)
+    DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as(TARGET)
         .merge(dated.as(BATCH), sameKey)
         .withSchemaEvolution()
         // A key a later date's load changed keeps that version: a backfill of an older date
         // re-loads what was true then, which a correction since has replaced.
         .whenMatched(changed.and(functions.col(TARGET + "." + DeltaTables.RUN_DATE).leq(day)))
         .updateAll()
-        .whenNotMatched().insertAll()
-        .whenNotMatchedBySource(functions.col(TARGET + "." + DeltaTables.RUN_DATE).equalTo(day))
-        .delete()
-        .execute();
+        .whenNotMatched().insertAll();
+    if (whole) {
+      merge = merge.whenNotMatchedBySource(
+          functions.col(TARGET + "." + DeltaTables.RUN_DATE).equalTo(day)).delete();
+    }
+    merge.execute();
     DeltaTables.Commit last = DeltaTables.lastCommits(spark, path, 1).get(0);
     Map<String, String> metrics = last.operationMetrics();
     return new Merged(new DeltaTables.Written(new TableRef(path, last.version()),
