@@ -42,6 +42,12 @@ public final class JdbcSource {
   private static final String POSTGRESQL_DRIVER = "org.postgresql.Driver";
   /** The SQLSTATE class of connection exceptions (SQL standard; PostgreSQL's 08001, 08006, ...). */
   private static final String CONNECTION_STATE_CLASS = "08";
+  /**
+   * PostgreSQL's states of a server that a later attempt may find well: shut down by an
+   * administrator or a crash (57P01, 57P02), starting up (57P03), too many connections (53300).
+   */
+  private static final java.util.Set<String> PASSING_STATES =
+      java.util.Set.of("57P01", "57P02", "57P03", "53300");
 
   private JdbcSource() {}
 
@@ -178,9 +184,10 @@ public final class JdbcSource {
   }
 
   /**
-   * Whether the database could not be reached or the connection broke (SQLSTATE class
-   * {@value #CONNECTION_STATE_CLASS}, or a network error beneath): trouble worth a retry, told
-   * apart from a wrong password, table or column, which a retry does not mend.
+   * Whether the database could not be reached, the connection broke, or the server is starting,
+   * stopping or full (SQLSTATE class {@value #CONNECTION_STATE_CLASS}, {@link #PASSING_STATES}, or
+   * a network error beneath): trouble worth a retry, told apart from a wrong password, table or
+   * column, which a retry does not mend.
    */
   static boolean unreachable(SQLException e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -188,7 +195,8 @@ public final class JdbcSource {
         return true;
       }
       if (cause instanceof SQLException sql && sql.getSQLState() != null
-          && sql.getSQLState().startsWith(CONNECTION_STATE_CLASS)) {
+          && (sql.getSQLState().startsWith(CONNECTION_STATE_CLASS)
+              || PASSING_STATES.contains(sql.getSQLState()))) {
         return true;
       }
       if (cause.getCause() == cause) {

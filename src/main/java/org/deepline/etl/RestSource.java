@@ -447,9 +447,10 @@ public final class RestSource {
       Duration wait = backoff(attempt);
       if (outcome.retryAfter() != null) {
         if (outcome.retryAfter().toMillis() > config.backoffMaxMs()) {
-          throw failure(number, url, outcome.problem() + " asks to retry after "
-              + outcome.retryAfter().toSeconds() + " s, longer than source.rest.backoff_max_ms "
-              + config.backoffMaxMs() + "; raise it, or run the load later");
+          throw failure(Failure.INFRASTRUCTURE, number, url, outcome.problem()
+              + " asks to retry after " + outcome.retryAfter().toSeconds() + " s, longer than "
+              + "source.rest.backoff_max_ms " + config.backoffMaxMs()
+              + "; raise it, or run the load later");
         }
         wait = outcome.retryAfter();
       }

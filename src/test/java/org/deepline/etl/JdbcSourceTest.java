@@ -322,6 +322,19 @@ class JdbcSourceTest {
   }
 
   @Test
+  void aServerStartingStoppingOrFullIsWorthARetryAndABadQueryIsNot() {
+    // PostgreSQL's own states, as its driver reports them.
+    for (String passing : List.of("57P01", "57P02", "57P03", "53300", "08006")) {
+      assertTrue(JdbcSource.unreachable(new java.sql.SQLException("FATAL", passing)), passing);
+    }
+    for (String lasting : List.of("28P01", "42P01", "42703", "3D000")) {
+      assertFalse(JdbcSource.unreachable(new java.sql.SQLException("ERROR", lasting)), lasting);
+    }
+    assertTrue(JdbcSource.unreachable(new java.sql.SQLException("I/O error", "08001",
+        new java.net.ConnectException())));
+  }
+
+  @Test
   void anUnreachableDatabaseIsInfrastructureTroubleWorthARetry() {
     int closedPort = ClosedPort.take();
     JdbcConfig jdbc = new JdbcConfig("jdbc:postgresql://127.0.0.1:" + closedPort + "/loans",

@@ -430,6 +430,7 @@ class RestSourceTest {
         + "asks to retry after 600 s, longer than source.rest.backoff_max_ms 5000; raise it, or run "
         + "the load later", error.getMessage());
     assertEquals(List.of(), pauses);
+    assertEquals(DeeplineException.Failure.INFRASTRUCTURE, error.failure());
   }
 
   @Test
