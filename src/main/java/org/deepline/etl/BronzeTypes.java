@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Exactly: the value converted to bronze's type and back is the value (10010.0 as bigint
- * 10010; not 10010.5, not {@code "010"} as an int). A NaN, which a float column holds where pandas
- * had no value, becomes null. A load with one value that does not convert fails before anything
- * is written, naming the column, both types, how many values and one of them.
+ * 10010; not 10010.5, not {@code "010"} as an int), whatever the session's ANSI mode. A NaN, which
+ * a float column holds where pandas had no value, becomes null in a type that has no NaN. A load
+ * with one value that does not convert fails before anything is written, naming the column, both
+ * types, how many values and one of them. A converted record keeps its record id when its value
+ * equals the earlier loads' (a float widened to a double is not the double an earlier load wrote).
  */
 public final class BronzeTypes {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeTypes.class);
@@ -69,11 +71,13 @@ public final class BronzeTypes {
     }
     List<Column> checks = new ArrayList<>();
     changed.forEach((name, before) -> {
+      DataType now = rows.schema().apply(name).dataType();
       Column value = Columns.col(name);
-      Column lost = value.isNotNull().and(notNaN(value, rows.schema().apply(name).dataType()))
-          .and(converted(value, rows.schema().apply(name).dataType(), before).isNull()
-              .or(converted(value, rows.schema().apply(name).dataType(), before)
-                  .cast(rows.schema().apply(name).dataType()).notEqual(value)));
+      String converted = convertedSql(name, now, before);
+      Column back = functions.expr("try_cast(" + converted + " AS " + now.sql() + ")");
+      Column lost = value.isNotNull().and(missingAsNaN(now, before) ? functions.not(
+              functions.isnan(value)) : functions.lit(true))
+          .and(functions.expr(converted).isNull().or(back.isNull()).or(back.notEqual(value)));
       checks.add(functions.sum(functions.when(lost, 1L).otherwise(0L)).as(LOST_PREFIX + name));
       checks.add(functions.first(functions.when(lost, value.cast("string")), true)
           .as(EXAMPLE_PREFIX + name));
@@ -103,7 +107,8 @@ public final class BronzeTypes {
     for (StructField field : rows.schema().fields()) {
       DataType before = changed.get(field.name());
       selected.add(before == null ? Columns.col(field.name())
-          : converted(Columns.col(field.name()), field.dataType(), before).as(field.name()));
+          : functions.expr(convertedSql(field.name(), field.dataType(), before))
+              .as(field.name()));
     }
     return rows.select(selected.toArray(Column[]::new));
   }
@@ -113,15 +118,21 @@ public final class BronzeTypes {
     return type instanceof AtomicType && !(type instanceof BinaryType);
   }
 
-  /** {@code value} as {@code target}, a NaN as null (a float column's missing value). */
-  private static Column converted(Column value, DataType type, DataType target) {
-    Column plain = isFloating(type) ? functions.when(functions.isnan(value), null).otherwise(value)
-        : value;
-    return plain.cast(target);
+  /**
+   * Column {@code name} of type {@code type} as {@code target}, as SQL: null where it does not convert
+   * (by {@code try_cast}, whatever the session's ANSI mode says), a NaN as null where the target
+   * cannot hold one (a float column's missing value, pandas's).
+   */
+  private static String convertedSql(String name, DataType type, DataType target) {
+    String value = Columns.quote(name);
+    String plain = missingAsNaN(type, target)
+        ? "CASE WHEN isnan(" + value + ") THEN NULL ELSE " + value + " END" : value;
+    return "try_cast(" + plain + " AS " + target.sql() + ")";
   }
 
-  private static Column notNaN(Column value, DataType type) {
-    return isFloating(type) ? functions.not(functions.isnan(value)) : functions.lit(true);
+  /** Whether a NaN of {@code type} means a missing value once converted to {@code target}. */
+  private static boolean missingAsNaN(DataType type, DataType target) {
+    return isFloating(type) && !isFloating(target);
   }
 
   private static boolean isFloating(DataType type) {

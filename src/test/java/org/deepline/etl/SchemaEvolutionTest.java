@@ -127,6 +127,21 @@ class SchemaEvolutionTest {
         + "bronze (the earlier loads'), and 1 of its values do not convert to bigint exactly "
         + "(e.g. 10.5)"), lossy.getMessage());
     assertEquals(DeeplineException.Failure.DATA_QUALITY, lossy.failure());
+
+    // Text that is not a number, under ANSI mode too: the same message, not Spark's cast error.
+    StructType texts = new StructType().add("id", DataTypes.IntegerType)
+        .add("amount", DataTypes.StringType).add("label", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create(6, "7", "yes"), RowFactory.create(7, "x7", "no")),
+        texts).write().mode("overwrite").parquet(parquet.toString());
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      DeeplineException text = ingestFails(onDate(config, warehouse, "2026-11-26"));
+      assertTrue(text.getMessage().contains(": column amount is string in this load and bigint in "
+          + "bronze (the earlier loads'), and 1 of its values do not convert to bigint exactly "
+          + "(e.g. x7)"), text.getMessage());
+    } finally {
+      spark.conf().unset("spark.sql.ansi.enabled");
+    }
   }
 
   @Test
