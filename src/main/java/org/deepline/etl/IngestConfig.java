@@ -37,7 +37,8 @@ public record IngestConfig(
         + "deleted; a key a later date's load changed keeps that version (a backfill of an older "
         + "date does not revert later corrections; WARN). Silver then holds the latest version of "
         + "each key. The run record gets `rows_silver_inserted`, `rows_silver_updated`, "
-        + "`rows_silver_unchanged`, `rows_silver_deleted` and `rows_silver_kept_newer` "
+        + "`rows_silver_unchanged` (the batch's other keys, those kept newer among them), "
+        + "`rows_silver_deleted` and `rows_silver_kept_newer` "
         + "([architecture](architecture.md#silver-as-an-upsert)). Allowed: "
         + "`true` needs `schema.key` (else `ingest.upsert: needs schema.key ...`).")
     Boolean upsert,

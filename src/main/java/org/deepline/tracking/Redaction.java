@@ -19,6 +19,13 @@ public final class Redaction {
       + "|credential|access[._-]?key|private[._-]?key|api[._-]?key|account[._-]?key|encryption[._-]?key"
       + "|sas|authorization).*");
 
+  /** {@code scheme://user:password@}: the password. */
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/:@\\s]+:)[^/@\\s]+@");
+  /** A query or JDBC parameter whose name looks like a secret, up to its value's end. */
+  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)([?&;](?:[^=&;#\\s]*"
+      + "(?:password|passwd|pwd|secret|token|api[._-]?key|access[._-]?key|signature|sig|"
+      + "credential)[^=&;#\\s]*)=)[^&;#\\s]*");
+
   private Redaction() {}
 
   public static String redactedJson(Object config) {
@@ -40,12 +47,31 @@ public final class Redaction {
         if (SECRET_KEY.matcher(field.getKey()).matches()) {
           // The whole value, even an object or list: credentials often come as {"id", "value"}.
           field.setValue(object.textNode(MASK));
+        } else if (field.getValue().isTextual()) {
+          field.setValue(object.textNode(inText(field.getValue().asText())));
         } else {
           redact(field.getValue());
         }
       }
     } else if (node instanceof ArrayNode array) {
-      array.forEach(Redaction::redact);
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i).isTextual()) {
+          array.set(i, array.textNode(inText(array.get(i).asText())));
+        } else {
+          redact(array.get(i));
+        }
+      }
     }
+  }
+
+  /**
+   * {@code text} with the secrets a URL carries masked: a password in its user info
+   * ({@code https://etl:***@host}) and the values of secret-looking parameters of its query or of a
+   * JDBC URL ({@code ?token=***}, {@code ;password=***}). A REST source's URL and a JDBC URL are
+   * stored whole in a run record, and a user may have put a key in one.
+   */
+  static String inText(String text) {
+    String masked = USER_INFO_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
+    return SECRET_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
   }
 }

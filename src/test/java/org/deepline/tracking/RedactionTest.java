@@ -40,4 +40,18 @@ class RedactionTest {
     assertTrue(tree.path("source").path("rest").isNull(), tree.path("source").toString());
     assertFalse(tree.path("schema").path("columns").get(0).has("numeric"));
   }
+
+  @Test
+  void secretsInsideUrlsAreMasked() {
+    assertEquals("https://etl:***@api.example.com/v1?page=2&api_key=***&limit=5",
+        Redaction.inText("https://etl:hunter2@api.example.com/v1?page=2&api_key=k-123&limit=5"));
+    assertEquals("jdbc:sqlserver://db:1433;databaseName=loans;password=***;encrypt=true",
+        Redaction.inText("jdbc:sqlserver://db:1433;databaseName=loans;password=s3cr3t;encrypt=true"));
+    assertEquals("jdbc:postgresql://db/loans?user=etl&sslpassword=***",
+        Redaction.inText("jdbc:postgresql://db/loans?user=etl&sslpassword=p"));
+    // Text that is no URL, and a URL without secrets, are left as they are.
+    assertEquals("delay > 15 AND origin = 'SFO'", Redaction.inText("delay > 15 AND origin = 'SFO'"));
+    assertEquals("https://api.example.com/v1/flights?page=1&limit=500",
+        Redaction.inText("https://api.example.com/v1/flights?page=1&limit=500"));
+  }
 }
