@@ -252,6 +252,17 @@ class RestSourceTest {
   }
 
   @Test
+  void anApiWithoutARecordIsADataQualityFault() {
+    RestSource.Fetched fetched = fetch(rest("/flights?page=999", "\"records\": \"data\""));
+
+    DeeplineException empty = assertThrows(DeeplineException.class,
+        () -> RestSource.rows(SparkTestSession.get(), fetched, "api", Map.of()));
+
+    assertEquals("source api: no data rows (1 page(s), none with a record)", empty.getMessage());
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, empty.failure());
+  }
+
+  @Test
   void credentialsGoOnlyToTheConfiguredHost() {
     api.requireBearer(TOKEN);
     // The same server under another host name: its pages' next links name 127.0.0.1.
