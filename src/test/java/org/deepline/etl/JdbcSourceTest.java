@@ -190,14 +190,6 @@ class JdbcSourceTest {
     // The re-run records where it stopped, where the second date's load started.
     assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 2", "2026-11-24 2026-11-23 13:00:00 3"),
         watermarks(warehouse));
-
-    // A date between two loaded ones, never loaded itself: the later load read its changes.
-    ingest(config, warehouse, DAY_3);
-    postgres.execute(
-        "INSERT INTO loans_backfill VALUES (6, 60.00, 'c', 'no', '2026-11-24 09:00:00')");
-    ingest(config, warehouse, "2026-11-27");
-    assertEquals(0, ingest(config, warehouse, "2026-11-26").metric("rows_read"));
-    assertEquals(List.of("6 60.0 no"), silverOf(context(config, warehouse, "2026-11-27")));
   }
 
   @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -131,14 +133,16 @@ class SchemaEvolutionTest {
     // Text that is not a number, under ANSI mode too: the same message, not Spark's cast error.
     StructType texts = new StructType().add("id", DataTypes.IntegerType)
         .add("amount", DataTypes.StringType).add("label", DataTypes.StringType);
-    spark.createDataFrame(List.of(RowFactory.create(6, "7", "yes"), RowFactory.create(7, "x7", "no")),
-        texts).write().mode("overwrite").parquet(parquet.toString());
+    Dataset<Row> textRows = spark.createDataFrame(List.of(RowFactory.create(6, "7", "yes"),
+        RowFactory.create(7, "x7", "no")), texts);
     spark.conf().set("spark.sql.ansi.enabled", "true");
     try {
-      DeeplineException text = ingestFails(onDate(config, warehouse, "2026-11-26"));
-      assertTrue(text.getMessage().contains(": column amount is string in this load and bigint in "
+      DeeplineException text = assertThrows(DeeplineException.class,
+          () -> BronzeTypes.alignedTo(longs, textRows, "texts.parquet"));
+      assertEquals("source texts.parquet: column amount is string in this load and bigint in "
           + "bronze (the earlier loads'), and 1 of its values do not convert to bigint exactly "
-          + "(e.g. x7)"), text.getMessage());
+          + "(e.g. x7). Bronze keeps one type per column: write the column as the earlier loads "
+          + "did, or load the data set under a new name (a new bronze)", text.getMessage());
     } finally {
       spark.conf().unset("spark.sql.ansi.enabled");
     }
