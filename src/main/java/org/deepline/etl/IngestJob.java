@@ -154,6 +154,8 @@ public final class IngestJob implements Stage {
     SchemaConfig schema = context.section(SchemaConfig.class);
     // Before this load reads anything: a load that was interrupted between its commits is finished.
     Optional<Repair> repair = finishIncomplete(context, sourceConfig, schema);
+    // Read once: it bounds the read below and decides whether the upsert may delete keys.
+    Optional<Watermarks.Ceiling> ceiling = ceiling(context, sourceConfig, runDate);
     Optional<Watermarks.Mark> mark = Optional.empty();
     Map<String, Double> sourceMetrics = Map.of();
     SourceReader.Source source;
@@ -162,7 +164,6 @@ public final class IngestJob implements Stage {
       Optional<String> since = jdbc.incremental() ? Watermarks.since(spark,
           context.table(Table.WATERMARKS), jdbc.describe(), jdbc.watermarkColumn(), runDate)
           : Optional.empty();
-      Optional<Watermarks.Ceiling> ceiling = ceiling(context, sourceConfig, runDate);
       ceiling.ifPresent(c -> LOG.info("ingest: a later date than {} was loaded from {}: {}", runDate,
           jdbc.describe(), c.readsNothing() ? "it read this date's changes, so this load reads none"
               : "this load reads its changes again up to its own mark " + c.value()));
@@ -219,7 +220,7 @@ public final class IngestJob implements Stage {
         DeltaTables.exists(spark, silverPath) ? DeltaTables.read(spark, silverPath).columns()
             : new String[0]);
     Derived derived = derive(context, bronze.table(), bronze.rows(), batch, sourceConfig, schema,
-        afterCommit, ceiling(context, sourceConfig, runDate).isEmpty());
+        afterCommit, ceiling.isEmpty());
     DeltaTables.Written silver = derived.silver();
     DeltaTables.Written quarantine = derived.quarantine();
     StageResult.Builder result = reconcile(context, bronze, silver, quarantine);
