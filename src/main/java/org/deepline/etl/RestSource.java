@@ -119,8 +119,6 @@ public final class RestSource {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   /** As the JDK's client: at most five redirects for one request. */
   private static final int MAX_REDIRECTS = 5;
-  private static final int HTTP_PORT = 80;
-  private static final int HTTPS_PORT = 443;
 
   private final RestConfig config;
   private final UnaryOperator<String> environment;
@@ -530,7 +528,8 @@ public final class RestSource {
    */
   private HttpResponse<String> sendOnce(String url, Map<String, String> authHeaders)
       throws IOException, TimeoutException {
-    boolean credentialed = sameOrigin(url);
+    // A next link or a page's next field is the server's data: credentials only to url's origin.
+    boolean credentialed = RestUrls.sameOrigin(config.url(), url);
     if (!credentialed && (!authHeaders.isEmpty() || config.apiKeyParam() != null)) {
       LOG.warn("source {}: {} is on another host than source.rest.url: requested without the "
           + "credentials", config.describe(), shown(url));
@@ -568,35 +567,6 @@ public final class RestSource {
       throw new DeeplineException("source " + config.describe() + ": interrupted while waiting for "
           + shown(url), e);
     }
-  }
-
-  /**
-   * Whether {@code url} has {@code source.rest.url}'s scheme, host and port: where the credentials
-   * may go. A next link or a page's {@code next} field is the server's data, and a token sent
-   * wherever it points left for any host a page named (curl, browsers and Python's requests drop
-   * it when the host changes).
-   */
-  boolean sameOrigin(String url) {
-    try {
-      URI configured = URI.create(config.url());
-      URI requested = URI.create(url);
-      return equalsIgnoreCase(configured.getScheme(), requested.getScheme())
-          && equalsIgnoreCase(configured.getHost(), requested.getHost())
-          && port(configured) == port(requested);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static boolean equalsIgnoreCase(String a, String b) {
-    return a != null && a.equalsIgnoreCase(b);
-  }
-
-  private static int port(URI uri) {
-    if (uri.getPort() >= 0) {
-      return uri.getPort();
-    }
-    return "https".equalsIgnoreCase(uri.getScheme()) ? HTTPS_PORT : HTTP_PORT;
   }
 
   /** What {@code Retry-After} asks for: delay seconds or an HTTP date; null when absent or unreadable. */

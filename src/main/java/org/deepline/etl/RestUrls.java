@@ -19,7 +19,39 @@ final class RestUrls {
   private static final Pattern LINK = Pattern.compile("<([^>]*)>([^,<]*)");
   private static final Pattern REL = Pattern.compile("(?i);\\s*rel\\s*=\\s*(\"([^\"]*)\"|([^;\\s]+))");
 
+  private static final int HTTP_PORT = 80;
+  private static final int HTTPS_PORT = 443;
+
   private RestUrls() {}
+
+  /**
+   * Whether {@code url} has {@code origin}'s scheme, host and port (a port left out is the scheme's
+   * own): where a source's credentials may go. A token sent wherever a page's next link pointed
+   * left for any host a page named; curl, browsers and Python's requests drop it when the host
+   * changes. False for a text that is no URL.
+   */
+  static boolean sameOrigin(String origin, String url) {
+    try {
+      URI expected = URI.create(origin);
+      URI requested = URI.create(url);
+      return equalsIgnoreCase(expected.getScheme(), requested.getScheme())
+          && equalsIgnoreCase(expected.getHost(), requested.getHost())
+          && port(expected) == port(requested);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean equalsIgnoreCase(String a, String b) {
+    return a != null && a.equalsIgnoreCase(b);
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? HTTPS_PORT : HTTP_PORT;
+  }
 
   /** The decoded names of a raw query's parameters, in order. */
   static List<String> parameterNames(String rawQuery) {

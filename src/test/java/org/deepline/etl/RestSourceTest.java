@@ -445,6 +445,16 @@ class RestSourceTest {
   }
 
   @Test
+  void anOriginIsASchemeAHostAndAPort() {
+    String origin = "https://api.example.com/v1/flights?page=1";
+    assertTrue(RestUrls.sameOrigin(origin, "https://API.example.com:443/v1/flights?page=2"));
+    assertFalse(RestUrls.sameOrigin(origin, "http://api.example.com/v1/flights?page=2"));
+    assertFalse(RestUrls.sameOrigin(origin, "https://cdn.example.com/v1/flights?page=2"));
+    assertFalse(RestUrls.sameOrigin(origin, "https://api.example.com:8443/v1/flights"));
+    assertFalse(RestUrls.sameOrigin(origin, "not a url"));
+  }
+
+  @Test
   void linkHeadersAndUrlsAreReadAndShownWithoutSecrets() {
     assertEquals(Optional.of("/p?page=3"), RestUrls.nextLink(List.of(
         "<https://api.example/p?page=1>; rel=\"first\", </p?page=3>; title=\"x\"; rel=\"prefetch next\"")));
