@@ -199,9 +199,6 @@ public final class JdbcSource {
               || PASSING_STATES.contains(sql.getSQLState()))) {
         return true;
       }
-      if (cause.getCause() == cause) {
-        break;
-      }
     }
     return false;
   }

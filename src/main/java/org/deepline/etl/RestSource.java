@@ -648,9 +648,6 @@ public final class RestSource {
       if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
         return cause.getMessage();
       }
-      if (cause.getCause() == cause) {
-        break;
-      }
     }
     if (e instanceof ConnectException) {
       return "connection refused (nothing answers at the URL's host and port)";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deepline.core.Json;
 
@@ -21,10 +22,10 @@ public final class Redaction {
 
   /** {@code scheme://user:password@}: the password. */
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/:@\\s]+:)[^/@\\s]+@");
-  /** A query or JDBC parameter whose name looks like a secret, up to its value's end. */
-  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)([?&;](?:[^=&;#\\s]*"
-      + "(?:password|passwd|pwd|secret|token|api[._-]?key|access[._-]?key|signature|sig|"
-      + "credential)[^=&;#\\s]*)=)[^&;#\\s]*");
+  /** A query or JDBC parameter of a URL: its separator, name and value. */
+  private static final Pattern URL_PARAMETER = Pattern.compile("([?&;])([^=&;#\\s]+)=([^&;#\\s]*)");
+  /** A URL's signature, which grants what a key would: {@code sig=} (Azure), {@code X-Amz-Signature=}. */
+  private static final Pattern URL_SIGNATURE = Pattern.compile("(?i)sig|.*signature.*");
 
   private Redaction() {}
 
@@ -72,6 +73,12 @@ public final class Redaction {
    */
   static String inText(String text) {
     String masked = USER_INFO_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
-    return SECRET_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
+    // A parameter is named like a secret by the same rule as a config key.
+    return URL_PARAMETER.matcher(masked).replaceAll(parameter -> {
+      String name = parameter.group(2);
+      boolean secret = SECRET_KEY.matcher(name).matches() || URL_SIGNATURE.matcher(name).matches();
+      return Matcher.quoteReplacement(parameter.group(1) + name + "="
+          + (secret ? MASK : parameter.group(3)));
+    });
   }
 }
