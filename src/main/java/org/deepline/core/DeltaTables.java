@@ -393,6 +393,55 @@ public final class DeltaTables {
     }
   }
 
+  /** The table property that makes Delta keep every commit's row changes (its change data feed). */
+  public static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
+
+  /**
+   * Turns on the table's change data feed unless it is on, so that a stream can read every row a
+   * later commit inserts or updates, including those of a date replaced or a key merged (a plain
+   * Delta stream fails on such commits, or skips them whole with {@code skipChangeCommits}). Only
+   * commits after this one carry their changes.
+   *
+   * @return whether this call turned it on
+   */
+  public static boolean enableChangeDataFeed(SparkSession spark, String path) {
+    if ("true".equalsIgnoreCase(tableProperties(spark, path).get(CHANGE_DATA_FEED))) {
+      return false;
+    }
+    spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('"
+        + CHANGE_DATA_FEED + "' = 'true')");
+    return true;
+  }
+
+  /**
+   * Appends a stream's micro-batch {@code batchId} of the stream {@code streamId} exactly once: a
+   * batch the table already holds (the stream failed after the commit and replays it) commits
+   * nothing, by Delta's idempotent writes ({@code txnAppId}, {@code txnVersion}). A table this
+   * creates is partitioned by {@code partitions} and keeps the properties {@code createdWith}.
+   *
+   * <pre>{@code
+   * DeltaTables.appendOnce(scored, path, query.id().toString(), batchId, List.of("run_date"),
+   *     Map.of(DeltaTables.STATS_COLUMNS, "probability"));
+   * }</pre>
+   *
+   * @return the rows this call committed: 0 for a batch committed before
+   */
+  public static long appendOnce(Dataset<Row> rows, String path, String streamId, long batchId,
+      List<String> partitions, Map<String, String> createdWith) {
+    SparkSession spark = rows.sparkSession();
+    long before = exists(spark, path) ? latestVersion(spark, path) : NO_VERSION;
+    rows.write().format("delta").mode(SaveMode.Append)
+        .option("txnAppId", streamId).option("txnVersion", batchId)
+        .options(before == NO_VERSION ? createdWith : Map.of())
+        .partitionBy(partitions.toArray(String[]::new)).save(path);
+    Commit last = lastCommits(spark, path, 1).get(0);
+    if (last.version() == before) {
+      return 0;
+    }
+    String written = last.operationMetrics().get(NUM_OUTPUT_ROWS);
+    return written == null ? 0 : Long.parseLong(written);
+  }
+
   /**
    * Appends rows to an append-only log table (run records, model registry). A log that gains a column
    * keeps its older rows, which read the new column as null.

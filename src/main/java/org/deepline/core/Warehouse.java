@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * <root>/<dataset>/bronze|silver|quarantine|quality|splits|features|leakage|predictions|evaluations
+ * <root>/<dataset>/stream_predictions
  * <root>/<dataset>/metrics
  * <root>/<dataset>/watermarks
  * <root>/<dataset>/sample
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * <root>/<dataset>/reports/<run_date>/evaluation.{json,html}
  * <root>/<dataset>/reports/<run_date>/quality.{json,html}, suggested_constraints.json
  * <root>/<dataset>/feature_store/<feature_table>
+ * <root>/<dataset>/streams/<stream>/checkpoint   a stream's progress (score-stream)
  * <root>/_deepline/runs      every command's run record
  * <root>/_deepline/models    the model registry
  * <root>/_deepline/model_aliases  every change of a model alias (champion, challenger, ...)
@@ -124,6 +126,14 @@ public final class Warehouse {
     return root + "/" + dataset + "/checkpoints/" + runId;
   }
 
+  /**
+   * Where a stream of the data set keeps its progress (Spark's checkpoint: the table versions it has
+   * read, the batches it has committed), so that the next run goes on where the last one stopped.
+   */
+  public String streamCheckpoint(String dataset, String stream) {
+    return root + "/" + dataset + "/streams/" + stream + "/checkpoint";
+  }
+
   @Override
   public String toString() {
     return root;
@@ -145,7 +155,9 @@ public final class Warehouse {
     /** Every run date's profile of silver, metric by metric (quality's MetricsTable). */
     METRICS("validate"),
     /** Each run date's drift of the model's inputs and probabilities (monitoring's DriftJob). */
-    DRIFT("monitor");
+    DRIFT("monitor"),
+    /** Predictions of silver's rows as they land, one per version of a record (scoring's StreamScoreJob). */
+    STREAM_PREDICTIONS("score-stream");
 
     private final String writtenBy;
 

@@ -12,6 +12,7 @@ import org.deepline.featurestore.FeatureStoreJob;
 import org.deepline.labeling.LabelJob;
 import org.deepline.monitoring.DriftJob;
 import org.deepline.sampling.SampleJob;
+import org.deepline.scoring.StreamScoreJob;
 import org.deepline.tracking.RunRecorder;
 
 /**
@@ -27,13 +28,13 @@ public final class Stages {
   /**
    * Every stage in pipeline order, the pipeline itself, then monitor (drift, run by nightly
    * last), compress (run on demand after train,
-   * not part of the pipeline), the formats study, sample, label (weak labels, on demand) and the
+   * not part of the pipeline), streaming scoring, the formats study, sample, label (weak labels, on demand) and the
    * feature store. A stage that runs others (the pipeline) records them through the recorder given.
    */
   public static final List<Function<RunRecorder, Stage>> ALL = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new DriftJob(),
-          recorder -> new CompressJob(),
+          recorder -> new CompressJob(), recorder -> new StreamScoreJob(),
           recorder -> new FormatsStudy(), recorder -> new SampleJob(),
           recorder -> new LabelJob(), recorder -> new FeatureStoreJob()))
       .toList();

@@ -20,6 +20,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -75,6 +77,14 @@ public final class BatchScorer {
    * feature model must be there with a usable type ({@link FeatureTransform#transformSchema}).
    */
   public StructType transformSchema(StructType input) {
+    return transformSchema(input, List.of());
+  }
+
+  /**
+   * {@link #transformSchema(StructType)} of {@link #transform(Dataset, List)}: the record id, the
+   * {@code carried} columns as the input has them, then the probability.
+   */
+  public StructType transformSchema(StructType input, List<String> carried) {
     if (!Arrays.asList(input.fieldNames()).contains(RecordIds.RECORD_ID)) {
       throw new DeeplineException("score: input has no " + RecordIds.RECORD_ID + " column");
     }
@@ -93,21 +103,41 @@ public final class BatchScorer {
     // Fails naming the missing or mistyped input columns; the other columns do not matter.
     new FeatureTransform(featureModel()).transformSchema(
         present.containsAll(featureModel().inputColumns()) ? inputs : input);
-    return new StructType()
-        .add(RecordIds.RECORD_ID, DataTypes.StringType, false)
-        .add(PROBABILITY, DataTypes.DoubleType, false);
+    StructType output = new StructType().add(RecordIds.RECORD_ID, DataTypes.StringType, false);
+    for (String column : carried) {
+      if (!present.contains(column)) {
+        throw new DeeplineException("score: input has no " + column + " column to carry");
+      }
+      output = output.add(input.apply(column));
+    }
+    return output.add(PROBABILITY, DataTypes.DoubleType, false);
   }
 
   public Dataset<Row> transform(Dataset<Row> input) {
-    StructType output = transformSchema(input.schema());
+    return transform(input, List.of());
+  }
+
+  /**
+   * {@link #transform(Dataset)} keeping each row's {@code carried} columns beside its record id:
+   * what tells apart the rows of one record id where the input holds several, such as a stream of a
+   * table's changes (each record's run date and table version).
+   */
+  public Dataset<Row> transform(Dataset<Row> input, List<String> carried) {
+    StructType output = transformSchema(input.schema(), carried);
     List<String> columns = featureModel().inputColumns();
     List<Column> projection = new ArrayList<>();
     projection.add(functions.col(RecordIds.RECORD_ID));
+    carried.forEach(c -> projection.add(functions.col(Columns.quote(c))));
     columns.forEach(c -> projection.add(functions.col(Columns.quote(c))));
     Dataset<Row> projected = input.select(projection.toArray(Column[]::new));
+    int firstInput = 1 + carried.size();
+    DataType[] carriedTypes = new DataType[carried.size()];
+    for (int i = 0; i < carriedTypes.length; i++) {
+      carriedTypes[i] = projected.schema().fields()[i + 1].dataType();
+    }
     DataType[] types = new DataType[columns.size()];
     for (int i = 0; i < types.length; i++) {
-      types[i] = projected.schema().fields()[i + 1].dataType();
+      types[i] = projected.schema().fields()[i + firstInput].dataType();
     }
     Broadcast<ScoringModel> model = JavaSparkContext.fromSparkContext(
         input.sparkSession().sparkContext()).broadcast(
@@ -115,7 +145,7 @@ public final class BatchScorer {
     int rowsPerBatch = batchSize;
     List<String> names = List.copyOf(columns);
     JavaRDD<InternalRow> scored = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(
-        rows -> new ScoringIterator(rows, model, names, types, rowsPerBatch));
+        rows -> new ScoringIterator(rows, model, names, carriedTypes, types, rowsPerBatch));
     return input.sparkSession().internalCreateDataFrame(scored.rdd(), output, false);
   }
 
@@ -188,6 +218,9 @@ public final class BatchScorer {
     private final int[] slots;
     private final float[] values;
     private final UTF8String[] ids;
+    /** The carried columns' types, and each minibatch row's values of them. */
+    private final DataType[] carriedTypes;
+    private final Object[][] carried;
     private Predictor scorer;
     private float[] probabilities = new float[0];
     private int size;
@@ -195,7 +228,7 @@ public final class BatchScorer {
 
     @SuppressWarnings("unchecked")
     ScoringIterator(Iterator<InternalRow> rows, Broadcast<ScoringModel> model, List<String> columns,
-        DataType[] types, int batchSize) {
+        DataType[] carriedTypes, DataType[] types, int batchSize) {
       this.rows = rows;
       this.model = model;
       this.vectorizer = new FeatureVectorizer(model.value().featureModel());
@@ -211,6 +244,8 @@ public final class BatchScorer {
       this.slots = new int[batchSize * vectorizer.width()];
       this.values = new float[batchSize * vectorizer.width()];
       this.ids = new UTF8String[batchSize];
+      this.carriedTypes = carriedTypes;
+      this.carried = new Object[batchSize][carriedTypes.length];
     }
 
     @Override
@@ -232,7 +267,11 @@ public final class BatchScorer {
         throw new NoSuchElementException();
       }
       int row = next++;
-      return new GenericInternalRow(new Object[] {ids[row], (double) probabilities[row]});
+      Object[] values = new Object[carriedTypes.length + 2];
+      values[0] = ids[row];
+      System.arraycopy(carried[row], 0, values, 1, carriedTypes.length);
+      values[values.length - 1] = (double) probabilities[row];
+      return new GenericInternalRow(values);
     }
 
     private void fill() {
@@ -245,8 +284,13 @@ public final class BatchScorer {
         InternalRow row = rows.next();
         // Rows of a scan are reused buffers: keep a copy of the id, not a view into the buffer.
         ids[size] = row.getUTF8String(0).clone();
+        for (int i = 0; i < carriedTypes.length; i++) {
+          carried[size][i] = row.isNullAt(i + 1) ? null : copied(row.get(i + 1, carriedTypes[i]));
+        }
+        int firstInput = 1 + carriedTypes.length;
         for (int i = 0; i < types.length; i++) {
-          raw[i] = row.isNullAt(i + 1) ? null : converters[i].apply(row.get(i + 1, types[i]));
+          raw[i] = row.isNullAt(i + firstInput) ? null
+              : converters[i].apply(row.get(i + firstInput, types[i]));
         }
         try {
           rowStarts[size + 1] = vectorizer.vectorizeSparse(column -> raw[positions.get(column)],
@@ -257,6 +301,20 @@ public final class BatchScorer {
         size++;
       }
       probabilities = scorer.probabilities(rowStarts, slots, values, size);
+    }
+
+    /** A value that outlives the scan's reused row buffer. */
+    private static Object copied(Object value) {
+      if (value instanceof UTF8String text) {
+        return text.clone();
+      }
+      if (value instanceof InternalRow struct) {
+        return struct.copy();
+      }
+      if (value instanceof ArrayData array) {
+        return array.copy();
+      }
+      return value instanceof MapData map ? map.copy() : value;
     }
 
     private void release() {

@@ -1,10 +1,13 @@
 package org.deepline.scoring;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.deepline.core.Columns;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
@@ -125,14 +128,27 @@ public final class ScoreJob implements Stage {
    */
   public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
       ModelBundle bundle, int batchSize, double threshold, String runId) {
-    return new BatchScorer(bundle, batchSize).transform(FeatureJoins.apply(silver, joins))
-        .select(functions.col(RecordIds.RECORD_ID),
-            functions.col(BatchScorer.PROBABILITY),
-            functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
-                .otherwise(0).as(PREDICTED_LABEL),
-            functions.lit(bundle.metadata().modelVersion()).as(MODEL_VERSION),
-            functions.lit(runId).as("run_id"),
-            functions.current_timestamp().as("scored_at"));
+    return predict(silver, joins, bundle, batchSize, threshold, runId, List.of());
+  }
+
+  /**
+   * {@link #predict(Dataset, List, ModelBundle, int, double, String)} keeping silver's
+   * {@code carried} columns after the record id ({@code score-stream}: each row's run date and
+   * silver version).
+   */
+  public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
+      ModelBundle bundle, int batchSize, double threshold, String runId, List<String> carried) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(functions.col(RecordIds.RECORD_ID));
+    carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
+    columns.add(functions.col(BatchScorer.PROBABILITY));
+    columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
+        .otherwise(0).as(PREDICTED_LABEL));
+    columns.add(functions.lit(bundle.metadata().modelVersion()).as(MODEL_VERSION));
+    columns.add(functions.lit(runId).as("run_id"));
+    columns.add(functions.current_timestamp().as("scored_at"));
+    return new BatchScorer(bundle, batchSize).transform(FeatureJoins.apply(silver, joins), carried)
+        .select(columns.toArray(Column[]::new));
   }
 
   /**

@@ -14,6 +14,7 @@ import org.deepline.metrics.DecisionThreshold;
  * @param batchSize         rows fed to the network at once in each task
  * @param modelVersion      the model to score with; the newest registered model of the data set when
  *                          absent
+ * @param stream            {@code score-stream}'s trigger, batch size and checkpoint
  */
 public record ScoringConfig(
     @JsonPropertyDescription("`predicted_label` is 1 when `probability >= threshold`. When set, "
@@ -32,7 +33,10 @@ public record ScoringConfig(
         + "scoring.model_version=champion`. Allowed: a version in `_deepline/models`, or an "
         + "alias such as `champion` (`models promote`). When unset: newest registered model of "
         + "the data set trained on the run date or earlier.")
-    String modelVersion) {
+    String modelVersion,
+    @JsonPropertyDescription("`score-stream`: scoring silver's rows as they land, with the same "
+        + "model, threshold and code as `score`, into `stream_predictions`.")
+    StreamScoringConfig stream) {
   /**
    * Chosen with bench/run ScoringBench on flights-3m (bench/README.md, section Scoring): 4096 and
    * 16384 tie, 1024 is slower, and a task's minibatch of 480-wide vectors stays at 8 MB.
@@ -41,10 +45,11 @@ public record ScoringConfig(
 
   public ScoringConfig {
     batchSize = batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+    stream = stream == null ? StreamScoringConfig.defaults() : stream;
   }
 
   public static ScoringConfig defaults() {
-    return new ScoringConfig(null, null, null);
+    return new ScoringConfig(null, null, null, null);
   }
 
   /**
@@ -61,5 +66,6 @@ public record ScoringConfig(
       errors.requireFraction(explicitThreshold, "threshold", false, false);
     }
     errors.requirePositive(batchSize, "batch_size");
+    stream.validate(errors.at("stream"));
   }
 }

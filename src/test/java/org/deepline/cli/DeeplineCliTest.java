@@ -37,8 +37,8 @@ class DeeplineCliTest {
     CliCall help = CliCall.run("--help");
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
-        "score", "evaluate", "pipeline", "compress", "check", "runs", "models", "feature-store",
-        "feature-lookup"}) {
+        "score", "score-stream", "evaluate", "pipeline", "compress", "check", "runs", "models",
+        "feature-store", "feature-lookup"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     CliCall stageHelp = CliCall.run("train", "--help");

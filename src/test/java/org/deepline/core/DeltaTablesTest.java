@@ -187,6 +187,45 @@ class DeltaTablesTest {
     assertEquals(false, DeltaTables.versionAddedRowsTo(spark, first, "2026-11-24"));
   }
 
+  /** A stream's batch replayed after a failure commits nothing; another batch or stream appends. */
+  @Test
+  void aStreamsBatchIsAppendedOnceHoweverOftenItIsWritten() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("stream").toString();
+    Map<String, String> createdWith = Map.of(DeltaTables.STATS_COLUMNS, "probability");
+
+    assertEquals(2, DeltaTables.appendOnce(rows(spark, "a", "b"), path, "stream-1", 0,
+        List.of(), createdWith));
+    assertEquals(0, DeltaTables.appendOnce(rows(spark, "a", "b"), path, "stream-1", 0,
+        List.of(), createdWith), "batch 0 of stream-1 again: a replay");
+    assertEquals(1, DeltaTables.appendOnce(rows(spark, "c"), path, "stream-1", 1,
+        List.of(), createdWith));
+    assertEquals(1, DeltaTables.appendOnce(rows(spark, "d"), path, "stream-2", 0,
+        List.of(), createdWith), "another stream's batch 0");
+
+    assertEquals(List.of("a", "b", "c", "d"), DeltaTables.read(spark, path).select("_record_id")
+        .orderBy("_record_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals("probability", property(spark, path));
+  }
+
+  @Test
+  void theChangeDataFeedIsTurnedOnOnce() {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve("silver").toString();
+    DeltaTables.replaceRunDate(rows(spark, "a"), path, "2026-11-24");
+
+    assertTrue(DeltaTables.enableChangeDataFeed(spark, path));
+    long version = DeltaTables.latestVersion(spark, path);
+    assertEquals(false, DeltaTables.enableChangeDataFeed(spark, path));
+
+    assertEquals(version, DeltaTables.latestVersion(spark, path), "no second commit");
+    DeltaTables.replaceRunDate(rows(spark, "b"), path, "2026-11-24");
+    assertEquals(List.of("delete a", "insert b"), spark.read().format("delta")
+        .option("readChangeFeed", "true").option("startingVersion", version + 1).load(path)
+        .selectExpr("concat(_change_type, ' ', _record_id)").orderBy("_change_type")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
   private static Dataset<Row> rows(SparkSession spark, String... ids) {
     return spark.createDataFrame(java.util.Arrays.stream(ids)
         .map(id -> RowFactory.create(id, 0.5)).toList(), SCHEMA);

@@ -145,7 +145,7 @@ class LabelJobTest {
         null, null, 1, null, null, List.of(), 0, Map.of(),
         new DecisionThreshold(MODEL_THRESHOLD, "max_f1", null, null, null, null));
     assertEquals(MODEL_THRESHOLD, LabelJob.threshold(ScoringConfig.defaults(), model));
-    assertEquals(0.85, LabelJob.threshold(new ScoringConfig(0.85, null, null), model));
+    assertEquals(0.85, LabelJob.threshold(new ScoringConfig(0.85, null, null, null), model));
   }
 
   @Test

@@ -37,6 +37,7 @@ import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ModelScorer;
 import org.deepline.scoring.NetworkScorer;
 import org.deepline.scoring.ScoreJob;
+import org.deepline.scoring.StreamScoreJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.deepline.testing.ToyData;
@@ -61,6 +62,8 @@ class ModelLifecycleTest {
   private static final int NIGHTLY_DAYS = 10;
   /** How far after the training date the drift test's shifted date lies. */
   private static final int MONITOR_DAYS = 20;
+  /** How far after the training date the streaming test's date lies. */
+  private static final int STREAM_DAYS = 30;
 
   @TempDir
   static Path dir;
@@ -472,6 +475,62 @@ class ModelLifecycleTest {
             context.table(Table.DRIFT))
         .where(functions.col("run_date").equalTo(functions.lit(later).cast("date"))).count(),
         "the failed run replaced the date's rows, it did not add to them");
+  }
+
+  /**
+   * {@code score-stream}: the first run scores every row silver holds, with the probabilities batch
+   * scoring gives the same rows; a date that lands later is scored alone, the same date loaded again
+   * is scored again as silver's new version of its rows, and a run with nothing new scores nothing.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void streamScoringScoresEachVersionOfARecordOnceAsBatchScoringDoes() {
+    SparkSession spark = context.spark();
+    String modelVersion = trained.artifacts().get("model_version");
+    String version = "scoring.model_version=" + modelVersion;
+    Dataset<Row> silver = DeltaTables.read(spark, context.table(Table.SILVER));
+    long silverRows = silver.count();
+
+    StageResult first = new StreamScoreJob().run(with("score-stream", version));
+
+    Dataset<Row> streamed = DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS));
+    assertEquals(silverRows, first.metric("rows_scored"));
+    assertEquals(silverRows, streamed.count());
+    assertEquals(modelVersion, first.artifacts().get("model_version"));
+    ModelBundle bundle = ModelBundle.load(context.files(), new ModelRegistry(spark,
+        context.warehouse()).resolve("toy", modelVersion).path());
+    // Batch scoring of silver as it stood, each row kept with its date: the toy file was loaded
+    // on several dates, and its record ids with it.
+    Dataset<Row> batch = ScoreJob.predict(silver, List.of(), bundle, 64, 0.5, "batch",
+        List.of("run_date"));
+    Dataset<Row> both = streamed.alias("s").join(batch.alias("b"),
+        functions.col("s._record_id").equalTo(functions.col("b._record_id"))
+            .and(functions.col("s.run_date").equalTo(functions.col("b.run_date"))));
+    assertEquals(silverRows, both.count());
+    assertEquals(0, both.where("abs(s.probability - b.probability) > 1e-6").count(),
+        "the stream's probabilities are batch scoring's");
+
+    String landed = java.time.LocalDate.parse(context.runDate()).plusDays(STREAM_DAYS).toString();
+    int landedRows = 40;
+    java.nio.file.Path landedCsv = ToyData.csv(newDir(dir.resolve("streamed")), landedRows, 23,
+        false);
+    RunContext ingest = new RunContext(RunContext.newRunId(), null, "ingest", landed,
+        TestRuns.configFromJson(ToyData.configJson(landedCsv, false)), context.warehouse(), spark);
+    new IngestJob().run(ingest);
+    StageResult second = new StreamScoreJob().run(with("score-stream", version));
+    new IngestJob().run(ingest);
+    StageResult third = new StreamScoreJob().run(with("score-stream", version));
+    StageResult idle = new StreamScoreJob().run(with("score-stream", version));
+
+    assertEquals(landedRows, second.metric("rows_scored"));
+    assertEquals(landedRows, third.metric("rows_scored"), "the date loaded again");
+    assertEquals(0.0, idle.metric("rows_scored"));
+    Dataset<Row> onLanded = DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS))
+        .where(functions.col("run_date").equalTo(functions.lit(landed).cast("date")));
+    assertEquals(2 * landedRows, onLanded.count());
+    assertEquals(2, onLanded.select(StreamScoreJob.SILVER_VERSION).distinct().count());
+    assertEquals(silverRows + 2 * landedRows,
+        DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS)).count());
   }
 
   /** A date's predictions without what differs between runs by design (run id, scoring time). */
