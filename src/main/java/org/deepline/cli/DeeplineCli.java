@@ -9,6 +9,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Stage;
 import org.deepline.labeling.LabelJob;
+import org.deepline.pipeline.Retrain;
 import org.deepline.pipeline.Stages;
 import org.deepline.quality.ValidationJob;
 import org.deepline.tracking.RunRecorder;
@@ -63,6 +64,11 @@ public final class DeeplineCli implements Runnable {
         command = new CommandLine(new StageCommand(
             recorder -> new LabelJob(labelOptions.uncertain)));
         command.addMixin("label", labelOptions);
+      } else if (stage instanceof Retrain) {
+        RetrainOptions retrainOptions = new RetrainOptions();
+        command = new CommandLine(new StageCommand(
+            recorder -> new Retrain(recorder, retrainOptions.ifDrifted)));
+        command.addMixin("retrain", retrainOptions);
       } else if (stage instanceof ValidationJob) {
         ValidateOptions validateOptions = new ValidateOptions();
         command = new CommandLine(new StageCommand(
@@ -137,6 +143,15 @@ public final class DeeplineCli implements Runnable {
             + "winner like a plain train run and write its training section to "
             + "<model dir>/" + Tuner.TUNED_TRAINING_FILE + ". Excludes --resume and --sanity.")
     boolean tune;
+  }
+
+  /** {@code retrain --if-drifted}: read when the command runs, after picocli parsed. */
+  static final class RetrainOptions {
+    @Option(names = "--if-drifted",
+        description = "Retrain only when monitor found a drifted column (or drifted "
+            + "probabilities) on the run date; otherwise record that there was no cause and exit "
+            + "0. Fails when monitor has not run for the date.")
+    boolean ifDrifted;
   }
 
   /** {@code label --uncertain N}: read when the command runs, after picocli parsed. */

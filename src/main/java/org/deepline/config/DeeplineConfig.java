@@ -138,6 +138,38 @@ public record DeeplineConfig(
         + Arrays.stream(components).map(RecordComponent::getName).toList());
   }
 
+  /**
+   * This config with {@code section} in place of the section of its type, e.g. a scoring section
+   * that names the model a stage must score with, whatever the file says.
+   *
+   * <pre>{@code
+   * DeeplineConfig pinned = config.withSection(config.scoring().withModelVersion(version));
+   * }</pre>
+   */
+  @Override
+  public DeeplineConfig withSection(Object section) {
+    RecordComponent[] components = DeeplineConfig.class.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    boolean replaced = false;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        boolean ofSection = types[i] == section.getClass();
+        values[i] = ofSection ? section : components[i].getAccessor().invoke(this);
+        replaced |= ofSection;
+      }
+      if (!replaced) {
+        throw new IllegalArgumentException("the job config has no section of type "
+            + section.getClass().getSimpleName());
+      }
+      return DeeplineConfig.class.getDeclaredConstructor(types).newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot copy the config with a new "
+          + section.getClass().getSimpleName(), e);
+    }
+  }
+
   /** Every problem of the config, each named by its path; empty when the config is usable. */
   public ConfigErrors validate() {
     ConfigErrors errors = new ConfigErrors();

@@ -21,4 +21,12 @@ public interface JobConfig {
    *     validation has already required every section a stage reads
    */
   <T> T section(Class<T> type);
+
+  /**
+   * This config with {@code section} in place of the section of its type: how a stage that runs
+   * others pins what they must use (the model {@code retrain} just trained, for its score).
+   *
+   * @throws IllegalArgumentException when the config has no section of that type
+   */
+  JobConfig withSection(Object section);
 }

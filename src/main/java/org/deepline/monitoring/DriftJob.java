@@ -68,7 +68,9 @@ public final class DriftJob implements Stage {
   static final String PREDICTION = "prediction";
   static final String STABLE = "stable";
   static final String MOVED = "moved";
-  static final String DRIFTED = "drifted";
+  public static final String DRIFTED = "drifted";
+  /** The drift table's column of each row's verdict. */
+  public static final String VERDICT = "verdict";
   static final String NO_ROWS = "no rows";
   /** The model's probabilities in the drift table's {@code column}. */
   static final String PROBABILITY_ROW = "_probability";
@@ -163,7 +165,7 @@ public final class DriftJob implements Stage {
         .add("column", DataTypes.StringType).add("kind", DataTypes.StringType)
         .add("psi", DataTypes.DoubleType).add("reference_rows", DataTypes.LongType)
         .add("current_rows", DataTypes.LongType).add("reference_missing", DataTypes.DoubleType)
-        .add("current_missing", DataTypes.DoubleType).add("verdict", DataTypes.StringType);
+        .add("current_missing", DataTypes.DoubleType).add(VERDICT, DataTypes.StringType);
     List<Row> rows = drifts.stream().map(d -> RowFactory.create(runId, modelVersion,
         referenceDate, d.column(), d.kind(), d.psi(), d.referenceRows(), d.currentRows(),
         d.referenceMissing(), d.currentMissing(), d.verdict())).toList();

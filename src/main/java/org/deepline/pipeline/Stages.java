@@ -27,13 +27,14 @@ import org.deepline.tracking.RunRecorder;
 public final class Stages {
   /**
    * Every stage in pipeline order, the pipeline itself, then monitor (drift, run by nightly
-   * last), compress (run on demand after train,
+   * last), retrain (the champion/challenger loop), compress (run on demand after train,
    * not part of the pipeline), streaming scoring, the formats study, sample, label (weak labels, on demand) and the
    * feature store. A stage that runs others (the pipeline) records them through the recorder given.
    */
   public static final List<Function<RunRecorder, Stage>> ALL = Stream.concat(
       Pipeline.STAGES.stream().map(supplier -> (Function<RunRecorder, Stage>) r -> supplier.get()),
       Stream.<Function<RunRecorder, Stage>>of(Pipeline::new, recorder -> new DriftJob(),
+          recorder -> new Retrain(recorder, false),
           recorder -> new CompressJob(), recorder -> new StreamScoreJob(),
           recorder -> new FormatsStudy(), recorder -> new SampleJob(),
           recorder -> new LabelJob(), recorder -> new FeatureStoreJob()))

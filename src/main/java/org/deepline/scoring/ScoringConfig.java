@@ -52,6 +52,11 @@ public record ScoringConfig(
     return new ScoringConfig(null, null, null, null);
   }
 
+  /** This section scoring with {@code version} (a model version or alias) instead. */
+  public ScoringConfig withModelVersion(String version) {
+    return new ScoringConfig(explicitThreshold, batchSize, version, stream);
+  }
+
   /**
    * The explicit threshold, or {@value DecisionThreshold#DEFAULT_VALUE} when none is set: for code
    * that has no model at hand. {@code score} uses the model's chosen threshold instead when

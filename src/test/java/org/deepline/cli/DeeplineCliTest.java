@@ -38,12 +38,19 @@ class DeeplineCliTest {
     assertEquals(0, help.code());
     for (String command : new String[] {"ingest", "validate", "split", "features", "leakage", "train",
         "score", "score-stream", "evaluate", "pipeline", "compress", "check", "runs", "models",
-        "feature-store", "feature-lookup"}) {
+        "feature-store", "feature-lookup", "retrain"}) {
       assertTrue(help.out().contains(command), command + " missing from\n" + help.out());
     }
     CliCall stageHelp = CliCall.run("train", "--help");
     assertEquals(0, stageHelp.code());
     assertTrue(stageHelp.out().contains("--warehouse"), stageHelp.out());
+  }
+
+  @Test
+  void retrainHasIfDriftedAsItsOption() {
+    CliCall retrainHelp = CliCall.run("retrain", "--help");
+    assertEquals(0, retrainHelp.code());
+    assertTrue(retrainHelp.out().contains("--if-drifted"), retrainHelp.out());
   }
 
   @Test

@@ -64,6 +64,11 @@ class FeatureStoreJobTest {
       public <T> T section(Class<T> type) {
         return type.cast(featureStore);
       }
+
+      @Override
+      public JobConfig withSection(Object section) {
+        return config((FeatureStoreConfig) section);
+      }
     };
   }
 
