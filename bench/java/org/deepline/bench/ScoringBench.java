@@ -38,6 +38,7 @@ import org.deepline.scoring.ModelScorer;
 import org.deepline.scoring.NetworkScorer;
 import org.deepline.scoring.ScoreJob;
 import org.deepline.scoring.ScoringConfig;
+import org.deepline.scoring.StreamScoreJob;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.ModelMetadata;
 import org.deepline.training.NetworkFactory;
@@ -51,7 +52,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * width-64-32-2 network through (1) deepline's scoring path ({@link BatchScorer}: silver rows to
  * probabilities, written to Spark's no-op sink) at several minibatch sizes, (2) the {@code score}
  * stage itself ({@link ScoreJob#run}: registry lookup, transform, Delta write, summary) with the
- * network registered in the benchmark's warehouse,
+ * network registered in the benchmark's warehouse, and the {@code score-stream} stage scoring the
+ * same rows from a new checkpoint ({@link StreamScoreJob#run}),
  * (3) a row-at-a-time Spark UDF calling the network once per row, and the floor: (4) bare ND4J
  * {@code output()} on one pre-built matrix of the same rows' vectors, on one thread and on two (the
  * machine has two cores, and the Spark contenders use both). Also the latency of one record through
@@ -77,6 +79,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ScoringBench {
   private static final String DEFAULT_CONF = "conf/flights.json";
   private static final String RUN_DATE = "2001-07-01";
+  /** The benchmark scores what the source holds, however many rows ingest quarantines. */
+  private static final String QUARANTINE_ANY = "ingest.max_quarantine_fraction=1.0";
   /** The version the benchmark's network is registered under, for the score stage to find. */
   private static final String MODEL_VERSION = "20010701T000000-bench0";
   private static final long SEED = 42L;
@@ -140,8 +144,8 @@ public final class ScoringBench {
     spark.sparkContext().setLogLevel("WARN");
     Path scratch = BenchScratch.create("deepline-scoring-bench");
     try {
-      new ScoringBench.Run(spark, scratch, ConfigLoader.load(Path.of(conf),
-          List.of("ingest.max_quarantine_fraction=1.0"))).execute(runs, batches, sample, floorRows,
+      new ScoringBench.Run(spark, scratch, Path.of(conf), ConfigLoader.load(Path.of(conf),
+          List.of(QUARANTINE_ANY))).execute(runs, batches, sample, floorRows,
           udfRows, compression);
     } finally {
       BenchScratch.delete(scratch);
@@ -150,7 +154,7 @@ public final class ScoringBench {
   }
 
   /** One benchmark run over one silver table. */
-  private record Run(SparkSession spark, Path scratch, DeeplineConfig config) {
+  private record Run(SparkSession spark, Path scratch, Path conf, DeeplineConfig config) {
     void execute(int runs, List<Integer> batches, long sample, int floorRows, int udfRows,
         boolean compression) {
       TrainingBench.Stopwatch ingestWatch = TrainingBench.Stopwatch.start();
@@ -209,6 +213,7 @@ public final class ScoringBench {
                   .mode("overwrite").save())));
         }
         results.add(report(scoreStage(warehouse)));
+        results.add(report(scoreStreamStage(warehouse, scratch.resolve("stream-" + run))));
         String rawTable = scratch.resolve("raw-predictions-" + run).toString();
         results.add(report(timed(RAW_WRITE, rows, () -> scoredOnce.write().format("delta")
             .mode("overwrite").partitionBy(DeltaTables.RUN_DATE).save(rawTable))));
@@ -239,6 +244,24 @@ public final class ScoringBench {
       return new Result("deepline score stage (ScoreJob.run: transform, Delta write, summary), "
           + "batch " + ScoringConfig.DEFAULT_BATCH_SIZE, (long) scored.metric("rows_scored"),
           watch.seconds(), watch.cores(), watch.load());
+    }
+
+    /**
+     * The {@code score-stream} stage as the CLI runs it, from a new checkpoint, so that it scores
+     * every silver row (the change data feed's first snapshot) in one micro-batch: the stream's
+     * start, the change feed's read, the newest-version window, the transform and the once-only
+     * Delta append, against the score stage's work on the same rows.
+     */
+    private Result scoreStreamStage(Warehouse warehouse, Path checkpoint) {
+      DeeplineConfig streaming = ConfigLoader.load(conf,
+          List.of(QUARANTINE_ANY, "scoring.stream.checkpoint=" + checkpoint));
+      RunContext context = new RunContext(RunContext.newRunId(), null, "score-stream", RUN_DATE,
+          streaming, warehouse, spark);
+      TrainingBench.Stopwatch watch = TrainingBench.Stopwatch.start();
+      StageResult scored = new StreamScoreJob().run(context);
+      return new Result("deepline score-stream stage (StreamScoreJob.run: change feed, transform, "
+          + "once-only Delta append), batch " + ScoringConfig.DEFAULT_BATCH_SIZE,
+          (long) scored.metric("rows_scored"), watch.seconds(), watch.cores(), watch.load());
     }
   }
 

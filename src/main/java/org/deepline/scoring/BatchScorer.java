@@ -63,6 +63,12 @@ public final class BatchScorer {
 
   private final ModelBundle bundle;
   private final int batchSize;
+  /**
+   * The model as the executors get it, made by the first {@link #transform} and reused by the
+   * later ones: a stream's micro-batches then restore the network once per task slot, not once a
+   * batch ({@link #borrow} keeps the predictors of the latest broadcast only).
+   */
+  private Broadcast<ScoringModel> broadcast;
 
   public BatchScorer(ModelBundle bundle, int batchSize) {
     if (batchSize <= 0) {
@@ -139,14 +145,21 @@ public final class BatchScorer {
     for (int i = 0; i < types.length; i++) {
       types[i] = projected.schema().fields()[i + firstInput].dataType();
     }
-    Broadcast<ScoringModel> model = JavaSparkContext.fromSparkContext(
-        input.sparkSession().sparkContext()).broadcast(
-            new ScoringModel(bundle, featureModel()));
+    Broadcast<ScoringModel> model = broadcast(input.sparkSession());
     int rowsPerBatch = batchSize;
     List<String> names = List.copyOf(columns);
     JavaRDD<InternalRow> scored = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(
         rows -> new ScoringIterator(rows, model, names, carriedTypes, types, rowsPerBatch));
     return input.sparkSession().internalCreateDataFrame(scored.rdd(), output, false);
+  }
+
+  private synchronized Broadcast<ScoringModel> broadcast(
+      org.apache.spark.sql.SparkSession spark) {
+    if (broadcast == null) {
+      broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .broadcast(new ScoringModel(bundle, featureModel()));
+    }
+    return broadcast;
   }
 
   private FeatureModel featureModel() {

@@ -138,6 +138,18 @@ public final class ScoreJob implements Stage {
    */
   public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
       ModelBundle bundle, int batchSize, double threshold, String runId, List<String> carried) {
+    return predict(silver, joins, new BatchScorer(bundle, batchSize), bundle, threshold, runId,
+        carried);
+  }
+
+  /**
+   * {@link #predict(Dataset, List, ModelBundle, int, double, String, List)} with a scorer made
+   * before, which keeps the model it sends the executors for its next calls (a stream's
+   * micro-batches).
+   */
+  public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
+      BatchScorer scorer, ModelBundle bundle, double threshold, String runId,
+      List<String> carried) {
     List<Column> columns = new ArrayList<>();
     columns.add(functions.col(RecordIds.RECORD_ID));
     carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
@@ -147,7 +159,7 @@ public final class ScoreJob implements Stage {
     columns.add(functions.lit(bundle.metadata().modelVersion()).as(MODEL_VERSION));
     columns.add(functions.lit(runId).as("run_id"));
     columns.add(functions.current_timestamp().as("scored_at"));
-    return new BatchScorer(bundle, batchSize).transform(FeatureJoins.apply(silver, joins), carried)
+    return scorer.transform(FeatureJoins.apply(silver, joins), carried)
         .select(columns.toArray(Column[]::new));
   }
 

@@ -16,8 +16,8 @@ import org.deepline.core.ConfigErrors;
  *                           stop (a scheduler's job); {@value #INTERVAL}: look again every
  *                           {@code intervalSeconds}
  * @param intervalSeconds    {@value #INTERVAL} only: seconds between two looks at silver
- * @param runMinutes         {@value #INTERVAL} only: stop after this long (finishing the batch under
- *                           way) and record the run; unset, the stream runs until it is stopped
+ * @param runMinutes         {@value #INTERVAL} only: stop after this long (the batch under way let
+ *                           finish) and record the run; unset, the stream runs until it is stopped
  * @param maxFilesPerTrigger silver data files one micro-batch reads at most
  * @param checkpoint         where the stream keeps its progress; the warehouse's
  *                           {@code <dataset>/streams/score/checkpoint} when unset
@@ -33,7 +33,7 @@ public record StreamScoringConfig(
         + "`> 0`. When unset: 60.")
     Integer intervalSeconds,
     @JsonPropertyDescription("`interval` only: stop after this many minutes (the batch under way "
-        + "is finished and committed) and write the run record. Allowed: `> 0`. When unset: the "
+        + "is let finish and commit first) and write the run record. Allowed: `> 0`. When unset: the "
         + "stream runs until its process is stopped, and a run record is written only for a run "
         + "that ends.")
     Double runMinutes,

@@ -158,6 +158,16 @@ class FeatureJoinScoringTest {
     StageResult rescored = new ScoreJob().run(context);
     assertTrue(rescored.inputs().contains(new TableRef(table, 1)), rescored.inputs().toString());
     assertEquals(first, probabilities(spark, context));
+
+    // The stream joins the same table the same way: the same probabilities, row for row.
+    StageResult streamed = new StreamScoreJob().run(context);
+    assertEquals(120.0, streamed.metric("rows_scored"));
+    Map<String, Double> streamedProbabilities = DeltaTables.read(spark,
+            context.table(Table.STREAM_PREDICTIONS)).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.<String>getAs("_record_id"),
+            r -> r.<Double>getAs(BatchScorer.PROBABILITY)));
+    assertEquals(first.keySet(), streamedProbabilities.keySet());
+    first.forEach((id, p) -> assertEquals(p, streamedProbabilities.get(id), 1e-6, id));
   }
 
   private static Map<String, Double> probabilities(SparkSession spark, RunContext context) {

@@ -56,6 +56,28 @@ class StreamScoreJobTest {
         List.of(StreamScoreJob.rowsToScore(changes).columns()));
   }
 
+  /** A batch of one commit's changes takes the way without a window, to the same rows. */
+  @Test
+  void oneCommitsChangesAreScoredAsTheyAre() {
+    SparkSession spark = SparkTestSession.get();
+    Date day = Date.valueOf("2026-12-01");
+    java.sql.Timestamp at = java.sql.Timestamp.valueOf("2026-12-07 10:00:00");
+    Dataset<Row> changes = spark.createDataFrame(List.of(
+        RowFactory.create("a", 1.0, day, "update_preimage", 6L, at),
+        RowFactory.create("a", 2.0, day, "update_postimage", 6L, at),
+        RowFactory.create("b", 3.0, day, "insert", 6L, at),
+        RowFactory.create("c", 4.0, day, "delete", 6L, at)), CHANGES);
+
+    List<String> rows = StreamScoreJob.rowsOfOneCommit(changes)
+        .selectExpr("concat_ws(' ', _record_id, x, run_date, silver_version)")
+        .orderBy("_record_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+
+    assertEquals(List.of("a 2.0 2026-12-01 6", "b 3.0 2026-12-01 6"), rows);
+    assertEquals(rows, StreamScoreJob.rowsToScore(changes)
+        .selectExpr("concat_ws(' ', _record_id, x, run_date, silver_version)")
+        .orderBy("_record_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
   @Test
   void absurdStreamSettingsAreRefusedTogether() {
     String config = """
