@@ -3,6 +3,7 @@ package org.deepline.scoring;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
@@ -206,11 +208,25 @@ public final class StreamScoreJob implements Stage {
    * batches committed before it stay, and the next run goes on from the last of them.
    */
   private static RuntimeException failed(StreamingQueryException error) {
-    return DeeplineException.in(error).<RuntimeException>map(user -> new DeeplineException(
-        user.failure(), "score-stream: " + user.getMessage() + " (batches committed before it "
-            + "stay in stream_predictions; the next run goes on after the last of them)", error))
-        .orElseGet(() -> new IllegalStateException("score-stream: the stream failed: "
-            + error.getMessage(), error.getCause() != null ? error.getCause() : error));
+    Optional<DeeplineException> user = DeeplineException.in(error);
+    if (user.isPresent()) {
+      return new DeeplineException(user.get().failure(), "score-stream: "
+          + user.get().getMessage() + " (batches committed before it stay in "
+          + "stream_predictions; the next run goes on after the last of them)", error);
+    }
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+      if (inner instanceof java.io.IOException) {
+        // Storage trouble: the command line makes it exit 8, worth a retry.
+        return new IllegalStateException("score-stream: the stream failed: "
+            + error.getMessage(), cause);
+      }
+    }
+    // Delta's own refusals (silver's columns changed under a running stream, versions or change
+    // files the checkpoint needs are gone, two runs on one checkpoint) are the user's to act on.
+    return new DeeplineException(Failure.INPUT, "score-stream: the stream stopped: "
+        + cause.getMessage() + " (batches committed before it stay in stream_predictions; see "
+        + "docs/operations.md, Streaming scoring, for what a checkpoint cannot survive)", error);
   }
 
   /** Scores and commits one micro-batch on the driver's stream thread; counts what it did. */

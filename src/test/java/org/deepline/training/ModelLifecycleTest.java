@@ -531,6 +531,18 @@ class ModelLifecycleTest {
     assertEquals(2, onLanded.select(StreamScoreJob.SILVER_VERSION).distinct().count());
     assertEquals(silverRows + 2 * landedRows,
         DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS)).count());
+
+    // A load while the change data feed was off: the checkpoint cannot read across it, and says so.
+    spark.sql("ALTER TABLE delta.`" + context.table(Table.SILVER) + "` SET TBLPROPERTIES ('"
+        + DeltaTables.CHANGE_DATA_FEED + "' = 'false')");
+    new IngestJob().run(ingest);
+    DeeplineException broken = assertThrows(DeeplineException.class,
+        () -> new StreamScoreJob().run(with("score-stream", version)));
+    assertEquals(DeeplineException.Failure.INPUT, broken.failure());
+    assertTrue(broken.getMessage().startsWith("score-stream: the stream stopped: "),
+        broken.getMessage());
+    assertTrue(broken.getMessage().contains("see docs/operations.md, Streaming scoring"),
+        broken.getMessage());
   }
 
   /** A date's predictions without what differs between runs by design (run id, scoring time). */
