@@ -166,6 +166,36 @@ public final class IngestBatches {
         : Optional.of(new Incomplete(batch, last.get().version(), missing));
   }
 
+  /**
+   * A batch that bronze and every one of the other tables committed: bronze's version of it and
+   * each other table's, by the name the caller gave the table.
+   */
+  public record Committed(Batch batch, long bronzeVersion, Map<String, Long> versions) {}
+
+  /**
+   * The batch of bronze's latest ingest commit when every one of {@code tables} committed it too
+   * (the load's tables are whole; {@link #incomplete} finds the others), with the versions of its
+   * commits. Empty when bronze has no marked commit.
+   */
+  public static Optional<Committed> latestCommitted(SparkSession spark, String bronze,
+      Map<String, String> tables) {
+    Optional<Marked> last = marks(spark, bronze).stream().findFirst();
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = last.get().batch().id();
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (Map.Entry<String, String> table : tables.entrySet()) {
+      Optional<Marked> own = marks(spark, table.getValue()).stream()
+          .filter(m -> m.batch().id().equals(id)).findFirst();
+      if (own.isEmpty()) {
+        return Optional.empty();
+      }
+      versions.put(table.getKey(), own.get().version());
+    }
+    return Optional.of(new Committed(last.get().batch(), last.get().version(), versions));
+  }
+
   private record Marked(Batch batch, long version) {}
 
   /** The marked commits among the table's latest {@value #COMMITS_SEARCHED}, newest first. */

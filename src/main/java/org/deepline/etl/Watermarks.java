@@ -124,6 +124,16 @@ public final class Watermarks {
     }
   }
 
+  /** Whether the load {@code runId} of {@code runDate} recorded its mark for this source and column. */
+  public static boolean recorded(SparkSession spark, String path, String source, String column,
+      String runDate, String runId) {
+    return DeltaTables.exists(spark, path) && !DeltaTables.read(spark, path)
+        .where(functions.col(SOURCE).equalTo(source).and(functions.col(COLUMN).equalTo(column))
+            .and(functions.col(DeltaTables.RUN_DATE).equalTo(functions.lit(runDate).cast("date")))
+            .and(functions.col(RUN_ID).equalTo(runId)))
+        .isEmpty();
+  }
+
   /** Records a committed load's mark, replacing the one of a previous run of the same date. */
   public static void record(SparkSession spark, String path, Mark mark) {
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(mark.source(), mark.column(),

@@ -248,6 +248,42 @@ class JdbcSourceTest {
     assertEquals(List.of("5 50.0 no"), silverOf(context(config, warehouse, DAY_3)));
   }
 
+  /**
+   * Stopped after its last table's commit, before its watermark's: the next load records the mark
+   * the stopped one planned and reads only later changes, where it read the same rows again into
+   * silver a second time (the seventh sweep).
+   */
+  @Test
+  void aLoadStoppedBeforeItsWatermarkGetsItRecordedAndIsNotReadAgain(@TempDir Path dir)
+      throws Exception {
+    createLoans("loans_unmarked");
+    DeeplineConfig config = incremental("loans_unmarked");
+    Path warehouse = dir.resolve("wh");
+    ingest(config, warehouse, DAY_1);
+    postgres.execute(
+        "UPDATE loans_unmarked SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2");
+    IngestJob stopped = new IngestJob(ENVIRONMENT, RestSource.SLEEP, table -> {
+      if (table == Table.QUARANTINE) {
+        throw new IllegalStateException("killed after the quarantine commit");
+      }
+    });
+    assertThrows(IllegalStateException.class,
+        () -> stopped.run(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4"), watermarks(warehouse));
+
+    postgres.execute(
+        "INSERT INTO loans_unmarked VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
+    StageResult next = ingest(config, warehouse, DAY_3);
+
+    assertEquals(0, next.metric("ingest_repaired"));
+    assertEquals(1, next.metric("ingest_watermark_repaired"));
+    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 12:00:00 1",
+        "2026-11-25 2026-11-23 13:00:00 1"), watermarks(warehouse));
+    assertEquals(1, next.metric("rows_read"));
+    assertEquals(List.of("5 50.0 no"), silverOf(context(config, warehouse, DAY_3)));
+  }
+
   @Test
   void aQueryIsReadInTheConfiguredRangesOfItsPartitionColumn() throws Exception {
     createLoans("loans_query");
