@@ -484,7 +484,7 @@ class ModelLifecycleTest {
    */
   @Test
   @Order(Integer.MAX_VALUE)
-  void streamScoringScoresEachVersionOfARecordOnceAsBatchScoringDoes() {
+  void streamScoringScoresEachVersionOfARecordOnceAsBatchScoringDoes() throws Exception {
     SparkSession spark = context.spark();
     String modelVersion = trained.artifacts().get("model_version");
     String version = "scoring.model_version=" + modelVersion;
@@ -529,6 +529,24 @@ class ModelLifecycleTest {
         .where(functions.col("run_date").equalTo(functions.lit(landed).cast("date")));
     assertEquals(2 * landedRows, onLanded.count());
     assertEquals(2, onLanded.select(StreamScoreJob.SILVER_VERSION).distinct().count());
+    assertEquals(silverRows + 2 * landedRows,
+        DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS)).count());
+
+    // Stopped after its last batch's commit and before the checkpoint's: the next run replays the
+    // batch, which Delta does not write a second time.
+    java.nio.file.Path commits = java.nio.file.Paths.get(java.net.URI.create(context.warehouse()
+        .streamCheckpoint("toy", StreamScoreJob.STREAM))).resolve("commits");
+    Files.delete(commits.resolve("2"));
+    Files.deleteIfExists(commits.resolve(".2.crc"));
+    StageResult replayed = new StreamScoreJob().run(with("score-stream", version));
+    assertEquals(1.0, replayed.metric("batches_replayed"));
+    assertEquals(0.0, replayed.metric("rows_scored"));
+    // An interval stream with nothing to score stops when its minutes are up, and says so.
+    StageResult interval = new StreamScoreJob().run(with("score-stream", version,
+        "scoring.stream.trigger=interval", "scoring.stream.interval_seconds=1",
+        "scoring.stream.run_minutes=0.05"));
+    assertEquals(0.0, interval.metric("rows_scored"));
+    assertTrue(interval.metric("seconds") >= 3, interval.metrics().toString());
     assertEquals(silverRows + 2 * landedRows,
         DeltaTables.read(spark, context.table(Table.STREAM_PREDICTIONS)).count());
 
