@@ -334,9 +334,7 @@ public final class IngestJob implements Stage {
   private static Optional<Repair> finishIncomplete(RunContext context, SourceConfig sourceConfig,
       SchemaConfig schema) {
     SparkSession spark = context.spark();
-    Map<String, String> others = new LinkedHashMap<>();
-    others.put(Table.SILVER.dirName(), context.table(Table.SILVER));
-    others.put(Table.QUARANTINE.dirName(), context.table(Table.QUARANTINE));
+    Map<String, String> others = derivedTables(context);
     Optional<IngestBatches.Incomplete> found = IngestBatches.incomplete(spark,
         context.table(Table.BRONZE), others);
     if (found.isEmpty()) {
@@ -376,9 +374,7 @@ public final class IngestJob implements Stage {
    */
   private static boolean recordUnrecordedWatermark(RunContext context) {
     SparkSession spark = context.spark();
-    Map<String, String> others = new LinkedHashMap<>();
-    others.put(Table.SILVER.dirName(), context.table(Table.SILVER));
-    others.put(Table.QUARANTINE.dirName(), context.table(Table.QUARANTINE));
+    Map<String, String> others = derivedTables(context);
     Optional<IngestBatches.Committed> latest = IngestBatches.latestCommitted(spark,
         context.table(Table.BRONZE), others);
     if (latest.isEmpty()) {
@@ -411,6 +407,14 @@ public final class IngestJob implements Stage {
     LOG.warn("ingest: the load {} of {} committed bronze, silver and quarantine but not its "
         + "watermark (it was stopped in between)", batch.id(), date);
     return advanceWatermark(context, batch, bronzeRows, quarantineRows);
+  }
+
+  /** The tables a load derives from bronze, by the name a repair reports them. */
+  private static Map<String, String> derivedTables(RunContext context) {
+    Map<String, String> tables = new LinkedHashMap<>();
+    tables.put(Table.SILVER.dirName(), context.table(Table.SILVER));
+    tables.put(Table.QUARANTINE.dirName(), context.table(Table.QUARANTINE));
+    return tables;
   }
 
   /**

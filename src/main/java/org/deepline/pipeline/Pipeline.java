@@ -60,6 +60,14 @@ public final class Pipeline implements Stage {
     this.stages = stages;
   }
 
+  /**
+   * {@code stages} run as one step of another command ({@code retrain}), each a child run of the
+   * context given to {@link #run}.
+   */
+  static Pipeline of(RunRecorder recorder, String command, List<Supplier<Stage>> stages) {
+    return new Pipeline(recorder, command, stages);
+  }
+
   /** One date of {@link #NIGHTLY_STAGES}, recorded as a run of command {@code nightly}. */
   public static Pipeline nightly(RunRecorder recorder) {
     return new Pipeline(recorder, "nightly", NIGHTLY_STAGES);

@@ -8,7 +8,6 @@ import org.apache.spark.sql.functions;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeltaTables;
 import org.deepline.core.RunContext;
-import org.deepline.core.SmallInputPlanning;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse;
@@ -74,19 +73,24 @@ public final class Retrain implements Stage {
 
   @Override
   public List<Warehouse.Table> replacedTables() {
-    return java.util.stream.Stream.concat(TRAINING.stream(), JUDGING.stream())
-        .flatMap(stage -> stage.get().replacedTables().stream()).toList();
+    return whole().replacedTables();
   }
 
   /** Each stage plans for its own input, as in {@link Pipeline}. */
   @Override
   public long inputBytes(RunContext context) {
-    return SmallInputPlanning.UNKNOWN_SIZE;
+    return whole().inputBytes(context);
   }
 
   @Override
   public int inputColumns(RunContext context) {
-    return SmallInputPlanning.UNKNOWN_WIDTH;
+    return whole().inputColumns(context);
+  }
+
+  /** Every stage retrain may run, as one pipeline: what it replaces and how it plans. */
+  private Pipeline whole() {
+    return Pipeline.of(recorder, name().command(),
+        java.util.stream.Stream.concat(TRAINING.stream(), JUDGING.stream()).toList());
   }
 
   @Override
@@ -105,7 +109,7 @@ public final class Retrain implements Stage {
     Optional<ModelRegistry.ModelEntry> champion = registry.alias(context.dataset(),
         ModelRegistry.CHAMPION);
     StageResult trained = runStages(context, TRAINING, all);
-    String challenger = trained.artifacts().get("model_version");
+    String challenger = trained.artifacts().get("train.model_version");
     StageResult judged;
     try {
       judged = runStages(pin(context, challenger), JUDGING, all);
@@ -117,11 +121,11 @@ public final class Retrain implements Stage {
       }
       throw refused;
     }
-    boolean blessed = judged.metric("blessed") == 1;
+    boolean blessed = judged.metric("evaluate.blessed") == 1;
     all.metric("retrained", 1).metric("promoted", blessed ? 1 : 0)
         .artifact("challenger", challenger);
     champion.ifPresent(held -> all.artifact("previous_champion", held.modelVersion()));
-    String verdict = judged.artifacts().get("blessing");
+    String verdict = judged.artifacts().get("evaluate.blessing");
     if (blessed) {
       registry.promote(context.dataset(), challenger);
       LOG.info("retrain: {} is the champion of {} ({}; it was {})", challenger,
@@ -139,22 +143,17 @@ public final class Retrain implements Stage {
   }
 
   /**
-   * Runs {@code stages} as child runs, their metrics and artifacts into {@code all} as the
-   * pipeline names them ({@code stage.metric}); returns the last stage's result.
+   * Runs {@code stages} as child runs ({@link Pipeline}); their metrics and artifacts go into
+   * {@code all} as the pipeline names them ({@code stage.metric}) and are returned.
    */
   private StageResult runStages(RunContext context, List<Supplier<Stage>> stages,
       StageResult.Builder all) {
-    StageResult last = null;
-    for (Supplier<Stage> supplier : stages) {
-      Stage stage = supplier.get();
-      last = recorder.run(context.child(RunContext.newRunId(), stage.command()), stage);
-      String command = stage.command();
-      last.inputs().forEach(all::input);
-      last.outputs().forEach(all::output);
-      last.metrics().forEach((name, value) -> all.metric(command + "." + name, value));
-      last.artifacts().forEach((name, uri) -> all.artifact(command + "." + name, uri));
-    }
-    return last;
+    StageResult ran = Pipeline.of(recorder, name().command(), stages).run(context);
+    ran.inputs().forEach(all::input);
+    ran.outputs().forEach(all::output);
+    all.metrics(ran.metrics());
+    ran.artifacts().forEach(all::artifact);
+    return ran;
   }
 
   /** Scores the date with the champion again: its predictions were the challenger's. */
