@@ -29,6 +29,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code source.format: jdbc} against a real PostgreSQL server that the test starts. */
 class JdbcSourceTest {
@@ -217,70 +219,44 @@ class JdbcSourceTest {
         watermarks(warehouse));
   }
 
-  @Test
-  void aLoadInterruptedAfterSilverGetsItsWatermarkFromTheRepairAndIsNotReadAgain(@TempDir Path dir)
-      throws Exception {
-    createLoans("loans_interrupted");
-    DeeplineConfig config = incremental("loans_interrupted");
-    Path warehouse = dir.resolve("wh");
-    ingest(config, warehouse, DAY_1);
-    postgres.execute(
-        "UPDATE loans_interrupted SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2");
-    IngestJob crashing = new IngestJob(ENVIRONMENT, RestSource.SLEEP, table -> {
-      if (table == Table.SILVER) {
-        throw new IllegalStateException("killed after the silver commit");
-      }
-    });
-    assertThrows(IllegalStateException.class,
-        () -> crashing.run(context(config, warehouse, DAY_2)));
-    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4"), watermarks(warehouse));
-
-    postgres.execute(
-        "INSERT INTO loans_interrupted VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
-    StageResult next = ingest(config, warehouse, DAY_3);
-
-    assertEquals(1, next.metric("ingest_repaired"));
-    // The repair recorded day 2's watermark, so day 3 reads only the row changed after it.
-    assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 12:00:00 1",
-        "2026-11-25 2026-11-23 13:00:00 1"), watermarks(warehouse));
-    assertEquals(1, next.metric("rows_read"));
-    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
-    assertEquals(List.of("5 50.0 no"), silverOf(context(config, warehouse, DAY_3)));
-  }
-
   /**
-   * Stopped after its last table's commit, before its watermark's: the next load records the mark
-   * the stopped one planned and reads only later changes, where it read the same rows again into
-   * silver a second time (the seventh sweep).
+   * A load stopped after its silver commit (finished by the next run's repair, which records its
+   * watermark) or after its quarantine commit, before its watermark's (the next run records the
+   * watermark the load planned): either way the next load reads only later changes, where the
+   * second read the same rows into silver again (the seventh sweep).
    */
-  @Test
-  void aLoadStoppedBeforeItsWatermarkGetsItRecordedAndIsNotReadAgain(@TempDir Path dir)
-      throws Exception {
-    createLoans("loans_unmarked");
-    DeeplineConfig config = incremental("loans_unmarked");
+  @ParameterizedTest
+  @EnumSource(value = Table.class, names = {"SILVER", "QUARANTINE"})
+  void aLoadStoppedAfterACommitGetsItsWatermarkAndIsNotReadAgain(Table stoppedAfter,
+      @TempDir Path dir) throws Exception {
+    String table = "loans_stopped_" + stoppedAfter.dirName();
+    createLoans(table);
+    DeeplineConfig config = incremental(table);
     Path warehouse = dir.resolve("wh");
     ingest(config, warehouse, DAY_1);
     postgres.execute(
-        "UPDATE loans_unmarked SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2");
-    IngestJob stopped = new IngestJob(ENVIRONMENT, RestSource.SLEEP, table -> {
-      if (table == Table.QUARANTINE) {
-        throw new IllegalStateException("killed after the quarantine commit");
+        "UPDATE " + table + " SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2");
+    IngestJob stopped = new IngestJob(ENVIRONMENT, RestSource.SLEEP, committed -> {
+      if (committed == stoppedAfter) {
+        throw new IllegalStateException("killed after the " + committed.dirName() + " commit");
       }
     });
     assertThrows(IllegalStateException.class,
         () -> stopped.run(context(config, warehouse, DAY_2)));
-    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
     assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4"), watermarks(warehouse));
 
     postgres.execute(
-        "INSERT INTO loans_unmarked VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
+        "INSERT INTO " + table + " VALUES (5, 50.00, 'b', 'no', '2026-11-23 13:00:00')");
     StageResult next = ingest(config, warehouse, DAY_3);
 
-    assertEquals(0, next.metric("ingest_repaired"));
-    assertEquals(1, next.metric("ingest_watermark_repaired"));
+    boolean silverOnly = stoppedAfter == Table.SILVER;
+    assertEquals(silverOnly ? 1 : 0, next.metric("ingest_repaired"));
+    assertEquals(silverOnly ? 0 : 1, next.metric("ingest_watermark_repaired"));
+    // Day 2's watermark recorded, so day 3 reads only the row changed after it.
     assertEquals(List.of("2026-11-23 2026-11-22 11:00:00 4", "2026-11-24 2026-11-23 12:00:00 1",
         "2026-11-25 2026-11-23 13:00:00 1"), watermarks(warehouse));
     assertEquals(1, next.metric("rows_read"));
+    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
     assertEquals(List.of("5 50.0 no"), silverOf(context(config, warehouse, DAY_3)));
   }
 
