@@ -93,6 +93,12 @@ final class NightlyCommand implements Callable<Integer> {
         throw e;
       }
       done.add(runDate);
+      if (result.metrics().containsKey(Pipeline.NOTHING_LOADED)) {
+        System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): no row "
+                + "loaded (no change at the source), nothing scored%n", config.dataset(), runDate,
+            (System.currentTimeMillis() - start) / 1000.0, context.runId());
+        continue;
+      }
       double rocAuc = result.metric("evaluate.roc_auc");
       // A date of one class has no ROC AUC: evaluate's WARN says why, the line says so too.
       System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "

@@ -88,6 +88,9 @@ public final class IngestJob implements Stage {
   /** Called after each of a load's commits; where a test interrupts a load between two of them. */
   private final AfterCommit afterCommit;
 
+  /** The metric of the rows a load read from its source. */
+  public static final String ROWS_READ = "rows_read";
+
   /**
    * What runs after each of a load's three commits. The production job does nothing; a test throws
    * from it to interrupt a load between commits as a crash would, with real Delta tables.
@@ -616,7 +619,7 @@ public final class IngestJob implements Stage {
     }
     StageResult.Builder result = StageResult.builder()
         .output(bronzeRef).output(silverRef).output(quarantineRef)
-        .metric("rows_read", bronzeRows)
+        .metric(ROWS_READ, bronzeRows)
         .metric("rows_silver", silverRows)
         .metric("rows_quarantined", quarantineRows)
         .metric("quarantine_fraction", quarantined);
