@@ -194,6 +194,32 @@ class JdbcSourceTest {
         watermarks(warehouse));
   }
 
+  /**
+   * Without upsert silver is a log of what each date received: the backfill of the first date keeps
+   * the version of key 2 it received, changed at the source since and not read again, and of key 4,
+   * deleted there (before: both were lost, exit 0).
+   */
+  @Test
+  void anAppendBackfillKeepsTheVersionsItsDateReceivedThatTheSourceNoLongerHas(@TempDir Path dir)
+      throws Exception {
+    createLoans("loans_log");
+    DeeplineConfig config = config("\"table\": \"loans_log\", \"watermark_column\": "
+        + "\"updated_at\"");
+    Path warehouse = dir.resolve("wh");
+    ingest(config, warehouse, DAY_1);
+    postgres.execute(
+        "UPDATE loans_log SET amount = 22.00, updated_at = '2026-11-23 12:00:00' WHERE id = 2",
+        "DELETE FROM loans_log WHERE id = 4");
+    ingest(config, warehouse, DAY_2);
+
+    StageResult backfill = ingest(config, warehouse, DAY_1);
+
+    assertEquals(2, backfill.metric("rows_kept_from_earlier_load"));
+    assertEquals(List.of("1 10.5 yes", "2 20.0 no", "3 30.25 no", "4 40.0 yes"),
+        silverOf(context(config, warehouse, DAY_1)));
+    assertEquals(List.of("2 22.0 no"), silverOf(context(config, warehouse, DAY_2)));
+  }
+
   @Test
   void aFailedLoadLeavesTheWatermarkAndTheNextRunReadsTheSameChanges(@TempDir Path dir)
       throws Exception {
