@@ -424,22 +424,40 @@ public final class DeltaTables {
    *     Map.of(DeltaTables.STATS_COLUMNS, "probability"));
    * }</pre>
    *
-   * @return the rows this call committed: 0 for a batch committed before
+   * @return the rows this call committed, or that the batch was committed before (nothing is
+   *     computed then: Delta's log says so before the rows are read)
    */
-  public static long appendOnce(Dataset<Row> rows, String path, String streamId, long batchId,
+  public static Appended appendOnce(Dataset<Row> rows, String path, String streamId, long batchId,
       List<String> partitions, Map<String, String> createdWith) {
     SparkSession spark = rows.sparkSession();
-    long before = exists(spark, path) ? latestVersion(spark, path) : NO_VERSION;
+    long before = NO_VERSION;
+    if (exists(spark, path)) {
+      Snapshot snapshot = currentSnapshot(DeltaLog.forTable(spark, path));
+      Option<Object> committed = snapshot.transactions().get(streamId);
+      if (committed.isDefined() && (Long) committed.get() >= batchId) {
+        return Appended.REPLAYED;
+      }
+      before = snapshot.version();
+    }
     rows.write().format("delta").mode(SaveMode.Append)
         .option("txnAppId", streamId).option("txnVersion", batchId)
         .options(before == NO_VERSION ? createdWith : Map.of())
         .partitionBy(partitions.toArray(String[]::new)).save(path);
+    // Read from the table's newest commit: one stream writes its table at a time.
     Commit last = lastCommits(spark, path, 1).get(0);
     if (last.version() == before) {
-      return 0;
+      return new Appended(0, false);
     }
     String written = last.operationMetrics().get(NUM_OUTPUT_ROWS);
-    return written == null ? 0 : Long.parseLong(written);
+    return new Appended(written == null ? 0 : Long.parseLong(written), false);
+  }
+
+  /**
+   * What {@link #appendOnce} did: the rows it committed, or that the table held the batch already
+   * (a stream replaying the batch it was in when it stopped).
+   */
+  public record Appended(long rows, boolean replayed) {
+    static final Appended REPLAYED = new Appended(0, true);
   }
 
   /**

@@ -272,12 +272,12 @@ public final class StreamScoreJob implements Stage {
           : rowsToScore(changes);
       Dataset<Row> scored = ScoreJob.predict(toScore, joins, scorer, bundle, threshold, runId,
           CARRIED);
-      long written = DeltaTables.appendOnce(scored, output, streamId, batchId,
+      DeltaTables.Appended appended = DeltaTables.appendOnce(scored, output, streamId, batchId,
           List.of(DeltaTables.RUN_DATE),
           Map.of(DeltaTables.STATS_COLUMNS, String.join(",", ScoreJob.STATS_COLUMNS)));
+      long written = appended.rows();
       rowsScored.addAndGet(written);
-      // Nothing written of a batch with rows to score: Delta skipped it as one committed before.
-      if (written == 0 && !toScore.isEmpty()) {
+      if (appended.replayed()) {
         batchesReplayed.incrementAndGet();
         LOG.info("score-stream: batch {} was committed before the last run stopped; not "
             + "written again", batchId);

@@ -194,14 +194,15 @@ class DeltaTablesTest {
     String path = dir.resolve("stream").toString();
     Map<String, String> createdWith = Map.of(DeltaTables.STATS_COLUMNS, "probability");
 
-    assertEquals(2, DeltaTables.appendOnce(rows(spark, "a", "b"), path, "stream-1", 0,
-        List.of(), createdWith));
-    assertEquals(0, DeltaTables.appendOnce(rows(spark, "a", "b"), path, "stream-1", 0,
-        List.of(), createdWith), "batch 0 of stream-1 again: a replay");
-    assertEquals(1, DeltaTables.appendOnce(rows(spark, "c"), path, "stream-1", 1,
-        List.of(), createdWith));
-    assertEquals(1, DeltaTables.appendOnce(rows(spark, "d"), path, "stream-2", 0,
-        List.of(), createdWith), "another stream's batch 0");
+    assertEquals(new DeltaTables.Appended(2, false), DeltaTables.appendOnce(
+        rows(spark, "a", "b"), path, "stream-1", 0, List.of(), createdWith));
+    assertEquals(new DeltaTables.Appended(0, true), DeltaTables.appendOnce(
+        rows(spark, "a", "b"), path, "stream-1", 0, List.of(), createdWith),
+        "batch 0 of stream-1 again: a replay");
+    assertEquals(new DeltaTables.Appended(1, false), DeltaTables.appendOnce(rows(spark, "c"),
+        path, "stream-1", 1, List.of(), createdWith));
+    assertEquals(new DeltaTables.Appended(1, false), DeltaTables.appendOnce(rows(spark, "d"),
+        path, "stream-2", 0, List.of(), createdWith), "another stream's batch 0");
 
     assertEquals(List.of("a", "b", "c", "d"), DeltaTables.read(spark, path).select("_record_id")
         .orderBy("_record_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
