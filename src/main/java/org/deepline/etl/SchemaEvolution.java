@@ -99,7 +99,8 @@ public final class SchemaEvolution {
           : missing;
       if (!required.isEmpty()) {
         String nullable = SourceConfig.ADD_COLUMNS.equals(policy)
-            ? " (not nullable, so source.schema_evolution add_columns cannot load it as null)" : "";
+            ? " (not nullable, so source.schema_evolution add_columns cannot load it as null)"
+            : nullableHint(config, schema, missing);
         throw new DeeplineException(source + "declared column(s) " + required + " missing from "
             + where + " " + present + nullable + hint);
       }
@@ -107,6 +108,25 @@ public final class SchemaEvolution {
     }
     return new Drift(undeclared, SourceConfig.ADD_COLUMNS.equals(policy) ? undeclared : List.of(),
         filled);
+  }
+
+  /**
+   * For declared columns the source lacks that are all nullable, under {@code fail}: the policy
+   * that loads them as null. Why: a JSON writer (Spark's, pandas' {@code to_json}) leaves out a key
+   * whose value is null, so a date where no record has a value has no such column, and the error
+   * alone sent users to the data (the seventh sweep).
+   */
+  private static String nullableHint(SourceConfig config, SchemaConfig schema,
+      List<String> missing) {
+    boolean allNullable = schema.columns().stream()
+        .filter(c -> missing.contains(c.name())).allMatch(ColumnSpec::nullable);
+    if (!allNullable) {
+      return "";
+    }
+    return "; declared nullable, so source.schema_evolution add_columns would load "
+        + (missing.size() == 1 ? "it" : "them") + " as null"
+        + (SourceConfig.JSON.equals(config.format()) ? " (a JSON writer leaves out a key whose "
+            + "value is null: in a file where no record has a value the key is gone)" : "");
   }
 
   /** Whether the source is CSV whose files start with a header line (unless its options say not). */

@@ -82,8 +82,26 @@ class SchemaEvolutionTest {
         () -> new IngestJob().run(context));
 
     assertEquals("source " + csv + ": declared column(s) [amount] missing from the CSV header "
-        + "[id, label]", error.getMessage());
+        + "[id, label]; declared nullable, so source.schema_evolution add_columns would load it "
+        + "as null", error.getMessage());
     assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.BRONZE)));
+  }
+
+  /** JSON writers leave out null values' keys: the error says which policy loads them as null. */
+  @Test
+  void aJsonFileWithoutANullableKeyNamesThePolicyThatLoadsItAsNull(@TempDir Path dir) {
+    Path json = TestRuns.writeFile(dir, "toy.json", "{\"id\": 1, \"label\": \"yes\"}\n");
+    RunContext context = TestRuns.context(TestRuns.configFromJson(config(json),
+        "source.format=json"), dir.resolve("wh"), "ingest");
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new IngestJob().run(context));
+
+    assertTrue(error.getMessage().startsWith("source " + json + ": declared column(s) [amount] "
+        + "missing from the source columns [id, label]; declared nullable, so "
+        + "source.schema_evolution add_columns would load it as null (a JSON writer leaves out a "
+        + "key whose value is null: in a file where no record has a value the key is gone)"),
+        error.getMessage());
   }
 
   @Test
