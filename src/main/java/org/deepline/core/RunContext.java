@@ -65,6 +65,15 @@ public record RunContext(String runId, String parentRunId, String command, Strin
     return new FileStore(spark.sparkContext().hadoopConfiguration());
   }
 
+  /**
+   * The same run with {@code section} in place of its config's section of that type: how a stage
+   * that runs others pins what they use ({@code retrain} scores with the model it trained).
+   */
+  public RunContext withSection(Object section) {
+    return new RunContext(runId, parentRunId, command, runDate, config.withSection(section),
+        warehouse, spark);
+  }
+
   /** The same run seen as a child command of a pipeline. */
   public RunContext child(String childRunId, String childCommand) {
     return new RunContext(childRunId, runId, childCommand, runDate, config, warehouse, spark);

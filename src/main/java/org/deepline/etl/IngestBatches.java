@@ -152,48 +152,54 @@ public final class IngestBatches {
    */
   public static Optional<Incomplete> incomplete(SparkSession spark, String bronze,
       Map<String, String> tables) {
-    Optional<Marked> last = marks(spark, bronze).stream().findFirst();
-    if (last.isEmpty()) {
-      return Optional.empty();
-    }
-    Batch batch = last.get().batch();
-    List<String> missing = tables.entrySet().stream()
-        .filter(t -> marks(spark, t.getValue()).stream()
-            .noneMatch(m -> m.batch().id().equals(batch.id())))
-        .map(Map.Entry::getKey)
-        .toList();
-    return missing.isEmpty() ? Optional.empty()
-        : Optional.of(new Incomplete(batch, last.get().version(), missing));
+    return latest(spark, bronze, tables).flatMap(Latest::incomplete);
   }
 
   /**
-   * A batch that bronze and every one of the other tables committed: bronze's version of it and
-   * each other table's, by the name the caller gave the table.
+   * The latest load as the tables' logs tell it: its batch, bronze's version of it, and the version
+   * at which each of the other tables committed it (a table missing from {@code committed} did
+   * not: the load stopped before).
    */
-  public record Committed(Batch batch, long bronzeVersion, Map<String, Long> versions) {}
+  public record Latest(Batch batch, long bronzeVersion, Map<String, Long> committed,
+      List<String> missing) {
+    /** The load when it stopped between its commits. */
+    public Optional<Incomplete> incomplete() {
+      return missing.isEmpty() ? Optional.empty()
+          : Optional.of(new Incomplete(batch, bronzeVersion, missing));
+    }
+
+    /** Whether every table committed the load. */
+    public boolean whole() {
+      return missing.isEmpty();
+    }
+  }
 
   /**
-   * The batch of bronze's latest ingest commit when every one of {@code tables} committed it too
-   * (the load's tables are whole; {@link #incomplete} finds the others), with the versions of its
-   * commits. Empty when bronze has no marked commit.
+   * The batch of bronze's latest ingest commit and where each of {@code tables} committed it, from
+   * one read of each table's latest commits: what both repairs of a stopped load decide on (tables
+   * missing the batch; a whole load whose watermark is missing). Empty when bronze has no marked
+   * commit.
    */
-  public static Optional<Committed> latestCommitted(SparkSession spark, String bronze,
+  public static Optional<Latest> latest(SparkSession spark, String bronze,
       Map<String, String> tables) {
     Optional<Marked> last = marks(spark, bronze).stream().findFirst();
     if (last.isEmpty()) {
       return Optional.empty();
     }
     String id = last.get().batch().id();
-    Map<String, Long> versions = new LinkedHashMap<>();
+    Map<String, Long> committed = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
     for (Map.Entry<String, String> table : tables.entrySet()) {
       Optional<Marked> own = marks(spark, table.getValue()).stream()
           .filter(m -> m.batch().id().equals(id)).findFirst();
-      if (own.isEmpty()) {
-        return Optional.empty();
+      if (own.isPresent()) {
+        committed.put(table.getKey(), own.get().version());
+      } else {
+        missing.add(table.getKey());
       }
-      versions.put(table.getKey(), own.get().version());
     }
-    return Optional.of(new Committed(last.get().batch(), last.get().version(), versions));
+    return Optional.of(new Latest(last.get().batch(), last.get().version(), committed,
+        List.copyOf(missing)));
   }
 
   private record Marked(Batch batch, long version) {}

@@ -156,9 +156,13 @@ public final class IngestJob implements Stage {
     SourceConfig sourceConfig = context.section(SourceConfig.class).on(runDate);
     SchemaConfig schema = context.section(SchemaConfig.class);
     // Before this load reads anything: a load that was interrupted between its commits is finished.
-    Optional<Repair> repair = finishIncomplete(context, sourceConfig, schema);
+    Optional<IngestBatches.Latest> latest = IngestBatches.latest(spark,
+        context.table(Table.BRONZE), derivedTables(context));
+    Optional<Repair> repair = finishIncomplete(context, latest.flatMap(
+        IngestBatches.Latest::incomplete), sourceConfig, schema);
     // ... and one stopped after its last table's commit, before its watermark's, gets its mark.
-    boolean watermarkRepaired = repair.isEmpty() && recordUnrecordedWatermark(context);
+    boolean watermarkRepaired = repair.isEmpty()
+        && recordUnrecordedWatermark(context, latest.filter(IngestBatches.Latest::whole));
     // Read once: it bounds the read below and decides whether the upsert may delete keys.
     Optional<Watermarks.Ceiling> ceiling = ceiling(context, sourceConfig, runDate);
     Optional<Watermarks.Mark> mark = Optional.empty();
@@ -363,13 +367,12 @@ public final class IngestJob implements Stage {
    * finishes it: silver and quarantine are derived again from the batch's committed bronze rows, with
    * the batch's mark, so the three tables hold the load as an uninterrupted run would have left it,
    * and reconciled. A batch of this run's own date is left to this run, which replaces all three.
+   *
+   * @param found the latest load, when it stopped between its commits
    */
-  private static Optional<Repair> finishIncomplete(RunContext context, SourceConfig sourceConfig,
-      SchemaConfig schema) {
+  private static Optional<Repair> finishIncomplete(RunContext context,
+      Optional<IngestBatches.Incomplete> found, SourceConfig sourceConfig, SchemaConfig schema) {
     SparkSession spark = context.spark();
-    Map<String, String> others = derivedTables(context);
-    Optional<IngestBatches.Incomplete> found = IngestBatches.incomplete(spark,
-        context.table(Table.BRONZE), others);
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -403,13 +406,12 @@ public final class IngestJob implements Stage {
    * reconcile or it quarantined too much, failures that leave the watermark where it was on
    * purpose ({@link #advanceWatermark}); a load of this run's own date is left to this run.
    *
+   * @param latest the latest load, when all three of its tables committed it
    * @return whether a watermark was recorded
    */
-  private static boolean recordUnrecordedWatermark(RunContext context) {
+  private static boolean recordUnrecordedWatermark(RunContext context,
+      Optional<IngestBatches.Latest> latest) {
     SparkSession spark = context.spark();
-    Map<String, String> others = derivedTables(context);
-    Optional<IngestBatches.Committed> latest = IngestBatches.latestCommitted(spark,
-        context.table(Table.BRONZE), others);
     if (latest.isEmpty()) {
       return false;
     }
@@ -425,11 +427,11 @@ public final class IngestJob implements Stage {
     long bronzeRows = DeltaTables.slice(spark, new TableRef(context.table(Table.BRONZE),
         latest.get().bronzeVersion()), date).count();
     long quarantineRows = DeltaTables.slice(spark, new TableRef(context.table(Table.QUARANTINE),
-        latest.get().versions().get(Table.QUARANTINE.dirName())), date).count();
+        latest.get().committed().get(Table.QUARANTINE.dirName())), date).count();
     if (!context.section(IngestConfig.class).upsert()) {
       // A merge leaves silver's date holding other loads' keys too: only a replaced date counts.
       long silverRows = DeltaTables.slice(spark, new TableRef(context.table(Table.SILVER),
-          latest.get().versions().get(Table.SILVER.dirName())), date).count();
+          latest.get().committed().get(Table.SILVER.dirName())), date).count();
       if (bronzeRows != silverRows + quarantineRows) {
         LOG.warn("ingest: the load {} of {} did not reconcile (bronze {} != silver {} + "
             + "quarantine {}) and recorded no watermark; the next load reads its changes again",

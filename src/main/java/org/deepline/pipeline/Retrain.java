@@ -164,10 +164,7 @@ public final class Retrain implements Stage {
 
   /** The run's context with {@code scoring.model_version} set to {@code modelVersion}. */
   private static RunContext pin(RunContext context, String modelVersion) {
-    ScoringConfig scoring = context.section(ScoringConfig.class).withModelVersion(modelVersion);
-    return new RunContext(context.runId(), context.parentRunId(), context.command(),
-        context.runDate(), context.config().withSection(scoring), context.warehouse(),
-        context.spark());
+    return context.withSection(context.section(ScoringConfig.class).withModelVersion(modelVersion));
   }
 
   /** The date's drifted columns as monitor wrote them; fails when monitor has not run for it. */

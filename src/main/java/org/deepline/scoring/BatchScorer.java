@@ -70,6 +70,11 @@ public final class BatchScorer {
    */
   private Broadcast<ScoringModel> broadcast;
 
+  /** The model this scorer scores with. */
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
   public BatchScorer(ModelBundle bundle, int batchSize) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);

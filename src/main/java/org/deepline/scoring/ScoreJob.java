@@ -138,8 +138,7 @@ public final class ScoreJob implements Stage {
    */
   public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
       ModelBundle bundle, int batchSize, double threshold, String runId, List<String> carried) {
-    return predict(silver, joins, new BatchScorer(bundle, batchSize), bundle, threshold, runId,
-        carried);
+    return predict(silver, joins, new BatchScorer(bundle, batchSize), threshold, runId, carried);
   }
 
   /**
@@ -148,15 +147,14 @@ public final class ScoreJob implements Stage {
    * micro-batches).
    */
   public static Dataset<Row> predict(Dataset<Row> silver, List<JoinedFeatureTable> joins,
-      BatchScorer scorer, ModelBundle bundle, double threshold, String runId,
-      List<String> carried) {
+      BatchScorer scorer, double threshold, String runId, List<String> carried) {
     List<Column> columns = new ArrayList<>();
     columns.add(functions.col(RecordIds.RECORD_ID));
     carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
     columns.add(functions.col(BatchScorer.PROBABILITY));
     columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
         .otherwise(0).as(PREDICTED_LABEL));
-    columns.add(functions.lit(bundle.metadata().modelVersion()).as(MODEL_VERSION));
+    columns.add(functions.lit(scorer.bundle().metadata().modelVersion()).as(MODEL_VERSION));
     columns.add(functions.lit(runId).as("run_id"));
     columns.add(functions.current_timestamp().as("scored_at"));
     return scorer.transform(FeatureJoins.apply(silver, joins), carried)

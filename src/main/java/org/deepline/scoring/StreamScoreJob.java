@@ -110,8 +110,7 @@ public final class StreamScoreJob implements Stage {
     String checkpoint = stream.checkpoint() != null ? stream.checkpoint()
         : context.warehouse().streamCheckpoint(context.dataset(), STREAM);
     String output = context.table(Table.STREAM_PREDICTIONS);
-    BatchWriter writer = new BatchWriter(output, joins, scorer, bundle, threshold,
-        context.runId());
+    BatchWriter writer = new BatchWriter(output, joins, scorer, threshold, context.runId());
 
     DataStreamReader reader = spark.readStream().format("delta")
         .option("readChangeFeed", "true");
@@ -234,7 +233,6 @@ public final class StreamScoreJob implements Stage {
     private final String output;
     private final List<JoinedFeatureTable> joins;
     private final BatchScorer scorer;
-    private final ModelBundle bundle;
     private final double threshold;
     private final String runId;
     private final AtomicLong batches = new AtomicLong();
@@ -243,11 +241,10 @@ public final class StreamScoreJob implements Stage {
     private final AtomicLong rowsScored = new AtomicLong();
 
     BatchWriter(String output, List<JoinedFeatureTable> joins, BatchScorer scorer,
-        ModelBundle bundle, double threshold, String runId) {
+        double threshold, String runId) {
       this.output = output;
       this.joins = joins;
       this.scorer = scorer;
-      this.bundle = bundle;
       this.threshold = threshold;
       this.runId = runId;
     }
@@ -270,8 +267,7 @@ public final class StreamScoreJob implements Stage {
       }
       Dataset<Row> toScore = span.getLong(1) == span.getLong(2) ? rowsOfOneCommit(changes)
           : rowsToScore(changes);
-      Dataset<Row> scored = ScoreJob.predict(toScore, joins, scorer, bundle, threshold, runId,
-          CARRIED);
+      Dataset<Row> scored = ScoreJob.predict(toScore, joins, scorer, threshold, runId, CARRIED);
       DeltaTables.Appended appended = DeltaTables.appendOnce(scored, output, streamId, batchId,
           List.of(DeltaTables.RUN_DATE),
           Map.of(DeltaTables.STATS_COLUMNS, String.join(",", ScoreJob.STATS_COLUMNS)));
