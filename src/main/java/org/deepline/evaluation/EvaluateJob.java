@@ -155,6 +155,10 @@ public final class EvaluateJob implements Stage {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
       }
+      if (bundle.metadata().isMulticlass()) {
+        return MulticlassEvaluation.run(context, config, bundle, registry, judged, silver,
+            seenInTraining, predictionsRef, splits.ref(), championEntry, isTheChampion);
+      }
       ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
           LabelConfig.LABEL, options(config, threshold.value(), true));
@@ -491,7 +495,13 @@ public final class EvaluateJob implements Stage {
 
   /** Predictions of the records in {@code split}, with their 0/1 label. */
   public static Dataset<Row> onSplit(Dataset<Row> predictions, Dataset<Row> splits, String split) {
-    return predictions.select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY, ScoreJob.MODEL_VERSION)
+    List<Column> columns = new ArrayList<>(List.of(functions.col(RecordIds.RECORD_ID),
+        functions.col(BatchScorer.PROBABILITY), functions.col(ScoreJob.MODEL_VERSION)));
+    if (List.of(predictions.columns()).contains(BatchScorer.CLASS_PROBABILITIES)) {
+      // A multi-class model's predictions: what its metrics are computed from.
+      columns.add(functions.col(BatchScorer.CLASS_PROBABILITIES));
+    }
+    return predictions.select(columns.toArray(Column[]::new))
         .join(splits.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split))
             .select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
   }

@@ -155,6 +155,25 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
+    // The class split took and kept when the config named none, or a multi-class label's classes.
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        () -> context.input(Table.SILVER).rows(), "train");
+    if (label.isMulticlass()) {
+      List<String> refused = MulticlassTrain.unsupported(config,
+          context.section(BaselineConfig.class), tuneTrials != null, sanity, resumeRunId != null);
+      if (!refused.isEmpty()) {
+        throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
+            + "multi-class label of " + label.classCount() + " classes " + label.classes()
+            + ", and these settings are for a binary one so far: " + String.join("; ", refused)
+            + "; leave them out");
+      }
+      try {
+        return MulticlassTrain.run(context, config, label, featureModel, stored, features,
+            featuresRef);
+      } catch (RuntimeException e) {
+        throw userError(e);
+      }
+    }
     if (sanity) {
       return sanityCheck(context, features, config, NetworkInput.of(featureModel), featuresRef);
     }
@@ -814,6 +833,11 @@ public final class TrainJob implements Stage {
   }
 
   static void requireSensibleSize(TrainingConfig config, NetworkInput input) {
+    requireSensibleSize(config, input, NetworkFactory.CLASSES);
+  }
+
+  /** As above for a softmax head of {@code classes} units. */
+  static void requireSensibleSize(TrainingConfig config, NetworkInput input, int classes) {
     int width = input.width();
     long parameters = input.embeddingParameters();
     int inputs = input.hiddenInputWidth();
@@ -826,9 +850,9 @@ public final class TrainJob implements Stage {
       inputs = layer.units();
       shape.append('-').append(layer.units());
     }
-    parameters += (long) inputs * NetworkFactory.CLASSES + NetworkFactory.CLASSES;
+    parameters += (long) inputs * classes + classes;
     if (parameters > MAX_PARAMETERS) {
-      throw new DeeplineException("train: the network " + shape + "-" + NetworkFactory.CLASSES
+      throw new DeeplineException("train: the network " + shape + "-" + classes
           + " (feature width " + width + ") has " + parameters + " parameters, more than "
           + MAX_PARAMETERS + "; use fewer or narrower training.layers");
     }
