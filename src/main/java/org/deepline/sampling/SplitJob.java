@@ -137,8 +137,10 @@ public final class SplitJob implements Stage {
     for (Map.Entry<String, SplitSummary> split : bySplit.entrySet()) {
       SplitSummary s = split.getValue();
       result.metric("rows_" + split.getKey(), s.rows());
-      result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
-          : s.positives() / s.labelled());
+      if (!label.isMulticlass()) {
+        result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
+            : s.positives() / s.labelled());
+      }
       unlabelled += s.rows() - s.labelled();
       labelled += s.labelled();
       positives += s.positives();
