@@ -161,7 +161,7 @@ public final class PositiveClass {
   }
 
   /** The column's classes, most rows first, at most one more than {@link LabelConfig#MAX_CLASSES}. */
-  static List<ClassCount> classes(Dataset<Row> rows, String column) {
+  public static List<ClassCount> classes(Dataset<Row> rows, String column) {
     Column text = functions.trim(Columns.col(column).cast("string"));
     // A number's key is the number (1, 1.0 and 01 are one class); other text's its lower case.
     Column key = functions.coalesce(

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -100,6 +101,8 @@ public final class SplitJob implements Stage {
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         silver::rows, "split");
     SplitConfig config = context.section(SplitConfig.class);
+    Optional<String> others = classesBesideThePositive(silver.rows(), label, context.runDate());
+    others.ifPresent(LOG::warn);
     if (label.isMulticlass()) {
       // Before a row is written: a class outside the kept ones has no index to split by.
       long unknown = silver.rows().where(label.target().isNull()).count();
@@ -176,6 +179,31 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /**
+   * What to tell a user whose label column, with {@code label.positive} named, holds more than two
+   * classes: every class but the positive one is labelled negative, which is right for one class
+   * against the rest and wrong for a typo ({@code Y} beside {@code Yes}, silently negative).
+   * Empty for an expression, a multi-class label, or a column of at most two classes.
+   */
+  static Optional<String> classesBesideThePositive(Dataset<Row> silver, LabelConfig label,
+      String runDate) {
+    if (label.isExpression() || label.isMulticlass() || label.positive() == null) {
+      return Optional.empty();
+    }
+    List<PositiveClass.ClassCount> classes = PositiveClass.classes(silver, label.column());
+    if (classes.size() <= 2) {
+      return Optional.empty();
+    }
+    String counts = classes.stream().limit(VALUES_NAMED * 2)
+        .map(c -> "'" + c.value() + "' " + c.rows()).collect(Collectors.joining(", "));
+    return Optional.of("split: " + label.describe() + " holds " + (classes.size()
+        > LabelConfig.MAX_CLASSES ? "more than " + LabelConfig.MAX_CLASSES : classes.size())
+        + " classes in the silver rows of " + runDate + " (" + counts + (classes.size()
+        > VALUES_NAMED * 2 ? ", ..." : "") + "): '" + label.positive() + "' is the positive "
+        + "class and every other one a negative; declare the column's allowed_values to reject "
+        + "misspelt classes at ingest, or leave label.positive out for a multi-class label");
   }
 
   /**

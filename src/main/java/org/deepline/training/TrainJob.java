@@ -71,6 +71,12 @@ public final class TrainJob implements Stage {
    * ({@link PermutationImportance}).
    */
   public static final String IMPORTANCE_PREFIX = "importance:";
+  /**
+   * The run metric of the main network's own validation ROC AUC minus the best baseline's, beside
+   * {@code network_margin_over_best_baseline}, which is the registered model's (an ensemble's or a
+   * promoted baseline's when there is one).
+   */
+  public static final String NETWORK_ALONE_MARGIN = "network_alone_margin_over_best_baseline";
 
   private final String resumeRunId;
   private final boolean sanity;
@@ -155,6 +161,7 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
+    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
     // The class split took and kept when the config named none, or a multi-class label's classes.
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         () -> context.input(Table.SILVER).rows(), "train");
@@ -257,10 +264,10 @@ public final class TrainJob implements Stage {
         ladderFits = ladder.fitted();
       }
       // The ladder is compared with the model that is registered (the ensemble, when there is one).
+      double networkRocAuc = outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc();
       BaselineComparison baselines = compareWithBaselines(context, ladderFits,
           ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
-          ensemble != null ? ensemble.validation().rocAuc()
-              : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+          ensemble != null ? ensemble.validation().rocAuc() : networkRocAuc, networkRocAuc);
       if (baselines.promoted() != null) {
         // The report's importance is the shipped model's: the baseline now, not the network.
         importance = PermutationImportance.of(spark, validation, baselines.promoted().model(),
@@ -553,7 +560,8 @@ public final class TrainJob implements Stage {
    *                       ensemble's description
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      List<BaselineLadder.Fitted> fitted, String registeredKind, double registeredRocAuc) {
+      List<BaselineLadder.Fitted> fitted, String registeredKind, double registeredRocAuc,
+      double networkRocAuc) {
     if (fitted == null) {
       return BaselineComparison.NONE;
     }
@@ -568,6 +576,16 @@ public final class TrainJob implements Stage {
     double margin = registeredRocAuc - best.validationRocAuc();
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
+    double networkAloneMargin = networkRocAuc - best.validationRocAuc();
+    metrics.put(NETWORK_ALONE_MARGIN, networkAloneMargin);
+    if (!ModelMetadata.SINGLE_NETWORK.equals(registeredKind) && networkAloneMargin < 0) {
+      // The registered ensemble may beat the ladder where the network alone does not: an alert
+      // on the registered model's margin would never say that the network itself lost.
+      LOG.warn(String.format(Locale.ROOT, "train %s: the network alone scores validation ROC AUC "
+          + "%.4f, %.4f below the %s baseline's %.4f; the registered %s scores %.4f",
+          context.dataset(), networkRocAuc, -networkAloneMargin, best.model(),
+          best.validationRocAuc(), registeredKind, registeredRocAuc));
+    }
     if (config.promote()) {
       BaselinePromotion choice = BaselinePromotion.decide(ladder, registeredKind,
           registeredRocAuc, config.promoteMargin());
@@ -818,6 +836,22 @@ public final class TrainJob implements Stage {
       throw new DeeplineException("train: " + table.path() + " (version " + table.version()
           + ") was not written with the saved feature model (fitted on run " + model.fittedOn().runId()
           + "); re-run features");
+    }
+  }
+
+  /**
+   * The date's splits must still hold the train split the feature model was fitted on: a split
+   * redone since (another seed or fraction) moved records between the splits, and a model trained
+   * on the older features would be evaluated on test rows it trained on (evaluate leaves them out,
+   * and judged most of a test split away without a word).
+   */
+  static void checkSplitsMatchModel(Dataset<Row> splits, FeatureModel model, String runDate) {
+    long fingerprint = SplitFingerprint.of(splits, StratifiedSplitter.TRAIN);
+    if (fingerprint != model.fittedOn().fingerprint()) {
+      throw new DeeplineException("train: the splits of " + runDate + " were written again after "
+          + "the features were built (train split " + SplitFingerprint.format(fingerprint)
+          + ", the feature model's " + SplitFingerprint.format(model.fittedOn().fingerprint())
+          + "); re-run features (and leakage) for " + runDate);
     }
   }
 

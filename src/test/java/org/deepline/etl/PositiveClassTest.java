@@ -180,6 +180,29 @@ class PositiveClassTest {
     assertEquals(Map.of("0.0", 1L, "1.0", 2L), classes(DataTypes.DoubleType, 1.0, 1.0, 0.0));
   }
 
+  /**
+   * A named positive class beside more than one other: each other is a negative, said in a WARN,
+   * since a misspelt class ({@code Y} beside {@code Yes}) would otherwise be a negative unseen.
+   */
+  @Test
+  void aNamedPositiveBesideSeveralOtherClassesIsSaid() {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        Arrays.stream(new Object[] {"Yes", "No", "Y", "No", "N", " yes", "No"})
+            .map(v -> RowFactory.create(v)).toList(),
+        new StructType().add("status", DataTypes.StringType));
+
+    assertEquals("split: label.column status holds 4 classes in the silver rows of 2026-12-07 "
+        + "('No' 3, 'Yes' 2, 'N' 1, 'Y' 1): 'yes' is the positive class and every other one a "
+        + "negative; declare the column's allowed_values to reject misspelt classes at ingest, "
+        + "or leave label.positive out for a multi-class label",
+        SplitJob.classesBesideThePositive(rows, new LabelConfig("status", "yes", null),
+            "2026-12-07").orElseThrow());
+    assertTrue(SplitJob.classesBesideThePositive(rows.where("status IN ('Yes', 'No')"),
+        new LabelConfig("status", "yes", null), "2026-12-07").isEmpty());
+    assertTrue(SplitJob.classesBesideThePositive(rows, new LabelConfig("status", null, null,
+        List.of("Yes", "No", "Y", "N")), "2026-12-07").isEmpty());
+  }
+
   @Test
   void classesAreCollectedUpToOneMoreThanAMulticlassLabelMayHave() {
     Object[] many = new Object[LabelConfig.MAX_CLASSES + 5];

@@ -151,5 +151,16 @@ class MulticlassPipelineTest {
         + "small], and these settings are for a binary one so far: training.resample (its "
         + "samplers pair one minority class with one majority); training.ensemble.method "
         + "bagging; leave them out", refused.getMessage());
+
+    // The date split again with another seed after the features were built: train refuses the
+    // features, whose test rows would now be training rows.
+    RunContext resplit = context(dir, "split.seed=99");
+    new SplitJob().run(resplit);
+    DeeplineException stale = assertThrows(DeeplineException.class,
+        () -> new TrainJob().run(resplit));
+    assertTrue(stale.getMessage().startsWith("train: the splits of 2026-11-24 were written again "
+        + "after the features were built (train split "), stale.getMessage());
+    assertTrue(stale.getMessage().endsWith("); re-run features (and leakage) for 2026-11-24"),
+        stale.getMessage());
   }
 }
