@@ -187,7 +187,7 @@ public final class SplitJob implements Stage {
    * against the rest and wrong for a typo ({@code Y} beside {@code Yes}, silently negative).
    * Empty for an expression, a multi-class label, or a column of at most two classes.
    */
-  static Optional<String> classesBesideThePositive(Dataset<Row> silver, LabelConfig label,
+  public static Optional<String> classesBesideThePositive(Dataset<Row> silver, LabelConfig label,
       String runDate) {
     if (label.isExpression() || label.isMulticlass() || label.positive() == null) {
       return Optional.empty();
