@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
 import org.deepline.core.Stage;
 import org.deepline.core.StageResult;
@@ -77,6 +78,12 @@ public final class CompressJob implements Stage {
     }
     ModelBundle bundle = ModelBundle.load(context.files(), source.path());
     ModelMetadata metadata = bundle.metadata();
+    if (metadata.isMulticlass()) {
+      throw new DeeplineException(Failure.CONFIG, "compress: model " + metadata.modelVersion()
+          + " predicts " + metadata.classes().size() + " classes; compression chooses its "
+          + "threshold and judges its student by one class's probability, so it takes models of "
+          + "a 0/1 label only");
+    }
     if (metadata.baseline() != null) {
       // A baseline has no network weights to quantise or prune: network.zip is the network it beat.
       throw new DeeplineException("compress: model " + source.modelVersion() + " is a promoted "

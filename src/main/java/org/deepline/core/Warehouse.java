@@ -110,6 +110,11 @@ public final class Warehouse {
     return root + "/" + dataset + "/artifacts/label/positive_class.json";
   }
 
+  /** The classes of a multi-class label taken from the data, kept for the data set's later dates. */
+  public String labelClassesArtifact(String dataset) {
+    return root + "/" + dataset + "/artifacts/label/classes.json";
+  }
+
   public String modelDir(String dataset, String modelVersion) {
     return root + "/" + dataset + "/models/" + modelVersion;
   }

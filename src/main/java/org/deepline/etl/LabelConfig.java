@@ -25,18 +25,22 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.SqlExpressions;
 
 /**
- * The binary target, in one of two forms:
+ * The target, in one of three forms:
  *
  * <ul>
  *   <li>{@code column} + {@code positive}: 1.0 where the column's value is {@code positive}, else
  *       0.0 ({@link #matchesPositive}). Without {@code positive}, a job names it from the data's two
  *       classes ({@link PositiveClass}) before it labels a row;</li>
+ *   <li>{@code column} + {@code classes}: a multi-class label, the index of the row's class in
+ *       {@code classes} (0.0, 1.0, ...), matched as {@code positive} is. A column of 3 to
+ *       {@value #MAX_CLASSES} classes without {@code positive} takes its classes from the data
+ *       ({@link PositiveClass});</li>
  *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
  *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
  *       are missing) is quarantined at ingest, so every silver row has a label.</li>
  * </ul>
  *
- * <p>Every later stage reads the label through {@link #binary()} as the column {@value #LABEL}.
+ * <p>Every later stage reads the label through {@link #target()} as the column {@value #LABEL}.
  */
 public record LabelConfig(
     @JsonPropertyDescription("The target column; rows without a value go to quarantine. Allowed: "
@@ -55,14 +59,25 @@ public record LabelConfig(
         + "says (a WARN for the rarer), and kept for the data set in "
         + "`artifacts/label/positive_class.json` so that every later date labels alike; a date "
         + "of one class takes an affirmative, a negation's affirmative or `1` of `0`/`1`, and "
-        + "fails otherwise; a column of more classes fails naming them, since the model is "
-        + "binary.")
+        + "fails otherwise; a column of 3 to 50 classes is a multi-class label (`classes`), one "
+        + "of more fails naming them.")
     String positive,
     @JsonPropertyDescription("The positive class is where it is true, e.g. `\"delay > 15\"`, "
         + "`\"effect_amount_of_damage <> 'None'\"`. Columns go by their silver (renamed) names; "
         + "quote names with other characters in backticks. Allowed: a deterministic Spark SQL "
         + "boolean expression over declared columns.")
-    String expression) {
+    String expression,
+    @JsonPropertyDescription("The classes of a multi-class `column`, in the order of the "
+        + "model's outputs; a row's label is the index of its class, matched as `positive` is. "
+        + "Allowed: 3 to 50 distinct non-blank values, among the column's `allowed_values` when "
+        + "it declares any; not with `positive` or `expression`. Default: taken from the data "
+        + "when the column holds 3 to 50 classes and `positive` is not set, numbers in numeric "
+        + "order and text in alphabetical order (letter case aside), and kept for the data set "
+        + "in `artifacts/label/classes.json` so that every later date labels alike; a later "
+        + "date holding a class not among them fails at split naming it.")
+    List<String> classes) {
+  /** The most classes a multi-class label may have: more are an identifier or a number to regress. */
+  public static final int MAX_CLASSES = 50;
   /**
    * The 0/1 label column every stage after ingest works with; underscored like every column deepline
    * derives, so it can never clash with a source column (those may not start with '_').
@@ -70,13 +85,67 @@ public record LabelConfig(
   public static final String LABEL = "_label";
   private static final String PROBE = "_label_probe";
 
+  public LabelConfig {
+    classes = classes == null ? null : List.copyOf(classes);
+  }
+
+  /** A binary label: {@code column} and {@code positive}, or {@code expression}. */
+  public LabelConfig(String column, String positive, String expression) {
+    this(column, positive, expression, null);
+  }
+
   public boolean isExpression() {
     return expression != null;
   }
 
+  /** Whether the label is multi-class: a column whose classes are named ({@link #classes}). */
+  public boolean isMulticlass() {
+    return classes != null;
+  }
+
   /** This label, with {@code positive} as its positive class. */
   public LabelConfig withPositive(String positive) {
-    return new LabelConfig(column, positive, expression);
+    return new LabelConfig(column, positive, expression, null);
+  }
+
+  /** This label, multi-class with {@code classes} in the order of the model's outputs. */
+  public LabelConfig withClasses(List<String> classes) {
+    return new LabelConfig(column, null, null, classes);
+  }
+
+  /**
+   * The label every stage after ingest works with: {@link #binary()}, or for a multi-class label
+   * the index of the row's class in {@link #classes} as a double; null where the value is null or
+   * (multi-class) none of the classes.
+   */
+  public Column target() {
+    if (!isMulticlass()) {
+      return binary();
+    }
+    Column index = functions.lit(null).cast(DataTypes.DoubleType);
+    // Last class first, so that the first class that matches wins, as classes are distinct.
+    for (int i = classes.size() - 1; i >= 0; i--) {
+      index = functions.when(matchesPositive(column, classes.get(i)), (double) i).otherwise(index);
+    }
+    return functions.when(Columns.col(column).isNull(), null).otherwise(index);
+  }
+
+  /** {@link #target()} for {@code rows}: {@link #binaryOn} for a binary label. */
+  public Column targetOn(Dataset<Row> rows) {
+    return isMulticlass() ? target() : binaryOn(rows);
+  }
+
+  /** How many classes the model tells apart: 2 for a binary label. */
+  public int classCount() {
+    return isMulticlass() ? classes.size() : 2;
+  }
+
+  /** How reports name class {@code index}: a multi-class label's class, else negative/positive. */
+  public String className(int index) {
+    if (isMulticlass()) {
+      return classes.get(index);
+    }
+    return index == 1 ? "positive" : "negative";
   }
 
   /**
@@ -138,7 +207,7 @@ public record LabelConfig(
   }
 
   /** A value as text, the way classes compare it: without spaces around it, in lower case. */
-  private static String classKey(String value) {
+  static String classKey(String value) {
     return stripSpaces(value).toLowerCase(Locale.ROOT);
   }
 
@@ -261,6 +330,9 @@ public record LabelConfig(
       return;
     }
     errors.requireColumn(column, columns, "column");
+    if (isMulticlass()) {
+      validateClasses(errors, columns.get(column));
+    }
     if (positive != null && positive.isBlank()) {
       // Left out, the data's two classes name it (PositiveClass); blank is neither.
       errors.add("positive", "must not be blank: the value of the class to predict, e.g. "
@@ -285,9 +357,45 @@ public record LabelConfig(
     }
   }
 
+  private void validateClasses(ConfigErrors errors, ColumnSpec spec) {
+    if (positive != null) {
+      errors.add("classes", "give either positive (a binary label) or classes (a multi-class "
+          + "one), not both");
+    }
+    if (classes.size() < 3 || classes.size() > MAX_CLASSES) {
+      errors.add("classes", "names " + classes.size() + " classes; a multi-class label has 3 to "
+          + MAX_CLASSES + (classes.size() == 2 ? " (for two, set positive to the class to "
+          + "predict)" : classes.size() > MAX_CLASSES ? " (a column of more is an identifier, or "
+          + "a number: write label.expression, e.g. \"price > 100000\")" : ""));
+    }
+    for (int i = 0; i < classes.size(); i++) {
+      String named = classes.get(i);
+      if (named == null || named.isBlank()) {
+        errors.add("classes", "class " + i + " is blank; name every class as the data writes it");
+        continue;
+      }
+      for (int j = 0; j < i; j++) {
+        if (classes.get(j) != null && sameClass(named, classes.get(j))) {
+          errors.add("classes", "'" + classes.get(j) + "' and '" + named + "' name one class "
+              + "(classes compare as text without spaces around it in any letter case, and "
+              + "numbers as numbers)");
+        }
+      }
+      if (spec != null && !spec.allowedValues().isEmpty()
+          && spec.allowedValues().stream().noneMatch(value -> sameClass(value, named))) {
+        errors.add("classes", named + " is not among " + column + "'s allowed_values "
+            + spec.allowedValues());
+      }
+    }
+  }
+
   private void validateExpression(ConfigErrors errors, Map<String, ColumnSpec> columns) {
     if (column != null || positive != null) {
       errors.add("expression", "give either column and positive, or expression, not both");
+    }
+    if (classes != null) {
+      errors.add("expression", "an expression is a binary label; classes name a multi-class "
+          + "column's, not both");
     }
     if (expression.isBlank()) {
       errors.add("expression", "must not be blank");

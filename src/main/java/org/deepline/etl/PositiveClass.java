@@ -39,12 +39,14 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Classes are told apart as {@link LabelConfig#matchesPositive} tells them: text without the
- * spaces around it in any letter case, a number as the number. A column of three or more classes
- * fails with its classes and counts: the model is binary, and which class to single out is the
- * user's call.
+ * spaces around it in any letter case, a number as the number. A column of 3 to
+ * {@value LabelConfig#MAX_CLASSES} classes is a multi-class label ({@link LabelConfig#classes}):
+ * its classes in a predictable order, numbers by value and text alphabetically, said in the log
+ * with their counts. A column of more fails with its most common classes: it is an identifier, or
+ * a number to write a condition on.
  *
- * <p>The class two classes decided is kept for the data set ({@link #named}), so that a later date
- * labels alike whatever its own rows hold.
+ * <p>The class two classes decided, and a multi-class label's classes, are kept for the data set
+ * ({@link #named}), so that a later date labels alike whatever its own rows hold.
  *
  * <pre>{@code
  * LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
@@ -91,7 +93,7 @@ public final class PositiveClass {
    * @throws DeeplineException naming the classes when the column holds more than two
    */
   static Resolved resolve(LabelConfig label, Dataset<Row> rows, String rowsDescribed) {
-    if (label.isExpression() || label.positive() != null) {
+    if (label.isExpression() || label.positive() != null || label.isMulticlass()) {
       return new Resolved(label, "", false, null);
     }
     return choose(label, classes(rows, label.column()), rowsDescribed);
@@ -104,6 +106,12 @@ public final class PositiveClass {
   public record Kept(String column, String positive, String takenOn, String why) {}
 
   /**
+   * A multi-class label's classes taken from the data and kept for later dates: the label column,
+   * the classes in the order of the model's outputs, and the run date they were taken on.
+   */
+  public record KeptClasses(String column, List<String> classes, String takenOn) {}
+
+  /**
    * {@code label} with its positive class named, said in the log as {@code stage}'s: the config's;
    * else the one an earlier date took from the data and kept ({@link Warehouse#labelClassArtifact}),
    * so that every date labels its rows alike (a night whose rarer class turned over, or that holds
@@ -112,11 +120,21 @@ public final class PositiveClass {
    */
   public static LabelConfig named(RunContext context, LabelConfig label,
       Supplier<Dataset<Row>> rows, String stage) {
-    if (label.isExpression() || label.positive() != null) {
+    if (label.isExpression() || label.positive() != null || label.isMulticlass()) {
       return label;
     }
-    String file = context.warehouse().labelClassArtifact(context.dataset());
     FileStore files = context.files();
+    String classesFile = context.warehouse().labelClassesArtifact(context.dataset());
+    if (files.exists(classesFile)) {
+      KeptClasses kept = Json.read(files.readText(classesFile), KeptClasses.class, classesFile);
+      if (label.column().equals(kept.column())) {
+        LOG.info("{}: label.column {} is a multi-class label of {} classes {}, taken from the "
+            + "data on {} and kept in {} so that every date labels alike", stage, kept.column(),
+            kept.classes().size(), kept.classes(), kept.takenOn(), classesFile);
+        return label.withClasses(kept.classes());
+      }
+    }
+    String file = context.warehouse().labelClassArtifact(context.dataset());
     if (files.exists(file)) {
       Kept kept = Json.read(files.readText(file), Kept.class, file);
       if (label.column().equals(kept.column())) {
@@ -132,15 +150,18 @@ public final class PositiveClass {
     } else {
       LOG.info("{}: {}", stage, resolved.said());
     }
-    if (resolved.why() != null) {
+    if (resolved.label().isMulticlass()) {
+      files.writeText(classesFile, Json.write(new KeptClasses(label.column(),
+          resolved.label().classes(), context.runDate())));
+    } else if (resolved.why() != null) {
       files.writeText(file, Json.write(new Kept(label.column(), resolved.label().positive(),
           context.runDate(), resolved.why())));
     }
     return resolved.label();
   }
 
-  /** The column's classes, most rows first, at most one more than {@link #CLASSES_NAMED}. */
-  static List<ClassCount> classes(Dataset<Row> rows, String column) {
+  /** The column's classes, most rows first, at most one more than {@link LabelConfig#MAX_CLASSES}. */
+  public static List<ClassCount> classes(Dataset<Row> rows, String column) {
     Column text = functions.trim(Columns.col(column).cast("string"));
     // A number's key is the number (1, 1.0 and 01 are one class); other text's its lower case.
     Column key = functions.coalesce(
@@ -151,7 +172,7 @@ public final class PositiveClass {
         .groupBy(key.as(KEY))
         .agg(functions.min(text).as(VALUE), functions.count(functions.lit(1)).as(ROWS))
         .orderBy(functions.col(ROWS).desc(), functions.col(KEY))
-        .limit(CLASSES_NAMED + 1)
+        .limit(LabelConfig.MAX_CLASSES + 1)
         .collectAsList().stream()
         .map(r -> new ClassCount(r.getString(0), r.getString(1), r.getLong(2)))
         .toList();
@@ -167,17 +188,18 @@ public final class PositiveClass {
     if (classes.size() == 1) {
       return oneClass(label, classes.get(0), rowsDescribed);
     }
-    if (classes.size() > 2) {
+    if (classes.size() > LabelConfig.MAX_CLASSES) {
       String named = classes.stream().limit(CLASSES_NAMED).map(PositiveClass::describe)
           .collect(Collectors.joining(", "));
-      String more = classes.size() > CLASSES_NAMED ? ", ..." : "";
-      throw new DeeplineException(Failure.CONFIG, "label.column " + column + " holds "
-          + (classes.size() > CLASSES_NAMED ? "more than " + CLASSES_NAMED : classes.size())
-          + " classes in " + rowsDescribed + " (" + named + more + ") and label.positive is "
-          + "not set: the model is binary; set label.positive to the class to tell from the "
-          + "others (e.g. \"" + classes.get(classes.size() - 1).value() + "\"), or write "
-          + "label.expression (e.g. \"" + column + " IN ('"
-          + classes.get(0).value() + "', '" + classes.get(1).value() + "')\")");
+      throw new DeeplineException(Failure.CONFIG, "label.column " + column + " holds more than "
+          + LabelConfig.MAX_CLASSES + " classes in " + rowsDescribed + " (" + named + ", ...): "
+          + "a multi-class label has at most " + LabelConfig.MAX_CLASSES + "; an identifier is "
+          + "no label, and a number needs a condition: write label.expression (e.g. \"" + column
+          + " IN ('" + classes.get(0).value() + "', '" + classes.get(1).value() + "')\"), or set "
+          + "label.positive to the class to tell from the others");
+    }
+    if (classes.size() > 2) {
+      return multiclass(label, classes, rowsDescribed);
     }
     ClassCount common = classes.get(0);
     ClassCount rare = classes.get(1);
@@ -197,6 +219,27 @@ public final class PositiveClass {
     ClassCount rarer = common.rows() == rare.rows()
         ? classes.stream().max(Comparator.comparing(ClassCount::key)).orElseThrow() : rare;
     return chosen(label, rarer, classes, rowsDescribed, "the rarer of " + pair, true);
+  }
+
+  /**
+   * A column of 3 or more classes as a multi-class label: its classes numbers first by value, then
+   * text alphabetically by key, an order that does not depend on the rows' counts, so a later
+   * retraining on other dates keeps its output units' meaning when the classes are the same.
+   */
+  private static Resolved multiclass(LabelConfig label, List<ClassCount> classes,
+      String rowsDescribed) {
+    List<ClassCount> ordered = classes.stream()
+        .sorted(Comparator.comparing((ClassCount c) -> number(c.key()) == null)
+            .thenComparing(c -> number(c.key()) == null ? 0.0 : number(c.key()))
+            .thenComparing(ClassCount::key))
+        .toList();
+    String counts = ordered.stream().map(PositiveClass::describe)
+        .collect(Collectors.joining(", "));
+    String said = "label.positive is not set and label.column " + label.column() + " holds "
+        + classes.size() + " classes in " + rowsDescribed + " (" + counts + "): a multi-class "
+        + "label; set label.positive to the class to tell from the others for a binary one";
+    return new Resolved(label.withClasses(ordered.stream().map(ClassCount::value).toList()),
+        said, false, null);
   }
 
   /**

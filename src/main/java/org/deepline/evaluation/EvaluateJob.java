@@ -58,6 +58,8 @@ public final class EvaluateJob implements Stage {
   /** The champion comparison's entry of the threshold each model's figures are at. */
   static final String THRESHOLD = "threshold";
   private static final double PERCENT = 100.0;
+  /** The share of a split left out as training rows from which evaluate WARNs. */
+  static final double SEEN_IN_TRAINING_SHARE = 0.25;
   /** Fewer judged rows of either class than this, and the log says the figures say little. */
   static final int FEW_ROWS_PER_CLASS = 30;
   /**
@@ -154,6 +156,12 @@ public final class EvaluateJob implements Stage {
       if (judgedRows == 0) {
         throw new DeeplineException("evaluate: every " + config.split() + " row of "
             + context.runDate() + " was in the training split of model " + versions.get(0));
+      }
+      seenInTrainingWarning(config.split(), context.runDate(), versions.get(0), seenInTraining,
+          judgedRows).ifPresent(LOG::warn);
+      if (bundle.metadata().isMulticlass()) {
+        return MulticlassEvaluation.run(context, config, bundle, registry, judged, silver,
+            seenInTraining, predictionsRef, splits.ref(), championEntry, isTheChampion);
       }
       ChosenThreshold threshold = chosenThreshold(context, bundle);
       BinaryMetrics.Summary summary = BinaryMetrics.summarize(judged, BatchScorer.PROBABILITY,
@@ -309,6 +317,24 @@ public final class EvaluateJob implements Stage {
         + "negative rows: its ROC AUC %.4f and the interval around it say little at this size "
         + "(fewer than %d of a class); compare models on more rows (a larger split.%s)", split,
         positives, rows - positives, rocAuc, FEW_ROWS_PER_CLASS, split));
+  }
+
+  /**
+   * What to tell a user when at least {@value #SEEN_IN_TRAINING_SHARE} of the split's rows were left
+   * out as the model's training rows, or nothing: the metrics then judge what is left, and a split
+   * redone after training (another seed) is the usual cause, which {@code rows_excluded_seen_in_training}
+   * alone said without a word in the log.
+   */
+  static Optional<String> seenInTrainingWarning(String split, String runDate, String model,
+      long seenInTraining, long judged) {
+    long rows = seenInTraining + judged;
+    if (rows == 0 || seenInTraining < SEEN_IN_TRAINING_SHARE * rows) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "evaluate: %d of the %d %s rows of %s were in "
+        + "the training split of model %s and are left out; the metrics judge the other %d (was "
+        + "the split redone after training? re-run features and train for a whole %s split)",
+        seenInTraining, rows, split, runDate, model, judged, split));
   }
 
   /**
@@ -491,7 +517,13 @@ public final class EvaluateJob implements Stage {
 
   /** Predictions of the records in {@code split}, with their 0/1 label. */
   public static Dataset<Row> onSplit(Dataset<Row> predictions, Dataset<Row> splits, String split) {
-    return predictions.select(RecordIds.RECORD_ID, BatchScorer.PROBABILITY, ScoreJob.MODEL_VERSION)
+    List<Column> columns = new ArrayList<>(List.of(functions.col(RecordIds.RECORD_ID),
+        functions.col(BatchScorer.PROBABILITY), functions.col(ScoreJob.MODEL_VERSION)));
+    if (List.of(predictions.columns()).contains(BatchScorer.CLASS_PROBABILITIES)) {
+      // A multi-class model's predictions: what its metrics are computed from.
+      columns.add(functions.col(BatchScorer.CLASS_PROBABILITIES));
+    }
+    return predictions.select(columns.toArray(Column[]::new))
         .join(splits.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split))
             .select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
   }

@@ -19,6 +19,9 @@ import org.deepline.core.TableRef;
 import org.deepline.core.UncompressedCache;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
+import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeeplineException;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
 import org.deepline.featurestore.FeatureJoins;
@@ -48,6 +51,28 @@ public final class FeatureJob implements Stage {
     return List.of(Table.FEATURES);
   }
 
+  /**
+   * Fails before a row is read when a target-encoded input meets a multi-class label: target
+   * encoding stores one positive rate per category, which a label of more classes does not have.
+   */
+  private static void requireBinaryForTargetEncoding(RunContext context, FeatureConfig config,
+      RunContext.Input silver) {
+    List<String> encoded = config.categorical().stream()
+        .filter(c -> CategoricalEncodingSpec.TARGET.equals(config.encodingOf(c).encoding()))
+        .toList();
+    if (encoded.isEmpty()) {
+      return;
+    }
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        silver::rows, "features");
+    if (label.isMulticlass()) {
+      throw new DeeplineException(Failure.CONFIG, "features: " + encoded + " are target encoded, "
+          + "which needs a 0/1 label, and " + label.describe() + " is a multi-class label of "
+          + label.classCount() + " classes " + label.classes() + "; encode them one_hot, "
+          + "hashing or embedding");
+    }
+  }
+
   @Override
   public StageResult run(RunContext context) {
     SparkSession spark = context.spark();
@@ -56,6 +81,7 @@ public final class FeatureJob implements Stage {
     RunContext.Input silver = context.input(Table.SILVER);
     RunContext.Input splits = context.input(Table.SPLITS);
     TableRef splitsRef = splits.ref();
+    requireBinaryForTargetEncoding(context, config, silver);
     List<JoinedFeatureTable> joins = FeatureJoins.resolve(spark, context.warehouse(),
         context.dataset(), context.section(FeatureStoreConfig.class));
     // Read three times (the fit's two passes and the transform) and dropped: uncompressed, as the

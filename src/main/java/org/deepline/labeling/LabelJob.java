@@ -90,6 +90,13 @@ public final class LabelJob implements Stage {
     if (config.goldColumn() == null) {
       LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
           silver::rows, "label");
+      if (label.isMulticlass()) {
+        throw new DeeplineException(Failure.CONFIG, "label: the label model is binary (each "
+            + "function votes positive or negative), and " + label.describe() + " is a "
+            + "multi-class label of " + label.classCount() + " classes " + label.classes()
+            + "; set labeling.gold_column and labeling.gold_positive to label one class against "
+            + "the others");
+      }
       gold = label.binaryOn(silver.rows());
       goldName = label.describe();
     } else {

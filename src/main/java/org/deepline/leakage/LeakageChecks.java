@@ -40,6 +40,17 @@ public final class LeakageChecks {
   private static final String FEATURE = "feature";
   private static final String SCORE = "score";
   private static final String BIN = "bin";
+  private static final String TOKEN = "token";
+  /** A multi-class AUC's columns: the class a row is scored for and whether it is of it. */
+  private static final String CLASS = "class";
+  private static final String OF_CLASS = "of_class";
+  private static final String ONE_VS_REST = "one_vs_rest";
+  private static final String FEATURE_CLASS = "feature_class";
+  /** A category's train share of a class, suffixed with the class index. */
+  private static final String CLASS_SHARE = "class_share_";
+  /** A one-vs-rest row's label, as {@link BinaryMetrics#rocAucByGroup} reads a 0/1 label. */
+  private static final double OF_THE_CLASS = 1.0;
+  private static final double OF_ANOTHER_CLASS = 0.0;
   /** Equal-frequency bins of a numeric feature: enough for a non-monotone code, few enough to fill. */
   private static final int NUMERIC_BINS = 16;
   /** Hash buckets of a categorical feature's values. */
@@ -117,6 +128,8 @@ public final class LeakageChecks {
   private static final int MAX_COLLECTED_COPY_GROUPS = 1_000_000;
   /** Columns per null mask of {@link #contentHash}: the bits of a long below its sign. */
   private static final int NULL_MASK_BITS = Long.SIZE - 1;
+  /** The classes of a 0/1 label, which the checks judge as they always did. */
+  static final int BINARY_CLASSES = 2;
 
   private LeakageChecks() {}
 
@@ -272,32 +285,33 @@ public final class LeakageChecks {
    */
   public static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
       double maxExcessFraction, double maxLabelExcess) {
-    Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
-    Column positive = functions.col(LabelConfig.LABEL).equalTo(1);
-    Column t = functions.col("train_rows");
-    Column tp = functions.col("train_positives");
-    Column h = functions.col("held_rows");
-    Column hp = functions.col("held_positives");
-    // Per distinct content, the train and held-out rows having it and how many of them are positive.
+    return sharedRows(labelled, features, maxExcessFraction, maxLabelExcess, BINARY_CLASSES);
+  }
+
+  /**
+   * As above, for a label of {@code classCount} classes ({@link LabelConfig#classCount()}: 2 for a
+   * 0/1 label, K for a multi-class one, whose {@value LabelConfig#LABEL} is the class index). A
+   * row's agreement with its twins is still the share of them with its label: summed over the
+   * classes, {@code sum_c share_c(twins) * [label == c]}. For two classes that is the 0/1 formula
+   * {@code p * rate + (1 - p) * (1 - rate)}, which a 0/1 label keeps computing as it did, so its
+   * results stay as they were to the bit; a multi-class label counts its twins by class, where
+   * {@code _label == 1} would count the third class as agreeing with the first.
+   */
+  public static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
+      double maxExcessFraction, double maxLabelExcess, int classCount) {
+    TwinAgreement agreement = classCount == BINARY_CLASSES ? TwinAgreement.binary()
+        : TwinAgreement.ofClasses(classCount);
+    Column t = functions.col(TwinAgreement.TRAIN_ROWS);
+    Column h = functions.col(TwinAgreement.HELD_ROWS);
+    // Per distinct content, the train and held-out rows having it and how many of them are of
+    // each class.
+    List<Column> counts = agreement.counts();
     Dataset<Row> byContent = labelled.groupBy(contentHash(features.inputColumns()).as("content"))
-        .agg(functions.count(functions.when(isTrain, 1)).as("train_rows"),
-            functions.count(functions.when(isTrain.and(positive), 1)).as("train_positives"),
-            functions.count(functions.when(functions.not(isTrain), 1)).as("held_rows"),
-            functions.count(functions.when(functions.not(isTrain).and(positive), 1))
-                .as("held_positives"));
-    // A held-out row's agreement with its train twins: their positive share if it is positive.
-    Column twinRate = tp.divide(t);
-    Column heldAgreement = hp.multiply(twinRate).plus(h.minus(hp).multiply(functions.lit(1)
-        .minus(twinRate)));
-    Column heldSquares = hp.multiply(twinRate.multiply(twinRate)).plus(h.minus(hp)
-        .multiply(functions.pow(functions.lit(1).minus(twinRate), 2)));
-    // A train row's agreement with its other train twins (leave itself out).
-    Column others = t.minus(1);
-    Column positiveAgrees = tp.minus(1).divide(others);
-    Column negativeAgrees = others.minus(tp).divide(others);
-    Column trainAgreement = tp.multiply(positiveAgrees).plus(t.minus(tp).multiply(negativeAgrees));
-    Column trainSquares = tp.multiply(positiveAgrees.multiply(positiveAgrees))
-        .plus(t.minus(tp).multiply(negativeAgrees.multiply(negativeAgrees)));
+        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+    Column heldAgreement = agreement.held();
+    Column heldSquares = agreement.heldSquares();
+    Column trainAgreement = agreement.train();
+    Column trainSquares = agreement.trainSquares();
     Column hasTwin = t.gt(0);
     Column repeats = t.gt(1);
     Row totals = byContent.agg(
@@ -356,6 +370,89 @@ public final class LeakageChecks {
   }
 
   /**
+   * How {@link #sharedRows} counts a distinct content's rows ({@link #counts}: the train and
+   * held-out rows with it, {@value #TRAIN_ROWS} and {@value #HELD_ROWS} among them) and, from
+   * those counts, the agreement of its held-out rows with their train twins and of its train rows
+   * with their other train twins, summed over its rows, with the sums of their squares.
+   */
+  private record TwinAgreement(List<Column> counts, Column held, Column heldSquares, Column train,
+      Column trainSquares) {
+    static final String TRAIN_ROWS = "train_rows";
+    static final String HELD_ROWS = "held_rows";
+    private static final String TRAIN_POSITIVES = "train_positives";
+    private static final String HELD_POSITIVES = "held_positives";
+    private static final String TRAIN_OF_CLASS = "train_class_";
+    private static final String HELD_OF_CLASS = "held_class_";
+
+    /** A 0/1 label: each side's positives, and the agreement from the positive rate. */
+    static TwinAgreement binary() {
+      Column positive = functions.col(LabelConfig.LABEL).equalTo(1);
+      Column t = functions.col(TRAIN_ROWS);
+      Column tp = functions.col(TRAIN_POSITIVES);
+      Column h = functions.col(HELD_ROWS);
+      Column hp = functions.col(HELD_POSITIVES);
+      List<Column> counts = List.of(
+          functions.count(functions.when(isTrain(), 1)).as(TRAIN_ROWS),
+          functions.count(functions.when(isTrain().and(positive), 1)).as(TRAIN_POSITIVES),
+          functions.count(functions.when(functions.not(isTrain()), 1)).as(HELD_ROWS),
+          functions.count(functions.when(functions.not(isTrain()).and(positive), 1))
+              .as(HELD_POSITIVES));
+      // A held-out row's agreement with its train twins: their positive share if it is positive.
+      Column twinRate = tp.divide(t);
+      Column held = hp.multiply(twinRate).plus(h.minus(hp).multiply(functions.lit(1)
+          .minus(twinRate)));
+      Column heldSquares = hp.multiply(twinRate.multiply(twinRate)).plus(h.minus(hp)
+          .multiply(functions.pow(functions.lit(1).minus(twinRate), 2)));
+      // A train row's agreement with its other train twins (leave itself out).
+      Column others = t.minus(1);
+      Column positiveAgrees = tp.minus(1).divide(others);
+      Column negativeAgrees = others.minus(tp).divide(others);
+      Column train = tp.multiply(positiveAgrees).plus(t.minus(tp).multiply(negativeAgrees));
+      Column trainSquares = tp.multiply(positiveAgrees.multiply(positiveAgrees))
+          .plus(t.minus(tp).multiply(negativeAgrees.multiply(negativeAgrees)));
+      return new TwinAgreement(counts, held, heldSquares, train, trainSquares);
+    }
+
+    /**
+     * A label of {@code classCount} class indices: each side's rows of each class. A held-out row
+     * of class c agrees with its train twins by their share of c, {@code t_c / t}; a train row of
+     * class c with its other train twins by {@code (t_c - 1) / (t - 1)}.
+     */
+    static TwinAgreement ofClasses(int classCount) {
+      Column label = functions.col(LabelConfig.LABEL);
+      Column t = functions.col(TRAIN_ROWS);
+      Column others = t.minus(1);
+      List<Column> counts = new ArrayList<>(List.of(
+          functions.count(functions.when(isTrain(), 1)).as(TRAIN_ROWS),
+          functions.count(functions.when(functions.not(isTrain()), 1)).as(HELD_ROWS)));
+      Column held = functions.lit(0.0);
+      Column heldSquares = functions.lit(0.0);
+      Column train = functions.lit(0.0);
+      Column trainSquares = functions.lit(0.0);
+      for (int c = 0; c < classCount; c++) {
+        Column ofClass = label.equalTo(c);
+        counts.add(functions.count(functions.when(isTrain().and(ofClass), 1))
+            .as(TRAIN_OF_CLASS + c));
+        counts.add(functions.count(functions.when(functions.not(isTrain()).and(ofClass), 1))
+            .as(HELD_OF_CLASS + c));
+        Column tc = functions.col(TRAIN_OF_CLASS + c);
+        Column hc = functions.col(HELD_OF_CLASS + c);
+        Column twinShare = tc.divide(t);
+        held = held.plus(hc.multiply(twinShare));
+        heldSquares = heldSquares.plus(hc.multiply(twinShare.multiply(twinShare)));
+        Column othersShare = tc.minus(1).divide(others);
+        train = train.plus(tc.multiply(othersShare));
+        trainSquares = trainSquares.plus(tc.multiply(othersShare.multiply(othersShare)));
+      }
+      return new TwinAgreement(counts, held, heldSquares, train, trainSquares);
+    }
+
+    private static Column isTrain() {
+      return functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
+    }
+  }
+
+  /**
    * Validation ROC AUC of each raw feature on its own, folded so that 0.5 is no signal and 1.0 a
    * perfect predictor either way. Numeric features score by their value (date and time features by
    * their instant), and separately by whether
@@ -383,43 +480,54 @@ public final class LeakageChecks {
    */
   public static List<ConstraintResult> singleFeatureAuc(Dataset<Row> labelled,
       FeatureConfig features, double maxAuc, long validationRows) {
+    return singleFeatureAuc(labelled, features, maxAuc, validationRows, null);
+  }
+
+  /**
+   * As above, for {@code label}'s classes: a 0/1 label (or null) is scored as it always was. A
+   * multi-class label ({@link LabelConfig#isMulticlass()}, {@value LabelConfig#LABEL} the class
+   * index) is scored one class against the rest: a feature that gives away one class of many is a
+   * leak, even when its AUC against any other split of the classes is 0.5 (a marker set only on
+   * the rows of class 2, a status code whose values follow no order of the classes). Each feature
+   * gets the largest folded one-vs-rest AUC over the classes, judged on that class's rows and the
+   * rest (the noise bound from that class's size), and its expectation names the class. A
+   * category is scored for class c by its train share of c (unseen ones by train's). Every scored
+   * row stands once for each class in the same ranking job ({@link BinaryMetrics#rocAucByGroup}
+   * grouped by feature and class), so K classes cost no more jobs than two.
+   */
+  public static List<ConstraintResult> singleFeatureAuc(Dataset<Row> labelled,
+      FeatureConfig features, double maxAuc, long validationRows, LabelConfig label) {
+    boolean multiclass = label != null && label.isMulticlass();
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
     Column isValidation = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.VALIDATION);
-    Column label = functions.col(LabelConfig.LABEL);
-    List<Dataset<Row>> scored = new ArrayList<>();
-    Map<String, Column> ordered = orderedValues(features);
     // A value's rank needs nothing fitted on train, so where validation is too small to judge,
     // train's rows judge it too: a post-outcome score on a 113-row data set (17 validation rows)
     // ordered every pair on both, and passed as a warning when only validation could tell.
     boolean valuesOnTrainToo = tooFewToJudge(validationRows);
     Column valuesJudgedOn = valuesOnTrainToo ? isTrain.or(isValidation) : isValidation;
-    String valueRows = valuesOnTrainToo ? TRAIN_AND_VALIDATION_ROWS : VALIDATION_ROWS;
-    if (!ordered.isEmpty()) {
-      Column[] pairs = ordered.entrySet().stream()
-          .flatMap(e -> java.util.stream.Stream.of(
-              functions.struct(functions.lit(e.getKey()).as(FEATURE), e.getValue().as(SCORE)),
-              functions.struct(functions.lit(e.getKey() + MISSING_SUFFIX).as(FEATURE),
-                  functions.when(Columns.col(e.getKey()).isNull(), 1.0).otherwise(0.0).as(SCORE))))
-          .toArray(Column[]::new);
-      scored.add(labelled.where(valuesJudgedOn)
-          .select(functions.explode(functions.array(pairs)).as("p"), label)
-          .select(functions.col("p." + FEATURE), functions.col("p." + SCORE), label));
+    AucRows judged = new AucRows(orderedValues(features), maxAuc, validationRows,
+        valuesOnTrainToo, valuesOnTrainToo ? TRAIN_AND_VALIDATION_ROWS : VALIDATION_ROWS);
+    Dataset<Row> values = judged.ordered().isEmpty() ? null
+        : scoredValues(labelled.where(valuesJudgedOn), judged.ordered());
+    Dataset<Row> tokens = features.categorical().isEmpty() ? null
+        : categoryTokens(labelled, features.categorical());
+    if (multiclass) {
+      return multiclassAuc(labelled, values, tokens, label, judged);
     }
-    if (!features.categorical().isEmpty()) {
-      Column[] pairs = features.categorical().stream()
-          .map(c -> functions.struct(functions.lit(c).as(FEATURE),
-              FeatureFitter.token(c).as("token")))
-          .toArray(Column[]::new);
-      Dataset<Row> tokens = labelled.select(functions.col(StratifiedSplitter.SPLIT),
-              functions.explode(functions.array(pairs)).as("p"), label)
-          .select(functions.col(StratifiedSplitter.SPLIT), functions.col("p." + FEATURE),
-              functions.col("p.token"), label);
-      double trainRate = labelled.where(isTrain).agg(functions.avg(label)).head().getDouble(0);
-      Dataset<Row> rates = tokens.where(isTrain).groupBy(FEATURE, "token")
-          .agg(functions.avg(label).as("rate"));
-      scored.add(tokens.where(isValidation).join(rates, new String[] {FEATURE, "token"}, "left")
+    Column labelColumn = functions.col(LabelConfig.LABEL);
+    List<Dataset<Row>> scored = new ArrayList<>();
+    if (values != null) {
+      scored.add(values);
+    }
+    if (tokens != null) {
+      double trainRate = labelled.where(isTrain).agg(functions.avg(labelColumn)).head()
+          .getDouble(0);
+      Dataset<Row> rates = tokens.where(isTrain).groupBy(FEATURE, TOKEN)
+          .agg(functions.avg(labelColumn).as("rate"));
+      scored.add(tokens.where(isValidation).join(rates, new String[] {FEATURE, TOKEN}, "left")
           .select(functions.col(FEATURE),
-              functions.coalesce(functions.col("rate"), functions.lit(trainRate)).as(SCORE), label));
+              functions.coalesce(functions.col("rate"), functions.lit(trainRate)).as(SCORE),
+              labelColumn));
     }
     Dataset<Row> all = scored.stream().reduce(Dataset::unionByName).orElseThrow();
     List<ConstraintResult> results = new ArrayList<>();
@@ -427,40 +535,169 @@ public final class LeakageChecks {
         .orderBy(FEATURE).collectAsList();
     for (Row row : aucs) {
       String feature = row.getString(row.fieldIndex(FEATURE));
-      int aucIndex = row.fieldIndex("roc_auc");
+      int aucIndex = row.fieldIndex(BinaryMetrics.ROC_AUC);
+      Double auc = row.isNullAt(aucIndex) ? null : row.getDouble(aucIndex);
+      results.add(judged.result(feature, "", auc,
+          row.getLong(row.fieldIndex(BinaryMetrics.POSITIVES)),
+          row.getLong(row.fieldIndex(BinaryMetrics.NEGATIVES)), "positive", "negative"));
+    }
+    return results;
+  }
+
+  /**
+   * Each ordered feature's value and, under {@value #MISSING_SUFFIX}, its missingness, as rows of
+   * {@value #FEATURE}, {@value #SCORE} and the label.
+   */
+  private static Dataset<Row> scoredValues(Dataset<Row> rows, Map<String, Column> ordered) {
+    Column label = functions.col(LabelConfig.LABEL);
+    Column[] pairs = ordered.entrySet().stream()
+        .flatMap(e -> java.util.stream.Stream.of(
+            functions.struct(functions.lit(e.getKey()).as(FEATURE), e.getValue().as(SCORE)),
+            functions.struct(functions.lit(e.getKey() + MISSING_SUFFIX).as(FEATURE),
+                functions.when(Columns.col(e.getKey()).isNull(), 1.0).otherwise(0.0).as(SCORE))))
+        .toArray(Column[]::new);
+    return rows.select(functions.explode(functions.array(pairs)).as("p"), label)
+        .select(functions.col("p." + FEATURE), functions.col("p." + SCORE), label);
+  }
+
+  /** Each categorical feature's token, as rows of the split, {@value #FEATURE}, token and label. */
+  private static Dataset<Row> categoryTokens(Dataset<Row> labelled, List<String> categorical) {
+    Column label = functions.col(LabelConfig.LABEL);
+    Column[] pairs = categorical.stream()
+        .map(c -> functions.struct(functions.lit(c).as(FEATURE),
+            FeatureFitter.token(c).as(TOKEN)))
+        .toArray(Column[]::new);
+    return labelled.select(functions.col(StratifiedSplitter.SPLIT),
+            functions.explode(functions.array(pairs)).as("p"), label)
+        .select(functions.col(StratifiedSplitter.SPLIT), functions.col("p." + FEATURE),
+            functions.col("p." + TOKEN), label);
+  }
+
+  /**
+   * {@link #singleFeatureAuc} of a multi-class label: every scored row once per class c, in the
+   * group (feature, c), with its score for c and whether it is of c; the AUCs of all groups in one
+   * ranking job, and each feature judged by its class of largest folded AUC (the first class of
+   * the largest, on a tie).
+   */
+  private static List<ConstraintResult> multiclassAuc(Dataset<Row> labelled,
+      Dataset<Row> values, Dataset<Row> tokens, LabelConfig label, AucRows judged) {
+    int classCount = label.classCount();
+    Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
+    Column isValidation = functions.col(StratifiedSplitter.SPLIT)
+        .equalTo(StratifiedSplitter.VALIDATION);
+    Column labelColumn = functions.col(LabelConfig.LABEL);
+    List<Dataset<Row>> scored = new ArrayList<>();
+    if (values != null) {
+      List<Column> perClass = new ArrayList<>();
+      for (int c = 0; c < classCount; c++) {
+        perClass.add(oneVsRest(c, functions.col(SCORE)));
+      }
+      scored.add(values.select(functions.col(FEATURE),
+          functions.explode(functions.array(perClass.toArray(Column[]::new))).as(ONE_VS_REST)));
+    }
+    if (tokens != null) {
+      List<Column> shares = new ArrayList<>();
+      for (int c = 0; c < classCount; c++) {
+        shares.add(functions.avg(functions.when(labelColumn.equalTo(c), 1.0).otherwise(0.0))
+            .as(CLASS_SHARE + c));
+      }
+      Column[] restOfShares = shares.subList(1, shares.size()).toArray(Column[]::new);
+      Row trainShares = labelled.where(isTrain).agg(shares.get(0), restOfShares).head();
+      Dataset<Row> rates = tokens.where(isTrain).groupBy(FEATURE, TOKEN)
+          .agg(shares.get(0), restOfShares);
+      Dataset<Row> joined = tokens.where(isValidation)
+          .join(rates, new String[] {FEATURE, TOKEN}, "left");
+      List<Column> perClass = new ArrayList<>();
+      for (int c = 0; c < classCount; c++) {
+        double overall = trainShares.isNullAt(c) ? 0.0 : trainShares.getDouble(c);
+        perClass.add(oneVsRest(c, functions.coalesce(functions.col(CLASS_SHARE + c),
+            functions.lit(overall))));
+      }
+      scored.add(joined.select(functions.col(FEATURE),
+          functions.explode(functions.array(perClass.toArray(Column[]::new))).as(ONE_VS_REST)));
+    }
+    Dataset<Row> all = scored.stream().reduce(Dataset::unionByName).orElseThrow()
+        .select(functions.struct(functions.col(FEATURE), functions.col(ONE_VS_REST + "." + CLASS))
+                .as(FEATURE_CLASS),
+            functions.col(ONE_VS_REST + "." + SCORE).as(SCORE),
+            functions.col(ONE_VS_REST + "." + OF_CLASS).as(OF_CLASS));
+    List<Row> aucs = BinaryMetrics.rocAucByGroup(all, FEATURE_CLASS, SCORE, OF_CLASS)
+        .orderBy(FEATURE_CLASS).collectAsList();
+    Map<String, Row> best = new LinkedHashMap<>();
+    for (Row row : aucs) {
+      String feature = row.getStruct(0).getString(0);
+      best.merge(feature, row, (kept, next) -> folded(next) > folded(kept) ? next : kept);
+    }
+    List<ConstraintResult> results = new ArrayList<>();
+    best.forEach((feature, row) -> {
+      int aucIndex = row.fieldIndex(BinaryMetrics.ROC_AUC);
+      Double auc = row.isNullAt(aucIndex) ? null : row.getDouble(aucIndex);
+      String className = label.className(row.getStruct(0).getInt(1));
+      String forClass = auc == null ? "" : " (one class against the rest: largest for class "
+          + className + ")";
+      results.add(judged.result(feature, forClass, auc,
+          row.getLong(row.fieldIndex(BinaryMetrics.POSITIVES)),
+          row.getLong(row.fieldIndex(BinaryMetrics.NEGATIVES)), className, "other-class"));
+    });
+    return results;
+  }
+
+  /** A row's one-vs-rest entry for class {@code c}: the class, its score and whether it is of it. */
+  private static Column oneVsRest(int c, Column score) {
+    return functions.struct(functions.lit(c).as(CLASS), score.as(SCORE),
+        functions.when(functions.col(LabelConfig.LABEL).equalTo(c), OF_THE_CLASS)
+            .otherwise(OF_ANOTHER_CLASS).as(OF_CLASS));
+  }
+
+  /** A ranking row's AUC folded to [0.5, 1]; below any AUC when it has none. */
+  private static double folded(Row row) {
+    int aucIndex = row.fieldIndex(BinaryMetrics.ROC_AUC);
+    if (row.isNullAt(aucIndex)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double auc = row.getDouble(aucIndex);
+    return Math.max(auc, 1 - auc);
+  }
+
+  /**
+   * How {@link #singleFeatureAuc} judges a feature's AUC: the ordered features (judged on
+   * {@code valueRows}), the bar, and validation's rows.
+   */
+  private record AucRows(Map<String, Column> ordered, double maxAuc, long validationRows,
+      boolean valuesOnTrainToo, String valueRows) {
+    /**
+     * The verdict on {@code feature}'s AUC (null when not computable), ranked on {@code positives}
+     * rows said as {@code positiveRows} against {@code negatives} said as {@code negativeRows};
+     * {@code forClass} follows the expectation (which class a multi-class AUC is of).
+     */
+    ConstraintResult result(String feature, String forClass, Double auc, long positives,
+        long negatives, String positiveRows, String negativeRows) {
       boolean byValue = ordered.containsKey(feature) || (feature.endsWith(MISSING_SUFFIX)
           && ordered.containsKey(feature.substring(0, feature.length() - MISSING_SUFFIX.length())));
       String judgedOn = byValue ? valueRows : VALIDATION_ROWS;
-      String expectation = "<= " + maxAuc + " " + judgedOn + " AUC of the feature alone";
-      if (row.isNullAt(aucIndex)) {
-        results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
-            Double.NaN, false, expectation + " (not computable: no value on validation)"));
-        continue;
+      String expectation = "<= " + maxAuc + " " + judgedOn + " AUC of the feature alone" + forClass;
+      if (auc == null) {
+        return new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
+            Double.NaN, false, expectation + " (not computable: no value on validation)");
       }
-      double auc = row.getDouble(aucIndex);
       double folded = Math.max(auc, 1 - auc);
-      long positives = row.getLong(row.fieldIndex(BinaryMetrics.POSITIVES));
-      long negatives = row.getLong(row.fieldIndex(BinaryMetrics.NEGATIVES));
       long judgedRows = byValue && valuesOnTrainToo ? positives + negatives : validationRows;
       if (folded > maxAuc && tooFewToJudge(judgedRows)) {
-        results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
-            folded, false, expectation + tooFewNote(judgedRows, judgedOn)));
-        continue;
+        return new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
+            folded, false, expectation + tooFewNote(judgedRows, judgedOn));
       }
       double standardError = BinaryMetrics.rocAucStandardError(folded, positives, negatives);
       double noise = Math.min(AUC_STANDARD_ERRORS * standardError, MAX_AUC_NOISE);
       if (folded > maxAuc && folded - noise <= maxAuc) {
-        results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
-            folded, false, expectation + WITHIN_NOISE + positives
-                + " positive and " + negatives + " negative " + judgedOn + " rows, " + round(noise)
+        return new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.WARNING,
+            folded, false, expectation + WITHIN_NOISE + positives + " " + positiveRows + " and "
+                + negatives + " " + negativeRows + " " + judgedOn + " rows, " + round(noise)
                 + ": " + AUC_STANDARD_ERRORS + " standard errors, at most " + MAX_AUC_NOISE
-                + "; a strong feature as far as this split can tell, kept as a warning)"));
-        continue;
+                + "; a strong feature as far as this split can tell, kept as a warning)");
       }
-      results.add(new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.ERROR,
-          folded, folded <= maxAuc, expectation));
+      return new ConstraintResult(SINGLE_FEATURE_AUC + feature, feature, Severity.ERROR,
+          folded, folded <= maxAuc, expectation);
     }
-    return results;
   }
 
   /**
@@ -493,6 +730,20 @@ public final class LeakageChecks {
    */
   public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
       FeatureConfig features, Map<String, List<String>> vocabularies, double maxNormalized) {
+    return binnedMutualInformation(labelled, features, vocabularies, maxNormalized,
+        BINARY_CLASSES);
+  }
+
+  /**
+   * As above, for a label of {@code classCount} classes ({@link LabelConfig#classCount()}): a
+   * bin's cell counts its rows of each class index, and the information is over the label's
+   * entropy across all of them ({@link MutualInformation#normalized}). Read as 0/1, a multi-class
+   * label's third class would count as the first, and a code that tells the first class from the
+   * third would seem to tell nothing.
+   */
+  public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
+      FeatureConfig features, Map<String, List<String>> vocabularies, double maxNormalized,
+      int classCount) {
     Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
     Column isValidation = functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.VALIDATION);
@@ -541,7 +792,7 @@ public final class LeakageChecks {
       binColumns.put(e.getKey(), functions.col(column));
     }
     Dataset<Row> validation = labelled.where(isValidation).select(binned.toArray(Column[]::new));
-    ValidationInformation singles = informationByGroup(validation, binColumns);
+    ValidationInformation singles = informationByGroup(validation, binColumns, classCount);
     Map<String, Double> single = singles.normalized();
     List<ConstraintResult> results = new ArrayList<>();
     single.forEach((feature, nmi) -> results.add(singles.judged(informationResult(
@@ -562,7 +813,7 @@ public final class LeakageChecks {
       }
     }
     if (!pairs.isEmpty()) {
-      informationByGroup(validation, pairs).normalized().forEach((pair, nmi) -> results.add(
+      informationByGroup(validation, pairs, classCount).normalized().forEach((pair, nmi) -> results.add(
           singles.judged(pairInformationResult(pair, nmi, betterHalf.get(pair), maxNormalized))));
     }
     return results;
@@ -589,14 +840,12 @@ public final class LeakageChecks {
   }
 
   /**
-   * Each group's normalised mutual information with the label, and validation's rows of each
-   * class (every group bins the same rows).
+   * Each group's normalised mutual information with the label, and validation's rows (every group
+   * bins the same rows).
    */
-  private record ValidationInformation(Map<String, Double> normalized, long negatives,
-      long positives) {
+  private record ValidationInformation(Map<String, Double> normalized, long rows) {
     /** {@code result}, a warning when it failed as an error on too few rows to judge. */
     ConstraintResult judged(ConstraintResult result) {
-      long rows = positives + negatives;
       if (!result.failedAsError() || !tooFewToJudge(rows)) {
         return result;
       }
@@ -646,9 +895,13 @@ public final class LeakageChecks {
     return alike;
   }
 
-  /** The normalised mutual information of each group's bins with the label, in one job. */
+  /**
+   * The normalised mutual information of each group's bins with the label of {@code classCount}
+   * classes, in one job: a bin's cell counts its rows of each class. A 0/1 label's cell is
+   * {negatives, positives} as it always was, anything but 1 a negative.
+   */
   private static ValidationInformation informationByGroup(Dataset<Row> rows,
-      Map<String, Column> bins) {
+      Map<String, Column> bins, int classCount) {
     Column[] cells = bins.entrySet().stream()
         .map(e -> functions.struct(functions.lit(e.getKey()).as(FEATURE), e.getValue().as(BIN)))
         .toArray(Column[]::new);
@@ -660,19 +913,36 @@ public final class LeakageChecks {
     Map<String, Map<Long, long[]>> byGroup = new LinkedHashMap<>();
     bins.keySet().forEach(g -> byGroup.put(g, new java.util.HashMap<>()));
     for (Row row : counts) {
+      int classIndex = classIndex(row.getInt(2), classCount);
+      if (classIndex < 0) {
+        continue;
+      }
       long[] cell = byGroup.get(row.getString(0))
-          .computeIfAbsent(((Number) row.get(1)).longValue(), k -> new long[2]);
-      cell[row.getInt(2) == 1 ? 1 : 0] += row.getLong(3);
+          .computeIfAbsent(((Number) row.get(1)).longValue(), k -> new long[classCount]);
+      cell[classIndex] += row.getLong(3);
     }
     Map<String, Double> information = new LinkedHashMap<>();
     byGroup.forEach((group, cellCounts) ->
         information.put(group, MutualInformation.normalized(cellCounts)));
-    long[] classes = new long[2];
+    long[] validationRows = new long[1];
     byGroup.values().stream().findFirst().ifPresent(first -> first.values().forEach(cell -> {
-      classes[0] += cell[0];
-      classes[1] += cell[1];
+      for (long classRows : cell) {
+        validationRows[0] += classRows;
+      }
     }));
-    return new ValidationInformation(information, classes[0], classes[1]);
+    return new ValidationInformation(information, validationRows[0]);
+  }
+
+  /**
+   * The cell index of a row labelled {@code label}: a 0/1 label's 1 or 0 (anything but 1), a
+   * multi-class label's class index; -1 for an index outside the classes, which split never
+   * writes and no cell could hold.
+   */
+  private static int classIndex(int label, int classCount) {
+    if (classCount == BINARY_CLASSES) {
+      return label == 1 ? 1 : 0;
+    }
+    return label >= 0 && label < classCount ? label : -1;
   }
 
   private static ConstraintResult informationResult(String name, String column, double nmi,

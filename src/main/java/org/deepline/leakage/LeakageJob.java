@@ -23,6 +23,8 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.core.UncompressedCache;
 import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.LabelConfig;
+import org.deepline.etl.PositiveClass;
 import org.deepline.etl.RecordIds;
 import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureConfig;
@@ -148,6 +150,11 @@ public final class LeakageJob implements Stage {
     SplitConfig split = context.section(SplitConfig.class);
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel model = FeatureModel.fromJson(context.files().readText(artifact), artifact);
+    // The label's classes, as split wrote the label column: a multi-class label's class indices
+    // are judged one class at a time, where 0/1 arithmetic would merge its classes. The kept
+    // artifact names them; silver is read only when neither it nor the config does.
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        silver::rows, "leakage");
     // The cached join is read by a handful of checks and dropped: compressing its columns cost
     // more than all those reads gain (flights-3m: 5 of the 12 task CPU-seconds of the join's stage,
     // for 250 instead of 150 MB held during the gate).
@@ -166,12 +173,12 @@ public final class LeakageJob implements Stage {
         results.add(LeakageChecks.copiesAcrossSplits(labelled, splitSummary));
       }
       List<ConstraintResult> sharedRows = LeakageChecks.sharedRows(labelled, features,
-          leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess());
+          leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess(), label.classCount());
       results.addAll(sharedRows);
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
-          leakage.maxSingleFeatureAuc(), splitSummary.validationRows()));
+          leakage.maxSingleFeatureAuc(), splitSummary.validationRows(), label));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
-          valueVocabularies(model), leakage.maxMutualInformation()));
+          valueVocabularies(model), leakage.maxMutualInformation(), label.classCount()));
       results = LeakageChecks.informationAlikeAuc(results);
       results.add(LeakageChecks.fittedOnTrain(model, splitSummary, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * date's silver rows ({@code split}, {@code features}, {@code leakage}, {@code train}), scores and
  * evaluates it against the champion on the date's test rows ({@code score}, {@code evaluate} with
  * the challenger pinned), and gives it the alias {@code champion} when {@code evaluate} blesses it
- * ({@code evaluation.blessing}); otherwise the champion stays, scores the date again (its
- * predictions were the challenger's while it was judged) and a WARN gives the reasons. With
+ * ({@code evaluation.blessing}); otherwise the champion stays, scores and evaluates the date
+ * again (its predictions and evaluation were the challenger's while it was judged) and a WARN gives
+ * the reasons. With
  * {@code --if-drifted} it does all that only when {@code monitor} found a drifted column or
  * drifted probabilities on the date, and otherwise records that it had no cause.
  *
@@ -156,10 +157,28 @@ public final class Retrain implements Stage {
     return ran;
   }
 
-  /** Scores the date with the champion again: its predictions were the challenger's. */
+  /**
+   * Scores and evaluates the date with the champion again: its predictions, its {@code evaluations}
+   * row and its report were the challenger's, and whoever reads them should get the model in
+   * production's (the challenger's figures stay in its own child runs and in this run's
+   * {@code evaluate.*}). A gate the champion's
+   * evaluation does not pass is a WARN here: the run already fails or reports the refusal, and the
+   * champion's rows and report are written before the gate is checked.
+   */
   private void rescore(RunContext context, ModelRegistry.ModelEntry champion,
       StageResult.Builder all) {
-    runStages(pin(context, champion.modelVersion()), List.of(ScoreJob::new), all);
+    RunContext pinned = pin(context, champion.modelVersion());
+    runStages(pinned, List.of(ScoreJob::new), all);
+    try {
+      // Not merged into the run's record: its evaluate.* figures stay the challenger's verdict.
+      Pipeline.of(recorder, name().command(), List.of(EvaluateJob::new)).run(pinned);
+    } catch (DeeplineException gated) {
+      if (gated.failure() != DeeplineException.Failure.MODEL_GATE) {
+        throw gated;
+      }
+      LOG.warn("retrain: the champion {}'s evaluation of {} is written; its gate: {}",
+          champion.modelVersion(), context.runDate(), gated.getMessage());
+    }
   }
 
   /** The run's context with {@code scoring.model_version} set to {@code modelVersion}. */

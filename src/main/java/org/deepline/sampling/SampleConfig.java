@@ -53,7 +53,8 @@ public record SampleConfig(
     @JsonPropertyDescription("The column whose values are the strata; more than 10,000 distinct "
         + "values fails the run (a key, not a category). Strata the config does not name are "
         + "counted (`rows_in:<value>`), not sampled. Allowed: a declared column, or `_label` "
-        + "(the 0/1 label, strata `0` and `1`); only with `stratified`.")
+        + "(the label: strata `0` and `1`, or a multi-class label's class indices `0`, `1`, "
+        + "`2`, ... in the order of `label.classes`); only with `stratified`.")
     String strataColumn,
     @JsonPropertyDescription("Per stratum, the share of its rows kept (Bernoulli). Allowed: "
         + "stratum value -> number in `[0, 1]`; only with `stratified`.")
@@ -201,12 +202,17 @@ public record SampleConfig(
   /** A key of fractions or counts must be a value the strata column may take, when that is known. */
   private void requireStratum(ConfigErrors errors, String field, String stratum,
       List<String> allowed) {
-    if (LabelConfig.LABEL.equals(strataColumn) && !List.of("0", "1").contains(stratum)) {
-      errors.at(field).add(stratum, "the label's strata are 0 and 1");
+    if (LabelConfig.LABEL.equals(strataColumn) && !isClassIndex(stratum)) {
+      errors.at(field).add(stratum, "the label's strata are 0 and 1, or a multi-class label's "
+          + "class indices 0 to " + (LabelConfig.MAX_CLASSES - 1));
     } else if (!allowed.isEmpty() && !allowed.contains(stratum)) {
       errors.at(field).add(stratum, "is not among " + strataColumn + "'s allowed_values "
           + allowed);
     }
+  }
+
+  private static boolean isClassIndex(String stratum) {
+    return stratum.matches("0|[1-9][0-9]?") && Integer.parseInt(stratum) < LabelConfig.MAX_CLASSES;
   }
 
   private static void requireAtLeastOne(ConfigErrors errors, Long value, String field) {

@@ -90,7 +90,8 @@ public final class SampleJob implements Stage {
 
   /**
    * The configured sample of silver rows, keyed by {@code _record_id}. With {@code strata_column}
-   * {@value LabelConfig#LABEL} the label is computed for the draw (strata {@code 0} and {@code 1})
+   * {@value LabelConfig#LABEL} the label is computed for the draw (strata {@code 0} and {@code 1},
+   * or a multi-class label's class indices)
    * and kept as a column of the sample.
    */
   public static Samplers.Sample sample(Dataset<Row> silver, SampleConfig config, LabelConfig label) {
@@ -99,7 +100,7 @@ public final class SampleJob implements Stage {
     return switch (config.method()) {
       case SampleConfig.STRATIFIED -> {
         boolean byLabel = LabelConfig.LABEL.equals(config.strataColumn());
-        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL, label.binaryOn(silver))
+        Dataset<Row> rows = byLabel ? silver.withColumn(LabelConfig.LABEL, label.targetOn(silver))
             : silver;
         Samplers.Sample drawn = config.counts() != null && !config.counts().isEmpty()
             ? Samplers.stratifiedCounts(rows, id, stratum(config), config.strataColumn(),

@@ -1,8 +1,10 @@
 package org.deepline.sampling;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * split. {@code _fold} is the training records' fold with {@code split.folds}, else null; tables
  * written before it existed gain it as null for their older dates.
  *
- * <p>The run record gets {@code rows_<split>}, {@code positive_rate_<split>},
- * {@code rows_train_fold_<j>} with folds, and the artifact {@value #FINGERPRINT_ARTIFACT}
+ * <p>The run record gets {@code rows_<split>}, {@code positive_rate_<split>} (of a multi-class
+ * label {@code class_share_<split>:<class>} instead), {@code rows_train_fold_<j>} with folds, and the artifact {@value #FINGERPRINT_ARTIFACT}
  * ({@code split=<16 hex digits>} per split, by split name), all from one pass over the written
  * slice.
  */
@@ -49,6 +51,8 @@ public final class SplitJob implements Stage {
   public static final String FINGERPRINT_ARTIFACT = "split_fingerprint";
   /** The most common label values named when every row has the same class. */
   private static final int VALUES_NAMED = 5;
+  /** The run record's metric prefix of a multi-class label's share of a split's rows per class. */
+  public static final String CLASS_SHARE = "class_share_";
 
   /** A split's rows, labelled rows, positives and fingerprint, summed over its folds. */
   private record SplitSummary(long rows, double positives, long labelled, long fingerprint) {
@@ -97,6 +101,16 @@ public final class SplitJob implements Stage {
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         silver::rows, "split");
     SplitConfig config = context.section(SplitConfig.class);
+    Optional<String> others = classesBesideThePositive(silver.rows(), label, context.runDate());
+    others.ifPresent(LOG::warn);
+    if (label.isMulticlass()) {
+      // Before a row is written: a class outside the kept ones has no index to split by.
+      long unknown = silver.rows().where(label.target().isNull()).count();
+      if (unknown > 0) {
+        throw new DeeplineException(Failure.DATA_QUALITY, unknownClasses(silver.rows(), label,
+            unknown, context.runDate()));
+      }
+    }
     Dataset<Row> splits = split(silver.rows(), label, config,
         CopyGrouping.of(context.section(SchemaConfig.class), label));
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
@@ -126,8 +140,10 @@ public final class SplitJob implements Stage {
     for (Map.Entry<String, SplitSummary> split : bySplit.entrySet()) {
       SplitSummary s = split.getValue();
       result.metric("rows_" + split.getKey(), s.rows());
-      result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
-          : s.positives() / s.labelled());
+      if (!label.isMulticlass()) {
+        result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
+            : s.positives() / s.labelled());
+      }
       unlabelled += s.rows() - s.labelled();
       labelled += s.labelled();
       positives += s.positives();
@@ -137,7 +153,9 @@ public final class SplitJob implements Stage {
       throw new DeeplineException("split: " + unlabelled + " silver rows of " + context.runDate()
           + " have no label (" + label.describe() + " is null); re-run ingest");
     }
-    if (labelled > 0 && (positives == 0 || positives == labelled)) {
+    if (label.isMulticlass()) {
+      checkClasses(spark, splitsRef, label, context.runDate(), result);
+    } else if (labelled > 0 && (positives == 0 || positives == labelled)) {
       String reason = oneClass(silver.rows(), label, labelled, positives > 0, context.runDate());
       if (requireBothClasses) {
         throw new DeeplineException(Failure.DATA_QUALITY, reason);
@@ -161,6 +179,91 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /**
+   * What to tell a user whose label column, with {@code label.positive} named, holds more than two
+   * classes: every class but the positive one is labelled negative, which is right for one class
+   * against the rest and wrong for a typo ({@code Y} beside {@code Yes}, silently negative).
+   * Empty for an expression, a multi-class label, or a column of at most two classes.
+   */
+  public static Optional<String> classesBesideThePositive(Dataset<Row> silver, LabelConfig label,
+      String runDate) {
+    if (label.isExpression() || label.isMulticlass() || label.positive() == null) {
+      return Optional.empty();
+    }
+    List<PositiveClass.ClassCount> classes = PositiveClass.classes(silver, label.column());
+    if (classes.size() <= 2) {
+      return Optional.empty();
+    }
+    String counts = classes.stream().limit(VALUES_NAMED * 2)
+        .map(c -> "'" + c.value() + "' " + c.rows()).collect(Collectors.joining(", "));
+    return Optional.of("split: " + label.describe() + " holds " + (classes.size()
+        > LabelConfig.MAX_CLASSES ? "more than " + LabelConfig.MAX_CLASSES : classes.size())
+        + " classes in the silver rows of " + runDate + " (" + counts + (classes.size()
+        > VALUES_NAMED * 2 ? ", ..." : "") + "): '" + label.positive() + "' is the positive "
+        + "class and every other one a negative; declare the column's allowed_values to reject "
+        + "misspelt classes at ingest, or leave label.positive out for a multi-class label");
+  }
+
+  /**
+   * A multi-class label's classes in each split ({@value #CLASS_SHARE}{@code <split>:<class>}):
+   * fails when the train split holds fewer than two of them (nothing to tell apart), WARNs of
+   * classes a split lacks (a class without training rows is never predicted; one without
+   * validation or test rows has no recall there).
+   */
+  private void checkClasses(SparkSession spark, TableRef splitsRef, LabelConfig label,
+      String runDate, StageResult.Builder result) {
+    int classes = label.classCount();
+    Map<String, long[]> rowsByClass = new TreeMap<>();
+    for (Row row : DeltaTables.slice(spark, splitsRef, runDate)
+        .groupBy(StratifiedSplitter.SPLIT, LabelConfig.LABEL).count().collectAsList()) {
+      rowsByClass.computeIfAbsent(row.getString(0), split -> new long[classes])
+          [(int) row.getDouble(1)] += row.getLong(2);
+    }
+    for (Map.Entry<String, long[]> split : rowsByClass.entrySet()) {
+      long[] counts = split.getValue();
+      long rows = Arrays.stream(counts).sum();
+      List<String> missing = new ArrayList<>();
+      for (int c = 0; c < classes; c++) {
+        result.metric(CLASS_SHARE + split.getKey() + ":" + label.className(c),
+            counts[c] / (double) rows);
+        if (counts[c] == 0) {
+          missing.add(label.className(c));
+        }
+      }
+      String where = "split: the " + split.getKey() + " split of " + runDate + " has no row of "
+          + missing.size() + " of " + label.describe() + "'s " + classes + " classes " + missing;
+      if (requireBothClasses && StratifiedSplitter.TRAIN.equals(split.getKey())
+          && classes - missing.size() < 2) {
+        throw new DeeplineException(Failure.DATA_QUALITY, where + "; a model needs at least two "
+            + "classes to train on");
+      }
+      if (!missing.isEmpty()) {
+        LOG.warn("{} ({}); {}", where, StratifiedSplitter.TRAIN.equals(split.getKey())
+            ? "the model never predicts a class it has no training row of"
+            : "their recall is not measured there", "more rows of the date, or fewer classes");
+      }
+    }
+  }
+
+  /**
+   * Why a run date with {@code unlabelled} rows of a class outside a multi-class label's classes
+   * cannot be split, naming the most common such values: the classes are kept for the data set, so
+   * that a model's outputs keep their meaning, and a new class needs a decision.
+   */
+  static String unknownClasses(Dataset<Row> silver, LabelConfig label, long unlabelled,
+      String runDate) {
+    String values = silver.where(label.target().isNull())
+        .groupBy(Columns.col(label.column())).count()
+        .orderBy(functions.col("count").desc()).limit(VALUES_NAMED).collectAsList().stream()
+        .map(r -> "'" + r.get(0) + "' (" + r.getLong(1) + ")")
+        .collect(Collectors.joining(", "));
+    return "split: " + unlabelled + " silver rows of " + runDate + " hold a class that is not "
+        + "one of " + label.describe() + "'s " + label.classCount() + " classes "
+        + label.classes() + ": " + values + "; add it to label.classes (a model trained on the "
+        + "old ones cannot predict it), or map it to one of them in the source; classes taken "
+        + "from the data are kept in artifacts/label/classes.json";
   }
 
   /**
@@ -218,10 +321,8 @@ public final class SplitJob implements Stage {
     private static final String RECORD_HASH = RepeatedRecords.HASH;
     /** A working column: the rows of a record that repeats, every label counted. */
     private static final String RECORD_ROWS = RepeatedRecords.ROWS;
-    /** A working column: the share of a repeating record's rows that are positive. */
-    private static final String RECORD_POSITIVE = RepeatedRecords.POSITIVE;
-    /** The share of positives from which a repeating record's rows are all stratified positive. */
-    private static final double MAJORITY = 0.5;
+    /** A working column: the label most of a repeating record's rows have. */
+    private static final String RECORD_MAJORITY = RepeatedRecords.MAJORITY;
 
     public CopyGrouping {
       recordColumns = List.copyOf(recordColumns);
@@ -247,7 +348,7 @@ public final class SplitJob implements Stage {
     }
 
     /**
-     * {@code rows} (silver's, with the 0/1 {@value LabelConfig#LABEL}) with {@code group} and
+     * {@code rows} (silver's, with the {@value LabelConfig#LABEL}) with {@code group} and
      * {@code stratum}: when keyed, the id and the label. Otherwise the group is the record (a
      * hash of {@code recordColumns}) and one of its runs: a record of {@code r} rows, counting
      * every label, has {@code ceil(r / }{@value RecordIds#MAX_COPIES_KEPT_TOGETHER}{@code )} runs,
@@ -283,9 +384,9 @@ public final class SplitJob implements Stage {
           .withColumn(group, functions.when(numbered, functions.concat(
               functions.hex(functions.col(RECORD_HASH)), functions.lit("-"), run.cast("string")))
               .otherwise(id))
-          .withColumn(stratum, functions.when(numbered.and(repeats), functions.when(
-              functions.col(RECORD_POSITIVE).geq(MAJORITY), 1.0).otherwise(0.0)).otherwise(label))
-          .drop(RECORD_HASH, RECORD_ROWS, RECORD_POSITIVE);
+          .withColumn(stratum, functions.when(numbered.and(repeats),
+              functions.col(RECORD_MAJORITY)).otherwise(label))
+          .drop(RECORD_HASH, RECORD_ROWS, RECORD_MAJORITY);
     }
   }
 
@@ -295,14 +396,14 @@ public final class SplitJob implements Stage {
   }
 
   /**
-   * Membership rows: record id, 0/1 label, split and fold. A random or stratified split decides by
+   * Membership rows: record id, label ({@link LabelConfig#target}), split and fold. A random or stratified split decides by
    * {@code copies}' group of each record; time and group splits keep a record's copies together by
    * their equal time or group already.
    */
   public static Dataset<Row> split(Dataset<Row> silver, LabelConfig label, SplitConfig config,
       CopyGrouping copies) {
     Column id = functions.col(RecordIds.RECORD_ID);
-    Column binary = label.binaryOn(silver).as(LabelConfig.LABEL);
+    Column binary = label.targetOn(silver).as(LabelConfig.LABEL);
     return switch (config.method()) {
       case SplitConfig.TIME -> TimeSplitter.assign(
               silver.select(id, binary, Columns.col(config.timeColumn())), config.timeColumn(),
@@ -313,7 +414,7 @@ public final class SplitJob implements Stage {
               config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
       default -> StratifiedSplitter.assign(copies.withGroups(
-                  silver.withColumn(LabelConfig.LABEL, label.binaryOn(silver)), COPY_GROUP,
+                  silver.withColumn(LabelConfig.LABEL, label.targetOn(silver)), COPY_GROUP,
                   COPY_STRATUM).select(id, functions.col(LabelConfig.LABEL),
                   functions.col(COPY_GROUP), functions.col(COPY_STRATUM)), COPY_GROUP,
               functions.col(COPY_STRATUM), config)

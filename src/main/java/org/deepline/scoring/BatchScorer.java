@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.functions;
@@ -60,6 +61,11 @@ import scala.Function1;
  */
 public final class BatchScorer {
   public static final String PROBABILITY = "probability";
+  /**
+   * A multi-class model's probability of each class, in the order of its classes
+   * ({@code ModelMetadata.classes}); {@value #PROBABILITY} is then the largest of them.
+   */
+  public static final String CLASS_PROBABILITIES = "class_probabilities";
 
   private final ModelBundle bundle;
   private final int batchSize;
@@ -121,7 +127,9 @@ public final class BatchScorer {
       }
       output = output.add(input.apply(column));
     }
-    return output.add(PROBABILITY, DataTypes.DoubleType, false);
+    output = output.add(PROBABILITY, DataTypes.DoubleType, false);
+    return bundle.metadata().isMulticlass() ? output.add(CLASS_PROBABILITIES,
+        DataTypes.createArrayType(DataTypes.DoubleType, false), false) : output;
   }
 
   public Dataset<Row> transform(Dataset<Row> input) {
@@ -153,8 +161,10 @@ public final class BatchScorer {
     Broadcast<ScoringModel> model = broadcast(input.sparkSession());
     int rowsPerBatch = batchSize;
     List<String> names = List.copyOf(columns);
+    int classes = bundle.metadata().isMulticlass() ? bundle.metadata().classes().size() : 0;
     JavaRDD<InternalRow> scored = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(
-        rows -> new ScoringIterator(rows, model, names, carriedTypes, types, rowsPerBatch));
+        rows -> new ScoringIterator(rows, model, names, carriedTypes, types, rowsPerBatch,
+            classes));
     return input.sparkSession().internalCreateDataFrame(scored.rdd(), output, false);
   }
 
@@ -241,13 +251,17 @@ public final class BatchScorer {
     private final Object[][] carried;
     private Predictor scorer;
     private float[] probabilities = new float[0];
+    /** A multi-class model's classes (0 for a 0/1 label's), and its minibatch's probabilities. */
+    private final int classes;
+    private float[] classProbabilities = new float[0];
     private int size;
     private int next;
 
     @SuppressWarnings("unchecked")
     ScoringIterator(Iterator<InternalRow> rows, Broadcast<ScoringModel> model, List<String> columns,
-        DataType[] carriedTypes, DataType[] types, int batchSize) {
+        DataType[] carriedTypes, DataType[] types, int batchSize, int classes) {
       this.rows = rows;
+      this.classes = classes;
       this.model = model;
       this.vectorizer = new FeatureVectorizer(model.value().featureModel());
       this.types = types;
@@ -285,10 +299,21 @@ public final class BatchScorer {
         throw new NoSuchElementException();
       }
       int row = next++;
-      Object[] values = new Object[carriedTypes.length + 2];
+      Object[] values = new Object[carriedTypes.length + (classes > 0 ? 3 : 2)];
       values[0] = ids[row];
       System.arraycopy(carried[row], 0, values, 1, carriedTypes.length);
-      values[values.length - 1] = (double) probabilities[row];
+      if (classes == 0) {
+        values[values.length - 1] = (double) probabilities[row];
+        return new GenericInternalRow(values);
+      }
+      double[] byClass = new double[classes];
+      double largest = 0;
+      for (int c = 0; c < classes; c++) {
+        byClass[c] = classProbabilities[row * classes + c];
+        largest = Math.max(largest, byClass[c]);
+      }
+      values[values.length - 2] = largest;
+      values[values.length - 1] = UnsafeArrayData.fromPrimitiveArray(byClass);
       return new GenericInternalRow(values);
     }
 
@@ -318,7 +343,11 @@ public final class BatchScorer {
         }
         size++;
       }
-      probabilities = scorer.probabilities(rowStarts, slots, values, size);
+      if (classes == 0) {
+        probabilities = scorer.probabilities(rowStarts, slots, values, size);
+      } else {
+        classProbabilities = scorer.classProbabilities(rowStarts, slots, values, size);
+      }
     }
 
     /** A value that outlives the scan's reused row buffer. */

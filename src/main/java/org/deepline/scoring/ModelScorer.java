@@ -1,6 +1,7 @@
 package org.deepline.scoring;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deepline.core.FileStore;
@@ -31,6 +32,8 @@ public final class ModelScorer {
   private final Predictor model;
   private final DecisionThreshold threshold;
   private final float[] vector;
+  /** A multi-class model's classes in the order of its outputs; null for a 0/1 label's. */
+  private final List<String> classes;
 
   public ModelScorer(ModelBundle bundle) {
     this.vectorizer = new FeatureVectorizer(bundle.metadata().featureModel());
@@ -38,6 +41,7 @@ public final class ModelScorer {
     this.model = Predictor.of(bundle);
     this.threshold = bundle.metadata().decisionThreshold();
     this.vector = new float[vectorizer.width()];
+    this.classes = bundle.metadata().classes();
   }
 
   public static ModelScorer load(FileStore files, String modelDir) {
@@ -56,10 +60,63 @@ public final class ModelScorer {
    *     ({@code score} joins it, a caller looks it up): both gave a wrong probability silently
    */
   public synchronized double probability(Map<String, ?> record) {
+    if (classes != null) {
+      throw new IllegalStateException("the model predicts " + classes.size() + " classes "
+          + classes + ": take classProbabilities or predictedClass");
+    }
     inputs.check(record.keySet());
     Arrays.fill(vector, 0f);
     vectorizer.vectorizeInto(record::get, vector, 0);
     return model.probabilities(vector, 1)[0];
+  }
+
+  /**
+   * A multi-class model's probability of each class for one record, in the order of its classes
+   * ({@link #classes}); {@code record} as {@link #probability} takes it.
+   *
+   * @throws IllegalStateException for a model of a 0/1 label: take {@link #probability}
+   */
+  public synchronized Map<String, Double> classProbabilities(Map<String, ?> record) {
+    if (classes == null) {
+      throw new IllegalStateException("the model predicts a 0/1 label: take probability");
+    }
+    inputs.check(record.keySet());
+    Arrays.fill(vector, 0f);
+    vectorizer.vectorizeInto(record::get, vector, 0);
+    int[] slots = new int[vector.length];
+    float[] values = new float[vector.length];
+    int entries = 0;
+    for (int slot = 0; slot < vector.length; slot++) {
+      if (vector[slot] != 0f) {
+        slots[entries] = slot;
+        values[entries++] = vector[slot];
+      }
+    }
+    float[] byClass = model.classProbabilities(new int[] {0, entries}, slots, values, 1);
+    Map<String, Double> probabilities = new LinkedHashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      probabilities.put(classes.get(c), (double) byClass[c]);
+    }
+    return probabilities;
+  }
+
+  /** A multi-class model's most probable class of one record (the first of ties). */
+  public String predictedClass(Map<String, ?> record) {
+    Map<String, Double> probabilities = classProbabilities(record);
+    String best = null;
+    double highest = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, Double> entry : probabilities.entrySet()) {
+      if (entry.getValue() > highest) {
+        highest = entry.getValue();
+        best = entry.getKey();
+      }
+    }
+    return best;
+  }
+
+  /** A multi-class model's classes in the order of its outputs; null for a 0/1 label's model. */
+  public List<String> classes() {
+    return classes;
   }
 
   /** The raw columns a record holds, by exact name: the feature model's inputs. */

@@ -41,6 +41,8 @@ public final class NetworkScorer implements Predictor {
 
   private final MultiLayerNetwork network;
   private final int inputWidth;
+  /** The output layer's units: 2 for a 0/1 label's network, one per class of a multi-class one. */
+  private final int classes;
   /** The first layer's weights, input by input ({@code inputWidth x units}); null: dense only. */
   private final float[] firstWeights;
   private final float[] firstBias;
@@ -49,6 +51,7 @@ public final class NetworkScorer implements Predictor {
   public NetworkScorer(MultiLayerNetwork network) {
     this.network = network;
     this.inputWidth = EmbeddingInputLayer.inputWidth(network);
+    this.classes = (int) network.layerSize(network.getnLayers() - 1);
     Layer first = network.getLayer(0);
     boolean sparseReady = network.getnLayers() > 1
         && first instanceof org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer
@@ -87,6 +90,11 @@ public final class NetworkScorer implements Predictor {
     return inputWidth;
   }
 
+  @Override
+  public int classes() {
+    return classes;
+  }
+
   /**
    * One probability per row of a minibatch held row-major in {@code rowMajor}: the first
    * {@code rows * inputWidth()} values are used, so one buffer serves every minibatch of a partition.
@@ -114,8 +122,21 @@ public final class NetworkScorer implements Predictor {
    */
   @Override
   public float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows) {
+    return positiveColumn(output(rowStarts, slots, values, rows));
+  }
+
+  /** Every output unit of each row, row-major: a multi-class network's class probabilities. */
+  @Override
+  public float[] classProbabilities(int[] rowStarts, int[] slots, float[] values, int rows) {
+    INDArray output = output(rowStarts, slots, values, rows);
+    float[] probabilities = output.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    closeIfOwned(output);
+    return probabilities;
+  }
+
+  private INDArray output(int[] rowStarts, int[] slots, float[] values, int rows) {
     if (rows == 0) {
-      return new float[0];
+      return Nd4j.create(DataType.FLOAT, 0, classes);
     }
     int entries = rowStarts[rows];
     INDArray output;
@@ -130,10 +151,17 @@ public final class NetworkScorer implements Predictor {
       }
       output = denseOutput(dense, rows, dense.length);
     }
-    return positiveColumn(output);
+    return output;
   }
 
-  private static float[] positiveColumn(INDArray output) {
+  private float[] positiveColumn(INDArray output) {
+    if (classes != 2) {
+      throw new IllegalStateException("a network of " + classes + " classes has no positive "
+          + "class probability; take classProbabilities");
+    }
+    if (output.rows() == 0) {
+      return new float[0];
+    }
     INDArray positive = output.getColumn(POSITIVE_CLASS).castTo(DataType.FLOAT).dup();
     float[] probabilities = positive.toFloatVector();
     closeIfOwned(output);

@@ -41,6 +41,26 @@ public interface Predictor {
    */
   float[] probabilities(int[] rowStarts, int[] slots, float[] values, int rows);
 
+  /** How many classes the model tells apart: 2 unless it is a multi-class network. */
+  default int classes() {
+    return 2;
+  }
+
+  /**
+   * Every class's probability of each row of a minibatch given as its non-zero inputs (as
+   * {@link #probabilities(int[], int[], float[], int)}), {@link #classes()} per row, row-major; for
+   * two classes {@code 1 - p} and {@code p}.
+   */
+  default float[] classProbabilities(int[] rowStarts, int[] slots, float[] values, int rows) {
+    float[] positive = probabilities(rowStarts, slots, values, rows);
+    float[] both = new float[rows * 2];
+    for (int row = 0; row < rows; row++) {
+      both[row * 2] = 1f - positive[row];
+      both[row * 2 + 1] = positive[row];
+    }
+    return both;
+  }
+
   /** The bundle's model: its network, its ensemble or its promoted baseline. */
   static Predictor of(ModelBundle bundle) {
     return of(bundle.metadata().ensemble(), bundle.metadata().baseline(), bundle.networkBytes(),

@@ -34,6 +34,8 @@ import org.deepline.tracking.ModelRegistry;
  */
 public final class ScoreJob implements Stage {
   public static final String PREDICTED_LABEL = "predicted_label";
+  /** A multi-class model's predicted class by name (its index is {@value #PREDICTED_LABEL}). */
+  public static final String PREDICTED_CLASS = "predicted_class";
   public static final String MODEL_VERSION = "model_version";
   /** {@code threshold_source} when the config's {@code scoring.threshold} was used. */
   public static final String THRESHOLD_FROM_CONFIG = "scoring.threshold";
@@ -99,13 +101,17 @@ public final class ScoreJob implements Stage {
         .head();
     StageResult.Builder result = StageResult.builder().input(silver.ref());
     joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));
-    return result.output(predictionsRef)
+    result.output(predictionsRef)
         .artifact("model_version", model.modelVersion())
-        .artifact("threshold_source", thresholdSource)
+        .metric("rows_scored", summary.getLong(0))
+        .metric("mean_probability", summary.getDouble(1));
+    if (bundle.metadata().isMulticlass()) {
+      // No threshold: a row's prediction is its most probable class.
+      return result.build();
+    }
+    return result.artifact("threshold_source", thresholdSource)
         .metric("threshold", threshold)
         .metric("model_threshold", bundle.metadata().decisionThreshold().value())
-        .metric("rows_scored", summary.getLong(0))
-        .metric("mean_probability", summary.getDouble(1))
         .metric("predicted_positive_rate", summary.getDouble(2))
         .build();
   }
@@ -152,8 +158,19 @@ public final class ScoreJob implements Stage {
     columns.add(functions.col(RecordIds.RECORD_ID));
     carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
     columns.add(functions.col(BatchScorer.PROBABILITY));
-    columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
-        .otherwise(0).as(PREDICTED_LABEL));
+    List<String> classes = scorer.bundle().metadata().classes();
+    if (classes == null) {
+      columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
+          .otherwise(0).as(PREDICTED_LABEL));
+    } else {
+      // The most probable class: its index (the first of ties), and its name.
+      Column byClass = functions.col(BatchScorer.CLASS_PROBABILITIES);
+      Column position = functions.array_position(byClass, functions.array_max(byClass));
+      columns.add(position.minus(1).cast("int").as(PREDICTED_LABEL));
+      columns.add(functions.element_at(functions.array(classes.stream().map(functions::lit)
+          .toArray(Column[]::new)), position.cast("int")).as(PREDICTED_CLASS));
+      columns.add(byClass);
+    }
     columns.add(functions.lit(scorer.bundle().metadata().modelVersion()).as(MODEL_VERSION));
     columns.add(functions.lit(runId).as("run_id"));
     columns.add(functions.current_timestamp().as("scored_at"));

@@ -44,6 +44,35 @@ public final class ClassWeights {
         negatives, positives);
   }
 
+  /**
+   * The weights of each of {@code rowsPerClass.length} classes {@code config} asks for (a
+   * multi-class label's), by the same schemes and normalisation as two classes; null for an
+   * unweighted loss.
+   */
+  public static double[] of(TrainingConfig config, long[] rowsPerClass) {
+    double[] raw = new double[rowsPerClass.length];
+    for (int c = 0; c < raw.length; c++) {
+      switch (config.classWeights()) {
+        case BALANCED -> raw[c] = 1.0 / rowsPerClass[c];
+        case EFFECTIVE_NUMBER -> raw[c] = 1.0 / effective(rowsPerClass[c],
+            config.classWeightBeta());
+        default -> {
+          return null;
+        }
+      }
+    }
+    double rows = 0;
+    double weighted = 0;
+    for (int c = 0; c < raw.length; c++) {
+      rows += rowsPerClass[c];
+      weighted += raw[c] * rowsPerClass[c];
+    }
+    for (int c = 0; c < raw.length; c++) {
+      raw[c] *= rows / weighted;
+    }
+    return raw;
+  }
+
   private static double effective(long count, double beta) {
     // 1 - beta^n, computed without cancellation when beta is close to 1.
     return beta == 0 ? 1.0 : -Math.expm1(count * Math.log(beta)) / (1 - beta);

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.ProgressNotes;
+import org.deepline.metrics.MulticlassScores;
 import org.deepline.metrics.ScoredLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,8 @@ public final class EpochLoop {
   private MultiLayerNetwork best;
   /** The best epoch's validation scores; null while the best is a resumed checkpoint's. */
   private ScoredLabels bestScores;
+  /** A multi-class label's best epoch's validation scores (null for a 0/1 label's loop). */
+  private MulticlassScores bestClassScores;
   private int bestEpoch;
   private double bestScore;
   private int nextEpoch = 1;
@@ -157,16 +160,21 @@ public final class EpochLoop {
           + stats.lastLoss() + " in epoch " + epoch + "; lower training.learning_rate (now "
           + config.learningRate() + ") or check the features for extreme values");
     }
-    ScoredLabels scores = validation.score(spark, network);
-    double loss = scores.logLoss();
+    boolean multiclass = validation.classes() > NetworkFactory.CLASSES;
+    ScoredLabels scores = multiclass ? null : validation.score(spark, network);
+    MulticlassScores classScores = multiclass ? validation.scoreClasses(spark, network) : null;
+    double loss = multiclass ? classScores.logLoss() : scores.logLoss();
+    // A multi-class label's ROC AUC is the mean of its classes' one-vs-rest ones; it has no PR AUC.
+    double rocAuc = multiclass ? classScores.macroRocAuc() : scores.rocAuc();
+    double prAuc = multiclass ? Double.NaN : scores.prAuc();
     if (!Double.isFinite(loss)) {
       throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss
           + " in epoch " + epoch + "; lower training.learning_rate (now " + config.learningRate()
           + ")");
     }
     ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
-        "val_loss %.4f val_auc %.4f", loss, scores.rocAuc()));
-    EpochMetrics metrics = new EpochMetrics(epoch, scores.rocAuc(), scores.prAuc(), loss,
+        "val_loss %.4f val_auc %.4f", loss, rocAuc));
+    EpochMetrics metrics = new EpochMetrics(epoch, rocAuc, prAuc, loss,
         stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
     double score = metrics.metric(config.earlyStoppingMetric());
     boolean improved = higherIsBetter ? score > bestScore + config.minDelta()
@@ -176,6 +184,7 @@ public final class EpochLoop {
       bestEpoch = epoch;
       best = network.clone();
       bestScores = scores;
+      bestClassScores = classScores;
     }
     epochs.add(metrics);
     listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
@@ -196,6 +205,12 @@ public final class EpochLoop {
   public Training result() {
     // The best epoch's scores, not the last epoch's; scored again only when the best epoch came
     // from the checkpoint this loop resumed.
+    if (validation.classes() > NetworkFactory.CLASSES) {
+      MulticlassScores classScores = bestClassScores != null ? bestClassScores
+          : validation.scoreClasses(spark, best);
+      return new Training(best, new ArrayList<>(epochs), bestEpoch, null, averaging.statsPage(),
+          new ArrayList<>(layerStatistics), averaging instanceof DriverAveraging, classScores);
+    }
     ScoredLabels scores = bestScores != null ? bestScores : validation.score(spark, best);
     return new Training(best, new ArrayList<>(epochs), bestEpoch, scores,
         averaging.statsPage(), new ArrayList<>(layerStatistics),

@@ -27,13 +27,15 @@ import org.deepline.metrics.DecisionThreshold;
  *                          rows; empty without the ladder (or its {@code logistic_regression} and
  *                          {@code gbt} rungs), for compressed models and for models saved before
  *                          December 2026
+ * @param classes           a multi-class label's classes, in the order of the network's outputs;
+ *                          null for a 0/1 label ({@code positiveLabel} names its class 1)
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
     Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
     EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics,
-    PromotedBaseline baseline, List<LadderModel> ladder) {
+    PromotedBaseline baseline, List<LadderModel> ladder, List<String> classes) {
   /** The kind of model a bundle without an ensemble is. */
   public static final String SINGLE_NETWORK = "network";
 
@@ -44,10 +46,23 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     validationMetrics = Map.copyOf(validationMetrics);
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
     ladder = ladder == null ? List.of() : List.copyOf(ladder);
+    classes = classes == null ? null : List.copyOf(classes);
     if (baseline != null && ensemble != null) {
       throw new IllegalArgumentException("a model version is a promoted baseline or an ensemble, "
           + "not both");
     }
+  }
+
+  /** A 0/1 label's model: a network, an ensemble or a promoted baseline. */
+  public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
+      String createdAt, String labelColumn, String positiveLabel, int inputWidth,
+      TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
+      Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
+      EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics,
+      PromotedBaseline baseline, List<LadderModel> ladder) {
+    this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
+        training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, ensemble,
+        layerStatistics, baseline, ladder, null);
   }
 
   /** A network's or an ensemble's metadata. */
@@ -75,7 +90,7 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
   ModelMetadata withLadder(List<LadderModel> rungs) {
     return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
         positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
-        decisionThreshold, ensemble, layerStatistics, baseline, rungs);
+        decisionThreshold, ensemble, layerStatistics, baseline, rungs, classes);
   }
 
   /**
@@ -85,13 +100,19 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
   ModelMetadata as(PromotedBaseline promoted) {
     return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
         positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
-        decisionThreshold, null, layerStatistics, promoted, null);
+        decisionThreshold, null, layerStatistics, promoted, null, classes);
   }
 
   /**
    * {@value #SINGLE_NETWORK}, the ensemble's description, e.g. {@code bagging of 5 networks}, or a
    * promoted baseline's kind, e.g. {@code baseline:logistic_regression}.
    */
+  /** Whether the model predicts a multi-class label ({@link #classes}). */
+  @JsonIgnore
+  public boolean isMulticlass() {
+    return classes != null;
+  }
+
   @JsonIgnore
   public String modelKind() {
     if (baseline != null) {

@@ -41,6 +41,17 @@ public final class NetworkFactory {
    */
   public static MultiLayerConfiguration binaryClassifier(TrainingConfig config, NetworkInput input,
       double[] classWeights) {
+    return classifier(config, input, CLASSES, classWeights);
+  }
+
+  /**
+   * A network with a softmax output of {@code classes} units: a multi-class label's (the same
+   * head as the binary one's, wider).
+   *
+   * @param classWeights loss weight of each class, or null for unweighted
+   */
+  public static MultiLayerConfiguration classifier(TrainingConfig config, NetworkInput input,
+      int classes, double[] classWeights) {
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
         .weightInit(WeightInit.XAVIER)
@@ -74,7 +85,7 @@ public final class NetworkFactory {
                 .castTo(Nd4j.defaultFloatingPointType()));
     layers.layer(new OutputLayer.Builder(loss)
         .nIn(width)
-        .nOut(CLASSES)
+        .nOut(classes)
         .activation(Activation.SOFTMAX)
         .build());
     return layers.build();

@@ -71,6 +71,12 @@ public final class TrainJob implements Stage {
    * ({@link PermutationImportance}).
    */
   public static final String IMPORTANCE_PREFIX = "importance:";
+  /**
+   * The run metric of the main network's own validation ROC AUC minus the best baseline's, beside
+   * {@code network_margin_over_best_baseline}, which is the registered model's (an ensemble's or a
+   * promoted baseline's when there is one).
+   */
+  public static final String NETWORK_ALONE_MARGIN = "network_alone_margin_over_best_baseline";
 
   private final String resumeRunId;
   private final boolean sanity;
@@ -155,6 +161,26 @@ public final class TrainJob implements Stage {
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
     checkFeaturesMatchModel(features, featureModel, featuresRef);
+    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
+    // The class split took and kept when the config named none, or a multi-class label's classes.
+    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
+        () -> context.input(Table.SILVER).rows(), "train");
+    if (label.isMulticlass()) {
+      List<String> refused = MulticlassTrain.unsupported(config,
+          context.section(BaselineConfig.class), tuneTrials != null, sanity, resumeRunId != null);
+      if (!refused.isEmpty()) {
+        throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
+            + "multi-class label of " + label.classCount() + " classes " + label.classes()
+            + ", and these settings are for a binary one so far: " + String.join("; ", refused)
+            + "; leave them out");
+      }
+      try {
+        return MulticlassTrain.run(context, config, label, featureModel, stored, features,
+            featuresRef);
+      } catch (RuntimeException e) {
+        throw userError(e);
+      }
+    }
     if (sanity) {
       return sanityCheck(context, features, config, NetworkInput.of(featureModel), featuresRef);
     }
@@ -238,10 +264,10 @@ public final class TrainJob implements Stage {
         ladderFits = ladder.fitted();
       }
       // The ladder is compared with the model that is registered (the ensemble, when there is one).
+      double networkRocAuc = outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc();
       BaselineComparison baselines = compareWithBaselines(context, ladderFits,
           ensemble != null ? ensemble.spec().description() : ModelMetadata.SINGLE_NETWORK,
-          ensemble != null ? ensemble.validation().rocAuc()
-              : outcome.epochs().get(outcome.bestEpoch() - 1).validationRocAuc());
+          ensemble != null ? ensemble.validation().rocAuc() : networkRocAuc, networkRocAuc);
       if (baselines.promoted() != null) {
         // The report's importance is the shipped model's: the baseline now, not the network.
         importance = PermutationImportance.of(spark, validation, baselines.promoted().model(),
@@ -534,7 +560,8 @@ public final class TrainJob implements Stage {
    *                       ensemble's description
    */
   private static BaselineComparison compareWithBaselines(RunContext context,
-      List<BaselineLadder.Fitted> fitted, String registeredKind, double registeredRocAuc) {
+      List<BaselineLadder.Fitted> fitted, String registeredKind, double registeredRocAuc,
+      double networkRocAuc) {
     if (fitted == null) {
       return BaselineComparison.NONE;
     }
@@ -549,6 +576,16 @@ public final class TrainJob implements Stage {
     double margin = registeredRocAuc - best.validationRocAuc();
     metrics.put("baseline_best_validation_roc_auc", best.validationRocAuc());
     metrics.put("network_margin_over_best_baseline", margin);
+    double networkAloneMargin = networkRocAuc - best.validationRocAuc();
+    metrics.put(NETWORK_ALONE_MARGIN, networkAloneMargin);
+    if (!ModelMetadata.SINGLE_NETWORK.equals(registeredKind) && networkAloneMargin < 0) {
+      // The registered ensemble may beat the ladder where the network alone does not: an alert
+      // on the registered model's margin would never say that the network itself lost.
+      LOG.warn(String.format(Locale.ROOT, "train %s: the network alone scores validation ROC AUC "
+          + "%.4f, %.4f below the %s baseline's %.4f; the registered %s scores %.4f",
+          context.dataset(), networkRocAuc, -networkAloneMargin, best.model(),
+          best.validationRocAuc(), registeredKind, registeredRocAuc));
+    }
     if (config.promote()) {
       BaselinePromotion choice = BaselinePromotion.decide(ladder, registeredKind,
           registeredRocAuc, config.promoteMargin());
@@ -803,6 +840,22 @@ public final class TrainJob implements Stage {
   }
 
   /**
+   * The date's splits must still hold the train split the feature model was fitted on: a split
+   * redone since (another seed or fraction) moved records between the splits, and a model trained
+   * on the older features would be evaluated on test rows it trained on (evaluate leaves them out,
+   * and judged most of a test split away without a word).
+   */
+  static void checkSplitsMatchModel(Dataset<Row> splits, FeatureModel model, String runDate) {
+    long fingerprint = SplitFingerprint.of(splits, StratifiedSplitter.TRAIN);
+    if (fingerprint != model.fittedOn().fingerprint()) {
+      throw new DeeplineException("train: the splits of " + runDate + " were written again after "
+          + "the features were built (train split " + SplitFingerprint.format(fingerprint)
+          + ", the feature model's " + SplitFingerprint.format(model.fittedOn().fingerprint())
+          + "); re-run features (and leakage) for " + runDate);
+    }
+  }
+
+  /**
    * Negatives and positives of a split; both must be present, for training to learn anything and for
    * the validation metrics that drive early stopping to exist.
    */
@@ -814,6 +867,11 @@ public final class TrainJob implements Stage {
   }
 
   static void requireSensibleSize(TrainingConfig config, NetworkInput input) {
+    requireSensibleSize(config, input, NetworkFactory.CLASSES);
+  }
+
+  /** As above for a softmax head of {@code classes} units. */
+  static void requireSensibleSize(TrainingConfig config, NetworkInput input, int classes) {
     int width = input.width();
     long parameters = input.embeddingParameters();
     int inputs = input.hiddenInputWidth();
@@ -826,9 +884,9 @@ public final class TrainJob implements Stage {
       inputs = layer.units();
       shape.append('-').append(layer.units());
     }
-    parameters += (long) inputs * NetworkFactory.CLASSES + NetworkFactory.CLASSES;
+    parameters += (long) inputs * classes + classes;
     if (parameters > MAX_PARAMETERS) {
-      throw new DeeplineException("train: the network " + shape + "-" + NetworkFactory.CLASSES
+      throw new DeeplineException("train: the network " + shape + "-" + classes
           + " (feature width " + width + ") has " + parameters + " parameters, more than "
           + MAX_PARAMETERS + "; use fewer or narrower training.layers");
     }

@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deepline.metrics.MulticlassScores;
 import org.deepline.metrics.ScoredLabels;
 
 /**
@@ -16,7 +17,15 @@ import org.deepline.metrics.ScoredLabels;
  */
 record Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
     ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics,
-    boolean workersOnDriver) {
+    boolean workersOnDriver, MulticlassScores bestClassScores) {
+
+  /** A 0/1 label's training: {@code bestScores} its best epoch's validation scores. */
+  Training(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch,
+      ScoredLabels bestScores, byte[] statsPage, List<LayerStatistics.Layer> layerStatistics,
+      boolean workersOnDriver) {
+    this(network, epochs, bestEpoch, bestScores, statsPage, layerStatistics, workersOnDriver,
+        null);
+  }
 
   /**
    * This training with {@code scores} as its best epoch's validation scores: after a change to the

@@ -22,6 +22,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
+import org.deepline.metrics.MulticlassScores;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
@@ -70,16 +71,19 @@ public final class TrainingData implements Serializable {
   private final long seed;
   private final int width;
   private final long[] partitionRows;
-  private final long positives;
+  /** The classes the labels index: 2 for a 0/1 label, a multi-class label's count otherwise. */
+  private final int classes;
+  private final long[] rowsPerClass;
 
   private TrainingData(JavaRDD<FeatureChunk> chunks, String split, long seed, int width,
-      long[] partitionRows, long positives) {
+      long[] partitionRows, long[] rowsPerClass) {
     this.chunks = chunks;
     this.split = split;
     this.seed = seed;
     this.width = width;
     this.partitionRows = partitionRows;
-    this.positives = positives;
+    this.classes = rowsPerClass.length;
+    this.rowsPerClass = rowsPerClass;
   }
 
   /**
@@ -96,6 +100,15 @@ public final class TrainingData implements Serializable {
    */
   public static TrainingData cache(Dataset<Row> rows, int partitions, long seed, String split,
       int width) {
+    return cache(rows, partitions, seed, split, width, NetworkFactory.CLASSES);
+  }
+
+  /**
+   * As above for a label of {@code classes} classes (the class index of a multi-class label); fails
+   * naming the split when a label is not one of them.
+   */
+  public static TrainingData cache(Dataset<Row> rows, int partitions, long seed, String split,
+      int width, int classes) {
     List<String> columns = List.of(rows.columns());
     boolean sparse = columns.contains(FeatureTransform.FEATURES_SPARSE);
     boolean dense = columns.contains(FeatureTransform.FEATURES);
@@ -131,33 +144,41 @@ public final class TrainingData implements Serializable {
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<PartitionCount> counts = chunks.mapPartitionsWithIndex((index, partition) -> {
       long rowCount = 0;
-      long positiveCount = 0;
+      long[] rowsPerClass = new long[classes];
       String problem = null;
       while (partition.hasNext()) {
         FeatureChunk chunk = partition.next();
         rowCount += chunk.rows();
         for (int row = 0; row < chunk.rows(); row++) {
-          positiveCount += chunk.label(row);
+          int label = chunk.label(row);
+          if (label < 0 || label >= classes) {
+            problem = problem != null ? problem : "train: a " + split + " row's label is "
+                + label + ", not a class index below " + classes + "; re-run split and features";
+          } else {
+            rowsPerClass[label]++;
+          }
         }
         problem = problem == null ? chunk.problem() : problem;
       }
-      return List.of(new PartitionCount(index, rowCount, positiveCount, problem)).iterator();
+      return List.of(new PartitionCount(index, rowCount, rowsPerClass, problem)).iterator();
     }, true).collect();
     long[] partitionRows = new long[partitions];
-    long positives = 0;
+    long[] rowsPerClass = new long[classes];
     for (PartitionCount count : counts) {
       if (count.problem() != null) {
         chunks.unpersist(false);
         throw new DeeplineException(count.problem());
       }
       partitionRows[count.partition()] += count.rows();
-      positives += count.positives();
+      for (int c = 0; c < classes; c++) {
+        rowsPerClass[c] += count.rowsPerClass()[c];
+      }
     }
-    return new TrainingData(chunks, split, seed, width, partitionRows, positives);
+    return new TrainingData(chunks, split, seed, width, partitionRows, rowsPerClass);
   }
 
   /** What the counting pass learns about one cached partition. */
-  private record PartitionCount(int partition, long rows, long positives, String problem)
+  private record PartitionCount(int partition, long rows, long[] rowsPerClass, String problem)
       implements Serializable {}
 
   /**
@@ -266,12 +287,23 @@ public final class TrainingData implements Serializable {
     return total;
   }
 
+  /** Rows of class 1: a 0/1 label's positives. */
   public long positives() {
-    return positives;
+    return rowsPerClass[1];
   }
 
   public long negatives() {
-    return rows() - positives;
+    return rows() - positives();
+  }
+
+  /** How many classes the labels index (2 for a 0/1 label). */
+  public int classes() {
+    return classes;
+  }
+
+  /** Rows of each class, by class index. */
+  public long[] rowsPerClass() {
+    return rowsPerClass.clone();
   }
 
   public int partitions() {
@@ -305,9 +337,10 @@ public final class TrainingData implements Serializable {
   public JavaRDD<DataSet> round(int epoch, int round, int rowsPerWorker, int batchSize) {
     long baseSeed = seed;
     int featureWidth = width;
+    int labelWidth = classes;
     return chunks.mapPartitionsWithIndex((partition, partitionChunks) -> roundBatches(
-        new PartitionRows(partitionChunks), baseSeed, featureWidth, partition, epoch, round,
-        rowsPerWorker, batchSize).iterator(), true);
+        new PartitionRows(partitionChunks), baseSeed, featureWidth, labelWidth, partition, epoch,
+        round, rowsPerWorker, batchSize).iterator(), true);
   }
 
   /**
@@ -319,15 +352,15 @@ public final class TrainingData implements Serializable {
     List<PartitionRows> partitions = driverCopy();
     List<List<DataSet>> workers = new ArrayList<>();
     for (int partition = 0; partition < partitions.size(); partition++) {
-      workers.add(roundBatches(partitions.get(partition), seed, width, partition, epoch, round,
-          rowsPerWorker, batchSize));
+      workers.add(roundBatches(partitions.get(partition), seed, width, classes, partition, epoch,
+          round, rowsPerWorker, batchSize));
     }
     return workers;
   }
 
   /** One partition's minibatches of one round (see {@link #round}). */
   private static List<DataSet> roundBatches(PartitionRows rows, long seed, int width,
-      int partition, int epoch, int round, int rowsPerWorker, int batchSize) {
+      int classes, int partition, int epoch, int round, int rowsPerWorker, int batchSize) {
     SeededPermutation order = new SeededPermutation(rows.size(),
         SeededPermutation.mix(seed ^ (EPOCH_SALT * epoch) ^ partition));
     int from = (int) Math.min((long) round * rowsPerWorker, rows.size());
@@ -336,14 +369,13 @@ public final class TrainingData implements Serializable {
     for (int start = from; start < to; start += batchSize) {
       int size = Math.min(batchSize, to - start);
       float[] features = new float[size * width];
-      float[] labels = new float[size * NetworkFactory.CLASSES];
+      float[] labels = new float[size * classes];
       for (int i = 0; i < size; i++) {
         int row = order.apply(start + i);
         rows.copyFeatures(row, features, i * width);
-        labels[i * NetworkFactory.CLASSES + rows.label(row)] = 1f;
+        labels[i * classes + rows.label(row)] = 1f;
       }
-      batches.add(new DataSet(matrix(features, size, width),
-          matrix(labels, size, NetworkFactory.CLASSES)));
+      batches.add(new DataSet(matrix(features, size, width), matrix(labels, size, classes)));
     }
     return batches;
   }
@@ -415,8 +447,31 @@ public final class TrainingData implements Serializable {
   public ScoredLabels score(JavaSparkContext spark, MultiLayerNetwork network) {
     List<SlotShuffle> asIs = Collections.singletonList(null);
     // On the driver the network scores as it is: no copy of its parameters, no rebuild.
-    return onDriver != null ? combine(scoreOnDriver(outputOf(network), asIs), 1).get(0)
+    return onDriver != null ? combine(scoreOnDriver(outputOf(network), asIs, 1), 1).get(0)
         : scoreVariants(spark, NetworkCopy.of(network), asIs).get(0);
+  }
+
+  /**
+   * The network's probability of every class for every cached row, with the labels: a
+   * multi-class label's validation scores, computed where the rows are as {@link #score} does.
+   */
+  public MulticlassScores scoreClasses(JavaSparkContext spark, MultiLayerNetwork network) {
+    List<SlotShuffle> asIs = Collections.singletonList(null);
+    List<ScoredChunk> scored = onDriver != null
+        ? scoreOnDriver(everyOutputOf(network), asIs, classes)
+        : scoreOnExecutors(spark, new EveryOutput(NetworkCopy.of(network)), asIs, classes);
+    int rows = scored.stream().mapToInt(chunk -> chunk.labels().length).sum();
+    float[] probabilities = new float[rows * classes];
+    byte[] labels = new byte[rows];
+    int offset = 0;
+    for (ScoredChunk chunk : scored) {
+      int chunkRows = chunk.labels().length;
+      System.arraycopy(chunk.labels(), 0, labels, offset, chunkRows);
+      System.arraycopy(chunk.probabilities()[0], 0, probabilities, offset * classes,
+          chunkRows * classes);
+      offset += chunkRows;
+    }
+    return new MulticlassScores(probabilities, labels, classes);
   }
 
   /**
@@ -445,8 +500,8 @@ public final class TrainingData implements Serializable {
   /** One {@link ScoredLabels} per variant; a null variant is the rows as they are. */
   private List<ScoredLabels> scoreVariants(JavaSparkContext spark, ChunkModel model,
       List<SlotShuffle> variants) {
-    List<ScoredChunk> scored = onDriver != null ? scoreOnDriver(model.open(), variants)
-        : scoreOnExecutors(spark, model, variants);
+    List<ScoredChunk> scored = onDriver != null ? scoreOnDriver(model.open(), variants, 1)
+        : scoreOnExecutors(spark, model, variants, 1);
     return combine(scored, variants.size());
   }
 
@@ -462,16 +517,19 @@ public final class TrainingData implements Serializable {
     return result;
   }
 
-  /** Every cached chunk scored where it is cached, in partition order. */
+  /**
+   * Every cached chunk scored where it is cached, in partition order; {@code outputs}: the values
+   * the model gives per row (1 probability, or one per class).
+   */
   private List<ScoredChunk> scoreOnExecutors(JavaSparkContext spark, ChunkModel model,
-      List<SlotShuffle> variants) {
+      List<SlotShuffle> variants, int outputs) {
     Broadcast<ChunkModel> copy = spark.broadcast(model);
     try {
       return chunks.mapPartitions(partition -> {
         ChunkModel.Probabilities local = copy.value().open();
         List<ScoredChunk> out = new ArrayList<>();
         while (partition.hasNext()) {
-          out.add(ScoredChunk.of(local, partition.next(), variants));
+          out.add(ScoredChunk.of(local, partition.next(), variants, outputs));
         }
         return out.iterator();
       }).collect();
@@ -482,11 +540,11 @@ public final class TrainingData implements Serializable {
 
   /** The driver's copy of every chunk scored on the driver, in the same order. */
   private List<ScoredChunk> scoreOnDriver(ChunkModel.Probabilities model,
-      List<SlotShuffle> variants) {
+      List<SlotShuffle> variants, int outputs) {
     List<ScoredChunk> out = new ArrayList<>();
     for (PartitionRows partition : driverCopy()) {
       for (FeatureChunk chunk : partition.chunks()) {
-        out.add(ScoredChunk.of(model, chunk, variants));
+        out.add(ScoredChunk.of(model, chunk, variants, outputs));
       }
     }
     return out;
@@ -548,6 +606,23 @@ public final class TrainingData implements Serializable {
         .getColumn(1).dup().castTo(DataType.FLOAT).toFloatVector();
   }
 
+  /**
+   * Every output unit of {@code network} (each class's probability), row-major: a multi-class
+   * network's scores.
+   */
+  private static ChunkModel.Probabilities everyOutputOf(MultiLayerNetwork network) {
+    return (rowMajor, rows, width) -> network.output(matrix(rowMajor, rows, width), false)
+        .castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+
+  /** A shipped network scored on {@link #everyOutputOf every output}. */
+  record EveryOutput(NetworkCopy network) implements ChunkModel {
+    @Override
+    public Probabilities open() {
+      return everyOutputOf(network.restore());
+    }
+  }
+
   /** A network in a form Spark can ship: its JSON configuration and its parameters. */
   record NetworkCopy(String configuration, float[] parameters) implements ChunkModel {
     static NetworkCopy of(MultiLayerNetwork network) {
@@ -600,7 +675,7 @@ public final class TrainingData implements Serializable {
     private static final int SCORING_BATCH = 4096;
 
     static ScoredChunk of(ChunkModel.Probabilities model, FeatureChunk chunk,
-        List<SlotShuffle> variants) {
+        List<SlotShuffle> variants, int outputs) {
       int rows = chunk.rows();
       byte[] labels = new byte[rows];
       for (int row = 0; row < rows; row++) {
@@ -608,17 +683,20 @@ public final class TrainingData implements Serializable {
       }
       float[][] probabilities = new float[variants.size()][];
       for (int v = 0; v < variants.size(); v++) {
-        probabilities[v] = probabilities(model, chunk, variants.get(v));
+        probabilities[v] = probabilities(model, chunk, variants.get(v), outputs);
       }
       return new ScoredChunk(probabilities, labels);
     }
 
-    /** The chunk's positive-class probabilities, with {@code shuffle} applied (null: none). */
+    /**
+     * The chunk's probabilities, {@code outputs} per row (the positive class's, or every class's
+     * row-major), with {@code shuffle} applied (null: none).
+     */
     private static float[] probabilities(ChunkModel.Probabilities model, FeatureChunk chunk,
-        SlotShuffle shuffle) {
+        SlotShuffle shuffle, int outputs) {
       int rows = chunk.rows();
       int width = chunk.width();
-      float[] probabilities = new float[rows];
+      float[] probabilities = new float[rows * outputs];
       float[] batch = new float[Math.min(rows, SCORING_BATCH) * width];
       float[] donor = shuffle == null ? null : new float[width];
       SeededPermutation donors = shuffle == null ? null
@@ -635,7 +713,8 @@ public final class TrainingData implements Serializable {
         }
         float[] input = size * width == batch.length ? batch : java.util.Arrays.copyOf(batch,
             size * width);
-        System.arraycopy(model.of(input, size, width), 0, probabilities, start, size);
+        System.arraycopy(model.of(input, size, width), 0, probabilities, start * outputs,
+            size * outputs);
       }
       return probabilities;
     }
@@ -665,8 +744,9 @@ public final class TrainingData implements Serializable {
 
   @Override
   public String toString() {
-    return split + ": " + rows() + " rows (" + positives + " positive) in " + partitions()
-        + " partitions";
+    return split + ": " + rows() + " rows (" + (classes == NetworkFactory.CLASSES
+        ? positives() + " positive" : "by class " + java.util.Arrays.toString(rowsPerClass))
+        + ") in " + partitions() + " partitions";
   }
 
   /** The chunks of one cached partition seen as one indexed list of rows. */

@@ -98,6 +98,47 @@ class LabelColumnTest {
   }
 
   @Test
+  void aMulticlassLabelIsEachRowsClassIndexMatchedAsAPositiveIs() {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        Arrays.stream(new Object[] {" Small", "LARGE", "medium", "huge", null})
+            .map(v -> RowFactory.create(v)).toList(),
+        new StructType().add("size", DataTypes.StringType));
+    LabelConfig label = new LabelConfig("size", null, null, List.of("Small", "Medium", "Large"));
+
+    assertEquals(Arrays.asList(0.0, 2.0, 1.0, null, null), rows.select(label.targetOn(rows))
+        .collectAsList().stream().map(row -> row.isNullAt(0) ? null : row.getDouble(0)).toList());
+    assertEquals(3, label.classCount());
+    assertEquals("Large", label.className(2));
+    assertEquals("positive", new LabelConfig("size", "Small", null).className(1));
+  }
+
+  @Test
+  void classesAreCheckedBeforeAnyRowIsRead() {
+    ConfigErrors errors = new ConfigErrors();
+    new LabelConfig("target", "Yes", null, List.of("yes", "No", " YES", "", "Maybe")).validate(
+        errors, Map.of("target", column(List.of("Yes", "No", "Maybe"))));
+    assertEquals(List.of("classes: give either positive (a binary label) or classes (a "
+        + "multi-class one), not both", "classes: 'yes' and ' YES' name one class (classes "
+        + "compare as text without spaces around it in any letter case, and numbers as numbers)",
+        "classes: class 3 is blank; name every class as the data writes it"), errors.messages());
+    ConfigErrors two = new ConfigErrors();
+    new LabelConfig("target", null, null, List.of("a", "b")).validate(two,
+        Map.of("target", column(List.of())));
+    assertEquals(List.of("classes: names 2 classes; a multi-class label has 3 to 50 (for two, "
+        + "set positive to the class to predict)"), two.messages());
+    ConfigErrors absent = new ConfigErrors();
+    new LabelConfig("target", null, null, List.of("a", "b", "c")).validate(absent,
+        Map.of("target", column(List.of("a", "b"))));
+    assertEquals(List.of("classes: c is not among target's allowed_values [a, b]"),
+        absent.messages());
+    ConfigErrors withExpression = new ConfigErrors();
+    new LabelConfig(null, null, "size > 3", List.of("a", "b", "c")).validate(withExpression,
+        Map.of("size", new ColumnSpec("size", "int", false, null, null, List.of(), null)));
+    assertEquals(List.of("expression: an expression is a binary label; classes name a "
+        + "multi-class column's, not both"), withExpression.messages());
+  }
+
+  @Test
   void allowedValuesAreMatchedByTheSameRule() {
     assertTrue(LabelConfig.sameClass(" >50K", ">50K"));
     assertTrue(LabelConfig.sameClass("1.0", "1"));

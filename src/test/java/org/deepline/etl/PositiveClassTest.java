@@ -2,6 +2,7 @@ package org.deepline.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,16 +88,41 @@ class PositiveClassTest {
   }
 
   @Test
-  void threeClassesFailNamingThemAndWhatToWrite() {
-    DeeplineException error = assertThrows(DeeplineException.class, () -> choose(
-        new ClassCount("setosa", "setosa", 50), new ClassCount("versicolor", "versicolor", 50),
-        new ClassCount("virginica", "virginica", 49)));
+  void threeClassesAreAMulticlassLabelInAnOrderTheCountsDoNotDecide() {
+    Resolved resolved = choose(new ClassCount("virginica", "Virginica", 50),
+        new ClassCount("setosa", "setosa", 50), new ClassCount("versicolor", "versicolor", 49));
+
+    assertEquals(List.of("setosa", "versicolor", "Virginica"), resolved.label().classes());
+    assertNull(resolved.label().positive());
+    assertFalse(resolved.guessed());
+    assertEquals("label.positive is not set and label.column target holds 3 classes in the "
+        + "silver rows of 2026-12-07 ('setosa' 50, 'versicolor' 49, 'Virginica' 50): a "
+        + "multi-class label; set label.positive to the class to tell from the others for a "
+        + "binary one", resolved.said());
+  }
+
+  @Test
+  void numberClassesGoInNumericOrderBeforeText() {
+    Resolved resolved = choose(new ClassCount("10.0", "10", 5), new ClassCount("9.0", "9", 7),
+        new ClassCount("-1.0", "-1", 2), new ClassCount("n/a", "n/a", 1));
+
+    assertEquals(List.of("-1", "9", "10", "n/a"), resolved.label().classes());
+  }
+
+  @Test
+  void moreThanMaxClassesFailNamingTheMostCommonAndWhatToWrite() {
+    ClassCount[] many = new ClassCount[LabelConfig.MAX_CLASSES + 1];
+    Arrays.setAll(many, i -> new ClassCount("id" + i, "ID" + i, 100 - i));
+
+    DeeplineException error = assertThrows(DeeplineException.class, () -> choose(many));
+
     assertEquals(DeeplineException.Failure.CONFIG, error.failure());
-    assertEquals("label.column target holds 3 classes in the silver rows of 2026-12-07 ('setosa' "
-        + "50, 'versicolor' 50, 'virginica' 49) and label.positive is not set: the model is "
-        + "binary; set label.positive to the class to tell from the others (e.g. \"virginica\"), "
-        + "or write label.expression (e.g. \"target IN ('setosa', "
-        + "'versicolor')\")", error.getMessage());
+    assertEquals("label.column target holds more than 50 classes in the silver rows of "
+        + "2026-12-07 ('ID0' 100, 'ID1' 99, 'ID2' 98, 'ID3' 97, 'ID4' 96, 'ID5' 95, 'ID6' 94, "
+        + "'ID7' 93, 'ID8' 92, 'ID9' 91, ...): a multi-class label has at most 50; an "
+        + "identifier is no label, and a number needs a condition: write label.expression "
+        + "(e.g. \"target IN ('ID0', 'ID1')\"), or set label.positive to the class to tell from "
+        + "the others", error.getMessage());
   }
 
   @Test
@@ -154,11 +180,34 @@ class PositiveClassTest {
     assertEquals(Map.of("0.0", 1L, "1.0", 2L), classes(DataTypes.DoubleType, 1.0, 1.0, 0.0));
   }
 
+  /**
+   * A named positive class beside more than one other: each other is a negative, said in a WARN,
+   * since a misspelt class ({@code Y} beside {@code Yes}) would otherwise be a negative unseen.
+   */
   @Test
-  void classesNameAtMostOneMoreThanTheErrorNames() {
-    Object[] many = new Object[PositiveClass.CLASSES_NAMED + 5];
+  void aNamedPositiveBesideSeveralOtherClassesIsSaid() {
+    Dataset<Row> rows = SparkTestSession.get().createDataFrame(
+        Arrays.stream(new Object[] {"Yes", "No", "Y", "No", "N", " yes", "No"})
+            .map(v -> RowFactory.create(v)).toList(),
+        new StructType().add("status", DataTypes.StringType));
+
+    assertEquals("split: label.column status holds 4 classes in the silver rows of 2026-12-07 "
+        + "('No' 3, 'Yes' 2, 'N' 1, 'Y' 1): 'yes' is the positive class and every other one a "
+        + "negative; declare the column's allowed_values to reject misspelt classes at ingest, "
+        + "or leave label.positive out for a multi-class label",
+        SplitJob.classesBesideThePositive(rows, new LabelConfig("status", "yes", null),
+            "2026-12-07").orElseThrow());
+    assertTrue(SplitJob.classesBesideThePositive(rows.where("status IN ('Yes', 'No')"),
+        new LabelConfig("status", "yes", null), "2026-12-07").isEmpty());
+    assertTrue(SplitJob.classesBesideThePositive(rows, new LabelConfig("status", null, null,
+        List.of("Yes", "No", "Y", "N")), "2026-12-07").isEmpty());
+  }
+
+  @Test
+  void classesAreCollectedUpToOneMoreThanAMulticlassLabelMayHave() {
+    Object[] many = new Object[LabelConfig.MAX_CLASSES + 5];
     Arrays.setAll(many, i -> "class" + i);
-    assertEquals(PositiveClass.CLASSES_NAMED + 1, classes(DataTypes.StringType, many).size());
+    assertEquals(LabelConfig.MAX_CLASSES + 1, classes(DataTypes.StringType, many).size());
   }
 
   private static RunContext context(Path dir, String csv) {
@@ -220,20 +269,49 @@ class PositiveClassTest {
     assertEquals(0.75, positiveRate(later), 1e-9);
   }
 
+  /**
+   * A column of three classes splits as a multi-class label: each row's class index, every class
+   * in every split (stratified), the classes kept, and a later date with a class not among them
+   * fails naming it before a row is written.
+   */
   @Test
-  void theSplitStageFailsOnAColumnOfThreeClasses(@TempDir Path dir) {
-    String[] labels = new String[30];
+  void theSplitStageLabelsAColumnOfThreeClassesByIndexAndKeepsTheClasses(@TempDir Path dir) {
+    String[] labels = new String[60];
     Arrays.setAll(labels, i -> List.of("low", "mid", "high").get(i % 3));
     RunContext context = context(dir, rows(labels));
     new IngestJob().run(context);
 
-    DeeplineException error = assertThrows(DeeplineException.class,
-        () -> new SplitJob().run(context));
+    StageResult split = new SplitJob().run(context);
 
-    assertEquals("label.column churned holds 3 classes in the silver rows of 2026-11-24 ('high' "
-        + "10, 'low' 10, 'mid' 10) and label.positive is not set: the model is binary; set "
-        + "label.positive to the class to tell from the others (e.g. \"mid\"), or write "
-        + "label.expression (e.g. \"churned IN ('high', 'low')\")", error.getMessage());
-    assertFalse(DeltaTables.exists(SparkTestSession.get(), context.table(Table.SPLITS)));
+    Map<Double, Long> rowsByIndex = new TreeMap<>();
+    DeltaTables.slice(SparkTestSession.get(), DeltaTables.ref(SparkTestSession.get(),
+            context.table(Table.SPLITS)), context.runDate())
+        .groupBy(LabelConfig.LABEL).count().collectAsList()
+        .forEach(r -> rowsByIndex.put(r.getDouble(0), r.getLong(1)));
+    assertEquals(Map.of(0.0, 20L, 1.0, 20L, 2.0, 20L), rowsByIndex);
+    for (String name : List.of("high", "low", "mid")) {
+      assertEquals(1.0 / 3, split.metric(SplitJob.CLASS_SHARE + "train:" + name), 0.05, name);
+      assertTrue(split.metric(SplitJob.CLASS_SHARE + "test:" + name) > 0, name);
+    }
+    String kept = context.files().readText(context.warehouse().labelClassesArtifact("customers"));
+    assertTrue(kept.contains("[ \"high\", \"low\", \"mid\" ]"), kept);
+
+    Arrays.setAll(labels, i -> List.of("low", "mid", "high", "lost").get(i % 4));
+    TestRuns.writeFile(dir, "customers.csv", rows(labels));
+    RunContext later = new RunContext(RunContext.newRunId(), null, "split", "2026-11-25",
+        context.config(), context.warehouse(), context.spark());
+    new IngestJob().run(later);
+
+    DeeplineException error = assertThrows(DeeplineException.class,
+        () -> new SplitJob().run(later));
+
+    assertEquals(DeeplineException.Failure.DATA_QUALITY, error.failure());
+    assertEquals("split: 15 silver rows of 2026-11-25 hold a class that is not one of "
+        + "label.column churned's 3 classes [high, low, mid]: 'lost' (15); add it to "
+        + "label.classes (a model trained on the old ones cannot predict it), or map it to one "
+        + "of them in the source; classes taken from the data are kept in "
+        + "artifacts/label/classes.json", error.getMessage());
+    assertEquals(60, DeltaTables.slice(SparkTestSession.get(), DeltaTables.ref(
+        SparkTestSession.get(), context.table(Table.SPLITS)), context.runDate()).count());
   }
 }

@@ -7,6 +7,20 @@ import org.junit.jupiter.api.Test;
 
 /** What evaluate tells a user whose judged rows are too few to say much. */
 class EvaluateWarningsTest {
+  /** The sweep's re-split: 754 of 1,056 test rows left out without a word in the log. */
+  @Test
+  void aSplitMostlyLeftOutAsTrainingRowsIsSaid() {
+    assertEquals(Optional.of("evaluate: 754 of the 1056 test rows of 2026-12-01 were in the "
+            + "training split of model m1 and are left out; the metrics judge the other 302 (was "
+            + "the split redone after training? re-run features and train for a whole test "
+            + "split)"),
+        EvaluateJob.seenInTrainingWarning("test", "2026-12-01", "m1", 754, 302));
+    assertEquals(Optional.empty(),
+        EvaluateJob.seenInTrainingWarning("test", "2026-12-01", "m1", 24, 76));
+    assertEquals(Optional.empty(), EvaluateJob.seenInTrainingWarning("test", "2026-12-01", "m1",
+        0, 0));
+  }
+
   @Test
   void aSplitWithFewRowsOfAClassIsSaidToSayLittle() {
     // mtcars' 3-row test split, blessed with ROC AUC 1.0 in [1.0, 1.0] without a word.

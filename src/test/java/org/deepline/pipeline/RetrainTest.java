@@ -79,6 +79,9 @@ class RetrainTest {
     assertEquals(List.of(firstVersion), DeltaTables.read(context.spark(),
             context.table(Table.PREDICTIONS)).select("model_version").distinct()
         .as(Encoders.STRING()).collectAsList(), "the date scored again by the champion");
+    assertEquals(List.of(firstVersion), DeltaTables.read(context.spark(),
+            context.table(Table.EVALUATIONS)).select("model_version")
+        .as(Encoders.STRING()).collectAsList(), "and evaluated again by the champion");
   }
 
   @Test
