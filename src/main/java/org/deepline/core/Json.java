@@ -25,6 +25,9 @@ public final class Json {
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // "epochs": 2.9 trained 2 epochs without a word: a fraction where a count is meant is an
+      // error, as "abc" is.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       // Instants as ISO-8601 text, which people and other languages read without a decoder.

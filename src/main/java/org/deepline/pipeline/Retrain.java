@@ -97,18 +97,19 @@ public final class Retrain implements Stage {
   @Override
   public StageResult run(RunContext context) {
     StageResult.Builder all = StageResult.builder();
+    ModelRegistry registry = new ModelRegistry(context.spark(), context.warehouse());
+    Optional<ModelRegistry.ModelEntry> champion = registry.alias(context.dataset(),
+        ModelRegistry.CHAMPION);
     if (onlyWhenDrifted) {
       long drifted = driftedColumns(context);
       all.metric("columns_drifted", drifted);
       if (drifted == 0) {
-        LOG.info("retrain --if-drifted: monitor found no drifted column on {}: the champion "
-            + "stays, nothing trained", context.runDate());
+        LOG.info("retrain --if-drifted: monitor found no drifted column on {}: nothing trained; "
+            + "{}", context.runDate(), champion.map(held -> "the champion " + held.modelVersion()
+                + " stays").orElse("no model holds the alias champion yet"));
         return all.metric("retrained", 0).metric("promoted", 0).build();
       }
     }
-    ModelRegistry registry = new ModelRegistry(context.spark(), context.warehouse());
-    Optional<ModelRegistry.ModelEntry> champion = registry.alias(context.dataset(),
-        ModelRegistry.CHAMPION);
     StageResult trained = runStages(context, TRAINING, all);
     String challenger = trained.artifacts().get("train.model_version");
     StageResult judged;

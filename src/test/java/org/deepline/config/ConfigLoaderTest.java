@@ -295,6 +295,18 @@ class ConfigLoaderTest {
     assertTrue(error.getMessage().contains("training.epochs: expected an integer"), error.getMessage());
   }
 
+  /** The eighth sweep's D7: a fraction where a count is meant trained 2.9 as 2 epochs. */
+  @Test
+  void aFractionWhereAnIntegerIsMeantIsNamed() {
+    for (String override : List.of("training.epochs=2.9", "training.layers[0].units=16.9",
+        "split.seed=1.5")) {
+      DeeplineException error = assertThrows(DeeplineException.class,
+          () -> ConfigLoader.load(CHURN, List.of(override)), override);
+      String key = override.substring(0, override.indexOf('='));
+      assertTrue(error.getMessage().contains(key + ": expected an integer"), error.getMessage());
+    }
+  }
+
   @Test
   void absurdValuesAreRejected() {
     DeeplineException error = assertThrows(DeeplineException.class,
