@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -87,8 +89,8 @@ final class MulticlassEvaluation {
    */
   static StageResult run(RunContext context, EvaluationConfig config, ModelBundle bundle,
       ModelRegistry registry, Dataset<Row> judged, Dataset<Row> silver, long seenInTraining,
-      TableRef predictionsRef, TableRef splitsRef, java.util.Optional<ModelRegistry.ModelEntry>
-          champion, boolean isTheChampion) {
+      TableRef predictionsRef, TableRef splitsRef, Optional<ModelRegistry.ModelEntry> champion,
+      boolean isTheChampion) {
     List<String> refused = unsupported(config);
     if (!refused.isEmpty()) {
       throw new DeeplineException(Failure.CONFIG, "evaluate: model " + bundle.metadata()
@@ -233,14 +235,14 @@ final class MulticlassEvaluation {
 
   /** The training run's baselines beside the network on the validation rows, as it recorded them. */
   private static Map<String, Double> baselines(Map<String, Double> validationMetrics) {
-    Map<String, Double> baselines = new LinkedHashMap<>();
+    Map<String, Double> baselines = new TreeMap<>();
     validationMetrics.forEach((name, value) -> {
       if (name.startsWith("baseline_") || name.equals("network_margin_over_best_baseline")
           || name.equals("validation_roc_auc")) {
         baselines.put(name, value);
       }
     });
-    return new java.util.TreeMap<>(baselines);
+    return baselines;
   }
 
   /**

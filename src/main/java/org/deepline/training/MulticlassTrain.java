@@ -98,6 +98,20 @@ final class MulticlassTrain {
     return refused;
   }
 
+  /**
+   * Fails naming the {@link #unsupported} settings of a run of {@code label}, before a row is read.
+   */
+  static void requireSupported(LabelConfig label, TrainingConfig config, BaselineConfig baselines,
+      boolean tune, boolean sanity, boolean resume) {
+    List<String> refused = unsupported(config, baselines, tune, sanity, resume);
+    if (!refused.isEmpty()) {
+      throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
+          + "multi-class label of " + label.classCount() + " classes " + label.classes()
+          + ", and these settings are for a binary one so far: " + String.join("; ", refused)
+          + "; leave them out");
+    }
+  }
+
   static StageResult run(RunContext context, TrainingConfig config, LabelConfig label,
       FeatureModel featureModel, Dataset<Row> stored, Dataset<Row> features,
       TableRef featuresRef) {
@@ -107,8 +121,8 @@ final class MulticlassTrain {
     TrainingData train = null;
     TrainingData validation = null;
     try {
-      train = cache(stored, StratifiedSplitter.TRAIN, config, width, classes);
-      validation = cache(stored, StratifiedSplitter.VALIDATION, config, width, classes);
+      train = TrainJob.cache(stored, StratifiedSplitter.TRAIN, config, width, classes);
+      validation = TrainJob.cache(stored, StratifiedSplitter.VALIDATION, config, width, classes);
       requireClasses(train, label);
       requireClasses(validation, label);
       TrainingConfig resolved = config.resolve(train.rows());
@@ -139,12 +153,6 @@ final class MulticlassTrain {
         validation.release();
       }
     }
-  }
-
-  private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,
-      int width, int classes) {
-    Dataset<Row> rows = features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split));
-    return TrainingData.cache(rows, config.workers(), config.seed(), split, width, classes);
   }
 
   /**
