@@ -108,8 +108,27 @@ final class MulticlassEvaluation {
     Blessing.Candidate challenger = new Blessing.Candidate(bundle.metadata().modelVersion(),
         metrics, Map.of());
     Blessing.Candidate championCandidate = null;
-    if (champion.isPresent()) {
-      championCandidate = championCandidate(context, champion.get(), classes, judged, silver);
+    ModelBundle championBundle = champion.map(entry -> ModelBundle.load(context.files(),
+        entry.path())).orElse(null);
+    if (championBundle != null && !classes.equals(championBundle.metadata().classes())) {
+      LOG.warn("evaluate: the champion {} predicts {}, not the classes {}: not compared",
+          championBundle.metadata().modelVersion(), championBundle.metadata().classes() == null
+              ? "a binary label" : championBundle.metadata().classes(), classes);
+    } else if (championBundle != null) {
+      // As the binary comparison: both models on the rows neither trained on.
+      Dataset<Row> shared = EvaluateJob.withoutTrainingRows(context, championBundle, judged)
+          .cache();
+      try {
+        if (shared.count() != scores.count()) {
+          challenger = new Blessing.Candidate(bundle.metadata().modelVersion(),
+              metrics(scores(shared, classes.size())), Map.of());
+        }
+        championCandidate = new Blessing.Candidate(championBundle.metadata().modelVersion(),
+            metrics(scores(championScored(context, championBundle, shared, silver),
+                classes.size())), Map.of());
+      } finally {
+        shared.unpersist();
+      }
     }
     Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, championCandidate,
         List.of(), isTheChampion);
@@ -245,28 +264,15 @@ final class MulticlassEvaluation {
     return baselines;
   }
 
-  /**
-   * The champion scored on the same rows, when it predicts the same classes in the same order;
-   * null (no comparison, said in the log) otherwise.
-   */
-  private static Blessing.Candidate championCandidate(RunContext context,
-      ModelRegistry.ModelEntry entry, List<String> classes, Dataset<Row> judged,
-      Dataset<Row> silver) {
-    ModelBundle champion = ModelBundle.load(context.files(), entry.path());
-    if (!classes.equals(champion.metadata().classes())) {
-      LOG.warn("evaluate: the champion {} predicts {}, not the classes {}: not compared",
-          entry.modelVersion(), champion.metadata().classes() == null ? "a binary label"
-              : champion.metadata().classes(), classes);
-      return null;
-    }
-    Dataset<Row> scored = ScoreJob.predict(
-            silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
+  /** {@code rows} (record ids and labels) with the champion's class probabilities of them. */
+  private static Dataset<Row> championScored(RunContext context, ModelBundle champion,
+      Dataset<Row> rows, Dataset<Row> silver) {
+    return ScoreJob.predict(
+            silver.join(rows.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
             champion, context.section(ScoringConfig.class).batchSize(), Double.NaN,
             context.runId())
         .select(RecordIds.RECORD_ID, BatchScorer.CLASS_PROBABILITIES)
-        .join(judged.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
-    return new Blessing.Candidate(entry.modelVersion(),
-        metrics(scores(scored, classes.size())), Map.of());
+        .join(rows.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
   }
 
   private static Row row(Report report, String dir) {
