@@ -101,8 +101,9 @@ public final class SplitJob implements Stage {
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         silver::rows, "split");
     SplitConfig config = context.section(SplitConfig.class);
-    Optional<String> others = classesBesideThePositive(silver.rows(), label, context.runDate());
-    others.ifPresent(LOG::warn);
+    if (!declaresTwoClasses(context.section(SchemaConfig.class), label)) {
+      classesBesideThePositive(silver.rows(), label, context.runDate()).ifPresent(LOG::warn);
+    }
     if (label.isMulticlass()) {
       // Before a row is written: a class outside the kept ones has no index to split by.
       long unknown = silver.rows().where(label.target().isNull()).count();
@@ -185,6 +186,16 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /**
+   * Whether the label column declares at most two {@code allowed_values}: then validate refuses
+   * any other value, and counting the column's classes for {@link #classesBesideThePositive}
+   * would be a pass over silver that can find nothing.
+   */
+  static boolean declaresTwoClasses(SchemaConfig schema, LabelConfig label) {
+    ColumnSpec spec = label.isExpression() ? null : schema.byName().get(label.column());
+    return spec != null && !spec.allowedValues().isEmpty() && spec.allowedValues().size() <= 2;
   }
 
   /**
