@@ -196,9 +196,11 @@ final class MulticlassEvaluation {
 
   /**
    * The summary metrics, named as a binary evaluation's where they mean the same kind of number:
-   * {@code roc_auc} (macro), {@code weighted_roc_auc}, {@code accuracy}, {@code precision},
-   * {@code recall} and {@code f1} (macro), {@code log_loss} and {@code brier} (the mean over rows of
-   * the squared distance between the probabilities and the one-hot class, summed over classes).
+   * {@code roc_auc} (macro), {@code weighted_roc_auc}, {@code accuracy}, {@code precision} and
+   * {@code recall} (means over the classes where each is defined: a class never predicted has no
+   * precision, one without rows no recall), {@code f1} (macro as scikit-learn's: a class predicted
+   * or present counts, 0 where it has no F1), {@code log_loss} and {@code brier} (the mean over rows
+   * of the squared distance between the probabilities and the one-hot class, summed over classes).
    */
   static Map<String, Double> metrics(MulticlassScores scores) {
     Map<String, Double> metrics = new LinkedHashMap<>();

@@ -54,7 +54,7 @@ final class MulticlassTrain {
   static final double COLLAPSED_SPREAD = 1e-4;
   /** How far below the best baseline's macro ROC AUC the network may be before a WARN says so. */
   static final double BASELINE_TOLERANCE = 0.01;
-  /** The run record's prefix of each class's validation metrics, e.g. {@code class_recall:Large}. */
+  /** The run record's prefix of each class's validation metrics, e.g. {@code validation_recall:Large}. */
   static final String CLASS_RECALL = "validation_recall:";
   static final String CLASS_ROC_AUC = "validation_roc_auc:";
 

@@ -160,14 +160,17 @@ public final class TrainJob implements Stage {
     Dataset<Row> features = FeatureTable.withDenseVectors(stored);
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
-    checkFeaturesMatchModel(features, featureModel, featuresRef);
-    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
-    // The class split took and kept when the config named none, or a multi-class label's classes.
+    // The class split took and kept when the config named none, or a multi-class label's classes
+    // (read from the kept file: no row is read once split has run).
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         () -> context.input(Table.SILVER).rows(), "train");
     if (label.isMulticlass()) {
       MulticlassTrain.requireSupported(label, config, context.section(BaselineConfig.class),
           tuneTrials != null, sanity, resumeRunId != null);
+    }
+    checkFeaturesMatchModel(features, featureModel, featuresRef);
+    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
+    if (label.isMulticlass()) {
       try {
         return MulticlassTrain.run(context, config, label, featureModel, stored, features,
             featuresRef);
