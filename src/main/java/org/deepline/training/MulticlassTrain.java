@@ -141,8 +141,8 @@ final class MulticlassTrain {
       Map<String, Double> metrics = new LinkedHashMap<>(validationMetrics(scores, label));
       BaselineConfig baselineConfig = context.section(BaselineConfig.class);
       if (baselineConfig.enabled()) {
-        metrics.putAll(compareWithBaselines(context, features, classes, baselineConfig,
-            resolved.seed(), scores));
+        metrics.putAll(compareWithBaselines(context, features, train.rows(), classes,
+            baselineConfig, resolved.seed(), scores));
       }
       return save(context, featuresRef, featureModel, resolved, label, outcome, train, metrics);
     } finally {
@@ -238,13 +238,13 @@ final class MulticlassTrain {
    * than {@value #BASELINE_TOLERANCE} below it, naming it.
    */
   private static Map<String, Double> compareWithBaselines(RunContext context,
-      Dataset<Row> features, int classes, BaselineConfig config, long seed,
+      Dataset<Row> features, long trainRows, int classes, BaselineConfig config, long seed,
       MulticlassScores network) {
     Dataset<Row> train = features.where(functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.TRAIN));
     Dataset<Row> validation = features.where(functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.VALIDATION));
-    List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, validation,
+    List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, trainRows, validation,
         FeatureTransform.FEATURES, LabelConfig.LABEL, classes, config, seed);
     Map<String, Double> metrics = new LinkedHashMap<>();
     MulticlassLadder.Rung best = null;
