@@ -109,8 +109,8 @@ public final class BaselineLadder {
    * has at most this many feature values too: 40 MB of doubles.
    */
   public static final long DRIVER_MAX_CELLS = 5_000_000L;
-  private static final String VECTOR = "_baseline_features";
-  private static final String TARGET = "_baseline_label";
+  static final String VECTOR = "_baseline_features";
+  static final String TARGET = "_baseline_label";
   private static final String PROBABILITY = "_baseline_probability";
   private static final int POSITIVE = 1;
   private static final double NANOS_PER_SECOND = 1e9;
@@ -173,9 +173,7 @@ public final class BaselineLadder {
    */
   public static Fits prepare(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
       String labelColumn, long trainRows, BaselineConfig config, long seed) {
-    double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
-    Dataset<Row> sampled = fitsEveryRow(trainRows, config) ? train
-        : train.sample(false, fraction, seed);
+    Dataset<Row> sampled = sampled(train, trainRows, config, seed);
     // Not read unless the fits go to MLlib: persisting is lazy.
     Dataset<Row> sample = vectors(sampled, featuresColumn, labelColumn).persist();
     Dataset<Row> held = vectors(validation, featuresColumn, labelColumn).persist();
@@ -196,6 +194,13 @@ public final class BaselineLadder {
    * sample of {@code baselines.max_rows}: then its fitted models are fits on the whole training
    * split, which an ensemble may ship as they are.
    */
+  /** {@code train}, or past {@code baselines.max_rows} a seeded sample of about that many rows. */
+  static Dataset<Row> sampled(Dataset<Row> train, long trainRows, BaselineConfig config,
+      long seed) {
+    double fraction = Math.min(1.0, config.maxRows() / (double) Math.max(1, trainRows));
+    return fitsEveryRow(trainRows, config) ? train : train.sample(false, fraction, seed);
+  }
+
   public static boolean fitsEveryRow(long trainRows, BaselineConfig config) {
     return trainRows <= config.maxRows();
   }
@@ -612,8 +617,11 @@ public final class BaselineLadder {
    * MLlib's input: the feature array as a vector, stored sparse when that is smaller (one-hot
    * inputs are mostly zeros, and a dense copy of a 500-wide sample would hold 4 KB a row).
    */
-  private static Dataset<Row> vectors(Dataset<Row> rows, String featuresColumn,
-      String labelColumn) {
+  /**
+   * The rows as MLlib takes them: the array as a compressed vector ({@value #VECTOR}) and the label
+   * as a double ({@value #TARGET}).
+   */
+  static Dataset<Row> vectors(Dataset<Row> rows, String featuresColumn, String labelColumn) {
     UserDefinedFunction toVector = functions.udf((UDF1<Seq<Double>, Vector>) values -> {
       double[] array = new double[values.length()];
       for (int i = 0; i < array.length; i++) {

@@ -7,7 +7,6 @@ import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -21,13 +20,12 @@ import org.deepline.metrics.MulticlassScores;
  * classes, and its boosted trees, which fit two only, are left out.
  *
  * <pre>{@code
- * List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, validation, "features",
- *     "_label", 3, config, seed);
+ * List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, trainRows, validation,
+ *     "features", "_label", 3, config, seed);
  * }</pre>
  */
 public final class MulticlassLadder {
-  /** The MLlib column of the feature vector, of the class probabilities. */
-  private static final String VECTOR = "_baseline_vector";
+  /** MLlib's output columns: the class probabilities, raw scores and prediction. */
   private static final String PROBABILITY = "_baseline_probability";
   private static final String RAW = "_baseline_raw";
   private static final String PREDICTION = "_baseline_prediction";
@@ -50,33 +48,31 @@ public final class MulticlassLadder {
 
   /**
    * The rungs {@code config.models()} names that fit a multi-class label (majority, logistic
-   * regression, random forest), on {@code train} and judged on {@code validation} (rows with the
-   * dense {@code featuresColumn} array and the class index {@code labelColumn}).
+   * regression, random forest), on {@code train} ({@code trainRows} of them, sampled down to
+   * {@code baselines.max_rows} as the binary ladder samples) and judged on {@code validation}
+   * (rows with the dense {@code featuresColumn} array and the class index {@code labelColumn}),
+   * in the binary ladder's vectors ({@link BaselineLadder#vectors}).
    */
-  public static List<Rung> fit(Dataset<Row> train, Dataset<Row> validation, String featuresColumn,
-      String labelColumn, int classes, BaselineConfig config, long seed) {
-    Dataset<Row> fitRows = vectors(train, featuresColumn, labelColumn).cache();
-    Dataset<Row> judged = vectors(validation, featuresColumn, labelColumn).cache();
+  public static List<Rung> fit(Dataset<Row> train, long trainRows, Dataset<Row> validation,
+      String featuresColumn, String labelColumn, int classes, BaselineConfig config, long seed) {
+    Dataset<Row> fitRows = BaselineLadder.vectors(BaselineLadder.sampled(train, trainRows, config,
+        seed), featuresColumn, labelColumn).cache();
+    Dataset<Row> judged = BaselineLadder.vectors(validation, featuresColumn, labelColumn).cache();
     try {
       List<Rung> rungs = new ArrayList<>();
-      List<Row> labels = judged.select(labelColumn).collectAsList();
-      byte[] validationLabels = new byte[labels.size()];
-      for (int i = 0; i < validationLabels.length; i++) {
-        validationLabels[i] = (byte) labels.get(i).getDouble(0);
-      }
       if (config.models().contains(BaselineLadder.MAJORITY)) {
-        rungs.add(majority(fitRows, labelColumn, validationLabels, classes));
+        rungs.add(majority(fitRows, judged, classes));
       }
       if (config.models().contains(BaselineLadder.LOGISTIC_REGRESSION)) {
         rungs.add(probabilistic(BaselineLadder.LOGISTIC_REGRESSION, new LogisticRegression()
             .setFamily("multinomial").setRegParam(LOGISTIC_L2).setElasticNetParam(0.0)
             .setMaxIter(BaselineLadder.LOGISTIC_ITERATIONS)
-            .setTol(BaselineLadder.LOGISTIC_TOLERANCE), fitRows, judged, labelColumn, classes));
+            .setTol(BaselineLadder.LOGISTIC_TOLERANCE), fitRows, judged, classes));
       }
       if (config.models().contains(BaselineLadder.RANDOM_FOREST)) {
         rungs.add(probabilistic(BaselineLadder.RANDOM_FOREST, new RandomForestClassifier()
             .setNumTrees(FOREST_TREES).setMaxDepth(FOREST_DEPTH).setSeed(seed), fitRows, judged,
-            labelColumn, classes));
+            classes));
       }
       return rungs;
     } finally {
@@ -85,20 +81,17 @@ public final class MulticlassLadder {
     }
   }
 
-  /** The rows as MLlib takes them: the array as a vector beside the label, in a fixed order. */
-  private static Dataset<Row> vectors(Dataset<Row> rows, String featuresColumn,
-      String labelColumn) {
-    Column vector = org.apache.spark.ml.functions.array_to_vector(functions.col(featuresColumn));
-    return rows.select(vector.as(VECTOR), functions.col(labelColumn).cast("double")
-        .as(labelColumn));
-  }
-
   /** Every row predicted as the training rows' most common class, with probability one. */
-  private static Rung majority(Dataset<Row> train, String labelColumn, byte[] validationLabels,
-      int classes) {
+  private static Rung majority(Dataset<Row> train, Dataset<Row> validation, int classes) {
     long started = System.nanoTime();
-    Row most = train.groupBy(labelColumn).count()
-        .orderBy(functions.col("count").desc(), functions.col(labelColumn)).first();
+    String label = BaselineLadder.TARGET;
+    Row most = train.groupBy(label).count()
+        .orderBy(functions.col("count").desc(), functions.col(label)).first();
+    List<Row> labels = validation.select(label).collectAsList();
+    byte[] validationLabels = new byte[labels.size()];
+    for (int i = 0; i < validationLabels.length; i++) {
+      validationLabels[i] = (byte) labels.get(i).getDouble(0);
+    }
     int majority = (int) most.getDouble(0);
     float[] probabilities = new float[validationLabels.length * classes];
     for (int row = 0; row < validationLabels.length; row++) {
@@ -111,12 +104,13 @@ public final class MulticlassLadder {
 
   private static <M extends ProbabilisticClassificationModel<Vector, M>> Rung probabilistic(
       String name, ProbabilisticClassifier<Vector, ?, M> learner, Dataset<Row> train,
-      Dataset<Row> validation, String labelColumn, int classes) {
+      Dataset<Row> validation, int classes) {
     long started = System.nanoTime();
-    M model = learner.setFeaturesCol(VECTOR).setLabelCol(labelColumn).fit(train);
+    M model = learner.setFeaturesCol(BaselineLadder.VECTOR).setLabelCol(BaselineLadder.TARGET)
+        .fit(train);
     double seconds = (System.nanoTime() - started) / 1e9;
     model.setProbabilityCol(PROBABILITY).setRawPredictionCol(RAW).setPredictionCol(PREDICTION);
-    List<Row> scored = model.transform(validation).select(PROBABILITY, labelColumn)
+    List<Row> scored = model.transform(validation).select(PROBABILITY, BaselineLadder.TARGET)
         .collectAsList();
     float[] probabilities = new float[scored.size() * classes];
     byte[] labels = new byte[scored.size()];

@@ -358,6 +358,15 @@ public final class DeltaTables {
           .option("mergeSchema", "true")
           .save(path);
     }
+    return rowsCommitted(spark, path, before);
+  }
+
+  /**
+   * The table's newest version and the rows its commit wrote, after a write that found the table at
+   * version {@code before} ({@value #NO_VERSION} when it created it); empty when Delta did not
+   * count them.
+   */
+  private static Written rowsCommitted(SparkSession spark, String path, long before) {
     Commit last = lastCommits(spark, path, 1).get(0);
     TableRef table = new TableRef(path, last.version());
     if (last.version() == before) {
@@ -430,26 +439,31 @@ public final class DeltaTables {
   public static Appended appendOnce(Dataset<Row> rows, String path, String streamId, long batchId,
       List<String> partitions, Map<String, String> createdWith) {
     SparkSession spark = rows.sparkSession();
-    long before = NO_VERSION;
-    if (exists(spark, path)) {
-      Snapshot snapshot = currentSnapshot(DeltaLog.forTable(spark, path));
-      Option<Object> committed = snapshot.transactions().get(streamId);
-      if (committed.isDefined() && (Long) committed.get() >= batchId) {
-        return Appended.REPLAYED;
-      }
-      before = snapshot.version();
+    if (committed(spark, path, streamId, batchId)) {
+      return Appended.REPLAYED;
     }
+    long before = exists(spark, path) ? latestVersion(spark, path) : NO_VERSION;
     rows.write().format("delta").mode(SaveMode.Append)
         .option("txnAppId", streamId).option("txnVersion", batchId)
         .options(before == NO_VERSION ? createdWith : Map.of())
         .partitionBy(partitions.toArray(String[]::new)).save(path);
     // Read from the table's newest commit: one stream writes its table at a time.
-    Commit last = lastCommits(spark, path, 1).get(0);
-    if (last.version() == before) {
-      return new Appended(0, false);
+    return new Appended(rowsCommitted(spark, path, before).rows().orElse(0), false);
+  }
+
+  /**
+   * Whether the table at {@code path} holds a commit of {@code streamId}'s batch {@code batchId} or
+   * a later one (Delta's transactions of the table, {@code txnAppId} and {@code txnVersion}): what
+   * a stream asks before it computes a batch a replay may bring again.
+   */
+  public static boolean committed(SparkSession spark, String path, String streamId,
+      long batchId) {
+    if (!exists(spark, path)) {
+      return false;
     }
-    String written = last.operationMetrics().get(NUM_OUTPUT_ROWS);
-    return new Appended(written == null ? 0 : Long.parseLong(written), false);
+    Option<Object> committed = currentSnapshot(DeltaLog.forTable(spark, path)).transactions()
+        .get(streamId);
+    return committed.isDefined() && (Long) committed.get() >= batchId;
   }
 
   /**

@@ -217,8 +217,10 @@ public final class IngestJob implements Stage {
       Dataset<Row> read = toBronze(sourceRows, schema);
       boolean keepsEarlier = ceiling.isPresent() && !context.section(IngestConfig.class).upsert()
           && DeltaTables.exists(spark, bronzePath);
-      Dataset<Row> earlier = keepsEarlier ? earlierVersions(spark, read, bronzePath, runDate)
-          : null;
+      // Computed once (it reads the source and bronze's slice): the count and the write reuse it,
+      // where each queried the source again.
+      Dataset<Row> earlier = keepsEarlier
+          ? earlierVersions(spark, read, bronzePath, runDate).localCheckpoint() : null;
       keptEarlier = keepsEarlier ? earlier.count() : 0;
       if (keptEarlier > 0) {
         LOG.warn("ingest: {} rows {} received on {} changed at the source since (or left it) "

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -87,8 +89,8 @@ final class MulticlassEvaluation {
    */
   static StageResult run(RunContext context, EvaluationConfig config, ModelBundle bundle,
       ModelRegistry registry, Dataset<Row> judged, Dataset<Row> silver, long seenInTraining,
-      TableRef predictionsRef, TableRef splitsRef, java.util.Optional<ModelRegistry.ModelEntry>
-          champion, boolean isTheChampion) {
+      TableRef predictionsRef, TableRef splitsRef, Optional<ModelRegistry.ModelEntry> champion,
+      boolean isTheChampion) {
     List<String> refused = unsupported(config);
     if (!refused.isEmpty()) {
       throw new DeeplineException(Failure.CONFIG, "evaluate: model " + bundle.metadata()
@@ -106,8 +108,27 @@ final class MulticlassEvaluation {
     Blessing.Candidate challenger = new Blessing.Candidate(bundle.metadata().modelVersion(),
         metrics, Map.of());
     Blessing.Candidate championCandidate = null;
-    if (champion.isPresent()) {
-      championCandidate = championCandidate(context, champion.get(), classes, judged, silver);
+    ModelBundle championBundle = champion.map(entry -> ModelBundle.load(context.files(),
+        entry.path())).orElse(null);
+    if (championBundle != null && !classes.equals(championBundle.metadata().classes())) {
+      LOG.warn("evaluate: the champion {} predicts {}, not the classes {}: not compared",
+          championBundle.metadata().modelVersion(), championBundle.metadata().classes() == null
+              ? "a binary label" : championBundle.metadata().classes(), classes);
+    } else if (championBundle != null) {
+      // As the binary comparison: both models on the rows neither trained on.
+      Dataset<Row> shared = EvaluateJob.withoutTrainingRows(context, championBundle, judged)
+          .cache();
+      try {
+        if (shared.count() != scores.count()) {
+          challenger = new Blessing.Candidate(bundle.metadata().modelVersion(),
+              metrics(scores(shared, classes.size())), Map.of());
+        }
+        championCandidate = new Blessing.Candidate(championBundle.metadata().modelVersion(),
+            metrics(scores(championScored(context, championBundle, shared, silver),
+                classes.size())), Map.of());
+      } finally {
+        shared.unpersist();
+      }
     }
     Blessing.Verdict verdict = Blessing.judge(config.blessing(), challenger, championCandidate,
         List.of(), isTheChampion);
@@ -175,9 +196,11 @@ final class MulticlassEvaluation {
 
   /**
    * The summary metrics, named as a binary evaluation's where they mean the same kind of number:
-   * {@code roc_auc} (macro), {@code weighted_roc_auc}, {@code accuracy}, {@code precision},
-   * {@code recall} and {@code f1} (macro), {@code log_loss} and {@code brier} (the mean over rows of
-   * the squared distance between the probabilities and the one-hot class, summed over classes).
+   * {@code roc_auc} (macro), {@code weighted_roc_auc}, {@code accuracy}, {@code precision} and
+   * {@code recall} (means over the classes where each is defined: a class never predicted has no
+   * precision, one without rows no recall), {@code f1} (macro as scikit-learn's: a class predicted
+   * or present counts, 0 where it has no F1), {@code log_loss} and {@code brier} (the mean over rows
+   * of the squared distance between the probabilities and the one-hot class, summed over classes).
    */
   static Map<String, Double> metrics(MulticlassScores scores) {
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -233,38 +256,25 @@ final class MulticlassEvaluation {
 
   /** The training run's baselines beside the network on the validation rows, as it recorded them. */
   private static Map<String, Double> baselines(Map<String, Double> validationMetrics) {
-    Map<String, Double> baselines = new LinkedHashMap<>();
+    Map<String, Double> baselines = new TreeMap<>();
     validationMetrics.forEach((name, value) -> {
       if (name.startsWith("baseline_") || name.equals("network_margin_over_best_baseline")
           || name.equals("validation_roc_auc")) {
         baselines.put(name, value);
       }
     });
-    return new java.util.TreeMap<>(baselines);
+    return baselines;
   }
 
-  /**
-   * The champion scored on the same rows, when it predicts the same classes in the same order;
-   * null (no comparison, said in the log) otherwise.
-   */
-  private static Blessing.Candidate championCandidate(RunContext context,
-      ModelRegistry.ModelEntry entry, List<String> classes, Dataset<Row> judged,
-      Dataset<Row> silver) {
-    ModelBundle champion = ModelBundle.load(context.files(), entry.path());
-    if (!classes.equals(champion.metadata().classes())) {
-      LOG.warn("evaluate: the champion {} predicts {}, not the classes {}: not compared",
-          entry.modelVersion(), champion.metadata().classes() == null ? "a binary label"
-              : champion.metadata().classes(), classes);
-      return null;
-    }
-    Dataset<Row> scored = ScoreJob.predict(
-            silver.join(judged.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
+  /** {@code rows} (record ids and labels) with the champion's class probabilities of them. */
+  private static Dataset<Row> championScored(RunContext context, ModelBundle champion,
+      Dataset<Row> rows, Dataset<Row> silver) {
+    return ScoreJob.predict(
+            silver.join(rows.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
             champion, context.section(ScoringConfig.class).batchSize(), Double.NaN,
             context.runId())
         .select(RecordIds.RECORD_ID, BatchScorer.CLASS_PROBABILITIES)
-        .join(judged.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
-    return new Blessing.Candidate(entry.modelVersion(),
-        metrics(scores(scored, classes.size())), Map.of());
+        .join(rows.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
   }
 
   private static Row row(Report report, String dir) {

@@ -101,8 +101,9 @@ public final class SplitJob implements Stage {
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         silver::rows, "split");
     SplitConfig config = context.section(SplitConfig.class);
-    Optional<String> others = classesBesideThePositive(silver.rows(), label, context.runDate());
-    others.ifPresent(LOG::warn);
+    if (!declaresTwoClasses(context.section(SchemaConfig.class), label)) {
+      classesBesideThePositive(silver.rows(), label, context.runDate()).ifPresent(LOG::warn);
+    }
     if (label.isMulticlass()) {
       // Before a row is written: a class outside the kept ones has no index to split by.
       long unknown = silver.rows().where(label.target().isNull()).count();
@@ -117,9 +118,10 @@ public final class SplitJob implements Stage {
         context.runDate());
 
     StageResult.Builder result = StageResult.builder().input(silver.ref()).output(splitsRef);
-    // One pass over the written slice: rows, labels and fingerprint per (split, fold).
+    // One pass over the written slice: rows, labels and fingerprint per (split, fold, label),
+    // whose label groups also give a multi-class label's rows per class.
     List<Row> summary = DeltaTables.slice(spark, splitsRef, context.runDate())
-        .groupBy(StratifiedSplitter.SPLIT, Folds.FOLD)
+        .groupBy(StratifiedSplitter.SPLIT, Folds.FOLD, LabelConfig.LABEL)
         .agg(functions.count(functions.lit(1)),
             functions.sum(functions.col(LabelConfig.LABEL).cast("double")),
             functions.count(functions.col(LabelConfig.LABEL)),
@@ -127,11 +129,16 @@ public final class SplitJob implements Stage {
         .collectAsList();
     Map<String, SplitSummary> bySplit = new TreeMap<>();
     Map<Integer, Long> trainFolds = new TreeMap<>();
+    Map<String, long[]> rowsByClass = new TreeMap<>();
     for (Row row : summary) {
-      bySplit.merge(row.getString(0), new SplitSummary(row.getLong(2), row.isNullAt(3) ? 0
-          : row.getDouble(3), row.getLong(4), row.getLong(5)), SplitSummary::plus);
+      bySplit.merge(row.getString(0), new SplitSummary(row.getLong(3), row.isNullAt(4) ? 0
+          : row.getDouble(4), row.getLong(5), row.getLong(6)), SplitSummary::plus);
       if (!row.isNullAt(1)) {
-        trainFolds.put(row.getInt(1), row.getLong(2));
+        trainFolds.merge(row.getInt(1), row.getLong(3), Long::sum);
+      }
+      if (label.isMulticlass() && !row.isNullAt(2)) {
+        rowsByClass.computeIfAbsent(row.getString(0), split -> new long[label.classCount()])
+            [(int) row.getDouble(2)] += row.getLong(3);
       }
     }
     long unlabelled = 0;
@@ -154,7 +161,7 @@ public final class SplitJob implements Stage {
           + " have no label (" + label.describe() + " is null); re-run ingest");
     }
     if (label.isMulticlass()) {
-      checkClasses(spark, splitsRef, label, context.runDate(), result);
+      checkClasses(rowsByClass, label, context.runDate(), result);
     } else if (labelled > 0 && (positives == 0 || positives == labelled)) {
       String reason = oneClass(silver.rows(), label, labelled, positives > 0, context.runDate());
       if (requireBothClasses) {
@@ -179,6 +186,16 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /**
+   * Whether the label column declares at most two {@code allowed_values}: then validate refuses
+   * any other value, and counting the column's classes for {@link #classesBesideThePositive}
+   * would be a pass over silver that can find nothing.
+   */
+  static boolean declaresTwoClasses(SchemaConfig schema, LabelConfig label) {
+    ColumnSpec spec = label.isExpression() ? null : schema.byName().get(label.column());
+    return spec != null && !spec.allowedValues().isEmpty() && spec.allowedValues().size() <= 2;
   }
 
   /**
@@ -207,20 +224,15 @@ public final class SplitJob implements Stage {
   }
 
   /**
-   * A multi-class label's classes in each split ({@value #CLASS_SHARE}{@code <split>:<class>}):
+   * A multi-class label's classes in each split ({@value #CLASS_SHARE}{@code <split>:<class>}),
+   * from the summary pass's rows by split and class index ({@code rowsByClass}):
    * fails when the train split holds fewer than two of them (nothing to tell apart), WARNs of
    * classes a split lacks (a class without training rows is never predicted; one without
    * validation or test rows has no recall there).
    */
-  private void checkClasses(SparkSession spark, TableRef splitsRef, LabelConfig label,
-      String runDate, StageResult.Builder result) {
+  private void checkClasses(Map<String, long[]> rowsByClass, LabelConfig label, String runDate,
+      StageResult.Builder result) {
     int classes = label.classCount();
-    Map<String, long[]> rowsByClass = new TreeMap<>();
-    for (Row row : DeltaTables.slice(spark, splitsRef, runDate)
-        .groupBy(StratifiedSplitter.SPLIT, LabelConfig.LABEL).count().collectAsList()) {
-      rowsByClass.computeIfAbsent(row.getString(0), split -> new long[classes])
-          [(int) row.getDouble(1)] += row.getLong(2);
-    }
     for (Map.Entry<String, long[]> split : rowsByClass.entrySet()) {
       long[] counts = split.getValue();
       long rows = Arrays.stream(counts).sum();

@@ -256,11 +256,19 @@ public final class StreamScoreJob implements Stage {
         // Without the stream's id a replayed batch could not be told from a new one.
         throw new IllegalStateException("score-stream: Spark named no query for batch " + batchId);
       }
+      batches.incrementAndGet();
+      if (DeltaTables.committed(changes.sparkSession(), output, streamId, batchId)) {
+        // Before any read of the batch: a replay after a stop between Delta's commit and the
+        // checkpoint's has nothing to compute (appendOnce would refuse its rows again).
+        batchesReplayed.incrementAndGet();
+        LOG.info("score-stream: batch {} was committed before the last run stopped; not "
+            + "written again", batchId);
+        return;
+      }
       // A first read of one column: how many changes, and whether they come from one commit.
       Row span = changes.agg(functions.count(functions.lit(1)),
           functions.min(COMMIT_VERSION), functions.max(COMMIT_VERSION)).head();
       long changed = span.getLong(0);
-      batches.incrementAndGet();
       rowsRead.addAndGet(changed);
       if (changed == 0) {
         return;

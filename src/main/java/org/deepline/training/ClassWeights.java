@@ -47,11 +47,15 @@ public final class ClassWeights {
   /**
    * The weights of each of {@code rowsPerClass.length} classes {@code config} asks for (a
    * multi-class label's), by the same schemes and normalisation as two classes; null for an
-   * unweighted loss.
+   * unweighted loss. A class without training rows weighs 0: it adds nothing to the loss, and
+   * its infinite inverse count would make every weight NaN.
    */
   public static double[] of(TrainingConfig config, long[] rowsPerClass) {
     double[] raw = new double[rowsPerClass.length];
     for (int c = 0; c < raw.length; c++) {
+      if (rowsPerClass[c] == 0) {
+        continue;
+      }
       switch (config.classWeights()) {
         case BALANCED -> raw[c] = 1.0 / rowsPerClass[c];
         case EFFECTIVE_NUMBER -> raw[c] = 1.0 / effective(rowsPerClass[c],

@@ -58,18 +58,27 @@ record MemberScores(float[][] probabilities, byte[] labels) implements Serializa
    * as the labels; {@code members} columns even when there are no parts.
    */
   static MemberScores concatenate(List<MemberScores> parts, int members) {
+    return concatenate(parts, members, 1);
+  }
+
+  /**
+   * As above for parts whose members give {@code outputsPerRow} values per row (every class's
+   * probability of a multi-class network, row-major).
+   */
+  static MemberScores concatenate(List<MemberScores> parts, int members, int outputsPerRow) {
     int total = 0;
     for (MemberScores part : parts) {
       total += part.labels().length;
     }
-    float[][] probabilities = new float[members][total];
+    float[][] probabilities = new float[members][total * outputsPerRow];
     byte[] labels = new byte[total];
     int offset = 0;
     for (MemberScores part : parts) {
       int rows = part.labels().length;
       System.arraycopy(part.labels(), 0, labels, offset, rows);
       for (int m = 0; m < members; m++) {
-        System.arraycopy(part.probabilities()[m], 0, probabilities[m], offset, rows);
+        System.arraycopy(part.probabilities()[m], 0, probabilities[m], offset * outputsPerRow,
+            rows * outputsPerRow);
       }
       offset += rows;
     }

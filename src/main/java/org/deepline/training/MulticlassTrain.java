@@ -54,7 +54,7 @@ final class MulticlassTrain {
   static final double COLLAPSED_SPREAD = 1e-4;
   /** How far below the best baseline's macro ROC AUC the network may be before a WARN says so. */
   static final double BASELINE_TOLERANCE = 0.01;
-  /** The run record's prefix of each class's validation metrics, e.g. {@code class_recall:Large}. */
+  /** The run record's prefix of each class's validation metrics, e.g. {@code validation_recall:Large}. */
   static final String CLASS_RECALL = "validation_recall:";
   static final String CLASS_ROC_AUC = "validation_roc_auc:";
 
@@ -98,6 +98,20 @@ final class MulticlassTrain {
     return refused;
   }
 
+  /**
+   * Fails naming the {@link #unsupported} settings of a run of {@code label}, before a row is read.
+   */
+  static void requireSupported(LabelConfig label, TrainingConfig config, BaselineConfig baselines,
+      boolean tune, boolean sanity, boolean resume) {
+    List<String> refused = unsupported(config, baselines, tune, sanity, resume);
+    if (!refused.isEmpty()) {
+      throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
+          + "multi-class label of " + label.classCount() + " classes " + label.classes()
+          + ", and these settings are for a binary one so far: " + String.join("; ", refused)
+          + "; leave them out");
+    }
+  }
+
   static StageResult run(RunContext context, TrainingConfig config, LabelConfig label,
       FeatureModel featureModel, Dataset<Row> stored, Dataset<Row> features,
       TableRef featuresRef) {
@@ -107,8 +121,8 @@ final class MulticlassTrain {
     TrainingData train = null;
     TrainingData validation = null;
     try {
-      train = cache(stored, StratifiedSplitter.TRAIN, config, width, classes);
-      validation = cache(stored, StratifiedSplitter.VALIDATION, config, width, classes);
+      train = TrainJob.cache(stored, StratifiedSplitter.TRAIN, config, width, classes);
+      validation = TrainJob.cache(stored, StratifiedSplitter.VALIDATION, config, width, classes);
       requireClasses(train, label);
       requireClasses(validation, label);
       TrainingConfig resolved = config.resolve(train.rows());
@@ -127,8 +141,8 @@ final class MulticlassTrain {
       Map<String, Double> metrics = new LinkedHashMap<>(validationMetrics(scores, label));
       BaselineConfig baselineConfig = context.section(BaselineConfig.class);
       if (baselineConfig.enabled()) {
-        metrics.putAll(compareWithBaselines(context, features, classes, baselineConfig,
-            resolved.seed(), scores));
+        metrics.putAll(compareWithBaselines(context, features, train.rows(), classes,
+            baselineConfig, resolved.seed(), scores));
       }
       return save(context, featuresRef, featureModel, resolved, label, outcome, train, metrics);
     } finally {
@@ -139,12 +153,6 @@ final class MulticlassTrain {
         validation.release();
       }
     }
-  }
-
-  private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,
-      int width, int classes) {
-    Dataset<Row> rows = features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split));
-    return TrainingData.cache(rows, config.workers(), config.seed(), split, width, classes);
   }
 
   /**
@@ -230,13 +238,13 @@ final class MulticlassTrain {
    * than {@value #BASELINE_TOLERANCE} below it, naming it.
    */
   private static Map<String, Double> compareWithBaselines(RunContext context,
-      Dataset<Row> features, int classes, BaselineConfig config, long seed,
+      Dataset<Row> features, long trainRows, int classes, BaselineConfig config, long seed,
       MulticlassScores network) {
     Dataset<Row> train = features.where(functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.TRAIN));
     Dataset<Row> validation = features.where(functions.col(StratifiedSplitter.SPLIT)
         .equalTo(StratifiedSplitter.VALIDATION));
-    List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, validation,
+    List<MulticlassLadder.Rung> rungs = MulticlassLadder.fit(train, trainRows, validation,
         FeatureTransform.FEATURES, LabelConfig.LABEL, classes, config, seed);
     Map<String, Double> metrics = new LinkedHashMap<>();
     MulticlassLadder.Rung best = null;

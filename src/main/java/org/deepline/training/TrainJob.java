@@ -160,20 +160,17 @@ public final class TrainJob implements Stage {
     Dataset<Row> features = FeatureTable.withDenseVectors(stored);
     String artifact = context.warehouse().featureArtifact(context.dataset(), context.runDate());
     FeatureModel featureModel = FeatureModel.fromJson(context.files().readText(artifact), artifact);
-    checkFeaturesMatchModel(features, featureModel, featuresRef);
-    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
-    // The class split took and kept when the config named none, or a multi-class label's classes.
+    // The class split took and kept when the config named none, or a multi-class label's classes
+    // (read from the kept file: no row is read once split has run).
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         () -> context.input(Table.SILVER).rows(), "train");
     if (label.isMulticlass()) {
-      List<String> refused = MulticlassTrain.unsupported(config,
-          context.section(BaselineConfig.class), tuneTrials != null, sanity, resumeRunId != null);
-      if (!refused.isEmpty()) {
-        throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
-            + "multi-class label of " + label.classCount() + " classes " + label.classes()
-            + ", and these settings are for a binary one so far: " + String.join("; ", refused)
-            + "; leave them out");
-      }
+      MulticlassTrain.requireSupported(label, config, context.section(BaselineConfig.class),
+          tuneTrials != null, sanity, resumeRunId != null);
+    }
+    checkFeaturesMatchModel(features, featureModel, featuresRef);
+    checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
+    if (label.isMulticlass()) {
       try {
         return MulticlassTrain.run(context, config, label, featureModel, stored, features,
             featuresRef);
@@ -275,8 +272,8 @@ public final class TrainJob implements Stage {
         LOG.info("train {}: the promoted baseline's permutation importance: {}",
             context.dataset(), importance);
       }
-      StageResult result = save(context, featuresRef, featureModel, resolved, outcome, ensemble,
-          train, baselines, importance, balance);
+      StageResult result = save(context, featuresRef, featureModel, label, resolved, outcome,
+          ensemble, train, baselines, importance, balance);
       if (tuned != null) {
         result = tuned.addTo(result, context,
             context.warehouse().modelDir(context.dataset(), context.runId()));
@@ -358,8 +355,14 @@ public final class TrainJob implements Stage {
 
   private static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config,
       int width) {
+    return cache(features, split, config, width, NetworkFactory.CLASSES);
+  }
+
+  /** One split's rows of {@code features} cached for training, their labels of {@code classes}. */
+  static TrainingData cache(Dataset<Row> features, String split, TrainingConfig config, int width,
+      int classes) {
     Dataset<Row> rows = features.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split));
-    return TrainingData.cache(rows, config.workers(), config.seed(), split, width);
+    return TrainingData.cache(rows, config.workers(), config.seed(), split, width, classes);
   }
 
   private Checkpoints.Restored restore(Checkpoints checkpoints, RunContext context,
@@ -697,7 +700,7 @@ public final class TrainJob implements Stage {
   }
 
   private StageResult save(RunContext context, TableRef featuresRef, FeatureModel featureModel,
-      TrainingConfig resolved, Training outcome, Ensembles.Outcome ensemble, TrainingData train,
+      LabelConfig label, TrainingConfig resolved, Training outcome, Ensembles.Outcome ensemble, TrainingData train,
       BaselineComparison baselines, Map<String, Double> importance, Map<String, Double> balance) {
     EpochMetrics best = outcome.epochs().get(outcome.bestEpoch() - 1);
     Map<String, Double> validationMetrics = new LinkedHashMap<>();
@@ -723,9 +726,6 @@ public final class TrainJob implements Stage {
     validationMetrics.putAll(baselines.metrics());
     importance.forEach((input, drop) -> validationMetrics.put(IMPORTANCE_PREFIX + input, drop));
     String version = context.runId();
-    // The class the split took and kept when the config named none.
-    LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
-        () -> context.input(Table.SILVER).rows(), "train");
     // On the registered model's validation scores: the threshold belongs to the model that ships.
     DecisionThreshold threshold = resolved.threshold().toRule().choose(registered);
     LOG.info(String.format(Locale.ROOT, "train %s: decision threshold %.4f (%s): validation "

@@ -460,18 +460,10 @@ public final class TrainingData implements Serializable {
     List<ScoredChunk> scored = onDriver != null
         ? scoreOnDriver(everyOutputOf(network), asIs, classes)
         : scoreOnExecutors(spark, new EveryOutput(NetworkCopy.of(network)), asIs, classes);
-    int rows = scored.stream().mapToInt(chunk -> chunk.labels().length).sum();
-    float[] probabilities = new float[rows * classes];
-    byte[] labels = new byte[rows];
-    int offset = 0;
-    for (ScoredChunk chunk : scored) {
-      int chunkRows = chunk.labels().length;
-      System.arraycopy(chunk.labels(), 0, labels, offset, chunkRows);
-      System.arraycopy(chunk.probabilities()[0], 0, probabilities, offset * classes,
-          chunkRows * classes);
-      offset += chunkRows;
-    }
-    return new MulticlassScores(probabilities, labels, classes);
+    MemberScores joined = MemberScores.concatenate(scored.stream()
+        .map(chunk -> new MemberScores(chunk.probabilities(), chunk.labels())).toList(), 1,
+        classes);
+    return new MulticlassScores(joined.probabilities()[0], joined.labels(), classes);
   }
 
   /**

@@ -18,6 +18,8 @@ import org.apache.spark.unsafe.Platform;
 import org.deepline.core.ConfigErrors;
 import org.deepline.core.DeeplineException;
 import org.deepline.etl.ColumnSpec;
+import org.deepline.etl.LabelConfig;
+import org.deepline.etl.SchemaConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -225,5 +227,24 @@ class SplitRulesTest {
         () -> SplitJob.requireFolds(Map.of(0, 5L, 1, 7L, 2, 3L), byGroup, "2026-11-24"));
     assertEquals("split: fold 3 of the 4 folds of the train split of 2026-11-24 is empty; use "
         + "fewer split.folds", fewGroups.getMessage());
+  }
+
+  /** A label column declaring two allowed values needs no count of its classes at split. */
+  @Test
+  void aLabelColumnOfTwoDeclaredValuesIsNotCountedAgain() {
+    LabelConfig yes = new LabelConfig("status", "yes", null);
+    ColumnSpec declared = new ColumnSpec("status", "string", false, null, null,
+        List.of("yes", "no"), null);
+    ColumnSpec open = new ColumnSpec("status", "string", false, null, null, List.of(), null);
+    ColumnSpec three = new ColumnSpec("status", "string", false, null, null,
+        List.of("yes", "no", "maybe"), null);
+
+    assertTrue(SplitJob.declaresTwoClasses(new SchemaConfig(List.of(), List.of(declared)), yes));
+    assertEquals(false, SplitJob.declaresTwoClasses(new SchemaConfig(List.of(), List.of(open)),
+        yes));
+    assertEquals(false, SplitJob.declaresTwoClasses(new SchemaConfig(List.of(), List.of(three)),
+        yes));
+    assertEquals(false, SplitJob.declaresTwoClasses(new SchemaConfig(List.of(), List.of(declared)),
+        new LabelConfig(null, null, "status = 'yes'")));
   }
 }

@@ -42,6 +42,10 @@ class MulticlassTrainTest {
     assertArrayEquals(ClassWeights.effectiveNumber(900, 100, ClassWeights.DEFAULT_BETA),
         ClassWeights.of(config("training.class_weights=effective_number")
             .section(TrainingConfig.class), new long[] {900, 100}), 1e-12);
+    // A class the training split lacks weighs nothing; the others are as if it were not there.
+    // 1/600 and 1/100 scaled so that sum(w * n) = 700 rows.
+    assertArrayEquals(new double[] {700.0 / 1200, 0, 700.0 / 200},
+        ClassWeights.of(balanced, new long[] {600, 0, 100}), 1e-12);
     assertEquals(null, ClassWeights.of(config().section(TrainingConfig.class),
         new long[] {600, 300, 100}));
   }
