@@ -115,6 +115,11 @@ public final class Warehouse {
     return root + "/" + dataset + "/artifacts/label/classes.json";
   }
 
+  /** Where a label column taken from the data as a number to predict is kept for later dates. */
+  public String labelRegressionArtifact(String dataset) {
+    return root + "/" + dataset + "/artifacts/label/regression.json";
+  }
+
   public String modelDir(String dataset, String modelVersion) {
     return root + "/" + dataset + "/models/" + modelVersion;
   }

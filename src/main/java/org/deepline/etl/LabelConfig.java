@@ -35,6 +35,9 @@ import org.deepline.core.SqlExpressions;
  *       {@code classes} (0.0, 1.0, ...), matched as {@code positive} is. A column of 3 to
  *       {@value #MAX_CLASSES} classes without {@code positive} takes its classes from the data
  *       ({@link PositiveClass});</li>
+ *   <li>{@code column} + {@code regression}: a number to predict, the column's value as a double.
+ *       A column of more than {@value #MAX_CLASSES} values, every one a number, is taken as one
+ *       without {@code regression} ({@link PositiveClass});</li>
  *   <li>{@code expression}: a Spark SQL boolean expression over silver columns, e.g.
  *       {@code delay > 15}: 1.0 where it is true, 0.0 where false. A row where it is null (its inputs
  *       are missing) is quarantined at ingest, so every silver row has a label.</li>
@@ -75,7 +78,16 @@ public record LabelConfig(
         + "order and text in alphabetical order (letter case aside), and kept for the data set "
         + "in `artifacts/label/classes.json` so that every later date labels alike; a later "
         + "date holding a class not among them fails at split naming it.")
-    List<String> classes) {
+    List<String> classes,
+    @JsonPropertyDescription("Whether `column` is a number to predict (regression: the model "
+        + "outputs the number, trained with `training.loss.type` `mse`, `mae` or `huber`, and "
+        + "is judged by RMSE, MAE and R²) rather than classes. Allowed: true or false; true not "
+        + "with `positive`, `classes` or `expression`. Default: taken from the data when the "
+        + "column holds more than 50 distinct values, every one a number, as the log says, and "
+        + "kept for the data set in `artifacts/label/regression.json` so that every later date "
+        + "labels alike; false keeps such a column a classification label, which then fails "
+        + "naming its values.")
+    Boolean regression) {
   /** The most classes a multi-class label may have: more are an identifier or a number to regress. */
   public static final int MAX_CLASSES = 50;
   /**
@@ -91,7 +103,17 @@ public record LabelConfig(
 
   /** A binary label: {@code column} and {@code positive}, or {@code expression}. */
   public LabelConfig(String column, String positive, String expression) {
-    this(column, positive, expression, null);
+    this(column, positive, expression, null, null);
+  }
+
+  /** A binary or multi-class label. */
+  public LabelConfig(String column, String positive, String expression, List<String> classes) {
+    this(column, positive, expression, classes, null);
+  }
+
+  /** A regression label: the number in {@code column}. */
+  public static LabelConfig regressionOf(String column) {
+    return new LabelConfig(column, null, null, null, true);
   }
 
   public boolean isExpression() {
@@ -103,22 +125,39 @@ public record LabelConfig(
     return classes != null;
   }
 
+  /** Whether the label is a number to predict ({@link #regression}). */
+  public boolean isRegression() {
+    return Boolean.TRUE.equals(regression);
+  }
+
+  /**
+   * Whether the label still has to be told from the data: a column without {@code positive} or
+   * {@code classes} that is not a regression label ({@link PositiveClass}).
+   */
+  public boolean isUndecided() {
+    return !isExpression() && positive == null && !isMulticlass() && !isRegression();
+  }
+
   /** This label, with {@code positive} as its positive class. */
   public LabelConfig withPositive(String positive) {
-    return new LabelConfig(column, positive, expression, null);
+    return new LabelConfig(column, positive, expression, null, regression);
   }
 
   /** This label, multi-class with {@code classes} in the order of the model's outputs. */
   public LabelConfig withClasses(List<String> classes) {
-    return new LabelConfig(column, null, null, classes);
+    return new LabelConfig(column, null, null, classes, regression);
   }
 
   /**
-   * The label every stage after ingest works with: {@link #binary()}, or for a multi-class label
-   * the index of the row's class in {@link #classes} as a double; null where the value is null or
-   * (multi-class) none of the classes.
+   * The label every stage after ingest works with: {@link #binary()}, for a multi-class label the
+   * index of the row's class in {@link #classes} as a double, for a regression label the column's
+   * number; null where the value is null, (multi-class) none of the classes or (regression) not a
+   * finite number.
    */
   public Column target() {
+    if (isRegression()) {
+      return number(column);
+    }
     if (!isMulticlass()) {
       return binary();
     }
@@ -132,12 +171,23 @@ public record LabelConfig(
 
   /** {@link #target()} for {@code rows}: {@link #binaryOn} for a binary label. */
   public Column targetOn(Dataset<Row> rows) {
-    return isMulticlass() ? target() : binaryOn(rows);
+    return isMulticlass() || isRegression() ? target() : binaryOn(rows);
   }
 
-  /** How many classes the model tells apart: 2 for a binary label. */
+  /**
+   * {@code column}'s value as a finite double, from its text so that any column type casts, with
+   * try_cast so that text that is not a number is null whatever ANSI mode says.
+   */
+  static Column number(String column) {
+    Column parsed = functions.expr("try_cast(trim(cast(" + Columns.quote(column)
+        + " as string)) as double)");
+    return functions.when(functions.isnan(parsed).or(parsed.isin(Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY)), null).otherwise(parsed);
+  }
+
+  /** How many classes the model tells apart: 2 for a binary label, 1 (a number) for regression. */
   public int classCount() {
-    return isMulticlass() ? classes.size() : 2;
+    return isRegression() ? 1 : isMulticlass() ? classes.size() : 2;
   }
 
   /** How reports name class {@code index}: a multi-class label's class, else negative/positive. */
@@ -333,6 +383,10 @@ public record LabelConfig(
     if (isMulticlass()) {
       validateClasses(errors, columns.get(column));
     }
+    if (isRegression() && (positive != null || classes != null)) {
+      errors.add("regression", "a regression label is the column's number; leave out "
+          + (positive != null ? "positive" : "classes") + " (a classification label's)");
+    }
     if (positive != null && positive.isBlank()) {
       // Left out, the data's two classes name it (PositiveClass); blank is neither.
       errors.add("positive", "must not be blank: the value of the class to predict, e.g. "
@@ -396,6 +450,10 @@ public record LabelConfig(
     if (classes != null) {
       errors.add("expression", "an expression is a binary label; classes name a multi-class "
           + "column's, not both");
+    }
+    if (isRegression()) {
+      errors.add("expression", "an expression is a binary label; regression predicts a "
+          + "column's number: set column instead");
     }
     if (expression.isBlank()) {
       errors.add("expression", "must not be blank");

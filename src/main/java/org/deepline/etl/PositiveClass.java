@@ -93,11 +93,26 @@ public final class PositiveClass {
    * @throws DeeplineException naming the classes when the column holds more than two
    */
   static Resolved resolve(LabelConfig label, Dataset<Row> rows, String rowsDescribed) {
-    if (label.isExpression() || label.positive() != null || label.isMulticlass()) {
+    if (!label.isUndecided()) {
       return new Resolved(label, "", false, null);
     }
-    return choose(label, classes(rows, label.column()), rowsDescribed);
+    List<ClassCount> classes = classes(rows, label.column());
+    if (classes.size() > LabelConfig.MAX_CLASSES && label.regression() == null
+        && classes.stream().allMatch(c -> number(c.key()) != null)
+        && rows.where(Columns.col(label.column()).isNotNull()
+            .and(LabelConfig.number(label.column()).isNull())).isEmpty()) {
+      return new Resolved(LabelConfig.regressionOf(label.column()), "label.column "
+          + label.column() + " holds more than " + LabelConfig.MAX_CLASSES + " distinct values "
+          + "in " + rowsDescribed + ", every one a number: a regression label (the model "
+          + "predicts the number); set label.regression to false and label.positive or "
+          + "label.expression for a classification one", false, REGRESSION_WHY);
+    }
+    return choose(label, classes, rowsDescribed);
   }
+
+  /** Why a column was taken as a regression label, as kept for later dates. */
+  static final String REGRESSION_WHY = "more than " + LabelConfig.MAX_CLASSES
+      + " distinct values, every one a number";
 
   /**
    * A class taken from the data and kept for later dates: the label column it is of, the class, the
@@ -112,6 +127,13 @@ public final class PositiveClass {
   public record KeptClasses(String column, List<String> classes, String takenOn) {}
 
   /**
+   * A label column taken from the data as a number to predict, kept for later dates (a later
+   * date of few distinct values would otherwise be taken as classes): the column, the run date it
+   * was taken on and why.
+   */
+  public record KeptRegression(String column, String takenOn, String why) {}
+
+  /**
    * {@code label} with its positive class named, said in the log as {@code stage}'s: the config's;
    * else the one an earlier date took from the data and kept ({@link Warehouse#labelClassArtifact}),
    * so that every date labels its rows alike (a night whose rarer class turned over, or that holds
@@ -120,10 +142,21 @@ public final class PositiveClass {
    */
   public static LabelConfig named(RunContext context, LabelConfig label,
       Supplier<Dataset<Row>> rows, String stage) {
-    if (label.isExpression() || label.positive() != null || label.isMulticlass()) {
+    if (!label.isUndecided()) {
       return label;
     }
     FileStore files = context.files();
+    String regressionFile = context.warehouse().labelRegressionArtifact(context.dataset());
+    if (label.regression() == null && files.exists(regressionFile)) {
+      KeptRegression kept = Json.read(files.readText(regressionFile), KeptRegression.class,
+          regressionFile);
+      if (label.column().equals(kept.column())) {
+        LOG.info("{}: label.column {} is a regression label ({}), taken from the data on {} and "
+            + "kept in {} so that every date labels alike", stage, kept.column(), kept.why(),
+            kept.takenOn(), regressionFile);
+        return LabelConfig.regressionOf(label.column());
+      }
+    }
     String classesFile = context.warehouse().labelClassesArtifact(context.dataset());
     if (files.exists(classesFile)) {
       KeptClasses kept = Json.read(files.readText(classesFile), KeptClasses.class, classesFile);
@@ -150,7 +183,10 @@ public final class PositiveClass {
     } else {
       LOG.info("{}: {}", stage, resolved.said());
     }
-    if (resolved.label().isMulticlass()) {
+    if (resolved.label().isRegression()) {
+      files.writeText(regressionFile, Json.write(new KeptRegression(label.column(),
+          context.runDate(), resolved.why())));
+    } else if (resolved.label().isMulticlass()) {
       files.writeText(classesFile, Json.write(new KeptClasses(label.column(),
           resolved.label().classes(), context.runDate())));
     } else if (resolved.why() != null) {
@@ -194,7 +230,8 @@ public final class PositiveClass {
       throw new DeeplineException(Failure.CONFIG, "label.column " + column + " holds more than "
           + LabelConfig.MAX_CLASSES + " classes in " + rowsDescribed + " (" + named + ", ...): "
           + "a multi-class label has at most " + LabelConfig.MAX_CLASSES + "; an identifier is "
-          + "no label, and a number needs a condition: write label.expression (e.g. \"" + column
+          + "no label, a number to predict needs label.regression true (every value a number), "
+          + "and a number to tell classes by needs a condition: write label.expression (e.g. \"" + column
           + " IN ('" + classes.get(0).value() + "', '" + classes.get(1).value() + "')\"), or set "
           + "label.positive to the class to tell from the others");
     }

@@ -29,13 +29,17 @@ import org.deepline.metrics.DecisionThreshold;
  *                          December 2026
  * @param classes           a multi-class label's classes, in the order of the network's outputs;
  *                          null for a 0/1 label ({@code positiveLabel} names its class 1)
+ * @param regression        a regression model's target: the training rows' mean and standard
+ *                          deviation the network learnt the standardised number of (its output
+ *                          layer turns it back), and the loss; null for a classifier
  */
 public record ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
     String createdAt, String labelColumn, String positiveLabel, int inputWidth,
     TrainingConfig training, FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
     Map<String, Double> validationMetrics, DecisionThreshold decisionThreshold,
     EnsembleSpec ensemble, List<LayerStatistics.Layer> layerStatistics,
-    PromotedBaseline baseline, List<LadderModel> ladder, List<String> classes) {
+    PromotedBaseline baseline, List<LadderModel> ladder, List<String> classes,
+    RegressionTarget regression) {
   /** The kind of model a bundle without an ensemble is. */
   public static final String SINGLE_NETWORK = "network";
 
@@ -47,6 +51,9 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     decisionThreshold = decisionThreshold == null ? DecisionThreshold.DEFAULT : decisionThreshold;
     ladder = ladder == null ? List.of() : List.copyOf(ladder);
     classes = classes == null ? null : List.copyOf(classes);
+    if (classes != null && regression != null) {
+      throw new IllegalArgumentException("a model predicts classes or a number, not both");
+    }
     if (baseline != null && ensemble != null) {
       throw new IllegalArgumentException("a model version is a promoted baseline or an ensemble, "
           + "not both");
@@ -62,8 +69,25 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
       PromotedBaseline baseline, List<LadderModel> ladder) {
     this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, positiveLabel, inputWidth,
         training, featureModel, epochs, bestEpoch, validationMetrics, decisionThreshold, ensemble,
-        layerStatistics, baseline, ladder, null);
+        layerStatistics, baseline, ladder, null, null);
   }
+
+  /** A multi-class label's model ({@code classes}) or a regression label's ({@code regression}). */
+  public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
+      String createdAt, String labelColumn, int inputWidth, TrainingConfig training,
+      FeatureModel featureModel, List<EpochMetrics> epochs, int bestEpoch,
+      Map<String, Double> validationMetrics, List<LayerStatistics.Layer> layerStatistics,
+      List<String> classes, RegressionTarget regression) {
+    this(modelVersion, dataset, runId, runDate, createdAt, labelColumn, null, inputWidth,
+        training, featureModel, epochs, bestEpoch, validationMetrics, null, null,
+        layerStatistics, null, null, classes, regression);
+  }
+
+  /**
+   * A regression model's target: the network learnt {@code (y - mean) / standardDeviation} of the
+   * training rows' numbers, with {@code loss}; its saved output layer gives {@code y} itself.
+   */
+  public record RegressionTarget(double mean, double standardDeviation, String loss) {}
 
   /** A network's or an ensemble's metadata. */
   public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,
@@ -90,7 +114,7 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
   ModelMetadata withLadder(List<LadderModel> rungs) {
     return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
         positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
-        decisionThreshold, ensemble, layerStatistics, baseline, rungs, classes);
+        decisionThreshold, ensemble, layerStatistics, baseline, rungs, classes, regression);
   }
 
   /**
@@ -100,7 +124,7 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
   ModelMetadata as(PromotedBaseline promoted) {
     return new ModelMetadata(modelVersion, dataset, runId, runDate, createdAt, labelColumn,
         positiveLabel, inputWidth, training, featureModel, epochs, bestEpoch, validationMetrics,
-        decisionThreshold, null, layerStatistics, promoted, null, classes);
+        decisionThreshold, null, layerStatistics, promoted, null, classes, regression);
   }
 
   /**
@@ -111,6 +135,12 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
   @JsonIgnore
   public boolean isMulticlass() {
     return classes != null;
+  }
+
+  /** Whether the model predicts a number ({@link #regression}). */
+  @JsonIgnore
+  public boolean isRegression() {
+    return regression != null;
   }
 
   @JsonIgnore

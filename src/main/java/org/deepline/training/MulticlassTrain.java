@@ -283,9 +283,9 @@ final class MulticlassTrain {
       TrainingData train, Map<String, Double> metrics) {
     String version = context.runId();
     ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
-        context.runDate(), Instant.now().toString(), label.column(), null, featureModel.width(),
-        resolved, featureModel, outcome.epochs(), outcome.bestEpoch(), metrics, null, null,
-        outcome.layerStatistics(), null, null, label.classes());
+        context.runDate(), Instant.now().toString(), label.column(), featureModel.width(),
+        resolved, featureModel, outcome.epochs(), outcome.bestEpoch(), metrics,
+        outcome.layerStatistics(), label.classes(), null);
     String dir = context.warehouse().modelDir(context.dataset(), version);
     new ModelBundle(metadata, ModelBundle.serialise(outcome.network()), Map.of())
         .save(context.files(), dir);
