@@ -36,6 +36,8 @@ public final class ScoreJob implements Stage {
   public static final String PREDICTED_LABEL = "predicted_label";
   /** A multi-class model's predicted class by name (its index is {@value #PREDICTED_LABEL}). */
   public static final String PREDICTED_CLASS = "predicted_class";
+  /** A regression model's predicted number (it has no probability or predicted label). */
+  public static final String PREDICTION = "prediction";
   public static final String MODEL_VERSION = "model_version";
   /** {@code threshold_source} when the config's {@code scoring.threshold} was used. */
   public static final String THRESHOLD_FROM_CONFIG = "scoring.threshold";
