@@ -84,6 +84,11 @@ public final class CompressJob implements Stage {
           + "threshold and judges its student by one class's probability, so it takes models of "
           + "a 0/1 label only");
     }
+    if (metadata.isRegression()) {
+      throw new DeeplineException(Failure.CONFIG, "compress: model " + metadata.modelVersion()
+          + " predicts a number; compression chooses its threshold and judges its student by "
+          + "one class's probability, so it takes models of a 0/1 label only");
+    }
     if (metadata.baseline() != null) {
       // A baseline has no network weights to quantise or prune: network.zip is the network it beat.
       throw new DeeplineException("compress: model " + source.modelVersion() + " is a promoted "

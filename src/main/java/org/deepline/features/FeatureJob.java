@@ -52,8 +52,8 @@ public final class FeatureJob implements Stage {
   }
 
   /**
-   * Fails before a row is read when a target-encoded input meets a multi-class label: target
-   * encoding stores one positive rate per category, which a label of more classes does not have.
+   * Fails before a row is read when a target-encoded input meets a multi-class or regression
+   * label: target encoding stores one positive rate per category, which neither has.
    */
   private static void requireBinaryForTargetEncoding(RunContext context, FeatureConfig config,
       RunContext.Input silver) {
@@ -70,6 +70,11 @@ public final class FeatureJob implements Stage {
           + "which needs a 0/1 label, and " + label.describe() + " is a multi-class label of "
           + label.classCount() + " classes " + label.classes() + "; encode them one_hot, "
           + "hashing or embedding");
+    }
+    if (label.isRegression()) {
+      throw new DeeplineException(Failure.CONFIG, "features: " + encoded + " are target encoded, "
+          + "which needs a 0/1 label, and " + label.describe() + " is a regression label (a "
+          + "number); encode them one_hot, hashing or embedding");
     }
   }
 

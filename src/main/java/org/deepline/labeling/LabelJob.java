@@ -90,6 +90,12 @@ public final class LabelJob implements Stage {
     if (config.goldColumn() == null) {
       LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
           silver::rows, "label");
+      if (label.isRegression()) {
+        throw new DeeplineException(Failure.CONFIG, "label: the label model is binary (each "
+            + "function votes positive or negative), and " + label.describe() + " is a "
+            + "regression label (a number); set labeling.gold_column and "
+            + "labeling.gold_positive to label a class");
+      }
       if (label.isMulticlass()) {
         throw new DeeplineException(Failure.CONFIG, "label: the label model is binary (each "
             + "function votes positive or negative), and " + label.describe() + " is a "

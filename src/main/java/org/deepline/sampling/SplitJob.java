@@ -55,12 +55,31 @@ public final class SplitJob implements Stage {
   public static final String CLASS_SHARE = "class_share_";
 
   /** A split's rows, labelled rows, positives and fingerprint, summed over its folds. */
-  private record SplitSummary(long rows, double positives, long labelled, long fingerprint) {
+  /**
+   * One split's rows, the sum of their labels (a 0/1 label's positives), the labelled rows, the
+   * fingerprint and the sum of the labels' squares (a regression label's spread).
+   */
+  private record SplitSummary(long rows, double positives, long labelled, long fingerprint,
+      double squares) {
     SplitSummary plus(SplitSummary other) {
       return new SplitSummary(rows + other.rows, positives + other.positives,
-          labelled + other.labelled, fingerprint ^ other.fingerprint);
+          labelled + other.labelled, fingerprint ^ other.fingerprint, squares + other.squares);
+    }
+
+    /** The labels' standard deviation (a regression label's), 0 when they are one number. */
+    double spread() {
+      double mean = positives / labelled;
+      return Math.sqrt(Math.max(0, squares / labelled - mean * mean));
     }
   }
+
+  /** A regression label's split is stratified by these quantile bins of its number. */
+  static final int REGRESSION_STRATA = 10;
+  /** The rank error of the quantiles the strata are cut at: a stratum's bounds need not be exact. */
+  private static final double STRATA_QUANTILE_ERROR = 0.001;
+  private static final String TARGET_NUMBER = "_target_number";
+  /** The split's metric of a regression label's mean per split, e.g. {@code label_mean_train}. */
+  public static final String LABEL_MEAN = "label_mean_";
 
   /** Whether a date whose labelled rows are all one class fails (training follows) or is logged. */
   private final boolean requireBothClasses;
@@ -119,20 +138,26 @@ public final class SplitJob implements Stage {
 
     StageResult.Builder result = StageResult.builder().input(silver.ref()).output(splitsRef);
     // One pass over the written slice: rows, labels and fingerprint per (split, fold, label),
-    // whose label groups also give a multi-class label's rows per class.
+    // whose label groups also give a multi-class label's rows per class. A regression label's
+    // numbers are not grouped by (a group per number): their sum of squares gives the spread.
+    Column number = functions.col(LabelConfig.LABEL).cast("double");
     List<Row> summary = DeltaTables.slice(spark, splitsRef, context.runDate())
-        .groupBy(StratifiedSplitter.SPLIT, Folds.FOLD, LabelConfig.LABEL)
+        .groupBy(functions.col(StratifiedSplitter.SPLIT), functions.col(Folds.FOLD),
+            label.isRegression() ? functions.lit(null).cast("double").as(LabelConfig.LABEL)
+                : functions.col(LabelConfig.LABEL))
         .agg(functions.count(functions.lit(1)),
-            functions.sum(functions.col(LabelConfig.LABEL).cast("double")),
+            functions.sum(number),
             functions.count(functions.col(LabelConfig.LABEL)),
-            functions.bit_xor(SplitFingerprint.recordHash()))
+            functions.bit_xor(SplitFingerprint.recordHash()),
+            functions.sum(number.multiply(number)))
         .collectAsList();
     Map<String, SplitSummary> bySplit = new TreeMap<>();
     Map<Integer, Long> trainFolds = new TreeMap<>();
     Map<String, long[]> rowsByClass = new TreeMap<>();
     for (Row row : summary) {
       bySplit.merge(row.getString(0), new SplitSummary(row.getLong(3), row.isNullAt(4) ? 0
-          : row.getDouble(4), row.getLong(5), row.getLong(6)), SplitSummary::plus);
+          : row.getDouble(4), row.getLong(5), row.getLong(6), row.isNullAt(7) ? 0
+          : row.getDouble(7)), SplitSummary::plus);
       if (!row.isNullAt(1)) {
         trainFolds.merge(row.getInt(1), row.getLong(3), Long::sum);
       }
@@ -147,7 +172,10 @@ public final class SplitJob implements Stage {
     for (Map.Entry<String, SplitSummary> split : bySplit.entrySet()) {
       SplitSummary s = split.getValue();
       result.metric("rows_" + split.getKey(), s.rows());
-      if (!label.isMulticlass()) {
+      if (label.isRegression()) {
+        result.metric(LABEL_MEAN + split.getKey(), s.labelled() == 0 ? Double.NaN
+            : s.positives() / s.labelled());
+      } else if (!label.isMulticlass()) {
         result.metric("positive_rate_" + split.getKey(), s.labelled() == 0 ? Double.NaN
             : s.positives() / s.labelled());
       }
@@ -160,7 +188,9 @@ public final class SplitJob implements Stage {
       throw new DeeplineException("split: " + unlabelled + " silver rows of " + context.runDate()
           + " have no label (" + label.describe() + " is null); re-run ingest");
     }
-    if (label.isMulticlass()) {
+    if (label.isRegression()) {
+      requireSpread(bySplit.get(StratifiedSplitter.TRAIN), label, context.runDate());
+    } else if (label.isMulticlass()) {
       checkClasses(rowsByClass, label, context.runDate(), result);
     } else if (labelled > 0 && (positives == 0 || positives == labelled)) {
       String reason = oneClass(silver.rows(), label, labelled, positives > 0, context.runDate());
@@ -186,6 +216,18 @@ public final class SplitJob implements Stage {
         .map(e -> e.getKey() + "=" + SplitFingerprint.format(e.getValue().fingerprint()))
         .collect(Collectors.joining(",")));
     return result.build();
+  }
+
+  /**
+   * Fails when a regression label's training rows all hold one number: there is nothing to learn,
+   * and a model would predict that number for every row.
+   */
+  private void requireSpread(SplitSummary train, LabelConfig label, String runDate) {
+    if (requireBothClasses && train != null && train.labelled() > 0 && train.spread() == 0) {
+      throw new DeeplineException(Failure.DATA_QUALITY, "split: all " + train.labelled()
+          + " training rows of " + runDate + " hold the number " + train.positives()
+          / train.labelled() + " in " + label.describe() + ": a regression label must vary");
+    }
   }
 
   /**
@@ -425,12 +467,40 @@ public final class SplitJob implements Stage {
               silver.select(id, binary, Columns.col(config.groupColumn())), config.groupColumn(),
               config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
-      default -> StratifiedSplitter.assign(copies.withGroups(
-                  silver.withColumn(LabelConfig.LABEL, label.targetOn(silver)), COPY_GROUP,
-                  COPY_STRATUM).select(id, functions.col(LabelConfig.LABEL),
+      default -> StratifiedSplitter.assign(withStrata(silver, label, copies)
+                  .select(id, functions.col(LabelConfig.LABEL),
                   functions.col(COPY_GROUP), functions.col(COPY_STRATUM)), COPY_GROUP,
               functions.col(COPY_STRATUM), config)
           .select(RecordIds.RECORD_ID, LabelConfig.LABEL, StratifiedSplitter.SPLIT, Folds.FOLD);
     };
+  }
+
+  /**
+   * Silver with the label, {@code copies}' groups and strata: a class label's strata are its
+   * classes; a regression label's are {@value #REGRESSION_STRATA} quantile bins of its number, so
+   * that each split holds the low, middle and high numbers in their shares (a repeating record's
+   * stratum is its most common bin).
+   */
+  private static Dataset<Row> withStrata(Dataset<Row> silver, LabelConfig label,
+      CopyGrouping copies) {
+    Dataset<Row> labelled = silver.withColumn(LabelConfig.LABEL, label.targetOn(silver));
+    if (!label.isRegression()) {
+      return copies.withGroups(labelled, COPY_GROUP, COPY_STRATUM);
+    }
+    double[] probabilities = new double[REGRESSION_STRATA - 1];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = (i + 1) / (double) REGRESSION_STRATA;
+    }
+    double[] edges = labelled.stat().approxQuantile(LabelConfig.LABEL, probabilities,
+        STRATA_QUANTILE_ERROR);
+    Column number = functions.col(TARGET_NUMBER);
+    Column bin = functions.lit(0.0);
+    for (int i = 0; i < edges.length; i++) {
+      bin = functions.when(number.gt(edges[i]), (double) (i + 1)).otherwise(bin);
+    }
+    Dataset<Row> binned = labelled.withColumn(TARGET_NUMBER, functions.col(LabelConfig.LABEL))
+        .withColumn(LabelConfig.LABEL, functions.when(number.isNull(), null).otherwise(bin));
+    return copies.withGroups(binned, COPY_GROUP, COPY_STRATUM)
+        .withColumn(LabelConfig.LABEL, number).drop(TARGET_NUMBER);
   }
 }

@@ -61,6 +61,8 @@ import scala.Function1;
  */
 public final class BatchScorer {
   public static final String PROBABILITY = "probability";
+  /** The outputs of a regression model: its number, as the network's one output unit gives it. */
+  static final int NUMBER = 1;
   /**
    * A multi-class model's probability of each class, in the order of its classes
    * ({@code ModelMetadata.classes}); {@value #PROBABILITY} is then the largest of them.
@@ -127,6 +129,9 @@ public final class BatchScorer {
       }
       output = output.add(input.apply(column));
     }
+    if (bundle.metadata().isRegression()) {
+      return output.add(ScoreJob.PREDICTION, DataTypes.DoubleType, false);
+    }
     output = output.add(PROBABILITY, DataTypes.DoubleType, false);
     return bundle.metadata().isMulticlass() ? output.add(CLASS_PROBABILITIES,
         DataTypes.createArrayType(DataTypes.DoubleType, false), false) : output;
@@ -161,7 +166,8 @@ public final class BatchScorer {
     Broadcast<ScoringModel> model = broadcast(input.sparkSession());
     int rowsPerBatch = batchSize;
     List<String> names = List.copyOf(columns);
-    int classes = bundle.metadata().isMulticlass() ? bundle.metadata().classes().size() : 0;
+    int classes = bundle.metadata().isMulticlass() ? bundle.metadata().classes().size()
+        : bundle.metadata().isRegression() ? NUMBER : 0;
     JavaRDD<InternalRow> scored = projected.queryExecution().toRdd().toJavaRDD().mapPartitions(
         rows -> new ScoringIterator(rows, model, names, carriedTypes, types, rowsPerBatch,
             classes));
@@ -251,7 +257,10 @@ public final class BatchScorer {
     private final Object[][] carried;
     private Predictor scorer;
     private float[] probabilities = new float[0];
-    /** A multi-class model's classes (0 for a 0/1 label's), and its minibatch's probabilities. */
+    /**
+     * A multi-class model's classes (0 for a 0/1 label's, {@value #NUMBER} for a regression
+     * model's number), and its minibatch's probabilities (numbers).
+     */
     private final int classes;
     private float[] classProbabilities = new float[0];
     private int size;
@@ -299,11 +308,15 @@ public final class BatchScorer {
         throw new NoSuchElementException();
       }
       int row = next++;
-      Object[] values = new Object[carriedTypes.length + (classes > 0 ? 3 : 2)];
+      Object[] values = new Object[carriedTypes.length + (classes > NUMBER ? 3 : 2)];
       values[0] = ids[row];
       System.arraycopy(carried[row], 0, values, 1, carriedTypes.length);
       if (classes == 0) {
         values[values.length - 1] = (double) probabilities[row];
+        return new GenericInternalRow(values);
+      }
+      if (classes == NUMBER) {
+        values[values.length - 1] = (double) classProbabilities[row];
         return new GenericInternalRow(values);
       }
       double[] byClass = new double[classes];

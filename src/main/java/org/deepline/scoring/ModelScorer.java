@@ -34,6 +34,8 @@ public final class ModelScorer {
   private final float[] vector;
   /** A multi-class model's classes in the order of its outputs; null for a 0/1 label's. */
   private final List<String> classes;
+  /** Whether the model predicts a number (a regression label's). */
+  private final boolean regression;
 
   public ModelScorer(ModelBundle bundle) {
     this.vectorizer = new FeatureVectorizer(bundle.metadata().featureModel());
@@ -42,6 +44,7 @@ public final class ModelScorer {
     this.threshold = bundle.metadata().decisionThreshold();
     this.vector = new float[vectorizer.width()];
     this.classes = bundle.metadata().classes();
+    this.regression = bundle.metadata().isRegression();
   }
 
   public static ModelScorer load(FileStore files, String modelDir) {
@@ -64,6 +67,9 @@ public final class ModelScorer {
       throw new IllegalStateException("the model predicts " + classes.size() + " classes "
           + classes + ": take classProbabilities or predictedClass");
     }
+    if (regression) {
+      throw new IllegalStateException("the model predicts a number: take prediction");
+    }
     inputs.check(record.keySet());
     Arrays.fill(vector, 0f);
     vectorizer.vectorizeInto(record::get, vector, 0);
@@ -78,8 +84,34 @@ public final class ModelScorer {
    */
   public synchronized Map<String, Double> classProbabilities(Map<String, ?> record) {
     if (classes == null) {
-      throw new IllegalStateException("the model predicts a 0/1 label: take probability");
+      throw new IllegalStateException(regression ? "the model predicts a number: take "
+          + "prediction" : "the model predicts a 0/1 label: take probability");
     }
+    float[] byClass = everyOutput(record);
+    Map<String, Double> probabilities = new LinkedHashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      probabilities.put(classes.get(c), (double) byClass[c]);
+    }
+    return probabilities;
+  }
+
+  /**
+   * A regression model's number for one record, as {@code score} writes it to
+   * {@code prediction}; {@code record} as {@link #probability} takes it.
+   *
+   * @throws IllegalStateException for a model of a class label: take {@link #probability} or
+   *     {@link #classProbabilities}
+   */
+  public synchronized double prediction(Map<String, ?> record) {
+    if (!regression) {
+      throw new IllegalStateException("the model predicts classes, not a number: take "
+          + (classes == null ? "probability" : "classProbabilities"));
+    }
+    return everyOutput(record)[0];
+  }
+
+  /** Every output unit of the model for one record, as batch scoring computes them. */
+  private float[] everyOutput(Map<String, ?> record) {
     inputs.check(record.keySet());
     Arrays.fill(vector, 0f);
     vectorizer.vectorizeInto(record::get, vector, 0);
@@ -92,12 +124,7 @@ public final class ModelScorer {
         values[entries++] = vector[slot];
       }
     }
-    float[] byClass = model.classProbabilities(new int[] {0, entries}, slots, values, 1);
-    Map<String, Double> probabilities = new LinkedHashMap<>();
-    for (int c = 0; c < classes.size(); c++) {
-      probabilities.put(classes.get(c), (double) byClass[c]);
-    }
-    return probabilities;
+    return model.classProbabilities(new int[] {0, entries}, slots, values, 1);
   }
 
   /** A multi-class model's most probable class of one record (the first of ties). */
@@ -117,6 +144,11 @@ public final class ModelScorer {
   /** A multi-class model's classes in the order of its outputs; null for a 0/1 label's model. */
   public List<String> classes() {
     return classes;
+  }
+
+  /** Whether the model predicts a number ({@link #prediction}). */
+  public boolean isRegression() {
+    return regression;
   }
 
   /** The raw columns a record holds, by exact name: the feature model's inputs. */

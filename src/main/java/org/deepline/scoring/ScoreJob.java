@@ -48,6 +48,8 @@ public final class ScoreJob implements Stage {
    * file's minimum and maximum.
    */
   static final List<String> STATS_COLUMNS = List.of(BatchScorer.PROBABILITY, PREDICTED_LABEL);
+  /** A regression model's predictions table keeps statistics of its number alone. */
+  static final List<String> REGRESSION_STATS_COLUMNS = List.of(PREDICTION);
 
   /** The threshold rows are labelled at: {@code scoring.threshold} when set, else the model's own. */
   public static double threshold(ScoringConfig config, ModelMetadata model) {
@@ -89,24 +91,34 @@ public final class ScoreJob implements Stage {
         context.dataset(), bundle.metadata().featureModel().joins());
     Dataset<Row> predictions = predict(silver.rows(), joins, bundle, config.batchSize(), threshold,
         context.runId());
+    boolean regression = bundle.metadata().isRegression();
     TableRef predictionsRef;
     try {
       predictionsRef = DeltaTables.replaceRunDate(predictions, context.table(Table.PREDICTIONS),
-          context.runDate(), STATS_COLUMNS);
+          context.runDate(), regression ? REGRESSION_STATS_COLUMNS : STATS_COLUMNS);
     } catch (RuntimeException e) {
       throw userError(e);
     }
 
     Row summary = DeltaTables.slice(spark, predictionsRef, context.runDate())
-        .agg(functions.count(functions.lit(1)), functions.avg(BatchScorer.PROBABILITY),
-            functions.avg(PREDICTED_LABEL))
+        .agg(functions.count(functions.lit(1)), functions.avg(regression ? PREDICTION
+            : BatchScorer.PROBABILITY),
+            regression ? functions.stddev_pop(PREDICTION) : functions.avg(PREDICTED_LABEL))
         .head();
     StageResult.Builder result = StageResult.builder().input(silver.ref());
     joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));
     result.output(predictionsRef)
         .artifact("model_version", model.modelVersion())
-        .metric("rows_scored", summary.getLong(0))
-        .metric("mean_probability", summary.getDouble(1));
+        .metric("rows_scored", summary.getLong(0));
+    if (regression) {
+      // A number has no threshold; its predictions' mean and spread say what the night scored.
+      return result.metric("mean_prediction", summary.isNullAt(1) ? Double.NaN
+              : summary.getDouble(1))
+          .metric("prediction_standard_deviation", summary.isNullAt(2) ? Double.NaN
+              : summary.getDouble(2))
+          .build();
+    }
+    result.metric("mean_probability", summary.getDouble(1));
     if (bundle.metadata().isMulticlass()) {
       // No threshold: a row's prediction is its most probable class.
       return result.build();
@@ -159,13 +171,16 @@ public final class ScoreJob implements Stage {
     List<Column> columns = new ArrayList<>();
     columns.add(functions.col(RecordIds.RECORD_ID));
     carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
-    columns.add(functions.col(BatchScorer.PROBABILITY));
     List<String> classes = scorer.bundle().metadata().classes();
-    if (classes == null) {
+    if (scorer.bundle().metadata().isRegression()) {
+      columns.add(functions.col(PREDICTION));
+    } else if (classes == null) {
+      columns.add(functions.col(BatchScorer.PROBABILITY));
       columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)
           .otherwise(0).as(PREDICTED_LABEL));
     } else {
       // The most probable class: its index (the first of ties), and its name.
+      columns.add(functions.col(BatchScorer.PROBABILITY));
       Column byClass = functions.col(BatchScorer.CLASS_PROBABILITIES);
       Column position = functions.array_position(byClass, functions.array_max(byClass));
       columns.add(position.minus(1).cast("int").as(PREDICTED_LABEL));

@@ -10,6 +10,7 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.ProgressNotes;
 import org.deepline.metrics.MulticlassScores;
+import org.deepline.metrics.RegressionScores;
 import org.deepline.metrics.ScoredLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class EpochLoop {
   private ScoredLabels bestScores;
   /** A multi-class label's best epoch's validation scores (null for a 0/1 label's loop). */
   private MulticlassScores bestClassScores;
+  /** A regression label's best epoch's validation numbers (null for a class label's loop). */
+  private RegressionScores bestNumberScores;
   private int bestEpoch;
   private double bestScore;
   private int nextEpoch = 1;
@@ -160,20 +163,28 @@ public final class EpochLoop {
           + stats.lastLoss() + " in epoch " + epoch + "; lower training.learning_rate (now "
           + config.learningRate() + ") or check the features for extreme values");
     }
+    boolean regression = validation.classes() == TrainingData.NUMBER;
     boolean multiclass = validation.classes() > NetworkFactory.CLASSES;
-    ScoredLabels scores = multiclass ? null : validation.score(spark, network);
+    ScoredLabels scores = multiclass || regression ? null : validation.score(spark, network);
     MulticlassScores classScores = multiclass ? validation.scoreClasses(spark, network) : null;
-    double loss = multiclass ? classScores.logLoss() : scores.logLoss();
-    // A multi-class label's ROC AUC is the mean of its classes' one-vs-rest ones; it has no PR AUC.
-    double rocAuc = multiclass ? classScores.macroRocAuc() : scores.rocAuc();
-    double prAuc = multiclass ? Double.NaN : scores.prAuc();
+    RegressionScores numberScores = regression ? validation.scoreNumbers(spark, network) : null;
+    // A regression label's loss is the standardised number's mean squared error, whatever loss it
+    // trains with: the one figure every regression loss lowers, in the same unit on every data set.
+    double loss = regression ? numberScores.mse()
+        : multiclass ? classScores.logLoss() : scores.logLoss();
+    // A multi-class label's ROC AUC is the mean of its classes' one-vs-rest ones; it has no PR AUC;
+    // a regression label has neither.
+    double rocAuc = regression ? Double.NaN
+        : multiclass ? classScores.macroRocAuc() : scores.rocAuc();
+    double prAuc = multiclass || regression ? Double.NaN : scores.prAuc();
     if (!Double.isFinite(loss)) {
       throw new DeeplineException(Failure.MODEL_GATE, "train: the validation loss became " + loss
           + " in epoch " + epoch + "; lower training.learning_rate (now " + config.learningRate()
           + ")");
     }
-    ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, String.format(Locale.ROOT,
-        "val_loss %.4f val_auc %.4f", loss, rocAuc));
+    ProgressNotes.set(spark.sc(), ProgressNotes.VALIDATION, regression
+        ? String.format(Locale.ROOT, "val_loss %.4f val_r2 %.4f", loss, numberScores.r2())
+        : String.format(Locale.ROOT, "val_loss %.4f val_auc %.4f", loss, rocAuc));
     EpochMetrics metrics = new EpochMetrics(epoch, rocAuc, prAuc, loss,
         stats.lastLoss(), stats.rowsPerSecond(), System.currentTimeMillis() - started);
     double score = metrics.metric(config.earlyStoppingMetric());
@@ -185,13 +196,17 @@ public final class EpochLoop {
       best = network.clone();
       bestScores = scores;
       bestClassScores = classScores;
+      bestNumberScores = numberScores;
     }
     epochs.add(metrics);
     listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
     if (epochLines || LOG.isDebugEnabled()) {
-      String line = String.format(Locale.ROOT, "epoch %d/%d: validation roc_auc %.4f pr_auc "
-          + "%.4f loss %.4f, training loss %.4f, %.0f rows/s, %.1f s%s", epoch, config.epochs(),
-          metrics.validationRocAuc(), metrics.validationPrAuc(), loss, stats.lastLoss(),
+      String validated = regression ? String.format(Locale.ROOT, "validation loss %.4f "
+          + "(standardised squared error) r2 %.4f", loss, numberScores.r2())
+          : String.format(Locale.ROOT, "validation roc_auc %.4f pr_auc %.4f loss %.4f",
+              metrics.validationRocAuc(), metrics.validationPrAuc(), loss);
+      String line = String.format(Locale.ROOT, "epoch %d/%d: %s, training loss %.4f, %.0f "
+          + "rows/s, %.1f s%s", epoch, config.epochs(), validated, stats.lastLoss(),
           stats.rowsPerSecond(), metrics.millis() / 1000.0, improved ? " (best)" : "");
       if (epochLines) {
         LOG.info(line);
@@ -205,6 +220,13 @@ public final class EpochLoop {
   public Training result() {
     // The best epoch's scores, not the last epoch's; scored again only when the best epoch came
     // from the checkpoint this loop resumed.
+    if (validation.classes() == TrainingData.NUMBER) {
+      RegressionScores numberScores = bestNumberScores != null ? bestNumberScores
+          : validation.scoreNumbers(spark, best);
+      return new Training(best, new ArrayList<>(epochs), bestEpoch, null, averaging.statsPage(),
+          new ArrayList<>(layerStatistics), averaging instanceof DriverAveraging, null,
+          numberScores);
+    }
     if (validation.classes() > NetworkFactory.CLASSES) {
       MulticlassScores classScores = bestClassScores != null ? bestClassScores
           : validation.scoreClasses(spark, best);

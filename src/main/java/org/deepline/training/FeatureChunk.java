@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Rows of a split held as primitive arrays, the form workers cut minibatches from: one label per row
- * and the feature vectors either dense (row-major) or, when most values are zero as one-hot encodings
+ * (a class index, and the label's number as a float for a regression label) and the feature vectors either dense (row-major) or, when most values are zero as one-hot encodings
  * make them, compressed sparse rows. A chunk holds at most {@link TrainingData#CHUNK_ROWS} rows so that
  * Spark caches and spills a partition in pieces of bounded size.
  */
@@ -17,6 +17,8 @@ public final class FeatureChunk implements Serializable {
   private final int width;
   private final int rows;
   private final byte[] labels;
+  /** Each row's label as a number: a regression label's target (a class label's index). */
+  private final float[] targets;
   /** Dense: rows * width values. Sparse: the non-zero values, row by row. */
   private final float[] values;
   /** Sparse only: column of each value in {@link #values}; null when dense. */
@@ -30,11 +32,12 @@ public final class FeatureChunk implements Serializable {
    */
   private final String problem;
 
-  private FeatureChunk(int width, int rows, byte[] labels, float[] values, int[] columns,
-      int[] rowStarts, String problem) {
+  private FeatureChunk(int width, int rows, byte[] labels, float[] targets, float[] values,
+      int[] columns, int[] rowStarts, String problem) {
     this.width = width;
     this.rows = rows;
     this.labels = labels;
+    this.targets = targets;
     this.values = values;
     this.columns = columns;
     this.rowStarts = rowStarts;
@@ -61,6 +64,11 @@ public final class FeatureChunk implements Serializable {
     return labels[row];
   }
 
+  /** Row {@code row}'s label as the number it is: a regression label's target. */
+  public float target(int row) {
+    return targets[row];
+  }
+
   /** Writes row {@code row}'s feature vector into {@code target} at {@code offset} (width floats). */
   public void copyFeatures(int row, float[] target, int offset) {
     if (rowStarts == null) {
@@ -78,6 +86,7 @@ public final class FeatureChunk implements Serializable {
     private final int width;
     private int rows;
     private byte[] labels = new byte[16];
+    private float[] targets = new float[16];
     private float[] values = new float[64];
     private int[] columns = new int[64];
     private int[] rowStarts = new int[17];
@@ -103,8 +112,11 @@ public final class FeatureChunk implements Serializable {
       return problem != null;
     }
 
-    /** Appends one row; {@code features} must have {@code width} finite values. */
-    public void add(double[] features, int label) {
+    /**
+     * Appends one row; {@code features} must have {@code width} finite values, {@code label} is
+     * the row's label: a class index, or a regression label's number.
+     */
+    public void add(double[] features, double label) {
       for (int column = 0; column < features.length; column++) {
         appendValue(column, features[column]);
       }
@@ -115,7 +127,7 @@ public final class FeatureChunk implements Serializable {
      * Appends a row given as a stored sparse vector: {@code count} slots in ascending order with
      * their values, each finite. A row gives the same chunk in either form.
      */
-    public void addSparse(int[] slots, double[] slotValues, int count, int label) {
+    public void addSparse(int[] slots, double[] slotValues, int count, double label) {
       for (int i = 0; i < count; i++) {
         appendValue(slots[i], slotValues[i]);
       }
@@ -136,18 +148,22 @@ public final class FeatureChunk implements Serializable {
       nonZeros++;
     }
 
-    private void endRow(int label) {
+    private void endRow(double label) {
       if (rows == labels.length) {
         labels = Arrays.copyOf(labels, labels.length * 2);
+        targets = Arrays.copyOf(targets, labels.length);
         rowStarts = Arrays.copyOf(rowStarts, labels.length + 1);
       }
-      labels[rows] = (byte) label;
+      // A class index is small; a regression label's number is kept by targets alone.
+      labels[rows] = (byte) (int) label;
+      targets[rows] = (float) label;
       rows++;
       rowStarts[rows] = nonZeros;
     }
 
     public FeatureChunk build() {
       byte[] rowLabels = Arrays.copyOf(labels, rows);
+      float[] rowTargets = Arrays.copyOf(targets, rows);
       if (nonZeros >= DENSE_SHARE * rows * (double) width) {
         float[] dense = new float[rows * width];
         for (int row = 0; row < rows; row++) {
@@ -155,9 +171,9 @@ public final class FeatureChunk implements Serializable {
             dense[row * width + columns[i]] = values[i];
           }
         }
-        return new FeatureChunk(width, rows, rowLabels, dense, null, null, problem);
+        return new FeatureChunk(width, rows, rowLabels, rowTargets, dense, null, null, problem);
       }
-      return new FeatureChunk(width, rows, rowLabels, Arrays.copyOf(values, nonZeros),
+      return new FeatureChunk(width, rows, rowLabels, rowTargets, Arrays.copyOf(values, nonZeros),
           Arrays.copyOf(columns, nonZeros), Arrays.copyOf(rowStarts, rows + 1), problem);
     }
   }

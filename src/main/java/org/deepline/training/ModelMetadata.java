@@ -137,8 +137,11 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
     return classes != null;
   }
 
-  /** Whether the model predicts a number ({@link #regression}). */
-  @JsonIgnore
+  /**
+   * Whether the model predicts a number ({@link #regression}). Not {@code @JsonIgnore}: Jackson
+   * would take it for the property {@code regression} and ignore that too; is-getters are not
+   * serialised here anyway ({@code Json}).
+   */
   public boolean isRegression() {
     return regression != null;
   }

@@ -52,6 +52,26 @@ public final class NetworkFactory {
    */
   public static MultiLayerConfiguration classifier(TrainingConfig config, NetworkInput input,
       int classes, double[] classWeights) {
+    ILossFunction loss = config.loss().isFocal()
+        ? new FocalLoss(config.loss().gamma(), classWeights)
+        : classWeights == null ? new LossMCXENT()
+            : new LossMCXENT(Nd4j.createFromArray(classWeights)
+                .castTo(Nd4j.defaultFloatingPointType()));
+    return network(config, input, loss, classes, Activation.SOFTMAX);
+  }
+
+  /**
+   * A network with one linear output unit trained with {@code loss}: a regression label's, which
+   * learns the standardised number ({@link TrainingData#standardise}).
+   */
+  public static MultiLayerConfiguration regressor(TrainingConfig config, NetworkInput input,
+      ILossFunction loss) {
+    return network(config, input, loss, TrainingData.NUMBER, Activation.IDENTITY);
+  }
+
+  /** The hidden layers {@code training.layers} describe under an output layer of {@code outputs}. */
+  private static MultiLayerConfiguration network(TrainingConfig config, NetworkInput input,
+      ILossFunction loss, int outputs, Activation outputActivation) {
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
         .weightInit(WeightInit.XAVIER)
@@ -78,15 +98,10 @@ public final class NetworkFactory {
       layers.layer(dense.build());
       width = spec.units();
     }
-    ILossFunction loss = config.loss().isFocal()
-        ? new FocalLoss(config.loss().gamma(), classWeights)
-        : classWeights == null ? new LossMCXENT()
-            : new LossMCXENT(Nd4j.createFromArray(classWeights)
-                .castTo(Nd4j.defaultFloatingPointType()));
     layers.layer(new OutputLayer.Builder(loss)
         .nIn(width)
-        .nOut(classes)
-        .activation(Activation.SOFTMAX)
+        .nOut(outputs)
+        .activation(outputActivation)
         .build());
     return layers.build();
   }

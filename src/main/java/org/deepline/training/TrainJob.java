@@ -168,8 +168,19 @@ public final class TrainJob implements Stage {
       MulticlassTrain.requireSupported(label, config, context.section(BaselineConfig.class),
           tuneTrials != null, sanity, resumeRunId != null);
     }
+    if (label.isRegression()) {
+      RegressionTrain.requireSupported(label, config, context.section(BaselineConfig.class),
+          tuneTrials != null, sanity, resumeRunId != null);
+    }
     checkFeaturesMatchModel(features, featureModel, featuresRef);
     checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
+    if (label.isRegression()) {
+      try {
+        return RegressionTrain.run(context, config, label, featureModel, stored, featuresRef);
+      } catch (RuntimeException e) {
+        throw userError(e);
+      }
+    }
     if (label.isMulticlass()) {
       try {
         return MulticlassTrain.run(context, config, label, featureModel, stored, features,

@@ -345,6 +345,14 @@ public record TrainingConfig(
         classWeightBeta, resample, augment, priorCorrection, ensemble, workersOn);
   }
 
+  /** This config with {@code early_stopping_metric} set to {@code metric}. */
+  public TrainingConfig withEarlyStoppingMetric(String metric) {
+    return new TrainingConfig(seed, epochs, patience, batchSizePerWorker, averagingFrequency,
+        workers, learningRate, l2, layers, classWeights, metric, minDelta,
+        learningRateDecay, collectStats, threshold, loss, classWeightBeta, resample, augment,
+        priorCorrection, ensemble, workersOn);
+  }
+
   /** This config with {@code workers_on} set to {@code place}. */
   public TrainingConfig withWorkersOn(String place) {
     return new TrainingConfig(seed, epochs, patience, batchSizePerWorker, averagingFrequency,

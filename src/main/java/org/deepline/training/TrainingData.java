@@ -2,6 +2,7 @@ package org.deepline.training;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.MulticlassScores;
+import org.deepline.metrics.RegressionScores;
 import org.deepline.metrics.ScoredLabels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
@@ -71,12 +73,27 @@ public final class TrainingData implements Serializable {
   private final long seed;
   private final int width;
   private final long[] partitionRows;
-  /** The classes the labels index: 2 for a 0/1 label, a multi-class label's count otherwise. */
+  /**
+   * The classes the labels index: 2 for a 0/1 label, a multi-class label's count otherwise, and
+   * {@value #NUMBER} for a regression label's number.
+   */
   private final int classes;
   private final long[] rowsPerClass;
+  /** A regression label's numbers: their mean and standard deviation over the cached rows. */
+  private final double targetMean;
+  private final double targetDeviation;
+  /**
+   * Minibatches and scores give a regression label's number as {@code (y - shift) / scale}: the
+   * training rows' standardisation, which the validation rows share ({@link #standardise}).
+   */
+  private double targetShift;
+  private double targetScale = 1;
+
+  /** The {@code classes} of a regression label: one output, the number. */
+  public static final int NUMBER = 1;
 
   private TrainingData(JavaRDD<FeatureChunk> chunks, String split, long seed, int width,
-      long[] partitionRows, long[] rowsPerClass) {
+      long[] partitionRows, long[] rowsPerClass, double targetMean, double targetDeviation) {
     this.chunks = chunks;
     this.split = split;
     this.seed = seed;
@@ -84,6 +101,8 @@ public final class TrainingData implements Serializable {
     this.partitionRows = partitionRows;
     this.classes = rowsPerClass.length;
     this.rowsPerClass = rowsPerClass;
+    this.targetMean = targetMean;
+    this.targetDeviation = targetDeviation;
   }
 
   /**
@@ -104,8 +123,9 @@ public final class TrainingData implements Serializable {
   }
 
   /**
-   * As above for a label of {@code classes} classes (the class index of a multi-class label); fails
-   * naming the split when a label is not one of them.
+   * As above for a label of {@code classes} classes (the class index of a multi-class label), or
+   * of {@value #NUMBER} for a regression label's number; fails naming the split when a label is not
+   * one of the classes.
    */
   public static TrainingData cache(Dataset<Row> rows, int partitions, long seed, String split,
       int width, int classes) {
@@ -145,13 +165,25 @@ public final class TrainingData implements Serializable {
     List<PartitionCount> counts = chunks.mapPartitionsWithIndex((index, partition) -> {
       long rowCount = 0;
       long[] rowsPerClass = new long[classes];
+      double sum = 0;
+      double squares = 0;
       String problem = null;
       while (partition.hasNext()) {
         FeatureChunk chunk = partition.next();
         rowCount += chunk.rows();
         for (int row = 0; row < chunk.rows(); row++) {
           int label = chunk.label(row);
-          if (label < 0 || label >= classes) {
+          if (classes == NUMBER) {
+            float target = chunk.target(row);
+            sum += target;
+            squares += (double) target * target;
+            rowsPerClass[0]++;
+            if (!Float.isFinite(target)) {
+              problem = problem != null ? problem : "train: a " + split + " row's label is "
+                  + target + " as a float; a regression label must be a finite number below "
+                  + Float.MAX_VALUE;
+            }
+          } else if (label < 0 || label >= classes) {
             problem = problem != null ? problem : "train: a " + split + " row's label is "
                 + label + ", not a class index below " + classes + "; re-run split and features";
           } else {
@@ -160,11 +192,16 @@ public final class TrainingData implements Serializable {
         }
         problem = problem == null ? chunk.problem() : problem;
       }
-      return List.of(new PartitionCount(index, rowCount, rowsPerClass, problem)).iterator();
+      return List.of(new PartitionCount(index, rowCount, rowsPerClass, sum, squares, problem))
+          .iterator();
     }, true).collect();
     long[] partitionRows = new long[partitions];
     long[] rowsPerClass = new long[classes];
+    double sum = 0;
+    double squares = 0;
     for (PartitionCount count : counts) {
+      sum += count.targetSum();
+      squares += count.targetSquares();
       if (count.problem() != null) {
         chunks.unpersist(false);
         throw new DeeplineException(count.problem());
@@ -174,12 +211,19 @@ public final class TrainingData implements Serializable {
         rowsPerClass[c] += count.rowsPerClass()[c];
       }
     }
-    return new TrainingData(chunks, split, seed, width, partitionRows, rowsPerClass);
+    long total = Arrays.stream(partitionRows).sum();
+    double mean = total == 0 ? 0 : sum / total;
+    double deviation = total == 0 ? 0 : Math.sqrt(Math.max(0, squares / total - mean * mean));
+    return new TrainingData(chunks, split, seed, width, partitionRows, rowsPerClass, mean,
+        deviation);
   }
 
-  /** What the counting pass learns about one cached partition. */
-  private record PartitionCount(int partition, long rows, long[] rowsPerClass, String problem)
-      implements Serializable {}
+  /**
+   * What the counting pass learns about one cached partition; the sums of a regression label's
+   * numbers and their squares.
+   */
+  private record PartitionCount(int partition, long rows, long[] rowsPerClass, double targetSum,
+      double targetSquares, String problem) implements Serializable {}
 
   /**
    * Where a cached row's vectors are: the ordinal of its sparse struct and of its dense array
@@ -195,7 +239,7 @@ public final class TrainingData implements Serializable {
     int[] slots = new int[width];
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      int label = (int) row.getDouble(layout.labelAt());
+      double label = row.getDouble(layout.labelAt());
       if (layout.sparseAt() >= 0 && !row.isNullAt(layout.sparseAt())) {
         InternalRow vector = row.getStruct(layout.sparseAt(), SPARSE_FIELDS);
         int count = sparseRow(vector, width, split, slots, values, builder);
@@ -296,6 +340,11 @@ public final class TrainingData implements Serializable {
     return rows() - positives();
   }
 
+  /** The split the rows are of, e.g. {@code train}. */
+  public String split() {
+    return split;
+  }
+
   /** How many classes the labels index (2 for a 0/1 label). */
   public int classes() {
     return classes;
@@ -338,9 +387,11 @@ public final class TrainingData implements Serializable {
     long baseSeed = seed;
     int featureWidth = width;
     int labelWidth = classes;
+    double shift = targetShift;
+    double scale = targetScale;
     return chunks.mapPartitionsWithIndex((partition, partitionChunks) -> roundBatches(
-        new PartitionRows(partitionChunks), baseSeed, featureWidth, labelWidth, partition, epoch,
-        round, rowsPerWorker, batchSize).iterator(), true);
+        new PartitionRows(partitionChunks), baseSeed, featureWidth, labelWidth, shift, scale,
+        partition, epoch, round, rowsPerWorker, batchSize).iterator(), true);
   }
 
   /**
@@ -352,15 +403,20 @@ public final class TrainingData implements Serializable {
     List<PartitionRows> partitions = driverCopy();
     List<List<DataSet>> workers = new ArrayList<>();
     for (int partition = 0; partition < partitions.size(); partition++) {
-      workers.add(roundBatches(partitions.get(partition), seed, width, classes, partition, epoch,
-          round, rowsPerWorker, batchSize));
+      workers.add(roundBatches(partitions.get(partition), seed, width, classes, targetShift,
+          targetScale, partition, epoch, round, rowsPerWorker, batchSize));
     }
     return workers;
   }
 
-  /** One partition's minibatches of one round (see {@link #round}). */
+  /**
+   * One partition's minibatches of one round (see {@link #round}): one-hot labels of
+   * {@code classes}, or a regression label's number standardised by {@code shift} and
+   * {@code scale}.
+   */
   private static List<DataSet> roundBatches(PartitionRows rows, long seed, int width,
-      int classes, int partition, int epoch, int round, int rowsPerWorker, int batchSize) {
+      int classes, double shift, double scale, int partition, int epoch, int round,
+      int rowsPerWorker, int batchSize) {
     SeededPermutation order = new SeededPermutation(rows.size(),
         SeededPermutation.mix(seed ^ (EPOCH_SALT * epoch) ^ partition));
     int from = (int) Math.min((long) round * rowsPerWorker, rows.size());
@@ -373,7 +429,11 @@ public final class TrainingData implements Serializable {
       for (int i = 0; i < size; i++) {
         int row = order.apply(start + i);
         rows.copyFeatures(row, features, i * width);
-        labels[i * classes + rows.label(row)] = 1f;
+        if (classes == NUMBER) {
+          labels[i] = (float) ((rows.target(row) - shift) / scale);
+        } else {
+          labels[i * classes + rows.label(row)] = 1f;
+        }
       }
       batches.add(new DataSet(matrix(features, size, width), matrix(labels, size, classes)));
     }
@@ -464,6 +524,56 @@ public final class TrainingData implements Serializable {
         .map(chunk -> new MemberScores(chunk.probabilities(), chunk.labels())).toList(), 1,
         classes);
     return new MulticlassScores(joined.probabilities()[0], joined.labels(), classes);
+  }
+
+  /**
+   * A regression network's number for every cached row beside the row's number, both standardised
+   * as this split's minibatches are ({@link #standardise}): the validation scores of a regression
+   * label, computed where the rows are as {@link #score} does.
+   */
+  public RegressionScores scoreNumbers(JavaSparkContext spark, MultiLayerNetwork network) {
+    List<SlotShuffle> asIs = Collections.singletonList(null);
+    List<ScoredChunk> scored = onDriver != null
+        ? scoreOnDriver(everyOutputOf(network), asIs, NUMBER)
+        : scoreOnExecutors(spark, new EveryOutput(NetworkCopy.of(network)), asIs, NUMBER);
+    int total = scored.stream().mapToInt(chunk -> chunk.targets().length).sum();
+    double[] predictions = new double[total];
+    double[] labels = new double[total];
+    int at = 0;
+    for (ScoredChunk chunk : scored) {
+      for (int row = 0; row < chunk.targets().length; row++) {
+        predictions[at] = chunk.probabilities()[0][row];
+        labels[at] = (chunk.targets()[row] - targetShift) / targetScale;
+        at++;
+      }
+    }
+    return new RegressionScores(predictions, labels);
+  }
+
+  /** A regression label's numbers over the cached rows: their mean. */
+  public double targetMean() {
+    return targetMean;
+  }
+
+  /** ... and their standard deviation (0 when they are one number). */
+  public double targetDeviation() {
+    return targetDeviation;
+  }
+
+  /**
+   * Gives a regression label's number to minibatches and {@link #scoreNumbers} as
+   * {@code (y - shift) / scale} from now on: the training rows' standardisation, shared by the
+   * validation rows; {@code (0, 1)} gives the numbers as they are.
+   */
+  public TrainingData standardise(double shift, double scale) {
+    if (!(scale > 0) || !Double.isFinite(shift) || !Double.isFinite(scale)) {
+      throw new IllegalArgumentException("a standardisation needs a finite shift and a positive "
+          + "scale, got " + shift + " and " + scale);
+    }
+    targetShift = shift;
+    targetScale = scale;
+    probe = null;
+    return this;
   }
 
   /**
@@ -661,8 +771,12 @@ public final class TrainingData implements Serializable {
   /** Slots {@code [start, end)} taken from the row a seeded permutation of the chunk assigns. */
   public record SlotShuffle(int start, int end, long seed) implements Serializable {}
 
-  /** One chunk's labels and, per scored variant of its rows, their probabilities. */
-  record ScoredChunk(float[][] probabilities, byte[] labels) implements Serializable {
+  /**
+   * One chunk's labels (class indices, and the numbers of a regression label) and, per scored
+   * variant of its rows, their probabilities (a regression network's numbers).
+   */
+  record ScoredChunk(float[][] probabilities, byte[] labels, float[] targets)
+      implements Serializable {
     /** Rows per {@code output} call: large enough to amortise the call, small enough for the cache. */
     private static final int SCORING_BATCH = 4096;
 
@@ -670,14 +784,16 @@ public final class TrainingData implements Serializable {
         List<SlotShuffle> variants, int outputs) {
       int rows = chunk.rows();
       byte[] labels = new byte[rows];
+      float[] targets = new float[rows];
       for (int row = 0; row < rows; row++) {
         labels[row] = (byte) chunk.label(row);
+        targets[row] = chunk.target(row);
       }
       float[][] probabilities = new float[variants.size()][];
       for (int v = 0; v < variants.size(); v++) {
         probabilities[v] = probabilities(model, chunk, variants.get(v), outputs);
       }
-      return new ScoredChunk(probabilities, labels);
+      return new ScoredChunk(probabilities, labels, targets);
     }
 
     /**
@@ -736,8 +852,10 @@ public final class TrainingData implements Serializable {
 
   @Override
   public String toString() {
-    return split + ": " + rows() + " rows (" + (classes == NetworkFactory.CLASSES
-        ? positives() + " positive" : "by class " + java.util.Arrays.toString(rowsPerClass))
+    return split + ": " + rows() + " rows (" + (classes == NUMBER ? String.format(
+        java.util.Locale.ROOT, "numbers of mean %.4g, standard deviation %.4g", targetMean,
+        targetDeviation) : classes == NetworkFactory.CLASSES ? positives() + " positive"
+        : "by class " + java.util.Arrays.toString(rowsPerClass))
         + ") in " + partitions() + " partitions";
   }
 
@@ -770,6 +888,11 @@ public final class TrainingData implements Serializable {
     int label(int row) {
       int chunk = chunkOf(row);
       return chunks.get(chunk).label(row - starts[chunk]);
+    }
+
+    float target(int row) {
+      int chunk = chunkOf(row);
+      return chunks.get(chunk).target(row - starts[chunk]);
     }
 
     void copyFeatures(int row, float[] target, int offset) {

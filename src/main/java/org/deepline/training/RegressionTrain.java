@@ -1,0 +1,280 @@
+package org.deepline.training;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deepline.baselines.BaselineConfig;
+import org.deepline.core.DeeplineException.Failure;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.TableRef;
+import org.deepline.etl.LabelConfig;
+import org.deepline.features.FeatureModel;
+import org.deepline.metrics.RegressionScores;
+import org.deepline.sampling.StratifiedSplitter;
+import org.deepline.tracking.ModelRegistry;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossL1;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The train stage for a regression label ({@link LabelConfig#isRegression}): the same network and
+ * parameter averaging with one linear output unit, trained on the training rows' number
+ * standardised to mean 0 and standard deviation 1 (so that the learning rate, weight decay and a
+ * Huber loss's {@code delta} mean the same on prices in millions as on a rate in [0, 1]), with
+ * early stopping on the validation rows' squared error. The output layer is then scaled back
+ * ({@link #unstandardise}), so the saved network outputs the number itself and every scorer, the
+ * Spark-free one too, needs nothing else. Judged beside the regression baselines on the same
+ * validation rows and registered with its target's mean and standard deviation.
+ *
+ * <p>What the classification stage adds around the network and a regression label does not have
+ * is refused before a row is read, naming the setting: class weights, resampling, augmentation,
+ * ensembles other than {@code auto}, tuning, the sanity run, resuming, ROC/PR AUC early stopping
+ * and classification losses.
+ *
+ * <pre>{@code
+ * StageResult result = RegressionTrain.run(context, config, label, featureModel, stored,
+ *     featuresRef);
+ * }</pre>
+ */
+final class RegressionTrain {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+  /**
+   * Predictions whose standard deviation is below this share of the label's are one number: the
+   * network predicts the mean and has learnt nothing about the rows.
+   */
+  static final double COLLAPSED_SPREAD = 1e-4;
+  /** The early-stopping metric of a regression network: the validation rows' squared error. */
+  static final String STOPPING_METRIC = "loss";
+  static final String MSE = "mse";
+  static final String MAE = "mae";
+  static final String HUBER = "huber";
+
+  private RegressionTrain() {}
+
+  /**
+   * Settings of {@code training} and {@code baselines} a regression label cannot take, each
+   * named with why; empty when it can train.
+   */
+  static List<String> unsupported(TrainingConfig config, BaselineConfig baselines, boolean tune,
+      boolean sanity, boolean resume) {
+    List<String> refused = new ArrayList<>();
+    if (!"none".equals(config.classWeights())) {
+      refused.add("training.class_weights " + config.classWeights() + " (a number has no "
+          + "classes to weigh)");
+    }
+    if (config.resample().enabled()) {
+      refused.add("training.resample (its samplers balance classes)");
+    }
+    if (config.augment().enabled()) {
+      refused.add("training.augment");
+    }
+    if (config.ensemble().always()) {
+      refused.add("training.ensemble.method " + config.ensemble().method());
+    }
+    if ("pr_auc".equals(config.earlyStoppingMetric())) {
+      refused.add("training.early_stopping_metric pr_auc (a number has no PR AUC; the default "
+          + "stops on the validation loss)");
+    }
+    if (config.loss().isFocal()) {
+      refused.add("training.loss.type focal (a classification loss; use mse, mae or huber)");
+    }
+    if (baselines.enabled() && Boolean.TRUE.equals(baselines.promote())) {
+      refused.add("baselines.promote");
+    }
+    if (tune) {
+      refused.add("train --tune");
+    }
+    if (sanity) {
+      refused.add("train --sanity");
+    }
+    if (resume) {
+      refused.add("train --resume");
+    }
+    return refused;
+  }
+
+  /** Fails naming the {@link #unsupported} settings of a run of {@code label}, before a row is read. */
+  static void requireSupported(LabelConfig label, TrainingConfig config, BaselineConfig baselines,
+      boolean tune, boolean sanity, boolean resume) {
+    List<String> refused = unsupported(config, baselines, tune, sanity, resume);
+    if (!refused.isEmpty()) {
+      throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
+          + "regression label (a number to predict), and these settings are for a "
+          + "classification one: " + String.join("; ", refused) + "; leave them out");
+    }
+  }
+
+  /** The loss {@code training.loss.type} names; the default {@code cross_entropy} is {@code mse}. */
+  static ILossFunction loss(LossConfig config) {
+    String type = config.type();
+    if (MAE.equals(type)) {
+      return new LossL1();
+    }
+    return new LossMSE();
+  }
+
+  /** The loss's name as the model records it. */
+  static String lossName(LossConfig config) {
+    return MAE.equals(config.type()) || HUBER.equals(config.type()) ? config.type() : MSE;
+  }
+
+  static StageResult run(RunContext context, TrainingConfig config, LabelConfig label,
+      FeatureModel featureModel, Dataset<Row> stored, TableRef featuresRef) {
+    NetworkInput input = NetworkInput.of(featureModel);
+    int width = input.width();
+    TrainingData train = null;
+    TrainingData validation = null;
+    try {
+      train = TrainJob.cache(stored, StratifiedSplitter.TRAIN, config, width,
+          TrainingData.NUMBER);
+      validation = TrainJob.cache(stored, StratifiedSplitter.VALIDATION, config, width,
+          TrainingData.NUMBER);
+      requireRows(train, label);
+      requireRows(validation, label);
+      double mean = train.targetMean();
+      double deviation = train.targetDeviation();
+      train.standardise(mean, deviation);
+      validation.standardise(mean, deviation);
+      TrainingConfig resolved = config.withEarlyStoppingMetric(STOPPING_METRIC)
+          .resolve(train.rows());
+      TrainJob.requireSensibleSize(resolved, input, TrainingData.NUMBER);
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
+      LOG.info("train {}: a regression label {} ({} loss on the number standardised by the "
+          + "training rows' mean {} and standard deviation {}); {}; {}; batch {} per worker, "
+          + "averaging every {} minibatches, {} workers", context.dataset(), label.describe(),
+          lossName(config.loss()), mean, deviation, train, validation,
+          resolved.batchSizePerWorker(), resolved.averagingFrequency(), resolved.workers());
+      Training outcome = new EpochLoop(spark, resolved, train, validation,
+          NetworkFactory.regressor(resolved, input, loss(config.loss())), null,
+          EpochLoop.Listener.NONE).run();
+      MultiLayerNetwork network = outcome.network();
+      unstandardise(network, mean, deviation);
+      validation.standardise(0, 1);
+      RegressionScores scores = validation.scoreNumbers(spark, network);
+      requireNotCollapsed(scores, deviation);
+      Map<String, Double> metrics = new LinkedHashMap<>(validationMetrics(scores));
+      return save(context, featuresRef, featureModel, resolved, label, outcome, train, metrics,
+          new ModelMetadata.RegressionTarget(mean, deviation, lossName(config.loss())));
+    } finally {
+      if (train != null) {
+        train.release();
+      }
+      if (validation != null) {
+        validation.release();
+      }
+    }
+  }
+
+  /** Fails when a split has no row, or (train) its numbers are one number. */
+  static void requireRows(TrainingData split, LabelConfig label) {
+    if (split.rows() == 0) {
+      throw new DeeplineException(Failure.DATA_QUALITY, "train: the " + split + " split has no "
+          + "row; re-run split");
+    }
+    if (split.targetDeviation() == 0 && StratifiedSplitter.TRAIN.equals(split.split())) {
+      throw new DeeplineException(Failure.DATA_QUALITY, "train: " + label.describe() + " is "
+          + split.targetMean() + " in every training row (" + split + "); a regression label "
+          + "must vary");
+    }
+  }
+
+  /**
+   * Scales the output unit of a network trained on {@code (y - mean) / deviation} so that it
+   * outputs {@code y}: its weights by {@code deviation}, its bias by {@code deviation} plus
+   * {@code mean}. Exact for the linear output unit.
+   */
+  static void unstandardise(MultiLayerNetwork network, double mean, double deviation) {
+    int output = network.getnLayers() - 1;
+    INDArray weights = network.getLayer(output).getParam("W");
+    INDArray bias = network.getLayer(output).getParam("b");
+    weights.muli(deviation);
+    bias.muli(deviation).addi(mean);
+  }
+
+  /**
+   * Fails when the predictions hardly move over the validation rows (their spread below
+   * {@value #COLLAPSED_SPREAD} of the label's): the network predicts one number for every row.
+   */
+  static void requireNotCollapsed(RegressionScores scores, double labelDeviation) {
+    double spread = scores.predictionSpread();
+    if (spread < COLLAPSED_SPREAD * labelDeviation) {
+      throw new DeeplineException(Failure.MODEL_GATE, String.format(Locale.ROOT, "train: the "
+          + "network collapsed: its predictions over the %d validation rows spread %.3g, against "
+          + "the label's %.3g (it predicts about %.4g for every row); lower "
+          + "training.learning_rate, or check that the features vary", scores.count(), spread,
+          labelDeviation, scores.meanPrediction()));
+    }
+    if (scores.r2() < 0) {
+      LOG.warn(String.format(Locale.ROOT, "train: the network's validation R² is %.4f: it "
+          + "predicts worse than the training rows' mean would; more epochs, other "
+          + "training.layers or features may help", scores.r2()));
+    }
+  }
+
+  /**
+   * The run record's validation metrics of a regression model, in the label's unit:
+   * {@code validation_rmse}, {@code validation_mae}, {@code validation_r2},
+   * {@code validation_explained_variance}, {@code validation_median_absolute_error} and
+   * {@code validation_loss} (the mean squared error).
+   */
+  static Map<String, Double> validationMetrics(RegressionScores scores) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("validation_rmse", scores.rmse());
+    metrics.put("validation_mae", scores.mae());
+    metrics.put("validation_r2", scores.r2());
+    metrics.put("validation_explained_variance", scores.explainedVariance());
+    metrics.put("validation_median_absolute_error", scores.medianAbsoluteError());
+    metrics.put("validation_loss", scores.mse());
+    return metrics;
+  }
+
+  private static StageResult save(RunContext context, TableRef featuresRef,
+      FeatureModel featureModel, TrainingConfig resolved, LabelConfig label, Training outcome,
+      TrainingData train, Map<String, Double> metrics, ModelMetadata.RegressionTarget target) {
+    String version = context.runId();
+    ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
+        context.runDate(), Instant.now().toString(), label.column(), featureModel.width(),
+        resolved, featureModel, outcome.epochs(), outcome.bestEpoch(), metrics,
+        outcome.layerStatistics(), null, target);
+    String dir = context.warehouse().modelDir(context.dataset(), version);
+    new ModelBundle(metadata, ModelBundle.serialise(outcome.network()), Map.of())
+        .save(context.files(), dir);
+    new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
+        version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
+        metrics));
+    double trainingSeconds = outcome.epochs().stream().mapToDouble(EpochMetrics::millis).sum()
+        / 1000.0;
+    return StageResult.builder()
+        .input(featuresRef)
+        .artifact("model", dir)
+        .artifact("model_version", version)
+        .artifact("model_kind", metadata.modelKind())
+        .artifact("loss", target.loss())
+        .metrics(metrics)
+        .metric("label_mean", target.mean())
+        .metric("label_standard_deviation", target.standardDeviation())
+        .metric("epochs_run", outcome.epochs().size())
+        .metric("best_epoch", outcome.bestEpoch())
+        .metric("rows_train", train.rows())
+        .metric("batch_size_per_worker", resolved.batchSizePerWorker())
+        .metric("averaging_frequency", resolved.averagingFrequency())
+        .metric("workers", resolved.workers())
+        .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
+            .rowsPerSecond())
+        .metric("training_seconds", trainingSeconds)
+        .metric("parameters", outcome.network().numParams())
+        .build();
+  }
+}

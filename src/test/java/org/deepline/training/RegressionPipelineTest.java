@@ -1,0 +1,130 @@
+package org.deepline.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeltaTables;
+import org.deepline.core.RunContext;
+import org.deepline.core.StageResult;
+import org.deepline.core.Warehouse.Table;
+import org.deepline.etl.IngestJob;
+import org.deepline.features.FeatureJob;
+import org.deepline.sampling.SplitJob;
+import org.deepline.scoring.BatchScorer;
+import org.deepline.scoring.ModelScorer;
+import org.deepline.scoring.ScoreJob;
+import org.deepline.testing.SparkTestSession;
+import org.deepline.testing.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A regression label through every stage that trains, scores and judges a model, on data whose
+ * {@code price} is {@code 200 + 40 x + 30} for segment {@code a} plus noise of standard deviation
+ * 5: split takes the column as a number from the data (900 distinct values), train fits a linear
+ * output on the standardised number beside the regression baselines, score writes each row's
+ * {@code prediction}, evaluate judges it on the test rows, and the Spark-free scorer gives the same
+ * number. Settings made for a class label are refused by name.
+ */
+class RegressionPipelineTest {
+  private static final int ROWS = 900;
+  private static final double NOISE = 5.0;
+
+  private static Path csv(Path dir) {
+    Random random = new Random(11);
+    StringBuilder out = new StringBuilder("id,x,noise,segment,price\n");
+    for (int i = 0; i < ROWS; i++) {
+      String segment = random.nextBoolean() ? "a" : "b";
+      double x = random.nextGaussian();
+      double price = 200 + 40 * x + ("a".equals(segment) ? 30 : 0) + NOISE * random.nextGaussian();
+      out.append(i).append(',').append(String.format(Locale.ROOT, "%.4f", x)).append(',')
+          .append(String.format(Locale.ROOT, "%.4f", random.nextGaussian())).append(',')
+          .append(segment).append(',').append(String.format(Locale.ROOT, "%.3f", price))
+          .append('\n');
+    }
+    return TestRuns.writeFile(dir, "prices.csv", out.toString());
+  }
+
+  private static RunContext context(Path dir, String... overrides) {
+    String json = """
+        {"dataset": "prices",
+         "source": {"path": "%s"},
+         "schema": {"key": ["id"], "columns": [
+           {"name": "id", "type": "int", "nullable": false},
+           {"name": "x", "type": "double", "nullable": false},
+           {"name": "noise", "type": "double", "nullable": false},
+           {"name": "segment", "type": "string"},
+           {"name": "price", "type": "double", "nullable": false}]},
+         "label": {"column": "price"},
+         "validation": {"min_rows": 10},
+         "features": {"numeric": ["x", "noise"], "categorical": ["segment"]},
+         "training": {"epochs": 40, "patience": 8, "batch_size_per_worker": 32,
+                      "learning_rate": 0.01, "layers": [{"units": 16}]}}
+        """.formatted(csv(dir).toString().replace("\\", "\\\\"));
+    return TestRuns.context(TestRuns.configFromJson(json, overrides), dir.resolve("warehouse"),
+        "test");
+  }
+
+  @Test
+  void aNumberIsTrainedScoredAndJudgedInItsUnit(@TempDir Path dir) {
+    RunContext context = context(dir);
+    new IngestJob().run(context);
+    StageResult split = new SplitJob().run(context);
+    assertTrue(context.files().exists(context.warehouse().labelRegressionArtifact("prices")));
+    // Stratified by deciles of the number: each split's mean is near the whole's (about 215).
+    for (String name : List.of("train", "validation", "test")) {
+      assertEquals(215, split.metric("label_mean_" + name), 10, split.metrics().toString());
+    }
+    new FeatureJob().run(context);
+
+    StageResult trained = new TrainJob().run(context);
+
+    assertEquals("mse", trained.artifacts().get("loss"));
+    assertTrue(trained.metric("validation_r2") > 0.95, trained.metrics().toString());
+    assertTrue(trained.metric("validation_rmse") < 2 * NOISE, trained.metrics().toString());
+    ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
+    assertTrue(bundle.metadata().isRegression());
+    assertEquals(trained.metric("label_mean"), bundle.metadata().regression().mean(), 1e-9);
+
+    StageResult scored = new ScoreJob().run(context);
+
+    assertEquals(ROWS, scored.metric("rows_scored"));
+    assertEquals(215, scored.metric("mean_prediction"), 10);
+    Dataset<Row> predictions = DeltaTables.slice(SparkTestSession.get(), DeltaTables.ref(
+        SparkTestSession.get(), context.table(Table.PREDICTIONS)), context.runDate());
+    assertFalse(Arrays.asList(predictions.columns()).contains(BatchScorer.PROBABILITY));
+    Row first = predictions.where("_record_id = '0'").first();
+    Row silverRow = DeltaTables.read(SparkTestSession.get(), context.table(Table.SILVER))
+        .where("id = 0").first();
+    double expected = 200 + 40 * silverRow.<Double>getAs("x")
+        + ("a".equals(silverRow.getAs("segment")) ? 30 : 0);
+    double predicted = first.getDouble(first.fieldIndex(ScoreJob.PREDICTION));
+    assertEquals(expected, predicted, 4 * NOISE);
+
+    ModelScorer scorer = new ModelScorer(bundle);
+    Map<String, Object> record = Map.of("x", silverRow.getAs("x"),
+        "noise", silverRow.getAs("noise"), "segment", silverRow.getAs("segment"));
+    assertEquals(predicted, scorer.prediction(record), 1e-3);
+    assertThrows(IllegalStateException.class, () -> scorer.probability(record));
+
+    RunContext classSettings = context(dir, "training.class_weights=\"balanced\"",
+        "training.ensemble={\"method\": \"bagging\"}");
+    DeeplineException refused = assertThrows(DeeplineException.class,
+        () -> new TrainJob().run(classSettings));
+    assertEquals("train: label.column price is a regression label (a number to predict), and "
+        + "these settings are for a classification one: training.class_weights balanced (a "
+        + "number has no classes to weigh); training.ensemble.method bagging; leave them out",
+        refused.getMessage());
+  }
+}
