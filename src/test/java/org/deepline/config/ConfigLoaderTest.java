@@ -2,6 +2,7 @@ package org.deepline.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deepline.compression.CompressionConfig;
+import org.deepline.core.ConfigErrors;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.Json;
@@ -21,6 +23,7 @@ import org.deepline.etl.SourceConfig;
 import org.deepline.scoring.ScoringConfig;
 import org.deepline.testing.TestRuns;
 import org.deepline.training.LayerSpec;
+import org.deepline.training.LossConfig;
 import org.deepline.training.TrainingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +59,7 @@ class ConfigLoaderTest {
     DeeplineException error = assertThrows(DeeplineException.class, () -> ConfigLoader.load(CHURN,
         List.of("training.loss.type=hinge", "training.class_weight_beta=0.9")));
     assertTrue(error.getMessage().contains("training.loss.type: must be one of [cross_entropy, "
-        + "focal], got hinge"), error.getMessage());
+        + "focal, mse, mae, huber], got hinge"), error.getMessage());
     assertTrue(error.getMessage().contains("training.class_weight_beta: applies to class_weights "
         + "effective_number only, class_weights is none"), error.getMessage());
 
@@ -75,6 +78,54 @@ class ConfigLoaderTest {
     // Checkpoints and run records store the section as JSON and read it back.
     assertEquals(focal.training(), Json.read(Json.write(focal.training()), TrainingConfig.class,
         "checkpoint"));
+  }
+
+  @Test
+  void huberDeltaIsValidatedByPathAndAppliesToHuberOnly() {
+    DeeplineException misplaced = assertThrows(DeeplineException.class, () -> ConfigLoader.load(
+        CHURN, List.of("training.loss.type=mse", "training.loss.delta=0.5")));
+    assertTrue(misplaced.getMessage().contains("training.loss.delta: applies to type huber only, "
+        + "type is mse"), misplaced.getMessage());
+
+    DeeplineException focalKeys = assertThrows(DeeplineException.class, () -> ConfigLoader.load(
+        CHURN, List.of("training.loss.type=huber", "training.loss.gamma=2",
+            "training.loss.calibrate=true")));
+    assertTrue(focalKeys.getMessage().contains("training.loss.gamma: applies to type focal only, "
+        + "type is huber"), focalKeys.getMessage());
+    assertTrue(focalKeys.getMessage().contains("training.loss.calibrate: applies to type focal "
+        + "only, type is huber"), focalKeys.getMessage());
+
+    for (String delta : List.of("0", "-1", "10.5")) {
+      DeeplineException outside = assertThrows(DeeplineException.class, () -> ConfigLoader.load(
+          CHURN, List.of("training.loss.type=huber", "training.loss.delta=" + delta)));
+      assertTrue(outside.getMessage().contains("training.loss.delta: must be in (0, 10.0], got "
+          + Double.parseDouble(delta)), outside.getMessage());
+    }
+  }
+
+  @Test
+  void regressionLossesReadWithTheirDefaultsAndRoundTrip() {
+    LossConfig huber = Json.read("{\"type\": \"huber\"}", LossConfig.class, "loss");
+    assertEquals(new LossConfig(LossConfig.HUBER, null, null, 1.0), huber);
+    assertTrue(huber.isRegressionLoss());
+    assertEquals(huber, Json.read(Json.write(huber), LossConfig.class, "checkpoint"));
+    LossConfig tight = Json.read("{\"type\": \"huber\", \"delta\": 10}", LossConfig.class,
+        "loss");
+    assertEquals(10.0, tight.delta());
+    ConfigErrors errors = new ConfigErrors();
+    tight.validate(errors);
+    assertTrue(errors.isEmpty(), errors.messages().toString());
+
+    for (String type : List.of(LossConfig.MSE, LossConfig.MAE)) {
+      LossConfig plain = new LossConfig(type, null);
+      assertEquals(new LossConfig(type, null, null, null), plain);
+      assertTrue(plain.isRegressionLoss(), type);
+    }
+    assertFalse(LossConfig.defaults().isRegressionLoss());
+    assertFalse(new LossConfig(LossConfig.FOCAL, null).isRegressionLoss());
+    assertNull(new LossConfig(LossConfig.FOCAL, null).delta());
+    assertEquals(List.of("mse", "mae", "huber"), LossConfig.REGRESSION_TYPES);
+    assertEquals(List.of("cross_entropy", "focal"), LossConfig.CLASSIFICATION_TYPES);
   }
 
   @Test

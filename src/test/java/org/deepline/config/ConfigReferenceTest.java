@@ -118,7 +118,7 @@ class ConfigReferenceTest {
         "a key left null by its record has no default");
     assertEquals("[\"string\",\"null\"]",
         Json.writeCompact(schema.at("/$defs/LossConfig/properties/type/type")));
-    assertEquals("[\"cross_entropy\",\"focal\",null]",
+    assertEquals("[\"cross_entropy\",\"focal\",\"mse\",\"mae\",\"huber\",null]",
         Json.writeCompact(schema.at("/$defs/LossConfig/properties/type/enum")));
     assertEquals("[\"dataset\",\"source\",\"schema\",\"label\",\"features\"]",
         Json.writeCompact(schema.get("required")));
