@@ -177,8 +177,8 @@ public final class RegressionLadder {
     long total = counts.getLong(0);
     long broken = counts.getLong(1);
     if (total == 0) {
-      throw new DeeplineException(Failure.INPUT, "regression baselines: no " + what
-          + " to fit or judge the ladder on");
+      throw new DeeplineException(Failure.INPUT, "regression baselines: 0 " + what
+          + "; the ladder needs at least one");
     }
     if (broken > 0) {
       throw new DeeplineException(Failure.DATA_QUALITY, String.format(Locale.ROOT,

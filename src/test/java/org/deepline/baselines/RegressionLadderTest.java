@@ -150,7 +150,17 @@ class RegressionLadderTest {
         () -> RegressionLadder.fit(frame(linearRows(50, 5)), 50, frame(List.of()), "features",
             "_label", BaselineConfig.defaults(), 42L));
     assertEquals(DeeplineException.Failure.INPUT, failure.failure());
-    assertEquals("regression baselines: no validation rows to fit or judge the ladder on",
+    assertEquals("regression baselines: 0 validation rows; the ladder needs at least one",
         failure.getMessage());
+  }
+
+  @Test
+  void noTrainingRowsFailsBeforeAnyFit() {
+    DeeplineException failure = assertThrows(DeeplineException.class,
+        () -> RegressionLadder.fit(frame(List.of()), 0, frame(linearRows(20, 6)), "features",
+            "_label", BaselineConfig.defaults(), 42L));
+    assertEquals(DeeplineException.Failure.INPUT, failure.failure());
+    assertEquals("regression baselines: 0 training rows the ladder fits on (of 0, "
+        + "baselines.max_rows 200000); the ladder needs at least one", failure.getMessage());
   }
 }
