@@ -9,7 +9,9 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.deepline.baselines.BaselineConfig;
+import org.deepline.baselines.RegressionLadder;
 import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
@@ -17,6 +19,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
 import org.deepline.etl.LabelConfig;
 import org.deepline.features.FeatureModel;
+import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.RegressionScores;
 import org.deepline.sampling.StratifiedSplitter;
 import org.deepline.tracking.ModelRegistry;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * StageResult result = RegressionTrain.run(context, config, label, featureModel, stored,
- *     featuresRef);
+ *     features, featuresRef);
  * }</pre>
  */
 final class RegressionTrain {
@@ -57,9 +60,11 @@ final class RegressionTrain {
   static final double COLLAPSED_SPREAD = 1e-4;
   /** The early-stopping metric of a regression network: the validation rows' squared error. */
   static final String STOPPING_METRIC = "loss";
-  static final String MSE = "mse";
-  static final String MAE = "mae";
-  static final String HUBER = "huber";
+  /**
+   * How much above the best baseline's validation RMSE (as a share of it) the network's may be
+   * before a WARN says so.
+   */
+  static final double BASELINE_TOLERANCE = 0.01;
 
   private RegressionTrain() {}
 
@@ -116,22 +121,26 @@ final class RegressionTrain {
     }
   }
 
-  /** The loss {@code training.loss.type} names; the default {@code cross_entropy} is {@code mse}. */
+  /**
+   * The loss {@code training.loss.type} names; the default {@code cross_entropy}, which a config
+   * written for any label carries, is {@code mse} here.
+   */
   static ILossFunction loss(LossConfig config) {
-    String type = config.type();
-    if (MAE.equals(type)) {
-      return new LossL1();
-    }
-    return new LossMSE();
+    return switch (lossName(config)) {
+      case LossConfig.MAE -> new LossL1();
+      case LossConfig.HUBER -> new HuberLoss(config.delta());
+      default -> new LossMSE();
+    };
   }
 
   /** The loss's name as the model records it. */
   static String lossName(LossConfig config) {
-    return MAE.equals(config.type()) || HUBER.equals(config.type()) ? config.type() : MSE;
+    return config.isRegressionLoss() ? config.type() : LossConfig.MSE;
   }
 
   static StageResult run(RunContext context, TrainingConfig config, LabelConfig label,
-      FeatureModel featureModel, Dataset<Row> stored, TableRef featuresRef) {
+      FeatureModel featureModel, Dataset<Row> stored, Dataset<Row> features,
+      TableRef featuresRef) {
     NetworkInput input = NetworkInput.of(featureModel);
     int width = input.width();
     TrainingData train = null;
@@ -165,6 +174,11 @@ final class RegressionTrain {
       RegressionScores scores = validation.scoreNumbers(spark, network);
       requireNotCollapsed(scores, deviation);
       Map<String, Double> metrics = new LinkedHashMap<>(validationMetrics(scores));
+      BaselineConfig baselineConfig = context.section(BaselineConfig.class);
+      if (baselineConfig.enabled()) {
+        metrics.putAll(compareWithBaselines(context, features, train.rows(), baselineConfig,
+            resolved.seed(), scores));
+      }
       return save(context, featuresRef, featureModel, resolved, label, outcome, train, metrics,
           new ModelMetadata.RegressionTarget(mean, deviation, lossName(config.loss())));
     } finally {
@@ -237,6 +251,50 @@ final class RegressionTrain {
     metrics.put("validation_explained_variance", scores.explainedVariance());
     metrics.put("validation_median_absolute_error", scores.medianAbsoluteError());
     metrics.put("validation_loss", scores.mse());
+    return metrics;
+  }
+
+  /**
+   * The regression baselines' validation metrics beside the network's: each one's RMSE, R² and fit
+   * time, the best one (lowest RMSE), and the network's RMSE as a ratio of it; a WARN naming it
+   * when the network's RMSE is more than {@value #BASELINE_TOLERANCE} of it above.
+   */
+  private static Map<String, Double> compareWithBaselines(RunContext context,
+      Dataset<Row> features, long trainRows, BaselineConfig config, long seed,
+      RegressionScores network) {
+    Dataset<Row> train = features.where(functions.col(StratifiedSplitter.SPLIT)
+        .equalTo(StratifiedSplitter.TRAIN));
+    Dataset<Row> validation = features.where(functions.col(StratifiedSplitter.SPLIT)
+        .equalTo(StratifiedSplitter.VALIDATION));
+    List<RegressionLadder.Rung> rungs = RegressionLadder.fit(train, trainRows, validation,
+        FeatureTransform.FEATURES, LabelConfig.LABEL, config, seed);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    RegressionLadder.Rung best = null;
+    for (RegressionLadder.Rung rung : rungs) {
+      double rmse = rung.validation().rmse();
+      metrics.put("baseline_" + rung.model() + "_validation_rmse", rmse);
+      metrics.put("baseline_" + rung.model() + "_validation_r2", rung.validation().r2());
+      metrics.put("baseline_" + rung.model() + "_fit_seconds", rung.fitSeconds());
+      if (Double.isFinite(rmse) && (best == null || rmse < best.validation().rmse())) {
+        best = rung;
+      }
+    }
+    if (best == null) {
+      return metrics;
+    }
+    double bestRmse = best.validation().rmse();
+    double ratio = network.rmse() / bestRmse;
+    metrics.put("baseline_best_validation_rmse", bestRmse);
+    metrics.put("network_rmse_ratio_to_best_baseline", ratio);
+    String line = String.format(Locale.ROOT, "train %s: validation RMSE network %.4g, best "
+        + "baseline %s %.4g (ratio %.3f); R² %.4f against %.4f", context.dataset(),
+        network.rmse(), best.model(), bestRmse, ratio, network.r2(), best.validation().r2());
+    if (ratio > 1 + BASELINE_TOLERANCE) {
+      LOG.warn("{}: the network loses to the {} baseline on the same rows; more epochs, other "
+          + "training.layers or features may close the gap", line, best.model());
+    } else {
+      LOG.info(line);
+    }
     return metrics;
   }
 

@@ -25,7 +25,7 @@ import org.deepline.core.Json;
  * @param l2ZeroShare        the share of trials with no L2 at all
  * @param batchSizePerWorker batch sizes to choose from
  * @param averagingFrequency averaging frequencies to choose from
- * @param loss               {@link LossConfig#TYPES} to choose from
+ * @param loss               {@link LossConfig#CLASSIFICATION_TYPES} to choose from
  */
 public record SearchSpace(
     @JsonPropertyDescription("Hidden layer shapes to choose from, each a list of units, input to "
@@ -54,7 +54,7 @@ public record SearchSpace(
     @JsonPropertyDescription("Losses to choose from (focal with `training.loss.gamma` when "
         + "`training.loss` is focal, else 2). The label is binary, so the classification losses "
         + "only. ")
-    @org.deepline.core.OneOf(value = "TYPES", in = LossConfig.class)
+    @org.deepline.core.OneOf(value = "CLASSIFICATION_TYPES", in = LossConfig.class)
     List<String> loss) {
   /** Deeper dense stacks do not help on tabular rows and only slow the search. */
   public static final int MAX_DEPTH = 4;
@@ -69,7 +69,6 @@ public record SearchSpace(
   public static final List<String> DEFAULT_LOSSES =
       List.of(LossConfig.CROSS_ENTROPY, LossConfig.FOCAL);
   /** Losses of regression heads: named here to say why they do not fit the binary label. */
-  public static final List<String> REGRESSION_LOSSES = List.of("mse", "mae", "huber");
   /** The largest L2 range end: a decay above 1 leaves nothing of the weights. */
   public static final double MAX_L2 = 1.0;
 
@@ -168,15 +167,17 @@ public record SearchSpace(
     requirePositiveChoices(errors, batchSizePerWorker, "batch_size_per_worker");
     requirePositiveChoices(errors, averagingFrequency, "averaging_frequency");
     if (loss.isEmpty()) {
-      errors.add("loss", "an empty choice: name at least one of " + LossConfig.TYPES);
+      errors.add("loss", "an empty choice: name at least one of "
+          + LossConfig.CLASSIFICATION_TYPES);
     }
     for (int i = 0; i < loss.size(); i++) {
       String type = loss.get(i);
-      if (REGRESSION_LOSSES.contains(type)) {
+      if (LossConfig.REGRESSION_TYPES.contains(type)) {
         errors.add("loss[" + i + "]", type + " is a regression loss and does not fit the binary "
-            + "label (the network has a 2-class softmax head); choose from " + LossConfig.TYPES);
+            + "label (the network has a 2-class softmax head); choose from "
+            + LossConfig.CLASSIFICATION_TYPES);
       } else {
-        errors.requireOneOf(type, LossConfig.TYPES, "loss[" + i + "]");
+        errors.requireOneOf(type, LossConfig.CLASSIFICATION_TYPES, "loss[" + i + "]");
       }
     }
   }

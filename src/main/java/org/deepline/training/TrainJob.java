@@ -171,12 +171,17 @@ public final class TrainJob implements Stage {
     if (label.isRegression()) {
       RegressionTrain.requireSupported(label, config, context.section(BaselineConfig.class),
           tuneTrials != null, sanity, resumeRunId != null);
+    } else if (config.loss().isRegressionLoss()) {
+      throw new DeeplineException(Failure.CONFIG, "train: training.loss.type "
+          + config.loss().type() + " is a regression loss, and " + label.describe() + " is a "
+          + "class label; use cross_entropy or focal, or set label.regression for a number");
     }
     checkFeaturesMatchModel(features, featureModel, featuresRef);
     checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
     if (label.isRegression()) {
       try {
-        return RegressionTrain.run(context, config, label, featureModel, stored, featuresRef);
+        return RegressionTrain.run(context, config, label, featureModel, stored, features,
+            featuresRef);
       } catch (RuntimeException e) {
         throw userError(e);
       }

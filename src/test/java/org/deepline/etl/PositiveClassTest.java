@@ -120,9 +120,37 @@ class PositiveClassTest {
     assertEquals("label.column target holds more than 50 classes in the silver rows of "
         + "2026-12-07 ('ID0' 100, 'ID1' 99, 'ID2' 98, 'ID3' 97, 'ID4' 96, 'ID5' 95, 'ID6' 94, "
         + "'ID7' 93, 'ID8' 92, 'ID9' 91, ...): a multi-class label has at most 50; an "
-        + "identifier is no label, and a number needs a condition: write label.expression "
+        + "identifier is no label, a number to predict needs label.regression true (every value "
+        + "a number), and a number to tell classes by needs a condition: write label.expression "
         + "(e.g. \"target IN ('ID0', 'ID1')\"), or set label.positive to the class to tell from "
         + "the others", error.getMessage());
+  }
+
+  @Test
+  void aColumnOfManyNumbersIsARegressionLabelUnlessOneIsTextOrTheConfigSaysNo() {
+    StructType schema = new StructType().add("price", DataTypes.StringType);
+    List<Row> numbers = new java.util.ArrayList<>();
+    for (int i = 0; i < LabelConfig.MAX_CLASSES + 10; i++) {
+      numbers.add(RowFactory.create(String.valueOf(100 + i * 2.5)));
+    }
+    Dataset<Row> prices = SparkTestSession.get().createDataFrame(numbers, schema);
+    LabelConfig column = new LabelConfig("price", null, null);
+
+    Resolved regression = PositiveClass.resolve(column, prices, "the rows");
+
+    assertTrue(regression.label().isRegression());
+    assertEquals(PositiveClass.REGRESSION_WHY, regression.why());
+    List<Row> withText = new java.util.ArrayList<>(numbers);
+    withText.add(RowFactory.create("n/a"));
+    DeeplineException text = assertThrows(DeeplineException.class, () -> PositiveClass.resolve(
+        column, SparkTestSession.get().createDataFrame(withText, schema), "the rows"));
+    assertTrue(text.getMessage().startsWith("label.column price holds more than 50 classes"),
+        text.getMessage());
+    LabelConfig notRegression = new LabelConfig("price", null, null, null, false);
+    assertThrows(DeeplineException.class,
+        () -> PositiveClass.resolve(notRegression, prices, "the rows"));
+    LabelConfig declared = LabelConfig.regressionOf("price");
+    assertTrue(PositiveClass.resolve(declared, prices, "the rows").label().isRegression());
   }
 
   @Test

@@ -70,7 +70,8 @@ class RegressionPipelineTest {
          "validation": {"min_rows": 10},
          "features": {"numeric": ["x", "noise"], "categorical": ["segment"]},
          "training": {"epochs": 40, "patience": 8, "batch_size_per_worker": 32,
-                      "learning_rate": 0.01, "layers": [{"units": 16}]}}
+                      "learning_rate": 0.01, "layers": [{"units": 16}]},
+         "baselines": {"models": ["majority", "logistic_regression"]}}
         """.formatted(csv(dir).toString().replace("\\", "\\\\"));
     return TestRuns.context(TestRuns.configFromJson(json, overrides), dir.resolve("warehouse"),
         "test");
@@ -91,6 +92,13 @@ class RegressionPipelineTest {
     StageResult trained = new TrainJob().run(context);
 
     assertEquals("mse", trained.artifacts().get("loss"));
+    // The mean's R² is about 0; the linear regression's is the data's (the noise leaves 1.4 %).
+    assertEquals(0, trained.metric("baseline_mean_validation_r2"), 0.05);
+    assertTrue(trained.metric("baseline_linear_regression_validation_r2") > 0.97,
+        trained.metrics().toString());
+    assertEquals(trained.metric("validation_rmse")
+            / trained.metric("baseline_best_validation_rmse"),
+        trained.metric("network_rmse_ratio_to_best_baseline"), 1e-12);
     assertTrue(trained.metric("validation_r2") > 0.95, trained.metrics().toString());
     assertTrue(trained.metric("validation_rmse") < 2 * NOISE, trained.metrics().toString());
     ModelBundle bundle = ModelBundle.load(context.files(), trained.artifacts().get("model"));
