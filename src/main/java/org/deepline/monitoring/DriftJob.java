@@ -74,6 +74,8 @@ public final class DriftJob implements Stage {
   static final String NO_ROWS = "no rows";
   /** The model's probabilities in the drift table's {@code column}. */
   static final String PROBABILITY_ROW = "_probability";
+  /** The drift row of a regression model's predicted numbers. */
+  static final String NUMBER_ROW = "_prediction";
   /** Buckets of a numeric column between its training deciles, before the missing one. */
   static final int NUMERIC_BUCKETS = 10;
   /** Training values of a categorical column with a bucket of their own; the rest share one. */
@@ -330,14 +332,18 @@ public final class DriftJob implements Stage {
     Column byModel = functions.col(ScoreJob.MODEL_VERSION).equalTo(version);
     Dataset<Row> before = DeltaTables.slice(spark, predictions, referenceDate).where(byModel);
     Dataset<Row> now = DeltaTables.slice(spark, predictions, context.runDate()).where(byModel);
+    // A regression model's predictions are its numbers: their distribution drifts as the
+    // probabilities of a class label's do.
+    boolean number = java.util.Arrays.asList(before.columns()).contains(ScoreJob.PREDICTION);
     List<Bucketing> bucketing = numericBucketings(before,
-        List.of(BatchScorer.PROBABILITY));
+        List.of(number ? ScoreJob.PREDICTION : BatchScorer.PROBABILITY));
     List<ColumnDrift> compared = compare(before, now, bucketing, config);
     ColumnDrift drift = compared.get(0);
     if (drift.referenceRows() == 0 || drift.currentRows() == 0) {
       return Optional.empty();
     }
-    return Optional.of(new ColumnDrift(PROBABILITY_ROW, PREDICTION, drift.psi(),
+    return Optional.of(new ColumnDrift(number ? NUMBER_ROW : PROBABILITY_ROW, PREDICTION,
+        drift.psi(),
         drift.referenceRows(), drift.currentRows(), Double.NaN, Double.NaN, drift.verdict()));
   }
 

@@ -28,6 +28,7 @@ import org.deepline.etl.RecordIds;
 import org.deepline.featurestore.FeatureJoins;
 import org.deepline.featurestore.JoinedFeatureTable;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.ModelMetadata;
 import org.deepline.tracking.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,8 +126,10 @@ public final class StreamScoreJob implements Stage {
               : Trigger.ProcessingTime(stream.intervalSecondsOrDefault(), TimeUnit.SECONDS))
           .option("checkpointLocation", checkpoint)
           .start();
-      LOG.info("score-stream: stream {} of {} with model {} (threshold {}), checkpoint {}",
-          query.id(), silver, model.modelVersion(), threshold, checkpoint);
+      LOG.info("score-stream: stream {} of {} with model {}{}, checkpoint {}", query.id(), silver,
+          model.modelVersion(), bundle.metadata().isMulticlass()
+              || bundle.metadata().isRegression() ? "" : " (threshold " + threshold + ")",
+          checkpoint);
       awaitEnd(query, stream);
     } catch (StreamingQueryException e) {
       throw failed(e);
@@ -144,10 +147,15 @@ public final class StreamScoreJob implements Stage {
     if (DeltaTables.exists(spark, output)) {
       result.output(DeltaTables.ref(spark, output));
     }
+    ModelMetadata metadata = bundle.metadata();
+    if (!metadata.isMulticlass() && !metadata.isRegression()) {
+      // Only a 0/1 label's prediction has a threshold: classes take the most probable, numbers
+      // are numbers.
+      result.artifact("threshold_source", ScoreJob.thresholdSource(config, metadata))
+          .metric("threshold", threshold);
+    }
     return result.artifact("model_version", model.modelVersion())
-        .artifact("threshold_source", ScoreJob.thresholdSource(config, bundle.metadata()))
         .artifact("checkpoint", checkpoint)
-        .metric("threshold", threshold)
         .metric("batches", writer.batches.get())
         .metric("batches_replayed", writer.batchesReplayed.get())
         .metric("rows_read", writer.rowsRead.get())
