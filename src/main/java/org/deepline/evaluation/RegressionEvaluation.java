@@ -2,6 +2,8 @@ package org.deepline.evaluation;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -337,7 +339,7 @@ final class RegressionEvaluation {
   static List<PredictionBin> predictionBins(RegressionScores scores) {
     int rows = scores.count();
     Integer[] order = IntStream.range(0, rows).boxed().toArray(Integer[]::new);
-    java.util.Arrays.sort(order, Comparator.<Integer>comparingDouble(scores::prediction)
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(scores::prediction)
         .thenComparingDouble(scores::label));
     List<PredictionBin> bins = new ArrayList<>();
     for (int bin = 0; bin < PREDICTION_BINS; bin++) {
@@ -459,7 +461,7 @@ final class RegressionEvaluation {
         HtmlReport.verdict(report.blessing()), kpis, summary(report), errors(report),
         calibration(report), baselines(report.baselines()));
     if (report.champion() != null) {
-      main.add(champion(report.champion()));
+      main.add(champion(report.champion(), report.metrics().keySet()));
     }
     main.add(Html.el("footer").text(REPORT_TITLE + " · generated " + report.createdAt()));
     return HtmlPage.render(REPORT_TITLE + " · " + report.dataset() + " · "
@@ -535,11 +537,14 @@ final class RegressionEvaluation {
         Elements.note(verdict + " The figures are the train run's, on its validation rows."));
   }
 
-  private static Element champion(Comparison comparison) {
+  /** The comparison, its metrics in {@code order} (the report's), not the candidates' sorted one. */
+  private static Element champion(Comparison comparison, Collection<String> order) {
     Element body = Html.el("tbody");
-    comparison.challenger().forEach((name, value) -> body.add(Html.el("tr").add(
-        Html.el("td").text(name), Html.el("td").text(number(value)),
-        Html.el("td").text(number(comparison.champion().getOrDefault(name, Double.NaN))))));
+    for (String name : order) {
+      body.add(Html.el("tr").add(Html.el("td").text(name),
+          Html.el("td").text(number(comparison.challenger().getOrDefault(name, Double.NaN))),
+          Html.el("td").text(number(comparison.champion().getOrDefault(name, Double.NaN)))));
+    }
     return Elements.wideSection("champion", "Champion " + comparison.championVersion()
         + " and this model on the same " + Formats.count(comparison.rows()) + " rows").add(
         Html.el("table").add(Elements.tableHead("metric", "this model", "champion"), body));

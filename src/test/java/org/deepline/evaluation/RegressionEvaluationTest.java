@@ -30,6 +30,7 @@ import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.features.FeatureModel;
 import org.deepline.metrics.RegressionScores;
+import org.deepline.testing.HeadlessChromium;
 import org.deepline.testing.LoggedWarnings;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
@@ -61,6 +62,7 @@ class RegressionEvaluationTest {
   /** A record in the test split of the date, and in the train split the model was fitted on. */
   private static final String SEEN = "s0";
   private static final double EXACT = 1e-9;
+  private static final String SCREENSHOT = "target/report-browser/regression-evaluation.png";
   /** Six test rows: errors -0.5, 0.5, 0, 1, 0, 1. RMSE 0.6455, MAE 0.5, R² 0.9262. */
   private static final double[] TEST_LABELS = {3.0, -0.5, 2.0, 7.0, 4.0, 1.0};
   private static final double[] TEST_PREDICTIONS = {2.5, 0.0, 2.0, 8.0, 4.0, 2.0};
@@ -304,6 +306,23 @@ class RegressionEvaluationTest {
   }
 
   @Test
+  void aModelPredictingOneNumberIsSaidToHaveCollapsed() {
+    RegressionScores constant = new RegressionScores(new double[] {2.5, 2.5, 2.5},
+        new double[] {1.0, 2.0, 4.0});
+
+    assertEquals(java.util.Optional.of("evaluate: model v1 predicts 2.5000 for every one of the "
+            + "3 test rows: it learnt no more than one number (a collapsed network); retrain"),
+        RegressionEvaluation.constantPredictionWarning("test", "v1", constant));
+    assertEquals(java.util.Optional.empty(), RegressionEvaluation.constantPredictionWarning("test",
+        "v1", new RegressionScores(TEST_PREDICTIONS, TEST_LABELS)));
+  }
+
+  @Test
+  void theDefaultsHoldNoClassifierSetting() {
+    assertEquals(List.of(), RegressionEvaluation.unsupported(EvaluationConfig.defaults()));
+  }
+
+  @Test
   void predictionsWithoutThePredictionColumnAreNamed() {
     Dataset<Row> probabilities = SparkTestSession.get().createDataFrame(
         List.of(RowFactory.create("t0", 0.4, VERSION, 1.0)), new StructType()
@@ -348,6 +367,37 @@ class RegressionEvaluationTest {
     assertEquals("evaluate: the predictions hold neither probability (a classifier's) nor "
         + "prediction (a regression model's) (columns: [_record_id, model_version]); re-run "
         + "score", error.getMessage());
+  }
+
+  /**
+   * The page in headless Chromium, without the pipeline: it renders (the house scripts mark it),
+   * nothing reaches the console, and a screenshot is kept at {@value #SCREENSHOT}.
+   */
+  @Test
+  void theReportRendersInABrowser(@TempDir Path pageDir) throws Exception {
+    RegressionScores scores = new RegressionScores(TEST_PREDICTIONS, TEST_LABELS);
+    Blessing.Candidate challenger = candidate(VERSION, TEST_PREDICTIONS);
+    Blessing.Candidate champion = candidate("reg-v0", new double[] {2.0, 0.5, 2.0, 8.0, 4.0, 2.5});
+    RegressionEvaluation.Report report = new RegressionEvaluation.Report("toy", "run-1",
+        "2026-11-24", VERSION, "network", "test", "2026-11-24T06:00:00Z", scores.count(),
+        RegressionEvaluation.metrics(scores), RegressionEvaluation.errorQuantiles(scores),
+        RegressionEvaluation.predictionBins(scores),
+        RegressionEvaluation.baselines("network", validationMetrics()),
+        new RegressionEvaluation.Comparison("reg-v0", 6, challenger.metrics(),
+            champion.metrics()),
+        RegressionEvaluation.verdict(BlessingConfig.defaults(), challenger, champion, false));
+    Path screenshot = Path.of(SCREENSHOT).toAbsolutePath();
+    Files.createDirectories(screenshot.getParent());
+
+    HeadlessChromium.Loaded page = HeadlessChromium.load(RegressionEvaluation.html(report),
+        pageDir, screenshot);
+
+    assertEquals(List.of(), page.console(), "console output");
+    assertEquals("ok", HeadlessChromium.attribute(page.dom(), "html", "data-render"));
+    assertTrue(page.dom().contains("Champion reg-v0 and this model on the same 6 rows"),
+        "comparison");
+    assertTrue(page.dom().contains("rmse 0.6455 is 0.2899 ahead of the champion's 0.9354"),
+        "the blessing's check");
   }
 
   private static Blessing.Candidate candidate(String version, double[] predictions) {
