@@ -58,8 +58,12 @@ public record BlessingConfig(
     String championVersion) {
   public static final List<String> METRICS = List.of("roc_auc", "log_loss", "brier", "accuracy",
       "f1");
-  /** Metrics where less is better; the others are better higher. */
-  public static final List<String> LOWER_IS_BETTER = List.of("log_loss", "brier", "ece");
+  /**
+   * Metrics where less is better; the others are better higher. {@code rmse} and {@code mae} are a
+   * regression model's, which is compared on {@code rmse} whatever {@code metric} says.
+   */
+  public static final List<String> LOWER_IS_BETTER = List.of("log_loss", "brier", "ece", "rmse",
+      "mae");
   public static final double DEFAULT_MAX_DROP = 0.01;
   /** Slices are smaller than the whole split, so their metrics move more between models. */
   public static final double DEFAULT_MAX_SLICE_DROP = 0.02;

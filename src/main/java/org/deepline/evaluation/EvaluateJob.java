@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@code evaluation.json}, a self-contained {@code evaluation.html}, and a row of the evaluations
  * table. Two gates fail the run after the report is written, so the reason can be read: a ROC AUC
  * below {@code evaluation.min_roc_auc}, and a refused blessing when {@code evaluation.blessing.gate}
- * is on.
+ * is on. A multi-class model is judged by {@link MulticlassEvaluation}, a regression model (its
+ * predictions' {@code prediction}) by {@link RegressionEvaluation}.
  */
 public final class EvaluateJob implements Stage {
   public static final String JSON_REPORT = "evaluation.json";
@@ -124,8 +125,13 @@ public final class EvaluateJob implements Stage {
     RunContext.Input splits = context.input(Table.SPLITS);
     // Checked on the schema, before any job: a misspelt slice column should not cost a scoring pass.
     Dataset<Row> silver = context.input(Table.SILVER).rows();
-    requireSilverColumns(silver, config.slices().columns());
     TableRef predictionsRef = predictions.ref();
+    if (isRegression(predictions.rows())) {
+      // Named before a row is read, as a classifier's settings mean nothing for a number.
+      RegressionEvaluation.requireSupported(config, "the model that wrote "
+          + predictionsRef.path());
+    }
+    requireSilverColumns(silver, config.slices().columns());
     List<Dataset<Row>> cached = new ArrayList<>();
     Dataset<Row> onSplit = cache(cached,
         onSplit(predictions.rows(), splits.rows(), config.split()));
@@ -161,6 +167,10 @@ public final class EvaluateJob implements Stage {
           judgedRows).ifPresent(LOG::warn);
       if (bundle.metadata().isMulticlass()) {
         return MulticlassEvaluation.run(context, config, bundle, registry, judged, silver,
+            seenInTraining, predictionsRef, splits.ref(), championEntry, isTheChampion);
+      }
+      if (bundle.metadata().isRegression()) {
+        return RegressionEvaluation.run(context, config, bundle.metadata(), judged, silver,
             seenInTraining, predictionsRef, splits.ref(), championEntry, isTheChampion);
       }
       ChosenThreshold threshold = chosenThreshold(context, bundle);
@@ -515,17 +525,43 @@ public final class EvaluateJob implements Stage {
         .equalTo(trainedOn.col(RecordIds.RECORD_ID)), "left_anti");
   }
 
-  /** Predictions of the records in {@code split}, with their 0/1 label. */
+  /**
+   * Predictions of the records in {@code split}, with their label: a classifier's
+   * {@value BatchScorer#PROBABILITY} (and a multi-class model's
+   * {@value BatchScorer#CLASS_PROBABILITIES}), a regression model's {@value ScoreJob#PREDICTION},
+   * whichever the table holds. Fails naming the columns when it holds neither.
+   */
   public static Dataset<Row> onSplit(Dataset<Row> predictions, Dataset<Row> splits, String split) {
-    List<Column> columns = new ArrayList<>(List.of(functions.col(RecordIds.RECORD_ID),
-        functions.col(BatchScorer.PROBABILITY), functions.col(ScoreJob.MODEL_VERSION)));
-    if (List.of(predictions.columns()).contains(BatchScorer.CLASS_PROBABILITIES)) {
+    List<String> present = List.of(predictions.columns());
+    List<Column> columns = new ArrayList<>(List.of(functions.col(RecordIds.RECORD_ID)));
+    if (present.contains(BatchScorer.PROBABILITY)) {
+      columns.add(functions.col(BatchScorer.PROBABILITY));
+    }
+    if (present.contains(ScoreJob.PREDICTION)) {
+      columns.add(functions.col(ScoreJob.PREDICTION));
+    }
+    if (columns.size() == 1) {
+      throw new DeeplineException("evaluate: the predictions hold neither "
+          + BatchScorer.PROBABILITY + " (a classifier's) nor " + ScoreJob.PREDICTION
+          + " (a regression model's) (columns: " + present + "); re-run score");
+    }
+    columns.add(functions.col(ScoreJob.MODEL_VERSION));
+    if (present.contains(BatchScorer.CLASS_PROBABILITIES)) {
       // A multi-class model's predictions: what its metrics are computed from.
       columns.add(functions.col(BatchScorer.CLASS_PROBABILITIES));
     }
     return predictions.select(columns.toArray(Column[]::new))
         .join(splits.where(functions.col(StratifiedSplitter.SPLIT).equalTo(split))
             .select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
+  }
+
+  /**
+   * Whether the predictions are a regression model's: a {@value ScoreJob#PREDICTION} column and no
+   * {@value BatchScorer#PROBABILITY}, told from the schema without reading a row.
+   */
+  static boolean isRegression(Dataset<Row> predictions) {
+    List<String> present = List.of(predictions.columns());
+    return present.contains(ScoreJob.PREDICTION) && !present.contains(BatchScorer.PROBABILITY);
   }
 
   private static Row row(EvaluationReport report, String dir) {

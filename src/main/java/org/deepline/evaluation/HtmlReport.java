@@ -97,7 +97,8 @@ public final class HtmlReport {
         Html.el("h1").text(report.dataset() + " · " + report.modelVersion()), meta);
   }
 
-  private static Element verdict(Blessing.Verdict verdict) {
+  /** The blessing's verdict, its reasons and checks (also a regression report's). */
+  static Element verdict(Blessing.Verdict verdict) {
     Element section = Html.el("section").cls("verdict " + (verdict.blessed() ? "blessed"
         : "refused")).attr("id", "blessing").add(
         Html.el("h2").text("Blessing"),
@@ -128,7 +129,8 @@ public final class HtmlReport {
             interval(metrics, "ece")));
   }
 
-  private static Element kpi(String label, double value, String interval) {
+  /** One headline figure, with its interval when there is one (else empty). */
+  static Element kpi(String label, double value, String interval) {
     Element kpi = Html.el("div").cls("kpi").add(Html.el("div").cls("label").text(label),
         Html.el("div").cls("value").text(metric(value)));
     if (!interval.isEmpty()) {
