@@ -19,6 +19,7 @@ import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
+import org.deepline.evaluation.EvaluateJob;
 import org.deepline.features.FeatureJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.scoring.BatchScorer;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code price} is {@code 200 + 40 x + 30} for segment {@code a} plus noise of standard deviation
  * 5: split takes the column as a number from the data (900 distinct values), train fits a linear
  * output on the standardised number beside the regression baselines, score writes each row's
- * {@code prediction}, evaluate judges it on the test rows, and the Spark-free scorer gives the same
- * number. Settings made for a class label are refused by name.
+ * {@code prediction}, evaluate judges it on the test rows in the label's unit, and the Spark-free
+ * scorer gives the same number. Settings made for a class label are refused by name.
  */
 class RegressionPipelineTest {
   private static final int ROWS = 900;
@@ -119,6 +120,16 @@ class RegressionPipelineTest {
         + ("a".equals(silverRow.getAs("segment")) ? 30 : 0);
     double predicted = first.getDouble(first.fieldIndex(ScoreJob.PREDICTION));
     assertEquals(expected, predicted, 4 * NOISE);
+
+    StageResult evaluated = new EvaluateJob().run(context);
+
+    assertTrue(evaluated.metric("r2") > 0.95, evaluated.metrics().toString());
+    assertTrue(evaluated.metric("rmse") < 2 * NOISE, evaluated.metrics().toString());
+    assertEquals(1.0, evaluated.metric("blessed"));
+    Row evaluation = DeltaTables.read(SparkTestSession.get(), context.table(Table.EVALUATIONS))
+        .first();
+    assertEquals(evaluated.metric("rmse"), evaluation.<Double>getAs("rmse"), 1e-12);
+    assertTrue(Double.isNaN(evaluation.<Double>getAs("roc_auc")));
 
     ModelScorer scorer = new ModelScorer(bundle);
     Map<String, Object> record = Map.of("x", silverRow.getAs("x"),
