@@ -428,7 +428,10 @@ public final class LeakageChecks {
    * How {@link #sharedRows} counts a distinct content's rows ({@link #counts}: the train and
    * held-out rows with it, {@value #TRAIN_ROWS} and {@value #HELD_ROWS} among them) and, from
    * those counts, the agreement of its held-out rows with their train twins and of its train rows
-   * with their other train twins, summed over its rows, with the sums of their squares.
+   * with their other train twins, summed over its rows, with the sums of their squares. A
+   * regression label's rows are counted per content and {@code bucket} of nearly equal numbers
+   * first, and those counts summed per content ({@code perContent}); a class label's bucket is
+   * null.
    */
   private record TwinAgreement(List<Column> counts, Column held, Column heldSquares, Column train,
       Column trainSquares, Column bucket, List<Column> perContent) {
@@ -441,6 +444,10 @@ public final class LeakageChecks {
     private static final String HELD_MATCH_SQUARES = "held_match_squares";
     private static final String TRAIN_MATCHES = "train_matches";
     private static final String TRAIN_MATCH_SQUARES = "train_match_squares";
+    private static final String TRAIN_POSITIVES = "train_positives";
+    private static final String HELD_POSITIVES = "held_positives";
+    private static final String TRAIN_OF_CLASS = "train_class_";
+    private static final String HELD_OF_CLASS = "held_class_";
 
     /** Classes counted per content. */
     private TwinAgreement(List<Column> counts, Column held, Column heldSquares, Column train,
@@ -491,10 +498,6 @@ public final class LeakageChecks {
           functions.col(TRAIN_MATCHES).divide(others),
           functions.col(TRAIN_MATCH_SQUARES).divide(others.multiply(others)), bucket, perContent);
     }
-    private static final String TRAIN_POSITIVES = "train_positives";
-    private static final String HELD_POSITIVES = "held_positives";
-    private static final String TRAIN_OF_CLASS = "train_class_";
-    private static final String HELD_OF_CLASS = "held_class_";
 
     /** A 0/1 label: each side's positives, and the agreement from the positive rate. */
     static TwinAgreement binary() {
