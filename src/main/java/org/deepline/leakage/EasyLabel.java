@@ -21,7 +21,9 @@ import org.deepline.quality.ConstraintResult;
  * findings on those features only ({@code single_feature_auc:<f>}, {@code mutual_information:<f>},
  * {@code mutual_information_pair:<a>+<b>} with both strong) are kept as warnings; a finding on
  * any other feature, on a feature's missingness, and every row, key, time and fit check keep
- * failing.
+ * failing. A regression label's findings carry the same names and bars (a feature's concordance
+ * with the number is its {@code single_feature_auc}), so two features that each order the number
+ * beyond the bar make it easy as two that separate classes do.
  *
  * <pre>{@code
  * List<String> strong = EasyLabel.strongFeatures(results);

@@ -1,11 +1,14 @@
 package org.deepline.leakage;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -23,6 +26,7 @@ import org.deepline.quality.ConstraintResult;
 import org.deepline.quality.Severity;
 import org.deepline.sampling.SplitFingerprint;
 import org.deepline.sampling.StratifiedSplitter;
+import scala.Tuple3;
 
 /**
  * The leakage analyzers. Each computes one metric over the run's data and judges it, giving a
@@ -130,6 +134,25 @@ public final class LeakageChecks {
   private static final int NULL_MASK_BITS = Long.SIZE - 1;
   /** The classes of a 0/1 label, which the checks judge as they always did. */
   static final int BINARY_CLASSES = 2;
+  /**
+   * The quantile bins of train's numbers a regression label is cut into for the mutual-information
+   * check (its deciles): enough that a feature telling only which tenth of the range a row's
+   * number is in (a band or a grade of it, a code of its deciles) tells nearly all of the binned
+   * entropy and fails as a copy of a class label does; few enough that the bins fill on a small
+   * validation split (the Miller-Madow correction charges {@code (bins - 1) (10 - 1) / 2n} nats).
+   */
+  static final int REGRESSION_LABEL_BINS = 10;
+  /**
+   * Two numbers of a regression label agree, for {@code shared_row_labels}, when they round to the
+   * same multiple of this share of train's standard deviation: a copy of a row, label included,
+   * agrees exactly; two honest rows with equal features agree only when their numbers are about
+   * equal, as twins of a class label agree only on the same class.
+   */
+  static final double TWIN_TOLERANCE_OF_SPREAD = 0.01;
+  /** How a regression label's single-feature figure says what it is, after the expectation. */
+  private static final String CONCORDANCE_NOTE = " (concordance with the number: the share of "
+      + "row pairs of different numbers the feature orders as they are, ties half; a 0/1 "
+      + "label's ROC AUC)";
 
   private LeakageChecks() {}
 
@@ -301,13 +324,45 @@ public final class LeakageChecks {
       double maxExcessFraction, double maxLabelExcess, int classCount) {
     TwinAgreement agreement = classCount == BINARY_CLASSES ? TwinAgreement.binary()
         : TwinAgreement.ofClasses(classCount);
+    return sharedRows(labelled, features, maxExcessFraction, maxLabelExcess, agreement, "");
+  }
+
+  /**
+   * As above, for {@code label}: a 0/1 or multi-class label by its classes. A regression label's
+   * rows agree with their twins when their numbers are nearly equal: rounded down to the same
+   * multiple of {@value #TWIN_TOLERANCE_OF_SPREAD} of train's standard deviation (the number
+   * itself when train's numbers are all equal). A row's agreement is still the share of its twins
+   * it agrees with, so {@code max_shared_row_label_excess} keeps its meaning: how much more a
+   * held-out row agrees with its train twins than a train row with its other train twins. A
+   * held-out copy of a train row, number included, agrees with its original exactly; honest twins
+   * of a continuous number seldom agree at all, on either side. Two numbers closer than the
+   * tolerance across a multiple of it count as different, as few do.
+   */
+  public static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
+      double maxExcessFraction, double maxLabelExcess, LabelConfig label) {
+    if (!label.isRegression()) {
+      return sharedRows(labelled, features, maxExcessFraction, maxLabelExcess,
+          label.classCount());
+    }
+    Row spread = labelled.where(functions.col(StratifiedSplitter.SPLIT)
+            .equalTo(StratifiedSplitter.TRAIN))
+        .agg(functions.stddev_pop(functions.col(LabelConfig.LABEL).cast("double"))).head();
+    double tolerance = spread.isNullAt(0) ? 0.0 : TWIN_TOLERANCE_OF_SPREAD * spread.getDouble(0);
+    return sharedRows(labelled, features, maxExcessFraction, maxLabelExcess,
+        TwinAgreement.ofNumbers(tolerance), " (a regression label: numbers agree when they "
+            + "round down to the same multiple of " + round(tolerance) + ", "
+            + TWIN_TOLERANCE_OF_SPREAD + " of train's standard deviation)");
+  }
+
+  private static List<ConstraintResult> sharedRows(Dataset<Row> labelled, FeatureConfig features,
+      double maxExcessFraction, double maxLabelExcess, TwinAgreement agreement,
+      String agreementNote) {
     Column t = functions.col(TwinAgreement.TRAIN_ROWS);
     Column h = functions.col(TwinAgreement.HELD_ROWS);
     // Per distinct content, the train and held-out rows having it and how many of them are of
-    // each class.
-    List<Column> counts = agreement.counts();
-    Dataset<Row> byContent = labelled.groupBy(contentHash(features.inputColumns()).as("content"))
-        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+    // each class (of a regression label: in each bucket of nearly equal numbers).
+    Dataset<Row> byContent = agreement.byContent(labelled,
+        contentHash(features.inputColumns()).as("content"));
     Column heldAgreement = agreement.held();
     Column heldSquares = agreement.heldSquares();
     Column trainAgreement = agreement.train();
@@ -341,7 +396,7 @@ public final class LeakageChecks {
 
     String labelsExpectation = "<= " + maxLabelExcess + " more agreement of a validation+test row's "
         + "label with its identical train rows' labels than of a train row's with its other "
-        + "identical train rows'";
+        + "identical train rows'" + agreementNote;
     if (twinned == 0 || repeated == 0) {
       return List.of(rows, new ConstraintResult("shared_row_labels", null, Severity.ERROR,
           Double.NaN, true, labelsExpectation + " (nothing to compare: " + twinned
@@ -373,16 +428,76 @@ public final class LeakageChecks {
    * How {@link #sharedRows} counts a distinct content's rows ({@link #counts}: the train and
    * held-out rows with it, {@value #TRAIN_ROWS} and {@value #HELD_ROWS} among them) and, from
    * those counts, the agreement of its held-out rows with their train twins and of its train rows
-   * with their other train twins, summed over its rows, with the sums of their squares.
+   * with their other train twins, summed over its rows, with the sums of their squares. A
+   * regression label's rows are counted per content and {@code bucket} of nearly equal numbers
+   * first, and those counts summed per content ({@code perContent}); a class label's bucket is
+   * null.
    */
   private record TwinAgreement(List<Column> counts, Column held, Column heldSquares, Column train,
-      Column trainSquares) {
+      Column trainSquares, Column bucket, List<Column> perContent) {
     static final String TRAIN_ROWS = "train_rows";
     static final String HELD_ROWS = "held_rows";
+    private static final String NUMBER_BUCKET = "number_bucket";
+    private static final String TRAIN_IN_BUCKET = "train_in_bucket";
+    private static final String HELD_IN_BUCKET = "held_in_bucket";
+    private static final String HELD_MATCHES = "held_matches";
+    private static final String HELD_MATCH_SQUARES = "held_match_squares";
+    private static final String TRAIN_MATCHES = "train_matches";
+    private static final String TRAIN_MATCH_SQUARES = "train_match_squares";
     private static final String TRAIN_POSITIVES = "train_positives";
     private static final String HELD_POSITIVES = "held_positives";
     private static final String TRAIN_OF_CLASS = "train_class_";
     private static final String HELD_OF_CLASS = "held_class_";
+
+    /** Classes counted per content. */
+    private TwinAgreement(List<Column> counts, Column held, Column heldSquares, Column train,
+        Column trainSquares) {
+      this(counts, held, heldSquares, train, trainSquares, null, List.of());
+    }
+
+    /**
+     * One row per distinct {@code content} with the counts {@link #held} and the others read:
+     * grouped by content, or for numbers by content and bucket first, then by content.
+     */
+    Dataset<Row> byContent(Dataset<Row> labelled, Column content) {
+      Dataset<Row> grouped = (bucket == null ? labelled.groupBy(content)
+          : labelled.groupBy(content, bucket.as(NUMBER_BUCKET)))
+          .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+      if (bucket == null) {
+        return grouped;
+      }
+      return grouped.groupBy("content").agg(perContent.get(0),
+          perContent.subList(1, perContent.size()).toArray(Column[]::new));
+    }
+
+    /**
+     * A regression label's numbers, rounded down to multiples of {@code tolerance} (taken as they
+     * are when it is 0): each content's rows counted per bucket, {@code t_b} train and {@code h_b}
+     * held-out ones. A held-out row in bucket b agrees with its train twins by {@code t_b / t}; a
+     * train row by {@code (t_b - 1) / (t - 1)}; summed over a content's rows, with their squares.
+     */
+    static TwinAgreement ofNumbers(double tolerance) {
+      Column number = functions.col(LabelConfig.LABEL).cast("double");
+      Column bucket = tolerance > 0 ? functions.floor(number.divide(tolerance)) : number;
+      List<Column> counts = List.of(
+          functions.count(functions.when(isTrain(), 1)).as(TRAIN_IN_BUCKET),
+          functions.count(functions.when(functions.not(isTrain()), 1)).as(HELD_IN_BUCKET));
+      Column tb = functions.col(TRAIN_IN_BUCKET).cast("double");
+      Column hb = functions.col(HELD_IN_BUCKET).cast("double");
+      List<Column> perContent = List.of(
+          functions.sum(functions.col(TRAIN_IN_BUCKET)).as(TRAIN_ROWS),
+          functions.sum(functions.col(HELD_IN_BUCKET)).as(HELD_ROWS),
+          functions.sum(hb.multiply(tb)).as(HELD_MATCHES),
+          functions.sum(hb.multiply(tb).multiply(tb)).as(HELD_MATCH_SQUARES),
+          functions.sum(tb.multiply(tb.minus(1))).as(TRAIN_MATCHES),
+          functions.sum(tb.multiply(tb.minus(1)).multiply(tb.minus(1))).as(TRAIN_MATCH_SQUARES));
+      Column t = functions.col(TRAIN_ROWS).cast("double");
+      Column others = t.minus(1);
+      return new TwinAgreement(counts, functions.col(HELD_MATCHES).divide(t),
+          functions.col(HELD_MATCH_SQUARES).divide(t.multiply(t)),
+          functions.col(TRAIN_MATCHES).divide(others),
+          functions.col(TRAIN_MATCH_SQUARES).divide(others.multiply(others)), bucket, perContent);
+    }
 
     /** A 0/1 label: each side's positives, and the agreement from the positive rate. */
     static TwinAgreement binary() {
@@ -493,7 +608,10 @@ public final class LeakageChecks {
    * rest (the noise bound from that class's size), and its expectation names the class. A
    * category is scored for class c by its train share of c (unseen ones by train's). Every scored
    * row stands once for each class in the same ranking job ({@link BinaryMetrics#rocAucByGroup}
-   * grouped by feature and class), so K classes cost no more jobs than two.
+   * grouped by feature and class), so K classes cost no more jobs than two. A regression label
+   * ({@link LabelConfig#isRegression()}, {@value LabelConfig#LABEL} the number) is scored by each
+   * feature's {@link Concordance} with the number, the AUC generalised to a number, judged against
+   * the same bar ({@link #concordances}).
    */
   public static List<ConstraintResult> singleFeatureAuc(Dataset<Row> labelled,
       FeatureConfig features, double maxAuc, long validationRows, LabelConfig label) {
@@ -514,6 +632,7 @@ public final class LeakageChecks {
     if (multiclass) {
       return multiclassAuc(labelled, values, tokens, label, judged);
     }
+    boolean regression = label != null && label.isRegression();
     Column labelColumn = functions.col(LabelConfig.LABEL);
     List<Dataset<Row>> scored = new ArrayList<>();
     if (values != null) {
@@ -530,6 +649,9 @@ public final class LeakageChecks {
               labelColumn));
     }
     Dataset<Row> all = scored.stream().reduce(Dataset::unionByName).orElseThrow();
+    if (regression) {
+      return concordances(all, judged);
+    }
     List<ConstraintResult> results = new ArrayList<>();
     List<Row> aucs = BinaryMetrics.rocAucByGroup(all, FEATURE, SCORE, LabelConfig.LABEL)
         .orderBy(FEATURE).collectAsList();
@@ -542,6 +664,64 @@ public final class LeakageChecks {
           row.getLong(row.fieldIndex(BinaryMetrics.NEGATIVES)), "positive", "negative"));
     }
     return results;
+  }
+
+  /**
+   * {@link #singleFeatureAuc} of a regression label: each feature's {@link Concordance} with the
+   * number, from {@code scored}'s rows of {@value #FEATURE}, {@value #SCORE} and the label (a
+   * category scored by its train mean of the number, as a 0/1 label's by its positive rate), one
+   * group per feature counted on an executor in {@code O(n log n)}. The concordance is the ROC AUC
+   * generalised to a number, so {@code max_single_feature_auc} keeps its meaning to the letter
+   * (the share of row pairs the feature alone orders right), folded and judged as an AUC is. The
+   * noise is that of an AUC of the upper half of the rows against the lower half
+   * ({@link BinaryMetrics#rocAucStandardError}), at most {@value #MAX_AUC_NOISE} as ever.
+   *
+   * <p>Why not the correlation ratio or a correlation: a copy of the label cut into quantile bins
+   * explains 0.97 of a normal label's variance and less of a skewed one's (its top bin holds the
+   * tail), under a bar a perfect copy must clear; and a Spearman or Pearson coefficient needs its
+   * own bar, mapped from the AUC's through assumptions on the data's shape.
+   */
+  private static List<ConstraintResult> concordances(Dataset<Row> scored, AucRows judged) {
+    Column score = functions.col(SCORE).cast("double");
+    Column number = functions.col(LabelConfig.LABEL).cast("double");
+    List<Tuple3<String, Double, Long>> figures = scored
+        .where(score.isNotNull().and(functions.not(functions.isnan(score)))
+            .and(number.isNotNull()))
+        .select(functions.col(FEATURE), score.as(SCORE), number.as(LabelConfig.LABEL))
+        .groupByKey((MapFunction<Row, String>) row -> row.getString(0), Encoders.STRING())
+        .mapGroups((MapGroupsFunction<String, Row, Tuple3<String, Double, Long>>)
+                LeakageChecks::concordanceOf,
+            Encoders.tuple(Encoders.STRING(), Encoders.DOUBLE(), Encoders.LONG()))
+        .collectAsList();
+    List<ConstraintResult> results = new ArrayList<>();
+    figures.stream().sorted(java.util.Comparator.comparing(Tuple3::_1)).forEach(figure -> {
+      long rows = figure._3();
+      long upperHalf = rows / 2;
+      Double concordance = Double.isNaN(figure._2()) ? null : figure._2();
+      results.add(judged.result(figure._1(), CONCORDANCE_NOTE, concordance, upperHalf,
+          rows - upperHalf, "upper-half", "lower-half"));
+    });
+    return results;
+  }
+
+  /** One feature's concordance (NaN when no two numbers differ) over its rows, and their count. */
+  private static Tuple3<String, Double, Long> concordanceOf(String feature, Iterator<Row> rows) {
+    double[] scores = new double[16];
+    double[] numbers = new double[16];
+    int n = 0;
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      if (n == scores.length) {
+        scores = java.util.Arrays.copyOf(scores, 2 * n);
+        numbers = java.util.Arrays.copyOf(numbers, 2 * n);
+      }
+      // + 0.0 makes -0.0 the 0.0 it equals: sorted apart, they would not tie.
+      scores[n] = row.getDouble(1) + 0.0;
+      numbers[n] = row.getDouble(2) + 0.0;
+      n++;
+    }
+    return new Tuple3<>(feature, Concordance.of(java.util.Arrays.copyOf(scores, n),
+        java.util.Arrays.copyOf(numbers, n)), (long) n);
   }
 
   /**
@@ -817,6 +997,58 @@ public final class LeakageChecks {
           singles.judged(pairInformationResult(pair, nmi, betterHalf.get(pair), maxNormalized))));
     }
     return results;
+  }
+
+  /**
+   * As above, for {@code label}: a 0/1 or multi-class label by its classes
+   * ({@link LabelConfig#classCount()}), as the overload of a class count judges it. A regression
+   * label's number is cut into its {@value #REGRESSION_LABEL_BINS} train quantile bins (its
+   * deciles; fewer where the numbers repeat so that cut points coincide), and each bin is a class
+   * of the same mutual information over the label's entropy, normalised and bias-corrected as
+   * over K classes: a feature that tells which decile a row's number is in (the number itself, a
+   * band or grade of it, a code of its deciles with no order) tells all of that entropy and fails
+   * at {@code maxNormalized} as a copy of a class label does. Each expectation says so.
+   */
+  public static List<ConstraintResult> binnedMutualInformation(Dataset<Row> labelled,
+      FeatureConfig features, Map<String, List<String>> vocabularies, double maxNormalized,
+      LabelConfig label) {
+    if (!label.isRegression()) {
+      return binnedMutualInformation(labelled, features, vocabularies, maxNormalized,
+          label.classCount());
+    }
+    Column number = functions.col(LabelConfig.LABEL).cast("double");
+    List<Double> edges = trainCutPoints(labelled, number, REGRESSION_LABEL_BINS);
+    Dataset<Row> binned = labelled.withColumn(LabelConfig.LABEL,
+        binOf(number, edges).cast("double"));
+    String note = " (the number cut into its " + (edges.size() + 1) + " train quantile bins)";
+    return binnedMutualInformation(binned, features, vocabularies, maxNormalized,
+        edges.size() + 1).stream()
+        .map(r -> new ConstraintResult(r.name(), r.column(), r.severity(), r.value(), r.passed(),
+            r.expectation() + note))
+        .toList();
+  }
+
+  /**
+   * The distinct cut points of {@code value}'s {@code bins} equal-frequency bins over train's rows,
+   * ascending; empty when train has no value.
+   */
+  private static List<Double> trainCutPoints(Dataset<Row> labelled, Column value, int bins) {
+    Column isTrain = functions.col(StratifiedSplitter.SPLIT).equalTo(StratifiedSplitter.TRAIN);
+    Row cuts = labelled.where(isTrain).agg(functions.percentile_approx(value, functions.array(
+        java.util.stream.IntStream.range(1, bins)
+            .mapToObj(i -> functions.lit(i / (double) bins)).toArray(Column[]::new)),
+        functions.lit(QUANTILE_ACCURACY))).head();
+    return cuts.isNullAt(0) ? List.of()
+        : new java.util.TreeSet<Double>(cuts.<Double>getList(0)).stream().toList();
+  }
+
+  /** The bin of {@code value} among ascending cut points: how many of them it is at or above. */
+  private static Column binOf(Column value, List<Double> edges) {
+    Column bin = functions.lit(0);
+    for (double edge : edges) {
+      bin = bin.plus(functions.when(value.geq(edge), 1).otherwise(0));
+    }
+    return bin;
   }
 
   /**

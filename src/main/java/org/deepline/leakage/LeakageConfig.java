@@ -15,7 +15,9 @@ import org.deepline.features.FeatureConfig;
  *
  * @param maxSingleFeatureAuc  a single raw feature whose validation AUC (or 1 - AUC) exceeds this
  *                             beyond sampling noise predicts the label too well to be honest: it
- *                             fails the run; above it within the noise, a warning
+ *                             fails the run; above it within the noise, a warning. For a
+ *                             regression label the figure is the feature's concordance with the
+ *                             number, which is the AUC for a 0/1 label
  * @param maxSharedRowFraction identical feature rows occur across splits by chance (real data has
  *                             duplicate customers); when the share of validation and test rows equal
  *                             to a train row exceeds train's own repetition rate by more than this,
@@ -23,12 +25,14 @@ import org.deepline.features.FeatureConfig;
  * @param maxSharedRowLabelExcess validation and test rows identical to train rows must not agree
  *                             with their labels more than train rows agree with their own twins'
  *                             labels: by more than this (beyond sampling noise) they fail, as
- *                             copies of train rows carrying their labels would
+ *                             copies of train rows carrying their labels would (a regression
+ *                             label's numbers agree when nearly equal)
  * @param maxMutualInformation a raw feature (or a pair of the strongest) whose binned validation
  *                             mutual information with the label, over the label's entropy, exceeds
  *                             this fails: it catches leaks with no rank order (codes stored as
  *                             numbers) that the AUC check cannot see; a pair only when it tells
- *                             clearly more than its better half alone
+ *                             clearly more than its better half alone; a regression label is
+ *                             cut into its train deciles
  * @param waivers              failed checks accepted with a reason: kept as warnings
  * @param labelTimeColumn      the date or timestamp at which each record's label is known (the
  *                             prediction time); with it, a record whose feature was observed after
@@ -53,7 +57,10 @@ public record LeakageConfig(
         + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE + " validation rows (a data set of fewer "
         + "than about 260 rows) a feature's values and gaps, which need nothing fitted, are "
         + "judged on train and validation together, and every other target-leak finding is a "
-        + "warning: too few rows to tell a leak from a strong feature. Allowed: `(0.5, 1]`.")
+        + "warning: too few rows to tell a leak from a strong feature. For a regression label "
+        + "the figure is the feature's concordance with the number (the share of row pairs of "
+        + "different numbers it orders as they are, ties half: a 0/1 label's ROC AUC), judged "
+        + "as the AUC is. Allowed: `(0.5, 1]`.")
     Double maxSingleFeatureAuc,
     @JsonPropertyDescription("Largest excess of the share of validation + test rows whose feature "
         + "values (label excluded) equal some train row's, over train's own repetition rate "
@@ -66,7 +73,9 @@ public record LeakageConfig(
         + "beyond 3 standard errors of sampling noise. Under a random split the two agree; "
         + "held-out rows copied from train rows, labels included, agree more. This judges shared "
         + "rows where `shared_rows` cannot: data of few distinct combinations, where nearly every "
-        + "held-out row has a train twin by nature. Allowed: `[0, 1]`.")
+        + "held-out row has a train twin by nature. For a regression label two numbers agree when "
+        + "they round down to the same multiple of " + LeakageChecks.TWIN_TOLERANCE_OF_SPREAD
+        + " of train's standard deviation. Allowed: `[0, 1]`.")
     Double maxSharedRowLabelExcess,
     @JsonPropertyDescription("A raw feature whose binned validation mutual information with the "
         + "label, over the label's entropy (Miller-Madow corrected), exceeds this fails the run "
@@ -87,7 +96,9 @@ public record LeakageConfig(
         + "right 90 % 0.53; honest strong inputs reach 0.6-0.7 (a congressman's vote on "
         + "one bill for his party, a quake's reporting stations for its magnitude). As for the "
         + "AUC, fewer than " + LeakageChecks.MIN_VALIDATION_ROWS_TO_JUDGE
-        + " validation rows make a finding a warning. Allowed: `(0, 1]`.")
+        + " validation rows make a finding a warning. A regression label is cut into its "
+        + LeakageChecks.REGRESSION_LABEL_BINS + " train quantile bins, taken as its classes. "
+        + "Allowed: `(0, 1]`.")
     Double maxMutualInformation,
     @JsonPropertyDescription("A failed check named here is kept as a **warning** whose "
         + "expectation ends `(waived: <reason>)` instead of failing the run. A waiver that names "

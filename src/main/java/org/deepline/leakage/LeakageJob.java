@@ -42,6 +42,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeakageJob implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(LeakageJob.class);
+  /**
+   * What each target-leak check measures of a regression label, said once per run: the checks
+   * keep their names, thresholds and waivers, so a user reads what a figure means here.
+   */
+  static final String REGRESSION_CHECKS = "leakage: label.column {} is a regression label: "
+      + "single_feature_auc is each feature's concordance with the number (the share of row "
+      + "pairs of different numbers it orders right, a 0/1 label's AUC), mutual_information is "
+      + "over the number's " + LeakageChecks.REGRESSION_LABEL_BINS + " train quantile bins, "
+      + "shared_row_labels counts twins whose numbers agree within "
+      + LeakageChecks.TWIN_TOLERANCE_OF_SPREAD + " of train's standard deviation; easy_label "
+      + "reads those findings as it reads a class label's";
   /** The failed warnings a log line names one by one. */
   private static final int WARNINGS_SAID = 5;
   /** The checks a feature fails by knowing the label, which a waiver may accept for an honest one. */
@@ -155,6 +166,9 @@ public final class LeakageJob implements Stage {
     // artifact names them; silver is read only when neither it nor the config does.
     LabelConfig label = PositiveClass.named(context, context.section(LabelConfig.class),
         silver::rows, "leakage");
+    if (label.isRegression()) {
+      LOG.info(REGRESSION_CHECKS, label.column());
+    }
     // The cached join is read by a handful of checks and dropped: compressing its columns cost
     // more than all those reads gain (flights-3m: 5 of the 12 task CPU-seconds of the join's stage,
     // for 250 instead of 150 MB held during the gate).
@@ -173,12 +187,12 @@ public final class LeakageJob implements Stage {
         results.add(LeakageChecks.copiesAcrossSplits(labelled, splitSummary));
       }
       List<ConstraintResult> sharedRows = LeakageChecks.sharedRows(labelled, features,
-          leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess(), label.classCount());
+          leakage.maxSharedRowFraction(), leakage.maxSharedRowLabelExcess(), label);
       results.addAll(sharedRows);
       results.addAll(LeakageChecks.singleFeatureAuc(labelled, features,
           leakage.maxSingleFeatureAuc(), splitSummary.validationRows(), label));
       results.addAll(LeakageChecks.binnedMutualInformation(labelled, features,
-          valueVocabularies(model), leakage.maxMutualInformation(), label.classCount()));
+          valueVocabularies(model), leakage.maxMutualInformation(), label));
       results = LeakageChecks.informationAlikeAuc(results);
       results.add(LeakageChecks.fittedOnTrain(model, splitSummary, context.runDate()));
       results.addAll(LeakageChecks.featureAfterLabelTime(labelled, leakage.labelTimeColumn(),
