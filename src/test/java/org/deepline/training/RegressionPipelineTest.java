@@ -21,6 +21,7 @@ import org.deepline.core.Warehouse.Table;
 import org.deepline.etl.IngestJob;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.features.FeatureJob;
+import org.deepline.leakage.LeakageJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ModelScorer;
@@ -89,6 +90,9 @@ class RegressionPipelineTest {
       assertEquals(215, split.metric("label_mean_" + name), 10, split.metrics().toString());
     }
     new FeatureJob().run(context);
+    StageResult leakage = new LeakageJob().run(context);
+    // The honest features pass the gate: x orders the price well, not as a copy of it would.
+    assertTrue(leakage.metric("max_single_feature_auc") < 0.95, leakage.metrics().toString());
 
     StageResult trained = new TrainJob().run(context);
 
