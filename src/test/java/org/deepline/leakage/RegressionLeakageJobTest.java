@@ -33,9 +33,7 @@ class RegressionLeakageJobTest {
   void aRegressionLabelIsJudgedByItsNumber(@TempDir Path dir) {
     RunContext context = ToyData.context(dir, ROWS, false, "label.column=noise",
         "label.positive=null", "label.regression=true", "features.numeric=[\"x\", \"income\"]",
-        "features.categorical=[\"segment\"]", "features.crosses=null",
-        // Unstratified: the split of a regression label is not this test's subject.
-        "split.stratify=false");
+        "features.categorical=[\"segment\"]", "features.crosses=null");
     new IngestJob().run(context);
     new SplitJob().run(context);
     new FeatureJob().run(context);
