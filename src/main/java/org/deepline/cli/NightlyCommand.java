@@ -99,6 +99,14 @@ final class NightlyCommand implements Callable<Integer> {
             (System.currentTimeMillis() - start) / 1000.0, context.runId());
         continue;
       }
+      if (result.metrics().containsKey(REGRESSION_RMSE)) {
+        System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "
+                + "scored, test RMSE %.4g, R² %.4f%n", config.dataset(), runDate,
+            (System.currentTimeMillis() - start) / 1000.0, context.runId(),
+            (long) result.metric("score.rows_scored"), result.metric(REGRESSION_RMSE),
+            result.metric("evaluate.r2"));
+        continue;
+      }
       double rocAuc = result.metric("evaluate.roc_auc");
       // A date of one class has no ROC AUC: evaluate's WARN says why, the line says so too.
       System.out.printf(Locale.ROOT, "nightly %s %s: succeeded in %.1f s (run %s): %d rows "
@@ -109,6 +117,9 @@ final class NightlyCommand implements Callable<Integer> {
               : String.format(Locale.ROOT, "%.4f", rocAuc));
     }
   }
+
+  /** The metric a regression model's evaluation has and a classifier's does not. */
+  private static final String REGRESSION_RMSE = "evaluate.rmse";
 
   private Path lockDirectory() {
     if (lockDir != null) {
