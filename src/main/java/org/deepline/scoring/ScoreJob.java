@@ -51,6 +51,11 @@ public final class ScoreJob implements Stage {
   /** A regression model's predictions table keeps statistics of its number alone. */
   static final List<String> REGRESSION_STATS_COLUMNS = List.of(PREDICTION);
 
+  /** The columns a predictions table of {@code model} keeps per-file statistics of. */
+  static List<String> statsColumns(ModelMetadata model) {
+    return model.isRegression() ? REGRESSION_STATS_COLUMNS : STATS_COLUMNS;
+  }
+
   /** The threshold rows are labelled at: {@code scoring.threshold} when set, else the model's own. */
   public static double threshold(ScoringConfig config, ModelMetadata model) {
     return config.explicitThreshold() != null ? config.explicitThreshold()
@@ -95,7 +100,7 @@ public final class ScoreJob implements Stage {
     TableRef predictionsRef;
     try {
       predictionsRef = DeltaTables.replaceRunDate(predictions, context.table(Table.PREDICTIONS),
-          context.runDate(), regression ? REGRESSION_STATS_COLUMNS : STATS_COLUMNS);
+          context.runDate(), statsColumns(bundle.metadata()));
     } catch (RuntimeException e) {
       throw userError(e);
     }

@@ -286,7 +286,8 @@ public final class StreamScoreJob implements Stage {
       Dataset<Row> scored = ScoreJob.predict(toScore, joins, scorer, threshold, runId, CARRIED);
       DeltaTables.Appended appended = DeltaTables.appendOnce(scored, output, streamId, batchId,
           List.of(DeltaTables.RUN_DATE),
-          Map.of(DeltaTables.STATS_COLUMNS, String.join(",", ScoreJob.STATS_COLUMNS)));
+          Map.of(DeltaTables.STATS_COLUMNS, String.join(",",
+              ScoreJob.statsColumns(scorer.bundle().metadata()))));
       long written = appended.rows();
       rowsScored.addAndGet(written);
       if (appended.replayed()) {

@@ -26,6 +26,7 @@ import org.deepline.sampling.SplitJob;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ModelScorer;
 import org.deepline.scoring.ScoreJob;
+import org.deepline.scoring.StreamScoreJob;
 import org.deepline.testing.SparkTestSession;
 import org.deepline.testing.TestRuns;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,15 @@ class RegressionPipelineTest {
         + ("a".equals(silverRow.getAs("segment")) ? 30 : 0);
     double predicted = first.getDouble(first.fieldIndex(ScoreJob.PREDICTION));
     assertEquals(expected, predicted, 4 * NOISE);
+
+    // The stream writes the same number, its table's statistics on it (not on a probability).
+    StageResult streamed = new StreamScoreJob().run(context);
+    assertEquals(ROWS, streamed.metric("rows_scored"));
+    assertFalse(streamed.metrics().containsKey("threshold"));
+    Row streamedFirst = DeltaTables.read(SparkTestSession.get(),
+        context.table(Table.STREAM_PREDICTIONS)).where("_record_id = '0'").first();
+    assertEquals(predicted, streamedFirst.getDouble(streamedFirst.fieldIndex(
+        ScoreJob.PREDICTION)), 1e-9);
 
     StageResult evaluated = new EvaluateJob().run(context);
 
