@@ -121,6 +121,15 @@ final class RegressionTrain {
     }
   }
 
+  /** Fails when a class label is to be trained with a regression loss, before a row is read. */
+  static void requireClassificationLoss(LabelConfig label, LossConfig loss) {
+    if (loss.isRegressionLoss()) {
+      throw new DeeplineException(Failure.CONFIG, "train: training.loss.type " + loss.type()
+          + " is a regression loss, and " + label.describe() + " is a class label; use "
+          + "cross_entropy or focal, or set label.regression for a number");
+    }
+  }
+
   /**
    * The loss {@code training.loss.type} names; the default {@code cross_entropy}, which a config
    * written for any label carries, is {@code mse} here.

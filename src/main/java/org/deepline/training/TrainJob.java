@@ -171,10 +171,8 @@ public final class TrainJob implements Stage {
     if (label.isRegression()) {
       RegressionTrain.requireSupported(label, config, context.section(BaselineConfig.class),
           tuneTrials != null, sanity, resumeRunId != null);
-    } else if (config.loss().isRegressionLoss()) {
-      throw new DeeplineException(Failure.CONFIG, "train: training.loss.type "
-          + config.loss().type() + " is a regression loss, and " + label.describe() + " is a "
-          + "class label; use cross_entropy or focal, or set label.regression for a number");
+    } else {
+      RegressionTrain.requireClassificationLoss(label, config.loss());
     }
     checkFeaturesMatchModel(features, featureModel, featuresRef);
     checkSplitsMatchModel(context.input(Table.SPLITS).rows(), featureModel, context.runDate());
