@@ -208,6 +208,18 @@ public record DeeplineConfig(
     split.validate(errors.at("split"), columns);
     leakage.validate(errors.at("leakage"), columns, features);
     training.validate(errors.at("training"));
+    // A loss must fit the label: where the config says what the label is, before any job runs
+    // (a label the data decides is checked by train before a row is read).
+    if (label != null && label.isRegression() && training.loss().isFocal()) {
+      errors.at("training").at("loss").add("type", "focal is a classification loss, and "
+          + label.describe() + " is a regression label: use mse, mae or huber");
+    }
+    if (label != null && !label.isRegression() && !label.isUndecided()
+        && training.loss().isRegressionLoss()) {
+      errors.at("training").at("loss").add("type", training.loss().type() + " is a regression "
+          + "loss, and " + label.describe() + " is a class label: use cross_entropy or focal, or "
+          + "set label.regression for a number");
+    }
     baselines.validate(errors.at("baselines"));
     // Stacking's boosting member is the ladder's gbt rung, fitted with its settings and compared
     // with it in the run record: without that rung there is nothing to stack.

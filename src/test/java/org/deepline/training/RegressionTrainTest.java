@@ -88,12 +88,32 @@ class RegressionTrainTest {
   }
 
   @Test
+  void aLossThatDoesNotFitTheLabelTheConfigDeclaresIsAConfigError() {
+    DeeplineException focal = assertThrows(
+        DeeplineException.class,
+        () -> config("training.loss={\"type\": \"focal\"}"));
+    assertTrue(focal.getMessage().contains("training.loss.type: focal is a classification loss, "
+        + "and label.column price is a regression label: use mse, mae or huber"),
+        focal.getMessage());
+    DeeplineException mse = assertThrows(
+        DeeplineException.class,
+        () -> config("label={\"column\": \"price\", \"positive\": \"1\"}",
+            "training.loss={\"type\": \"mse\"}"));
+    assertTrue(mse.getMessage().contains("training.loss.type: mse is a regression loss, and "
+        + "label.column price is a class label"), mse.getMessage());
+    // A label the data decides is checked by train, before a row is read.
+    config("label={\"column\": \"price\"}", "training.loss={\"type\": \"huber\"}");
+  }
+
+  @Test
   void settingsMadeForAClassLabelAreNamedAndTheDefaultsPass() {
     DeeplineConfig defaults = config();
     assertEquals(List.of(), RegressionTrain.unsupported(defaults.section(TrainingConfig.class),
         defaults.section(BaselineConfig.class), false, false, false));
 
-    DeeplineConfig classes = config("training.class_weights=balanced",
+    // A label the data decides: the config check cannot tell the focal loss does not fit.
+    DeeplineConfig classes = config("label={\"column\": \"price\"}",
+        "training.class_weights=balanced",
         "training.loss={\"type\": \"focal\"}", "training.early_stopping_metric=pr_auc");
     DeeplineException refused = assertThrows(DeeplineException.class,
         () -> RegressionTrain.requireSupported(PRICE, classes.section(TrainingConfig.class),
