@@ -572,4 +572,19 @@ public final class EvaluateJob implements Stage {
         report.blessing().blessed(), report.blessing().championVersion(),
         dir + "/" + JSON_REPORT, dir + "/" + HTML_REPORT);
   }
+
+  /**
+   * {@code rows} (record ids and labels) with the champion's {@code column} for them (a
+   * multi-class model's class probabilities, a regression model's prediction), scored from the
+   * rows' silver records as {@code score} would score them.
+   */
+  static Dataset<Row> championScored(RunContext context, ModelBundle champion,
+      Dataset<Row> rows, Dataset<Row> silver, String column) {
+    return ScoreJob.predict(
+            silver.join(rows.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
+            champion, context.section(ScoringConfig.class).batchSize(), Double.NaN,
+            context.runId())
+        .select(RecordIds.RECORD_ID, column)
+        .join(rows.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
+  }
 }

@@ -25,11 +25,8 @@ import org.deepline.core.html.Html;
 import org.deepline.core.html.Html.Element;
 import org.deepline.core.html.HtmlPage;
 import org.deepline.etl.LabelConfig;
-import org.deepline.etl.RecordIds;
 import org.deepline.metrics.MulticlassScores;
 import org.deepline.scoring.BatchScorer;
-import org.deepline.scoring.ScoreJob;
-import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.ModelMetadata;
@@ -124,7 +121,8 @@ final class MulticlassEvaluation {
               metrics(scores(shared, classes.size())), Map.of());
         }
         championCandidate = new Blessing.Candidate(championBundle.metadata().modelVersion(),
-            metrics(scores(championScored(context, championBundle, shared, silver),
+            metrics(scores(EvaluateJob.championScored(context, championBundle, shared, silver,
+                BatchScorer.CLASS_PROBABILITIES),
                 classes.size())), Map.of());
       } finally {
         shared.unpersist();
@@ -266,16 +264,6 @@ final class MulticlassEvaluation {
     return baselines;
   }
 
-  /** {@code rows} (record ids and labels) with the champion's class probabilities of them. */
-  private static Dataset<Row> championScored(RunContext context, ModelBundle champion,
-      Dataset<Row> rows, Dataset<Row> silver) {
-    return ScoreJob.predict(
-            silver.join(rows.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
-            champion, context.section(ScoringConfig.class).batchSize(), Double.NaN,
-            context.runId())
-        .select(RecordIds.RECORD_ID, BatchScorer.CLASS_PROBABILITIES)
-        .join(rows.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
-  }
 
   private static Row row(Report report, String dir) {
     Map<String, Double> m = report.metrics();

@@ -33,7 +33,6 @@ import org.deepline.etl.LabelConfig;
 import org.deepline.etl.RecordIds;
 import org.deepline.metrics.RegressionScores;
 import org.deepline.scoring.ScoreJob;
-import org.deepline.scoring.ScoringConfig;
 import org.deepline.tracking.ModelRegistry;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.ModelMetadata;
@@ -200,7 +199,8 @@ final class RegressionEvaluation {
               metrics(scores(shared, config.split(), model.modelVersion())), Map.of());
         }
         championCandidate = new Blessing.Candidate(championBundle.metadata().modelVersion(),
-            metrics(scores(championScored(context, championBundle, shared, silver),
+            metrics(scores(EvaluateJob.championScored(context, championBundle, shared, silver,
+                ScoreJob.PREDICTION),
                 config.split(), championBundle.metadata().modelVersion())), Map.of());
       } finally {
         shared.unpersist();
@@ -416,16 +416,6 @@ final class RegressionEvaluation {
         modelVersion, scores.prediction(0), scores.count(), split));
   }
 
-  /** {@code rows} (record ids and labels) with the champion's predictions of them. */
-  private static Dataset<Row> championScored(RunContext context, ModelBundle champion,
-      Dataset<Row> rows, Dataset<Row> silver) {
-    return ScoreJob.predict(
-            silver.join(rows.select(RecordIds.RECORD_ID), RecordIds.RECORD_ID, "left_semi"),
-            champion, context.section(ScoringConfig.class).batchSize(), Double.NaN,
-            context.runId())
-        .select(RecordIds.RECORD_ID, ScoreJob.PREDICTION)
-        .join(rows.select(RecordIds.RECORD_ID, LabelConfig.LABEL), RecordIds.RECORD_ID);
-  }
 
   /** The evaluations row: NaN in the classification columns, the figures in the last three. */
   static Row row(Report report, String dir) {

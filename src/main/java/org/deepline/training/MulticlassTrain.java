@@ -1,6 +1,5 @@
 package org.deepline.training;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.MulticlassScores;
 import org.deepline.sampling.StratifiedSplitter;
-import org.deepline.tracking.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,36 +64,16 @@ final class MulticlassTrain {
    */
   static List<String> unsupported(TrainingConfig config, BaselineConfig baselines, boolean tune,
       boolean sanity, boolean resume) {
-    List<String> refused = new ArrayList<>();
-    if (config.resample().enabled()) {
-      refused.add("training.resample (its samplers pair one minority class with one majority)");
-    }
-    if (config.augment().enabled()) {
-      refused.add("training.augment");
-    }
-    if (config.ensemble().always()) {
-      refused.add("training.ensemble.method " + config.ensemble().method());
-    }
+    List<String> own = new ArrayList<>();
     if ("pr_auc".equals(config.earlyStoppingMetric())) {
-      refused.add("training.early_stopping_metric pr_auc (a PR AUC is one class's; use roc_auc, "
+      own.add("training.early_stopping_metric pr_auc (a PR AUC is one class's; use roc_auc, "
           + "the mean of the classes' one-vs-rest ROC AUCs, or loss)");
     }
     if (config.loss().calibrate() != null) {
-      refused.add("training.loss.calibrate (Platt scaling moves one class's logit)");
+      own.add("training.loss.calibrate (Platt scaling moves one class's logit)");
     }
-    if (baselines.enabled() && Boolean.TRUE.equals(baselines.promote())) {
-      refused.add("baselines.promote");
-    }
-    if (tune) {
-      refused.add("train --tune");
-    }
-    if (sanity) {
-      refused.add("train --sanity");
-    }
-    if (resume) {
-      refused.add("train --resume");
-    }
-    return refused;
+    return SingleNetworkTraining.refused(config, baselines, tune, sanity, resume,
+        "its samplers pair one minority class with one majority", own);
   }
 
   /**
@@ -281,36 +259,10 @@ final class MulticlassTrain {
   private static StageResult save(RunContext context, TableRef featuresRef,
       FeatureModel featureModel, TrainingConfig resolved, LabelConfig label, Training outcome,
       TrainingData train, Map<String, Double> metrics) {
-    String version = context.runId();
-    ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
-        context.runDate(), Instant.now().toString(), label.column(), featureModel.width(),
-        resolved, featureModel, outcome.epochs(), outcome.bestEpoch(), metrics,
-        outcome.layerStatistics(), label.classes(), null);
-    String dir = context.warehouse().modelDir(context.dataset(), version);
-    new ModelBundle(metadata, ModelBundle.serialise(outcome.network()), Map.of())
-        .save(context.files(), dir);
-    new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
-        version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
-        metrics));
-    double trainingSeconds = outcome.epochs().stream().mapToDouble(EpochMetrics::millis).sum()
-        / 1000.0;
-    return StageResult.builder()
-        .input(featuresRef)
-        .artifact("model", dir)
-        .artifact("model_version", version)
-        .artifact("model_kind", metadata.modelKind())
+    ModelMetadata metadata = SingleNetworkTraining.metadata(context, label, featureModel,
+        resolved, outcome, metrics, label.classes(), null);
+    return SingleNetworkTraining.register(context, featuresRef, metadata, outcome, train, resolved)
         .artifact("classes", String.join(",", label.classes()))
-        .metrics(metrics)
-        .metric("epochs_run", outcome.epochs().size())
-        .metric("best_epoch", outcome.bestEpoch())
-        .metric("rows_train", train.rows())
-        .metric("batch_size_per_worker", resolved.batchSizePerWorker())
-        .metric("averaging_frequency", resolved.averagingFrequency())
-        .metric("workers", resolved.workers())
-        .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
-            .rowsPerSecond())
-        .metric("training_seconds", trainingSeconds)
-        .metric("parameters", outcome.network().numParams())
         .build();
   }
 }

@@ -1,6 +1,5 @@
 package org.deepline.training;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.RegressionScores;
 import org.deepline.sampling.StratifiedSplitter;
-import org.deepline.tracking.ModelRegistry;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -74,40 +72,20 @@ final class RegressionTrain {
    */
   static List<String> unsupported(TrainingConfig config, BaselineConfig baselines, boolean tune,
       boolean sanity, boolean resume) {
-    List<String> refused = new ArrayList<>();
+    List<String> own = new ArrayList<>();
     if (!"none".equals(config.classWeights())) {
-      refused.add("training.class_weights " + config.classWeights() + " (a number has no "
-          + "classes to weigh)");
-    }
-    if (config.resample().enabled()) {
-      refused.add("training.resample (its samplers balance classes)");
-    }
-    if (config.augment().enabled()) {
-      refused.add("training.augment");
-    }
-    if (config.ensemble().always()) {
-      refused.add("training.ensemble.method " + config.ensemble().method());
+      own.add("training.class_weights " + config.classWeights() + " (a number has no classes to "
+          + "weigh)");
     }
     if ("pr_auc".equals(config.earlyStoppingMetric())) {
-      refused.add("training.early_stopping_metric pr_auc (a number has no PR AUC; the default "
+      own.add("training.early_stopping_metric pr_auc (a number has no PR AUC; the default "
           + "stops on the validation loss)");
     }
     if (config.loss().isFocal()) {
-      refused.add("training.loss.type focal (a classification loss; use mse, mae or huber)");
+      own.add("training.loss.type focal (a classification loss; use mse, mae or huber)");
     }
-    if (baselines.enabled() && Boolean.TRUE.equals(baselines.promote())) {
-      refused.add("baselines.promote");
-    }
-    if (tune) {
-      refused.add("train --tune");
-    }
-    if (sanity) {
-      refused.add("train --sanity");
-    }
-    if (resume) {
-      refused.add("train --resume");
-    }
-    return refused;
+    return SingleNetworkTraining.refused(config, baselines, tune, sanity, resume,
+        "its samplers balance classes", own);
   }
 
   /** Fails naming the {@link #unsupported} settings of a run of {@code label}, before a row is read. */
@@ -310,38 +288,12 @@ final class RegressionTrain {
   private static StageResult save(RunContext context, TableRef featuresRef,
       FeatureModel featureModel, TrainingConfig resolved, LabelConfig label, Training outcome,
       TrainingData train, Map<String, Double> metrics, ModelMetadata.RegressionTarget target) {
-    String version = context.runId();
-    ModelMetadata metadata = new ModelMetadata(version, context.dataset(), context.runId(),
-        context.runDate(), Instant.now().toString(), label.column(), featureModel.width(),
-        resolved, featureModel, outcome.epochs(), outcome.bestEpoch(), metrics,
-        outcome.layerStatistics(), null, target);
-    String dir = context.warehouse().modelDir(context.dataset(), version);
-    new ModelBundle(metadata, ModelBundle.serialise(outcome.network()), Map.of())
-        .save(context.files(), dir);
-    new ModelRegistry(context.spark(), context.warehouse()).register(new ModelRegistry.ModelEntry(
-        version, context.dataset(), context.runId(), context.runDate(), Instant.now(), dir,
-        metrics));
-    double trainingSeconds = outcome.epochs().stream().mapToDouble(EpochMetrics::millis).sum()
-        / 1000.0;
-    return StageResult.builder()
-        .input(featuresRef)
-        .artifact("model", dir)
-        .artifact("model_version", version)
-        .artifact("model_kind", metadata.modelKind())
+    ModelMetadata metadata = SingleNetworkTraining.metadata(context, label, featureModel,
+        resolved, outcome, metrics, null, target);
+    return SingleNetworkTraining.register(context, featuresRef, metadata, outcome, train, resolved)
         .artifact("loss", target.loss())
-        .metrics(metrics)
         .metric("label_mean", target.mean())
         .metric("label_standard_deviation", target.standardDeviation())
-        .metric("epochs_run", outcome.epochs().size())
-        .metric("best_epoch", outcome.bestEpoch())
-        .metric("rows_train", train.rows())
-        .metric("batch_size_per_worker", resolved.batchSizePerWorker())
-        .metric("averaging_frequency", resolved.averagingFrequency())
-        .metric("workers", resolved.workers())
-        .metric("rows_per_second", outcome.epochs().get(outcome.epochs().size() - 1)
-            .rowsPerSecond())
-        .metric("training_seconds", trainingSeconds)
-        .metric("parameters", outcome.network().numParams())
         .build();
   }
 }
