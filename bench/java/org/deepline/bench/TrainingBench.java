@@ -100,6 +100,17 @@ public final class TrainingBench {
   }
 
   /**
+   * What a contender records after one epoch, from the network as it then is: {@link Epoch} with
+   * the AUC of a class label, {@code RegressionBench}'s epochs with the RMSE of a number.
+   *
+   * @param seconds the epoch's training time; {@code watch} started with it and gives the cores
+   */
+  interface EpochScorer<E> {
+    E scored(int epoch, long rows, double seconds, Stopwatch watch, double trainingSeconds,
+        double trainingLoss, MultiLayerNetwork network);
+  }
+
+  /**
    * One cell of the sweep: full epochs, or when an epoch would take longer than the cap, the part of
    * epoch 1 fitted within it ({@code partial} true, {@code epochs} its one entry).
    *

@@ -43,17 +43,31 @@ final class TrainingBenchDeepline {
   /** Fits {@code epochs} epochs, scoring {@code validation} after each. */
   static List<TrainingBench.Epoch> fit(JavaSparkContext spark, TrainingData train,
       TrainingData validation, TrainingConfig config, int width, int epochs, String name) {
+    return fit(spark, train, newNetwork(config, width), config, epochs,
+        (epoch, rows, seconds, watch, trainingSeconds, loss, network) -> {
+          TrainingBench.Epoch scored = TrainingBench.Epoch.scored(epoch, rows, seconds, watch,
+              trainingSeconds, loss, spark, validation, network);
+          TrainingBench.print(name, scored);
+          return scored;
+        });
+  }
+
+  /**
+   * Fits {@code epochs} epochs from {@code start} by parameter averaging, the workers where
+   * {@code config.workers_on} puts them, and records each epoch with {@code scorer}.
+   */
+  static <E> List<E> fit(JavaSparkContext spark, TrainingData train, MultiLayerNetwork start,
+      TrainingConfig config, int epochs, TrainingBench.EpochScorer<E> scorer) {
     // Where config.workers_on puts the workers: (d) asks for the executors, (e) for the driver.
-    Averaging averaging = Averaging.start(spark, newNetwork(config, width), config, train);
-    List<TrainingBench.Epoch> results = new ArrayList<>();
+    Averaging averaging = Averaging.start(spark, start, config, train);
+    List<E> results = new ArrayList<>();
     double trainingSeconds = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
       TrainingBench.Stopwatch watch = TrainingBench.Stopwatch.start();
       Averaging.EpochStats stats = averaging.fitEpoch(train, epoch);
       trainingSeconds += stats.seconds();
-      results.add(TrainingBench.Epoch.scored(epoch, stats.rows(), stats.seconds(), watch,
-          trainingSeconds, stats.lastLoss(), spark, validation, averaging.network()));
-      TrainingBench.print(name, results.get(results.size() - 1));
+      results.add(scorer.scored(epoch, stats.rows(), stats.seconds(), watch, trainingSeconds,
+          stats.lastLoss(), averaging.network()));
     }
     return results;
   }

@@ -22,7 +22,8 @@ import org.deepline.features.FeatureTransform;
 /**
  * The flights features every contender of {@link TrainingBench} trains on, built once in Spark and
  * cached: distance standardised on the training split; hour, day of week and month of {@code date}
- * one-hot; origin and destination one-hot over all their values; label {@code delay > 15}. Rows get a
+ * one-hot; origin and destination one-hot over all their values; label {@code delay > 15}, or for
+ * {@code RegressionBench} the delay itself ({@link Target}). Rows get a
  * {@value RecordIds#RECORD_ID} and a seeded train / validation / test split drawn from a hash of it,
  * so a subset ({@link #trainSubset}) is the same rows in every run.
  */
@@ -52,18 +53,46 @@ final class TrainingBenchFeatures {
    * @param rows  cached feature rows: record id, split, draw, vector, label
    * @param width length of the feature vector
    * @param layout what the vector holds, column group by column group
+   * @param positives the labels' sum: a class label's positive rows
    */
   record Built(Dataset<Row> rows, int width, String layout, long trainRows, long validationRows,
       long testRows, long positives, double seconds) {}
 
+  /**
+   * The label column and the rows that have one.
+   *
+   * @param value the label of a row, a double
+   * @param keep  which input rows are kept (after the sample, before the split draw, which hashes
+   *              the record id and so gives every kept row the split it has in any other run)
+   */
+  record Target(Column value, Column keep) {
+    /** {@link TrainingBench}'s label: delayed or not; a null delay stays a null label. */
+    static Target delayed() {
+      return new Target(functions.col("delay").gt(DELAYED_MINUTES).cast("double"),
+          functions.lit(true));
+    }
+
+    /** {@code RegressionBench}'s label: the delay in minutes, rows without one dropped. */
+    static Target delayMinutes() {
+      return new Target(functions.col("delay").cast("double"), functions.col("delay").isNotNull());
+    }
+  }
+
   private TrainingBenchFeatures() {}
+
+  /** The features with {@link Target#delayed}, {@link TrainingBench}'s label. */
+  static Built build(SparkSession spark, String path, long seed, long sampleRows,
+      int partitions) {
+    return build(spark, path, seed, sampleRows, partitions, Target.delayed());
+  }
 
   /**
    * @param sampleRows keep about this many input rows (a hashed sample), or 0 for all of them
    * @param partitions partitions of the cached rows: the parallelism of the MLlib contenders
+   * @param target     the label and the rows kept
    */
   static Built build(SparkSession spark, String path, long seed, long sampleRows,
-      int partitions) {
+      int partitions, Target target) {
     long started = System.nanoTime();
     Dataset<Row> raw = spark.read().parquet(path);
     Dataset<Row> withIds = raw.withColumn(RecordIds.RECORD_ID,
@@ -73,6 +102,7 @@ final class TrainingBenchFeatures {
       withIds = withIds.where(draw(seed ^ SAMPLE_SALT).lt(fraction));
     }
     Dataset<Row> base = withIds
+        .where(target.keep())
         .withColumn(DRAW, draw(seed))
         .withColumn(SPLIT, functions.when(functions.col(DRAW).lt(TRAIN_SHARE), TRAIN)
             .when(functions.col(DRAW).lt(TRAIN_SHARE + VALIDATION_SHARE), VALIDATION)
@@ -81,8 +111,7 @@ final class TrainingBenchFeatures {
         .withColumn("hour", functions.hour(functions.col("date")))
         .withColumn("day_of_week", functions.dayofweek(functions.col("date")).minus(1))
         .withColumn("month", functions.month(functions.col("date")).minus(1))
-        .withColumn(LabelConfig.LABEL,
-            functions.col("delay").gt(DELAYED_MINUTES).cast("double"));
+        .withColumn(LabelConfig.LABEL, target.value());
 
     Row distance = base.where(functions.col(SPLIT).equalTo(TRAIN))
         .agg(functions.avg("distance"), functions.stddev_pop("distance")).first();

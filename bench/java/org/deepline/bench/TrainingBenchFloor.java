@@ -33,6 +33,42 @@ final class TrainingBenchFloor {
 
   private TrainingBenchFloor() {}
 
+  /** How a row's label becomes the label columns of its minibatch row. */
+  interface LabelCoding {
+    int columns();
+
+    /** Writes the label of {@code row} of {@code rows} at {@code offset} of {@code labels}. */
+    void write(FeatureChunk rows, int row, float[] labels, int offset);
+  }
+
+  /** {@link TrainingBench}'s: a 0/1 class as a one-hot pair. */
+  static final LabelCoding ONE_HOT_CLASS = new LabelCoding() {
+    @Override
+    public int columns() {
+      return NetworkFactory.CLASSES;
+    }
+
+    @Override
+    public void write(FeatureChunk rows, int row, float[] labels, int offset) {
+      labels[offset + rows.label(row)] = 1f;
+    }
+  };
+
+  /** A number as {@code (y - shift) / scale}, as {@link TrainingData#standardise} gives it. */
+  static LabelCoding standardisedNumber(double shift, double scale) {
+    return new LabelCoding() {
+      @Override
+      public int columns() {
+        return TrainingData.NUMBER;
+      }
+
+      @Override
+      public void write(FeatureChunk rows, int row, float[] labels, int offset) {
+        labels[offset] = (float) ((rows.target(row) - shift) / scale);
+      }
+    };
+  }
+
   /** Minibatches built on the driver, and what building them cost. */
   record Batches(List<DataSet> batches, long rows, double collectSeconds) {
     void release() {
@@ -46,6 +82,12 @@ final class TrainingBenchFloor {
 
   /** Collects {@code rows} (vector and label columns) and cuts them into shuffled minibatches. */
   static Batches collect(Dataset<Row> rows, int width, int batchSize, long seed) {
+    return collect(rows, width, batchSize, seed, ONE_HOT_CLASS);
+  }
+
+  /** As above, each label written to the minibatches by {@code coding}. */
+  static Batches collect(Dataset<Row> rows, int width, int batchSize, long seed,
+      LabelCoding coding) {
     long started = System.nanoTime();
     // Compressed sparse rows on the heap until the permutation is known: a dense copy of 2 M rows
     // is 1.7 GB and is made once, as the minibatches themselves.
@@ -62,7 +104,7 @@ final class TrainingBenchFloor {
       for (int i = 0; i < indices.length; i++) {
         dense[indices[i]] = values[i];
       }
-      builder.add(dense, (int) row.getDouble(1));
+      builder.add(dense, row.getDouble(1));
     }
     FeatureChunk all = builder.build();
     int[] order = permutation(all.rows(), new Random(seed));
@@ -70,15 +112,15 @@ final class TrainingBenchFloor {
     for (int start = 0; start < all.rows(); start += batchSize) {
       int size = Math.min(batchSize, all.rows() - start);
       float[] features = new float[size * width];
-      float[] labels = new float[size * NetworkFactory.CLASSES];
+      float[] labels = new float[size * coding.columns()];
       for (int i = 0; i < size; i++) {
         int row = order[start + i];
         all.copyFeatures(row, features, i * width);
-        labels[i * NetworkFactory.CLASSES + all.label(row)] = 1f;
+        coding.write(all, row, labels, i * coding.columns());
       }
       // Nd4j.create, not createFromArray(...).reshape: a reshaped view cannot be closed.
       batches.add(new DataSet(Nd4j.create(features, new long[] {size, width}, 'c'),
-          Nd4j.create(labels, new long[] {size, NetworkFactory.CLASSES}, 'c')));
+          Nd4j.create(labels, new long[] {size, coding.columns()}, 'c')));
     }
     return new Batches(batches, all.rows(), (System.nanoTime() - started) / 1e9);
   }
@@ -89,20 +131,34 @@ final class TrainingBenchFloor {
     MultiLayerNetwork network =
         new MultiLayerNetwork(NetworkFactory.binaryClassifier(config, width, null));
     network.init();
+    return fit(network, batches, config.seed(), epochs,
+        (epoch, rows, seconds, watch, trainingSeconds, loss, fitted) -> {
+          TrainingBench.Epoch scored = TrainingBench.Epoch.scored(epoch, rows, seconds, watch,
+              trainingSeconds, loss, spark, validation, fitted);
+          TrainingBench.print("(a) floor", scored);
+          return scored;
+        });
+  }
+
+  /**
+   * Fits {@code network} on the minibatches {@code epochs} times, in a fresh order seeded by
+   * {@code seed} each epoch, and records each epoch with {@code scorer}.
+   */
+  static <E> List<E> fit(MultiLayerNetwork network, Batches batches, long seed, int epochs,
+      TrainingBench.EpochScorer<E> scorer) {
     List<DataSet> order = new ArrayList<>(batches.batches());
-    List<TrainingBench.Epoch> results = new ArrayList<>();
+    List<E> results = new ArrayList<>();
     double trainingSeconds = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
-      Collections.shuffle(order, new Random(config.seed() ^ (EPOCH_SALT * epoch)));
+      Collections.shuffle(order, new Random(seed ^ (EPOCH_SALT * epoch)));
       TrainingBench.Stopwatch watch = TrainingBench.Stopwatch.start();
       for (DataSet batch : order) {
         network.fit(batch);
       }
       double seconds = watch.seconds();
       trainingSeconds += seconds;
-      results.add(TrainingBench.Epoch.scored(epoch, batches.rows(), seconds, watch,
-          trainingSeconds, network.score(), spark, validation, network));
-      TrainingBench.print("(a) floor", results.get(results.size() - 1));
+      results.add(scorer.scored(epoch, batches.rows(), seconds, watch, trainingSeconds,
+          network.score(), network));
     }
     return results;
   }
