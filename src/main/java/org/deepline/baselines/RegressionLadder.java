@@ -159,7 +159,8 @@ public final class RegressionLadder {
       case BaselineLadder.GBT -> predictor(rung, new GBTRegressor().setMaxIter(GBT_ITERATIONS)
           .setMaxDepth(GBT_DEPTH).setSeed(seed), train, validation);
       case BaselineLadder.RANDOM_FOREST -> predictor(rung, new RandomForestRegressor()
-          .setNumTrees(FOREST_TREES).setFeatureSubsetStrategy(FOREST_FEATURES).setMaxDepth(FOREST_DEPTH).setSeed(seed), train, validation);
+          .setNumTrees(FOREST_TREES).setFeatureSubsetStrategy(FOREST_FEATURES)
+          .setMaxDepth(FOREST_DEPTH).setSeed(seed), train, validation);
       default -> throw new IllegalArgumentException("unknown regression baseline " + rung);
     };
   }

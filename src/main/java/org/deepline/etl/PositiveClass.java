@@ -231,8 +231,9 @@ public final class PositiveClass {
           + LabelConfig.MAX_CLASSES + " classes in " + rowsDescribed + " (" + named + ", ...): "
           + "a multi-class label has at most " + LabelConfig.MAX_CLASSES + "; an identifier is "
           + "no label, a number to predict needs label.regression true (every value a number), "
-          + "and a number to tell classes by needs a condition: write label.expression (e.g. \"" + column
-          + " IN ('" + classes.get(0).value() + "', '" + classes.get(1).value() + "')\"), or set "
+          + "and a number to tell classes by needs a condition: write label.expression (e.g. \""
+          + column + " IN ('" + classes.get(0).value() + "', '" + classes.get(1).value()
+          + "')\"), or set "
           + "label.positive to the class to tell from the others");
     }
     if (classes.size() > 2) {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Rows of a split held as primitive arrays, the form workers cut minibatches from: one label per row
- * (a class index, and the label's number as a float for a regression label) and the feature vectors either dense (row-major) or, when most values are zero as one-hot encodings
- * make them, compressed sparse rows. A chunk holds at most {@link TrainingData#CHUNK_ROWS} rows so that
+ * (a class index, and the label's number as a float for a regression label) and the feature
+ * vectors either dense (row-major) or, when most values are zero as one-hot encodings make them,
+ * compressed sparse rows. A chunk holds at most {@link TrainingData#CHUNK_ROWS} rows so that
  * Spark caches and spills a partition in pieces of bounded size.
  */
 public final class FeatureChunk implements Serializable {

@@ -61,8 +61,9 @@ public record LossConfig(
     @JsonPropertyDescription("Where the Huber loss turns from squared to absolute error, in "
         + "standard deviations of the training label: the network learns the label standardised "
         + "by the training split's mean and standard deviation, so with the default 1 an error "
-        + "beyond one standard deviation of the label counts linearly rather than squared. Smaller is more robust to "
-        + "outlying labels, larger closer to `mse`. Allowed: `(0, 10]`; `huber` only. When "
+        + "beyond one standard deviation of the label counts linearly rather than squared. "
+        + "Smaller is more robust to outlying labels, larger closer to `mse`. Allowed: "
+        + "`(0, 10]`; `huber` only. When "
         + "unset: `1` with `huber`.")
     Double delta) {
   public static final String CROSS_ENTROPY = "cross_entropy";
