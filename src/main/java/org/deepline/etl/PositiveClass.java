@@ -273,11 +273,16 @@ public final class PositiveClass {
         .toList();
     String counts = ordered.stream().map(PositiveClass::describe)
         .collect(Collectors.joining(", "));
+    // Classes that are all numbers may be a quantity to predict (a price rounded to hundreds):
+    // a guess either way, so a WARN that names the switch.
+    boolean numbers = classes.stream().allMatch(c -> number(c.key()) != null);
     String said = "label.positive is not set and label.column " + label.column() + " holds "
         + classes.size() + " classes in " + rowsDescribed + " (" + counts + "): a multi-class "
-        + "label; set label.positive to the class to tell from the others for a binary one";
+        + "label; set label.positive to the class to tell from the others for a binary one"
+        + (numbers && label.regression() == null ? "; every class is a number: set "
+        + "label.regression to true to predict the number instead" : "");
     return new Resolved(label.withClasses(ordered.stream().map(ClassCount::value).toList()),
-        said, false, null);
+        said, numbers && label.regression() == null, null);
   }
 
   /**

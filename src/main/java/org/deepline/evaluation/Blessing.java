@@ -70,7 +70,16 @@ public final class Blessing {
    */
   public static Verdict judge(BlessingConfig config, Candidate challenger, Candidate champion,
       List<BehaviouralResult> behavioural, boolean isTheChampion) {
-    List<Check> checks = new ArrayList<>();
+    return judge(config, challenger, champion, behavioural, isTheChampion, List.of());
+  }
+
+  /**
+   * As above with {@code ownChecks} first: absolute checks a kind of model brings that the
+   * config's bounds do not name (a regression model's R² above 0).
+   */
+  public static Verdict judge(BlessingConfig config, Candidate challenger, Candidate champion,
+      List<BehaviouralResult> behavioural, boolean isTheChampion, List<Check> ownChecks) {
+    List<Check> checks = new ArrayList<>(ownChecks);
     absolute(checks, challenger, "roc_auc", config.minRocAuc(), true);
     absolute(checks, challenger, "pr_auc", config.minPrAuc(), true);
     absolute(checks, challenger, "log_loss", config.maxLogLoss(), false);

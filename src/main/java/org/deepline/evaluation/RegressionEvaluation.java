@@ -66,6 +66,7 @@ final class RegressionEvaluation {
   static final String REPORT_TITLE = "deepline regression evaluation";
   /** What a regression challenger is compared with its champion on: lower is better. */
   static final String RMSE = "rmse";
+  static final String R2 = "r2";
   /** The prediction-ordered bins of the calibration table: tenths of the rows. */
   static final int PREDICTION_BINS = 10;
   /** The quantiles of the absolute error the report gives besides its median and maximum. */
@@ -242,17 +243,34 @@ final class RegressionEvaluation {
   }
 
   /**
-   * The blessing of a regression challenger: blessed when its {@value #RMSE} is not above the
-   * champion's by more than {@code evaluation.blessing.max_drop} (in the label's unit, as the
-   * setting is in the compared metric's), and without a champion blessed outright: the
-   * classification bounds have no meaning for a number ({@link #unsupported} refuses them).
+   * The blessing of a regression challenger: refused when its R² is {@value #MIN_R2} or below (it
+   * predicts the judged rows no better than their own mean would: a model that learnt nothing
+   * or the wrong thing), and, with a champion, when its {@value #RMSE} is above the champion's by
+   * more than {@code evaluation.blessing.max_drop} (in the label's unit, as the setting is in the
+   * compared metric's). The classification bounds have no meaning for a number
+   * ({@link #unsupported} refuses them).
    */
   static Blessing.Verdict verdict(BlessingConfig config, Blessing.Candidate challenger,
       Blessing.Candidate champion, boolean isTheChampion) {
     BlessingConfig onRmse = new BlessingConfig(null, null, null, null, null, RMSE,
         config.maxDrop(), config.maxSliceDrop(), false, config.gate(), config.championVersion());
-    return Blessing.judge(onRmse, challenger, champion, List.of(), isTheChampion);
+    List<Blessing.Check> own = new ArrayList<>();
+    Double r2 = challenger.metrics().get(R2);
+    if (r2 != null && Double.isFinite(r2)) {
+      own.add(new Blessing.Check("min_r2", r2 > MIN_R2, r2 > MIN_R2
+          ? String.format(Locale.ROOT, "r2 %.4f is above %.0f", r2, MIN_R2)
+          : String.format(Locale.ROOT, "r2 %.4f is not above %.0f: the model predicts these "
+              + "rows worse than their mean would", r2, MIN_R2)));
+    }
+    return Blessing.judge(onRmse, challenger, champion, List.of(), isTheChampion, own);
   }
+
+  /**
+   * The R² a regression model must pass to be blessed: a model at or below it predicts the judged
+   * rows no better than a constant does.
+   */
+  static final double MIN_R2 = 0;
+
 
   /**
    * The judged rows' predictions and labels, brought to the driver; fails naming what is missing:
@@ -302,7 +320,7 @@ final class RegressionEvaluation {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(RMSE, scores.rmse());
     metrics.put("mae", scores.mae());
-    metrics.put("r2", scores.r2());
+    metrics.put(R2, scores.r2());
     metrics.put("explained_variance", scores.explainedVariance());
     metrics.put("median_absolute_error", scores.medianAbsoluteError());
     metrics.put("max_error", scores.maxError());
@@ -424,7 +442,7 @@ final class RegressionEvaluation {
         0L, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
         Double.NaN, Double.NaN, Double.NaN, report.blessing().blessed(),
         report.blessing().championVersion(), dir + "/" + EvaluateJob.JSON_REPORT,
-        dir + "/" + EvaluateJob.HTML_REPORT, m.get(RMSE), m.get("mae"), m.get("r2"));
+        dir + "/" + EvaluateJob.HTML_REPORT, m.get(RMSE), m.get("mae"), m.get(R2));
   }
 
   /**
@@ -445,7 +463,7 @@ final class RegressionEvaluation {
         + report.modelVersion()), Elements.metaList(meta));
     Map<String, Double> m = report.metrics();
     Element kpis = Html.el("div").cls("kpis").add(HtmlReport.kpi("RMSE", m.get(RMSE), ""),
-        HtmlReport.kpi("MAE", m.get("mae"), ""), HtmlReport.kpi("R²", m.get("r2"), ""),
+        HtmlReport.kpi("MAE", m.get("mae"), ""), HtmlReport.kpi("R²", m.get(R2), ""),
         HtmlReport.kpi("Median absolute error", m.get("median_absolute_error"), ""));
     Element main = Html.el("main").add(header, HtmlPage.errorList(),
         HtmlReport.verdict(report.blessing()), kpis, summary(report), errors(report),

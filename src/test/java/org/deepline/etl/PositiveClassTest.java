@@ -110,6 +110,20 @@ class PositiveClassTest {
   }
 
   @Test
+  void classesThatAreAllNumbersAreWarnedOfAsAQuantityToPredict() {
+    Resolved prices = choose(new ClassCount("100.0", "100", 5), new ClassCount("200.0", "200", 7),
+        new ClassCount("300.0", "300", 2));
+
+    assertEquals(List.of("100", "200", "300"), prices.label().classes());
+    assertTrue(prices.guessed());
+    assertTrue(prices.said().endsWith("; every class is a number: set label.regression to true "
+        + "to predict the number instead"), prices.said());
+    // One class that is text: classes, as named; no WARN.
+    assertFalse(choose(new ClassCount("10.0", "10", 5), new ClassCount("9.0", "9", 7),
+        new ClassCount("n/a", "n/a", 1)).guessed());
+  }
+
+  @Test
   void moreThanMaxClassesFailNamingTheMostCommonAndWhatToWrite() {
     ClassCount[] many = new ClassCount[LabelConfig.MAX_CLASSES + 1];
     Arrays.setAll(many, i -> new ClassCount("id" + i, "ID" + i, 100 - i));

@@ -264,10 +264,23 @@ class RegressionEvaluationTest {
         worse.reasons());
     assertTrue(better.blessed(), better.toString());
     assertEquals("rmse 0.2041 is 0.4414 ahead of the champion's 0.6455 (max_drop 0.0100)",
-        better.checks().get(0).detail());
-    assertEquals(1, better.checks().size());
-    // Without a champion nothing is compared: the classifier's bounds have no meaning here.
-    assertTrue(RegressionEvaluation.verdict(config, champion, null, false).blessed());
+        better.checks().get(1).detail());
+    assertEquals(2, better.checks().size());
+    // Without a champion only R² above 0 is asked: the classifier's bounds mean nothing here.
+    Blessing.Verdict alone = RegressionEvaluation.verdict(config, champion, null, false);
+    assertTrue(alone.blessed());
+    assertEquals(List.of("min_r2"), alone.checks().stream().map(Blessing.Check::name).toList());
+  }
+
+  @Test
+  void aModelWorseThanTheRowsMeanIsRefusedEvenWithoutAChampion() {
+    // The labels (3, -0.5, 2, 7, 4, 1; mean 2.75) in reverse order predict them worse than 2.75.
+    Blessing.Verdict reversed = RegressionEvaluation.verdict(BlessingConfig.defaults(),
+        candidate("v4", new double[] {1.0, 4.0, 7.0, 2.0, -0.5, 3.0}), null, false);
+
+    assertFalse(reversed.blessed());
+    assertEquals(List.of("r2 -1.9077 is not above 0: the model predicts these rows worse than "
+        + "their mean would"), reversed.reasons());
   }
 
   @Test
