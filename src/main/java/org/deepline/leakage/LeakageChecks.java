@@ -1042,11 +1042,15 @@ public final class LeakageChecks {
         : new java.util.TreeSet<Double>(cuts.<Double>getList(0)).stream().toList();
   }
 
-  /** The bin of {@code value} among ascending cut points: how many of them it is at or above. */
+  /**
+   * The bin of {@code value} among ascending cut points: how many of them it is above. Above, not
+   * at or above: a number most rows share (a cost that is 0 for nine rows of ten) is a cut point
+   * and the smallest value, and at-or-above put every row in one bin, leaving nothing to measure.
+   */
   private static Column binOf(Column value, List<Double> edges) {
     Column bin = functions.lit(0);
     for (double edge : edges) {
-      bin = bin.plus(functions.when(value.geq(edge), 1).otherwise(0));
+      bin = bin.plus(functions.when(value.gt(edge), 1).otherwise(0));
     }
     return bin;
   }
