@@ -131,6 +131,15 @@ public final class SplitJob implements Stage {
             unknown, context.runDate()));
       }
     }
+    if (label.isRegression()) {
+      // Before a row is written: text that is no number has no label to split or learn.
+      long notNumbers = silver.rows().where(Columns.col(label.column()).isNotNull()
+          .and(label.target().isNull())).count();
+      if (notNumbers > 0) {
+        throw new DeeplineException(Failure.DATA_QUALITY, notNumbers(silver.rows(), label,
+            notNumbers, context.runDate()));
+      }
+    }
     Dataset<Row> splits = split(silver.rows(), label, config,
         CopyGrouping.of(context.section(SchemaConfig.class), label));
     TableRef splitsRef = DeltaTables.replaceRunDate(splits, context.table(Table.SPLITS),
@@ -299,6 +308,24 @@ public final class SplitJob implements Stage {
             : "their recall is not measured there", "more rows of the date, or fewer classes");
       }
     }
+  }
+
+  /**
+   * Why a run date whose regression label holds {@code count} values that are not finite numbers
+   * cannot be split, naming the most common: they have no number to learn or judge.
+   */
+  static String notNumbers(Dataset<Row> silver, LabelConfig label, long count, String runDate) {
+    String values = silver.where(Columns.col(label.column()).isNotNull()
+            .and(label.target().isNull()))
+        .groupBy(Columns.col(label.column())).count()
+        .orderBy(functions.col("count").desc(), Columns.col(label.column()))
+        .limit(VALUES_NAMED).collectAsList().stream()
+        .map(r -> "'" + r.get(0) + "' (" + r.getLong(1) + ")")
+        .collect(Collectors.joining(", "));
+    return "split: " + count + " silver rows of " + runDate + " hold a value of "
+        + label.describe() + " that is not a finite number: " + values + "; a regression label "
+        + "is a number: correct or drop them at the source, or declare the column double so "
+        + "that ingest quarantines them";
   }
 
   /**
