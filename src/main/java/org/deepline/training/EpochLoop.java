@@ -168,9 +168,9 @@ public final class EpochLoop {
     ScoredLabels scores = multiclass || regression ? null : validation.score(spark, network);
     MulticlassScores classScores = multiclass ? validation.scoreClasses(spark, network) : null;
     RegressionScores numberScores = regression ? validation.scoreNumbers(spark, network) : null;
-    // A regression label's loss is the standardised number's mean squared error, whatever loss it
-    // trains with: the one figure every regression loss lowers, in the same unit on every data set.
-    double loss = regression ? numberScores.mse()
+    // A regression label's loss is the one it trains with, on the standardised number: early
+    // stopping on squared error stopped an absolute-error network at its first epoch.
+    double loss = regression ? RegressionTrain.validationLoss(config.loss(), numberScores)
         : multiclass ? classScores.logLoss() : scores.logLoss();
     // A multi-class label's ROC AUC is the mean of its classes' one-vs-rest ones; it has no PR AUC;
     // a regression label has neither.
@@ -202,7 +202,8 @@ public final class EpochLoop {
     listener.afterEpoch(epoch, epochs, bestEpoch, bestScore, network, best);
     if (epochLines || LOG.isDebugEnabled()) {
       String validated = regression ? String.format(Locale.ROOT, "validation loss %.4f "
-          + "(standardised squared error) r2 %.4f", loss, numberScores.r2())
+          + "(%s of the standardised number) r2 %.4f", loss,
+          RegressionTrain.lossName(config.loss()), numberScores.r2())
           : String.format(Locale.ROOT, "validation roc_auc %.4f pr_auc %.4f loss %.4f",
               metrics.validationRocAuc(), metrics.validationPrAuc(), loss);
       String line = String.format(Locale.ROOT, "epoch %d/%d: %s, training loss %.4f, %.0f "

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * parameter averaging with one linear output unit, trained on the training rows' number
  * standardised to mean 0 and standard deviation 1 (so that the learning rate, weight decay and a
  * Huber loss's {@code delta} mean the same on prices in millions as on a rate in [0, 1]), with
- * early stopping on the validation rows' squared error. The output layer is then scaled back
+ * early stopping on the validation rows' loss of the same kind. The output layer is then scaled back
  * ({@link #unstandardise}), so the saved network outputs the number itself and every scorer, the
  * Spark-free one too, needs nothing else. Judged beside the regression baselines on the same
  * validation rows and registered with its target's mean and standard deviation.
@@ -56,7 +56,7 @@ final class RegressionTrain {
    * network predicts the mean and has learnt nothing about the rows.
    */
   static final double COLLAPSED_SPREAD = 1e-4;
-  /** The early-stopping metric of a regression network: the validation rows' squared error. */
+  /** The early-stopping metric of a regression network: the validation rows' loss. */
   static final String STOPPING_METRIC = "loss";
   /**
    * How much above the best baseline's validation RMSE (as a share of it) the network's may be
@@ -117,6 +117,26 @@ final class RegressionTrain {
       case LossConfig.MAE -> new LossL1();
       case LossConfig.HUBER -> new HuberLoss(config.delta());
       default -> new LossMSE();
+    };
+  }
+
+  /**
+   * The validation rows' mean loss of the kind {@code config} trains with, on {@code scores} (the
+   * standardised numbers): what early stopping reads.
+   */
+  static double validationLoss(LossConfig config, RegressionScores scores) {
+    return switch (lossName(config)) {
+      case LossConfig.MAE -> scores.mae();
+      case LossConfig.HUBER -> {
+        double delta = config.delta();
+        double sum = 0;
+        for (int row = 0; row < scores.count(); row++) {
+          double error = Math.abs(scores.prediction(row) - scores.label(row));
+          sum += error <= delta ? 0.5 * error * error : delta * (error - 0.5 * delta);
+        }
+        yield scores.count() == 0 ? Double.NaN : sum / scores.count();
+      }
+      default -> scores.mse();
     };
   }
 

@@ -77,6 +77,16 @@ class RegressionTrainTest {
     assertEquals(0.5, loss.delta());
     assertEquals("huber", RegressionTrain.lossName(huber));
 
+    // Early stopping reads the loss trained with: errors 0.5, -2 and 3 of standardised numbers.
+    RegressionScores errors = new RegressionScores(new double[] {0.5, -2, 3},
+        new double[] {0, 0, 0});
+    assertEquals((0.25 + 4 + 9) / 3, RegressionTrain.validationLoss(LossConfig.defaults(),
+        errors), 1e-12);
+    assertEquals(5.5 / 3, RegressionTrain.validationLoss(mae, errors), 1e-12);
+    // Huber with delta 0.5: 0.125, then 0.5 (2 - 0.25) and 0.5 (3 - 0.25).
+    assertEquals((0.125 + 0.875 + 1.375) / 3, RegressionTrain.validationLoss(huber, errors),
+        1e-12);
+
     DeeplineException classLabel = assertThrows(DeeplineException.class,
         () -> RegressionTrain.requireClassificationLoss(new LabelConfig("churn", "Yes", null),
             mae));
