@@ -42,7 +42,8 @@ public record BlessingConfig(
         + "lower is better).")
     @OneOf("METRICS")
     String metric,
-    @JsonPropertyDescription("How far the challenger may trail the champion on `metric` overall. "
+    @JsonPropertyDescription("How far the challenger may trail the champion on `metric` overall; "
+        + "for a regression model a share of the champion's RMSE (0.01: at most 1 % more). "
         + "Allowed: `>= 0`.")
     Double maxDrop,
     @JsonPropertyDescription("How far it may trail on any judged slice. Allowed: `>= 0`.")

@@ -246,14 +246,18 @@ final class RegressionEvaluation {
    * The blessing of a regression challenger: refused when its R² is {@value #MIN_R2} or below (it
    * predicts the judged rows no better than their own mean would: a model that learnt nothing
    * or the wrong thing), and, with a champion, when its {@value #RMSE} is above the champion's by
-   * more than {@code evaluation.blessing.max_drop} (in the label's unit, as the setting is in the
-   * compared metric's). The classification bounds have no meaning for a number
+   * more than {@code evaluation.blessing.max_drop} of it (a share: 0.01 allows 1 % more). The classification bounds have no meaning for a number
    * ({@link #unsupported} refuses them).
    */
   static Blessing.Verdict verdict(BlessingConfig config, Blessing.Candidate challenger,
       Blessing.Candidate champion, boolean isTheChampion) {
+    // max_drop as a share of the champion's RMSE: in the label's unit, one default would be no
+    // room at all for prices in thousands and all the room in the world for a rate.
+    Double championRmse = champion == null ? null : champion.metrics().get(RMSE);
+    double maxDrop = championRmse == null || !Double.isFinite(championRmse) ? config.maxDrop()
+        : config.maxDrop() * championRmse;
     BlessingConfig onRmse = new BlessingConfig(null, null, null, null, null, RMSE,
-        config.maxDrop(), config.maxSliceDrop(), false, config.gate(), config.championVersion());
+        maxDrop, config.maxSliceDrop(), false, config.gate(), config.championVersion());
     List<Blessing.Check> own = new ArrayList<>();
     Double r2 = challenger.metrics().get(R2);
     if (r2 != null && Double.isFinite(r2)) {

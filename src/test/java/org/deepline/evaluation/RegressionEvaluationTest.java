@@ -260,10 +260,11 @@ class RegressionEvaluationTest {
         candidate("v3", new double[] {3.0, -0.5, 2.0, 7.5, 4.0, 1.0}), champion, false);
 
     assertFalse(worse.blessed());
-    assertEquals(List.of("rmse 0.9354 is 0.2899 behind the champion's 0.6455 (max_drop 0.0100)"),
+    // max_drop 0.01 of the champion's rmse: 0.0065.
+    assertEquals(List.of("rmse 0.9354 is 0.2899 behind the champion's 0.6455 (max_drop 0.0065)"),
         worse.reasons());
     assertTrue(better.blessed(), better.toString());
-    assertEquals("rmse 0.2041 is 0.4414 ahead of the champion's 0.6455 (max_drop 0.0100)",
+    assertEquals("rmse 0.2041 is 0.4414 ahead of the champion's 0.6455 (max_drop 0.0065)",
         better.checks().get(1).detail());
     assertEquals(2, better.checks().size());
     // Without a champion only R² above 0 is asked: the classifier's bounds mean nothing here.
