@@ -176,6 +176,15 @@ final class RegressionEvaluation {
     RegressionScores scores = scores(judged, config.split(), model.modelVersion());
     Map<String, Double> metrics = metrics(scores);
     constantPredictionWarning(config.split(), model.modelVersion(), scores).ifPresent(LOG::warn);
+    if (scores.count() > 0 && Double.isNaN(scores.r2())) {
+      LOG.warn(String.format(Locale.ROOT, "evaluate: every one of the %d %s rows holds the number "
+          + "%.6g: R² is undefined and the blessing reads the RMSE alone", scores.count(),
+          config.split(), scores.meanLabel()));
+    } else if (scores.r2() <= MIN_R2) {
+      LOG.warn(String.format(Locale.ROOT, "evaluate: model %s's R² on the %s rows is %.4f: it "
+          + "predicts them worse than their mean would (its blessing is refused)",
+          model.modelVersion(), config.split(), scores.r2()));
+    }
     Baselines baselines = baselines(model.modelKind(), model.validationMetrics());
     baselineWarning(model.modelVersion(), baselines).ifPresent(LOG::warn);
 

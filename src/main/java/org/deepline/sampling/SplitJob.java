@@ -198,7 +198,8 @@ public final class SplitJob implements Stage {
           + " have no label (" + label.describe() + " is null); re-run ingest");
     }
     if (label.isRegression()) {
-      requireSpread(bySplit.get(StratifiedSplitter.TRAIN), label, context.runDate());
+      requireSpread(bySplit.values().stream().reduce(SplitSummary::plus).orElse(null), label,
+          context.runDate());
     } else if (label.isMulticlass()) {
       checkClasses(rowsByClass, label, context.runDate(), result);
     } else if (labelled > 0 && (positives == 0 || positives == labelled)) {
@@ -228,15 +229,21 @@ public final class SplitJob implements Stage {
   }
 
   /**
-   * Fails when a regression label's training rows all hold one number: there is nothing to learn,
-   * and a model would predict that number for every row.
+   * Fails when a regression label's rows of the date all hold one number: there is nothing to
+   * learn, and a model would predict that number for every row; the split of a night that trains
+   * nothing WARNs instead (its evaluation has no R²).
    */
-  private void requireSpread(SplitSummary train, LabelConfig label, String runDate) {
-    if (requireBothClasses && train != null && train.labelled() > 0 && train.spread() == 0) {
-      throw new DeeplineException(Failure.DATA_QUALITY, "split: all " + train.labelled()
-          + " training rows of " + runDate + " hold the number " + train.positives()
-          / train.labelled() + " in " + label.describe() + ": a regression label must vary");
+  private void requireSpread(SplitSummary all, LabelConfig label, String runDate) {
+    if (all == null || all.labelled() == 0 || all.spread() > 0) {
+      return;
     }
+    String reason = "split: all " + all.labelled() + " labelled rows of " + runDate + " hold the "
+        + "number " + all.positives() / all.labelled() + " in " + label.describe()
+        + ": a regression label must vary";
+    if (requireBothClasses) {
+      throw new DeeplineException(Failure.DATA_QUALITY, reason);
+    }
+    LOG.warn("{}; scored and evaluated as it is (no R²)", reason);
   }
 
   /**

@@ -8,6 +8,7 @@ import org.deepline.core.FileStore;
 import org.deepline.features.FeatureVectorizer;
 import org.deepline.metrics.DecisionThreshold;
 import org.deepline.training.ModelBundle;
+import org.deepline.training.ModelMetadata;
 
 /**
  * Scores one record at a time without Spark: the raw input columns by name go through the bundle's
@@ -36,6 +37,8 @@ public final class ModelScorer {
   private final List<String> classes;
   /** Whether the model predicts a number (a regression label's). */
   private final boolean regression;
+  /** A regression model's target, whose declared range its numbers are clipped to. */
+  private final ModelMetadata.RegressionTarget target;
 
   public ModelScorer(ModelBundle bundle) {
     this.vectorizer = new FeatureVectorizer(bundle.metadata().featureModel());
@@ -45,6 +48,7 @@ public final class ModelScorer {
     this.vector = new float[vectorizer.width()];
     this.classes = bundle.metadata().classes();
     this.regression = bundle.metadata().isRegression();
+    this.target = bundle.metadata().regression();
   }
 
   public static ModelScorer load(FileStore files, String modelDir) {
@@ -107,7 +111,7 @@ public final class ModelScorer {
       throw new IllegalStateException("the model predicts classes, not a number: take "
           + (classes == null ? "probability" : "classProbabilities"));
     }
-    return everyOutput(record)[0];
+    return target.clip(everyOutput(record)[0]);
   }
 
   /** Every output unit of the model for one record, as batch scoring computes them. */

@@ -2,6 +2,7 @@ package org.deepline.scoring;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,6 +22,8 @@ import org.deepline.featurestore.JoinedFeatureTable;
 import org.deepline.training.ModelBundle;
 import org.deepline.training.ModelMetadata;
 import org.deepline.tracking.ModelRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Score: turns the run date's silver rows (the {@code run_date} partition given by
@@ -33,6 +36,7 @@ import org.deepline.tracking.ModelRegistry;
  * recorded as inputs.
  */
 public final class ScoreJob implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
   public static final String PREDICTED_LABEL = "predicted_label";
   /** A multi-class model's predicted class by name (its index is {@value #PREDICTED_LABEL}). */
   public static final String PREDICTED_CLASS = "predicted_class";
@@ -105,10 +109,19 @@ public final class ScoreJob implements Stage {
       throw userError(e);
     }
 
+    // A regression label's declared range, which predictions are clipped to: a prediction at a
+    // bound was (but for a measure-zero chance) beyond it.
+    Double labelMin = regression ? bundle.metadata().regression().lowest() : null;
+    Double labelMax = regression ? bundle.metadata().regression().highest() : null;
+    Column number = functions.col(PREDICTION);
     Row summary = DeltaTables.slice(spark, predictionsRef, context.runDate())
         .agg(functions.count(functions.lit(1)), functions.avg(regression ? PREDICTION
             : BatchScorer.PROBABILITY),
-            regression ? functions.stddev_pop(PREDICTION) : functions.avg(PREDICTED_LABEL))
+            regression ? functions.stddev_pop(PREDICTION) : functions.avg(PREDICTED_LABEL),
+            functions.count(labelMin == null ? functions.lit(null)
+                : functions.when(number.equalTo(labelMin), true)),
+            functions.count(labelMax == null ? functions.lit(null)
+                : functions.when(number.equalTo(labelMax), true)))
         .head();
     StageResult.Builder result = StageResult.builder().input(silver.ref());
     joins.forEach(join -> result.input(new TableRef(join.path(), join.version())));
@@ -117,11 +130,14 @@ public final class ScoreJob implements Stage {
         .metric("rows_scored", summary.getLong(0));
     if (regression) {
       // A number has no threshold; its predictions' mean and spread say what the night scored.
-      return result.metric("mean_prediction", summary.isNullAt(1) ? Double.NaN
-              : summary.getDouble(1))
+      result.metric("mean_prediction", summary.isNullAt(1) ? Double.NaN : summary.getDouble(1))
           .metric("prediction_standard_deviation", summary.isNullAt(2) ? Double.NaN
-              : summary.getDouble(2))
-          .build();
+              : summary.getDouble(2));
+      clippedAt(result, bundle.metadata().labelColumn(), summary.getLong(0), "min", labelMin,
+          summary.getLong(3));
+      clippedAt(result, bundle.metadata().labelColumn(), summary.getLong(0), "max", labelMax,
+          summary.getLong(4));
+      return result.build();
     }
     result.metric("mean_probability", summary.getDouble(1));
     if (bundle.metadata().isMulticlass()) {
@@ -133,6 +149,42 @@ public final class ScoreJob implements Stage {
         .metric("model_threshold", bundle.metadata().decisionThreshold().value())
         .metric("predicted_positive_rate", summary.getDouble(2))
         .build();
+  }
+
+  /**
+   * Records how many of the {@code rows} predictions were clipped to the label column's declared
+   * {@code bound} ({@code side} min or max; none declared: nothing), with a WARN when more than
+   * {@value #CLIPPED_SHARE_WARNED} of them were: a model whose numbers fall outside the range that
+   * often predicts the range badly.
+   */
+  private static void clippedAt(StageResult.Builder result, String labelColumn, long rows,
+      String side, Double bound, long clipped) {
+    if (bound == null) {
+      return;
+    }
+    result.metric("predictions_clipped_to_label_" + side, clipped);
+    String line = String.format(Locale.ROOT, "score: %d of %d predictions (%.1f %%) were clipped "
+        + "to %s's declared %s %s", clipped, rows, 100.0 * clipped / Math.max(1, rows),
+        labelColumn, side, bound);
+    if (clipped > CLIPPED_SHARE_WARNED * rows) {
+      LOG.warn("{}: the model's numbers often fall outside the range; compare its R² with the "
+          + "baselines' and try training.loss.type huber", line);
+    } else if (clipped > 0) {
+      LOG.info(line);
+    }
+  }
+
+  /** A share of clipped predictions above which score WARNs. */
+  static final double CLIPPED_SHARE_WARNED = 0.1;
+
+  /** {@code prediction} within {@code target}'s declared range, as every scorer clips it. */
+  static Column clipped(Column prediction, ModelMetadata.RegressionTarget target) {
+    Column clipped = prediction;
+    if (target.lowest() != null) {
+      clipped = functions.greatest(clipped, functions.lit(target.lowest()));
+    }
+    return target.highest() == null ? clipped
+        : functions.least(clipped, functions.lit(target.highest()));
   }
 
   /**
@@ -178,7 +230,8 @@ public final class ScoreJob implements Stage {
     carried.forEach(column -> columns.add(functions.col(Columns.quote(column))));
     List<String> classes = scorer.bundle().metadata().classes();
     if (scorer.bundle().metadata().isRegression()) {
-      columns.add(functions.col(PREDICTION));
+      columns.add(clipped(functions.col(PREDICTION), scorer.bundle().metadata().regression())
+          .as(PREDICTION));
     } else if (classes == null) {
       columns.add(functions.col(BatchScorer.PROBABILITY));
       columns.add(functions.when(functions.col(BatchScorer.PROBABILITY).geq(threshold), 1)

@@ -85,9 +85,27 @@ public record ModelMetadata(String modelVersion, String dataset, String runId, S
 
   /**
    * A regression model's target: the network learnt {@code (y - mean) / standardDeviation} of the
-   * training rows' numbers, with {@code loss}; its saved output layer gives {@code y} itself.
+   * training rows' numbers, with {@code loss}; its saved output layer gives {@code y} itself,
+   * which every scorer clips to the label column's declared range, {@code lowest} to
+   * {@code highest} (the schema's {@code min} and {@code max} when training; null where none).
+   *
+   * <p>Why clip: a number the schema says is never below 0 (a cost) is never nearer to a
+   * negative prediction than to 0, so clipping lowers every row's error; a linear output unit
+   * knows nothing of the range, and predicted a negative cost for most strikes of birdstrikes.
    */
-  public record RegressionTarget(double mean, double standardDeviation, String loss) {}
+  public record RegressionTarget(double mean, double standardDeviation, String loss,
+      Double lowest, Double highest) {
+    /** A target of a label column without a declared range. */
+    public RegressionTarget(double mean, double standardDeviation, String loss) {
+      this(mean, standardDeviation, loss, null, null);
+    }
+
+    /** {@code prediction} within the declared range. */
+    public double clip(double prediction) {
+      double clipped = lowest == null ? prediction : Math.max(lowest, prediction);
+      return highest == null ? clipped : Math.min(highest, clipped);
+    }
+  }
 
   /** A network's or an ensemble's metadata. */
   public ModelMetadata(String modelVersion, String dataset, String runId, String runDate,

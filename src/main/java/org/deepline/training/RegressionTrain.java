@@ -16,7 +16,9 @@ import org.deepline.core.DeeplineException;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
+import org.deepline.etl.ColumnSpec;
 import org.deepline.etl.LabelConfig;
+import org.deepline.etl.SchemaConfig;
 import org.deepline.features.FeatureModel;
 import org.deepline.features.FeatureTransform;
 import org.deepline.metrics.RegressionScores;
@@ -178,7 +180,12 @@ final class RegressionTrain {
       MultiLayerNetwork network = outcome.network();
       unstandardise(network, mean, deviation);
       validation.standardise(0, 1);
-      RegressionScores scores = validation.scoreNumbers(spark, network);
+      ColumnSpec declared = context.section(SchemaConfig.class).byName().get(label.column());
+      ModelMetadata.RegressionTarget target = new ModelMetadata.RegressionTarget(mean, deviation,
+          lossName(config.loss()), declared == null ? null : declared.min(),
+          declared == null ? null : declared.max());
+      RegressionScores unclipped = validation.scoreNumbers(spark, network);
+      RegressionScores scores = clipped(unclipped, target);
       requireNotCollapsed(scores, deviation);
       Map<String, Double> metrics = new LinkedHashMap<>(validationMetrics(scores));
       BaselineConfig baselineConfig = context.section(BaselineConfig.class);
@@ -187,7 +194,7 @@ final class RegressionTrain {
             resolved.seed(), scores));
       }
       return save(context, featuresRef, featureModel, resolved, label, outcome, train, metrics,
-          new ModelMetadata.RegressionTarget(mean, deviation, lossName(config.loss())));
+          target);
     } finally {
       if (train != null) {
         train.release();
@@ -196,6 +203,28 @@ final class RegressionTrain {
         validation.release();
       }
     }
+  }
+
+  /**
+   * {@code scores} with each prediction clipped to the target's declared range, as every scorer
+   * clips it; the share it moved is logged.
+   */
+  static RegressionScores clipped(RegressionScores scores, ModelMetadata.RegressionTarget target) {
+    double[] predictions = new double[scores.count()];
+    double[] labels = new double[scores.count()];
+    int moved = 0;
+    for (int row = 0; row < scores.count(); row++) {
+      predictions[row] = target.clip(scores.prediction(row));
+      labels[row] = scores.label(row);
+      moved += predictions[row] != scores.prediction(row) ? 1 : 0;
+    }
+    if (moved > 0) {
+      LOG.info(String.format(Locale.ROOT, "train: %d of %d validation predictions (%.1f %%) lie "
+          + "outside the label's declared range [%s, %s] and are clipped to it, as scoring "
+          + "clips them", moved, scores.count(), 100.0 * moved / scores.count(),
+          target.lowest(), target.highest()));
+    }
+    return new RegressionScores(predictions, labels);
   }
 
   /** Fails when a split has no row, or (train) its numbers are one number. */

@@ -68,7 +68,7 @@ class RegressionPipelineTest {
            {"name": "x", "type": "double", "nullable": false},
            {"name": "noise", "type": "double", "nullable": false},
            {"name": "segment", "type": "string"},
-           {"name": "price", "type": "double", "nullable": false}]},
+           {"name": "price", "type": "double", "nullable": false, "min": 0}]},
          "label": {"column": "price"},
          "validation": {"min_rows": 10},
          "features": {"numeric": ["x", "noise"], "categorical": ["segment"]},
@@ -115,6 +115,10 @@ class RegressionPipelineTest {
 
     assertEquals(ROWS, scored.metric("rows_scored"));
     assertEquals(215, scored.metric("mean_prediction"), 10);
+    // Clipped to the schema's min (none is below 0 here); no max is declared, none counted.
+    assertEquals(0.0, scored.metric("predictions_clipped_to_label_min"));
+    assertFalse(scored.metrics().containsKey("predictions_clipped_to_label_max"));
+    assertEquals(0.0, bundle.metadata().regression().lowest());
     Dataset<Row> predictions = DeltaTables.slice(SparkTestSession.get(), DeltaTables.ref(
         SparkTestSession.get(), context.table(Table.PREDICTIONS)), context.runDate());
     assertFalse(Arrays.asList(predictions.columns()).contains(BatchScorer.PROBABILITY));

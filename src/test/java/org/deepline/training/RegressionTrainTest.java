@@ -51,6 +51,26 @@ class RegressionTrainTest {
   }
 
   @Test
+  void predictionsAreClippedToTheDeclaredRangeWhichLowersEveryError() {
+    ModelMetadata.RegressionTarget costs = new ModelMetadata.RegressionTarget(100, 50, "mse", 0.0,
+        1000.0);
+    assertEquals(0.0, costs.clip(-45_682.5));
+    assertEquals(1000.0, costs.clip(1200));
+    assertEquals(12.5, costs.clip(12.5));
+    assertEquals(-3.0, new ModelMetadata.RegressionTarget(0, 1, "mse").clip(-3.0));
+
+    RegressionScores raw = new RegressionScores(new double[] {-40, 5, 1500}, new double[] {0, 10,
+        900});
+    RegressionScores clipped = RegressionTrain.clipped(raw, costs);
+
+    assertEquals(List.of(0.0, 5.0, 1000.0), List.of(clipped.prediction(0), clipped.prediction(1),
+        clipped.prediction(2)));
+    // Errors 40, 5, 600 become 0, 5, 100.
+    assertEquals(645.0 / 3, raw.mae(), 1e-9);
+    assertEquals(105.0 / 3, clipped.mae(), 1e-9);
+  }
+
+  @Test
   void aNetworkPredictingOneNumberFailsAndOneThatVariesPasses() {
     RegressionScores constant = new RegressionScores(new double[] {5, 5, 5, 5},
         new double[] {1, 4, 6, 9});
