@@ -96,8 +96,8 @@ final class RegressionTrain {
     List<String> refused = unsupported(config, baselines, tune, sanity, resume);
     if (!refused.isEmpty()) {
       throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
-          + "regression label (a number to predict), and these settings are for a "
-          + "classification one: " + String.join("; ", refused) + "; leave them out");
+          + "regression label (a number to predict), and these settings are not available for "
+          + "one: " + String.join("; ", refused) + "; leave them out");
     }
   }
 

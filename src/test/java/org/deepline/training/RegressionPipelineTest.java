@@ -160,7 +160,7 @@ class RegressionPipelineTest {
     DeeplineException refused = assertThrows(DeeplineException.class,
         () -> new TrainJob().run(classSettings));
     assertEquals("train: label.column price is a regression label (a number to predict), and "
-        + "these settings are for a classification one: training.ensemble.method bagging; "
+        + "these settings are not available for one: training.ensemble.method bagging; "
         + "training.class_weights balanced (a number has no classes to weigh); leave them out",
         refused.getMessage());
   }

@@ -150,7 +150,7 @@ class RegressionTrainTest {
             classes.section(BaselineConfig.class), true, false, false));
     assertEquals(DeeplineException.Failure.CONFIG, refused.failure());
     assertTrue(refused.getMessage().startsWith("train: label.column price is a regression label "
-        + "(a number to predict), and these settings are for a classification one: "
+        + "(a number to predict), and these settings are not available for one: "
         + "training.class_weights balanced (a number has no classes to weigh); "
         + "training.early_stopping_metric pr_auc"), refused.getMessage());
     assertTrue(refused.getMessage().endsWith("training.loss.type focal (a classification loss; "
