@@ -81,13 +81,9 @@ final class MulticlassTrain {
    */
   static void requireSupported(LabelConfig label, TrainingConfig config, BaselineConfig baselines,
       boolean tune, boolean sanity, boolean resume) {
-    List<String> refused = unsupported(config, baselines, tune, sanity, resume);
-    if (!refused.isEmpty()) {
-      throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
-          + "multi-class label of " + label.classCount() + " classes " + label.classes()
-          + ", and these settings are for a binary one so far: " + String.join("; ", refused)
-          + "; leave them out");
-    }
+    SingleNetworkTraining.requireNone(unsupported(config, baselines, tune, sanity, resume),
+        label.describe() + " is a multi-class label of " + label.classCount() + " classes "
+        + label.classes() + ", and these settings are for a binary one so far");
   }
 
   static StageResult run(RunContext context, TrainingConfig config, LabelConfig label,

@@ -93,12 +93,9 @@ final class RegressionTrain {
   /** Fails naming the {@link #unsupported} settings of a run of {@code label}, before a row is read. */
   static void requireSupported(LabelConfig label, TrainingConfig config, BaselineConfig baselines,
       boolean tune, boolean sanity, boolean resume) {
-    List<String> refused = unsupported(config, baselines, tune, sanity, resume);
-    if (!refused.isEmpty()) {
-      throw new DeeplineException(Failure.CONFIG, "train: " + label.describe() + " is a "
-          + "regression label (a number to predict), and these settings are not available for "
-          + "one: " + String.join("; ", refused) + "; leave them out");
-    }
+    SingleNetworkTraining.requireNone(unsupported(config, baselines, tune, sanity, resume),
+        label.describe() + " is a regression label (a number to predict), and these settings are "
+        + "not available for one");
   }
 
   /** Fails when a class label is to be trained with a regression loss, before a row is read. */

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deepline.baselines.BaselineConfig;
+import org.deepline.core.DeeplineException;
+import org.deepline.core.DeeplineException.Failure;
 import org.deepline.core.RunContext;
 import org.deepline.core.StageResult;
 import org.deepline.core.TableRef;
@@ -59,6 +61,17 @@ final class SingleNetworkTraining {
       refused.add("train --resume");
     }
     return refused;
+  }
+
+  /**
+   * Fails with a config error when {@code refused} names any setting: {@code why} says what the
+   * label is and why they do not fit, before the list.
+   */
+  static void requireNone(List<String> refused, String why) {
+    if (!refused.isEmpty()) {
+      throw new DeeplineException(Failure.CONFIG, "train: " + why + ": "
+          + String.join("; ", refused) + "; leave them out");
+    }
   }
 
   /**
