@@ -130,8 +130,8 @@ public final class DriftJob implements Stage {
     } finally {
       reference.unpersist();
     }
-    predictionDrift(spark, context, model.modelVersion(), fitted.runDate(), config)
-        .ifPresent(drifts::add);
+    predictionDrift(spark, context, model.modelVersion(), metadata.isRegression(),
+        fitted.runDate(), config).ifPresent(drifts::add);
 
     TableRef driftRef = DeltaTables.replaceRunDate(driftTable(spark, drifts, context.runId(),
         model.modelVersion(), fitted.runDate(), context.runDate()), context.table(Table.DRIFT),
@@ -323,9 +323,11 @@ public final class DriftJob implements Stage {
    * otherwise may have none there).
    */
   private static Optional<ColumnDrift> predictionDrift(SparkSession spark,
-      RunContext context, String version, String referenceDate, MonitoringConfig config) {
+      RunContext context, String version, boolean number, String referenceDate,
+      MonitoringConfig config) {
     String path = context.table(Table.PREDICTIONS);
     if (!DeltaTables.exists(spark, path)) {
+      LOG.info("monitor: no prediction drift: {} has no predictions table", context.dataset());
       return Optional.empty();
     }
     TableRef predictions = DeltaTables.ref(spark, path);
@@ -333,13 +335,18 @@ public final class DriftJob implements Stage {
     Dataset<Row> before = DeltaTables.slice(spark, predictions, referenceDate).where(byModel);
     Dataset<Row> now = DeltaTables.slice(spark, predictions, context.runDate()).where(byModel);
     // A regression model's predictions are its numbers: their distribution drifts as the
-    // probabilities of a class label's do.
-    boolean number = java.util.Arrays.asList(before.columns()).contains(ScoreJob.PREDICTION);
+    // probabilities of a class label's do. The model says which (a table scored by models of both
+    // kinds holds both columns).
     List<Bucketing> bucketing = numericBucketings(before,
         List.of(number ? ScoreJob.PREDICTION : BatchScorer.PROBABILITY));
     List<ColumnDrift> compared = compare(before, now, bucketing, config);
     ColumnDrift drift = compared.get(0);
     if (drift.referenceRows() == 0 || drift.currentRows() == 0) {
+      // Said, not silent: the model monitored is the one scoring would use now, and a model
+      // trained after the date was scored has no predictions of it yet.
+      LOG.info("monitor: no prediction drift: model {} has {} predictions of {} (its training "
+          + "date) and {} of {}; score both dates with it to compare them", version,
+          drift.referenceRows(), referenceDate, drift.currentRows(), context.runDate());
       return Optional.empty();
     }
     return Optional.of(new ColumnDrift(number ? NUMBER_ROW : PROBABILITY_ROW, PREDICTION,
@@ -380,7 +387,11 @@ public final class DriftJob implements Stage {
   }
 
   private static String name(ColumnDrift drift) {
-    return PREDICTION.equals(drift.kind()) ? "the model's probabilities" : drift.column();
+    if (!PREDICTION.equals(drift.kind())) {
+      return drift.column();
+    }
+    return NUMBER_ROW.equals(drift.column()) ? "the model's predicted numbers"
+        : "the model's probabilities";
   }
 
   private static long sum(long[] counts) {

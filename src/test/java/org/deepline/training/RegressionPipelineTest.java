@@ -22,6 +22,7 @@ import org.deepline.etl.IngestJob;
 import org.deepline.evaluation.EvaluateJob;
 import org.deepline.features.FeatureJob;
 import org.deepline.leakage.LeakageJob;
+import org.deepline.monitoring.DriftJob;
 import org.deepline.sampling.SplitJob;
 import org.deepline.scoring.BatchScorer;
 import org.deepline.scoring.ModelScorer;
@@ -129,6 +130,10 @@ class RegressionPipelineTest {
         + ("a".equals(silverRow.getAs("segment")) ? 30 : 0);
     double predicted = first.getDouble(first.fieldIndex(ScoreJob.PREDICTION));
     assertEquals(expected, predicted, 4 * NOISE);
+
+    // Monitoring reads the predicted numbers: the training date against itself, no drift.
+    StageResult monitored = new DriftJob().run(context);
+    assertEquals(0.0, monitored.metric("psi:_prediction"), 1e-9);
 
     // The stream writes the same number, its table's statistics on it (not on a probability).
     StageResult streamed = new StreamScoreJob().run(context);
