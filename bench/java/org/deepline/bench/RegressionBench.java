@@ -13,12 +13,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.regression.GBTRegressor;
 import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.deepline.baselines.RegressionLadder;
 import org.deepline.etl.LabelConfig;
 import org.deepline.metrics.RegressionScores;
 import org.deepline.training.NetworkFactory;
@@ -64,9 +63,6 @@ public final class RegressionBench {
    */
   static final double LINEAR_PENALTY = 1e-4;
   static final int LINEAR_ITERATIONS = 100;
-  /** {@code RegressionLadder.GBT_ITERATIONS} and {@code GBT_DEPTH}. */
-  static final int GBT_ITERATIONS = 50;
-  static final int GBT_DEPTH = 5;
   /** Minibatches of (a) fitted on a throwaway network before anything is timed (the JIT). */
   static final int WARM_UP_BATCHES = 40;
 
@@ -215,10 +211,10 @@ public final class RegressionBench {
     }
     if (options.parts().contains("gbt")) {
       Dataset<Row> sample = TrainingBenchFeatures.trainSubset(features, options.gbtRows());
-      mllib(new GBTRegressor().setMaxIter(GBT_ITERATIONS).setMaxDepth(GBT_DEPTH)
-              .setSeed(options.seed()),
+      mllib(RegressionLadder.gbt(options.seed()),
           String.format(Locale.ROOT, "(g) MLlib GBT, %d trees of depth %d, on a %,d-row sample",
-              GBT_ITERATIONS, GBT_DEPTH, options.gbtRows()), sample, validationRows);
+              RegressionLadder.GBT_ITERATIONS, RegressionLadder.GBT_DEPTH, options.gbtRows()),
+          sample, validationRows);
     }
     validation.release();
     RegressionBenchReport.summary(notes, networks, mllib, features.trainRows());
@@ -306,16 +302,8 @@ public final class RegressionBench {
         .setLabelCol(LabelConfig.LABEL).fit(train);
     double seconds = watch.seconds();
     double cores = watch.cores();
-    List<Row> scored = model.transform(validationRows)
-        .select(functions.col(model.getPredictionCol()), functions.col(LabelConfig.LABEL))
-        .collectAsList();
-    double[] predictions = new double[scored.size()];
-    double[] labels = new double[scored.size()];
-    for (int row = 0; row < scored.size(); row++) {
-      predictions[row] = scored.get(row).getDouble(0);
-      labels[row] = scored.get(row).getDouble(1);
-    }
-    Fit fit = new Fit(name, rows, seconds, cores, new RegressionScores(predictions, labels),
+    Fit fit = new Fit(name, rows, seconds, cores, RegressionScores.collect(
+        model.transform(validationRows), model.getPredictionCol(), LabelConfig.LABEL),
         watch.load());
     mllib.put(name, fit);
     System.out.printf(Locale.ROOT, "%s: fit %,d rows in %.1f s using %.2f cores; validation RMSE "

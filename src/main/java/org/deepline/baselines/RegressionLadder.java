@@ -82,9 +82,9 @@ public final class RegressionLadder {
    * 12 %; a number has no 0/1 ceiling to stop at. The rung's fit is the ladder's longest (25 s of
    * the test's 40 s).
    */
-  static final int GBT_ITERATIONS = 50;
+  public static final int GBT_ITERATIONS = 50;
   /** One level deeper than the binary ladder's trees: interactions of up to five inputs. */
-  static final int GBT_DEPTH = 5;
+  public static final int GBT_DEPTH = 5;
   /** Trees of the forest and their depth, as the multi-class ladder's forest. */
   static final int FOREST_TREES = 50;
   static final int FOREST_DEPTH = 8;
@@ -156,8 +156,7 @@ public final class RegressionLadder {
     return switch (rung) {
       case MEAN -> mean(train, validation);
       case LINEAR_REGRESSION -> linear(train, validation);
-      case BaselineLadder.GBT -> predictor(rung, new GBTRegressor().setMaxIter(GBT_ITERATIONS)
-          .setMaxDepth(GBT_DEPTH).setSeed(seed), train, validation);
+      case BaselineLadder.GBT -> predictor(rung, gbt(seed), train, validation);
       case BaselineLadder.RANDOM_FOREST -> predictor(rung, new RandomForestRegressor()
           .setNumTrees(FOREST_TREES).setFeatureSubsetStrategy(FOREST_FEATURES)
           .setMaxDepth(FOREST_DEPTH).setSeed(seed), train, validation);
@@ -201,6 +200,11 @@ public final class RegressionLadder {
     return new Rung(MEAN, new RegressionScores(predictions, labels), seconds);
   }
 
+  /** The {@value BaselineLadder#GBT} rung's learner, seeded: what a benchmark compares with too. */
+  public static GBTRegressor gbt(long seed) {
+    return new GBTRegressor().setMaxIter(GBT_ITERATIONS).setMaxDepth(GBT_DEPTH).setSeed(seed);
+  }
+
   /** The grid's best linear regression on validation RMSE (the weaker penalty on a tie). */
   private static Rung linear(Dataset<Row> train, Dataset<Row> validation) {
     Rung best = null;
@@ -229,15 +233,8 @@ public final class RegressionLadder {
         .setPredictionCol(PREDICTION).fit(train);
     double seconds = (System.nanoTime() - started) / NANOS_PER_SECOND;
     // Validation splits are at most a few hundred thousand rows: two doubles a row on the driver.
-    List<Row> scored = model.transform(validation).select(PREDICTION, BaselineLadder.TARGET)
-        .collectAsList();
-    double[] predictions = new double[scored.size()];
-    double[] labels = new double[scored.size()];
-    for (int row = 0; row < scored.size(); row++) {
-      predictions[row] = scored.get(row).getDouble(0);
-      labels[row] = scored.get(row).getDouble(1);
-    }
-    return new Rung(name, new RegressionScores(predictions, labels), seconds);
+    return new Rung(name, RegressionScores.collect(model.transform(validation), PREDICTION,
+        BaselineLadder.TARGET), seconds);
   }
 
   private static Rung logged(Rung rung) {

@@ -1,6 +1,9 @@
 package org.deepline.metrics;
 
 import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Predicted and true numbers of a regression label held in driver memory, with the metrics its
@@ -53,6 +56,21 @@ public final class RegressionScores {
     this.meanLabel = labels.length == 0 ? Double.NaN : sum / labels.length;
     this.squaredError = squared;
     this.absoluteError = absolute;
+  }
+
+  /**
+   * The {@code prediction} and {@code label} columns of {@code rows}, brought to the driver: the
+   * scores of a Spark model's predictions. Both must be non-null doubles.
+   */
+  public static RegressionScores collect(Dataset<Row> rows, String prediction, String label) {
+    List<Row> scored = rows.select(prediction, label).collectAsList();
+    double[] predictions = new double[scored.size()];
+    double[] labels = new double[scored.size()];
+    for (int row = 0; row < scored.size(); row++) {
+      predictions[row] = scored.get(row).getDouble(0);
+      labels[row] = scored.get(row).getDouble(1);
+    }
+    return new RegressionScores(predictions, labels);
   }
 
   /** How many rows were scored. */
