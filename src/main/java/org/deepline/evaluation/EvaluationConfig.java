@@ -72,6 +72,21 @@ public record EvaluationConfig(
         : BinaryMetrics.Binning.EQUAL_WIDTH;
   }
 
+  /**
+   * The set settings that judge one class's probability (slices, behavioural tests), by name: a
+   * multi-class or regression model's evaluation refuses them.
+   */
+  public List<String> oneClassSettings() {
+    List<String> set = new java.util.ArrayList<>();
+    if (!slices().columns().isEmpty()) {
+      set.add("evaluation.slices");
+    }
+    if (!behavioural().isEmpty()) {
+      set.add("evaluation.behavioural");
+    }
+    return set;
+  }
+
   public void validate(ConfigErrors errors) {
     errors.requireOneOf(split, SPLITS, "split");
     errors.requirePositive(calibrationBins, "calibration_bins");

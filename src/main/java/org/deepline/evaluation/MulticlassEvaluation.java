@@ -70,14 +70,7 @@ final class MulticlassEvaluation {
 
   /** Settings of {@code evaluation} a multi-class model has no meaning for; empty if none. */
   static List<String> unsupported(EvaluationConfig config) {
-    List<String> refused = new ArrayList<>();
-    if (!config.slices().columns().isEmpty()) {
-      refused.add("evaluation.slices");
-    }
-    if (!config.behavioural().isEmpty()) {
-      refused.add("evaluation.behavioural");
-    }
-    return refused;
+    return config.oneClassSettings();
   }
 
   /**

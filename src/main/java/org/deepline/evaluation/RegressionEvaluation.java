@@ -129,12 +129,7 @@ final class RegressionEvaluation {
     if (config.minRocAuc() != null) {
       refused.add("evaluation.min_roc_auc");
     }
-    if (!config.slices().columns().isEmpty()) {
-      refused.add("evaluation.slices");
-    }
-    if (!config.behavioural().isEmpty()) {
-      refused.add("evaluation.behavioural");
-    }
+    refused.addAll(config.oneClassSettings());
     BlessingConfig blessing = config.blessing();
     Map<String, Double> bounds = new LinkedHashMap<>();
     bounds.put("min_roc_auc", blessing.minRocAuc());
